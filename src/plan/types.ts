@@ -1,0 +1,35 @@
+/** Kinds of deadline (完成时限). */
+export type DeadlineKind = "date" | "ongoing" | "date+ongoing" | "unknown";
+
+/** deadline (完成时限): the original text, its kind, and the dated part as YYYY-MM-DD (end of that day, Asia/Shanghai). */
+export interface Deadline {
+  text: string;
+  kind: DeadlineKind;
+  date: string | null;
+}
+
+/** section (（一）…) of a plan's task part. */
+export interface ParsedSection {
+  ordinal: number; // 1 for （一）
+  label: string; // "（一）" exactly as written
+  title: string;
+}
+
+/** task (主要任务) as read from a plan document. */
+export interface ParsedTask {
+  number: number;
+  title: string;
+  description: string;
+  section: string | null; // the section title
+  sectionOrdinal: number | null;
+  leadUnits: string[]; // 牵头单位, document order
+  responsibleUnits: string[]; // 责任单位 / 配合单位, document order
+  deadline: Deadline;
+}
+
+export interface ParsedPlan {
+  plan: { title: string; issuedOn: string | null };
+  sections: ParsedSection[];
+  tasks: ParsedTask[];
+  warnings: string[];
+}
