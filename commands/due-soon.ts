@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { defineCommand } from "../src/core/command.js";
+import { reply } from "../src/core/reply.js";
+import { assess, requirePlan, units } from "../src/core/task-view.js";
+import { LIGHT_ICON } from "../src/core/task-status.js";
+
+const MAX_ITEMS = 50;
+
+/** `临期`, `即将到期`, `due soon`: open dated tasks due within the warning window, soonest first. */
+export default defineCommand({
+  name: "due-soon",
+  summary: "dueSoon",
+  examples: ["临期", "即将到期", "due soon"],
+  match: (text) => (/^(?:due soon|due|临期|临期任务|即将到期|即将到期的任务|快到期)$/.test(text) ? {} : null),
+  args: z.object({}),
+  async handle(_args, ctx) {
+    const plan = await requirePlan(ctx);
+    const l = ctx.t.lists;
+    const window = ctx.thresholds.warnDays;
+    const soon = (await ctx.repos.plans.tasks(plan.id))
+      .map((task) => ({ task, a: assess(ctx, plan, task) }))
+      .filter((x) => x.a.light !== "done" && x.a.daysLeft !== null && x.a.daysLeft <= window)
+      .sort((x, y) => x.a.daysLeft! - y.a.daysLeft! || x.task.number - y.task.number);
+    if (soon.length === 0) return { replies: [reply([l.dueSoonNone(window)])] };
+    const lines = [l.dueSoonHeader(window, soon.length)];
+    for (const { task, a } of soon.slice(0, MAX_ITEMS))
+      lines.push(
+        l.dueSoonItem(LIGHT_ICON[a.light], task.number, task.title, units(ctx, task.leadUnits), a.daysLeft!, task.deadline.date ?? ""),
+      );
+    if (soon.length > MAX_ITEMS) lines.push(l.truncated(MAX_ITEMS, soon.length));
+    return { replies: [reply(lines, { heading: true })] };
+  },
+});

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { defineCommand, UserError } from "../src/core/command.js";
+import { NUMBER, taskNumber } from "../src/core/grammar.js";
+import { reply } from "../src/core/reply.js";
+import { requireTask } from "../src/core/task-view.js";
+import { formatDateTime } from "../src/core/time.js";
+
+const SHOW = 10;
+const FORMS = [
+  new RegExp(`^history (?:task ?)?#?${NUMBER}$`),
+  new RegExp(`^(?:查询|查看)? ?任务 ?${NUMBER} ?的?(?:历史|历史记录|进展记录|记录)$`),
+  new RegExp(`^(?:历史|进展记录) ?${NUMBER}$`),
+];
+
+/** `history 6`, `任务6历史`: the latest updates of a task, retracted ones marked. */
+export default defineCommand({
+  name: "history",
+  summary: "history",
+  examples: ["任务6历史", "history 6"],
+  match(text) {
+    for (const re of FORMS) {
+      const m = re.exec(text);
+      if (m) return { numberText: m[1]! };
+    }
+    return null;
+  },
+  args: z.object({ numberText: z.string() }),
+  async handle({ numberText }, ctx) {
+    const number = taskNumber(numberText);
+    if (number === null) throw new UserError(ctx.t.errors.badTaskNumber(numberText));
+    const { task } = await requireTask(ctx, number);
+    const h = ctx.t.history;
+    const items = await ctx.repos.updates.history(task.id, SHOW);
+    if (items.length === 0) return { replies: [reply([h.none(number)])] };
+    const total = await ctx.repos.updates.count(task.id);
+    const lines = [h.header(task.number, task.title, total, items.length)];
+    for (const u of items) {
+      const who = ctx.t.status.author(u.authorId, u.authorUnit);
+      const pct = u.percent === null ? "" : h.percent(u.percent);
+      lines.push(
+        (u.retractedAt ? h.retracted : "") + h.item(formatDateTime(u.createdAt), who, pct, u.text) + (u.editedAt ? h.edited : ""),
+      );
+    }
+    return { replies: [reply(lines, { heading: true })] };
+  },
+});

@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { defineCommand } from "../src/core/command.js";
+import { reply } from "../src/core/reply.js";
+import { unitTaskLines } from "./unit.js";
+
+/** `我的任务`, `my tasks`: tasks led by the sender's units in the directory. */
+export default defineCommand({
+  name: "mine",
+  summary: "mine",
+  examples: ["我的任务", "my tasks"],
+  match: (text) => (/^(?:my tasks|mine|我的任务|我们的任务|本单位任务|本单位的任务|我单位的任务)$/.test(text) ? {} : null),
+  args: z.object({}),
+  async handle(_args, ctx) {
+    const m = ctx.t.mine;
+    const mine = ctx.directory.unitsOf(ctx.inbound.sender);
+    if (mine.length === 0) return { replies: [reply([m.notInDirectory(ctx.inbound.sender)])] };
+    const label = ctx.t.list(mine.map((u) => u.name));
+    const names = mine.flatMap((u) => [u.name, ...u.aliases]);
+    const lines = await unitTaskLines(ctx, (n) => m.header(label, n), names);
+    return { replies: [reply(lines ?? [m.none(label)], { heading: lines !== null })] };
+  },
+});

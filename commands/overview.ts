@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { defineCommand } from "../src/core/command.js";
+import { reply } from "../src/core/reply.js";
+import { assess, requirePlan } from "../src/core/task-view.js";
+import { LIGHT_ICON, type Light } from "../src/core/task-status.js";
+import type { TaskRecord } from "../src/core/model.js";
+import { dayOf } from "../src/core/time.js";
+
+const ORDER: Light[] = ["red", "yellow", "green", "ongoing", "done"];
+/** Task numbers listed per light before the rest are summarised, so huge plans stay readable. */
+const MAX_NUMBERS_PER_LIGHT = 80;
+
+/** `总览`, `汇总`, `status`, `overview`: every task by traffic light, then by section. */
+export default defineCommand({
+  name: "overview",
+  summary: "overview",
+  examples: ["总览", "汇总", "overview"],
+  match: (text) => (/^(?:status|overview|总览|汇总|概览|进度总览|任务总览|全部任务)$/.test(text) ? {} : null),
+  args: z.object({}),
+  async handle(_args, ctx) {
+    const plan = await requirePlan(ctx);
+    const tasks = await ctx.repos.plans.tasks(plan.id);
+    const byLight = new Map<Light, TaskRecord[]>();
+    for (const task of tasks) {
+      const light = assess(ctx, plan, task).light;
+      const list = byLight.get(light) ?? [];
+      list.push(task);
+      byLight.set(light, list);
+    }
+    const o = ctx.t.overview;
+    const lines = [o.header(plan.title, dayOf(ctx.clock.now()), tasks.length)];
+    lines.push(ORDER.filter((l) => byLight.has(l)).map((l) => `${LIGHT_ICON[l]}${byLight.get(l)!.length}`).join(" "));
+    for (const light of ORDER) {
+      const list = byLight.get(light);
+      if (!list) continue;
+      lines.push(o.group(LIGHT_ICON[light], ctx.t.light[light], list.length));
+      const shown = list.slice(0, MAX_NUMBERS_PER_LIGHT);
+      const sections = new Map<string, number[]>();
+      for (const task of shown) {
+        const key = task.sectionLabel ?? "";
+        sections.set(key, [...(sections.get(key) ?? []), task.number]);
+      }
+      for (const [label, numbers] of sections) lines.push(o.sectionLine(label, numbers.join(" ")));
+      if (list.length > shown.length) lines.push(`  ${o.more(list.length - shown.length)}`);
+    }
+    lines.push(o.footer);
+    return { replies: [reply(lines, { heading: true })] };
+  },
+});

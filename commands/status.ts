@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { defineCommand, UserError } from "../src/core/command.js";
+import { NUMBER, taskNumber } from "../src/core/grammar.js";
+import { reply } from "../src/core/reply.js";
+import { requireTask, statusLines } from "../src/core/task-view.js";
+
+const ASK = "(?:的)?(?:进展|进度|情况|状态|详情)?";
+const FORMS = [
+  new RegExp(`^status (?:task ?)?#?${NUMBER}$`),
+  new RegExp(`^task #?${NUMBER}$`),
+  new RegExp(`^(?:查询|查看|查)? ?任务 ?${NUMBER} ?${ASK}$`),
+  new RegExp(`^(?:查询|查看|查)? ?第? ?${NUMBER} ?(?:号|项) ?任务 ?${ASK}$`),
+];
+
+/** `status task 6`, `任务6`, `6号任务进度`, `第六项任务`, `任务6进展？`. */
+export default defineCommand({
+  name: "status",
+  summary: "status",
+  examples: ["任务6", "6号任务进度", "status task 6"],
+  match(text) {
+    for (const re of FORMS) {
+      const m = re.exec(text);
+      if (m) return { numberText: m[1]! };
+    }
+    return null;
+  },
+  args: z.object({ numberText: z.string() }),
+  async handle({ numberText }, ctx) {
+    const number = taskNumber(numberText);
+    if (number === null) throw new UserError(ctx.t.errors.badTaskNumber(numberText));
+    const { plan, task } = await requireTask(ctx, number);
+    const latest = await ctx.repos.updates.latest(task.id);
+    return { replies: [reply(statusLines(ctx, plan, task, latest), { heading: true })] };
+  },
+});

@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { defineCommand, UserError } from "../src/core/command.js";
+import { reply } from "../src/core/reply.js";
+import { requirePlan, taskLine } from "../src/core/task-view.js";
+import type { CommandContext } from "../src/core/command.js";
+
+const MAX_ITEMS = 60;
+const EXPLICIT = /^(?:unit|单位|查询单位) (.{1,40})$/;
+const IMPLIED = /^(.{1,20}?) ?(?:的|牵头的)?任务(?:清单|列表)?$/;
+
+/** Lines listing the tasks led by any of `names` (a unit's name and aliases), or null when there are none. */
+export async function unitTaskLines(ctx: CommandContext, header: (n: number) => string, names: string[]): Promise<string[] | null> {
+  const plan = await requirePlan(ctx);
+  const tasks = await ctx.repos.plans.tasksLedBy(plan.id, names);
+  if (tasks.length === 0) return null;
+  const lines = [header(tasks.length)];
+  for (const task of tasks.slice(0, MAX_ITEMS)) lines.push(taskLine(ctx, plan, task));
+  if (tasks.length > MAX_ITEMS) lines.push(ctx.t.lists.truncated(MAX_ITEMS, tasks.length));
+  return lines;
+}
+
+/** `unit 刑侦大队`, `刑侦大队的任务`, `刑侦的任务` (aliases from the directory). */
+export default defineCommand({
+  name: "unit",
+  summary: "unit",
+  examples: ["刑侦大队的任务", "unit 刑侦大队"],
+  match(text) {
+    const explicit = EXPLICIT.exec(text);
+    if (explicit) return { name: explicit[1]!.trim(), explicit: true };
+    const implied = IMPLIED.exec(text);
+    if (implied && !/^(?:我|我们|本单位|我单位|主要|重点)$/.test(implied[1]!)) return { name: implied[1]!.trim(), explicit: false };
+    return null;
+  },
+  args: z.object({ name: z.string().min(1), explicit: z.boolean() }),
+  async handle({ name }, ctx) {
+    const plan = await requirePlan(ctx);
+    const planUnits = await ctx.repos.plans.unitNames(plan.id);
+    const known = ctx.directory.unit(name);
+    const canonical = known?.name ?? planUnits.find((u) => u === name);
+    if (!canonical) {
+      // "今天的任务" in a busy room is chatter, not a query: stay silent unless addressed.
+      if (!ctx.inbound.isDirect && !ctx.inbound.mentionsBot && !/^(?:unit|单位)/.test(name)) return { replies: [], ignored: true };
+      const all = [...new Set([...ctx.directory.units.map((u) => u.name), ...planUnits])];
+      throw new UserError(ctx.t.errors.unknownUnit(name, ctx.t.list(all)));
+    }
+    const names = ctx.directory.namesOf(canonical);
+    const lines = await unitTaskLines(ctx, (n) => ctx.t.lists.unitHeader(canonical, n), names);
+    return { replies: [reply(lines ?? [ctx.t.lists.unitNone(canonical)], { heading: lines !== null })] };
+  },
+});

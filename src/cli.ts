@@ -1,0 +1,152 @@
+import { parseArgs } from "node:util";
+import { openApp, type App } from "./app.js";
+import { ConfigError, readConfig, type Config } from "./config.js";
+import { fixedClock, parseInstant, systemClock, type Clock } from "./core/clock.js";
+import { DirectoryError } from "./directory/directory.js";
+import { readPlanFile } from "./plan/import-plan.js";
+import { parsePlan, PlanParseError } from "./plan/plan-parser.js";
+import type { ParsedPlan } from "./plan/types.js";
+
+/** A usage or input problem: printed as is, exit status 2. */
+class CliError extends Error {}
+
+const USAGE = `用法 / usage:
+  npx duban say [--as USER] [--room ROOM] [--at ISO-DATETIME] [--json] "MESSAGE"
+  npx duban import FILE [--dry-run] [--json] [--at ISO-DATETIME]
+Every command honours DATABASE_URL, DUBAN_DIRECTORY, DUBAN_LANG and DUBAN_NOW.`;
+
+function clockFor(at: string | undefined, config: Config): Clock {
+  if (at !== undefined) {
+    const d = parseInstant(at);
+    if (!d) throw new CliError(`--at: "${at}" 不是有效的时间，例如 2024-06-30T10:00:00+08:00`);
+    return fixedClock(d);
+  }
+  return config.now ? fixedClock(config.now) : systemClock;
+}
+
+async function withApp<T>(config: Config, clock: Clock, fn: (app: App) => Promise<T>): Promise<T> {
+  const app = await openApp(config, clock, { quiet: true });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+async function say(argv: string[], config: Config): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { as: { type: "string" }, room: { type: "string" }, at: { type: "string" }, json: { type: "boolean", default: false } },
+  });
+  const text = positionals.join(" ");
+  if (!text.trim()) throw new CliError(`say: 请给出消息内容 / give the message text\n${USAGE}`);
+  const clock = clockFor(values.at, config);
+  return withApp(config, clock, async (app) => {
+    const sender = values.as ?? config.consoleUser ?? app.directory.data.admins[0] ?? "console";
+    const result = await app.bot.handle({
+      transport: "cli",
+      room: values.room ?? config.consoleRoom,
+      sender,
+      text,
+      isDirect: values.room === undefined,
+      mentionsBot: values.room === undefined,
+    });
+    if (values.json) process.stdout.write(`${JSON.stringify({ replies: result.replies.map(({ text: t, html }) => ({ text: t, html })) })}\n`);
+    else for (const r of result.replies) process.stdout.write(`${r.text}\n`);
+    return 0;
+  });
+}
+
+function planJson(parsed: ParsedPlan) {
+  return {
+    plan: { title: parsed.plan.title, issuedOn: parsed.plan.issuedOn },
+    sections: parsed.sections.map((s) => ({ ordinal: s.ordinal, label: s.label, title: s.title })),
+    tasks: parsed.tasks.map((t) => ({
+      number: t.number,
+      title: t.title,
+      section: t.section,
+      leadUnits: t.leadUnits,
+      responsibleUnits: t.responsibleUnits,
+      deadline: t.deadline,
+    })),
+    warnings: parsed.warnings,
+  };
+}
+
+async function importCommand(argv: string[], config: Config): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { "dry-run": { type: "boolean", default: false }, json: { type: "boolean", default: false }, at: { type: "string" } },
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new CliError(`import: 请给出一个计划文件 / give one plan file\n${USAGE}`);
+  let text: string;
+  try {
+    text = readPlanFile(file);
+  } catch (e) {
+    throw new CliError(`无法读取文件 ${file}：${(e as Error).message}`);
+  }
+  let parsed: ParsedPlan;
+  try {
+    parsed = parsePlan(text);
+  } catch (e) {
+    if (e instanceof PlanParseError) throw new CliError(`${file}：${e.message}。未写入任何数据。`);
+    throw e;
+  }
+  const clock = clockFor(values.at, config);
+  const report = values["dry-run"]
+    ? null
+    : await withApp(config, clock, (app) => app.repos.plans.importPlan(parsed, clock.now()));
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ ...planJson(parsed), ...(report ? { import: report } : { dryRun: true }) }, null, 2)}\n`);
+    return 0;
+  }
+  const out: string[] = [];
+  out.push(`${values["dry-run"] ? "试导入（未写入）" : "已导入"}《${parsed.plan.title}》：${parsed.sections.length}个部分，${parsed.tasks.length}项任务。`);
+  if (report) {
+    out.push(`新增${report.created.length}项，更新${report.updated.length}项，未变${report.unchanged.length}项。`);
+    if (report.missing.length) out.push(`文件中已没有的任务（保留，未删除）：${report.missing.join("、")}`);
+  }
+  for (const w of parsed.warnings) out.push(`警告：${w}`);
+  process.stdout.write(`${out.join("\n")}\n`);
+  return 0;
+}
+
+/** The `duban` command line. Returns the exit status. */
+export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    const config = readConfig(env);
+    switch (command) {
+      case "say":
+        return await say(rest, config);
+      case "import":
+        return await importCommand(rest, config);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new CliError(`未知命令 / unknown command: ${command}\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof CliError || e instanceof ConfigError || e instanceof DirectoryError) {
+      process.stderr.write(`duban: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof TypeError && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`duban: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`duban: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}
+
+runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,90 @@
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { parseInstant } from "./core/clock.js";
+
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const DEMO_DIRECTORY = fileURLToPath(new URL("./directory/demo-directory.yaml", import.meta.url));
+export const BUNDLED_PLAN = fileURLToPath(new URL("./plan/bundled/mingxi-2023-2025.txt", import.meta.url));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() ? v.trim() : undefined));
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/duban.db")
+    .refine((v) => v.startsWith("file:"), "must be a SQLite URL such as file:./data/duban.db"),
+  DUBAN_DIRECTORY: optional,
+  DUBAN_LANG: z.enum(["zh", "en"], { message: 'must be "zh" or "en"' }).default("zh"),
+  DUBAN_NOW: optional.refine((v) => v === undefined || parseInstant(v) !== null, "must be an ISO date-time such as 2024-06-30T10:00:00+08:00"),
+  DUBAN_CONSOLE_USER: optional,
+  DUBAN_CONSOLE_ROOM: z.string().default("console"),
+  DUBAN_WARN_DAYS: positiveInt(30),
+  DUBAN_STALE_DAYS: positiveInt(30),
+  DUBAN_MAX_MESSAGE_LENGTH: positiveInt(4000),
+  DUBAN_BUNDLED_PLAN: optional,
+  MATRIX_HOMESERVER_URL: optional.refine((v) => v === undefined || /^https?:\/\//.test(v), "must start with http:// or https://"),
+  MATRIX_ACCESS_TOKEN: optional,
+  MATRIX_USER: optional,
+  MATRIX_PASSWORD: optional,
+  MATRIX_ALLOWED_INVITERS: optional,
+  MATRIX_STORAGE_FILE: optional,
+  DUBAN_REMINDERS: optional,
+});
+
+export type Config = ReturnType<typeof toConfig>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`configuration is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example for every setting.`);
+    this.name = "ConfigError";
+  }
+}
+
+function toConfig(e: z.infer<typeof envSchema>) {
+  const matrix =
+    e.MATRIX_HOMESERVER_URL !== undefined
+      ? {
+          homeserverUrl: e.MATRIX_HOMESERVER_URL,
+          accessToken: e.MATRIX_ACCESS_TOKEN,
+          user: e.MATRIX_USER,
+          password: e.MATRIX_PASSWORD,
+          allowedInviters: (e.MATRIX_ALLOWED_INVITERS ?? "")
+            .split(/[,\s]+/)
+            .filter(Boolean),
+          storageFile: e.MATRIX_STORAGE_FILE,
+        }
+      : null;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    directoryFile: e.DUBAN_DIRECTORY ?? DEMO_DIRECTORY,
+    usingDemoDirectory: e.DUBAN_DIRECTORY === undefined,
+    lang: e.DUBAN_LANG,
+    now: e.DUBAN_NOW ? parseInstant(e.DUBAN_NOW) : null,
+    consoleUser: e.DUBAN_CONSOLE_USER,
+    consoleRoom: e.DUBAN_CONSOLE_ROOM,
+    thresholds: { warnDays: e.DUBAN_WARN_DAYS, staleDays: e.DUBAN_STALE_DAYS },
+    maxMessageLength: e.DUBAN_MAX_MESSAGE_LENGTH,
+    bundledPlan: e.DUBAN_BUNDLED_PLAN ?? BUNDLED_PLAN,
+    remindersFile: e.DUBAN_REMINDERS,
+    matrix,
+    repoRoot: REPO_ROOT,
+  };
+}
+
+/** Read and check the configuration once at start: `readConfig(process.env)`. Names every bad key and how to fix it. */
+export function readConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  const problems: string[] = [];
+  const e = parsed.data;
+  if (e.MATRIX_HOMESERVER_URL && !e.MATRIX_ACCESS_TOKEN && !(e.MATRIX_USER && e.MATRIX_PASSWORD))
+    problems.push("MATRIX_ACCESS_TOKEN: required with MATRIX_HOMESERVER_URL (or set MATRIX_USER and MATRIX_PASSWORD to log in)");
+  if (!e.MATRIX_HOMESERVER_URL && (e.MATRIX_ACCESS_TOKEN || e.MATRIX_USER))
+    problems.push("MATRIX_HOMESERVER_URL: required when MATRIX_ACCESS_TOKEN or MATRIX_USER is set, e.g. http://127.0.0.1:8008");
+  if (problems.length > 0) throw new ConfigError(problems);
+  return toConfig(e);
+}

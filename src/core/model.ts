@@ -1,0 +1,112 @@
+import type { Deadline, ParsedPlan } from "../plan/types.js";
+
+/** plan (实施方案) as stored. */
+export interface PlanRecord {
+  id: number;
+  title: string;
+  issuedOn: string | null;
+  importedAt: Date;
+}
+
+/** task (主要任务) as stored, with denormalised progress. */
+export interface TaskRecord {
+  id: number;
+  planId: number;
+  number: number;
+  title: string;
+  description: string;
+  section: string | null;
+  sectionLabel: string | null;
+  sectionOrdinal: number | null;
+  leadUnits: string[];
+  responsibleUnits: string[];
+  deadline: Deadline;
+  inDocument: boolean;
+  completedAt: Date | null;
+  completedBy: string | null;
+  remindersPaused: boolean;
+  pauseReason: string | null;
+  progress: number | null;
+  lastUpdateAt: Date | null;
+  updateCount: number;
+}
+
+/** update (进展) as stored. */
+export interface UpdateRecord {
+  id: number;
+  taskId: number;
+  text: string;
+  percent: number | null;
+  authorId: string;
+  authorUnit: string | null;
+  room: string | null;
+  transport: string;
+  eventId: string | null;
+  createdAt: Date;
+  editedAt: Date | null;
+  retractedAt: Date | null;
+  revisions: { text: string; percent: number | null; at: string }[];
+}
+
+export interface NewUpdate {
+  taskId: number;
+  text: string;
+  percent: number | null;
+  authorId: string;
+  authorUnit: string | null;
+  room: string | null;
+  transport: string;
+  eventId: string | null;
+  at: Date;
+}
+
+export interface ImportReport {
+  planId: number;
+  title: string;
+  created: number[];
+  updated: number[];
+  unchanged: number[];
+  /** Tasks stored earlier that the document no longer lists; kept, not deleted. */
+  missing: number[];
+}
+
+/** Storage of plans and tasks. */
+export interface PlanRepository {
+  currentPlan(): Promise<PlanRecord | null>;
+  task(planId: number, number: number): Promise<TaskRecord | null>;
+  taskById(id: number): Promise<TaskRecord | null>;
+  tasks(planId: number): Promise<TaskRecord[]>;
+  /** Tasks where any of `units` is a lead unit (牵头单位). */
+  tasksLedBy(planId: number, units: string[]): Promise<TaskRecord[]>;
+  numberRange(planId: number): Promise<{ min: number; max: number; count: number }>;
+  /** Every unit name that the plan's tasks mention. */
+  unitNames(planId: number): Promise<string[]>;
+  importPlan(parsed: ParsedPlan, at: Date): Promise<ImportReport>;
+  complete(taskId: number, by: string, at: Date): Promise<void>;
+  setPaused(taskId: number, paused: boolean, reason: string | null, by: string, at: Date): Promise<void>;
+}
+
+/** Storage of progress updates (进展). Every write updates the task's progress in the same transaction. */
+export interface UpdateRepository {
+  record(update: NewUpdate): Promise<UpdateRecord>;
+  latest(taskId: number): Promise<UpdateRecord | null>;
+  /** The newest `limit` updates, retracted ones included. */
+  history(taskId: number, limit: number): Promise<UpdateRecord[]>;
+  /** All updates of a task, retracted ones included. */
+  count(taskId: number): Promise<number>;
+  byEventId(eventId: string): Promise<UpdateRecord | null>;
+  revise(eventId: string, text: string, percent: number | null, at: Date): Promise<UpdateRecord | null>;
+  retract(eventId: string, at: Date): Promise<UpdateRecord | null>;
+}
+
+/** Chat events already handled, so a redelivered event is not acted on twice. */
+export interface EventLog {
+  seen(eventId: string): Promise<boolean>;
+  markHandled(eventId: string, room: string, at: Date): Promise<void>;
+}
+
+export interface Repositories {
+  plans: PlanRepository;
+  updates: UpdateRepository;
+  events: EventLog;
+}

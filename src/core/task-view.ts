@@ -1,0 +1,80 @@
+import type { CommandContext } from "./command.js";
+import { UserError } from "./command.js";
+import type { PlanRecord, TaskRecord, UpdateRecord } from "./model.js";
+import { assessTask, LIGHT_ICON, type TaskAssessment } from "./task-status.js";
+import { dayOf, formatDateTime } from "./time.js";
+
+/** The current plan, or a UserError telling the office to import one. */
+export async function requirePlan(ctx: CommandContext): Promise<PlanRecord> {
+  const plan = await ctx.repos.plans.currentPlan();
+  if (!plan) throw new UserError(ctx.t.errors.noPlan);
+  return plan;
+}
+
+/** A task of the current plan by number, or a UserError naming the valid range. */
+export async function requireTask(ctx: CommandContext, number: number): Promise<{ plan: PlanRecord; task: TaskRecord }> {
+  const plan = await requirePlan(ctx);
+  const task = await ctx.repos.plans.task(plan.id, number);
+  if (!task) {
+    const { min, max } = await ctx.repos.plans.numberRange(plan.id);
+    throw new UserError(ctx.t.errors.unknownTask(number, min, max));
+  }
+  return { plan, task };
+}
+
+/** The day a plan started: its issue date, else the day it was imported. */
+export function planStart(plan: PlanRecord): string {
+  return plan.issuedOn ?? dayOf(plan.importedAt);
+}
+
+export function assess(ctx: CommandContext, plan: PlanRecord, task: TaskRecord): TaskAssessment {
+  return assessTask(task, ctx.clock.now(), ctx.thresholds, planStart(plan));
+}
+
+/** "刑侦大队、网安大队" in the reply language. */
+export function units(ctx: CommandContext, list: string[]): string {
+  return list.length ? ctx.t.list(list) : ctx.t.none;
+}
+
+/** The short deadline phrase for list items: "2024年底前（剩余184天）" or "2023年底前（逾期182天）". */
+export function deadlinePhrase(ctx: CommandContext, task: TaskRecord, a: TaskAssessment): string {
+  if (a.daysOverdue !== null) return ctx.t.lists.deadlineOver(task.deadline.text, a.daysOverdue);
+  if (a.daysLeft !== null) return ctx.t.lists.deadlineLeft(task.deadline.text, a.daysLeft);
+  return task.deadline.text;
+}
+
+/** One list line for a task: "🟡 任务6 培育“公安数字工匠” · 2024年底前（剩余184天） · 进度60%". */
+export function taskLine(ctx: CommandContext, plan: PlanRecord, task: TaskRecord): string {
+  const a = assess(ctx, plan, task);
+  const deadline = deadlinePhrase(ctx, task, a);
+  const progress = task.progress === null ? "" : ctx.t.lists.progress(task.progress);
+  return ctx.t.lists.taskItem(LIGHT_ICON[a.light], task.number, task.title, deadline, progress);
+}
+
+/** The full status reply lines for one task. */
+export function statusLines(ctx: CommandContext, plan: PlanRecord, task: TaskRecord, latest: UpdateRecord | null): string[] {
+  const t = ctx.t;
+  const a = assess(ctx, plan, task);
+  const s = t.status;
+  const lines = [s.title(task.number, task.title)];
+  if (task.section) lines.push(s.section(task.sectionLabel ?? "", task.section));
+  lines.push(s.leadUnits(units(ctx, task.leadUnits)));
+  if (task.responsibleUnits.length) lines.push(s.responsibleUnits(units(ctx, task.responsibleUnits)));
+  const { text, date, kind } = task.deadline;
+  if (kind === "unknown" || (!date && kind !== "ongoing")) lines.push(s.deadlineUnknown(text));
+  else if (kind === "ongoing" || !date) lines.push(s.deadlineOngoing(text));
+  else if (a.pastMilestone) lines.push(s.deadlinePastMilestone(text, date));
+  else if (a.daysOverdue !== null) lines.push(s.deadlineOverdue(text, date, a.daysOverdue));
+  else if (a.daysLeft === 0) lines.push(s.deadlineToday(text, date));
+  else lines.push(s.deadlineDaysLeft(text, date, a.daysLeft ?? 0));
+  const extra = a.stale ? (task.lastUpdateAt ? s.stale(a.daysSilent) : s.neverUpdated) : "";
+  lines.push(s.lightLine(LIGHT_ICON[a.light], t.light[a.light], a.light === "done" ? "" : extra));
+  if (task.completedAt) lines.push(s.completed(formatDateTime(task.completedAt), task.completedBy ?? ""));
+  lines.push(s.progress(task.progress));
+  if (latest) lines.push(s.lastUpdate(formatDateTime(latest.createdAt), s.author(latest.authorId, latest.authorUnit), latest.text));
+  else lines.push(s.lastUpdateNone);
+  lines.push(s.updateCount(task.updateCount));
+  if (task.remindersPaused) lines.push(s.paused(task.pauseReason ?? ""));
+  if (!task.inDocument) lines.push(s.notInDocument);
+  return lines;
+}

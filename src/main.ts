@@ -1,0 +1,44 @@
+import { parseArgs } from "node:util";
+import { openApp } from "./app.js";
+import { ConfigError, readConfig } from "./config.js";
+import { offsetClock, systemClock, type Clock } from "./core/clock.js";
+import { formatDateTime } from "./core/time.js";
+import { DirectoryError } from "./directory/directory.js";
+import { runConsole } from "./transports/console.js";
+
+/** `npm start`: the console chat unless a chat server is configured. The only module that knows every part. */
+async function main(): Promise<number> {
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { at: { type: "string" } } });
+  const config = readConfig(values.at ? { ...process.env, DUBAN_NOW: values.at } : process.env);
+  // With --at/DUBAN_NOW time starts at that instant and then runs on, so a demo session feels live.
+  const clock: Clock = config.now ? offsetClock(config.now, () => systemClock.now().getTime()) : systemClock;
+  const app = await openApp(config, clock);
+  const user = config.consoleUser ?? app.directory.data.admins[0] ?? "console";
+  const banner =
+    config.lang === "en"
+      ? `duban console — speaking as ${user} in room "${config.consoleRoom}", now ${formatDateTime(clock.now())} (Asia/Shanghai). Type "help"; Ctrl-D quits.`
+      : `督办控制台：当前用户 ${user}，房间“${config.consoleRoom}”，现在是 ${formatDateTime(clock.now())}（北京时间）。输入“帮助”查看用法，Ctrl-D 退出。`;
+  try {
+    await runConsole({
+      bot: app.bot,
+      input: process.stdin,
+      output: process.stdout,
+      user,
+      room: config.consoleRoom,
+      prompt: process.stdin.isTTY === true,
+      banner,
+    });
+  } finally {
+    await app.close();
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof ConfigError || e instanceof DirectoryError) process.stderr.write(`duban: ${e.message}\n`);
+    else process.stderr.write(`duban: failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,15 @@
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { EventLog } from "../core/model.js";
+
+/** Handled chat event ids in SQLite. */
+export class PrismaEventLog implements EventLog {
+  constructor(private readonly db: PrismaClient) {}
+
+  async seen(eventId: string): Promise<boolean> {
+    return (await this.db.processedEvent.findUnique({ where: { eventId }, select: { eventId: true } })) !== null;
+  }
+
+  async markHandled(eventId: string, room: string, at: Date): Promise<void> {
+    await this.db.processedEvent.upsert({ where: { eventId }, create: { eventId, room, handledAt: at }, update: {} });
+  }
+}

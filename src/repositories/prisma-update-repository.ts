@@ -1,0 +1,109 @@
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import type { NewUpdate, UpdateRecord, UpdateRepository } from "../core/model.js";
+
+type UpdateRow = Awaited<ReturnType<PrismaClient["update"]["findFirstOrThrow"]>>;
+type Tx = Prisma.TransactionClient;
+
+function toUpdate(row: UpdateRow): UpdateRecord {
+  return { ...row, revisions: JSON.parse(row.revisions) as UpdateRecord["revisions"] };
+}
+
+/** Progress updates in SQLite; every write keeps the task's denormalised progress in step, in one transaction. */
+export class PrismaUpdateRepository implements UpdateRepository {
+  constructor(private readonly db: PrismaClient) {}
+
+  /** Store an update. A redelivered chat event (same eventId) returns the stored row instead of a second one. */
+  async record(u: NewUpdate): Promise<UpdateRecord> {
+    return this.db.$transaction(async (tx) => {
+      if (u.eventId) {
+        const dup = await tx.update.findUnique({ where: { eventId: u.eventId } });
+        if (dup) return toUpdate(dup);
+      }
+      const row = await tx.update.create({
+        data: {
+          taskId: u.taskId,
+          text: u.text,
+          percent: u.percent,
+          authorId: u.authorId,
+          authorUnit: u.authorUnit,
+          room: u.room,
+          transport: u.transport,
+          eventId: u.eventId,
+          createdAt: u.at,
+        },
+      });
+      await tx.task.update({
+        where: { id: u.taskId },
+        data: {
+          updateCount: { increment: 1 },
+          lastUpdateAt: u.at,
+          ...(u.percent === null ? {} : { progress: u.percent }),
+        },
+      });
+      return toUpdate(row);
+    });
+  }
+
+  async latest(taskId: number): Promise<UpdateRecord | null> {
+    const row = await this.db.update.findFirst({
+      where: { taskId, retractedAt: null },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
+    return row ? toUpdate(row) : null;
+  }
+
+  async history(taskId: number, limit: number): Promise<UpdateRecord[]> {
+    const rows = await this.db.update.findMany({ where: { taskId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit });
+    return rows.map(toUpdate);
+  }
+
+  async count(taskId: number): Promise<number> {
+    return this.db.update.count({ where: { taskId } });
+  }
+
+  async byEventId(eventId: string): Promise<UpdateRecord | null> {
+    const row = await this.db.update.findUnique({ where: { eventId } });
+    return row ? toUpdate(row) : null;
+  }
+
+  /** Replace an update's text (an edit), keeping the earlier text in `revisions`. */
+  async revise(eventId: string, text: string, percent: number | null, at: Date): Promise<UpdateRecord | null> {
+    return this.db.$transaction(async (tx) => {
+      const row = await tx.update.findUnique({ where: { eventId } });
+      if (!row || row.retractedAt) return null;
+      const revisions = [...(JSON.parse(row.revisions) as UpdateRecord["revisions"]), { text: row.text, percent: row.percent, at: at.toISOString() }];
+      const next = await tx.update.update({ where: { id: row.id }, data: { text, percent, editedAt: at, revisions: JSON.stringify(revisions) } });
+      await this.refreshTask(tx, row.taskId);
+      return toUpdate(next);
+    });
+  }
+
+  /** Retract an update (a redaction): it stays in history, marked, and leaves the progress figures. */
+  async retract(eventId: string, at: Date): Promise<UpdateRecord | null> {
+    return this.db.$transaction(async (tx) => {
+      const row = await tx.update.findUnique({ where: { eventId } });
+      if (!row || row.retractedAt) return null;
+      const next = await tx.update.update({ where: { id: row.id }, data: { retractedAt: at } });
+      await this.refreshTask(tx, row.taskId);
+      return toUpdate(next);
+    });
+  }
+
+  /** Recompute a task's progress, last update time and count from its live updates. */
+  private async refreshTask(tx: Tx, taskId: number): Promise<void> {
+    const live = { taskId, retractedAt: null };
+    const [count, last, lastWithPercent] = await Promise.all([
+      tx.update.count({ where: live }),
+      tx.update.findFirst({ where: live, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { createdAt: true } }),
+      tx.update.findFirst({
+        where: { ...live, percent: { not: null } },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        select: { percent: true },
+      }),
+    ]);
+    await tx.task.update({
+      where: { id: taskId },
+      data: { updateCount: count, lastUpdateAt: last?.createdAt ?? null, progress: lastWithPercent?.percent ?? null },
+    });
+  }
+}
