@@ -4,7 +4,48 @@ import { ConfigError, readConfig } from "./config.js";
 import { offsetClock, systemClock, type Clock } from "./core/clock.js";
 import { formatDateTime } from "./core/time.js";
 import { DirectoryError } from "./directory/directory.js";
+import { dirname, join } from "node:path";
+import type { App } from "./app.js";
+import { sqlitePathFromUrl } from "./db/migrate.js";
 import { runConsole } from "./transports/console.js";
+import { MatrixStartError, MatrixTransport } from "./transports/matrix.js";
+
+/** Resolve when SIGTERM or SIGINT arrives. */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+}
+
+/** Run as a Matrix bot until SIGTERM: in-flight handling finishes, then the database closes. */
+async function runMatrix(app: App): Promise<number> {
+  const m = app.config.matrix!;
+  const storageFile = m.storageFile ?? join(dirname(sqlitePathFromUrl(app.config.databaseUrl)), "matrix-sync.json");
+  const transport = new MatrixTransport({
+    homeserverUrl: m.homeserverUrl,
+    accessToken: m.accessToken,
+    user: m.user,
+    password: m.password,
+    storageFile,
+    bot: app.bot,
+    settings: app.repos.settings,
+    allowedInviters: [...m.allowedInviters, ...app.directory.data.admins],
+    logger: app.logger,
+    lang: app.config.lang,
+  });
+  try {
+    await transport.start();
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
+  const signal = await untilSignal();
+  app.logger.info("stopping", { signal });
+  await transport.stop();
+  await app.close();
+  return 0;
+}
 
 /** `npm start`: the console chat unless a chat server is configured. The only module that knows every part. */
 async function main(): Promise<number> {
@@ -13,6 +54,7 @@ async function main(): Promise<number> {
   // With --at/DUBAN_NOW time starts at that instant and then runs on, so a demo session feels live.
   const clock: Clock = config.now ? offsetClock(config.now, () => systemClock.now().getTime()) : systemClock;
   const app = await openApp(config, clock);
+  if (config.matrix) return runMatrix(app);
   const user = config.consoleUser ?? app.directory.data.admins[0] ?? "console";
   const banner =
     config.lang === "en"
@@ -37,7 +79,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof ConfigError || e instanceof DirectoryError) process.stderr.write(`duban: ${e.message}\n`);
+    if (e instanceof ConfigError || e instanceof DirectoryError || e instanceof MatrixStartError) process.stderr.write(`duban: ${e.message}\n`);
     else process.stderr.write(`duban: failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(1);
   },

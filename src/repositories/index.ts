@@ -2,9 +2,15 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Repositories } from "../core/model.js";
 import { PrismaEventLog } from "./prisma-event-log.js";
 import { PrismaPlanRepository } from "./prisma-plan-repository.js";
+import { PrismaSettings } from "./prisma-settings.js";
 import { PrismaUpdateRepository } from "./prisma-update-repository.js";
 
 /** The Prisma implementations of every repository over one client. */
 export function prismaRepositories(db: PrismaClient): Repositories {
-  return { plans: new PrismaPlanRepository(db), updates: new PrismaUpdateRepository(db), events: new PrismaEventLog(db) };
+  return {
+    plans: new PrismaPlanRepository(db),
+    updates: new PrismaUpdateRepository(db),
+    events: new PrismaEventLog(db),
+    settings: new PrismaSettings(db),
+  };
 }

@@ -1,0 +1,341 @@
+import {
+  LogLevel,
+  LogService,
+  MatrixAuth,
+  MatrixClient,
+  MatrixError,
+  SimpleFsStorageProvider,
+  type IStorageProvider,
+} from "matrix-bot-sdk";
+import type { Bot, Logger } from "../core/bot.js";
+import type { Inbound } from "../core/inbound.js";
+import type { SettingsStore } from "../core/model.js";
+import { escapeHtml, type Reply } from "../core/reply.js";
+
+/** Raw Matrix event, as the client-server API delivers it. */
+type MatrixEvent = {
+  event_id: string;
+  type: string;
+  sender: string;
+  origin_server_ts: number;
+  state_key?: string;
+  redacts?: string;
+  content: Record<string, unknown> & {
+    body?: string;
+    msgtype?: string;
+    membership?: string;
+    redacts?: string;
+    "m.relates_to"?: { rel_type?: string; event_id?: string; "m.in_reply_to"?: { event_id?: string } };
+    "m.new_content"?: { body?: string };
+    "m.mentions"?: { user_ids?: string[] };
+  };
+};
+
+export interface MatrixTransportOptions {
+  homeserverUrl: string;
+  /** Access token; or give user + password and one is obtained by logging in. */
+  accessToken?: string;
+  user?: string;
+  password?: string;
+  /** Where matrix-bot-sdk keeps the sync token: next to the database. */
+  storageFile: string;
+  bot: Bot;
+  settings: SettingsStore;
+  /** Users ("@a:server") or servers ("server") whose invites are accepted. */
+  allowedInviters: string[];
+  logger: Logger;
+  /** Long-poll timeout of /sync; short in tests so stop() is quick. */
+  syncTimeoutMs?: number;
+  /** Give up retrying one send after this long (rate limits, outages). */
+  maxRetryMs?: number;
+  lang?: "zh" | "en";
+}
+
+export class MatrixStartError extends Error {}
+
+const ENCRYPTED_NOTICE = {
+  zh: "本机器人无法读取加密消息：本房间已开启端到端加密，机器人看不到这里的命令和进展。请在未加密的房间中使用督办机器人，或联系科技办。",
+  en: "I cannot read encrypted messages: this room uses end-to-end encryption, so I cannot see commands or updates here. Please use duban in an unencrypted room, or contact the office.",
+};
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** True for errors worth retrying: rate limits, 5xx, and the server being unreachable. */
+function retryDelay(e: unknown, attempt: number): number | null {
+  if (e instanceof MatrixError) {
+    if (e.errcode === "M_LIMIT_EXCEEDED" || e.statusCode === 429) return Math.max(100, e.retryAfterMs ?? 1000);
+    return e.statusCode >= 500 ? Math.min(30_000, 500 * 2 ** attempt) : null;
+  }
+  const code = (e as { code?: string })?.code;
+  const status = (e as { statusCode?: number })?.statusCode;
+  if (typeof status === "number") {
+    if (status === 429) return 1000;
+    return status >= 500 ? Math.min(30_000, 500 * 2 ** attempt) : null;
+  }
+  if (code && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|ESOCKETTIMEDOUT|UND_ERR)/.test(code)) return Math.min(30_000, 500 * 2 ** attempt);
+  if (e instanceof Error && /socket hang up|network|ECONNREFUSED/i.test(e.message)) return Math.min(30_000, 500 * 2 ** attempt);
+  return null;
+}
+
+/** Strip the quoted fallback of a Matrix reply ("> <@a:b> …" lines and the blank line after them). */
+export function stripReplyFallback(body: string): string {
+  const lines = body.split("\n");
+  let i = 0;
+  while (i < lines.length && lines[i]!.startsWith(">")) i++;
+  if (i > 0 && lines[i] === "") i++;
+  return i > 0 ? lines.slice(i).join("\n") : body;
+}
+
+/** A pill for a user id: a matrix.to link that clients render as a mention. */
+export function pill(userId: string): string {
+  return `<a href="https://matrix.to/#/${encodeURIComponent(userId)}">${escapeHtml(userId)}</a>`;
+}
+
+/**
+ * The Matrix transport: one more entry point into Bot.handle. Events are handled one at a
+ * time inside the sync loop, and the sync token is saved only after a batch is handled,
+ * so a crash re-delivers rather than loses; handled event ids make redelivery harmless.
+ */
+export class MatrixTransport {
+  client!: MatrixClient;
+  userId = "";
+  private localpart = "";
+  private displayName = "";
+  private readonly joinedAt = new Map<string, number>();
+  private readonly memberCount = new Map<string, number>();
+  private inFlight: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private txnCounter = 0;
+
+  constructor(private readonly opts: MatrixTransportOptions) {}
+
+  /** Connect, check the token, and start syncing. Throws MatrixStartError with a clear message. */
+  async start(): Promise<void> {
+    LogService.setLevel(LogLevel.ERROR);
+    LogService.muteModule("MatrixHttpClient");
+    LogService.muteModule("MatrixClientLite");
+    const { homeserverUrl } = this.opts;
+    let token = this.opts.accessToken;
+    if (!token) {
+      if (!this.opts.user || !this.opts.password) throw new MatrixStartError("set MATRIX_ACCESS_TOKEN, or MATRIX_USER and MATRIX_PASSWORD");
+      try {
+        token = (await new MatrixAuth(homeserverUrl).passwordLogin(this.opts.user, this.opts.password, "duban")).accessToken;
+      } catch (e) {
+        throw new MatrixStartError(this.describeStartError(e, "log in as MATRIX_USER with MATRIX_PASSWORD"));
+      }
+    }
+    const storage: IStorageProvider = new SimpleFsStorageProvider(this.opts.storageFile);
+    const client = new MatrixClient(homeserverUrl, token, storage);
+    client.syncingTimeout = this.opts.syncTimeoutMs ?? 30_000;
+    // Save the sync token only after the batch's events are handled: nothing is lost in a crash.
+    (client as unknown as { persistTokenAfterSync: boolean }).persistTokenAfterSync = true;
+    this.client = client;
+    try {
+      this.userId = await client.getUserId();
+    } catch (e) {
+      throw new MatrixStartError(this.describeStartError(e, "check the access token (MATRIX_ACCESS_TOKEN)"));
+    }
+    this.localpart = this.userId.slice(1).split(":")[0] ?? "";
+    this.displayName = (await client.getUserProfile(this.userId).catch(() => ({})) as { displayname?: string }).displayname ?? this.localpart;
+
+    if (!(await storage.getSyncToken())) await this.skipHistory();
+
+    const emit = async (name: string, roomId: string, event: MatrixEvent) => {
+      if (this.stopped) return;
+      const work = this.inFlight.then(() => this.dispatch(name, roomId, event));
+      this.inFlight = work.catch(() => undefined);
+      await work;
+    };
+    const syncing = client as unknown as { startSync(emitFn: (name: string, ...args: unknown[]) => Promise<void>): Promise<void> };
+    const original = syncing.startSync.bind(client);
+    // Our emitFn is awaited by the sync loop, unlike EventEmitter listeners.
+    (client as unknown as { startSyncInternal: () => Promise<void> }).startSyncInternal = () =>
+      original(async (name: string, ...args: unknown[]) => {
+        if (name === "room.invite" || name === "room.event" || name === "room.join") await emit(name, args[0] as string, args[1] as MatrixEvent);
+        client.emit(name, ...args);
+      });
+    await client.start();
+    this.opts.logger.info("matrix transport started", { userId: this.userId, homeserver: homeserverUrl });
+  }
+
+  /** Stop syncing, let the event being handled finish, and return. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.client?.stop();
+    await this.inFlight;
+  }
+
+  /** Send one reply into a room, optionally as a reply to an event. Retries rate limits and outages. */
+  async send(roomId: string, reply: Reply, replyTo?: string, txnKey?: string): Promise<string> {
+    const mentions = reply.mentions ?? [];
+    const content: Record<string, unknown> = {
+      msgtype: "m.notice",
+      body: mentions.length ? `${reply.text}\n${mentions.join(" ")}` : reply.text,
+      format: "org.matrix.custom.html",
+      formatted_body: mentions.length ? `${reply.html}<br>\n${mentions.map(pill).join(" ")}` : reply.html,
+      "m.mentions": { user_ids: mentions },
+    };
+    if (replyTo) content["m.relates_to"] = { "m.in_reply_to": { event_id: replyTo } };
+    return this.sendEvent(roomId, "m.room.message", content, txnKey);
+  }
+
+  /** React to an event, e.g. ✅ on a recorded update. */
+  async react(roomId: string, eventId: string, key: string): Promise<void> {
+    await this.sendEvent(roomId, "m.reaction", { "m.relates_to": { rel_type: "m.annotation", event_id: eventId, key } }, `react-${eventId}-${key}`);
+  }
+
+  /** PUT an event with a transaction id derived from `txnKey`, so a retried send is deduplicated by the server. */
+  private async sendEvent(roomId: string, type: string, content: unknown, txnKey?: string): Promise<string> {
+    const txnId = encodeURIComponent(`duban-${txnKey ?? `${Date.now()}-${++this.txnCounter}`}`);
+    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${txnId}`;
+    const res = (await this.withRetry(() => this.client.doRequest("PUT", path, null, content))) as { event_id: string };
+    return res.event_id;
+  }
+
+  private async withRetry<T>(fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + (this.opts.maxRetryMs ?? 10 * 60_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        const delay = retryDelay(e, attempt);
+        if (delay === null || Date.now() + delay > deadline) throw e;
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** On the very first start, move the sync position to "now" so old room history is not taken as new commands. */
+  private async skipHistory(): Promise<void> {
+    const filter = JSON.stringify({ room: { timeline: { limit: 1 } } });
+    const res = (await this.withRetry(() => this.client.doRequest("GET", "/_matrix/client/v3/sync", { timeout: 0, filter }))) as {
+      next_batch: string;
+      rooms?: { invite?: Record<string, { invite_state?: { events?: MatrixEvent[] } }> };
+    };
+    for (const [roomId, room] of Object.entries(res.rooms?.invite ?? {})) {
+      const invite = room.invite_state?.events?.find((e) => e.type === "m.room.member" && e.state_key === this.userId);
+      if (invite) await this.onInvite(roomId, invite);
+    }
+    await this.client.storageProvider.setSyncToken(res.next_batch);
+  }
+
+  private async dispatch(name: string, roomId: string, event: MatrixEvent): Promise<void> {
+    try {
+      if (name === "room.invite") return await this.onInvite(roomId, event);
+      if (name === "room.join") {
+        this.joinedAt.set(roomId, event.origin_server_ts);
+        return await this.checkEncryption(roomId);
+      }
+      await this.onRoomEvent(roomId, event);
+    } catch (e) {
+      this.opts.logger.error("matrix event failed", { roomId, eventId: event?.event_id, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private inviterAllowed(sender: string): boolean {
+    const server = sender.split(":").slice(1).join(":");
+    return this.opts.allowedInviters.some((a) => (a.startsWith("@") ? a === sender : a.replace(/^:/, "") === server));
+  }
+
+  private async onInvite(roomId: string, event: MatrixEvent): Promise<void> {
+    if (this.inviterAllowed(event.sender)) {
+      await this.withRetry(() => this.client.joinRoom(roomId));
+      this.opts.logger.info("joined room on invite", { roomId, inviter: event.sender });
+    } else {
+      await this.withRetry(() => this.client.leaveRoom(roomId));
+      this.opts.logger.warn("declined invite from a user who is not allowed (MATRIX_ALLOWED_INVITERS)", { roomId, inviter: event.sender });
+    }
+  }
+
+  /** Say once per room, in plain words, that encrypted messages cannot be read. */
+  private async checkEncryption(roomId: string): Promise<void> {
+    const state = await this.client.getRoomStateEvent(roomId, "m.room.encryption", "").catch(() => null);
+    if (state) await this.tellEncrypted(roomId);
+  }
+
+  private async tellEncrypted(roomId: string): Promise<void> {
+    if (!(await this.opts.settings.setOnce(`matrix.encrypted-notice.${roomId}`, "sent"))) return;
+    const text = ENCRYPTED_NOTICE[this.opts.lang ?? "zh"];
+    await this.sendEvent(roomId, "m.room.message", { msgtype: "m.notice", body: text }, `encrypted-${roomId}`);
+  }
+
+  private async joinTs(roomId: string): Promise<number> {
+    const known = this.joinedAt.get(roomId);
+    if (known !== undefined) return known;
+    const state = (await this.withRetry(() => this.client.getRoomState(roomId))) as MatrixEvent[];
+    const me = state.find((e) => e.type === "m.room.member" && e.state_key === this.userId);
+    const ts = me?.origin_server_ts ?? 0;
+    this.joinedAt.set(roomId, ts);
+    return ts;
+  }
+
+  private async isDirect(roomId: string): Promise<boolean> {
+    let n = this.memberCount.get(roomId);
+    if (n === undefined) {
+      n = (await this.withRetry(() => this.client.getJoinedRoomMembers(roomId))).length;
+      this.memberCount.set(roomId, n);
+    }
+    return n <= 2;
+  }
+
+  /** Whether the message addresses the bot, and its text with a leading mention removed. */
+  private addressed(body: string, event: MatrixEvent): { mentions: boolean; text: string } {
+    const names = [this.userId, this.displayName, this.localpart].filter(Boolean).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    const lead = new RegExp(`^\\s*@?(?:${names.join("|")})\\s*[:：,，]?\\s*`, "i");
+    const m = lead.exec(body);
+    const byField = event.content["m.mentions"]?.user_ids?.includes(this.userId) ?? false;
+    if (m) return { mentions: true, text: body.slice(m[0].length) };
+    return { mentions: byField || body.includes(this.userId), text: body };
+  }
+
+  private async onRoomEvent(roomId: string, event: MatrixEvent): Promise<void> {
+    if (event.type === "m.room.member") {
+      this.memberCount.delete(roomId);
+      return;
+    }
+    if (event.type === "m.room.encryption" || event.type === "m.room.encrypted") return this.tellEncrypted(roomId);
+    if (event.sender === this.userId) return;
+    if (event.type !== "m.room.message" && event.type !== "m.room.redaction") return;
+    if (event.origin_server_ts < (await this.joinTs(roomId))) return;
+
+    let inbound: Inbound;
+    const base = { transport: "matrix", eventId: event.event_id, room: roomId, sender: event.sender };
+    if (event.type === "m.room.redaction") {
+      const target = event.redacts ?? event.content.redacts;
+      if (!target) return;
+      inbound = { ...base, kind: "redaction", targetEventId: target, text: "", isDirect: false, mentionsBot: false };
+    } else {
+      const c = event.content;
+      if (c.msgtype === "m.notice" || typeof c.body !== "string") return;
+      const rel = c["m.relates_to"];
+      const direct = await this.isDirect(roomId);
+      if (rel?.rel_type === "m.replace" && rel.event_id) {
+        const text = c["m.new_content"]?.body ?? c.body.replace(/^\*\s*/, "");
+        inbound = { ...base, kind: "edit", targetEventId: rel.event_id, text, isDirect: direct, mentionsBot: false };
+      } else {
+        const body = rel?.["m.in_reply_to"] ? stripReplyFallback(c.body) : c.body;
+        const { mentions, text } = this.addressed(body, event);
+        inbound = { ...base, kind: "message", text, isDirect: direct, mentionsBot: mentions };
+      }
+    }
+    const result = await this.opts.bot.handle(inbound);
+    let i = 0;
+    for (const r of result.replies) await this.send(roomId, r, event.event_id, `${event.event_id}-${i++}`);
+    if (result.reaction) await this.react(roomId, event.event_id, result.reaction);
+    await this.opts.bot.markHandled(event.event_id, roomId);
+  }
+
+  private describeStartError(e: unknown, fix: string): string {
+    const url = this.opts.homeserverUrl;
+    if (e instanceof MatrixError) {
+      if (e.errcode === "M_UNKNOWN_TOKEN" || e.statusCode === 401) return `the homeserver ${url} rejected the credentials (${e.errcode}); ${fix}`;
+      if (e.errcode === "M_FORBIDDEN") return `the homeserver ${url} refused the login (${e.errcode}: ${e.error}); ${fix}`;
+      return `the homeserver ${url} answered ${e.statusCode} ${e.errcode}: ${e.error}`;
+    }
+    const code = (e as { code?: string })?.code;
+    if (code) return `cannot reach the homeserver at ${url} (${code}); check MATRIX_HOMESERVER_URL and that the server is running`;
+    const status = (e as { statusCode?: number })?.statusCode;
+    if (status) return `the homeserver ${url} answered HTTP ${status}; check MATRIX_HOMESERVER_URL`;
+    return `cannot connect to the homeserver at ${url}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}

@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tempApp, type TempApp } from "./helpers/temp-app.js";
+
+let app: TempApp;
+const updatesOf = (n: number) => app.db.update.findMany({ where: { task: { number: n } }, orderBy: { id: "asc" } });
+
+describe("status, overview and updates on a real SQLite file", () => {
+  beforeEach(async () => {
+    app = await tempApp();
+  });
+  afterEach(async () => {
+    await app.dispose();
+  });
+
+  it("answers status task 6 with units, deadline, days left, light and update count", async () => {
+    const r = await app.say("status task 6");
+    expect(r.text).toContain("任务6：培育“公安数字工匠”");
+    expect(r.text).toContain("牵头单位：刑侦大队、网安大队、指挥情报中心");
+    expect(r.text).toContain("责任单位：局属各单位");
+    expect(r.text).toContain("完成时限：2024年底前（2024-12-31，剩余184天）");
+    expect(r.text).toContain("🟡");
+    expect(r.text).toContain("进展条数：0");
+  });
+
+  it("stores an update before confirming it, with author, unit, room and percentage", async () => {
+    const r = await app.say("任务6进展:两名民警通过市级数字工匠初审 60%", { sender: "@zhang:bureau.local", room: "xingzhen", isDirect: false, mentionsBot: false });
+    expect(r.text).toContain("已记录任务6");
+    expect(r.reaction).toBe("✅");
+    const [u] = await updatesOf(6);
+    expect(u).toMatchObject({ text: "两名民警通过市级数字工匠初审 60%", percent: 60, authorId: "@zhang:bureau.local", authorUnit: "刑侦大队", room: "xingzhen" });
+    const status = await app.say("任务6");
+    expect(status.text).toContain("最新进度：60%");
+    expect(status.text).toContain("@zhang:bureau.local（刑侦大队）：两名民警通过市级数字工匠初审 60%");
+    expect(status.text).toContain("进展条数：1");
+    expect(status.text).toContain("🟢");
+  });
+
+  it.each([
+    ["任务6进展:", "进展内容为空，未记录"],
+    ["任务6进展: 做了一半 150%", "进度150%不在0–100之间，未记录"],
+    ["任务99进展: 完成", "没有任务99。本计划的任务编号为1–25"],
+    [`任务6进展:${"很".repeat(4001)}`, "消息过长"],
+  ])("refuses %j clearly and stores nothing", async (text, message) => {
+    const r = await app.say(text);
+    expect(r.text).toContain(message);
+    expect(await app.db.update.count()).toBe(0);
+    expect((await app.db.task.findFirst({ where: { number: 6 } }))?.updateCount).toBe(0);
+  });
+
+  it("names the valid range for an unknown task number", async () => {
+    expect((await app.say("任务30")).text).toBe("没有任务30。本计划的任务编号为1–25。");
+  });
+
+  it("stays silent on chatter in a group room but hints in a direct chat", async () => {
+    expect((await app.say("今天天气不错", { isDirect: false, mentionsBot: false })).count).toBe(0);
+    expect((await app.say("今天的任务", { isDirect: false, mentionsBot: false })).count).toBe(0);
+    expect((await app.say("今天天气不错")).text).toContain("发送“帮助”");
+    expect((await app.say("今天天气不错", { isDirect: false, mentionsBot: true })).text).toContain("发送“帮助”");
+  });
+
+  it("escapes user text in the HTML form", async () => {
+    await app.say("任务6进展:<b>x</b><script>alert(1)</script>");
+    const r = await app.say("任务6");
+    expect(r.html).toContain("&lt;b&gt;x&lt;/b&gt;&lt;script&gt;");
+    expect(r.html).not.toContain("<script>");
+    expect(r.text).toContain("<b>x</b><script>");
+  });
+
+  it("lists overdue and due-soon tasks by date", async () => {
+    expect((await app.say("逾期")).text).toMatch(/逾期任务（2项）[\s\S]*任务1[\s\S]*逾期182天[\s\S]*任务2/);
+    app.clock.set(new Date("2024-12-10T10:00:00+08:00"));
+    const soon = await app.say("临期");
+    expect(soon.text).toContain("30天内到期的任务（7项）");
+    expect(soon.text).toContain("任务4");
+    expect(soon.text).toContain("剩余21天");
+  });
+
+  it("marks tasks 1 and 2 red and lists every light in the overview", async () => {
+    const r = await app.say("总览");
+    expect(r.text).toContain("共25项任务");
+    expect(r.text).toMatch(/🔴 逾期（2项）\n {2}\(一\) 1 2/);
+  });
+
+  it("answers a unit by name or alias, and my tasks from the directory", async () => {
+    const byAlias = await app.say("刑侦的任务");
+    expect(byAlias.text).toContain("刑侦大队牵头的任务（9项）");
+    expect((await app.say("unit 网安大队")).text).toContain("网安大队牵头的任务");
+    const mine = await app.say("我的任务", { sender: "@wu:bureau.local" });
+    expect(mine.text).toContain("你所在单位（城关派出所）牵头的任务（3项）");
+    expect((await app.say("我的任务", { sender: "@stranger:elsewhere" })).text).toContain("名册中没有@stranger:elsewhere");
+    expect((await app.say("unit 不存在大队")).text).toContain("没有名为“不存在大队”的单位");
+  });
+
+  it("shows history newest first, with retracted updates marked", async () => {
+    await app.say("任务6进展:初审 30%", { eventId: "$a" });
+    app.clock.advance(60_000);
+    await app.say("任务6进展:复审 60%", { eventId: "$b" });
+    await app.bot.handle({ transport: "test", kind: "redaction", targetEventId: "$b", eventId: "$r", room: "console", sender: "@x", text: "", isDirect: true, mentionsBot: false });
+    const h = await app.say("任务6历史");
+    expect(h.text).toMatch(/共2条[\s\S]*\[已撤回\] .*复审 60%[\s\S]*初审 30%/);
+    expect((await app.say("任务6")).text).toContain("最新进度：30%");
+  });
+
+  it("revises an edited update and keeps the earlier text", async () => {
+    await app.say("任务6进展:初审 30%", { eventId: "$orig" });
+    const r = await app.bot.handle({
+      transport: "test", kind: "edit", targetEventId: "$orig", eventId: "$edit", room: "console", sender: "@kejiban:bureau.local",
+      text: "任务6进展:初审通过 40%", isDirect: true, mentionsBot: false,
+    });
+    expect(r.replies[0]?.text).toContain("已修改任务6");
+    const [u] = await updatesOf(6);
+    expect(u).toMatchObject({ text: "初审通过 40%", percent: 40 });
+    expect(JSON.parse(u!.revisions)).toEqual([expect.objectContaining({ text: "初审 30%", percent: 30 })]);
+    expect((await app.say("任务6")).text).toContain("最新进度：40%");
+  });
+
+  it("never stores a redelivered event twice", async () => {
+    await app.say("任务6进展:初审 30%", { eventId: "$same" });
+    await app.say("任务6进展:初审 30%", { eventId: "$same" });
+    await app.bot.markHandled("$same", "console");
+    const third = await app.say("任务6进展:初审 30%", { eventId: "$same" });
+    expect(third.count).toBe(0);
+    expect(await updatesOf(6)).toHaveLength(1);
+  });
+
+  it("answers in English with DUBAN_LANG=en", async () => {
+    const en = await tempApp({ env: { DUBAN_LANG: "en" } });
+    try {
+      const r = await en.say("status 6");
+      expect(r.text).toContain("Task 6: 培育“公安数字工匠”");
+      expect(r.text).toContain("Deadline: 2024年底前 (2024-12-31, 184 days left)");
+      expect((await en.say("任务99")).text).toBe("There is no task 99. Task numbers in this plan run from 1 to 25.");
+    } finally {
+      await en.dispose();
+    }
+  });
+
+  it("apologises without detail when a handler fails unexpectedly, and logs it", async () => {
+    await app.db.$executeRawUnsafe(`UPDATE "Task" SET "leadUnits" = 'not json' WHERE "number" = 6`);
+    const r = await app.say("任务6");
+    expect(r.text).toContain("抱歉，处理这条消息时出错了");
+  });
+});
