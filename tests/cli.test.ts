@@ -1,0 +1,135 @@
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, "..");
+const BUNDLED = join(ROOT, "src/plan/bundled/mingxi-2023-2025.txt");
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+async function duban(args: string[], extraEnv: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [join(ROOT, "bin/duban.js"), ...args], { cwd: ROOT, env: { ...env, ...extraEnv } });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe("the duban command line, run as processes", () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "duban-cli-"));
+    env = { ...process.env, DATABASE_URL: `file:${join(dir, "duban.db")}`, CHECKPOINT_DISABLE: "1" };
+    delete env.DUBAN_NOW;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("creates, migrates and seeds the database on first use, then answers say --json", async () => {
+    const r = await run("npx", ["duban", "say", "--json", "--at", "2024-06-30T10:00:00+08:00", "status task 6"], { cwd: ROOT, env });
+    const out = JSON.parse(r.stdout) as { replies: { text: string; html: string }[] };
+    expect(out.replies).toHaveLength(1);
+    expect(out.replies[0]!.text).toContain("完成时限：2024年底前（2024-12-31，剩余184天）");
+    expect(out.replies[0]!.html).toContain("<b>任务6：培育“公安数字工匠”</b>");
+    expect(existsSync(join(dir, "duban.db"))).toBe(true);
+  });
+
+  it("keeps an update across processes, as the given user and room, at DUBAN_NOW", async () => {
+    const rec = await duban(["say", "--as", "@zhang:bureau.local", "--room", "xingzhen", "任务6进展:两名民警通过市级数字工匠初审 60%"], {
+      DUBAN_NOW: "2024-06-30T10:00:00+08:00",
+    });
+    expect(rec.stdout).toContain("已记录任务6");
+    const st = await duban(["say", "--at", "2024-07-01T09:00:00+08:00", "任务6"]);
+    expect(st.stdout).toContain("2024-06-30 10:00 @zhang:bureau.local（刑侦大队）：两名民警通过市级数字工匠初审 60%");
+    expect(st.stdout).toContain("最新进度：60%");
+  });
+
+  it("stays silent on chatter sent to a group room", async () => {
+    const r = await duban(["say", "--room", "xingzhen", "--at", "2024-07-01T09:00:00+08:00", "大家辛苦了"]);
+    expect(r).toMatchObject({ code: 0, stdout: "" });
+  });
+
+  it("prints the parsed plan with import --dry-run --json in the documented shape", async () => {
+    const r = await duban(["import", BUNDLED, "--dry-run", "--json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.plan.title).toBe("明溪县公安局科技兴警三年行动实施方案(2023-2025年)");
+    expect(out.tasks).toHaveLength(25);
+    expect(out.tasks[5]).toEqual({
+      number: 6,
+      title: "培育“公安数字工匠”",
+      section: "完善人才梯队结构,强化科技人才引进培养",
+      leadUnits: ["刑侦大队", "网安大队", "指挥情报中心"],
+      responsibleUnits: ["局属各单位"],
+      deadline: { text: "2024年底前", kind: "date", date: "2024-12-31" },
+    });
+    expect(out.warnings).toEqual([]);
+  });
+
+  it("re-imports the same plan idempotently and never touches progress updates", async () => {
+    const r = await duban(["import", BUNDLED, "--json", "--at", "2024-07-02T09:00:00+08:00"]);
+    const out = JSON.parse(r.stdout);
+    expect(out.import).toMatchObject({ created: [], updated: [], missing: [] });
+    expect(out.import.unchanged).toHaveLength(25);
+    const st = await duban(["say", "--at", "2024-07-02T09:00:00+08:00", "任务6"]);
+    expect(st.stdout).toContain("进展条数：1");
+  });
+
+  it("reports a task that disappeared from the document instead of deleting it, and updates changed fields", async () => {
+    const text = readFileSync(BUNDLED, "utf8")
+      .replace(/^6\.培育“公安数字工匠”。/m, "6.培育公安数字工匠人才。")
+      .replace(/^25\.[\s\S]*?完成时限:持续推进、2024年底前基本完成\n/m, "");
+    const file = join(dir, "changed.txt");
+    writeFileSync(file, text);
+    const r = await duban(["import", file, "--at", "2024-07-03T09:00:00+08:00"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("更新1项");
+    expect(r.stdout).toContain("文件中已没有的任务（保留，未删除）：25");
+    const st = await duban(["say", "--at", "2024-07-03T09:00:00+08:00", "任务6"]);
+    expect(st.stdout).toContain("任务6：培育公安数字工匠人才");
+    expect(st.stdout).toContain("进展条数：1");
+    expect((await duban(["say", "--at", "2024-07-03T09:00:00+08:00", "任务25"])).stdout).toContain("最新导入的计划文件中已没有此任务");
+  });
+
+  it.each([
+    ["an empty file", "", "计划文件为空"],
+    ["a file with no tasks", "某县公安局工作方案\n一、总体要求\n做好工作。\n", "未找到可识别的任务"],
+    ["binary garbage", "\u0000\u0001\u0002PK\u0003\u0004", "无法识别文件内容"],
+  ])("exits 2 with a clear message and writes nothing for %s", async (_name, content, message) => {
+    const file = join(dir, "bad.txt");
+    writeFileSync(file, content);
+    const fresh = join(dir, "fresh.db");
+    const r = await duban(["import", file], { DATABASE_URL: `file:${fresh}` });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).toContain("未写入任何数据");
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it("exits 2 naming a bad --at or a missing file", async () => {
+    expect(await duban(["say", "--at", "yesterday", "任务6"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--at") });
+    expect(await duban(["import", join(dir, "nope.txt")])).toMatchObject({ code: 2, stderr: expect.stringContaining("无法读取文件") });
+    expect(await duban(["frobnicate"])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command") });
+  });
+
+  it("runs npm start's console with piped input, answering each line and exiting at end of input", async () => {
+    const child = spawn("npm", ["start", "--silent", "--", "--at", "2024-06-30T10:00:00+08:00"], {
+      cwd: ROOT,
+      env: { ...env, DATABASE_URL: `file:${join(dir, "console.db")}` },
+    });
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stdin.end("帮助\n任务6进展:完成初审 60%\nstatus task 6\n总览\n");
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(0);
+    expect(stdout).toContain("督办控制台");
+    expect(stdout).toContain("督办机器人跟踪计划任务的进展");
+    expect(stdout).toContain("已记录任务6");
+    expect(stdout).toContain("最新进度：60%");
+    expect(stdout).toContain("共25项任务");
+  });
+});
