@@ -7,6 +7,8 @@ import { requireTask } from "../src/core/task-view.js";
 const N = "([0-9０-９]{1,6}|[零〇一二两三四五六七八九十百千]{1,8})";
 const SP = "[\\s\\u3000]*";
 const COLON = "[:：]";
+/** How much of the update the confirmation quotes back. */
+const QUOTE = 80;
 // Matched on the raw text so that the stored update keeps exactly what the officer wrote.
 const FORMS = [
   new RegExp(`^${SP}update${SP}(?:task${SP})?#?${N}${SP}(?:${COLON}|[\\s\\u3000]|$)([\\s\\S]*)$`, "i"),
@@ -53,7 +55,8 @@ export default defineCommand({
       at: clock.now(),
     });
     const after = await ctx.repos.plans.task(task.planId, task.number);
-    const lines = [t.update.recorded(task.number, task.title, stored.percent, after?.updateCount ?? task.updateCount + 1)];
+    const quote = stored.text.length > QUOTE ? `${stored.text.slice(0, QUOTE)}…` : stored.text;
+    const lines = [t.update.recorded(task.number, task.title, stored.percent, after?.updateCount ?? task.updateCount + 1, quote)];
     if (task.completedAt) lines.push(t.update.done(task.number));
     return { replies: [reply(lines)], reaction: "✅" };
   },

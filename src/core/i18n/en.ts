@@ -75,8 +75,8 @@ export const en = {
     edited: " (edited)",
   },
   update: {
-    recorded: (n: number, title: string, percent: number | null, count: number) =>
-      `Recorded for task ${n} ${title}${percent === null ? "" : `, progress ${percent}%`} (update #${count}).`,
+    recorded: (n: number, title: string, percent: number | null, count: number, text: string) =>
+      `Recorded for task ${n} ${title}${percent === null ? "" : `, progress ${percent}%`} (update #${count}): ${text}`,
     noText: (n: number) => `The update is empty, so nothing was recorded. Write it like: update task ${n}: first review passed 60%`,
     percentOutOfRange: (p: string) => `Progress ${p}% is outside 0–100, so nothing was recorded.`,
     done: (n: number) => `Task ${n} is already completed (办结); the update was recorded anyway.`,

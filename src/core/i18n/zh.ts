@@ -77,8 +77,8 @@ export const zh = {
     edited: "（已修改）",
   },
   update: {
-    recorded: (n: number, title: string, percent: number | null, count: number) =>
-      `已记录任务${n}（${title}）的进展${percent === null ? "" : `，进度${percent}%`}。这是第${count}条进展。`,
+    recorded: (n: number, title: string, percent: number | null, count: number, text: string) =>
+      `已记录任务${n}（${title}）的第${count}条进展${percent === null ? "" : `，进度${percent}%`}：${text}`,
     noText: (n: number) => `进展内容为空，未记录。请这样写：任务${n}进展:完成初审 60%`,
     percentOutOfRange: (p: string) => `进度${p}%不在0–100之间，未记录。`,
     done: (n: number) => `任务${n}已办结，本条进展仍已记录。`,
