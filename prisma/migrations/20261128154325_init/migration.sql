@@ -86,9 +86,12 @@ CREATE TABLE "Reminder" (
     "kind" TEXT NOT NULL,
     "occurrence" TEXT NOT NULL,
     "createdAt" DATETIME NOT NULL,
+    "dueOn" TEXT NOT NULL,
     "deliveredAt" DATETIME,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
+    "claimToken" TEXT,
+    "claimedAt" DATETIME,
     CONSTRAINT "Reminder_taskId_fkey" FOREIGN KEY ("taskId") REFERENCES "Task" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
