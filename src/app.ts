@@ -10,6 +10,15 @@ import { Directory, loadDirectory } from "./directory/directory.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { importPlanText, readPlanFile } from "./plan/import-plan.js";
 import { prismaRepositories } from "./repositories/index.js";
+import { loadReminderPolicy } from "./reminders/load-policy.js";
+import { reminderPreview } from "./reminders/next-run.js";
+import type { ReminderPolicy } from "./reminders/reminder-policy.js";
+import { ReminderService } from "./reminders/reminder-service.js";
+import { createWorkingCalendar, type WorkingCalendar } from "./reminders/working-calendar.js";
+import { catalogue } from "./core/i18n/index.js";
+import { dirname, join } from "node:path";
+import { sqlitePathFromUrl } from "./db/migrate.js";
+import { MatrixTransport, type MatrixTransportOptions } from "./transports/matrix.js";
 
 export interface App {
   config: Config;
@@ -19,6 +28,7 @@ export interface App {
   directory: Directory;
   bot: Bot;
   logger: Logger;
+  reminders: { service: ReminderService; policy: ReminderPolicy; calendar: WorkingCalendar };
   close(): Promise<void>;
 }
 
@@ -29,6 +39,8 @@ export interface App {
 export async function openApp(config: Config, clock: Clock, opts: { logger?: Logger; quiet?: boolean } = {}): Promise<App> {
   const logger = opts.logger ?? stderrLogger;
   const directory = loadDirectory(config.directoryFile);
+  const policy = loadReminderPolicy(config.remindersFile);
+  const calendar = createWorkingCalendar();
   await applyMigrations(config.databaseUrl);
   const db = await openPrisma(config.databaseUrl);
   try {
@@ -46,6 +58,15 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
           missing,
         });
     }
+    const service = new ReminderService({
+      repos,
+      directory,
+      calendar,
+      policy,
+      t: catalogue(config.lang),
+      thresholds: config.thresholds,
+      logger,
+    });
     const bot = new Bot({
       repos,
       directory,
@@ -56,10 +77,40 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
       maxMessageLength: config.maxMessageLength,
       logger,
       parseUpdateBody: (raw) => parseUpdate(raw)?.body ?? null,
+      reminders: reminderPreview(service, calendar, policy),
     });
-    return { config, clock, db, repos, directory, bot, logger, close: () => db.$disconnect() };
+    return {
+      config,
+      clock,
+      db,
+      repos,
+      directory,
+      bot,
+      logger,
+      reminders: { service, policy, calendar },
+      close: () => db.$disconnect(),
+    };
   } catch (e) {
     await db.$disconnect();
     throw e;
   }
+}
+
+/** The Matrix transport for a configured app; the sync token is kept next to the database. */
+export function matrixTransportFor(app: App, overrides: Partial<MatrixTransportOptions> = {}): MatrixTransport {
+  const m = app.config.matrix;
+  if (!m) throw new Error("Matrix is not configured (MATRIX_HOMESERVER_URL)");
+  return new MatrixTransport({
+    homeserverUrl: m.homeserverUrl,
+    accessToken: m.accessToken,
+    user: m.user,
+    password: m.password,
+    storageFile: m.storageFile ?? join(dirname(sqlitePathFromUrl(app.config.databaseUrl)), "matrix-sync.json"),
+    bot: app.bot,
+    settings: app.repos.settings,
+    allowedInviters: [...m.allowedInviters, ...app.directory.data.admins],
+    logger: app.logger,
+    lang: app.config.lang,
+    ...overrides,
+  });
 }

@@ -1,5 +1,8 @@
 import { parseArgs } from "node:util";
-import { openApp, type App } from "./app.js";
+import { matrixTransportFor, openApp, type App } from "./app.js";
+import { dayOf } from "./core/time.js";
+import type { ReminderMessage } from "./reminders/reminder-service.js";
+import { printReminders } from "./transports/console.js";
 import { ConfigError, readConfig, type Config } from "./config.js";
 import { fixedClock, parseInstant, systemClock, type Clock } from "./core/clock.js";
 import { DirectoryError } from "./directory/directory.js";
@@ -13,6 +16,7 @@ class CliError extends Error {}
 const USAGE = `用法 / usage:
   npx duban say [--as USER] [--room ROOM] [--at ISO-DATETIME] [--json] "MESSAGE"
   npx duban import FILE [--dry-run] [--json] [--at ISO-DATETIME]
+  npx duban reminders --at ISO-DATETIME [--dry-run] [--json]
 Every command honours DATABASE_URL, DUBAN_DIRECTORY, DUBAN_LANG and DUBAN_NOW.`;
 
 function clockFor(at: string | undefined, config: Config): Clock {
@@ -114,6 +118,37 @@ async function importCommand(argv: string[], config: Config): Promise<number> {
   return 0;
 }
 
+function reminderJson(messages: ReminderMessage[]) {
+  return messages.map((m) => ({ unit: m.unit, kind: m.kind, kinds: m.kinds, taskNumbers: m.taskNumbers, rooms: m.rooms, text: m.reply.text }));
+}
+
+/** `duban reminders --at …`: the reminders due at that instant; sent and recorded unless --dry-run. */
+async function remindersCommand(argv: string[], config: Config): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { at: { type: "string" }, "dry-run": { type: "boolean", default: false }, json: { type: "boolean", default: false } },
+  });
+  if (positionals.length) throw new CliError(`reminders: unexpected ${positionals.join(" ")}\n${USAGE}`);
+  if (values.at === undefined && !config.now) throw new CliError(`reminders: 请用 --at 指定时间 / give --at ISO-DATETIME\n${USAGE}`);
+  const clock = clockFor(values.at, config);
+  return withApp(config, clock, async (app) => {
+    const now = clock.now();
+    const days = [dayOf(now, app.reminders.policy.timezone)];
+    let messages: ReminderMessage[];
+    if (values["dry-run"]) messages = await app.reminders.service.preview(days, now);
+    else if (config.matrix) {
+      const transport = matrixTransportFor(app);
+      await transport.connect();
+      messages = await app.reminders.service.run(days, now, transport.reminderSender());
+    } else messages = await app.reminders.service.run(days, now, null);
+    if (values.json) process.stdout.write(`${JSON.stringify(reminderJson(messages), null, 2)}\n`);
+    else if (messages.length === 0) process.stdout.write(`${days[0]}：没有要发送的提醒。\n`);
+    else printReminders(process.stdout, messages);
+    return 0;
+  });
+}
+
 /** The `duban` command line. Returns the exit status. */
 export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   const [command, ...rest] = argv;
@@ -124,6 +159,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         return await say(rest, config);
       case "import":
         return await importCommand(rest, config);
+      case "reminders":
+        return await remindersCommand(rest, config);
       case undefined:
       case "help":
       case "--help":

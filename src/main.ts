@@ -4,11 +4,11 @@ import { ConfigError, readConfig } from "./config.js";
 import { offsetClock, systemClock, type Clock } from "./core/clock.js";
 import { formatDateTime } from "./core/time.js";
 import { DirectoryError } from "./directory/directory.js";
-import { dirname, join } from "node:path";
-import type { App } from "./app.js";
-import { sqlitePathFromUrl } from "./db/migrate.js";
-import { runConsole } from "./transports/console.js";
-import { MatrixStartError, MatrixTransport } from "./transports/matrix.js";
+import { matrixTransportFor, type App } from "./app.js";
+import { ReminderScheduler } from "./reminders/reminder-scheduler.js";
+import type { ReminderMessage, ReminderSender } from "./reminders/reminder-service.js";
+import { printReminders, runConsole } from "./transports/console.js";
+import { MatrixStartError } from "./transports/matrix.js";
 
 /** Resolve when SIGTERM or SIGINT arrives. */
 function untilSignal(): Promise<string> {
@@ -18,30 +18,37 @@ function untilSignal(): Promise<string> {
   });
 }
 
+/** Start the reminder scheduler; it catches up on missed runs at once. */
+async function startReminders(app: App, sender: ReminderSender | null, print?: (m: ReminderMessage[]) => void) {
+  const scheduler = new ReminderScheduler({
+    service: app.reminders.service,
+    settings: app.repos.settings,
+    clock: app.clock,
+    policy: app.reminders.policy,
+    calendar: app.reminders.calendar,
+    sender,
+    logger: app.logger,
+    onRun: print,
+  });
+  await scheduler.start();
+  return scheduler;
+}
+
 /** Run as a Matrix bot until SIGTERM: in-flight handling finishes, then the database closes. */
 async function runMatrix(app: App): Promise<number> {
-  const m = app.config.matrix!;
-  const storageFile = m.storageFile ?? join(dirname(sqlitePathFromUrl(app.config.databaseUrl)), "matrix-sync.json");
-  const transport = new MatrixTransport({
-    homeserverUrl: m.homeserverUrl,
-    accessToken: m.accessToken,
-    user: m.user,
-    password: m.password,
-    storageFile,
-    bot: app.bot,
-    settings: app.repos.settings,
-    allowedInviters: [...m.allowedInviters, ...app.directory.data.admins],
-    logger: app.logger,
-    lang: app.config.lang,
-  });
+  const transport = matrixTransportFor(app);
+  let scheduler: ReminderScheduler | null = null;
   try {
     await transport.start();
+    scheduler = await startReminders(app, transport.reminderSender());
   } catch (e) {
+    await transport.stop();
     await app.close();
     throw e;
   }
   const signal = await untilSignal();
   app.logger.info("stopping", { signal });
+  await scheduler.stop();
   await transport.stop();
   await app.close();
   return 0;
@@ -60,6 +67,7 @@ async function main(): Promise<number> {
     config.lang === "en"
       ? `duban console — speaking as ${user} in room "${config.consoleRoom}", now ${formatDateTime(clock.now())} (Asia/Shanghai). Type "help"; Ctrl-D quits.`
       : `督办控制台：当前用户 ${user}，房间“${config.consoleRoom}”，现在是 ${formatDateTime(clock.now())}（北京时间）。输入“帮助”查看用法，Ctrl-D 退出。`;
+  const scheduler = await startReminders(app, null, (messages) => printReminders(process.stdout, messages));
   try {
     await runConsole({
       bot: app.bot,
@@ -71,6 +79,7 @@ async function main(): Promise<number> {
       banner,
     });
   } finally {
+    await scheduler.stop();
     await app.close();
   }
   return 0;

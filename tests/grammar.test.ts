@@ -49,6 +49,13 @@ describe("the chat grammar", () => {
     ["我的任务", "mine"],
     ["help", "help"],
     ["帮助", "help"],
+    ["提醒预览", "reminders-preview"],
+    ["reminders preview", "reminders-preview"],
+    ["暂停提醒 6 已报市局协调", "pause-reminders"],
+    ["pause reminders 6 waiting", "pause-reminders"],
+    ["恢复提醒 6", "resume-reminders"],
+    ["办结 6", "complete"],
+    ["complete task 6", "complete"],
   ])("reads %j as the %s command", (raw, name) => {
     expect(route(raw)?.name).toBe(name);
   });
@@ -142,6 +149,9 @@ describe("the command registry", () => {
   });
 
   it("registers every shipped command once", () => {
-    expect(registry.commands.map((c) => c.name)).toEqual(["update", "history", "status", "overview", "overdue", "due-soon", "mine", "unit", "help"]);
+    expect(registry.commands.map((c) => c.name)).toEqual([
+      "update", "history", "status", "overview", "overdue", "due-soon", "mine", "unit",
+      "reminders-preview", "pause-reminders", "resume-reminders", "complete", "help",
+    ]);
   });
 });

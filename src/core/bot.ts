@@ -1,6 +1,6 @@
 import type { Directory } from "../directory/directory.js";
 import type { Clock } from "./clock.js";
-import { UserError, type AnyCommand, type CommandContext } from "./command.js";
+import { UserError, type AnyCommand, type CommandContext, type ReminderPreviewPort } from "./command.js";
 import { CommandRegistry } from "./command-registry.js";
 import { extractPercent, normalize } from "./grammar.js";
 import { catalogue, type Lang } from "./i18n/index.js";
@@ -26,6 +26,7 @@ export interface BotOptions {
   logger?: Logger;
   /** Turns an edited message into the update's new body, via the update grammar. */
   parseUpdateBody?: (raw: string) => string | null;
+  reminders?: ReminderPreviewPort;
 }
 
 export const DEFAULT_THRESHOLDS: LightThresholds = { warnDays: 30, staleDays: 30 };
@@ -96,6 +97,7 @@ export class Bot {
       thresholds: this.thresholds,
       commands: this.registry.commands,
       maxMessageLength: this.maxLength,
+      reminders: this.opts.reminders ?? null,
     };
   }
 

@@ -7,6 +7,11 @@ import type { Repositories } from "./model.js";
 import type { HandlerResult } from "./reply.js";
 import type { LightThresholds } from "./task-status.js";
 
+/** What `提醒预览` needs from the reminder module. */
+export interface ReminderPreviewPort {
+  nextRun(now: Date): Promise<{ day: string; time: string; messages: { unit: string; kinds: string[]; taskNumbers: number[] }[] }>;
+}
+
 /** Everything a command may touch: repositories, the clock, the directory and i18n. No transport. */
 export interface CommandContext {
   inbound: Inbound;
@@ -19,6 +24,8 @@ export interface CommandContext {
   /** Every registered command, for help. */
   commands: readonly AnyCommand[];
   maxMessageLength: number;
+  /** Present when reminders are configured. */
+  reminders: ReminderPreviewPort | null;
 }
 
 /**

@@ -70,12 +70,25 @@ export interface ImportReport {
   missing: number[];
 }
 
+export interface ReminderTaskRow {
+  id: number;
+  number: number;
+  leadUnits: string[];
+  deadline: Deadline;
+  done: boolean;
+  paused: boolean;
+  lastUpdateAt: Date | null;
+}
+
 /** Storage of plans and tasks. */
 export interface PlanRepository {
   currentPlan(): Promise<PlanRecord | null>;
   task(planId: number, number: number): Promise<TaskRecord | null>;
   taskById(id: number): Promise<TaskRecord | null>;
   tasks(planId: number): Promise<TaskRecord[]>;
+  tasksByIds(ids: number[]): Promise<TaskRecord[]>;
+  /** The lean fields the reminder policy needs, without loading updates. */
+  reminderTasks(planId: number): Promise<ReminderTaskRow[]>;
   /** Tasks where any of `units` is a lead unit (牵头单位). */
   tasksLedBy(planId: number, units: string[]): Promise<TaskRecord[]>;
   numberRange(planId: number): Promise<{ min: number; max: number; count: number }>;
@@ -113,9 +126,47 @@ export interface SettingsStore {
   setOnce(key: string, value: string): Promise<boolean>;
 }
 
+/** A stored reminder occurrence (提醒 / 催办). */
+export interface ReminderRecord {
+  id: number;
+  key: string;
+  taskId: number | null;
+  unit: string;
+  kind: string;
+  occurrence: string;
+  dueOn: string;
+  deliveredAt: Date | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+export interface NewReminder {
+  key: string;
+  taskId: number | null;
+  unit: string;
+  kind: string;
+  occurrence: string;
+  dueOn: string;
+}
+
+/** Storage of reminders: unique keys make every occurrence exactly once. */
+export interface ReminderRepository {
+  /** Insert rows whose key is new; existing keys are left alone. Returns how many were new. */
+  insertNew(rows: NewReminder[], at: Date): Promise<number>;
+  /** Atomically claim every undelivered reminder not claimed by a live sender; returns the claimed rows. */
+  claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]>;
+  /** Undelivered rows, without claiming (for previews). */
+  pending(): Promise<ReminderRecord[]>;
+  /** Which of these keys exist already. */
+  existingKeys(keys: string[]): Promise<Set<string>>;
+  markDelivered(ids: number[], at: Date, note?: string): Promise<void>;
+  markFailed(ids: number[], error: string): Promise<void>;
+}
+
 export interface Repositories {
   plans: PlanRepository;
   updates: UpdateRepository;
   events: EventLog;
   settings: SettingsStore;
+  reminders: ReminderRepository;
 }

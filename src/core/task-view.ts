@@ -1,4 +1,5 @@
 import type { CommandContext } from "./command.js";
+import type { Catalogue } from "./i18n/index.js";
 import { UserError } from "./command.js";
 import type { PlanRecord, TaskRecord, UpdateRecord } from "./model.js";
 import { assessTask, LIGHT_ICON, type TaskAssessment } from "./task-status.js";
@@ -36,19 +37,23 @@ export function units(ctx: CommandContext, list: string[]): string {
   return list.length ? ctx.t.list(list) : ctx.t.none;
 }
 
-/** The short deadline phrase for list items: "2024年底前（剩余184天）" or "2023年底前（逾期182天）". */
-export function deadlinePhrase(ctx: CommandContext, task: TaskRecord, a: TaskAssessment): string {
-  if (a.daysOverdue !== null) return ctx.t.lists.deadlineOver(task.deadline.text, a.daysOverdue);
-  if (a.daysLeft !== null) return ctx.t.lists.deadlineLeft(task.deadline.text, a.daysLeft);
+/** The short deadline phrase for list items: "2024年底前（剩余184天）", "2023年底前（逾期182天）". */
+export function deadlinePhrase(t: Catalogue, task: TaskRecord, a: TaskAssessment): string {
+  if (a.daysOverdue !== null) return t.lists.deadlineOver(task.deadline.text, a.daysOverdue);
+  if (a.daysLeft === 0) return t.lists.deadlineToday(task.deadline.text);
+  if (a.daysLeft !== null) return t.lists.deadlineLeft(task.deadline.text, a.daysLeft);
   return task.deadline.text;
 }
 
 /** One list line for a task: "🟡 任务6 培育“公安数字工匠” · 2024年底前（剩余184天） · 进度60%". */
+export function taskItem(t: Catalogue, task: TaskRecord, a: TaskAssessment): string {
+  const progress = task.progress === null ? "" : t.lists.progress(task.progress);
+  return t.lists.taskItem(LIGHT_ICON[a.light], task.number, task.title, deadlinePhrase(t, task, a), progress);
+}
+
+/** One list line for a task of the current plan, assessed now. */
 export function taskLine(ctx: CommandContext, plan: PlanRecord, task: TaskRecord): string {
-  const a = assess(ctx, plan, task);
-  const deadline = deadlinePhrase(ctx, task, a);
-  const progress = task.progress === null ? "" : ctx.t.lists.progress(task.progress);
-  return ctx.t.lists.taskItem(LIGHT_ICON[a.light], task.number, task.title, deadline, progress);
+  return taskItem(ctx.t, task, assess(ctx, plan, task));
 }
 
 /** The full status reply lines for one task. */

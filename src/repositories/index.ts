@@ -2,6 +2,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Repositories } from "../core/model.js";
 import { PrismaEventLog } from "./prisma-event-log.js";
 import { PrismaPlanRepository } from "./prisma-plan-repository.js";
+import { PrismaReminderRepository } from "./prisma-reminder-repository.js";
 import { PrismaSettings } from "./prisma-settings.js";
 import { PrismaUpdateRepository } from "./prisma-update-repository.js";
 
@@ -12,5 +13,6 @@ export function prismaRepositories(db: PrismaClient): Repositories {
     updates: new PrismaUpdateRepository(db),
     events: new PrismaEventLog(db),
     settings: new PrismaSettings(db),
+    reminders: new PrismaReminderRepository(db),
   };
 }

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { ImportReport, PlanRecord, PlanRepository, TaskRecord } from "../core/model.js";
+import type { ImportReport, PlanRecord, PlanRepository, ReminderTaskRow, TaskRecord } from "../core/model.js";
 import type { DeadlineKind, ParsedPlan } from "../plan/types.js";
 
 type TaskRow = Awaited<ReturnType<PrismaClient["task"]["findFirstOrThrow"]>> & {
@@ -53,6 +53,42 @@ export class PrismaPlanRepository implements PlanRepository {
   async tasks(planId: number): Promise<TaskRecord[]> {
     const rows = await this.db.task.findMany({ where: { planId }, include: withSection, orderBy: { number: "asc" } });
     return rows.map(toTask);
+  }
+
+  async tasksByIds(ids: number[]): Promise<TaskRecord[]> {
+    const out: TaskRecord[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.task.findMany({ where: { id: { in: ids.slice(i, i + 500) } }, include: withSection, orderBy: { number: "asc" } });
+      out.push(...rows.map(toTask));
+    }
+    return out.sort((a, b) => a.number - b.number);
+  }
+
+  async reminderTasks(planId: number): Promise<ReminderTaskRow[]> {
+    const rows = await this.db.task.findMany({
+      where: { planId },
+      select: {
+        id: true,
+        number: true,
+        leadUnits: true,
+        deadlineText: true,
+        deadlineKind: true,
+        deadlineDate: true,
+        completedAt: true,
+        remindersPaused: true,
+        lastUpdateAt: true,
+      },
+      orderBy: { number: "asc" },
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      leadUnits: JSON.parse(r.leadUnits) as string[],
+      deadline: { text: r.deadlineText, kind: r.deadlineKind as DeadlineKind, date: r.deadlineDate },
+      done: r.completedAt !== null,
+      paused: r.remindersPaused,
+      lastUpdateAt: r.lastUpdateAt,
+    }));
   }
 
   async tasksLedBy(planId: number, units: string[]): Promise<TaskRecord[]> {

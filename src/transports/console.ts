@@ -1,6 +1,12 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Bot } from "../core/bot.js";
+import type { ReminderMessage } from "../reminders/reminder-service.js";
+
+/** Print reminder messages the way the console transport delivers them. */
+export function printReminders(output: Writable, messages: ReminderMessage[]): void {
+  for (const m of messages) output.write(`[→ ${m.unit}${m.rooms.length ? ` (${m.rooms.join(", ")})` : ""}]\n${m.reply.text}\n\n`);
+}
 
 export interface ConsoleOptions {
   bot: Bot;

@@ -111,6 +111,29 @@ export class MatrixTransport {
 
   /** Connect, check the token, and start syncing. Throws MatrixStartError with a clear message. */
   async start(): Promise<void> {
+    const { client, storage } = await this.connect();
+    if (!(await storage.getSyncToken())) await this.skipHistory();
+
+    const emit = async (name: string, roomId: string, event: MatrixEvent) => {
+      if (this.stopped) return;
+      const work = this.inFlight.then(() => this.dispatch(name, roomId, event));
+      this.inFlight = work.catch(() => undefined);
+      await work;
+    };
+    const syncing = client as unknown as { startSync(emitFn: (name: string, ...args: unknown[]) => Promise<void>): Promise<void> };
+    const original = syncing.startSync.bind(client);
+    // Our emitFn is awaited by the sync loop, unlike EventEmitter listeners.
+    (client as unknown as { startSyncInternal: () => Promise<void> }).startSyncInternal = () =>
+      original(async (name: string, ...args: unknown[]) => {
+        if (name === "room.invite" || name === "room.event" || name === "room.join") await emit(name, args[0] as string, args[1] as MatrixEvent);
+        client.emit(name, ...args);
+      });
+    await client.start();
+    this.opts.logger.info("matrix transport started", { userId: this.userId, homeserver: this.opts.homeserverUrl });
+  }
+
+  /** Log in if needed and check the credentials, without syncing (the CLI sends reminders this way). */
+  async connect(): Promise<{ client: MatrixClient; storage: IStorageProvider }> {
     LogService.setLevel(LogLevel.ERROR);
     LogService.muteModule("MatrixHttpClient");
     LogService.muteModule("MatrixClientLite");
@@ -137,25 +160,7 @@ export class MatrixTransport {
     }
     this.localpart = this.userId.slice(1).split(":")[0] ?? "";
     this.displayName = (await client.getUserProfile(this.userId).catch(() => ({})) as { displayname?: string }).displayname ?? this.localpart;
-
-    if (!(await storage.getSyncToken())) await this.skipHistory();
-
-    const emit = async (name: string, roomId: string, event: MatrixEvent) => {
-      if (this.stopped) return;
-      const work = this.inFlight.then(() => this.dispatch(name, roomId, event));
-      this.inFlight = work.catch(() => undefined);
-      await work;
-    };
-    const syncing = client as unknown as { startSync(emitFn: (name: string, ...args: unknown[]) => Promise<void>): Promise<void> };
-    const original = syncing.startSync.bind(client);
-    // Our emitFn is awaited by the sync loop, unlike EventEmitter listeners.
-    (client as unknown as { startSyncInternal: () => Promise<void> }).startSyncInternal = () =>
-      original(async (name: string, ...args: unknown[]) => {
-        if (name === "room.invite" || name === "room.event" || name === "room.join") await emit(name, args[0] as string, args[1] as MatrixEvent);
-        client.emit(name, ...args);
-      });
-    await client.start();
-    this.opts.logger.info("matrix transport started", { userId: this.userId, homeserver: homeserverUrl });
+    return { client, storage };
   }
 
   /** Stop syncing, let the event being handled finish, and return. */
@@ -163,6 +168,15 @@ export class MatrixTransport {
     this.stopped = true;
     this.client?.stop();
     await this.inFlight;
+  }
+
+  /** A reminder sender over this transport: the message goes to every room, each send deduplicated by `key`. */
+  reminderSender(): { send(rooms: string[], reply: Reply, key: string): Promise<void> } {
+    return {
+      send: async (rooms, reply, key) => {
+        for (const room of rooms) await this.send(room, reply, undefined, `${key}-${room}`);
+      },
+    };
   }
 
   /** Send one reply into a room, optionally as a reply to an event. Retries rate limits and outages. */

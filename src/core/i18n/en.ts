@@ -57,6 +57,7 @@ export const en = {
     progress: (p: number) => `${p}%`,
     deadlineLeft: (text: string, days: number) => `${text} (${days} days left)`,
     deadlineOver: (text: string, days: number) => `${text} (${days} days overdue)`,
+    deadlineToday: (text: string) => `${text} (due today)`,
     truncated: (shown: number, total: number) => `(showing ${shown} of ${total})`,
   },
   mine: {
@@ -99,6 +100,49 @@ export const en = {
     item: (summary: string, examples: string) => `• ${summary}: ${examples}`,
     footer: "Chinese and English forms both work.",
   },
+  reminders: {
+    header: (unit: string, day: string) => `[duban reminder] ${unit} · ${day}`,
+    officeHeader: (day: string) => `[duban] For the office · ${day}`,
+    section: {
+      escalation: (n: number, days: number) => `Escalated (督办升级): overdue for ${days} days or more (${n}):`,
+      overdue: (n: number) => `Overdue, please act now (${n}):`,
+      due: (n: number) => `Due today (${n}):`,
+      before: (n: number) => `Due soon (${n}):`,
+      stale: (n: number) => `No progress reported for a long time (${n}):`,
+      report: (n: number) => `Monthly progress report requested (${n}):`,
+      notice: (n: number) => `Notices (${n}):`,
+    },
+    escalationItem: (icon: string, n: number, title: string, units: string, days: number) =>
+      `${icon} Task ${n} ${title} (${units}) ${days} days overdue`,
+    footer: "Post progress: update task N: TEXT 60%",
+    noRoom: (unit: string) => `(${unit} has no room in the directory, so this reminder went to the office.)`,
+    unknownDeadline: (n: number, text: string) =>
+      `Task ${n}: the deadline "${text}" is not understood, so no reminder is sent for it. Please check it and re-import the plan.`,
+    calendarMissing: (year: number) =>
+      `The working-day calendar has no holiday data for ${year}; reminders fall back to Monday–Friday. Please upgrade the chinese-days package.`,
+    kind: {
+      before: "before deadline",
+      due: "due today",
+      overdue: "overdue",
+      escalation: "escalation",
+      report: "report request",
+      stale: "stale",
+      notice: "notice",
+    },
+    previewHeader: (day: string, time: string, n: number) => `Next run ${day} ${time}: ${n} message(s)`,
+    previewItem: (unit: string, kinds: string, numbers: string) => `• ${unit}: ${kinds} — tasks ${numbers}`,
+    previewNone: (day: string, time: string) => `Nothing to send at the next run (${day} ${time}).`,
+    paused: (n: number, reason: string) => `Reminders for task ${n} are paused. Reason: ${reason}`,
+    resumed: (n: number) => `Reminders for task ${n} are resumed.`,
+    notPaused: (n: number) => `Reminders for task ${n} were not paused.`,
+    needReason: (n: number) => `Please give a reason, e.g. "pause reminders ${n} waiting for the city bureau".`,
+    notAdmin: "Only the office's administrators (科技办) may do that.",
+    notRunning: "Reminders are not configured in this process.",
+  },
+  completion: {
+    done: (n: number, title: string) => `Task ${n} ${title} is completed (办结); no more reminders will be sent for it.`,
+    already: (n: number) => `Task ${n} was already completed.`,
+  },
   commands: {
     status: "status of one task",
     overview: "overview of all tasks by traffic light",
@@ -109,6 +153,10 @@ export const en = {
     history: "the updates of a task",
     update: "record progress on a task (a percentage is optional)",
     help: "this help",
+    remindersPreview: "what the next reminder run would send",
+    pauseReminders: "pause reminders for a task (office admins, with a reason)",
+    resumeReminders: "resume reminders for a task (office admins)",
+    complete: "mark a task completed (办结; office admins)",
   },
 };
 

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { defineCommand, UserError } from "../src/core/command.js";
+import { reply } from "../src/core/reply.js";
+
+/** `提醒预览`, `reminders preview`: what the next reminder run would send, per unit. */
+export default defineCommand({
+  name: "reminders-preview",
+  summary: "remindersPreview",
+  examples: ["提醒预览", "reminders preview"],
+  match: (text) => (/^(?:reminders? preview|preview reminders|提醒预览|预览提醒)$/.test(text) ? {} : null),
+  args: z.object({}),
+  async handle(_args, ctx) {
+    if (!ctx.reminders) throw new UserError(ctx.t.reminders.notRunning);
+    const r = ctx.t.reminders;
+    const next = await ctx.reminders.nextRun(ctx.clock.now());
+    if (next.messages.length === 0) return { replies: [reply([r.previewNone(next.day, next.time)])] };
+    const lines = [r.previewHeader(next.day, next.time, next.messages.length)];
+    for (const m of next.messages) {
+      const kinds = ctx.t.list(m.kinds.map((k) => r.kind[k as keyof typeof r.kind] ?? k));
+      lines.push(r.previewItem(m.unit, kinds, m.taskNumbers.join("、") || "—"));
+    }
+    return { replies: [reply(lines, { heading: true })] };
+  },
+});

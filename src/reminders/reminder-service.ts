@@ -1,0 +1,206 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "../core/bot.js";
+import type { Catalogue } from "../core/i18n/index.js";
+import type { NewReminder, PlanRecord, ReminderRecord, Repositories, TaskRecord } from "../core/model.js";
+import { reply, type Reply } from "../core/reply.js";
+import { assessTask, LIGHT_ICON, type LightThresholds } from "../core/task-status.js";
+import { taskItem } from "../core/task-view.js";
+import { dayOf } from "../core/time.js";
+import type { Directory } from "../directory/directory.js";
+import { isCollectiveUnit } from "../plan/unit-list.js";
+import { dueReminders, type PolicyTask, type ReminderPolicy } from "./reminder-policy.js";
+import type { WorkingCalendar } from "./working-calendar.js";
+
+/** Kinds in the order a message lists them: the most urgent first. */
+const KIND_ORDER = ["escalation", "overdue", "due", "before", "stale", "report", "notice"] as const;
+type Kind = (typeof KIND_ORDER)[number];
+/** A claim older than this is taken to belong to a crashed process, and the reminder is sent again. */
+const CLAIM_TTL_MS = 10 * 60_000;
+
+/** One grouped message: everything one unit receives from one run. */
+export interface ReminderMessage {
+  unit: string;
+  /** The most urgent kind in the message. */
+  kind: Kind;
+  kinds: Kind[];
+  taskNumbers: number[];
+  rooms: string[];
+  reply: Reply;
+  reminderIds: number[];
+}
+
+/** Delivers one message to rooms; throws when it could not. A stable `key` lets a transport deduplicate retries. */
+export interface ReminderSender {
+  send(rooms: string[], reply: Reply, key: string): Promise<void>;
+}
+
+export interface ReminderServiceDeps {
+  repos: Repositories;
+  directory: Directory;
+  calendar: WorkingCalendar;
+  policy: ReminderPolicy;
+  t: Catalogue;
+  thresholds: LightThresholds;
+  logger: Logger;
+}
+
+type Pending = Pick<ReminderRecord, "key" | "taskId" | "unit" | "kind" | "occurrence"> & { id: number | null };
+
+/** Reminder key, unique per (task, unit, kind, occurrence date). */
+export const reminderKey = (taskId: number, unit: string, kind: string, occurrence: string) => `${taskId}:${unit}:${kind}:${occurrence}`;
+
+/**
+ * Computes, records and delivers reminders. Exactly once: every occurrence has a unique key,
+ * pending rows are claimed atomically before sending, and only a successful send marks them delivered.
+ */
+export class ReminderService {
+  constructor(private readonly d: ReminderServiceDeps) {}
+
+  /** The reminder rows due on each of `days` (none on a non-working day), office notices included. */
+  async dueRows(days: string[]): Promise<NewReminder[]> {
+    const plan = await this.d.repos.plans.currentPlan();
+    if (!plan) return [];
+    const rows = await this.d.repos.plans.reminderTasks(plan.id);
+    const startDay = plan.issuedOn ?? dayOf(plan.importedAt);
+    const tasks: PolicyTask[] = rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      leadUnits: r.leadUnits,
+      deadline: r.deadline,
+      done: r.done,
+      paused: r.paused,
+      lastUpdateDay: r.lastUpdateAt ? dayOf(r.lastUpdateAt) : null,
+      startDay,
+    }));
+    const office = this.d.directory.office;
+    const out: NewReminder[] = [];
+    for (const day of days) {
+      if (!this.d.calendar.isWorkday(day)) continue;
+      const year = Number(day.slice(0, 4));
+      if (!this.d.calendar.hasDataFor(year))
+        out.push({ key: `notice:calendar:${year}`, taskId: null, unit: office, kind: "notice", occurrence: `${year}`, dueOn: day });
+      for (const r of rows)
+        if (r.deadline.kind === "unknown" && !r.done)
+          out.push({ key: `notice:unknown-deadline:${r.id}`, taskId: r.id, unit: office, kind: "notice", occurrence: r.deadline.text, dueOn: day });
+      for (const due of dueReminders(tasks, day, { calendar: this.d.calendar, policy: this.d.policy, officeUnit: office }))
+        for (const unit of this.expand(due.unit))
+          out.push({ key: reminderKey(due.taskId, unit, due.kind, due.occurrence), taskId: due.taskId, unit, kind: due.kind, occurrence: due.occurrence, dueOn: day });
+    }
+    return out;
+  }
+
+  /**
+   * Run the reminders for `days` at `now`: record new occurrences, claim everything pending
+   * (earlier failures included), and send one grouped message per unit.
+   * With no sender it only records and returns the messages (console printing is the caller's).
+   */
+  async run(days: string[], now: Date, sender: ReminderSender | null): Promise<ReminderMessage[]> {
+    const reminders = this.d.repos.reminders;
+    await reminders.insertNew(await this.dueRows(days), now);
+    const claimed = await reminders.claimPending(randomUUID(), now, new Date(now.getTime() - CLAIM_TTL_MS));
+    if (claimed.length === 0) return [];
+    const { messages, skipped } = await this.compose(claimed, now);
+    if (skipped.length) await reminders.markDelivered(skipped, now, "skipped: task done or reminders paused");
+    for (const m of messages) {
+      if (!sender) {
+        await reminders.markDelivered(m.reminderIds, now);
+        continue;
+      }
+      try {
+        await sender.send(m.rooms, m.reply, `rem-${m.reminderIds[0]}-${m.reminderIds.length}`);
+        await reminders.markDelivered(m.reminderIds, now);
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        this.d.logger.warn("reminder delivery failed; it will be retried on the next run", { unit: m.unit, rooms: m.rooms, error });
+        await reminders.markFailed(m.reminderIds, error);
+      }
+    }
+    return messages;
+  }
+
+  /** What a run for `days` would send, writing nothing. */
+  async preview(days: string[], now: Date): Promise<ReminderMessage[]> {
+    const rows = await this.dueRows(days);
+    const existing = await this.d.repos.reminders.existingKeys(rows.map((r) => r.key));
+    const pending: Pending[] = await this.d.repos.reminders.pending();
+    const seen = new Set(pending.map((p) => p.key));
+    for (const r of rows) if (!existing.has(r.key) && !seen.has(r.key)) pending.push({ ...r, id: null }), seen.add(r.key);
+    return (await this.compose(pending, now)).messages;
+  }
+
+  /** Collective lead units (局属各单位) mean every unit in the directory except the office. */
+  private expand(unit: string): string[] {
+    if (!isCollectiveUnit(unit)) return [this.d.directory.canonical(unit)];
+    return this.d.directory.units.map((u) => u.name).filter((n) => n !== this.d.directory.office);
+  }
+
+  private async compose(rows: Pending[], now: Date): Promise<{ messages: ReminderMessage[]; skipped: number[] }> {
+    const plan = await this.d.repos.plans.currentPlan();
+    const taskIds = [...new Set(rows.map((r) => r.taskId).filter((id): id is number => id !== null))];
+    const tasks = new Map((await this.d.repos.plans.tasksByIds(taskIds)).map((t) => [t.id, t] as const));
+    const skipped: number[] = [];
+    const byUnit = new Map<string, Pending[]>();
+    for (const r of rows) {
+      const task = r.taskId === null ? null : tasks.get(r.taskId);
+      if (r.kind !== "notice" && (!task || task.completedAt || task.remindersPaused)) {
+        if (r.id !== null) skipped.push(r.id);
+        continue;
+      }
+      byUnit.set(r.unit, [...(byUnit.get(r.unit) ?? []), r]);
+    }
+    const messages: ReminderMessage[] = [];
+    const day = dayOf(now, this.d.policy.timezone);
+    for (const [unit, list] of byUnit) messages.push(this.message(unit, list, tasks, plan, now, day));
+    return { messages, skipped };
+  }
+
+  private message(unit: string, list: Pending[], tasks: Map<number, TaskRecord>, plan: PlanRecord | null, now: Date, day: string): ReminderMessage {
+    const { t, directory, thresholds } = this.d;
+    const r = t.reminders;
+    const isOffice = unit === directory.office;
+    const entry = directory.unit(unit);
+    const ownRooms = entry?.rooms ?? [];
+    const rooms = ownRooms.length ? ownRooms : directory.officeRooms();
+    const lines = [isOffice ? r.officeHeader(day) : r.header(unit, day)];
+    const kinds = KIND_ORDER.filter((k) => list.some((x) => x.kind === k));
+    const mentions = new Set<string>(isOffice ? [] : (entry?.members ?? []));
+    const planStart = plan?.issuedOn ?? (plan ? dayOf(plan.importedAt) : day);
+    for (const kind of kinds) {
+      const items = list.filter((x) => x.kind === kind);
+      const numbers = new Set<number>();
+      const itemLines: string[] = [];
+      for (const x of items) {
+        if (kind === "notice") {
+          const task = x.taskId === null ? null : tasks.get(x.taskId);
+          itemLines.push(task ? r.unknownDeadline(task.number, task.deadline.text) : r.calendarMissing(Number(x.occurrence)));
+          continue;
+        }
+        const task = tasks.get(x.taskId!)!;
+        if (numbers.has(task.number)) continue;
+        numbers.add(task.number);
+        const a = assessTask(task, now, thresholds, planStart);
+        const icon = LIGHT_ICON[a.light];
+        if (kind === "escalation") {
+          itemLines.push(r.escalationItem(icon, task.number, task.title, t.list(task.leadUnits), a.daysOverdue ?? 0));
+          for (const lead of task.leadUnits) for (const leader of directory.unit(lead)?.leaders ?? []) mentions.add(leader);
+        } else {
+          itemLines.push(taskItem(t, task, a));
+        }
+      }
+      const count = kind === "notice" ? itemLines.length : numbers.size;
+      lines.push(kind === "escalation" ? r.section.escalation(count, this.d.policy.escalateAfterDays) : r.section[kind](count), ...itemLines);
+    }
+    if (!isOffice) lines.push(r.footer);
+    if (!ownRooms.length && !isOffice) lines.push(r.noRoom(unit));
+    const taskNumbers = [...new Set(list.map((x) => (x.taskId === null ? null : tasks.get(x.taskId)?.number)).filter((n): n is number => n != null))].sort((a, b) => a - b);
+    return {
+      unit,
+      kind: kinds[0]!,
+      kinds,
+      taskNumbers,
+      rooms,
+      reply: reply(lines, { heading: true, mentions: [...mentions] }),
+      reminderIds: list.map((x) => x.id).filter((id): id is number => id !== null),
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { NewReminder, ReminderRecord, ReminderRepository } from "../core/model.js";
+
+const COLUMNS = 7;
+const CHUNK = Math.floor(30_000 / COLUMNS);
+
+/** Reminders in SQLite. `key` is unique, so a repeated run or a second process cannot add an occurrence twice. */
+export class PrismaReminderRepository implements ReminderRepository {
+  constructor(private readonly db: PrismaClient) {}
+
+  async insertNew(rows: NewReminder[], at: Date): Promise<number> {
+    let inserted = 0;
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      const values = chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
+      const params = chunk.flatMap((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at.toISOString()]);
+      inserted += await this.db.$executeRawUnsafe(
+        `INSERT OR IGNORE INTO "Reminder" ("key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt") VALUES ${values}`,
+        ...params,
+      );
+    }
+    return inserted;
+  }
+
+  async claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {
+    await this.db.reminder.updateMany({
+      where: { deliveredAt: null, OR: [{ claimToken: null }, { claimedAt: { lt: staleClaimBefore } }] },
+      data: { claimToken: token, claimedAt: at },
+    });
+    return this.db.reminder.findMany({ where: { claimToken: token, deliveredAt: null }, orderBy: { id: "asc" } });
+  }
+
+  async pending(): Promise<ReminderRecord[]> {
+    return this.db.reminder.findMany({ where: { deliveredAt: null }, orderBy: { id: "asc" } });
+  }
+
+  async existingKeys(keys: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const rows = await this.db.reminder.findMany({ where: { key: { in: keys.slice(i, i + 500) } }, select: { key: true } });
+      for (const r of rows) out.add(r.key);
+    }
+    return out;
+  }
+
+  async markDelivered(ids: number[], at: Date, note?: string): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500)
+      await this.db.reminder.updateMany({
+        where: { id: { in: ids.slice(i, i + 500) } },
+        data: { deliveredAt: at, attempts: { increment: 1 }, claimToken: null, ...(note ? { lastError: note } : {}) },
+      });
+  }
+
+  async markFailed(ids: number[], error: string): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500)
+      await this.db.reminder.updateMany({
+        where: { id: { in: ids.slice(i, i + 500) } },
+        data: { attempts: { increment: 1 }, lastError: error.slice(0, 500), claimToken: null, claimedAt: null },
+      });
+  }
+}
