@@ -1,0 +1,257 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openApp } from "../src/app.js";
+import { readConfig } from "../src/config.js";
+import { fixedClock } from "../src/core/clock.js";
+import type { Reply } from "../src/core/reply.js";
+import { addDays, zonedInstant } from "../src/core/time.js";
+import { ReminderScheduler } from "../src/reminders/reminder-scheduler.js";
+import { ReminderService, type ReminderMessage, type ReminderSender } from "../src/reminders/reminder-service.js";
+import { createWorkingCalendar, workingCalendarFrom } from "../src/reminders/working-calendar.js";
+import { catalogue } from "../src/core/i18n/index.js";
+import { quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
+
+/** A sender that records what was sent, and can be told to fail for some rooms. */
+class RecordingSender implements ReminderSender {
+  sent: { rooms: string[]; reply: Reply; key: string; day: string }[] = [];
+  failRooms = new Set<string>();
+  constructor(private readonly today: () => string) {}
+  async send(rooms: string[], reply: Reply, key: string) {
+    if (rooms.some((r) => this.failRooms.has(r))) throw new Error(`room ${rooms.join(",")} unreachable`);
+    this.sent.push({ rooms, reply, key, day: this.today() });
+  }
+}
+
+const at9 = (day: string) => zonedInstant(day, "09:00");
+const byUnit = (messages: ReminderMessage[]) => Object.fromEntries(messages.map((m) => [m.unit, m.taskNumbers]));
+
+function schedulerFor(app: TempApp, sender: ReminderSender | null) {
+  return new ReminderScheduler({
+    service: app.reminders.service,
+    settings: app.repos.settings,
+    clock: app.clock,
+    policy: app.reminders.policy,
+    calendar: app.reminders.calendar,
+    sender,
+    logger: quietLogger,
+  });
+}
+
+let app: TempApp;
+let sender: RecordingSender;
+
+describe("reminders on a real SQLite file", () => {
+  beforeEach(async () => {
+    app = await tempApp({ at: "2024-12-31T09:00:00+08:00" });
+    sender = new RecordingSender(() => app.clock.now().toISOString().slice(0, 10));
+  });
+  afterEach(async () => {
+    await app.dispose();
+  });
+
+  it("sends the 2024-12-31 'due' reminders grouped per unit, and nothing when the same instant runs again", async () => {
+    const service = app.reminders.service;
+    const first = await service.run(["2024-12-31"], app.clock.now(), sender);
+    expect(byUnit(first)).toEqual({
+      指挥情报中心: [4, 5, 6, 20, 21, 22, 25],
+      刑侦大队: [4, 5, 6],
+      网安大队: [6],
+      政工室: [4],
+      城关派出所: [5],
+    });
+    expect(first.every((m) => m.kind === "due")).toBe(true);
+    expect(sender.sent).toHaveLength(5);
+    const xz = sender.sent.find((s) => s.rooms[0] === "xingzhen")!;
+    expect(xz.reply.text).toContain("【督办提醒】刑侦大队 · 2024-12-31");
+    expect(xz.reply.text).toContain("今天到期（3项）");
+    expect(xz.reply.text).toContain("任务6 培育“公安数字工匠” · 2024年底前（今天到期）");
+    expect(xz.reply.text).toContain("报送进展请发送：任务N进展:内容 60%");
+    expect(xz.reply.mentions).toEqual(["@zhang:bureau.local"]);
+    expect(await service.run(["2024-12-31"], app.clock.now(), sender)).toEqual([]);
+    expect(sender.sent).toHaveLength(5);
+    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+  });
+
+  it("wires node-cron to 09:00 Asia/Shanghai and sends nothing on National Day", async () => {
+    const scheduler = schedulerFor(app, sender);
+    app.clock.set(new Date("2024-10-01T08:00:00+08:00"));
+    await scheduler.start();
+    try {
+      const task = scheduler.cronTask!;
+      expect(task.getPattern()).toBe("0 9 * * *");
+      expect(task.match(new Date("2024-10-01T09:00:00+08:00"))).toBe(true);
+      expect(task.match(new Date("2024-10-01T09:00:00Z"))).toBe(false);
+      app.clock.set(at9("2024-10-01"));
+      await task.execute();
+      expect(sender.sent).toEqual([]);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
+  it("walks the plan's whole timeline day by day through the real cron job, sending each reminder once and only on working days", async () => {
+    const scheduler = schedulerFor(app, sender);
+    app.clock.set(new Date("2023-11-18T08:00:00+08:00"));
+    await scheduler.start();
+    const calendar = createWorkingCalendar();
+    try {
+      for (let day = "2023-11-18"; day <= "2026-01-31"; day = addDays(day, 1)) {
+        app.clock.set(at9(day));
+        expect(scheduler.cronTask!.match(app.clock.now())).toBe(true);
+        await scheduler.cronTask!.execute();
+      }
+    } finally {
+      await scheduler.stop();
+    }
+    expect(sender.sent.every((s) => calendar.isWorkday(s.day))).toBe(true);
+    const days = new Set(sender.sent.map((s) => s.day));
+    for (let d = "2024-02-10"; d <= "2024-02-17"; d = addDays(d, 1)) expect(days.has(d)).toBe(false);
+    for (let d = "2024-10-01"; d <= "2024-10-07"; d = addDays(d, 1)) expect(days.has(d)).toBe(false);
+
+    const rows = await app.db.reminder.findMany({ include: { task: { select: { number: true } } }, orderBy: { id: "asc" } });
+    expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
+    expect(rows.every((r) => r.deliveredAt !== null)).toBe(true);
+    const task6 = rows.filter((r) => r.task?.number === 6 && r.unit === "刑侦大队");
+    const dated = (kind: string) => task6.filter((r) => r.kind === kind).map((r) => `${r.occurrence}@${r.dueOn}`);
+    // 30 days before 2024-12-31 is Sunday 2024-12-01: sent on Friday 2024-11-29.
+    expect(dated("before")).toEqual(["2024-12-01@2024-11-29", "2024-12-24@2024-12-24", "2024-12-30@2024-12-30"]);
+    expect(dated("due")).toEqual(["2024-12-31@2024-12-31"]);
+    const overdue = dated("overdue");
+    expect(overdue.slice(0, 3)).toEqual(["2025-01-07@2025-01-07", "2025-01-14@2025-01-14", "2025-01-21@2025-01-21"]);
+    // Weekly from 2025-01-07 to the last working day of the walk, 2026-01-30.
+    expect(overdue.length).toBe(56);
+    const escalations = rows.filter((r) => r.task?.number === 6 && r.kind === "escalation");
+    expect(escalations[0]).toMatchObject({ unit: "科技办", occurrence: "2025-01-14" });
+    // Ongoing task 3 asks for a report on the 25th: Sunday 2024-02-25 moves to Monday 2024-02-26.
+    const reports3 = rows.filter((r) => r.task?.number === 3 && r.kind === "report").map((r) => `${r.occurrence}@${r.dueOn}`);
+    expect(reports3).toContain("2024-02-25@2024-02-26");
+    expect(reports3).toContain("2024-01-25@2024-01-25");
+    // 2024-02-04 and 2024-02-18 are Sunday makeup working days: the scheduler ran on them.
+    expect(await app.repos.settings.get("reminders.lastRunDay")).toBe("2026-01-30");
+  }, 120_000);
+
+  it("sends exactly once across a restart, and catches up on runs missed while down, one message per unit", async () => {
+    const first = schedulerFor(app, sender);
+    app.clock.set(new Date("2024-12-27T08:00:00+08:00"));
+    await first.start();
+    app.clock.set(at9("2024-12-27"));
+    await first.cronTask!.execute();
+    await first.stop();
+    const before = sender.sent.length;
+
+    // Down from Monday 2024-12-30 until Thursday 2025-01-02 10:00 (2025-01-01 is a holiday).
+    const reopened = await openApp(readConfig({ DATABASE_URL: `file:${app.dir}/duban.db` }), app.clock, { logger: quietLogger, quiet: true });
+    try {
+      const second = new ReminderScheduler({
+        service: reopened.reminders.service,
+        settings: reopened.repos.settings,
+        clock: app.clock,
+        policy: reopened.reminders.policy,
+        calendar: reopened.reminders.calendar,
+        sender,
+        logger: quietLogger,
+      });
+      app.clock.set(new Date("2025-01-02T10:00:00+08:00"));
+      const caughtUp = await second.start();
+      await second.stop();
+      const units = caughtUp.map((m) => m.unit);
+      expect(new Set(units).size).toBe(units.length);
+      const zhzx = caughtUp.find((m) => m.unit === "指挥情报中心")!;
+      // 12-30: one day before the 2024 deadlines, and tasks 1 and 2's weekly overdue press; 12-31: due.
+      expect(zhzx.kinds).toEqual(["overdue", "due", "before"]);
+      expect(zhzx.taskNumbers).toEqual([1, 2, 4, 5, 6, 20, 21, 22, 25]);
+      expect(sender.sent.length - before).toBe(caughtUp.length);
+      // Starting again the same day sends nothing more.
+      expect(await second.catchUp()).toEqual([]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("never lets two bot processes send one reminder twice", async () => {
+    const other = await openApp(readConfig({ DATABASE_URL: `file:${app.dir}/duban.db` }), app.clock, { logger: quietLogger, quiet: true });
+    try {
+      const otherSender = new RecordingSender(() => "2024-12-31");
+      const [a, b] = await Promise.all([
+        app.reminders.service.run(["2024-12-31"], app.clock.now(), sender),
+        other.reminders.service.run(["2024-12-31"], app.clock.now(), otherSender),
+      ]);
+      expect(sender.sent.length + otherSender.sent.length).toBe(5);
+      expect(a.length + b.length).toBe(5);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("retries a failed delivery on the next run instead of losing it", async () => {
+    sender.failRooms.add("xingzhen");
+    await app.reminders.service.run(["2024-12-31"], app.clock.now(), sender);
+    expect(sender.sent.map((s) => s.rooms[0])).not.toContain("xingzhen");
+    const failed = await app.db.reminder.findMany({ where: { deliveredAt: null } });
+    expect(failed.map((r) => r.unit)).toEqual(["刑侦大队", "刑侦大队", "刑侦大队"]);
+    expect(failed[0]!.lastError).toContain("unreachable");
+    sender.failRooms.clear();
+    app.clock.set(at9("2025-01-02"));
+    const next = await app.reminders.service.run(["2025-01-02"], app.clock.now(), sender);
+    const xz = next.find((m) => m.unit === "刑侦大队")!;
+    expect(xz.taskNumbers).toEqual([4, 5, 6]);
+    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+  });
+
+  it("sends nothing for a completed or paused task, and records who paused it and why", async () => {
+    app.clock.set(new Date("2024-12-30T10:00:00+08:00"));
+    expect((await app.say("办结 6")).text).toContain("已办结任务6");
+    expect((await app.say("暂停提醒 4 已报市局协调")).text).toBe("已暂停任务4的提醒。原因：已报市局协调");
+    expect((await app.say("暂停提醒 5")).text).toContain("请说明暂停原因");
+    expect((await app.say("暂停提醒 5 原因", { sender: "@zhang:bureau.local" })).text).toBe("只有科技办管理员可以执行此操作。");
+    app.clock.set(at9("2024-12-31"));
+    const messages = await app.reminders.service.run(["2024-12-31"], app.clock.now(), sender);
+    expect(byUnit(messages)).toEqual({ 指挥情报中心: [5, 20, 21, 22, 25], 刑侦大队: [5], 城关派出所: [5] });
+    const audit = await app.db.auditLog.findMany({ orderBy: { id: "asc" } });
+    expect(audit.map((a) => [a.actor, a.action])).toEqual([
+      ["@kejiban:bureau.local", "complete"],
+      ["@kejiban:bureau.local", "pause-reminders"],
+    ]);
+    expect(JSON.parse(audit[1]!.detail)).toMatchObject({ reason: "已报市局协调" });
+    expect((await app.say("任务4")).text).toContain("提醒已暂停：已报市局协调");
+    expect((await app.say("恢复提醒 4")).text).toBe("已恢复任务4的提醒。");
+  });
+
+  it("escalates to the office after 14 days overdue, mentioning the lead units' leaders", async () => {
+    app.clock.set(at9("2025-01-14"));
+    const messages = await app.reminders.service.run(["2025-01-14"], app.clock.now(), sender);
+    const office = messages.find((m) => m.unit === "科技办")!;
+    expect(office.kind).toBe("escalation");
+    expect(office.rooms).toEqual(["kejiban"]);
+    expect(office.reply.text).toContain("督办升级：以下任务逾期14天以上（6项）");
+    expect(office.reply.mentions).toEqual(expect.arrayContaining(["@li:bureau.local", "@ye:bureau.local", "@zhou:bureau.local"]));
+    expect(messages.find((m) => m.unit === "刑侦大队")!.kind).toBe("overdue");
+  });
+
+  it("previews the next run in chat without writing anything", async () => {
+    app.clock.set(new Date("2024-12-30T10:00:00+08:00"));
+    const r = await app.say("提醒预览");
+    expect(r.text).toContain("下次提醒：2024-12-31 09:00，共5条消息");
+    expect(r.text).toContain("• 刑侦大队：到期提醒，任务4、5、6");
+    expect(await app.db.reminder.count()).toBe(0);
+  });
+
+  it("tells the office once about a deadline it cannot read, and once about a year the calendar lacks", async () => {
+    const calendar = workingCalendarFrom((d) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()), (y) => y < 2025);
+    const service = new ReminderService({
+      repos: app.repos,
+      directory: app.directory,
+      calendar,
+      policy: app.reminders.policy,
+      t: catalogue("zh"),
+      thresholds: { warnDays: 30, staleDays: 30 },
+      logger: quietLogger,
+    });
+    await app.db.task.update({ where: { planId_number: { planId: 1, number: 12 } }, data: { deadlineText: "视情况而定", deadlineKind: "unknown", deadlineDate: null } });
+    const first = await service.run(["2025-01-02"], at9("2025-01-02"), sender);
+    const office = first.find((m) => m.unit === "科技办")!;
+    expect(office.reply.text).toContain("任务12的完成时限“视情况而定”无法识别");
+    expect(office.reply.text).toContain("工作日历缺少2025年的节假日数据");
+    const second = await service.run(["2025-01-03"], at9("2025-01-03"), sender);
+    expect(second.find((m) => m.unit === "科技办")?.reply.text ?? "").not.toContain("无法识别");
+  });
+});
