@@ -16,7 +16,6 @@ import type { ReminderPolicy } from "./reminders/reminder-policy.js";
 import { ReminderService } from "./reminders/reminder-service.js";
 import { createWorkingCalendar, type WorkingCalendar } from "./reminders/working-calendar.js";
 import { catalogue } from "./core/i18n/index.js";
-import { dirname, join } from "node:path";
 import { sqlitePathFromUrl } from "./db/migrate.js";
 import { MatrixTransport, type MatrixTransportOptions } from "./transports/matrix.js";
 
@@ -105,7 +104,8 @@ export function matrixTransportFor(app: App, overrides: Partial<MatrixTransportO
     accessToken: m.accessToken,
     user: m.user,
     password: m.password,
-    storageFile: m.storageFile ?? join(dirname(sqlitePathFromUrl(app.config.databaseUrl)), "matrix-sync.json"),
+    // Named after the database file, so two databases in one folder never share a sync position.
+    storageFile: m.storageFile ?? `${sqlitePathFromUrl(app.config.databaseUrl)}.matrix-sync.json`,
     bot: app.bot,
     settings: app.repos.settings,
     allowedInviters: [...m.allowedInviters, ...app.directory.data.admins],

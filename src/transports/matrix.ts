@@ -115,7 +115,8 @@ export class MatrixTransport {
     if (!(await storage.getSyncToken())) await this.skipHistory();
 
     const emit = async (name: string, roomId: string, event: MatrixEvent) => {
-      if (this.stopped) return;
+      // Throwing aborts the batch before its sync token is saved, so these events come again after a restart.
+      if (this.stopped) throw new Error("transport stopping; the batch will be redelivered");
       const work = this.inFlight.then(() => this.dispatch(name, roomId, event));
       this.inFlight = work.catch(() => undefined);
       await work;
@@ -294,8 +295,9 @@ export class MatrixTransport {
 
   /** Whether the message addresses the bot, and its text with a leading mention removed. */
   private addressed(body: string, event: MatrixEvent): { mentions: boolean; text: string } {
-    const names = [this.userId, this.displayName, this.localpart].filter(Boolean).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    const lead = new RegExp(`^\\s*@?(?:${names.join("|")})\\s*[:：,，]?\\s*`, "i");
+    const esc = (n: string) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const names = [esc(this.userId), ...[this.displayName, this.localpart].filter(Boolean).map((n) => `@?${esc(n)}`)];
+    const lead = new RegExp(`^\\s*(?:${names.join("|")})(?![\\w.-])\\s*[:：,，]?\\s*`, "i");
     const m = lead.exec(body);
     const byField = event.content["m.mentions"]?.user_ids?.includes(this.userId) ?? false;
     if (m) return { mentions: true, text: body.slice(m[0].length) };

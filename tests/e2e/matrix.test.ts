@@ -1,0 +1,225 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import type { MatrixClient } from "matrix-bot-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { zonedInstant } from "../../src/core/time.js";
+import {
+  createMatrixClient,
+  replyFrom,
+  repliesTo,
+  roomEvents,
+  say,
+  startBot,
+  waitFor,
+  writeDirectory,
+  type BotUnderTest,
+} from "./matrix-fixture.js";
+import { startSynapse, type Synapse, type SynapseUser } from "./synapse.js";
+
+let synapse: Synapse;
+let users: Record<string, SynapseUser>;
+let officer: MatrixClient;
+let leader: MatrixClient;
+let admin: MatrixClient;
+let rooms: { xingzhen: string; office: string; leader: string };
+let bot: BotUnderTest;
+let botId: string;
+let dir: string;
+
+const updates = (where: object = {}) => bot.app.db.update.findMany({ where, orderBy: { id: "asc" } });
+
+describe("duban on a real Synapse homeserver", () => {
+  beforeAll(async () => {
+    synapse = await startSynapse();
+    users = {
+      bot: await synapse.registerUser("duban", { displayName: "督办" }),
+      bot2: await synapse.registerUser("duban2"),
+      officer: await synapse.registerUser("zhang"),
+      leader: await synapse.registerUser("juzhang"),
+      admin: await synapse.registerUser("kejiban"),
+      stranger: await synapse.registerUser("mallory"),
+    };
+    botId = users.bot!.userId;
+    officer = createMatrixClient(synapse.url, users.officer!.accessToken);
+    leader = createMatrixClient(synapse.url, users.leader!.accessToken);
+    admin = createMatrixClient(synapse.url, users.admin!.accessToken);
+    rooms = {
+      xingzhen: await officer.createRoom({ name: "刑侦大队", invite: [botId, users.leader!.userId] }),
+      office: await admin.createRoom({ name: "科技办", invite: [botId] }),
+      leader: await leader.createRoom({ name: "局领导", invite: [botId] }),
+    };
+    // History from before the bot joined must never be taken as a new command.
+    await say(officer, rooms.xingzhen, "任务6进展:这是机器人加入前的旧消息 10%");
+    dir = (await import("node:fs")).mkdtempSync(join((await import("node:os")).tmpdir(), "duban-e2e-dir-"));
+    const directory = writeDirectory(dir, rooms, users);
+    bot = await startBot(synapse, users.bot!, directory, [users.officer!.userId, users.leader!.userId, users.admin!.userId]);
+    await leader.joinRoom(rooms.xingzhen);
+    await waitFor(async () => (await bot.transport.client.getJoinedRooms()).length === 3, 30_000, "bot joined the three rooms it was invited to");
+  }, 180_000);
+
+  afterAll(async () => {
+    await bot?.dispose();
+    await synapse?.stop();
+  });
+
+  it("records an officer's update, replies in-thread as a notice and reacts ✅", async () => {
+    const eventId = await say(officer, rooms.xingzhen, "任务6进展:完成初审 60%");
+    const r = await replyFrom(officer, rooms.xingzhen, eventId, botId);
+    expect(r.content.body).toContain("已记录任务6（培育“公安数字工匠”）的第1条进展，进度60%：完成初审 60%");
+    expect(r.content.format).toBe("org.matrix.custom.html");
+    const reaction = await waitFor(
+      async () => (await roomEvents(officer, rooms.xingzhen)).find((e) => e.type === "m.reaction" && e.content["m.relates_to"]?.event_id === eventId),
+      15_000,
+      "✅ reaction",
+    );
+    expect(reaction.content["m.relates_to"]).toMatchObject({ rel_type: "m.annotation", key: "✅" });
+    const all = await updates();
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ text: "完成初审 60%", percent: 60, authorId: users.officer!.userId, authorUnit: "刑侦大队", room: rooms.xingzhen, eventId });
+  });
+
+  it("answers a leader's status query in another room with that update in it", async () => {
+    const eventId = await say(leader, rooms.leader, "status task 6");
+    const r = await replyFrom(leader, rooms.leader, eventId, botId);
+    expect(r.content.body).toContain("任务6：培育“公安数字工匠”");
+    expect(r.content.body).toContain(`${users.officer!.userId}（刑侦大队）：完成初审 60%`);
+    expect(r.content.formatted_body).toContain("<b>任务6：培育“公安数字工匠”</b>");
+  });
+
+  it("ignores chatter in a group room, and its own and other bots' notices", async () => {
+    const chatter = await say(officer, rooms.xingzhen, "大家辛苦了");
+    const notice = await officer.sendMessage(rooms.xingzhen, { msgtype: "m.notice", body: "任务6" });
+    const marker = await say(officer, rooms.xingzhen, "任务5");
+    await replyFrom(officer, rooms.xingzhen, marker, botId);
+    expect(await repliesTo(officer, rooms.xingzhen, chatter, botId)).toEqual([]);
+    expect(await repliesTo(officer, rooms.xingzhen, notice, botId)).toEqual([]);
+  });
+
+  it("answers a message that mentions it by name, with a hint when it is not a command", async () => {
+    const eventId = await say(officer, rooms.xingzhen, "督办: 你好");
+    expect((await replyFrom(officer, rooms.xingzhen, eventId, botId)).content.body).toContain("发送“帮助”查看用法");
+    const q = await say(officer, rooms.xingzhen, `${botId} 任务6`);
+    expect((await replyFrom(officer, rooms.xingzhen, q, botId)).content.body).toContain("任务6：");
+  });
+
+  it("processes exactly once, after a restart, the messages sent while it was down, and nothing earlier", async () => {
+    await bot.stop();
+    const a = await say(officer, rooms.xingzhen, "任务6进展:停机期间第一条 70%");
+    const b = await say(officer, rooms.xingzhen, "任务6进展:停机期间第二条 75%");
+    await bot.restart();
+    await replyFrom(officer, rooms.xingzhen, b, botId);
+    await replyFrom(officer, rooms.xingzhen, a, botId);
+    const texts = (await updates()).map((u) => u.text);
+    expect(texts.filter((t) => t.startsWith("停机期间第一条"))).toHaveLength(1);
+    expect(texts.filter((t) => t.startsWith("停机期间第二条"))).toHaveLength(1);
+    expect(texts.some((t) => t.includes("机器人加入前的旧消息"))).toBe(false);
+    expect(texts).toHaveLength(3);
+    const first = (await updates({ text: "完成初审 60%" }))[0]!;
+    expect(await repliesTo(officer, rooms.xingzhen, first.eventId!, botId)).toHaveLength(1);
+  });
+
+  it("survives a homeserver restart and answers a message sent afterwards", async () => {
+    await synapse.restart();
+    const eventId = await say(officer, rooms.xingzhen, "任务7");
+    const r = await replyFrom(officer, rooms.xingzhen, eventId, botId, 60_000);
+    expect(r.content.body).toContain("任务7：");
+  }, 90_000);
+
+  it("declines an invite from a user who is not allowed and accepts one from an allowed user", async () => {
+    const stranger = createMatrixClient(synapse.url, users.stranger!.accessToken);
+    const denied = await stranger.createRoom({ name: "陌生人", invite: [botId] });
+    const allowed = await officer.createRoom({ name: "刑侦二组", invite: [botId] });
+    await waitFor(async () => (await bot.transport.client.getJoinedRooms()).includes(allowed), 30_000, "joined the allowed room");
+    const membership = await waitFor(
+      async () => (await stranger.getRoomStateEvent(denied, "m.room.member", botId).catch(() => null))?.membership === "leave",
+      30_000,
+      "declined the stranger's invite",
+    );
+    expect(membership).toBe(true);
+    expect(await bot.transport.client.getJoinedRooms()).not.toContain(denied);
+  });
+
+  it("revises an update on an edit, keeping the earlier text, and retracts it on a redaction", async () => {
+    const eventId = await say(officer, rooms.xingzhen, "任务5进展:团队组建中 20%");
+    await replyFrom(officer, rooms.xingzhen, eventId, botId);
+    await officer.sendMessage(rooms.xingzhen, {
+      msgtype: "m.text",
+      body: "* 任务5进展:团队已组建 40%",
+      "m.new_content": { msgtype: "m.text", body: "任务5进展:团队已组建 40%" },
+      "m.relates_to": { rel_type: "m.replace", event_id: eventId },
+    });
+    const edited = await waitFor(async () => (await updates({ eventId }))[0]?.editedAt && (await updates({ eventId }))[0], 20_000, "edit recorded");
+    expect(edited).toMatchObject({ text: "团队已组建 40%", percent: 40 });
+    expect(JSON.parse(edited.revisions)).toEqual([expect.objectContaining({ text: "团队组建中 20%", percent: 20 })]);
+    expect((await bot.app.db.task.findFirst({ where: { number: 5 } }))?.progress).toBe(40);
+
+    await officer.redactEvent(rooms.xingzhen, eventId, "写错了");
+    const retracted = await waitFor(async () => (await updates({ eventId }))[0]?.retractedAt && (await updates({ eventId }))[0], 20_000, "redaction recorded");
+    expect(retracted.retractedAt).not.toBeNull();
+    const task5 = await bot.app.db.task.findFirst({ where: { number: 5 } });
+    expect(task5).toMatchObject({ progress: null, updateCount: 0 });
+  });
+
+  it("escapes user text in formatted_body", async () => {
+    const eventId = await say(officer, rooms.xingzhen, "任务6进展:<b>x</b><script>alert(1)</script>");
+    const r = await replyFrom(officer, rooms.xingzhen, eventId, botId);
+    expect(r.content.formatted_body).toContain("&lt;b&gt;x&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(r.content.formatted_body).not.toMatch(/<script>|<b>x<\/b>/);
+  });
+
+  it("says once, in plain words, that it cannot read an encrypted room", async () => {
+    const encrypted = await officer.createRoom({
+      name: "加密房间",
+      invite: [botId],
+      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }],
+    });
+    const notice = await waitFor(
+      async () => (await roomEvents(officer, encrypted)).find((e) => e.sender === botId && e.content.msgtype === "m.notice"),
+      30_000,
+      "encryption notice",
+    );
+    expect(notice.content.body).toContain("本机器人无法读取加密消息");
+    await officer.sendEvent(encrypted, "m.room.encrypted", { algorithm: "m.megolm.v1.aes-sha2", ciphertext: "x", sender_key: "y", session_id: "z", device_id: "d" });
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await roomEvents(officer, encrypted)).filter((e) => e.sender === botId && e.content.msgtype === "m.notice")).toHaveLength(1);
+  });
+
+  it("delivers a reminder into the unit's room, mentioning the unit's members", async () => {
+    const messages = await bot.app.reminders.service.run(["2024-12-31"], zonedInstant("2024-12-31", "09:00"), bot.transport.reminderSender());
+    expect(messages.find((m) => m.unit === "刑侦大队")?.taskNumbers).toEqual([4, 5, 6]);
+    const reminder = await waitFor(
+      async () => (await roomEvents(officer, rooms.xingzhen)).find((e) => e.sender === botId && e.content.body?.startsWith("【督办提醒】刑侦大队")),
+      20_000,
+      "reminder in the 刑侦大队 room",
+    );
+    expect(reminder.content.body).toContain("今天到期（3项）");
+    expect(reminder.content["m.mentions"]?.user_ids).toEqual([users.officer!.userId]);
+    expect(reminder.content.formatted_body).toContain(`<a href="https://matrix.to/#/${encodeURIComponent(users.officer!.userId)}">`);
+    const again = await bot.app.reminders.service.run(["2024-12-31"], zonedInstant("2024-12-31", "09:00"), bot.transport.reminderSender());
+    expect(again).toEqual([]);
+  });
+
+  it("runs as npm start with Matrix settings and stops cleanly on SIGTERM", async () => {
+    const room = await officer.createRoom({ name: "进程测试", invite: [users.bot2!.userId] });
+    const env = {
+      ...process.env,
+      ...bot.env,
+      DATABASE_URL: `file:${join(bot.dir, "process.db")}`,
+      MATRIX_ACCESS_TOKEN: users.bot2!.accessToken,
+      DUBAN_NOW: "2024-06-30T10:00:00+08:00",
+    };
+    const child = spawn("npm", ["start", "--silent"], { cwd: join(import.meta.dirname, "../.."), env });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const withLog = <T>(p: Promise<T>) => p.catch((e: Error) => Promise.reject(new Error(`${e.message}\nbot stderr:\n${stderr}`)));
+    await withLog(waitFor(() => stderr.includes("matrix transport started"), 60_000, "bot process started"));
+    await withLog(waitFor(async () => (await officer.getJoinedRoomMembers(room)).includes(users.bot2!.userId), 30_000, "process bot joined"));
+    const eventId = await say(officer, room, "任务6");
+    const r = await replyFrom(officer, room, eventId, users.bot2!.userId);
+    expect(r.content.body).toContain("任务6：");
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('"msg":"stopping"');
+  }, 120_000);
+});
