@@ -51,6 +51,7 @@ async function runMatrix(app: App): Promise<number> {
   await scheduler.stop();
   await transport.stop();
   await app.close();
+  app.logger.info("stopped", { signal });
   return 0;
 }
 

@@ -208,7 +208,8 @@ describe("duban on a real Synapse homeserver", () => {
       MATRIX_ACCESS_TOKEN: users.bot2!.accessToken,
       DUBAN_NOW: "2024-06-30T10:00:00+08:00",
     };
-    const child = spawn("npm", ["start", "--silent"], { cwd: join(import.meta.dirname, "../.."), env });
+    // Its own process group, so SIGTERM reaches the bot the way a service manager sends it: to the whole group.
+    const child = spawn("npm", ["start", "--silent"], { cwd: join(import.meta.dirname, "../.."), env, detached: true });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
@@ -218,8 +219,17 @@ describe("duban on a real Synapse homeserver", () => {
     const eventId = await say(officer, room, "任务6");
     const r = await replyFrom(officer, room, eventId, users.bot2!.userId);
     expect(r.content.body).toContain("任务6：");
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    expect(stderr).toContain('"msg":"stopping"');
+    process.kill(-child.pid!, "SIGTERM");
+    await exited;
+    await withLog(waitFor(() => stderr.includes('"msg":"stopped"'), 20_000, "bot finished in-flight work and closed the database"));
+    expect(stderr).toContain('"msg":"stopping","signal":"SIGTERM"');
+    await waitFor(() => {
+      try {
+        process.kill(-child.pid!, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 20_000, "every process of the group exited");
   }, 120_000);
 });
