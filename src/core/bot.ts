@@ -81,6 +81,11 @@ export class Bot {
     }
   }
 
+  /** Whether an event was already handled (transports use it to stop filling a gap). */
+  seen(eventId: string): Promise<boolean> {
+    return this.opts.repos.events.seen(eventId);
+  }
+
   /** Record that a transport has finished with an event (replies sent), so a redelivery is ignored. */
   async markHandled(eventId: string, room: string): Promise<void> {
     await this.opts.repos.events.markHandled(eventId, room, this.opts.clock.now());

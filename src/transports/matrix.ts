@@ -31,6 +31,11 @@ type MatrixEvent = {
   };
 };
 
+type SyncResponse = { rooms?: { join?: Record<string, { timeline?: { limited?: boolean; prev_batch?: string; events?: MatrixEvent[] } }> } };
+
+/** At most this many skipped events are fetched back for one room after a limited sync. */
+const BACKFILL_MAX = 1000;
+
 export interface MatrixTransportOptions {
   homeserverUrl: string;
   /** Access token; or give user + password and one is obtained by logging in. */
@@ -129,7 +134,18 @@ export class MatrixTransport {
         if (name === "room.invite" || name === "room.event" || name === "room.join") await emit(name, args[0] as string, args[1] as MatrixEvent);
         client.emit(name, ...args);
       });
-    await client.start();
+    // A gap-filling wrapper: when a room's timeline comes back "limited" (more events arrived than the
+    // sync returned, e.g. while we were waiting out rate limits), fetch the skipped events first.
+    const syncing2 = client as unknown as { processSync(raw: SyncResponse, emitFn?: unknown): Promise<void> };
+    const processSync = syncing2.processSync.bind(client);
+    syncing2.processSync = async (raw: SyncResponse, emitFn?: unknown) => {
+      for (const [roomId, room] of Object.entries(raw?.rooms?.join ?? {})) {
+        const tl = room.timeline;
+        if (tl?.limited && tl.prev_batch) tl.events = [...(await this.backfill(roomId, tl.prev_batch)), ...(tl.events ?? [])];
+      }
+      return processSync(raw, emitFn);
+    };
+    await client.start({ room: { timeline: { limit: 100 } } });
     this.opts.logger.info("matrix transport started", { userId: this.userId, homeserver: this.opts.homeserverUrl });
   }
 
@@ -272,6 +288,38 @@ export class MatrixTransport {
     if (!(await this.opts.settings.setOnce(`matrix.encrypted-notice.${roomId}`, "sent"))) return;
     const text = ENCRYPTED_NOTICE[this.opts.lang ?? "zh"];
     await this.sendEvent(roomId, "m.room.message", { msgtype: "m.notice", body: text }, `encrypted-${roomId}`);
+  }
+
+  /**
+   * Events before `from` that a limited sync skipped, oldest first: walks back until an event we
+   * already handled, one older than our join, or BACKFILL_MAX events.
+   */
+  private async backfill(roomId: string, from: string): Promise<MatrixEvent[]> {
+    const joined = await this.joinTs(roomId);
+    const out: MatrixEvent[] = [];
+    let token: string | undefined = from;
+    while (token && out.length < BACKFILL_MAX) {
+      const page = (await this.withRetry(() =>
+        this.client.doRequest("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages`, { from: token, dir: "b", limit: 100 }),
+      )) as { chunk: MatrixEvent[]; end?: string };
+      let reachedKnown = false;
+      for (const e of page.chunk) {
+        if (e.origin_server_ts < joined) {
+          reachedKnown = true;
+          break;
+        }
+        const isCommand = e.type === "m.room.message" && e.sender !== this.userId && e.content?.msgtype !== "m.notice";
+        if (isCommand && (await this.opts.bot.seen(e.event_id))) {
+          reachedKnown = true;
+          break;
+        }
+        out.push(e);
+      }
+      if (reachedKnown || page.chunk.length === 0) break;
+      token = page.end;
+    }
+    if (out.length) this.opts.logger.info("filled a gap in the sync timeline", { roomId, events: out.length });
+    return out.reverse();
   }
 
   private async joinTs(roomId: string): Promise<number> {

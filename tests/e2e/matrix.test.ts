@@ -118,6 +118,20 @@ describe("duban on a real Synapse homeserver", () => {
     expect(await repliesTo(officer, rooms.xingzhen, first.eventId!, botId)).toHaveLength(1);
   });
 
+  it("fills the gap when more messages arrived while it was down than one sync returns", async () => {
+    await bot.stop();
+    for (let i = 1; i <= 110; i++) await say(officer, rooms.xingzhen, `任务4进展:批量${i}`);
+    await bot.restart();
+    const stored = await waitFor(async () => {
+      const rows = await updates({ text: { startsWith: "批量" } });
+      return rows.length >= 110 ? rows : null;
+    }, 90_000, "all 110 updates recorded");
+    expect(new Set(stored.map((u) => u.text)).size).toBe(110);
+    expect(stored.map((u) => u.text).slice(0, 3)).toEqual(["批量1", "批量2", "批量3"]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await updates({ text: { startsWith: "批量" } })).toHaveLength(110);
+  }, 120_000);
+
   it("survives a homeserver restart and answers a message sent afterwards", async () => {
     await synapse.restart();
     const eventId = await say(officer, rooms.xingzhen, "任务7");

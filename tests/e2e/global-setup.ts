@@ -1,0 +1,17 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+
+/**
+ * Provision Synapse for the Matrix end-to-end tests before any test runs, so `npm test`
+ * works on a fresh machine. Fast when the venv is cached under .cache/. Fails loudly, never skips.
+ */
+export default function setup(): void {
+  if (process.env.DUBAN_TEST_HOMESERVER_URL) return;
+  const script = join(import.meta.dirname, "../../scripts/install-synapse.sh");
+  const r = spawnSync("bash", [script], { stdio: "inherit" });
+  if (r.status !== 0)
+    throw new Error(
+      `Synapse could not be provisioned for the Matrix end-to-end tests (scripts/install-synapse.sh exited ${r.status}). ` +
+        "It needs python3 with venv and access to PyPI; or point DUBAN_TEST_HOMESERVER_URL and DUBAN_TEST_REGISTRATION_SECRET at a running homeserver.",
+    );
+}
