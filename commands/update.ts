@@ -43,7 +43,7 @@ export default defineCommand({
     const pct = extractPercent(body);
     if (pct && (pct.value < 0 || pct.value > 100)) throw new UserError(t.update.percentOutOfRange(pct.raw));
     const { inbound, directory, clock } = ctx;
-    const stored = await ctx.repos.updates.record({
+    const { update: stored, updateCount } = await ctx.repos.updates.record({
       taskId: task.id,
       text: body,
       percent: pct?.value ?? null,
@@ -54,9 +54,8 @@ export default defineCommand({
       eventId: inbound.eventId ?? null,
       at: clock.now(),
     });
-    const after = await ctx.repos.plans.task(task.planId, task.number);
     const quote = stored.text.length > QUOTE ? `${stored.text.slice(0, QUOTE)}…` : stored.text;
-    const lines = [t.update.recorded(task.number, task.title, stored.percent, after?.updateCount ?? task.updateCount + 1, quote)];
+    const lines = [t.update.recorded(task.number, task.title, stored.percent, updateCount, quote)];
     if (task.completedAt) lines.push(t.update.done(task.number));
     return { replies: [reply(lines)], reaction: "✅" };
   },

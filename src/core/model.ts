@@ -101,7 +101,8 @@ export interface PlanRepository {
 
 /** Storage of progress updates (进展). Every write updates the task's progress in the same transaction. */
 export interface UpdateRepository {
-  record(update: NewUpdate): Promise<UpdateRecord>;
+  /** Store an update; returns it with the task's live update count after it. */
+  record(update: NewUpdate): Promise<{ update: UpdateRecord; updateCount: number }>;
   latest(taskId: number): Promise<UpdateRecord | null>;
   /** The newest `limit` updates, retracted ones included. */
   history(taskId: number, limit: number): Promise<UpdateRecord[]>;

@@ -7,9 +7,19 @@ dayjs.extend(timezone);
 
 export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
 
-/** The calendar day of an instant in a time zone: `dayOf(new Date("2024-06-30T02:00:00Z"))` → "2024-06-30". */
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/**
+ * The calendar day of an instant in a time zone: `dayOf(new Date("2024-06-30T02:00:00Z"))` → "2024-06-30".
+ * Hot path (every task of an overview): Asia/Shanghai has had a fixed +08:00 offset since 1991, so it is
+ * plain arithmetic; other zones use a cached Intl formatter, as dayjs.tz is ~100× slower per call.
+ */
 export function dayOf(at: Date, tz = DEFAULT_TIME_ZONE): string {
-  return dayjs(at).tz(tz).format("YYYY-MM-DD");
+  if (tz === DEFAULT_TIME_ZONE && at.getTime() >= Date.UTC(1992, 0, 1)) return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  let f = dayFormatters.get(tz);
+  if (!f) dayFormatters.set(tz, (f = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" })));
+  return f.format(at);
 }
 
 /** Whole days from `from` to `to` (both YYYY-MM-DD): `daysBetween("2024-06-30", "2024-12-31")` → 184. */

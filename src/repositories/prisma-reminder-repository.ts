@@ -13,7 +13,8 @@ export class PrismaReminderRepository implements ReminderRepository {
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK);
       const values = chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
-      const params = chunk.flatMap((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at.toISOString()]);
+      const created = at.toISOString().replace("Z", "+00:00"); // the text form Prisma writes for DateTime
+      const params = chunk.flatMap((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, created]);
       inserted += await this.db.$executeRawUnsafe(
         `INSERT OR IGNORE INTO "Reminder" ("key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt") VALUES ${values}`,
         ...params,

@@ -5,7 +5,8 @@ type UpdateRow = Awaited<ReturnType<PrismaClient["update"]["findFirstOrThrow"]>>
 type Tx = Prisma.TransactionClient;
 
 function toUpdate(row: UpdateRow): UpdateRecord {
-  return { ...row, revisions: JSON.parse(row.revisions) as UpdateRecord["revisions"] };
+  const { task: _task, ...rest } = row as UpdateRow & { task?: unknown };
+  return { ...rest, revisions: JSON.parse(row.revisions) as UpdateRecord["revisions"] };
 }
 
 /** Progress updates in SQLite; every write keeps the task's denormalised progress in step, in one transaction. */
@@ -13,11 +14,11 @@ export class PrismaUpdateRepository implements UpdateRepository {
   constructor(private readonly db: PrismaClient) {}
 
   /** Store an update. A redelivered chat event (same eventId) returns the stored row instead of a second one. */
-  async record(u: NewUpdate): Promise<UpdateRecord> {
+  async record(u: NewUpdate): Promise<{ update: UpdateRecord; updateCount: number }> {
     return this.db.$transaction(async (tx) => {
       if (u.eventId) {
-        const dup = await tx.update.findUnique({ where: { eventId: u.eventId } });
-        if (dup) return toUpdate(dup);
+        const dup = await tx.update.findUnique({ where: { eventId: u.eventId }, include: { task: { select: { updateCount: true } } } });
+        if (dup) return { update: toUpdate(dup), updateCount: dup.task.updateCount };
       }
       const row = await tx.update.create({
         data: {
@@ -32,15 +33,16 @@ export class PrismaUpdateRepository implements UpdateRepository {
           createdAt: u.at,
         },
       });
-      await tx.task.update({
+      const task = await tx.task.update({
         where: { id: u.taskId },
         data: {
           updateCount: { increment: 1 },
           lastUpdateAt: u.at,
           ...(u.percent === null ? {} : { progress: u.percent }),
         },
+        select: { updateCount: true },
       });
-      return toUpdate(row);
+      return { update: toUpdate(row), updateCount: task.updateCount };
     });
   }
 

@@ -1,0 +1,127 @@
+import Database from "better-sqlite3";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openApp, type App } from "../src/app.js";
+import { readConfig } from "../src/config.js";
+import { fixedClock } from "../src/core/clock.js";
+import type { Logger } from "../src/core/bot.js";
+import { applyMigrations } from "../src/db/migrate.js";
+import { fmt, sample, summarize } from "./stats.js";
+import { bulkUpdates, rawImport, rng, syntheticPlan } from "./synthetic.js";
+
+const silent: Logger = { info() {}, warn() {}, error: (m, c) => console.error(m, c) };
+const NOW = new Date("2024-06-30T10:00:00+08:00");
+
+export interface CoreFigures {
+  database: string;
+  tasks: number;
+  updates: number;
+  dbBytes: number;
+  status: ReturnType<typeof summarize>;
+  overview: ReturnType<typeof summarize>;
+  update: ReturnType<typeof summarize>;
+  pipelinePerSec: number;
+  rawPerSec: number;
+  ratio: number;
+}
+
+async function open(file: string): Promise<App> {
+  return openApp(readConfig({ DATABASE_URL: `file:${file}` }), fixedClock(NOW), { logger: silent, quiet: true });
+}
+
+const say = (app: App, text: string) =>
+  app.bot.handle({ transport: "bench", room: "xingzhen", sender: "@zhang:bureau.local", text, isDirect: false, mentionsBot: false });
+
+/** Raw better-sqlite3: the same update rows and task counter change, one transaction per row, as the app's pragmas. */
+async function rawIngest(dir: string, texts: { taskId: number; text: string }[], taskCount: number): Promise<number> {
+  const file = join(dir, "raw.db");
+  await applyMigrations(`file:${file}`);
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.prepare(`INSERT INTO "Plan" ("title","importedAt") VALUES ('raw', '2024-06-30T02:00:00.000+00:00')`).run();
+  const task = db.prepare(`INSERT INTO "Task" ("id","planId","number","title","description","leadUnits","responsibleUnits","deadlineText","deadlineKind") VALUES (?,1,?,'t','d','[]','[]','x','unknown')`);
+  db.transaction(() => {
+    for (let i = 1; i <= taskCount; i++) task.run(i, i);
+  })();
+  const insert = db.prepare(
+    `INSERT INTO "Update" ("taskId","text","percent","authorId","authorUnit","room","transport","createdAt","revisions") VALUES (?,?,?,?,?,?,?,?,'[]')`,
+  );
+  const bump = db.prepare(`UPDATE "Task" SET "updateCount" = "updateCount" + 1, "lastUpdateAt" = ?, "progress" = ? WHERE "id" = ?`);
+  const one = db.transaction((taskId: number, text: string, at: string) => {
+    insert.run(taskId, text, 60, "@zhang:bureau.local", "刑侦大队", "xingzhen", "bench", at);
+    bump.run(at, 60, taskId);
+  });
+  const t = performance.now();
+  for (const r of texts) one(r.taskId, r.text, "2024-06-30T02:00:00.000+00:00");
+  const seconds = (performance.now() - t) / 1000;
+  db.close();
+  return texts.length / seconds;
+}
+
+/** Latency and ingestion figures for one database: the bundled plan, or a synthetic one. */
+export async function benchCore(kind: "bundled" | "synthetic", sizes: { tasks: number; updates: number }, log: (s: string) => void): Promise<CoreFigures> {
+  const dir = mkdtempSync(join(tmpdir(), `duban-bench-${kind}-`));
+  const file = join(dir, "duban.db");
+  try {
+    let app = await open(file); // migrates and imports the bundled plan
+    let tasks = 25;
+    let updates = 0;
+    if (kind === "synthetic") {
+      await app.close();
+      log(`  building ${sizes.tasks} tasks and ${sizes.updates} updates…`);
+      const planId = rawImport(file, syntheticPlan("合成计划", sizes.tasks, 50), new Date(NOW.getTime() + 1000));
+      bulkUpdates(file, planId, sizes.updates);
+      app = await open(file);
+      tasks = sizes.tasks;
+      updates = sizes.updates;
+    }
+    const r = rng(7);
+    const pick = () => 1 + Math.floor(r() * tasks);
+    const heavy = kind === "synthetic" && tasks > 1000;
+    log("  status task N…");
+    const status = summarize(await sample(500, 50, () => say(app, `status task ${pick()}`)));
+    log("  overview…");
+    const overview = summarize(await sample(heavy ? 20 : 200, heavy ? 3 : 20, () => say(app, "总览")));
+    log("  update…");
+    let seq = 0;
+    const update = summarize(await sample(300, 30, () => say(app, `任务${pick()}进展:基准进展${seq++} 60%`)));
+    log("  ingestion through the pipeline…");
+    const rows: { taskId: number; text: string }[] = [];
+    const N = 2000;
+    for (let i = 0; i < N; i++) rows.push({ taskId: pick(), text: `吞吐进展${i} 60%` });
+    const t = performance.now();
+    for (const row of rows) await say(app, `任务${row.taskId}进展:${row.text}`);
+    const pipelinePerSec = N / ((performance.now() - t) / 1000);
+    await app.close();
+    log("  raw better-sqlite3 baseline…");
+    const rawPerSec = await rawIngest(dir, rows, tasks);
+    const dbBytes = statSync(file).size + (() => { try { return statSync(`${file}-wal`).size; } catch { return 0; } })();
+    return { database: kind, tasks, updates, dbBytes, status, overview, update, pipelinePerSec, rawPerSec, ratio: pipelinePerSec / rawPerSec };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function coreTable(rows: CoreFigures[]): string {
+  const lines = [
+    "database     tasks    updates   db size   status p50/p99 ms   overview p50/p99 ms   update p50/p99 ms   pipeline upd/s   raw upd/s   pipeline/raw",
+  ];
+  for (const f of rows)
+    lines.push(
+      [
+        f.database.padEnd(10),
+        String(f.tasks).padStart(7),
+        String(f.updates).padStart(10),
+        `${(f.dbBytes / 1024 / 1024).toFixed(1)} MB`.padStart(9),
+        `${fmt(f.status.p50)} / ${fmt(f.status.p99)}`.padStart(19),
+        `${fmt(f.overview.p50)} / ${fmt(f.overview.p99)}`.padStart(21),
+        `${fmt(f.update.p50)} / ${fmt(f.update.p99)}`.padStart(19),
+        fmt(f.pipelinePerSec, 0).padStart(16),
+        fmt(f.rawPerSec, 0).padStart(11),
+        `${fmt(f.ratio, 3)}×`.padStart(14),
+      ].join("  "),
+    );
+  return lines.join("\n");
+}
