@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineCommand, UserError } from "../src/core/command.js";
-import { NUMBER, taskNumber } from "../src/core/grammar.js";
+import { defineCommand } from "../src/core/command.js";
+import { NUMBER } from "../src/core/grammar.js";
 import { reply } from "../src/core/reply.js";
-import { requireTask } from "../src/core/task-view.js";
+import { firstNumberForm, requireTaskNumbered } from "../src/core/task-view.js";
 import { formatDateTime } from "../src/core/time.js";
 
 const SHOW = 10;
@@ -17,18 +17,10 @@ export default defineCommand({
   name: "history",
   summary: "history",
   examples: ["任务6历史", "history 6"],
-  match(text) {
-    for (const re of FORMS) {
-      const m = re.exec(text);
-      if (m) return { numberText: m[1]! };
-    }
-    return null;
-  },
+  match: (text) => firstNumberForm(FORMS, text),
   args: z.object({ numberText: z.string() }),
   async handle({ numberText }, ctx) {
-    const number = taskNumber(numberText);
-    if (number === null) throw new UserError(ctx.t.errors.badTaskNumber(numberText));
-    const { task } = await requireTask(ctx, number);
+    const { task, number } = await requireTaskNumbered(ctx, numberText);
     const h = ctx.t.history;
     const items = await ctx.repos.updates.history(task.id, SHOW);
     if (items.length === 0) return { replies: [reply([h.none(number)])] };

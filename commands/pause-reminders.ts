@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
-import { NUMBER, taskNumber } from "../src/core/grammar.js";
+import { NUMBER } from "../src/core/grammar.js";
 import { reply } from "../src/core/reply.js";
-import { requireTask } from "../src/core/task-view.js";
+import { requireAdmin, requireTaskNumbered } from "../src/core/task-view.js";
 
 // Matched on the raw text (NFKC only, case kept) so the recorded reason is what the admin wrote.
 const FORM = new RegExp(
@@ -22,10 +22,8 @@ export default defineCommand({
   args: z.object({ numberText: z.string(), reason: z.string() }),
   async handle({ numberText, reason }, ctx) {
     const t = ctx.t;
-    if (!ctx.directory.isAdmin(ctx.inbound.sender)) throw new UserError(t.reminders.notAdmin);
-    const number = taskNumber(numberText);
-    if (number === null) throw new UserError(t.errors.badTaskNumber(numberText));
-    const { task } = await requireTask(ctx, number);
+    requireAdmin(ctx);
+    const { task, number } = await requireTaskNumbered(ctx, numberText);
     if (!reason) throw new UserError(t.reminders.needReason(number));
     await ctx.repos.plans.setPaused(task.id, true, reason, ctx.inbound.sender, ctx.clock.now());
     return { replies: [reply([t.reminders.paused(number, reason)])] };

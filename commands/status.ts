@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineCommand, UserError } from "../src/core/command.js";
-import { NUMBER, taskNumber } from "../src/core/grammar.js";
+import { defineCommand } from "../src/core/command.js";
+import { NUMBER } from "../src/core/grammar.js";
 import { reply } from "../src/core/reply.js";
-import { requireTask, statusLines } from "../src/core/task-view.js";
+import { firstNumberForm, requireTaskNumbered, statusLines } from "../src/core/task-view.js";
 
 const ASK = "(?:的)?(?:进展|进度|情况|状态|详情)?";
 const FORMS = [
@@ -17,18 +17,10 @@ export default defineCommand({
   name: "status",
   summary: "status",
   examples: ["任务6", "6号任务进度", "status task 6"],
-  match(text) {
-    for (const re of FORMS) {
-      const m = re.exec(text);
-      if (m) return { numberText: m[1]! };
-    }
-    return null;
-  },
+  match: (text) => firstNumberForm(FORMS, text),
   args: z.object({ numberText: z.string() }),
   async handle({ numberText }, ctx) {
-    const number = taskNumber(numberText);
-    if (number === null) throw new UserError(ctx.t.errors.badTaskNumber(numberText));
-    const { plan, task } = await requireTask(ctx, number);
+    const { plan, task } = await requireTaskNumbered(ctx, numberText);
     const latest = await ctx.repos.updates.latest(task.id);
     return { replies: [reply(statusLines(ctx, plan, task, latest), { heading: true })] };
   },

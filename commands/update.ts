@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
 import { extractPercent, taskNumber } from "../src/core/grammar.js";
 import { reply } from "../src/core/reply.js";
-import { requireTask } from "../src/core/task-view.js";
+import { requireTaskNumbered } from "../src/core/task-view.js";
 
 const N = "([0-9０-９]{1,6}|[零〇一二两三四五六七八九十百千]{1,8})";
 const SP = "[\\s\\u3000]*";
@@ -35,11 +35,10 @@ export default defineCommand({
   examples: ["任务6进展:完成初审 60%", "进展 6 完成初审", "update task 6: first review passed 60%"],
   match: (_text, raw) => parseUpdate(raw),
   args: z.object({ number: z.number().int().nullable(), numberText: z.string(), body: z.string() }),
-  async handle({ number, numberText, body }, ctx) {
+  async handle({ numberText, body }, ctx) {
     const t = ctx.t;
-    if (number === null) throw new UserError(t.errors.badTaskNumber(numberText));
-    const { task } = await requireTask(ctx, number);
-    if (!body) throw new UserError(t.update.noText(number));
+    const { task } = await requireTaskNumbered(ctx, numberText);
+    if (!body) throw new UserError(t.update.noText(task.number));
     const pct = extractPercent(body);
     if (pct && (pct.value < 0 || pct.value > 100)) throw new UserError(t.update.percentOutOfRange(pct.raw));
     const { inbound, directory, clock } = ctx;

@@ -3,9 +3,9 @@ import { addDays, dayjs, dayOf, daysBetween, zonedInstant } from "../src/core/ti
 import { parseInstant } from "../src/core/clock.js";
 
 describe("calendar days in a time zone", () => {
-  it("agrees with dayjs.tz for Shanghai and zones with daylight saving, hour by hour over decades", () => {
+  it("agrees with dayjs.tz for Shanghai and zones with daylight saving, at every hour of the day over decades", () => {
     let mismatches = 0;
-    for (let t = Date.UTC(1995, 0, 1); t < Date.UTC(2030, 0, 1); t += 7 * 3_599_999) {
+    for (let t = Date.UTC(1995, 0, 1); t < Date.UTC(2030, 0, 1); t += 127 * 3_600_000 - 1) {
       const d = new Date(t);
       for (const z of ["Asia/Shanghai", "America/Los_Angeles", "UTC"]) if (dayOf(d, z) !== dayjs(d).tz(z).format("YYYY-MM-DD")) mismatches++;
     }

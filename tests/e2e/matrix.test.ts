@@ -213,6 +213,21 @@ describe("duban on a real Synapse homeserver", () => {
     expect(again).toEqual([]);
   });
 
+  it("refuses a wrong token or an unreachable server with a clear error, and can log in with a password", async () => {
+    const { MatrixTransport, MatrixStartError } = await import("../../src/transports/matrix.js");
+    const base = { bot: bot.app.bot, settings: bot.app.repos.settings, allowedInviters: [], logger: bot.app.logger, storageFile: join(bot.dir, "x.json") };
+    const wrong = new MatrixTransport({ ...base, homeserverUrl: synapse.url, accessToken: "syt_wrong" });
+    await expect(wrong.connect()).rejects.toThrow(MatrixStartError);
+    await expect(wrong.connect()).rejects.toThrow(/rejected the credentials \(M_UNKNOWN_TOKEN\); check the access token/);
+    const down = new MatrixTransport({ ...base, homeserverUrl: "http://127.0.0.1:9", accessToken: "x" });
+    await expect(down.connect()).rejects.toThrow(/cannot reach the homeserver at http:\/\/127.0.0.1:9 \(ECONNREFUSED\)/);
+    const byPassword = new MatrixTransport({ ...base, homeserverUrl: synapse.url, user: "duban2", password: users.bot2!.password });
+    await byPassword.connect();
+    expect(byPassword.userId).toBe(users.bot2!.userId);
+    const badPassword = new MatrixTransport({ ...base, homeserverUrl: synapse.url, user: "duban2", password: "nope" });
+    await expect(badPassword.connect()).rejects.toThrow(/refused the login \(M_FORBIDDEN/);
+  });
+
   it("runs as npm start with Matrix settings and stops cleanly on SIGTERM", async () => {
     const room = await officer.createRoom({ name: "进程测试", invite: [users.bot2!.userId] });
     const env = {
