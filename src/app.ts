@@ -52,7 +52,7 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
     if (plan && !opts.quiet) {
       const missing = directory.missingUnits(await repos.plans.unitNames(plan.id));
       if (missing.length > 0)
-        logger.warn("units named by the plan are missing from the directory; their reminders cannot be delivered", {
+        logger.warn("units named by the plan are missing from the directory; their reminders go to the office's room instead", {
           directory: config.directoryFile,
           missing,
         });
