@@ -13,7 +13,8 @@ import { prismaRepositories } from "./repositories/index.js";
 import { loadReminderPolicy } from "./reminders/load-policy.js";
 import { reminderPreview } from "./reminders/next-run.js";
 import type { ReminderPolicy } from "./reminders/reminder-policy.js";
-import { ReminderService } from "./reminders/reminder-service.js";
+import { ReminderService, type ReminderMessage, type ReminderSender } from "./reminders/reminder-service.js";
+import { ReminderScheduler } from "./reminders/reminder-scheduler.js";
 import { createWorkingCalendar, type WorkingCalendar } from "./reminders/working-calendar.js";
 import { catalogue } from "./core/i18n/index.js";
 import { sqlitePathFromUrl } from "./db/migrate.js";
@@ -112,5 +113,23 @@ export function matrixTransportFor(app: App, overrides: Partial<MatrixTransportO
     logger: app.logger,
     lang: app.config.lang,
     ...overrides,
+  });
+}
+
+/** The reminder scheduler for an app, delivering through `sender` (null: the caller prints, as the console does). */
+export function reminderSchedulerFor(
+  app: Pick<App, "reminders" | "repos" | "clock" | "logger">,
+  sender: ReminderSender | null,
+  onRun?: (messages: ReminderMessage[]) => void,
+): ReminderScheduler {
+  return new ReminderScheduler({
+    service: app.reminders.service,
+    settings: app.repos.settings,
+    clock: app.clock,
+    policy: app.reminders.policy,
+    calendar: app.reminders.calendar,
+    sender,
+    logger: app.logger,
+    onRun,
   });
 }

@@ -4,8 +4,8 @@ import { ConfigError, readConfig } from "./config.js";
 import { offsetClock, systemClock, type Clock } from "./core/clock.js";
 import { formatDateTime } from "./core/time.js";
 import { DirectoryError } from "./directory/directory.js";
-import { matrixTransportFor, type App } from "./app.js";
-import { ReminderScheduler } from "./reminders/reminder-scheduler.js";
+import { matrixTransportFor, reminderSchedulerFor, type App } from "./app.js";
+import type { ReminderScheduler } from "./reminders/reminder-scheduler.js";
 import type { ReminderMessage, ReminderSender } from "./reminders/reminder-service.js";
 import { printReminders, runConsole } from "./transports/console.js";
 import { MatrixStartError } from "./transports/matrix.js";
@@ -20,16 +20,7 @@ function untilSignal(): Promise<string> {
 
 /** Start the reminder scheduler; it catches up on missed runs at once. */
 async function startReminders(app: App, sender: ReminderSender | null, print?: (m: ReminderMessage[]) => void) {
-  const scheduler = new ReminderScheduler({
-    service: app.reminders.service,
-    settings: app.repos.settings,
-    clock: app.clock,
-    policy: app.reminders.policy,
-    calendar: app.reminders.calendar,
-    sender,
-    logger: app.logger,
-    onRun: print,
-  });
+  const scheduler = reminderSchedulerFor(app, sender, print);
   await scheduler.start();
   return scheduler;
 }

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openApp } from "../src/app.js";
+import { openApp, reminderSchedulerFor } from "../src/app.js";
 import { readConfig } from "../src/config.js";
 import { fixedClock } from "../src/core/clock.js";
 import type { Reply } from "../src/core/reply.js";
 import { addDays, zonedInstant } from "../src/core/time.js";
-import { ReminderScheduler } from "../src/reminders/reminder-scheduler.js";
 import { ReminderService, type ReminderMessage, type ReminderSender } from "../src/reminders/reminder-service.js";
 import { createWorkingCalendar, workingCalendarFrom } from "../src/reminders/working-calendar.js";
 import { catalogue } from "../src/core/i18n/index.js";
@@ -25,15 +24,7 @@ const at9 = (day: string) => zonedInstant(day, "09:00");
 const byUnit = (messages: ReminderMessage[]) => Object.fromEntries(messages.map((m) => [m.unit, m.taskNumbers]));
 
 function schedulerFor(app: TempApp, sender: ReminderSender | null) {
-  return new ReminderScheduler({
-    service: app.reminders.service,
-    settings: app.repos.settings,
-    clock: app.clock,
-    policy: app.reminders.policy,
-    calendar: app.reminders.calendar,
-    sender,
-    logger: quietLogger,
-  });
+  return reminderSchedulerFor({ ...app, logger: quietLogger }, sender);
 }
 
 let app: TempApp;
@@ -141,15 +132,7 @@ describe("reminders on a real SQLite file", () => {
     // Down from Monday 2024-12-30 until Thursday 2025-01-02 10:00 (2025-01-01 is a holiday).
     const reopened = await openApp(readConfig({ DATABASE_URL: `file:${app.dir}/duban.db` }), app.clock, { logger: quietLogger, quiet: true });
     try {
-      const second = new ReminderScheduler({
-        service: reopened.reminders.service,
-        settings: reopened.repos.settings,
-        clock: app.clock,
-        policy: reopened.reminders.policy,
-        calendar: reopened.reminders.calendar,
-        sender,
-        logger: quietLogger,
-      });
+      const second = reminderSchedulerFor({ ...reopened, clock: app.clock, logger: quietLogger }, sender);
       app.clock.set(new Date("2025-01-02T10:00:00+08:00"));
       const caughtUp = await second.start();
       await second.stop();
