@@ -106,6 +106,12 @@ export class ReminderService {
         await reminders.markDelivered(m.reminderIds, now);
         continue;
       }
+      if (m.rooms.length === 0) {
+        // Neither the unit nor the office has a room: retrying cannot help, so record why instead.
+        this.d.logger.warn("reminder has no room to go to; map the unit or the office to a room in the directory", { unit: m.unit });
+        await reminders.markDelivered(m.reminderIds, now, "undeliverable: no room for the unit or the office");
+        continue;
+      }
       try {
         await sender.send(m.rooms, m.reply, `rem-${m.reminderIds[0]}-${m.reminderIds.length}`);
         await reminders.markDelivered(m.reminderIds, now);
