@@ -38,7 +38,9 @@ export default defineCommand({
       const sections = new Map<string, number[]>();
       for (const task of shown) {
         const key = task.sectionLabel ?? "";
-        sections.set(key, [...(sections.get(key) ?? []), task.number]);
+        const numbers = sections.get(key);
+        if (numbers) numbers.push(task.number);
+        else sections.set(key, [task.number]);
       }
       for (const [label, numbers] of sections) lines.push(o.sectionLine(label, numbers.join(" ")));
       if (list.length > shown.length) lines.push(`  ${o.more(list.length - shown.length)}`);

@@ -152,7 +152,9 @@ export class ReminderService {
         if (r.id !== null) skipped.push(r.id);
         continue;
       }
-      byUnit.set(r.unit, [...(byUnit.get(r.unit) ?? []), r]);
+      const list = byUnit.get(r.unit);
+      if (list) list.push(r);
+      else byUnit.set(r.unit, [r]);
     }
     const messages: ReminderMessage[] = [];
     const day = dayOf(now, this.d.policy.timezone);
