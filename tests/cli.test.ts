@@ -116,6 +116,35 @@ describe("the duban command line, run as processes", () => {
     expect(await duban(["frobnicate"])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command") });
   });
 
+  it("computes reminders with duban reminders --json, records them without --dry-run, and sends nothing twice", async () => {
+    const fresh = { DATABASE_URL: `file:${join(dir, "reminders.db")}` };
+    const preview = await duban(["reminders", "--at", "2024-12-31T09:00:00+08:00", "--dry-run", "--json"], fresh);
+    const planned = JSON.parse(preview.stdout) as { unit: string; kind: string; taskNumbers: number[]; rooms: string[]; text: string }[];
+    expect(planned.find((m) => m.unit === "刑侦大队")).toMatchObject({ kind: "due", taskNumbers: [4, 5, 6], rooms: ["xingzhen"] });
+    expect(planned.find((m) => m.unit === "指挥情报中心")?.taskNumbers).toEqual([4, 5, 6, 20, 21, 22, 25]);
+    const sent = await duban(["reminders", "--at", "2024-12-31T09:00:00+08:00"], fresh);
+    expect(sent.stdout).toContain("[→ 刑侦大队 (xingzhen)]");
+    expect(sent.stdout).toContain("【督办提醒】刑侦大队 · 2024-12-31");
+    const again = await duban(["reminders", "--at", "2024-12-31T09:00:00+08:00", "--json"], fresh);
+    expect(JSON.parse(again.stdout)).toEqual([]);
+    const holiday = await duban(["reminders", "--at", "2024-10-01T09:00:00+08:00", "--json"], fresh);
+    expect(JSON.parse(holiday.stdout)).toEqual([]);
+  });
+
+  it("prints the day's reminders in the console when npm start begins after the run time", async () => {
+    const child = spawn("npm", ["start", "--silent", "--", "--at", "2024-12-31T10:00:00+08:00"], {
+      cwd: ROOT,
+      env: { ...env, DATABASE_URL: `file:${join(dir, "console-reminders.db")}` },
+    });
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stdin.end("提醒预览\n");
+    expect(await new Promise<number | null>((resolve) => child.on("close", resolve))).toBe(0);
+    expect(stdout).toContain("[→ 刑侦大队 (xingzhen)]");
+    expect(stdout).toContain("今天到期（3项）");
+    expect(stdout).toContain("下次运行（2025-01-02 09:00）没有要发送的提醒。");
+  });
+
   it("runs npm start's console with piped input, answering each line and exiting at end of input", async () => {
     const child = spawn("npm", ["start", "--silent", "--", "--at", "2024-06-30T10:00:00+08:00"], {
       cwd: ROOT,
