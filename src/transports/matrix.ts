@@ -230,7 +230,8 @@ export class MatrixTransport {
         return await fn();
       } catch (e) {
         const delay = retryDelay(e, attempt);
-        if (delay === null || Date.now() + delay > deadline) throw e;
+        // While stopping, give up at once: the unsaved batch is redelivered after the restart.
+        if (delay === null || this.stopped || Date.now() + delay > deadline) throw e;
         await sleep(delay);
       }
     }
@@ -259,6 +260,8 @@ export class MatrixTransport {
       }
       await this.onRoomEvent(roomId, event);
     } catch (e) {
+      // Abort the batch so its sync token is not saved and the event comes again after the restart.
+      if (this.stopped) throw e;
       this.opts.logger.error("matrix event failed", { roomId, eventId: event?.event_id, error: e instanceof Error ? e.message : String(e) });
     }
   }
