@@ -173,6 +173,8 @@ describe("reminders on a real SQLite file", () => {
     expect(failed.map((r) => r.unit)).toEqual(["刑侦大队", "刑侦大队", "刑侦大队"]);
     expect(failed[0]!.lastError).toContain("unreachable");
     sender.failRooms.clear();
+    app.clock.set(at9("2025-01-01"));
+    expect(await app.reminders.service.run(["2025-01-01"], app.clock.now(), sender)).toEqual([]);
     app.clock.set(at9("2025-01-02"));
     const next = await app.reminders.service.run(["2025-01-02"], app.clock.now(), sender);
     const xz = next.find((m) => m.unit === "刑侦大队")!;

@@ -95,6 +95,8 @@ export class ReminderService {
    * With no sender it only records and returns the messages (console printing is the caller's).
    */
   async run(days: string[], now: Date, sender: ReminderSender | null): Promise<ReminderMessage[]> {
+    // Nothing goes out on a day off, earlier failures included: they wait for the next working day.
+    if (!days.some((d) => this.d.calendar.isWorkday(d))) return [];
     const reminders = this.d.repos.reminders;
     await reminders.insertNew(await this.dueRows(days), now);
     const claimed = await reminders.claimPending(randomUUID(), now, new Date(now.getTime() - CLAIM_TTL_MS));
