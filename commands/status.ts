@@ -4,7 +4,7 @@ import { NUMBER } from "../src/core/grammar.js";
 import { reply } from "../src/core/reply.js";
 import { firstNumberForm, requireTaskNumbered, statusLines } from "../src/core/task-view.js";
 
-const ASK = "(?:的)?(?:进展|进度|情况|状态|详情)?";
+const ASK = "(?:的)?(?:进展|进度|情况|状态|详情)? ?(?:怎么样了?|咋样了?|如何|情况如何|到哪了)?";
 const FORMS = [
   new RegExp(`^status (?:task ?)?#?${NUMBER}$`),
   new RegExp(`^task #?${NUMBER}$`),

@@ -7,6 +7,7 @@ import { requireTaskNumbered } from "../src/core/task-view.js";
 const N = "([0-9０-９]{1,6}|[零〇一二两三四五六七八九十百千]{1,8})";
 const SP = "[\\s\\u3000]*";
 const COLON = "[:：]";
+const QUESTION = /^[?？]+$|^(?:怎么样|咋样|如何|怎样|情况|多少|是否|有没有|到哪|进展如何)|[?？吗呢]$/;
 /** How much of the update the confirmation quotes back. */
 const QUOTE = 80;
 // Matched on the raw text so that the stored update keeps exactly what the officer wrote.
@@ -23,6 +24,8 @@ export function parseUpdate(raw: string): { number: number | null; numberText: s
     if (!m) continue;
     const numberText = m[1]!.normalize("NFKC");
     const body = (m[2] ?? m[3] ?? "").trim();
+    // "任务6进展 怎么样了？" asks for status; only a colon makes a question-like text an update.
+    if (m[3] !== undefined && QUESTION.test(body)) return null;
     return { number: taskNumber(numberText), numberText, body };
   }
   return null;

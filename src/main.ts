@@ -39,8 +39,10 @@ async function runMatrix(app: App): Promise<number> {
   }
   const signal = await untilSignal();
   app.logger.info("stopping", { signal });
-  await scheduler.stop();
+  // The transport first: once it is stopping, a reminder send stuck in an outage gives up at once
+  // (and is retried next run) instead of holding the shutdown for minutes.
   await transport.stop();
+  await scheduler.stop();
   await app.close();
   app.logger.info("stopped", { signal });
   return 0;

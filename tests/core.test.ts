@@ -114,6 +114,17 @@ describe("status, overview and updates on a real SQLite file", () => {
     expect((await app.say("任务6")).text).toContain("最新进度：40%");
   });
 
+  it("records a corrected edit of a rejected update once, and revises it on a second edit", async () => {
+    const edit = (eventId: string, text: string) =>
+      app.bot.handle({ transport: "test", kind: "edit", targetEventId: "$bad", eventId, room: "console", sender: "@zhang:bureau.local", text, isDirect: true, mentionsBot: false });
+    expect((await app.say("任务6进展:完成 150%", { eventId: "$bad" })).text).toContain("不在0–100之间");
+    expect((await edit("$e1", "任务6进展:完成 60%")).replies[0]?.text).toContain("已记录任务6");
+    expect((await edit("$e2", "任务6进展:完成 70%")).replies[0]?.text).toContain("已修改任务6");
+    const rows = await updatesOf(6);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ eventId: "$bad", text: "完成 70%", percent: 70 });
+  });
+
   it("never stores a redelivered event twice", async () => {
     await app.say("任务6进展:初审 30%", { eventId: "$same" });
     await app.say("任务6进展:初审 30%", { eventId: "$same" });

@@ -31,6 +31,9 @@ describe("the chat grammar", () => {
     ["任务6进展？", "status", "6"],
     ["任务6进展?", "status", "6"],
     ["任务6的进度", "status", "6"],
+    ["任务6进展 怎么样了？", "status", "6"],
+    ["任务6的进度如何", "status", "6"],
+    ["任务6进展 ?", "status", "6"],
   ])("reads %j as a status query", (raw, name, numberText) => {
     expect(route(raw)).toEqual({ name, args: { numberText } });
   });
@@ -112,6 +115,9 @@ describe("the chat grammar", () => {
     ["120%", 120],
     ["培训2名民警", null],
     ["进度 3 项完成", null],
+    ["进度6成", 60],
+    ["完成2项，进度60%，剩余40%", 60],
+    ["还差40%", null],
   ])("finds the percentage in %j", (text, value) => {
     expect(extractPercent(text)?.value ?? null).toBe(value);
   });

@@ -201,6 +201,13 @@ describe("reminders on a real SQLite file", () => {
     expect((await app.say("恢复提醒 4")).text).toBe("已恢复任务4的提醒。");
   });
 
+  it("sends nothing for a task that a re-import no longer lists", async () => {
+    await app.db.task.update({ where: { planId_number: { planId: 1, number: 6 } }, data: { inDocument: false } });
+    const messages = await app.reminders.service.run(["2024-12-31"], app.clock.now(), sender);
+    expect(byUnit(messages)).toMatchObject({ 刑侦大队: [4, 5], 指挥情报中心: [4, 5, 20, 21, 22, 25] });
+    expect(byUnit(messages).网安大队).toBeUndefined();
+  });
+
   it("escalates to the office after 14 days overdue, mentioning the lead units' leaders", async () => {
     app.clock.set(at9("2025-01-14"));
     const messages = await app.reminders.service.run(["2025-01-14"], app.clock.now(), sender);

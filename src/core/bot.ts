@@ -123,7 +123,9 @@ export class Bot {
   private async handleEdit(inbound: Inbound): Promise<HandlerResult> {
     const target = inbound.targetEventId;
     const existing = target ? await this.opts.repos.updates.byEventId(target) : null;
-    if (!target || !existing) return this.handleMessage({ ...inbound, kind: "message" });
+    // An edit of a message we never recorded (say, a rejected update now corrected) is handled as that
+    // message, under the original's event id, so editing it again revises instead of adding another update.
+    if (!target || !existing) return this.handleMessage({ ...inbound, kind: "message", eventId: target ?? inbound.eventId });
     const task = await this.opts.repos.plans.taskById(existing.taskId);
     const body = this.opts.parseUpdateBody?.(inbound.text) ?? inbound.text.trim();
     if (!body) throw new UserError(this.t.update.noText(task?.number ?? 0));

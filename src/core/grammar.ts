@@ -55,18 +55,21 @@ export function extractPercent(text: string): { value: number; raw: string } | n
   const t = text.normalize("NFKC");
   const found: { index: number; value: number; raw: string }[] = [];
   for (const m of t.matchAll(/(-?\d+(?:\.\d+)?)\s*%/g)) found.push({ index: m.index!, value: Number(m[1]), raw: m[1]! });
-  for (const m of t.matchAll(/进度\s*(?:为|达到|达|:)?\s*(-?\d+(?:\.\d+)?)(?!\s*[%\d])(?!\s*(?:项|个|名|人|次|天|月|年|件|份|条))/g))
+  for (const m of t.matchAll(/进度\s*(?:为|达到|达|:)?\s*(-?\d+(?:\.\d+)?)(?!\s*[%\d.])(?!\s*(?:项|个|名|人|次|天|月|年|件|份|条|成))/g))
     found.push({ index: m.index!, value: Number(m[1]), raw: m[1]! });
   for (const m of t.matchAll(/百分之([零〇一二两三四五六七八九十百]+)/g)) {
     const v = chineseNumber(m[1]!);
     if (v !== null) found.push({ index: m.index!, value: v, raw: m[1]! });
   }
-  for (const m of t.matchAll(/(?:完成|进度|达到|已达)\s*([一二两三四五六七八九十])\s*成/g)) {
-    const v = chineseNumber(m[1]!);
+  for (const m of t.matchAll(/(?:完成|进度|达到|已达)\s*([一二两三四五六七八九十]|\d{1,2})\s*成/g)) {
+    const v = taskNumber(m[1]!);
     if (v !== null) found.push({ index: m.index!, value: v * 10, raw: `${v * 10}` });
   }
-  if (found.length === 0) return null;
-  found.sort((a, b) => a.index - b.index);
-  const last = found[found.length - 1]!;
+  // "剩余40%" / "还差40%" is what is left, not the progress.
+  const progress = found
+    .filter((f) => !/(?:剩余|剩下|还差|尚余|未完成)\s*(?:约|近)?\s*$/.test(t.slice(Math.max(0, f.index - 6), f.index)))
+    .sort((x, y) => x.index - y.index);
+  const last = progress[progress.length - 1];
+  if (!last) return null;
   return { value: Math.round(last.value), raw: last.raw };
 }

@@ -66,7 +66,8 @@ export class PrismaPlanRepository implements PlanRepository {
 
   async reminderTasks(planId: number): Promise<ReminderTaskRow[]> {
     const rows = await this.db.task.findMany({
-      where: { planId },
+      // A task that a re-import no longer lists is kept for its history but not reminded.
+      where: { planId, inDocument: true },
       select: {
         id: true,
         number: true,

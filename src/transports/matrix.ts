@@ -33,6 +33,9 @@ type MatrixEvent = {
 
 type SyncResponse = { rooms?: { join?: Record<string, { timeline?: { limited?: boolean; prev_batch?: string; events?: MatrixEvent[] } }> } };
 
+/** Sync filter: room timelines of up to 100 events per sync (Synapse's default is 10). */
+const SYNC_FILTER = { room: { timeline: { limit: 100 } } };
+
 /** At most this many skipped events are fetched back for one room after a limited sync. */
 const BACKFILL_MAX = 1000;
 
@@ -117,6 +120,15 @@ export class MatrixTransport {
   /** Connect, check the token, and start syncing. Throws MatrixStartError with a clear message. */
   async start(): Promise<void> {
     const { client, storage } = await this.connect();
+    // Register the sync filter ourselves first: client.start() would otherwise create it and reset the
+    // sync token to null, undoing skipHistory and replaying old history on the first start.
+    const saved = (await storage.getFilter()) as { id?: number; filter?: unknown } | undefined;
+    if (!saved || JSON.stringify(saved.filter) !== JSON.stringify(SYNC_FILTER)) {
+      const res = (await this.withRetry(() =>
+        client.doRequest("POST", `/_matrix/client/v3/user/${encodeURIComponent(this.userId)}/filter`, null, SYNC_FILTER),
+      )) as { filter_id: number };
+      await storage.setFilter({ id: res.filter_id, filter: SYNC_FILTER });
+    }
     if (!(await storage.getSyncToken())) await this.skipHistory();
 
     const emit = async (name: string, roomId: string, event: MatrixEvent) => {
@@ -141,11 +153,34 @@ export class MatrixTransport {
     syncing2.processSync = async (raw: SyncResponse, emitFn?: unknown) => {
       for (const [roomId, room] of Object.entries(raw?.rooms?.join ?? {})) {
         const tl = room.timeline;
-        if (tl?.limited && tl.prev_batch) tl.events = [...(await this.backfill(roomId, tl.prev_batch)), ...(tl.events ?? [])];
+        if (tl?.limited && tl.prev_batch) tl.events = [...(await this.backfillOrSkip(roomId, tl.prev_batch)), ...(tl.events ?? [])];
       }
       return processSync(raw, emitFn);
     };
-    await client.start({ room: { timeline: { limit: 100 } } });
+    // If a batch fails (say the homeserver went away mid-batch), sync again from that batch's own
+    // token: the SDK has already moved its in-memory token past it, which would skip the batch.
+    let since: string | null = null;
+    let retryFrom: string | null | undefined;
+    const syncing3 = client as unknown as { doSync(token: string | null): Promise<unknown> };
+    const doSync = syncing3.doSync.bind(client);
+    syncing3.doSync = (token: string | null) => {
+      if (retryFrom !== undefined) {
+        token = retryFrom;
+        retryFrom = undefined;
+      }
+      since = token;
+      return doSync(token);
+    };
+    const guarded = syncing2.processSync;
+    syncing2.processSync = async (raw: SyncResponse, emitFn?: unknown) => {
+      try {
+        return await guarded(raw, emitFn);
+      } catch (e) {
+        retryFrom = since;
+        throw e;
+      }
+    };
+    await client.start(SYNC_FILTER);
     this.opts.logger.info("matrix transport started", { userId: this.userId, homeserver: this.opts.homeserverUrl });
   }
 
@@ -260,8 +295,9 @@ export class MatrixTransport {
       }
       await this.onRoomEvent(roomId, event);
     } catch (e) {
-      // Abort the batch so its sync token is not saved and the event comes again after the restart.
-      if (this.stopped) throw e;
+      // Abort the batch so its sync token is not saved and the event comes again: while stopping, and
+      // for failures that retrying can cure (outage, rate limit). Others are logged so one bad event cannot block the sync.
+      if (this.stopped || retryDelay(e, 0) !== null) throw e;
       this.opts.logger.error("matrix event failed", { roomId, eventId: event?.event_id, error: e instanceof Error ? e.message : String(e) });
     }
   }
@@ -288,9 +324,12 @@ export class MatrixTransport {
   }
 
   private async tellEncrypted(roomId: string): Promise<void> {
-    if (!(await this.opts.settings.setOnce(`matrix.encrypted-notice.${roomId}`, "sent"))) return;
+    const key = `matrix.encrypted-notice.${roomId}`;
+    if ((await this.opts.settings.get(key)) !== null) return;
     const text = ENCRYPTED_NOTICE[this.opts.lang ?? "zh"];
+    // Marked only after the send, so a failed send is tried again; the stable txn id keeps a retry single.
     await this.sendEvent(roomId, "m.room.message", { msgtype: "m.notice", body: text }, `encrypted-${roomId}`);
+    await this.opts.settings.set(key, "sent");
   }
 
   /**
@@ -325,6 +364,17 @@ export class MatrixTransport {
     return out.reverse();
   }
 
+  /** Backfill, but a refusal that retrying cannot cure (say, no longer allowed to read the room) is logged, not retried forever. */
+  private async backfillOrSkip(roomId: string, from: string): Promise<MatrixEvent[]> {
+    try {
+      return await this.backfill(roomId, from);
+    } catch (e) {
+      if (this.stopped || retryDelay(e, 0) !== null) throw e;
+      this.opts.logger.error("could not fetch events a limited sync skipped", { roomId, error: e instanceof Error ? e.message : String(e) });
+      return [];
+    }
+  }
+
   private async joinTs(roomId: string): Promise<number> {
     const known = this.joinedAt.get(roomId);
     if (known !== undefined) return known;
@@ -348,7 +398,8 @@ export class MatrixTransport {
   private addressed(body: string, event: MatrixEvent): { mentions: boolean; text: string } {
     const esc = (n: string) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const names = [esc(this.userId), ...[this.displayName, this.localpart].filter(Boolean).map((n) => `@?${esc(n)}`)];
-    const lead = new RegExp(`^\\s*(?:${names.join("|")})(?![\\w.-])\\s*[:：,，]?\\s*`, "i");
+    // A name must be followed by a separator, so "督办事项已落实" is not taken as addressed to a bot named 督办.
+    const lead = new RegExp(`^\\s*(?:${names.join("|")})(?:\\s*[:：,，]\\s*|\\s+|$)`, "i");
     const m = lead.exec(body);
     const byField = event.content["m.mentions"]?.user_ids?.includes(this.userId) ?? false;
     if (m) return { mentions: true, text: body.slice(m[0].length) };

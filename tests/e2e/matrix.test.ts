@@ -228,6 +228,20 @@ describe("duban on a real Synapse homeserver", () => {
     await expect(badPassword.connect()).rejects.toThrow(/refused the login \(M_FORBIDDEN/);
   });
 
+  it("does not replay old room history when it starts with a new database and sync file in rooms it already joined", async () => {
+    await bot.stop();
+    const fresh = await startBot(synapse, users.bot!, join(dir, "directory.json"), [users.officer!.userId]);
+    try {
+      const marker = await say(officer, rooms.xingzhen, "任务7");
+      await replyFrom(officer, rooms.xingzhen, marker, botId);
+      expect(await fresh.app.db.update.count()).toBe(0);
+      expect(await fresh.app.db.processedEvent.count()).toBe(1);
+    } finally {
+      await fresh.dispose();
+      await bot.restart();
+    }
+  });
+
   it("runs as npm start with Matrix settings and stops cleanly on SIGTERM", async () => {
     const room = await officer.createRoom({ name: "进程测试", invite: [users.bot2!.userId] });
     const env = {
