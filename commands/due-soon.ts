@@ -11,7 +11,7 @@ export default defineCommand({
   name: "due-soon",
   summary: "dueSoon",
   examples: ["临期", "即将到期", "due soon"],
-  match: (text) => (/^(?:due soon|due|临期|临期任务|即将到期|即将到期的任务|快到期)$/.test(text) ? {} : null),
+  cues: { kind: "list-query", words: ["快到期", "即将到期", "临期", "要到期", "快截止", "即将截止", "到期", "截止", "due soon", "due", "deadline", "deadlines", "upcoming"] },
   args: z.object({}),
   async handle(_args, ctx) {
     const plan = await requirePlan(ctx);

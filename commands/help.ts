@@ -7,7 +7,10 @@ export default defineCommand({
   name: "help",
   summary: "help",
   examples: ["帮助", "help"],
-  match: (text) => (/^(?:help|帮助|使用说明|怎么用|命令|命令列表|菜单)$/.test(text) ? {} : null),
+  cues: {
+    kind: "list-query",
+    words: ["帮助", "help", "怎么用", "如何使用", "使用说明", "使用方法", "用法", "命令", "命令列表", "菜单", "怎么报进展", "怎么报送", "如何报送", "如何报进展", "怎么报", "如何报", "能干啥", "能做什么", "会什么", "功能", "说明"],
+  },
   args: z.object({}),
   async handle(_args, ctx) {
     const lines = [ctx.t.help.header];

@@ -1,29 +1,23 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
-import { NUMBER } from "../src/core/grammar.js";
 import { reply } from "../src/core/reply.js";
-import { firstNumberForm, requireTaskNumbered } from "../src/core/task-view.js";
+import { requireTask } from "../src/core/task-view.js";
 import { formatDateTime } from "../src/core/time.js";
 
 const SHOW = 10;
-const FORMS = [
-  new RegExp(`^history (?:task ?)?#?${NUMBER}$`),
-  new RegExp(`^(?:查询|查看)? ?任务 ?${NUMBER} ?的?(?:历史|历史记录|进展记录|记录)$`),
-  new RegExp(`^(?:历史|进展记录) ?${NUMBER}$`),
-];
 
 /** `history 6`, `任务6历史`: the latest updates of a task, retracted ones marked. */
 export default defineCommand({
   name: "history",
   summary: "history",
   examples: ["任务6历史", "history 6"],
-  match: (text) => firstNumberForm(FORMS, text),
-  args: z.object({ numberText: z.string() }),
-  async handle({ numberText }, ctx) {
-    const { task, number } = await requireTaskNumbered(ctx, numberText);
+  cues: { kind: "task-query", words: ["历史记录", "历史", "进展记录", "记录", "报过", "历次", "以往", "history", "log"] },
+  args: z.object({ numbers: z.array(z.number().int()).min(1) }),
+  async handle({ numbers: [number] }, ctx) {
+    const { task } = await requireTask(ctx, number!);
     const h = ctx.t.history;
     const items = await ctx.repos.updates.history(task.id, SHOW);
-    if (items.length === 0) return { replies: [reply([h.none(number)])] };
+    if (items.length === 0) return { replies: [reply([h.none(number!)])] };
     const total = await ctx.repos.updates.count(task.id);
     const lines = [h.header(task.number, task.title, total, items.length)];
     for (const u of items) {

@@ -8,7 +8,10 @@ export default defineCommand({
   name: "mine",
   summary: "mine",
   examples: ["我的任务", "my tasks"],
-  match: (text) => (/^(?:my tasks|mine|我的任务|我们的任务|本单位任务|本单位的任务|我单位的任务)$/.test(text) ? {} : null),
+  cues: {
+    kind: "list-query",
+    words: ["我的任务", "我们单位", "我单位", "本单位", "我们队", "我们所", "我们大队", "我们中心", "我们室", "咱们", "咱单位", "我们", "负责", "牵头", "mine", "my tasks", "our tasks", "my", "our"],
+  },
   args: z.object({}),
   async handle(_args, ctx) {
     const m = ctx.t.mine;

@@ -11,7 +11,7 @@ export default defineCommand({
   name: "overdue",
   summary: "overdue",
   examples: ["逾期", "overdue"],
-  match: (text) => (/^(?:overdue|逾期|逾期任务|超期|超期任务)$/.test(text) ? {} : null),
+  cues: { kind: "list-query", words: ["逾期", "超期", "过期", "延期", "拖期", "超时", "拖延", "overdue", "late", "behind schedule"] },
   args: z.object({}),
   async handle(_args, ctx) {
     const plan = await requirePlan(ctx);

@@ -15,7 +15,10 @@ export default defineCommand({
   name: "overview",
   summary: "overview",
   examples: ["总览", "汇总", "overview"],
-  match: (text) => (/^(?:status|overview|总览|汇总|概览|进度总览|任务总览|全部任务)$/.test(text) ? {} : null),
+  cues: {
+    kind: "list-query",
+    words: ["总览", "汇总", "概览", "整体", "总体", "全部任务", "所有任务", "各项任务", "全局", "一览", "总进度", "overview", "summary", "status", "all tasks", "全部", "所有"],
+  },
   args: z.object({}),
   async handle(_args, ctx) {
     const plan = await requirePlan(ctx);

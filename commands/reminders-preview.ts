@@ -7,7 +7,7 @@ export default defineCommand({
   name: "reminders-preview",
   summary: "remindersPreview",
   examples: ["提醒预览", "reminders preview"],
-  match: (text) => (/^(?:reminders? preview|preview reminders|提醒预览|预览提醒)$/.test(text) ? {} : null),
+  cues: { kind: "list-query", words: ["提醒预览", "预览提醒", "下次提醒", "reminders preview", "reminder preview", "preview reminders"] },
   args: z.object({}),
   async handle(_args, ctx) {
     if (!ctx.reminders) throw new UserError(ctx.t.reminders.notRunning);

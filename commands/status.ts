@@ -1,27 +1,26 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
-import { NUMBER } from "../src/core/grammar.js";
 import { reply } from "../src/core/reply.js";
-import { firstNumberForm, requireTaskNumbered, statusLines } from "../src/core/task-view.js";
+import { requireTask, statusLines } from "../src/core/task-view.js";
 
-const ASK = "(?:的)?(?:进展|进度|情况|状态|详情)? ?(?:怎么样了?|咋样了?|如何|情况如何|到哪了)?";
-const FORMS = [
-  new RegExp(`^status (?:task ?)?#?${NUMBER}$`),
-  new RegExp(`^task #?${NUMBER}$`),
-  new RegExp(`^(?:查询|查看|查)? ?任务 ?${NUMBER} ?${ASK}$`),
-  new RegExp(`^(?:查询|查看|查)? ?第? ?${NUMBER} ?(?:号|项) ?任务 ?${ASK}$`),
-];
+/** At most this many tasks are answered in one status reply. */
+const MAX_TASKS = 5;
 
-/** `status task 6`, `任务6`, `6号任务进度`, `第六项任务`, `任务6进展？`. */
+/** `status task 6`, `任务6`, `6号任务进度`, `任务6目前啥进度？`, `谁牵头任务12`, `任务6、7怎么样了`. */
 export default defineCommand({
   name: "status",
   summary: "status",
-  examples: ["任务6", "6号任务进度", "status task 6"],
-  match: (text) => firstNumberForm(FORMS, text),
-  args: z.object({ numberText: z.string() }),
-  async handle({ numberText }, ctx) {
-    const { plan, task } = await requireTaskNumbered(ctx, numberText);
-    const latest = await ctx.repos.updates.latest(task.id);
-    return { replies: [reply(statusLines(ctx, plan, task, latest), { heading: true })] };
+  examples: ["任务6", "任务6目前啥进度？", "6号任务进度", "谁牵头任务12", "status task 6"],
+  // Any question about a numbered task that is not for another task query.
+  cues: { kind: "task-query", words: [] },
+  args: z.object({ numbers: z.array(z.number().int()).min(1) }),
+  async handle({ numbers }, ctx) {
+    const replies = [];
+    for (const number of numbers.slice(0, MAX_TASKS)) {
+      const { plan, task } = await requireTask(ctx, number);
+      const latest = await ctx.repos.updates.latest(task.id);
+      replies.push(reply(statusLines(ctx, plan, task, latest), { heading: true }));
+    }
+    return { replies };
   },
 });

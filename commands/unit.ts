@@ -5,8 +5,6 @@ import { requirePlan, taskLine } from "../src/core/task-view.js";
 import type { CommandContext } from "../src/core/command.js";
 
 const MAX_ITEMS = 60;
-const EXPLICIT = /^(?:unit|单位|查询单位) (.{1,40})$/;
-const IMPLIED = /^(.{1,20}?) ?(?:的|牵头的)?任务(?:清单|列表)?$/;
 
 /** Lines listing the tasks led by any of `names` (a unit's name and aliases), or null when there are none. */
 export async function unitTaskLines(ctx: CommandContext, header: (n: number) => string, names: string[]): Promise<string[] | null> {
@@ -23,13 +21,11 @@ export async function unitTaskLines(ctx: CommandContext, header: (n: number) => 
 export default defineCommand({
   name: "unit",
   summary: "unit",
-  examples: ["刑侦大队的任务", "unit 刑侦大队"],
-  match(text) {
-    const explicit = EXPLICIT.exec(text);
-    if (explicit) return { name: explicit[1]!.trim(), explicit: true };
-    const implied = IMPLIED.exec(text);
-    if (implied && !/^(?:我|我们|本单位|我单位|主要|重点)$/.test(implied[1]!)) return { name: implied[1]!.trim(), explicit: false };
-    return null;
+  examples: ["刑侦大队的任务", "刑侦大队负责哪些任务", "unit 刑侦大队"],
+  cues: {
+    kind: "unit-query",
+    words: ["任务", "负责", "牵头", "承担", "主责", "手上", "手里", "名下", "tasks", "task", "led by"],
+    explicit: ["unit", "单位", "查询单位"],
   },
   args: z.object({ name: z.string().min(1), explicit: z.boolean() }),
   async handle({ name }, ctx) {

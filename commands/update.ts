@@ -1,64 +1,100 @@
 import { z } from "zod";
-import { defineCommand, UserError } from "../src/core/command.js";
-import { extractPercent, taskNumber } from "../src/core/grammar.js";
+import { defineCommand, UserError, type CommandContext } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
-import { requireTaskNumbered } from "../src/core/task-view.js";
+import { requireTask } from "../src/core/task-view.js";
+import type { TaskRecord } from "../src/core/model.js";
 
-const N = "([0-9０-９]{1,6}|[零〇一二两三四五六七八九十百千]{1,8})";
-const SP = "[\\s\\u3000]*";
-const COLON = "[:：]";
-const QUESTION = /^[?？]+$|^(?:怎么样|咋样|如何|怎样|情况|多少|是否|有没有|到哪|进展如何)|[?？吗呢]$/;
 /** How much of the update the confirmation quotes back. */
 const QUOTE = 80;
-// Matched on the raw text so that the stored update keeps exactly what the officer wrote.
-const FORMS = [
-  new RegExp(`^${SP}update${SP}(?:task${SP})?#?${N}${SP}(?:${COLON}|[\\s\\u3000]|$)([\\s\\S]*)$`, "i"),
-  new RegExp(`^${SP}任务${SP}${N}${SP}的?(?:进展|进度)${SP}(?:${COLON}([\\s\\S]*)|[\\s\\u3000]+([\\s\\S]*\\S[\\s\\S]*))$`),
-  new RegExp(`^${SP}(?:进展|报送进展)${SP}${N}${SP}(?:${COLON}|[\\s\\u3000]|$)([\\s\\S]*)$`),
-];
 
-/** Split an update message into task number and body: `parseUpdate("任务6进展:完成初审 60%")` → {number: 6, body: "完成初审 60%"}. */
-export function parseUpdate(raw: string): { number: number | null; numberText: string; body: string } | null {
-  for (const re of FORMS) {
-    const m = re.exec(raw);
-    if (!m) continue;
-    const numberText = m[1]!.normalize("NFKC");
-    const body = (m[2] ?? m[3] ?? "").trim();
-    // "任务6进展 怎么样了？" asks for status; only a colon makes a question-like text an update.
-    if (m[3] !== undefined && QUESTION.test(body)) return null;
-    return { number: taskNumber(numberText), numberText, body };
+const segment = z.object({
+  numbers: z.array(z.number().int()).min(1),
+  body: z.string(),
+  percent: z.number().nullable(),
+  percentRaw: z.string().nullable(),
+});
+const candidate = z.object({ number: z.number().int(), title: z.string(), score: z.number(), shared: z.array(z.string()) });
+export const updateArgs = z.object({
+  segments: z.array(segment).min(1),
+  /** Tasks named only by subject, best first: the bot asks which one. */
+  candidates: z.array(candidate).optional(),
+  /** Ask before recording (the interpreter was not sure). */
+  confirm: z.boolean().default(false),
+});
+export type UpdateArgs = z.infer<typeof updateArgs>;
+
+const quote = (text: string) => (text.length > QUOTE ? `${text.slice(0, QUOTE)}…` : text);
+
+/** Check every part of an update before anything is written: known tasks, some text, a percentage in 0–100. */
+async function validate(args: UpdateArgs, ctx: CommandContext): Promise<{ task: TaskRecord; body: string; percent: number | null }[]> {
+  const t = ctx.t;
+  const parts: { task: TaskRecord; body: string; percent: number | null }[] = [];
+  for (const s of args.segments) {
+    for (const number of s.numbers) {
+      const { task } = await requireTask(ctx, number);
+      if (!s.body.trim()) throw new UserError(t.update.noText(task.number));
+      if (s.percent !== null && (s.percent < 0 || s.percent > 100 || !Number.isFinite(s.percent)))
+        throw new UserError(t.update.percentOutOfRange(s.percentRaw ?? String(s.percent)));
+      parts.push({ task, body: s.body, percent: s.percent === null ? null : Math.round(s.percent) });
+    }
   }
-  return null;
+  return parts;
 }
 
-/** `任务6进展:完成初审 60%`, `update task 6: first review passed 60%`, `进展 6 完成初审`. */
+/**
+ * `任务6进展:完成初审 60%`, `6号任务进展：已推荐3名民警参加评选，完成40%`, `任务6、7进展…`,
+ * `任务6：…；任务7：…`. When the interpreter is unsure (a task named only by subject), it asks first.
+ */
 export default defineCommand({
   name: "update",
   summary: "update",
-  examples: ["任务6进展:完成初审 60%", "进展 6 完成初审", "update task 6: first review passed 60%"],
-  match: (_text, raw) => parseUpdate(raw),
-  args: z.object({ number: z.number().int().nullable(), numberText: z.string(), body: z.string() }),
-  async handle({ numberText, body }, ctx) {
+  examples: ["任务6进展:完成初审 60%", "6号任务：已推荐3名民警参加评选，完成40%", "【任务6】本周组织培训一次，进度约五成", "update task 6: first review passed 60%"],
+  cues: { kind: "report" },
+  args: updateArgs,
+  async handle(args, ctx) {
     const t = ctx.t;
-    const { task } = await requireTaskNumbered(ctx, numberText);
-    if (!body) throw new UserError(t.update.noText(task.number));
-    const pct = extractPercent(body);
-    if (pct && (pct.value < 0 || pct.value > 100)) throw new UserError(t.update.percentOutOfRange(pct.raw));
     const { inbound, directory, clock } = ctx;
-    const { update: stored, updateCount } = await ctx.repos.updates.record({
-      taskId: task.id,
-      text: body,
-      percent: pct?.value ?? null,
-      authorId: inbound.sender,
-      authorUnit: directory.authorUnit(inbound.sender, inbound.room),
-      room: inbound.room,
-      transport: inbound.transport,
-      eventId: inbound.eventId ?? null,
-      at: clock.now(),
-    });
-    const quote = stored.text.length > QUOTE ? `${stored.text.slice(0, QUOTE)}…` : stored.text;
-    const lines = [t.update.recorded(task.number, task.title, stored.percent, updateCount, quote)];
-    if (task.completedAt) lines.push(t.update.done(task.number));
+    if (args.confirm) {
+      const offered = args.candidates?.length ? args.candidates.map((c) => c.number) : args.segments.flatMap((s) => s.numbers);
+      const tasks = [];
+      for (const n of offered) tasks.push((await requireTask(ctx, n)).task);
+      await validate(args, ctx);
+      await ctx.repos.pending.create({
+        eventId: inbound.eventId ?? null,
+        room: inbound.room,
+        authorId: inbound.sender,
+        transport: inbound.transport,
+        text: inbound.text,
+        segments: args.segments,
+        candidates: args.candidates?.length ? offered : [],
+        at: clock.now(),
+        expiresAt: new Date(clock.now().getTime() + ctx.confirmHours * 3600_000),
+      });
+      const lines =
+        tasks.length === 1 || !args.candidates?.length
+          ? [t.confirm.askOne(tasks.map((x) => t.confirm.task(x.number, x.title)).join("、"), quote(args.segments[0]!.body), ctx.confirmHours)]
+          : [t.confirm.askWhich(quote(args.segments[0]!.body)), ...tasks.map((x) => t.confirm.option(x.number, x.title)), t.confirm.howToChoose(tasks[0]!.number, ctx.confirmHours)];
+      return { replies: [reply(lines)] };
+    }
+    const parts = await validate(args, ctx);
+    const lines: string[] = [];
+    for (const [i, part] of parts.entries()) {
+      // One chat event may carry several updates; each gets its own key so a redelivery stores none twice.
+      const eventId = inbound.eventId ? (i === 0 ? inbound.eventId : `${inbound.eventId}#${i + 1}`) : null;
+      const { update: stored, updateCount } = await ctx.repos.updates.record({
+        taskId: part.task.id,
+        text: part.body,
+        percent: part.percent,
+        authorId: inbound.sender,
+        authorUnit: directory.authorUnit(inbound.sender, inbound.room),
+        room: inbound.room,
+        transport: inbound.transport,
+        eventId,
+        at: clock.now(),
+      });
+      lines.push(t.update.recorded(part.task.number, part.task.title, stored.percent, updateCount, quote(stored.text)));
+      if (part.task.completedAt) lines.push(t.update.done(part.task.number));
+    }
     return { replies: [reply(lines)], reaction: "✅" };
   },
 });

@@ -1,5 +1,4 @@
 import { commands } from "../commands/index.js";
-import { parseUpdate } from "../commands/update.js";
 import type { Config } from "./config.js";
 import { Bot, stderrLogger, type Logger } from "./core/bot.js";
 import type { Clock } from "./core/clock.js";
@@ -76,7 +75,7 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
       thresholds: config.thresholds,
       maxMessageLength: config.maxMessageLength,
       logger,
-      parseUpdateBody: (raw) => parseUpdate(raw)?.body ?? null,
+      confirmHours: config.confirmHours,
       reminders: reminderPreview(service, calendar, policy),
     });
     return {

@@ -1,15 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { commands } from "../commands/index.js";
-import { parseUpdate } from "../commands/update.js";
 import { CommandRegistry } from "../src/core/command-registry.js";
 import { defineCommand } from "../src/core/command.js";
 import { chineseNumber, extractPercent, normalize, taskNumber } from "../src/core/grammar.js";
+import { interpret } from "../src/core/interpreter/interpret.js";
 import { z } from "zod";
 
 const registry = new CommandRegistry(commands);
+const units = [{ name: "刑侦大队", aliases: ["刑侦"] }];
 const route = (raw: string) => {
-  const m = registry.match(normalize(raw), raw);
-  return m ? { name: m.command.name, args: m.rawArgs } : null;
+  const m = interpret(raw, { commands, units });
+  if (!m.command || m.confidence === "unlikely") return null;
+  const { numbers, name, explicit } = m.args;
+  return { name: m.command, args: numbers ? { numbers } : name !== undefined ? { name, explicit } : {} };
+};
+const parseUpdate = (raw: string) => {
+  const m = interpret(raw, { commands, units });
+  const s = m.command === "update" ? m.args.segments?.[0] : undefined;
+  return s ? { number: s.numbers[0], body: s.body } : null;
 };
 
 describe("the chat grammar", () => {
@@ -34,8 +42,8 @@ describe("the chat grammar", () => {
     ["任务6进展 怎么样了？", "status", "6"],
     ["任务6的进度如何", "status", "6"],
     ["任务6进展 ?", "status", "6"],
-  ])("reads %j as a status query", (raw, name, numberText) => {
-    expect(route(raw)).toEqual({ name, args: { numberText } });
+  ])("reads %j as a status query", (raw, name, number) => {
+    expect(route(raw)).toEqual({ name, args: { numbers: [Number(number) || taskNumber(number)] } });
   });
 
   it.each([
@@ -76,8 +84,8 @@ describe("the chat grammar", () => {
     ["history 6", "6"],
     ["任务6历史", "6"],
     ["任务6进展记录", "6"],
-  ])("reads %j as a history query", (raw, numberText) => {
-    expect(route(raw)).toEqual({ name: "history", args: { numberText } });
+  ])("reads %j as a history query", (raw, number) => {
+    expect(route(raw)).toEqual({ name: "history", args: { numbers: [Number(number)] } });
   });
 
   it.each([
@@ -143,7 +151,7 @@ describe("the chat grammar", () => {
 
 describe("the command registry", () => {
   const cmd = (name: string) =>
-    defineCommand({ name, summary: "help", examples: ["x"], match: () => null, args: z.object({}), handle: async () => ({ replies: [] }) });
+    defineCommand({ name, summary: "help", examples: ["x"], cues: { kind: "list-query", words: [name] }, args: z.object({}), handle: async () => ({ replies: [] }) });
 
   it("rejects a duplicate command name", () => {
     expect(() => new CommandRegistry([cmd("a"), cmd("a")])).toThrow(/duplicate command name: a/);

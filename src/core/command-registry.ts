@@ -1,6 +1,6 @@
 import type { AnyCommand } from "./command.js";
 
-/** The table of chat commands. Order matters: the first command whose matcher accepts a message handles it. */
+/** The table of chat commands. The interpreter reads their cues; order breaks ties between commands of one kind. */
 export class CommandRegistry {
   private readonly list: AnyCommand[] = [];
 
@@ -13,7 +13,10 @@ export class CommandRegistry {
     const problems: string[] = [];
     if (!cmd || typeof cmd !== "object") throw new Error("command must be an object");
     if (typeof cmd.name !== "string" || !/^[a-z][a-z0-9-]*$/.test(cmd.name)) problems.push("name must be kebab-case");
-    if (typeof cmd.match !== "function") problems.push("match must be a function");
+    const kinds = ["report", "task-query", "list-query", "unit-query", "task-command"];
+    if (!cmd.cues || !kinds.includes(cmd.cues.kind)) problems.push(`cues.kind must be one of ${kinds.join(", ")}`);
+    else if (cmd.cues.kind === "list-query" && cmd.cues.words.length === 0) problems.push("a list query must declare cue words");
+    else if (cmd.cues.kind === "task-command" && cmd.cues.prefixes.length === 0) problems.push("a task command must declare prefixes");
     if (typeof cmd.handle !== "function") problems.push("handle must be a function");
     if (!cmd.args || typeof (cmd.args as { safeParse?: unknown }).safeParse !== "function") problems.push("args must be a zod schema");
     if (!Array.isArray(cmd.examples) || cmd.examples.length === 0) problems.push("examples must list at least one phrasing");
@@ -24,14 +27,5 @@ export class CommandRegistry {
 
   get commands(): readonly AnyCommand[] {
     return this.list;
-  }
-
-  /** The first command that accepts the message, with its raw arguments. */
-  match(text: string, raw: string): { command: AnyCommand; rawArgs: unknown } | null {
-    for (const command of this.list) {
-      const rawArgs = command.match(text, raw);
-      if (rawArgs !== null && rawArgs !== undefined) return { command, rawArgs };
-    }
-    return null;
   }
 }

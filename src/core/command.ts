@@ -24,13 +24,31 @@ export interface CommandContext {
   /** Every registered command, for help. */
   commands: readonly AnyCommand[];
   maxMessageLength: number;
+  /** How long a question "要记录为任务6的进展吗？" stays open. */
+  confirmHours: number;
   /** Present when reminders are configured. */
   reminders: ReminderPreviewPort | null;
 }
 
 /**
- * A chat command: metadata, a matcher that turns normalised text into raw arguments,
- * a zod schema for those arguments, and a handler that returns replies (it never sends).
+ * How the interpreter recognises a command. Commands declare cues; the one shared interpreter
+ * (src/core/interpreter) scores every message against them and the task grammar.
+ * - `report`: a progress report on tasks (the update command).
+ * - `task-query`: a question about one task; `words` single out this one (`历史` for history), none for status.
+ * - `list-query`: a question answered by a list; `words` are what it is about (`逾期`, `快到期`).
+ * - `unit-query`: a unit's tasks; `words` link a unit name to tasks (`负责`, `牵头`).
+ * - `task-command`: an instruction with fixed syntax: one of `prefixes` (or `suffixes`) around a task number, then an optional reason.
+ */
+export type CommandCues =
+  | { kind: "report" }
+  | { kind: "task-query"; words: readonly string[] }
+  | { kind: "list-query"; words: readonly string[] }
+  | { kind: "unit-query"; words: readonly string[]; explicit: readonly string[] }
+  | { kind: "task-command"; prefixes: readonly string[]; suffixes?: readonly string[] };
+
+/**
+ * A chat command: metadata, the cues by which the interpreter recognises it, a zod schema for
+ * the arguments the interpreter hands over, and a handler that returns replies (it never sends).
  */
 export interface Command<A> {
   name: string;
@@ -38,11 +56,7 @@ export interface Command<A> {
   summary: keyof Catalogue["commands"];
   /** Example phrasings shown in help, first Chinese then English. */
   examples: readonly string[];
-  /**
-   * Return raw arguments when the message is this command, else null.
-   * `text` is normalised (see grammar.normalize); `raw` is the message as sent.
-   */
-  match(text: string, raw: string): unknown | null;
+  cues: CommandCues;
   args: z.ZodType<A>;
   handle(args: A, ctx: CommandContext): Promise<HandlerResult>;
 }

@@ -42,32 +42,53 @@ export function chineseNumber(text: string): number | null {
 
 /** A task number from digits or Chinese numerals: `taskNumber("六")` → 6, `taskNumber("06")` → 6. */
 export function taskNumber(text: string): number | null {
-  if (/^\d+$/.test(text)) return Number(text);
-  return chineseNumber(text);
+  const t = text.normalize("NFKC");
+  if (/^\d+$/.test(t)) return Number(t);
+  return chineseNumber(t);
 }
+
+/** Words just before a percentage that make it what is left, not the progress: "剩余40%". */
+const REMAINING = /(?:剩余|剩下|还剩|还差|尚余|尚差|未完成|差)\s*(?:约|近|大约|大概)?\s*$/;
+/**
+ * Words just before a percentage that make it a rate or a change, not the task's progress:
+ * "成功率提升了20%", "准确率95%", "同比增长12%". `完成率` and `完成度` are progress.
+ */
+const NOT_PROGRESS = [
+  // A rate or a share, whatever the verb: "准确率提高到95%", "电量只剩20%".
+  /(?:(?<!完成|进度|进展)率|占比|比例|比重|电量|电池|折扣|增幅|降幅|同比|环比)[^\d%]{0,8}$/,
+  // A change, not a level: "提升了20%", "增长12%"; but "从40%提高到70%" reaches a level.
+  /(?:提升|提高|增长|增加|上升|下降|降低|减少|涨|降|超过|高于|低于)\s*(?:了|约|近|超)?\s*$/,
+];
 
 /**
  * Find a progress percentage in update text: `extractPercent("完成初审 60%")` → {value: 60},
- * `extractPercent("进度六成")` → {value: 60}, `extractPercent("百分之八十")` → {value: 80}.
- * The last figure in the text wins. `raw` keeps the number as written for error messages.
+ * `extractPercent("进度约五成")` → {value: 50}, `extractPercent("百分之八十")` → {value: 80}.
+ * The last progress figure in the text wins; rates and changes ("准确率提升了20%") and what is
+ * left ("剩余40%") are not progress. `全部完成` is 100. `raw` keeps the number as written.
  */
 export function extractPercent(text: string): { value: number; raw: string } | null {
   const t = text.normalize("NFKC");
   const found: { index: number; value: number; raw: string }[] = [];
-  for (const m of t.matchAll(/(-?\d+(?:\.\d+)?)\s*%/g)) found.push({ index: m.index!, value: Number(m[1]), raw: m[1]! });
-  for (const m of t.matchAll(/进度\s*(?:为|达到|达|:)?\s*(-?\d+(?:\.\d+)?)(?!\s*[%\d.])(?!\s*(?:项|个|名|人|次|天|月|年|件|份|条|成))/g))
-    found.push({ index: m.index!, value: Number(m[1]), raw: m[1]! });
+  for (const m of t.matchAll(/(-?\d+(?:\.\d+)?(?:e\d+)?)\s*%/gi)) found.push({ index: m.index!, value: Number(m[1]), raw: m[1]! });
+  for (const m of t.matchAll(/进度\s*(?:为|达到|达|:|已达|已到|到了|约|大约|大概|接近|近)?\s*(-?\d+(?:\.\d+)?)(?!\s*[%\d.])(?!\s*(?:项|个|名|人|次|天|月|年|件|份|条|成|号|台|套|家|所|处|批))/g)) {
+    found.push({ index: m.index! + m[0].length - m[1]!.length, value: Number(m[1]), raw: m[1]! });
+  }
   for (const m of t.matchAll(/百分之([零〇一二两三四五六七八九十百]+)/g)) {
     const v = chineseNumber(m[1]!);
     if (v !== null) found.push({ index: m.index!, value: v, raw: m[1]! });
   }
-  for (const m of t.matchAll(/(?:完成|进度|达到|已达)\s*([一二两三四五六七八九十]|\d{1,2})\s*成/g)) {
+  for (const m of t.matchAll(/(?:完成|进度|达到|已达|约|大约|大概|接近|近|已过|过了|超过)\s*(?:了|约|大约|大概|接近|近)?\s*([一二两三四五六七八九十]|\d{1,2})\s*成(?![功员本果绩立熟])/g)) {
     const v = taskNumber(m[1]!);
-    if (v !== null) found.push({ index: m.index!, value: v * 10, raw: `${v * 10}` });
+    if (v !== null) found.push({ index: m.index! + m[0].length - m[1]!.length - 1, value: v * 10, raw: `${v * 10}` });
   }
-  // "剩余40%" / "还差40%" is what is left, not the progress.
+  for (const m of t.matchAll(/(?:全部|全面|圆满|彻底)\s*(?:完成|完工|办结|建成)|已?(?:完成|完工)\s*(?:全部|所有)\s*(?:工作|任务)?/g)) {
+    found.push({ index: m.index!, value: 100, raw: "100" });
+  }
   const progress = found
-    .filter((f) => !/(?:剩余|剩下|还差|尚余|未完成)\s*(?:约|近)?\s*$/.test(t.slice(Math.max(0, f.index - 6), f.index)))
+    .filter((f) => {
+      const before = t.slice(Math.max(0, f.index - 10), f.index);
+      return !REMAINING.test(before) && !NOT_PROGRESS.some((re) => re.test(before));
+    })
     .sort((x, y) => x.index - y.index);
   const last = progress[progress.length - 1];
   if (!last) return null;

@@ -1,9 +1,9 @@
 /** One message from any transport, the single entry point into the core. */
 export interface Inbound {
   transport: string; // console | cli | matrix | slack
-  kind?: "message" | "edit" | "redaction"; // default message
+  kind?: "message" | "edit" | "redaction" | "reaction"; // default message
   eventId?: string;
-  /** For edits and redactions: the event id of the original message. */
+  /** For edits, redactions and reactions: the event id of the original message (for a reaction on the bot's question, the message it asked about). */
   targetEventId?: string;
   room: string;
   sender: string;

@@ -1,3 +1,5 @@
+import type { Interpretation } from "./interpreter/interpret.js";
+
 /** One message to send back: plain text plus a safe HTML form (Matrix `formatted_body`). */
 export interface Reply {
   text: string;
@@ -12,6 +14,8 @@ export interface HandlerResult {
   reaction?: string;
   /** The command declined the message after all (chatter in a group room); treat it as unmatched. */
   ignored?: boolean;
+  /** What the interpreter made of the message (for tests, `explain` and logs; transports ignore it). */
+  interpretation?: Interpretation;
 }
 
 /** Escape text for HTML: `escapeHtml("<b>x</b>")` → "&lt;b&gt;x&lt;/b&gt;". */

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Repositories } from "../core/model.js";
+import { PrismaPendingRepository } from "./prisma-pending-repository.js";
 import { PrismaEventLog } from "./prisma-event-log.js";
 import { PrismaPlanRepository } from "./prisma-plan-repository.js";
 import { PrismaReminderRepository } from "./prisma-reminder-repository.js";
@@ -14,5 +15,6 @@ export function prismaRepositories(db: PrismaClient): Repositories {
     events: new PrismaEventLog(db),
     settings: new PrismaSettings(db),
     reminders: new PrismaReminderRepository(db),
+    pending: new PrismaPendingRepository(db),
   };
 }

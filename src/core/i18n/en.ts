@@ -85,6 +85,17 @@ export const en = {
       `Revised the update on task ${n}${percent === null ? "" : ` (progress ${percent}%)`}; the earlier text is kept in history.`,
     retracted: (n: number) => `Retracted an update on task ${n}; it stays in history, marked as retracted.`,
   },
+  confirm: {
+    task: (n: number, title: string) => `task ${n} (${title})`,
+    askOne: (tasks: string, text: string, hours: number) =>
+      `Record this as an update on ${tasks}? “${text}”\nReply “yes” to record it (or react 👍), or “no” to ignore it. The question stays open for ${hours} hours.`,
+    askWhich: (text: string) => `This looks like a progress update: “${text}”. Which task is it for?`,
+    option: (n: number, title: string) => `• task ${n} ${title}`,
+    howToChoose: (n: number, hours: number) => `Reply with the task number (e.g. “${n}”) to record it, or “no” to ignore it. The question stays open for ${hours} hours.`,
+    declined: "OK, not recorded.",
+    expired: (hours: number) => `That question expired (after ${hours} hours), so nothing was recorded. Please post the update again, e.g. update task 6: … 60%`,
+    notAnOption: (n: number, options: string) => `Task ${n} was not one of the options (${options}). Reply with one of them, or “no”.`,
+  },
   errors: {
     noPlan: "No plan has been imported yet. The office can import one with: npx duban import FILE",
     unknownTask: (n: number, min: number, max: number) => `There is no task ${n}. Task numbers in this plan run from ${min} to ${max}.`,

@@ -87,6 +87,17 @@ export const zh = {
       `已修改任务${n}的这条进展${percent === null ? "" : `（进度${percent}%）`}，原文保留在记录中。`,
     retracted: (n: number) => `已撤回任务${n}的一条进展，记录中标注为已撤回。`,
   },
+  confirm: {
+    task: (n: number, title: string) => `任务${n}（${title}）`,
+    askOne: (tasks: string, text: string, hours: number) =>
+      `要记录为${tasks}的进展吗？“${text}”\n回复“是”确认（也可点👍），或“否”忽略。${hours}小时内有效。`,
+    askWhich: (text: string) => `这条消息像是进展报告：“${text}”。要记录为哪项任务的进展？`,
+    option: (n: number, title: string) => `• 任务${n} ${title}`,
+    howToChoose: (n: number, hours: number) => `回复任务编号（如“${n}”）确认，或“否”忽略。${hours}小时内有效。`,
+    declined: "好的，未记录。",
+    expired: (hours: number) => `这条确认已超过${hours}小时，已失效，未记录。请重新报送，例如：任务6进展:内容 60%`,
+    notAnOption: (n: number, options: string) => `任务${n}不在可选范围内（${options}）。请回复其中一个编号，或“否”忽略。`,
+  },
   errors: {
     noPlan: "尚未导入计划。请科技办先导入计划文件：npx duban import 文件",
     unknownTask: (n: number, min: number, max: number) => `没有任务${n}。本计划的任务编号为${min}–${max}。`,

@@ -1,0 +1,341 @@
+import type { AnyCommand, CommandCues } from "../command.js";
+import { extractPercent, NUMBER, taskNumber } from "../grammar.js";
+import type { SubjectIndex, SubjectMatch } from "./subject-index.js";
+import { findTaskRefs, type TaskRef } from "./task-refs.js";
+import {
+  alternation,
+  DONE_MARKS,
+  FUTURE_MARKS,
+  LIST_FILLER,
+  NOT_DONE,
+  QUESTION_WORDS,
+  REPORT_LABEL,
+  REPORT_LEAD,
+  REQUEST_MARKS,
+  STATUS_FILLER,
+  STATUS_FILLER_IN_QUESTION,
+} from "./vocabulary.js";
+
+/** How sure the interpreter is. `likely` updates are asked about before anything is recorded. */
+export type Confidence = "certain" | "likely" | "unlikely";
+
+/** One progress report inside a message: `任务6：…；任务7：…` has two. */
+export interface UpdateSegment {
+  numbers: number[];
+  body: string;
+  percent: number | null;
+  /** The percentage as written, for the out-of-range message. */
+  percentRaw: string | null;
+}
+
+/** What a message means: the command it is for, its arguments, and the cues that decided. */
+export interface Interpretation {
+  command: string | null;
+  kind: CommandCues["kind"] | null;
+  confidence: Confidence;
+  /** The message addresses the bot by name at its start (`督办：任务6进度`). */
+  addressed: boolean;
+  /** The text after the address, as written. */
+  text: string;
+  args: {
+    numbers?: number[];
+    reason?: string;
+    name?: string;
+    explicit?: boolean;
+    segments?: UpdateSegment[];
+    candidates?: SubjectMatch[];
+  };
+  tasks: number[];
+  percent: number | null;
+  cues: string[];
+}
+
+/** What the interpreter needs to know besides the text. */
+export interface InterpretContext {
+  commands: readonly AnyCommand[];
+  /** Known units: names and aliases (directory and plan). */
+  units: readonly { name: string; aliases: readonly string[] }[];
+  /** Titles and descriptions of the current plan's tasks, for messages that name no number. */
+  subjects?: SubjectIndex | null;
+  /** Names that address the bot at the start of a message; `督办` always does. */
+  botNames?: readonly string[];
+}
+
+const SEPARATOR = /^[\s:：,，.。;；、\-—~～》>】\]]*/u;
+const PUNCT_OR_SYMBOL = /[\p{P}\p{S}\p{Z}\s\d]/gu;
+const CLAUSE_BREAK = /[;；。\n]|\s{2,}/;
+
+function removeWords(text: string, words: readonly string[]): string {
+  if (words.length === 0) return text;
+  return text.replace(new RegExp(alternation(words), "giu"), " ");
+}
+
+/** What is left of `text` once known words, punctuation, emoji and digits are taken out. */
+function residual(text: string, words: readonly string[]): string {
+  return removeWords(text, words).replace(PUNCT_OR_SYMBOL, "").replace(/[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}\u{FE0F}]/gu, "");
+}
+
+function cutRefs(text: string, refs: readonly TaskRef[]): string {
+  let out = "";
+  let at = 0;
+  for (const r of refs) {
+    out += `${text.slice(at, r.start)} `;
+    at = r.end;
+  }
+  return out + text.slice(at);
+}
+
+/**
+ * NFKC, one code point at a time, remembering where each output unit came from, so that text
+ * found in the normalised form can be cut from the message as written: `nfkcWithOrigin("任务６，")`.
+ */
+function nfkcWithOrigin(raw: string): { text: string; origin: number[] } {
+  let text = "";
+  const origin: number[] = [];
+  let i = 0;
+  for (const ch of raw) {
+    const n = ch.normalize("NFKC");
+    for (let k = 0; k < n.length; k++) origin.push(i);
+    text += n;
+    i += ch.length;
+  }
+  origin.push(raw.length);
+  return { text, origin };
+}
+
+function uniq(numbers: number[]): number[] {
+  return [...new Set(numbers)];
+}
+
+const isQuestion = (text: string) => new RegExp(alternation(QUESTION_WORDS), "i").test(text) || /(?:没有?|了没|未)\s*$/.test(text);
+
+/**
+ * Turn one chat message into a scored intent. Pure: the same text and context always give the
+ * same answer, so `npx duban explain` shows exactly what the bot would do.
+ * `interpret("6号任务进展：已推荐3名民警参加评选，完成40%", ctx)` → {command: "update", tasks: [6], percent: 40, confidence: "certain"}.
+ */
+export function interpret(raw: string, ctx: InterpretContext): Interpretation {
+  const cues: string[] = [];
+  const { text: nfkc, origin } = nfkcWithOrigin(raw);
+  const names = alternation(["督办", "督办机器人", ...(ctx.botNames ?? [])]);
+  const address = new RegExp(`^\\s*@?(?:${names})(?:\\s*[:：,，]\\s*|\\s+|$)|^\\s*@(?:${names})`, "iu").exec(nfkc);
+  const addressed = address !== null;
+  if (addressed) cues.push(`addressed:${address[0].trim()}`);
+  const skip = addressed ? address[0].length : 0;
+  const lead = nfkc.slice(skip).length - nfkc.slice(skip).trimStart().length;
+  const text = nfkc.slice(skip + lead).trimEnd();
+  const low = text.toLowerCase();
+  /** The message as written between two offsets of `text`. */
+  const written = (from: number, to: number) => raw.slice(origin[skip + lead + from], origin[skip + lead + to]);
+  const none = (why?: string): Interpretation => ({
+    command: null,
+    kind: null,
+    confidence: "unlikely",
+    addressed,
+    text,
+    args: {},
+    tasks: [],
+    percent: null,
+    cues: why ? [...cues, why] : cues,
+  });
+  const found = (
+    cmd: AnyCommand,
+    args: Interpretation["args"],
+    confidence: Confidence = "certain",
+    extra: { tasks?: number[]; percent?: number | null } = {},
+  ): Interpretation => ({
+    command: cmd.name,
+    kind: cmd.cues.kind,
+    confidence,
+    addressed,
+    text,
+    args,
+    tasks: extra.tasks ?? args.numbers ?? [],
+    percent: extra.percent ?? null,
+    cues,
+  });
+  if (!low) return none("empty");
+  const byKind = <K extends CommandCues["kind"]>(kind: K) =>
+    ctx.commands.filter((c): c is AnyCommand & { cues: Extract<CommandCues, { kind: K }> } => c.cues.kind === kind);
+
+  // 1. Instructions with a fixed syntax: `暂停提醒 6 原因`, `恢复提醒 6`, `办结 6`, `任务6办结`.
+  for (const cmd of byKind("task-command")) {
+    const pre = new RegExp(`^(?:${alternation(cmd.cues.prefixes)})\\s*(?:任务|task)?\\s*#?\\s*${NUMBER}\\s*(?:号任务|号)?(?:$|[\\s:：,，]+([\\s\\S]*)$)`, "iu").exec(text);
+    const suf = cmd.cues.suffixes?.length
+      ? new RegExp(`^(?:任务|task)\\s*#?\\s*${NUMBER}\\s*(?:${alternation(cmd.cues.suffixes)})\\s*$`, "iu").exec(text)
+      : null;
+    const m = pre ?? suf;
+    const n = m ? taskNumber(m[1]!) : null;
+    if (m && n !== null) {
+      cues.push(`command:${cmd.name}`);
+      return found(cmd, { numbers: [n], reason: (pre?.[2] ?? "").trim() });
+    }
+  }
+
+  const refs = findTaskRefs(low);
+  const question = isQuestion(low.replace(/[?？]\s*$/, "?"));
+  if (question) cues.push("question");
+  const unitWords = ctx.units.flatMap((u) => [u.name, ...u.aliases]);
+
+  if (refs.length > 0) {
+    const numbers = uniq(refs.flatMap((r) => r.numbers));
+    cues.push(...refs.map((r) => `task:${r.form}→${r.numbers.join(",")}`));
+    const rest = cutRefs(low, refs);
+    const explicitLabel =
+      (refs[0]!.start <= 6 && REPORT_LABEL.test(low.slice(refs[0]!.end))) || /^\s*(?:update|进展|报送进展)\s*(?:task\s*)?#?\s*\d/i.test(low);
+
+    // 2. A question about one task: `任务6目前啥进度？`, `任务6历史`, `谁牵头任务12`.
+    if (!explicitLabel || question) {
+      for (const cmd of byKind("task-query")) {
+        if (cmd.cues.words.length === 0) continue;
+        const hit = new RegExp(alternation(cmd.cues.words), "i").exec(rest);
+        if (hit && residual(rest, [...cmd.cues.words, ...STATUS_FILLER, ...LIST_FILLER, ...unitWords]).length === 0) {
+          cues.push(`${cmd.name}:${hit[0]}`);
+          return found(cmd, { numbers });
+        }
+      }
+      const status = byKind("task-query").find((c) => c.cues.words.length === 0);
+      const filler = [...STATUS_FILLER, ...unitWords, ...(question ? STATUS_FILLER_IN_QUESTION : [])];
+      const left = residual(rest, filler);
+      if (status && (left.length === 0 || (question && addressed))) {
+        cues.push(left.length === 0 ? "only-status-words" : "addressed-question");
+        return found(status, { numbers });
+      }
+    }
+    const report = byKind("report")[0];
+    if (!report) return none();
+    return interpretReport(low, text, refs, { question, explicitLabel, cues, written, found: (args, conf, extra) => found(report, args, conf, extra), none });
+  }
+
+  // 3. A list: `看看逾期的`, `有哪些快到期的任务`, `我们单位的任务`, `总览`.
+  for (const cmd of byKind("list-query")) {
+    const hit = new RegExp(alternation(cmd.cues.words), "i").exec(low);
+    if (hit && residual(low, [...cmd.cues.words, ...LIST_FILLER]).length === 0) {
+      cues.push(`${cmd.name}:${hit[0]}`);
+      return found(cmd, {});
+    }
+  }
+  // 4. A unit's tasks: `刑侦大队负责哪些任务`, `unit 刑侦大队`.
+  for (const cmd of byKind("unit-query")) {
+    const explicit = new RegExp(`^(?:${alternation(cmd.cues.explicit)})\\s+(.{1,40})$`, "iu").exec(text);
+    if (explicit) {
+      cues.push(`${cmd.name}:explicit`);
+      return found(cmd, { name: explicit[1]!.trim(), explicit: true });
+    }
+    const unit = unitWords.length ? new RegExp(alternation(unitWords), "i").exec(low) : null;
+    const word = new RegExp(alternation(cmd.cues.words), "i").exec(low);
+    if (unit && word && residual(low, [...unitWords, ...cmd.cues.words, ...LIST_FILLER]).length === 0) {
+      cues.push(`${cmd.name}:${unit[0]}+${word[0]}`);
+      return found(cmd, { name: unit[0], explicit: false });
+    }
+    // "X的任务" with a name we do not know: answered only when addressed, so chatter stays chatter.
+    const implied = /^(.{2,20}?)\s*(?:的|牵头的|负责的)?任务(?:清单|列表)?$/.exec(low);
+    if (implied && (addressed || !question) && !/^(?:我|我们|本单位|我单位|主要|重点|今天|今日|明天|本周|这周|本月|这个月|手头|手上|新|老|其他|别的|所有|全部)/.test(implied[1]!)) {
+      cues.push(`${cmd.name}:implied`);
+      return { ...found(cmd, { name: implied[1]!.trim(), explicit: false }), confidence: addressed ? "certain" : "likely" };
+    }
+  }
+
+  // 5. A report that names its task only by subject: `数字工匠评选材料已报市局`. Always asked about.
+  const report = byKind("report")[0];
+  if (report && ctx.subjects && !question && DONE_MARKS.test(low) && !REQUEST_MARKS.test(low)) {
+    const done = doneWork(low);
+    if (done) {
+      const candidates = ctx.subjects.match(low);
+      if (candidates.length > 0) {
+        cues.push(`done:${done}`, ...candidates.map((c) => `subject:${c.number}(${c.shared.join("+")}) ${c.score}`));
+        const pct = extractPercent(text);
+        const body = written(0, text.length).trim();
+        return found(
+          report,
+          { segments: [{ numbers: [candidates[0]!.number], body, percent: pct?.value ?? null, percentRaw: pct?.raw ?? null }], candidates },
+          "likely",
+          { tasks: candidates.map((c) => c.number), percent: pct?.value ?? null },
+        );
+      }
+    }
+  }
+  return none();
+}
+
+/** The word that shows work was done, or null: `doneWork("已完成初审")` → "已". Completions that are demands or plans do not count. */
+function doneWork(text: string): string | null {
+  const cleaned = text.replace(NOT_DONE, " ");
+  const m = DONE_MARKS.exec(cleaned);
+  return m ? m[0] : null;
+}
+
+interface ReportHelpers {
+  question: boolean;
+  explicitLabel: boolean;
+  cues: string[];
+  written(from: number, to: number): string;
+  found(args: Interpretation["args"], confidence: Confidence, extra: { tasks?: number[]; percent?: number | null }): Interpretation;
+  none(why?: string): Interpretation;
+}
+
+/** Where the body of an update starts in its segment: after a leading task reference and its label, else 0. */
+function bodyStart(segment: string, first: TaskRef | undefined, offset: number): number {
+  if (!first) return 0;
+  const lead = segment.slice(0, first.start - offset);
+  if (lead.replace(REPORT_LEAD, "").replace(/[\s【[]/g, "") !== "") return 0;
+  let at = first.end - offset;
+  const skip = (re: RegExp) => {
+    const m = re.exec(segment.slice(at));
+    if (m) at += m[0].length;
+  };
+  skip(/^\s*[】\]]/);
+  skip(REPORT_LABEL);
+  skip(/^\s*(?:的)?\s*(?:最新)?\s*(?:进展|进度|情况|工作进展|推进情况)(?=\s*[:：,，\s]|\s*(?:已|本周|目前|截至))/);
+  skip(SEPARATOR);
+  return at;
+}
+
+/** Split `任务6：…；任务7：…` into one segment per clause that starts with a task reference. */
+function segmentsOf(text: string, low: string, refs: readonly TaskRef[]): { start: number; end: number; refs: TaskRef[] }[] {
+  const starts: number[] = [0];
+  for (const r of refs.slice(1)) {
+    const before = low.slice(0, r.start);
+    const lead = /(?:[;；。\n]|\s{2,})\s*(?:\d+[.、)）]\s*|[-•·*]\s*)?(?:报告|关于|另外|另)?\s*[【[]?\s*$/.exec(before);
+    if (lead) starts.push(lead.index + 1);
+  }
+  const segs = starts.map((s, i) => ({ start: s, end: starts[i + 1] ?? text.length, refs: refs.filter((r) => r.start >= s && r.start < (starts[i + 1] ?? text.length)) }));
+  // A clause without a task of its own belongs to the one before it.
+  return segs.filter((s) => s.refs.length > 0);
+}
+
+function interpretReport(low: string, text: string, refs: readonly TaskRef[], h: ReportHelpers): Interpretation {
+  const { cues } = h;
+  const atStart = refs[0]!.start <= 12 && low.slice(0, refs[0]!.start).replace(REPORT_LEAD, "").replace(/[\s【[]/g, "") === "";
+  const done = doneWork(low);
+  const pct = extractPercent(text);
+  const future = FUTURE_MARKS.exec(low);
+  const request = REQUEST_MARKS.exec(low);
+  if (done) cues.push(`done:${done}`);
+  if (pct) cues.push(`percent:${pct.value}`);
+  if (future) cues.push(`future:${future[0]}`);
+  if (request) cues.push(`request:${request[0]}`);
+  if (h.explicitLabel) cues.push("label");
+
+  let confidence: Confidence;
+  if (h.question && !h.explicitLabel) return h.none("question-not-about-status");
+  if (h.explicitLabel) confidence = "certain";
+  else if (request && !/已/.test(done ?? "")) return h.none();
+  else if (done || pct) confidence = "certain";
+  else if (future) return h.none();
+  else if (atStart && low.slice(refs[0]!.end).replace(SEPARATOR, "").length >= 4) {
+    confidence = "likely";
+    cues.push("task-first-no-progress-cue");
+  } else return h.none();
+
+  const segs = segmentsOf(text, low, refs).map((s) => {
+    const seg = text.slice(s.start, s.end).replace(/[;；。\s]+$/, "");
+    const body = h.written(s.start + bodyStart(seg, s.refs[0], s.start), s.start + seg.length).trim();
+    const p = extractPercent(body);
+    return { numbers: uniq(s.refs.flatMap((r) => r.numbers)), body, percent: p?.value ?? null, percentRaw: p?.raw ?? null };
+  });
+  if (segs.length > 1) cues.push(`segments:${segs.length}`);
+  // One clause naming several tasks ("任务6、7进展…"): the same body for each.
+  const tasks = uniq(segs.flatMap((s) => s.numbers));
+  return h.found({ segments: segs }, confidence, { tasks, percent: segs[0]?.percent ?? null });
+}

@@ -1,0 +1,68 @@
+import { taskNumber } from "../grammar.js";
+
+/** A reference to one or more tasks by number, as written in a message. */
+export interface TaskRef {
+  numbers: number[];
+  /** Where the reference starts and ends in the (NFKC) text. */
+  start: number;
+  end: number;
+  /** The form that matched, for `explain`: "任务N", "N号任务", "第N项", "【任务N】", "#N"… */
+  form: string;
+}
+
+const N = "(?:\\d{1,3}|[零〇一二两三四五六七八九十]{1,4})";
+/** More task numbers after the first: "任务6、7", "任务6和7", "6号、7号任务", "任务6,7,8". */
+const MORE = `(?:\\s*(?:[、,，/&]|和|及|与|以及|跟|and)\\s*(?:任务|第)?\\s*${N}\\s*(?:号|项)?)*`;
+
+interface Form {
+  name: string;
+  re: RegExp;
+}
+
+// Each form captures the whole list of numbers in group 1. Order matters: the bracketed and
+// explicit forms come first, and a position taken by one form is not matched again.
+const FORMS: Form[] = [
+  { name: "【任务N】", re: new RegExp(`[【\\[](?:任务|task)?\\s*#?(${N}${MORE})\\s*(?:号任务|号)?[】\\]]`, "giu") },
+  { name: "任务N", re: new RegExp(`(?:任务|task)\\s*(?:编号|第|no\\.?|number)?\\s*#?\\s*(${N}${MORE})(?![\\d.%])(?!\\s*(?:个|名|人|次|天|月|日|年|项任务|条|份|件|台|套|家|所|处|批|点|分|时|成))`, "giu") },
+  { name: "第N项", re: new RegExp(`第\\s*(${N}${MORE})\\s*(?:项|条)\\s*(?:任务|工作)?`, "gu") },
+  { name: "N号任务", re: new RegExp(`(?<![月\\d年])(${N}(?:\\s*号)?${MORE})\\s*号\\s*(?:任务|工作)`, "gu") },
+  { name: "编号N", re: new RegExp(`编号\\s*(?:为|是)?\\s*(${N})`, "gu") },
+  // "6号" alone: only when followed by a report or a separator, so "6号下午开会" and "3号楼" are not tasks.
+  { name: "N号", re: new RegExp(`(?<![月\\d年第])(${N}${MORE})\\s*号(?=\\s*(?:[:：;；,，。、\\s]|进展|进度|情况|完成|已|$))`, "gu") },
+  // A command word then a bare number at the very start: "status 6", "history 6", "update 6 …", "进展 6 …".
+  { name: "关键词 N", re: new RegExp(`^\\s*(?:status|history|update|progress|进展|进度|历史|进展记录|报送进展|查询|查看|查)\\s*#?\\s*(${N})(?=$|[\\s:：,，])`, "giu") },
+  { name: "#N", re: new RegExp(`(?<![\\w#])#\\s*(${N})(?![\\d.])`, "gu") },
+];
+
+function numbersIn(list: string): number[] {
+  const out: number[] = [];
+  for (const m of list.matchAll(new RegExp(N, "gu"))) {
+    const n = taskNumber(m[0]);
+    if (n !== null && !out.includes(n)) out.push(n);
+  }
+  return out;
+}
+
+/**
+ * Every task reference in a message, in order: `findTaskRefs("任务6、7进展：…")` → [{numbers: [6, 7]}],
+ * `findTaskRefs("【任务6】本周…")`, `findTaskRefs("第六项任务")`, `findTaskRefs("#6 进度")`.
+ * Expects NFKC text (full-width digits already half-width).
+ */
+export function findTaskRefs(text: string): TaskRef[] {
+  const taken: boolean[] = new Array(text.length).fill(false);
+  const refs: TaskRef[] = [];
+  for (const form of FORMS) {
+    form.re.lastIndex = 0;
+    for (const m of text.matchAll(form.re)) {
+      // For "history 6" the command word is not part of the reference: it says what is asked.
+      const start = form.name === "关键词 N" ? m.index! + m[0].lastIndexOf(m[1]!) : m.index!;
+      const end = m.index! + m[0].length;
+      if (taken.slice(start, end).some(Boolean)) continue;
+      const numbers = numbersIn(m[1]!);
+      if (numbers.length === 0 || numbers.some((n) => n <= 0)) continue;
+      for (let i = start; i < end; i++) taken[i] = true;
+      refs.push({ numbers, start, end, form: form.name });
+    }
+  }
+  return refs.sort((a, b) => a.start - b.start);
+}
