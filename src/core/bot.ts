@@ -41,7 +41,7 @@ export const stderrLogger: Logger = {
 };
 
 /** Replies that answer a "要记录…吗？" question. */
-const YES = /^(?:是|是的|对|对的|确认|记录|要|要的|嗯|嗯嗯|好|好的|可以|行|没错|yes|y|ok|okay|confirm|👍|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿|✅|✔️?)$/iu;
+const YES = /^(?:是|是的|对|对的|确认|记录|要|要的|没错|yes|y|confirm|👍|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿|✅|✔️?)$/iu;
 const NO = /^(?:否|不|不是|不用|不要|不对|忽略|取消|算了|别记|不记|no|n|cancel|ignore|👎|❌)$/iu;
 /** Reactions that confirm a question on Matrix. */
 const YES_REACTION = /^(?:👍|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿|✅|✔️?|是|yes)$/u;

@@ -60,6 +60,8 @@ const NOT_PROGRESS = [
   /(?:提升|提高|增长|增加|上升|下降|降低|减少|涨|降|超过|高于|低于)\s*(?:了|约|近|超)?\s*$/,
 ];
 
+const RATE_IN_CLAUSE = /(?<!完成|进度|进展)率|占比|同比|环比/;
+
 /**
  * Find a progress percentage in update text: `extractPercent("完成初审 60%")` → {value: 60},
  * `extractPercent("进度约五成")` → {value: 50}, `extractPercent("百分之八十")` → {value: 80}.
@@ -77,7 +79,7 @@ export function extractPercent(text: string): { value: number; raw: string } | n
     const v = chineseNumber(m[1]!);
     if (v !== null) found.push({ index: m.index!, value: v, raw: m[1]! });
   }
-  for (const m of t.matchAll(/(?:完成|进度|达到|已达|约|大约|大概|接近|近|已过|过了|超过)\s*(?:了|约|大约|大概|接近|近)?\s*([一二两三四五六七八九十]|\d{1,2})\s*成(?![功员本果绩立熟])/g)) {
+  for (const m of t.matchAll(/(?:完成|进度|进展|达到|已达|约|大约|大概|接近|近|已过|过了|超过|差不多|^|[\s,，;；:：])\s*(?:了|约|大约|大概|接近|近|差不多|为|达|:|：)?\s*([一二两三四五六七八九十]|\d{1,2})\s*成(?![功员本果绩立熟交型为])/g)) {
     const v = taskNumber(m[1]!);
     if (v !== null) found.push({ index: m.index! + m[0].length - m[1]!.length - 1, value: v * 10, raw: `${v * 10}` });
   }
@@ -87,7 +89,9 @@ export function extractPercent(text: string): { value: number; raw: string } | n
   const progress = found
     .filter((f) => {
       const before = t.slice(Math.max(0, f.index - 10), f.index);
-      return !REMAINING.test(before) && !NOT_PROGRESS.some((re) => re.test(before));
+      // A rate named earlier in the same clause: "在线率由87%提升至95%".
+      const clause = t.slice(0, f.index).split(/[,，。;；:：\n]/).pop() ?? "";
+      return !REMAINING.test(before) && !NOT_PROGRESS.some((re) => re.test(before)) && !RATE_IN_CLAUSE.test(clause);
     })
     .sort((x, y) => x.index - y.index);
   const last = progress[progress.length - 1];

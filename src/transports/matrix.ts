@@ -25,7 +25,7 @@ type MatrixEvent = {
     msgtype?: string;
     membership?: string;
     redacts?: string;
-    "m.relates_to"?: { rel_type?: string; event_id?: string; "m.in_reply_to"?: { event_id?: string } };
+    "m.relates_to"?: { rel_type?: string; event_id?: string; key?: string; "m.in_reply_to"?: { event_id?: string } };
     "m.new_content"?: { body?: string };
     "m.mentions"?: { user_ids?: string[] };
   };
@@ -413,12 +413,16 @@ export class MatrixTransport {
     }
     if (event.type === "m.room.encryption" || event.type === "m.room.encrypted") return this.tellEncrypted(roomId);
     if (event.sender === this.userId) return;
-    if (event.type !== "m.room.message" && event.type !== "m.room.redaction") return;
+    if (event.type !== "m.room.message" && event.type !== "m.room.redaction" && event.type !== "m.reaction") return;
     if (event.origin_server_ts < (await this.joinTs(roomId))) return;
 
     let inbound: Inbound;
     const base = { transport: "matrix", eventId: event.event_id, room: roomId, sender: event.sender };
-    if (event.type === "m.room.redaction") {
+    if (event.type === "m.reaction") {
+      const rel = event.content["m.relates_to"];
+      if (rel?.rel_type !== "m.annotation" || !rel.event_id || typeof rel.key !== "string") return;
+      inbound = { ...base, kind: "reaction", targetEventId: await this.askedAbout(roomId, rel.event_id), text: rel.key, isDirect: false, mentionsBot: false };
+    } else if (event.type === "m.room.redaction") {
       const target = event.redacts ?? event.content.redacts;
       if (!target) return;
       inbound = { ...base, kind: "redaction", targetEventId: target, text: "", isDirect: false, mentionsBot: false };
@@ -441,6 +445,16 @@ export class MatrixTransport {
     for (const r of result.replies) await this.send(roomId, r, event.event_id, `${event.event_id}-${i++}`);
     if (result.reaction) await this.react(roomId, event.event_id, result.reaction);
     await this.opts.bot.markHandled(event.event_id, roomId);
+  }
+
+  /**
+   * The message a reaction is really about: a 👍 on the bot's own question ("要记录为任务6的进展吗？",
+   * sent as a reply) stands for the message it asked about; any other reaction is about its own event.
+   */
+  private async askedAbout(roomId: string, eventId: string): Promise<string> {
+    const reacted = (await this.withRetry(() => this.client.getEvent(roomId, eventId)).catch(() => null)) as MatrixEvent | null;
+    const original = reacted?.sender === this.userId ? reacted.content["m.relates_to"]?.["m.in_reply_to"]?.event_id : undefined;
+    return original ?? eventId;
   }
 
   private describeStartError(e: unknown, fix: string): string {

@@ -108,6 +108,8 @@ function uniq(numbers: number[]): number[] {
 }
 
 const isQuestion = (text: string) => new RegExp(alternation(QUESTION_WORDS), "i").test(text) || /(?:没有?|了没|未)\s*$/.test(text);
+/** A question beyond doubt: a question mark or a closing particle (`吗`, `呢`, `么`, `没`). */
+const isPlainQuestion = (text: string) => /[?？]|[吗呢么嘛]\s*[~～…!！.。]*\s*$|(?:了没|没有|没)\s*[?？]?\s*$/.test(text);
 
 /**
  * Turn one chat message into a scored intent. Pure: the same text and context always give the
@@ -197,14 +199,17 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       const status = byKind("task-query").find((c) => c.cues.words.length === 0);
       const filler = [...STATUS_FILLER, ...unitWords, ...(question ? STATUS_FILLER_IN_QUESTION : [])];
       const left = residual(rest, filler);
-      if (status && (left.length === 0 || (question && addressed))) {
+      const reportsFigure = extractPercent(text) !== null && !isPlainQuestion(low);
+      if (status && !reportsFigure && (left.length === 0 || (question && addressed))) {
         cues.push(left.length === 0 ? "only-status-words" : "addressed-question");
         return found(status, { numbers });
       }
     }
     const report = byKind("report")[0];
     if (!report) return none();
-    return interpretReport(low, text, refs, { question, explicitLabel, cues, written, found: (args, conf, extra) => found(report, args, conf, extra), none });
+    // A word like 查询 or 看看 inside a report ("已开通…查询功能，进度七成") does not make it a question.
+    const reportQuestion = question && (isPlainQuestion(low) || (!doneWork(low) && !extractPercent(text)));
+    return interpretReport(low, text, refs, { question: reportQuestion, explicitLabel, cues, written, found: (args, conf, extra) => found(report, args, conf, extra), none });
   }
 
   // 3. A list: `看看逾期的`, `有哪些快到期的任务`, `我们单位的任务`, `总览`.

@@ -59,7 +59,7 @@ export class SubjectIndex {
    * and within `ratio` of the best. Needs two or more distinctive shared pairs.
    */
   match(text: string, opts: { minScore?: number; ratio?: number; max?: number } = {}): SubjectMatch[] {
-    const { minScore = 7, ratio = 0.75, max = 3 } = opts;
+    const { minScore = 5, ratio = 0.75, max = 3 } = opts;
     if (this.n === 0) return [];
     const scores = new Map<number, { score: number; pairs: string[] }>();
     for (const b of new Set(bigrams(text))) {

@@ -23,7 +23,7 @@ interface Form {
 // explicit forms come first, and a position taken by one form is not matched again.
 const FORMS: Form[] = [
   { name: "【任务N】", re: new RegExp(`[【\\[](?:任务|task)?\\s*#?(${N}${MORE})\\s*(?:号任务|号)?[】\\]]`, "giu") },
-  { name: "任务N", re: new RegExp(`(?:任务|task)\\s*(?:编号|第|no\\.?|number)?\\s*#?\\s*(${N}${MORE})(?![\\d.%])(?!\\s*(?:个|名|人|次|天|月|日|年|项任务|条|份|件|台|套|家|所|处|批|点|分|时|成))`, "giu") },
+  { name: "任务N", re: new RegExp(`(?:任务|task)\\s*(?:编号|第|no\\.?|number)?\\s*#?\\s*(${N}${MORE})(?![\\d.%])(?!(?:个|名|次|天|月|日|年|项任务|条|份|件|台|套|家|批))`, "giu") },
   { name: "第N项", re: new RegExp(`第\\s*(${N}${MORE})\\s*(?:项|条)\\s*(?:任务|工作)?`, "gu") },
   { name: "N号任务", re: new RegExp(`(?<![月\\d年])(${N}(?:\\s*号)?${MORE})\\s*号\\s*(?:任务|工作)`, "gu") },
   { name: "编号N", re: new RegExp(`编号\\s*(?:为|是)?\\s*(${N})`, "gu") },

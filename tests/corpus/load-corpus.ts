@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+
+const INTENTS = [
+  "update", "status", "overview", "overdue", "due-soon", "unit", "mine", "history", "help",
+  "reminders-preview", "pause-reminders", "resume-reminders", "complete", "none",
+] as const;
+
+const entry = z
+  .object({
+    text: z.string().min(1),
+    intent: z.enum(INTENTS),
+    tasks: z.array(z.number().int().min(1)).optional(),
+    percent: z.number().int().min(0).max(100).nullable().optional(),
+    confirm: z.boolean().optional(),
+    unit: z.string().optional(),
+    as: z.string().optional(),
+    room: z.string().optional(),
+    direct: z.boolean().optional(),
+    note: z.string().optional(),
+  })
+  .strict();
+
+export type CorpusEntry = z.infer<typeof entry> & { file: string; line: number };
+
+/** Every labelled message under tests/corpus/*.jsonl, checked against the format in its README. */
+export function loadCorpus(dir = new URL(".", import.meta.url).pathname): CorpusEntry[] {
+  const out: CorpusEntry[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort()) {
+    readFileSync(join(dir, file), "utf8")
+      .split("\n")
+      .forEach((line, i) => {
+        if (!line.trim()) return;
+        const parsed = entry.safeParse(JSON.parse(line));
+        if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.message}`);
+        out.push({ ...parsed.data, file, line: i + 1 });
+      });
+  }
+  return out;
+}
