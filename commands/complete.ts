@@ -9,13 +9,21 @@ export default defineCommand({
   summary: "complete",
   examples: ["办结 6", "complete task 6"],
   cues: { kind: "task-command", prefixes: ["办结任务", "办结", "complete task", "complete", "mark done"], suffixes: ["办结"] },
-  args: z.object({ numbers: z.array(z.number().int()).length(1) }),
-  async handle({ numbers: [number] }, ctx) {
+  args: z.object({ numbers: z.array(z.number().int()).min(1) }),
+  async handle({ numbers }, ctx) {
     const t = ctx.t;
     requireAdmin(ctx);
-    const { task } = await requireTask(ctx, number!);
-    if (task.completedAt) return { replies: [reply([t.completion.already(number!)])] };
-    await ctx.repos.plans.complete(task.id, ctx.inbound.sender, ctx.clock.now());
-    return { replies: [reply([t.completion.done(number!, task.title)])] };
+    const tasks = [];
+    for (const n of numbers) tasks.push((await requireTask(ctx, n)).task);
+    const lines = [];
+    for (const task of tasks) {
+      if (task.completedAt) {
+        lines.push(t.completion.already(task.number));
+        continue;
+      }
+      await ctx.repos.plans.complete(task.id, ctx.inbound.sender, ctx.clock.now());
+      lines.push(t.completion.done(task.number, task.title));
+    }
+    return { replies: [reply(lines)] };
   },
 });

@@ -11,7 +11,7 @@ export default defineCommand({
   name: "overdue",
   summary: "overdue",
   examples: ["逾期", "overdue"],
-  cues: { kind: "list-query", words: ["逾期", "超期", "过期", "延期", "拖期", "超时", "拖延", "overdue", "late", "behind schedule"] },
+  cues: { kind: "list-query", words: ["逾期", "超期", "过期", "延期", "拖期", "超时", "拖延", "过了时限", "过了期限", "超过时限", "超过期限", "没按时", "未按时", "红灯", "overdue", "late", "behind schedule", "past due"] },
   args: z.object({}),
   async handle(_args, ctx) {
     const plan = await requirePlan(ctx);

@@ -9,14 +9,21 @@ export default defineCommand({
   summary: "pauseReminders",
   examples: ["暂停提醒 6 已报市局协调", "pause reminders 6 waiting for the city bureau"],
   // The reason is kept as the admin wrote it (the interpreter matches on the text with its case).
-  cues: { kind: "task-command", prefixes: ["暂停提醒", "暂停催办", "pause reminders for task", "pause reminders for", "pause reminders", "pause reminder"] },
-  args: z.object({ numbers: z.array(z.number().int()).length(1), reason: z.string() }),
-  async handle({ numbers: [number], reason }, ctx) {
+  cues: {
+    kind: "task-command",
+    prefixes: ["暂停提醒", "暂停催办", "pause reminders for task", "pause reminders for", "pause reminders", "pause reminder"],
+    suffixes: ["暂停提醒", "暂停催办", "提醒暂停", "催办暂停"],
+    around: [["暂停", "提醒"], ["暂停", "催办"]],
+  },
+  args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string() }),
+  async handle({ numbers, reason }, ctx) {
     const t = ctx.t;
     requireAdmin(ctx);
-    const { task } = await requireTask(ctx, number!);
-    if (!reason) throw new UserError(t.reminders.needReason(number!));
-    await ctx.repos.plans.setPaused(task.id, true, reason, ctx.inbound.sender, ctx.clock.now());
-    return { replies: [reply([t.reminders.paused(number!, reason)])] };
+    // Check every task first, so that one unknown number pauses nothing.
+    const tasks = [];
+    for (const n of numbers) tasks.push((await requireTask(ctx, n)).task);
+    if (!reason) throw new UserError(t.reminders.needReason(numbers[0]!));
+    for (const task of tasks) await ctx.repos.plans.setPaused(task.id, true, reason, ctx.inbound.sender, ctx.clock.now());
+    return { replies: [reply(tasks.map((task) => t.reminders.paused(task.number, reason)))] };
   },
 });

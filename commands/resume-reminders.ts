@@ -8,14 +8,27 @@ export default defineCommand({
   name: "resume-reminders",
   summary: "resumeReminders",
   examples: ["恢复提醒 6", "resume reminders 6"],
-  cues: { kind: "task-command", prefixes: ["恢复提醒", "恢复催办", "resume reminders for task", "resume reminders for", "resume reminders", "resume reminder"] },
-  args: z.object({ numbers: z.array(z.number().int()).length(1) }),
-  async handle({ numbers: [number] }, ctx) {
+  cues: {
+    kind: "task-command",
+    prefixes: ["恢复提醒", "恢复催办", "resume reminders for task", "resume reminders for", "resume reminders", "resume reminder"],
+    suffixes: ["恢复提醒", "恢复催办", "提醒恢复"],
+    around: [["恢复", "提醒"], ["恢复", "催办"]],
+  },
+  args: z.object({ numbers: z.array(z.number().int()).min(1) }),
+  async handle({ numbers }, ctx) {
     const t = ctx.t;
     requireAdmin(ctx);
-    const { task } = await requireTask(ctx, number!);
-    if (!task.remindersPaused) return { replies: [reply([t.reminders.notPaused(number!)])] };
-    await ctx.repos.plans.setPaused(task.id, false, null, ctx.inbound.sender, ctx.clock.now());
-    return { replies: [reply([t.reminders.resumed(number!)])] };
+    const tasks = [];
+    for (const n of numbers) tasks.push((await requireTask(ctx, n)).task);
+    const lines = [];
+    for (const task of tasks) {
+      if (!task.remindersPaused) {
+        lines.push(t.reminders.notPaused(task.number));
+        continue;
+      }
+      await ctx.repos.plans.setPaused(task.id, false, null, ctx.inbound.sender, ctx.clock.now());
+      lines.push(t.reminders.resumed(task.number));
+    }
+    return { replies: [reply(lines)] };
   },
 });

@@ -156,8 +156,13 @@ export class Bot {
     const raw = command.cues.kind === "report" ? { ...interpretation.args, confirm: interpretation.confidence === "likely" } : interpretation.args;
     const args = command.args.safeParse(raw);
     if (!args.success) throw new Error(`command ${command.name} matched but its arguments are invalid: ${args.error.message}`);
-    const result = await command.handle(args.data, this.context({ ...inbound, mentionsBot: inbound.mentionsBot || interpretation.addressed }));
-    return result.ignored ? notUnderstood() : { ...result, interpretation };
+    try {
+      const result = await command.handle(args.data, this.context({ ...inbound, mentionsBot: inbound.mentionsBot || interpretation.addressed }));
+      return result.ignored ? notUnderstood() : { ...result, interpretation };
+    } catch (e) {
+      if (e instanceof UserError) return { replies: [reply([e.humanMessage])], interpretation };
+      throw e;
+    }
   }
 
   /**
@@ -168,7 +173,8 @@ export class Bot {
     const text = normalize(interpretation.text).replace(/[,，。!！\s]+$/u, "");
     const yes = YES.test(text);
     const no = NO.test(text);
-    const choice = /^(?:任务|第)?\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:号|项)?(?:任务)?$/u.exec(text);
+    // A bare number ("6", "6号"): "任务6" stays a status query even while a question is open.
+    const choice = /^(\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:号|项)?$/u.exec(text);
     if (!yes && !no && !choice) return null;
     const now = this.opts.clock.now();
     const isAdmin = this.opts.directory.isAdmin(inbound.sender);
@@ -186,7 +192,10 @@ export class Bot {
       const n = taskNumber(choice[1]!);
       // A bare task number answers only a question that offered several tasks.
       if (pending.candidates.length === 0 || n === null) return null;
-      if (!pending.candidates.includes(n)) return { replies: [reply([this.t.confirm.notAnOption(n, pending.candidates.join("、"))])] };
+      if (!pending.candidates.includes(n)) {
+        const addressed = inbound.isDirect || inbound.mentionsBot || interpretation.addressed;
+        return addressed ? { replies: [reply([this.t.confirm.notAnOption(n, pending.candidates.join("、"))])] } : null;
+      }
       return this.confirmPending(inbound, pending, n);
     }
     if (no) {

@@ -37,14 +37,15 @@ export interface CommandContext {
  * - `task-query`: a question about one task; `words` single out this one (`历史` for history), none for status.
  * - `list-query`: a question answered by a list; `words` are what it is about (`逾期`, `快到期`).
  * - `unit-query`: a unit's tasks; `words` link a unit name to tasks (`负责`, `牵头`).
- * - `task-command`: an instruction with fixed syntax: one of `prefixes` (or `suffixes`) around a task number, then an optional reason.
+ * - `task-command`: an instruction with fixed syntax: one of `prefixes` before task numbers, one of `suffixes` after them,
+ *   or an `around` pair on both sides (`暂停` … `的提醒`), then an optional reason.
  */
 export type CommandCues =
   | { kind: "report" }
   | { kind: "task-query"; words: readonly string[] }
   | { kind: "list-query"; words: readonly string[] }
   | { kind: "unit-query"; words: readonly string[]; explicit: readonly string[] }
-  | { kind: "task-command"; prefixes: readonly string[]; suffixes?: readonly string[] };
+  | { kind: "task-command"; prefixes: readonly string[]; suffixes?: readonly string[]; around?: readonly (readonly [string, string])[] };
 
 /**
  * A chat command: metadata, the cues by which the interpreter recognises it, a zod schema for

@@ -71,8 +71,10 @@ function removeWords(text: string, words: readonly string[]): string {
 }
 
 /** What is left of `text` once known words, punctuation, emoji and digits are taken out. */
-function residual(text: string, words: readonly string[]): string {
-  return removeWords(text, words).replace(PUNCT_OR_SYMBOL, "").replace(/[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}\u{FE0F}]/gu, "");
+function residual(text: string, words: readonly string[], keepCounts = false): string {
+  // In a list query a number is a count of days ("30天内") or a date, never a task: "一共25项任务" is a statement.
+  const t = keepCounts ? text.replace(/\d+\s*(?=天|日|月|号|年|项任务)/g, " ").replace(/\d+/g, "Ⅹ") : text;
+  return removeWords(t, words).replace(PUNCT_OR_SYMBOL, "").replace(/[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}\u{FE0F}]/gu, "");
 }
 
 function cutRefs(text: string, refs: readonly TaskRef[]): string {
@@ -108,6 +110,9 @@ function uniq(numbers: number[]): number[] {
 }
 
 const isQuestion = (text: string) => new RegExp(alternation(QUESTION_WORDS), "i").test(text) || /(?:没有?|了没|未)\s*$/.test(text);
+/** Asking how a task stands, whatever else the message says: `任务6进度怎么样了，局长下午要听汇报`. */
+const STATUS_ASK = /(?:进展|进度|情况|状态)\s*(?:怎么样|咋样|如何|怎样|到哪|多少)|怎么样了?|咋样了?|如何了|什么情况|啥情况|啥进度|什么进度|到哪一?步|完成(?:了|得)?多少|status of|how is|how's/i;
+
 /** A question beyond doubt: a question mark or a closing particle (`吗`, `呢`, `么`, `没`). */
 const isPlainQuestion = (text: string) => /[?？]|[吗呢么嘛]\s*[~～…!！.。]*\s*$|(?:了没|没有|没)\s*[?？]?\s*$/.test(text);
 
@@ -121,11 +126,12 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   const { text: nfkc, origin } = nfkcWithOrigin(raw);
   const names = alternation(["督办", "督办机器人", ...(ctx.botNames ?? [])]);
   const address = new RegExp(`^\\s*@?(?:${names})(?:\\s*[:：,，]\\s*|\\s+|$)|^\\s*@(?:${names})`, "iu").exec(nfkc);
-  const addressed = address !== null;
-  if (addressed) cues.push(`addressed:${address[0].trim()}`);
-  const skip = addressed ? address[0].length : 0;
+  if (address) cues.push(`addressed:${address[0].trim()}`);
+  const skip = address ? address[0].length : 0;
   const lead = nfkc.slice(skip).length - nfkc.slice(skip).trimStart().length;
-  const text = nfkc.slice(skip + lead).trimEnd();
+  const trailing = new RegExp(`\\s*@(?:${names})\\s*$`, "iu").exec(nfkc.slice(skip + lead));
+  if (trailing) cues.push(`addressed:${trailing[0].trim()}`);
+  const text = nfkc.slice(skip + lead, trailing ? skip + lead + trailing.index : undefined).trimEnd();
   const low = text.toLowerCase();
   /** The message as written between two offsets of `text`. */
   const written = (from: number, to: number) => raw.slice(origin[skip + lead + from], origin[skip + lead + to]);
@@ -133,7 +139,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     command: null,
     kind: null,
     confidence: "unlikely",
-    addressed,
+    addressed: address !== null || trailing !== null,
     text,
     args: {},
     tasks: [],
@@ -149,7 +155,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     command: cmd.name,
     kind: cmd.cues.kind,
     confidence,
-    addressed,
+    addressed: address !== null || trailing !== null,
     text,
     args,
     tasks: extra.tasks ?? args.numbers ?? [],
@@ -160,17 +166,24 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   const byKind = <K extends CommandCues["kind"]>(kind: K) =>
     ctx.commands.filter((c): c is AnyCommand & { cues: Extract<CommandCues, { kind: K }> } => c.cues.kind === kind);
 
-  // 1. Instructions with a fixed syntax: `暂停提醒 6 原因`, `恢复提醒 6`, `办结 6`, `任务6办结`.
+  // 1. Instructions with a fixed syntax: `暂停提醒 6 原因`, `恢复提醒 6`, `办结 6`, `任务6办结`, `暂停任务7、9的提醒`.
+  const list = `(${NUMBER}(?:\\s*(?:[、,，/&]|和|及|与|and)\\s*(?:任务)?\\s*${NUMBER})*)`;
+  const reason = "(?:$|[\\s:：,，。;；]+([\\s\\S]*)$)";
+  const task = "(?:任务|tasks?)";
   for (const cmd of byKind("task-command")) {
-    const pre = new RegExp(`^(?:${alternation(cmd.cues.prefixes)})\\s*(?:任务|task)?\\s*#?\\s*${NUMBER}\\s*(?:号任务|号)?(?:$|[\\s:：,，]+([\\s\\S]*)$)`, "iu").exec(text);
-    const suf = cmd.cues.suffixes?.length
-      ? new RegExp(`^(?:任务|task)\\s*#?\\s*${NUMBER}\\s*(?:${alternation(cmd.cues.suffixes)})\\s*$`, "iu").exec(text)
-      : null;
-    const m = pre ?? suf;
-    const n = m ? taskNumber(m[1]!) : null;
-    if (m && n !== null) {
-      cues.push(`command:${cmd.name}`);
-      return found(cmd, { numbers: [n], reason: (pre?.[2] ?? "").trim() });
+    const { prefixes, suffixes = [], around = [] } = cmd.cues;
+    const forms = [
+      `^(?:${alternation(prefixes)})\\s*${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?${reason}`,
+      ...(suffixes.length ? [`^${task}\\s*#?\\s*${list}\\s*(?:${alternation(suffixes)})${reason}`] : []),
+      ...around.map(([before, after]) => `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?\\s*的?\\s*${alternation([after])}${reason}`),
+    ];
+    for (const form of forms) {
+      const m = new RegExp(form, "iu").exec(text);
+      const numbers = m ? uniq([...m[1]!.matchAll(new RegExp(NUMBER, "gu"))].map((x) => taskNumber(x[0])).filter((n): n is number => n !== null)) : [];
+      if (m && numbers.length > 0) {
+        cues.push(`command:${cmd.name}`);
+        return found(cmd, { numbers, reason: (m[m.length - 1] ?? "").trim() });
+      }
     }
   }
 
@@ -200,8 +213,9 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       const filler = [...STATUS_FILLER, ...unitWords, ...(question ? STATUS_FILLER_IN_QUESTION : [])];
       const left = residual(rest, filler);
       const reportsFigure = extractPercent(text) !== null && !isPlainQuestion(low);
-      if (status && !reportsFigure && (left.length === 0 || (question && addressed))) {
-        cues.push(left.length === 0 ? "only-status-words" : "addressed-question");
+      const asks = question ? STATUS_ASK.exec(low) : null;
+      if (status && !reportsFigure && (left.length === 0 || (question && (address !== null || trailing !== null)) || asks)) {
+        cues.push(left.length === 0 ? "only-status-words" : asks ? `asks:${asks[0]}` : "addressed-question");
         return found(status, { numbers });
       }
     }
@@ -215,7 +229,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   // 3. A list: `看看逾期的`, `有哪些快到期的任务`, `我们单位的任务`, `总览`.
   for (const cmd of byKind("list-query")) {
     const hit = new RegExp(alternation(cmd.cues.words), "i").exec(low);
-    if (hit && residual(low, [...cmd.cues.words, ...LIST_FILLER]).length === 0) {
+    if (hit && residual(low, [...cmd.cues.words, ...LIST_FILLER], true).length === 0) {
       cues.push(`${cmd.name}:${hit[0]}`);
       return found(cmd, {});
     }
@@ -229,12 +243,13 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     }
     const unit = unitWords.length ? new RegExp(alternation(unitWords), "i").exec(low) : null;
     const word = new RegExp(alternation(cmd.cues.words), "i").exec(low);
-    if (unit && word && residual(low, [...unitWords, ...cmd.cues.words, ...LIST_FILLER]).length === 0) {
+    if (unit && word && residual(low, [...unitWords, ...cmd.cues.words, ...LIST_FILLER], true).length === 0) {
       cues.push(`${cmd.name}:${unit[0]}+${word[0]}`);
       return found(cmd, { name: unit[0], explicit: false });
     }
     // "X的任务" with a name we do not know: answered only when addressed, so chatter stays chatter.
     const implied = /^(.{2,20}?)\s*(?:的|牵头的|负责的)?任务(?:清单|列表)?$/.exec(low);
+    const addressed = address !== null || trailing !== null;
     if (implied && (addressed || !question) && !/^(?:我|我们|本单位|我单位|主要|重点|今天|今日|明天|本周|这周|本月|这个月|手头|手上|新|老|其他|别的|所有|全部)/.test(implied[1]!)) {
       cues.push(`${cmd.name}:implied`);
       return { ...found(cmd, { name: implied[1]!.trim(), explicit: false }), confidence: addressed ? "certain" : "likely" };
@@ -328,7 +343,12 @@ function interpretReport(low: string, text: string, refs: readonly TaskRef[], h:
   else if (request && !/已/.test(done ?? "")) return h.none();
   else if (done || pct) confidence = "certain";
   else if (future) return h.none();
-  else if (atStart && low.slice(refs[0]!.end).replace(SEPARATOR, "").length >= 4) {
+  else if (
+    atStart &&
+    (/^\s*(?:[:：,，\-—]|\s)/.test(low.slice(refs[0]!.end)) || /[\s】\]]$/.test(low.slice(refs[0]!.start, refs[0]!.end))) &&
+    low.slice(refs[0]!.end).replace(SEPARATOR, "").length >= 4 &&
+    !/\.(?:docx?|xlsx?|pdf|pptx?|wps|zip|rar|jpg|png)\b/.test(low)
+  ) {
     confidence = "likely";
     cues.push("task-first-no-progress-cue");
   } else return h.none();

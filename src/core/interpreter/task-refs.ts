@@ -10,7 +10,9 @@ export interface TaskRef {
   form: string;
 }
 
-const N = "(?:\\d{1,3}|[零〇一二两三四五六七八九十]{1,4})";
+const N = "(?:(?<!\\d)\\d{1,3}(?!\\d)|[零〇一二两三四五六七八九十]{1,4})";
+/** After a Chinese numeral, characters that make it part of a word: 任务一览, 第一批, 任务一下子. */
+const NUMERAL_WORD = /^[览下起样定般些直周次并律体把批步道块线切致同共旦再半点类种份手期]/u;
 /** More task numbers after the first: "任务6、7", "任务6和7", "6号、7号任务", "任务6,7,8". */
 const MORE = `(?:\\s*(?:[、,，/&]|和|及|与|以及|跟|and)\\s*(?:任务|第)?\\s*${N}\\s*(?:号|项)?)*`;
 
@@ -23,12 +25,12 @@ interface Form {
 // explicit forms come first, and a position taken by one form is not matched again.
 const FORMS: Form[] = [
   { name: "【任务N】", re: new RegExp(`[【\\[](?:任务|task)?\\s*#?(${N}${MORE})\\s*(?:号任务|号)?[】\\]]`, "giu") },
-  { name: "任务N", re: new RegExp(`(?:任务|task)\\s*(?:编号|第|no\\.?|number)?\\s*#?\\s*(${N}${MORE})(?![\\d.%])(?!(?:个|名|次|天|月|日|年|项任务|条|份|件|台|套|家|批))`, "giu") },
-  { name: "第N项", re: new RegExp(`第\\s*(${N}${MORE})\\s*(?:项|条)\\s*(?:任务|工作)?`, "gu") },
+  { name: "任务N", re: new RegExp(`(?:任务|tasks?)\\s*(?:编号|第|no\\.?|number)?\\s*#?\\s*(${N}${MORE})(?![\\d.%])(?!(?:个|名|次|天|月|日|年|项任务|条|份|件|台|套|家|批))`, "giu") },
+  { name: "第N项", re: new RegExp(`第\\s*(${N}${MORE})\\s*项\\s*(?:任务|工作)?`, "gu") },
   { name: "N号任务", re: new RegExp(`(?<![月\\d年])(${N}(?:\\s*号)?${MORE})\\s*号\\s*(?:任务|工作)`, "gu") },
   { name: "编号N", re: new RegExp(`编号\\s*(?:为|是)?\\s*(${N})`, "gu") },
-  // "6号" alone: only when followed by a report or a separator, so "6号下午开会" and "3号楼" are not tasks.
-  { name: "N号", re: new RegExp(`(?<![月\\d年第])(${N}${MORE})\\s*号(?=\\s*(?:[:：;；,，。、\\s]|进展|进度|情况|完成|已|$))`, "gu") },
+  // "6号" alone: only before a colon, 进展/进度/情况 or the end, so "6号下午开会", "3号楼" and "5号、6号卡口" are not tasks.
+  { name: "N号", re: new RegExp(`(?<![月\\d年第])(${N}${MORE})\\s*号(?=\\s*(?:[:：]|进展|进度|情况|$))`, "gu") },
   // A command word then a bare number at the very start: "status 6", "history 6", "update 6 …", "进展 6 …".
   { name: "关键词 N", re: new RegExp(`^\\s*(?:status|history|update|progress|进展|进度|历史|进展记录|报送进展|查询|查看|查)\\s*#?\\s*(${N})(?=$|[\\s:：,，])`, "giu") },
   { name: "#N", re: new RegExp(`(?<![\\w#])#\\s*(${N})(?![\\d.])`, "gu") },
@@ -58,6 +60,7 @@ export function findTaskRefs(text: string): TaskRef[] {
       const start = form.name === "关键词 N" ? m.index! + m[0].lastIndexOf(m[1]!) : m.index!;
       const end = m.index! + m[0].length;
       if (taken.slice(start, end).some(Boolean)) continue;
+      if (/[零〇一二两三四五六七八九十]$/u.test(m[1]!) && m.index! + m[0].length === end && NUMERAL_WORD.test(text.slice(end))) continue;
       const numbers = numbersIn(m[1]!);
       if (numbers.length === 0 || numbers.some((n) => n <= 0)) continue;
       for (let i = start; i < end; i++) taken[i] = true;
