@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { benchCore, coreTable, type CoreFigures } from "./core.js";
+import { benchInterpreter } from "./interpreter.js";
 import { fmt, mb } from "./stats.js";
 
 const quick = process.argv.includes("--quick");
@@ -18,6 +19,9 @@ const reminderSizes = quick ? [10_000, 50, 20_000] : [100_000, 500, 200_000];
 
 const machine = { cpu: cpus()[0]?.model ?? "?", cores: cpus().length, node: process.version };
 log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}${quick ? " (quick)" : ""}`);
+
+log("interpreter over the labelled corpus…");
+const interpreter = benchInterpreter(quick ? 5 : 20);
 
 const core: CoreFigures[] = [];
 log("bundled plan (25 tasks):");
@@ -33,9 +37,13 @@ const out = execFileSync(process.execPath, ["--import", "tsx", join(import.meta.
 const reminders = JSON.parse(out.trim().split("\n").pop()!) as Record<string, number>;
 
 if (json) {
-  console.log(JSON.stringify({ machine, quick, core, reminders }, null, 2));
+  console.log(JSON.stringify({ machine, quick, interpreter, core, reminders }, null, 2));
 } else {
   console.log(`\nmachine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}${quick ? " (quick sizes)" : ""}`);
+  const i = interpreter;
+  console.log(`\nInterpreter, pure CPU, over the ${i.messages} corpus messages × ${i.rounds} rounds:`);
+  console.log(`  per message          mean ${fmt(i.perMessage.mean, 4)} ms, p50 ${fmt(i.perMessage.p50, 4)} ms, p99 ${fmt(i.perMessage.p99, 4)} ms`);
+  console.log(`  baseline (NFKC + lower-case of the same text) mean ${fmt(i.baselinePerMessage.mean, 4)} ms → interpreter is ${fmt(i.ratio, 0)}× the baseline`);
   console.log("\nChat pipeline, in process through Bot.handle (grammar, zod, repositories, Prisma, rendering):");
   console.log(coreTable(core));
   console.log("pipeline/raw: update ingestion through the whole pipeline divided by raw better-sqlite3 inserts of the same rows (WAL, synchronous=NORMAL, one transaction per row).");

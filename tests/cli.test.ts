@@ -38,6 +38,22 @@ describe("the duban command line, run as processes", () => {
     expect(existsSync(join(dir, "duban.db"))).toBe(true);
   });
 
+  it("explains a message: intent, tasks, percent, the parts of a multi-task report and the cues, storing nothing", async () => {
+    const r = await duban(["explain", "任务6：两名候选人通过初审，进度60%；任务7：工作室挂牌方案已报局党委"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("意图 intent: update（确定 certain）");
+    expect(r.stdout).toContain("任务 tasks: 6、7");
+    expect(r.stdout).toContain("1. 任务6 · 60% · 两名候选人通过初审，进度60%");
+    expect(r.stdout).toContain("2. 任务7 · 工作室挂牌方案已报局党委");
+    expect(r.stdout).toMatch(/依据 cues: .*segments:2/);
+    const subject = JSON.parse((await duban(["explain", "--json", "数字工匠评选材料已报市局"])).stdout) as { command: string; confidence: string; tasks: number[] };
+    expect(subject).toMatchObject({ command: "update", confidence: "likely" });
+    expect(subject.tasks).toContain(6);
+    expect((await duban(["explain", "好的，明天下午3点开会"])).stdout).toContain("意图 intent: 无 none（不像命令 unlikely）");
+    const st = await duban(["say", "--at", "2024-06-30T10:00:00+08:00", "任务6"]);
+    expect(st.stdout).toContain("进展条数：0");
+  });
+
   it("keeps an update across processes, as the given user and room, at DUBAN_NOW", async () => {
     const rec = await duban(["say", "--as", "@zhang:bureau.local", "--room", "xingzhen", "任务6进展:两名民警通过市级数字工匠初审 60%"], {
       DUBAN_NOW: "2024-06-30T10:00:00+08:00",

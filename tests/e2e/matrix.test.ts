@@ -174,6 +174,34 @@ describe("duban on a real Synapse homeserver", () => {
     expect(task5).toMatchObject({ progress: null, updateCount: 0 });
   });
 
+  it("asks about a report it is unsure of, and records it when the author reacts 👍 on the question", async () => {
+    const eventId = await say(officer, rooms.xingzhen, "任务4 领军人才推荐材料");
+    const question = await replyFrom(officer, rooms.xingzhen, eventId, botId);
+    expect(question.content.body).toContain("要记录为任务4（挖掘培养科技创新领军人才）的进展吗？");
+    expect(await updates({ eventId })).toHaveLength(0);
+    // Somebody else's 👍 does not count.
+    await leader.sendEvent(rooms.xingzhen, "m.reaction", { "m.relates_to": { rel_type: "m.annotation", event_id: question.event_id, key: "👍" } });
+    await officer.sendEvent(rooms.xingzhen, "m.reaction", { "m.relates_to": { rel_type: "m.annotation", event_id: question.event_id, key: "👍" } });
+    const [u] = await waitFor(async () => {
+      const rows = await updates({ eventId });
+      return rows.length ? rows : undefined;
+    }, 20_000, "the confirmed update");
+    expect(u).toMatchObject({ text: "领军人才推荐材料", authorId: users.officer!.userId, authorUnit: "刑侦大队", room: rooms.xingzhen });
+    expect(await updates({ eventId })).toHaveLength(1);
+    expect((await bot.app.db.pendingUpdate.findUnique({ where: { eventId } }))?.resolvedBy).toBe(users.officer!.userId);
+  });
+
+  it("records a report written as people write, and stays silent on chatter that mentions a task", async () => {
+    const report = await say(officer, rooms.xingzhen, "【任务5】本周组织团队申报材料初审，进度约五成");
+    expect((await replyFrom(officer, rooms.xingzhen, report, botId)).content.body).toContain("已记录任务5");
+    expect((await updates({ eventId: report }))[0]).toMatchObject({ percent: 50, text: "本周组织团队申报材料初审，进度约五成" });
+    const chatter = await say(officer, rooms.xingzhen, "任务5的材料明天交");
+    const after = await say(officer, rooms.xingzhen, "任务5目前啥进度？");
+    expect((await replyFrom(officer, rooms.xingzhen, after, botId)).content.body).toContain("任务5：遴选培育公安科技创新团队");
+    expect(await repliesTo(officer, rooms.xingzhen, chatter, botId)).toHaveLength(0);
+    expect(await updates({ eventId: chatter })).toHaveLength(0);
+  });
+
   it("escapes user text in formatted_body", async () => {
     const eventId = await say(officer, rooms.xingzhen, "任务6进展:<b>x</b><script>alert(1)</script>");
     const r = await replyFrom(officer, rooms.xingzhen, eventId, botId);

@@ -109,7 +109,7 @@ export const en = {
   help: {
     header: "duban (督办) follows up the plan's tasks. You can say:",
     item: (summary: string, examples: string) => `• ${summary}: ${examples}`,
-    footer: "Chinese and English forms both work.",
+    footer: "Write as you normally would, in Chinese or English. When the bot is not sure a message is an update, it asks before recording it.",
   },
   reminders: {
     header: (unit: string, day: string) => `[duban reminder] ${unit} · ${day}`,

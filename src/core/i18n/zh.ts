@@ -110,7 +110,7 @@ export const zh = {
   help: {
     header: "督办机器人跟踪计划任务的进展。可以这样说：",
     item: (summary: string, examples: string) => `• ${summary}：${examples}`,
-    footer: "中英文命令均可。",
+    footer: "用平常的话说即可，中英文均可。拿不准是否是进展时，机器人会先问你，确认后才记录。",
   },
   reminders: {
     header: (unit: string, day: string) => `【督办提醒】${unit} · ${day}`,

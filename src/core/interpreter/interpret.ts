@@ -61,13 +61,24 @@ export interface InterpretContext {
   botNames?: readonly string[];
 }
 
+const compiled = new Map<string, RegExp>();
+/** A regex compiled once per source: the cue tables do not change while the bot runs. */
+function cached(source: string, flags: string): RegExp {
+  const key = `${flags}/${source}`;
+  let re = compiled.get(key);
+  if (!re) compiled.set(key, (re = new RegExp(source, flags)));
+  re.lastIndex = 0;
+  return re;
+}
+const alt = (words: readonly string[], flags = "i") => cached(alternation(words), flags);
+
 const SEPARATOR = /^[\s:：,，.。;；、\-—~～》>】\]]*/u;
 const PUNCT_OR_SYMBOL = /[\p{P}\p{S}\p{Z}\s\d]/gu;
 const CLAUSE_BREAK = /[;；。\n]|\s{2,}/;
 
 function removeWords(text: string, words: readonly string[]): string {
   if (words.length === 0) return text;
-  return text.replace(new RegExp(alternation(words), "giu"), " ");
+  return text.replace(cached(alternation(words), "giu"), " ");
 }
 
 /** What is left of `text` once known words, punctuation, emoji and digits are taken out. */
@@ -109,7 +120,7 @@ function uniq(numbers: number[]): number[] {
   return [...new Set(numbers)];
 }
 
-const isQuestion = (text: string) => new RegExp(alternation(QUESTION_WORDS), "i").test(text) || /(?:没有?|了没|未)\s*$/.test(text);
+const isQuestion = (text: string) => alt(QUESTION_WORDS).test(text) || /(?:没有?|了没|未)\s*$/.test(text);
 /** Asking how a task stands, whatever else the message says: `任务6进度怎么样了，局长下午要听汇报`. */
 const STATUS_ASK = /(?:进展|进度|情况|状态)\s*(?:怎么样|咋样|如何|怎样|到哪|多少)|怎么样了?|咋样了?|如何了|什么情况|啥情况|啥进度|什么进度|到哪一?步|完成(?:了|得)?多少|status of|how is|how's/i;
 
@@ -125,11 +136,11 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   const cues: string[] = [];
   const { text: nfkc, origin } = nfkcWithOrigin(raw);
   const names = alternation(["督办", "督办机器人", ...(ctx.botNames ?? [])]);
-  const address = new RegExp(`^\\s*@?(?:${names})(?:\\s*[:：,，]\\s*|\\s+|$)|^\\s*@(?:${names})`, "iu").exec(nfkc);
+  const address = cached(`^\\s*@?(?:${names})(?:\\s*[:：,，]\\s*|\\s+|$)|^\\s*@(?:${names})`, "iu").exec(nfkc);
   if (address) cues.push(`addressed:${address[0].trim()}`);
   const skip = address ? address[0].length : 0;
   const lead = nfkc.slice(skip).length - nfkc.slice(skip).trimStart().length;
-  const trailing = new RegExp(`\\s*@(?:${names})\\s*$`, "iu").exec(nfkc.slice(skip + lead));
+  const trailing = cached(`\\s*@(?:${names})\\s*$`, "iu").exec(nfkc.slice(skip + lead));
   if (trailing) cues.push(`addressed:${trailing[0].trim()}`);
   const text = nfkc.slice(skip + lead, trailing ? skip + lead + trailing.index : undefined).trimEnd();
   const low = text.toLowerCase();
@@ -178,8 +189,8 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       ...around.map(([before, after]) => `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?\\s*的?\\s*${alternation([after])}${reason}`),
     ];
     for (const form of forms) {
-      const m = new RegExp(form, "iu").exec(text);
-      const numbers = m ? uniq([...m[1]!.matchAll(new RegExp(NUMBER, "gu"))].map((x) => taskNumber(x[0])).filter((n): n is number => n !== null)) : [];
+      const m = cached(form, "iu").exec(text);
+      const numbers = m ? uniq([...m[1]!.matchAll(cached(NUMBER, "gu"))].map((x) => taskNumber(x[0])).filter((n): n is number => n !== null)) : [];
       if (m && numbers.length > 0) {
         cues.push(`command:${cmd.name}`);
         return found(cmd, { numbers, reason: (m[m.length - 1] ?? "").trim() });
@@ -203,7 +214,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     if (!explicitLabel || question) {
       for (const cmd of byKind("task-query")) {
         if (cmd.cues.words.length === 0) continue;
-        const hit = new RegExp(alternation(cmd.cues.words), "i").exec(rest);
+        const hit = alt(cmd.cues.words).exec(rest);
         if (hit && residual(rest, [...cmd.cues.words, ...STATUS_FILLER, ...LIST_FILLER, ...unitWords]).length === 0) {
           cues.push(`${cmd.name}:${hit[0]}`);
           return found(cmd, { numbers });
@@ -228,7 +239,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
 
   // 3. A list: `看看逾期的`, `有哪些快到期的任务`, `我们单位的任务`, `总览`.
   for (const cmd of byKind("list-query")) {
-    const hit = new RegExp(alternation(cmd.cues.words), "i").exec(low);
+    const hit = alt(cmd.cues.words).exec(low);
     if (hit && residual(low, [...cmd.cues.words, ...LIST_FILLER], true).length === 0) {
       cues.push(`${cmd.name}:${hit[0]}`);
       return found(cmd, {});
@@ -236,13 +247,13 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   }
   // 4. A unit's tasks: `刑侦大队负责哪些任务`, `unit 刑侦大队`.
   for (const cmd of byKind("unit-query")) {
-    const explicit = new RegExp(`^(?:${alternation(cmd.cues.explicit)})\\s+(.{1,40})$`, "iu").exec(text);
+    const explicit = cached(`^(?:${alternation(cmd.cues.explicit)})\\s+(.{1,40})$`, "iu").exec(text);
     if (explicit) {
       cues.push(`${cmd.name}:explicit`);
       return found(cmd, { name: explicit[1]!.trim(), explicit: true });
     }
-    const unit = unitWords.length ? new RegExp(alternation(unitWords), "i").exec(low) : null;
-    const word = new RegExp(alternation(cmd.cues.words), "i").exec(low);
+    const unit = unitWords.length ? alt(unitWords).exec(low) : null;
+    const word = alt(cmd.cues.words).exec(low);
     if (unit && word && residual(low, [...unitWords, ...cmd.cues.words, ...LIST_FILLER], true).length === 0) {
       cues.push(`${cmd.name}:${unit[0]}+${word[0]}`);
       return found(cmd, { name: unit[0], explicit: false });
@@ -258,7 +269,9 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
 
   // 5. A report that names its task only by subject: `数字工匠评选材料已报市局`. Always asked about.
   const report = byKind("report")[0];
-  if (report && ctx.subjects && !question && DONE_MARKS.test(low) && !REQUEST_MARKS.test(low)) {
+  // A forwarded notice ("市局通报：全市…联网率达到95%") reports on others, not on our tasks.
+  const notice = /^[【[]?(?:通报|通知|转发|转|公告|提醒|温馨提示|fyi|fw|fwd)[】\]]?\s*[:：]|^(?:市局|省厅|县局|上级)\s*(?:通报|通知)/i.test(low);
+  if (report && ctx.subjects && !question && !notice && DONE_MARKS.test(low) && !REQUEST_MARKS.test(low)) {
     const done = doneWork(low);
     if (done) {
       const candidates = ctx.subjects.match(low);

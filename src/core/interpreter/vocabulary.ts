@@ -5,6 +5,14 @@
 
 /** Build one regex alternation from words, longest first, escaped. */
 export function alternation(words: readonly string[]): string {
+  const key = words.join("\u0000");
+  let out = alternations.get(key);
+  if (out === undefined) alternations.set(key, (out = build(words)));
+  return out;
+}
+const alternations = new Map<string, string>();
+
+function build(words: readonly string[]): string {
   return [...new Set(words)]
     .filter(Boolean)
     .sort((a, b) => b.length - a.length)
