@@ -7,7 +7,7 @@ import { requireAdmin, requireTask } from "../src/core/task-view.js";
 export default defineCommand({
   name: "complete",
   summary: "complete",
-  examples: ["办结 6", "complete task 6"],
+  examples: ["办结 6", "任务6办结", "complete task 6"],
   cues: { kind: "task-command", prefixes: ["办结任务", "办结", "complete task", "complete", "mark done"], suffixes: ["办结"] },
   args: z.object({ numbers: z.array(z.number().int()).min(1) }),
   async handle({ numbers }, ctx) {

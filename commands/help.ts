@@ -6,7 +6,7 @@ import { reply } from "../src/core/reply.js";
 export default defineCommand({
   name: "help",
   summary: "help",
-  examples: ["帮助", "help"],
+  examples: ["帮助", "这个机器人怎么用", "help"],
   cues: {
     kind: "list-query",
     words: ["帮助", "help", "怎么用", "如何使用", "使用说明", "使用方法", "用法", "命令", "命令列表", "菜单", "怎么报进展", "怎么报送", "如何报送", "如何报进展", "怎么报", "如何报", "能干啥", "能做什么", "会什么", "功能", "说明", "格式", "什么格式", "怎么查", "如何查", "怎么问", "能干啥", "能干什么", "what can you do", "how to use", "usage"],

@@ -7,7 +7,7 @@ import { unitTaskLines } from "./unit.js";
 export default defineCommand({
   name: "mine",
   summary: "mine",
-  examples: ["我的任务", "my tasks"],
+  examples: ["我们单位的任务", "我们队负责哪些", "my tasks"],
   cues: {
     kind: "list-query",
     words: ["我的任务", "我们单位", "我单位", "本单位", "我们队", "我们所", "我们大队", "我们中心", "我们室", "我们科", "我们部门", "咱们所", "咱们队", "咱们单位", "咱们", "咱单位", "本所", "本队", "本大队", "本部门", "我队", "我所", "我们", "负责", "牵头", "mine", "my tasks", "our tasks", "my", "our"],

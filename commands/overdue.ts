@@ -10,7 +10,7 @@ const MAX_ITEMS = 50;
 export default defineCommand({
   name: "overdue",
   summary: "overdue",
-  examples: ["逾期", "overdue"],
+  examples: ["逾期", "看看逾期的", "哪些任务逾期了", "overdue"],
   cues: { kind: "list-query", words: ["逾期", "超期", "过期", "延期", "拖期", "超时", "拖延", "过了时限", "过了期限", "超过时限", "超过期限", "没按时", "未按时", "红灯", "overdue", "late", "behind schedule", "past due"] },
   args: z.object({}),
   async handle(_args, ctx) {

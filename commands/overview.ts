@@ -14,7 +14,7 @@ const MAX_NUMBERS_PER_LIGHT = 80;
 export default defineCommand({
   name: "overview",
   summary: "overview",
-  examples: ["总览", "汇总", "overview"],
+  examples: ["总览", "整体进度怎么样", "overview"],
   cues: {
     kind: "list-query",
     words: ["总览", "汇总", "概览", "整体", "总体", "全部任务", "所有任务", "各项任务", "全局", "一览", "总进度", "overview", "summary", "status", "all tasks", "全部", "所有", "红黄绿灯", "红绿灯", "整体推进", "总体推进", "全局进度", "每项任务", "各任务"],

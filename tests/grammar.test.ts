@@ -149,6 +149,12 @@ describe("the chat grammar", () => {
   });
 });
 
+describe("the help text", () => {
+  it.each(commands.flatMap((c) => c.examples.map((e) => [e, c.name] as const)))("reads its own example %j as %s", (example, name) => {
+    expect(interpret(example, { commands, units }).command).toBe(name);
+  });
+});
+
 describe("the command registry", () => {
   const cmd = (name: string) =>
     defineCommand({ name, summary: "help", examples: ["x"], cues: { kind: "list-query", words: [name] }, args: z.object({}), handle: async () => ({ replies: [] }) });
