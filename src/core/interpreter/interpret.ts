@@ -273,7 +273,8 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   const notice = /^[【[]?(?:通报|通知|转发|转|公告|提醒|温馨提示|fyi|fw|fwd)[】\]]?\s*[:：]|^(?:市局|省厅|县局|上级)\s*(?:通报|通知)/i.test(low);
   if (report && ctx.subjects && !question && !notice && DONE_MARKS.test(low) && !REQUEST_MARKS.test(low)) {
     const done = doneWork(low);
-    if (done) {
+    // "已经安排下周组织数字工匠评选" is a plan, not a report: only 已…完成-style words outweigh talk of the future.
+    if (done && !(FUTURE_MARKS.test(low) && !/^(?:已|已经)?完成|结业|完工|竣工/.test(done))) {
       const candidates = ctx.subjects.match(low);
       if (candidates.length > 0) {
         cues.push(`done:${done}`, ...candidates.map((c) => `subject:${c.number}(${c.shared.join("+")}) ${c.score}`));
