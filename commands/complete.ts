@@ -8,7 +8,7 @@ export default defineCommand({
   name: "complete",
   summary: "complete",
   examples: ["办结 6", "任务6办结", "complete task 6"],
-  cues: { kind: "task-command", prefixes: ["办结任务", "办结", "complete task", "complete", "mark done"], suffixes: ["办结"] },
+  cues: { kind: "task-command", prefixes: ["办结任务", "办结", "complete task", "complete", "mark done"], suffixes: ["办结"], around: [["mark", "as complete"], ["mark", "complete"], ["mark", "as done"], ["mark", "done"]] },
   args: z.object({ numbers: z.array(z.number().int()).min(1) }),
   async handle({ numbers }, ctx) {
     const t = ctx.t;

@@ -69,6 +69,12 @@ const RATE_IN_CLAUSE = /(?<!完成|进度|进展)率|占比|同比|环比/;
  * left ("剩余40%") are not progress. `全部完成` is 100. `raw` keeps the number as written.
  */
 export function extractPercent(text: string): { value: number; raw: string } | null {
+  const all = extractPercents(text);
+  return all[all.length - 1] ?? null;
+}
+
+/** Every progress figure in the text, in order: `extractPercents("分别完成50%、70%")` → [{value: 50}, {value: 70}]. */
+export function extractPercents(text: string): { value: number; raw: string }[] {
   const t = text.normalize("NFKC");
   const found: { index: number; value: number; raw: string }[] = [];
   for (const m of t.matchAll(/(-?\d+(?:\.\d+)?(?:e\d+)?)\s*%/gi)) found.push({ index: m.index!, value: Number(m[1]), raw: m[1]! });
@@ -79,7 +85,7 @@ export function extractPercent(text: string): { value: number; raw: string } | n
     const v = chineseNumber(m[1]!);
     if (v !== null) found.push({ index: m.index!, value: v, raw: m[1]! });
   }
-  for (const m of t.matchAll(/(?:完成|进度|进展|达到|已达|约|大约|大概|接近|近|已过|过了|超过|差不多|^|[\s,，;；:：])\s*(?:了|约|大约|大概|接近|近|差不多|为|达|:|：)?\s*([一二两三四五六七八九十]|\d{1,2})\s*成(?![功员本果绩立熟交型为])/g)) {
+  for (const m of t.matchAll(/(?:完成|进度|进展|达到|已达|约|大约|大概|接近|近|已过|过了|超过|差不多|有个|估计有|的|^|[\s,，;；:：])\s*(?:了|约|大约|大概|接近|近|差不多|为|达|:|：)?\s*([一二两三四五六七八九十]|\d{1,2})\s*成(?![功员本果绩立熟交型为])/g)) {
     const v = taskNumber(m[1]!);
     if (v !== null) found.push({ index: m.index! + m[0].length - m[1]!.length - 1, value: v * 10, raw: `${v * 10}` });
   }
@@ -94,7 +100,5 @@ export function extractPercent(text: string): { value: number; raw: string } | n
       return !REMAINING.test(before) && !NOT_PROGRESS.some((re) => re.test(before)) && !RATE_IN_CLAUSE.test(clause);
     })
     .sort((x, y) => x.index - y.index);
-  const last = progress[progress.length - 1];
-  if (!last) return null;
-  return { value: Math.round(last.value), raw: last.raw };
+  return progress.map((p) => ({ value: Math.round(p.value), raw: p.raw }));
 }

@@ -1,5 +1,5 @@
 import type { AnyCommand, CommandCues } from "../command.js";
-import { extractPercent, NUMBER, taskNumber } from "../grammar.js";
+import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.js";
 import type { SubjectIndex, SubjectMatch } from "./subject-index.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import {
@@ -14,6 +14,7 @@ import {
   REQUEST_MARKS,
   STATUS_FILLER,
   STATUS_FILLER_IN_QUESTION,
+  WEAK_DONE_MARKS,
 } from "./vocabulary.js";
 
 /** How sure the interpreter is. `likely` updates are asked about before anything is recorded. */
@@ -185,7 +186,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     const { prefixes, suffixes = [], around = [] } = cmd.cues;
     const forms = [
       `^(?:${alternation(prefixes)})\\s*${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?${reason}`,
-      ...(suffixes.length ? [`^${task}\\s*#?\\s*${list}\\s*(?:${alternation(suffixes)})${reason}`] : []),
+      ...(suffixes.length ? [`^${task}\\s*#?\\s*${list}\\s*的?\\s*(?:${alternation(suffixes)})${reason}`] : []),
       ...around.map(([before, after]) => `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?\\s*的?\\s*${alternation([after])}${reason}`),
     ];
     for (const form of forms) {
@@ -271,8 +272,18 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   const report = byKind("report")[0];
   // A forwarded notice ("市局通报：全市…联网率达到95%") reports on others, not on our tasks.
   const notice = /^[【[]?(?:通报|通知|转发|转|公告|提醒|温馨提示|fyi|fw|fwd)[】\]]?\s*[:：]|^(?:市局|省厅|县局|上级)\s*(?:通报|通知)/i.test(low);
-  if (report && ctx.subjects && !question && !notice && DONE_MARKS.test(low) && !REQUEST_MARKS.test(low)) {
-    const done = doneWork(low);
+  // A question about a task named by its subject: `数字工匠那个任务现在啥情况？`, `等保那项现在完成多少了`.
+  const status = byKind("task-query").find((c) => c.cues.words.length === 0);
+  const asks = STATUS_ASK.exec(low) ?? (isPlainQuestion(low) && /进展|进度|情况|谁牵头|谁负责/.exec(low));
+  if (status && ctx.subjects && asks && /任务|那项|这项|那个|这个|工作/.test(low)) {
+    const candidates = ctx.subjects.match(low);
+    if (candidates.length > 0) {
+      cues.push(`asks:${asks[0]}`, ...candidates.map((c) => `subject:${c.number}(${c.shared.join("+")}) ${c.score}`));
+      return found(status, { numbers: candidates.map((c) => c.number), candidates }, "likely");
+    }
+  }
+  if (report && ctx.subjects && !question && !notice && !REQUEST_MARKS.test(low)) {
+    const done = doneWork(low) ?? WEAK_DONE_MARKS.exec(low)?.[0] ?? null;
     // "已经安排下周组织数字工匠评选" is a plan, not a report: only 已…完成-style words outweigh talk of the future.
     if (done && !(FUTURE_MARKS.test(low) && !/^(?:已|已经)?完成|结业|完工|竣工/.test(done))) {
       const candidates = ctx.subjects.match(low);
@@ -330,7 +341,7 @@ function segmentsOf(text: string, low: string, refs: readonly TaskRef[]): { star
   const starts: number[] = [0];
   for (const r of refs.slice(1)) {
     const before = low.slice(0, r.start);
-    const lead = /(?:[;；。\n]|\s{2,})\s*(?:\d+[.、)）]\s*|[-•·*]\s*)?(?:报告|关于|另外|另)?\s*[【[]?\s*$/.exec(before);
+    const lead = /(?:[;；。\n]|\s{2,})\s*(?:\d+[.、)）]\s*|[一二三四五六七八九十]+[、.．]\s*|[(（][一二三四五六七八九十\d]+[)）]\s*|[-•·*]\s*)?(?:报告|关于|另外|另)?\s*[【[]?\s*$/.exec(before);
     if (lead) starts.push(lead.index + 1);
   }
   const segs = starts.map((s, i) => ({ start: s, end: starts[i + 1] ?? text.length, refs: refs.filter((r) => r.start >= s && r.start < (starts[i + 1] ?? text.length)) }));
@@ -357,6 +368,10 @@ function interpretReport(low: string, text: string, refs: readonly TaskRef[], h:
   else if (request && !/已/.test(done ?? "")) return h.none();
   else if (done || pct) confidence = "certain";
   else if (future) return h.none();
+  else if (WEAK_DONE_MARKS.test(low)) {
+    confidence = "likely";
+    cues.push(`weak-done:${WEAK_DONE_MARKS.exec(low)![0]}`);
+  }
   else if (
     atStart &&
     (/^\s*(?:[:：,，\-—]|\s)/.test(low.slice(refs[0]!.end)) || /[\s】\]]$/.test(low.slice(refs[0]!.start, refs[0]!.end))) &&
@@ -367,12 +382,19 @@ function interpretReport(low: string, text: string, refs: readonly TaskRef[], h:
     cues.push("task-first-no-progress-cue");
   } else return h.none();
 
-  const segs = segmentsOf(text, low, refs).map((s) => {
+  const segs: UpdateSegment[] = segmentsOf(text, low, refs).map((s) => {
     const seg = text.slice(s.start, s.end).replace(/[;；。\s]+$/, "");
     const body = h.written(s.start + bodyStart(seg, s.refs[0], s.start), s.start + seg.length).trim();
     const p = extractPercent(body);
     return { numbers: uniq(s.refs.flatMap((r) => r.numbers)), body, percent: p?.value ?? null, percentRaw: p?.raw ?? null };
   });
+  // "任务17、18 … 17完成80% 18完成60%", "分别完成50%、70%": as many figures as tasks go to them in order.
+  const split = segs.flatMap((s) => {
+    const figures = s.numbers.length > 1 ? extractPercents(s.body) : [];
+    return figures.length === s.numbers.length ? s.numbers.map((n, i) => ({ ...s, numbers: [n], percent: figures[i]!.value, percentRaw: figures[i]!.raw })) : [s];
+  });
+  if (split.length > segs.length) cues.push("percent-per-task");
+  segs.splice(0, segs.length, ...split);
   if (segs.length > 1) cues.push(`segments:${segs.length}`);
   // One clause naming several tasks ("任务6、7进展…"): the same body for each.
   const tasks = uniq(segs.flatMap((s) => s.numbers));
