@@ -11,7 +11,7 @@ export default defineCommand({
   name: "due-soon",
   summary: "dueSoon",
   examples: ["有哪些快到期的任务", "本月到期的", "临期", "due soon"],
-  cues: { kind: "list-query", words: ["快到期", "即将到期", "临期", "要到期", "快截止", "即将截止", "到期", "截止", "due soon", "due", "deadline", "deadlines", "upcoming"] },
+  cues: { kind: "list-query", words: ["快到期", "即将到期", "临期", "要到期", "快截止", "即将截止", "到期", "截止", "要完成的", "前要完成", "due soon", "due", "deadline", "deadlines", "upcoming"] },
   args: z.object({}),
   async handle(_args, ctx) {
     const plan = await requirePlan(ctx);

@@ -89,6 +89,8 @@ export function extractPercents(text: string): { value: number; raw: string }[] 
     const v = taskNumber(m[1]!);
     if (v !== null) found.push({ index: m.index! + m[0].length - m[1]!.length - 1, value: v * 10, raw: `${v * 10}` });
   }
+  // "进度差不多一半" is 50; "过半" says no figure.
+  for (const m of t.matchAll(/(?:进度|进展|完成|差不多|大约|大概|约|有)\s*(?:了|约|大约|大概|差不多)?\s*一半/g)) found.push({ index: m.index!, value: 50, raw: "50" });
   for (const m of t.matchAll(/(?:全部|全面|圆满|彻底)\s*(?:完成|完工|办结|建成)|已?(?:完成|完工)\s*(?:全部|所有)\s*(?:工作|任务)?/g)) {
     found.push({ index: m.index!, value: 100, raw: "100" });
   }

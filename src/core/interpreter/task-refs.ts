@@ -30,7 +30,7 @@ const FORMS: Form[] = [
   { name: "N号任务", re: new RegExp(`(?<![月\\d年])(${N}(?:\\s*号)?${MORE})\\s*号\\s*(?:任务|工作)`, "gu") },
   { name: "编号N", re: new RegExp(`编号\\s*(?:为|是)?\\s*(${N})`, "gu") },
   // "6号" alone: only before a colon, 进展/进度/情况 or the end, so "6号下午开会", "3号楼" and "5号、6号卡口" are not tasks.
-  { name: "N号", re: new RegExp(`(?<![月\\d年第])(${N}${MORE})\\s*号(?=\\s*(?:[:：]|进展|进度|情况|$)|\\s+\\d{1,3}\\s*%)`, "gu") },
+  { name: "N号", re: new RegExp(`(?<![月\\d年第〕\\])）)])(${N}${MORE})\\s*号(?=\\s*(?:[:：]|进展|进度|情况|$)|\\s+\\d{1,3}\\s*%)`, "gu") },
   // A command word then a bare number at the very start: "status 6", "history 6", "update 6 …", "进展 6 …".
   { name: "关键词 N", re: new RegExp(`^\\s*(?:status|history|update|progress|进展|进度|历史|进展记录|报送进展|查询|查看|查)\\s*#?\\s*(${N})(?=$|[\\s:：,，])`, "giu") },
   { name: "#N", re: new RegExp(`(?<![\\w#])#\\s*(${N})(?![\\d.])`, "gu") },
