@@ -14,14 +14,14 @@ const segment = z.object({
   percentRaw: z.string().nullable(),
 });
 const candidate = z.object({ number: z.number().int(), title: z.string(), score: z.number(), shared: z.array(z.string()) });
-export const updateArgs = z.object({
+const updateArgs = z.object({
   segments: z.array(segment).min(1),
   /** Tasks named only by subject, best first: the bot asks which one. */
   candidates: z.array(candidate).optional(),
   /** Ask before recording (the interpreter was not sure). */
   confirm: z.boolean().default(false),
 });
-export type UpdateArgs = z.infer<typeof updateArgs>;
+type UpdateArgs = z.infer<typeof updateArgs>;
 
 const quote = (text: string) => (text.length > QUOTE ? `${text.slice(0, QUOTE)}…` : text);
 
@@ -55,10 +55,10 @@ export default defineCommand({
     const t = ctx.t;
     const { inbound, directory, clock } = ctx;
     if (args.confirm) {
-      const offered = args.candidates?.length ? args.candidates.map((c) => c.number) : args.segments.flatMap((s) => s.numbers);
-      const tasks = [];
-      for (const n of offered) tasks.push((await requireTask(ctx, n)).task);
-      await validate(args, ctx);
+      const parts = await validate(args, ctx);
+      // Candidates come from the plan's subject index, with their titles; otherwise offer the tasks named.
+      const tasks = args.candidates?.length ? args.candidates : parts.map((p) => p.task);
+      const offered = tasks.map((x) => x.number);
       await ctx.repos.pending.create({
         eventId: inbound.eventId ?? null,
         room: inbound.room,

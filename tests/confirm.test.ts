@@ -151,6 +151,13 @@ describe("messages as officers write them, recorded on a real SQLite file", () =
     expect((await app.db.task.findFirst({ where: { number: 7 } }))?.progress).toBeNull();
   });
 
+  it("refuses an edit of a multi-task update whole when one part is bad, revising no part", async () => {
+    await say("任务6：两名候选人通过初审，进度60%；任务7：工作室挂牌方案已报局党委，进度20%");
+    const r = await app.bot.handle({ transport: "test", kind: "edit", eventId: "$ed", targetEventId: "$e1", text: "任务6：已复审 70%；任务7：挂牌 150%", ...zhang });
+    expect(r.replies[0]?.text).toContain("进度150%不在0–100之间");
+    expect((await updatesOf(6))[0]).toMatchObject({ text: "两名候选人通过初审，进度60%", percent: 60, editedAt: null });
+  });
+
   it("refuses a whole multi-task update, storing nothing, when one of its tasks does not exist", async () => {
     expect((await say("任务6、99进展：材料已报")).text).toContain("没有任务99");
     expect(await app.db.update.count()).toBe(0);

@@ -142,12 +142,9 @@ export class Bot {
   }
 
   private async handleMessage(inbound: Inbound): Promise<HandlerResult> {
-    const text = normalize(inbound.text);
-    const interpretation = text ? interpret(inbound.text, await this.interpretContext()) : null;
-    const addressed = inbound.isDirect || inbound.mentionsBot || (interpretation?.addressed ?? false);
-    const notUnderstood = (): HandlerResult =>
-      addressed ? { replies: [reply([this.t.errors.notUnderstood])], interpretation: interpretation ?? undefined } : { replies: [], interpretation: interpretation ?? undefined };
-    if (!text || !interpretation) return notUnderstood();
+    const interpretation = interpret(inbound.text, await this.interpretContext());
+    const addressed = inbound.isDirect || inbound.mentionsBot || interpretation.addressed;
+    const notUnderstood = (): HandlerResult => ({ replies: addressed ? [reply([this.t.errors.notUnderstood])] : [], interpretation });
     const answer = await this.answerQuestion(inbound, interpretation);
     if (answer) return answer;
     if (!interpretation.command || interpretation.confidence === "unlikely") return notUnderstood();
@@ -238,20 +235,9 @@ export class Bot {
     return this.confirmPending(inbound, pending, pending.candidates[0] ?? null);
   }
 
-  /** The ids under which one chat event's updates are stored: the event id, then `#2`, `#3`… */
-  private async partsOf(eventId: string) {
-    const parts = [];
-    for (let i = 1; i <= 50; i++) {
-      const u = await this.opts.repos.updates.byEventId(i === 1 ? eventId : `${eventId}#${i}`);
-      if (!u) break;
-      parts.push(u);
-    }
-    return parts;
-  }
-
   private async handleEdit(inbound: Inbound): Promise<HandlerResult> {
     const target = inbound.targetEventId;
-    const parts = target ? await this.partsOf(target) : [];
+    const parts = target ? await this.opts.repos.updates.parts(target) : [];
     const pending = target ? await this.opts.repos.pending.byEventId(target) : null;
     if (pending && !pending.resolvedAt) await this.opts.repos.pending.resolve(pending.id, "superseded", inbound.sender, this.opts.clock.now());
     // An edit of a message we never recorded (say, a rejected update now corrected) is handled as that
@@ -260,7 +246,8 @@ export class Bot {
     if (inbound.text.length > this.maxLength) throw new UserError(this.t.errors.tooLong(inbound.text.length, this.maxLength));
     const interpretation = interpret(inbound.text, await this.interpretContext());
     const segments = interpretation.command === "update" ? (interpretation.args.segments ?? []) : [];
-    const replies = [];
+    // Check every part before revising any, so a bad edit changes nothing.
+    const revisions = [];
     for (const [i, part] of parts.entries()) {
       const task = await this.opts.repos.plans.taskById(part.taskId);
       const segment = segments.find((s) => task && s.numbers.includes(task.number)) ?? segments[i];
@@ -268,9 +255,12 @@ export class Bot {
       if (!body) throw new UserError(this.t.update.noText(task?.number ?? 0));
       const pct = segment ? (segment.percent === null ? null : { value: segment.percent, raw: segment.percentRaw ?? "" }) : extractPercent(body);
       if (pct && (pct.value < 0 || pct.value > 100)) throw new UserError(this.t.update.percentOutOfRange(pct.raw));
-      const id = i === 0 ? target : `${target}#${i + 1}`;
-      const revised = await this.opts.repos.updates.revise(id, body, pct?.value ?? null, this.opts.clock.now());
-      if (task && revised) replies.push(reply([this.t.update.revised(task.number, revised.percent)]));
+      revisions.push({ eventId: part.eventId!, task, body, percent: pct?.value ?? null });
+    }
+    const replies = [];
+    for (const r of revisions) {
+      const revised = await this.opts.repos.updates.revise(r.eventId, r.body, r.percent, this.opts.clock.now());
+      if (r.task && revised) replies.push(reply([this.t.update.revised(r.task.number, revised.percent)]));
     }
     return { replies };
   }
@@ -281,7 +271,7 @@ export class Bot {
     const pending = await this.opts.repos.pending.byEventId(target);
     if (pending && !pending.resolvedAt) await this.opts.repos.pending.resolve(pending.id, "withdrawn", inbound.sender, this.opts.clock.now());
     const replies = [];
-    for (const part of await this.partsOf(target)) {
+    for (const part of await this.opts.repos.updates.parts(target)) {
       const retracted = await this.opts.repos.updates.retract(part.eventId!, this.opts.clock.now());
       const task = retracted ? await this.opts.repos.plans.taskById(retracted.taskId) : null;
       if (task) replies.push(reply([this.t.update.retracted(task.number)]));

@@ -109,6 +109,8 @@ export interface UpdateRepository {
   /** All updates of a task, retracted ones included. */
   count(taskId: number): Promise<number>;
   byEventId(eventId: string): Promise<UpdateRecord | null>;
+  /** Every update one chat event produced, in order: stored under `eventId`, then `eventId#2`, `eventId#3`… */
+  parts(eventId: string): Promise<UpdateRecord[]>;
   revise(eventId: string, text: string, percent: number | null, at: Date): Promise<UpdateRecord | null>;
   retract(eventId: string, at: Date): Promise<UpdateRecord | null>;
 }

@@ -1,6 +1,5 @@
 import type { CommandContext } from "./command.js";
 import type { Catalogue } from "./i18n/index.js";
-import { taskNumber } from "./grammar.js";
 import { UserError } from "./command.js";
 import type { PlanRecord, TaskRecord, UpdateRecord } from "./model.js";
 import { assessTask, LIGHT_ICON, type TaskAssessment } from "./task-status.js";
@@ -22,22 +21,6 @@ export async function requireTask(ctx: CommandContext, number: number): Promise<
     throw new UserError(ctx.t.errors.unknownTask(number, min, max));
   }
   return { plan, task };
-}
-
-/** The first form that matches, with its task-number capture: `firstNumberForm([/^任务(\d+)$/], "任务6")` → {numberText: "6"}. */
-export function firstNumberForm(forms: readonly RegExp[], text: string): { numberText: string } | null {
-  for (const re of forms) {
-    const m = re.exec(text);
-    if (m) return { numberText: m[1]! };
-  }
-  return null;
-}
-
-/** A task of the current plan by its number as written ("6", "六"), or a UserError. */
-export async function requireTaskNumbered(ctx: CommandContext, numberText: string): Promise<{ plan: PlanRecord; task: TaskRecord; number: number }> {
-  const number = taskNumber(numberText);
-  if (number === null) throw new UserError(ctx.t.errors.badTaskNumber(numberText));
-  return { ...(await requireTask(ctx, number)), number };
 }
 
 /** Only the office's administrators (directory `admins`) may go on. */

@@ -68,6 +68,12 @@ export class PrismaUpdateRepository implements UpdateRepository {
     return row ? toUpdate(row) : null;
   }
 
+  async parts(eventId: string): Promise<UpdateRecord[]> {
+    const rows = await this.db.update.findMany({ where: { OR: [{ eventId }, { eventId: { startsWith: `${eventId}#` } }] } });
+    const part = (id: string | null) => (id === eventId ? 1 : Number(id?.slice(eventId.length + 1)));
+    return rows.sort((a, b) => part(a.eventId) - part(b.eventId)).map(toUpdate);
+  }
+
   /** Replace an update's text (an edit), keeping the earlier text in `revisions`. */
   async revise(eventId: string, text: string, percent: number | null, at: Date): Promise<UpdateRecord | null> {
     return this.db.$transaction(async (tx) => {

@@ -99,7 +99,6 @@ export const en = {
   errors: {
     noPlan: "No plan has been imported yet. The office can import one with: npx duban import FILE",
     unknownTask: (n: number, min: number, max: number) => `There is no task ${n}. Task numbers in this plan run from ${min} to ${max}.`,
-    badTaskNumber: (text: string) => `"${text}" is not a task number.`,
     tooLong: (length: number, max: number) =>
       `The message is too long (${length} characters, at most ${max}), so nothing was recorded.`,
     unknownUnit: (name: string, known: string) => `No unit is called "${name}". Units: ${known}`,

@@ -101,7 +101,6 @@ export const zh = {
   errors: {
     noPlan: "尚未导入计划。请科技办先导入计划文件：npx duban import 文件",
     unknownTask: (n: number, min: number, max: number) => `没有任务${n}。本计划的任务编号为${min}–${max}。`,
-    badTaskNumber: (text: string) => `“${text}”不是有效的任务编号。`,
     tooLong: (length: number, max: number) => `消息过长（${length}字，上限${max}字），未记录。请精简后重发。`,
     unknownUnit: (name: string, known: string) => `没有名为“${name}”的单位。现有单位：${known}`,
     notUnderstood: "没看懂这条消息。发送“帮助”查看用法，例如：任务6、总览、任务6进展:完成初审 60%",
