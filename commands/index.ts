@@ -1,6 +1,10 @@
 import type { AnyCommand } from "../src/core/command.js";
+import audit from "./audit.js";
+import bind from "./bind.js";
+import bindRoom from "./bind-room.js";
 import complete from "./complete.js";
 import dueSoon from "./due-soon.js";
+import evidence from "./evidence.js";
 import help from "./help.js";
 import history from "./history.js";
 import mine from "./mine.js";
@@ -8,12 +12,24 @@ import overdue from "./overdue.js";
 import overview from "./overview.js";
 import pauseReminders from "./pause-reminders.js";
 import remindersPreview from "./reminders-preview.js";
+import reopen from "./reopen.js";
+import requestCompletion from "./request-completion.js";
+import requestExtension from "./request-extension.js";
 import resumeReminders from "./resume-reminders.js";
+import reviewCompletion from "./review-completion.js";
+import reviewExtension from "./review-extension.js";
+import setDeadline from "./set-deadline.js";
+import setLeadUnits from "./set-lead-units.js";
 import status from "./status.js";
+import unbind from "./unbind.js";
 import unit from "./unit.js";
 import update from "./update.js";
 
-/** Every chat command, in matching order: updates before status (`任务6进展:` vs `任务6进展`), `我的任务` before `X的任务`. */
+/**
+ * Every chat command, in matching order: updates before status (`任务6进展:` vs `任务6进展`), `我的任务` before `X的任务`;
+ * task commands with longer prefixes first (`申请办结` before `办结`, `approve extension` before `approve`),
+ * `绑定本群` before `绑定`.
+ */
 export const commands: readonly AnyCommand[] = [
   update,
   history,
@@ -26,6 +42,18 @@ export const commands: readonly AnyCommand[] = [
   remindersPreview,
   pauseReminders,
   resumeReminders,
+  requestCompletion,
+  reviewExtension,
+  reviewCompletion,
+  requestExtension,
+  setDeadline,
+  setLeadUnits,
+  reopen,
   complete,
+  evidence,
+  audit,
+  bindRoom,
+  unbind,
+  bind,
   help,
 ];

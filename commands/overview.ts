@@ -48,6 +48,8 @@ export default defineCommand({
       for (const [label, numbers] of sections) lines.push(o.sectionLine(label, numbers.join(" ")));
       if (list.length > shown.length) lines.push(`  ${o.more(list.length - shown.length)}`);
     }
+    const pending = tasks.filter((t) => t.reviewPending && !t.completedAt).map((t) => t.number);
+    if (pending.length) lines.push(o.pending(pending.join(" ")));
     lines.push(o.footer);
     return { replies: [reply(lines, { heading: true })] };
   },

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
-import { requireAdmin, requireTask } from "../src/core/task-view.js";
+import { requireTask } from "../src/core/task-view.js";
+import { actorOf, requireAdminFor } from "../src/core/permissions.js";
 
 /** `暂停提醒 6 已报市局协调`: an admin pauses a task's reminders, with the reason recorded. */
 export default defineCommand({
@@ -18,12 +19,12 @@ export default defineCommand({
   args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string() }),
   async handle({ numbers, reason }, ctx) {
     const t = ctx.t;
-    requireAdmin(ctx);
     // Check every task first, so that one unknown number pauses nothing.
     const tasks = [];
     for (const n of numbers) tasks.push((await requireTask(ctx, n)).task);
+    await requireAdminFor(ctx, "pause-reminders", tasks[0]!);
     if (!reason) throw new UserError(t.reminders.needReason(numbers[0]!));
-    for (const task of tasks) await ctx.repos.plans.setPaused(task.id, true, reason, ctx.inbound.sender, ctx.clock.now());
+    for (const task of tasks) await ctx.repos.plans.setPaused(task.id, true, reason, actorOf(ctx), ctx.clock.now());
     return { replies: [reply(tasks.map((task) => t.reminders.paused(task.number, reason)))] };
   },
 });

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
-import { requireAdmin, requireTask } from "../src/core/task-view.js";
+import { requireTask } from "../src/core/task-view.js";
+import { actorOf, requireAdminFor } from "../src/core/permissions.js";
 
 /** `恢复提醒 6`: an admin resumes a task's reminders. */
 export default defineCommand({
@@ -17,16 +18,16 @@ export default defineCommand({
   args: z.object({ numbers: z.array(z.number().int()).min(1) }),
   async handle({ numbers }, ctx) {
     const t = ctx.t;
-    requireAdmin(ctx);
     const tasks = [];
     for (const n of numbers) tasks.push((await requireTask(ctx, n)).task);
+    await requireAdminFor(ctx, "resume-reminders", tasks[0]!);
     const lines = [];
     for (const task of tasks) {
       if (!task.remindersPaused) {
         lines.push(t.reminders.notPaused(task.number));
         continue;
       }
-      await ctx.repos.plans.setPaused(task.id, false, null, ctx.inbound.sender, ctx.clock.now());
+      await ctx.repos.plans.setPaused(task.id, false, null, actorOf(ctx), ctx.clock.now());
       lines.push(t.reminders.resumed(task.number));
     }
     return { replies: [reply(lines)] };

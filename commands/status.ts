@@ -19,7 +19,8 @@ export default defineCommand({
     for (const number of numbers.slice(0, MAX_TASKS)) {
       const { plan, task } = await requireTask(ctx, number);
       const latest = await ctx.repos.updates.latest(task.id);
-      replies.push(reply(statusLines(ctx, plan, task, latest), { heading: true }));
+      const pending = await ctx.repos.requests.pending(task.id);
+      replies.push(reply(statusLines(ctx, plan, task, latest, pending), { heading: true }));
     }
     return { replies };
   },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineCommand, UserError, type CommandContext } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { requireTask } from "../src/core/task-view.js";
+import { refuse, reportingUnit } from "../src/core/permissions.js";
 import type { TaskRecord } from "../src/core/model.js";
 
 /** How much of the update the confirmation quotes back. */
@@ -25,17 +26,24 @@ type UpdateArgs = z.infer<typeof updateArgs>;
 
 const quote = (text: string) => (text.length > QUOTE ? `${text.slice(0, QUOTE)}…` : text);
 
-/** Check every part of an update before anything is written: known tasks, some text, a percentage in 0–100. */
-async function validate(args: UpdateArgs, ctx: CommandContext): Promise<{ task: TaskRecord; body: string; percent: number | null }[]> {
+type Part = { task: TaskRecord; body: string; percent: number | null; unit: string };
+
+/**
+ * Check every part of an update before anything is written: known tasks, a sender who may post on each
+ * (see README, "Roles and permissions"), some text, a percentage in 0–100.
+ */
+async function validate(args: UpdateArgs, ctx: CommandContext, checkSender = true): Promise<Part[]> {
   const t = ctx.t;
-  const parts: { task: TaskRecord; body: string; percent: number | null }[] = [];
+  const parts: Part[] = [];
   for (const s of args.segments) {
     for (const number of s.numbers) {
       const { task } = await requireTask(ctx, number);
+      const unit = reportingUnit(ctx.directory, ctx.inbound.sender, task);
+      if (!unit && checkSender) await refuse(ctx, "update", task, t.permissions.notReporter(task.number, [...task.leadUnits, ...task.responsibleUnits].join("、")));
       if (!s.body.trim()) throw new UserError(t.update.noText(task.number));
       if (s.percent !== null && (s.percent < 0 || s.percent > 100 || !Number.isFinite(s.percent)))
         throw new UserError(t.update.percentOutOfRange(s.percentRaw ?? String(s.percent)));
-      parts.push({ task, body: s.body, percent: s.percent === null ? null : Math.round(s.percent) });
+      parts.push({ task, body: s.body, percent: s.percent === null ? null : Math.round(s.percent), unit: unit ?? "" });
     }
   }
   return parts;
@@ -53,9 +61,10 @@ export default defineCommand({
   args: updateArgs,
   async handle(args, ctx) {
     const t = ctx.t;
-    const { inbound, directory, clock } = ctx;
+    const { inbound, clock } = ctx;
     if (args.confirm) {
-      const parts = await validate(args, ctx);
+      // Tasks offered by subject are checked when the answer picks one; tasks named by number are checked now.
+      const parts = await validate(args, ctx, !args.candidates?.length);
       // Candidates come from the plan's subject index, with their titles; otherwise offer the tasks named.
       const tasks = args.candidates?.length ? args.candidates : parts.map((p) => p.task);
       const offered = tasks.map((x) => x.number);
@@ -86,7 +95,7 @@ export default defineCommand({
         text: part.body,
         percent: part.percent,
         authorId: inbound.sender,
-        authorUnit: directory.authorUnit(inbound.sender, inbound.room),
+        authorUnit: part.unit,
         room: inbound.room,
         transport: inbound.transport,
         eventId,

@@ -8,6 +8,8 @@ import { openPrisma } from "./db/prisma-client.js";
 import { Directory, loadDirectory } from "./directory/directory.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { importPlanText, readPlanFile } from "./plan/import-plan.js";
+import { DirectoryAdmin } from "./directory/directory-admin.js";
+import { FsEvidenceStore } from "./evidence/fs-evidence-store.js";
 import { prismaRepositories } from "./repositories/index.js";
 import { loadReminderPolicy } from "./reminders/load-policy.js";
 import { reminderPreview } from "./reminders/next-run.js";
@@ -28,7 +30,15 @@ export interface App {
   bot: Bot;
   logger: Logger;
   reminders: { service: ReminderService; policy: ReminderPolicy; calendar: WorkingCalendar };
+  /** The directory file with the chat changes applied; reloads the file on SIGHUP. */
+  directoryAdmin: DirectoryAdmin;
+  evidence: FsEvidenceStore;
   close(): Promise<void>;
+}
+
+/** Where evidence files are kept: DUBAN_EVIDENCE_DIR, else next to the database. */
+export function evidenceDirFor(config: Config): string {
+  return config.evidenceDir ?? `${sqlitePathFromUrl(config.databaseUrl)}.evidence`;
 }
 
 /**
@@ -44,6 +54,9 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
   const db = await openPrisma(config.databaseUrl);
   try {
     const repos = prismaRepositories(db);
+    const { admin: directoryAdmin, skipped } = await DirectoryAdmin.open(config.directoryFile, directory, repos.directoryChanges, repos.audit);
+    if (skipped.length > 0 && !opts.quiet) logger.warn("some directory changes made from chat no longer fit the directory file and are not applied", { skipped });
+    const evidence = new FsEvidenceStore(evidenceDirFor(config));
     if (!(await repos.plans.currentPlan())) {
       const { report, parsed } = await importPlanText(repos.plans, readPlanFile(config.bundledPlan), clock.now());
       if (!opts.quiet) logger.info("imported the bundled plan on first start", { title: report?.title, tasks: parsed.tasks.length });
@@ -77,6 +90,10 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
       logger,
       confirmHours: config.confirmHours,
       reminders: reminderPreview(service, calendar, policy),
+      openQueries: config.openQueries,
+      evidence,
+      evidenceMaxMb: config.evidenceMaxMb,
+      directoryAdmin,
     });
     return {
       config,
@@ -87,6 +104,8 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
       bot,
       logger,
       reminders: { service, policy, calendar },
+      directoryAdmin,
+      evidence,
       close: () => db.$disconnect(),
     };
   } catch (e) {

@@ -9,6 +9,14 @@ import { DirectoryError } from "./directory/directory.js";
 import { readPlanFile } from "./plan/import-plan.js";
 import { parsePlan, PlanParseError } from "./plan/plan-parser.js";
 import type { ParsedPlan } from "./plan/types.js";
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { basename } from "node:path";
+import type { Actor, AuditFilter, AuditRecord } from "./core/model.js";
+import { formatSize } from "./core/bot.js";
+import { leadUnitFor } from "./core/permissions.js";
+import { catalogue } from "./core/i18n/index.js";
+import { auditLine } from "../commands/audit.js";
 
 /** A usage or input problem: printed as is, exit status 2. */
 class CliError extends Error {}
@@ -18,6 +26,9 @@ const USAGE = `用法 / usage:
   npx duban explain [--json] "MESSAGE"
   npx duban import FILE [--dry-run] [--json] [--at ISO-DATETIME]
   npx duban reminders --at ISO-DATETIME [--dry-run] [--json]
+  npx duban audit [--task N] [--actor USER] [--since ISO] [--json] [--verify]
+  npx duban evidence add TASK FILE --as USER [--at ISO-DATETIME]
+  npx duban directory [--json]
 Every command honours DATABASE_URL, DUBAN_DIRECTORY, DUBAN_LANG and DUBAN_NOW.`;
 
 function clockFor(at: string | undefined, config: Config): Clock {
@@ -57,8 +68,12 @@ async function say(argv: string[], config: Config): Promise<number> {
       isDirect: values.room === undefined,
       mentionsBot: values.room === undefined,
     });
-    if (values.json) process.stdout.write(`${JSON.stringify({ replies: result.replies.map(({ text: t, html }) => ({ text: t, html })) })}\n`);
-    else for (const r of result.replies) process.stdout.write(`${r.text}\n`);
+    const notices = (result.notices ?? []).map((n) => ({ rooms: n.rooms, text: n.reply.text }));
+    if (values.json) process.stdout.write(`${JSON.stringify({ replies: result.replies.map(({ text: t, html }) => ({ text: t, html })), notices })}\n`);
+    else {
+      for (const r of result.replies) process.stdout.write(`${r.text}\n`);
+      for (const n of notices) process.stdout.write(`[→ ${n.rooms.join(", ")}]\n${n.text}\n`);
+    }
     return 0;
   });
 }
@@ -108,7 +123,12 @@ function planJson(parsed: ParsedPlan) {
   };
 }
 
-async function importCommand(argv: string[], config: Config): Promise<number> {
+/** The operator at the command line, for the audit trail. */
+function cliActor(env: Record<string, string | undefined>, as?: string, unit: string | null = null): Actor {
+  return { id: as ?? `cli:${env.USER ?? env.USERNAME ?? "operator"}`, unit, transport: "cli", room: null, eventId: null };
+}
+
+async function importCommand(argv: string[], config: Config, env: Record<string, string | undefined>): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -132,7 +152,7 @@ async function importCommand(argv: string[], config: Config): Promise<number> {
   const clock = clockFor(values.at, config);
   const report = values["dry-run"]
     ? null
-    : await withApp(config, clock, (app) => app.repos.plans.importPlan(parsed, clock.now()));
+    : await withApp(config, clock, (app) => app.repos.plans.importPlan(parsed, clock.now(), cliActor(env)));
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ ...planJson(parsed), ...(report ? { import: report } : { dryRun: true }) }, null, 2)}\n`);
     return 0;
@@ -179,6 +199,161 @@ async function remindersCommand(argv: string[], config: Config): Promise<number>
   });
 }
 
+function auditJson(e: AuditRecord) {
+  const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as unknown));
+  return {
+    id: e.id,
+    at: e.at.toISOString(),
+    actor: e.actor,
+    actorUnit: e.actorUnit,
+    action: e.action,
+    outcome: e.outcome,
+    taskId: e.taskId,
+    task: e.taskNumber,
+    transport: e.transport,
+    room: e.room,
+    eventId: e.eventId,
+    before: parse(e.before),
+    after: parse(e.after),
+    detail: parse(e.detail),
+    prevHash: e.prevHash,
+    hash: e.hash,
+  };
+}
+
+/** `duban audit`: the audit trail, newest first, or `--verify` the hash chain (exit 1 names the first broken entry). */
+async function auditCommand(argv: string[], config: Config): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      task: { type: "string" },
+      actor: { type: "string" },
+      since: { type: "string" },
+      json: { type: "boolean", default: false },
+      verify: { type: "boolean", default: false },
+      limit: { type: "string" },
+    },
+  });
+  if (positionals.length) throw new CliError(`audit: unexpected ${positionals.join(" ")}
+${USAGE}`);
+  return withApp(config, clockFor(undefined, config), async (app) => {
+    if (values.verify) {
+      const v = await app.repos.audit.verify();
+      if (values.json) process.stdout.write(`${JSON.stringify(v)}
+`);
+      else if (v.ok)
+        process.stdout.write(`审计链完整 / audit chain intact: ${v.checked} 条已校验${v.legacy ? `，另有${v.legacy}条启用哈希链之前的旧记录（无法校验）` : ""}。
+`);
+      else process.stdout.write(`审计链已损坏 / audit chain BROKEN at entry #${v.firstBroken!.id}: ${v.firstBroken!.reason}（已校验${v.checked}条）
+`);
+      return v.ok ? 0 : 1;
+    }
+    const filter: AuditFilter = {};
+    if (values.task !== undefined) {
+      const n = Number(values.task);
+      const plan = await app.repos.plans.currentPlan();
+      const task = Number.isInteger(n) && plan ? await app.repos.plans.task(plan.id, n) : null;
+      if (!task) throw new CliError(`audit: --task ${values.task}: 没有这项任务 / no such task`);
+      filter.taskId = task.id;
+    }
+    if (values.actor !== undefined) filter.actor = values.actor;
+    if (values.since !== undefined) {
+      const d = parseInstant(values.since);
+      if (!d) throw new CliError(`audit: --since "${values.since}" 不是有效的时间，例如 2024-06-01T00:00:00+08:00`);
+      filter.since = d;
+    }
+    const limit = values.limit === undefined ? 1_000_000 : Number(values.limit);
+    const t = catalogue(config.lang);
+    // Pages of 1,000 so a long trail streams instead of filling memory.
+    for (let offset = 0; offset < limit; offset += 1000) {
+      const page = await app.repos.audit.list(filter, Math.min(1000, limit - offset), offset);
+      for (const e of page) process.stdout.write(values.json ? `${JSON.stringify(auditJson(e))}
+` : `#${e.id} ${e.taskNumber === null ? "" : `任务${e.taskNumber} `}${auditLine(t, e)}
+`);
+      if (page.length < 1000) break;
+    }
+    return 0;
+  });
+}
+
+const MIME: Record<string, string> = {
+  ".pdf": "application/pdf",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".png": "image/png",
+  ".gif": "image/gif",
+  ".doc": "application/msword",
+  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  ".xls": "application/vnd.ms-excel",
+  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  ".txt": "text/plain",
+  ".zip": "application/zip",
+};
+
+/** `duban evidence add 6 FILE --as USER`: attach a file to task 6's open completion request (or the task), as that user. */
+async function evidenceCommand(argv: string[], config: Config, env: Record<string, string | undefined>): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { as: { type: "string" }, at: { type: "string" } } });
+  const [verb, taskArg, file, ...extra] = positionals;
+  if (verb !== "add" || !taskArg || !file || extra.length) throw new CliError(`evidence: usage: npx duban evidence add TASK FILE --as USER
+${USAGE}`);
+  if (!values.as) throw new CliError("evidence add: 请用 --as 指定提交人 / give --as USER (the officer or admin submitting it)");
+  const clock = clockFor(values.at, config);
+  let bytes: Buffer;
+  try {
+    if (!statSync(file).isFile()) throw new Error("not a file");
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new CliError(`evidence add: 无法读取文件 ${file}：${(e as Error).message}`);
+  }
+  if (bytes.byteLength > config.evidenceMaxMb * 1024 * 1024)
+    throw new CliError(`evidence add: ${basename(file)} 大小为${formatSize(bytes.byteLength)}，超过${config.evidenceMaxMb} MB的上限，未保存。`);
+  return withApp(config, clock, async (app) => {
+    const plan = await app.repos.plans.currentPlan();
+    const n = Number(taskArg);
+    const task = Number.isInteger(n) && plan ? await app.repos.plans.task(plan.id, n) : null;
+    if (!task) throw new CliError(`evidence add: 没有任务${taskArg} / no such task`);
+    const user = values.as!;
+    const unit = leadUnitFor(app.directory, user, task);
+    const actor = cliActor(env, user, unit ?? app.directory.homeUnit(user));
+    if (!unit && !app.directory.isAdmin(user)) {
+      await app.repos.audit.append({ at: clock.now(), actor, action: "add-evidence", outcome: "refused", task, detail: { file: basename(file) } });
+      throw new CliError(`evidence add: ${user} 不是任务${task.number}牵头单位的人员或科技办管理员，未保存（已记入审计）。`);
+    }
+    const [open] = await app.repos.requests.pending(task.id, "completion");
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const name = basename(file);
+    const path = await app.evidence.save(bytes, { taskNumber: task.number, sha256, name });
+    const ext = name.slice(name.lastIndexOf(".")).toLowerCase();
+    const stored = await app.repos.evidence.add(
+      { taskId: task.id, requestId: open?.id ?? null, fileName: name, mimeType: MIME[ext] ?? "application/octet-stream", size: bytes.byteLength, sha256, path, uploader: user, eventId: null },
+      actor,
+      clock.now(),
+    );
+    process.stdout.write(`已保存任务${task.number}的佐证材料：${stored.fileName}（${formatSize(stored.size)}，sha256 ${stored.sha256}）${open ? `，附于办结申请#${open.id}` : ""}。\n`);
+    return 0;
+  });
+}
+
+/** `duban directory [--json]`: the effective directory, the file with the chat changes applied. */
+async function directoryCommand(argv: string[], config: Config): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: "boolean", default: false } } });
+  if (positionals.length) throw new CliError(`directory: unexpected ${positionals.join(" ")}
+${USAGE}`);
+  return withApp(config, clockFor(undefined, config), async (app) => {
+    const data = app.directoryAdmin.data;
+    if (values.json) process.stdout.write(`${JSON.stringify(data, null, 2)}
+`);
+    else {
+      const out = [`科技办 office: ${data.office}`, `管理员 admins: ${data.admins.join(", ") || "—"}`, `局领导 leaders: ${data.leaders.join(", ") || "—"}`];
+      for (const u of data.units)
+        out.push(`• ${u.name}${u.aliases.length ? `（${u.aliases.join("、")}）` : ""} rooms: ${u.rooms.join(", ") || "—"} · leaders: ${u.leaders.join(", ") || "—"} · members: ${u.members.join(", ") || "—"}`);
+      process.stdout.write(`${out.join("\n")}\n`);
+    }
+    return 0;
+  });
+}
+
 /** The `duban` command line. Returns the exit status. */
 export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   const [command, ...rest] = argv;
@@ -190,7 +365,13 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       case "explain":
         return await explain(rest, config);
       case "import":
-        return await importCommand(rest, config);
+        return await importCommand(rest, config, env);
+      case "audit":
+        return await auditCommand(rest, config);
+      case "evidence":
+        return await evidenceCommand(rest, config, env);
+      case "directory":
+        return await directoryCommand(rest, config);
       case "reminders":
         return await remindersCommand(rest, config);
       case undefined:

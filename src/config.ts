@@ -34,6 +34,9 @@ const envSchema = z.object({
   MATRIX_ALLOWED_INVITERS: optional,
   MATRIX_STORAGE_FILE: optional,
   DUBAN_REMINDERS: optional,
+  DUBAN_OPEN_QUERIES: z.enum(["true", "false", "1", "0", ""], { message: 'must be "true" or "false"' }).default("false"),
+  DUBAN_EVIDENCE_DIR: optional,
+  DUBAN_EVIDENCE_MAX_MB: positiveInt(20),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -72,6 +75,10 @@ function toConfig(e: z.infer<typeof envSchema>) {
     confirmHours: e.DUBAN_CONFIRM_HOURS,
     bundledPlan: e.DUBAN_BUNDLED_PLAN ?? BUNDLED_PLAN,
     remindersFile: e.DUBAN_REMINDERS,
+    openQueries: e.DUBAN_OPEN_QUERIES === "true" || e.DUBAN_OPEN_QUERIES === "1",
+    /** Default: a folder next to the database, `<database file>.evidence/`. */
+    evidenceDir: e.DUBAN_EVIDENCE_DIR,
+    evidenceMaxMb: e.DUBAN_EVIDENCE_MAX_MB,
     matrix,
     repoRoot: REPO_ROOT,
   };

@@ -1,4 +1,8 @@
+import { watch, type FSWatcher } from "node:fs";
+import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
+import { catalogue } from "./core/i18n/index.js";
+import { reply } from "./core/reply.js";
 import { openApp } from "./app.js";
 import { ConfigError, readConfig } from "./config.js";
 import { offsetClock, systemClock, type Clock } from "./core/clock.js";
@@ -16,6 +20,48 @@ function untilSignal(): Promise<string> {
     process.once("SIGTERM", () => resolve("SIGTERM"));
     process.once("SIGINT", () => resolve("SIGINT"));
   });
+}
+
+/**
+ * Reload the directory file on SIGHUP and when the file changes. A file that does not validate is not
+ * loaded: the old directory stays in force and the office's rooms are told what is wrong.
+ */
+function watchDirectory(app: App, tell: (rooms: string[], text: string) => Promise<void>): () => void {
+  const actor = { id: "duban", unit: null, transport: "system", room: null, eventId: null };
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | null = null;
+  const reload = (why: string) => {
+    running = running.then(async () => {
+      try {
+        const r = await app.directoryAdmin.reload(actor, app.clock.now());
+        if (r.ok) app.logger.info("directory reloaded", { why, file: app.config.directoryFile, skipped: r.problems });
+        else {
+          app.logger.error("directory file does not validate; the previous directory stays in force", { file: app.config.directoryFile, problems: r.problems });
+          await tell(app.directory.officeRooms(), catalogue(app.config.lang).directoryChat.reloadFailed(app.config.directoryFile, r.problems.join("\n")));
+        }
+      } catch (e) {
+        app.logger.error("directory reload failed", { error: e instanceof Error ? e.message : String(e) });
+      }
+    });
+  };
+  const onHup = () => reload("SIGHUP");
+  process.on("SIGHUP", onHup);
+  let watcher: FSWatcher | null = null;
+  try {
+    // Editors often replace the file, so watch its folder and filter by name; debounce bursts of events.
+    watcher = watch(dirname(app.config.directoryFile), (_event, name) => {
+      if (name !== basename(app.config.directoryFile)) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => reload("file changed"), 300);
+    });
+  } catch (e) {
+    app.logger.warn("cannot watch the directory file; send SIGHUP to reload it", { error: e instanceof Error ? e.message : String(e) });
+  }
+  return () => {
+    process.off("SIGHUP", onHup);
+    watcher?.close();
+    if (timer) clearTimeout(timer);
+  };
 }
 
 /** Start the reminder scheduler; it catches up on missed runs at once. */
@@ -37,7 +83,11 @@ async function runMatrix(app: App): Promise<number> {
     await app.close();
     throw e;
   }
+  const unwatch = watchDirectory(app, async (rooms, text) => {
+    for (const room of rooms) await transport.send(room, reply(text.split("\n"))).catch(() => undefined);
+  });
   const signal = await untilSignal();
+  unwatch();
   app.logger.info("stopping", { signal });
   // The transport first: once it is stopping, a reminder send stuck in an outage gives up at once
   // (and is retried next run) instead of holding the shutdown for minutes.
@@ -62,6 +112,9 @@ async function main(): Promise<number> {
       ? `duban console — speaking as ${user} in room "${config.consoleRoom}", now ${formatDateTime(clock.now())} (Asia/Shanghai). Type "help"; Ctrl-D quits.`
       : `督办控制台：当前用户 ${user}，房间“${config.consoleRoom}”，现在是 ${formatDateTime(clock.now())}（北京时间）。输入“帮助”查看用法，Ctrl-D 退出。`;
   const scheduler = await startReminders(app, null, (messages) => printReminders(process.stdout, messages));
+  const unwatch = watchDirectory(app, async (rooms, text) => {
+    process.stdout.write(`[→ ${rooms.join(", ")}]\n${text}\n`);
+  });
   try {
     await runConsole({
       bot: app.bot,
@@ -73,6 +126,7 @@ async function main(): Promise<number> {
       banner,
     });
   } finally {
+    unwatch();
     await scheduler.stop();
     await app.close();
   }

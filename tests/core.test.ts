@@ -87,7 +87,8 @@ describe("status, overview and updates on a real SQLite file", () => {
     expect((await app.say("unit 网安大队")).text).toContain("网安大队牵头的任务");
     const mine = await app.say("我的任务", { sender: "@wu:bureau.local" });
     expect(mine.text).toContain("你所在单位（城关派出所）牵头的任务（3项）");
-    expect((await app.say("我的任务", { sender: "@stranger:elsewhere" })).text).toContain("名册中没有@stranger:elsewhere");
+    // Strangers cannot query unless DUBAN_OPEN_QUERIES is on (see tests/permissions.test.ts).
+    expect((await app.say("我的任务", { sender: "@stranger:elsewhere" })).text).toContain("您不在督办名录中，暂不能查询");
     expect((await app.say("unit 不存在大队")).text).toContain("没有名为“不存在大队”的单位");
   });
 
@@ -95,7 +96,7 @@ describe("status, overview and updates on a real SQLite file", () => {
     await app.say("任务6进展:初审 30%", { eventId: "$a" });
     app.clock.advance(60_000);
     await app.say("任务6进展:复审 60%", { eventId: "$b" });
-    await app.bot.handle({ transport: "test", kind: "redaction", targetEventId: "$b", eventId: "$r", room: "console", sender: "@x", text: "", isDirect: true, mentionsBot: false });
+    await app.bot.handle({ transport: "test", kind: "redaction", targetEventId: "$b", eventId: "$r", room: "console", sender: "@kejiban:bureau.local", text: "", isDirect: true, mentionsBot: false });
     const h = await app.say("任务6历史");
     expect(h.text).toMatch(/共2条[\s\S]*\[已撤回\] .*复审 60%[\s\S]*初审 30%/);
     expect((await app.say("任务6")).text).toContain("最新进度：30%");

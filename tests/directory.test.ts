@@ -39,12 +39,14 @@ describe("the directory file", () => {
     expect(loadDirectory(join(dir, "d.json")).unit("情报中心")?.name).toBe("指挥情报中心");
   });
 
-  it("resolves an author's unit from the room, then from membership", () => {
+  it("gives each person a role and a home unit from membership, never from the room", () => {
     const d = validateDirectory(base);
-    expect(d.authorUnit("@liu:bureau.local", "!zhzx:bureau.local")).toBe("指挥情报中心");
-    expect(d.authorUnit("@liu:bureau.local", "!kjb:bureau.local")).toBe("指挥情报中心");
-    expect(d.authorUnit("@stranger:x", "!kjb:bureau.local")).toBe("科技办");
-    expect(d.authorUnit("@stranger:x", null)).toBeNull();
+    expect(d.homeUnit("@liu:bureau.local")).toBe("指挥情报中心");
+    expect(d.roleOf("@liu:bureau.local")).toBe("member");
+    expect(d.roleOf("@ye:bureau.local")).toBe("leader");
+    expect(d.roleOf("@kejiban:bureau.local")).toBe("admin");
+    expect(d.roleOf("@stranger:x")).toBe("stranger");
+    expect(d.homeUnit("@stranger:x")).toBeNull();
     expect(d.isLeader("@ye:bureau.local")).toBe(true);
     expect(d.isAdmin("@kejiban:bureau.local")).toBe(true);
   });

@@ -171,7 +171,9 @@ describe("the command registry", () => {
   it("registers every shipped command once", () => {
     expect(registry.commands.map((c) => c.name)).toEqual([
       "update", "history", "status", "overview", "overdue", "due-soon", "mine", "unit",
-      "reminders-preview", "pause-reminders", "resume-reminders", "complete", "help",
+      "reminders-preview", "pause-reminders", "resume-reminders", "request-completion", "review-extension",
+      "review-completion", "request-extension", "set-deadline", "set-lead-units", "reopen", "complete", "evidence",
+      "audit", "bind-room", "unbind", "bind", "help",
     ]);
   });
 });

@@ -184,17 +184,19 @@ describe("reminders on a real SQLite file", () => {
 
   it("sends nothing for a completed or paused task, and records who paused it and why", async () => {
     app.clock.set(new Date("2024-12-30T10:00:00+08:00"));
-    expect((await app.say("办结 6")).text).toContain("已办结任务6");
+    expect((await app.say("办结 6")).text).toContain("请写明理由");
+    expect((await app.say("办结 6 市局已验收")).text).toContain("任务6“培育“公安数字工匠””已办结");
     expect((await app.say("暂停提醒 4 已报市局协调")).text).toBe("已暂停任务4的提醒。原因：已报市局协调");
     expect((await app.say("暂停提醒 5")).text).toContain("请说明暂停原因");
-    expect((await app.say("暂停提醒 5 原因", { sender: "@zhang:bureau.local" })).text).toBe("只有科技办管理员可以执行此操作。");
+    expect((await app.say("暂停提醒 5 原因", { sender: "@zhang:bureau.local" })).text).toBe("此操作只能由科技办管理员办理，未作任何更改。");
     app.clock.set(at9("2024-12-31"));
     const messages = await app.reminders.service.run(["2024-12-31"], app.clock.now(), sender);
     expect(byUnit(messages)).toEqual({ 指挥情报中心: [5, 20, 21, 22, 25], 刑侦大队: [5], 城关派出所: [5] });
-    const audit = await app.db.auditLog.findMany({ orderBy: { id: "asc" } });
-    expect(audit.map((a) => [a.actor, a.action])).toEqual([
-      ["@kejiban:bureau.local", "complete"],
-      ["@kejiban:bureau.local", "pause-reminders"],
+    const audit = await app.db.auditLog.findMany({ where: { action: { not: "import" } }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => [a.actor, a.action, a.outcome, a.taskNumber])).toEqual([
+      ["@kejiban:bureau.local", "complete", "ok", 6],
+      ["@kejiban:bureau.local", "pause-reminders", "ok", 4],
+      ["@zhang:bureau.local", "pause-reminders", "refused", 5],
     ]);
     expect(JSON.parse(audit[1]!.detail)).toMatchObject({ reason: "已报市局协调" });
     expect((await app.say("任务4")).text).toContain("提醒已暂停：已报市局协调");

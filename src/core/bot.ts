@@ -1,13 +1,15 @@
 import type { Directory } from "../directory/directory.js";
 import type { Clock } from "./clock.js";
-import { UserError, type AnyCommand, type CommandContext, type ReminderPreviewPort } from "./command.js";
+import { createHash } from "node:crypto";
+import { accessOf, UserError, type AnyCommand, type CommandContext, type DirectoryAdminPort, type ReminderPreviewPort } from "./command.js";
 import { CommandRegistry } from "./command-registry.js";
 import { extractPercent, normalize, taskNumber } from "./grammar.js";
 import { interpret, type Interpretation } from "./interpreter/interpret.js";
 import { SubjectIndex } from "./interpreter/subject-index.js";
 import { catalogue, type Lang } from "./i18n/index.js";
 import type { Inbound } from "./inbound.js";
-import type { PendingRecord, Repositories } from "./model.js";
+import type { PendingRecord, Repositories, TaskRecord } from "./model.js";
+import { actorOf, leadUnitFor, refuse, reportingUnit } from "./permissions.js";
 import { reply, type HandlerResult } from "./reply.js";
 import type { LightThresholds } from "./task-status.js";
 
@@ -29,6 +31,25 @@ export interface BotOptions {
   reminders?: ReminderPreviewPort;
   /** How long a "要记录为任务6的进展吗？" question stays open; default 24. */
   confirmHours?: number;
+  /** Strangers may query (DUBAN_OPEN_QUERIES); default false. */
+  openQueries?: boolean;
+  /** Where evidence files are kept; without it files sent in chat are ignored. */
+  evidence?: EvidenceStore;
+  /** Largest evidence file accepted, in MB (DUBAN_EVIDENCE_MAX_MB); default 20. */
+  evidenceMaxMb?: number;
+  directoryAdmin?: DirectoryAdminPort;
+}
+
+/** Keeps evidence files (佐证材料); returns the stored file's path relative to the evidence folder. */
+export interface EvidenceStore {
+  save(bytes: Uint8Array, meta: { taskNumber: number; sha256: string; name: string }): Promise<string>;
+}
+
+/** "1.2 MB", "340 KB", "12 B". */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} B`;
 }
 
 export const DEFAULT_THRESHOLDS: LightThresholds = { warnDays: 30, staleDays: 30 };
@@ -79,6 +100,7 @@ export class Bot {
       if (inbound.kind === "edit") return await this.handleEdit(inbound);
       if (inbound.kind === "redaction") return await this.handleRedaction(inbound);
       if (inbound.kind === "reaction") return await this.handleReaction(inbound);
+      if (inbound.kind === "file") return await this.handleFile(inbound);
       return await this.handleMessage(inbound);
     } catch (e) {
       if (e instanceof UserError) return { replies: [reply([e.humanMessage])] };
@@ -121,6 +143,8 @@ export class Bot {
       maxMessageLength: this.maxLength,
       confirmHours: this.confirmHours,
       reminders: this.opts.reminders ?? null,
+      openQueries: this.opts.openQueries ?? false,
+      directoryAdmin: this.opts.directoryAdmin ?? null,
     };
   }
 
@@ -150,6 +174,8 @@ export class Bot {
     if (!interpretation.command || interpretation.confidence === "unlikely") return notUnderstood();
     if (inbound.text.length > this.maxLength) throw new UserError(this.t.errors.tooLong(inbound.text.length, this.maxLength));
     const command = this.registry.commands.find((c) => c.name === interpretation.command)!;
+    const gate = await this.gate(inbound, command, interpretation);
+    if (gate) return gate;
     const raw = command.cues.kind === "report" ? { ...interpretation.args, confirm: interpretation.confidence === "likely" } : interpretation.args;
     const args = command.args.safeParse(raw);
     if (!args.success) throw new Error(`command ${command.name} matched but its arguments are invalid: ${args.error.message}`);
@@ -160,6 +186,28 @@ export class Bot {
       if (e instanceof UserError) return { replies: [reply([e.humanMessage])], interpretation };
       throw e;
     }
+  }
+
+  /**
+   * People in no directory entry (strangers) may use `open` commands, and `query` ones only when
+   * DUBAN_OPEN_QUERIES is on; a stranger's attempted change is refused and audited. Null lets the command run.
+   */
+  private async gate(inbound: Inbound, command: AnyCommand, interpretation: Interpretation): Promise<HandlerResult | null> {
+    const access = accessOf(command);
+    if (access === "open" || this.opts.directory.roleOf(inbound.sender) !== "stranger") return null;
+    if (access === "query" && this.opts.openQueries) return null;
+    const ctx = this.context(inbound);
+    if (access === "query") return { replies: [reply([this.t.permissions.strangerQuery(this.opts.directory.office)])], interpretation };
+    const number = interpretation.tasks[0];
+    const plan = number === undefined ? null : await this.opts.repos.plans.currentPlan();
+    const task = plan && number !== undefined ? await this.opts.repos.plans.task(plan.id, number) : null;
+    try {
+      await refuse(ctx, command.name, task, this.t.permissions.strangerChange(this.opts.directory.office));
+    } catch (e) {
+      if (e instanceof UserError) return { replies: [reply([e.humanMessage])], interpretation };
+      throw e;
+    }
+    return null;
   }
 
   /**
@@ -235,6 +283,45 @@ export class Bot {
     return this.confirmPending(inbound, pending, pending.candidates[0] ?? null);
   }
 
+  /**
+   * A file sent as a reply to a completion or extension request (or to the bot's confirmation of it) is
+   * evidence (佐证材料): downloaded, hashed, kept under the evidence folder and audited. Any other file is ignored.
+   */
+  private async handleFile(inbound: Inbound): Promise<HandlerResult> {
+    const file = inbound.file;
+    const store = this.opts.evidence;
+    if (!file || !store || !inbound.targetEventId) return { replies: [] };
+    const request = await this.opts.repos.requests.byEventId(inbound.targetEventId);
+    if (!request) return { replies: [] };
+    const task = await this.opts.repos.plans.taskById(request.taskId);
+    if (!task) return { replies: [] };
+    const ctx = this.context(inbound);
+    const dir = this.opts.directory;
+    const sender = inbound.sender;
+    if (sender !== request.requestedBy && !leadUnitFor(dir, sender, task) && !dir.isAdmin(sender))
+      await refuse(ctx, "add-evidence", task, this.t.evidence.notRequester(task.number));
+    if (request.state !== "pending") await refuse(ctx, "add-evidence", task, this.t.evidence.closed(task.number));
+    const maxMb = this.opts.evidenceMaxMb ?? 20;
+    const max = maxMb * 1024 * 1024;
+    if (file.size !== null && file.size > max) await refuse(ctx, "add-evidence", task, this.t.evidence.tooBig(file.name, formatSize(file.size), maxMb));
+    let bytes: Uint8Array;
+    try {
+      bytes = await file.fetch();
+    } catch (e) {
+      this.log.warn("could not download evidence", { eventId: inbound.eventId, error: e instanceof Error ? e.message : String(e) });
+      return { replies: [reply([this.t.evidence.failed(file.name)])] };
+    }
+    if (bytes.byteLength > max) await refuse(ctx, "add-evidence", task, this.t.evidence.tooBig(file.name, formatSize(bytes.byteLength), maxMb));
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const path = await store.save(bytes, { taskNumber: task.number, sha256, name: file.name });
+    const stored = await this.opts.repos.evidence.add(
+      { taskId: task.id, requestId: request.id, fileName: file.name, mimeType: file.mimeType, size: bytes.byteLength, sha256, path, uploader: sender, eventId: inbound.eventId ?? null },
+      actorOf(ctx, leadUnitFor(dir, sender, task) ?? dir.homeUnit(sender)),
+      this.opts.clock.now(),
+    );
+    return { replies: [reply([this.t.evidence.stored(task.number, stored.fileName, formatSize(stored.size), stored.sha256.slice(0, 16))])], reaction: "✅" };
+  }
+
   private async handleEdit(inbound: Inbound): Promise<HandlerResult> {
     const target = inbound.targetEventId;
     const parts = target ? await this.opts.repos.updates.parts(target) : [];
@@ -243,11 +330,17 @@ export class Bot {
     // An edit of a message we never recorded (say, a rejected update now corrected) is handled as that
     // message, under the original's event id, so editing it again revises instead of adding another update.
     if (!target || parts.length === 0) return this.handleMessage({ ...inbound, kind: "message", eventId: target ?? inbound.eventId });
+    const ctx = this.context(inbound);
+    const firstTask = await this.opts.repos.plans.taskById(parts[0]!.taskId);
+    // Only the author (or an admin) may change an update; anyone else is refused, audited, and changes nothing.
+    if (parts.some((p) => p.authorId !== inbound.sender) && !this.opts.directory.isAdmin(inbound.sender))
+      await refuse(ctx, "edit", firstTask, this.t.permissions.notAuthor(firstTask?.number ?? 0));
     if (inbound.text.length > this.maxLength) throw new UserError(this.t.errors.tooLong(inbound.text.length, this.maxLength));
     const interpretation = interpret(inbound.text, await this.interpretContext());
     const segments = interpretation.command === "update" ? (interpretation.args.segments ?? []) : [];
+    const plan = await this.opts.repos.plans.currentPlan();
     // Check every part before revising any, so a bad edit changes nothing.
-    const revisions = [];
+    const revisions: { eventId: string; task: TaskRecord | null; body: string; percent: number | null; moveTo: TaskRecord | null }[] = [];
     for (const [i, part] of parts.entries()) {
       const task = await this.opts.repos.plans.taskById(part.taskId);
       const segment = segments.find((s) => task && s.numbers.includes(task.number)) ?? segments[i];
@@ -255,12 +348,25 @@ export class Bot {
       if (!body) throw new UserError(this.t.update.noText(task?.number ?? 0));
       const pct = segment ? (segment.percent === null ? null : { value: segment.percent, raw: segment.percentRaw ?? "" }) : extractPercent(body);
       if (pct && (pct.value < 0 || pct.value > 100)) throw new UserError(this.t.update.percentOutOfRange(pct.raw));
-      revisions.push({ eventId: part.eventId!, task, body, percent: pct?.value ?? null });
+      // An edit that names one other task moves the update there, if its author may post on that task.
+      let moveTo: TaskRecord | null = null;
+      if (segment && task && plan && segment.numbers.length === 1 && segment.numbers[0] !== task.number) {
+        moveTo = await this.opts.repos.plans.task(plan.id, segment.numbers[0]!);
+        if (!moveTo) {
+          const { min, max } = await this.opts.repos.plans.numberRange(plan.id);
+          throw new UserError(this.t.errors.unknownTask(segment.numbers[0]!, min, max));
+        }
+        if (!reportingUnit(this.opts.directory, part.authorId, moveTo))
+          await refuse(ctx, "edit-move", moveTo, this.t.permissions.notReporter(moveTo.number, [...moveTo.leadUnits, ...moveTo.responsibleUnits].join("、")));
+      }
+      revisions.push({ eventId: part.eventId!, task, body, percent: pct?.value ?? null, moveTo });
     }
     const replies = [];
     for (const r of revisions) {
-      const revised = await this.opts.repos.updates.revise(r.eventId, r.body, r.percent, this.opts.clock.now());
-      if (r.task && revised) replies.push(reply([this.t.update.revised(r.task.number, revised.percent)]));
+      const change = { text: r.body, percent: r.percent, ...(r.moveTo ? { taskId: r.moveTo.id } : {}) };
+      const revised = await this.opts.repos.updates.revise(r.eventId, change, actorOf(ctx), this.opts.clock.now());
+      const shown = r.moveTo ?? r.task;
+      if (shown && revised) replies.push(reply([this.t.update.revised(shown.number, revised.percent)]));
     }
     return { replies };
   }
@@ -270,9 +376,16 @@ export class Bot {
     if (!target) return { replies: [] };
     const pending = await this.opts.repos.pending.byEventId(target);
     if (pending && !pending.resolvedAt) await this.opts.repos.pending.resolve(pending.id, "withdrawn", inbound.sender, this.opts.clock.now());
+    const parts = await this.opts.repos.updates.parts(target);
+    if (parts.length === 0) return { replies: [] };
+    const ctx = this.context(inbound);
+    if (parts.some((p) => p.authorId !== inbound.sender) && !this.opts.directory.isAdmin(inbound.sender)) {
+      const task = await this.opts.repos.plans.taskById(parts[0]!.taskId);
+      await refuse(ctx, "retract", task, this.t.permissions.notAuthor(task?.number ?? 0));
+    }
     const replies = [];
-    for (const part of await this.opts.repos.updates.parts(target)) {
-      const retracted = await this.opts.repos.updates.retract(part.eventId!, this.opts.clock.now());
+    for (const part of parts) {
+      const retracted = await this.opts.repos.updates.retract(part.eventId!, actorOf(ctx), this.opts.clock.now());
       const task = retracted ? await this.opts.repos.plans.taskById(retracted.taskId) : null;
       if (task) replies.push(reply([this.t.update.retracted(task.number)]));
     }

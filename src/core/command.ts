@@ -3,7 +3,8 @@ import type { Clock } from "./clock.js";
 import type { Directory } from "../directory/directory.js";
 import type { Catalogue, Lang } from "./i18n/index.js";
 import type { Inbound } from "./inbound.js";
-import type { Repositories } from "./model.js";
+import type { Actor, Repositories } from "./model.js";
+import type { OverlayChange } from "../directory/directory.js";
 import type { HandlerResult } from "./reply.js";
 import type { LightThresholds } from "./task-status.js";
 
@@ -28,6 +29,16 @@ export interface CommandContext {
   confirmHours: number;
   /** Present when reminders are configured. */
   reminders: ReminderPreviewPort | null;
+  /** Strangers (in no directory entry) may query (DUBAN_OPEN_QUERIES). */
+  openQueries: boolean;
+  /** Chat directory changes (绑定 / 解绑 / 绑定本群); null where the directory cannot be changed. */
+  directoryAdmin: DirectoryAdminPort | null;
+}
+
+/** Applies a chat change to the directory: validated like the file, stored, audited, and in force at once. */
+export interface DirectoryAdminPort {
+  /** Throws DirectoryError when the change would make the directory invalid; nothing is stored then. */
+  apply(change: OverlayChange, actor: Actor, at: Date): Promise<void>;
 }
 
 /**
@@ -39,13 +50,27 @@ export interface CommandContext {
  * - `unit-query`: a unit's tasks; `words` link a unit name to tasks (`负责`, `牵头`).
  * - `task-command`: an instruction with fixed syntax: one of `prefixes` before task numbers, one of `suffixes` after them,
  *   or an `around` pair on both sides (`暂停` … `的提醒`), then an optional reason.
+ * - `directive`: an instruction that names no task (`绑定 @zhang:bureau.local 刑侦大队`): one of `prefixes`, then the rest as written.
  */
 export type CommandCues =
   | { kind: "report" }
   | { kind: "task-query"; words: readonly string[] }
   | { kind: "list-query"; words: readonly string[] }
   | { kind: "unit-query"; words: readonly string[]; explicit: readonly string[] }
-  | { kind: "task-command"; prefixes: readonly string[]; suffixes?: readonly string[]; around?: readonly (readonly [string, string])[] };
+  | { kind: "task-command"; prefixes: readonly string[]; suffixes?: readonly string[]; around?: readonly (readonly [string, string])[] }
+  | { kind: "directive"; prefixes: readonly string[] };
+
+/**
+ * Who may use a command at all, checked by the core before the handler runs: `open` for everyone (help),
+ * `query` for anyone in the directory (strangers too with DUBAN_OPEN_QUERIES), `change` for anyone in the
+ * directory, with the handler checking the finer rules and auditing refusals. Default: `change` for
+ * reports, task commands and directives, `query` for the rest.
+ */
+export type CommandAccess = "open" | "query" | "change";
+
+export function accessOf(cmd: AnyCommand): CommandAccess {
+  return cmd.access ?? (["report", "task-command", "directive"].includes(cmd.cues.kind) ? "change" : "query");
+}
 
 /**
  * A chat command: metadata, the cues by which the interpreter recognises it, a zod schema for
@@ -58,6 +83,7 @@ export interface Command<A> {
   /** Example phrasings shown in help, first Chinese then English. */
   examples: readonly string[];
   cues: CommandCues;
+  access?: CommandAccess;
   args: z.ZodType<A>;
   handle(args: A, ctx: CommandContext): Promise<HandlerResult>;
 }

@@ -1,7 +1,7 @@
 /** One message from any transport, the single entry point into the core. */
 export interface Inbound {
   transport: string; // console | cli | matrix | slack
-  kind?: "message" | "edit" | "redaction" | "reaction"; // default message
+  kind?: "message" | "edit" | "redaction" | "reaction" | "file"; // default message
   eventId?: string;
   /** For edits, redactions and reactions: the event id of the original message (for a reaction on the bot's question, the message it asked about). */
   targetEventId?: string;
@@ -12,4 +12,17 @@ export interface Inbound {
   isDirect: boolean;
   /** The message mentions the bot, so in a group room it is addressed to us. */
   mentionsBot: boolean;
+  /** A link to this message that others can open (Matrix: a matrix.to permalink), when the transport has one. */
+  link?: string;
+  /** For kind "file": the file sent, fetched only if it is kept. `targetEventId` is the message it replies to. */
+  file?: InboundFile;
+}
+
+/** A file or image sent in chat (佐证材料), with a way to download it from the chat server. */
+export interface InboundFile {
+  name: string;
+  mimeType: string;
+  /** The size the client declared, if any; the downloaded size is what is recorded. */
+  size: number | null;
+  fetch(): Promise<Uint8Array>;
 }

@@ -29,6 +29,162 @@ export interface TaskRecord {
   progress: number | null;
   lastUpdateAt: Date | null;
   updateCount: number;
+  /** The deadline the document set, when an extension or an admin has changed it since; else null. */
+  originalDeadline: Deadline | null;
+  /** How the deadline in force came about when it differs from the document's. */
+  deadlineChange: "extension" | "adjusted" | null;
+  /** A completion request awaits the office's review (待审核): no overdue or escalation reminders meanwhile. */
+  reviewPending: boolean;
+}
+
+/** Who did something, for the audit trail: the user, their unit, and where the message came from. */
+export interface Actor {
+  id: string;
+  unit: string | null;
+  transport: string;
+  room: string | null;
+  eventId: string | null;
+}
+
+/** One audit entry to append. `before` and `after` are stored as JSON. */
+export interface NewAudit {
+  at: Date;
+  actor: Actor;
+  action: string;
+  outcome?: "ok" | "refused";
+  task?: { id: number; number: number } | null;
+  before?: unknown;
+  after?: unknown;
+  detail?: Record<string, unknown>;
+}
+
+/** An audit entry (留痕) as stored, chained to the one before by `prevHash`. */
+export interface AuditRecord {
+  id: number;
+  at: Date;
+  actor: string;
+  actorUnit: string | null;
+  action: string;
+  outcome: string;
+  taskId: number | null;
+  taskNumber: number | null;
+  transport: string | null;
+  room: string | null;
+  eventId: string | null;
+  before: string | null;
+  after: string | null;
+  detail: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditFilter {
+  taskId?: number;
+  actor?: string;
+  since?: Date;
+  action?: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  /** Entries whose hash was checked. */
+  checked: number;
+  /** Entries written before the chain existed (kept, not verifiable). */
+  legacy: number;
+  /** The first entry that does not match, and why. */
+  firstBroken: { id: number; reason: string } | null;
+}
+
+/** The append-only audit trail. Changes write their entry inside their own transaction (see the repositories). */
+export interface AuditRepository {
+  append(entry: NewAudit): Promise<AuditRecord>;
+  /** Newest first. */
+  list(filter: AuditFilter, limit: number, offset?: number): Promise<AuditRecord[]>;
+  count(filter: AuditFilter): Promise<number>;
+  verify(): Promise<AuditVerification>;
+}
+
+/** A completion (申请办结) or extension (申请延期) request. */
+export interface RequestRecord {
+  id: number;
+  taskId: number;
+  kind: "completion" | "extension";
+  state: "pending" | "approved" | "rejected" | "superseded";
+  note: string;
+  deadline: Deadline | null;
+  requestedBy: string;
+  requesterUnit: string | null;
+  room: string | null;
+  transport: string;
+  eventId: string | null;
+  link: string | null;
+  createdAt: Date;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionReason: string | null;
+}
+
+export interface NewRequest {
+  taskId: number;
+  kind: RequestRecord["kind"];
+  note: string;
+  deadline: Deadline | null;
+  link: string | null;
+  actor: Actor;
+  at: Date;
+}
+
+/** Requests and the decisions on them; each write changes the task and appends its audit entry in one transaction. */
+export interface RequestRepository {
+  /** Store a request; throws if one of the same kind is already pending for the task. */
+  create(r: NewRequest): Promise<RequestRecord>;
+  pending(taskId: number, kind?: RequestRecord["kind"]): Promise<RequestRecord[]>;
+  byId(id: number): Promise<RequestRecord | null>;
+  byEventId(eventId: string): Promise<RequestRecord | null>;
+  /** Newest first. */
+  forTask(taskId: number): Promise<RequestRecord[]>;
+  /** Approve or reject a pending request; null if it was no longer pending. Approval completes the task or moves its deadline. */
+  decide(id: number, decision: "approved" | "rejected", reason: string, actor: Actor, at: Date): Promise<RequestRecord | null>;
+}
+
+/** Evidence (佐证材料) as stored. */
+export interface EvidenceRecord {
+  id: number;
+  taskId: number;
+  requestId: number | null;
+  fileName: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  path: string;
+  uploader: string;
+  eventId: string | null;
+  createdAt: Date;
+}
+
+export type NewEvidence = Omit<EvidenceRecord, "id" | "createdAt">;
+
+export interface EvidenceRepository {
+  /** Store evidence metadata (the file is already saved) with its audit entry; a repeated event id returns the stored row. */
+  add(e: NewEvidence, actor: Actor, at: Date): Promise<EvidenceRecord>;
+  forTask(taskId: number): Promise<EvidenceRecord[]>;
+}
+
+/** A directory change made from chat, applied in order over the directory file. */
+export interface DirectoryChangeRecord {
+  id: number;
+  op: "bind" | "unbind" | "bind-room";
+  user: string | null;
+  room: string | null;
+  unit: string;
+  role: "member" | "leader" | null;
+  by: string;
+  at: Date;
+}
+
+export interface DirectoryChangeRepository {
+  list(): Promise<DirectoryChangeRecord[]>;
+  add(change: Omit<DirectoryChangeRecord, "id">, actor: Actor): Promise<DirectoryChangeRecord>;
 }
 
 /** update (进展) as stored. */
@@ -77,6 +233,8 @@ export interface ReminderTaskRow {
   deadline: Deadline;
   done: boolean;
   paused: boolean;
+  /** A completion request awaits review: no overdue or escalation reminders. */
+  reviewPending: boolean;
   lastUpdateAt: Date | null;
 }
 
@@ -94,9 +252,17 @@ export interface PlanRepository {
   numberRange(planId: number): Promise<{ min: number; max: number; count: number }>;
   /** Every unit name that the plan's tasks mention. */
   unitNames(planId: number): Promise<string[]>;
-  importPlan(parsed: ParsedPlan, at: Date): Promise<ImportReport>;
-  complete(taskId: number, by: string, at: Date): Promise<void>;
-  setPaused(taskId: number, paused: boolean, reason: string | null, by: string, at: Date): Promise<void>;
+  /** Tasks whose deadline or lead units an admin changed are left as changed (the document's deadline is kept as the original). */
+  importPlan(parsed: ParsedPlan, at: Date, actor: Actor): Promise<ImportReport>;
+  /** 办结 directly by an admin; a pending completion request is approved with it. */
+  complete(taskId: number, reason: string, actor: Actor, at: Date): Promise<void>;
+  /** 重启任务: a done task is open again. */
+  reopen(taskId: number, reason: string, actor: Actor, at: Date): Promise<void>;
+  /** 调整时限: the admin sets the deadline in force; the document's deadline is kept as the original. */
+  setDeadline(taskId: number, deadline: Deadline, reason: string, actor: Actor, at: Date): Promise<void>;
+  /** 调整牵头单位. */
+  setLeadUnits(taskId: number, units: string[], reason: string, actor: Actor, at: Date): Promise<void>;
+  setPaused(taskId: number, paused: boolean, reason: string | null, actor: Actor, at: Date): Promise<void>;
 }
 
 /** Storage of progress updates (进展). Every write updates the task's progress in the same transaction. */
@@ -111,8 +277,9 @@ export interface UpdateRepository {
   byEventId(eventId: string): Promise<UpdateRecord | null>;
   /** Every update one chat event produced, in order: stored under `eventId`, then `eventId#2`, `eventId#3`… */
   parts(eventId: string): Promise<UpdateRecord[]>;
-  revise(eventId: string, text: string, percent: number | null, at: Date): Promise<UpdateRecord | null>;
-  retract(eventId: string, at: Date): Promise<UpdateRecord | null>;
+  /** An edit: new text and percent, and `taskId` when the edit names another task (the update moves there). */
+  revise(eventId: string, change: { text: string; percent: number | null; taskId?: number }, actor: Actor, at: Date): Promise<UpdateRecord | null>;
+  retract(eventId: string, actor: Actor, at: Date): Promise<UpdateRecord | null>;
 }
 
 /** Chat events already handled, so a redelivered event is not acted on twice. */
@@ -213,4 +380,8 @@ export interface Repositories {
   settings: SettingsStore;
   reminders: ReminderRepository;
   pending: PendingRepository;
+  audit: AuditRepository;
+  requests: RequestRepository;
+  evidence: EvidenceRepository;
+  directoryChanges: DirectoryChangeRepository;
 }

@@ -14,8 +14,16 @@ export interface HandlerResult {
   reaction?: string;
   /** The command declined the message after all (chatter in a group room); treat it as unmatched. */
   ignored?: boolean;
+  /** Messages for other rooms (the office's room, the lead units' rooms), sent by the transport after the replies. */
+  notices?: Notice[];
   /** What the interpreter made of the message (for tests, `explain` and logs; transports ignore it). */
   interpretation?: Interpretation;
+}
+
+/** A message for other rooms than the one the command came from. */
+export interface Notice {
+  rooms: string[];
+  reply: Reply;
 }
 
 /** Escape text for HTML: `escapeHtml("<b>x</b>")` → "&lt;b&gt;x&lt;/b&gt;". */

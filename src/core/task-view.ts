@@ -1,7 +1,7 @@
 import type { CommandContext } from "./command.js";
 import type { Catalogue } from "./i18n/index.js";
 import { UserError } from "./command.js";
-import type { PlanRecord, TaskRecord, UpdateRecord } from "./model.js";
+import type { PlanRecord, RequestRecord, TaskRecord, UpdateRecord } from "./model.js";
 import { assessTask, LIGHT_ICON, type TaskAssessment } from "./task-status.js";
 import { dayOf, formatDateTime } from "./time.js";
 
@@ -21,11 +21,6 @@ export async function requireTask(ctx: CommandContext, number: number): Promise<
     throw new UserError(ctx.t.errors.unknownTask(number, min, max));
   }
   return { plan, task };
-}
-
-/** Only the office's administrators (directory `admins`) may go on. */
-export function requireAdmin(ctx: CommandContext): void {
-  if (!ctx.directory.isAdmin(ctx.inbound.sender)) throw new UserError(ctx.t.reminders.notAdmin);
 }
 
 /** The day a plan started: its issue date, else the day it was imported. */
@@ -62,7 +57,13 @@ export function taskLine(ctx: CommandContext, plan: PlanRecord, task: TaskRecord
 }
 
 /** The full status reply lines for one task. */
-export function statusLines(ctx: CommandContext, plan: PlanRecord, task: TaskRecord, latest: UpdateRecord | null): string[] {
+export function statusLines(
+  ctx: CommandContext,
+  plan: PlanRecord,
+  task: TaskRecord,
+  latest: UpdateRecord | null,
+  pending: readonly RequestRecord[] = [],
+): string[] {
   const t = ctx.t;
   const a = assess(ctx, plan, task);
   const s = t.status;
@@ -70,6 +71,8 @@ export function statusLines(ctx: CommandContext, plan: PlanRecord, task: TaskRec
   if (task.section) lines.push(s.section(task.sectionLabel ?? "", task.section));
   lines.push(s.leadUnits(units(ctx, task.leadUnits)));
   if (task.responsibleUnits.length) lines.push(s.responsibleUnits(units(ctx, task.responsibleUnits)));
+  if (task.originalDeadline)
+    lines.push((task.deadlineChange === "extension" ? s.deadlineExtended : s.deadlineAdjusted)(task.originalDeadline.text, task.deadline.text));
   const { text, date, kind } = task.deadline;
   if (kind === "unknown" || (!date && kind !== "ongoing")) lines.push(s.deadlineUnknown(text));
   else if (kind === "ongoing" || !date) lines.push(s.deadlineOngoing(text));
@@ -80,6 +83,11 @@ export function statusLines(ctx: CommandContext, plan: PlanRecord, task: TaskRec
   const extra = a.stale ? (task.lastUpdateAt ? s.stale(a.daysSilent) : s.neverUpdated) : "";
   lines.push(s.lightLine(LIGHT_ICON[a.light], t.light[a.light], a.light === "done" ? "" : extra));
   if (task.completedAt) lines.push(s.completed(formatDateTime(task.completedAt), task.completedBy ?? ""));
+  for (const r of pending) {
+    const who = s.author(r.requestedBy, r.requesterUnit);
+    if (r.kind === "completion") lines.push(s.reviewPending(who, formatDateTime(r.createdAt), r.note));
+    else lines.push(s.extensionPending(who, r.deadline?.text ?? ""));
+  }
   lines.push(s.progress(task.progress));
   if (latest) lines.push(s.lastUpdate(formatDateTime(latest.createdAt), s.author(latest.authorId, latest.authorUnit), latest.text));
   else lines.push(s.lastUpdateNone);

@@ -90,25 +90,84 @@ export function loadDirectory(file: string): Directory {
   return validateDirectory(data, file);
 }
 
-/** The units, rooms and people of the bureau, with lookups by name, alias, room and user. */
-export class Directory {
-  private readonly byName = new Map<string, DirectoryUnit>();
-  private readonly byRoom = new Map<string, DirectoryUnit>();
+/** A role from the directory: admin (the office), leader, member, or stranger (in no entry). */
+export type Role = "admin" | "leader" | "member" | "stranger";
 
-  constructor(readonly data: DirectoryData) {
-    for (const u of data.units) {
-      this.byName.set(u.name, u);
-      for (const a of u.aliases) this.byName.set(a, u);
-      for (const r of u.rooms) this.byRoom.set(r, u);
+/** One change made from chat, as applied over the file (see DirectoryChangeRecord). */
+export interface OverlayChange {
+  op: "bind" | "unbind" | "bind-room";
+  user: string | null;
+  room: string | null;
+  unit: string;
+  role: "member" | "leader" | null;
+}
+
+/**
+ * Apply chat changes, in order, over the file's data: `bind` adds a user to a unit (as member or leader),
+ * `unbind` removes them from it, `bind-room` moves a room to a unit. A change that no longer fits (its unit
+ * was renamed in the file, say) is skipped and reported, never guessed.
+ */
+export function applyOverlay(file: DirectoryData, changes: readonly OverlayChange[]): { data: DirectoryData; skipped: { change: OverlayChange; problem: string }[] } {
+  const data: DirectoryData = structuredClone(file);
+  const skipped: { change: OverlayChange; problem: string }[] = [];
+  const find = (name: string) => data.units.find((u) => u.name === name || u.aliases.includes(name));
+  for (const c of changes) {
+    const unit = find(c.unit);
+    if (!unit) {
+      skipped.push({ change: c, problem: `unit "${c.unit}" is not in the directory file` });
+      continue;
     }
+    if (c.op === "bind" && c.user) {
+      const list = c.role === "leader" ? unit.leaders : unit.members;
+      if (!list.includes(c.user)) list.push(c.user);
+    } else if (c.op === "unbind" && c.user) {
+      unit.members = unit.members.filter((m) => m !== c.user);
+      unit.leaders = unit.leaders.filter((m) => m !== c.user);
+    } else if (c.op === "bind-room" && c.room) {
+      for (const u of data.units) u.rooms = u.rooms.filter((r) => r !== c.room);
+      unit.rooms.push(c.room);
+    } else skipped.push({ change: c, problem: `malformed change ${JSON.stringify(c)}` });
+  }
+  return { data, skipped };
+}
+
+/**
+ * The units, rooms and people of the bureau, with lookups by name, alias, room and user. One instance
+ * is shared by the bot and the scheduler; `replace` swaps its contents in place (reload, chat changes).
+ */
+export class Directory {
+  private byName = new Map<string, DirectoryUnit>();
+  private byRoom = new Map<string, DirectoryUnit>();
+  private current!: DirectoryData;
+
+  constructor(data: DirectoryData) {
+    this.replace(data);
+  }
+
+  /** Swap in new (already validated) contents. */
+  replace(data: DirectoryData): void {
+    const byName = new Map<string, DirectoryUnit>();
+    const byRoom = new Map<string, DirectoryUnit>();
+    for (const u of data.units) {
+      byName.set(u.name, u);
+      for (const a of u.aliases) byName.set(a, u);
+      for (const r of u.rooms) byRoom.set(r, u);
+    }
+    this.current = data;
+    this.byName = byName;
+    this.byRoom = byRoom;
+  }
+
+  get data(): DirectoryData {
+    return this.current;
   }
 
   get office(): string {
-    return this.data.office;
+    return this.current.office;
   }
 
   get units(): readonly DirectoryUnit[] {
-    return this.data.units;
+    return this.current.units;
   }
 
   /** A unit by its name or an alias: `unit("刑侦")` → the 刑侦大队 entry. */
@@ -133,28 +192,37 @@ export class Directory {
 
   /** The units a user belongs to, as member or leader, in directory order. */
   unitsOf(user: string): DirectoryUnit[] {
-    return this.data.units.filter((u) => u.members.includes(user) || u.leaders.includes(user));
-  }
-
-  /** The author's unit for an update: the room's unit if the author belongs to it, else the author's first unit, else the room's unit. */
-  authorUnit(user: string, room: string | null): string | null {
-    const units = this.unitsOf(user);
-    const roomUnit = room ? this.unitOfRoom(room) : undefined;
-    if (roomUnit && units.includes(roomUnit)) return roomUnit.name;
-    return units[0]?.name ?? roomUnit?.name ?? null;
+    return this.current.units.filter((u) => u.members.includes(user) || u.leaders.includes(user));
   }
 
   isAdmin(user: string): boolean {
-    return this.data.admins.includes(user);
+    return this.current.admins.includes(user);
   }
 
   isLeader(user: string): boolean {
-    return this.data.leaders.includes(user) || this.data.units.some((u) => u.leaders.includes(user));
+    return this.current.leaders.includes(user) || this.current.units.some((u) => u.leaders.includes(user));
+  }
+
+  /** The strongest role a user has: admin, then leader, then member; stranger when in no entry. */
+  roleOf(user: string): Role {
+    if (this.isAdmin(user)) return "admin";
+    if (this.isLeader(user)) return "leader";
+    return this.unitsOf(user).length > 0 ? "member" : "stranger";
+  }
+
+  /** The unit a user acts for in the audit trail: their first unit, or the office for an admin in none. */
+  homeUnit(user: string): string | null {
+    return this.unitsOf(user)[0]?.name ?? (this.isAdmin(user) ? this.office : null);
   }
 
   /** Rooms of the office (科技办), where escalations go. */
   officeRooms(): string[] {
     return this.unit(this.office)?.rooms ?? [];
+  }
+
+  /** Rooms of the units named (plan names or aliases), without repeats; collective names are skipped. */
+  roomsOf(units: readonly string[]): string[] {
+    return [...new Set(units.flatMap((n) => this.unit(n)?.rooms ?? []))];
   }
 
   /** Plan unit names that the directory does not know (collective names such as 局属各单位 excepted). */

@@ -70,6 +70,8 @@ export interface PolicyTask {
   deadline: Deadline;
   done: boolean;
   paused: boolean;
+  /** A completion request awaits the office's review: no overdue or escalation reminders meanwhile. */
+  reviewPending?: boolean;
   /** Day of the last recorded update (进展), if any. */
   lastUpdateDay: string | null;
   /** The plan's issue day or import day: reference for "stale" without updates; nothing is due before it. */
@@ -266,7 +268,7 @@ export function dueReminders(tasks: readonly PolicyTask[], runDay: string, ctx: 
       if (deadline >= backFirst && deadline <= backLast && deadline >= start) pushEach(out, task, units, "due", format(deadline), 0);
     }
 
-    if (kind === "date" && deadline + overdueStep <= fwdLast) {
+    if (kind === "date" && !task.reviewPending && deadline + overdueStep <= fwdLast) {
       // overdue (+ escalation): deadline + k*overdueEveryDays in the forward window.
       for (let n = firstStepOnOrAfter(deadline, overdueStep, fwdFirst); n <= fwdLast; n += overdueStep) {
         if (n < start) continue;

@@ -69,6 +69,7 @@ export class ReminderService {
       deadline: r.deadline,
       done: r.done,
       paused: r.paused,
+      reviewPending: r.reviewPending,
       lastUpdateDay: r.lastUpdateAt ? dayOf(r.lastUpdateAt) : null,
       startDay,
     }));
@@ -102,7 +103,7 @@ export class ReminderService {
     const claimed = await reminders.claimPending(randomUUID(), now, new Date(now.getTime() - CLAIM_TTL_MS));
     if (claimed.length === 0) return [];
     const { messages, skipped } = await this.compose(claimed, now);
-    if (skipped.length) await reminders.markDelivered(skipped, now, "skipped: task done or reminders paused");
+    if (skipped.length) await reminders.markDelivered(skipped, now, "skipped: task done, reminders paused, or completion under review");
     for (const m of messages) {
       if (!sender) {
         await reminders.markDelivered(m.reminderIds, now);
@@ -150,7 +151,8 @@ export class ReminderService {
     const byUnit = new Map<string, Pending[]>();
     for (const r of rows) {
       const task = r.taskId === null ? null : tasks.get(r.taskId);
-      if (r.kind !== "notice" && (!task || task.completedAt || task.remindersPaused)) {
+      const underReview = task?.reviewPending && (r.kind === "overdue" || r.kind === "escalation");
+      if (r.kind !== "notice" && (!task || task.completedAt || task.remindersPaused || underReview)) {
         if (r.id !== null) skipped.push(r.id);
         continue;
       }

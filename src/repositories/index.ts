@@ -1,5 +1,9 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Repositories } from "../core/model.js";
+import { PrismaAuditRepository } from "./prisma-audit-repository.js";
+import { PrismaDirectoryChangeRepository } from "./prisma-directory-change-repository.js";
+import { PrismaEvidenceRepository } from "./prisma-evidence-repository.js";
+import { PrismaRequestRepository } from "./prisma-request-repository.js";
 import { PrismaPendingRepository } from "./prisma-pending-repository.js";
 import { PrismaEventLog } from "./prisma-event-log.js";
 import { PrismaPlanRepository } from "./prisma-plan-repository.js";
@@ -16,5 +20,9 @@ export function prismaRepositories(db: PrismaClient): Repositories {
     settings: new PrismaSettings(db),
     reminders: new PrismaReminderRepository(db),
     pending: new PrismaPendingRepository(db),
+    audit: new PrismaAuditRepository(db),
+    requests: new PrismaRequestRepository(db),
+    evidence: new PrismaEvidenceRepository(db),
+    directoryChanges: new PrismaDirectoryChangeRepository(db),
   };
 }

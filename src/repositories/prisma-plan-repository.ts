@@ -1,6 +1,7 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { ImportReport, PlanRecord, PlanRepository, ReminderTaskRow, TaskRecord } from "../core/model.js";
-import type { DeadlineKind, ParsedPlan } from "../plan/types.js";
+import type { Actor, ImportReport, PlanRecord, PlanRepository, ReminderTaskRow, TaskRecord } from "../core/model.js";
+import type { Deadline, DeadlineKind, ParsedPlan } from "../plan/types.js";
+import { appendAudit } from "./prisma-audit-repository.js";
 
 type TaskRow = Awaited<ReturnType<PrismaClient["task"]["findFirstOrThrow"]>> & {
   section: { label: string; title: string; ordinal: number } | null;
@@ -29,8 +30,20 @@ function toTask(row: TaskRow): TaskRecord {
     progress: row.progress,
     lastUpdateAt: row.lastUpdateAt,
     updateCount: row.updateCount,
+    originalDeadline:
+      row.deadlineChange && row.originalDeadlineText !== null
+        ? { text: row.originalDeadlineText, kind: (row.originalDeadlineKind ?? "unknown") as DeadlineKind, date: row.originalDeadlineDate }
+        : null,
+    deadlineChange: (row.deadlineChange as TaskRecord["deadlineChange"]) ?? null,
+    reviewPending: row.reviewPending === "completion",
   };
 }
+
+const deadlineOf = (t: { deadlineText: string; deadlineKind: string; deadlineDate: string | null }): Deadline => ({
+  text: t.deadlineText,
+  kind: t.deadlineKind as DeadlineKind,
+  date: t.deadlineDate,
+});
 
 /** Plans and tasks in SQLite through Prisma. */
 export class PrismaPlanRepository implements PlanRepository {
@@ -77,6 +90,7 @@ export class PrismaPlanRepository implements PlanRepository {
         deadlineDate: true,
         completedAt: true,
         remindersPaused: true,
+        reviewPending: true,
         lastUpdateAt: true,
       },
       orderBy: { number: "asc" },
@@ -88,6 +102,7 @@ export class PrismaPlanRepository implements PlanRepository {
       deadline: { text: r.deadlineText, kind: r.deadlineKind as DeadlineKind, date: r.deadlineDate },
       done: r.completedAt !== null,
       paused: r.remindersPaused,
+      reviewPending: r.reviewPending === "completion",
       lastUpdateAt: r.lastUpdateAt,
     }));
   }
@@ -112,7 +127,7 @@ export class PrismaPlanRepository implements PlanRepository {
   }
 
   /** Create or update the plan, its sections and tasks in one transaction. Updates are never touched; vanished tasks are flagged, not deleted. */
-  async importPlan(parsed: ParsedPlan, at: Date): Promise<ImportReport> {
+  async importPlan(parsed: ParsedPlan, at: Date, actor: Actor): Promise<ImportReport> {
     return this.db.$transaction(
       async (tx) => {
         const plan = await tx.plan.upsert({
@@ -134,18 +149,25 @@ export class PrismaPlanRepository implements PlanRepository {
         );
         const report: ImportReport = { planId: plan.id, title: plan.title, created: [], updated: [], unchanged: [], missing: [] };
         for (const t of parsed.tasks) {
+          const old = existing.get(t.number);
+          // A deadline the office changed (extension, 调整时限) stays in force; the document's becomes the original.
+          const keepDeadline = old?.deadlineChange ? old : null;
+          const keepUnits = old?.unitsAdjusted ? old : null;
+          const leadUnits = keepUnits ? (JSON.parse(keepUnits.leadUnits) as string[]) : t.leadUnits;
           const fields = {
             title: t.title,
             description: t.description,
             sectionId: t.sectionOrdinal === null ? null : (sectionIds.get(t.sectionOrdinal) ?? null),
-            leadUnits: JSON.stringify(t.leadUnits),
+            leadUnits: JSON.stringify(leadUnits),
             responsibleUnits: JSON.stringify(t.responsibleUnits),
-            deadlineText: t.deadline.text,
-            deadlineKind: t.deadline.kind,
-            deadlineDate: t.deadline.date,
+            deadlineText: keepDeadline ? keepDeadline.deadlineText : t.deadline.text,
+            deadlineKind: keepDeadline ? keepDeadline.deadlineKind : t.deadline.kind,
+            deadlineDate: keepDeadline ? keepDeadline.deadlineDate : t.deadline.date,
+            ...(keepDeadline
+              ? { originalDeadlineText: t.deadline.text, originalDeadlineKind: t.deadline.kind, originalDeadlineDate: t.deadline.date }
+              : {}),
             inDocument: true,
           };
-          const old = existing.get(t.number);
           let taskId: number;
           if (!old) {
             taskId = (await tx.task.create({ data: { planId: plan.id, number: t.number, ...fields } })).id;
@@ -163,7 +185,7 @@ export class PrismaPlanRepository implements PlanRepository {
           }
           await tx.taskUnit.createMany({
             data: [
-              ...t.leadUnits.map((unit, position) => ({ taskId, unit, role: "lead", position })),
+              ...leadUnits.map((unit, position) => ({ taskId, unit, role: "lead", position })),
               ...t.responsibleUnits.map((unit, position) => ({ taskId, unit, role: "responsible", position })),
             ],
           });
@@ -174,25 +196,105 @@ export class PrismaPlanRepository implements PlanRepository {
           report.missing.push(number);
           if (old.inDocument) await tx.task.update({ where: { id: old.id }, data: { inDocument: false } });
         }
+        await appendAudit(tx, {
+          at,
+          actor,
+          action: "import",
+          after: { title: report.title, created: report.created, updated: report.updated, missing: report.missing },
+        });
         return report;
       },
       { timeout: 600_000, maxWait: 30_000 },
     );
   }
 
-  async complete(taskId: number, by: string, at: Date): Promise<void> {
-    await this.db.$transaction([
-      this.db.task.update({ where: { id: taskId }, data: { completedAt: at, completedBy: by } }),
-      this.db.auditLog.create({ data: { at, actor: by, action: "complete", detail: JSON.stringify({ taskId }) } }),
-    ]);
+  async complete(taskId: number, reason: string, actor: Actor, at: Date): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
+      await tx.task.update({ where: { id: taskId }, data: { completedAt: at, completedBy: actor.id, reviewPending: null } });
+      const pending = await tx.request.updateMany({
+        where: { taskId, kind: "completion", state: "pending" },
+        data: { state: "approved", decidedBy: actor.id, decidedAt: at, decisionReason: reason },
+      });
+      await appendAudit(tx, {
+        at,
+        actor,
+        action: "complete",
+        task,
+        before: { completedAt: task.completedAt },
+        after: { completedAt: at.toISOString(), completedBy: actor.id },
+        detail: { reason, requestsApproved: pending.count },
+      });
+    });
   }
 
-  async setPaused(taskId: number, paused: boolean, reason: string | null, by: string, at: Date): Promise<void> {
-    await this.db.$transaction([
-      this.db.task.update({ where: { id: taskId }, data: { remindersPaused: paused, pauseReason: paused ? reason : null } }),
-      this.db.auditLog.create({
-        data: { at, actor: by, action: paused ? "pause-reminders" : "resume-reminders", detail: JSON.stringify({ taskId, reason }) },
-      }),
-    ]);
+  async reopen(taskId: number, reason: string, actor: Actor, at: Date): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
+      await tx.task.update({ where: { id: taskId }, data: { completedAt: null, completedBy: null } });
+      await appendAudit(tx, {
+        at,
+        actor,
+        action: "reopen",
+        task,
+        before: { completedAt: task.completedAt?.toISOString() ?? null, completedBy: task.completedBy },
+        after: { completedAt: null },
+        detail: { reason },
+      });
+    });
   }
+
+  async setDeadline(taskId: number, deadline: Deadline, reason: string, actor: Actor, at: Date): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
+      await tx.task.update({ where: { id: taskId }, data: deadlineChange(task, deadline, "adjusted") });
+      await appendAudit(tx, { at, actor, action: "set-deadline", task, before: deadlineOf(task), after: deadline, detail: { reason } });
+    });
+  }
+
+  async setLeadUnits(taskId: number, units: string[], reason: string, actor: Actor, at: Date): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
+      await tx.task.update({ where: { id: taskId }, data: { leadUnits: JSON.stringify(units), unitsAdjusted: true } });
+      await tx.taskUnit.deleteMany({ where: { taskId, role: "lead" } });
+      await tx.taskUnit.createMany({ data: units.map((unit, position) => ({ taskId, unit, role: "lead", position })) });
+      await appendAudit(tx, { at, actor, action: "set-lead-units", task, before: JSON.parse(task.leadUnits), after: units, detail: { reason } });
+    });
+  }
+
+  async setPaused(taskId: number, paused: boolean, reason: string | null, actor: Actor, at: Date): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
+      await tx.task.update({ where: { id: taskId }, data: { remindersPaused: paused, pauseReason: paused ? reason : null } });
+      await appendAudit(tx, {
+        at,
+        actor,
+        action: paused ? "pause-reminders" : "resume-reminders",
+        task,
+        before: { paused: task.remindersPaused, reason: task.pauseReason },
+        after: { paused, reason: paused ? reason : null },
+        detail: { reason },
+      });
+    });
+  }
+}
+
+/**
+ * The task columns for a new deadline in force: the first change keeps the document's deadline as the
+ * original, and later changes never overwrite it.
+ */
+export function deadlineChange(
+  task: { deadlineText: string; deadlineKind: string; deadlineDate: string | null; deadlineChange: string | null },
+  deadline: Deadline,
+  how: "extension" | "adjusted",
+) {
+  return {
+    ...(task.deadlineChange
+      ? {}
+      : { originalDeadlineText: task.deadlineText, originalDeadlineKind: task.deadlineKind, originalDeadlineDate: task.deadlineDate }),
+    deadlineText: deadline.text,
+    deadlineKind: deadline.kind,
+    deadlineDate: deadline.date,
+    deadlineChange: how,
+  };
 }

@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
-import type { NewUpdate, UpdateRecord, UpdateRepository } from "../core/model.js";
+import type { Actor, NewUpdate, UpdateRecord, UpdateRepository } from "../core/model.js";
+import { appendAudit } from "./prisma-audit-repository.js";
 
 type UpdateRow = Awaited<ReturnType<PrismaClient["update"]["findFirstOrThrow"]>>;
 type Tx = Prisma.TransactionClient;
@@ -40,7 +41,14 @@ export class PrismaUpdateRepository implements UpdateRepository {
           lastUpdateAt: u.at,
           ...(u.percent === null ? {} : { progress: u.percent }),
         },
-        select: { updateCount: true },
+        select: { updateCount: true, number: true },
+      });
+      await appendAudit(tx, {
+        at: u.at,
+        actor: { id: u.authorId, unit: u.authorUnit, transport: u.transport, room: u.room, eventId: u.eventId },
+        action: "update",
+        task: { id: u.taskId, number: task.number },
+        after: { updateId: row.id, text: u.text, percent: u.percent },
       });
       return { update: toUpdate(row), updateCount: task.updateCount };
     });
@@ -74,25 +82,47 @@ export class PrismaUpdateRepository implements UpdateRepository {
     return rows.sort((a, b) => part(a.eventId) - part(b.eventId)).map(toUpdate);
   }
 
-  /** Replace an update's text (an edit), keeping the earlier text in `revisions`. */
-  async revise(eventId: string, text: string, percent: number | null, at: Date): Promise<UpdateRecord | null> {
+  /** Replace an update's text (an edit), keeping the earlier text in `revisions`; a new `taskId` moves it. */
+  async revise(eventId: string, change: { text: string; percent: number | null; taskId?: number }, actor: Actor, at: Date): Promise<UpdateRecord | null> {
     return this.db.$transaction(async (tx) => {
-      const row = await tx.update.findUnique({ where: { eventId } });
+      const row = await tx.update.findUnique({ where: { eventId }, include: { task: { select: { number: true } } } });
       if (!row || row.retractedAt) return null;
+      const taskId = change.taskId ?? row.taskId;
       const revisions = [...(JSON.parse(row.revisions) as UpdateRecord["revisions"]), { text: row.text, percent: row.percent, at: at.toISOString() }];
-      const next = await tx.update.update({ where: { id: row.id }, data: { text, percent, editedAt: at, revisions: JSON.stringify(revisions) } });
+      const next = await tx.update.update({
+        where: { id: row.id },
+        data: { text: change.text, percent: change.percent, taskId, editedAt: at, revisions: JSON.stringify(revisions) },
+        include: { task: { select: { number: true } } },
+      });
       await this.refreshTask(tx, row.taskId);
+      if (taskId !== row.taskId) await this.refreshTask(tx, taskId);
+      await appendAudit(tx, {
+        at,
+        actor,
+        action: taskId === row.taskId ? "edit" : "edit-move",
+        task: { id: taskId, number: next.task.number },
+        before: { updateId: row.id, task: row.task.number, text: row.text, percent: row.percent },
+        after: { updateId: row.id, task: next.task.number, text: next.text, percent: next.percent },
+      });
       return toUpdate(next);
     });
   }
 
   /** Retract an update (a redaction): it stays in history, marked, and leaves the progress figures. */
-  async retract(eventId: string, at: Date): Promise<UpdateRecord | null> {
+  async retract(eventId: string, actor: Actor, at: Date): Promise<UpdateRecord | null> {
     return this.db.$transaction(async (tx) => {
-      const row = await tx.update.findUnique({ where: { eventId } });
+      const row = await tx.update.findUnique({ where: { eventId }, include: { task: { select: { number: true } } } });
       if (!row || row.retractedAt) return null;
       const next = await tx.update.update({ where: { id: row.id }, data: { retractedAt: at } });
       await this.refreshTask(tx, row.taskId);
+      await appendAudit(tx, {
+        at,
+        actor,
+        action: "retract",
+        task: { id: row.taskId, number: row.task.number },
+        before: { updateId: row.id, text: row.text, percent: row.percent, retractedAt: null },
+        after: { updateId: row.id, retractedAt: at.toISOString() },
+      });
       return toUpdate(next);
     });
   }

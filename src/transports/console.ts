@@ -46,6 +46,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
     });
     for (const r of result.replies) write(`${r.text}\n`);
     if (result.reaction) write(`${result.reaction}\n`);
+    for (const n of result.notices ?? []) write(`[→ ${n.rooms.join(", ")}]\n${n.reply.text}\n`);
     write("\n");
     prompt();
   }

@@ -27,6 +27,9 @@ type MatrixEvent = {
     redacts?: string;
     "m.relates_to"?: { rel_type?: string; event_id?: string; key?: string; "m.in_reply_to"?: { event_id?: string } };
     "m.new_content"?: { body?: string };
+    url?: string;
+    filename?: string;
+    info?: { mimetype?: string; size?: number };
     "m.mentions"?: { user_ids?: string[] };
   };
 };
@@ -92,6 +95,14 @@ export function stripReplyFallback(body: string): string {
   while (i < lines.length && lines[i]!.startsWith(">")) i++;
   if (i > 0 && lines[i] === "") i++;
   return i > 0 ? lines.slice(i).join("\n") : body;
+}
+
+/** Message types that carry a file in the media repository. */
+const FILE_TYPES = new Set(["m.file", "m.image", "m.video", "m.audio"]);
+
+/** A matrix.to link to one event, which clients open in place. */
+export function permalink(roomId: string, eventId: string): string {
+  return `https://matrix.to/#/${encodeURIComponent(roomId)}/${encodeURIComponent(eventId)}`;
 }
 
 /** A pill for a user id: a matrix.to link that clients render as a mention. */
@@ -434,16 +445,37 @@ export class MatrixTransport {
       if (rel?.rel_type === "m.replace" && rel.event_id) {
         const text = c["m.new_content"]?.body ?? c.body.replace(/^\*\s*/, "");
         inbound = { ...base, kind: "edit", targetEventId: rel.event_id, text, isDirect: direct, mentionsBot: false };
+      } else if (FILE_TYPES.has(c.msgtype ?? "") && typeof c.url === "string") {
+        // A file or image: evidence when it replies to a request (or to the bot's confirmation of one).
+        const replyTo = rel?.["m.in_reply_to"]?.event_id;
+        if (!replyTo) return this.opts.bot.markHandled(event.event_id, roomId);
+        const url = c.url;
+        inbound = {
+          ...base,
+          kind: "file",
+          targetEventId: await this.askedAbout(roomId, replyTo),
+          text: "",
+          isDirect: direct,
+          mentionsBot: false,
+          file: {
+            name: c.filename ?? c.body,
+            mimeType: c.info?.mimetype ?? "application/octet-stream",
+            size: typeof c.info?.size === "number" ? c.info.size : null,
+            fetch: async () => new Uint8Array((await this.withRetry(() => this.client.downloadContent(url))).data),
+          },
+        };
       } else {
         const body = rel?.["m.in_reply_to"] ? stripReplyFallback(c.body) : c.body;
         const { mentions, text } = this.addressed(body, event);
-        inbound = { ...base, kind: "message", text, isDirect: direct, mentionsBot: mentions };
+        inbound = { ...base, kind: "message", text, isDirect: direct, mentionsBot: mentions, link: permalink(roomId, event.event_id) };
       }
     }
     const result = await this.opts.bot.handle(inbound);
     let i = 0;
     for (const r of result.replies) await this.send(roomId, r, event.event_id, `${event.event_id}-${i++}`);
     if (result.reaction) await this.react(roomId, event.event_id, result.reaction);
+    for (const [k, n] of (result.notices ?? []).entries())
+      for (const room of n.rooms) await this.send(room, n.reply, undefined, `${event.event_id}-n${k}-${room}`);
     await this.opts.bot.markHandled(event.event_id, roomId);
   }
 

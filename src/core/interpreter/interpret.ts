@@ -45,6 +45,9 @@ export interface Interpretation {
     explicit?: boolean;
     segments?: UpdateSegment[];
     candidates?: SubjectMatch[];
+    /** Task commands: the prefix or suffix as written (`approve`, `reject`); directives: the text after the prefix. */
+    verb?: string;
+    rest?: string;
   };
   tasks: number[];
   percent: number | null;
@@ -178,23 +181,32 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   const byKind = <K extends CommandCues["kind"]>(kind: K) =>
     ctx.commands.filter((c): c is AnyCommand & { cues: Extract<CommandCues, { kind: K }> } => c.cues.kind === kind);
 
+  // 0. Directives, which name no task: `绑定 @zhang:bureau.local 刑侦大队`, `绑定本群 刑侦大队`.
+  for (const cmd of byKind("directive")) {
+    const m = cached(`^(${alternation(cmd.cues.prefixes)})(?=[\\s:：@]|$)[\\s:：]*([\\s\\S]*)$`, "iu").exec(text);
+    if (m) {
+      cues.push(`directive:${cmd.name}`);
+      return found(cmd, { verb: m[1]!, rest: m[2]!.trim() });
+    }
+  }
+
   // 1. Instructions with a fixed syntax: `暂停提醒 6 原因`, `恢复提醒 6`, `办结 6`, `任务6办结`, `暂停任务7、9的提醒`.
-  const list = `(${NUMBER}(?:\\s*(?:[、,，/&]|和|及|与|and)\\s*(?:任务)?\\s*${NUMBER})*)`;
+  const list = `(?<list>${NUMBER}(?:\\s*(?:[、,，/&]|和|及|与|and)\\s*(?:任务)?\\s*${NUMBER})*)`;
   const reason = "(?:$|[\\s:：,，。;；]+([\\s\\S]*)$)";
   const task = "(?:任务|tasks?)";
   for (const cmd of byKind("task-command")) {
     const { prefixes, suffixes = [], around = [] } = cmd.cues;
     const forms = [
-      `^(?:${alternation(prefixes)})\\s*${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?${reason}`,
-      ...(suffixes.length ? [`^${task}\\s*#?\\s*${list}\\s*的?\\s*(?:${alternation(suffixes)})${reason}`] : []),
+      `^(?<verb>${alternation(prefixes)})\\s*${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?${reason}`,
+      ...(suffixes.length ? [`^${task}\\s*#?\\s*${list}\\s*的?\\s*(?<verb>${alternation(suffixes)})${reason}`] : []),
       ...around.map(([before, after]) => `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?\\s*的?\\s*${alternation([after])}${reason}`),
     ];
     for (const form of forms) {
       const m = cached(form, "iu").exec(text);
-      const numbers = m ? uniq([...m[1]!.matchAll(cached(NUMBER, "gu"))].map((x) => taskNumber(x[0])).filter((n): n is number => n !== null)) : [];
+      const numbers = m ? uniq([...m.groups!.list!.matchAll(cached(NUMBER, "gu"))].map((x) => taskNumber(x[0])).filter((n): n is number => n !== null)) : [];
       if (m && numbers.length > 0) {
         cues.push(`command:${cmd.name}`);
-        return found(cmd, { numbers, reason: (m[m.length - 1] ?? "").trim() });
+        return found(cmd, { numbers, reason: (m[m.length - 1] ?? "").trim(), ...(m.groups?.verb ? { verb: m.groups.verb } : {}) });
       }
     }
   }

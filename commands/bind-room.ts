@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { defineCommand, UserError } from "../src/core/command.js";
+import { reply } from "../src/core/reply.js";
+import { actorOf, requireAdminFor } from "../src/core/permissions.js";
+import { applyDirectoryChange } from "../src/directory/chat-changes.js";
+
+/** `绑定本群 刑侦大队` / `bind room 刑侦大队`: an office admin makes the current room a unit's room. */
+export default defineCommand({
+  name: "bind-room",
+  summary: "bindRoom",
+  examples: ["绑定本群 刑侦大队", "bind room 刑侦大队"],
+  cues: { kind: "directive", prefixes: ["绑定本群", "绑定本房间", "bind this room to", "bind this room", "bind room"] },
+  args: z.object({ rest: z.string() }),
+  async handle({ rest }, ctx) {
+    const t = ctx.t;
+    const unit = rest.trim();
+    if (!unit || /\s/.test(unit)) {
+      if (!ctx.directory.isAdmin(ctx.inbound.sender)) return { replies: [], ignored: true };
+      throw new UserError(t.directoryChat.bindRoomUsage);
+    }
+    await requireAdminFor(ctx, "directory-bind-room", null);
+    const known = ctx.directory.unit(unit);
+    if (!known) throw new UserError(t.directoryChat.unknownUnit(unit, ctx.directory.units.map((u) => u.name).join("、")));
+    await applyDirectoryChange(ctx, { op: "bind-room", user: null, room: ctx.inbound.room, unit: known.name, role: null }, actorOf(ctx));
+    return { replies: [reply([t.directoryChat.roomBound(known.name)])] };
+  },
+});

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { defineCommand, UserError } from "../src/core/command.js";
+import { reply } from "../src/core/reply.js";
+import { actorOf, leadUnitFor, refuse } from "../src/core/permissions.js";
+import { notice } from "../src/core/review.js";
+import { requireTask } from "../src/core/task-view.js";
+import { formatDateTime } from "../src/core/time.js";
+import { RequestPendingError } from "../src/repositories/prisma-request-repository.js";
+
+/**
+ * `申请办结 6 两名民警已入选市级数字工匠`: a lead unit asks the office to approve completion. The task
+ * shows 待审核 and gets no overdue reminders until the office decides; the office's room is told.
+ */
+export default defineCommand({
+  name: "request-completion",
+  summary: "requestCompletion",
+  examples: ["申请办结 6 两名民警已入选市级数字工匠", "任务6申请办结 已全部完成", "request done 6 two officers were selected"],
+  cues: {
+    kind: "task-command",
+    prefixes: ["申请办结", "办结申请", "提请办结", "request done", "request completion of task", "request completion"],
+    suffixes: ["申请办结", "办结申请", "提请办结"],
+  },
+  args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default("") }),
+  async handle({ numbers, reason }, ctx) {
+    const t = ctx.t;
+    if (numbers.length > 1) throw new UserError(t.review.oneAtATime);
+    const { task } = await requireTask(ctx, numbers[0]!);
+    const unit = leadUnitFor(ctx.directory, ctx.inbound.sender, task);
+    if (!unit) return refuse(ctx, "request-completion", task, t.permissions.notLead(task.number, task.leadUnits.join("、")));
+    if (task.completedAt) throw new UserError(t.review.alreadyDone(task.number));
+    if (!reason) throw new UserError(t.review.needNote(task.number));
+    try {
+      await ctx.repos.requests.create({
+        taskId: task.id,
+        kind: "completion",
+        note: reason,
+        deadline: null,
+        link: ctx.inbound.link ?? null,
+        actor: actorOf(ctx, unit),
+        at: ctx.clock.now(),
+      });
+    } catch (e) {
+      if (e instanceof RequestPendingError)
+        throw new UserError(t.review.alreadyPending(task.number, t.review.kind.completion, e.existing.requestedBy, formatDateTime(e.existing.createdAt)));
+      throw e;
+    }
+    const who = t.status.author(ctx.inbound.sender, unit);
+    return {
+      replies: [reply([t.review.requested(task.number, task.title)])],
+      notices: notice(ctx, ctx.directory.officeRooms(), t.review.officeNotice(task.number, task.title, who, reason, ctx.inbound.link ?? "").split("\n")),
+    };
+  },
+});

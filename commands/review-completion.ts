@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { defineCommand, UserError } from "../src/core/command.js";
+import { reply } from "../src/core/reply.js";
+import { actorOf, requireAdminFor } from "../src/core/permissions.js";
+import { leadRooms, notice, readDecision } from "../src/core/review.js";
+import { requireTask } from "../src/core/task-view.js";
+
+/**
+ * `办结审核 6 通过 材料齐全` / `办结审核 6 退回 缺少市局文件` / `approve 6 …` / `reject 6 …`: an office admin
+ * decides a completion request, with a reason. Approval completes the task; either way the lead units are told.
+ */
+export default defineCommand({
+  name: "review-completion",
+  summary: "reviewCompletion",
+  examples: ["办结审核 6 通过 材料齐全", "办结审核 6 退回 缺少市局文件", "approve 6 evidence complete", "reject 6 missing the city bureau's document"],
+  cues: {
+    kind: "task-command",
+    prefixes: ["办结审核", "审核办结", "approve completion of task", "approve completion", "reject completion of task", "reject completion", "approve task", "reject task", "approve", "reject"],
+  },
+  args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default(""), verb: z.string().optional() }),
+  async handle({ numbers, reason, verb }, ctx) {
+    const t = ctx.t;
+    if (numbers.length > 1) throw new UserError(t.review.oneAtATime);
+    const { task } = await requireTask(ctx, numbers[0]!);
+    await requireAdminFor(ctx, "review-completion", task);
+    const decided = readDecision(verb, reason);
+    if (!decided) throw new UserError(t.review.needDecision(task.number));
+    if (!decided.reason)
+      throw new UserError(t.review.needReason(task.number, decided.decision === "approved" ? `办结审核 ${task.number} 通过 材料齐全` : `办结审核 ${task.number} 退回 缺少市局文件`));
+    const [request] = await ctx.repos.requests.pending(task.id, "completion");
+    if (!request) throw new UserError(t.review.noPending(task.number, t.review.kind.completion));
+    const done = await ctx.repos.requests.decide(request.id, decided.decision, decided.reason, actorOf(ctx), ctx.clock.now());
+    if (!done) throw new UserError(t.review.noPending(task.number, t.review.kind.completion));
+    const approved = decided.decision === "approved";
+    const rooms = [...new Set([...leadRooms(ctx, task), ...(request.room ? [request.room] : [])])];
+    return {
+      replies: [reply([approved ? t.review.approved(task.number, task.title, decided.reason) : t.review.rejected(task.number, task.title, decided.reason)])],
+      notices: notice(ctx, rooms, [approved ? t.review.unitApproved(task.number, task.title, decided.reason) : t.review.unitRejected(task.number, task.title, decided.reason)]),
+    };
+  },
+});

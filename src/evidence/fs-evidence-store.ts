@@ -1,0 +1,27 @@
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { EvidenceStore } from "../core/bot.js";
+
+/** A file name safe on any filesystem: path separators, control characters and the like become "_". */
+export function safeName(name: string): string {
+  const cleaned = name.replace(/[/\\\u0000-\u001f<>:"|?*]/g, "_").replace(/^\.+/, "_").trim();
+  return (cleaned || "file").slice(0, 120);
+}
+
+/**
+ * Evidence files under one folder: `task-6/<sha256 prefix>-<name>`. Written to a temporary name and
+ * renamed, so a crash never leaves a half-written file under the final name; folders are private (0700).
+ */
+export class FsEvidenceStore implements EvidenceStore {
+  constructor(readonly root: string) {}
+
+  async save(bytes: Uint8Array, meta: { taskNumber: number; sha256: string; name: string }): Promise<string> {
+    const rel = join(`task-${meta.taskNumber}`, `${meta.sha256.slice(0, 16)}-${safeName(meta.name)}`);
+    const dir = join(this.root, `task-${meta.taskNumber}`);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const tmp = join(this.root, rel) + `.tmp-${process.pid}`;
+    await writeFile(tmp, bytes, { mode: 0o600 });
+    await rename(tmp, join(this.root, rel));
+    return rel;
+  }
+}
