@@ -57,6 +57,10 @@ type Chained = ChainedFields & { id: number; prevHash: string; hash: string };
  */
 export class ChainVerifier {
   private prev: string | null = null;
+  /** The newest entry's hash seen so far (the chain's head). */
+  get head(): string | null {
+    return this.prev;
+  }
   checked = 0;
   legacy = 0;
   firstBroken: { id: number; reason: string } | null = null;

@@ -93,6 +93,8 @@ export interface AuditVerification {
   legacy: number;
   /** The first entry that does not match, and why. */
   firstBroken: { id: number; reason: string } | null;
+  /** The newest entry's hash: note it down, and a later verify proves nothing after it was cut off. */
+  head: string | null;
 }
 
 /** The append-only audit trail. Changes write their entry inside their own transaction (see the repositories). */

@@ -65,6 +65,6 @@ export class PrismaAuditRepository implements AuditRepository {
       if (page.length === 0 || !page.every((e) => v.add(e))) break;
       after = page[page.length - 1]!.id;
     }
-    return { ok: v.firstBroken === null, checked: v.checked, legacy: v.legacy, firstBroken: v.firstBroken };
+    return { ok: v.firstBroken === null, checked: v.checked, legacy: v.legacy, firstBroken: v.firstBroken, head: v.head };
   }
 }
