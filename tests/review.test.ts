@@ -1,0 +1,186 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Reply } from "../src/core/reply.js";
+import { zonedInstant } from "../src/core/time.js";
+import { importPlanText, readPlanFile } from "../src/plan/import-plan.js";
+import type { ReminderMessage, ReminderSender } from "../src/reminders/reminder-service.js";
+import { BUNDLED_PLAN } from "../src/config.js";
+import { tempApp, type TempApp } from "./helpers/temp-app.js";
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, "..");
+const ZHANG = "@zhang:bureau.local"; // 刑侦大队, a lead unit of task 6
+const at9 = (day: string) => zonedInstant(day, "09:00");
+const byUnit = (messages: ReminderMessage[]) => Object.fromEntries(messages.map((m) => [m.unit, m.taskNumbers]));
+const nullSender: ReminderSender = { send: async (_rooms: string[], _reply: Reply, _key: string) => undefined };
+
+let app: TempApp;
+beforeEach(async () => {
+  app = await tempApp({ at: "2024-12-20T10:00:00+08:00" });
+});
+afterEach(() => app.dispose());
+
+/** Handle a message and return everything it produced, notices included. */
+async function said(text: string, opts: { sender?: string; room?: string; eventId?: string; link?: string } = {}) {
+  return app.bot.handle({
+    transport: "test",
+    room: opts.room ?? "console",
+    sender: opts.sender ?? "@kejiban:bureau.local",
+    text,
+    isDirect: true,
+    mentionsBot: true,
+    ...(opts.eventId ? { eventId: opts.eventId } : {}),
+    ...(opts.link ? { link: opts.link } : {}),
+  });
+}
+
+describe("completion (办结) with review", () => {
+  it("a lead unit asks; the task shows 待审核, the office's room is told with the note and a link", async () => {
+    const r = await said("申请办结 6 两名民警已入选市级数字工匠", { sender: ZHANG, room: "xingzhen", eventId: "$req", link: "https://matrix.to/#/!x/$req" });
+    expect(r.replies[0]!.text).toContain("已提交任务6“培育“公安数字工匠””的办结申请，等待科技办审核（待审核）");
+    expect(r.notices).toHaveLength(1);
+    expect(r.notices![0]!.rooms).toEqual(["kejiban"]);
+    expect(r.notices![0]!.reply.text).toContain("【办结申请】任务6");
+    expect(r.notices![0]!.reply.text).toContain("说明：两名民警已入选市级数字工匠");
+    expect(r.notices![0]!.reply.text).toContain("申请消息：https://matrix.to/#/!x/$req");
+    expect((await app.say("任务6")).text).toContain("待审核：@zhang:bureau.local（刑侦大队）于2024-12-20 10:00申请办结：两名民警已入选市级数字工匠");
+    expect((await app.say("总览")).text).toContain("⏳ 待审核（办结申请）：任务 6");
+    const again = await app.say("申请办结 6 再申请一次", { sender: "@li:bureau.local", room: "xingzhen" });
+    expect(again.text).toContain("任务6已有待审核的办结申请");
+    expect(await app.db.request.count()).toBe(1);
+    expect((await app.say("申请办结 6", { sender: ZHANG })).text).toContain("请说明办结情况");
+  });
+
+  it("gets no overdue or escalation reminders while under review, and they resume after a rejection", async () => {
+    await app.say("申请办结 6 已全部完成", { sender: ZHANG, room: "xingzhen" });
+    app.clock.set(at9("2025-01-07"));
+    const during = await app.reminders.service.run(["2025-01-07"], app.clock.now(), nullSender);
+    expect(byUnit(during)["刑侦大队"]).toEqual([4, 5]);
+    expect(byUnit(during)["网安大队"]).toBeUndefined();
+    expect((await app.say("办结审核 6 退回")).text).toContain("请写明理由");
+    const rejected = await said("办结审核 6 退回 缺少市局文件");
+    expect(rejected.replies[0]!.text).toBe("任务6“培育“公安数字工匠””的办结申请已退回。理由：缺少市局文件。提醒恢复。");
+    expect(rejected.notices![0]!.rooms).toEqual(expect.arrayContaining(["xingzhen", "wangan", "zhzx"]));
+    expect(rejected.notices![0]!.reply.text).toContain("退回了任务6“培育“公安数字工匠””的办结申请：缺少市局文件");
+    expect((await app.say("任务6")).text).not.toContain("待审核");
+    app.clock.set(at9("2025-01-14"));
+    const after = await app.reminders.service.run(["2025-01-14"], app.clock.now(), nullSender);
+    expect(byUnit(after)["刑侦大队"]).toEqual([4, 5, 6]);
+  });
+
+  it("the office approves with a reason; the task is done and the lead units' rooms are told", async () => {
+    await app.say("申请办结 6 已全部完成", { sender: ZHANG, room: "xingzhen" });
+    expect((await app.say("办结审核 6 材料齐全")).text).toContain("请写明通过或退回及理由");
+    const ok = await said("办结审核 6 通过 材料齐全");
+    expect(ok.replies[0]!.text).toBe("任务6“培育“公安数字工匠””办结审核通过，任务已办结。理由：材料齐全");
+    expect(ok.notices![0]!.rooms).toEqual(expect.arrayContaining(["xingzhen", "wangan", "zhzx"]));
+    const task = await app.repos.plans.task((await app.repos.plans.currentPlan())!.id, 6);
+    expect(task).toMatchObject({ completedBy: "@kejiban:bureau.local", reviewPending: false });
+    expect(await app.db.request.findFirstOrThrow()).toMatchObject({ state: "approved", decisionReason: "材料齐全", decidedBy: "@kejiban:bureau.local" });
+    expect((await app.say("办结审核 6 通过 再来一次")).text).toBe("任务6没有待审核的办结申请。");
+    expect((await app.say("approve 7 done")).text).toBe("任务7没有待审核的办结申请。");
+  });
+
+  it("办结 needs a reason now, and 重启任务 reopens a done task", async () => {
+    expect((await app.say("办结 6")).text).toContain("请写明理由");
+    expect((await app.say("办结 6 市局已验收")).text).toContain("已办结");
+    expect((await app.say("重启任务 6")).text).toContain("请写明理由");
+    expect((await app.say("重启任务 6 市局要求补充材料")).text).toBe("任务6“培育“公安数字工匠””已重启，提醒恢复。理由：市局要求补充材料");
+    expect((await app.say("任务6")).text).not.toContain("已于");
+    expect((await app.say("重启任务 6 再来")).text).toBe("任务6尚未办结，无需重启。");
+  });
+});
+
+describe("extension (延期)", () => {
+  it("reads the deadline by the plan's grammar, refuses unreadable or earlier ones, and keeps the original once approved", async () => {
+    expect((await app.say("申请延期 6 明年春天 市局评选推迟", { sender: ZHANG })).text).toContain("无法识别完成时限“明年春天”");
+    expect((await app.say("申请延期 6 2024年6月底前 提前", { sender: ZHANG })).text).toContain("不晚于现行时限");
+    expect((await app.say("申请延期 6 2025年3月底前", { sender: ZHANG })).text).toContain("请写明新的完成时限和理由");
+    const asked = await said("申请延期 6 2025年3月底前 市局评选推迟", { sender: ZHANG, room: "xingzhen" });
+    expect(asked.replies[0]!.text).toBe("已提交任务6“培育“公安数字工匠””延期至2025年3月底前的申请，等待科技办审核。");
+    expect(asked.notices![0]!.reply.text).toContain("申请延期至：2025年3月底前");
+    expect((await app.say("任务6")).text).toContain("延期申请待审核：@zhang:bureau.local（刑侦大队）申请延期至2025年3月底前");
+    const ok = await app.say("延期审核 6 通过");
+    expect(ok.text).toBe("任务6延期审核通过：原定2024年底前，经批准延期至2025年3月底前。提醒按新时限发送。");
+    const status = (await app.say("任务6")).text;
+    expect(status).toContain("原定2024年底前，经批准延期至2025年3月底前");
+    expect(status).toContain("完成时限：2025年3月底前（2025-03-31，剩余101天）");
+    // Reminders follow the new deadline: no "due" on 2024-12-31 for task 6, one on 2025-03-31.
+    app.clock.set(at9("2024-12-31"));
+    expect(byUnit(await app.reminders.service.run(["2024-12-31"], app.clock.now(), nullSender))["刑侦大队"]).toEqual([4, 5]);
+    app.clock.set(at9("2025-03-31"));
+    expect(byUnit(await app.reminders.service.run(["2025-03-31"], app.clock.now(), nullSender))["刑侦大队"]).toContain(6);
+    // A re-import of the document keeps the extension in force and the document's deadline as the original.
+    await importPlanText(app.repos.plans, readPlanFile(BUNDLED_PLAN), app.clock.now());
+    expect((await app.say("任务6")).text).toContain("原定2024年底前，经批准延期至2025年3月底前");
+  });
+
+  it("a rejection needs a reason; an admin can also change a deadline directly", async () => {
+    await app.say("申请延期 6 2025年3月底前 市局评选推迟", { sender: ZHANG });
+    expect((await app.say("延期审核 6 退回")).text).toContain("请写明理由");
+    expect((await app.say("reject extension 6 cannot move")).text).toBe("任务6的延期申请已退回。理由：cannot move");
+    expect((await app.say("任务6")).text).not.toContain("原定");
+    expect((await app.say("调整时限 6 2025年6月底前")).text).toContain("请写明理由");
+    expect((await app.say("调整时限 6 2025年6月底前 市局统一调整")).text).toBe("任务6的完成时限已由2024年底前调整为2025年6月底前。理由：市局统一调整");
+    expect((await app.say("任务6")).text).toContain("原定2024年底前，经科技办调整为2025年6月底前");
+    const entry = await app.db.auditLog.findFirstOrThrow({ where: { action: "set-deadline" } });
+    expect(JSON.parse(entry.before!)).toMatchObject({ text: "2024年底前", date: "2024-12-31" });
+    expect(JSON.parse(entry.after!)).toMatchObject({ text: "2025年6月底前", date: "2025-06-30" });
+  });
+
+  it("an admin changes the lead units with a reason; reminders and permissions follow", async () => {
+    expect((await app.say("调整牵头单位 6 不存在大队 机构调整")).text).toContain("名录中没有：不存在大队");
+    expect((await app.say("调整牵头单位 6 网安、指挥中心 机构调整")).text).toBe("任务6的牵头单位已由刑侦大队、网安大队、指挥情报中心调整为网安大队、指挥情报中心。理由：机构调整");
+    expect((await app.say("申请办结 6 已完成", { sender: ZHANG })).text).toContain("只能由任务6的牵头单位（网安大队、指挥情报中心）人员提出");
+  });
+});
+
+describe("evidence (佐证材料)", () => {
+  const file = (name: string, bytes: Buffer, size: number | null = bytes.byteLength) => ({ name, mimeType: "image/png", size, fetch: async () => new Uint8Array(bytes) });
+
+  it("keeps a file sent as a reply to the request, with its sha256, and lists it", async () => {
+    await said("申请办结 6 两名民警已入选", { sender: ZHANG, room: "xingzhen", eventId: "$req" });
+    const bytes = Buffer.from("PNG…证书扫描件");
+    const sha = createHash("sha256").update(bytes).digest("hex");
+    const r = await app.bot.handle({ transport: "test", kind: "file", eventId: "$f1", targetEventId: "$req", room: "xingzhen", sender: ZHANG, text: "", isDirect: false, mentionsBot: false, file: file("证书.png", bytes) });
+    expect(r.replies[0]!.text).toBe(`已收到任务6的佐证材料：证书.png（${bytes.byteLength} B，sha256 ${sha.slice(0, 16)}）。`);
+    const row = await app.db.evidence.findFirstOrThrow();
+    expect(row).toMatchObject({ fileName: "证书.png", mimeType: "image/png", size: bytes.byteLength, sha256: sha, uploader: ZHANG });
+    expect(readFileSync(join(app.evidence.root, row.path))).toEqual(bytes);
+    expect((await app.say("任务6佐证")).text).toContain(`• 证书.png（${bytes.byteLength} B）@zhang:bureau.local`);
+    // Redelivered: stored once.
+    await app.bot.handle({ transport: "test", kind: "file", eventId: "$f1", targetEventId: "$req", room: "xingzhen", sender: ZHANG, text: "", isDirect: false, mentionsBot: false, file: file("证书.png", bytes) });
+    expect(await app.db.evidence.count()).toBe(1);
+  });
+
+  it("ignores a file that replies to no request, and refuses one too large or from someone outside the lead units", async () => {
+    await said("申请办结 6 两名民警已入选", { sender: ZHANG, room: "xingzhen", eventId: "$req" });
+    const small = Buffer.from("x");
+    const base = { transport: "test", kind: "file" as const, room: "xingzhen", text: "", isDirect: false, mentionsBot: false };
+    expect((await app.bot.handle({ ...base, eventId: "$a", targetEventId: "$other", sender: ZHANG, file: file("a.png", small) })).replies).toEqual([]);
+    const big = await app.bot.handle({ ...base, eventId: "$b", targetEventId: "$req", sender: ZHANG, file: file("大文件.zip", small, 21 * 1024 * 1024) });
+    expect(big.replies[0]!.text).toBe("大文件.zip大小为21.0 MB，超过20 MB的上限，未予保存。请压缩后重新发送，或联系科技办。");
+    const outsider = await app.bot.handle({ ...base, eventId: "$c", targetEventId: "$req", sender: "@wang:bureau.local", file: file("c.png", small) });
+    expect(outsider.replies[0]!.text).toContain("佐证材料只能由申请人或任务6牵头单位的人员提交");
+    expect(await app.db.evidence.count()).toBe(0);
+    expect(await app.db.auditLog.count({ where: { action: "add-evidence", outcome: "refused" } })).toBe(2);
+  });
+
+  it("npx duban evidence add attaches a file from the command line", async () => {
+    await app.say("申请办结 6 两名民警已入选", { sender: ZHANG });
+    const path = join(app.dir, "市局文件.pdf");
+    writeFileSync(path, "%PDF-1.4 市局文件");
+    const sha = createHash("sha256").update(readFileSync(path)).digest("hex");
+    const env = { ...process.env, DATABASE_URL: `file:${join(app.dir, "duban.db")}`, CHECKPOINT_DISABLE: "1", DUBAN_NOW: "2024-12-20T10:00:00+08:00" };
+    const refused = await run(process.execPath, [join(ROOT, "bin/duban.js"), "evidence", "add", "6", path, "--as", "@wang:bureau.local"], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect((refused as { code: number }).code).toBe(2);
+    const { stdout } = await run(process.execPath, [join(ROOT, "bin/duban.js"), "evidence", "add", "6", path, "--as", ZHANG], { env });
+    expect(stdout).toContain(`sha256 ${sha}`);
+    expect(stdout).toContain("附于办结申请#1");
+    expect(await app.db.evidence.findFirstOrThrow()).toMatchObject({ fileName: "市局文件.pdf", mimeType: "application/pdf", sha256: sha, requestId: 1 });
+  });
+});
