@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MatrixClient } from "matrix-bot-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -270,6 +272,69 @@ describe("duban on a real Synapse homeserver", () => {
     }
   });
 
+  it("refuses a stranger's update in a unit's room, and stores nothing", async () => {
+    const stranger = createMatrixClient(synapse.url, users.stranger!.accessToken);
+    await officer.inviteUser(users.stranger!.userId, rooms.xingzhen);
+    await stranger.joinRoom(rooms.xingzhen);
+    const eventId = await say(stranger, rooms.xingzhen, "任务6进展:陌生人 100%");
+    const r = await replyFrom(officer, rooms.xingzhen, eventId, botId);
+    expect(r.content.body).toBe("您不在督办名录中，本条未记录。请联系科技办将您加入所在单位。");
+    expect(await updates({ authorId: users.stranger!.userId })).toHaveLength(0);
+    const entry = await bot.app.db.auditLog.findFirstOrThrow({ where: { actor: users.stranger!.userId } });
+    expect(entry).toMatchObject({ action: "update", outcome: "refused", taskNumber: 6, transport: "matrix", room: rooms.xingzhen, eventId });
+  });
+
+  it("refuses another user's edit of an officer's update, and leaves the update as it was", async () => {
+    const eventId = await say(officer, rooms.xingzhen, "任务7进展:完成需求调研 30%");
+    await replyFrom(officer, rooms.xingzhen, eventId, botId);
+    const edit = await leader.sendMessage(rooms.xingzhen, {
+      msgtype: "m.text",
+      body: "* 任务7进展:已全部完成 100%",
+      "m.new_content": { msgtype: "m.text", body: "任务7进展:已全部完成 100%" },
+      "m.relates_to": { rel_type: "m.replace", event_id: eventId },
+    });
+    const refusal = await replyFrom(officer, rooms.xingzhen, edit, botId);
+    expect(refusal.content.body).toContain("只有该条进展的报送人或科技办管理员可以修改或撤回");
+    const [u] = await updates({ eventId });
+    expect(u).toMatchObject({ text: "完成需求调研 30%", percent: 30, editedAt: null });
+    expect(await bot.app.db.auditLog.count({ where: { actor: users.leader!.userId, action: "edit", outcome: "refused" } })).toBe(1);
+  });
+
+  it("takes an officer's image sent as a reply to the completion request as evidence, with the right sha256", async () => {
+    const request = await say(officer, rooms.xingzhen, "申请办结 6 两名民警已入选市级数字工匠");
+    const confirmation = await replyFrom(officer, rooms.xingzhen, request, botId);
+    expect(confirmation.content.body).toContain("已提交任务6“培育“公安数字工匠””的办结申请");
+    // The office's room is told, with a link to the request.
+    const notice = await waitFor(
+      async () => (await roomEvents(admin, rooms.office)).find((e) => e.sender === botId && e.content.body?.includes("【办结申请】任务6")),
+      20_000,
+      "the office's notice",
+    );
+    expect(notice.content.body).toContain(encodeURIComponent(request));
+    // A 1×1 PNG, sent as a reply to the bot's confirmation.
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+    const mxc = await officer.uploadContent(png, "image/png", "证书.png");
+    const image = await officer.sendMessage(rooms.xingzhen, {
+      msgtype: "m.image",
+      body: "证书.png",
+      url: mxc,
+      info: { mimetype: "image/png", size: png.byteLength, w: 1, h: 1 },
+      "m.relates_to": { "m.in_reply_to": { event_id: confirmation.event_id } },
+    });
+    const stored = await replyFrom(officer, rooms.xingzhen, image, botId);
+    const sha = createHash("sha256").update(png).digest("hex");
+    expect(stored.content.body).toBe(`已收到任务6的佐证材料：证书.png（${png.byteLength} B，sha256 ${sha.slice(0, 16)}）。`);
+    const row = await bot.app.db.evidence.findFirstOrThrow({ where: { eventId: image } });
+    expect(row).toMatchObject({ sha256: sha, size: png.byteLength, mimeType: "image/png", uploader: users.officer!.userId, fileName: "证书.png" });
+    expect(readFileSync(join(bot.app.evidence.root, row.path))).toEqual(png);
+    // A file that replies to no request is ignored.
+    const loose = await officer.sendMessage(rooms.xingzhen, { msgtype: "m.image", body: "随手拍.png", url: mxc, info: { mimetype: "image/png", size: png.byteLength } });
+    const after = await say(officer, rooms.xingzhen, "任务6");
+    await replyFrom(officer, rooms.xingzhen, after, botId);
+    expect(await repliesTo(officer, rooms.xingzhen, loose, botId)).toHaveLength(0);
+    expect(await bot.app.db.evidence.count()).toBe(1);
+  });
+
   it("runs as npm start with Matrix settings and stops cleanly on SIGTERM", async () => {
     const room = await officer.createRoom({ name: "进程测试", invite: [users.bot2!.userId] });
     const env = {
@@ -303,4 +368,14 @@ describe("duban on a real Synapse homeserver", () => {
       }
     }, 20_000, "every process of the group exited");
   }, 120_000);
+
+  it("leaves audit entries that match the stored updates one for one, on an intact chain", async () => {
+    const stored = await updates();
+    expect(stored.length).toBeGreaterThan(100);
+    const entries = await bot.app.db.auditLog.findMany({ where: { action: "update", outcome: "ok" } });
+    const ids = entries.map((e) => (JSON.parse(e.after!) as { updateId: number }).updateId).sort((a, b) => a - b);
+    expect(ids).toEqual(stored.map((u) => u.id));
+    expect(entries.map((e) => e.eventId).sort()).toEqual(stored.map((u) => u.eventId).sort());
+    expect((await bot.app.repos.audit.verify()).ok).toBe(true);
+  });
 });
