@@ -11,6 +11,8 @@ export default defineCommand({
     kind: "list-query",
     words: ["帮助", "help", "怎么用", "如何使用", "使用说明", "使用方法", "用法", "命令", "命令列表", "菜单", "怎么报进展", "怎么报送", "如何报送", "如何报进展", "怎么报", "如何报", "能干啥", "能做什么", "会什么", "功能", "说明", "格式", "什么格式", "怎么查", "如何查", "怎么问", "能干啥", "能干什么", "干些啥", "干些什么", "能干", "做些什么", "what can you do", "how to use", "usage"],
   },
+  // Open to everyone, strangers included: it is how a newcomer learns to ask the office to be added.
+  access: "open",
   args: z.object({}),
   async handle(_args, ctx) {
     const lines = [ctx.t.help.header];

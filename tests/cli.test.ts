@@ -161,6 +161,39 @@ describe("the duban command line, run as processes", () => {
     expect(stdout).toContain("下次运行（2025-01-02 09:00）没有要发送的提醒。");
   });
 
+  it("reloads the directory file on SIGHUP and when it changes, keeping the old one when the new file is invalid", async () => {
+    const directory = join(dir, "directory.yaml");
+    const demo = readFileSync(join(ROOT, "src/directory/demo-directory.yaml"), "utf8");
+    writeFileSync(directory, demo);
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--at", "2024-06-30T10:00:00+08:00"], {
+      cwd: ROOT,
+      env: { ...env, DATABASE_URL: `file:${join(dir, "reload.db")}`, DUBAN_DIRECTORY: directory, DUBAN_CONSOLE_USER: "@xiaoma:bureau.local", DUBAN_CONSOLE_ROOM: "xingzhen" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const until = async (what: () => boolean, label: string) => {
+      for (let i = 0; i < 300 && !what(); i++) await new Promise((r) => setTimeout(r, 100));
+      if (!what()) throw new Error(`timed out waiting for ${label}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+    };
+    await until(() => stdout.includes("督办控制台"), "the console");
+    child.stdin.write("任务6进展：新同志报到 10%\n");
+    await until(() => stdout.includes("您不在督办名录中"), "the refusal");
+    writeFileSync(directory, demo.replace('members: ["@zhang:bureau.local"]', 'members: ["@zhang:bureau.local", "@xiaoma:bureau.local"]'));
+    child.kill("SIGHUP");
+    await until(() => stderr.includes('"msg":"directory reloaded"'), "the reload");
+    child.stdin.write("任务6进展：新同志报到 10%\n");
+    await until(() => stdout.includes("已记录任务6"), "the update recorded");
+    writeFileSync(directory, "office: 科技办\nunits: []\n");
+    await until(() => stdout.includes("未通过校验，仍沿用原名录"), "the office told of the invalid file");
+    expect(stdout).toContain("[→ kejiban]");
+    child.stdin.end("任务7进展：仍可报送 20%\n");
+    expect(await exited).toBe(0);
+    expect(stdout).toContain("已记录任务7");
+  }, 60_000);
+
   it("runs npm start's console with piped input, answering each line and exiting at end of input", async () => {
     const child = spawn("npm", ["start", "--silent", "--", "--at", "2024-06-30T10:00:00+08:00"], {
       cwd: ROOT,

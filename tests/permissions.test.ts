@@ -174,6 +174,21 @@ describe("who an update is filed under", () => {
     expect((await app.say("任务6历史")).text).not.toContain("陌生人");
   });
 
+  it("does not let someone else's edit turn an unrecorded message into an update under their name", async () => {
+    // Matrix lets anyone send an m.replace; the transport passes who wrote the original.
+    const r = await app.bot.handle({
+      transport: "test", kind: "edit", targetEventId: "$chat", targetSender: ROLES.leadMember, eventId: "$chat-edit", room: "xingzhen",
+      sender: ROLES.otherMember, text: "任务6进展：冒名报送 100%", isDirect: false, mentionsBot: false,
+    });
+    expect(r.replies[0]?.text).toContain("只有该条进展的报送人或科技办管理员可以修改或撤回");
+    expect(await app.db.update.count({ where: { eventId: "$chat" } })).toBe(0);
+    expect(await app.db.auditLog.count({ where: { actor: ROLES.otherMember, action: "edit", outcome: "refused" } })).toBe(1);
+  });
+
+  it("answers help for everyone, strangers included", async () => {
+    expect((await app.say("帮助", { sender: ROLES.stranger })).text).toContain("申请办结");
+  });
+
   it("lets strangers query only with DUBAN_OPEN_QUERIES=true, and never change anything", async () => {
     const open = await tempApp({ env: { DUBAN_OPEN_QUERIES: "true" } });
     try {

@@ -325,8 +325,15 @@ export class Bot {
   private async handleEdit(inbound: Inbound): Promise<HandlerResult> {
     const target = inbound.targetEventId;
     const parts = target ? await this.opts.repos.updates.parts(target) : [];
+    const isAdmin = this.opts.directory.isAdmin(inbound.sender);
+    // Only the author (or an admin) may change a message's meaning: anyone else is refused, audited, and changes nothing.
+    if (inbound.targetSender && inbound.targetSender !== inbound.sender && !isAdmin) {
+      const task = parts[0] ? await this.opts.repos.plans.taskById(parts[0].taskId) : null;
+      await refuse(this.context(inbound), "edit", task, this.t.permissions.notAuthor(task?.number ?? 0));
+    }
     const pending = target ? await this.opts.repos.pending.byEventId(target) : null;
-    if (pending && !pending.resolvedAt) await this.opts.repos.pending.resolve(pending.id, "superseded", inbound.sender, this.opts.clock.now());
+    if (pending && !pending.resolvedAt && (pending.authorId === inbound.sender || isAdmin))
+      await this.opts.repos.pending.resolve(pending.id, "superseded", inbound.sender, this.opts.clock.now());
     // An edit of a message we never recorded (say, a rejected update now corrected) is handled as that
     // message, under the original's event id, so editing it again revises instead of adding another update.
     if (!target || parts.length === 0) return this.handleMessage({ ...inbound, kind: "message", eventId: target ?? inbound.eventId });
@@ -375,7 +382,8 @@ export class Bot {
     const target = inbound.targetEventId;
     if (!target) return { replies: [] };
     const pending = await this.opts.repos.pending.byEventId(target);
-    if (pending && !pending.resolvedAt) await this.opts.repos.pending.resolve(pending.id, "withdrawn", inbound.sender, this.opts.clock.now());
+    if (pending && !pending.resolvedAt && (pending.authorId === inbound.sender || this.opts.directory.isAdmin(inbound.sender)))
+      await this.opts.repos.pending.resolve(pending.id, "withdrawn", inbound.sender, this.opts.clock.now());
     const parts = await this.opts.repos.updates.parts(target);
     if (parts.length === 0) return { replies: [] };
     const ctx = this.context(inbound);

@@ -5,6 +5,8 @@ export interface Inbound {
   eventId?: string;
   /** For edits, redactions and reactions: the event id of the original message (for a reaction on the bot's question, the message it asked about). */
   targetEventId?: string;
+  /** For edits: who sent the original message, when the transport knows (Matrix lets anyone send an edit event). */
+  targetSender?: string;
   room: string;
   sender: string;
   text: string;

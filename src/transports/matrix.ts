@@ -444,7 +444,8 @@ export class MatrixTransport {
       const direct = await this.isDirect(roomId);
       if (rel?.rel_type === "m.replace" && rel.event_id) {
         const text = c["m.new_content"]?.body ?? c.body.replace(/^\*\s*/, "");
-        inbound = { ...base, kind: "edit", targetEventId: rel.event_id, text, isDirect: direct, mentionsBot: false };
+        const original = (await this.withRetry(() => this.client.getEvent(roomId, rel.event_id!)).catch(() => null)) as MatrixEvent | null;
+        inbound = { ...base, kind: "edit", targetEventId: rel.event_id, targetSender: original?.sender, text, isDirect: direct, mentionsBot: false };
       } else if (FILE_TYPES.has(c.msgtype ?? "") && typeof c.url === "string") {
         // A file or image: evidence when it replies to a request (or to the bot's confirmation of one).
         const replyTo = rel?.["m.in_reply_to"]?.event_id;
