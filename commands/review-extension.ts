@@ -25,7 +25,7 @@ export default defineCommand({
     const { task } = await requireTask(ctx, numbers[0]!);
     await requireAdminFor(ctx, "review-extension", task);
     const decided = readDecision(verb, reason);
-    if (!decided) throw new UserError(t.review.needDecision(task.number).replace(/办结审核/g, "延期审核"));
+    if (!decided) throw new UserError(x.needDecision(task.number));
     // A rejection must say why; an approval may stand on the request's own reason.
     if (decided.decision === "rejected" && !decided.reason) throw new UserError(t.review.needReason(task.number, `延期审核 ${task.number} 退回 时限不能再推迟`));
     const [request] = await ctx.repos.requests.pending(task.id, "extension");

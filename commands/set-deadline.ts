@@ -22,7 +22,7 @@ export default defineCommand({
     const { task } = await requireTask(ctx, numbers[0]!);
     await requireAdminFor(ctx, "set-deadline", task);
     const { written, deadline, rest } = readDeadline(reason);
-    if (!written) throw new UserError(x.needDeadline(task.number).replace("申请延期", "调整时限"));
+    if (!written) throw new UserError(x.setUsage(task.number));
     if (!deadline) throw new UserError(x.badDeadline(written));
     if (!rest) throw new UserError(t.review.needReason(task.number, `调整时限 ${task.number} ${deadline.text} 市局统一调整`));
     await ctx.repos.plans.setDeadline(task.id, deadline, rest, actorOf(ctx), ctx.clock.now());

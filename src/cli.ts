@@ -240,13 +240,12 @@ ${USAGE}`);
   return withApp(config, clockFor(undefined, config), async (app) => {
     if (values.verify) {
       const v = await app.repos.audit.verify();
-      if (values.json) process.stdout.write(`${JSON.stringify(v)}
-`);
+      if (values.json) process.stdout.write(`${JSON.stringify(v)}\n`);
       else if (v.ok)
-        process.stdout.write(`审计链完整 / audit chain intact: ${v.checked} 条已校验${v.legacy ? `，另有${v.legacy}条启用哈希链之前的旧记录（无法校验）` : ""}。
-`);
-      else process.stdout.write(`审计链已损坏 / audit chain BROKEN at entry #${v.firstBroken!.id}: ${v.firstBroken!.reason}（已校验${v.checked}条）
-`);
+        process.stdout.write(
+          `审计链完整 / audit chain intact: ${v.checked} 条已校验${v.legacy ? `，另有${v.legacy}条启用哈希链之前的旧记录（无法校验）` : ""}。\n最新哈希 / head: ${v.head ?? "—"}\n`,
+        );
+      else process.stdout.write(`审计链已损坏 / audit chain BROKEN at entry #${v.firstBroken!.id}: ${v.firstBroken!.reason}（已校验${v.checked}条）\n`);
       return v.ok ? 0 : 1;
     }
     const filter: AuditFilter = {};
@@ -268,9 +267,7 @@ ${USAGE}`);
     // Pages of 1,000 so a long trail streams instead of filling memory.
     for (let offset = 0; offset < limit; offset += 1000) {
       const page = await app.repos.audit.list(filter, Math.min(1000, limit - offset), offset);
-      for (const e of page) process.stdout.write(values.json ? `${JSON.stringify(auditJson(e))}
-` : `#${e.id} ${e.taskNumber === null ? "" : `任务${e.taskNumber} `}${auditLine(t, e)}
-`);
+      for (const e of page) process.stdout.write(values.json ? `${JSON.stringify(auditJson(e))}\n` : `#${e.id} ${e.taskNumber === null ? "" : `任务${e.taskNumber} `}${auditLine(t, e)}\n`);
       if (page.length < 1000) break;
     }
     return 0;
@@ -342,8 +339,7 @@ async function directoryCommand(argv: string[], config: Config): Promise<number>
 ${USAGE}`);
   return withApp(config, clockFor(undefined, config), async (app) => {
     const data = app.directoryAdmin.data;
-    if (values.json) process.stdout.write(`${JSON.stringify(data, null, 2)}
-`);
+    if (values.json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
     else {
       const out = [`科技办 office: ${data.office}`, `管理员 admins: ${data.admins.join(", ") || "—"}`, `局领导 leaders: ${data.leaders.join(", ") || "—"}`];
       for (const u of data.units)

@@ -82,7 +82,7 @@ describe("the audit trail on a real SQLite file", () => {
   it("audit --verify exits 0 on an intact chain, and 1 naming the first rewritten entry", async () => {
     const ok = await duban(["audit", "--verify"], `file:${file}`);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/审计链完整 \/ audit chain intact: \d+ 条已校验/);
+    expect(ok.stdout).toMatch(/审计链完整 \/ audit chain intact: \d+ 条已校验。\n最新哈希 \/ head: [0-9a-f]{64}\n/);
 
     // Behind the bot's back: drop the trigger and rewrite one entry with raw SQL.
     const target = await app.db.auditLog.findFirstOrThrow({ where: { action: "request-completion" } });

@@ -188,6 +188,8 @@ export const en = {
     completedDirect: (n: number, title: string, reason: string) => `Task ${n} ${title} is completed (办结); no more reminders will be sent for it. Reason: ${reason}`,
     reopened: (n: number, title: string, reason: string) => `Task ${n} ${title} is reopened; reminders resume. Reason: ${reason}`,
     extension: {
+      needDecision: (n: number) => `Please say approve or reject, e.g. "approve extension ${n}" or "reject extension ${n} the deadline cannot move".`,
+      setUsage: (n: number) => `Please give the new deadline and a reason, e.g. "set deadline ${n} 2025年6月底前 the city bureau moved it".`,
       needDeadline: (n: number) => `Please give the new deadline and a reason, e.g. "request extension ${n} 2025年3月底前 the city bureau postponed its selection".`,
       badDeadline: (text: string) => `I cannot read the deadline "${text}". Write it as the plan does, e.g. 2025年3月底前 or 2025年6月30日前.`,
       notLater: (asked: string, current: string) => `The new deadline ${asked} is not later than the current one (${current}).`,

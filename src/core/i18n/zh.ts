@@ -187,6 +187,8 @@ export const zh = {
     completedDirect: (n: number, title: string, reason: string) => `任务${n}“${title}”已办结，此后不再发送提醒。理由：${reason}`,
     reopened: (n: number, title: string, reason: string) => `任务${n}“${title}”已重启，提醒恢复。理由：${reason}`,
     extension: {
+      needDecision: (n: number) => `请写明通过或退回，例如：延期审核 ${n} 通过，或 延期审核 ${n} 退回 时限不能再推迟`,
+      setUsage: (n: number) => `请写明新的完成时限和理由，例如：调整时限 ${n} 2025年6月底前 市局统一调整`,
       needDeadline: (n: number) => `请写明新的完成时限和理由，例如：申请延期 ${n} 2025年3月底前 市局评选推迟`,
       badDeadline: (text: string) => `无法识别完成时限“${text}”。请按计划文件的写法填写，例如：2025年3月底前、2025年6月30日前。`,
       notLater: (asked: string, current: string) => `申请的时限${asked}不晚于现行时限（${current}），无需延期。`,
