@@ -106,6 +106,11 @@ describe("the audit trail on a real SQLite file", () => {
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.action)).toEqual(["request-completion", "update"]);
+    const since = await duban(["audit", "--json", "--since", "2024-07-01T00:00:00+08:00"], `file:${file}`);
+    expect(since.stdout).toBe("");
+    const bad = await duban(["audit", "--since", "昨天"], `file:${file}`);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("不是有效的时间");
     expect(Object.keys(lines[0]!)).toEqual(
       expect.arrayContaining(["at", "actor", "actorUnit", "action", "outcome", "task", "transport", "room", "eventId", "before", "after", "prevHash", "hash"]),
     );
