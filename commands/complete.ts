@@ -30,7 +30,7 @@ export default defineCommand({
       }
       await ctx.repos.plans.complete(task.id, reason, actorOf(ctx), ctx.clock.now());
       lines.push(t.review.completedDirect(task.number, task.title, reason));
-      notices.push(...notice(ctx, leadRooms(ctx, task), [t.review.unitApproved(task.number, task.title, reason)]));
+      notices.push(...notice(ctx, leadRooms(ctx, task), [t.review.unitCompletedDirect(task.number, task.title, reason)]));
     }
     return { replies: [reply(lines)], notices };
   },

@@ -1,6 +1,7 @@
 import { commands } from "../commands/index.js";
 import type { Config } from "./config.js";
-import { Bot, stderrLogger, type Logger } from "./core/bot.js";
+import { Bot, type Logger } from "./core/bot.js";
+import { createLogger } from "./log/logger.js";
 import type { Clock } from "./core/clock.js";
 import type { Repositories } from "./core/model.js";
 import { applyMigrations } from "./db/migrate.js";
@@ -10,6 +11,7 @@ import type { PrismaClient } from "./generated/prisma/client.js";
 import { importPlanText, readPlanFile } from "./plan/import-plan.js";
 import { DirectoryAdmin } from "./directory/directory-admin.js";
 import { FsEvidenceStore } from "./evidence/fs-evidence-store.js";
+import { databaseFiles, makePrivate } from "./db/private-files.js";
 import { prismaRepositories } from "./repositories/index.js";
 import { loadReminderPolicy } from "./reminders/load-policy.js";
 import { reminderPreview } from "./reminders/next-run.js";
@@ -46,13 +48,16 @@ export function evidenceDirFor(config: Config): string {
  * migrate the database, load the directory and, on first use, import the bundled plan.
  */
 export async function openApp(config: Config, clock: Clock, opts: { logger?: Logger; quiet?: boolean } = {}): Promise<App> {
-  const logger = opts.logger ?? stderrLogger;
+  const logger = opts.logger ?? createLogger(config.logLevel);
   const directory = loadDirectory(config.directoryFile);
   const policy = loadReminderPolicy(config.remindersFile);
   const calendar = createWorkingCalendar();
   await applyMigrations(config.databaseUrl);
   const db = await openPrisma(config.databaseUrl);
   try {
+    const dbPath = sqlitePathFromUrl(config.databaseUrl);
+    // The folder holding the database is not touched: it may be shared. New folders get 0700 from the umask.
+    makePrivate([...databaseFiles(dbPath), `${dbPath}.matrix-sync.json`, evidenceDirFor(config)]);
     const repos = prismaRepositories(db);
     const { admin: directoryAdmin, skipped } = await DirectoryAdmin.open(config.directoryFile, directory, repos.directoryChanges, repos.audit);
     if (skipped.length > 0 && !opts.quiet) logger.warn("some directory changes made from chat no longer fit the directory file and are not applied", { skipped });
@@ -94,6 +99,7 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
       evidence,
       evidenceMaxMb: config.evidenceMaxMb,
       directoryAdmin,
+      changesPerMinute: config.changesPerMinute,
     });
     return {
       config,

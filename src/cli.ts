@@ -17,6 +17,10 @@ import { formatSize } from "./core/bot.js";
 import { leadUnitFor } from "./core/permissions.js";
 import { catalogue } from "./core/i18n/index.js";
 import { auditLine } from "../commands/audit.js";
+import { privateUmask } from "./db/private-files.js";
+import { backupDatabase, OpsError, restoreDatabase } from "./ops/backup.js";
+import { runDoctor } from "./ops/doctor.js";
+import { sqlitePathFromUrl } from "./db/migrate.js";
 
 /** A usage or input problem: printed as is, exit status 2. */
 class CliError extends Error {}
@@ -29,6 +33,9 @@ const USAGE = `用法 / usage:
   npx duban audit [--task N] [--actor USER] [--since ISO] [--json] [--verify]
   npx duban evidence add TASK FILE --as USER [--at ISO-DATETIME]
   npx duban directory [--json]
+  npx duban backup FILE
+  npx duban restore FILE
+  npx duban doctor
 Every command honours DATABASE_URL, DUBAN_DIRECTORY, DUBAN_LANG and DUBAN_NOW.`;
 
 function clockFor(at: string | undefined, config: Config): Clock {
@@ -125,7 +132,8 @@ function planJson(parsed: ParsedPlan) {
 
 /** The operator at the command line, for the audit trail. */
 function cliActor(env: Record<string, string | undefined>, as?: string, unit: string | null = null): Actor {
-  return { id: as ?? `cli:${env.USER ?? env.USERNAME ?? "operator"}`, unit, transport: "cli", room: null, eventId: null };
+  const operator = `cli:${env.USER ?? env.USERNAME ?? "operator"}`;
+  return { id: as ?? operator, unit, transport: "cli", room: null, eventId: null, ...(as ? { via: operator } : {}) };
 }
 
 async function importCommand(argv: string[], config: Config, env: Record<string, string | undefined>): Promise<number> {
@@ -350,8 +358,40 @@ ${USAGE}`);
   });
 }
 
+/** `duban backup FILE`: a consistent online backup, checked with integrity_check. Safe while the bot runs. */
+async function backupCommand(argv: string[], config: Config): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new CliError(`backup: 请给出一个备份文件名 / give one backup file\n${USAGE}`);
+  const target = positionals[0]!;
+  const started = performance.now();
+  const r = await backupDatabase(sqlitePathFromUrl(config.databaseUrl), target);
+  process.stdout.write(`已备份到 ${target}（${formatSize(r.bytes)}，${r.pages} 页，integrity_check ok，${Math.round(performance.now() - started)} ms）/ backed up\n`);
+  return 0;
+}
+
+/** `duban restore FILE`: replace the database with a backup, refused while a bot holds the database. */
+async function restoreCommand(argv: string[], config: Config): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new CliError(`restore: 请给出一个备份文件 / give one backup file\n${USAGE}`);
+  const stamp = clockFor(undefined, config).now().toISOString().replace(/[:.]/g, "-");
+  const r = restoreDatabase(sqlitePathFromUrl(config.databaseUrl), positionals[0]!, stamp);
+  process.stdout.write(`已从 ${positionals[0]} 恢复数据库${r.keptAs ? `；原数据库保留为 ${r.keptAs}` : ""} / restored\n`);
+  return 0;
+}
+
+/** `duban doctor`: one line per check; exit 1 when any fails. */
+async function doctorCommand(argv: string[], config: Config): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (positionals.length) throw new CliError(`doctor: unexpected ${positionals.join(" ")}\n${USAGE}`);
+  const checks = await runDoctor(config);
+  const mark = { ok: "✓", fail: "✗", skip: "–" } as const;
+  for (const c of checks) process.stdout.write(`${mark[c.status]} ${c.name}: ${c.detail}\n`);
+  return checks.some((c) => c.status === "fail") ? 1 : 0;
+}
+
 /** The `duban` command line. Returns the exit status. */
 export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+  privateUmask();
   const [command, ...rest] = argv;
   try {
     const config = readConfig(env);
@@ -368,6 +408,12 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         return await evidenceCommand(rest, config, env);
       case "directory":
         return await directoryCommand(rest, config);
+      case "backup":
+        return await backupCommand(rest, config);
+      case "restore":
+        return await restoreCommand(rest, config);
+      case "doctor":
+        return await doctorCommand(rest, config);
       case "reminders":
         return await remindersCommand(rest, config);
       case undefined:
@@ -380,7 +426,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         throw new CliError(`未知命令 / unknown command: ${command}\n${USAGE}`);
     }
   } catch (e) {
-    if (e instanceof CliError || e instanceof ConfigError || e instanceof DirectoryError) {
+    if (e instanceof CliError || e instanceof ConfigError || e instanceof DirectoryError || e instanceof OpsError) {
       process.stderr.write(`duban: ${e.message}\n`);
       return 2;
     }

@@ -1,4 +1,7 @@
 import { watch, type FSWatcher } from "node:fs";
+import { privateUmask } from "./db/private-files.js";
+import { sqlitePathFromUrl } from "./db/migrate.js";
+import { holdDatabase } from "./ops/holders.js";
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { catalogue } from "./core/i18n/index.js";
@@ -34,7 +37,10 @@ function watchDirectory(app: App, tell: (rooms: string[], text: string) => Promi
     running = running.then(async () => {
       try {
         const r = await app.directoryAdmin.reload(actor, app.clock.now());
-        if (r.ok) app.logger.info("directory reloaded", { why, file: app.config.directoryFile, skipped: r.problems });
+        if (r.ok) {
+          app.logger.info("directory reloaded", { why, file: app.config.directoryFile, skipped: r.problems });
+          if (r.problems.length) await tell(app.directory.officeRooms(), catalogue(app.config.lang).directoryChat.overlaySkipped(r.problems.join("\n")));
+        }
         else {
           app.logger.error("directory file does not validate; the previous directory stays in force", { file: app.config.directoryFile, problems: r.problems });
           await tell(app.directory.officeRooms(), catalogue(app.config.lang).directoryChat.reloadFailed(app.config.directoryFile, r.problems.join("\n")));
@@ -100,12 +106,16 @@ async function runMatrix(app: App): Promise<number> {
 
 /** `npm start`: the console chat unless a chat server is configured. The only module that knows every part. */
 async function main(): Promise<number> {
+  privateUmask();
   const { values } = parseArgs({ args: process.argv.slice(2), options: { at: { type: "string" } } });
   const config = readConfig(values.at ? { ...process.env, DUBAN_NOW: values.at } : process.env);
   // With --at/DUBAN_NOW time starts at that instant and then runs on, so a demo session feels live.
   const clock: Clock = config.now ? offsetClock(config.now, () => systemClock.now().getTime()) : systemClock;
   const app = await openApp(config, clock);
-  if (config.matrix) return runMatrix(app);
+  // While this process runs, `npx duban restore` refuses to replace the database under it.
+  const release = holdDatabase(sqlitePathFromUrl(config.databaseUrl));
+  process.once("exit", release);
+  if (config.matrix) return runMatrix(app).finally(release);
   const user = config.consoleUser ?? app.directory.data.admins[0] ?? "console";
   const banner =
     config.lang === "en"
@@ -129,6 +139,7 @@ async function main(): Promise<number> {
     unwatch();
     await scheduler.stop();
     await app.close();
+    release();
   }
   return 0;
 }

@@ -194,6 +194,11 @@ describe("the migration to the hash-chained trail", () => {
     const url = `file:${join(tmp, "old.db")}`;
     await applyMigrations(url, { migrationsDir: before });
     const raw = new Database(join(tmp, "old.db"));
+    raw.prepare("INSERT INTO Plan (id, title, importedAt) VALUES (1, '旧计划', ?)").run(Date.UTC(2023, 10, 18));
+    for (const n of [4, 6])
+      raw
+        .prepare("INSERT INTO Task (id, planId, number, title, description, leadUnits, responsibleUnits, deadlineText, deadlineKind, deadlineDate) VALUES (?, 1, ?, ?, '', '[\"刑侦大队\"]', '[]', '2024年底前', 'date', '2024-12-31')")
+        .run(n, n, `旧任务${n}`);
     raw.prepare("INSERT INTO AuditLog (at, actor, action, detail) VALUES (?, ?, ?, ?)").run(Date.UTC(2024, 0, 1), "@kejiban:bureau.local", "complete", '{"taskId":6}');
     raw.prepare("INSERT INTO AuditLog (at, actor, action, detail) VALUES (?, ?, ?, ?)").run(Date.UTC(2024, 0, 2), "@kejiban:bureau.local", "pause-reminders", '{"taskId":4}');
     raw.close();
@@ -201,12 +206,12 @@ describe("the migration to the hash-chained trail", () => {
     expect(applied.some((n) => n.endsWith("roles_requests_audit"))).toBe(true);
     const app = await tempApp({ env: { DATABASE_URL: url } });
     try {
-      await app.say("暂停提醒 5 等待市局");
+      await app.say("暂停提醒 4 等待市局");
       const v = await app.repos.audit.verify();
       expect(v).toMatchObject({ ok: true, legacy: 2 });
       expect(v.checked).toBeGreaterThanOrEqual(1);
       const legacy = await app.db.auditLog.findMany({ where: { id: { lte: 2 } } });
-      expect(legacy.map((e) => e.action)).toEqual(["complete", "pause-reminders"]);
+      expect(legacy.map((e) => [e.action, e.taskId, e.taskNumber])).toEqual([["complete", 6, 6], ["pause-reminders", 4, 4]]);
     } finally {
       await app.close();
     }

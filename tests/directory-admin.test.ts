@@ -75,14 +75,20 @@ describe("directory changes from chat", () => {
       expect(await app.directoryAdmin.reload(SYSTEM, new Date())).toEqual({ ok: true, problems: [] });
       expect(app.directory.roleOf("@wang2:bureau.local")).toBe("member");
       expect(app.directory.roleOf("@xiaoma:bureau.local")).toBe("member");
+      // A chat change whose unit the file no longer has is skipped, and does not block later changes.
+      writeFileSync(file, readFileSync(file, "utf8").replace("name: 刑侦大队", "name: 刑事侦查大队").replace("aliases: [刑侦]", "aliases: [刑侦队]"));
+      const stale = await app.directoryAdmin.reload(SYSTEM, new Date());
+      expect(stale.ok).toBe(true);
+      expect(stale.problems.join("\n")).toContain("刑侦大队");
+      expect(await say(app, "绑定 @laoma:bureau.local 网安大队")).toBe("已将@laoma:bureau.local绑定为网安大队成员。");
       writeFileSync(file, "office: 不存在的科室\nunits: []\n");
       const bad = await app.directoryAdmin.reload(SYSTEM, new Date());
       expect(bad.ok).toBe(false);
       expect(bad.problems.join("\n")).toContain("list at least one unit");
-      expect(app.directory.roleOf("@wang2:bureau.local")).toBe("member");
+      expect(app.directory.roleOf("@laoma:bureau.local")).toBe("member");
       expect(app.directory.office).toBe("科技办");
       const audit = await app.db.auditLog.findMany({ where: { action: "directory-reload" }, orderBy: { id: "asc" } });
-      expect(audit.map((a) => a.outcome)).toEqual(["ok", "refused"]);
+      expect(audit.map((a) => a.outcome)).toEqual(["ok", "ok", "refused"]);
     } finally {
       await app.close();
     }

@@ -180,9 +180,28 @@ describe("who an update is filed under", () => {
       transport: "test", kind: "edit", targetEventId: "$chat", targetSender: ROLES.leadMember, eventId: "$chat-edit", room: "xingzhen",
       sender: ROLES.otherMember, text: "任务6进展：冒名报送 100%", isDirect: false, mentionsBot: false,
     });
-    expect(r.replies[0]?.text).toContain("只有该条进展的报送人或科技办管理员可以修改或撤回");
+    expect(r.replies[0]?.text).toBe("只有原消息的发送人或科技办管理员可以修改它，未作任何更改。");
     expect(await app.db.update.count({ where: { eventId: "$chat" } })).toBe(0);
     expect(await app.db.auditLog.count({ where: { actor: ROLES.otherMember, action: "edit", outcome: "refused" } })).toBe(1);
+  });
+
+  it("refuses an edit whose original the transport could not find, and never moves an update to a guessed task", async () => {
+    const unknown = await app.bot.handle({
+      transport: "test", kind: "edit", targetEventId: "$elsewhere", targetSender: "(unknown)", eventId: "$e2", room: "xingzhen",
+      sender: ROLES.otherMember, text: "任务6进展：借别人的消息报送", isDirect: false, mentionsBot: false,
+    });
+    expect(unknown.replies[0]?.text).toBe("只有原消息的发送人或科技办管理员可以修改它，未作任何更改。");
+    expect(await app.db.update.count({ where: { eventId: "$elsewhere" } })).toBe(0);
+
+    await app.say("任务10进展：原始内容 20%", { sender: ROLES.leadMember, room: "xingzhen", eventId: "$g" });
+    const r = await app.bot.handle({
+      transport: "test", kind: "edit", targetEventId: "$g", eventId: "$g2", room: "xingzhen", sender: ROLES.leadMember,
+      text: "数字工匠评选材料已报市局 30%", isDirect: false, mentionsBot: false,
+    });
+    expect(r.replies[0]?.text).toContain("任务10");
+    const u = await app.db.update.findUniqueOrThrow({ where: { eventId: "$g" }, include: { task: true } });
+    expect(u.task.number).toBe(10);
+    expect(u.percent).toBe(30);
   });
 
   it("answers help for everyone, strangers included", async () => {

@@ -87,7 +87,9 @@ describe("completion (办结) with review", () => {
 
   it("办结 needs a reason now, and 重启任务 reopens a done task", async () => {
     expect((await app.say("办结 6")).text).toContain("请写明理由");
-    expect((await app.say("办结 6 市局已验收")).text).toContain("已办结");
+    const direct = await said("办结 6 市局已验收");
+    expect(direct.replies[0]!.text).toContain("已办结");
+    expect(direct.notices![0]!.reply.text).toBe("【督办】科技办已将任务6“培育“公安数字工匠””办结。理由：市局已验收");
     expect((await app.say("重启任务 6")).text).toContain("请写明理由");
     expect((await app.say("重启任务 6 市局要求补充材料")).text).toBe("任务6“培育“公安数字工匠””已重启，提醒恢复。理由：市局要求补充材料");
     expect((await app.say("任务6")).text).not.toContain("已于");
@@ -157,6 +159,25 @@ describe("evidence (佐证材料)", () => {
     expect(await app.db.evidence.count()).toBe(1);
   });
 
+  it("keeps a file with a very long Chinese name, cutting only the stored file name", async () => {
+    await said("申请办结 6 两名民警已入选", { sender: ZHANG, room: "xingzhen", eventId: "$req" });
+    const name = `${"关于印发".repeat(25)}的通知.pdf`;
+    const r = await app.bot.handle({ transport: "test", kind: "file", eventId: "$long", targetEventId: "$req", room: "xingzhen", sender: ZHANG, text: "", isDirect: false, mentionsBot: false, file: file(name, Buffer.from("%PDF")) });
+    expect(r.replies[0]!.text).toContain("已收到任务6的佐证材料");
+    const row = await app.db.evidence.findFirstOrThrow();
+    expect(row.fileName).toBe(name);
+    expect(Buffer.byteLength(row.path.split("/").pop()!)).toBeLessThanOrEqual(170);
+    expect(row.path.endsWith(".pdf")).toBe(true);
+  });
+
+  it("tells the officer that editing a request does not change it", async () => {
+    await said("申请办结 7 已完成", { sender: ZHANG, room: "xingzhen", eventId: "$req7" });
+    await app.say("办结审核 7 退回 缺材料");
+    const r = await app.bot.handle({ transport: "test", kind: "edit", targetEventId: "$req7", targetSender: ZHANG, eventId: "$req7e", room: "xingzhen", sender: ZHANG, text: "申请办结 7 已全部完成", isDirect: false, mentionsBot: false });
+    expect(r.replies[0]!.text).toBe("修改申请消息不会更改已提交的申请。如需更正，请在科技办审核后重新提交申请。");
+    expect(await app.db.request.count()).toBe(1);
+  });
+
   it("ignores a file that replies to no request, and refuses one too large or from someone outside the lead units", async () => {
     await said("申请办结 6 两名民警已入选", { sender: ZHANG, room: "xingzhen", eventId: "$req" });
     const small = Buffer.from("x");
@@ -165,7 +186,7 @@ describe("evidence (佐证材料)", () => {
     const big = await app.bot.handle({ ...base, eventId: "$b", targetEventId: "$req", sender: ZHANG, file: file("大文件.zip", small, 21 * 1024 * 1024) });
     expect(big.replies[0]!.text).toBe("大文件.zip大小为21.0 MB，超过20 MB的上限，未予保存。请压缩后重新发送，或联系科技办。");
     const outsider = await app.bot.handle({ ...base, eventId: "$c", targetEventId: "$req", sender: "@wang:bureau.local", file: file("c.png", small) });
-    expect(outsider.replies[0]!.text).toContain("佐证材料只能由申请人或任务6牵头单位的人员提交");
+    expect(outsider.replies[0]!.text).toContain("佐证材料只能由申请人、任务6牵头单位的人员或科技办管理员提交");
     expect(await app.db.evidence.count()).toBe(0);
     expect(await app.db.auditLog.count({ where: { action: "add-evidence", outcome: "refused" } })).toBe(2);
   });
@@ -182,5 +203,9 @@ describe("evidence (佐证材料)", () => {
     expect(stdout).toContain(`sha256 ${sha}`);
     expect(stdout).toContain("附于办结申请#1");
     expect(await app.db.evidence.findFirstOrThrow()).toMatchObject({ fileName: "市局文件.pdf", mimeType: "application/pdf", sha256: sha, requestId: 1 });
+    // The audit entry names the officer, and the operator who typed the command.
+    const entry = await app.db.auditLog.findFirstOrThrow({ where: { action: "add-evidence", outcome: "ok" } });
+    expect(entry.actor).toBe(ZHANG);
+    expect(JSON.parse(entry.detail)).toMatchObject({ via: expect.stringMatching(/^cli:/) });
   });
 });

@@ -10,10 +10,13 @@ import { catalogue, type Lang } from "./i18n/index.js";
 import type { Inbound } from "./inbound.js";
 import type { PendingRecord, Repositories, TaskRecord } from "./model.js";
 import { actorOf, leadUnitFor, refuse, reportingUnit } from "./permissions.js";
-import { reply, type HandlerResult } from "./reply.js";
+import { boundReply, reply, type HandlerResult } from "./reply.js";
+import { RateLimiter } from "./rate-limit.js";
 import type { LightThresholds } from "./task-status.js";
 
 export interface Logger {
+  /** Message bodies and other user text go here only: operators run at `info`. */
+  debug?(msg: string, ctx?: Record<string, unknown>): void;
   info(msg: string, ctx?: Record<string, unknown>): void;
   warn(msg: string, ctx?: Record<string, unknown>): void;
   error(msg: string, ctx?: Record<string, unknown>): void;
@@ -38,6 +41,8 @@ export interface BotOptions {
   /** Largest evidence file accepted, in MB (DUBAN_EVIDENCE_MAX_MB); default 20. */
   evidenceMaxMb?: number;
   directoryAdmin?: DirectoryAdminPort;
+  /** Changes a user may make per minute (DUBAN_RATE_LIMIT); default 20, 0 for no limit. */
+  changesPerMinute?: number;
 }
 
 /** Keeps evidence files (佐证材料); returns the stored file's path relative to the evidence folder. */
@@ -54,12 +59,8 @@ export function formatSize(bytes: number): string {
 
 export const DEFAULT_THRESHOLDS: LightThresholds = { warnDays: 30, staleDays: 30 };
 
-/** A logger that writes one JSON line per record to stderr. */
-export const stderrLogger: Logger = {
-  info: (msg, ctx) => process.stderr.write(`${JSON.stringify({ level: "info", msg, ...ctx })}\n`),
-  warn: (msg, ctx) => process.stderr.write(`${JSON.stringify({ level: "warn", msg, ...ctx })}\n`),
-  error: (msg, ctx) => process.stderr.write(`${JSON.stringify({ level: "error", msg, ...ctx })}\n`),
-};
+/** A logger that drops everything (when none is given). */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 /** Replies that answer a "要记录…吗？" question. */
 const YES = /^(?:是|是的|对|对的|确认|记录|要|要的|没错|yes|y|confirm|👍|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿|✅|✔️?)$/iu;
@@ -78,6 +79,7 @@ export class Bot {
   private readonly maxLength: number;
   private readonly confirmHours: number;
   private readonly log: Logger;
+  private readonly limiter: RateLimiter;
   private vocabulary: { key: string; subjects: SubjectIndex; units: { name: string; aliases: string[] }[] } | null = null;
 
   constructor(private readonly opts: BotOptions) {
@@ -86,7 +88,8 @@ export class Bot {
     this.thresholds = opts.thresholds ?? DEFAULT_THRESHOLDS;
     this.maxLength = opts.maxMessageLength ?? 4000;
     this.confirmHours = opts.confirmHours ?? 24;
-    this.log = opts.logger ?? stderrLogger;
+    this.log = opts.logger ?? silentLogger;
+    this.limiter = new RateLimiter(opts.changesPerMinute ?? 20);
   }
 
   get t() {
@@ -95,6 +98,16 @@ export class Bot {
 
   /** Handle one message and return what to say. Never throws. */
   async handle(inbound: Inbound): Promise<HandlerResult> {
+    const result = await this.handleUnbounded(inbound);
+    const hint = (n: number) => this.t.errors.truncated(n);
+    return {
+      ...result,
+      replies: result.replies.map((r) => boundReply(r, hint)),
+      ...(result.notices ? { notices: result.notices.map((n) => ({ ...n, reply: boundReply(n.reply, hint) })) } : {}),
+    };
+  }
+
+  private async handleUnbounded(inbound: Inbound): Promise<HandlerResult> {
     try {
       if (inbound.eventId && (await this.opts.repos.events.seen(inbound.eventId))) return { replies: [] };
       if (inbound.kind === "edit") return await this.handleEdit(inbound);
@@ -109,8 +122,8 @@ export class Bot {
         room: inbound.room,
         sender: inbound.sender,
         eventId: inbound.eventId,
-        text: inbound.text.slice(0, 200),
       });
+      this.log.debug?.("the message that failed", { eventId: inbound.eventId, text: inbound.text.slice(0, 200) });
       return { replies: [reply([this.t.errors.internal])] };
     }
   }
@@ -194,6 +207,13 @@ export class Bot {
    */
   private async gate(inbound: Inbound, command: AnyCommand, interpretation: Interpretation): Promise<HandlerResult | null> {
     const access = accessOf(command);
+    if (access === "change") {
+      const wait = this.limiter.take(inbound.sender, this.opts.clock.now());
+      if (wait !== null) {
+        this.log.warn("change refused: rate limit", { sender: inbound.sender, room: inbound.room, perMinute: this.limiter.perMinute });
+        return { replies: [reply([this.t.errors.rateLimited(this.limiter.perMinute, wait)])], interpretation };
+      }
+    }
     if (access === "open" || this.opts.directory.roleOf(inbound.sender) !== "stranger") return null;
     if (access === "query" && this.opts.openQueries) return null;
     const ctx = this.context(inbound);
@@ -326,11 +346,13 @@ export class Bot {
     const target = inbound.targetEventId;
     const parts = target ? await this.opts.repos.updates.parts(target) : [];
     const isAdmin = this.opts.directory.isAdmin(inbound.sender);
-    // Only the author (or an admin) may change a message's meaning: anyone else is refused, audited, and changes nothing.
-    if (inbound.targetSender && inbound.targetSender !== inbound.sender && !isAdmin) {
-      const task = parts[0] ? await this.opts.repos.plans.taskById(parts[0].taskId) : null;
-      await refuse(this.context(inbound), "edit", task, this.t.permissions.notAuthor(task?.number ?? 0));
-    }
+    // Only the author (or an admin) may change a message's meaning. For a message never recorded the
+    // transport says who sent it; when it cannot tell (the event was not found), the edit is refused too.
+    if (parts.length === 0 && inbound.targetSender !== undefined && inbound.targetSender !== inbound.sender && !isAdmin)
+      await refuse(this.context(inbound), "edit", null, this.t.permissions.notSender);
+    // A request (申请办结, 申请延期) is not changed by editing it: a new request is the way.
+    const request = target ? await this.opts.repos.requests.byEventId(target) : null;
+    if (request) return { replies: [reply([this.t.review.editIgnored])] };
     const pending = target ? await this.opts.repos.pending.byEventId(target) : null;
     if (pending && !pending.resolvedAt && (pending.authorId === inbound.sender || isAdmin))
       await this.opts.repos.pending.resolve(pending.id, "superseded", inbound.sender, this.opts.clock.now());
@@ -345,6 +367,8 @@ export class Bot {
     if (inbound.text.length > this.maxLength) throw new UserError(this.t.errors.tooLong(inbound.text.length, this.maxLength));
     const interpretation = interpret(inbound.text, await this.interpretContext());
     const segments = interpretation.command === "update" ? (interpretation.args.segments ?? []) : [];
+    // Only a task number written in the edit moves the update; a task guessed from the subject never does.
+    const namesTask = interpretation.confidence === "certain" && !interpretation.args.candidates?.length;
     const plan = await this.opts.repos.plans.currentPlan();
     // Check every part before revising any, so a bad edit changes nothing.
     const revisions: { eventId: string; task: TaskRecord | null; body: string; percent: number | null; moveTo: TaskRecord | null }[] = [];
@@ -357,7 +381,7 @@ export class Bot {
       if (pct && (pct.value < 0 || pct.value > 100)) throw new UserError(this.t.update.percentOutOfRange(pct.raw));
       // An edit that names one other task moves the update there, if its author may post on that task.
       let moveTo: TaskRecord | null = null;
-      if (segment && task && plan && segment.numbers.length === 1 && segment.numbers[0] !== task.number) {
+      if (namesTask && segment && task && plan && segment.numbers.length === 1 && segment.numbers[0] !== task.number) {
         moveTo = await this.opts.repos.plans.task(plan.id, segment.numbers[0]!);
         if (!moveTo) {
           const { min, max } = await this.opts.repos.plans.numberRange(plan.id);

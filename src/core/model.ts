@@ -44,6 +44,8 @@ export interface Actor {
   transport: string;
   room: string | null;
   eventId: string | null;
+  /** Who actually typed it, when that is someone else (the operator at the command line acting `--as` an officer). */
+  via?: string;
 }
 
 /** One audit entry to append. `before` and `after` are stored as JSON. */

@@ -52,3 +52,36 @@ export function reply(lines: string[], opts: { heading?: boolean; mentions?: str
 export function result(...replies: Reply[]): HandlerResult {
   return { replies };
 }
+
+/** Matrix refuses events over 65,536 bytes; a reply's text and HTML each stay under this many UTF-8 bytes. */
+export const MAX_REPLY_BYTES = 28_000;
+
+/**
+ * Keep a reply within `maxBytes` (text and HTML each): whole lines are kept from the top and the rest
+ * is replaced by `hint(omitted)`, so a huge list never exceeds what the chat server accepts.
+ */
+export function boundReply(r: Reply, hint: (omitted: number) => string, maxBytes = MAX_REPLY_BYTES): Reply {
+  const bytes = (s: string) => Buffer.byteLength(s, "utf8");
+  if (bytes(r.text) <= maxBytes && bytes(r.html) <= maxBytes) return r;
+  const textLines = r.text.split("\n");
+  const htmlLines = r.html.split("<br>\n");
+  // Lines pair up one to one (see reply()); otherwise fall back to cutting text alone.
+  const paired = textLines.length === htmlLines.length;
+  let kept = 0;
+  let t = 0;
+  let h = 0;
+  const reserve = 400; // room for the hint line
+  while (kept < textLines.length) {
+    const dt = bytes(textLines[kept]!) + 1;
+    const dh = paired ? bytes(htmlLines[kept]!) + 5 : 0;
+    if (t + dt > maxBytes - reserve || h + dh > maxBytes - reserve) break;
+    t += dt;
+    h += dh;
+    kept++;
+  }
+  kept = Math.max(1, kept);
+  const note = hint(textLines.length - kept);
+  const text = [...textLines.slice(0, kept), note].join("\n");
+  const html = paired ? [...htmlLines.slice(0, kept), escapeHtml(note)].join("<br>\n") : escapeHtml(text).replace(/\n/g, "<br>\n");
+  return { ...r, text, html };
+}

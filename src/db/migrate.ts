@@ -120,6 +120,26 @@ export async function diffSchemaAgainstMigrations(options: MigrationOptions = {}
   });
 }
 
+/** Which of the migrations on disk are not yet applied to an existing database (`npx duban doctor`); throws if an applied one was edited. */
+export function pendingMigrations(databaseUrl: string, migrationsDir = DEFAULT_MIGRATIONS_DIR): string[] {
+  const dbPath = sqlitePathFromUrl(databaseUrl);
+  const migrations = readMigrations(migrationsDir);
+  if (!existsSync(dbPath)) return migrations.map((m) => m.name);
+  if (allApplied(dbPath, migrations)) return [];
+  const db = new Database(dbPath, { fileMustExist: true, readonly: true });
+  try {
+    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+    const done = new Set(
+      table
+        ? (db.prepare("SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL").all() as { name: string }[]).map((r) => r.name)
+        : [],
+    );
+    return migrations.filter((m) => !done.has(m.name)).map((m) => m.name);
+  } finally {
+    db.close();
+  }
+}
+
 /** True when `_prisma_migrations` lists every migration as finished; throws if an applied one was edited. */
 function allApplied(dbPath: string, migrations: MigrationOnDisk[]): boolean {
   const db = new Database(dbPath, { fileMustExist: true });

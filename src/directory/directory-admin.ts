@@ -55,8 +55,10 @@ export class DirectoryAdmin implements DirectoryAdminPort {
   }
 
   async apply(change: OverlayChange, actor: Actor, at: Date): Promise<void> {
+    // Earlier changes that no longer fit the file are skipped as they already are; only this change must apply.
+    const { skipped: before } = applyOverlay(this.fileData, await this.changes.list());
     const { data, skipped } = await this.effective(this.fileData, [change]);
-    if (skipped.length > 0) throw new DirectoryError(this.file, skipped);
+    if (skipped.length > before.length) throw new DirectoryError(this.file, skipped.slice(before.length));
     await this.changes.add({ ...change, by: actor.id, at }, actor);
     this.directory.replace(data);
   }

@@ -1,11 +1,20 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { EvidenceStore } from "../core/bot.js";
 
 /** A file name safe on any filesystem: path separators, control characters and the like become "_". */
-export function safeName(name: string): string {
-  const cleaned = name.replace(/[/\\\u0000-\u001f<>:"|?*]/g, "_").replace(/^\.+/, "_").trim();
-  return (cleaned || "file").slice(0, 120);
+export function safeName(name: string, maxBytes = 150): string {
+  const cleaned = name.replace(/[/\\\u0000-\u001f<>:"|?*]/g, "_").replace(/^\.+/, "_").trim() || "file";
+  // Filesystems allow 255 bytes per name: cut by UTF-8 bytes, keep the extension, never split a character.
+  const dot = cleaned.lastIndexOf(".");
+  const ext = dot > 0 && cleaned.length - dot <= 10 ? cleaned.slice(dot) : "";
+  const stem = ext ? cleaned.slice(0, dot) : cleaned;
+  let out = "";
+  for (const ch of stem) {
+    if (Buffer.byteLength(out + ch + ext, "utf8") > maxBytes) break;
+    out += ch;
+  }
+  return (out || "file") + ext;
 }
 
 /**
@@ -19,6 +28,7 @@ export class FsEvidenceStore implements EvidenceStore {
     const rel = join(`task-${meta.taskNumber}`, `${meta.sha256.slice(0, 16)}-${safeName(meta.name)}`);
     const dir = join(this.root, `task-${meta.taskNumber}`);
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    await Promise.all([chmod(this.root, 0o700), chmod(dir, 0o700)]);
     const tmp = join(this.root, rel) + `.tmp-${process.pid}`;
     await writeFile(tmp, bytes, { mode: 0o600 });
     await rename(tmp, join(this.root, rel));

@@ -26,7 +26,7 @@ export async function appendAudit(tx: Tx, e: NewAudit): Promise<AuditRecord> {
     eventId: e.actor.eventId,
     before: json(e.before),
     after: json(e.after),
-    detail: JSON.stringify(e.detail ?? {}),
+    detail: JSON.stringify(e.actor.via ? { ...e.detail, via: e.actor.via } : (e.detail ?? {})),
   };
   return tx.auditLog.create({ data: { ...fields, prevHash, hash: entryHash(prevHash, fields) } });
 }

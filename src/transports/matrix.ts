@@ -4,10 +4,12 @@ import {
   MatrixAuth,
   MatrixClient,
   MatrixError,
+  MemoryStorageProvider,
   SimpleFsStorageProvider,
   type IStorageProvider,
 } from "matrix-bot-sdk";
 import type { Bot, Logger } from "../core/bot.js";
+import { makePrivate } from "../db/private-files.js";
 import type { Inbound } from "../core/inbound.js";
 import type { SettingsStore } from "../core/model.js";
 import { escapeHtml, type Reply } from "../core/reply.js";
@@ -196,7 +198,7 @@ export class MatrixTransport {
   }
 
   /** Log in if needed and check the credentials, without syncing (the CLI sends reminders this way). */
-  async connect(): Promise<{ client: MatrixClient; storage: IStorageProvider }> {
+  async connect(opts: { persist?: boolean } = {}): Promise<{ client: MatrixClient; storage: IStorageProvider }> {
     LogService.setLevel(LogLevel.ERROR);
     LogService.muteModule("MatrixHttpClient");
     LogService.muteModule("MatrixClientLite");
@@ -210,7 +212,10 @@ export class MatrixTransport {
         throw new MatrixStartError(this.describeStartError(e, "log in as MATRIX_USER with MATRIX_PASSWORD"));
       }
     }
-    const storage: IStorageProvider = new SimpleFsStorageProvider(this.opts.storageFile);
+    // `persist: false` (npx duban doctor) checks the credentials without touching the sync file.
+    const storage: IStorageProvider = opts.persist === false ? new MemoryStorageProvider() : new SimpleFsStorageProvider(this.opts.storageFile);
+    // The sync file says which rooms the bot is in: owner-only, like the database.
+    if (opts.persist !== false) makePrivate([this.opts.storageFile]);
     const client = new MatrixClient(homeserverUrl, token, storage);
     client.syncingTimeout = this.opts.syncTimeoutMs ?? 30_000;
     // Save the sync token only after the batch's events are handled: nothing is lost in a crash.
@@ -445,7 +450,8 @@ export class MatrixTransport {
       if (rel?.rel_type === "m.replace" && rel.event_id) {
         const text = c["m.new_content"]?.body ?? c.body.replace(/^\*\s*/, "");
         const original = (await this.withRetry(() => this.client.getEvent(roomId, rel.event_id!)).catch(() => null)) as MatrixEvent | null;
-        inbound = { ...base, kind: "edit", targetEventId: rel.event_id, targetSender: original?.sender, text, isDirect: direct, mentionsBot: false };
+        // Unknown when the original cannot be fetched (say, an id from another room): the core then refuses the edit.
+        inbound = { ...base, kind: "edit", targetEventId: rel.event_id, targetSender: original?.sender ?? "(unknown)", text, isDirect: direct, mentionsBot: false };
       } else if (FILE_TYPES.has(c.msgtype ?? "") && typeof c.url === "string") {
         // A file or image: evidence when it replies to a request (or to the bot's confirmation of one).
         const replyTo = rel?.["m.in_reply_to"]?.event_id;

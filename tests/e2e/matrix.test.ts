@@ -358,7 +358,7 @@ describe("duban on a real Synapse homeserver", () => {
     process.kill(-child.pid!, "SIGTERM");
     await exited;
     await withLog(waitFor(() => stderr.includes('"msg":"stopped"'), 20_000, "bot finished in-flight work and closed the database"));
-    expect(stderr).toContain('"msg":"stopping","signal":"SIGTERM"');
+    expect(stderr).toContain('"signal":"SIGTERM","msg":"stopping"');
     await waitFor(() => {
       try {
         process.kill(-child.pid!, 0);

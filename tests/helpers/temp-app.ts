@@ -27,7 +27,8 @@ export interface TempApp extends App {
 export async function tempApp(opts: { at?: string; env?: Record<string, string> } = {}): Promise<TempApp> {
   const dir = mkdtempSync(join(tmpdir(), "duban-test-"));
   const clock = fixedClock(new Date(opts.at ?? "2024-06-30T10:00:00+08:00"));
-  const config = readConfig({ DATABASE_URL: `file:${join(dir, "duban.db")}`, ...opts.env });
+  // Tests send many changes at one fixed instant; the rate limit has its own tests (DUBAN_RATE_LIMIT set there).
+  const config = readConfig({ DATABASE_URL: `file:${join(dir, "duban.db")}`, DUBAN_RATE_LIMIT: "0", ...opts.env });
   const app = await openApp(config, clock, { logger: quietLogger, quiet: true });
   return {
     ...app,

@@ -73,8 +73,12 @@ CREATE TABLE "new_AuditLog" (
 );
 -- Entries written before the hash chain existed are kept as a "legacy" prefix: their prevHash and hash
 -- are markers, not digests (npx duban audit --verify reports them as not verifiable). The chain starts after them.
-INSERT INTO "new_AuditLog" ("action", "actor", "at", "detail", "id", "prevHash", "hash")
-  SELECT "action", "actor", "at", "detail", "id", 'legacy-prev:' || "id", 'legacy:' || "id" FROM "AuditLog";
+-- Their task, from the {"taskId": …} the old entries carry, so `审计 N` still shows them.
+INSERT INTO "new_AuditLog" ("action", "actor", "at", "detail", "id", "prevHash", "hash", "taskId", "taskNumber")
+  SELECT "action", "actor", "at", "detail", "id", 'legacy-prev:' || "id", 'legacy:' || "id",
+    CASE WHEN json_valid("detail") THEN json_extract("detail", '$.taskId') END,
+    (SELECT "number" FROM "Task" WHERE "Task"."id" = CASE WHEN json_valid("detail") THEN json_extract("detail", '$.taskId') END)
+  FROM "AuditLog";
 DROP TABLE "AuditLog";
 ALTER TABLE "new_AuditLog" RENAME TO "AuditLog";
 CREATE UNIQUE INDEX "AuditLog_prevHash_key" ON "AuditLog"("prevHash");

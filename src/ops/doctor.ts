@@ -1,0 +1,137 @@
+import { existsSync } from "node:fs";
+import Database from "better-sqlite3";
+import type { Config } from "../config.js";
+import { pendingMigrations, sqlitePathFromUrl } from "../db/migrate.js";
+import { DirectoryError, loadDirectory, type Directory } from "../directory/directory.js";
+import { createWorkingCalendar } from "../reminders/working-calendar.js";
+import { isCollectiveUnit } from "../plan/unit-list.js";
+import { MatrixTransport } from "../transports/matrix.js";
+import { silentLogger } from "../core/bot.js";
+import { ChainVerifier } from "../audit/chain.js";
+import { integrityCheck } from "./backup.js";
+
+export interface Check {
+  name: string;
+  status: "ok" | "fail" | "skip";
+  detail: string;
+}
+
+/** Plan facts read straight from the file, without opening the app (which would migrate it). */
+function readPlanFacts(dbPath: string): { units: string[]; years: number[] } | null {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const plan = db.prepare('SELECT id, issuedOn, importedAt FROM "Plan" ORDER BY importedAt DESC, id DESC LIMIT 1').get() as
+      | { id: number; issuedOn: string | null; importedAt: number | string }
+      | undefined;
+    if (!plan) return null;
+    const units = (db.prepare('SELECT DISTINCT tu.unit AS unit FROM "TaskUnit" tu JOIN "Task" t ON t.id = tu.taskId WHERE t.planId = ?').all(plan.id) as { unit: string }[]).map((r) => r.unit);
+    const dates = (db.prepare('SELECT deadlineDate AS d FROM "Task" WHERE planId = ? AND deadlineDate IS NOT NULL').all(plan.id) as { d: string }[]).map((r) => Number(r.d.slice(0, 4)));
+    const start = plan.issuedOn ? Number(plan.issuedOn.slice(0, 4)) : new Date(plan.importedAt).getUTCFullYear();
+    const end = Math.max(start, ...dates);
+    const years: number[] = [];
+    for (let y = start; y <= end; y++) years.push(y);
+    return { units, years };
+  } finally {
+    db.close();
+  }
+}
+
+function verifyAudit(dbPath: string): { ok: boolean; detail: string } {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const v = new ChainVerifier();
+    type Row = Parameters<ChainVerifier["add"]>[0] & { at: number | string };
+    for (const row of db.prepare('SELECT * FROM "AuditLog" ORDER BY id').iterate() as IterableIterator<Row>) {
+      if (!v.add({ ...row, at: new Date(row.at) })) break;
+    }
+    return v.firstBroken
+      ? { ok: false, detail: `审计链在第${v.firstBroken.id}条处断开 / audit chain broken at #${v.firstBroken.id}: ${v.firstBroken.reason}` }
+      : { ok: true, detail: `审计链完整 / audit chain intact (${v.checked}${v.legacy ? ` + ${v.legacy} legacy` : ""})` };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * `npx duban doctor`: one line per check — configuration, directory and its coverage of the plan's
+ * units, database and migrations, the working calendar over the plan period, and the homeserver.
+ * Reads only: it never creates or migrates the database.
+ */
+export async function runDoctor(config: Config): Promise<Check[]> {
+  const checks: Check[] = [];
+  checks.push({ name: "配置 configuration", status: "ok", detail: `DATABASE_URL=${config.databaseUrl}, DUBAN_DIRECTORY=${config.directoryFile}${config.usingDemoDirectory ? " (demo)" : ""}, LOG_LEVEL=${config.logLevel}` });
+
+  let directory: Directory | null = null;
+  try {
+    directory = loadDirectory(config.directoryFile);
+  } catch (e) {
+    checks.push({ name: "名录 directory", status: "fail", detail: e instanceof DirectoryError ? `${e.file}: ${e.problems.join("; ")}` : (e as Error).message });
+  }
+
+  const dbPath = sqlitePathFromUrl(config.databaseUrl);
+  const exists = existsSync(dbPath);
+  let facts: { units: string[]; years: number[] } | null = null;
+  if (!exists) {
+    checks.push({ name: "数据库 database", status: "fail", detail: `${dbPath} 不存在；首次运行 npm start 或任一 npx duban 命令时创建 / does not exist yet; created on first start` });
+  } else {
+    try {
+      const integrity = integrityCheck(dbPath);
+      const pending = pendingMigrations(config.databaseUrl);
+      if (integrity !== "ok") checks.push({ name: "数据库 database", status: "fail", detail: `integrity_check: ${integrity}` });
+      else if (pending.length) checks.push({ name: "数据库 database", status: "fail", detail: `${pending.length} 个迁移未应用（启动时自动应用）/ migrations not applied yet (applied at start): ${pending.join(", ")}` });
+      else {
+        const audit = verifyAudit(dbPath);
+        checks.push({ name: "数据库 database", status: audit.ok ? "ok" : "fail", detail: `${dbPath}: integrity ok, migrations up to date, ${audit.detail}` });
+        facts = readPlanFacts(dbPath);
+      }
+    } catch (e) {
+      checks.push({ name: "数据库 database", status: "fail", detail: (e as Error).message });
+    }
+  }
+
+  if (directory) {
+    if (!facts) checks.push({ name: "名录 directory", status: "ok", detail: `${directory.units.length} 个单位；无计划可对照 / no plan to compare with` });
+    else {
+      const missing = facts.units.filter((u) => !isCollectiveUnit(u) && !directory!.unit(u));
+      checks.push(
+        missing.length
+          ? { name: "名录 directory", status: "fail", detail: `计划中的单位不在名录中，其提醒将发往科技办 / plan units missing from the directory: ${missing.join("、")}` }
+          : { name: "名录 directory", status: "ok", detail: `${directory.units.length} 个单位，覆盖计划中的全部${facts.units.length}个单位名称 / covers every unit the plan names` },
+      );
+    }
+  }
+
+  if (facts) {
+    const calendar = createWorkingCalendar();
+    const missing = facts.years.filter((y) => !calendar.hasDataFor(y));
+    checks.push(
+      missing.length
+        ? { name: "工作日历 calendar", status: "fail", detail: `chinese-days 缺少 ${missing.join("、")} 年的节假日数据，提醒将按周一至周五发送 / no holiday data for ${missing.join(", ")}` }
+        : { name: "工作日历 calendar", status: "ok", detail: `覆盖计划期 ${facts.years[0]}–${facts.years[facts.years.length - 1]} / covers the plan period` },
+    );
+  } else checks.push({ name: "工作日历 calendar", status: "skip", detail: "无计划 / no plan yet" });
+
+  const m = config.matrix;
+  if (!m) checks.push({ name: "Matrix", status: "skip", detail: "未配置 MATRIX_HOMESERVER_URL，使用控制台 / not configured" });
+  else {
+    const transport = new MatrixTransport({
+      homeserverUrl: m.homeserverUrl,
+      accessToken: m.accessToken,
+      user: m.user,
+      password: m.password,
+      storageFile: ":memory:",
+      bot: null as never,
+      settings: null as never,
+      allowedInviters: [],
+      logger: silentLogger,
+      maxRetryMs: 0,
+    });
+    try {
+      await transport.connect({ persist: false });
+      checks.push({ name: "Matrix", status: "ok", detail: `${m.homeserverUrl} 可达，令牌有效，身份 ${transport.userId} / reachable, token valid` });
+    } catch (e) {
+      checks.push({ name: "Matrix", status: "fail", detail: (e as Error).message });
+    }
+  }
+  return checks;
+}

@@ -1,0 +1,224 @@
+import { execFile, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backupDatabase, restoreDatabase, integrityCheck } from "../src/ops/backup.js";
+import { syntheticPlan } from "../bench/synthetic.js";
+import { SYSTEM_ACTOR } from "../src/plan/import-plan.js";
+import { BUNDLED_PLAN } from "../src/config.js";
+import { tempApp, type TempApp } from "./helpers/temp-app.js";
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, "..");
+const BIN = join(ROOT, "bin/duban.js");
+const mode = (p: string) => statSync(p).mode & 0o777;
+
+/** Run the CLI under a permissive umask, the way a careless shell or service manager would. */
+async function cli(args: string[], env: Record<string, string>) {
+  const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  try {
+    const r = await run("sh", ["-c", `umask 022; exec '${process.execPath}' '${BIN}' ${quoted}`], { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env } });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** Every row of every table, for comparing two databases. */
+function dump(file: string): Record<string, unknown[]> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all()]));
+  } finally {
+    db.close();
+  }
+}
+
+describe("files are private to the bot's user, whatever the umask", () => {
+  const dir = mkdtempSync(join(tmpdir(), "duban-modes-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("creates the database folder and files, backups and evidence owner-only", async () => {
+    const db = join(dir, "data", "duban.db");
+    const env = { DATABASE_URL: `file:${db}`, DUBAN_NOW: "2024-12-20T10:00:00+08:00" };
+    expect((await cli(["say", "--as", "@zhang:bureau.local", "申请办结 6 已完成"], env)).code).toBe(0);
+    writeFileSync(join(dir, "证书.pdf"), "%PDF");
+    expect((await cli(["evidence", "add", "6", join(dir, "证书.pdf"), "--as", "@zhang:bureau.local"], env)).code).toBe(0);
+    expect((await cli(["backup", join(dir, "backup.db")], env)).code).toBe(0);
+    expect(mode(join(dir, "data"))).toBe(0o700);
+    for (const f of [db, join(dir, "backup.db")]) expect([f, mode(f)]).toEqual([f, 0o600]);
+    // The WAL and SHM files exist while a process has the database open: look at them under a running bot.
+    const child = spawn("sh", ["-c", `umask 022; exec '${process.execPath}' --import tsx src/main.ts`], { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env } });
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    for (let i = 0; i < 300 && !stdout.includes("督办控制台"); i++) await new Promise((r) => setTimeout(r, 100));
+    for (const f of [db, `${db}-wal`, `${db}-shm`]) expect([f, mode(f)]).toEqual([f, 0o600]);
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    const evidence = `${db}.evidence`;
+    expect(mode(evidence)).toBe(0o700);
+    expect(mode(join(evidence, "task-6"))).toBe(0o700);
+    for (const f of readdirSync(join(evidence, "task-6"))) expect(mode(join(evidence, "task-6", f))).toBe(0o600);
+  });
+
+  it("tightens a database that already existed with a wider mode", async () => {
+    const db = join(dir, "loose.db");
+    const env = { DATABASE_URL: `file:${db}`, DUBAN_NOW: "2024-12-20T10:00:00+08:00" };
+    await cli(["say", "任务6"], env);
+    const { chmodSync } = await import("node:fs");
+    chmodSync(db, 0o644);
+    await cli(["say", "任务6"], env);
+    expect(mode(db)).toBe(0o600);
+  });
+});
+
+describe("backup and restore", () => {
+  let app: TempApp;
+  let dir: string;
+  beforeAll(async () => {
+    app = await tempApp();
+    dir = mkdtempSync(join(tmpdir(), "duban-backup-"));
+  });
+  afterAll(async () => {
+    await app.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("backs up a database while updates are being written, consistently, and restores it exactly", async () => {
+    const source = join(app.dir, "duban.db");
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      while (writing || written < 300) {
+        await app.say(`任务${(written % 25) + 1}进展：备份期间的第${written + 1}条 ${written % 100}%`, { sender: "@zhang:bureau.local", eventId: `$w${written}` });
+        written++;
+        // The SQLite driver is synchronous underneath: let timers and the backup's steps run between writes.
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    const during = join(dir, "during.db");
+    await backupDatabase(source, during);
+    writing = false;
+    await writer;
+    // Taken during writes: a consistent snapshot — every update has its audit entry and the chain verifies.
+    expect(integrityCheck(during)).toBe("ok");
+    const snap = new Database(during, { readonly: true });
+    const updates = (snap.prepare('SELECT COUNT(*) AS n FROM "Update"').get() as { n: number }).n;
+    const audited = (snap.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'update' AND outcome = 'ok'").get() as { n: number }).n;
+    snap.close();
+    expect(updates).toBeGreaterThan(0);
+    expect(updates).toBeLessThan(written);
+    expect(audited).toBe(updates);
+    // After the writes: the backup equals the source, and a restore gives the source back.
+    const after = join(dir, "after.db");
+    await backupDatabase(source, after);
+    expect(dump(after)).toEqual(dump(source));
+    const target = join(dir, "restored", "duban.db");
+    mkdirSync(join(dir, "restored"));
+    writeFileSync(target, "");
+    rmSync(target);
+    const r = await cli(["restore", after], { DATABASE_URL: `file:${target}` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(dump(target)).toEqual(dump(source));
+    const verify = await cli(["audit", "--verify"], { DATABASE_URL: `file:${target}` });
+    expect(verify.code).toBe(0);
+  });
+
+  it("refuses to restore while a bot holds the database, and refuses a damaged backup", async () => {
+    const db = join(dir, "held.db");
+    const env = { ...process.env, DATABASE_URL: `file:${db}`, CHECKPOINT_DISABLE: "1" };
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--at", "2024-06-30T10:00:00+08:00"], { cwd: ROOT, env });
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    for (let i = 0; i < 300 && !stdout.includes("督办控制台"); i++) await new Promise((r) => setTimeout(r, 100));
+    const backup = join(dir, "held-backup.db");
+    expect((await cli(["backup", backup], { DATABASE_URL: `file:${db}` })).code).toBe(0);
+    const refused = await cli(["restore", backup], { DATABASE_URL: `file:${db}` });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`数据库正被督办进程使用（pid ${child.pid}）`);
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    writeFileSync(join(dir, "damaged.db"), "SQLite format 3\0 this is not a database");
+    const damaged = await cli(["restore", join(dir, "damaged.db")], { DATABASE_URL: `file:${db}` });
+    expect(damaged.code).not.toBe(0);
+    const ok = await cli(["restore", backup], { DATABASE_URL: `file:${db}` });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain("原数据库保留为");
+  });
+
+  it("restoreDatabase refuses a missing backup without touching the database", () => {
+    expect(() => restoreDatabase(join(dir, "none.db"), join(dir, "missing.db"), "x")).toThrow(/备份文件不存在/);
+  });
+});
+
+describe("doctor", () => {
+  const dir = mkdtempSync(join(tmpdir(), "duban-doctor-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("prints one line per check and exits non-zero when one fails", async () => {
+    const env = { DATABASE_URL: `file:${join(dir, "duban.db")}`, DUBAN_NOW: "2024-06-30T10:00:00+08:00" };
+    const missing = await cli(["doctor"], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/^✗ 数据库 database: .*不存在/m);
+    await cli(["say", "任务6"], env);
+    const ok = await cli(["doctor"], env);
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout.trim().split("\n").map((l) => l.slice(0, 1))).toEqual(["✓", "✓", "✓", "✓", "–"]);
+    expect(ok.stdout).toContain("✓ 工作日历 calendar: 覆盖计划期 2023–2025");
+    writeFileSync(join(dir, "bad.yaml"), "office: 科技办\nunits: []\n");
+    const badDirectory = await cli(["doctor"], { ...env, DUBAN_DIRECTORY: join(dir, "bad.yaml") });
+    expect(badDirectory.code).toBe(1);
+    expect(badDirectory.stdout).toMatch(/^✗ 名录 directory: .*list at least one unit/m);
+    const unreachable = await cli(["doctor"], { ...env, MATRIX_HOMESERVER_URL: "http://127.0.0.1:9", MATRIX_ACCESS_TOKEN: "x" });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stdout).toMatch(/^✗ Matrix: cannot reach the homeserver/m);
+  });
+});
+
+describe("abuse", () => {
+  it("limits changes per user per minute with a clear reply, and never limits queries", async () => {
+    const app = await tempApp({ env: { DUBAN_RATE_LIMIT: "3" } });
+    try {
+      const zhang = { sender: "@zhang:bureau.local" };
+      for (let i = 1; i <= 3; i++) expect((await app.say(`任务6进展：第${i}次`, zhang)).text).toContain("已记录任务6");
+      expect((await app.say("任务6进展：第4次", zhang)).text).toBe("操作过于频繁：每分钟最多3次更改，本条未记录。请约60秒后再试。");
+      expect(await app.db.update.count()).toBe(3);
+      for (let i = 0; i < 10; i++) expect((await app.say("任务6", zhang)).text).toContain("任务6：培育");
+      expect((await app.say("任务6进展：别人不受影响", { sender: "@li:bureau.local" })).text).toContain("已记录任务6");
+      app.clock.advance(61_000);
+      expect((await app.say("任务6进展：一分钟后", zhang)).text).toContain("已记录任务6");
+    } finally {
+      await app.dispose();
+    }
+  });
+
+  it("keeps every reply under what Matrix accepts, with a hint, however long the list", async () => {
+    const app = await tempApp({ at: "2031-06-30T10:00:00+08:00" });
+    try {
+      await app.repos.plans.importPlan(syntheticPlan("超大计划", 6000, 40), app.clock.now(), SYSTEM_ACTOR);
+      const r = await app.bot.handle({ transport: "test", room: "console", sender: "@kejiban:bureau.local", text: "逾期", isDirect: true, mentionsBot: true });
+      const [reply] = r.replies;
+      const size = (x: { text: string; html: string }) =>
+        Buffer.byteLength(JSON.stringify({ msgtype: "m.notice", body: x.text, format: "org.matrix.custom.html", formatted_body: x.html }));
+      expect(size(reply!)).toBeLessThan(65_536);
+      expect(reply!.text.startsWith("逾期任务（3600项）")).toBe(true);
+      // A history of long updates (each near the 4,000-character limit) would be ~250 KB: it is cut, with a hint.
+      await app.repos.plans.importPlan((await import("../src/plan/plan-parser.js")).parsePlan((await import("node:fs")).readFileSync(BUNDLED_PLAN, "utf8")), app.clock.now(), SYSTEM_ACTOR);
+      for (let i = 0; i < 20; i++) await app.say(`任务6进展：${"长篇进展说明。".repeat(550)}第${i + 1}篇`, { sender: "@zhang:bureau.local" });
+      const history = (await app.bot.handle({ transport: "test", room: "console", sender: "@kejiban:bureau.local", text: "任务6历史", isDirect: true, mentionsBot: true })).replies[0]!;
+      expect(size(history)).toBeLessThan(65_536);
+      expect(history.text).toMatch(/\n…另有\d+行未显示（内容过长）。请缩小查询范围，例如“任务6”或“刑侦大队的任务”。$/);
+      expect(history.html).toContain("…另有");
+    } finally {
+      await app.dispose();
+    }
+  });
+});
