@@ -179,7 +179,9 @@ export class Bot {
   }
 
   private async handleMessage(inbound: Inbound): Promise<HandlerResult> {
-    const interpretation = interpret(inbound.text, await this.interpretContext());
+    // Only the first maxLength characters are read: enough to know what a message is, and a 1 MB message
+    // (or an adversarial one) costs no more than a long normal one. A command that is too long is refused below.
+    const interpretation = interpret(inbound.text.slice(0, this.maxLength + 1), await this.interpretContext());
     const addressed = inbound.isDirect || inbound.mentionsBot || interpretation.addressed;
     const notUnderstood = (): HandlerResult => ({ replies: addressed ? [reply([this.t.errors.notUnderstood])] : [], interpretation });
     const answer = await this.answerQuestion(inbound, interpretation);
