@@ -222,3 +222,32 @@ describe("abuse", () => {
     }
   });
 });
+
+describe("two processes on one database", () => {
+  const dir = mkdtempSync(join(tmpdir(), "duban-two-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("both write 50 updates at the same time: no internal error, nothing lost or doubled, one intact audit chain", async () => {
+    const db = join(dir, "duban.db");
+    const env = { ...process.env, DATABASE_URL: `file:${db}`, CHECKPOINT_DISABLE: "1" };
+    await cli(["say", "任务6"], { DATABASE_URL: `file:${db}` });
+    const writer = (name: string) =>
+      run(process.execPath, ["--import", "tsx", join(ROOT, "tests/helpers/writer.ts"), name, "50"], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 }).then(
+        (r) => JSON.parse(r.stdout) as { replies: string[]; errors: string[] },
+      );
+    const [a, b] = await Promise.all([writer("A"), writer("B")]);
+    for (const out of [a, b]) {
+      expect(out.errors).toEqual([]);
+      expect(out.replies.filter((r) => !r.startsWith("已记录任务"))).toEqual([]);
+    }
+    const check = new Database(db, { readonly: true });
+    try {
+      const row = check.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT eventId) AS d FROM "Update"').get() as { n: number; d: number };
+      expect(row).toEqual({ n: 100, d: 100 });
+      expect((check.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'update' AND outcome = 'ok'").get() as { n: number }).n).toBe(100);
+    } finally {
+      check.close();
+    }
+    expect((await cli(["audit", "--verify"], { DATABASE_URL: `file:${db}` })).code).toBe(0);
+  }, 120_000);
+});
