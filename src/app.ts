@@ -157,3 +157,15 @@ export function reminderSchedulerFor(
     onRun,
   });
 }
+
+/**
+ * Forget handled chat events older than DUBAN_EVENT_RETENTION_DAYS, so the table does not grow forever.
+ * The Matrix bot calls it only after its first sync of this run, when the saved sync position is already
+ * past anything that old (a redelivered event could otherwise be taken as new), then once a day.
+ */
+export async function pruneHandledEvents(app: Pick<App, "repos" | "clock" | "config" | "logger">): Promise<number> {
+  const cutoff = new Date(app.clock.now().getTime() - app.config.eventRetentionDays * 86_400_000);
+  const n = await app.repos.events.prune(cutoff);
+  if (n > 0) app.logger.info("pruned handled event ids", { count: n, before: cutoff.toISOString() });
+  return n;
+}

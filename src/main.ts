@@ -11,7 +11,7 @@ import { ConfigError, readConfig } from "./config.js";
 import { offsetClock, systemClock, type Clock } from "./core/clock.js";
 import { formatDateTime } from "./core/time.js";
 import { DirectoryError } from "./directory/directory.js";
-import { matrixTransportFor, reminderSchedulerFor, type App } from "./app.js";
+import { matrixTransportFor, pruneHandledEvents, reminderSchedulerFor, type App } from "./app.js";
 import type { ReminderScheduler } from "./reminders/reminder-scheduler.js";
 import type { ReminderMessage, ReminderSender } from "./reminders/reminder-service.js";
 import { printReminders, runConsole } from "./transports/console.js";
@@ -92,8 +92,14 @@ async function runMatrix(app: App): Promise<number> {
   const unwatch = watchDirectory(app, async (rooms, text) => {
     for (const room of rooms) await transport.send(room, reply(text.split("\n"))).catch(() => undefined);
   });
+  // Pruning starts after the first sync batch of this run: the sync position is then past anything pruned.
+  const prune = () => pruneHandledEvents(app).catch((e: unknown) => app.logger.error("pruning handled events failed", { error: String(e) }));
+  const daily = setInterval(prune, 86_400_000);
+  daily.unref();
+  void transport.synced.then(prune);
   const signal = await untilSignal();
   unwatch();
+  clearInterval(daily);
   app.logger.info("stopping", { signal });
   // The transport first: once it is stopping, a reminder send stuck in an outage gives up at once
   // (and is retried next run) instead of holding the shutdown for minutes.

@@ -122,7 +122,7 @@ describe("migrations", () => {
     try {
       expect(await db.$queryRawUnsafe("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
       expect(await db.$queryRawUnsafe("PRAGMA foreign_keys")).toEqual([{ foreign_keys: 1n }]);
-      expect(await db.$queryRawUnsafe("PRAGMA busy_timeout")).toEqual([{ timeout: 5000n }]);
+      expect(await db.$queryRawUnsafe("PRAGMA busy_timeout")).toEqual([{ timeout: 15000n }]);
       expect(await db.setting.create({ data: { key: "k", value: "v" } })).toEqual({ key: "k", value: "v" });
     } finally {
       await db.$disconnect();

@@ -251,3 +251,21 @@ describe("two processes on one database", () => {
     expect((await cli(["audit", "--verify"], { DATABASE_URL: `file:${db}` })).code).toBe(0);
   }, 120_000);
 });
+
+describe("pruning handled event ids", () => {
+  it("forgets events handled before DUBAN_EVENT_RETENTION_DAYS and keeps the rest", async () => {
+    const app = await tempApp({ at: "2024-06-30T10:00:00+08:00", env: { DUBAN_EVENT_RETENTION_DAYS: "90" } });
+    try {
+      const { pruneHandledEvents } = await import("../src/app.js");
+      await app.bot.markHandled("$old", "xingzhen");
+      app.clock.advance(60 * 86_400_000);
+      await app.bot.markHandled("$recent", "xingzhen");
+      app.clock.advance(31 * 86_400_000);
+      expect(await pruneHandledEvents(app)).toBe(1);
+      expect(await app.bot.seen("$old")).toBe(false);
+      expect(await app.bot.seen("$recent")).toBe(true);
+    } finally {
+      await app.dispose();
+    }
+  });
+});

@@ -290,6 +290,8 @@ export interface UpdateRepository {
 export interface EventLog {
   seen(eventId: string): Promise<boolean>;
   markHandled(eventId: string, room: string, at: Date): Promise<void>;
+  /** Forget events handled before `before`; returns how many. */
+  prune(before: Date): Promise<number>;
 }
 
 /** Small persistent key/value state (last scheduler run, one-time notices). */

@@ -12,4 +12,8 @@ export class PrismaEventLog implements EventLog {
   async markHandled(eventId: string, room: string, at: Date): Promise<void> {
     await this.db.processedEvent.upsert({ where: { eventId }, create: { eventId, room, handledAt: at }, update: {} });
   }
+
+  async prune(before: Date): Promise<number> {
+    return (await this.db.processedEvent.deleteMany({ where: { handledAt: { lt: before } } })).count;
+  }
 }

@@ -125,6 +125,9 @@ export class MatrixTransport {
   private readonly joinedAt = new Map<string, number>();
   private readonly memberCount = new Map<string, number>();
   private inFlight: Promise<void> = Promise.resolve();
+  private markSynced: () => void = () => undefined;
+  /** Resolves once the first sync batch of this run has been handled (its sync token is then saved next). */
+  readonly synced: Promise<void> = new Promise((resolve) => (this.markSynced = resolve));
   private stopped = false;
   private txnCounter = 0;
 
@@ -187,7 +190,9 @@ export class MatrixTransport {
     const guarded = syncing2.processSync;
     syncing2.processSync = async (raw: SyncResponse, emitFn?: unknown) => {
       try {
-        return await guarded(raw, emitFn);
+        const done = await guarded(raw, emitFn);
+        this.markSynced();
+        return done;
       } catch (e) {
         retryFrom = since;
         throw e;
