@@ -269,3 +269,27 @@ describe("pruning handled event ids", () => {
     }
   });
 });
+
+describe("re-importing a plan", () => {
+  it("keeps importedAt, so staleness does not move and an older document does not become current again", async () => {
+    const app = await tempApp({ at: "2024-06-30T10:00:00+08:00" });
+    try {
+      const bundled = (await app.repos.plans.currentPlan())!;
+      app.clock.advance(86_400_000);
+      await app.repos.plans.importPlan(syntheticPlan("另一计划", 30, 5), app.clock.now(), SYSTEM_ACTOR);
+      const other = (await app.repos.plans.currentPlan())!;
+      expect(other.title).toBe("另一计划");
+      app.clock.advance(86_400_000);
+      const { parsePlan } = await import("../src/plan/plan-parser.js");
+      const { readFileSync } = await import("node:fs");
+      await app.repos.plans.importPlan(parsePlan(readFileSync(BUNDLED_PLAN, "utf8")), app.clock.now(), SYSTEM_ACTOR);
+      const current = (await app.repos.plans.currentPlan())!;
+      expect(current.id).toBe(other.id);
+      const again = await app.db.plan.findUniqueOrThrow({ where: { id: bundled.id } });
+      expect(again.importedAt).toEqual(bundled.importedAt);
+      expect(again.revisedAt).toEqual(app.clock.now());
+    } finally {
+      await app.dispose();
+    }
+  });
+});

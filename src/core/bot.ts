@@ -164,7 +164,7 @@ export class Bot {
   /** Units and task subjects for the interpreter, rebuilt when another plan is imported. */
   private async interpretContext() {
     const plan = await this.opts.repos.plans.currentPlan();
-    const key = plan ? `${plan.id}:${plan.importedAt.toISOString()}` : "";
+    const key = plan ? `${plan.id}:${(plan.revisedAt ?? plan.importedAt).toISOString()}` : "";
     if (this.vocabulary?.key !== key) {
       const tasks = plan ? await this.opts.repos.plans.tasks(plan.id) : [];
       const directoryUnits = this.opts.directory.units.map((u) => ({ name: u.name, aliases: [...u.aliases] }));

@@ -6,6 +6,8 @@ export interface PlanRecord {
   title: string;
   issuedOn: string | null;
   importedAt: Date;
+  /** The latest re-import, if any. */
+  revisedAt: Date | null;
 }
 
 /** task (主要任务) as stored, with denormalised progress. */

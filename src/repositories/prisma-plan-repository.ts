@@ -133,7 +133,8 @@ export class PrismaPlanRepository implements PlanRepository {
         const plan = await tx.plan.upsert({
           where: { title: parsed.plan.title },
           create: { title: parsed.plan.title, issuedOn: parsed.plan.issuedOn, importedAt: at },
-          update: { issuedOn: parsed.plan.issuedOn, importedAt: at },
+          // importedAt stays: a re-import neither resets staleness nor makes an older document current again.
+          update: { issuedOn: parsed.plan.issuedOn, revisedAt: at },
         });
         const sectionIds = new Map<number, number>();
         for (const s of parsed.sections) {
