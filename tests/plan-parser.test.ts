@@ -392,6 +392,27 @@ describe("parsePlan on other plans and layouts", () => {
     });
   });
 
+  it("reads fields written at the end of the task line itself, bracketed or not", () => {
+    const plan = parsePlan(
+      [
+        "四、主要任务",
+        "1.建设警务云平台。完成平台部署和数据对接（牵头单位：科技科、网安大队；责任单位：各单位；完成时限：2024年底前）",
+        "2．培育数字工匠。推荐民警参加评选。牵头单位：政工室；完成时限：2025年6月底前",
+        "3、深化智慧警务应用。推广移动警务终端(牵头单位:指挥中心;完成时限:持续推进)。",
+        "4.组织技能比武。每年举办一次。",
+        "牵头单位：政工室",
+        "完成时限：长期坚持",
+      ].join("\n"),
+    );
+    expect(plan.warnings).toEqual([]);
+    expect(plan.tasks.map((t) => [t.number, t.title, t.description, t.leadUnits, t.responsibleUnits, t.deadline.text])).toEqual([
+      [1, "建设警务云平台", "完成平台部署和数据对接", ["科技科", "网安大队"], ["各单位"], "2024年底前"],
+      [2, "培育数字工匠", "推荐民警参加评选。", ["政工室"], [], "2025年6月底前"],
+      [3, "深化智慧警务应用", "推广移动警务终端", ["指挥中心"], [], "持续推进"],
+      [4, "组织技能比武", "每年举办一次。", ["政工室"], [], "长期坚持"],
+    ]);
+  });
+
   it("reads a task that has no 责任单位 as having no responsible units", () => {
     const plan = parsePlan(["三、工作任务", "1.建设平台。", "牵头单位：科技科", "完成时限：长期坚持"].join("\n"));
     expect(plan.tasks[0]?.responsibleUnits).toEqual([]);

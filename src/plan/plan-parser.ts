@@ -220,7 +220,8 @@ function scanTasks(lines: string[], from: number, to: number, needFields: boolea
     const taskMatch = TASK_LINE.exec(line);
     if (taskMatch) {
       finish();
-      const rest = taskMatch[2] ?? "";
+      // Fields may end the task line itself: `1.标题。描述（牵头单位：…；完成时限：…）` or `…。牵头单位：…；完成时限：…`.
+      const { rest, fields: inline } = splitInlineFields(taskMatch[2] ?? "");
       const stop = rest.indexOf("。");
       current = {
         number: Number(toAsciiDigits(taskMatch[1] ?? "")),
@@ -232,6 +233,16 @@ function scanTasks(lines: string[], from: number, to: number, needFields: boolea
         deadlines: [],
         hasFields: false,
       };
+      if (inline) {
+        const draft: Draft = current;
+        for (const { name, value } of inline) {
+          if (name === "lead") draft.lead.push(...splitUnits(value));
+          else if (name === "responsible") draft.responsible.push(...splitUnits(value));
+          else draft.deadlines.push(value.replace(/[。.]+$/, "").trim());
+        }
+        draft.hasFields = true;
+        inFields = true;
+      }
       continue;
     }
 
@@ -242,6 +253,24 @@ function scanTasks(lines: string[], from: number, to: number, needFields: boolea
   finish();
 
   return buildTasks(drafts, sectionsSeen, needFields);
+}
+
+const INLINE_LABEL = "(?:牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|完成时限|完成时间)\\s*[:：]";
+
+/** A task line's text without the fields written at its end, and those fields (null when there are none). */
+function splitInlineFields(text: string): { rest: string; fields: { name: FieldName; value: string }[] | null } {
+  const bracketed = new RegExp(`[（(]\\s*(${INLINE_LABEL}[^（）()]*)[）)]\\s*[。.；;]?\\s*$`).exec(text);
+  if (bracketed) {
+    const fields = readFieldLine((bracketed[1] ?? "").trim());
+    if (fields) return { rest: text.slice(0, bracketed.index).trim(), fields };
+  }
+  // Unbracketed, after the description's full stop: `…。牵头单位：刑侦大队；完成时限：2024年底前`.
+  const plain = new RegExp(`[。；;]\\s*(${INLINE_LABEL}.*)$`).exec(text);
+  if (plain) {
+    const fields = readFieldLine((plain[1] ?? "").trim());
+    if (fields) return { rest: text.slice(0, plain.index + 1).trim(), fields };
+  }
+  return { rest: text, fields: null };
 }
 
 /** The fields of a field line (`牵头单位：A、B；完成时限：2024年底前`), or null when the line is not one. */
