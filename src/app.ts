@@ -83,6 +83,7 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
       t: catalogue(config.lang),
       thresholds: config.thresholds,
       logger,
+      clock,
     });
     const bot = new Bot({
       repos,

@@ -132,7 +132,7 @@ describe("the duban command line, run as processes", () => {
     expect(await duban(["frobnicate"])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command") });
   });
 
-  it("computes reminders with duban reminders --json, records them without --dry-run, and sends nothing twice", async () => {
+  it("computes reminders with duban reminders --json, records them without --dry-run, and never marks them delivered without a chat server", async () => {
     const fresh = { DATABASE_URL: `file:${join(dir, "reminders.db")}` };
     const preview = await duban(["reminders", "--at", "2024-12-31T09:00:00+08:00", "--dry-run", "--json"], fresh);
     const planned = JSON.parse(preview.stdout) as { unit: string; kind: string; taskNumbers: number[]; rooms: string[]; text: string }[];
@@ -141,8 +141,16 @@ describe("the duban command line, run as processes", () => {
     const sent = await duban(["reminders", "--at", "2024-12-31T09:00:00+08:00"], fresh);
     expect(sent.stdout).toContain("[→ 刑侦大队 (xingzhen)]");
     expect(sent.stdout).toContain("【督办提醒】刑侦大队 · 2024-12-31");
+    // No chat transport: the reminders are recorded and shown, not delivered, so a Matrix bot on this database
+    // still sends them. Shown again, they are the same reminders, not new ones.
+    expect(sent.stdout).toContain("未配置聊天服务器");
     const again = await duban(["reminders", "--at", "2024-12-31T09:00:00+08:00", "--json"], fresh);
-    expect(JSON.parse(again.stdout)).toEqual([]);
+    expect((JSON.parse(again.stdout) as unknown[]).length).toBe(planned.length);
+    const db = new (await import("better-sqlite3")).default(join(dir, "reminders.db"), { readonly: true });
+    const rows = db.prepare("SELECT COUNT(*) AS n, COUNT(deliveredAt) AS delivered, COUNT(DISTINCT key) AS keys FROM Reminder").get() as { n: number; delivered: number; keys: number };
+    db.close();
+    expect(rows).toMatchObject({ delivered: 0 });
+    expect(rows.keys).toBe(rows.n);
     const holiday = await duban(["reminders", "--at", "2024-10-01T09:00:00+08:00", "--json"], fresh);
     expect(JSON.parse(holiday.stdout)).toEqual([]);
   });
@@ -158,7 +166,9 @@ describe("the duban command line, run as processes", () => {
     expect(await new Promise<number | null>((resolve) => child.on("close", resolve))).toBe(0);
     expect(stdout).toContain("[→ 刑侦大队 (xingzhen)]");
     expect(stdout).toContain("今天到期（3项）");
-    expect(stdout).toContain("下次运行（2025-01-02 09:00）没有要发送的提醒。");
+    // The console shows reminders but never marks them delivered (a Matrix bot on the same database sends them),
+    // so they are still pending for the next run.
+    expect(stdout).toMatch(/下次提醒：2025-01-02 09:00，共\d+条消息/);
   });
 
   it("reloads the directory file on SIGHUP and when it changes, keeping the old one when the new file is invalid", async () => {

@@ -248,4 +248,55 @@ describe("reminders on a real SQLite file", () => {
     const second = await service.run(["2025-01-03"], at9("2025-01-03"), sender);
     expect(second.find((m) => m.unit === "科技办")?.reply.text ?? "").not.toContain("无法识别");
   });
+
+  it("tracks delivery per room: when one of a unit's two rooms fails, only that room is retried", async () => {
+    expect((await app.say("绑定本群 刑侦大队", { room: "xingzhen2" })).text).toContain("本群已绑定为刑侦大队的工作群");
+    sender.failRooms.add("xingzhen2");
+    const service = app.reminders.service;
+    await service.run(["2024-12-31"], app.clock.now(), sender);
+    const toXz = () => sender.sent.filter((s) => s.reply.text.includes("【督办提醒】刑侦大队")).map((s) => s.rooms.join(","));
+    expect(toXz()).toEqual(["xingzhen"]);
+    const rows = await app.db.reminder.findMany({ where: { unit: "刑侦大队" } });
+    expect(rows.every((r) => r.deliveredAt === null && r.deliveredRooms === '["xingzhen"]')).toBe(true);
+    sender.failRooms.clear();
+    await service.run(["2024-12-31"], app.clock.now(), sender);
+    expect(toXz()).toEqual(["xingzhen", "xingzhen2"]);
+    expect((await app.db.reminder.findMany({ where: { unit: "刑侦大队" } })).every((r) => r.deliveredAt !== null)).toBe(true);
+  });
+
+  it("renews its claim before every message, so a slow run is never taken over by another process", async () => {
+    const { CLAIM_TTL_MS } = await import("../src/reminders/reminder-service.js");
+    let stolen = -1;
+    let sends = 0;
+    const slow: ReminderSender = {
+      send: async (rooms, reply, key) => {
+        // Each send takes 8 minutes (within the transport's 10-minute retry window); the whole run takes 40.
+        app.clock.advance(8 * 60_000);
+        await sender.send(rooms, reply, key);
+        if (++sends === 3) {
+          const now = app.clock.now();
+          stolen = (await app.repos.reminders.claimPending("another-process", now, new Date(now.getTime() - CLAIM_TTL_MS))).length;
+        }
+      },
+    };
+    const messages = await app.reminders.service.run(["2024-12-31"], app.clock.now(), slow);
+    expect(messages).toHaveLength(5);
+    expect(stolen).toBe(0);
+    expect(sender.sent).toHaveLength(5);
+  });
+
+  it("without a chat transport records and shows reminders but delivers none, and keeps its own last run", async () => {
+    const shown = await app.reminders.service.run(["2024-12-31"], app.clock.now(), null);
+    expect(byUnit(shown)["刑侦大队"]).toEqual([4, 5, 6]);
+    expect(await app.db.reminder.count({ where: { deliveredAt: { not: null } } })).toBe(0);
+    const console = schedulerFor(app, null);
+    await console.start();
+    await console.stop();
+    expect(await app.repos.settings.get("reminders.lastRunDay")).toBeNull();
+    expect(await app.repos.settings.get("reminders.lastRunDay.console")).not.toBeNull();
+    // A bot with a transport on the same database then sends every one of them.
+    const sent = await app.reminders.service.run(["2024-12-31"], app.clock.now(), sender);
+    expect(byUnit(sent)).toEqual(byUnit(shown));
+    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+  });
 });

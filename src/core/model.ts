@@ -316,6 +316,8 @@ export interface ReminderRecord {
   deliveredAt: Date | null;
   attempts: number;
   lastError: string | null;
+  /** Rooms this reminder already reached (a unit may have several). */
+  deliveredRooms: string[];
 }
 
 export interface NewReminder {
@@ -338,6 +340,10 @@ export interface ReminderRepository {
   /** Which of these keys exist already. */
   existingKeys(keys: string[]): Promise<Set<string>>;
   markDelivered(ids: number[], at: Date, note?: string): Promise<void>;
+  /** Record that these reminders reached one room (the others may still be due). */
+  markRoomDelivered(ids: number[], room: string): Promise<void>;
+  /** Move this process's claim forward, so a long run never looks abandoned to another process. */
+  renewClaim(token: string, at: Date): Promise<void>;
   markFailed(ids: number[], error: string): Promise<void>;
 }
 

@@ -79,7 +79,9 @@ export class ReminderScheduler {
     const today = dayOf(now, policy.timezone);
     // Nothing is sent on a non-working day, not even catch-up; the next working day picks it up.
     if (!calendar.isWorkday(today)) return [];
-    const last = await settings.get(LAST_RUN_KEY);
+    // The console keeps its own last run: it never stands in for a chat transport's (see ReminderService.run).
+    const key = this.d.sender ? LAST_RUN_KEY : `${LAST_RUN_KEY}.console`;
+    const last = await settings.get(key);
     const end = includeToday ? today : addDays(today, -1);
     if (last === null && !includeToday) return [];
     const windowStart = addDays(today, -policy.catchUpDays);
@@ -89,7 +91,7 @@ export class ReminderScheduler {
     for (let d = from; d <= end; d = addDays(d, 1)) days.push(d);
     if (days.length === 0) return [];
     const messages = await service.run(days, now, this.d.sender);
-    await settings.set(LAST_RUN_KEY, end);
+    await settings.set(key, end);
     if (messages.length) this.d.logger.info("reminders sent", { days, messages: messages.length });
     await this.d.onRun?.(messages);
     return messages;

@@ -14,8 +14,12 @@ import type { WorkingCalendar } from "./working-calendar.js";
 /** Kinds in the order a message lists them: the most urgent first. */
 const KIND_ORDER = ["escalation", "overdue", "due", "before", "stale", "report", "notice"] as const;
 type Kind = (typeof KIND_ORDER)[number];
-/** A claim older than this is taken to belong to a crashed process, and the reminder is sent again. */
-const CLAIM_TTL_MS = 10 * 60_000;
+/**
+ * A claim older than this is taken to belong to a crashed process, and the reminder is sent again.
+ * It is renewed before every message and one send gives up after 10 minutes (the Matrix transport's
+ * retry window), so a live process's claim is never older than about 10 minutes.
+ */
+export const CLAIM_TTL_MS = 20 * 60_000;
 
 /** One grouped message: everything one unit receives from one run. */
 export interface ReminderMessage {
@@ -42,6 +46,8 @@ export interface ReminderServiceDeps {
   t: Catalogue;
   thresholds: LightThresholds;
   logger: Logger;
+  /** The current time during a run (claims are renewed with it); defaults to the run's `now`. */
+  clock?: { now(): Date };
 }
 
 type Pending = Pick<ReminderRecord, "key" | "taskId" | "unit" | "kind" | "occurrence"> & { id: number | null };
@@ -99,30 +105,42 @@ export class ReminderService {
     // Nothing goes out on a day off, earlier failures included: they wait for the next working day.
     if (!days.some((d) => this.d.calendar.isWorkday(d))) return [];
     const reminders = this.d.repos.reminders;
-    await reminders.insertNew(await this.dueRows(days), now);
-    const claimed = await reminders.claimPending(randomUUID(), now, new Date(now.getTime() - CLAIM_TTL_MS));
+    const due = await this.dueRows(days);
+    await reminders.insertNew(due, now);
+    // Without a chat transport (the console, `npx duban reminders` with no Matrix settings) the reminders are
+    // recorded and shown, never marked delivered: a Matrix bot on the same database still sends every one.
+    if (!sender) return (await this.compose(due.map((r) => ({ ...r, id: null })), now)).messages;
+    const token = randomUUID();
+    const claimed = await reminders.claimPending(token, now, new Date(now.getTime() - CLAIM_TTL_MS));
     if (claimed.length === 0) return [];
+    const byId = new Map(claimed.map((r) => [r.id, r] as const));
     const { messages, skipped } = await this.compose(claimed, now);
     if (skipped.length) await reminders.markDelivered(skipped, now, "skipped: task done, reminders paused, or completion under review");
     for (const m of messages) {
-      if (!sender) {
-        await reminders.markDelivered(m.reminderIds, now);
-        continue;
-      }
+      await reminders.renewClaim(token, this.d.clock?.now() ?? now);
       if (m.rooms.length === 0) {
         // Neither the unit nor the office has a room: retrying cannot help, so record why instead.
         this.d.logger.warn("reminder has no room to go to; map the unit or the office to a room in the directory", { unit: m.unit });
         await reminders.markDelivered(m.reminderIds, now, "undeliverable: no room for the unit or the office");
         continue;
       }
-      try {
-        await sender.send(m.rooms, m.reply, `rem-${m.reminderIds[0]}-${m.reminderIds.length}`);
-        await reminders.markDelivered(m.reminderIds, now);
-      } catch (e) {
-        const error = e instanceof Error ? e.message : String(e);
-        this.d.logger.warn("reminder delivery failed; it will be retried on the next run", { unit: m.unit, rooms: m.rooms, error });
-        await reminders.markFailed(m.reminderIds, error);
+      // Room by room: a room that fails is retried next run, and only that room.
+      const rows = m.reminderIds.map((id) => byId.get(id)).filter((r) => r !== undefined);
+      const todo = m.rooms.filter((room) => rows.some((r) => !r.deliveredRooms.includes(room)));
+      const failed: string[] = [];
+      let error = "";
+      for (const room of todo) {
+        try {
+          await sender.send([room], m.reply, `rem-${m.reminderIds[0]}-${m.reminderIds.length}`);
+          await reminders.markRoomDelivered(m.reminderIds, room);
+        } catch (e) {
+          error = e instanceof Error ? e.message : String(e);
+          failed.push(room);
+          this.d.logger.warn("reminder delivery failed; it will be retried on the next run", { unit: m.unit, room, error });
+        }
       }
+      if (failed.length === 0) await reminders.markDelivered(m.reminderIds, now);
+      else await reminders.markFailed(m.reminderIds, `${failed.join(", ")}: ${error}`);
     }
     return messages;
   }

@@ -1,6 +1,9 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { NewReminder, ReminderRecord, ReminderRepository } from "../core/model.js";
 
+type Row = Awaited<ReturnType<PrismaClient["reminder"]["findFirstOrThrow"]>>;
+const toRecord = (r: Row): ReminderRecord => ({ ...r, deliveredRooms: JSON.parse(r.deliveredRooms) as string[] });
+
 const COLUMNS = 7;
 const CHUNK = Math.floor(30_000 / COLUMNS);
 
@@ -28,11 +31,11 @@ export class PrismaReminderRepository implements ReminderRepository {
       where: { deliveredAt: null, OR: [{ claimToken: null }, { claimedAt: { lt: staleClaimBefore } }] },
       data: { claimToken: token, claimedAt: at },
     });
-    return this.db.reminder.findMany({ where: { claimToken: token, deliveredAt: null }, orderBy: { id: "asc" } });
+    return (await this.db.reminder.findMany({ where: { claimToken: token, deliveredAt: null }, orderBy: { id: "asc" } })).map(toRecord);
   }
 
   async pending(): Promise<ReminderRecord[]> {
-    return this.db.reminder.findMany({ where: { deliveredAt: null }, orderBy: { id: "asc" } });
+    return (await this.db.reminder.findMany({ where: { deliveredAt: null }, orderBy: { id: "asc" } })).map(toRecord);
   }
 
   async existingKeys(keys: string[]): Promise<Set<string>> {
@@ -50,6 +53,20 @@ export class PrismaReminderRepository implements ReminderRepository {
         where: { id: { in: ids.slice(i, i + 500) } },
         data: { deliveredAt: at, attempts: { increment: 1 }, claimToken: null, ...(note ? { lastError: note } : {}) },
       });
+  }
+
+  async markRoomDelivered(ids: number[], room: string): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const rows = await tx.reminder.findMany({ where: { id: { in: ids } }, select: { id: true, deliveredRooms: true } });
+      for (const r of rows) {
+        const rooms = JSON.parse(r.deliveredRooms) as string[];
+        if (!rooms.includes(room)) await tx.reminder.update({ where: { id: r.id }, data: { deliveredRooms: JSON.stringify([...rooms, room]) } });
+      }
+    });
+  }
+
+  async renewClaim(token: string, at: Date): Promise<void> {
+    await this.db.reminder.updateMany({ where: { claimToken: token, deliveredAt: null }, data: { claimedAt: at } });
   }
 
   async markFailed(ids: number[], error: string): Promise<void> {
