@@ -116,6 +116,17 @@ describe("backup and restore", () => {
     expect(updates).toBeGreaterThan(0);
     expect(updates).toBeLessThan(written);
     expect(audited).toBe(updates);
+    // Restored, the backup taken during the writes is the source as it was then: the same rows, a prefix with no gaps.
+    const early = join(dir, "early", "duban.db");
+    mkdirSync(join(dir, "early"));
+    expect((await cli(["restore", during], { DATABASE_URL: `file:${early}` })).code).toBe(0);
+    const restored = dump(early);
+    const now = dump(source);
+    for (const t of ["Update", "AuditLog", "ProcessedEvent"]) {
+      const rows = restored[t] as { id?: number }[];
+      expect(rows, t).toEqual((now[t] as unknown[]).slice(0, rows.length));
+    }
+    expect((restored.Update as unknown[]).length).toBe(updates);
     // After the writes: the backup equals the source, and a restore gives the source back.
     const after = join(dir, "after.db");
     await backupDatabase(source, after);

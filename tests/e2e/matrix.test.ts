@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import Database from "better-sqlite3";
 import { join } from "node:path";
 import type { MatrixClient } from "matrix-bot-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +37,7 @@ describe("duban on a real Synapse homeserver", () => {
     users = {
       bot: await synapse.registerUser("duban", { displayName: "督办" }),
       bot2: await synapse.registerUser("duban2"),
+      bot3: await synapse.registerUser("duban3"),
       officer: await synapse.registerUser("zhang"),
       leader: await synapse.registerUser("juzhang"),
       admin: await synapse.registerUser("kejiban"),
@@ -333,6 +335,80 @@ describe("duban on a real Synapse homeserver", () => {
     await replyFrom(officer, rooms.xingzhen, after, botId);
     expect(await repliesTo(officer, rooms.xingzhen, loose, botId)).toHaveLength(0);
     expect(await bot.app.db.evidence.count()).toBe(1);
+  });
+
+  it("loses nothing confirmed and records a burst of 200 exactly once when killed with SIGKILL mid-burst", async () => {
+    const room = await officer.createRoom({ name: "断电测试", invite: [users.bot3!.userId] });
+    const dbFile = join(bot.dir, "crash.db");
+    const env = { ...process.env, ...bot.env, DATABASE_URL: `file:${dbFile}`, MATRIX_ACCESS_TOKEN: users.bot3!.accessToken, DUBAN_NOW: "2024-06-30T10:00:00+08:00" };
+    const start = () => {
+      // node itself, so the SIGKILL hits the bot and nothing in between.
+      const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: join(import.meta.dirname, "../.."), env });
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+      return { child, exited, log: () => stderr };
+    };
+    const first = start();
+    await waitFor(() => first.log().includes("matrix transport started"), 60_000, "crash bot started");
+    await waitFor(async () => (await officer.getJoinedRoomMembers(room)).includes(users.bot3!.userId), 30_000, "crash bot joined");
+    const sent: string[] = [];
+    for (let i = 0; i < 200; i++) sent.push(await say(officer, room, `任务${(i % 25) + 1}进展：断电测试第${i + 1}条 ${i % 100}%`));
+    const confirmed = async () => {
+      const events = await roomEvents(officer, room, 1000);
+      return new Set(
+        events
+          .filter((e) => e.sender === users.bot3!.userId && e.content.body?.startsWith("已记录任务"))
+          .map((e) => e.content["m.relates_to"]?.["m.in_reply_to"]?.event_id)
+          .filter((id): id is string => typeof id === "string"),
+      );
+    };
+    await waitFor(async () => (await confirmed()).size >= 40, 60_000, "some confirmations before the kill");
+    first.child.kill("SIGKILL");
+    await first.exited;
+    const confirmedAtKill = await confirmed();
+    expect(confirmedAtKill.size).toBeLessThan(200);
+    const stored = () => {
+      const db = new Database(dbFile, { readonly: true });
+      try {
+        return db.prepare('SELECT eventId FROM "Update"').all().map((r) => (r as { eventId: string }).eventId);
+      } finally {
+        db.close();
+      }
+    };
+    // Every update whose confirmation reached the room is in the database.
+    const atKill = new Set(stored());
+    for (const id of confirmedAtKill) expect(atKill.has(id), id).toBe(true);
+
+    const second = start();
+    try {
+      await waitFor(() => stored().length >= 200, 120_000, "all 200 updates recorded after the restart");
+      const ids = stored();
+      expect(ids).toHaveLength(200);
+      expect(new Set(ids)).toEqual(new Set(sent));
+      const db = new Database(dbFile, { readonly: true });
+      try {
+        const audited = db.prepare("SELECT eventId FROM AuditLog WHERE action = 'update' AND outcome = 'ok'").all().map((r) => (r as { eventId: string }).eventId);
+        expect(audited.sort()).toEqual([...ids].sort());
+      } finally {
+        db.close();
+      }
+    } finally {
+      second.child.kill("SIGTERM");
+      await second.exited;
+    }
+  }, 300_000);
+
+  it("passes doctor's homeserver check, and keeps the sync file private", async () => {
+    const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(import.meta.dirname, "../../bin/duban.js"), "doctor"], { cwd: join(import.meta.dirname, "../.."), env: { ...process.env, ...bot.env } });
+      let stdout = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.on("close", (code) => resolve({ code, stdout }));
+    });
+    expect(r.stdout).toMatch(new RegExp(`^✓ Matrix: ${synapse.url.replace(/[.]/g, "\\.")} 可达，令牌有效，身份 ${users.bot!.userId}`, "m"));
+    const { statSync } = await import("node:fs");
+    expect(statSync(`${bot.dbUrl.slice("file:".length)}.matrix-sync.json`).mode & 0o777).toBe(0o600);
   });
 
   it("runs as npm start with Matrix settings and stops cleanly on SIGTERM", async () => {
