@@ -128,19 +128,24 @@ export class ReminderService {
       const rows = m.reminderIds.map((id) => byId.get(id)).filter((r) => r !== undefined);
       const todo = m.rooms.filter((room) => rows.some((r) => !r.deliveredRooms.includes(room)));
       const failed: string[] = [];
+      const reached: string[] = [];
       let error = "";
       for (const room of todo) {
         try {
           await sender.send([room], m.reply, `rem-${m.reminderIds[0]}-${m.reminderIds.length}`);
-          await reminders.markRoomDelivered(m.reminderIds, room);
+          reached.push(room);
         } catch (e) {
           error = e instanceof Error ? e.message : String(e);
           failed.push(room);
           this.d.logger.warn("reminder delivery failed; it will be retried on the next run", { unit: m.unit, room, error });
         }
       }
+      // Rooms are written down only when some failed: the usual all-delivered case costs one write.
       if (failed.length === 0) await reminders.markDelivered(m.reminderIds, now);
-      else await reminders.markFailed(m.reminderIds, `${failed.join(", ")}: ${error}`);
+      else {
+        for (const room of reached) await reminders.markRoomDelivered(m.reminderIds, room);
+        await reminders.markFailed(m.reminderIds, `${failed.join(", ")}: ${error}`);
+      }
     }
     return messages;
   }
