@@ -1,11 +1,8 @@
 import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
-import { actorOf, leadUnitFor, refuse } from "../src/core/permissions.js";
-import { notice } from "../src/core/review.js";
+import { notice, requireRequester, submitRequest } from "../src/core/review.js";
 import { requireTask } from "../src/core/task-view.js";
-import { formatDateTime } from "../src/core/time.js";
-import { RequestPendingError } from "../src/repositories/prisma-request-repository.js";
 
 /**
  * `申请办结 6 两名民警已入选市级数字工匠`: a lead unit asks the office to approve completion. The task
@@ -25,25 +22,9 @@ export default defineCommand({
     const t = ctx.t;
     if (numbers.length > 1) throw new UserError(t.review.oneAtATime);
     const { task } = await requireTask(ctx, numbers[0]!);
-    const unit = leadUnitFor(ctx.directory, ctx.inbound.sender, task);
-    if (!unit) return refuse(ctx, "request-completion", task, t.permissions.notLead(task.number, task.leadUnits.join("、")));
-    if (task.completedAt) throw new UserError(t.review.alreadyDone(task.number));
+    const unit = await requireRequester(ctx, "completion", task);
     if (!reason) throw new UserError(t.review.needNote(task.number));
-    try {
-      await ctx.repos.requests.create({
-        taskId: task.id,
-        kind: "completion",
-        note: reason,
-        deadline: null,
-        link: ctx.inbound.link ?? null,
-        actor: actorOf(ctx, unit),
-        at: ctx.clock.now(),
-      });
-    } catch (e) {
-      if (e instanceof RequestPendingError)
-        throw new UserError(t.review.alreadyPending(task.number, t.review.kind.completion, e.existing.requestedBy, formatDateTime(e.existing.createdAt)));
-      throw e;
-    }
+    await submitRequest(ctx, task, unit, { kind: "completion", note: reason, deadline: null });
     const who = t.status.author(ctx.inbound.sender, unit);
     return {
       replies: [reply([t.review.requested(task.number, task.title)])],

@@ -1,11 +1,8 @@
 import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
-import { actorOf, leadUnitFor, refuse } from "../src/core/permissions.js";
-import { notice, readDeadline } from "../src/core/review.js";
+import { notice, readDeadline, requireRequester, submitRequest } from "../src/core/review.js";
 import { requireTask } from "../src/core/task-view.js";
-import { formatDateTime } from "../src/core/time.js";
-import { RequestPendingError } from "../src/repositories/prisma-request-repository.js";
 
 /**
  * `申请延期 6 2025年3月底前 市局评选推迟`: a lead unit asks for a later deadline, read by the plan's own
@@ -26,20 +23,12 @@ export default defineCommand({
     const x = t.review.extension;
     if (numbers.length > 1) throw new UserError(t.review.oneAtATime);
     const { task } = await requireTask(ctx, numbers[0]!);
-    const unit = leadUnitFor(ctx.directory, ctx.inbound.sender, task);
-    if (!unit) return refuse(ctx, "request-extension", task, t.permissions.notLead(task.number, task.leadUnits.join("、")));
-    if (task.completedAt) throw new UserError(t.review.alreadyDone(task.number));
+    const unit = await requireRequester(ctx, "extension", task);
     const { written, deadline, rest } = readDeadline(reason);
     if (!written || !rest) throw new UserError(x.needDeadline(task.number));
     if (!deadline?.date) throw new UserError(x.badDeadline(written));
     if (task.deadline.date && deadline.date <= task.deadline.date) throw new UserError(x.notLater(deadline.text, task.deadline.text));
-    try {
-      await ctx.repos.requests.create({ taskId: task.id, kind: "extension", note: rest, deadline, link: ctx.inbound.link ?? null, actor: actorOf(ctx, unit), at: ctx.clock.now() });
-    } catch (e) {
-      if (e instanceof RequestPendingError)
-        throw new UserError(t.review.alreadyPending(task.number, t.review.kind.extension, e.existing.requestedBy, formatDateTime(e.existing.createdAt)));
-      throw e;
-    }
+    await submitRequest(ctx, task, unit, { kind: "extension", note: rest, deadline });
     const who = t.status.author(ctx.inbound.sender, unit);
     return {
       replies: [reply([x.requested(task.number, task.title, deadline.text)])],

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineCommand, UserError, type CommandContext } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { requireTask } from "../src/core/task-view.js";
-import { refuse, reportingUnit } from "../src/core/permissions.js";
+import { refuseReporter, reportingUnit } from "../src/core/permissions.js";
 import type { TaskRecord } from "../src/core/model.js";
 
 /** How much of the update the confirmation quotes back. */
@@ -39,7 +39,7 @@ async function validate(args: UpdateArgs, ctx: CommandContext, checkSender = tru
     for (const number of s.numbers) {
       const { task } = await requireTask(ctx, number);
       const unit = reportingUnit(ctx.directory, ctx.inbound.sender, task);
-      if (!unit && checkSender) await refuse(ctx, "update", task, t.permissions.notReporter(task.number, [...task.leadUnits, ...task.responsibleUnits].join("、")));
+      if (!unit && checkSender) await refuseReporter(ctx, "update", task);
       if (!s.body.trim()) throw new UserError(t.update.noText(task.number));
       if (s.percent !== null && (s.percent < 0 || s.percent > 100 || !Number.isFinite(s.percent)))
         throw new UserError(t.update.percentOutOfRange(s.percentRaw ?? String(s.percent)));

@@ -1,24 +1,11 @@
 import { createHash } from "node:crypto";
+import type { AuditRecord } from "../core/model.js";
 
 /** The prevHash of the first chained entry. */
 export const GENESIS = "0".repeat(64);
 
-/** The fields a hash covers, in a fixed order. */
-export interface ChainedFields {
-  at: Date;
-  actor: string;
-  actorUnit: string | null;
-  action: string;
-  outcome: string;
-  taskId: number | null;
-  taskNumber: number | null;
-  transport: string | null;
-  room: string | null;
-  eventId: string | null;
-  before: string | null;
-  after: string | null;
-  detail: string;
-}
+/** The fields a hash covers: an audit entry without its id and links (the order is fixed in `entryHash`). */
+export type ChainedFields = Omit<AuditRecord, "id" | "prevHash" | "hash">;
 
 /**
  * sha256 over the previous entry's hash and this entry's fields, as a JSON array in a fixed order:

@@ -9,7 +9,7 @@ import { SubjectIndex } from "./interpreter/subject-index.js";
 import { catalogue, type Lang } from "./i18n/index.js";
 import type { Inbound } from "./inbound.js";
 import type { PendingRecord, Repositories, TaskRecord } from "./model.js";
-import { actorOf, leadUnitFor, refuse, reportingUnit } from "./permissions.js";
+import { actorOf, leadUnitFor, refuse, refuseReporter, reportingUnit } from "./permissions.js";
 import { boundReply, reply, type HandlerResult } from "./reply.js";
 import { RateLimiter } from "./rate-limit.js";
 import type { LightThresholds } from "./task-status.js";
@@ -390,7 +390,7 @@ export class Bot {
           throw new UserError(this.t.errors.unknownTask(segment.numbers[0]!, min, max));
         }
         if (!reportingUnit(this.opts.directory, part.authorId, moveTo))
-          await refuse(ctx, "edit-move", moveTo, this.t.permissions.notReporter(moveTo.number, [...moveTo.leadUnits, ...moveTo.responsibleUnits].join("、")));
+          await refuseReporter(ctx, "edit-move", moveTo);
       }
       revisions.push({ eventId: part.eventId!, task, body, percent: pct?.value ?? null, moveTo });
     }

@@ -140,6 +140,13 @@ export interface NewRequest {
   at: Date;
 }
 
+/** Thrown by `RequestRepository.create` when a request of the same kind is already pending for the task. */
+export class RequestPendingError extends Error {
+  constructor(readonly existing: RequestRecord) {
+    super(`a ${existing.kind} request is already pending for task ${existing.taskId}`);
+  }
+}
+
 /** Requests and the decisions on them; each write changes the task and appends its audit entry in one transaction. */
 export interface RequestRepository {
   /** Store a request; throws if one of the same kind is already pending for the task. */

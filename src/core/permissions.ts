@@ -35,6 +35,11 @@ export function reportingUnit(dir: Directory, user: string, task: Pick<TaskRecor
   return dir.isAdmin(user) ? dir.homeUnit(user) : null;
 }
 
+/** Refuse an update on a task the sender may not post on, naming the units that may. */
+export function refuseReporter(ctx: Pick<CommandContext, "inbound" | "directory" | "repos" | "clock" | "t">, action: string, task: TaskRecord): Promise<never> {
+  return refuse(ctx, action, task, ctx.t.permissions.notReporter(task.number, [...task.leadUnits, ...task.responsibleUnits].join("、")));
+}
+
 /** Admins and leaders read the audit trail. */
 export function canReadAudit(dir: Directory, user: string): boolean {
   return dir.isAdmin(user) || dir.isLeader(user);

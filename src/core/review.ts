@@ -1,5 +1,7 @@
-import type { CommandContext } from "./command.js";
-import type { TaskRecord } from "./model.js";
+import { UserError, type CommandContext } from "./command.js";
+import { RequestPendingError, type RequestRecord, type TaskRecord } from "./model.js";
+import { actorOf, leadUnitFor, refuse } from "./permissions.js";
+import { formatDateTime } from "./time.js";
 import { parseDeadline } from "../plan/deadline-parser.js";
 import type { Deadline } from "../plan/types.js";
 import { reply, type Notice } from "./reply.js";
@@ -48,4 +50,31 @@ export function readDeadline(text: string): { written: string; deadline: Deadlin
   const written = m?.[1] ?? "";
   const parsed = written ? parseDeadline(written) : null;
   return { written, deadline: parsed && parsed.kind !== "unknown" ? parsed : null, rest: (m?.[2] ?? "").trim() };
+}
+
+/**
+ * Checks shared by 申请办结 and 申请延期, before anything is stored: the sender belongs to a lead unit
+ * (else refused and audited) and the task is not done. Returns the sender's lead unit.
+ */
+export async function requireRequester(ctx: CommandContext, kind: RequestRecord["kind"], task: TaskRecord): Promise<string> {
+  const unit = leadUnitFor(ctx.directory, ctx.inbound.sender, task);
+  if (!unit) return refuse(ctx, `request-${kind}`, task, ctx.t.permissions.notLead(task.number, task.leadUnits.join("、")));
+  if (task.completedAt) throw new UserError(ctx.t.review.alreadyDone(task.number));
+  return unit;
+}
+
+/** Store a request for the sender's unit; a second pending request of the same kind gets a clear reply instead. */
+export async function submitRequest(
+  ctx: CommandContext,
+  task: TaskRecord,
+  unit: string,
+  r: { kind: RequestRecord["kind"]; note: string; deadline: Deadline | null },
+): Promise<void> {
+  try {
+    await ctx.repos.requests.create({ taskId: task.id, ...r, link: ctx.inbound.link ?? null, actor: actorOf(ctx, unit), at: ctx.clock.now() });
+  } catch (e) {
+    if (e instanceof RequestPendingError)
+      throw new UserError(ctx.t.review.alreadyPending(task.number, ctx.t.review.kind[r.kind], e.existing.requestedBy, formatDateTime(e.existing.createdAt)));
+    throw e;
+  }
 }

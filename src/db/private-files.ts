@@ -13,8 +13,9 @@ export function privateUmask(): void {
 export function makePrivate(paths: readonly string[]): void {
   for (const p of paths) {
     if (!existsSync(p)) continue;
-    const mode = statSync(p).isDirectory() ? 0o700 : 0o600;
-    if ((statSync(p).mode & 0o777) !== mode) chmodSync(p, mode);
+    const st = statSync(p);
+    const mode = st.isDirectory() ? 0o700 : 0o600;
+    if ((st.mode & 0o777) !== mode) chmodSync(p, mode);
   }
 }
 

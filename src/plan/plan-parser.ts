@@ -205,13 +205,7 @@ function scanTasks(lines: string[], from: number, to: number, needFields: boolea
     const fields = readFieldLine(line);
     if (fields) {
       if (current) {
-        const draft: Draft = current;
-        for (const { name, value } of fields) {
-          if (name === "lead") draft.lead.push(...splitUnits(value));
-          else if (name === "responsible") draft.responsible.push(...splitUnits(value));
-          else draft.deadlines.push(value.replace(/[。.]+$/, "").trim());
-        }
-        draft.hasFields = true;
+        addFields(current, fields);
         inFields = true;
       }
       continue;
@@ -234,13 +228,7 @@ function scanTasks(lines: string[], from: number, to: number, needFields: boolea
         hasFields: false,
       };
       if (inline) {
-        const draft: Draft = current;
-        for (const { name, value } of inline) {
-          if (name === "lead") draft.lead.push(...splitUnits(value));
-          else if (name === "responsible") draft.responsible.push(...splitUnits(value));
-          else draft.deadlines.push(value.replace(/[。.]+$/, "").trim());
-        }
-        draft.hasFields = true;
+        addFields(current, inline);
         inFields = true;
       }
       continue;
@@ -253,6 +241,16 @@ function scanTasks(lines: string[], from: number, to: number, needFields: boolea
   finish();
 
   return buildTasks(drafts, sectionsSeen, needFields);
+}
+
+/** Add a task's fields (牵头单位, 责任单位/配合单位, 完成时限) to its draft. */
+function addFields(draft: Draft, fields: { name: FieldName; value: string }[]): void {
+  for (const { name, value } of fields) {
+    if (name === "lead") draft.lead.push(...splitUnits(value));
+    else if (name === "responsible") draft.responsible.push(...splitUnits(value));
+    else draft.deadlines.push(value.replace(/[。.]+$/, "").trim());
+  }
+  draft.hasFields = true;
 }
 
 const INLINE_LABEL = "(?:牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|完成时限|完成时间)\\s*[:：]";

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { Actor, NewRequest, RequestRecord, RequestRepository } from "../core/model.js";
+import { RequestPendingError, type Actor, type NewRequest, type RequestRecord, type RequestRepository } from "../core/model.js";
 import type { DeadlineKind } from "../plan/types.js";
 import { appendAudit } from "./prisma-audit-repository.js";
 import { deadlineChange } from "./prisma-plan-repository.js";
@@ -25,13 +25,6 @@ function toRequest(r: Row): RequestRecord {
     decidedAt: r.decidedAt,
     decisionReason: r.decisionReason,
   };
-}
-
-/** Thrown when a request of the same kind is already pending for the task. */
-export class RequestPendingError extends Error {
-  constructor(readonly existing: RequestRecord) {
-    super(`a ${existing.kind} request is already pending for task ${existing.taskId}`);
-  }
 }
 
 /** Completion and extension requests; a decision changes the task and appends its audit entry in the same transaction. */
