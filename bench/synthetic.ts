@@ -38,6 +38,7 @@ export function syntheticPlan(title: string, tasks: number, units: number, seed 
       section: section.title,
       sectionOrdinal: section.ordinal,
       leadUnits: lead,
+      targets: [],
       responsibleUnits: ["局属各单位"],
       deadline,
     });

@@ -19,6 +19,9 @@ import resumeReminders from "./resume-reminders.js";
 import reviewCompletion from "./review-completion.js";
 import reviewExtension from "./review-extension.js";
 import setDeadline from "./set-deadline.js";
+import setTarget from "./set-target.js";
+import addTarget from "./add-target.js";
+import removeTarget from "./remove-target.js";
 import setLeadUnits from "./set-lead-units.js";
 import status from "./status.js";
 import unbind from "./unbind.js";
@@ -47,6 +50,9 @@ export const commands: readonly AnyCommand[] = [
   reviewCompletion,
   requestExtension,
   setDeadline,
+  setTarget,
+  addTarget,
+  removeTarget,
   setLeadUnits,
   reopen,
   complete,

@@ -24,8 +24,17 @@ export default defineCommand({
     const plan = await requirePlan(ctx);
     const tasks = await ctx.repos.plans.tasks(plan.id);
     const byLight = new Map<Light, TaskRecord[]>();
+    const behind: string[] = [];
+    let targets = 0;
+    let met = 0;
     for (const task of tasks) {
-      const light = assess(ctx, plan, task).light;
+      const a = assess(ctx, plan, task);
+      const light = a.light;
+      for (const x of task.targets) {
+        targets++;
+        if (x.current >= x.count) met++;
+        if (a.targetsBehind.includes(x.id)) behind.push(`任务${task.number} ${x.name} ${x.current}/${x.count}`);
+      }
       const list = byLight.get(light) ?? [];
       list.push(task);
       byLight.set(light, list);
@@ -50,6 +59,8 @@ export default defineCommand({
     }
     const pending = tasks.filter((t) => t.reviewPending && !t.completedAt).map((t) => t.number);
     if (pending.length) lines.push(o.pending(pending.join(" ")));
+    if (targets) lines.push(o.targets(met, targets));
+    if (behind.length) lines.push(o.targetsBehind(behind.slice(0, 20).join("；")));
     lines.push(o.footer);
     return { replies: [reply(lines, { heading: true })] };
   },

@@ -4,6 +4,7 @@ import { reply } from "../src/core/reply.js";
 import { requireTask } from "../src/core/task-view.js";
 import { refuseReporter, reportingUnit } from "../src/core/permissions.js";
 import type { TaskRecord } from "../src/core/model.js";
+import { readTargetMoves, resolveTarget } from "../src/core/targets.js";
 
 /** How much of the update the confirmation quotes back. */
 const QUOTE = 80;
@@ -26,7 +27,18 @@ type UpdateArgs = z.infer<typeof updateArgs>;
 
 const quote = (text: string) => (text.length > QUOTE ? `${text.slice(0, QUOTE)}…` : text);
 
-type Part = { task: TaskRecord; body: string; percent: number | null; unit: string };
+type Part = { task: TaskRecord; body: string; percent: number | null; unit: string; targetMoves: { targetId: number; delta: number }[] };
+
+/** The target counts a part moves (`指标+1`), or a UserError when the task has no such target or it is unclear which. */
+function targetMoves(ctx: CommandContext, task: TaskRecord, body: string): Part["targetMoves"] {
+  const t = ctx.t.update;
+  return readTargetMoves(body).map((move) => {
+    if (task.targets.length === 0) throw new UserError(t.noTargets(task.number));
+    const target = resolveTarget(move, task.targets);
+    if (!target) throw new UserError(t.whichTarget(task.number, task.targets.map((x) => x.name)));
+    return { targetId: target.id, delta: move.delta };
+  });
+}
 
 /**
  * Check every part of an update before anything is written: known tasks, a sender who may post on each
@@ -43,7 +55,8 @@ async function validate(args: UpdateArgs, ctx: CommandContext, checkSender = tru
       if (!s.body.trim()) throw new UserError(t.update.noText(task.number));
       if (s.percent !== null && (s.percent < 0 || s.percent > 100 || !Number.isFinite(s.percent)))
         throw new UserError(t.update.percentOutOfRange(s.percentRaw ?? String(s.percent)));
-      parts.push({ task, body: s.body, percent: s.percent === null ? null : Math.round(s.percent), unit: unit ?? "" });
+      const moves = targetMoves(ctx, task, s.body);
+      parts.push({ task, body: s.body, percent: s.percent === null ? null : Math.round(s.percent), unit: unit ?? "", targetMoves: moves });
     }
   }
   return parts;
@@ -90,7 +103,8 @@ export default defineCommand({
     for (const [i, part] of parts.entries()) {
       // One chat event may carry several updates; each gets its own key so a redelivery stores none twice.
       const eventId = inbound.eventId ? (i === 0 ? inbound.eventId : `${inbound.eventId}#${i + 1}`) : null;
-      const { update: stored, updateCount } = await ctx.repos.updates.record({
+      const { update: stored, updateCount, targets } = await ctx.repos.updates.record({
+        targetMoves: part.targetMoves,
         taskId: part.task.id,
         text: part.body,
         percent: part.percent,
@@ -102,6 +116,10 @@ export default defineCommand({
         at: clock.now(),
       });
       lines.push(t.update.recorded(part.task.number, part.task.title, stored.percent, updateCount, quote(stored.text)));
+      for (const moved of targets) {
+        const target = part.task.targets.find((x) => x.id === moved.targetId);
+        lines.push(t.update.targetMoved(moved.name, moved.from, moved.to, target?.count ?? moved.to, target?.unit ?? ""));
+      }
       if (part.task.completedAt) lines.push(t.update.done(part.task.number));
     }
     return { replies: [reply(lines)], reaction: "✅" };

@@ -37,6 +37,64 @@ export interface TaskRecord {
   deadlineChange: "extension" | "adjusted" | null;
   /** A completion request awaits the office's review (待审核): no overdue or escalation reminders meanwhile. */
   reviewPending: boolean;
+  /** Its numeric targets (指标), removed ones left out, in the order they were added. */
+  targets: TargetRecord[];
+}
+
+/** A numeric target (指标): `市级“公安数字工匠” 1/2名（2024-12-31）`. */
+export interface TargetRecord {
+  id: number;
+  taskId: number;
+  name: string;
+  /** Measure word: 名, 个, 项… */
+  unit: string;
+  count: number;
+  current: number;
+  /** YYYY-MM-DD or null. */
+  due: string | null;
+  source: "plan" | "admin";
+}
+
+/** One move of a target's count, with who, when, why and the update it came from. */
+export interface TargetChangeRecord {
+  id: number;
+  targetId: number;
+  fromCount: number;
+  toCount: number;
+  reason: string | null;
+  actor: string;
+  actorUnit: string | null;
+  updateId: number | null;
+  at: Date;
+}
+
+/** A target count an update moved: `{name: "市级“公安数字工匠”", from: 0, to: 1}`. */
+export interface MovedTarget {
+  targetId: number;
+  name: string;
+  from: number;
+  to: number;
+}
+
+/** Targets (指标): set, added and removed by admins; moved by updates through UpdateRepository.record. */
+export interface TargetRepository {
+  forTask(taskId: number): Promise<TargetRecord[]>;
+  /** Every target of the plan, removed ones included (flagged), for reports. */
+  forPlan(planId: number): Promise<(TargetRecord & { removedAt: Date | null; createdAt: Date })[]>;
+  /** Every change of the plan's targets, oldest first. */
+  changes(planId: number): Promise<TargetChangeRecord[]>;
+  /** 设置指标: the count outright, with a reason; audited. */
+  setCurrent(targetId: number, current: number, reason: string, actor: Actor, at: Date): Promise<TargetRecord>;
+  /** 新增指标; throws TargetExistsError when the task already has one of that name. */
+  add(t: { taskId: number; name: string; unit: string; count: number; due: string | null }, reason: string, actor: Actor, at: Date): Promise<TargetRecord>;
+  /** 删除指标: soft, so its history stays. */
+  remove(targetId: number, reason: string, actor: Actor, at: Date): Promise<void>;
+}
+
+export class TargetExistsError extends Error {
+  constructor(readonly targetName: string) {
+    super(`target "${targetName}" exists`);
+  }
 }
 
 /** Who did something, for the audit trail: the user, their unit, and where the message came from. */
@@ -218,6 +276,8 @@ export interface UpdateRecord {
 }
 
 export interface NewUpdate {
+  /** Target counts the update moves (`指标+1`), stored with it in one transaction. */
+  targetMoves?: { targetId: number; delta: number }[];
   taskId: number;
   text: string;
   percent: number | null;
@@ -237,6 +297,8 @@ export interface ImportReport {
   unchanged: number[];
   /** Tasks stored earlier that the document no longer lists; kept, not deleted. */
   missing: number[];
+  /** Targets (指标) read from the document that the tasks did not have yet. */
+  targetsAdded: number;
 }
 
 export interface ReminderTaskRow {
@@ -281,7 +343,7 @@ export interface PlanRepository {
 /** Storage of progress updates (进展). Every write updates the task's progress in the same transaction. */
 export interface UpdateRepository {
   /** Store an update; returns it with the task's live update count after it. */
-  record(update: NewUpdate): Promise<{ update: UpdateRecord; updateCount: number }>;
+  record(update: NewUpdate): Promise<{ update: UpdateRecord; updateCount: number; targets: MovedTarget[] }>;
   latest(taskId: number): Promise<UpdateRecord | null>;
   /** The newest `limit` updates, retracted ones included. */
   history(taskId: number, limit: number): Promise<UpdateRecord[]>;
@@ -405,4 +467,5 @@ export interface Repositories {
   requests: RequestRepository;
   evidence: EvidenceRepository;
   directoryChanges: DirectoryChangeRepository;
+  targets: TargetRepository;
 }

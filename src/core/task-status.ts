@@ -30,6 +30,22 @@ export interface TaskAssessment {
   daysSilent: number;
   /** A date+ongoing task whose milestone date has passed is followed as ongoing work. */
   pastMilestone: boolean;
+  /** Ids of its targets behind schedule (see targetBehind); any of them turns a green or ongoing task yellow. */
+  targetsBehind: number[];
+}
+
+/**
+ * A target (指标) is behind schedule when its count is short of the share of the promised number that the time
+ * elapsed from `start` to its due date calls for, rounded down; after the due date, when it is short at all.
+ * `targetBehind({count: 2, current: 0, due: "2024-12-31"}, "2024-06-30", "2023-11-18")` → true (1 of 2 expected).
+ */
+export function targetBehind(t: { count: number; current: number; due: string | null }, today: string, start: string): boolean {
+  if (t.current >= t.count || !t.due) return false;
+  if (today > t.due) return true;
+  const total = daysBetween(start, t.due);
+  if (total <= 0) return false;
+  const expected = Math.floor((t.count * Math.max(0, daysBetween(start, today))) / total);
+  return t.current < expected;
 }
 
 /**
@@ -41,18 +57,20 @@ export function assessTask(task: TaskRecord, now: Date, th: LightThresholds, pla
   const silentSince = task.lastUpdateAt ? dayOf(task.lastUpdateAt) : planStart;
   const daysSilent = Math.max(0, daysBetween(silentSince, today));
   const stale = daysSilent >= th.staleDays;
-  const base = { stale, daysSilent, daysLeft: null, daysOverdue: null, pastMilestone: false };
+  const targetsBehind = task.completedAt ? [] : (task.targets ?? []).filter((x) => targetBehind(x, today, planStart)).map((x) => x.id);
+  const base = { stale, daysSilent, daysLeft: null, daysOverdue: null, pastMilestone: false, targetsBehind };
   if (task.completedAt) return { ...base, light: "done" };
+  const behind = targetsBehind.length > 0;
 
   const { kind, date } = task.deadline;
   if (date && (kind === "date" || kind === "date+ongoing")) {
     const daysLeft = daysBetween(today, date);
     if (kind === "date+ongoing" && daysLeft < 0) {
-      return { ...base, pastMilestone: true, light: stale ? "yellow" : "ongoing" };
+      return { ...base, pastMilestone: true, light: stale || behind ? "yellow" : "ongoing" };
     }
     if (daysLeft < 0) return { ...base, daysOverdue: -daysLeft, light: "red" };
-    const light: Light = daysLeft <= th.warnDays || stale ? "yellow" : "green";
+    const light: Light = daysLeft <= th.warnDays || stale || behind ? "yellow" : "green";
     return { ...base, daysLeft, light };
   }
-  return { ...base, light: stale ? "yellow" : "ongoing" };
+  return { ...base, light: stale || behind ? "yellow" : "ongoing" };
 }

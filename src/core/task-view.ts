@@ -80,13 +80,20 @@ export function statusLines(
   else if (a.daysOverdue !== null) lines.push(s.deadlineOverdue(text, date, a.daysOverdue));
   else if (a.daysLeft === 0) lines.push(s.deadlineToday(text, date));
   else lines.push(s.deadlineDaysLeft(text, date, a.daysLeft ?? 0));
-  const extra = a.stale ? (task.lastUpdateAt ? s.stale(a.daysSilent) : s.neverUpdated) : "";
+  const behindNames = task.targets.filter((x) => a.targetsBehind.includes(x.id)).map((x) => x.name);
+  const extra = [a.stale ? (task.lastUpdateAt ? s.stale(a.daysSilent) : s.neverUpdated) : "", behindNames.length ? s.behind(t.list(behindNames)) : ""]
+    .filter(Boolean)
+    .join("；");
   lines.push(s.lightLine(LIGHT_ICON[a.light], t.light[a.light], a.light === "done" ? "" : extra));
   if (task.completedAt) lines.push(s.completed(formatDateTime(task.completedAt), task.completedBy ?? ""));
   for (const r of pending) {
     const who = s.author(r.requestedBy, r.requesterUnit);
     if (r.kind === "completion") lines.push(s.reviewPending(who, formatDateTime(r.createdAt), r.note));
     else lines.push(s.extensionPending(who, r.deadline?.text ?? ""));
+  }
+  for (const x of task.targets) {
+    const mark = x.current >= x.count ? s.targetMet : a.targetsBehind.includes(x.id) ? s.targetBehind : "";
+    lines.push(s.target(x.name, x.current, x.count, x.unit, x.due, mark));
   }
   lines.push(s.progress(task.progress));
   if (latest) lines.push(s.lastUpdate(formatDateTime(latest.createdAt), s.author(latest.authorId, latest.authorUnit), latest.text));

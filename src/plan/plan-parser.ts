@@ -1,3 +1,4 @@
+import { attachYearlyTargets, findTargets } from "./target-parser.js";
 import { parseDeadline } from "./deadline-parser.js";
 import type { Deadline, ParsedPlan, ParsedSection, ParsedTask } from "./types.js";
 import { splitUnits } from "./unit-list.js";
@@ -58,6 +59,8 @@ export function parsePlan(text: string): ParsedPlan {
     scan = whole;
   }
   if (scan.tasks.length === 0) throw new PlanParseError("no-tasks");
+  const { unattached } = attachYearlyTargets(lines, scan.tasks);
+  for (const t of unattached) warnings.push(`分年度目标中的指标“${t.count}${t.unit}${t.name}”未能对应到任务，未导入`);
 
   return {
     plan: { title: findTitle(lines), issuedOn: findIssuedOn(lines) },
@@ -326,6 +329,7 @@ function buildTasks(drafts: Draft[], sectionsSeen: ParsedSection[], needFields: 
       leadUnits,
       responsibleUnits: unique(d.responsible),
       deadline,
+      targets: findTargets(`${d.title}。${d.descriptionLines.join("")}`, deadline.date),
     });
   }
 

@@ -25,6 +25,20 @@ export interface ParsedTask {
   leadUnits: string[]; // 牵头单位, document order
   responsibleUnits: string[]; // 责任单位 / 配合单位, document order
   deadline: Deadline;
+  /** Numeric targets (指标) the text names: `培育2名市级“公安数字工匠”`. */
+  targets: ParsedTarget[];
+}
+
+/** A numeric target (指标) proposed from the plan's wording. */
+export interface ParsedTarget {
+  name: string;
+  count: number;
+  /** Measure word: 名, 个, 项… */
+  unit: string;
+  /** YYYY-MM-DD, or null when neither the sentence nor the task gives a date. */
+  due: string | null;
+  /** The phrase it was read from. */
+  sourceText: string;
 }
 
 export interface ParsedPlan {

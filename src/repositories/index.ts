@@ -10,6 +10,7 @@ import { PrismaPlanRepository } from "./prisma-plan-repository.js";
 import { PrismaReminderRepository } from "./prisma-reminder-repository.js";
 import { PrismaSettings } from "./prisma-settings.js";
 import { PrismaUpdateRepository } from "./prisma-update-repository.js";
+import { PrismaTargetRepository } from "./prisma-target-repository.js";
 
 /** The Prisma implementations of every repository over one client. */
 export function prismaRepositories(db: PrismaClient): Repositories {
@@ -24,5 +25,6 @@ export function prismaRepositories(db: PrismaClient): Repositories {
     requests: new PrismaRequestRepository(db),
     evidence: new PrismaEvidenceRepository(db),
     directoryChanges: new PrismaDirectoryChangeRepository(db),
+    targets: new PrismaTargetRepository(db),
   };
 }

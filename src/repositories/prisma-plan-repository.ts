@@ -1,13 +1,46 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { Actor, ImportReport, PlanRecord, PlanRepository, ReminderTaskRow, TaskRecord } from "../core/model.js";
-import type { Deadline, DeadlineKind, ParsedPlan } from "../plan/types.js";
+import type { Actor, ImportReport, PlanRecord, PlanRepository, ReminderTaskRow, TargetRecord, TaskRecord } from "../core/model.js";
+import type { Deadline, DeadlineKind, ParsedPlan, ParsedTarget } from "../plan/types.js";
 import { appendAudit } from "./prisma-audit-repository.js";
 
 type TaskRow = Awaited<ReturnType<PrismaClient["task"]["findFirstOrThrow"]>> & {
   section: { label: string; title: string; ordinal: number } | null;
+  targets: TargetRow[];
 };
+type TargetRow = Awaited<ReturnType<PrismaClient["target"]["findFirstOrThrow"]>>;
 
-const withSection = { section: { select: { label: true, title: true, ordinal: true } } } as const;
+export const toTarget = (r: TargetRow): TargetRecord => ({
+  id: r.id,
+  taskId: r.taskId,
+  name: r.name,
+  unit: r.unit,
+  count: r.count,
+  current: r.current,
+  due: r.due,
+  source: r.source as TargetRecord["source"],
+});
+
+const withSection = {
+  section: { select: { label: true, title: true, ordinal: true } },
+  targets: { where: { removedAt: null }, orderBy: { id: "asc" } },
+} as const;
+
+type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/**
+ * The plan's targets for a task that it does not have yet (by name, removed ones included: an admin's removal
+ * stands). Existing targets are left as they are, so a re-import never resets a count.
+ */
+async function addPlanTargets(tx: Tx, taskId: number, targets: ParsedTarget[], at: Date): Promise<number> {
+  if (targets.length === 0) return 0;
+  const have = new Set((await tx.target.findMany({ where: { taskId }, select: { name: true } })).map((t) => t.name));
+  const add = targets.filter((t) => !have.has(t.name));
+  if (add.length === 0) return 0;
+  await tx.target.createMany({
+    data: add.map((t) => ({ taskId, name: t.name, unit: t.unit, count: t.count, due: t.due, source: "plan", sourceText: t.sourceText, createdAt: at })),
+  });
+  return add.length;
+}
 
 function toTask(row: TaskRow): TaskRecord {
   return {
@@ -36,6 +69,7 @@ function toTask(row: TaskRow): TaskRecord {
         : null,
     deadlineChange: (row.deadlineChange as TaskRecord["deadlineChange"]) ?? null,
     reviewPending: row.reviewPending === "completion",
+    targets: row.targets.map(toTarget),
   };
 }
 
@@ -148,7 +182,7 @@ export class PrismaPlanRepository implements PlanRepository {
         const existing = new Map(
           (await tx.task.findMany({ where: { planId: plan.id } })).map((t) => [t.number, t] as const),
         );
-        const report: ImportReport = { planId: plan.id, title: plan.title, created: [], updated: [], unchanged: [], missing: [] };
+        const report: ImportReport = { planId: plan.id, title: plan.title, created: [], updated: [], unchanged: [], missing: [], targetsAdded: 0 };
         for (const t of parsed.tasks) {
           const old = existing.get(t.number);
           // A deadline the office changed (extension, 调整时限) stays in force; the document's becomes the original.
@@ -173,8 +207,10 @@ export class PrismaPlanRepository implements PlanRepository {
           if (!old) {
             taskId = (await tx.task.create({ data: { planId: plan.id, number: t.number, ...fields } })).id;
             report.created.push(t.number);
+            report.targetsAdded += await addPlanTargets(tx, taskId, t.targets, at);
           } else {
             taskId = old.id;
+            report.targetsAdded += await addPlanTargets(tx, taskId, t.targets, at);
             const same = (Object.keys(fields) as (keyof typeof fields)[]).every((k) => old[k] === fields[k]);
             if (same) {
               report.unchanged.push(t.number);
@@ -201,7 +237,7 @@ export class PrismaPlanRepository implements PlanRepository {
           at,
           actor,
           action: "import",
-          after: { title: report.title, created: report.created, updated: report.updated, missing: report.missing },
+          after: { title: report.title, created: report.created, updated: report.updated, missing: report.missing, targetsAdded: report.targetsAdded },
         });
         return report;
       },

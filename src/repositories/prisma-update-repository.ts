@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
-import type { Actor, NewUpdate, UpdateRecord, UpdateRepository } from "../core/model.js";
+import type { Actor, MovedTarget, NewUpdate, UpdateRecord, UpdateRepository } from "../core/model.js";
 import { appendAudit } from "./prisma-audit-repository.js";
 
 type UpdateRow = Awaited<ReturnType<PrismaClient["update"]["findFirstOrThrow"]>>;
@@ -10,16 +10,33 @@ function toUpdate(row: UpdateRow): UpdateRecord {
   return { ...rest, revisions: JSON.parse(row.revisions) as UpdateRecord["revisions"] };
 }
 
+/**
+ * Move a target's count by `delta` (never below 0) and record the change; returns what the audit entry shows.
+ * Used inside the update's own transaction, so the count and the update are stored together or not at all.
+ */
+export async function moveTarget(
+  tx: Tx,
+  targetId: number,
+  delta: number,
+  by: { reason: string | null; actor: string; actorUnit: string | null; updateId: number | null; at: Date },
+): Promise<MovedTarget> {
+  const target = await tx.target.findUniqueOrThrow({ where: { id: targetId } });
+  const to = Math.max(0, target.current + delta);
+  await tx.target.update({ where: { id: targetId }, data: { current: to } });
+  await tx.targetChange.create({ data: { targetId, fromCount: target.current, toCount: to, ...by } });
+  return { targetId, name: target.name, from: target.current, to };
+}
+
 /** Progress updates in SQLite; every write keeps the task's denormalised progress in step, in one transaction. */
 export class PrismaUpdateRepository implements UpdateRepository {
   constructor(private readonly db: PrismaClient) {}
 
   /** Store an update. A redelivered chat event (same eventId) returns the stored row instead of a second one. */
-  async record(u: NewUpdate): Promise<{ update: UpdateRecord; updateCount: number }> {
+  async record(u: NewUpdate): Promise<{ update: UpdateRecord; updateCount: number; targets: MovedTarget[] }> {
     return this.db.$transaction(async (tx) => {
       if (u.eventId) {
         const dup = await tx.update.findUnique({ where: { eventId: u.eventId }, include: { task: { select: { updateCount: true } } } });
-        if (dup) return { update: toUpdate(dup), updateCount: dup.task.updateCount };
+        if (dup) return { update: toUpdate(dup), updateCount: dup.task.updateCount, targets: [] };
       }
       const row = await tx.update.create({
         data: {
@@ -43,14 +60,17 @@ export class PrismaUpdateRepository implements UpdateRepository {
         },
         select: { updateCount: true, number: true },
       });
+      const targets = [];
+      for (const move of u.targetMoves ?? [])
+        targets.push(await moveTarget(tx, move.targetId, move.delta, { reason: null, actor: u.authorId, actorUnit: u.authorUnit, updateId: row.id, at: u.at }));
       await appendAudit(tx, {
         at: u.at,
         actor: { id: u.authorId, unit: u.authorUnit, transport: u.transport, room: u.room, eventId: u.eventId },
         action: "update",
         task: { id: u.taskId, number: task.number },
-        after: { updateId: row.id, text: u.text, percent: u.percent },
+        after: { updateId: row.id, text: u.text, percent: u.percent, ...(targets.length ? { targets } : {}) },
       });
-      return { update: toUpdate(row), updateCount: task.updateCount };
+      return { update: toUpdate(row), updateCount: task.updateCount, targets };
     });
   }
 
@@ -115,13 +135,18 @@ export class PrismaUpdateRepository implements UpdateRepository {
       if (!row || row.retractedAt) return null;
       const next = await tx.update.update({ where: { id: row.id }, data: { retractedAt: at } });
       await this.refreshTask(tx, row.taskId);
+      // A count the update moved (指标+1) moves back with it.
+      const moved = await tx.targetChange.findMany({ where: { updateId: row.id }, orderBy: { id: "asc" } });
+      const targets = [];
+      for (const c of moved)
+        targets.push(await moveTarget(tx, c.targetId, c.fromCount - c.toCount, { reason: "进展已撤回", actor: actor.id, actorUnit: actor.unit, updateId: row.id, at }));
       await appendAudit(tx, {
         at,
         actor,
         action: "retract",
         task: { id: row.taskId, number: row.task.number },
         before: { updateId: row.id, text: row.text, percent: row.percent, retractedAt: null },
-        after: { updateId: row.id, retractedAt: at.toISOString() },
+        after: { updateId: row.id, retractedAt: at.toISOString(), ...(targets.length ? { targets } : {}) },
       });
       return toUpdate(next);
     });

@@ -35,6 +35,11 @@ export const en = {
     extensionPending: (who: string, deadline: string) => `Extension to ${deadline} requested by ${who}, pending review`,
     deadlineExtended: (original: string, current: string) => `Originally ${original}, extended with approval to ${current}`,
     deadlineAdjusted: (original: string, current: string) => `Originally ${original}, changed by the office to ${current}`,
+    target: (name: string, current: number, count: number, unit: string, due: string | null, mark: string) =>
+      `Target: ${name} ${current}/${count}${unit ? ` ${unit}` : ""}${due ? ` (due ${due})` : ""}${mark}`,
+    targetMet: " ✅ met",
+    targetBehind: " ⚠ behind",
+    behind: (names: string) => `targets behind: ${names}`,
     hintUpdate: (n: number) => `Post progress: update task ${n}: TEXT 60%`,
   },
   overview: {
@@ -44,6 +49,8 @@ export const en = {
     sectionLine: (label: string, numbers: string) => `  ${label} ${numbers}`,
     more: (n: number) => `… and ${n} more`,
     pending: (numbers: string) => `⏳ Completion pending review (待审核): tasks ${numbers}`,
+    targets: (met: number, total: number) => `📊 Targets: ${met}/${total} met`,
+    targetsBehind: (items: string) => `⚠ Targets behind: ${items}`,
     footer: "Send \"status N\" for details, \"overdue\" or \"due soon\" for lists.",
   },
   lists: {
@@ -80,6 +87,18 @@ export const en = {
     retracted: "[retracted] ",
     edited: " (edited)",
   },
+  targets: {
+    none: (n: number) => `Task ${n} has no targets. Add one: add target ${n} NAME COUNT [DUE] REASON`,
+    which: (n: number, names: string[]) => `Task ${n}'s targets: ${names.join(", ")}. Say which one.`,
+    setUsage: (n: number, name: string) => `Write it like this: set target ${n} ${name} 2 REASON`,
+    addUsage: (n: number) => `Write it like this: add target ${n} 省级数字工匠 1名 2025年底前 REASON`,
+    exists: (n: number, name: string) => `Task ${n} already has the target "${name}"; use set target to change its count.`,
+    set: (n: number, name: string, from: number, to: number, count: number, unit: string, reason: string) =>
+      `Task ${n}, target ${name}: ${from}→${to}/${count}${unit ? ` ${unit}` : ""} (reason: ${reason})`,
+    added: (n: number, name: string, count: number, unit: string, due: string | null, reason: string) =>
+      `Task ${n}: added target ${name} ${count}${unit ? ` ${unit}` : ""}${due ? ` due ${due}` : ""} (reason: ${reason})`,
+    removed: (n: number, name: string, reason: string) => `Task ${n}: removed target ${name} (reason: ${reason}); its history is kept.`,
+  },
   update: {
     recorded: (n: number, title: string, percent: number | null, count: number, text: string) =>
       `Recorded for task ${n} ${title}${percent === null ? "" : `, progress ${percent}%`} (update #${count}): ${text}`,
@@ -89,6 +108,10 @@ export const en = {
     revised: (n: number, percent: number | null) =>
       `Revised the update on task ${n}${percent === null ? "" : ` (progress ${percent}%)`}; the earlier text is kept in history.`,
     retracted: (n: number) => `Retracted an update on task ${n}; it stays in history, marked as retracted.`,
+    noTargets: (n: number) => `Task ${n} has no targets, so "指标+1" cannot be recorded; nothing was stored. Send it again without "指标+1", or ask the office to set a target.`,
+    whichTarget: (n: number, names: string[]) =>
+      `Task ${n} has several targets; name one, e.g. "指标：${names[0] ?? "name"}+1". Targets: ${names.join(", ")}. Nothing was stored.`,
+    targetMoved: (name: string, from: number, to: number, count: number, unit: string) => `Target "${name}": ${from}→${to}/${count}${unit ? ` ${unit}` : ""}`,
   },
   confirm: {
     task: (n: number, title: string) => `task ${n} (${title})`,
@@ -289,6 +312,9 @@ export const en = {
     requestExtension: "ask for a later deadline (lead units)",
     reviewExtension: "approve or reject an extension request (office admins)",
     setDeadline: "change a deadline directly (office admins, with a reason)",
+    setTarget: "set a target's count (admins, with a reason)",
+    addTarget: "add a target (admins, with a reason)",
+    removeTarget: "remove a target (admins, with a reason)",
     setLeadUnits: "change a task's lead units (office admins, with a reason)",
     evidence: "the evidence (佐证材料) of a task",
     audit: "a task's audit trail (admins and leaders)",

@@ -38,6 +38,11 @@ export const zh = {
     deadlineExtended: (original: string, current: string) => `原定${original}，经批准延期至${current}`,
     deadlineAdjusted: (original: string, current: string) => `原定${original}，经科技办调整为${current}`,
     hintUpdate: (n: number) => `报送进展：任务${n}进展:内容 60%`,
+    target: (name: string, current: number, count: number, unit: string, due: string | null, mark: string) =>
+      `指标：${name} ${current}/${count}${unit}${due ? `（${due}）` : ""}${mark}`,
+    targetMet: " ✅已完成",
+    targetBehind: " ⚠滞后",
+    behind: (names: string) => `指标滞后：${names}`,
   },
   overview: {
     header: (title: string, day: string, total: number) => `${title}\n总览（${day}），共${total}项任务`,
@@ -46,6 +51,8 @@ export const zh = {
     sectionLine: (label: string, numbers: string) => `  ${label} ${numbers}`,
     more: (n: number) => `…等另${n}项`,
     pending: (numbers: string) => `⏳ 待审核（办结申请）：任务 ${numbers}`,
+    targets: (met: number, total: number) => `📊 指标：已完成${met}/${total}项`,
+    targetsBehind: (items: string) => `⚠ 指标滞后：${items}`,
     footer: "发送“任务N”查看详情，“逾期”“临期”查看清单。",
   },
   lists: {
@@ -82,6 +89,18 @@ export const zh = {
     retracted: "[已撤回] ",
     edited: "（已修改）",
   },
+  targets: {
+    none: (n: number) => `任务${n}没有设置指标。新增：新增指标 ${n} 名称 数量 截止时间 理由`,
+    which: (n: number, names: string[]) => `任务${n}的指标有：${names.join("、")}。请写明是哪一项。`,
+    setUsage: (n: number, name: string) => `请这样写：设置指标 ${n} ${name} 2 市局文件已下达`,
+    addUsage: (n: number) => `请这样写：新增指标 ${n} 省级数字工匠 1名 2025年底前 争创省级`,
+    exists: (n: number, name: string) => `任务${n}已有指标“${name}”，未重复添加。修改完成数请用“设置指标”。`,
+    set: (n: number, name: string, from: number, to: number, count: number, unit: string, reason: string) =>
+      `已设置任务${n}的指标 ${name}：${from}→${to}/${count}${unit}（理由：${reason}）`,
+    added: (n: number, name: string, count: number, unit: string, due: string | null, reason: string) =>
+      `已为任务${n}新增指标 ${name} ${count}${unit}${due ? `（${due}前）` : ""}（理由：${reason}）`,
+    removed: (n: number, name: string, reason: string) => `已删除任务${n}的指标 ${name}（理由：${reason}），其历史记录保留。`,
+  },
   update: {
     recorded: (n: number, title: string, percent: number | null, count: number, text: string) =>
       `已记录任务${n}（${title}）的第${count}条进展${percent === null ? "" : `，进度${percent}%`}：${text}`,
@@ -91,6 +110,10 @@ export const zh = {
     revised: (n: number, percent: number | null) =>
       `已修改任务${n}的这条进展${percent === null ? "" : `（进度${percent}%）`}，原文保留在记录中。`,
     retracted: (n: number) => `已撤回任务${n}的一条进展，记录中标注为已撤回。`,
+    noTargets: (n: number) => `任务${n}没有设置指标，“指标+1”无法记录，本条进展未记录。请去掉“指标+1”重发，或请科技办先设置指标。`,
+    whichTarget: (n: number, names: string[]) =>
+      `任务${n}有多项指标，请写明是哪一项，例如“指标：${names[0] ?? "名称"}+1”。可选：${names.join("、")}。本条进展未记录。`,
+    targetMoved: (name: string, from: number, to: number, count: number, unit: string) => `指标：${name} ${from}→${to}/${count}${unit}`,
   },
   confirm: {
     task: (n: number, title: string) => `任务${n}（${title}）`,
@@ -288,6 +311,9 @@ export const zh = {
     requestExtension: "申请延期（牵头单位）",
     reviewExtension: "延期审核：通过或退回（科技办管理员）",
     setDeadline: "直接调整完成时限（科技办管理员，须写理由）",
+    setTarget: "设置指标完成数（管理员，须写理由）",
+    addTarget: "新增指标（管理员，须写理由）",
+    removeTarget: "删除指标（管理员，须写理由）",
     setLeadUnits: "调整牵头单位（科技办管理员，须写理由）",
     evidence: "查看任务的佐证材料",
     audit: "查看任务的审计记录（管理员和领导）",
