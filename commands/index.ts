@@ -20,6 +20,11 @@ import reviewCompletion from "./review-completion.js";
 import reviewExtension from "./review-extension.js";
 import setDeadline from "./set-deadline.js";
 import setTarget from "./set-target.js";
+import digest from "./digest.js";
+import scorecard from "./scorecard.js";
+import report from "./report.js";
+import exportCmd from "./export.js";
+import chart from "./chart.js";
 import addTarget from "./add-target.js";
 import removeTarget from "./remove-target.js";
 import setLeadUnits from "./set-lead-units.js";
@@ -58,6 +63,11 @@ export const commands: readonly AnyCommand[] = [
   complete,
   evidence,
   audit,
+  digest,
+  scorecard,
+  report,
+  exportCmd,
+  chart,
   bindRoom,
   unbind,
   bind,

@@ -22,6 +22,11 @@ import { createWorkingCalendar, type WorkingCalendar } from "./reminders/working
 import { catalogue } from "./core/i18n/index.js";
 import { sqlitePathFromUrl } from "./db/migrate.js";
 import { MatrixTransport, type MatrixTransportOptions } from "./transports/matrix.js";
+import { ReportService } from "./reports/report-service.js";
+import { DigestScheduler } from "./reports/digest-scheduler.js";
+import { dumpDatabase } from "./reports/dump.js";
+import { loadScorecardWeights } from "./reports/load-weights.js";
+import type { Reply } from "./core/reply.js";
 
 export interface App {
   config: Config;
@@ -35,7 +40,14 @@ export interface App {
   /** The directory file with the chat changes applied; reloads the file on SIGHUP. */
   directoryAdmin: DirectoryAdmin;
   evidence: FsEvidenceStore;
+  /** Reports, exports and the chart (also behind the chat commands). */
+  reports: ReportService;
   close(): Promise<void>;
+}
+
+/** Where the console and the command line write files: DUBAN_EXPORT_DIR, else next to the database. */
+export function exportDirFor(config: Config): string {
+  return config.exportDir ?? `${sqlitePathFromUrl(config.databaseUrl)}.exports`;
 }
 
 /** Where evidence files are kept: DUBAN_EVIDENCE_DIR, else next to the database. */
@@ -51,6 +63,7 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
   const logger = opts.logger ?? createLogger(config.logLevel);
   const directory = loadDirectory(config.directoryFile);
   const policy = loadReminderPolicy(config.remindersFile);
+  const weights = loadScorecardWeights(config.scorecardFile);
   const calendar = createWorkingCalendar();
   await applyMigrations(config.databaseUrl);
   const db = await openPrisma(config.databaseUrl);
@@ -85,7 +98,12 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
       logger,
       clock,
     });
+    const reports = new ReportService(
+      { repos, directory, policy, thresholds: config.thresholds, weights },
+      async () => `${JSON.stringify(await dumpDatabase(db), null, 1)}\n`,
+    );
     const bot = new Bot({
+      reports,
       repos,
       directory,
       clock,
@@ -113,6 +131,7 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
       reminders: { service, policy, calendar },
       directoryAdmin,
       evidence,
+      reports,
       close: () => db.$disconnect(),
     };
   } catch (e) {
@@ -169,4 +188,23 @@ export async function pruneHandledEvents(app: Pick<App, "repos" | "clock" | "con
   const n = await app.repos.events.prune(cutoff);
   if (n > 0) app.logger.info("pruned handled event ids", { count: n, before: cutoff.toISOString() });
   return n;
+}
+
+/** The weekly digest scheduler for an app, delivering through `sender` (null: `onRun` prints it, as the console does). */
+export function digestSchedulerFor(
+  app: Pick<App, "reminders" | "repos" | "clock" | "logger" | "directory" | "reports">,
+  sender: ReminderSender | null,
+  onRun?: (week: string, reply: Reply) => void,
+): DigestScheduler {
+  return new DigestScheduler({
+    repos: app.repos,
+    directory: app.directory,
+    clock: app.clock,
+    policy: app.reminders.policy,
+    calendar: app.reminders.calendar,
+    reports: app.reports,
+    sender,
+    logger: app.logger,
+    onRun,
+  });
 }

@@ -10,7 +10,7 @@ import { readPlanFile } from "./plan/import-plan.js";
 import { parsePlan, PlanParseError } from "./plan/plan-parser.js";
 import type { ParsedPlan } from "./plan/types.js";
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Actor, AuditFilter, AuditRecord } from "./core/model.js";
 import { formatSize } from "./core/bot.js";
@@ -20,7 +20,15 @@ import { auditLine } from "../commands/audit.js";
 import { privateUmask } from "./db/private-files.js";
 import { backupDatabase, OpsError, restoreDatabase } from "./ops/backup.js";
 import { runDoctor } from "./ops/doctor.js";
-import { sqlitePathFromUrl } from "./db/migrate.js";
+import { applyMigrations, sqlitePathFromUrl } from "./db/migrate.js";
+import { openPrisma } from "./db/prisma-client.js";
+import { exportDirFor } from "./app.js";
+import { writeFiles } from "./transports/console.js";
+import type { OutboundFile } from "./core/reply.js";
+import { DumpError, loadDump } from "./reports/dump.js";
+import { digestLines, scorecardLines } from "./reports/text.js";
+import type { ReportKind } from "./reports/review-data.js";
+import { EXPORT_FORMATS, type ExportFormat } from "./reports/report-service.js";
 
 /** A usage or input problem: printed as is, exit status 2. */
 class CliError extends Error {}
@@ -29,6 +37,12 @@ const USAGE = `用法 / usage:
   npx duban say [--as USER] [--room ROOM] [--at ISO-DATETIME] [--json] "MESSAGE"
   npx duban explain [--json] "MESSAGE"
   npx duban import FILE [--dry-run] [--json] [--at ISO-DATETIME]
+  npx duban import --dump FILE            (a json export, into an empty database)
+  npx duban digest [--at ISO] [--json]
+  npx duban scorecard [--year 2024] [--unit UNIT] [--at ISO] [--json]
+  npx duban report --year 2024 | --midterm | --final [--at ISO] [--out FILE.docx]
+  npx duban export [--format xlsx|csv|ics|json] [--at ISO] [--out FILE]
+  npx duban chart [--at ISO] [--out FILE.png]
   npx duban reminders --at ISO-DATETIME [--dry-run] [--json]
   npx duban audit [--task N] [--actor USER] [--since ISO] [--json] [--verify]
   npx duban evidence add TASK FILE --as USER [--at ISO-DATETIME]
@@ -76,10 +90,12 @@ async function say(argv: string[], config: Config): Promise<number> {
       mentionsBot: values.room === undefined,
     });
     const notices = (result.notices ?? []).map((n) => ({ rooms: n.rooms, text: n.reply.text }));
-    if (values.json) process.stdout.write(`${JSON.stringify({ replies: result.replies.map(({ text: t, html }) => ({ text: t, html })), notices })}\n`);
+    const files = result.files?.length ? writeFiles(exportDirFor(config), result.files) : [];
+    if (values.json) process.stdout.write(`${JSON.stringify({ replies: result.replies.map(({ text: t, html }) => ({ text: t, html })), notices, files })}\n`);
     else {
       for (const r of result.replies) process.stdout.write(`${r.text}\n`);
       for (const n of notices) process.stdout.write(`[→ ${n.rooms.join(", ")}]\n${n.text}\n`);
+      for (const f of files) process.stdout.write(`📎 ${f}\n`);
     }
     return 0;
   });
@@ -125,6 +141,7 @@ function planJson(parsed: ParsedPlan) {
       leadUnits: t.leadUnits,
       responsibleUnits: t.responsibleUnits,
       deadline: t.deadline,
+      targets: t.targets.map(({ name, count, unit, due }) => ({ name, count, unit, due })),
     })),
     warnings: parsed.warnings,
   };
@@ -140,8 +157,9 @@ async function importCommand(argv: string[], config: Config, env: Record<string,
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { "dry-run": { type: "boolean", default: false }, json: { type: "boolean", default: false }, at: { type: "string" } },
+    options: { "dry-run": { type: "boolean", default: false }, json: { type: "boolean", default: false }, at: { type: "string" }, dump: { type: "string" } },
   });
+  if (values.dump !== undefined) return importDump(values.dump, config);
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new CliError(`import: 请给出一个计划文件 / give one plan file\n${USAGE}`);
   let text: string;
@@ -174,6 +192,140 @@ async function importCommand(argv: string[], config: Config, env: Record<string,
   for (const w of parsed.warnings) out.push(`警告：${w}`);
   process.stdout.write(`${out.join("\n")}\n`);
   return 0;
+}
+
+/** `import --dump FILE`: a complete JSON dump (export --format json) into an empty database; the bundled plan is not imported first. */
+async function importDump(file: string, config: Config): Promise<number> {
+  let dump: unknown;
+  try {
+    dump = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new CliError(`无法读取导出文件 ${file}：${(e as Error).message}`);
+  }
+  await applyMigrations(config.databaseUrl);
+  const db = await openPrisma(config.databaseUrl);
+  try {
+    const { rows } = await loadDump(db, dump);
+    process.stdout.write(`已从 ${file} 导入 ${rows} 行数据。\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof DumpError) throw new CliError(e.message);
+    throw e;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** Write `data` to `--out`, or to the export folder under `name`; returns the path. */
+function writeOut(out: string | undefined, config: Config, file: OutboundFile): string {
+  if (out === "-") {
+    process.stdout.write(file.data);
+    return "-";
+  }
+  if (out) {
+    writeFileSync(out, file.data, { mode: 0o600 });
+    return out;
+  }
+  return writeFiles(exportDirFor(config), [file])[0]!;
+}
+
+async function currentPlanOf(app: App) {
+  const plan = await app.repos.plans.currentPlan();
+  if (!plan) throw new CliError("数据库中还没有计划，请先 npx duban import FILE");
+  return plan;
+}
+
+/** `duban digest --at ISO [--json]`: the weekly digest for the 7 days ending at --at (or now). */
+async function digestCommand(argv: string[], config: Config): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { at: { type: "string" }, json: { type: "boolean", default: false } } });
+  const clock = clockFor(values.at, config);
+  return withApp(config, clock, async (app) => {
+    const plan = await currentPlanOf(app);
+    const digest = await app.reports.digest(plan, clock.now());
+    process.stdout.write(values.json ? `${JSON.stringify(digest, null, 2)}\n` : `${digestLines(digest).join("\n")}\n`);
+    return 0;
+  });
+}
+
+/** `duban scorecard --year 2024 [--unit U] [--json] [--at ISO]`. */
+async function scorecardCommand(argv: string[], config: Config): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { year: { type: "string" }, unit: { type: "string" }, at: { type: "string" }, json: { type: "boolean", default: false } },
+  });
+  if (values.year !== undefined && !/^20\d{2}$/.test(values.year)) throw new CliError(`--year: "${values.year}" 不是年份，例如 --year 2024`);
+  const clock = clockFor(values.at, config);
+  return withApp(config, clock, async (app) => {
+    const plan = await currentPlanOf(app);
+    let unit: string | null = null;
+    if (values.unit !== undefined) {
+      const known = app.directory.unit(values.unit);
+      if (!known) throw new CliError(`没有找到单位“${values.unit}”。可选：${app.directory.units.map((u) => u.name).join("、")}`);
+      unit = known.name;
+    }
+    const card = await app.reports.scorecard(plan, values.year === undefined ? null : Number(values.year), clock.now());
+    if (values.json) {
+      const rows = unit ? card.rows.filter((r) => r.unit === unit) : card.rows;
+      process.stdout.write(`${JSON.stringify({ ...card, rows }, null, 2)}\n`);
+    } else process.stdout.write(`${scorecardLines(card, unit ?? undefined).join("\n")}\n`);
+    return 0;
+  });
+}
+
+/** `duban report --year 2024 | --midterm | --final [--at ISO] --out FILE.docx`. */
+async function reportCommand(argv: string[], config: Config): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      year: { type: "string" },
+      midterm: { type: "boolean", default: false },
+      final: { type: "boolean", default: false },
+      at: { type: "string" },
+      out: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const chosen = [values.year !== undefined, values.midterm, values.final].filter(Boolean).length;
+  if (chosen !== 1) throw new CliError(`report: 请选择一种报告：--year 2024、--midterm 或 --final\n${USAGE}`);
+  if (values.year !== undefined && !/^20\d{2}$/.test(values.year)) throw new CliError(`--year: "${values.year}" 不是年份，例如 --year 2024`);
+  const kind: ReportKind = values.midterm ? { kind: "midterm" } : values.final ? { kind: "final" } : { kind: "year", year: Number(values.year) };
+  const clock = clockFor(values.at, config);
+  return withApp(config, clock, async (app) => {
+    const plan = await currentPlanOf(app);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(await app.reports.report(plan, kind, clock.now()), null, 2)}\n`);
+      return 0;
+    }
+    const path = writeOut(values.out, config, await app.reports.reportFile(plan, kind, clock.now()));
+    if (path !== "-") process.stdout.write(`已生成 ${path}\n`);
+    return 0;
+  });
+}
+
+/** `duban export --format xlsx|csv|ics|json [--at ISO] [--out FILE]`. */
+async function exportCommand(argv: string[], config: Config): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { format: { type: "string", default: "xlsx" }, at: { type: "string" }, out: { type: "string" } } });
+  const format = values.format as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) throw new CliError(`--format: 不支持“${values.format}”，可选 ${EXPORT_FORMATS.join("、")}`);
+  const clock = clockFor(values.at, config);
+  return withApp(config, clock, async (app) => {
+    const plan = await currentPlanOf(app);
+    const path = writeOut(values.out, config, await app.reports.exportFile(plan, format, clock.now()));
+    if (path !== "-") process.stdout.write(`已导出 ${path}\n`);
+    return 0;
+  });
+}
+
+/** `duban chart --at ISO --out FILE.png`. */
+async function chartCommand(argv: string[], config: Config): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { at: { type: "string" }, out: { type: "string" } } });
+  const clock = clockFor(values.at, config);
+  return withApp(config, clock, async (app) => {
+    const plan = await currentPlanOf(app);
+    const path = writeOut(values.out, config, await app.reports.chartFile(plan, clock.now()));
+    if (path !== "-") process.stdout.write(`已生成 ${path}\n`);
+    return 0;
+  });
 }
 
 function reminderJson(messages: ReminderMessage[]) {
@@ -420,6 +572,16 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         return await doctorCommand(rest, config);
       case "reminders":
         return await remindersCommand(rest, config);
+      case "digest":
+        return await digestCommand(rest, config);
+      case "scorecard":
+        return await scorecardCommand(rest, config);
+      case "report":
+        return await reportCommand(rest, config);
+      case "export":
+        return await exportCommand(rest, config);
+      case "chart":
+        return await chartCommand(rest, config);
       case undefined:
       case "help":
       case "--help":

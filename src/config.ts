@@ -34,6 +34,8 @@ const envSchema = z.object({
   MATRIX_ALLOWED_INVITERS: optional,
   MATRIX_STORAGE_FILE: optional,
   DUBAN_REMINDERS: optional,
+  DUBAN_SCORECARD: optional,
+  DUBAN_EXPORT_DIR: optional,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
   DUBAN_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
   DUBAN_EVENT_RETENTION_DAYS: positiveInt(90),
@@ -78,6 +80,10 @@ function toConfig(e: z.infer<typeof envSchema>) {
     confirmHours: e.DUBAN_CONFIRM_HOURS,
     bundledPlan: e.DUBAN_BUNDLED_PLAN ?? BUNDLED_PLAN,
     remindersFile: e.DUBAN_REMINDERS,
+    /** Weights for the unit scorecard (YAML `weights:`); none: raw figures only. */
+    scorecardFile: e.DUBAN_SCORECARD,
+    /** Where the console writes files (exports, reports, charts); default `<database file>.exports/`. */
+    exportDir: e.DUBAN_EXPORT_DIR,
     logLevel: e.LOG_LEVEL,
     changesPerMinute: e.DUBAN_RATE_LIMIT,
     eventRetentionDays: e.DUBAN_EVENT_RETENTION_DAYS,

@@ -11,8 +11,9 @@ import { ConfigError, readConfig } from "./config.js";
 import { offsetClock, systemClock, type Clock } from "./core/clock.js";
 import { formatDateTime } from "./core/time.js";
 import { DirectoryError } from "./directory/directory.js";
-import { matrixTransportFor, pruneHandledEvents, reminderSchedulerFor, type App } from "./app.js";
+import { digestSchedulerFor, exportDirFor, matrixTransportFor, pruneHandledEvents, reminderSchedulerFor, type App } from "./app.js";
 import type { ReminderScheduler } from "./reminders/reminder-scheduler.js";
+import type { DigestScheduler } from "./reports/digest-scheduler.js";
 import type { ReminderMessage, ReminderSender } from "./reminders/reminder-service.js";
 import { printReminders, runConsole } from "./transports/console.js";
 import { MatrixStartError } from "./transports/matrix.js";
@@ -81,9 +82,12 @@ async function startReminders(app: App, sender: ReminderSender | null, print?: (
 async function runMatrix(app: App): Promise<number> {
   const transport = matrixTransportFor(app);
   let scheduler: ReminderScheduler | null = null;
+  let digest: DigestScheduler | null = null;
   try {
     await transport.start();
     scheduler = await startReminders(app, transport.reminderSender());
+    digest = digestSchedulerFor(app, transport.reminderSender());
+    await digest.start();
   } catch (e) {
     await transport.stop();
     await app.close();
@@ -105,6 +109,7 @@ async function runMatrix(app: App): Promise<number> {
   // (and is retried next run) instead of holding the shutdown for minutes.
   await transport.stop();
   await scheduler.stop();
+  await digest?.stop();
   await app.close();
   app.logger.info("stopped", { signal });
   return 0;
@@ -128,6 +133,8 @@ async function main(): Promise<number> {
       ? `duban console — speaking as ${user} in room "${config.consoleRoom}", now ${formatDateTime(clock.now())} (Asia/Shanghai). Type "help"; Ctrl-D quits.`
       : `督办控制台：当前用户 ${user}，房间“${config.consoleRoom}”，现在是 ${formatDateTime(clock.now())}（北京时间）。输入“帮助”查看用法，Ctrl-D 退出。`;
   const scheduler = await startReminders(app, null, (messages) => printReminders(process.stdout, messages));
+  const digest = digestSchedulerFor(app, null, (week, r) => void process.stdout.write(`[→ ${app.directory.office} 周报 ${week}]\n${r.text}\n\n`));
+  await digest.start();
   const unwatch = watchDirectory(app, async (rooms, text) => {
     process.stdout.write(`[→ ${rooms.join(", ")}]\n${text}\n`);
   });
@@ -140,9 +147,11 @@ async function main(): Promise<number> {
       room: config.consoleRoom,
       prompt: process.stdin.isTTY === true,
       banner,
+      fileDir: exportDirFor(config),
     });
   } finally {
     unwatch();
+    await digest.stop();
     await scheduler.stop();
     await app.close();
     release();

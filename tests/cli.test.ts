@@ -82,6 +82,7 @@ describe("the duban command line, run as processes", () => {
       leadUnits: ["刑侦大队", "网安大队", "指挥情报中心"],
       responsibleUnits: ["局属各单位"],
       deadline: { text: "2024年底前", kind: "date", date: "2024-12-31" },
+      targets: [{ name: "市级“公安数字工匠”", count: 2, unit: "名", due: "2024-12-31" }],
     });
     expect(out.warnings).toEqual([]);
   });

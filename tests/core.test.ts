@@ -32,7 +32,10 @@ describe("status, overview and updates on a real SQLite file", () => {
     expect(status.text).toContain("最新进度：60%");
     expect(status.text).toContain("@zhang:bureau.local（刑侦大队）：两名民警通过市级数字工匠初审 60%");
     expect(status.text).toContain("进展条数：1");
-    expect(status.text).toContain("🟢");
+    // No longer stale; still yellow because its target (2 数字工匠 by 2024-12-31) is behind: 1 is due by now, 0 counted.
+    expect(status.text).not.toContain("未报送进展");
+    expect(status.text).toContain("状态：🟡 需关注（指标滞后：市级“公安数字工匠”）");
+    expect(status.text).toContain("指标：市级“公安数字工匠” 0/2名（2024-12-31） ⚠滞后");
   });
 
   it.each([

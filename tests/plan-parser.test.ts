@@ -340,6 +340,7 @@ describe("parsePlan on other plans and layouts", () => {
         leadUnits: ["科技通信科"],
         responsibleUnits: ["治安管理大队", "各派出所"],
         deadline: { text: "２０２４年６月底前", kind: "date", date: "2024-06-30" },
+        targets: [],
       },
       {
         number: 2,
@@ -350,6 +351,7 @@ describe("parsePlan on other plans and layouts", () => {
         leadUnits: ["科技通信科"],
         responsibleUnits: [],
         deadline: { text: "每季度", kind: "ongoing", date: null },
+        targets: [],
       },
       {
         number: 4,
@@ -360,6 +362,7 @@ describe("parsePlan on other plans and layouts", () => {
         leadUnits: ["科技通信科", "指挥中心"],
         responsibleUnits: ["各派出所"],
         deadline: { text: "２０２５年第三季度", kind: "date", date: "2025-09-30" },
+        targets: [],
       },
       {
         number: 5,
@@ -370,6 +373,7 @@ describe("parsePlan on other plans and layouts", () => {
         leadUnits: ["指挥中心"],
         responsibleUnits: ["法制大队"],
         deadline: { text: "２０２４年上半年、常态化推进", kind: "date+ongoing", date: "2024-06-30" },
+        targets: [],
       },
     ]);
     // The gap between task 2 and task 4 is fine.

@@ -1,7 +1,7 @@
 import type { Directory } from "../directory/directory.js";
 import type { Clock } from "./clock.js";
 import { createHash } from "node:crypto";
-import { accessOf, UserError, type AnyCommand, type CommandContext, type DirectoryAdminPort, type ReminderPreviewPort } from "./command.js";
+import { accessOf, UserError, type AnyCommand, type CommandContext, type DirectoryAdminPort, type ReminderPreviewPort, type ReportsPort } from "./command.js";
 import { CommandRegistry } from "./command-registry.js";
 import { extractPercent, normalize, taskNumber } from "./grammar.js";
 import { interpret, type Interpretation } from "./interpreter/interpret.js";
@@ -41,6 +41,8 @@ export interface BotOptions {
   /** Largest evidence file accepted, in MB (DUBAN_EVIDENCE_MAX_MB); default 20. */
   evidenceMaxMb?: number;
   directoryAdmin?: DirectoryAdminPort;
+  /** Reports, exports and the chart; absent where they are not set up. */
+  reports?: ReportsPort;
   /** Changes a user may make per minute (DUBAN_RATE_LIMIT); default 20, 0 for no limit. */
   changesPerMinute?: number;
 }
@@ -158,6 +160,7 @@ export class Bot {
       reminders: this.opts.reminders ?? null,
       openQueries: this.opts.openQueries ?? false,
       directoryAdmin: this.opts.directoryAdmin ?? null,
+      reports: this.opts.reports ?? null,
     };
   }
 

@@ -5,7 +5,10 @@ import type { Catalogue, Lang } from "./i18n/index.js";
 import type { Inbound } from "./inbound.js";
 import type { Actor, Repositories } from "./model.js";
 import type { OverlayChange } from "../directory/directory.js";
-import type { HandlerResult } from "./reply.js";
+import type { HandlerResult, OutboundFile } from "./reply.js";
+import type { PlanRecord } from "./model.js";
+import type { ReportKind } from "../reports/review-data.js";
+import type { ExportFormat } from "../reports/report-service.js";
 import type { LightThresholds } from "./task-status.js";
 
 /** What `提醒预览` needs from the reminder module. */
@@ -33,6 +36,17 @@ export interface CommandContext {
   openQueries: boolean;
   /** Chat directory changes (绑定 / 解绑 / 绑定本群); null where the directory cannot be changed. */
   directoryAdmin: DirectoryAdminPort | null;
+  /** Reports, exports and the chart (周报, 单位考评, 年度报告, 导出, 进度图); null where they are not set up. */
+  reports: ReportsPort | null;
+}
+
+/** What the report commands need (src/reports/report-service.ts). */
+export interface ReportsPort {
+  digestLines(plan: PlanRecord, at: Date): Promise<string[]>;
+  scorecardLines(plan: PlanRecord, year: number | null, unit: string | null, at: Date): Promise<string[]>;
+  reportFile(plan: PlanRecord, kind: ReportKind, at: Date): Promise<OutboundFile>;
+  exportFile(plan: PlanRecord, format: ExportFormat, at: Date): Promise<OutboundFile>;
+  chartFile(plan: PlanRecord, at: Date): Promise<OutboundFile>;
 }
 
 /** Applies a chat change to the directory: validated like the file, stored, audited, and in force at once. */

@@ -456,6 +456,25 @@ export interface PendingRepository {
   resolve(id: number, resolution: string, by: string, at: Date): Promise<boolean>;
 }
 
+/** The whole recorded history of a plan, oldest first, for reports and exports. */
+export interface HistoryRepository {
+  updates(planId: number): Promise<UpdateRecord[]>;
+  /** The plan's reminders, office notices without a task included. */
+  reminders(planId: number): Promise<ReminderRecord[]>;
+  requests(planId: number): Promise<RequestRecord[]>;
+  evidence(planId: number): Promise<EvidenceRecord[]>;
+}
+
+/** The weekly digest's delivery rows (one per week), claimed and marked like reminders so it goes out exactly once. */
+export interface DigestRepository {
+  /** Claim the week's digest for this process (created if new); false when it is delivered or another live process holds it. */
+  claim(week: string, token: string, at: Date, staleClaimBefore: Date): Promise<{ claimed: boolean; deliveredRooms: string[] }>;
+  markRoomDelivered(week: string, room: string): Promise<void>;
+  markDelivered(week: string, token: string, at: Date): Promise<void>;
+  markFailed(week: string, token: string, error: string): Promise<void>;
+  delivered(week: string): Promise<boolean>;
+}
+
 export interface Repositories {
   plans: PlanRepository;
   updates: UpdateRepository;
@@ -468,4 +487,6 @@ export interface Repositories {
   evidence: EvidenceRepository;
   directoryChanges: DirectoryChangeRepository;
   targets: TargetRepository;
+  history: HistoryRepository;
+  digests: DigestRepository;
 }

@@ -16,8 +16,24 @@ export interface HandlerResult {
   ignored?: boolean;
   /** Messages for other rooms (the office's room, the lead units' rooms), sent by the transport after the replies. */
   notices?: Notice[];
+  /** Files to send to the room after the replies: an export, a report, a chart. */
+  files?: OutboundFile[];
   /** What the interpreter made of the message (for tests, `explain` and logs; transports ignore it). */
   interpretation?: Interpretation;
+}
+
+/**
+ * A file a command produced. On Matrix it is uploaded and sent as `m.file` (or `m.image`); the console writes it
+ * to disk and prints the path.
+ */
+export interface OutboundFile {
+  name: string;
+  mimeType: string;
+  data: Buffer;
+  kind: "file" | "image";
+  /** Pixel size, for images. */
+  width?: number;
+  height?: number;
 }
 
 /** A message for other rooms than the one the command came from. */

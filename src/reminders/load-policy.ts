@@ -21,5 +21,7 @@ export function loadReminderPolicy(file: string | undefined): ReminderPolicy {
     );
   if (!cron.validate(parsed.data.cron))
     throw new ReminderPolicyError(`reminder policy ${file} is invalid:\n  - cron: "${parsed.data.cron}" is not a valid cron expression, e.g. "0 9 * * *"`);
+  if (!cron.validate(parsed.data.digestCron))
+    throw new ReminderPolicyError(`reminder policy ${file} is invalid:\n  - digestCron: "${parsed.data.digestCron}" is not a valid cron expression, e.g. "0 9 * * 1"`);
   return parsed.data;
 }

@@ -51,6 +51,9 @@ export const reminderPolicySchema = z.object({
   /** When the scheduler runs (node-cron syntax), in `timezone`. */
   cron: z.string().trim().min(1).default("0 9 * * *"),
   timezone: z.string().refine(isTimeZone, { message: "unknown IANA time zone" }).default("Asia/Shanghai"),
+  /** The weekly digest (周报) to the office's room and the bureau leaders: node-cron syntax, in `timezone`. Default Monday 09:00. */
+  digestCron: z.string().trim().min(1).default("0 9 * * 1"),
+  digestEnabled: z.boolean().default(true),
   /** After downtime, the scheduler catches up on at most this many missed days. */
   catchUpDays: z.number().int().nonnegative().default(3),
 });

@@ -11,6 +11,8 @@ import { PrismaReminderRepository } from "./prisma-reminder-repository.js";
 import { PrismaSettings } from "./prisma-settings.js";
 import { PrismaUpdateRepository } from "./prisma-update-repository.js";
 import { PrismaTargetRepository } from "./prisma-target-repository.js";
+import { PrismaHistoryRepository } from "./prisma-history-repository.js";
+import { PrismaDigestRepository } from "./prisma-digest-repository.js";
 
 /** The Prisma implementations of every repository over one client. */
 export function prismaRepositories(db: PrismaClient): Repositories {
@@ -26,5 +28,7 @@ export function prismaRepositories(db: PrismaClient): Repositories {
     evidence: new PrismaEvidenceRepository(db),
     directoryChanges: new PrismaDirectoryChangeRepository(db),
     targets: new PrismaTargetRepository(db),
+    history: new PrismaHistoryRepository(db),
+    digests: new PrismaDigestRepository(db),
   };
 }

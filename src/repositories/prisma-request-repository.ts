@@ -6,7 +6,7 @@ import { deadlineChange } from "./prisma-plan-repository.js";
 
 type Row = Awaited<ReturnType<PrismaClient["request"]["findFirstOrThrow"]>>;
 
-function toRequest(r: Row): RequestRecord {
+export function toRequest(r: Row): RequestRecord {
   return {
     id: r.id,
     taskId: r.taskId,

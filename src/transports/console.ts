@@ -1,6 +1,9 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { Bot } from "../core/bot.js";
+import type { OutboundFile } from "../core/reply.js";
 import type { ReminderMessage } from "../reminders/reminder-service.js";
 
 /** Print reminder messages the way the console transport delivers them. */
@@ -17,6 +20,18 @@ export interface ConsoleOptions {
   /** Show a prompt (for an interactive terminal). */
   prompt?: boolean;
   banner?: string;
+  /** Where files a command sends (exports, reports, charts) are written; their paths are printed. */
+  fileDir?: string;
+}
+
+/** Write a command's files into `dir` (created private) and return their paths. */
+export function writeFiles(dir: string, files: readonly OutboundFile[]): string[] {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return files.map((f) => {
+    const path = join(dir, basename(f.name));
+    writeFileSync(path, f.data, { mode: 0o600 });
+    return path;
+  });
 }
 
 /**
@@ -47,6 +62,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
     for (const r of result.replies) write(`${r.text}\n`);
     if (result.reaction) write(`${result.reaction}\n`);
     for (const n of result.notices ?? []) write(`[→ ${n.rooms.join(", ")}]\n${n.reply.text}\n`);
+    if (result.files?.length) for (const path of writeFiles(opts.fileDir ?? ".", result.files)) write(`📎 ${path}\n`);
     write("\n");
     prompt();
   }

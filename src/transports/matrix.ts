@@ -12,7 +12,7 @@ import type { Bot, Logger } from "../core/bot.js";
 import { makePrivate } from "../db/private-files.js";
 import type { Inbound } from "../core/inbound.js";
 import type { SettingsStore } from "../core/model.js";
-import { escapeHtml, type Reply } from "../core/reply.js";
+import { escapeHtml, type OutboundFile, type Reply } from "../core/reply.js";
 
 /** Raw Matrix event, as the client-server API delivers it. */
 type MatrixEvent = {
@@ -266,6 +266,16 @@ export class MatrixTransport {
     return this.sendEvent(roomId, "m.room.message", content, txnKey);
   }
 
+  /** Upload a file to the homeserver's media repository and send it as `m.file` (or `m.image`), as a reply. */
+  async sendFile(roomId: string, file: OutboundFile, replyTo?: string, txnKey?: string): Promise<string> {
+    const url = await this.withRetry(() => this.client.uploadContent(file.data, file.mimeType, file.name));
+    const info: Record<string, unknown> = { mimetype: file.mimeType, size: file.data.length };
+    if (file.kind === "image" && file.width && file.height) Object.assign(info, { w: file.width, h: file.height });
+    const content: Record<string, unknown> = { msgtype: file.kind === "image" ? "m.image" : "m.file", body: file.name, filename: file.name, url, info };
+    if (replyTo) content["m.relates_to"] = { "m.in_reply_to": { event_id: replyTo } };
+    return this.sendEvent(roomId, "m.room.message", content, txnKey);
+  }
+
   /** React to an event, e.g. ✅ on a recorded update. */
   async react(roomId: string, eventId: string, key: string): Promise<void> {
     await this.sendEvent(roomId, "m.reaction", { "m.relates_to": { rel_type: "m.annotation", event_id: eventId, key } }, `react-${eventId}-${key}`);
@@ -485,6 +495,7 @@ export class MatrixTransport {
     const result = await this.opts.bot.handle(inbound);
     let i = 0;
     for (const r of result.replies) await this.send(roomId, r, event.event_id, `${event.event_id}-${i++}`);
+    for (const [k, f] of (result.files ?? []).entries()) await this.sendFile(roomId, f, event.event_id, `${event.event_id}-f${k}`);
     if (result.reaction) await this.react(roomId, event.event_id, result.reaction);
     for (const [k, n] of (result.notices ?? []).entries())
       for (const room of n.rooms) await this.send(room, n.reply, undefined, `${event.event_id}-n${k}-${room}`);

@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto";
+import cron, { type ScheduledTask } from "node-cron";
+import type { Logger } from "../core/bot.js";
+import type { Clock } from "../core/clock.js";
+import type { Repositories } from "../core/model.js";
+import { reply, type Reply } from "../core/reply.js";
+import { addDays, dayOf, zonedInstant } from "../core/time.js";
+import type { Directory } from "../directory/directory.js";
+import type { ReminderPolicy } from "../reminders/reminder-policy.js";
+import { CLAIM_TTL_MS, type ReminderSender } from "../reminders/reminder-service.js";
+import type { WorkingCalendar } from "../reminders/working-calendar.js";
+import type { ReportService } from "./report-service.js";
+
+const CONSOLE_KEY = "digest.lastWeek.console";
+
+export interface DigestSchedulerDeps {
+  repos: Repositories;
+  directory: Directory;
+  clock: Clock;
+  policy: ReminderPolicy;
+  calendar: WorkingCalendar;
+  reports: ReportService;
+  /** Null: the console, which prints the digest (onRun) and never marks it delivered. */
+  sender: ReminderSender | null;
+  logger: Logger;
+  onRun?: (week: string, reply: Reply) => void | Promise<void>;
+}
+
+/** When the digest is due in the week of `day`: the week key (its scheduled day) and the working day it goes out on. */
+export function digestDue(day: string, expression: string, calendar: WorkingCalendar): { week: string; sendOn: string | null } {
+  const weekdays = cron.parse(expression).dayOfWeek.map((d) => Number(d) % 7);
+  const dow = new Date(`${day}T00:00:00Z`).getUTCDay();
+  const monday = addDays(day, -((dow + 6) % 7));
+  // The first scheduled weekday of the week (Monday first).
+  const offsets = weekdays.map((w) => (w + 6) % 7).sort((a, b) => a - b);
+  const week = addDays(monday, offsets[0] ?? 0);
+  // A scheduled day off (a holiday Monday) moves to the next working day of the same week; a week off has none.
+  let sendOn: string | null = week;
+  while (sendOn !== null && !calendar.isWorkday(sendOn)) {
+    sendOn = addDays(sendOn, 1);
+    if (sendOn > addDays(monday, 6)) sendOn = null;
+  }
+  return { week, sendOn };
+}
+
+/**
+ * Sends the weekly digest (周报) to the office's rooms, mentioning the bureau leaders. The cron job fires every
+ * day at the digest's time and only says "it is time": whether this week's digest is due is computed from the
+ * injected clock, on working days only, and at start it catches up within the current week. Exactly once: one row
+ * per week, claimed before sending and marked delivered after, room by room like reminders.
+ */
+export class DigestScheduler {
+  cronTask: ScheduledTask | null = null;
+  private running: Promise<Reply | null> = Promise.resolve(null);
+
+  constructor(private readonly d: DigestSchedulerDeps) {}
+
+  private get fireTime(): string {
+    const f = cron.parse(this.d.policy.digestCron);
+    return `${String(Math.min(...f.hour)).padStart(2, "0")}:${String(Math.min(...f.minute)).padStart(2, "0")}`;
+  }
+
+  async start(): Promise<Reply | null> {
+    if (!this.d.policy.digestEnabled) return null;
+    const [hh, mm] = this.fireTime.split(":");
+    this.cronTask = cron.schedule(`${Number(mm)} ${Number(hh)} * * *`, () => this.tick(), {
+      timezone: this.d.policy.timezone,
+      name: "duban-digest",
+      noOverlap: true,
+    });
+    return this.tick();
+  }
+
+  async stop(): Promise<void> {
+    await this.cronTask?.destroy();
+    this.cronTask = null;
+    await this.running.catch(() => undefined);
+  }
+
+  tick(): Promise<Reply | null> {
+    const next = this.running.catch(() => null).then(() => this.runOnce());
+    this.running = next;
+    return next;
+  }
+
+  private async runOnce(): Promise<Reply | null> {
+    const { clock, policy, calendar, repos, directory } = this.d;
+    const now = clock.now();
+    const today = dayOf(now, policy.timezone);
+    const { week, sendOn } = digestDue(today, policy.digestCron, calendar);
+    if (sendOn === null || today < sendOn) return null;
+    if (today === sendOn && now.getTime() < zonedInstant(today, this.fireTime, policy.timezone).getTime()) return null;
+    const plan = await repos.plans.currentPlan();
+    if (!plan) return null;
+    if (!this.d.sender) {
+      if ((await repos.settings.get(CONSOLE_KEY)) === week) return null;
+      const r = reply(await this.d.reports.digestLines(plan, now), { heading: true });
+      await repos.settings.set(CONSOLE_KEY, week);
+      await this.d.onRun?.(week, r);
+      return r;
+    }
+    const token = randomUUID();
+    const { claimed, deliveredRooms } = await repos.digests.claim(week, token, now, new Date(now.getTime() - CLAIM_TTL_MS));
+    if (!claimed) return null;
+    const r = reply(await this.d.reports.digestLines(plan, now), { heading: true, mentions: directory.data.leaders ?? [] });
+    const rooms = directory.officeRooms().filter((room) => !deliveredRooms.includes(room));
+    if (directory.officeRooms().length === 0) {
+      this.d.logger.warn("the weekly digest has no room to go to; map the office to a room in the directory", {});
+      await repos.digests.markDelivered(week, token, now);
+      return r;
+    }
+    const failed: string[] = [];
+    let error = "";
+    for (const room of rooms) {
+      try {
+        await this.d.sender.send([room], r, `digest-${week}`);
+        await repos.digests.markRoomDelivered(week, room);
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+        failed.push(room);
+        this.d.logger.warn("weekly digest delivery failed; it will be retried", { room, error });
+      }
+    }
+    if (failed.length === 0) await repos.digests.markDelivered(week, token, now);
+    else await repos.digests.markFailed(week, token, `${failed.join(", ")}: ${error}`);
+    this.d.logger.info("weekly digest sent", { week, rooms: rooms.length - failed.length });
+    await this.d.onRun?.(week, r);
+    return r;
+  }
+}

@@ -1,0 +1,76 @@
+import type { PlanRecord } from "../core/model.js";
+import type { OutboundFile } from "../core/reply.js";
+import { dayOf } from "../core/time.js";
+import { renderChartPng } from "./chart.js";
+import { renderCsv } from "./csv-export.js";
+import { renderReportDocx } from "./docx-report.js";
+import { renderIcs } from "./ics-export.js";
+import { buildChart, buildDigest, buildExport, buildReviewReport, buildScorecard, type ReportKind, type ReviewDeps } from "./review-data.js";
+import { digestLines, scorecardLines } from "./text.js";
+import { renderXlsx } from "./xlsx-export.js";
+
+export type ExportFormat = "xlsx" | "csv" | "ics" | "json";
+export const EXPORT_FORMATS: readonly ExportFormat[] = ["xlsx", "csv", "ics", "json"];
+
+const MIME: Record<ExportFormat | "docx" | "png", string> = {
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  csv: "text/csv; charset=utf-8",
+  ics: "text/calendar; charset=utf-8",
+  json: "application/json",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  png: "image/png",
+};
+
+/**
+ * Reports, exports and the chart, for chat commands and the command line alike. Everything is computed from the
+ * recorded history (src/reports/review-data.ts) and rendered by a library (docx, exceljs, ics, ECharts + resvg).
+ */
+export class ReportService {
+  /** `dump` produces the complete JSON dump (it needs the database itself, not the repositories). */
+  constructor(
+    private readonly d: ReviewDeps,
+    private readonly dump: (() => Promise<string>) | null = null,
+  ) {}
+
+  async digestLines(plan: PlanRecord, at: Date): Promise<string[]> {
+    return digestLines(await buildDigest(this.d, plan, at));
+  }
+
+  digest(plan: PlanRecord, at: Date) {
+    return buildDigest(this.d, plan, at);
+  }
+
+  scorecard(plan: PlanRecord, year: number | null, at: Date) {
+    return buildScorecard(this.d, plan, year, at);
+  }
+
+  async scorecardLines(plan: PlanRecord, year: number | null, unit: string | null, at: Date): Promise<string[]> {
+    return scorecardLines(await buildScorecard(this.d, plan, year, at), unit ?? undefined);
+  }
+
+  report(plan: PlanRecord, kind: ReportKind, at: Date) {
+    return buildReviewReport(this.d, plan, kind, at);
+  }
+
+  async reportFile(plan: PlanRecord, kind: ReportKind, at: Date): Promise<OutboundFile> {
+    const report = await buildReviewReport(this.d, plan, kind, at);
+    const name = kind.kind === "year" ? `${kind.year}年度工作报告.docx` : kind.kind === "midterm" ? "中期评估报告.docx" : "总结验收报告.docx";
+    return { name, mimeType: MIME.docx, data: await renderReportDocx(report), kind: "file" };
+  }
+
+  async exportFile(plan: PlanRecord, format: ExportFormat, at: Date): Promise<OutboundFile> {
+    const name = `督办导出-${dayOf(at)}.${format}`;
+    if (format === "json") {
+      if (!this.dump) throw new Error("the JSON dump needs the database");
+      return { name, mimeType: MIME.json, data: Buffer.from(await this.dump(), "utf8"), kind: "file" };
+    }
+    const model = await buildExport(this.d, plan, at);
+    const data = format === "xlsx" ? await renderXlsx(model) : Buffer.from(format === "csv" ? renderCsv(model) : renderIcs(model), "utf8");
+    return { name, mimeType: MIME[format], data, kind: "file" };
+  }
+
+  async chartFile(plan: PlanRecord, at: Date): Promise<OutboundFile> {
+    const { png, width, height } = await renderChartPng(await buildChart(this.d, plan, at));
+    return { name: `进度图-${dayOf(at)}.png`, mimeType: MIME.png, data: png, kind: "image", width, height };
+  }
+}

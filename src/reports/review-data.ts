@@ -1,0 +1,565 @@
+/**
+ * Every figure the reviews need, computed from the recorded history: the plan, its tasks, every update,
+ * reminder, request, evidence file and target change. Tasks are rebuilt as they stood at a moment (`asOf`),
+ * so a 2024 report made in 2026 shows the end of 2024, not today. The renderers (docx, xlsx, csv, ics, png)
+ * only lay these figures out.
+ */
+import type { Directory } from "../directory/directory.js";
+import type {
+  EvidenceRecord,
+  PlanRecord,
+  ReminderRecord,
+  Repositories,
+  RequestRecord,
+  TargetChangeRecord,
+  TargetRecord,
+  TaskRecord,
+  UpdateRecord,
+} from "../core/model.js";
+import { assessTask, type Light, type LightThresholds, type TaskAssessment } from "../core/task-status.js";
+import { planStart } from "../core/task-view.js";
+import { addDays, dayOf, daysBetween, zonedInstant } from "../core/time.js";
+import type { ReminderPolicy } from "../reminders/reminder-policy.js";
+import {
+  LIGHT_LABELS,
+  type ChartModel,
+  type ExportModel,
+  type LightCounts,
+  type ReportSection,
+  type ReportTarget,
+  type ReportTask,
+  type ReportUpdate,
+  type ReviewReport,
+  type Scorecard,
+  type ScorecardRow,
+} from "./types.js";
+
+export const LIGHT_ORDER: Light[] = ["red", "yellow", "green", "ongoing", "done"];
+
+const emptyCounts = (): LightCounts => ({ red: 0, yellow: 0, green: 0, ongoing: 0, done: 0 });
+
+/** What the review figures are computed from. */
+export interface ReviewDeps {
+  repos: Repositories;
+  directory: Directory;
+  policy: ReminderPolicy;
+  thresholds: LightThresholds;
+  /** Weights per scorecard figure (DUBAN_SCORECARD); null shows raw figures only. */
+  weights?: Record<string, number> | null;
+}
+
+type PlanTarget = TargetRecord & { removedAt: Date | null; createdAt: Date };
+
+/** The recorded history of one plan, loaded once per report. */
+export interface History {
+  plan: PlanRecord;
+  tasks: TaskRecord[];
+  updates: UpdateRecord[];
+  reminders: ReminderRecord[];
+  requests: RequestRecord[];
+  evidence: EvidenceRecord[];
+  targets: PlanTarget[];
+  targetChanges: TargetChangeRecord[];
+}
+
+export async function loadHistory(repos: Repositories, plan: PlanRecord): Promise<History> {
+  const [tasks, updates, reminders, requests, evidence, targets, targetChanges] = await Promise.all([
+    repos.plans.tasks(plan.id),
+    repos.history.updates(plan.id),
+    repos.history.reminders(plan.id),
+    repos.history.requests(plan.id),
+    repos.history.evidence(plan.id),
+    repos.targets.forPlan(plan.id),
+    repos.targets.changes(plan.id),
+  ]);
+  return { plan, tasks, updates, reminders, requests, evidence, targets, targetChanges };
+}
+
+/** The end of a day in Asia/Shanghai as an instant: `endOfDay("2024-12-31")` → 2024-12-31T15:59:59.999Z. */
+export function endOfDay(day: string): Date {
+  return new Date(zonedInstant(addDays(day, 1), "00:00").getTime() - 1);
+}
+
+/**
+ * The plan's period: from its start (issue date) to the end of the last year its title names (`(2023-2025年)`),
+ * else to the latest dated deadline, else to the end of the start year.
+ */
+export function planPeriod(h: Pick<History, "plan" | "tasks">): { from: string; to: string } {
+  const from = planStart(h.plan);
+  const years = /(\d{4})\s*[-—–~～至到]\s*(\d{4})\s*年/.exec(h.plan.title);
+  if (years) return { from, to: `${years[2]}-12-31` };
+  const dates = h.tasks.map((t) => t.deadline.date).filter((d): d is string => d !== null);
+  return { from, to: dates.length ? dates.reduce((a, b) => (a > b ? a : b)) : `${from.slice(0, 4)}-12-31` };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A task as it stood at a moment
+
+/**
+ * A task rebuilt as at `at` from its history: done only if completed by then, the progress, last update and
+ * count of the updates made by then (retractions by then applied), the target counts replayed from their
+ * changes, a completion request pending then, and an extension only if approved by then.
+ * Deadlines an admin set directly (调整时限) are taken as in force throughout (their time is in the audit trail).
+ */
+export function taskAsOf(task: TaskRecord, h: History, at: Date): TaskRecord {
+  const t = at.getTime();
+  const live = h.updates.filter((u) => u.taskId === task.id && u.createdAt.getTime() <= t && !(u.retractedAt && u.retractedAt.getTime() <= t));
+  const last = live[live.length - 1] ?? null;
+  const withPercent = [...live].reverse().find((u) => u.percent !== null) ?? null;
+  const requests = h.requests.filter((r) => r.taskId === task.id);
+  const reviewPending = requests.some(
+    (r) => r.kind === "completion" && r.createdAt.getTime() <= t && (r.decidedAt === null || r.decidedAt.getTime() > t),
+  );
+  let deadline = task.deadline;
+  let originalDeadline = task.originalDeadline;
+  let deadlineChange = task.deadlineChange;
+  if (task.deadlineChange === "extension" && task.originalDeadline) {
+    const approved = requests.filter((r) => r.kind === "extension" && r.state === "approved" && r.decidedAt && r.decidedAt.getTime() <= t && r.deadline);
+    if (approved.length === 0) {
+      deadline = task.originalDeadline;
+      originalDeadline = null;
+      deadlineChange = null;
+    } else deadline = approved[approved.length - 1]!.deadline!;
+  }
+  const completedAt = task.completedAt && task.completedAt.getTime() <= t ? task.completedAt : null;
+  return {
+    ...task,
+    completedAt,
+    completedBy: completedAt ? task.completedBy : null,
+    progress: withPercent?.percent ?? null,
+    lastUpdateAt: last?.createdAt ?? null,
+    updateCount: live.length,
+    reviewPending,
+    deadline,
+    originalDeadline,
+    deadlineChange,
+    targets: targetsAsOf(task.id, h, at),
+  };
+}
+
+function targetsAsOf(taskId: number, h: History, at: Date): TargetRecord[] {
+  const t = at.getTime();
+  return h.targets
+    .filter((x) => x.taskId === taskId && x.createdAt.getTime() <= t && !(x.removedAt && x.removedAt.getTime() <= t))
+    .map((x) => {
+      const changes = h.targetChanges.filter((c) => c.targetId === x.id && c.at.getTime() <= t);
+      const { removedAt: _r, createdAt: _c, ...rest } = x;
+      return { ...rest, current: changes.length ? changes[changes.length - 1]!.toCount : 0 };
+    });
+}
+
+function iso(d: Date): string {
+  return d.toISOString();
+}
+
+function reportUpdate(u: UpdateRecord, number: number, at: Date): ReportUpdate {
+  return {
+    id: u.id,
+    taskNumber: number,
+    at: iso(u.createdAt),
+    author: u.authorId,
+    unit: u.authorUnit,
+    text: u.text,
+    percent: u.percent,
+    retracted: u.retractedAt !== null && u.retractedAt.getTime() <= at.getTime(),
+  };
+}
+
+function reportTask(task: TaskRecord, h: History, at: Date, th: LightThresholds): { task: ReportTask; a: TaskAssessment } {
+  const asOf = taskAsOf(task, h, at);
+  const a = assessTask(asOf, at, th, planStart(h.plan));
+  const t = at.getTime();
+  const latestUpdates = h.updates
+    .filter((u) => u.taskId === task.id && u.createdAt.getTime() <= t && !(u.retractedAt && u.retractedAt.getTime() <= t))
+    .slice(-3)
+    .reverse()
+    .map((u) => reportUpdate(u, task.number, at));
+  return {
+    a,
+    task: {
+      id: task.id,
+      number: task.number,
+      title: task.title,
+      section: task.sectionOrdinal === null ? null : { ordinal: task.sectionOrdinal, label: task.sectionLabel ?? "", title: task.section ?? "" },
+      leadUnits: task.leadUnits,
+      responsibleUnits: task.responsibleUnits,
+      deadline: asOf.deadline,
+      originalDeadline: asOf.originalDeadline,
+      deadlineChange: asOf.deadlineChange,
+      light: a.light,
+      lightLabel: LIGHT_LABELS[a.light],
+      daysLeft: a.daysLeft,
+      daysOverdue: a.daysOverdue,
+      stale: a.stale,
+      progress: asOf.progress,
+      completedAt: asOf.completedAt ? iso(asOf.completedAt) : null,
+      reviewPending: asOf.reviewPending,
+      updateCount: asOf.updateCount,
+      targets: asOf.targets.map((x) => ({
+        id: x.id,
+        taskNumber: task.number,
+        name: x.name,
+        unit: x.unit,
+        count: x.count,
+        current: x.current,
+        due: x.due,
+        met: x.current >= x.count,
+        behind: a.targetsBehind.includes(x.id),
+      })),
+      latestUpdates,
+      evidence: h.evidence.filter((e) => e.taskId === task.id && e.createdAt.getTime() <= t).map((e) => ({ fileName: e.fileName, day: dayOf(e.createdAt) })),
+    },
+  };
+}
+
+/** Every task as at `at`, in plan order. */
+export function reportTasks(h: History, at: Date, th: LightThresholds): ReportTask[] {
+  return h.tasks.map((task) => reportTask(task, h, at, th).task);
+}
+
+function sectionsOf(tasks: ReportTask[]): { sections: ReportSection[]; unsectioned: ReportTask[] } {
+  const sections = new Map<number, ReportSection>();
+  const unsectioned: ReportTask[] = [];
+  for (const t of tasks) {
+    if (!t.section) {
+      unsectioned.push(t);
+      continue;
+    }
+    const s = sections.get(t.section.ordinal) ?? { ...t.section, tasks: [] };
+    s.tasks.push(t);
+    sections.set(t.section.ordinal, s);
+  }
+  return { sections: [...sections.values()].sort((a, b) => a.ordinal - b.ordinal), unsectioned };
+}
+
+function countLights(tasks: ReportTask[]): LightCounts {
+  const c = emptyCounts();
+  for (const t of tasks) c[t.light]++;
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scorecard (单位考评)
+
+/** The monthly report days (reportDayOfMonth) within [from, to]. */
+function reportDays(from: string, to: string, day: number): string[] {
+  const out: string[] = [];
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  for (;;) {
+    const d = `${y}-${String(m).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+    if (d > to) break;
+    if (d >= from) out.push(d);
+    m++;
+    if (m > 12) (m = 1), y++;
+  }
+  return out;
+}
+
+/** Grace after a report day in which a report still counts, as late. */
+export const LATE_GRACE_DAYS = 10;
+
+/**
+ * The scorecard over [from, to] as recorded by `at`. Raw figures per unit; `method` says how each is computed.
+ * Units are the lead and responsible units the tasks name (collective ones such as 局属各单位 left out) plus the
+ * directory's units.
+ */
+export function scorecard(h: History, d: ReviewDeps, period: { from: string; to: string; label: string }, at: Date): Scorecard {
+  const end = dayOf(at) < period.to ? dayOf(at) : period.to;
+  const collective = (u: string) => /局属各单位|各单位|全局/.test(u);
+  const names = new Set<string>();
+  for (const t of h.tasks) for (const u of [...t.leadUnits, ...t.responsibleUnits]) if (!collective(u)) names.add(d.directory.canonical(u));
+  const rows: ScorecardRow[] = [];
+  const days = reportDays(period.from < planStart(h.plan) ? planStart(h.plan) : period.from, end, d.policy.reportDayOfMonth);
+  for (const unit of [...names].sort((a, b) => a.localeCompare(b, "zh-CN"))) {
+    const leads = h.tasks.filter((t) => t.leadUnits.some((u) => d.directory.canonical(u) === unit));
+    const responsible = h.tasks.filter((t) => t.responsibleUnits.some((u) => !collective(u) && d.directory.canonical(u) === unit));
+    const row: ScorecardRow = {
+      unit,
+      leadTasks: leads.map((t) => t.number),
+      responsibleTasks: responsible.map((t) => t.number),
+      reportsExpected: 0,
+      reportsOnTime: 0,
+      reportsLate: 0,
+      reportsMissing: 0,
+      remindersReceived: 0,
+      escalations: 0,
+      overdueDaysOriginal: 0,
+      overdueDaysApproved: 0,
+      completions: 0,
+      targetsMet: 0,
+      targetsTotal: 0,
+      score: null,
+    };
+    for (const task of leads) {
+      const ups = h.updates
+        .filter((u) => u.taskId === task.id && u.authorUnit !== null && d.directory.canonical(u.authorUnit) === unit)
+        .filter((u) => !(u.retractedAt && u.retractedAt.getTime() <= at.getTime()) && u.createdAt.getTime() <= at.getTime())
+        .map((u) => dayOf(u.createdAt));
+      // Report cycles: the monthly report day, for a task followed as ongoing work and still open that day.
+      for (const [i, day] of days.entries()) {
+        const asOf = taskAsOf(task, h, endOfDay(day));
+        if (asOf.completedAt) continue;
+        const k = asOf.deadline.kind;
+        const ongoing = k === "ongoing" || (k === "date+ongoing" && asOf.deadline.date !== null && day > asOf.deadline.date);
+        if (!ongoing) continue;
+        row.reportsExpected++;
+        const since = i > 0 ? days[i - 1]! : addDays(day, -31);
+        const graceEnd = addDays(day, LATE_GRACE_DAYS);
+        if (ups.some((u) => u > since && u <= day)) row.reportsOnTime++;
+        else if (ups.some((u) => u > day && u <= graceEnd) && graceEnd <= dayOf(at)) row.reportsLate++;
+        else if (graceEnd <= dayOf(at)) row.reportsMissing++;
+        else row.reportsExpected--; // still within its grace: not counted yet
+      }
+      // Overdue days within the period, up to completion or the end.
+      const stop = (() => {
+        const done = task.completedAt && task.completedAt.getTime() <= at.getTime() ? dayOf(task.completedAt) : null;
+        return done && done < end ? done : end;
+      })();
+      const overdueDays = (deadline: string | null): number => {
+        if (!deadline) return 0;
+        const startCount = addDays(deadline, 1) > period.from ? addDays(deadline, 1) : period.from;
+        return startCount > stop ? 0 : daysBetween(startCount, stop) + 1;
+      };
+      const asOfEnd = taskAsOf(task, h, endOfDay(end));
+      const dated = (dl: { kind: string; date: string | null } | null) => (dl && dl.kind === "date" ? dl.date : null);
+      row.overdueDaysApproved += overdueDays(dated(asOfEnd.deadline));
+      row.overdueDaysOriginal += overdueDays(dated(asOfEnd.originalDeadline ?? asOfEnd.deadline));
+      if (task.completedAt && dayOf(task.completedAt) >= period.from && dayOf(task.completedAt) <= end && task.completedAt.getTime() <= at.getTime())
+        row.completions++;
+      for (const x of asOfEnd.targets) {
+        row.targetsTotal++;
+        if (x.current >= x.count) row.targetsMet++;
+      }
+    }
+    for (const r of h.reminders) {
+      if (r.deliveredAt === null || r.dueOn < period.from || r.dueOn > end || r.deliveredAt.getTime() > at.getTime()) continue;
+      if (r.kind === "escalation") {
+        const task = h.tasks.find((t) => t.id === r.taskId);
+        if (task && task.leadUnits.some((u) => d.directory.canonical(u) === unit)) row.escalations++;
+      } else if (r.kind !== "notice" && d.directory.canonical(r.unit) === unit && !(r.lastError ?? "").startsWith("skipped")) row.remindersReceived++;
+    }
+    if (d.weights) {
+      let score = 0;
+      for (const [k, w] of Object.entries(d.weights)) {
+        const v = row[k as keyof ScorecardRow];
+        if (typeof v === "number") score += w * v;
+      }
+      row.score = Math.round(score * 100) / 100;
+    }
+    rows.push(row);
+  }
+  return {
+    period: { ...period },
+    rows,
+    method: SCORECARD_METHOD(d.policy.reportDayOfMonth, end),
+    weights: d.weights ?? null,
+  };
+}
+
+const SCORECARD_METHOD = (reportDay: number, end: string): string[] => [
+  `统计截至${end}，全部数字由督办机器人的记录计算，未作任何加权${""}（科技办可在配置文件中设置权重，设置后另列“得分”）。`,
+  `应报次数：每月${reportDay}日为报送节点；本单位牵头、当日未办结且按持续推进跟踪的任务（“持续推进”类，或节点已过的“某日前完成、持续推进”类），每个节点计1次。`,
+  `按时：上一节点次日至本节点当日（首个节点为前31天内）本单位人员在该任务报送过进展；逾期报送：节点后${LATE_GRACE_DAYS}天内才报送；未报：节点后${LATE_GRACE_DAYS}天内仍未报送。宽限期未满的节点暂不计入。`,
+  "收到提醒：发给本单位并已送达的提醒条数（到期前、到期、逾期、报送、久未更新），已跳过的不计；督办升级：本单位牵头任务被升级至科技办的次数。",
+  "逾期天数：本单位牵头的有明确时限的任务，在统计期内超过时限的天数之和（至办结日或统计截止日）；“原定”按计划文件的时限，“批准后”按经批准延期或调整后的时限。",
+  "办结：统计期内办结的本单位牵头任务数；指标完成：本单位牵头任务的指标中已达到目标数的项数/指标总数。",
+];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Review documents, exports, chart
+
+export type ReportKind = { kind: "year"; year: number } | { kind: "midterm" } | { kind: "final" };
+
+/** The period a review covers: a calendar year (within the plan), the first half of the plan (to the end of the month of its midpoint), or the whole plan. */
+export function reviewPeriod(h: History, k: ReportKind): { from: string; to: string; label: string } {
+  const whole = planPeriod(h);
+  if (k.kind === "year") {
+    const from = `${k.year}-01-01` < whole.from ? whole.from : `${k.year}-01-01`;
+    return { from, to: `${k.year}-12-31`, label: `${k.year}年度` };
+  }
+  if (k.kind === "final") return { ...whole, label: "总结验收" };
+  const mid = addDays(whole.from, Math.floor(daysBetween(whole.from, whole.to) / 2));
+  const [y, m] = [Number(mid.slice(0, 4)), Number(mid.slice(5, 7))];
+  const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return { from: whole.from, to: `${mid.slice(0, 7)}-${String(lastDay).padStart(2, "0")}`, label: "中期评估" };
+}
+
+const REPORT_TITLES: Record<ReportKind["kind"], string> = { year: "年度工作报告", midterm: "中期评估报告", final: "总结验收报告" };
+
+function planName(title: string): string {
+  return title.replace(/实施方案|[（(]\s*\d{4}\s*[-—–~～至到]\s*\d{4}\s*年?\s*[)）]/g, "").trim();
+}
+
+/** The figures are taken at the end of the period, or at `now` when the period has not ended yet. */
+function momentFor(period: { to: string }, now: Date): Date {
+  const end = endOfDay(period.to);
+  return end.getTime() < now.getTime() ? end : now;
+}
+
+export async function buildReviewReport(d: ReviewDeps, plan: PlanRecord, k: ReportKind, now: Date): Promise<ReviewReport> {
+  const h = await loadHistory(d.repos, plan);
+  const period = reviewPeriod(h, k);
+  const at = momentFor(period, now);
+  const tasks = reportTasks(h, at, d.thresholds);
+  const { sections, unsectioned } = sectionsOf(tasks);
+  const targets = tasks.flatMap((t) => t.targets);
+  return {
+    kind: k.kind,
+    title: `${planName(plan.title)}${k.kind === "year" ? `${k.year}年度工作报告` : REPORT_TITLES[k.kind]}`,
+    period,
+    at: iso(at),
+    plan: { title: plan.title, issuedOn: plan.issuedOn },
+    summary: { lights: countLights(tasks), tasks: tasks.length, targetsMet: targets.filter((x) => x.met).length, targetsTotal: targets.length },
+    sections,
+    unsectioned,
+    scorecard: scorecard(h, d, period, at),
+  };
+}
+
+export async function buildScorecard(d: ReviewDeps, plan: PlanRecord, year: number | null, now: Date): Promise<Scorecard> {
+  const h = await loadHistory(d.repos, plan);
+  const period = year === null ? { ...planPeriod(h), label: "全周期" } : reviewPeriod(h, { kind: "year", year });
+  return scorecard(h, d, period, momentFor(period, now));
+}
+
+export async function buildExport(d: ReviewDeps, plan: PlanRecord, at: Date): Promise<ExportModel> {
+  const h = await loadHistory(d.repos, plan);
+  const byId = new Map(h.tasks.map((t) => [t.id, t.number] as const));
+  const tasks = reportTasks(h, at, d.thresholds);
+  const period = { ...planPeriod(h), label: "全周期" };
+  return {
+    at: iso(at),
+    plan: { title: plan.title, issuedOn: plan.issuedOn },
+    tasks,
+    updates: h.updates.filter((u) => u.createdAt.getTime() <= at.getTime()).map((u) => reportUpdate(u, byId.get(u.taskId) ?? 0, at)),
+    targets: tasks.flatMap((t) => t.targets),
+    scorecard: scorecard(h, d, period, at),
+  };
+}
+
+/** The last day of each month from `from` to `to`, and `to` itself. */
+function monthEnds(from: string, to: string): string[] {
+  const out: string[] = [];
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  for (;;) {
+    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const d = `${y}-${String(m).padStart(2, "0")}-${String(last).padStart(2, "0")}`;
+    if (d >= to) break;
+    out.push(d);
+    m++;
+    if (m > 12) (m = 1), y++;
+  }
+  out.push(to);
+  return out;
+}
+
+export async function buildChart(d: ReviewDeps, plan: PlanRecord, at: Date): Promise<ChartModel> {
+  const h = await loadHistory(d.repos, plan);
+  const tasks = reportTasks(h, at, d.thresholds);
+  const { sections } = sectionsOf(tasks);
+  const whole = planPeriod(h);
+  const today = dayOf(at);
+  const dated = h.tasks.filter((t) => t.deadline.date !== null && (t.deadline.kind === "date" || t.deadline.kind === "date+ongoing"));
+  const lastDeadline = dated.map((t) => (t.originalDeadline?.date ?? t.deadline.date)!).reduce((a, b) => (a > b ? a : b), whole.from);
+  const days = monthEnds(whole.from, whole.to > lastDeadline ? whole.to : lastDeadline);
+  const total = dated.length;
+  const span = Math.max(1, daysBetween(whole.from, lastDeadline));
+  return {
+    title: `${planName(plan.title)}进度图`,
+    at: iso(at),
+    sections: sections.map((s) => ({ label: s.label, title: s.title, lights: countLights(s.tasks) })),
+    targets: tasks.flatMap((t) => t.targets.map((x) => ({ label: `任务${t.number} ${x.name}`, current: x.current, count: x.count, behind: x.behind }))),
+    burndown: days.map((day) => ({
+      day,
+      open: day > today ? null : dated.filter((t) => !(t.completedAt && dayOf(t.completedAt) <= day)).length,
+      ideal: Math.max(0, Math.round((total * (1 - Math.min(1, daysBetween(whole.from, day) / span))) * 10) / 10),
+    })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Weekly digest (周报)
+
+export interface Digest {
+  /** The week: the 7 days ending at `at`. */
+  from: string;
+  to: string;
+  at: string;
+  planTitle: string;
+  sections: { label: string; title: string; now: LightCounts; lastWeek: LightCounts }[];
+  totals: { now: LightCounts; lastWeek: LightCounts };
+  /** Tasks whose light changed since a week ago. */
+  changed: { number: number; title: string; from: Light; to: Light }[];
+  becameOverdue: { number: number; title: string; deadline: string; leadUnits: string[] }[];
+  completed: { number: number; title: string; day: string }[];
+  /** Updates of the week by the author's unit, most first. */
+  updatesByUnit: { unit: string; count: number }[];
+  updatesTotal: number;
+  /** Units leading an open task that posted no update on it since the previous report day before the last one. */
+  silentUnits: { unit: string; tasks: number[]; since: string }[];
+  targetsBehind: { taskNumber: number; name: string; current: number; count: number; unit: string; due: string | null }[];
+}
+
+export async function buildDigest(d: ReviewDeps, plan: PlanRecord, at: Date): Promise<Digest> {
+  const h = await loadHistory(d.repos, plan);
+  const weekAgo = new Date(at.getTime() - 7 * 86_400_000);
+  const now = h.tasks.map((t) => reportTask(t, h, at, d.thresholds));
+  const before = new Map(h.tasks.map((t) => [t.id, reportTask(t, h, weekAgo, d.thresholds)] as const));
+  const sections = new Map<number, Digest["sections"][number]>();
+  const totals = { now: emptyCounts(), lastWeek: emptyCounts() };
+  const changed: Digest["changed"] = [];
+  const becameOverdue: Digest["becameOverdue"] = [];
+  const completed: Digest["completed"] = [];
+  for (const { task, a } of now) {
+    const prev = before.get(task.id)!;
+    totals.now[task.light]++;
+    totals.lastWeek[prev.task.light]++;
+    if (task.section) {
+      const s = sections.get(task.section.ordinal) ?? { label: task.section.label, title: task.section.title, now: emptyCounts(), lastWeek: emptyCounts() };
+      s.now[task.light]++;
+      s.lastWeek[prev.task.light]++;
+      sections.set(task.section.ordinal, s);
+    }
+    if (prev.task.light !== task.light) changed.push({ number: task.number, title: task.title, from: prev.task.light, to: task.light });
+    if (a.daysOverdue !== null && prev.a.daysOverdue === null && task.light === "red")
+      becameOverdue.push({ number: task.number, title: task.title, deadline: task.deadline.text, leadUnits: task.leadUnits });
+    if (task.completedAt && new Date(task.completedAt).getTime() > weekAgo.getTime())
+      completed.push({ number: task.number, title: task.title, day: dayOf(new Date(task.completedAt)) });
+  }
+  const week = h.updates.filter((u) => u.createdAt.getTime() > weekAgo.getTime() && u.createdAt.getTime() <= at.getTime() && !(u.retractedAt && u.retractedAt.getTime() <= at.getTime()));
+  const byUnit = new Map<string, number>();
+  for (const u of week) byUnit.set(u.authorUnit ?? "未登记单位", (byUnit.get(u.authorUnit ?? "未登记单位") ?? 0) + 1);
+  // The report cycle: since the report day before the latest one (so a whole cycle and the days since).
+  const today = dayOf(at);
+  const rd = reportDays(addDays(today, -70), today, d.policy.reportDayOfMonth);
+  const since = rd.length >= 2 ? rd[rd.length - 2]! : addDays(today, -31);
+  const silent = new Map<string, number[]>();
+  for (const { task } of now) {
+    if (task.completedAt) continue;
+    for (const unit of task.leadUnits.map((u) => d.directory.canonical(u))) {
+      const posted = h.updates.some(
+        (u) => u.taskId === task.id && u.authorUnit !== null && d.directory.canonical(u.authorUnit) === unit && dayOf(u.createdAt) > since && u.createdAt.getTime() <= at.getTime() && !u.retractedAt,
+      );
+      if (!posted) silent.set(unit, [...(silent.get(unit) ?? []), task.number]);
+    }
+  }
+  return {
+    from: dayOf(new Date(weekAgo.getTime() + 1)),
+    to: today,
+    at: iso(at),
+    planTitle: plan.title,
+    sections: [...sections.entries()].sort((a, b) => a[0] - b[0]).map(([, s]) => s),
+    totals,
+    changed,
+    becameOverdue,
+    completed,
+    updatesByUnit: [...byUnit.entries()].map(([unit, count]) => ({ unit, count })).sort((a, b) => b.count - a.count || a.unit.localeCompare(b.unit, "zh-CN")),
+    updatesTotal: week.length,
+    silentUnits: [...silent.entries()].map(([unit, tasks]) => ({ unit, tasks, since })).sort((a, b) => a.unit.localeCompare(b.unit, "zh-CN")),
+    targetsBehind: now.flatMap(({ task }) => task.targets.filter((x) => x.behind).map((x) => ({ taskNumber: task.number, name: x.name, current: x.current, count: x.count, unit: x.unit, due: x.due }))),
+  };
+}
+
+export type { ReportTarget };

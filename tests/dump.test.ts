@@ -1,0 +1,309 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openApp, type App } from "../src/app.js";
+import { readConfig } from "../src/config.js";
+import { fixedClock } from "../src/core/clock.js";
+import type { Inbound } from "../src/core/inbound.js";
+import type { Reply } from "../src/core/reply.js";
+import { zonedInstant } from "../src/core/time.js";
+import { applyMigrations } from "../src/db/migrate.js";
+import { openPrisma } from "../src/db/prisma-client.js";
+import type { PrismaClient } from "../src/generated/prisma/client.js";
+import type { ReminderSender } from "../src/reminders/reminder-service.js";
+import {
+  checkDumpCoversSchema,
+  DUMP_FORMAT,
+  DUMP_TABLE_ORDER,
+  DUMP_TABLES,
+  DUMP_VERSION,
+  dumpDatabase,
+  loadDump,
+  type Dump,
+} from "../src/reports/dump.js";
+import { prismaRepositories } from "../src/repositories/index.js";
+import { quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
+
+const ROOT = join(import.meta.dirname, "..");
+const ZHANG = "@zhang:bureau.local"; // 刑侦大队, a lead unit of tasks 4, 5 and 6
+const zhang = { sender: ZHANG, room: "xingzhen" };
+const nullSender: ReminderSender = { send: async (_rooms: string[], _reply: Reply, _key: string) => undefined };
+
+/** A fresh SQLite file with every migration applied and nothing else: no plan, no rows. */
+async function emptyDatabase(dir: string, name: string): Promise<{ url: string; db: PrismaClient }> {
+  const url = `file:${join(dir, name)}`;
+  await applyMigrations(url);
+  return { url, db: await openPrisma(url) };
+}
+
+async function rowCounts(db: PrismaClient): Promise<Record<string, number>> {
+  const dump = await dumpDatabase(db);
+  return Object.fromEntries(Object.entries(dump.tables).map(([t, rows]) => [t, rows.length]));
+}
+
+const clone = (d: Dump) => JSON.parse(JSON.stringify(d)) as Record<string, any>;
+
+describe("database dump and load", () => {
+  let app: TempApp;
+  let dir: string;
+  let loaded: { url: string; db: PrismaClient };
+  let dump1: Dump;
+  let json1: string;
+
+  beforeAll(async () => {
+    app = await tempApp({ at: "2024-12-20T10:00:00+08:00" });
+    dir = mkdtempSync(join(tmpdir(), "duban-dump-"));
+    const step = () => app.clock.advance(60_000);
+    const handle = (msg: Partial<Inbound> & { text: string }) =>
+      app.bot.handle({ transport: "test", room: "console", sender: "@kejiban:bureau.local", isDirect: true, mentionsBot: true, ...msg });
+
+    // Updates: a plain one, a retracted one, an edited one, a refused one (audit outcome "refused").
+    await app.say("任务6进展：初审 30%", { ...zhang, eventId: "$a" });
+    step();
+    await app.say("任务6进展：复审 60%", { ...zhang, eventId: "$b" });
+    step();
+    await handle({ kind: "redaction", targetEventId: "$b", eventId: "$r", sender: ZHANG, room: "xingzhen", text: "", isDirect: true, mentionsBot: false });
+    step();
+    await app.say("任务7进展：材料已报送 😀 \"引号\" 50%", { eventId: "$orig" });
+    step();
+    await handle({ kind: "edit", targetEventId: "$orig", eventId: "$edit", text: "任务7进展：材料已报送市局 55%", mentionsBot: false });
+    step();
+    await app.say("任务6进展：陌生人 100%", { sender: "@evil:other.server", room: "xingzhen" });
+    step();
+    // A completion request with evidence, approved; an extension, approved.
+    await app.say("申请办结 6 两名民警已入选市级数字工匠", { ...zhang, eventId: "$req", link: "https://matrix.to/#/!x/$req" });
+    step();
+    await app.say("办结审核 6 通过 材料齐全");
+    step();
+    await app.say("申请延期 5 2025年6月底前 人员调整", { ...zhang, eventId: "$ext" });
+    step();
+    await app.say("延期审核 5 通过");
+    step();
+    await app.say("暂停提醒 12 已报市局协调");
+    step();
+    // A directory change made from chat, and a pending question left open.
+    await app.say("绑定 @xiaoma:bureau.local 刑侦大队");
+    step();
+    await app.say("任务4 两名民警的材料", { ...zhang, isDirect: false, mentionsBot: false, eventId: "$p1" });
+    // Reminders: one day delivered, a later day recorded without a transport (never marked delivered).
+    app.clock.set(zonedInstant("2024-12-31", "09:00"));
+    await app.reminders.service.run(["2024-12-31"], app.clock.now(), nullSender);
+    app.clock.set(zonedInstant("2025-01-07", "09:00"));
+    await app.reminders.service.run(["2025-01-07"], app.clock.now(), null);
+    // What a transport records once it has finished with an event, so a redelivery is ignored.
+    for (const id of ["$a", "$b", "$r", "$orig", "$edit", "$req"]) await app.bot.markHandled(id, "xingzhen");
+    await app.repos.settings.set("test.note", "设置值 with \"quotes\"");
+    await app.repos.settings.set("a.first", "1");
+
+    // Rows of tables whose features are still being built, inserted directly.
+    const now = app.clock.now();
+    const task6 = await app.db.task.findFirstOrThrow({ where: { number: 6 } });
+    const request = await app.db.request.findFirstOrThrow({ where: { kind: "completion" } });
+    const update = await app.db.update.findFirstOrThrow({ where: { eventId: "$a" } });
+    await app.db.evidence.create({
+      data: { taskId: task6.id, requestId: request.id, fileName: "入选名单.pdf", mimeType: "application/pdf", size: 1234, sha256: "ab".repeat(32), path: `${task6.id}/1.pdf`, uploader: ZHANG, eventId: "$file", createdAt: now },
+    });
+    const target = await app.db.target.create({
+      data: { taskId: task6.id, name: "导出测试指标", unit: "名", count: 2, due: "2024-12-31", current: 1, source: "plan", sourceText: "培育2名市级“公安数字工匠”", createdAt: now },
+    });
+    await app.db.target.create({
+      data: { taskId: task6.id, name: "导出测试已删除的指标", unit: "项", count: 3, source: "admin", createdAt: now, removedAt: new Date(now.getTime() + 1) },
+    });
+    await app.db.targetChange.create({ data: { targetId: target.id, fromCount: 0, toCount: 1, actor: ZHANG, actorUnit: "刑侦大队", updateId: update.id, at: now } });
+    await app.db.targetChange.create({ data: { targetId: target.id, fromCount: 1, toCount: 1, reason: "核对", actor: "@kejiban:bureau.local", at: now } });
+    await app.db.digest.create({ data: { week: "2025-01-06", createdAt: now, deliveredAt: now, deliveredRooms: JSON.stringify(["kejiban"]), attempts: 1 } });
+    await app.db.digest.create({ data: { week: "2024-12-30", createdAt: now, claimToken: "tok", claimedAt: now, lastError: "timeout", attempts: 2 } });
+
+    // Enough rows in one table for the load to insert it in several chunks.
+    await app.db.processedEvent.createMany({
+      data: Array.from({ length: 1300 }, (_, i) => ({ eventId: `$bulk${i}`, room: "bulk", handledAt: new Date(now.getTime() - i * 1000) })),
+    });
+
+    dump1 = await dumpDatabase(app.db);
+    json1 = JSON.stringify(dump1);
+    loaded = await emptyDatabase(dir, "loaded.db");
+  });
+
+  afterAll(async () => {
+    await loaded?.db.$disconnect();
+    await app?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("holds every table, every column and the ids, with DateTime as ISO strings and no moment of the dump", () => {
+    expect(dump1.format).toBe(DUMP_FORMAT);
+    expect(dump1.version).toBe(DUMP_VERSION);
+    expect(Object.keys(dump1)).toEqual(["format", "version", "tables"]);
+    expect(Object.keys(dump1.tables)).toEqual(DUMP_TABLE_ORDER);
+    for (const [table, rows] of Object.entries(dump1.tables)) {
+      expect(rows.length, `${table} should have rows in this test`).toBeGreaterThan(0);
+      for (const row of rows) expect(Object.keys(row)).toEqual(Object.keys(DUMP_TABLES[table as keyof typeof DUMP_TABLES].columns));
+    }
+    const updates = dump1.tables.Update;
+    expect(updates.map((u) => u.id)).toEqual([...updates.map((u) => u.id)].sort((a, b) => a - b));
+    expect(updates.find((u) => u.eventId === "$b")?.retractedAt).toBe("2024-12-20T02:02:00.000Z");
+    const edited = updates.find((u) => u.eventId === "$orig")!;
+    expect(edited).toMatchObject({ text: "材料已报送市局 55%", percent: 55 });
+    expect(edited.editedAt).toMatch(/Z$/);
+    expect(JSON.parse(edited.revisions)).toHaveLength(1);
+    expect(dump1.tables.Request.map((r) => [r.kind, r.state])).toEqual([["completion", "approved"], ["extension", "approved"]]);
+    expect(dump1.tables.PendingUpdate.some((p) => p.resolvedAt === null)).toBe(true);
+    expect(dump1.tables.Reminder.some((r) => r.deliveredAt === null)).toBe(true);
+    expect(dump1.tables.Reminder.some((r) => r.deliveredAt !== null)).toBe(true);
+    expect(dump1.tables.AuditLog.some((a) => a.outcome === "refused")).toBe(true);
+    expect(dump1.tables.Setting.map((s) => s.key)).toEqual([...dump1.tables.Setting.map((s) => s.key)].sort());
+    expect(dump1.tables.ProcessedEvent.length).toBeGreaterThan(1300);
+    expect(dump1.tables.Digest.map((d) => d.week)).toEqual(["2024-12-30", "2025-01-06"]);
+    const tu = dump1.tables.TaskUnit.map((r) => [r.taskId, r.role, r.position] as const);
+    expect(tu).toEqual([...tu].sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || a[2] - b[2]));
+  });
+
+  it("is the same byte for byte when taken twice", async () => {
+    expect(JSON.stringify(await dumpDatabase(app.db))).toBe(json1);
+  });
+
+  it("refuses to load into a database that is not empty, and changes nothing there", async () => {
+    const counts = dump1.tables;
+    await expect(loadDump(app.db, clone(dump1))).rejects.toThrow(
+      `目标数据库不是空的：已有 ${counts.Plan.length} 个计划、${counts.Update.length} 条进展、${counts.AuditLog.length} 条留痕`,
+    );
+    await expect(loadDump(app.db, clone(dump1))).rejects.toThrow(/导入已取消/);
+    expect(JSON.stringify(await dumpDatabase(app.db))).toBe(json1);
+  });
+
+  it("loads into an empty database, and a second dump of it is identical", async () => {
+    const total = Object.values(dump1.tables).reduce((n, rows) => n + rows.length, 0);
+    // Through JSON text, as a dump file would be read.
+    expect(await loadDump(loaded.db, JSON.parse(json1))).toEqual({ rows: total });
+    const dump2 = await dumpDatabase(loaded.db);
+    expect(JSON.stringify(dump2)).toBe(json1);
+  });
+
+  it("keeps the audit chain intact, and continues the id sequences after the loaded ids", async () => {
+    const before = await app.repos.audit.verify();
+    const after = await prismaRepositories(loaded.db).audit.verify();
+    expect(after).toEqual(before);
+    expect(after).toMatchObject({ ok: true, checked: dump1.tables.AuditLog.length, firstBroken: null });
+    const seq = await loaded.db.$queryRawUnsafe<{ name: string; seq: number | bigint }[]>("SELECT name, seq FROM sqlite_sequence");
+    const bySeq = new Map(seq.map((r) => [r.name, Number(r.seq)]));
+    for (const table of DUMP_TABLE_ORDER.filter((t) => DUMP_TABLES[t].autoincrement)) {
+      const rows = dump1.tables[table] as { id: number }[];
+      expect(bySeq.get(table), table).toBe(Math.max(...rows.map((r) => r.id)));
+    }
+    await expect(loadDump(loaded.db, JSON.parse(json1))).rejects.toThrow(/目标数据库不是空的/);
+  });
+
+  it("runs as the bot's database afterwards: a new update gets a fresh id and extends the audit chain", async () => {
+    await loaded.db.$disconnect();
+    const clock = fixedClock(new Date("2025-01-10T10:00:00+08:00"));
+    const config = readConfig({ DATABASE_URL: loaded.url, DUBAN_RATE_LIMIT: "0" });
+    let bot: App | undefined;
+    try {
+      bot = await openApp(config, clock, { logger: quietLogger, quiet: true });
+      const head = (await bot.repos.audit.verify()).head;
+      const maxUpdate = Math.max(...dump1.tables.Update.map((u) => u.id));
+      const maxAudit = Math.max(...dump1.tables.AuditLog.map((a) => a.id));
+      const msg = (text: string, eventId: string) =>
+        bot!.bot.handle({ transport: "test", room: "xingzhen", sender: ZHANG, text, isDirect: true, mentionsBot: true, eventId });
+      // A redelivered event from before the dump is still known as handled.
+      await msg("任务6进展：初审 30%", "$a");
+      expect(await bot.db.update.count()).toBe(dump1.tables.Update.length);
+      const r = await msg("任务4进展：材料已收齐 80%", "$after-load");
+      expect(r.replies[0]!.text).toContain("已记录任务4");
+      const u = await bot.db.update.findUniqueOrThrow({ where: { eventId: "$after-load" } });
+      expect(u.id).toBe(maxUpdate + 1);
+      const entry = await bot.db.auditLog.findFirstOrThrow({ orderBy: { id: "desc" } });
+      expect(entry).toMatchObject({ id: maxAudit + 1, action: "update", prevHash: head, eventId: "$after-load" });
+      expect(await bot.repos.audit.verify()).toMatchObject({ ok: true, checked: dump1.tables.AuditLog.length + 1, head: entry.hash });
+      expect(await bot.db.plan.count()).toBe(dump1.tables.Plan.length);
+    } finally {
+      await bot?.close();
+      loaded.db = await openPrisma(loaded.url);
+    }
+  });
+
+  describe("refuses a file that is not a loadable dump, with a clear message, and loads nothing", () => {
+    let target: { url: string; db: PrismaClient };
+    beforeAll(async () => {
+      target = await emptyDatabase(dir, "refused.db");
+    });
+    afterAll(() => target.db.$disconnect());
+
+    const cases: [string, (d: Record<string, any>) => unknown, RegExp][] = [
+      ["not an object", () => [1, 2, 3], /不是督办数据导出文件/],
+      ["wrong format", (d) => ({ ...d, format: "other-dump" }), /不是督办数据导出文件：format 为 "other-dump"，应为 "duban-dump"/],
+      ["no format", (d) => ({ version: d.version, tables: d.tables }), /format 为 （缺失）/],
+      ["wrong version", (d) => ({ ...d, version: 2 }), /导出文件的版本 2 不受支持/],
+      ["an unknown table", (d) => ({ ...d, tables: { ...d.tables, Secrets: [] } }), /导出文件含有未知的表：Secrets/],
+      ["a missing table", (d) => (delete d.tables.AuditLog, d), /导出文件缺少表：AuditLog/],
+      ["an extra top-level field", (d) => ({ ...d, dumpedAt: "2025-01-01" }), /未知的字段：dumpedAt/],
+      ["an unknown column", (d) => (d.tables.Plan[0].extra = 1, d), /Plan 第 1 行/],
+      ["a missing column", (d) => (delete d.tables.Update[1].text, d), /Update 第 2 行 text/],
+      ["a bad DateTime", (d) => ((d.tables.AuditLog[0].at = "昨天"), d), /AuditLog 第 1 行 at：不是 ISO 8601 时间/],
+      ["a wrong type", (d) => ((d.tables.Task[0].inDocument = "yes"), d), /Task 第 1 行 inDocument/],
+      // Passes the shape check but breaks a foreign key: the single transaction rolls everything back.
+      ["a broken foreign key", (d) => ((d.tables.Update.at(-1).taskId = 999_999), d), /导入失败，已全部撤销/],
+      ["a duplicate id", (d) => (d.tables.Setting.push({ ...d.tables.Setting[0] }), d), /导入失败，已全部撤销/],
+    ];
+    it.each(cases)("%s", async (_name, mutate, message) => {
+      await expect(loadDump(target.db, mutate(clone(dump1)))).rejects.toThrow(message);
+      expect(Object.values(await rowCounts(target.db)).every((n) => n === 0)).toBe(true);
+    });
+  });
+
+  it("fails loudly when the generated client has a model or column the dump does not know", () => {
+    expect(() => checkDumpCoversSchema()).not.toThrow();
+    expect(() => checkDumpCoversSchema([...DUMP_TABLE_ORDER, "Attachment"])).toThrow(/does not know the model\(s\) Attachment/);
+    expect(() => checkDumpCoversSchema(DUMP_TABLE_ORDER.filter((m) => m !== "Digest"))).toThrow(/Digest/);
+    expect(() =>
+      checkDumpCoversSchema(DUMP_TABLE_ORDER, (m) => [...Object.keys(DUMP_TABLES[m as keyof typeof DUMP_TABLES].columns), ...(m === "Task" ? ["priority"] : [])]),
+    ).toThrow(/DUMP_TABLES\.Task .*columns not in the dump: priority/);
+  });
+});
+
+describe("DUMP_TABLES against prisma/schema.prisma", () => {
+  const SCALARS = new Set(["Int", "String", "Boolean", "DateTime", "Float", "BigInt", "Decimal", "Json", "Bytes"]);
+  const schema = readFileSync(join(ROOT, "prisma/schema.prisma"), "utf8");
+  const models = [...schema.matchAll(/^model (\w+) \{\n([\s\S]*?)^\}/gm)].map(([, name, body]) => {
+    const columns: Record<string, string> = {};
+    const parents: string[] = [];
+    let key: string[] = [];
+    let autoincrement = false;
+    for (const raw of body!.split("\n")) {
+      const line = raw.replace(/\/\/.*$/, "").trim();
+      if (line === "") continue;
+      const compound = /^@@id\(\[([^\]]+)\]\)/.exec(line);
+      if (compound) key = compound[1]!.split(",").map((s) => s.trim());
+      const field = /^(\w+)\s+(\w+)(\?|\[\])?(.*)$/.exec(line);
+      if (!field) continue;
+      const [, fname, type, mod, rest] = field;
+      if (SCALARS.has(type!)) {
+        columns[fname!] = `${type}${mod ?? ""}`;
+        if (/@id\b/.test(rest!)) key = [fname!];
+        if (/@default\(autoincrement\(\)\)/.test(rest!)) autoincrement = true;
+      } else if (/@relation\([^)]*fields:/.test(rest!)) parents.push(type!);
+    }
+    return { name: name!, columns, key, autoincrement, parents };
+  });
+
+  it("lists every model, column, type, primary key and sequence of the schema", () => {
+    expect(models.length).toBeGreaterThan(0);
+    expect([...DUMP_TABLE_ORDER].sort()).toEqual(models.map((m) => m.name).sort());
+    for (const m of models) {
+      const spec = DUMP_TABLES[m.name as keyof typeof DUMP_TABLES];
+      expect({ columns: spec.columns, key: spec.key, autoincrement: spec.autoincrement }, m.name).toEqual({
+        columns: m.columns,
+        key: m.key,
+        autoincrement: m.autoincrement,
+      });
+      expect(Object.keys(spec.columns), `${m.name} columns in schema order`).toEqual(Object.keys(m.columns));
+    }
+  });
+
+  it("puts every table after the tables its foreign keys refer to", () => {
+    for (const m of models)
+      for (const parent of m.parents)
+        expect(DUMP_TABLE_ORDER.indexOf(parent as never), `${parent} before ${m.name}`).toBeLessThan(DUMP_TABLE_ORDER.indexOf(m.name as never));
+  });
+});
