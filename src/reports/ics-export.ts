@@ -116,7 +116,10 @@ export function renderIcs(model: ExportModel, opts: { calendarName?: string } = 
       .sort((a, b) => a.taskNumber - b.taskNumber || a.id - b.id)
       .map(targetEvent),
   ];
-  const { error, value } = createEvents(events, {
+  // DTSTAMP is the export's moment (`at`), not the wall clock, so the same record exports to the same file.
+  // The library reads `timestamp` on each event although its typings leave it out.
+  const stamped = events.map((e) => ({ ...e, timestamp: Date.parse(model.at) }) as unknown as EventAttributes);
+  const { error, value } = createEvents(stamped, {
     productId: "duban",
     calName: text(opts.calendarName ?? model.plan.title).replace(/\n/g, " "),
   });

@@ -1,0 +1,230 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import ExcelJS from "exceljs";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readTargetMoves, resolveTarget } from "../src/core/targets.js";
+import { targetBehind } from "../src/core/task-status.js";
+import type { TargetRecord } from "../src/core/model.js";
+import { parsePlan } from "../src/plan/plan-parser.js";
+import { findTargets } from "../src/plan/target-parser.js";
+import { tempApp, type TempApp } from "./helpers/temp-app.js";
+
+const ROOT = join(import.meta.dirname, "..");
+const BUNDLED = join(ROOT, "src/plan/bundled/mingxi-2023-2025.txt");
+
+describe("targets (指标) read from a plan's wording", () => {
+  it("finds the bundled plan's targets of tasks 4, 5, 6, 17 and 18, the 2024 goal's 示范点 attached to task 18", () => {
+    const plan = parsePlan(readFileSync(BUNDLED, "utf8"));
+    const targets = Object.fromEntries(plan.tasks.filter((t) => t.targets.length).map((t) => [t.number, t.targets.map(({ name, count, unit, due }) => ({ name, count, unit, due }))]));
+    expect(targets).toEqual({
+      4: [{ name: "市级科技兴警创新领军人才", count: 1, unit: "名", due: "2024-12-31" }],
+      5: [
+        { name: "市级创新团队或市级科技兴警创新点", count: 1, unit: "个", due: "2024-12-31" },
+        { name: "省级公安科技创新团队", count: 1, unit: "个", due: "2024-12-31" },
+      ],
+      6: [{ name: "市级“公安数字工匠”", count: 2, unit: "名", due: "2024-12-31" }],
+      17: [{ name: "科技兴警县级创新单位", count: 1, unit: "个", due: null }],
+      // Task 18 is 持续推进; its due date comes from the 2024 goals (推进年): 培育遴选1个科技兴警基层所队创新示范点.
+      18: [{ name: "科技兴警基层所队创新示范点", count: 1, unit: "个", due: "2024-12-31" }],
+    });
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it.each([
+    ["到2025年6月底前，建成3个智慧派出所示范点，培训民警200人次。", [{ name: "智慧派出所示范点", count: 3, unit: "个", due: "2025-06-30" }]],
+    ["力争打造两支市级网络安全攻防队伍", [{ name: "市级网络安全攻防队伍", count: 2, unit: "支", due: null }]],
+    ["2024年底前申报十二项技术革新成果，引进5名专业技术人才", [
+      { name: "技术革新成果", count: 12, unit: "项", due: "2024-12-31" },
+      { name: "专业技术人才", count: 5, unit: "名", due: "2024-12-31" },
+    ]],
+    ["选树1名具有较强影响力的全国公安科技英才", [{ name: "全国公安科技英才", count: 1, unit: "名", due: null }]],
+  ])("reads %s", (text, expected) => {
+    expect(findTargets(text, null).map(({ name, count, unit, due }) => ({ name, count, unit, due }))).toEqual(expected);
+  });
+
+  it.each([
+    "全面落实“1+2+7”公安大数据智能应用体系部署",
+    "实施全县科技兴警三年攻坚行动",
+    "召开2次推进会，县局领导出席",
+    "重组成立一把手牵头的工作领导小组",
+    "落地一批科技创新成果",
+  ])("finds no target in %s", (text) => {
+    expect(findTargets(text, null)).toEqual([]);
+  });
+
+  it("uses the task's own date when the sentence gives none", () => {
+    expect(findTargets("培育1个县级创新团队", "2025-12-31")[0]?.due).toBe("2025-12-31");
+  });
+});
+
+describe("moving a count", () => {
+  const t = (id: number, name: string): TargetRecord => ({ id, taskId: 1, name, unit: "名", count: 2, current: 0, due: null, source: "plan" });
+
+  it("reads 指标+1, a named target, full-width signs and corrections", () => {
+    expect(readTargetMoves("张三入选市级数字工匠 指标+1")).toEqual([{ name: null, delta: 1 }]);
+    expect(readTargetMoves("指标：数字工匠＋2")).toEqual([{ name: "数字工匠", delta: 2 }]);
+    expect(readTargetMoves("指标（省级团队）-1 更正")).toEqual([{ name: "省级团队", delta: -1 }]);
+    expect(readTargetMoves("完成率提升了20%，+1")).toEqual([]);
+  });
+
+  it("picks the only target, or the one the name fits, and never guesses between two", () => {
+    const two = [t(1, "市级创新团队或市级科技兴警创新点"), t(2, "省级公安科技创新团队")];
+    expect(resolveTarget({ name: null, delta: 1 }, [two[0]!])?.id).toBe(1);
+    expect(resolveTarget({ name: null, delta: 1 }, two)).toBeNull();
+    expect(resolveTarget({ name: "省级", delta: 1 }, two)?.id).toBe(2);
+    expect(resolveTarget({ name: "创新点", delta: 1 }, two)?.id).toBe(1);
+    expect(resolveTarget({ name: "禁毒", delta: 1 }, two)).toBeNull();
+  });
+
+  it("is behind schedule when short of the share the elapsed time calls for, and after its due date", () => {
+    const x = { count: 2, current: 0, due: "2024-12-31" };
+    // 2023-11-18 → 2024-12-31 is 409 days; on 2024-06-30 (225 days) floor(2 × 225 / 409) = 1 is due.
+    expect(targetBehind(x, "2024-06-30", "2023-11-18")).toBe(true);
+    expect(targetBehind({ ...x, current: 1 }, "2024-06-30", "2023-11-18")).toBe(false);
+    // On 2024-03-01 (104 days) floor(2 × 104 / 409) = 0: not behind yet.
+    expect(targetBehind(x, "2024-03-01", "2023-11-18")).toBe(false);
+    expect(targetBehind({ ...x, current: 1 }, "2025-01-01", "2023-11-18")).toBe(true);
+    expect(targetBehind({ ...x, current: 2 }, "2025-01-01", "2023-11-18")).toBe(false);
+    expect(targetBehind({ ...x, due: null }, "2030-01-01", "2023-11-18")).toBe(false);
+  });
+});
+
+describe("targets in chat, on a real SQLite file", () => {
+  let app: TempApp;
+  beforeEach(async () => {
+    app = await tempApp({ at: "2024-06-30T10:00:00+08:00" });
+  });
+  afterEach(() => app.dispose());
+
+  const target6 = async () => (await app.db.target.findMany({ where: { task: { number: 6 } }, include: { changes: true } }))[0]!;
+
+  it("moves the count with the update, in one transaction, with who, when and the update it came from", async () => {
+    const r = await app.say("任务6进展:张三入选市级数字工匠 指标+1", { sender: "@zhang:bureau.local", room: "xingzhen", eventId: "$u1" });
+    expect(r.text).toContain("已记录任务6");
+    expect(r.text).toContain("指标：市级“公安数字工匠” 0→1/2名");
+    const t = await target6();
+    expect(t.current).toBe(1);
+    const update = await app.db.update.findUniqueOrThrow({ where: { eventId: "$u1" } });
+    expect(t.changes).toMatchObject([{ fromCount: 0, toCount: 1, actor: "@zhang:bureau.local", actorUnit: "刑侦大队", updateId: update.id }]);
+    const status = await app.say("任务6");
+    expect(status.text).toContain("指标：市级“公安数字工匠” 1/2名（2024-12-31）");
+    expect(status.text).toContain("状态：🟢");
+    const audit = await app.db.auditLog.findFirstOrThrow({ where: { action: "update", taskNumber: 6 } });
+    expect(JSON.parse(audit.after!)).toMatchObject({ targets: [{ name: "市级“公安数字工匠”", from: 0, to: 1 }] });
+  });
+
+  it("moves it back when the update is retracted", async () => {
+    await app.say("任务6进展:张三入选 指标+1", { sender: "@zhang:bureau.local", eventId: "$u2" });
+    await app.bot.handle({ transport: "test", room: "console", sender: "@zhang:bureau.local", kind: "redaction", targetEventId: "$u2", text: "", isDirect: true, mentionsBot: true });
+    const t = await target6();
+    expect(t.current).toBe(0);
+    expect(t.changes.map((c) => [c.fromCount, c.toCount, c.reason])).toEqual([
+      [0, 1, null],
+      [1, 0, "进展已撤回"],
+    ]);
+  });
+
+  it("refuses an update whose target is unclear or absent, storing nothing", async () => {
+    const before = await app.db.update.count();
+    expect((await app.say("任务5进展:团队已申报 指标+1")).text).toContain("任务5有多项指标，请写明是哪一项");
+    expect((await app.say("任务1进展:已成立 指标+1")).text).toContain("任务1没有设置指标");
+    expect(await app.db.update.count()).toBe(before);
+    expect(await app.db.targetChange.count()).toBe(0);
+    expect((await app.say("任务5进展:省级团队已申报 指标：省级+1")).text).toContain("指标：省级公安科技创新团队 0→1/1个");
+  });
+
+  it("lets admins set, add and remove targets with a reason, and refuses everyone else", async () => {
+    expect((await app.say("设置指标 6 数字工匠 2")).text).toContain("请写明理由");
+    expect((await app.say("设置指标 6 数字工匠 2 市局文件已下达")).text).toBe("已设置任务6的指标 市级“公安数字工匠”：0→2/2名（理由：市局文件已下达）");
+    expect((await target6()).changes).toMatchObject([{ fromCount: 0, toCount: 2, reason: "市局文件已下达", actor: "@kejiban:bureau.local", updateId: null }]);
+    expect((await app.say("任务6")).text).toContain("市级“公安数字工匠” 2/2名（2024-12-31） ✅已完成");
+
+    const refused = await app.say("设置指标 6 数字工匠 0 我说了算", { sender: "@zhang:bureau.local" });
+    expect(refused.text).toContain("只能由科技办管理员办理");
+    expect((await target6()).current).toBe(2);
+
+    expect((await app.say("新增指标 6 省级数字工匠 1名 2025年底前 争创省级")).text).toBe("已为任务6新增指标 省级数字工匠 1名（2025-12-31前）（理由：争创省级）");
+    expect((await app.say("新增指标 6 省级数字工匠 1名 再加一次")).text).toContain("已有指标");
+    expect((await app.say("删除指标 6 省级数字工匠 市局取消该项")).text).toContain("已删除任务6的指标 省级数字工匠");
+    expect((await app.say("任务6")).text).not.toContain("省级数字工匠");
+    const removed = await app.db.target.findFirstOrThrow({ where: { name: "省级数字工匠" } });
+    expect(removed.removedAt).not.toBeNull();
+    const actions = (await app.db.auditLog.findMany({ where: { action: { startsWith: "target-" } }, orderBy: { id: "asc" } })).map((a) => `${a.action}:${a.outcome}`);
+    expect(actions).toEqual(["target-set:ok", "target-set:refused", "target-add:ok", "target-remove:ok"]);
+  });
+
+  it("keeps counts and removals across a re-import of the plan", async () => {
+    await app.say("设置指标 6 数字工匠 1 市局通报");
+    await app.say("删除指标 17 创新单位 市局取消");
+    const { importPlanText, readPlanFile } = await import("../src/plan/import-plan.js");
+    await importPlanText(app.repos.plans, readPlanFile(BUNDLED), app.clock.now());
+    expect((await target6()).current).toBe(1);
+    expect((await app.db.target.findFirstOrThrow({ where: { name: "科技兴警县级创新单位" } })).removedAt).not.toBeNull();
+    expect(await app.db.target.count()).toBe(6);
+  });
+
+  it("shows target progress in the overview, and a behind target turns the task yellow", async () => {
+    const o = await app.say("总览");
+    expect(o.text).toContain("📊 指标：已完成0/6项");
+    // On 2024-06-30, 1 of task 6's 2 数字工匠 is due (see above); the other targets are not behind yet.
+    expect(o.text).toContain("⚠ 指标滞后：任务6 市级“公安数字工匠” 0/2");
+  });
+});
+
+describe("reports from chat", () => {
+  let app: TempApp;
+  beforeEach(async () => {
+    app = await tempApp({ at: "2024-07-01T10:00:00+08:00" });
+  });
+  afterEach(() => app.dispose());
+
+  it("sends 导出 xlsx as a file whose sheets parse back, and refuses an unknown format", async () => {
+    const r = await app.bot.handle({ transport: "test", room: "console", sender: "@kejiban:bureau.local", text: "导出 xlsx", isDirect: true, mentionsBot: true });
+    expect(r.files).toHaveLength(1);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.files![0]!.data as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["任务", "进展", "指标", "单位考评"]);
+    expect(wb.getWorksheet("任务")!.rowCount).toBe(26);
+    expect((await app.say("导出 pdf")).text).toContain("不支持导出格式“pdf”");
+  });
+
+  it("keeps the complete dump for admins", async () => {
+    const r = await app.bot.handle({ transport: "test", room: "xingzhen", sender: "@zhang:bureau.local", text: "导出 json", isDirect: true, mentionsBot: true });
+    expect(r.files ?? []).toHaveLength(0);
+    expect(r.replies[0]!.text).toContain("只能由科技办管理员办理");
+  });
+
+  it("answers 周报, 单位考评 and 年度报告 in Chinese", async () => {
+    expect((await app.say("周报")).text).toMatch(/^【督办周报】2024-06-24 至 2024-07-01/);
+    const card = await app.say("单位考评 2024 刑侦大队");
+    expect(card.text).toContain("刑侦大队｜4、5、6、7、9、10、13、17、18｜");
+    expect(card.text).toContain("计算方法：");
+    expect((await app.say("单位考评 2024 不存在的单位")).text).toContain("没有找到单位“不存在的单位”");
+    const report = await app.bot.handle({ transport: "test", room: "console", sender: "@kejiban:bureau.local", text: "年度报告 2024", isDirect: true, mentionsBot: true });
+    expect(report.files?.[0]?.name).toBe("2024年度工作报告.docx");
+    expect((await app.say("年度报告")).text).toContain("请这样写：年度报告 2024");
+  });
+});
+
+describe("the json dump through the command line", () => {
+  const run = promisify(execFile);
+  const dir = mkdtempSync(join(tmpdir(), "duban-dump-cli-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const duban = (db: string, args: string[]) =>
+    run(process.execPath, [join(ROOT, "bin/duban.js"), ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: `file:${join(dir, db)}`, CHECKPOINT_DISABLE: "1", DUBAN_NOW: "" } });
+
+  it("exports, imports into an empty database and exports again, identically; a second import is refused", async () => {
+    await duban("a.db", ["say", "--at", "2024-06-30T10:00:00+08:00", "--as", "@zhang:bureau.local", "任务6进展:张三入选 指标+1 50%"]);
+    await duban("a.db", ["export", "--format", "json", "--at", "2024-07-01T10:00:00+08:00", "--out", join(dir, "a.json")]);
+    const loaded = await duban("b.db", ["import", "--dump", join(dir, "a.json")]);
+    expect(loaded.stdout).toMatch(/已从 .* 导入 \d+ 行数据/);
+    await duban("b.db", ["export", "--format", "json", "--at", "2024-07-01T10:00:00+08:00", "--out", join(dir, "b.json")]);
+    expect(readFileSync(join(dir, "b.json"), "utf8")).toBe(readFileSync(join(dir, "a.json"), "utf8"));
+    const again = await duban("b.db", ["import", "--dump", join(dir, "a.json")]).catch((e: { code: number; stderr: string }) => e);
+    expect(again).toMatchObject({ code: 2 });
+    expect((again as { stderr: string }).stderr).toContain("目标数据库不是空的");
+  });
+});
