@@ -172,8 +172,8 @@ describe("the command registry", () => {
     expect(registry.commands.map((c) => c.name)).toEqual([
       "update", "history", "status", "overview", "overdue", "due-soon", "mine", "unit",
       "reminders-preview", "pause-reminders", "resume-reminders", "request-completion", "review-extension",
-      "review-completion", "request-extension", "set-deadline", "set-lead-units", "reopen", "complete", "evidence",
-      "audit", "bind-room", "unbind", "bind", "help",
+      "review-completion", "request-extension", "set-deadline", "set-target", "add-target", "remove-target", "set-lead-units", "reopen", "complete", "evidence",
+      "audit", "digest", "scorecard", "report", "export", "chart", "bind-room", "unbind", "bind", "help",
     ]);
   });
 });

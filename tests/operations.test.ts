@@ -220,7 +220,7 @@ describe("abuse", () => {
       const size = (x: { text: string; html: string }) =>
         Buffer.byteLength(JSON.stringify({ msgtype: "m.notice", body: x.text, format: "org.matrix.custom.html", formatted_body: x.html }));
       expect(size(reply!)).toBeLessThan(65_536);
-      expect(reply!.text.startsWith("逾期任务（3600项）")).toBe(true);
+      expect(reply!.text.slice(0, 40)).toMatch(/^逾期任务（3600项）/);
       // A history of long updates (each near the 4,000-character limit) would be ~250 KB: it is cut, with a hint.
       await app.repos.plans.importPlan((await import("../src/plan/plan-parser.js")).parsePlan((await import("node:fs")).readFileSync(BUNDLED_PLAN, "utf8")), app.clock.now(), SYSTEM_ACTOR);
       for (let i = 0; i < 20; i++) await app.say(`任务6进展：${"长篇进展说明。".repeat(550)}第${i + 1}篇`, { sender: "@zhang:bureau.local" });

@@ -66,6 +66,8 @@ describe("reminderPolicySchema", () => {
       staleAfterDays: 30,
       staleSkipIfReportWithinDays: 7,
       cron: "0 9 * * *",
+      digestCron: "0 9 * * 1",
+      digestEnabled: true,
       timezone: "Asia/Shanghai",
       catchUpDays: 3,
     });

@@ -87,6 +87,8 @@ export class DigestScheduler {
     const { clock, policy, calendar, repos, directory } = this.d;
     const now = clock.now();
     const today = dayOf(now, policy.timezone);
+    // Nothing goes out on a day off, not a catch-up nor a retry: the next working day of the week picks it up.
+    if (!calendar.isWorkday(today)) return null;
     const { week, sendOn } = digestDue(today, policy.digestCron, calendar);
     if (sendOn === null || today < sendOn) return null;
     if (today === sendOn && now.getTime() < zonedInstant(today, this.fireTime, policy.timezone).getTime()) return null;

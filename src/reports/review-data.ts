@@ -60,6 +60,25 @@ export interface History {
   evidence: EvidenceRecord[];
   targets: PlanTarget[];
   targetChanges: TargetChangeRecord[];
+  /** The same rows grouped by task (or target), oldest first, so each task's figures do not scan the whole history. */
+  byTask: {
+    updates: Map<number, UpdateRecord[]>;
+    requests: Map<number, RequestRecord[]>;
+    evidence: Map<number, EvidenceRecord[]>;
+    targets: Map<number, PlanTarget[]>;
+    changes: Map<number, TargetChangeRecord[]>;
+  };
+}
+
+function groupBy<T>(rows: readonly T[], key: (r: T) => number): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
 }
 
 export async function loadHistory(repos: Repositories, plan: PlanRecord): Promise<History> {
@@ -72,7 +91,23 @@ export async function loadHistory(repos: Repositories, plan: PlanRecord): Promis
     repos.targets.forPlan(plan.id),
     repos.targets.changes(plan.id),
   ]);
-  return { plan, tasks, updates, reminders, requests, evidence, targets, targetChanges };
+  return {
+    plan,
+    tasks,
+    updates,
+    reminders,
+    requests,
+    evidence,
+    targets,
+    targetChanges,
+    byTask: {
+      updates: groupBy(updates, (u) => u.taskId),
+      requests: groupBy(requests, (r) => r.taskId),
+      evidence: groupBy(evidence, (e) => e.taskId),
+      targets: groupBy(targets, (x) => x.taskId),
+      changes: groupBy(targetChanges, (c) => c.targetId),
+    },
+  };
 }
 
 /** The end of a day in Asia/Shanghai as an instant: `endOfDay("2024-12-31")` → 2024-12-31T15:59:59.999Z. */
@@ -103,10 +138,10 @@ export function planPeriod(h: Pick<History, "plan" | "tasks">): { from: string; 
  */
 export function taskAsOf(task: TaskRecord, h: History, at: Date): TaskRecord {
   const t = at.getTime();
-  const live = h.updates.filter((u) => u.taskId === task.id && u.createdAt.getTime() <= t && !(u.retractedAt && u.retractedAt.getTime() <= t));
+  const live = (h.byTask.updates.get(task.id) ?? []).filter((u) => u.createdAt.getTime() <= t && !(u.retractedAt && u.retractedAt.getTime() <= t));
   const last = live[live.length - 1] ?? null;
   const withPercent = [...live].reverse().find((u) => u.percent !== null) ?? null;
-  const requests = h.requests.filter((r) => r.taskId === task.id);
+  const requests = h.byTask.requests.get(task.id) ?? [];
   const reviewPending = requests.some(
     (r) => r.kind === "completion" && r.createdAt.getTime() <= t && (r.decidedAt === null || r.decidedAt.getTime() > t),
   );
@@ -139,10 +174,10 @@ export function taskAsOf(task: TaskRecord, h: History, at: Date): TaskRecord {
 
 function targetsAsOf(taskId: number, h: History, at: Date): TargetRecord[] {
   const t = at.getTime();
-  return h.targets
-    .filter((x) => x.taskId === taskId && x.createdAt.getTime() <= t && !(x.removedAt && x.removedAt.getTime() <= t))
+  return (h.byTask.targets.get(taskId) ?? [])
+    .filter((x) => x.createdAt.getTime() <= t && !(x.removedAt && x.removedAt.getTime() <= t))
     .map((x) => {
-      const changes = h.targetChanges.filter((c) => c.targetId === x.id && c.at.getTime() <= t);
+      const changes = (h.byTask.changes.get(x.id) ?? []).filter((c) => c.at.getTime() <= t);
       const { removedAt: _r, createdAt: _c, ...rest } = x;
       return { ...rest, current: changes.length ? changes[changes.length - 1]!.toCount : 0 };
     });
@@ -169,8 +204,8 @@ function reportTask(task: TaskRecord, h: History, at: Date, th: LightThresholds)
   const asOf = taskAsOf(task, h, at);
   const a = assessTask(asOf, at, th, planStart(h.plan));
   const t = at.getTime();
-  const latestUpdates = h.updates
-    .filter((u) => u.taskId === task.id && u.createdAt.getTime() <= t && !(u.retractedAt && u.retractedAt.getTime() <= t))
+  const latestUpdates = (h.byTask.updates.get(task.id) ?? [])
+    .filter((u) => u.createdAt.getTime() <= t && !(u.retractedAt && u.retractedAt.getTime() <= t))
     .slice(-3)
     .reverse()
     .map((u) => reportUpdate(u, task.number, at));
@@ -207,7 +242,7 @@ function reportTask(task: TaskRecord, h: History, at: Date, th: LightThresholds)
         behind: a.targetsBehind.includes(x.id),
       })),
       latestUpdates,
-      evidence: h.evidence.filter((e) => e.taskId === task.id && e.createdAt.getTime() <= t).map((e) => ({ fileName: e.fileName, day: dayOf(e.createdAt) })),
+      evidence: (h.byTask.evidence.get(task.id) ?? []).filter((e) => e.createdAt.getTime() <= t).map((e) => ({ fileName: e.fileName, day: dayOf(e.createdAt) })),
     },
   };
 }
@@ -292,8 +327,8 @@ export function scorecard(h: History, d: ReviewDeps, period: { from: string; to:
       score: null,
     };
     for (const task of leads) {
-      const ups = h.updates
-        .filter((u) => u.taskId === task.id && u.authorUnit !== null && d.directory.canonical(u.authorUnit) === unit)
+      const ups = (h.byTask.updates.get(task.id) ?? [])
+        .filter((u) => u.authorUnit !== null && d.directory.canonical(u.authorUnit) === unit)
         .filter((u) => !(u.retractedAt && u.retractedAt.getTime() <= at.getTime()) && u.createdAt.getTime() <= at.getTime())
         .map((u) => dayOf(u.createdAt));
       // Report cycles: the monthly report day, for a task followed as ongoing work and still open that day.
@@ -539,8 +574,8 @@ export async function buildDigest(d: ReviewDeps, plan: PlanRecord, at: Date): Pr
   for (const { task } of now) {
     if (task.completedAt) continue;
     for (const unit of task.leadUnits.map((u) => d.directory.canonical(u))) {
-      const posted = h.updates.some(
-        (u) => u.taskId === task.id && u.authorUnit !== null && d.directory.canonical(u.authorUnit) === unit && dayOf(u.createdAt) > since && u.createdAt.getTime() <= at.getTime() && !u.retractedAt,
+      const posted = (h.byTask.updates.get(task.id) ?? []).some(
+        (u) => u.authorUnit !== null && d.directory.canonical(u.authorUnit) === unit && dayOf(u.createdAt) > since && u.createdAt.getTime() <= at.getTime() && !u.retractedAt,
       );
       if (!posted) silent.set(unit, [...(silent.get(unit) ?? []), task.number]);
     }

@@ -5,7 +5,7 @@ import { appendAudit } from "./prisma-audit-repository.js";
 
 type TaskRow = Awaited<ReturnType<PrismaClient["task"]["findFirstOrThrow"]>> & {
   section: { label: string; title: string; ordinal: number } | null;
-  targets: TargetRow[];
+  targets?: TargetRow[];
 };
 type TargetRow = Awaited<ReturnType<PrismaClient["target"]["findFirstOrThrow"]>>;
 
@@ -20,10 +20,9 @@ export const toTarget = (r: TargetRow): TargetRecord => ({
   source: r.source as TargetRecord["source"],
 });
 
-const withSection = {
-  section: { select: { label: true, title: true, ordinal: true } },
-  targets: { where: { removedAt: null }, orderBy: { id: "asc" } },
-} as const;
+const withSection = { section: { select: { label: true, title: true, ordinal: true } } } as const;
+/** One task with its live targets; lists load the targets in a second query (see attachTargets). */
+const withTargets = { ...withSection, targets: { where: { removedAt: null }, orderBy: { id: "asc" } } } as const;
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
@@ -69,7 +68,7 @@ function toTask(row: TaskRow): TaskRecord {
         : null,
     deadlineChange: (row.deadlineChange as TaskRecord["deadlineChange"]) ?? null,
     reviewPending: row.reviewPending === "completion",
-    targets: row.targets.map(toTarget),
+    targets: (row.targets ?? []).map(toTarget),
   };
 }
 
@@ -83,30 +82,43 @@ const deadlineOf = (t: { deadlineText: string; deadlineKind: string; deadlineDat
 export class PrismaPlanRepository implements PlanRepository {
   constructor(private readonly db: PrismaClient) {}
 
+  /**
+   * Tasks with their live targets, read in one query by `where` (the plan, or a chunk of ids) instead of Prisma's
+   * relation load, whose `IN (…)` list of every task id exceeds SQLite's parameter limit on a big plan.
+   */
+  private async attachTargets(rows: TaskRow[], where: { task: { planId: number } } | { taskId: { in: number[] } }): Promise<TaskRecord[]> {
+    if (rows.length === 0) return [];
+    const targets = await this.db.target.findMany({ where: { ...where, removedAt: null }, orderBy: { id: "asc" } });
+    const byTask = new Map<number, TargetRow[]>();
+    for (const t of targets) byTask.set(t.taskId, [...(byTask.get(t.taskId) ?? []), t]);
+    return rows.map((row) => toTask({ ...row, targets: byTask.get(row.id) ?? [] }));
+  }
+
   async currentPlan(): Promise<PlanRecord | null> {
     return this.db.plan.findFirst({ orderBy: [{ importedAt: "desc" }, { id: "desc" }] });
   }
 
   async task(planId: number, number: number): Promise<TaskRecord | null> {
-    const row = await this.db.task.findUnique({ where: { planId_number: { planId, number } }, include: withSection });
+    const row = await this.db.task.findUnique({ where: { planId_number: { planId, number } }, include: withTargets });
     return row ? toTask(row) : null;
   }
 
   async taskById(id: number): Promise<TaskRecord | null> {
-    const row = await this.db.task.findUnique({ where: { id }, include: withSection });
+    const row = await this.db.task.findUnique({ where: { id }, include: withTargets });
     return row ? toTask(row) : null;
   }
 
   async tasks(planId: number): Promise<TaskRecord[]> {
     const rows = await this.db.task.findMany({ where: { planId }, include: withSection, orderBy: { number: "asc" } });
-    return rows.map(toTask);
+    return this.attachTargets(rows, { task: { planId } });
   }
 
   async tasksByIds(ids: number[]): Promise<TaskRecord[]> {
     const out: TaskRecord[] = [];
     for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.db.task.findMany({ where: { id: { in: ids.slice(i, i + 500) } }, include: withSection, orderBy: { number: "asc" } });
-      out.push(...rows.map(toTask));
+      const chunk = ids.slice(i, i + 500);
+      const rows = await this.db.task.findMany({ where: { id: { in: chunk } }, include: withSection, orderBy: { number: "asc" } });
+      out.push(...(await this.attachTargets(rows, { taskId: { in: chunk } })));
     }
     return out.sort((a, b) => a.number - b.number);
   }
@@ -147,7 +159,7 @@ export class PrismaPlanRepository implements PlanRepository {
       include: withSection,
       orderBy: { number: "asc" },
     });
-    return rows.map(toTask);
+    return this.attachTargets(rows, { task: { planId } });
   }
 
   async numberRange(planId: number): Promise<{ min: number; max: number; count: number }> {
