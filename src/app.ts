@@ -24,7 +24,6 @@ import { sqlitePathFromUrl } from "./db/migrate.js";
 import { MatrixTransport, type MatrixTransportOptions } from "./transports/matrix.js";
 import { ReportService } from "./reports/report-service.js";
 import { DigestScheduler } from "./reports/digest-scheduler.js";
-import { dumpDatabase } from "./reports/dump.js";
 import { loadScorecardWeights } from "./reports/load-weights.js";
 import type { Reply } from "./core/reply.js";
 
@@ -100,7 +99,7 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
     });
     const reports = new ReportService(
       { repos, directory, policy, thresholds: config.thresholds, weights },
-      async () => `${JSON.stringify(await dumpDatabase(db), null, 1)}\n`,
+      async () => `${JSON.stringify(await (await import("./reports/dump.js")).dumpDatabase(db), null, 1)}\n`,
     );
     const bot = new Bot({
       reports,

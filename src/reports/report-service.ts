@@ -1,13 +1,8 @@
 import type { PlanRecord } from "../core/model.js";
 import type { OutboundFile } from "../core/reply.js";
 import { dayOf } from "../core/time.js";
-import { renderChartPng } from "./chart.js";
-import { renderCsv } from "./csv-export.js";
-import { renderReportDocx } from "./docx-report.js";
-import { renderIcs } from "./ics-export.js";
 import { buildChart, buildDigest, buildExport, buildReviewReport, buildScorecard, type ReportKind, type ReviewDeps } from "./review-data.js";
 import { digestLines, scorecardLines } from "./text.js";
-import { renderXlsx } from "./xlsx-export.js";
 
 export type ExportFormat = "xlsx" | "csv" | "ics" | "json";
 export const EXPORT_FORMATS: readonly ExportFormat[] = ["xlsx", "csv", "ics", "json"];
@@ -55,6 +50,7 @@ export class ReportService {
   async reportFile(plan: PlanRecord, kind: ReportKind, at: Date): Promise<OutboundFile> {
     const report = await buildReviewReport(this.d, plan, kind, at);
     const name = kind.kind === "year" ? `${kind.year}年度工作报告.docx` : kind.kind === "midterm" ? "中期评估报告.docx" : "总结验收报告.docx";
+    const { renderReportDocx } = await import("./docx-report.js");
     return { name, mimeType: MIME.docx, data: await renderReportDocx(report), kind: "file" };
   }
 
@@ -65,11 +61,16 @@ export class ReportService {
       return { name, mimeType: MIME.json, data: Buffer.from(await this.dump(), "utf8"), kind: "file" };
     }
     const model = await buildExport(this.d, plan, at);
-    const data = format === "xlsx" ? await renderXlsx(model) : Buffer.from(format === "csv" ? renderCsv(model) : renderIcs(model), "utf8");
+    // The renderers (exceljs, docx, ECharts, resvg…) load on first use: the bot's start and memory do not pay for them.
+    const data =
+      format === "xlsx"
+        ? await (await import("./xlsx-export.js")).renderXlsx(model)
+        : Buffer.from(format === "csv" ? (await import("./csv-export.js")).renderCsv(model) : (await import("./ics-export.js")).renderIcs(model), "utf8");
     return { name, mimeType: MIME[format], data, kind: "file" };
   }
 
   async chartFile(plan: PlanRecord, at: Date): Promise<OutboundFile> {
+    const { renderChartPng } = await import("./chart.js");
     const { png, width, height } = await renderChartPng(await buildChart(this.d, plan, at));
     return { name: `进度图-${dayOf(at)}.png`, mimeType: MIME.png, data: png, kind: "image", width, height };
   }
