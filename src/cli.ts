@@ -14,6 +14,7 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Actor, AuditFilter, AuditRecord } from "./core/model.js";
 import { formatSize } from "./core/bot.js";
+import { UserError } from "./core/command.js";
 import { leadUnitFor } from "./core/permissions.js";
 import { catalogue } from "./core/i18n/index.js";
 import { auditLine } from "../commands/audit.js";
@@ -592,7 +593,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         throw new CliError(`未知命令 / unknown command: ${command}\n${USAGE}`);
     }
   } catch (e) {
-    if (e instanceof CliError || e instanceof ConfigError || e instanceof DirectoryError || e instanceof OpsError) {
+    if (e instanceof CliError || e instanceof ConfigError || e instanceof DirectoryError || e instanceof OpsError || e instanceof UserError) {
       process.stderr.write(`duban: ${e.message}\n`);
       return 2;
     }

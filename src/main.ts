@@ -90,6 +90,8 @@ async function runMatrix(app: App): Promise<number> {
     await digest.start();
   } catch (e) {
     await transport.stop();
+    await scheduler?.stop();
+    await digest?.stop();
     await app.close();
     throw e;
   }

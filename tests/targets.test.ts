@@ -41,6 +41,14 @@ describe("targets (指标) read from a plan's wording", () => {
       { name: "专业技术人才", count: 5, unit: "名", due: "2024-12-31" },
     ]],
     ["选树1名具有较强影响力的全国公安科技英才", [{ name: "全国公安科技英才", count: 1, unit: "名", due: null }]],
+    ["建成3个以上市级重点实验室", [{ name: "市级重点实验室", count: 3, unit: "个", due: null }]],
+    ["培育2名数字工匠、3名领军人才", [
+      { name: "数字工匠", count: 2, unit: "名", due: null },
+      { name: "领军人才", count: 3, unit: "名", due: null },
+    ]],
+    ["每年培育不少于５名技术骨干", [{ name: "技术骨干", count: 5, unit: "名", due: null }]],
+    // A starting year is not a due date.
+    ["自2023年以来，已培育2名骨干", [{ name: "骨干", count: 2, unit: "名", due: null }]],
   ])("reads %s", (text, expected) => {
     expect(findTargets(text, null).map(({ name, count, unit, due }) => ({ name, count, unit, due }))).toEqual(expected);
   });
@@ -51,6 +59,7 @@ describe("targets (指标) read from a plan's wording", () => {
     "召开2次推进会，县局领导出席",
     "重组成立一把手牵头的工作领导小组",
     "落地一批科技创新成果",
+    "入选10人以上",
   ])("finds no target in %s", (text) => {
     expect(findTargets(text, null)).toEqual([]);
   });
@@ -61,13 +70,20 @@ describe("targets (指标) read from a plan's wording", () => {
 });
 
 describe("moving a count", () => {
-  const t = (id: number, name: string): TargetRecord => ({ id, taskId: 1, name, unit: "名", count: 2, current: 0, due: null, source: "plan" });
+  const t = (id: number, name: string): TargetRecord => ({ id, taskId: 1, name, unit: "名", count: 2, current: 0, due: null, source: "plan", createdAt: new Date(0) });
 
   it("reads 指标+1, a named target, full-width signs and corrections", () => {
     expect(readTargetMoves("张三入选市级数字工匠 指标+1")).toEqual([{ name: null, delta: 1 }]);
     expect(readTargetMoves("指标：数字工匠＋2")).toEqual([{ name: "数字工匠", delta: 2 }]);
     expect(readTargetMoves("指标（省级团队）-1 更正")).toEqual([{ name: "省级团队", delta: -1 }]);
     expect(readTargetMoves("完成率提升了20%，+1")).toEqual([]);
+    // A rate or a score is not a count.
+    expect(readTargetMoves("本月各项指标+5%")).toEqual([]);
+    expect(readTargetMoves("考核指标+10分")).toEqual([]);
+    expect(readTargetMoves("指标：数字工匠+1、领军人才+1")).toEqual([
+      { name: "数字工匠", delta: 1 },
+      { name: "领军人才", delta: 1 },
+    ]);
   });
 
   it("picks the only target, or the one the name fits, and never guesses between two", () => {
@@ -127,9 +143,33 @@ describe("targets in chat, on a real SQLite file", () => {
     ]);
   });
 
+  it("re-reads the moves on an edit: the earlier ones are undone and the new ones applied, and a deletion undoes them", async () => {
+    await app.say("任务6进展:张三入选 指标+1", { sender: "@zhang:bureau.local", eventId: "$e1" });
+    const edit = (text: string) =>
+      app.bot.handle({ transport: "test", room: "console", sender: "@zhang:bureau.local", kind: "edit", targetEventId: "$e1", text, isDirect: true, mentionsBot: true });
+    expect((await edit("任务6进展:张三、李四入选 指标+2")).replies[0]!.text).toContain("已修改任务6");
+    expect((await target6()).current).toBe(2);
+    await edit("任务6进展:张三、李四入选，材料已报");
+    expect((await target6()).current).toBe(0);
+    // An edit whose move cannot be read changes nothing.
+    expect((await edit("任务6进展:指标：禁毒+1")).replies[0]!.text).toContain("无法确定是任务6的哪一项指标");
+    expect((await target6()).current).toBe(0);
+    expect((await target6()).changes.map((c) => [c.fromCount, c.toCount, c.reason])).toEqual([
+      [0, 1, null],
+      [1, 2, "进展已修改"],
+      [2, 0, "进展已修改"],
+    ]);
+  });
+
+  it("keeps updates that begin with a report word as updates", async () => {
+    const r = await app.say("周报 任务6 本周完成数据对接，进展60%", { sender: "@zhang:bureau.local" });
+    expect(r.text).toContain("已记录任务6");
+    expect((await app.say("进度图 任务8 已更新", { sender: "@liu:bureau.local" })).text).toContain("已记录任务8");
+  });
+
   it("refuses an update whose target is unclear or absent, storing nothing", async () => {
     const before = await app.db.update.count();
-    expect((await app.say("任务5进展:团队已申报 指标+1")).text).toContain("任务5有多项指标，请写明是哪一项");
+    expect((await app.say("任务5进展:团队已申报 指标+1")).text).toContain("无法确定是任务5的哪一项指标。任务5的指标有：市级创新团队或市级科技兴警创新点、省级公安科技创新团队");
     expect((await app.say("任务1进展:已成立 指标+1")).text).toContain("任务1没有设置指标");
     expect(await app.db.update.count()).toBe(before);
     expect(await app.db.targetChange.count()).toBe(0);
@@ -198,7 +238,8 @@ describe("reports from chat", () => {
   });
 
   it("answers 周报, 单位考评 and 年度报告 in Chinese", async () => {
-    expect((await app.say("周报")).text).toMatch(/^【督办周报】2024-06-24 至 2024-07-01/);
+    expect((await app.say("周报")).text).toMatch(/^【督办周报】2024-06-24 10:00 至 2024-07-01 10:00/);
+    expect((await app.say("年度报告 2022")).text).toBe("计划的实施期为2023-11-18至2025-12-31，2022年不在其中。请写2023至2025之间的年份。");
     const card = await app.say("单位考评 2024 刑侦大队");
     expect(card.text).toContain("刑侦大队｜4、5、6、7、9、10、13、17、18｜");
     expect(card.text).toContain("计算方法：");

@@ -6,6 +6,7 @@ import { CommandRegistry } from "./command-registry.js";
 import { extractPercent, normalize, taskNumber } from "./grammar.js";
 import { interpret, type Interpretation } from "./interpreter/interpret.js";
 import { SubjectIndex } from "./interpreter/subject-index.js";
+import { targetMovesFor } from "./targets.js";
 import { catalogue, type Lang } from "./i18n/index.js";
 import type { Inbound } from "./inbound.js";
 import type { PendingRecord, Repositories, TaskRecord } from "./model.js";
@@ -376,7 +377,14 @@ export class Bot {
     const namesTask = interpretation.confidence === "certain" && !interpretation.args.candidates?.length;
     const plan = await this.opts.repos.plans.currentPlan();
     // Check every part before revising any, so a bad edit changes nothing.
-    const revisions: { eventId: string; task: TaskRecord | null; body: string; percent: number | null; moveTo: TaskRecord | null }[] = [];
+    const revisions: {
+      eventId: string;
+      task: TaskRecord | null;
+      body: string;
+      percent: number | null;
+      moveTo: TaskRecord | null;
+      targetMoves: { targetId: number; delta: number }[];
+    }[] = [];
     for (const [i, part] of parts.entries()) {
       const task = await this.opts.repos.plans.taskById(part.taskId);
       const segment = segments.find((s) => task && s.numbers.includes(task.number)) ?? segments[i];
@@ -395,11 +403,14 @@ export class Bot {
         if (!reportingUnit(this.opts.directory, part.authorId, moveTo))
           await refuseReporter(ctx, "edit-move", moveTo);
       }
-      revisions.push({ eventId: part.eventId!, task, body, percent: pct?.value ?? null, moveTo });
+      // Target moves (指标+1) are read again from the edited text: the earlier ones are undone, these applied.
+      const on = moveTo ?? task;
+      const targetMoves = on ? targetMovesFor(this.t, on, body) : [];
+      revisions.push({ eventId: part.eventId!, task, body, percent: pct?.value ?? null, moveTo, targetMoves });
     }
     const replies = [];
     for (const r of revisions) {
-      const change = { text: r.body, percent: r.percent, ...(r.moveTo ? { taskId: r.moveTo.id } : {}) };
+      const change = { text: r.body, percent: r.percent, targetMoves: r.targetMoves, ...(r.moveTo ? { taskId: r.moveTo.id } : {}) };
       const revised = await this.opts.repos.updates.revise(r.eventId, change, actorOf(ctx), this.opts.clock.now());
       const shown = r.moveTo ?? r.task;
       if (shown && revised) replies.push(reply([this.t.update.revised(shown.number, revised.percent)]));

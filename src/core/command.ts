@@ -64,7 +64,8 @@ export interface DirectoryAdminPort {
  * - `unit-query`: a unit's tasks; `words` link a unit name to tasks (`负责`, `牵头`).
  * - `task-command`: an instruction with fixed syntax: one of `prefixes` before task numbers, one of `suffixes` after them,
  *   or an `around` pair on both sides (`暂停` … `的提醒`), then an optional reason.
- * - `directive`: an instruction that names no task (`绑定 @zhang:bureau.local 刑侦大队`): one of `prefixes`, then the rest as written.
+ * - `directive`: an instruction that names no task (`绑定 @zhang:bureau.local 刑侦大队`): one of `prefixes`, then the rest as written;
+ *   with `rest`, only when the rest matches it (so `周报 任务6 本周完成…` stays an update, not a request for the digest).
  */
 export type CommandCues =
   | { kind: "report" }
@@ -72,7 +73,7 @@ export type CommandCues =
   | { kind: "list-query"; words: readonly string[] }
   | { kind: "unit-query"; words: readonly string[]; explicit: readonly string[] }
   | { kind: "task-command"; prefixes: readonly string[]; suffixes?: readonly string[]; around?: readonly (readonly [string, string])[] }
-  | { kind: "directive"; prefixes: readonly string[] };
+  | { kind: "directive"; prefixes: readonly string[]; rest?: RegExp };
 
 /**
  * Who may use a command at all, checked by the core before the handler runs: `open` for everyone (help),

@@ -53,6 +53,8 @@ export interface TargetRecord {
   /** YYYY-MM-DD or null. */
   due: string | null;
   source: "plan" | "admin";
+  /** When it was added: an admin's target is scheduled from then, a plan's from the plan's start. */
+  createdAt: Date;
 }
 
 /** One move of a target's count, with who, when, why and the update it came from. */
@@ -80,7 +82,7 @@ export interface MovedTarget {
 export interface TargetRepository {
   forTask(taskId: number): Promise<TargetRecord[]>;
   /** Every target of the plan, removed ones included (flagged), for reports. */
-  forPlan(planId: number): Promise<(TargetRecord & { removedAt: Date | null; createdAt: Date })[]>;
+  forPlan(planId: number): Promise<(TargetRecord & { removedAt: Date | null })[]>;
   /** Every change of the plan's targets, oldest first. */
   changes(planId: number): Promise<TargetChangeRecord[]>;
   /** 设置指标: the count outright, with a reason; audited. */
@@ -353,7 +355,13 @@ export interface UpdateRepository {
   /** Every update one chat event produced, in order: stored under `eventId`, then `eventId#2`, `eventId#3`… */
   parts(eventId: string): Promise<UpdateRecord[]>;
   /** An edit: new text and percent, and `taskId` when the edit names another task (the update moves there). */
-  revise(eventId: string, change: { text: string; percent: number | null; taskId?: number }, actor: Actor, at: Date): Promise<UpdateRecord | null>;
+  /** `targetMoves`: the edited text's target moves; those the update made before are undone first. */
+  revise(
+    eventId: string,
+    change: { text: string; percent: number | null; taskId?: number; targetMoves?: { targetId: number; delta: number }[] },
+    actor: Actor,
+    at: Date,
+  ): Promise<UpdateRecord | null>;
   retract(eventId: string, actor: Actor, at: Date): Promise<UpdateRecord | null>;
 }
 
@@ -463,7 +471,14 @@ export interface HistoryRepository {
   reminders(planId: number): Promise<ReminderRecord[]>;
   requests(planId: number): Promise<RequestRecord[]>;
   evidence(planId: number): Promise<EvidenceRecord[]>;
+  /** From the audit trail, oldest first: completions (办结, approved requests), reopenings, and deadlines an admin set. */
+  taskEvents(planId: number): Promise<TaskEvent[]>;
 }
+
+/** A change of a task's state in time, read back from the audit trail. */
+export type TaskEvent =
+  | { taskId: number; at: Date; kind: "completed" | "reopened" }
+  | { taskId: number; at: Date; kind: "deadline-set"; before: Deadline; after: Deadline };
 
 /** The weekly digest's delivery rows (one per week), claimed and marked like reminders so it goes out exactly once. */
 export interface DigestRepository {
@@ -473,6 +488,8 @@ export interface DigestRepository {
   markDelivered(week: string, token: string, at: Date): Promise<void>;
   markFailed(week: string, token: string, error: string): Promise<void>;
   delivered(week: string): Promise<boolean>;
+  /** When the latest digest of an earlier week was delivered, if any: the next digest covers the time since. */
+  previousDelivered(week: string): Promise<Date | null>;
 }
 
 export interface Repositories {

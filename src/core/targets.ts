@@ -1,4 +1,6 @@
-import type { TargetRecord } from "./model.js";
+import { UserError } from "./command.js";
+import type { Catalogue } from "./i18n/index.js";
+import type { TargetRecord, TaskRecord } from "./model.js";
 import { nameKey } from "../plan/target-parser.js";
 
 /** A count move written in an update: `指标+1`, `指标：数字工匠+1`, `指标（省级团队）+2`, `指标-1` (a correction). */
@@ -8,14 +10,37 @@ export interface TargetMove {
   delta: number;
 }
 
-const MOVE = /指标\s*[:：(（]?\s*([\p{Script=Han}“”"A-Za-z]{0,20}?)\s*[)）]?\s*([+＋\-－])\s*(\d{1,3})(?!\d)/gu;
+/** 1 the target's name, 2 the sign, 3 the number; not `指标+5%` or `指标+10分` (a rate or a score, not a count). */
+const MOVE = /指标\s*[:：(（]?\s*([\p{Script=Han}“”"A-Za-z]{0,20}?)\s*[)）]?\s*([+＋\-－])\s*(\d{1,3})(?![\d%％分.．])/gu;
+/** Further moves after the first, joined by 、 or ，: `指标：数字工匠+1、领军人才+1`. */
+const MORE = /^[、，,；;]\s*([\p{Script=Han}“”"A-Za-z]{1,20}?)\s*([+＋\-－])\s*(\d{1,3})(?![\d%％分.．])/u;
 
 /** Every count move in an update's text: `readTargetMoves("张三入选市级数字工匠 指标+1")` → [{name: null, delta: 1}]. */
 export function readTargetMoves(text: string): TargetMove[] {
-  return [...text.matchAll(MOVE)].map((m) => ({
-    name: m[1] ? m[1] : null,
-    delta: (m[2] === "+" || m[2] === "＋" ? 1 : -1) * Number(m[3]),
-  }));
+  const sign = (s: string) => (s === "+" || s === "＋" ? 1 : -1);
+  const out: TargetMove[] = [];
+  for (const m of text.matchAll(MOVE)) {
+    out.push({ name: m[1] ? m[1] : null, delta: sign(m[2]!) * Number(m[3]) });
+    let rest = text.slice(m.index + m[0].length);
+    for (let more = MORE.exec(rest); more; more = MORE.exec(rest)) {
+      out.push({ name: more[1]!, delta: sign(more[2]!) * Number(more[3]) });
+      rest = rest.slice(more[0].length);
+    }
+  }
+  return out;
+}
+
+/**
+ * The target counts an update's text moves on `task`, or a UserError when the task has no targets or it is
+ * unclear which one is meant (nothing is stored then). Used for new updates and for edits alike.
+ */
+export function targetMovesFor(t: Catalogue, task: TaskRecord, body: string): { targetId: number; delta: number }[] {
+  return readTargetMoves(body).map((move) => {
+    if (task.targets.length === 0) throw new UserError(t.update.noTargets(task.number));
+    const target = resolveTarget(move, task.targets);
+    if (!target) throw new UserError(t.update.whichTarget(task.number, task.targets.map((x) => x.name)));
+    return { targetId: target.id, delta: move.delta };
+  });
 }
 
 /**

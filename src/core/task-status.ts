@@ -57,7 +57,9 @@ export function assessTask(task: TaskRecord, now: Date, th: LightThresholds, pla
   const silentSince = task.lastUpdateAt ? dayOf(task.lastUpdateAt) : planStart;
   const daysSilent = Math.max(0, daysBetween(silentSince, today));
   const stale = daysSilent >= th.staleDays;
-  const targetsBehind = task.completedAt ? [] : (task.targets ?? []).filter((x) => targetBehind(x, today, planStart)).map((x) => x.id);
+  // An admin's target is scheduled from the day it was added; the plan's own from the plan's start.
+  const from = (x: TaskRecord["targets"][number]) => (x.source === "admin" && x.createdAt && dayOf(x.createdAt) > planStart ? dayOf(x.createdAt) : planStart);
+  const targetsBehind = task.completedAt ? [] : (task.targets ?? []).filter((x) => targetBehind(x, today, from(x))).map((x) => x.id);
   const base = { stale, daysSilent, daysLeft: null, daysOverdue: null, pastMilestone: false, targetsBehind };
   if (task.completedAt) return { ...base, light: "done" };
   const behind = targetsBehind.length > 0;

@@ -18,29 +18,48 @@ import type { ParsedTarget, ParsedTask } from "./types.js";
  */
 export function findTargets(text: string, defaultDue: string | null): ParsedTarget[] {
   const out: ParsedTarget[] = [];
-  for (const sentence of text.split(/[。；;！!\n]/)) {
+  // Full-width digits read as ASCII (the same length, so positions stay).
+  const plain = text.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  for (const sentence of plain.split(/[。；;！!\n]/)) {
     TARGET.lastIndex = 0;
     for (let m = TARGET.exec(sentence); m; m = TARGET.exec(sentence)) {
-      const count = readCount(m[2]!);
-      if (count === null || count <= 0 || count > 10_000) continue;
-      let name = m[4]!.trim();
-      const de = name.lastIndexOf("的");
-      if (de >= 0 && name.length - de - 1 >= 2) name = name.slice(de + 1);
-      name = name.replace(/^(?:等|各|的)/, "").trim();
-      if ([...name].length < 2 || !/\p{Script=Han}/u.test(name)) continue;
-      const before = sentence.slice(0, m.index);
-      out.push({ name, count, unit: m[3]!, due: lastDate(before) ?? defaultDue, sourceText: m[0].trim() });
+      const due = lastDate(sentence.slice(0, m.index)) ?? defaultDue;
+      const first = target(m[2]!, m[3]!, m[4]!, m[0], due);
+      if (first) out.push(first);
+      // `培育2名数字工匠、3名领军人才`: further counts after 、/和 share the verb.
+      let rest = sentence.slice(TARGET.lastIndex);
+      let consumed = 0;
+      for (let more = MORE.exec(rest); more; more = MORE.exec(rest)) {
+        const next = target(more[1]!, more[2]!, more[3]!, more[0], due);
+        if (next) out.push(next);
+        consumed += more[0].length;
+        rest = rest.slice(more[0].length);
+      }
+      TARGET.lastIndex += consumed;
     }
   }
   return dedupe(out);
 }
 
+function target(countText: string, unit: string, nameText: string, source: string, due: string | null): ParsedTarget | null {
+  const count = readCount(countText);
+  if (count === null || count <= 0 || count > 10_000) return null;
+  let name = nameText.trim().replace(/^(?:及以上|以上|左右|以内|多)/, "");
+  const de = name.lastIndexOf("的");
+  if (de >= 0 && name.length - de - 1 >= 2) name = name.slice(de + 1);
+  name = name.replace(/^(?:等|各|的)/, "").trim();
+  if ([...name].length < 2 || !/\p{Script=Han}/u.test(name)) return null;
+  return { name, count, unit, due, sourceText: source.trim() };
+}
+
 const VERB = "(?:培育|培养|遴选|选树|建成|建立|建设|打造|创建|争创|创成|申报|引进|推出|孵化|评选|选拔|形成|获评|获得|入选|认定|命名|研发|推广|挂牌)";
-/** 1 verb(s), 2 count, 3 measure word, 4 what is counted. */
-const TARGET = new RegExp(
-  `(${VERB}(?:[和与及并、]?${VERB})*)\\s*(\\d{1,5}|[一二两三四五六七八九十]{1,3})\\s*(名|个|项|支|家|套|处|所|人|篇|件|部|门|条)([^，,。；;（(）)\\s]{2,60})`,
-  "gu",
-);
+const COUNT = "(\\d{1,5}|[一二两三四五六七八九十]{1,3})";
+const MEASURE = "(名|个|项|支|家|套|处|所|人|篇|件|部|门|条)";
+/** What is counted: up to a clause break, and not into a further count (`、3名…`). */
+const NAME = `((?:(?![、和及与]\\s*${COUNT.replace("(", "(?:")}\\s*${MEASURE.replace("(", "(?:")})[^，,。；;（(）)\\s]){2,60})`;
+/** 1 verb(s), 2 count, 3 measure word, 4 what is counted. `不少于`/`至少` may stand before the count. */
+const TARGET = new RegExp(`(${VERB}(?:[和与及并、]?${VERB})*)\\s*(?:不少于|至少|不低于)?\\s*${COUNT}\\s*${MEASURE}${NAME}`, "gu");
+const MORE = new RegExp(`^[、和及与]\\s*${COUNT}\\s*${MEASURE}${NAME}`, "u");
 
 const NUMERALS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
@@ -54,7 +73,8 @@ function readCount(s: string): number | null {
 
 /** The latest dated phrase in `text` (`争取在2024年底前` → 2024-12-31). */
 function lastDate(text: string): string | null {
-  const dates = [...text.matchAll(/\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?|[上下]半年|年?[底末终内])?/g)]
+  // Only a deadline (`2024年底前`, `到2025年6月底`), not a starting point (`自2023年以来`, `2024年起每年`).
+  const dates = [...text.matchAll(/\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?|[上下]半年|年?[底末终内])?(?=[前底末内]|完成|$|[，,、])/g)]
     .map((m) => parseDeadline(m[0]).date)
     .filter((d): d is string => d !== null);
   return dates.length ? dates[dates.length - 1]! : null;

@@ -13,7 +13,7 @@ import { GridComponent, LegendPlainComponent, TitleComponent } from "echarts/com
 import type { GridComponentOption, LegendComponentOption, TitleComponentOption } from "echarts/components";
 import { SVGRenderer } from "echarts/renderers";
 import { dayOf } from "../core/time.js";
-import { LIGHT_COLOURS, LIGHT_LABELS, type ChartModel, type Light } from "./types.js";
+import { LIGHT_COLOURS, LIGHT_LABELS, type ChartModel, type Light, LIGHT_ORDER } from "./types.js";
 
 echarts.use([BarChart, LineChart, GridComponent, LegendPlainComponent, TitleComponent, SVGRenderer]);
 
@@ -44,7 +44,6 @@ export async function svgToPngAsync(svg: string): Promise<{ png: Buffer; width: 
 }
 
 /** Lights in the order the chart stacks and lists them. */
-const LIGHT_ORDER: Light[] = ["red", "yellow", "green", "ongoing", "done"];
 
 const WIDTH = 1200;
 const TARGET_HEIGHT = 1500;

@@ -91,7 +91,8 @@ export class DigestScheduler {
     if (!calendar.isWorkday(today)) return null;
     const { week, sendOn } = digestDue(today, policy.digestCron, calendar);
     if (sendOn === null || today < sendOn) return null;
-    if (today === sendOn && now.getTime() < zonedInstant(today, this.fireTime, policy.timezone).getTime()) return null;
+    // Never before the day's digest time, a catch-up at start included (a restart at 03:00 waits for 09:00).
+    if (now.getTime() < zonedInstant(today, this.fireTime, policy.timezone).getTime()) return null;
     const plan = await repos.plans.currentPlan();
     if (!plan) return null;
     if (!this.d.sender) {
@@ -104,7 +105,10 @@ export class DigestScheduler {
     const token = randomUUID();
     const { claimed, deliveredRooms } = await repos.digests.claim(week, token, now, new Date(now.getTime() - CLAIM_TTL_MS));
     if (!claimed) return null;
-    const r = reply(await this.d.reports.digestLines(plan, now), { heading: true, mentions: directory.data.leaders ?? [] });
+    // It covers the time since the previous digest (a holiday Monday moved neither leaves a gap nor counts twice), at most 14 days.
+    const previous = await repos.digests.previousDelivered(week);
+    const since = previous && now.getTime() - previous.getTime() <= 14 * 86_400_000 ? previous : null;
+    const r = reply(await this.d.reports.digestLines(plan, now, since), { heading: true, mentions: directory.data.leaders ?? [] });
     const rooms = directory.officeRooms().filter((room) => !deliveredRooms.includes(room));
     if (directory.officeRooms().length === 0) {
       this.d.logger.warn("the weekly digest has no room to go to; map the office to a room in the directory", {});

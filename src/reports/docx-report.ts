@@ -26,7 +26,7 @@ import {
 } from "docx";
 import { DEFAULT_TIME_ZONE, dayOf, dayjs } from "../core/time.js";
 import type { Deadline } from "../plan/types.js";
-import { LIGHT_LABELS, type Light, type ReportTarget, type ReportTask, type ReviewReport, type Scorecard, type ScorecardRow } from "./types.js";
+import { LIGHT_LABELS, type Light, type ReportTarget, type ReportTask, type ReviewReport, type Scorecard, type ScorecardRow, LIGHT_ORDER } from "./types.js";
 
 // ---- Page and type (GB/T 9704) ----------------------------------------------------------------------------
 
@@ -60,7 +60,6 @@ const BODY_SPACING = { line: 560, lineRule: LineRuleType.EXACT } as const;
 const INDENT_2 = { firstLineChars: 200, firstLine: 640 } as const;
 
 /** The order the lights are counted in. */
-const LIGHT_ORDER: Light[] = ["red", "yellow", "green", "ongoing", "done"];
 
 // ---- Paragraph helpers ------------------------------------------------------------------------------------
 

@@ -27,8 +27,8 @@ export class ReportService {
     private readonly dump: (() => Promise<string>) | null = null,
   ) {}
 
-  async digestLines(plan: PlanRecord, at: Date): Promise<string[]> {
-    return digestLines(await buildDigest(this.d, plan, at));
+  async digestLines(plan: PlanRecord, at: Date, since?: Date | null): Promise<string[]> {
+    return digestLines(await buildDigest(this.d, plan, at, since));
   }
 
   digest(plan: PlanRecord, at: Date) {

@@ -13,15 +13,19 @@ import type {
   RequestRecord,
   TargetChangeRecord,
   TargetRecord,
+  TaskEvent,
   TaskRecord,
   UpdateRecord,
 } from "../core/model.js";
 import { assessTask, type Light, type LightThresholds, type TaskAssessment } from "../core/task-status.js";
 import { planStart } from "../core/task-view.js";
-import { addDays, dayOf, daysBetween, zonedInstant } from "../core/time.js";
+import { addDays, dayOf, daysBetween, formatDateTime, zonedInstant } from "../core/time.js";
 import type { ReminderPolicy } from "../reminders/reminder-policy.js";
+import { isCollectiveUnit } from "../plan/unit-list.js";
+import { UserError } from "../core/command.js";
 import {
   LIGHT_LABELS,
+  LIGHT_ORDER,
   type ChartModel,
   type ExportModel,
   type LightCounts,
@@ -34,7 +38,6 @@ import {
   type ScorecardRow,
 } from "./types.js";
 
-export const LIGHT_ORDER: Light[] = ["red", "yellow", "green", "ongoing", "done"];
 
 const emptyCounts = (): LightCounts => ({ red: 0, yellow: 0, green: 0, ongoing: 0, done: 0 });
 
@@ -48,7 +51,7 @@ export interface ReviewDeps {
   weights?: Record<string, number> | null;
 }
 
-type PlanTarget = TargetRecord & { removedAt: Date | null; createdAt: Date };
+type PlanTarget = TargetRecord & { removedAt: Date | null };
 
 /** The recorded history of one plan, loaded once per report. */
 export interface History {
@@ -60,6 +63,8 @@ export interface History {
   evidence: EvidenceRecord[];
   targets: PlanTarget[];
   targetChanges: TargetChangeRecord[];
+  /** Completions, reopenings and deadlines set by an admin, from the audit trail. */
+  events: TaskEvent[];
   /** The same rows grouped by task (or target), oldest first, so each task's figures do not scan the whole history. */
   byTask: {
     updates: Map<number, UpdateRecord[]>;
@@ -67,6 +72,7 @@ export interface History {
     evidence: Map<number, EvidenceRecord[]>;
     targets: Map<number, PlanTarget[]>;
     changes: Map<number, TargetChangeRecord[]>;
+    events: Map<number, TaskEvent[]>;
   };
 }
 
@@ -82,7 +88,7 @@ function groupBy<T>(rows: readonly T[], key: (r: T) => number): Map<number, T[]>
 }
 
 export async function loadHistory(repos: Repositories, plan: PlanRecord): Promise<History> {
-  const [tasks, updates, reminders, requests, evidence, targets, targetChanges] = await Promise.all([
+  const [tasks, updates, reminders, requests, evidence, targets, targetChanges, events] = await Promise.all([
     repos.plans.tasks(plan.id),
     repos.history.updates(plan.id),
     repos.history.reminders(plan.id),
@@ -90,6 +96,7 @@ export async function loadHistory(repos: Repositories, plan: PlanRecord): Promis
     repos.history.evidence(plan.id),
     repos.targets.forPlan(plan.id),
     repos.targets.changes(plan.id),
+    repos.history.taskEvents(plan.id),
   ]);
   return {
     plan,
@@ -100,12 +107,14 @@ export async function loadHistory(repos: Repositories, plan: PlanRecord): Promis
     evidence,
     targets,
     targetChanges,
+    events,
     byTask: {
       updates: groupBy(updates, (u) => u.taskId),
       requests: groupBy(requests, (r) => r.taskId),
       evidence: groupBy(evidence, (e) => e.taskId),
       targets: groupBy(targets, (x) => x.taskId),
       changes: groupBy(targetChanges, (c) => c.targetId),
+      events: groupBy(events, (e) => e.taskId),
     },
   };
 }
@@ -121,7 +130,7 @@ export function endOfDay(day: string): Date {
  */
 export function planPeriod(h: Pick<History, "plan" | "tasks">): { from: string; to: string } {
   const from = planStart(h.plan);
-  const years = /(\d{4})\s*[-—–~～至到]\s*(\d{4})\s*年/.exec(h.plan.title);
+  const years = /(\d{4})\s*年?\s*[-—–~～至到]\s*(\d{4})\s*年/.exec(h.plan.title);
   if (years) return { from, to: `${years[2]}-12-31` };
   const dates = h.tasks.map((t) => t.deadline.date).filter((d): d is string => d !== null);
   return { from, to: dates.length ? dates.reduce((a, b) => (a > b ? a : b)) : `${from.slice(0, 4)}-12-31` };
@@ -134,7 +143,7 @@ export function planPeriod(h: Pick<History, "plan" | "tasks">): { from: string; 
  * A task rebuilt as at `at` from its history: done only if completed by then, the progress, last update and
  * count of the updates made by then (retractions by then applied), the target counts replayed from their
  * changes, a completion request pending then, and an extension only if approved by then.
- * Deadlines an admin set directly (调整时限) are taken as in force throughout (their time is in the audit trail).
+ * Completion, reopening and deadlines an admin set directly (调整时限) are replayed from the audit trail.
  */
 export function taskAsOf(task: TaskRecord, h: History, at: Date): TaskRecord {
   const t = at.getTime();
@@ -156,11 +165,31 @@ export function taskAsOf(task: TaskRecord, h: History, at: Date): TaskRecord {
       deadlineChange = null;
     } else deadline = approved[approved.length - 1]!.deadline!;
   }
-  const completedAt = task.completedAt && task.completedAt.getTime() <= t ? task.completedAt : null;
+  const events = h.byTask.events.get(task.id) ?? [];
+  if (task.deadlineChange === "adjusted") {
+    const set = events.filter((e): e is Extract<TaskEvent, { kind: "deadline-set" }> => e.kind === "deadline-set");
+    const inForce = [...set].reverse().find((e) => e.at.getTime() <= t);
+    if (inForce) deadline = inForce.after;
+    else if (set.length) {
+      deadline = set[0]!.before;
+      originalDeadline = null;
+      deadlineChange = null;
+    }
+  }
+  // Done at `t` if the last completion or reopening by then was a completion (a task reopened later was done then).
+  const doneEvents = events.filter((e) => e.kind !== "deadline-set" && e.at.getTime() <= t);
+  const lastDone = doneEvents[doneEvents.length - 1];
+  const completedAt = events.some((e) => e.kind !== "deadline-set")
+    ? lastDone?.kind === "completed"
+      ? lastDone.at
+      : null
+    : task.completedAt && task.completedAt.getTime() <= t
+      ? task.completedAt
+      : null;
   return {
     ...task,
     completedAt,
-    completedBy: completedAt ? task.completedBy : null,
+    completedBy: completedAt ? (task.completedBy ?? "") : null,
     progress: withPercent?.percent ?? null,
     lastUpdateAt: last?.createdAt ?? null,
     updateCount: live.length,
@@ -178,7 +207,7 @@ function targetsAsOf(taskId: number, h: History, at: Date): TargetRecord[] {
     .filter((x) => x.createdAt.getTime() <= t && !(x.removedAt && x.removedAt.getTime() <= t))
     .map((x) => {
       const changes = (h.byTask.changes.get(x.id) ?? []).filter((c) => c.at.getTime() <= t);
-      const { removedAt: _r, createdAt: _c, ...rest } = x;
+      const { removedAt: _r, ...rest } = x;
       return { ...rest, current: changes.length ? changes[changes.length - 1]!.toCount : 0 };
     });
 }
@@ -299,16 +328,17 @@ export const LATE_GRACE_DAYS = 10;
  * Units are the lead and responsible units the tasks name (collective ones such as 局属各单位 left out) plus the
  * directory's units.
  */
-export function scorecard(h: History, d: ReviewDeps, period: { from: string; to: string; label: string }, at: Date): Scorecard {
+export function scorecard(h: History, d: ReviewDeps, period: { from: string; to: string; label: string }, at: Date, now: Date = at): Scorecard {
   const end = dayOf(at) < period.to ? dayOf(at) : period.to;
-  const collective = (u: string) => /局属各单位|各单位|全局/.test(u);
+  // Late reports are judged when the scorecard is made: a report for the period's last report day may come after it.
+  const judged = dayOf(now > at ? now : at);
   const names = new Set<string>();
-  for (const t of h.tasks) for (const u of [...t.leadUnits, ...t.responsibleUnits]) if (!collective(u)) names.add(d.directory.canonical(u));
+  for (const t of h.tasks) for (const u of [...t.leadUnits, ...t.responsibleUnits]) if (!isCollectiveUnit(u)) names.add(d.directory.canonical(u));
   const rows: ScorecardRow[] = [];
   const days = reportDays(period.from < planStart(h.plan) ? planStart(h.plan) : period.from, end, d.policy.reportDayOfMonth);
   for (const unit of [...names].sort((a, b) => a.localeCompare(b, "zh-CN"))) {
     const leads = h.tasks.filter((t) => t.leadUnits.some((u) => d.directory.canonical(u) === unit));
-    const responsible = h.tasks.filter((t) => t.responsibleUnits.some((u) => !collective(u) && d.directory.canonical(u) === unit));
+    const responsible = h.tasks.filter((t) => t.responsibleUnits.some((u) => !isCollectiveUnit(u) && d.directory.canonical(u) === unit));
     const row: ScorecardRow = {
       unit,
       leadTasks: leads.map((t) => t.number),
@@ -327,10 +357,13 @@ export function scorecard(h: History, d: ReviewDeps, period: { from: string; to:
       score: null,
     };
     for (const task of leads) {
+      const nowMs = endOfDay(judged).getTime();
       const ups = (h.byTask.updates.get(task.id) ?? [])
         .filter((u) => u.authorUnit !== null && d.directory.canonical(u.authorUnit) === unit)
-        .filter((u) => !(u.retractedAt && u.retractedAt.getTime() <= at.getTime()) && u.createdAt.getTime() <= at.getTime())
-        .map((u) => dayOf(u.createdAt));
+        .filter((u) => !(u.retractedAt && u.retractedAt.getTime() <= nowMs) && u.createdAt.getTime() <= nowMs)
+        .map((u) => ({ id: u.id, day: dayOf(u.createdAt) }));
+      // An update credited as a late report for one report day does not also count for the next one.
+      const usedLate = new Set<number>();
       // Report cycles: the monthly report day, for a task followed as ongoing work and still open that day.
       for (const [i, day] of days.entries()) {
         const asOf = taskAsOf(task, h, endOfDay(day));
@@ -338,30 +371,30 @@ export function scorecard(h: History, d: ReviewDeps, period: { from: string; to:
         const k = asOf.deadline.kind;
         const ongoing = k === "ongoing" || (k === "date+ongoing" && asOf.deadline.date !== null && day > asOf.deadline.date);
         if (!ongoing) continue;
-        row.reportsExpected++;
         const since = i > 0 ? days[i - 1]! : addDays(day, -31);
         const graceEnd = addDays(day, LATE_GRACE_DAYS);
-        if (ups.some((u) => u > since && u <= day)) row.reportsOnTime++;
-        else if (ups.some((u) => u > day && u <= graceEnd) && graceEnd <= dayOf(at)) row.reportsLate++;
-        else if (graceEnd <= dayOf(at)) row.reportsMissing++;
-        else row.reportsExpected--; // still within its grace: not counted yet
+        const late = ups.find((u) => u.day > day && u.day <= graceEnd);
+        if (ups.some((u) => u.day > since && u.day <= day && !usedLate.has(u.id))) row.reportsOnTime++;
+        else if (late) {
+          row.reportsLate++;
+          usedLate.add(late.id);
+        } else if (graceEnd <= judged) row.reportsMissing++;
+        else continue; // still within its grace: not counted yet
+        row.reportsExpected++;
       }
+      const asOfEnd = taskAsOf(task, h, endOfDay(end));
       // Overdue days within the period, up to completion or the end.
-      const stop = (() => {
-        const done = task.completedAt && task.completedAt.getTime() <= at.getTime() ? dayOf(task.completedAt) : null;
-        return done && done < end ? done : end;
-      })();
+      const done = asOfEnd.completedAt ? dayOf(asOfEnd.completedAt) : null;
+      const stop = done && done < end ? done : end;
       const overdueDays = (deadline: string | null): number => {
         if (!deadline) return 0;
         const startCount = addDays(deadline, 1) > period.from ? addDays(deadline, 1) : period.from;
         return startCount > stop ? 0 : daysBetween(startCount, stop) + 1;
       };
-      const asOfEnd = taskAsOf(task, h, endOfDay(end));
       const dated = (dl: { kind: string; date: string | null } | null) => (dl && dl.kind === "date" ? dl.date : null);
       row.overdueDaysApproved += overdueDays(dated(asOfEnd.deadline));
       row.overdueDaysOriginal += overdueDays(dated(asOfEnd.originalDeadline ?? asOfEnd.deadline));
-      if (task.completedAt && dayOf(task.completedAt) >= period.from && dayOf(task.completedAt) <= end && task.completedAt.getTime() <= at.getTime())
-        row.completions++;
+      if (done && done >= period.from && done <= end) row.completions++;
       for (const x of asOfEnd.targets) {
         row.targetsTotal++;
         if (x.current >= x.count) row.targetsMet++;
@@ -369,10 +402,11 @@ export function scorecard(h: History, d: ReviewDeps, period: { from: string; to:
     }
     for (const r of h.reminders) {
       if (r.deliveredAt === null || r.dueOn < period.from || r.dueOn > end || r.deliveredAt.getTime() > at.getTime()) continue;
+      if ((r.lastError ?? "").startsWith("skipped")) continue;
       if (r.kind === "escalation") {
         const task = h.tasks.find((t) => t.id === r.taskId);
         if (task && task.leadUnits.some((u) => d.directory.canonical(u) === unit)) row.escalations++;
-      } else if (r.kind !== "notice" && d.directory.canonical(r.unit) === unit && !(r.lastError ?? "").startsWith("skipped")) row.remindersReceived++;
+      } else if (r.kind !== "notice" && d.directory.canonical(r.unit) === unit) row.remindersReceived++;
     }
     if (d.weights) {
       let score = 0;
@@ -387,19 +421,35 @@ export function scorecard(h: History, d: ReviewDeps, period: { from: string; to:
   return {
     period: { ...period },
     rows,
-    method: SCORECARD_METHOD(d.policy.reportDayOfMonth, end),
+    method: SCORECARD_METHOD(d.policy.reportDayOfMonth, end, judged, d.weights ?? null),
     weights: d.weights ?? null,
   };
 }
 
-const SCORECARD_METHOD = (reportDay: number, end: string): string[] => [
-  `统计截至${end}，全部数字由督办机器人的记录计算，未作任何加权${""}（科技办可在配置文件中设置权重，设置后另列“得分”）。`,
+const SCORECARD_METHOD = (reportDay: number, end: string, judged: string, weights: Record<string, number> | null): string[] => [
+  weights
+    ? `统计截至${end}（逾期报送按${judged}的记录判断），全部数字由督办机器人的记录计算；得分 = ${Object.entries(weights).map(([k, w]) => `${w}×${FIGURE_NAMES[k] ?? k}`).join(" + ")}（权重由科技办在配置文件中设定）。`
+    : `统计截至${end}（逾期报送按${judged}的记录判断），全部数字由督办机器人的记录计算，未作任何加权（科技办可在配置文件中设置权重，设置后另列“得分”）。`,
   `应报次数：每月${reportDay}日为报送节点；本单位牵头、当日未办结且按持续推进跟踪的任务（“持续推进”类，或节点已过的“某日前完成、持续推进”类），每个节点计1次。`,
-  `按时：上一节点次日至本节点当日（首个节点为前31天内）本单位人员在该任务报送过进展；逾期报送：节点后${LATE_GRACE_DAYS}天内才报送；未报：节点后${LATE_GRACE_DAYS}天内仍未报送。宽限期未满的节点暂不计入。`,
+  `按时：上一节点次日至本节点当日（首个节点为前31天内）本单位人员在该任务报送过进展；逾期报送：节点后${LATE_GRACE_DAYS}天内才报送（该条进展不再计入下一节点）；未报：节点后${LATE_GRACE_DAYS}天内仍未报送。宽限期未满的节点暂不计入。`,
   "收到提醒：发给本单位并已送达的提醒条数（到期前、到期、逾期、报送、久未更新），已跳过的不计；督办升级：本单位牵头任务被升级至科技办的次数。",
   "逾期天数：本单位牵头的有明确时限的任务，在统计期内超过时限的天数之和（至办结日或统计截止日）；“原定”按计划文件的时限，“批准后”按经批准延期或调整后的时限。",
   "办结：统计期内办结的本单位牵头任务数；指标完成：本单位牵头任务的指标中已达到目标数的项数/指标总数。",
 ];
+
+const FIGURE_NAMES: Record<string, string> = {
+  reportsExpected: "应报次数",
+  reportsOnTime: "按时",
+  reportsLate: "逾期报送",
+  reportsMissing: "未报",
+  remindersReceived: "收到提醒",
+  escalations: "督办升级",
+  overdueDaysOriginal: "逾期天数(原定)",
+  overdueDaysApproved: "逾期天数(批准后)",
+  completions: "办结",
+  targetsMet: "指标完成",
+  targetsTotal: "指标总数",
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Review documents, exports, chart
@@ -410,8 +460,11 @@ export type ReportKind = { kind: "year"; year: number } | { kind: "midterm" } | 
 export function reviewPeriod(h: History, k: ReportKind): { from: string; to: string; label: string } {
   const whole = planPeriod(h);
   if (k.kind === "year") {
+    const [first, last] = [Number(whole.from.slice(0, 4)), Number(whole.to.slice(0, 4))];
+    if (k.year < first || k.year > last) throw new UserError(`计划的实施期为${whole.from}至${whole.to}，${k.year}年不在其中。请写${first}至${last}之间的年份。`);
     const from = `${k.year}-01-01` < whole.from ? whole.from : `${k.year}-01-01`;
-    return { from, to: `${k.year}-12-31`, label: `${k.year}年度` };
+    const to = `${k.year}-12-31` > whole.to ? whole.to : `${k.year}-12-31`;
+    return { from, to, label: `${k.year}年度` };
   }
   if (k.kind === "final") return { ...whole, label: "总结验收" };
   const mid = addDays(whole.from, Math.floor(daysBetween(whole.from, whole.to) / 2));
@@ -423,7 +476,7 @@ export function reviewPeriod(h: History, k: ReportKind): { from: string; to: str
 const REPORT_TITLES: Record<ReportKind["kind"], string> = { year: "年度工作报告", midterm: "中期评估报告", final: "总结验收报告" };
 
 function planName(title: string): string {
-  return title.replace(/实施方案|[（(]\s*\d{4}\s*[-—–~～至到]\s*\d{4}\s*年?\s*[)）]/g, "").trim();
+  return title.replace(/实施方案|[（(]\s*\d{4}\s*年?\s*[-—–~～至到]\s*\d{4}\s*年?\s*[)）]/g, "").trim();
 }
 
 /** The figures are taken at the end of the period, or at `now` when the period has not ended yet. */
@@ -448,14 +501,14 @@ export async function buildReviewReport(d: ReviewDeps, plan: PlanRecord, k: Repo
     summary: { lights: countLights(tasks), tasks: tasks.length, targetsMet: targets.filter((x) => x.met).length, targetsTotal: targets.length },
     sections,
     unsectioned,
-    scorecard: scorecard(h, d, period, at),
+    scorecard: scorecard(h, d, period, at, now),
   };
 }
 
 export async function buildScorecard(d: ReviewDeps, plan: PlanRecord, year: number | null, now: Date): Promise<Scorecard> {
   const h = await loadHistory(d.repos, plan);
   const period = year === null ? { ...planPeriod(h), label: "全周期" } : reviewPeriod(h, { kind: "year", year });
-  return scorecard(h, d, period, momentFor(period, now));
+  return scorecard(h, d, period, momentFor(period, now), now);
 }
 
 export async function buildExport(d: ReviewDeps, plan: PlanRecord, at: Date): Promise<ExportModel> {
@@ -518,7 +571,7 @@ export async function buildChart(d: ReviewDeps, plan: PlanRecord, at: Date): Pro
 // Weekly digest (周报)
 
 export interface Digest {
-  /** The week: the 7 days ending at `at`. */
+  /** The week: from the previous digest (or 7 days before `at`) to `at`, as "YYYY-MM-DD HH:mm" in Asia/Shanghai. */
   from: string;
   to: string;
   at: string;
@@ -537,9 +590,13 @@ export interface Digest {
   targetsBehind: { taskNumber: number; name: string; current: number; count: number; unit: string; due: string | null }[];
 }
 
-export async function buildDigest(d: ReviewDeps, plan: PlanRecord, at: Date): Promise<Digest> {
+/**
+ * The digest for the time from `since` (the previous digest, so that no week is left out or counted twice; by
+ * default 7 days before `at`) to `at`. Lights "last week" are those at `since`.
+ */
+export async function buildDigest(d: ReviewDeps, plan: PlanRecord, at: Date, since?: Date | null): Promise<Digest> {
   const h = await loadHistory(d.repos, plan);
-  const weekAgo = new Date(at.getTime() - 7 * 86_400_000);
+  const weekAgo = since && since.getTime() < at.getTime() ? since : new Date(at.getTime() - 7 * 86_400_000);
   const now = h.tasks.map((t) => reportTask(t, h, at, d.thresholds));
   const before = new Map(h.tasks.map((t) => [t.id, reportTask(t, h, weekAgo, d.thresholds)] as const));
   const sections = new Map<number, Digest["sections"][number]>();
@@ -569,20 +626,20 @@ export async function buildDigest(d: ReviewDeps, plan: PlanRecord, at: Date): Pr
   // The report cycle: since the report day before the latest one (so a whole cycle and the days since).
   const today = dayOf(at);
   const rd = reportDays(addDays(today, -70), today, d.policy.reportDayOfMonth);
-  const since = rd.length >= 2 ? rd[rd.length - 2]! : addDays(today, -31);
+  const cycleStart = rd.length >= 2 ? rd[rd.length - 2]! : addDays(today, -31);
   const silent = new Map<string, number[]>();
   for (const { task } of now) {
     if (task.completedAt) continue;
-    for (const unit of task.leadUnits.map((u) => d.directory.canonical(u))) {
+    for (const unit of task.leadUnits.filter((u) => !isCollectiveUnit(u)).map((u) => d.directory.canonical(u))) {
       const posted = (h.byTask.updates.get(task.id) ?? []).some(
-        (u) => u.authorUnit !== null && d.directory.canonical(u.authorUnit) === unit && dayOf(u.createdAt) > since && u.createdAt.getTime() <= at.getTime() && !u.retractedAt,
+        (u) => u.authorUnit !== null && d.directory.canonical(u.authorUnit) === unit && dayOf(u.createdAt) > cycleStart && u.createdAt.getTime() <= at.getTime() && !u.retractedAt,
       );
       if (!posted) silent.set(unit, [...(silent.get(unit) ?? []), task.number]);
     }
   }
   return {
-    from: dayOf(new Date(weekAgo.getTime() + 1)),
-    to: today,
+    from: formatDateTime(weekAgo),
+    to: formatDateTime(at),
     at: iso(at),
     planTitle: plan.title,
     sections: [...sections.entries()].sort((a, b) => a[0] - b[0]).map(([, s]) => s),
@@ -592,9 +649,10 @@ export async function buildDigest(d: ReviewDeps, plan: PlanRecord, at: Date): Pr
     completed,
     updatesByUnit: [...byUnit.entries()].map(([unit, count]) => ({ unit, count })).sort((a, b) => b.count - a.count || a.unit.localeCompare(b.unit, "zh-CN")),
     updatesTotal: week.length,
-    silentUnits: [...silent.entries()].map(([unit, tasks]) => ({ unit, tasks, since })).sort((a, b) => a.unit.localeCompare(b.unit, "zh-CN")),
+    silentUnits: [...silent.entries()].map(([unit, tasks]) => ({ unit, tasks, since: cycleStart })).sort((a, b) => a.unit.localeCompare(b.unit, "zh-CN")),
     targetsBehind: now.flatMap(({ task }) => task.targets.filter((x) => x.behind).map((x) => ({ taskNumber: task.number, name: x.name, current: x.current, count: x.count, unit: x.unit, due: x.due }))),
   };
 }
 
 export type { ReportTarget };
+

@@ -1,8 +1,7 @@
 /** The digest (周报) and the scorecard (单位考评) as chat text, in Chinese. */
 import { LIGHT_ICON } from "../core/task-status.js";
 import type { Digest } from "./review-data.js";
-import { LIGHT_ORDER } from "./review-data.js";
-import { LIGHT_LABELS, type LightCounts, type Scorecard } from "./types.js";
+import { LIGHT_LABELS, LIGHT_ORDER, type LightCounts, type Scorecard } from "./types.js";
 
 function counts(c: LightCounts): string {
   return LIGHT_ORDER.map((l) => `${LIGHT_ICON[l]}${c[l]}`).join(" ");
@@ -29,7 +28,7 @@ export function digestLines(d: Digest): string[] {
   lines.push(`四、本周进展报送（共${d.updatesTotal}条）`);
   if (d.updatesByUnit.length === 0) lines.push("  本周无进展报送。");
   for (const u of d.updatesByUnit) lines.push(`  ${u.unit}：${u.count}条`);
-  lines.push(`五、本报送周期未报送进展的牵头单位（${d.silentUnits.length}个，自${d.silentUnits[0]?.since ?? ""}起）`);
+  lines.push(`五、本报送周期未报送进展的牵头单位（${d.silentUnits.length}个${d.silentUnits[0] ? `，自${d.silentUnits[0].since}起` : ""}）`);
   for (const u of d.silentUnits) lines.push(`  ${u.unit}：任务${u.tasks.join("、")}`);
   lines.push(`六、滞后指标（${d.targetsBehind.length}项）`);
   for (const x of d.targetsBehind) lines.push(`  ⚠ 任务${x.taskNumber} ${x.name}：${x.current}/${x.count}${x.unit}${x.due ? `（${x.due}前）` : ""}`);

@@ -149,6 +149,9 @@ export interface ChartModel {
   burndown: { day: string; open: number | null; ideal: number }[];
 }
 
+/** The lights in the order every report lists them. */
+export const LIGHT_ORDER: readonly Light[] = ["red", "yellow", "green", "ongoing", "done"];
+
 /** Fill colours of the lights, shared by the xlsx cells and the chart. */
 export const LIGHT_COLOURS: Record<Light, string> = {
   red: "#E5484D",

@@ -34,6 +34,11 @@ export class PrismaDigestRepository implements DigestRepository {
     });
   }
 
+  async previousDelivered(week: string): Promise<Date | null> {
+    const row = await this.db.digest.findFirst({ where: { week: { lt: week }, deliveredAt: { not: null } }, orderBy: { week: "desc" } });
+    return row?.deliveredAt ?? null;
+  }
+
   async delivered(week: string): Promise<boolean> {
     return (await this.db.digest.findUnique({ where: { week } }))?.deliveredAt != null;
   }

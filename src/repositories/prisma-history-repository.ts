@@ -1,6 +1,7 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { toRequest } from "./prisma-request-repository.js";
-import type { EvidenceRecord, HistoryRepository, ReminderRecord, RequestRecord, UpdateRecord } from "../core/model.js";
+import type { EvidenceRecord, HistoryRepository, ReminderRecord, RequestRecord, TaskEvent, UpdateRecord } from "../core/model.js";
+import type { Deadline } from "../plan/types.js";
 
 /** The whole recorded history of a plan, for reports and exports (cold paths: a county plan has a few thousand rows). */
 export class PrismaHistoryRepository implements HistoryRepository {
@@ -18,6 +19,24 @@ export class PrismaHistoryRepository implements HistoryRepository {
 
   async requests(planId: number): Promise<RequestRecord[]> {
     return (await this.db.request.findMany({ where: { task: { planId } }, orderBy: { id: "asc" } })).map(toRequest);
+  }
+
+  async taskEvents(planId: number): Promise<TaskEvent[]> {
+    const ids = (await this.db.task.findMany({ where: { planId }, select: { id: true } })).map((t) => t.id);
+    const inPlan = new Set(ids);
+    const rows = await this.db.auditLog.findMany({
+      where: { outcome: "ok", action: { in: ["complete", "approve-completion", "reopen", "set-deadline"] }, taskId: { not: null } },
+      orderBy: { id: "asc" },
+      select: { taskId: true, at: true, action: true, before: true, after: true },
+    });
+    const out: TaskEvent[] = [];
+    for (const r of rows) {
+      if (r.taskId === null || !inPlan.has(r.taskId)) continue;
+      if (r.action === "set-deadline")
+        out.push({ taskId: r.taskId, at: r.at, kind: "deadline-set", before: JSON.parse(r.before ?? "null") as Deadline, after: JSON.parse(r.after ?? "null") as Deadline });
+      else out.push({ taskId: r.taskId, at: r.at, kind: r.action === "reopen" ? "reopened" : "completed" });
+    }
+    return out;
   }
 
   async evidence(planId: number): Promise<EvidenceRecord[]> {

@@ -18,6 +18,7 @@ export const toTarget = (r: TargetRow): TargetRecord => ({
   current: r.current,
   due: r.due,
   source: r.source as TargetRecord["source"],
+  createdAt: r.createdAt,
 });
 
 const withSection = { section: { select: { label: true, title: true, ordinal: true } } } as const;

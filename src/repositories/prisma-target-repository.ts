@@ -1,6 +1,7 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { TargetExistsError, type Actor, type TargetChangeRecord, type TargetRecord, type TargetRepository } from "../core/model.js";
 import { appendAudit } from "./prisma-audit-repository.js";
+import { nameKey } from "../plan/target-parser.js";
 import { toTarget } from "./prisma-plan-repository.js";
 import { moveTarget } from "./prisma-update-repository.js";
 
@@ -12,9 +13,9 @@ export class PrismaTargetRepository implements TargetRepository {
     return (await this.db.target.findMany({ where: { taskId, removedAt: null }, orderBy: { id: "asc" } })).map(toTarget);
   }
 
-  async forPlan(planId: number): Promise<(TargetRecord & { removedAt: Date | null; createdAt: Date })[]> {
+  async forPlan(planId: number): Promise<(TargetRecord & { removedAt: Date | null })[]> {
     const rows = await this.db.target.findMany({ where: { task: { planId } }, orderBy: { id: "asc" } });
-    return rows.map((r) => ({ ...toTarget(r), removedAt: r.removedAt, createdAt: r.createdAt }));
+    return rows.map((r) => ({ ...toTarget(r), removedAt: r.removedAt }));
   }
 
   async changes(planId: number): Promise<TargetChangeRecord[]> {
@@ -40,12 +41,15 @@ export class PrismaTargetRepository implements TargetRepository {
 
   async add(t: { taskId: number; name: string; unit: string; count: number; due: string | null }, reason: string, actor: Actor, at: Date): Promise<TargetRecord> {
     return this.db.$transaction(async (tx) => {
-      const existing = await tx.target.findUnique({ where: { taskId_name: { taskId: t.taskId, name: t.name } } });
-      if (existing && !existing.removedAt) throw new TargetExistsError(t.name);
+      // Names compare without quotes and spaces: 市级公安数字工匠 is 市级“公安数字工匠”.
+      const same = (await tx.target.findMany({ where: { taskId: t.taskId } })).filter((x) => nameKey(x.name) === nameKey(t.name));
+      const live = same.find((x) => !x.removedAt);
+      if (live) throw new TargetExistsError(live.name);
+      const existing = same.find((x) => x.name === t.name) ?? null;
       const task = await tx.task.findUniqueOrThrow({ where: { id: t.taskId }, select: { number: true } });
       // Adding a removed target again brings it back with the new figures; its history stays.
       const row = existing
-        ? await tx.target.update({ where: { id: existing.id }, data: { unit: t.unit, count: t.count, due: t.due, removedAt: null, source: "admin" } })
+        ? await tx.target.update({ where: { id: existing.id }, data: { unit: t.unit, count: t.count, due: t.due, removedAt: null, source: "admin", createdAt: at } })
         : await tx.target.create({ data: { ...t, source: "admin", createdAt: at } });
       await appendAudit(tx, {
         at,

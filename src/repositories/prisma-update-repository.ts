@@ -103,7 +103,12 @@ export class PrismaUpdateRepository implements UpdateRepository {
   }
 
   /** Replace an update's text (an edit), keeping the earlier text in `revisions`; a new `taskId` moves it. */
-  async revise(eventId: string, change: { text: string; percent: number | null; taskId?: number }, actor: Actor, at: Date): Promise<UpdateRecord | null> {
+  async revise(
+    eventId: string,
+    change: { text: string; percent: number | null; taskId?: number; targetMoves?: { targetId: number; delta: number }[] },
+    actor: Actor,
+    at: Date,
+  ): Promise<UpdateRecord | null> {
     return this.db.$transaction(async (tx) => {
       const row = await tx.update.findUnique({ where: { eventId }, include: { task: { select: { number: true } } } });
       if (!row || row.retractedAt) return null;
@@ -116,13 +121,14 @@ export class PrismaUpdateRepository implements UpdateRepository {
       });
       await this.refreshTask(tx, row.taskId);
       if (taskId !== row.taskId) await this.refreshTask(tx, taskId);
+      const targets = await this.replaceMoves(tx, row.id, change.targetMoves ?? [], "进展已修改", actor, at);
       await appendAudit(tx, {
         at,
         actor,
         action: taskId === row.taskId ? "edit" : "edit-move",
         task: { id: taskId, number: next.task.number },
         before: { updateId: row.id, task: row.task.number, text: row.text, percent: row.percent },
-        after: { updateId: row.id, task: next.task.number, text: next.text, percent: next.percent },
+        after: { updateId: row.id, task: next.task.number, text: next.text, percent: next.percent, ...(targets.length ? { targets } : {}) },
       });
       return toUpdate(next);
     });
@@ -136,10 +142,7 @@ export class PrismaUpdateRepository implements UpdateRepository {
       const next = await tx.update.update({ where: { id: row.id }, data: { retractedAt: at } });
       await this.refreshTask(tx, row.taskId);
       // A count the update moved (指标+1) moves back with it.
-      const moved = await tx.targetChange.findMany({ where: { updateId: row.id }, orderBy: { id: "asc" } });
-      const targets = [];
-      for (const c of moved)
-        targets.push(await moveTarget(tx, c.targetId, c.fromCount - c.toCount, { reason: "进展已撤回", actor: actor.id, actorUnit: actor.unit, updateId: row.id, at }));
+      const targets = await this.replaceMoves(tx, row.id, [], "进展已撤回", actor, at);
       await appendAudit(tx, {
         at,
         actor,
@@ -150,6 +153,24 @@ export class PrismaUpdateRepository implements UpdateRepository {
       });
       return toUpdate(next);
     });
+  }
+
+  /**
+   * Undo the net target moves an update has made so far and apply `moves` instead (none: just undo), each as a
+   * TargetChange of that update with `reason`. Returns what changed, for the audit entry.
+   */
+  private async replaceMoves(tx: Tx, updateId: number, moves: { targetId: number; delta: number }[], reason: string, actor: Actor, at: Date): Promise<MovedTarget[]> {
+    const earlier = await tx.targetChange.findMany({ where: { updateId }, orderBy: { id: "asc" } });
+    const net = new Map<number, number>();
+    for (const c of earlier) net.set(c.targetId, (net.get(c.targetId) ?? 0) + c.toCount - c.fromCount);
+    const wanted = new Map<number, number>();
+    for (const m of moves) wanted.set(m.targetId, (wanted.get(m.targetId) ?? 0) + m.delta);
+    const out: MovedTarget[] = [];
+    for (const targetId of new Set([...net.keys(), ...wanted.keys()])) {
+      const delta = (wanted.get(targetId) ?? 0) - (net.get(targetId) ?? 0);
+      if (delta !== 0) out.push(await moveTarget(tx, targetId, delta, { reason, actor: actor.id, actorUnit: actor.unit, updateId, at }));
+    }
+    return out;
   }
 
   /** Recompute a task's progress, last update time and count from its live updates. */

@@ -12,7 +12,7 @@ import type { Bot, Logger } from "../core/bot.js";
 import { makePrivate } from "../db/private-files.js";
 import type { Inbound } from "../core/inbound.js";
 import type { SettingsStore } from "../core/model.js";
-import { escapeHtml, type OutboundFile, type Reply } from "../core/reply.js";
+import { escapeHtml, reply as plainReply, type OutboundFile, type Reply } from "../core/reply.js";
 
 /** Raw Matrix event, as the client-server API delivers it. */
 type MatrixEvent = {
@@ -65,6 +65,12 @@ export interface MatrixTransportOptions {
 }
 
 export class MatrixStartError extends Error {}
+
+/** When a file a command made could not be uploaded or sent (too large for the server, say). */
+const FILE_FAILED = {
+  zh: (name: string, error: string) => `文件 ${name} 未能发送（${error}）。请在服务器上用命令行生成，例如 npx duban export --out FILE，或联系科技办。`,
+  en: (name: string, error: string) => `The file ${name} could not be sent (${error}). Make it on the server with the command line (npx duban export --out FILE), or contact the office.`,
+};
 
 const ENCRYPTED_NOTICE = {
   zh: "本机器人无法读取加密消息：本房间已开启端到端加密，机器人看不到这里的命令和进展。请在未加密的房间中使用督办机器人，或联系科技办。",
@@ -495,7 +501,17 @@ export class MatrixTransport {
     const result = await this.opts.bot.handle(inbound);
     let i = 0;
     for (const r of result.replies) await this.send(roomId, r, event.event_id, `${event.event_id}-${i++}`);
-    for (const [k, f] of (result.files ?? []).entries()) await this.sendFile(roomId, f, event.event_id, `${event.event_id}-f${k}`);
+    for (const [k, f] of (result.files ?? []).entries()) {
+      try {
+        await this.sendFile(roomId, f, event.event_id, `${event.event_id}-f${k}`);
+      } catch (e) {
+        // A rejection that retrying cannot cure (M_TOO_LARGE…) is told to the user instead of only logged.
+        if (this.stopped || retryDelay(e, 0) !== null) throw e;
+        const error = e instanceof Error ? e.message.slice(0, 200) : String(e);
+        this.opts.logger.warn("file could not be sent", { roomId, file: f.name, size: f.data.length, error });
+        await this.send(roomId, plainReply([FILE_FAILED[this.opts.lang ?? "zh"](f.name, error)]), event.event_id, `${event.event_id}-f${k}-failed`);
+      }
+    }
     if (result.reaction) await this.react(roomId, event.event_id, result.reaction);
     for (const [k, n] of (result.notices ?? []).entries())
       for (const room of n.rooms) await this.send(room, n.reply, undefined, `${event.event_id}-n${k}-${room}`);

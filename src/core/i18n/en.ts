@@ -117,7 +117,7 @@ export const en = {
     retracted: (n: number) => `Retracted an update on task ${n}; it stays in history, marked as retracted.`,
     noTargets: (n: number) => `Task ${n} has no targets, so "指标+1" cannot be recorded; nothing was stored. Send it again without "指标+1", or ask the office to set a target.`,
     whichTarget: (n: number, names: string[]) =>
-      `Task ${n} has several targets; name one, e.g. "指标：${names[0] ?? "name"}+1". Targets: ${names.join(", ")}. Nothing was stored.`,
+      `Which of task ${n}'s targets is meant? Its targets: ${names.join(", ")}. Name one, e.g. "指标：${names[0] ?? "name"}+1". Nothing was stored.`,
     targetMoved: (name: string, from: number, to: number, count: number, unit: string) => `Target "${name}": ${from}→${to}/${count}${unit ? ` ${unit}` : ""}`,
   },
   confirm: {
@@ -320,7 +320,7 @@ export const en = {
     reviewExtension: "approve or reject an extension request (office admins)",
     setDeadline: "change a deadline directly (office admins, with a reason)",
     setTarget: "set a target's count (admins, with a reason)",
-    digest: "this week's digest (sent to the office every Monday at 9:00)",
+    digest: "this week's digest (sent to the office every week on a schedule)",
     scorecard: "unit scorecard: raw figures per unit (reports on time, reminders, overdue days, completions, targets)",
     report: "the yearly, midterm or final review document (.docx)",
     export: "export tasks, updates, targets and the scorecard (xlsx, csv, ics; the complete json dump for admins)",

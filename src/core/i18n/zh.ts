@@ -119,7 +119,7 @@ export const zh = {
     retracted: (n: number) => `已撤回任务${n}的一条进展，记录中标注为已撤回。`,
     noTargets: (n: number) => `任务${n}没有设置指标，“指标+1”无法记录，本条进展未记录。请去掉“指标+1”重发，或请科技办先设置指标。`,
     whichTarget: (n: number, names: string[]) =>
-      `任务${n}有多项指标，请写明是哪一项，例如“指标：${names[0] ?? "名称"}+1”。可选：${names.join("、")}。本条进展未记录。`,
+      `无法确定是任务${n}的哪一项指标。任务${n}的指标有：${names.join("、")}。请写明，例如“指标：${names[0] ?? "名称"}+1”。本条进展未记录。`,
     targetMoved: (name: string, from: number, to: number, count: number, unit: string) => `指标：${name} ${from}→${to}/${count}${unit}`,
   },
   confirm: {
@@ -319,7 +319,7 @@ export const zh = {
     reviewExtension: "延期审核：通过或退回（科技办管理员）",
     setDeadline: "直接调整完成时限（科技办管理员，须写理由）",
     setTarget: "设置指标完成数（管理员，须写理由）",
-    digest: "本周督办周报（每周一9:00自动发送科技办）",
+    digest: "本周督办周报（每周定时自动发送科技办）",
     scorecard: "单位考评：各单位按时报送、提醒、逾期、办结、指标等原始数据",
     report: "生成年度报告、中期评估或总结验收文档（.docx）",
     export: "导出任务、进展、指标和考评（xlsx、csv、ics日历；json完整备份仅限管理员）",

@@ -184,7 +184,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   // 0. Directives, which name no task: `绑定 @zhang:bureau.local 刑侦大队`, `绑定本群 刑侦大队`.
   for (const cmd of byKind("directive")) {
     const m = cached(`^(${alternation(cmd.cues.prefixes)})(?=[\\s:：@\\d]|$)[\\s:：]*([\\s\\S]*)$`, "iu").exec(text);
-    if (m) {
+    if (m && (!cmd.cues.rest || cmd.cues.rest.test(m[2]!.trim()))) {
       cues.push(`directive:${cmd.name}`);
       return found(cmd, { verb: m[1]!, rest: m[2]!.trim() });
     }
