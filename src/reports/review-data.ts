@@ -325,8 +325,7 @@ export const LATE_GRACE_DAYS = 10;
 
 /**
  * The scorecard over [from, to] as recorded by `at`. Raw figures per unit; `method` says how each is computed.
- * Units are the lead and responsible units the tasks name (collective ones such as 局属各单位 left out) plus the
- * directory's units.
+ * Units are the lead and responsible units the tasks name (collective ones such as 局属各单位 left out).
  */
 export function scorecard(h: History, d: ReviewDeps, period: { from: string; to: string; label: string }, at: Date, now: Date = at): Scorecard {
   const end = dayOf(at) < period.to ? dayOf(at) : period.to;
@@ -378,7 +377,7 @@ export function scorecard(h: History, d: ReviewDeps, period: { from: string; to:
         else if (late) {
           row.reportsLate++;
           usedLate.add(late.id);
-        } else if (graceEnd <= judged) row.reportsMissing++;
+        } else if (graceEnd < judged) row.reportsMissing++;
         else continue; // still within its grace: not counted yet
         row.reportsExpected++;
       }
@@ -402,7 +401,8 @@ export function scorecard(h: History, d: ReviewDeps, period: { from: string; to:
     }
     for (const r of h.reminders) {
       if (r.deliveredAt === null || r.dueOn < period.from || r.dueOn > end || r.deliveredAt.getTime() > at.getTime()) continue;
-      if ((r.lastError ?? "").startsWith("skipped")) continue;
+      // Skipped (task done, paused, under review) and undeliverable (no room) reminders never reached the unit.
+      if (/^(skipped|undeliverable)/.test(r.lastError ?? "")) continue;
       if (r.kind === "escalation") {
         const task = h.tasks.find((t) => t.id === r.taskId);
         if (task && task.leadUnits.some((u) => d.directory.canonical(u) === unit)) row.escalations++;
@@ -632,7 +632,7 @@ export async function buildDigest(d: ReviewDeps, plan: PlanRecord, at: Date, sin
     if (task.completedAt) continue;
     for (const unit of task.leadUnits.filter((u) => !isCollectiveUnit(u)).map((u) => d.directory.canonical(u))) {
       const posted = (h.byTask.updates.get(task.id) ?? []).some(
-        (u) => u.authorUnit !== null && d.directory.canonical(u.authorUnit) === unit && dayOf(u.createdAt) > cycleStart && u.createdAt.getTime() <= at.getTime() && !u.retractedAt,
+        (u) => u.authorUnit !== null && d.directory.canonical(u.authorUnit) === unit && dayOf(u.createdAt) > cycleStart && u.createdAt.getTime() <= at.getTime() && !(u.retractedAt && u.retractedAt.getTime() <= at.getTime()),
       );
       if (!posted) silent.set(unit, [...(silent.get(unit) ?? []), task.number]);
     }
