@@ -4,7 +4,7 @@ import { reply } from "../src/core/reply.js";
 import { requireTask } from "../src/core/task-view.js";
 import { refuseReporter, reportingUnit } from "../src/core/permissions.js";
 import type { TaskRecord } from "../src/core/model.js";
-import { readTargetMoves, resolveTarget } from "../src/core/targets.js";
+import { targetMovesFor } from "../src/core/targets.js";
 
 /** How much of the update the confirmation quotes back. */
 const QUOTE = 80;
@@ -29,17 +29,6 @@ const quote = (text: string) => (text.length > QUOTE ? `${text.slice(0, QUOTE)}�
 
 type Part = { task: TaskRecord; body: string; percent: number | null; unit: string; targetMoves: { targetId: number; delta: number }[] };
 
-/** The target counts a part moves (`指标+1`), or a UserError when the task has no such target or it is unclear which. */
-function targetMoves(ctx: CommandContext, task: TaskRecord, body: string): Part["targetMoves"] {
-  const t = ctx.t.update;
-  return readTargetMoves(body).map((move) => {
-    if (task.targets.length === 0) throw new UserError(t.noTargets(task.number));
-    const target = resolveTarget(move, task.targets);
-    if (!target) throw new UserError(t.whichTarget(task.number, task.targets.map((x) => x.name)));
-    return { targetId: target.id, delta: move.delta };
-  });
-}
-
 /**
  * Check every part of an update before anything is written: known tasks, a sender who may post on each
  * (see README, "Roles and permissions"), some text, a percentage in 0–100.
@@ -55,7 +44,7 @@ async function validate(args: UpdateArgs, ctx: CommandContext, checkSender = tru
       if (!s.body.trim()) throw new UserError(t.update.noText(task.number));
       if (s.percent !== null && (s.percent < 0 || s.percent > 100 || !Number.isFinite(s.percent)))
         throw new UserError(t.update.percentOutOfRange(s.percentRaw ?? String(s.percent)));
-      const moves = targetMoves(ctx, task, s.body);
+      const moves = targetMovesFor(t, task, s.body);
       parts.push({ task, body: s.body, percent: s.percent === null ? null : Math.round(s.percent), unit: unit ?? "", targetMoves: moves });
     }
   }
