@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The `duban` command (`npx duban …` inside the repository): runs src/cli.ts through tsx.
-import { register } from "tsx/esm/api";
+// The `duban` command (`npx duban …` inside the repository): compiled dist/src/cli.js when current, else src/cli.ts through tsx.
+import { launch } from "./launch.js";
 
-register();
-await import("../src/cli.ts");
+await launch("src/cli");

@@ -21,7 +21,7 @@ import { ReminderScheduler } from "./reminders/reminder-scheduler.js";
 import { createWorkingCalendar, type WorkingCalendar } from "./reminders/working-calendar.js";
 import { catalogue } from "./core/i18n/index.js";
 import { sqlitePathFromUrl } from "./db/migrate.js";
-import { MatrixTransport, type MatrixTransportOptions } from "./transports/matrix.js";
+import type { MatrixTransport, MatrixTransportOptions } from "./transports/matrix.js";
 import { ReportService } from "./reports/report-service.js";
 import { DigestScheduler } from "./reports/digest-scheduler.js";
 import { loadScorecardWeights } from "./reports/load-weights.js";
@@ -140,7 +140,9 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
 }
 
 /** The Matrix transport for a configured app; the sync token is kept next to the database. */
-export function matrixTransportFor(app: App, overrides: Partial<MatrixTransportOptions> = {}): MatrixTransport {
+/** matrix-bot-sdk is loaded only here, on first use: the console and most CLI commands never pay its ~0.3 s. */
+export async function matrixTransportFor(app: App, overrides: Partial<MatrixTransportOptions> = {}): Promise<MatrixTransport> {
+  const { MatrixTransport } = await import("./transports/matrix.js");
   const m = app.config.matrix;
   if (!m) throw new Error("Matrix is not configured (MATRIX_HOMESERVER_URL)");
   return new MatrixTransport({

@@ -349,7 +349,7 @@ async function remindersCommand(argv: string[], config: Config): Promise<number>
     let messages: ReminderMessage[];
     if (values["dry-run"]) messages = await app.reminders.service.preview(days, now);
     else if (config.matrix) {
-      const transport = matrixTransportFor(app);
+      const transport = await matrixTransportFor(app);
       await transport.connect();
       messages = await app.reminders.service.run(days, now, transport.reminderSender());
     } else {

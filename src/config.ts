@@ -1,10 +1,10 @@
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { REPO_ROOT } from "./paths.js";
 import { z } from "zod";
 import { parseInstant } from "./core/clock.js";
 
-const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const DEMO_DIRECTORY = fileURLToPath(new URL("./directory/demo-directory.yaml", import.meta.url));
-export const BUNDLED_PLAN = fileURLToPath(new URL("./plan/bundled/mingxi-2023-2025.txt", import.meta.url));
+export const DEMO_DIRECTORY = join(REPO_ROOT, "src/directory/demo-directory.yaml");
+export const BUNDLED_PLAN = join(REPO_ROOT, "src/plan/bundled/mingxi-2023-2025.txt");
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const optional = z

@@ -16,7 +16,7 @@ import type { ReminderScheduler } from "./reminders/reminder-scheduler.js";
 import type { DigestScheduler } from "./reports/digest-scheduler.js";
 import type { ReminderMessage, ReminderSender } from "./reminders/reminder-service.js";
 import { printReminders, runConsole } from "./transports/console.js";
-import { MatrixStartError } from "./transports/matrix.js";
+import { MatrixStartError } from "./transports/matrix-errors.js";
 
 /** Resolve when SIGTERM or SIGINT arrives. */
 function untilSignal(): Promise<string> {
@@ -80,7 +80,7 @@ async function startReminders(app: App, sender: ReminderSender | null, print?: (
 
 /** Run as a Matrix bot until SIGTERM: in-flight handling finishes, then the database closes. */
 async function runMatrix(app: App): Promise<number> {
-  const transport = matrixTransportFor(app);
+  const transport = await matrixTransportFor(app);
   let scheduler: ReminderScheduler | null = null;
   let digest: DigestScheduler | null = null;
   try {

@@ -1,8 +1,8 @@
+import { REPO_ROOT } from "../paths.js";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import type {
   ErrorRegistry,
@@ -32,7 +32,6 @@ export class MigrationError extends Error {
   override name = "MigrationError";
 }
 
-const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DEFAULT_MIGRATIONS_DIR = join(REPO_ROOT, "prisma", "migrations");
 const DEFAULT_SCHEMA_PATH = join(REPO_ROOT, "prisma", "schema.prisma");
 const LOCKFILE = "migration_lock.toml";

@@ -5,7 +5,6 @@ import { pendingMigrations, sqlitePathFromUrl } from "../db/migrate.js";
 import { DirectoryError, loadDirectory, type Directory } from "../directory/directory.js";
 import { createWorkingCalendar } from "../reminders/working-calendar.js";
 import { isCollectiveUnit } from "../plan/unit-list.js";
-import { MatrixTransport } from "../transports/matrix.js";
 import { silentLogger } from "../core/bot.js";
 import { ChainVerifier } from "../audit/chain.js";
 import { integrityCheck } from "./backup.js";
@@ -114,6 +113,7 @@ export async function runDoctor(config: Config): Promise<Check[]> {
   const m = config.matrix;
   if (!m) checks.push({ name: "Matrix", status: "skip", detail: "未配置 MATRIX_HOMESERVER_URL，使用控制台 / not configured" });
   else {
+    const { MatrixTransport } = await import("../transports/matrix.js");
     const transport = new MatrixTransport({
       homeserverUrl: m.homeserverUrl,
       accessToken: m.accessToken,

@@ -64,7 +64,9 @@ export interface MatrixTransportOptions {
   lang?: "zh" | "en";
 }
 
-export class MatrixStartError extends Error {}
+import { MatrixStartError } from "./matrix-errors.js";
+
+export { MatrixStartError };
 
 /** When a file a command made could not be uploaded or sent (too large for the server, say). */
 const FILE_FAILED = {

@@ -104,13 +104,13 @@ export async function startBot(synapse: Synapse, bot: SynapseUser, directoryFile
   const make = () => matrixTransportFor(app, { syncTimeoutMs: 1000, logger: quietLogger });
   const handle: BotUnderTest = {
     app,
-    transport: make(),
+    transport: await make(),
     dir,
     dbUrl,
     env,
     async restart() {
       await handle.transport.stop();
-      handle.transport = make();
+      handle.transport = await make();
       await handle.transport.start();
     },
     async stop() {

@@ -1,0 +1,3 @@
+/** The Matrix bot could not start (bad token, unreachable homeserver); the message says what to fix. Kept apart from
+ * matrix.ts so that catching it does not load matrix-bot-sdk. */
+export class MatrixStartError extends Error {}
