@@ -2,31 +2,21 @@
  * One reminder run over a synthetic plan, in its own process so its peak memory is its own.
  * Prints one JSON line. Run by bench/run.ts: `tsx bench/reminders.ts TASKS UNITS UPDATES`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openApp } from "../src/app.js";
 import { readConfig } from "../src/config.js";
 import { fixedClock } from "../src/core/clock.js";
 import { zonedInstant } from "../src/core/time.js";
-import { bulkUpdates, rawImport, syntheticPlan, unitName } from "./synthetic.js";
+import { bulkUpdates, rawImport, syntheticPlan, writeBenchDirectory } from "./synthetic.js";
 
 const [tasks = 100_000, units = 500, updates = 200_000] = process.argv.slice(2).map(Number);
 const DAY = "2025-01-14"; // a Tuesday: overdue presses, escalations and stale nudges all fall due
 const dir = mkdtempSync(join(tmpdir(), "duban-bench-rem-"));
 const file = join(dir, "duban.db");
 const directory = join(dir, "directory.json");
-writeFileSync(
-  directory,
-  JSON.stringify({
-    office: "科技办",
-    admins: ["@admin:bench"],
-    units: [
-      { name: "科技办", rooms: ["!office:bench"] },
-      ...Array.from({ length: units }, (_, i) => ({ name: unitName(i), rooms: [`!u${i}:bench`], members: [`@m${i}:bench`], leaders: [`@l${i}:bench`] })),
-    ],
-  }),
-);
+writeBenchDirectory(directory, units);
 const silent = { info() {}, warn() {}, error: (m: string, c?: unknown) => console.error(m, c) };
 const config = readConfig({ DATABASE_URL: `file:${file}`, DUBAN_DIRECTORY: directory });
 const clock = fixedClock(zonedInstant(DAY, "09:00"));

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import type { ParsedPlan, ParsedTask } from "../src/plan/types.js";
 
@@ -99,4 +100,19 @@ export function rawImport(dbFile: string, parsed: ParsedPlan, importedAt: Date):
   })();
   db.close();
   return planId;
+}
+
+/** A directory file for the bench: the office and `units` units, each with a room, a member and a leader. */
+export function writeBenchDirectory(path: string, units: number): void {
+  writeFileSync(
+    path,
+    JSON.stringify({
+      office: "科技办",
+      admins: ["@admin:bench"],
+      units: [
+        { name: "科技办", rooms: ["!office:bench"] },
+        ...Array.from({ length: units }, (_, i) => ({ name: unitName(i), rooms: [`!u${i}:bench`], members: [`@m${i}:bench`], leaders: [`@l${i}:bench`] })),
+      ],
+    }),
+  );
 }

@@ -30,7 +30,7 @@ import { boundReply, reply } from "../../src/core/reply.js";
 import { statusLines } from "../../src/core/task-view.js";
 import { formatDateTime, zonedInstant } from "../../src/core/time.js";
 import { PrismaClient } from "../../src/generated/prisma/client.js";
-import { bulkUpdates, rawImport, rng, syntheticPlan, unitName } from "../synthetic.js";
+import { bulkUpdates, rawImport, rng, syntheticPlan, writeBenchDirectory } from "../synthetic.js";
 import { summarize } from "../stats.js";
 
 installDriverProbe();
@@ -433,17 +433,7 @@ async function reminderRun(): Promise<ReminderResult> {
   const dir = mkdtempSync(join(tmpdir(), "duban-profile-rem-"));
   const file = join(dir, "duban.db");
   const directory = join(dir, "directory.json");
-  writeFileSync(
-    directory,
-    JSON.stringify({
-      office: "科技办",
-      admins: ["@admin:bench"],
-      units: [
-        { name: "科技办", rooms: ["!office:bench"] },
-        ...Array.from({ length: REM_UNITS }, (_, i) => ({ name: unitName(i), rooms: [`!u${i}:bench`], members: [`@m${i}:bench`], leaders: [`@l${i}:bench`] })),
-      ],
-    }),
-  );
+  writeBenchDirectory(directory, REM_UNITS);
   const config = readConfig({ DATABASE_URL: `file:${file}`, DUBAN_DIRECTORY: directory });
   const clock = fixedClock(zonedInstant(DAY, "09:00"));
   try {

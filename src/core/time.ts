@@ -43,3 +43,8 @@ export function zonedInstant(day: string, hhmm: string, tz = DEFAULT_TIME_ZONE):
 }
 
 export { dayjs };
+
+/** The last day of a month (1–12): `lastDayOfMonth(2024, 2)` → 29. */
+export function lastDayOfMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}

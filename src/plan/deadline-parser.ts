@@ -1,3 +1,4 @@
+import { lastDayOfMonth } from "../core/time.js";
 import type { Deadline } from "./types.js";
 
 /**
@@ -114,8 +115,7 @@ function monthNumber(s: string): number {
 }
 
 function lastDay(year: number, month: number): number {
-  if (month < 1 || month > 12) return 0;
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month < 1 || month > 12 ? 0 : lastDayOfMonth(year, month);
 }
 
 /** "YYYY-MM-DD", or null for an impossible date. */

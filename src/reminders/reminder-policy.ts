@@ -151,6 +151,11 @@ function dayOfMonthNumber(n: number, monthDelta: number, day: number): number {
 }
 
 /** Report nominal dates (reportDayOfMonth of each month) within [first, last]. */
+/** The report days (`reportDay` of each month) from `from` to `to`, inclusive, as YYYY-MM-DD: the scorecard's report cycles. */
+export function reportDaysBetween(from: string, to: string, reportDay: number): string[] {
+  return reportDaysWithin(dayNumber(from), dayNumber(to), reportDay).map(dayFromNumber);
+}
+
 function reportDaysWithin(first: number, last: number, reportDay: number): number[] {
   const out: number[] = [];
   for (let delta = 0; ; delta++) {

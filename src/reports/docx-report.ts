@@ -26,7 +26,7 @@ import {
 } from "docx";
 import { DEFAULT_TIME_ZONE, dayOf, dayjs } from "../core/time.js";
 import type { Deadline } from "../plan/types.js";
-import { LIGHT_LABELS, type Light, type ReportTarget, type ReportTask, type ReviewReport, type Scorecard, type ScorecardRow, LIGHT_ORDER } from "./types.js";
+import { LIGHT_LABELS, type Light, type ReportTarget, type ReportTask, type ReviewReport, type Scorecard, type ScorecardRow, LIGHT_ORDER, SCORECARD_HEADERS } from "./types.js";
 
 // ---- Page and type (GB/T 9704) ----------------------------------------------------------------------------
 
@@ -285,20 +285,7 @@ function tasksBlock(r: ReviewReport): Paragraph[] {
   return out;
 }
 
-const SCORECARD_HEADERS = [
-  "单位",
-  "牵头任务",
-  "应报次数",
-  "按时",
-  "逾期报送",
-  "未报",
-  "收到提醒",
-  "督办升级",
-  "逾期天数(原定)",
-  "逾期天数(批准后)",
-  "办结",
-  "指标完成",
-];
+const DOCX_SCORECARD_HEADERS = SCORECARD_HEADERS.filter((h) => h !== "责任任务");
 
 function scorecardRow(row: ScorecardRow, withScore: boolean): string[] {
   const cells = [
@@ -325,7 +312,7 @@ function scorecardBlock(sc: Scorecard): (Paragraph | Table)[] {
   if (!sc.rows.length) out.push(body("本期暂无单位考评数据。"));
   else {
     const withScore = sc.weights !== null;
-    const headers = withScore ? [...SCORECARD_HEADERS, "得分"] : SCORECARD_HEADERS;
+    const headers = withScore ? [...DOCX_SCORECARD_HEADERS, "得分"] : DOCX_SCORECARD_HEADERS;
     const widths = [2.2, 1.5, 1, 1, 1, 1, 1, 1, 1.2, 1.2, 1, 1.1, ...(withScore ? [1] : [])];
     out.push(table(headers, sc.rows.map((row) => scorecardRow(row, withScore)), widths, SIZE.xiaowu, 1));
   }

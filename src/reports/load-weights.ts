@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { readSettingsFile } from "../config-file.js";
 import { z } from "zod";
 
 /** The scorecard figures a weight may apply to. */
@@ -27,16 +26,11 @@ export class ScorecardConfigError extends Error {}
  */
 export function loadScorecardWeights(file: string | undefined): Record<string, number> | null {
   if (!file) return null;
-  let data: unknown;
-  try {
-    data = parseYaml(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new ScorecardConfigError(`scorecard weights ${file}: cannot read it (${(e as Error).message}); fix DUBAN_SCORECARD`);
-  }
-  const parsed = schema.safeParse(data ?? {});
-  if (!parsed.success)
-    throw new ScorecardConfigError(
-      `scorecard weights ${file} are invalid (figures: ${WEIGHTABLE.join(", ")}):\n${parsed.error.issues.map((i) => `  - ${i.path.join(".") || "(top level)"}: ${i.message}`).join("\n")}`,
-    );
-  return parsed.data.weights as Record<string, number>;
+  const parsed = readSettingsFile(file, schema, {
+    what: "scorecard weights",
+    env: "DUBAN_SCORECARD",
+    hint: `are invalid (figures: ${WEIGHTABLE.join(", ")})`,
+    error: (m) => new ScorecardConfigError(m),
+  });
+  return parsed.weights as Record<string, number>;
 }

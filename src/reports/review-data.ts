@@ -19,8 +19,8 @@ import type {
 } from "../core/model.js";
 import { assessTask, type Light, type LightThresholds, type TaskAssessment } from "../core/task-status.js";
 import { planStart } from "../core/task-view.js";
-import { addDays, dayOf, daysBetween, formatDateTime, zonedInstant } from "../core/time.js";
-import type { ReminderPolicy } from "../reminders/reminder-policy.js";
+import { addDays, dayOf, daysBetween, formatDateTime, lastDayOfMonth, zonedInstant } from "../core/time.js";
+import { reportDaysBetween, type ReminderPolicy } from "../reminders/reminder-policy.js";
 import { isCollectiveUnit } from "../plan/unit-list.js";
 import { UserError } from "../core/command.js";
 import {
@@ -305,21 +305,6 @@ function countLights(tasks: ReportTask[]): LightCounts {
 // ---------------------------------------------------------------------------------------------------------------
 // Scorecard (单位考评)
 
-/** The monthly report days (reportDayOfMonth) within [from, to]. */
-function reportDays(from: string, to: string, day: number): string[] {
-  const out: string[] = [];
-  let y = Number(from.slice(0, 4));
-  let m = Number(from.slice(5, 7));
-  for (;;) {
-    const d = `${y}-${String(m).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
-    if (d > to) break;
-    if (d >= from) out.push(d);
-    m++;
-    if (m > 12) (m = 1), y++;
-  }
-  return out;
-}
-
 /** Grace after a report day in which a report still counts, as late. */
 export const LATE_GRACE_DAYS = 10;
 
@@ -334,7 +319,7 @@ export function scorecard(h: History, d: ReviewDeps, period: { from: string; to:
   const names = new Set<string>();
   for (const t of h.tasks) for (const u of [...t.leadUnits, ...t.responsibleUnits]) if (!isCollectiveUnit(u)) names.add(d.directory.canonical(u));
   const rows: ScorecardRow[] = [];
-  const days = reportDays(period.from < planStart(h.plan) ? planStart(h.plan) : period.from, end, d.policy.reportDayOfMonth);
+  const days = reportDaysBetween(period.from < planStart(h.plan) ? planStart(h.plan) : period.from, end, d.policy.reportDayOfMonth);
   for (const unit of [...names].sort((a, b) => a.localeCompare(b, "zh-CN"))) {
     const leads = h.tasks.filter((t) => t.leadUnits.some((u) => d.directory.canonical(u) === unit));
     const responsible = h.tasks.filter((t) => t.responsibleUnits.some((u) => !isCollectiveUnit(u) && d.directory.canonical(u) === unit));
@@ -469,8 +454,7 @@ export function reviewPeriod(h: History, k: ReportKind): { from: string; to: str
   if (k.kind === "final") return { ...whole, label: "总结验收" };
   const mid = addDays(whole.from, Math.floor(daysBetween(whole.from, whole.to) / 2));
   const [y, m] = [Number(mid.slice(0, 4)), Number(mid.slice(5, 7))];
-  const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return { from: whole.from, to: `${mid.slice(0, 7)}-${String(lastDay).padStart(2, "0")}`, label: "中期评估" };
+  return { from: whole.from, to: `${mid.slice(0, 7)}-${String(lastDayOfMonth(y, m)).padStart(2, "0")}`, label: "中期评估" };
 }
 
 const REPORT_TITLES: Record<ReportKind["kind"], string> = { year: "年度工作报告", midterm: "中期评估报告", final: "总结验收报告" };
@@ -532,7 +516,7 @@ function monthEnds(from: string, to: string): string[] {
   let y = Number(from.slice(0, 4));
   let m = Number(from.slice(5, 7));
   for (;;) {
-    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const last = lastDayOfMonth(y, m);
     const d = `${y}-${String(m).padStart(2, "0")}-${String(last).padStart(2, "0")}`;
     if (d >= to) break;
     out.push(d);
@@ -625,7 +609,7 @@ export async function buildDigest(d: ReviewDeps, plan: PlanRecord, at: Date, sin
   for (const u of week) byUnit.set(u.authorUnit ?? "未登记单位", (byUnit.get(u.authorUnit ?? "未登记单位") ?? 0) + 1);
   // The report cycle: since the report day before the latest one (so a whole cycle and the days since).
   const today = dayOf(at);
-  const rd = reportDays(addDays(today, -70), today, d.policy.reportDayOfMonth);
+  const rd = reportDaysBetween(addDays(today, -70), today, d.policy.reportDayOfMonth);
   const cycleStart = rd.length >= 2 ? rd[rd.length - 2]! : addDays(today, -31);
   const silent = new Map<string, number[]>();
   for (const { task } of now) {

@@ -149,6 +149,23 @@ export interface ChartModel {
   burndown: { day: string; open: number | null; ideal: number }[];
 }
 
+/** The scorecard's columns, in Chinese, for every table of it (the docx leaves out 责任任务 to fit the page). */
+export const SCORECARD_HEADERS = [
+  "单位",
+  "牵头任务",
+  "责任任务",
+  "应报次数",
+  "按时",
+  "逾期报送",
+  "未报",
+  "收到提醒",
+  "督办升级",
+  "逾期天数(原定)",
+  "逾期天数(批准后)",
+  "办结",
+  "指标完成",
+] as const;
+
 /** The lights in the order every report lists them. */
 export const LIGHT_ORDER: readonly Light[] = ["red", "yellow", "green", "ongoing", "done"];
 

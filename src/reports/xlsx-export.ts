@@ -12,7 +12,7 @@
  */
 import ExcelJS from "exceljs";
 import { formatDateTime } from "../core/time.js";
-import { LIGHT_COLOURS, LIGHT_LABELS, type ExportModel, type Light, type ReportTarget, type ReportTask } from "./types.js";
+import { LIGHT_COLOURS, LIGHT_LABELS, type ExportModel, type Light, type ReportTarget, type ReportTask, SCORECARD_HEADERS } from "./types.js";
 
 export type CellValue = string | number | null;
 
@@ -42,21 +42,6 @@ const LIGHT_COLUMN = TASK_HEADERS.indexOf("状态(灯)");
 
 const UPDATE_HEADERS = ["任务编号", "时间", "填报人", "单位", "进度%", "内容", "已撤回"] as const;
 const TARGET_HEADERS = ["任务编号", "指标名称", "计量单位", "目标数", "当前数", "截止日期", "完成", "滞后"] as const;
-const SCORECARD_HEADERS = [
-  "单位",
-  "牵头任务",
-  "责任任务",
-  "应报次数",
-  "按时",
-  "逾期报送",
-  "未报",
-  "收到提醒",
-  "督办升级",
-  "逾期天数(原定)",
-  "逾期天数(批准后)",
-  "办结",
-  "指标完成",
-] as const;
 
 const yes = (b: boolean): string | null => (b ? "是" : null);
 const yesNo = (b: boolean): string => (b ? "是" : "否");
