@@ -323,7 +323,8 @@ export interface PlanRepository {
   tasks(planId: number): Promise<TaskRecord[]>;
   tasksByIds(ids: number[]): Promise<TaskRecord[]>;
   /** The lean fields the reminder policy needs, without loading updates. */
-  reminderTasks(planId: number): Promise<ReminderTaskRow[]>;
+  /** The tasks a reminder run looks at, by number; `page` reads the next `limit` after task number `after`. */
+  reminderTasks(planId: number, page?: { after: number; limit: number }): Promise<ReminderTaskRow[]>;
   /** Tasks where any of `units` is a lead unit (牵头单位). */
   tasksLedBy(planId: number, units: string[]): Promise<TaskRecord[]>;
   numberRange(planId: number): Promise<{ min: number; max: number; count: number }>;
@@ -412,6 +413,12 @@ export interface ReminderRepository {
   insertNew(rows: NewReminder[], at: Date): Promise<number>;
   /** Atomically claim every undelivered reminder not claimed by a live sender; returns the claimed rows. */
   claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]>;
+  /** Claim like `claimPending`, returning only how many rows this claim holds (a run then reads them unit by unit). */
+  claim(token: string, at: Date, staleClaimBefore: Date): Promise<number>;
+  /** The units with rows under this claim, in the order of their oldest row. */
+  claimedUnits(token: string): Promise<string[]>;
+  /** One unit's rows under this claim, oldest first. */
+  claimedFor(token: string, unit: string): Promise<ReminderRecord[]>;
   /** Undelivered rows, without claiming (for previews). */
   pending(): Promise<ReminderRecord[]>;
   /** Which of these keys exist already. */

@@ -1,4 +1,6 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import type Database from "better-sqlite3";
+import { Gate, SqliteSql } from "./sql.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { sqlitePathFromUrl } from "./migrate.js";
 
@@ -13,14 +15,38 @@ export type Db = PrismaClient;
 class ImmediateTransactions {
   readonly provider = "sqlite" as const;
   readonly adapterName: string;
+  /** The hot-path SQL client on the same connection; set when Prisma connects. */
+  sql: SqliteSql | null = null;
+  readonly gate = new Gate();
   constructor(private readonly inner: PrismaBetterSqlite3) {
     this.adapterName = inner.adapterName;
   }
   async connect() {
     const adapter = await this.inner.connect();
-    const client = (adapter as unknown as { client: { prepare(sql: string): unknown } }).client;
+    const client = (adapter as unknown as { client: Database.Database }).client;
     const prepare = client.prepare.bind(client);
-    client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+    client.prepare = ((sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql)) as typeof client.prepare;
+    const sql = new SqliteSql(client, this.gate);
+    this.sql = sql;
+    // Prisma's interactive transactions and the hot path's take turns on the one connection (see Gate). A Prisma
+    // transaction started inside a group commit first commits the group's work so far.
+    const tx = adapter as unknown as { startTransaction(level?: string): Promise<{ commit(): Promise<void>; rollback(): Promise<void> }> };
+    const start = tx.startTransaction.bind(adapter);
+    tx.startTransaction = async (level?: string) => {
+      sql.flushGroup();
+      const release = await this.gate.acquire();
+      try {
+        const t = await start(level);
+        const commit = t.commit.bind(t);
+        const rollback = t.rollback.bind(t);
+        t.commit = () => commit().finally(release);
+        t.rollback = () => rollback().finally(release);
+        return t;
+      } catch (e) {
+        release();
+        throw e;
+      }
+    };
     return adapter;
   }
   connectToShadowDb() {
@@ -28,10 +54,18 @@ class ImmediateTransactions {
   }
 }
 
+const adapters = new WeakMap<PrismaClient, ImmediateTransactions>();
+
+/** The hot-path SQL client on a client's connection (null for a client not opened by `openPrisma`). */
+export function sqlOf(db: PrismaClient): SqliteSql | null {
+  return adapters.get(db)?.sql ?? null;
+}
+
 /** Connect a PrismaClient to the SQLite file at `databaseUrl`, in WAL mode with foreign keys enforced. */
 export async function openPrisma(databaseUrl: string): Promise<PrismaClient> {
   const adapter = new ImmediateTransactions(new PrismaBetterSqlite3({ url: sqlitePathFromUrl(databaseUrl) }));
   const db = new PrismaClient({ adapter: adapter as unknown as PrismaBetterSqlite3 });
+  adapters.set(db, adapter);
   try {
     await db.$connect();
     await db.$queryRawUnsafe("PRAGMA journal_mode=WAL");

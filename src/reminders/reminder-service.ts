@@ -16,10 +16,14 @@ const KIND_ORDER = ["escalation", "overdue", "due", "before", "stale", "report",
 type Kind = (typeof KIND_ORDER)[number];
 /**
  * A claim older than this is taken to belong to a crashed process, and the reminder is sent again.
- * It is renewed before every message and one send gives up after 10 minutes (the Matrix transport's
- * retry window), so a live process's claim is never older than about 10 minutes.
+ * It is renewed before a message once a minute has passed, and one send gives up after 10 minutes (the Matrix
+ * transport's retry window), so a live process's claim is never older than about 11 minutes.
  */
 export const CLAIM_TTL_MS = 20 * 60_000;
+/** How often a run renews its claim: before a message once this long has passed since the last renewal. */
+const RENEW_EVERY_MS = 60_000;
+/** Tasks read and assessed at a time by a run. */
+const TASK_PAGE = 2_000;
 
 /** One grouped message: everything one unit receives from one run. */
 export interface ReminderMessage {
@@ -64,90 +68,129 @@ export class ReminderService {
 
   /** The reminder rows due on each of `days` (none on a non-working day), office notices included. */
   async dueRows(days: string[]): Promise<NewReminder[]> {
-    const plan = await this.d.repos.plans.currentPlan();
-    if (!plan) return [];
-    const rows = await this.d.repos.plans.reminderTasks(plan.id);
-    const startDay = plan.issuedOn ?? dayOf(plan.importedAt);
-    const tasks: PolicyTask[] = rows.map((r) => ({
-      id: r.id,
-      number: r.number,
-      leadUnits: r.leadUnits,
-      deadline: r.deadline,
-      done: r.done,
-      paused: r.paused,
-      reviewPending: r.reviewPending,
-      lastUpdateDay: r.lastUpdateAt ? dayOf(r.lastUpdateAt) : null,
-      startDay,
-    }));
-    const office = this.d.directory.office;
     const out: NewReminder[] = [];
-    for (const day of days) {
-      if (!this.d.calendar.isWorkday(day)) continue;
-      const year = Number(day.slice(0, 4));
-      if (!this.d.calendar.hasDataFor(year))
-        out.push({ key: `notice:calendar:${year}`, taskId: null, unit: office, kind: "notice", occurrence: `${year}`, dueOn: day });
-      for (const r of rows)
-        if (r.deadline.kind === "unknown" && !r.done)
-          out.push({ key: `notice:unknown-deadline:${r.id}`, taskId: r.id, unit: office, kind: "notice", occurrence: r.deadline.text, dueOn: day });
-      for (const due of dueReminders(tasks, day, { calendar: this.d.calendar, policy: this.d.policy, officeUnit: office }))
-        for (const unit of this.expand(due.unit))
-          out.push({ key: reminderKey(due.taskId, unit, due.kind, due.occurrence), taskId: due.taskId, unit, kind: due.kind, occurrence: due.occurrence, dueOn: day });
-    }
+    for await (const page of this.duePages(days)) out.push(...page);
     return out;
+  }
+
+  /**
+   * The due rows page by page (TASK_PAGE tasks at a time), so a run's memory does not grow with the plan.
+   * The calendar notice, which belongs to no task, comes with the first page.
+   */
+  async *duePages(days: string[]): AsyncGenerator<NewReminder[]> {
+    const workdays = days.filter((d) => this.d.calendar.isWorkday(d));
+    const plan = await this.d.repos.plans.currentPlan();
+    if (!plan || workdays.length === 0) return;
+    const startDay = plan.issuedOn ?? dayOf(plan.importedAt);
+    const office = this.d.directory.office;
+    let first = true;
+    for (let after = 0; ; ) {
+      const rows = await this.d.repos.plans.reminderTasks(plan.id, { after, limit: TASK_PAGE });
+      if (rows.length === 0 && !first) return;
+      const tasks: PolicyTask[] = rows.map((r) => ({
+        id: r.id,
+        number: r.number,
+        leadUnits: r.leadUnits,
+        deadline: r.deadline,
+        done: r.done,
+        paused: r.paused,
+        reviewPending: r.reviewPending,
+        lastUpdateDay: r.lastUpdateAt ? dayOf(r.lastUpdateAt) : null,
+        startDay,
+      }));
+      const out: NewReminder[] = [];
+      for (const day of workdays) {
+        const year = Number(day.slice(0, 4));
+        if (first && !this.d.calendar.hasDataFor(year))
+          out.push({ key: `notice:calendar:${year}`, taskId: null, unit: office, kind: "notice", occurrence: `${year}`, dueOn: day });
+        for (const r of rows)
+          if (r.deadline.kind === "unknown" && !r.done)
+            out.push({ key: `notice:unknown-deadline:${r.id}`, taskId: r.id, unit: office, kind: "notice", occurrence: r.deadline.text, dueOn: day });
+        for (const due of dueReminders(tasks, day, { calendar: this.d.calendar, policy: this.d.policy, officeUnit: office }))
+          for (const unit of this.expand(due.unit))
+            out.push({ key: reminderKey(due.taskId, unit, due.kind, due.occurrence), taskId: due.taskId, unit, kind: due.kind, occurrence: due.occurrence, dueOn: day });
+      }
+      first = false;
+      if (out.length) yield out;
+      if (rows.length < TASK_PAGE) return;
+      after = rows[rows.length - 1]!.number;
+    }
   }
 
   /**
    * Run the reminders for `days` at `now`: record new occurrences, claim everything pending
    * (earlier failures included), and send one grouped message per unit.
    * With no sender it only records and returns the messages (console printing is the caller's).
+   *
+   * The run streams: occurrences are recorded page by page, and the claimed rows are read, composed, sent and
+   * marked one unit at a time, so memory holds one page or one unit's rows, not the whole plan's.
    */
   async run(days: string[], now: Date, sender: ReminderSender | null): Promise<ReminderMessage[]> {
     // Nothing goes out on a day off, earlier failures included: they wait for the next working day.
     if (!days.some((d) => this.d.calendar.isWorkday(d))) return [];
     const reminders = this.d.repos.reminders;
-    const due = await this.dueRows(days);
-    await reminders.insertNew(due, now);
     // Without a chat transport (the console, `npx duban reminders` with no Matrix settings) the reminders are
     // recorded and shown, never marked delivered: a Matrix bot on the same database still sends every one.
-    if (!sender) return (await this.compose(due.map((r) => ({ ...r, id: null })), now)).messages;
+    if (!sender) {
+      const due = await this.dueRows(days);
+      await reminders.insertNew(due, now);
+      return (await this.compose(due.map((r) => ({ ...r, id: null })), now)).messages;
+    }
+    for await (const page of this.duePages(days)) await reminders.insertNew(page, now);
     const token = randomUUID();
-    const claimed = await reminders.claimPending(token, now, new Date(now.getTime() - CLAIM_TTL_MS));
-    if (claimed.length === 0) return [];
-    const byId = new Map(claimed.map((r) => [r.id, r] as const));
-    const { messages, skipped } = await this.compose(claimed, now);
-    if (skipped.length) await reminders.markDelivered(skipped, now, "skipped: task done, reminders paused, or completion under review");
-    for (const m of messages) {
-      await reminders.renewClaim(token, this.d.clock?.now() ?? now);
-      if (m.rooms.length === 0) {
-        // Neither the unit nor the office has a room: retrying cannot help, so record why instead.
-        this.d.logger.warn("reminder has no room to go to; map the unit or the office to a room in the directory", { unit: m.unit });
-        await reminders.markDelivered(m.reminderIds, now, "undeliverable: no room for the unit or the office");
-        continue;
-      }
-      // Room by room: a room that fails is retried next run, and only that room.
-      const rows = m.reminderIds.map((id) => byId.get(id)).filter((r) => r !== undefined);
-      const todo = m.rooms.filter((room) => rows.some((r) => !r.deliveredRooms.includes(room)));
-      const failed: string[] = [];
-      const reached: string[] = [];
-      let error = "";
-      for (const room of todo) {
-        try {
-          await sender.send([room], m.reply, `rem-${m.reminderIds[0]}-${m.reminderIds.length}`);
-          reached.push(room);
-        } catch (e) {
-          error = e instanceof Error ? e.message : String(e);
-          failed.push(room);
-          this.d.logger.warn("reminder delivery failed; it will be retried on the next run", { unit: m.unit, room, error });
+    if ((await reminders.claim(token, now, new Date(now.getTime() - CLAIM_TTL_MS))) === 0) return [];
+    const messages: ReminderMessage[] = [];
+    let renewed = now.getTime();
+    for (const unit of await reminders.claimedUnits(token)) {
+      const claimed = await reminders.claimedFor(token, unit);
+      const byId = new Map(claimed.map((r) => [r.id, r] as const));
+      const { messages: composed, skipped } = await this.compose(claimed, now);
+      if (skipped.length) await reminders.markDelivered(skipped, now, "skipped: task done, reminders paused, or completion under review");
+      for (const m of composed) {
+        messages.push(m);
+        // The claim is renewed once a minute at most, well inside CLAIM_TTL_MS even after a 10-minute send.
+        const at = this.d.clock?.now() ?? now;
+        if (at.getTime() - renewed >= RENEW_EVERY_MS) {
+          await reminders.renewClaim(token, at);
+          renewed = at.getTime();
         }
-      }
-      // Rooms are written down only when some failed: the usual all-delivered case costs one write.
-      if (failed.length === 0) await reminders.markDelivered(m.reminderIds, now);
-      else {
-        for (const room of reached) await reminders.markRoomDelivered(m.reminderIds, room);
-        await reminders.markFailed(m.reminderIds, `${failed.join(", ")}: ${error}`);
+        await this.deliver(m, byId, sender, now);
       }
     }
     return messages;
+  }
+
+  /** Send one message room by room and record the outcome. */
+  private async deliver(m: ReminderMessage, byId: Map<number, ReminderRecord>, sender: ReminderSender, now: Date): Promise<void> {
+    const reminders = this.d.repos.reminders;
+    if (m.rooms.length === 0) {
+      // Neither the unit nor the office has a room: retrying cannot help, so record why instead.
+      this.d.logger.warn("reminder has no room to go to; map the unit or the office to a room in the directory", { unit: m.unit });
+      await reminders.markDelivered(m.reminderIds, now, "undeliverable: no room for the unit or the office");
+      return;
+    }
+    // Room by room: a room that fails is retried next run, and only that room.
+    const rows = m.reminderIds.map((id) => byId.get(id)).filter((r) => r !== undefined);
+    const todo = m.rooms.filter((room) => rows.some((r) => !r.deliveredRooms.includes(room)));
+    const failed: string[] = [];
+    const reached: string[] = [];
+    let error = "";
+    for (const room of todo) {
+      try {
+        await sender.send([room], m.reply, `rem-${m.reminderIds[0]}-${m.reminderIds.length}`);
+        reached.push(room);
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+        failed.push(room);
+        this.d.logger.warn("reminder delivery failed; it will be retried on the next run", { unit: m.unit, room, error });
+      }
+    }
+    // Rooms are written down only when some failed: the usual all-delivered case costs one write.
+    if (failed.length === 0) await reminders.markDelivered(m.reminderIds, now);
+    else {
+      for (const room of reached) await reminders.markRoomDelivered(m.reminderIds, room);
+      await reminders.markFailed(m.reminderIds, `${failed.join(", ")}: ${error}`);
+    }
   }
 
   /** What a run for `days` would send, writing nothing. */

@@ -13,18 +13,30 @@ import { PrismaUpdateRepository } from "./prisma-update-repository.js";
 import { PrismaTargetRepository } from "./prisma-target-repository.js";
 import { PrismaHistoryRepository } from "./prisma-history-repository.js";
 import { PrismaDigestRepository } from "./prisma-digest-repository.js";
+import { sqlOf } from "../db/prisma-client.js";
+import { SqlEventLog } from "./sql/sql-event-log.js";
+import { SqlPendingRepository } from "./sql/sql-pending-repository.js";
+import { SqlPlanRepository } from "./sql/sql-plan-repository.js";
+import { SqlReminderRepository } from "./sql/sql-reminder-repository.js";
+import { SqlRequestRepository } from "./sql/sql-request-repository.js";
+import { SqlUpdateRepository } from "./sql/sql-update-repository.js";
 
-/** The Prisma implementations of every repository over one client. */
+/**
+ * Every repository over one client. On a connection opened by `openPrisma`, the hot paths (the reads of every
+ * message, recording an update, the overview and a reminder run) run as hand-written SQL on Prisma's own
+ * connection (src/repositories/sql/); everything else, and any other client, goes through Prisma.
+ */
 export function prismaRepositories(db: PrismaClient): Repositories {
+  const sql = sqlOf(db);
   return {
-    plans: new PrismaPlanRepository(db),
-    updates: new PrismaUpdateRepository(db),
-    events: new PrismaEventLog(db),
+    plans: sql ? new SqlPlanRepository(db, sql) : new PrismaPlanRepository(db),
+    updates: sql ? new SqlUpdateRepository(db, sql) : new PrismaUpdateRepository(db),
+    events: sql ? new SqlEventLog(db, sql) : new PrismaEventLog(db),
     settings: new PrismaSettings(db),
-    reminders: new PrismaReminderRepository(db),
-    pending: new PrismaPendingRepository(db),
+    reminders: sql ? new SqlReminderRepository(db, sql) : new PrismaReminderRepository(db),
+    pending: sql ? new SqlPendingRepository(db, sql) : new PrismaPendingRepository(db),
     audit: new PrismaAuditRepository(db),
-    requests: new PrismaRequestRepository(db),
+    requests: sql ? new SqlRequestRepository(db, sql) : new PrismaRequestRepository(db),
     evidence: new PrismaEvidenceRepository(db),
     directoryChanges: new PrismaDirectoryChangeRepository(db),
     targets: new PrismaTargetRepository(db),

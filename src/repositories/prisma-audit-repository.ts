@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import type { AuditFilter, AuditRecord, AuditRepository, AuditVerification, NewAudit } from "../core/model.js";
-import { ChainVerifier, entryHash, GENESIS } from "../audit/chain.js";
+import { ChainVerifier, entryHash, GENESIS, type ChainedFields } from "../audit/chain.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -13,7 +13,13 @@ const json = (v: unknown): string | null => (v === undefined || v === null ? nul
 export async function appendAudit(tx: Tx, e: NewAudit): Promise<AuditRecord> {
   const last = await tx.auditLog.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
   const prevHash = last?.hash ?? GENESIS;
-  const fields = {
+  const fields = auditFields(e);
+  return tx.auditLog.create({ data: { ...fields, prevHash, hash: entryHash(prevHash, fields) } });
+}
+
+/** The columns of a new entry, before it is chained (shared with the hot path's appendAuditSql). */
+export function auditFields(e: NewAudit): ChainedFields {
+  return {
     at: e.at,
     actor: e.actor.id,
     actorUnit: e.actor.unit,
@@ -28,7 +34,6 @@ export async function appendAudit(tx: Tx, e: NewAudit): Promise<AuditRecord> {
     after: json(e.after),
     detail: JSON.stringify(e.actor.via ? { ...e.detail, via: e.actor.via } : (e.detail ?? {})),
   };
-  return tx.auditLog.create({ data: { ...fields, prevHash, hash: entryHash(prevHash, fields) } });
 }
 
 function where(f: AuditFilter): Prisma.AuditLogWhereInput {

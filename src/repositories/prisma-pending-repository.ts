@@ -3,7 +3,7 @@ import type { NewPending, PendingRecord, PendingRepository } from "../core/model
 
 type Row = Awaited<ReturnType<PrismaClient["pendingUpdate"]["findFirstOrThrow"]>>;
 
-function toPending(row: Row): PendingRecord {
+export function toPending(row: Row): PendingRecord {
   return {
     id: row.id,
     eventId: row.eventId,

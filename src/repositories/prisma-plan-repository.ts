@@ -3,11 +3,11 @@ import type { Actor, ImportReport, PlanRecord, PlanRepository, ReminderTaskRow, 
 import type { Deadline, DeadlineKind, ParsedPlan, ParsedTarget } from "../plan/types.js";
 import { appendAudit } from "./prisma-audit-repository.js";
 
-type TaskRow = Awaited<ReturnType<PrismaClient["task"]["findFirstOrThrow"]>> & {
+export type TaskRow = Awaited<ReturnType<PrismaClient["task"]["findFirstOrThrow"]>> & {
   section: { label: string; title: string; ordinal: number } | null;
   targets?: TargetRow[];
 };
-type TargetRow = Awaited<ReturnType<PrismaClient["target"]["findFirstOrThrow"]>>;
+export type TargetRow = Awaited<ReturnType<PrismaClient["target"]["findFirstOrThrow"]>>;
 
 export const toTarget = (r: TargetRow): TargetRecord => ({
   id: r.id,
@@ -42,7 +42,7 @@ async function addPlanTargets(tx: Tx, taskId: number, targets: ParsedTarget[], a
   return add.length;
 }
 
-function toTask(row: TaskRow): TaskRecord {
+export function toTask(row: TaskRow): TaskRecord {
   return {
     id: row.id,
     planId: row.planId,
@@ -124,10 +124,11 @@ export class PrismaPlanRepository implements PlanRepository {
     return out.sort((a, b) => a.number - b.number);
   }
 
-  async reminderTasks(planId: number): Promise<ReminderTaskRow[]> {
+  async reminderTasks(planId: number, page?: { after: number; limit: number }): Promise<ReminderTaskRow[]> {
     const rows = await this.db.task.findMany({
       // A task that a re-import no longer lists is kept for its history but not reminded.
-      where: { planId, inDocument: true },
+      where: { planId, inDocument: true, ...(page ? { number: { gt: page.after } } : {}) },
+      ...(page ? { take: page.limit } : {}),
       select: {
         id: true,
         number: true,

@@ -27,11 +27,25 @@ export class PrismaReminderRepository implements ReminderRepository {
   }
 
   async claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {
-    await this.db.reminder.updateMany({
+    await this.claim(token, at, staleClaimBefore);
+    return (await this.db.reminder.findMany({ where: { claimToken: token, deliveredAt: null }, orderBy: { id: "asc" } })).map(toRecord);
+  }
+
+  async claim(token: string, at: Date, staleClaimBefore: Date): Promise<number> {
+    const { count } = await this.db.reminder.updateMany({
       where: { deliveredAt: null, OR: [{ claimToken: null }, { claimedAt: { lt: staleClaimBefore } }] },
       data: { claimToken: token, claimedAt: at },
     });
-    return (await this.db.reminder.findMany({ where: { claimToken: token, deliveredAt: null }, orderBy: { id: "asc" } })).map(toRecord);
+    return count;
+  }
+
+  async claimedUnits(token: string): Promise<string[]> {
+    const rows = await this.db.reminder.groupBy({ by: ["unit"], where: { claimToken: token, deliveredAt: null }, _min: { id: true } });
+    return rows.sort((a, b) => (a._min.id ?? 0) - (b._min.id ?? 0)).map((r) => r.unit);
+  }
+
+  async claimedFor(token: string, unit: string): Promise<ReminderRecord[]> {
+    return (await this.db.reminder.findMany({ where: { claimToken: token, deliveredAt: null, unit }, orderBy: { id: "asc" } })).map(toRecord);
   }
 
   async pending(): Promise<ReminderRecord[]> {

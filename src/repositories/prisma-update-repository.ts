@@ -2,10 +2,10 @@ import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import type { Actor, MovedTarget, NewUpdate, UpdateRecord, UpdateRepository } from "../core/model.js";
 import { appendAudit } from "./prisma-audit-repository.js";
 
-type UpdateRow = Awaited<ReturnType<PrismaClient["update"]["findFirstOrThrow"]>>;
+export type UpdateRow = Awaited<ReturnType<PrismaClient["update"]["findFirstOrThrow"]>>;
 type Tx = Prisma.TransactionClient;
 
-function toUpdate(row: UpdateRow): UpdateRecord {
+export function toUpdate(row: UpdateRow): UpdateRecord {
   const { task: _task, ...rest } = row as UpdateRow & { task?: unknown };
   return { ...rest, revisions: JSON.parse(row.revisions) as UpdateRecord["revisions"] };
 }

@@ -1,0 +1,274 @@
+/**
+ * Hand-written SQL for the hot paths (one update, one status query, the overview, a reminder run), on the
+ * same connection as Prisma. Prisma stays the owner of the schema, the migrations and every cold path.
+ *
+ * One definition per query for SQLite and PostgreSQL: queries are tagged templates in the SQL both engines
+ * accept (double-quoted identifiers, `RETURNING`, `ON CONFLICT … DO NOTHING`, no engine functions). A client
+ * turns the template into its engine's text: `?` placeholders for SQLite, `$1…` for PostgreSQL, and an
+ * `anyOf(list)` value into `IN (SELECT value FROM json_each(?))` or `= ANY($n)`. Values are encoded the way
+ * Prisma stores them (DateTime as ISO text and Boolean as 0/1 on SQLite), and rows are decoded by the
+ * repositories with `asDate` and `asBool`, which accept either engine's form.
+ *
+ * Only the SQLite client exists so far; the PostgreSQL client is the planned backend's job (issue 12) and
+ * implements the same `Sql` interface.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type BetterSqlite3 from "better-sqlite3";
+
+export type Row = Record<string, unknown>;
+
+/** A list bound as one value: `WHERE "id" ${anyOf(ids)}`. */
+export class AnyOf {
+  constructor(readonly values: readonly (number | string)[]) {}
+}
+export const anyOf = (values: readonly (number | string)[]) => new AnyOf(values);
+
+type Tag<R> = (strings: TemplateStringsArray, ...values: unknown[]) => Promise<R>;
+
+/** Runs hot-path queries. Every method is a tag: `await sql.all<Row>\`SELECT … WHERE "id" = ${id}\``. */
+export interface Sql {
+  readonly dialect: "sqlite" | "postgresql";
+  all<T = Row>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T[]>;
+  get<T = Row>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T | undefined>;
+  run: Tag<{ changes: number }>;
+  /**
+   * Insert many rows into `table`, leaving out those whose `conflict` column already holds the value
+   * (`ON CONFLICT (…) DO NOTHING`, in statements of up to 500 rows); returns how many were new.
+   */
+  insertIgnoring(table: string, columns: readonly string[], conflict: string, rows: readonly unknown[][]): Promise<number>;
+  /**
+   * Run `fn` in one transaction: all or nothing. Inside `group()`, it is a savepoint of the group's transaction
+   * instead, so a failed one leaves the others of the group alone.
+   */
+  transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+}
+
+export const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string | number));
+export const asDateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : asDate(v));
+export const asBool = (v: unknown): boolean => v === true || v === 1 || v === 1n;
+export const asNumber = (v: unknown): number => (typeof v === "bigint" ? Number(v) : (v as number));
+
+/**
+ * A FIFO lock shared by Prisma's interactive transactions and ours, so the two never open a transaction on the
+ * one connection at the same time.
+ */
+export class Gate {
+  private tail: Promise<void> = Promise.resolve();
+  private held = 0;
+  get locked(): boolean {
+    return this.held > 0;
+  }
+  async acquire(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((r) => (release = r));
+    const before = this.tail;
+    this.tail = before.then(() => next);
+    this.held++;
+    await before;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.held--;
+      release();
+    };
+  }
+}
+
+/** A group of transactions committed together (see `SqliteSql.group`). */
+interface Group {
+  owner: SqliteSql;
+  release: (() => void) | null;
+  savepoints: number;
+}
+const groups = new AsyncLocalStorage<Group>();
+
+/** Dates as Prisma writes them to SQLite: ISO text with `+00:00`. */
+const encode = (v: unknown): unknown => {
+  if (v instanceof Date) return v.toISOString().replace("Z", "+00:00");
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (v === undefined) return null;
+  return v;
+};
+
+/** Rows per multi-row INSERT: 500 rows of 7 columns stay far below SQLite's 32,766 parameters. */
+const INSERT_CHUNK = 500;
+
+/** The SQLite client, over the better-sqlite3 connection that Prisma's adapter opened. */
+export class SqliteSql implements Sql {
+  readonly dialect = "sqlite" as const;
+  private readonly texts = new WeakMap<TemplateStringsArray, string>();
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    readonly gate: Gate,
+  ) {}
+
+  private statement(strings: TemplateStringsArray, values: unknown[]): { stmt: BetterSqlite3.Statement; params: unknown[] } {
+    let text = this.texts.get(strings);
+    if (text === undefined) {
+      text = strings.reduce((out, s, i) => out + s + (i < values.length ? (values[i] instanceof AnyOf ? "IN (SELECT value FROM json_each(?))" : "?") : ""), "");
+      this.texts.set(strings, text);
+    }
+    let stmt = this.statements.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      if (stmt.reader) stmt.safeIntegers(false);
+      this.statements.set(text, stmt);
+    }
+    return { stmt, params: values.map((v) => (v instanceof AnyOf ? JSON.stringify(v.values) : encode(v))) };
+  }
+
+  all<T = Row>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T[]> {
+    try {
+      const { stmt, params } = this.statement(strings, values);
+      return Promise.resolve(stmt.all(...params) as T[]);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  get<T = Row>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T | undefined> {
+    try {
+      const { stmt, params } = this.statement(strings, values);
+      return Promise.resolve(stmt.get(...params) as T | undefined);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  run(strings: TemplateStringsArray, ...values: unknown[]): Promise<{ changes: number }> {
+    try {
+      const { stmt, params } = this.statement(strings, values);
+      return Promise.resolve({ changes: stmt.run(...params).changes });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  insertIgnoring(table: string, columns: readonly string[], conflict: string, rows: readonly unknown[][]): Promise<number> {
+    try {
+      const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
+      const head = `INSERT INTO ${q(table)} (${columns.map(q).join(", ")}) VALUES `;
+      const one = `(${columns.map(() => "?").join(", ")})`;
+      let inserted = 0;
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        const chunk = rows.slice(i, i + INSERT_CHUNK);
+        const text = `${head}${Array(chunk.length).fill(one).join(", ")} ON CONFLICT (${q(conflict)}) DO NOTHING`;
+        let stmt = this.statements.get(text);
+        if (!stmt) this.statements.set(text, (stmt = this.db.prepare(text)));
+        inserted += stmt.run(...chunk.flat().map(encode)).changes;
+      }
+      return Promise.resolve(inserted);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private exec(text: string): void {
+    let stmt = this.statements.get(text);
+    if (!stmt) this.statements.set(text, (stmt = this.db.prepare(text)));
+    stmt.run();
+  }
+
+  /**
+   * `BEGIN IMMEDIATE`, waiting for another connection's write lock without blocking the event loop: the
+   * connection's busy timeout would block it, and a second connection in the same process (a test, a CLI
+   * command inside the bot) could then never commit. Waits at most the connection's busy timeout.
+   */
+  private async begin(): Promise<void> {
+    const patience = this.busyTimeoutMs ?? (this.busyTimeoutMs = Number(this.db.pragma("busy_timeout", { simple: true })) || 0);
+    let waited = 0;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      this.db.pragma("busy_timeout = 0");
+      try {
+        this.exec("BEGIN IMMEDIATE");
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code !== "SQLITE_BUSY" || waited >= patience) throw e;
+      } finally {
+        this.db.pragma(`busy_timeout = ${patience}`);
+      }
+      await new Promise((r) => setTimeout(r, pause));
+      waited += pause;
+    }
+  }
+  private busyTimeoutMs: number | undefined;
+
+  async transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+    const group = groups.getStore();
+    if (group?.owner === this) {
+      if (!group.release) {
+        const release = await this.gate.acquire();
+        try {
+          await this.begin();
+        } catch (e) {
+          release();
+          throw e;
+        }
+        group.release = release;
+      }
+      const name = `duban_sp${++group.savepoints}`;
+      this.exec(`SAVEPOINT ${name}`);
+      try {
+        const out = await fn(this);
+        this.exec(`RELEASE ${name}`);
+        return out;
+      } catch (e) {
+        this.exec(`ROLLBACK TO ${name}`);
+        this.exec(`RELEASE ${name}`);
+        throw e;
+      }
+    }
+    const release = await this.gate.acquire();
+    try {
+      await this.begin();
+      try {
+        const out = await fn(this);
+        this.exec("COMMIT");
+        return out;
+      } catch (e) {
+        if (this.db.inTransaction) this.exec("ROLLBACK");
+        throw e;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Group commit: the hot-path transactions that `fn` runs (directly or through the bot) share one transaction,
+   * committed when `fn` returns. Nothing of the group is visible to other connections before that, so a caller
+   * must send confirmations only after `group` resolves. A Prisma transaction started inside the group first
+   * commits what the group has so far (`flushGroup`), and the group then goes on in a new transaction.
+   */
+  async group<T>(fn: () => Promise<T>): Promise<T> {
+    const group: Group = { owner: this, release: null, savepoints: 0 };
+    let out: T;
+    try {
+      out = await groups.run(group, fn);
+    } catch (e) {
+      this.finish(group, "ROLLBACK");
+      throw e;
+    }
+    this.finish(group, "COMMIT");
+    return out;
+  }
+
+  private finish(group: Group, how: "COMMIT" | "ROLLBACK"): void {
+    if (!group.release) return;
+    try {
+      if (this.db.inTransaction) this.exec(how);
+    } finally {
+      group.release();
+      group.release = null;
+    }
+  }
+
+  /** Commit the current group's open transaction, if the caller is inside a group of this client. */
+  flushGroup(): void {
+    const group = groups.getStore();
+    if (group?.owner === this) this.finish(group, "COMMIT");
+  }
+}

@@ -1,0 +1,83 @@
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { PlanRecord, ReminderTaskRow, TaskRecord } from "../../core/model.js";
+import type { DeadlineKind } from "../../plan/types.js";
+import { anyOf, asBool, asDate, asDateOrNull, type Row, type Sql } from "../../db/sql.js";
+import { PrismaPlanRepository, toTask } from "../prisma-plan-repository.js";
+import { groupBy, targetRow, taskRow } from "./rows.js";
+
+/**
+ * Plans and tasks: the reads of every message, the overview and the reminder run in hand-written SQL
+ * (src/db/sql.ts); imports and admin changes stay with Prisma.
+ */
+export class SqlPlanRepository extends PrismaPlanRepository {
+  constructor(
+    db: PrismaClient,
+    private readonly sql: Sql,
+  ) {
+    super(db);
+  }
+
+  private async withTargets(rows: Row[], targets: Row[]): Promise<TaskRecord[]> {
+    const byTask = groupBy(targets, (t) => t.taskId as number);
+    return rows.map((r) => toTask({ ...taskRow(r), targets: (byTask.get(r.id as number) ?? []).map(targetRow) }));
+  }
+
+  override async currentPlan(): Promise<PlanRecord | null> {
+    const r = await this.sql.get`SELECT "id", "title", "issuedOn", "importedAt", "revisedAt" FROM "Plan" ORDER BY "importedAt" DESC, "id" DESC LIMIT 1`;
+    return r ? { id: r.id as number, title: r.title as string, issuedOn: r.issuedOn as string | null, importedAt: asDate(r.importedAt), revisedAt: asDateOrNull(r.revisedAt) } : null;
+  }
+
+  override async task(planId: number, number: number): Promise<TaskRecord | null> {
+    const row = await this.sql.get`SELECT t.*, s."label" AS "sectionLabel", s."title" AS "sectionTitle", s."ordinal" AS "sectionOrdinal"
+      FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."planId" = ${planId} AND t."number" = ${number}`;
+    return row ? this.one(row) : null;
+  }
+
+  override async taskById(id: number): Promise<TaskRecord | null> {
+    const row = await this.sql.get`SELECT t.*, s."label" AS "sectionLabel", s."title" AS "sectionTitle", s."ordinal" AS "sectionOrdinal"
+      FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."id" = ${id}`;
+    return row ? this.one(row) : null;
+  }
+
+  private async one(row: Row): Promise<TaskRecord> {
+    const targets = await this.sql.all`SELECT * FROM "Target" WHERE "taskId" = ${row.id} AND "removedAt" IS NULL ORDER BY "id"`;
+    return (await this.withTargets([row], targets))[0]!;
+  }
+
+  override async tasks(planId: number): Promise<TaskRecord[]> {
+    const rows = await this.sql.all`SELECT t.*, s."label" AS "sectionLabel", s."title" AS "sectionTitle", s."ordinal" AS "sectionOrdinal"
+      FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."planId" = ${planId} ORDER BY t."number"`;
+    if (rows.length === 0) return [];
+    const targets = await this.sql.all`SELECT x.* FROM "Target" x JOIN "Task" t ON t."id" = x."taskId"
+      WHERE t."planId" = ${planId} AND x."removedAt" IS NULL ORDER BY x."id"`;
+    return this.withTargets(rows, targets);
+  }
+
+  override async tasksByIds(ids: number[]): Promise<TaskRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.sql.all`SELECT t.*, s."label" AS "sectionLabel", s."title" AS "sectionTitle", s."ordinal" AS "sectionOrdinal"
+      FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."id" ${anyOf(ids)} ORDER BY t."number"`;
+    const targets = await this.sql.all`SELECT * FROM "Target" WHERE "taskId" ${anyOf(ids)} AND "removedAt" IS NULL ORDER BY "id"`;
+    return this.withTargets(rows, targets);
+  }
+
+  override async reminderTasks(planId: number): Promise<ReminderTaskRow[]> {
+    const rows = await this.sql.all`SELECT "id", "number", "leadUnits", "deadlineText", "deadlineKind", "deadlineDate", "completedAt", "remindersPaused", "reviewPending", "lastUpdateAt"
+      FROM "Task" WHERE "planId" = ${planId} AND "inDocument" = ${true} ORDER BY "number"`;
+    return rows.map((r) => ({
+      id: r.id as number,
+      number: r.number as number,
+      leadUnits: JSON.parse(r.leadUnits as string) as string[],
+      deadline: { text: r.deadlineText as string, kind: r.deadlineKind as DeadlineKind, date: r.deadlineDate as string | null },
+      done: r.completedAt !== null,
+      paused: asBool(r.remindersPaused),
+      reviewPending: r.reviewPending === "completion",
+      lastUpdateAt: asDateOrNull(r.lastUpdateAt),
+    }));
+  }
+
+  override async numberRange(planId: number): Promise<{ min: number; max: number; count: number }> {
+    const r = (await this.sql.get`SELECT MIN("number") AS "min", MAX("number") AS "max", COUNT(*) AS "count" FROM "Task" WHERE "planId" = ${planId}`)!;
+    return { min: (r.min as number | null) ?? 0, max: (r.max as number | null) ?? 0, count: Number(r.count) };
+  }
+}

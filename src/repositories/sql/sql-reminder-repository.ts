@@ -1,0 +1,68 @@
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { NewReminder, ReminderRecord } from "../../core/model.js";
+import { anyOf, asDateOrNull, type Sql } from "../../db/sql.js";
+import { PrismaReminderRepository } from "../prisma-reminder-repository.js";
+
+const COLUMNS = ["key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt"] as const;
+
+/** Reminders: a run's writes and reads in hand-written SQL; previews and failures stay with Prisma. */
+export class SqlReminderRepository extends PrismaReminderRepository {
+  constructor(
+    db: PrismaClient,
+    private readonly sql: Sql,
+  ) {
+    super(db);
+  }
+
+  override async insertNew(rows: NewReminder[], at: Date): Promise<number> {
+    if (rows.length === 0) return 0;
+    return this.sql.transaction((q) =>
+      q.insertIgnoring(
+        "Reminder",
+        COLUMNS,
+        "key",
+        rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at]),
+      ),
+    );
+  }
+
+  override async claim(token: string, at: Date, staleClaimBefore: Date): Promise<number> {
+    const { changes } = await this.sql.run`UPDATE "Reminder" SET "claimToken" = ${token}, "claimedAt" = ${at}
+      WHERE "deliveredAt" IS NULL AND ("claimToken" IS NULL OR "claimedAt" < ${staleClaimBefore})`;
+    return changes;
+  }
+
+  override async claimedUnits(token: string): Promise<string[]> {
+    const rows = await this.sql.all<{ unit: string }>`SELECT "unit", MIN("id") AS "first" FROM "Reminder"
+      WHERE "claimToken" = ${token} AND "deliveredAt" IS NULL GROUP BY "unit" ORDER BY "first"`;
+    return rows.map((r) => r.unit);
+  }
+
+  override async claimedFor(token: string, unit: string): Promise<ReminderRecord[]> {
+    const rows = await this.sql.all`SELECT "id", "key", "taskId", "unit", "kind", "occurrence", "dueOn", "deliveredAt", "attempts", "lastError", "deliveredRooms"
+      FROM "Reminder" WHERE "claimToken" = ${token} AND "unit" = ${unit} AND "deliveredAt" IS NULL ORDER BY "id"`;
+    return rows.map((r) => ({
+      id: r.id as number,
+      key: r.key as string,
+      taskId: r.taskId as number | null,
+      unit: r.unit as string,
+      kind: r.kind as string,
+      occurrence: r.occurrence as string,
+      dueOn: r.dueOn as string,
+      deliveredAt: asDateOrNull(r.deliveredAt),
+      attempts: r.attempts as number,
+      lastError: r.lastError as string | null,
+      deliveredRooms: JSON.parse(r.deliveredRooms as string) as string[],
+    }));
+  }
+
+  override async markDelivered(ids: number[], at: Date, note?: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.sql.run`UPDATE "Reminder" SET "deliveredAt" = ${at}, "attempts" = "attempts" + 1, "claimToken" = NULL, "lastError" = COALESCE(${note ?? null}, "lastError")
+      WHERE "id" ${anyOf(ids)}`;
+  }
+
+  override async renewClaim(token: string, at: Date): Promise<void> {
+    await this.sql.run`UPDATE "Reminder" SET "claimedAt" = ${at} WHERE "claimToken" = ${token} AND "deliveredAt" IS NULL`;
+  }
+}
