@@ -61,9 +61,13 @@ export class SqlPlanRepository extends PrismaPlanRepository {
     return this.withTargets(rows, targets);
   }
 
-  override async reminderTasks(planId: number): Promise<ReminderTaskRow[]> {
-    const rows = await this.sql.all`SELECT "id", "number", "leadUnits", "deadlineText", "deadlineKind", "deadlineDate", "completedAt", "remindersPaused", "reviewPending", "lastUpdateAt"
-      FROM "Task" WHERE "planId" = ${planId} AND "inDocument" = ${true} ORDER BY "number"`;
+  override async reminderTasks(planId: number, page?: { after: number; limit: number }): Promise<ReminderTaskRow[]> {
+    // A task that a re-import no longer lists is kept for its history but not reminded.
+    const rows = page
+      ? await this.sql.all`SELECT "id", "number", "leadUnits", "deadlineText", "deadlineKind", "deadlineDate", "completedAt", "remindersPaused", "reviewPending", "lastUpdateAt"
+          FROM "Task" WHERE "planId" = ${planId} AND "inDocument" = ${true} AND "number" > ${page.after} ORDER BY "number" LIMIT ${page.limit}`
+      : await this.sql.all`SELECT "id", "number", "leadUnits", "deadlineText", "deadlineKind", "deadlineDate", "completedAt", "remindersPaused", "reviewPending", "lastUpdateAt"
+          FROM "Task" WHERE "planId" = ${planId} AND "inDocument" = ${true} ORDER BY "number"`;
     return rows.map((r) => ({
       id: r.id as number,
       number: r.number as number,
