@@ -8,6 +8,8 @@ import { ReminderService, type ReminderMessage, type ReminderSender } from "../s
 import { createWorkingCalendar, workingCalendarFrom } from "../src/reminders/working-calendar.js";
 import { catalogue } from "../src/core/i18n/index.js";
 import { quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
+import { syntheticPlan } from "../bench/synthetic.js";
+import { SYSTEM_ACTOR } from "../src/plan/import-plan.js";
 
 /** A sender that records what was sent, and can be told to fail for some rooms. */
 class RecordingSender implements ReminderSender {
@@ -298,5 +300,37 @@ describe("reminders on a real SQLite file", () => {
     const sent = await app.reminders.service.run(["2024-12-31"], app.clock.now(), sender);
     expect(byUnit(sent)).toEqual(byUnit(shown));
     expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+  });
+
+  it("reads a big plan page by page, finding the same reminders as one read of the whole plan, and sends each unit one message", async () => {
+    await app.repos.plans.importPlan(syntheticPlan("超大计划", 4500, 40), app.clock.now(), SYSTEM_ACTOR);
+    const day = "2024-12-31";
+    const plans = app.repos.plans;
+    const pages: number[] = [];
+    const counting = Object.assign(Object.create(plans) as typeof plans, {
+      reminderTasks: async (planId: number, page?: { after: number; limit: number }) => {
+        const rows = await plans.reminderTasks(planId, page);
+        pages.push(rows.length);
+        return rows;
+      },
+    });
+    // The reference reads the whole plan as one page.
+    const whole = Object.assign(Object.create(plans) as typeof plans, {
+      reminderTasks: async (planId: number, page?: { after: number }) => (page && page.after > 0 ? [] : plans.reminderTasks(planId)),
+    });
+    const deps = { directory: app.directory, calendar: app.reminders.calendar, policy: app.reminders.policy, t: catalogue("zh"), thresholds: app.config.thresholds, logger: quietLogger };
+    const paged = await new ReminderService({ ...deps, repos: { ...app.repos, plans: counting } }).dueRows([day]);
+    const reference = await new ReminderService({ ...deps, repos: { ...app.repos, plans: whole } }).dueRows([day]);
+    expect(pages).toEqual([2000, 2000, 500]);
+    expect(paged.length).toBeGreaterThan(1000);
+    expect(paged.map((r) => r.key).sort()).toEqual(reference.map((r) => r.key).sort());
+    expect(new Set(paged.map((r) => r.key)).size).toBe(paged.length);
+
+    const sent = await app.reminders.service.run([day], app.clock.now(), sender);
+    expect(sent.map((m) => m.unit).sort()).toEqual([...new Set(paged.map((r) => r.unit))].sort());
+    expect(sender.sent).toHaveLength(sent.length);
+    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+    expect(await app.db.reminder.count()).toBe(paged.length);
+    expect(await app.reminders.service.run([day], app.clock.now(), sender)).toEqual([]);
   });
 });
