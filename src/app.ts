@@ -5,7 +5,7 @@ import { createLogger } from "./log/logger.js";
 import type { Clock } from "./core/clock.js";
 import type { Repositories } from "./core/model.js";
 import { applyMigrations } from "./db/migrate.js";
-import { openPrisma } from "./db/prisma-client.js";
+import { openPrisma, sqlOf } from "./db/prisma-client.js";
 import { Directory, loadDirectory } from "./directory/directory.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { importPlanText, readPlanFile } from "./plan/import-plan.js";
@@ -157,8 +157,15 @@ export async function matrixTransportFor(app: App, overrides: Partial<MatrixTran
     allowedInviters: [...m.allowedInviters, ...app.directory.data.admins],
     logger: app.logger,
     lang: app.config.lang,
+    groupCommit: groupCommitFor(app.db),
     ...overrides,
   });
+}
+
+/** Group commit on the app's connection (see SqliteSql.group); without the SQL client, each message commits on its own. */
+function groupCommitFor(db: PrismaClient): (<T>(fn: () => Promise<T>) => Promise<T>) | undefined {
+  const sql = sqlOf(db);
+  return sql ? (fn) => sql.group(fn) : undefined;
 }
 
 /** The reminder scheduler for an app, delivering through `sender` (null: the caller prints, as the console does). */

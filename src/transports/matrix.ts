@@ -12,7 +12,7 @@ import type { Bot, Logger } from "../core/bot.js";
 import { makePrivate } from "../db/private-files.js";
 import type { Inbound } from "../core/inbound.js";
 import type { SettingsStore } from "../core/model.js";
-import { escapeHtml, reply as plainReply, type OutboundFile, type Reply } from "../core/reply.js";
+import { escapeHtml, reply as plainReply, type HandlerResult, type OutboundFile, type Reply } from "../core/reply.js";
 
 /** Raw Matrix event, as the client-server API delivers it. */
 type MatrixEvent = {
@@ -62,6 +62,12 @@ export interface MatrixTransportOptions {
   /** Give up retrying one send after this long (rate limits, outages). */
   maxRetryMs?: number;
   lang?: "zh" | "en";
+  /**
+   * Group commit: run `fn`, storing the updates it records in one transaction that commits when it returns.
+   * Given, the messages of one sync batch are handled inside it and every reply goes out after it; absent,
+   * each message is handled and answered on its own.
+   */
+  groupCommit?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 import { MatrixStartError } from "./matrix-errors.js";
@@ -167,7 +173,8 @@ export class MatrixTransport {
     // Our emitFn is awaited by the sync loop, unlike EventEmitter listeners.
     (client as unknown as { startSyncInternal: () => Promise<void> }).startSyncInternal = () =>
       original(async (name: string, ...args: unknown[]) => {
-        if (name === "room.invite" || name === "room.event" || name === "room.join") await emit(name, args[0] as string, args[1] as MatrixEvent);
+        if (name === "room.event" && this.batch) this.batch.push([args[0] as string, args[1] as MatrixEvent]);
+        else if (name === "room.invite" || name === "room.event" || name === "room.join") await emit(name, args[0] as string, args[1] as MatrixEvent);
         client.emit(name, ...args);
       });
     // A gap-filling wrapper: when a room's timeline comes back "limited" (more events arrived than the
@@ -179,7 +186,16 @@ export class MatrixTransport {
         const tl = room.timeline;
         if (tl?.limited && tl.prev_batch) tl.events = [...(await this.backfillOrSkip(roomId, tl.prev_batch)), ...(tl.events ?? [])];
       }
-      return processSync(raw, emitFn);
+      if (!this.opts.groupCommit) return processSync(raw, emitFn);
+      // Room events are collected while the SDK walks the batch, then handled together (see handleBatch).
+      const batch: [string, MatrixEvent][] = [];
+      this.batch = batch;
+      try {
+        await processSync(raw, emitFn);
+      } finally {
+        this.batch = null;
+      }
+      await this.handleBatch(batch);
     };
     // If a batch fails (say the homeserver went away mid-batch), sync again from that batch's own
     // token: the SDK has already moved its in-memory token past it, which would skip the batch.
@@ -445,29 +461,84 @@ export class MatrixTransport {
     return { mentions: byField || body.includes(this.userId), text: body };
   }
 
+  /** The room events of the sync batch being read, while group commit collects them. */
+  private batch: [string, MatrixEvent][] | null = null;
+
+  /**
+   * One sync batch with group commit, in three steps, each event in timeline order:
+   * 1. read every event into what the bot handles (homeserver reads happen here, outside any transaction);
+   * 2. handle them: each run of plain messages inside one `groupCommit`, so their updates share one transaction;
+   *    edits, redactions, reactions and files on their own (a file is downloaded while handled);
+   * 3. only then send the ✅s, replies and notices, so no confirmation goes out before its update is committed.
+   * A failure that retrying can cure aborts the batch as before: nothing of it is confirmed, and it comes again.
+   */
+  private async handleBatch(batch: [string, MatrixEvent][]): Promise<void> {
+    const items: { roomId: string; event: MatrixEvent; inbound: Inbound | null; result?: HandlerResult }[] = [];
+    for (const [roomId, event] of batch) {
+      const item = { roomId, event, inbound: null as Inbound | null };
+      await this.guarded(roomId, event, async () => void (item.inbound = await this.inboundOf(roomId, event)));
+      if (item.inbound) items.push(item);
+    }
+    for (let i = 0; i < items.length; ) {
+      if (items[i]!.inbound!.kind !== "message") {
+        const item = items[i++]!;
+        await this.guarded(item.roomId, item.event, async () => void (item.result = await this.opts.bot.handle(item.inbound!)));
+        continue;
+      }
+      let end = i;
+      while (end < items.length && items[end]!.inbound!.kind === "message") end++;
+      const run = items.slice(i, end);
+      await this.opts.groupCommit!(async () => {
+        for (const item of run) await this.guarded(item.roomId, item.event, async () => void (item.result = await this.opts.bot.handle(item.inbound!)));
+      });
+      if (run.length > 1) this.opts.logger.debug?.("group commit: one transaction for a sync batch's messages", { messages: run.length });
+      i = end;
+    }
+    for (const item of items) if (item.result) await this.guarded(item.roomId, item.event, () => this.deliver(item.roomId, item.event, item.result!));
+  }
+
+  /** Run one event's work: failures that retrying can cure abort the batch; others are logged, as in dispatch. */
+  private async guarded(roomId: string, event: MatrixEvent, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (e) {
+      if (this.stopped || retryDelay(e, 0) !== null) throw e;
+      this.opts.logger.error("matrix event failed", { roomId, eventId: event?.event_id, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
   private async onRoomEvent(roomId: string, event: MatrixEvent): Promise<void> {
+    const inbound = await this.inboundOf(roomId, event);
+    if (inbound) await this.deliver(roomId, event, await this.opts.bot.handle(inbound));
+  }
+
+  /** What the bot is to handle for a room event (null: nothing). Reads from the homeserver as needed, writes nothing but the handled mark of a stray file. */
+  private async inboundOf(roomId: string, event: MatrixEvent): Promise<Inbound | null> {
     if (event.type === "m.room.member") {
       this.memberCount.delete(roomId);
-      return;
+      return null;
     }
-    if (event.type === "m.room.encryption" || event.type === "m.room.encrypted") return this.tellEncrypted(roomId);
-    if (event.sender === this.userId) return;
-    if (event.type !== "m.room.message" && event.type !== "m.room.redaction" && event.type !== "m.reaction") return;
-    if (event.origin_server_ts < (await this.joinTs(roomId))) return;
+    if (event.type === "m.room.encryption" || event.type === "m.room.encrypted") {
+      await this.tellEncrypted(roomId);
+      return null;
+    }
+    if (event.sender === this.userId) return null;
+    if (event.type !== "m.room.message" && event.type !== "m.room.redaction" && event.type !== "m.reaction") return null;
+    if (event.origin_server_ts < (await this.joinTs(roomId))) return null;
 
     let inbound: Inbound;
     const base = { transport: "matrix", eventId: event.event_id, room: roomId, sender: event.sender };
     if (event.type === "m.reaction") {
       const rel = event.content["m.relates_to"];
-      if (rel?.rel_type !== "m.annotation" || !rel.event_id || typeof rel.key !== "string") return;
+      if (rel?.rel_type !== "m.annotation" || !rel.event_id || typeof rel.key !== "string") return null;
       inbound = { ...base, kind: "reaction", targetEventId: await this.askedAbout(roomId, rel.event_id), text: rel.key, isDirect: false, mentionsBot: false };
     } else if (event.type === "m.room.redaction") {
       const target = event.redacts ?? event.content.redacts;
-      if (!target) return;
+      if (!target) return null;
       inbound = { ...base, kind: "redaction", targetEventId: target, text: "", isDirect: false, mentionsBot: false };
     } else {
       const c = event.content;
-      if (c.msgtype === "m.notice" || typeof c.body !== "string") return;
+      if (c.msgtype === "m.notice" || typeof c.body !== "string") return null;
       const rel = c["m.relates_to"];
       const direct = await this.isDirect(roomId);
       if (rel?.rel_type === "m.replace" && rel.event_id) {
@@ -478,7 +549,10 @@ export class MatrixTransport {
       } else if (FILE_TYPES.has(c.msgtype ?? "") && typeof c.url === "string") {
         // A file or image: evidence when it replies to a request (or to the bot's confirmation of one).
         const replyTo = rel?.["m.in_reply_to"]?.event_id;
-        if (!replyTo) return this.opts.bot.markHandled(event.event_id, roomId);
+        if (!replyTo) {
+          await this.opts.bot.markHandled(event.event_id, roomId);
+          return null;
+        }
         const url = c.url;
         inbound = {
           ...base,
@@ -500,7 +574,13 @@ export class MatrixTransport {
         inbound = { ...base, kind: "message", text, isDirect: direct, mentionsBot: mentions, link: permalink(roomId, event.event_id) };
       }
     }
-    const result = await this.opts.bot.handle(inbound);
+    return inbound;
+  }
+
+  /** Send what the bot made of an event (the ✅, replies, files, notices), then mark the event handled. */
+  private async deliver(roomId: string, event: MatrixEvent, result: HandlerResult): Promise<void> {
+    // The ✅ first: it is the officer's quickest sign that the update is stored (handle returns after the commit).
+    if (result.reaction) await this.react(roomId, event.event_id, result.reaction);
     let i = 0;
     for (const r of result.replies) await this.send(roomId, r, event.event_id, `${event.event_id}-${i++}`);
     for (const [k, f] of (result.files ?? []).entries()) {
@@ -514,7 +594,6 @@ export class MatrixTransport {
         await this.send(roomId, plainReply([FILE_FAILED[this.opts.lang ?? "zh"](f.name, error)]), event.event_id, `${event.event_id}-f${k}-failed`);
       }
     }
-    if (result.reaction) await this.react(roomId, event.event_id, result.reaction);
     for (const [k, n] of (result.notices ?? []).entries())
       for (const room of n.rooms) await this.send(room, n.reply, undefined, `${event.event_id}-n${k}-${room}`);
     await this.opts.bot.markHandled(event.event_id, roomId);

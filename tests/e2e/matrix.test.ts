@@ -341,9 +341,9 @@ describe("duban on a real Synapse homeserver", () => {
     const room = await officer.createRoom({ name: "断电测试", invite: [users.bot3!.userId] });
     const dbFile = join(bot.dir, "crash.db");
     const env = { ...process.env, ...bot.env, DATABASE_URL: `file:${dbFile}`, MATRIX_ACCESS_TOKEN: users.bot3!.accessToken, DUBAN_NOW: "2024-06-30T10:00:00+08:00" };
-    const start = () => {
+    const start = (extra: Record<string, string> = {}) => {
       // node itself, so the SIGKILL hits the bot and nothing in between.
-      const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: join(import.meta.dirname, "../.."), env });
+      const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: join(import.meta.dirname, "../.."), env: { ...env, ...extra } });
       let stderr = "";
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
@@ -380,9 +380,17 @@ describe("duban on a real Synapse homeserver", () => {
     const atKill = new Set(stored());
     for (const id of confirmedAtKill) expect(atKill.has(id), id).toBe(true);
 
-    const second = start();
+    // At debug level the bot logs each group commit: the backlog comes in sync batches of many messages.
+    const second = start({ LOG_LEVEL: "debug" });
     try {
       await waitFor(() => stored().length >= 200, 120_000, "all 200 updates recorded after the restart");
+      const groups = second
+        .log()
+        .split("\n")
+        .filter((l) => l.includes("group commit"))
+        .map((l) => (JSON.parse(l) as { messages: number }).messages);
+      expect(groups.length).toBeGreaterThan(0);
+      expect(Math.max(...groups)).toBeGreaterThan(1);
       const ids = stored();
       expect(ids).toHaveLength(200);
       expect(new Set(ids)).toEqual(new Set(sent));

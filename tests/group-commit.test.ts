@@ -1,0 +1,79 @@
+import Database from "better-sqlite3";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sqlOf } from "../src/db/prisma-client.js";
+import type { SqliteSql } from "../src/db/sql.js";
+import { tempApp, type TempApp } from "./helpers/temp-app.js";
+
+let app: TempApp;
+let sql: SqliteSql;
+/** A second connection, as another process would see the file. */
+let other: Database.Database;
+const committed = () => (other.prepare(`SELECT COUNT(*) AS n FROM "Update"`).get() as { n: number }).n;
+const zhang = { sender: "@zhang:bureau.local" };
+
+describe("group commit (one transaction for a sync batch's messages)", () => {
+  beforeEach(async () => {
+    app = await tempApp();
+    sql = sqlOf(app.db)!;
+    other = new Database(join(app.dir, "duban.db"), { readonly: true });
+  });
+  afterEach(async () => {
+    other.close();
+    await app.dispose();
+  });
+
+  it("stores a batch's updates in one transaction: none is visible to another connection before the group returns, all are after", async () => {
+    const seenInside: number[] = [];
+    const replies = await sql.group(async () => {
+      const out: string[] = [];
+      for (let i = 1; i <= 5; i++) {
+        out.push((await app.say(`任务6进展：批量第${i}条 60%`, zhang)).text);
+        seenInside.push(committed());
+      }
+      return out;
+    });
+    expect(seenInside).toEqual([0, 0, 0, 0, 0]);
+    expect(replies.every((r) => r.startsWith("已记录任务6"))).toBe(true);
+    expect(committed()).toBe(5);
+    expect((await app.repos.audit.verify()).ok).toBe(true);
+    expect((await app.repos.plans.task((await app.repos.plans.currentPlan())!.id, 6))!.updateCount).toBe(5);
+  });
+
+  it("a failed update rolls back alone; the others of the group are stored", async () => {
+    const errors: unknown[] = [];
+    await sql.group(async () => {
+      await app.say("任务6进展：第一条", zhang);
+      await app.repos.updates
+        .record({ taskId: 999_999, text: "不存在的任务", percent: null, authorId: "@zhang:bureau.local", authorUnit: "刑侦大队", room: "r", transport: "test", eventId: null, at: app.clock.now() })
+        .catch((e) => errors.push(e));
+      await app.say("任务6进展：第二条", zhang);
+    });
+    expect(errors).toHaveLength(1);
+    expect(committed()).toBe(2);
+    expect((await app.repos.audit.verify()).ok).toBe(true);
+  });
+
+  it("a Prisma transaction inside the group (an admin's 办结) first commits what the group holds, and nothing waits forever", async () => {
+    await sql.group(async () => {
+      await app.say("任务6进展：办结前最后一条 100%", zhang);
+      expect(committed()).toBe(0);
+      expect((await app.say("办结 6 市局已验收")).text).toContain("已办结");
+      expect(committed()).toBe(1);
+      await app.say("任务5进展：之后的一条", { sender: "@kejiban:bureau.local" });
+    });
+    expect(committed()).toBe(2);
+    expect((await app.repos.audit.verify()).ok).toBe(true);
+  });
+
+  it("stores nothing when the group itself fails (the transport then gets the whole batch again)", async () => {
+    await expect(
+      sql.group(async () => {
+        await app.say("任务6进展：会被撤销", zhang);
+        throw new Error("homeserver went away");
+      }),
+    ).rejects.toThrow("homeserver went away");
+    expect(committed()).toBe(0);
+    expect(await app.db.update.count()).toBe(0);
+  });
+});
