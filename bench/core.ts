@@ -24,6 +24,15 @@ export interface CoreFigures {
   pipelinePerSec: number;
   rawPerSec: number;
   ratio: number;
+  /** Raw better-sqlite3 baselines on the same data in the same run (prepared statements, no Prisma, no bot). */
+  raw: {
+    /** The task row by (planId, number) plus its latest non-retracted update, for the same task numbers as `status`, on the same database. */
+    status: ReturnType<typeof summarize>;
+    /** `SELECT * FROM Task WHERE planId = ? ORDER BY number` over the same plan as `overview`, on the same database. */
+    overview: ReturnType<typeof summarize>;
+    /** One update row plus the task counter bump, one transaction, timed per row (the rows of `rawPerSec`). */
+    update: ReturnType<typeof summarize>;
+  };
 }
 
 async function open(file: string): Promise<App> {
@@ -35,8 +44,11 @@ async function open(file: string): Promise<App> {
 const say = (app: App, text: string) =>
   app.bot.handle({ transport: "bench", room: "xingzhen", sender: "@kejiban:bureau.local", text, isDirect: false, mentionsBot: false });
 
-/** Raw better-sqlite3: the same update rows and task counter change, one transaction per row, as the app's pragmas. */
-async function rawIngest(dir: string, texts: { taskId: number; text: string }[], taskCount: number): Promise<number> {
+/**
+ * Raw better-sqlite3: the same update rows and task counter change, one transaction per row, as the app's pragmas.
+ * Returns the rows per second over the whole loop and each row's time in ms.
+ */
+async function rawIngest(dir: string, texts: { taskId: number; text: string }[], taskCount: number): Promise<{ perSec: number; perRow: number[] }> {
   const file = join(dir, "raw.db");
   await applyMigrations(`file:${file}`);
   const db = new Database(file);
@@ -55,11 +67,51 @@ async function rawIngest(dir: string, texts: { taskId: number; text: string }[],
     insert.run(taskId, text, 60, "@zhang:bureau.local", "刑侦大队", "xingzhen", "bench", at);
     bump.run(at, 60, taskId);
   });
+  const perRow: number[] = [];
   const t = performance.now();
-  for (const r of texts) one(r.taskId, r.text, "2024-06-30T02:00:00.000+00:00");
+  for (const r of texts) {
+    const at = performance.now();
+    one(r.taskId, r.text, "2024-06-30T02:00:00.000+00:00");
+    perRow.push(performance.now() - at);
+  }
   const seconds = (performance.now() - t) / 1000;
   db.close();
-  return texts.length / seconds;
+  return { perSec: texts.length / seconds, perRow };
+}
+
+/**
+ * Raw better-sqlite3 reads on the app's database file, after the app has closed: what `status task N` and `总览`
+ * read, with prepared statements and nothing else. `statusNumbers` are the task numbers the status samples used,
+ * warm-up first, in the same order.
+ */
+function rawReads(file: string, statusNumbers: number[], statusWarm: number, overviewN: number, overviewWarm: number) {
+  const db = new Database(file);
+  try {
+    const planId = (db.prepare(`SELECT "id" FROM "Plan" ORDER BY "importedAt" DESC, "id" DESC LIMIT 1`).get() as { id: number }).id;
+    const task = db.prepare(`SELECT * FROM "Task" WHERE "planId" = ? AND "number" = ?`);
+    const latest = db.prepare(`SELECT * FROM "Update" WHERE "taskId" = ? AND "retractedAt" IS NULL ORDER BY "createdAt" DESC, "id" DESC LIMIT 1`);
+    const all = db.prepare(`SELECT * FROM "Task" WHERE "planId" = ? ORDER BY "number"`);
+    const readStatus = (n: number) => {
+      const row = task.get(planId, n) as { id: number } | undefined;
+      if (!row) throw new Error(`bench: raw status read found no task ${n} in plan ${planId}`);
+      return latest.get(row.id);
+    };
+    const status: number[] = [];
+    statusNumbers.forEach((n, i) => {
+      const at = performance.now();
+      readStatus(n);
+      if (i >= statusWarm) status.push(performance.now() - at);
+    });
+    const overview: number[] = [];
+    for (let i = 0; i < overviewWarm + overviewN; i++) {
+      const at = performance.now();
+      all.all(planId);
+      if (i >= overviewWarm) overview.push(performance.now() - at);
+    }
+    return { status: summarize(status), overview: summarize(overview) };
+  } finally {
+    db.close();
+  }
 }
 
 /** Latency and ingestion figures for one database: the bundled plan, or a synthetic one. */
@@ -84,9 +136,19 @@ export async function benchCore(kind: "bundled" | "synthetic", sizes: { tasks: n
     const pick = () => 1 + Math.floor(r() * Math.min(tasks, 999));
     const heavy = kind === "synthetic" && tasks > 1000;
     log("  status task N…");
-    const status = summarize(await sample(500, 50, () => say(app, `status task ${pick()}`)));
+    const statusNumbers: number[] = [];
+    const STATUS_N = 500;
+    const STATUS_WARM = 50;
+    const status = summarize(
+      await sample(STATUS_N, STATUS_WARM, () => {
+        const n = pick();
+        statusNumbers.push(n);
+        return say(app, `status task ${n}`);
+      }),
+    );
     log("  overview…");
-    const overview = summarize(await sample(heavy ? 20 : 200, heavy ? 3 : 20, () => say(app, "总览")));
+    const [overviewN, overviewWarm] = heavy ? [20, 3] : [200, 20];
+    const overview = summarize(await sample(overviewN, overviewWarm, () => say(app, "总览")));
     log("  update…");
     let seq = 0;
     const update = summarize(await sample(300, 30, () => say(app, `任务${pick()}进展:基准记录${seq++} 60%`)));
@@ -106,10 +168,24 @@ export async function benchCore(kind: "bundled" | "synthetic", sizes: { tasks: n
     const stored = (await app.db.update.count()) - before;
     if (stored !== N) throw new Error(`bench: ${stored} of ${N} updates were stored; the figures would not measure recording:\n${missed.slice(0, 5).join("\n")}`);
     await app.close();
-    log("  raw better-sqlite3 baseline…");
-    const rawPerSec = await rawIngest(dir, rows, tasks);
+    log("  raw better-sqlite3 baselines (status and overview reads on this database, update inserts)…");
+    const reads = rawReads(file, statusNumbers, STATUS_WARM, overviewN, overviewWarm);
+    const ingest = await rawIngest(dir, rows, tasks);
+    const rawPerSec = ingest.perSec;
     const dbBytes = statSync(file).size + (() => { try { return statSync(`${file}-wal`).size; } catch { return 0; } })();
-    return { database: kind, tasks, updates, dbBytes, status, overview, update, pipelinePerSec, rawPerSec, ratio: pipelinePerSec / rawPerSec };
+    return {
+      database: kind,
+      tasks,
+      updates,
+      dbBytes,
+      status,
+      overview,
+      update,
+      pipelinePerSec,
+      rawPerSec,
+      ratio: pipelinePerSec / rawPerSec,
+      raw: { status: reads.status, overview: reads.overview, update: summarize(ingest.perRow) },
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

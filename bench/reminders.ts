@@ -1,8 +1,17 @@
 /**
- * One reminder run over a synthetic plan, in its own process so its peak memory is its own.
- * Prints one JSON line. Run by bench/run.ts: `tsx bench/reminders.ts TASKS UNITS UPDATES`.
+ * One reminder run over a synthetic plan. The measuring process only opens the app and runs, so its RSS after
+ * opening the app and its peak RSS are the run's own: the synthetic database is built by another process.
+ *
+ *   tsx bench/reminders.ts --build DIR TASKS UNITS UPDATES   builds DIR/duban.db and DIR/directory.json, prints one JSON line
+ *   tsx bench/reminders.ts --run DIR                          one run on DIR, prints one JSON line (bench/run.ts uses these two)
+ *   tsx bench/reminders.ts TASKS UNITS UPDATES                both: the build in a child process, the run in this one
+ *
+ * The run's JSON line: tasks, units, updates, day, reminders, messages, sentMessages, stored, computeMs, previewMs,
+ * runMs, startRss (before opening the app), baselineRss (after opening it), baselineMaxRss, peakRss, heapAfter,
+ * and with the third form buildMs.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openApp } from "../src/app.js";
@@ -11,20 +20,43 @@ import { fixedClock } from "../src/core/clock.js";
 import { zonedInstant } from "../src/core/time.js";
 import { bulkUpdates, rawImport, syntheticPlan, writeBenchDirectory } from "./synthetic.js";
 
-const [tasks = 100_000, units = 500, updates = 200_000] = process.argv.slice(2).map(Number);
 const DAY = "2025-01-14"; // a Tuesday: overdue presses, escalations and stale nudges all fall due
-const dir = mkdtempSync(join(tmpdir(), "duban-bench-rem-"));
-const file = join(dir, "duban.db");
-const directory = join(dir, "directory.json");
-writeBenchDirectory(directory, units);
 const silent = { info() {}, warn() {}, error: (m: string, c?: unknown) => console.error(m, c) };
-const config = readConfig({ DATABASE_URL: `file:${file}`, DUBAN_DIRECTORY: directory });
 const clock = fixedClock(zonedInstant(DAY, "09:00"));
-try {
-  (await openApp(config, clock, { logger: silent, quiet: true })).close();
+
+interface Built {
+  tasks: number;
+  units: number;
+  updates: number;
+  buildMs: number;
+}
+
+const paths = (dir: string) => ({ file: join(dir, "duban.db"), directory: join(dir, "directory.json"), meta: join(dir, "bench.json") });
+const configFor = (dir: string) => {
+  const { file, directory } = paths(dir);
+  return readConfig({ DATABASE_URL: `file:${file}`, DUBAN_DIRECTORY: directory });
+};
+
+/** The synthetic database and directory in DIR (setup, not measured). */
+async function build(dir: string, tasks: number, units: number, updates: number): Promise<Built> {
+  const t = performance.now();
+  mkdirSync(dir, { recursive: true });
+  const { file, directory, meta } = paths(dir);
+  writeBenchDirectory(directory, units);
+  await (await openApp(configFor(dir), clock, { logger: silent, quiet: true })).close();
   const planId = rawImport(file, syntheticPlan("提醒基准计划", tasks, units, 3), zonedInstant(DAY, "09:01"));
   bulkUpdates(file, planId, updates, 4);
-  const app = await openApp(config, clock, { logger: silent, quiet: true });
+  const built = { tasks, units, updates, buildMs: performance.now() - t };
+  writeFileSync(meta, JSON.stringify(built));
+  return built;
+}
+
+/** Open the app on DIR and run the reminders once; nothing else happens in this process before. */
+async function run(dir: string): Promise<Record<string, number | string>> {
+  const built = JSON.parse(readFileSync(paths(dir).meta, "utf8")) as Built;
+  globalThis.gc?.();
+  const startRss = process.memoryUsage().rss;
+  const app = await openApp(configFor(dir), clock, { logger: silent, quiet: true });
   globalThis.gc?.();
   const baselineRss = process.memoryUsage().rss;
   const baselineMaxRss = process.resourceUsage().maxRSS * 1024;
@@ -43,25 +75,48 @@ try {
   const stored = await app.db.reminder.count();
   await app.close();
   const peakRss = process.resourceUsage().maxRSS * 1024;
-  console.log(
-    JSON.stringify({
-      tasks,
-      units,
-      updates,
-      day: DAY,
-      reminders: rows.length,
-      messages: preview.length,
-      sentMessages: sent.length,
-      stored,
-      computeMs,
-      previewMs,
-      runMs,
-      baselineRss,
-      baselineMaxRss,
-      peakRss,
-      heapAfter: process.memoryUsage().heapUsed,
-    }),
-  );
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  return {
+    tasks: built.tasks,
+    units: built.units,
+    updates: built.updates,
+    day: DAY,
+    reminders: rows.length,
+    messages: preview.length,
+    sentMessages: sent.length,
+    stored,
+    computeMs,
+    previewMs,
+    runMs,
+    startRss,
+    baselineRss,
+    baselineMaxRss,
+    peakRss,
+    heapAfter: process.memoryUsage().heapUsed,
+  };
+}
+
+const args = process.argv.slice(2);
+const sizes = (list: string[]) => {
+  const [tasks = 100_000, units = 500, updates = 200_000] = list.map(Number);
+  return [tasks, units, updates] as const;
+};
+
+if (args[0] === "--build") {
+  if (!args[1]) throw new Error("usage: reminders.ts --build DIR TASKS UNITS UPDATES");
+  console.log(JSON.stringify(await build(args[1], ...sizes(args.slice(2)))));
+} else if (args[0] === "--run") {
+  if (!args[1]) throw new Error("usage: reminders.ts --run DIR");
+  console.log(JSON.stringify(await run(args[1])));
+} else {
+  const dir = mkdtempSync(join(tmpdir(), "duban-bench-rem-"));
+  try {
+    const out = execFileSync(process.execPath, ["--import", "tsx", import.meta.filename, "--build", dir, ...sizes(args).map(String)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const built = JSON.parse(out.trim().split("\n").pop()!) as Built;
+    console.log(JSON.stringify({ ...(await run(dir)), buildMs: built.buildMs }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,16 +1,38 @@
 /**
- * `npm run bench`: latency, throughput and memory figures, each next to a baseline measured in
- * the same run. `--quick` uses smaller synthetic data; `--json` prints one JSON object.
+ * `npm run bench`: latency, throughput and memory figures, each next to a baseline measured in the same run, then
+ * a table of issue 11's goals (each figure, its goal, its same-run baseline). `--quick` uses smaller synthetic data;
+ * `--json` prints one JSON object. `--matrix [--samples N] [--json]` runs only the Matrix latency benchmark (bench/matrix.ts).
  */
-import { execFileSync } from "node:child_process";
-import { cpus } from "node:os";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { benchCli, type CliFigures } from "./cli.js";
 import { benchCore, coreTable, type CoreFigures } from "./core.js";
 import { benchInterpreter } from "./interpreter.js";
 import { fmt, mb } from "./stats.js";
 
-const quick = process.argv.includes("--quick");
-const json = process.argv.includes("--json");
+const argv = process.argv.slice(2);
+
+if (argv.includes("--matrix")) {
+  // Only the Matrix latency benchmark, in its own process; its output and exit code are ours.
+  const pass: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--json") pass.push(a);
+    else if (a === "--samples" && argv[i + 1] !== undefined) pass.push(a, argv[++i]!);
+    else if (a.startsWith("--samples=")) pass.push(a);
+  }
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "matrix.ts"), ...pass], { stdio: "inherit" });
+  if (r.error) {
+    process.stderr.write(`bench --matrix: ${r.error.message}\n`);
+    process.exit(1);
+  }
+  process.exit(r.status ?? 1);
+}
+
+const quick = argv.includes("--quick");
+const json = argv.includes("--json");
 const log = (s: string) => {
   if (!json) process.stderr.write(`${s}\n`);
 };
@@ -29,15 +51,168 @@ core.push(await benchCore("bundled", sizes, log));
 log(`synthetic plan (${sizes.tasks} tasks, ${sizes.updates} updates):`);
 core.push(await benchCore("synthetic", sizes, log));
 
-log(`reminders: one run over ${reminderSizes[0]} tasks and ${reminderSizes[1]} units (child process)…`);
-const out = execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "reminders.ts"), ...reminderSizes.map(String)], {
-  encoding: "utf8",
-  maxBuffer: 64 * 1024 * 1024,
+const reminderScript = join(import.meta.dirname, "reminders.ts");
+const remDir = mkdtempSync(join(tmpdir(), "duban-bench-rem-"));
+let reminders: Record<string, number>;
+try {
+  // The database is built by one child process and measured by another, so the run's RSS is not the builder's.
+  log(`reminders: building ${reminderSizes[0]} tasks, ${reminderSizes[1]} units, ${reminderSizes[2]} updates (child process)…`);
+  const built = JSON.parse(
+    execFileSync(process.execPath, ["--import", "tsx", reminderScript, "--build", remDir, ...reminderSizes.map(String)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    }).trim().split("\n").pop()!,
+  ) as { buildMs: number };
+  log("reminders: one run (another child process, which only opens the app and runs)…");
+  const limitMs = (quick ? 3 : 15) * 60_000; // a stuck run fails the bench with a message instead of growing until it runs out of memory
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, ["--import", "tsx", reminderScript, "--run", remDir], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "inherit"],
+      timeout: limitMs,
+      killSignal: "SIGKILL",
+    });
+  } catch (e) {
+    const signal = (e as { signal?: string }).signal;
+    throw new Error(signal ? `bench: the reminder run did not finish within ${limitMs / 1000} s (${signal})` : `bench: the reminder run failed: ${(e as Error).message}`);
+  }
+  reminders = { ...(JSON.parse(out.trim().split("\n").pop()!) as Record<string, number>), buildMs: built.buildMs };
+} finally {
+  rmSync(remDir, { recursive: true, force: true });
+}
+
+log("command line: node bin/duban.js say 任务6, 5 runs after one that creates the database; baseline node -e 0…");
+const cli = benchCli(5);
+
+// ---- Goals (issue 11). The goals are for the full sizes; --quick figures are shown but marked as not comparable.
+
+interface GoalRow {
+  id: string;
+  figure: string;
+  /** The number the goal is about (same unit as the goal). */
+  measured: number;
+  measuredText: string;
+  goal: { op: "≤" | "≥"; value: number; unit: string; text: string };
+  baseline: { what: string; text: string; [k: string]: unknown };
+  meets: boolean;
+  /** False for size-dependent figures measured at --quick sizes. */
+  comparable: boolean;
+}
+
+const synthetic = core.find((c) => c.database === "synthetic")!;
+const r = reminders;
+const ms = (x: number, d = 2) => `${fmt(x, d)} ms`;
+const goals: GoalRow[] = [];
+const goal = (row: Omit<GoalRow, "meets" | "comparable">, sizeDependent = true) =>
+  goals.push({
+    ...row,
+    meets: row.goal.op === "≤" ? row.measured <= row.goal.value : row.measured >= row.goal.value,
+    comparable: !(quick && sizeDependent),
+  });
+const on = `${synthetic.tasks} tasks / ${synthetic.updates} updates`;
+
+goal({
+  id: "status",
+  figure: `status task N (${on})`,
+  measured: synthetic.status.p99,
+  measuredText: `p50 ${ms(synthetic.status.p50)}, p99 ${ms(synthetic.status.p99)}`,
+  goal: { op: "≤", value: 2, unit: "ms", text: "p99 ≤ 2 ms" },
+  baseline: {
+    what: "raw better-sqlite3: task row + latest update, same task numbers, same database",
+    text: `raw read p50 ${ms(synthetic.raw.status.p50, 3)}, p99 ${ms(synthetic.raw.status.p99, 3)}`,
+    p50: synthetic.raw.status.p50,
+    p99: synthetic.raw.status.p99,
+  },
 });
-const reminders = JSON.parse(out.trim().split("\n").pop()!) as Record<string, number>;
+goal({
+  id: "update",
+  figure: `update 任务N进展 (${on})`,
+  measured: synthetic.update.p99,
+  measuredText: `p50 ${ms(synthetic.update.p50)}, p99 ${ms(synthetic.update.p99)}`,
+  goal: { op: "≤", value: 2, unit: "ms", text: "p99 ≤ 2 ms" },
+  baseline: {
+    what: "raw better-sqlite3: one update row + task counter bump, one transaction, per row",
+    text: `raw insert p50 ${ms(synthetic.raw.update.p50, 3)}, p99 ${ms(synthetic.raw.update.p99, 3)}`,
+    p50: synthetic.raw.update.p50,
+    p99: synthetic.raw.update.p99,
+  },
+});
+goal({
+  id: "ingestion",
+  figure: `ingestion, pipeline ÷ raw (${on})`,
+  measured: synthetic.ratio,
+  measuredText: `${fmt(synthetic.ratio, 3)}× (${fmt(synthetic.pipelinePerSec, 0)} upd/s)`,
+  goal: { op: "≥", value: 0.5, unit: "×", text: "≥ 0.5× raw" },
+  baseline: { what: "raw better-sqlite3 inserts of the same rows", text: `raw ${fmt(synthetic.rawPerSec, 0)} upd/s`, perSec: synthetic.rawPerSec },
+});
+goal({
+  id: "overview",
+  figure: `overview 总览 (${synthetic.tasks} tasks)`,
+  measured: synthetic.overview.p50,
+  measuredText: `p50 ${ms(synthetic.overview.p50)}, p99 ${ms(synthetic.overview.p99)}`,
+  goal: { op: "≤", value: 20, unit: "ms", text: "p50 ≤ 20 ms" },
+  baseline: {
+    what: "raw better-sqlite3: SELECT * FROM Task WHERE planId = ? ORDER BY number, same plan",
+    text: `raw select p50 ${ms(synthetic.raw.overview.p50)}`,
+    p50: synthetic.raw.overview.p50,
+    p99: synthetic.raw.overview.p99,
+  },
+});
+goal({
+  id: "reminderRun",
+  figure: `reminder full run (${r.tasks} tasks, ${r.units} units)`,
+  measured: r.runMs!,
+  measuredText: ms(r.runMs!, 0),
+  goal: { op: "≤", value: 1000, unit: "ms", text: "≤ 1,000 ms" },
+  baseline: { what: "compute (policy) of the same run", text: `compute ${ms(r.computeMs!, 0)}`, ms: r.computeMs },
+});
+goal({
+  id: "reminderRss",
+  figure: `reminder run peak RSS (${r.tasks} tasks)`,
+  measured: r.peakRss! / 1024 / 1024,
+  measuredText: mb(r.peakRss!),
+  goal: { op: "≤", value: 256, unit: "MB", text: "≤ 256 MB" },
+  baseline: { what: "RSS after opening the app, same process", text: `after open ${mb(r.baselineRss!)}`, bytes: r.baselineRss },
+});
+goal(
+  {
+    id: "cliSay",
+    figure: `${cli.command} (${cli.from === "dist" ? "dist/" : "src/ via tsx"})`,
+    measured: cli.medianMs,
+    measuredText: `median ${ms(cli.medianMs, 0)}${cli.maxRss !== null ? `, max RSS ${mb(cli.maxRss)}` : ""}`,
+    goal: { op: "≤", value: 500, unit: "ms", text: "≤ 500 ms" },
+    baseline: {
+      what: `${cli.baseline.command}, median of ${cli.runs}`,
+      text: `node -e 0 ${ms(cli.baseline.medianMs, 0)}${cli.baseline.maxRss !== null ? `, ${mb(cli.baseline.maxRss)}` : ""}`,
+      medianMs: cli.baseline.medianMs,
+      maxRss: cli.baseline.maxRss,
+    },
+  },
+  false,
+);
+
+/** Terminal columns of a string: CJK and full-width characters take two. */
+const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1), 0);
+const pad = (s: string, n: number) => s + " ".repeat(Math.max(0, n - width(s)));
+
+function goalsTable(rows: GoalRow[]): string {
+  const cells = rows.map((g) => [
+    g.figure,
+    g.measuredText,
+    g.goal.text,
+    g.baseline.text,
+    `${g.meets ? "yes" : "no"}${g.comparable ? "" : " (quick sizes: not comparable)"}`,
+  ]);
+  const head = ["figure", "measured", "goal", "baseline (same run)", "meets goal?"];
+  const widths = head.map((h, i) => Math.max(width(h), ...cells.map((c) => width(c[i]!))));
+  const line = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : pad(x, widths[i]!))).join(" | ");
+  return [line(head), widths.map((w) => "-".repeat(w)).join("-|-"), ...cells.map(line)].join("\n");
+}
 
 if (json) {
-  console.log(JSON.stringify({ machine, quick, interpreter, core, reminders }, null, 2));
+  console.log(JSON.stringify({ machine, quick, interpreter, core, reminders, cli, goals }, null, 2));
 } else {
   console.log(`\nmachine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}${quick ? " (quick sizes)" : ""}`);
   const i = interpreter;
@@ -47,11 +222,16 @@ if (json) {
   console.log("\nChat pipeline, in process through Bot.handle (grammar, zod, repositories, Prisma, rendering):");
   console.log(coreTable(core));
   console.log("pipeline/raw: update ingestion through the whole pipeline divided by raw better-sqlite3 inserts of the same rows (WAL, synchronous=NORMAL, one transaction per row).");
-  const r = reminders;
   console.log(`\nReminders: one run on ${r.day} over ${r.tasks} tasks, ${r.units} units, ${r.updates} updates in the database:`);
   console.log(`  due reminders        ${r.reminders} rows → ${r.messages} grouped messages`);
   console.log(`  compute (policy)     ${fmt(r.computeMs!, 0)} ms`);
   console.log(`  preview (+ compose)  ${fmt(r.previewMs!, 0)} ms`);
   console.log(`  full run (record, claim, compose, deliver, mark) ${fmt(r.runMs!, 0)} ms, ${r.stored} rows stored`);
   console.log(`  memory: RSS ${mb(r.baselineRss!)} after opening the app → peak ${mb(r.peakRss!)} (${fmt(r.peakRss! / r.baselineRss!, 2)}× the baseline)`);
+  console.log(`  (database built in another process; the measuring process started at RSS ${mb(r.startRss!)} before opening the app)`);
+  console.log(`\nGoals (issue 11; set for 10,000 tasks / 1,000,000 updates and 100,000 tasks / 500 units${quick ? "; this run uses the quick sizes" : ""}):`);
+  console.log(goalsTable(goals));
+  console.log(
+    `status/update/overview baselines: raw better-sqlite3 with prepared statements in the same run; say 任务6: ${cli.runs} runs after one unmeasured run that created the database${cli.timedThroughUsrBinTime ? ", each (and node -e 0) through /usr/bin/time for the child's RSS" : ""}.`,
+  );
 }
