@@ -21,7 +21,22 @@ class ImmediateTransactions {
   constructor(private readonly inner: PrismaBetterSqlite3) {
     this.adapterName = inner.adapterName;
   }
+  /** A connection opened ahead of Prisma (see `openPrisma`), handed to Prisma when it first connects. */
+  private opened: Awaited<ReturnType<PrismaBetterSqlite3["connect"]>> | null = null;
+
+  /** Open the connection now, so the hot path can use it before Prisma connects. */
+  async open(): Promise<SqliteSql> {
+    this.opened = await this.connectNew();
+    return this.sql!;
+  }
+
   async connect() {
+    const ready = this.opened;
+    this.opened = null;
+    return ready ?? this.connectNew();
+  }
+
+  private async connectNew() {
     const adapter = await this.inner.connect();
     const client = (adapter as unknown as { client: Database.Database }).client;
     const prepare = client.prepare.bind(client);
@@ -67,12 +82,18 @@ export async function openPrisma(databaseUrl: string): Promise<PrismaClient> {
   const db = new PrismaClient({ adapter: adapter as unknown as PrismaBetterSqlite3 });
   adapters.set(db, adapter);
   try {
-    await db.$connect();
-    await db.$queryRawUnsafe("PRAGMA journal_mode=WAL");
-    await db.$executeRawUnsafe("PRAGMA synchronous=NORMAL");
-    await db.$executeRawUnsafe("PRAGMA foreign_keys=ON");
+    // Not db.$connect(): it compiles Prisma's query compiler (WebAssembly) at once, and a process cannot exit until
+    // that is done. Prisma connects, and compiles, at its first query; a command that stays on the hot path
+    // (say 任务6) never makes one. The pragmas are set on the connection itself for the same reason.
+    const client = (await adapter.open()).connection;
+    client.pragma("journal_mode = WAL");
+    client.pragma("synchronous = NORMAL");
+    client.pragma("foreign_keys = ON");
     // Another process writing waits up to 15 s for the lock rather than failing (see ImmediateTransactions).
-    await db.$executeRawUnsafe("PRAGMA busy_timeout=15000");
+    client.pragma("busy_timeout = 15000");
+    // The hot path checkpoints the WAL between messages (SqliteSql.committed); SQLite's own checkpoint, inside a
+    // commit, stays as a backstop at 4,000 pages (16 MB) instead of 1,000.
+    client.pragma("wal_autocheckpoint = 4000");
     return db;
   } catch (e) {
     await db.$disconnect();

@@ -91,6 +91,9 @@ const encode = (v: unknown): unknown => {
   return v;
 };
 
+/** Hot-path commits between two passive WAL checkpoints (an update writes about 8 pages). */
+const CHECKPOINT_EVERY = 100;
+
 /** Rows per multi-row INSERT: 500 rows of 7 columns stay far below SQLite's 32,766 parameters. */
 const INSERT_CHUNK = 500;
 
@@ -104,6 +107,11 @@ export class SqliteSql implements Sql {
     private readonly db: BetterSqlite3.Database,
     readonly gate: Gate,
   ) {}
+
+  /** The better-sqlite3 connection (shared with Prisma), for settings such as pragmas. */
+  get connection(): BetterSqlite3.Database {
+    return this.db;
+  }
 
   private statement(strings: TemplateStringsArray, values: unknown[]): { stmt: BetterSqlite3.Statement; params: unknown[] } {
     let text = this.texts.get(strings);
@@ -141,7 +149,9 @@ export class SqliteSql implements Sql {
   run(strings: TemplateStringsArray, ...values: unknown[]): Promise<{ changes: number }> {
     try {
       const { stmt, params } = this.statement(strings, values);
-      return Promise.resolve({ changes: stmt.run(...params).changes });
+      const { changes } = stmt.run(...params);
+      if (changes > 0 && !this.db.inTransaction) this.committed();
+      return Promise.resolve({ changes });
     } catch (e) {
       return Promise.reject(e);
     }
@@ -227,6 +237,7 @@ export class SqliteSql implements Sql {
       try {
         const out = await fn(this);
         this.exec("COMMIT");
+        this.committed();
         return out;
       } catch (e) {
         if (this.db.inTransaction) this.exec("ROLLBACK");
@@ -260,10 +271,32 @@ export class SqliteSql implements Sql {
     if (!group.release) return;
     try {
       if (this.db.inTransaction) this.exec(how);
+      if (how === "COMMIT") this.committed();
     } finally {
       group.release();
       group.release = null;
     }
+  }
+
+  private commits = 0;
+  private checkpointScheduled = false;
+
+  /**
+   * WAL checkpoints off the message path. SQLite's automatic checkpoint runs inside the commit that takes the
+   * log past its threshold, so one message in a few hundred paid for copying the log back (several ms). Here
+   * the connection's automatic threshold is raised to a backstop (see `openPrisma`), and every
+   * CHECKPOINT_EVERY commits a passive checkpoint is queued with setImmediate: it runs once the current
+   * message has been handled, while its reply is on the network.
+   */
+  private committed(): void {
+    if (++this.commits < CHECKPOINT_EVERY || this.checkpointScheduled) return;
+    this.checkpointScheduled = true;
+    setImmediate(() => {
+      this.checkpointScheduled = false;
+      if (!this.db.open || this.db.inTransaction || this.gate.locked) return;
+      this.commits = 0;
+      this.db.pragma("wal_checkpoint(PASSIVE)");
+    }).unref();
   }
 
   /** Commit the current group's open transaction, if the caller is inside a group of this client. */

@@ -111,7 +111,8 @@ export class ReminderService {
             out.push({ key: reminderKey(due.taskId, unit, due.kind, due.occurrence), taskId: due.taskId, unit, kind: due.kind, occurrence: due.occurrence, dueOn: day });
       }
       first = false;
-      if (out.length) yield out;
+      // Stored unit by unit, a unit's rows share pages, so marking its message delivered rewrites fewer of them.
+      if (out.length) yield out.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
       if (rows.length < TASK_PAGE) return;
       after = rows[rows.length - 1]!.number;
     }

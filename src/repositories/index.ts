@@ -14,6 +14,7 @@ import { PrismaTargetRepository } from "./prisma-target-repository.js";
 import { PrismaHistoryRepository } from "./prisma-history-repository.js";
 import { PrismaDigestRepository } from "./prisma-digest-repository.js";
 import { sqlOf } from "../db/prisma-client.js";
+import { SqlDirectoryChangeRepository } from "./sql/sql-directory-change-repository.js";
 import { SqlEventLog } from "./sql/sql-event-log.js";
 import { SqlPendingRepository } from "./sql/sql-pending-repository.js";
 import { SqlPlanRepository } from "./sql/sql-plan-repository.js";
@@ -38,7 +39,7 @@ export function prismaRepositories(db: PrismaClient): Repositories {
     audit: new PrismaAuditRepository(db),
     requests: sql ? new SqlRequestRepository(db, sql) : new PrismaRequestRepository(db),
     evidence: new PrismaEvidenceRepository(db),
-    directoryChanges: new PrismaDirectoryChangeRepository(db),
+    directoryChanges: sql ? new SqlDirectoryChangeRepository(db, sql) : new PrismaDirectoryChangeRepository(db),
     targets: new PrismaTargetRepository(db),
     history: new PrismaHistoryRepository(db),
     digests: new PrismaDigestRepository(db),

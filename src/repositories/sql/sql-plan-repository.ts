@@ -18,8 +18,12 @@ export class SqlPlanRepository extends PrismaPlanRepository {
   }
 
   private async withTargets(rows: Row[], targets: Row[]): Promise<TaskRecord[]> {
-    const byTask = groupBy(targets, (t) => t.taskId as number);
-    return rows.map((r) => toTask({ ...taskRow(r), targets: (byTask.get(r.id as number) ?? []).map(targetRow) }));
+    const byTask = groupBy(targets.map(targetRow), (t) => t.taskId);
+    return rows.map((r) => {
+      const row = taskRow(r);
+      row.targets = byTask.get(row.id) ?? [];
+      return toTask(row);
+    });
   }
 
   override async currentPlan(): Promise<PlanRecord | null> {
@@ -78,6 +82,12 @@ export class SqlPlanRepository extends PrismaPlanRepository {
       reviewPending: r.reviewPending === "completion",
       lastUpdateAt: asDateOrNull(r.lastUpdateAt),
     }));
+  }
+
+  override async unitNames(planId: number): Promise<string[]> {
+    const rows = await this.sql.all<{ unit: string }>`SELECT u."unit", MIN(t."number") AS "first" FROM "TaskUnit" u JOIN "Task" t ON t."id" = u."taskId"
+      WHERE t."planId" = ${planId} GROUP BY u."unit" ORDER BY "first", u."unit"`;
+    return rows.map((r) => r.unit);
   }
 
   override async numberRange(planId: number): Promise<{ min: number; max: number; count: number }> {
