@@ -1,9 +1,25 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { PlanRecord, ReminderTaskRow, TaskRecord } from "../../core/model.js";
 import type { DeadlineKind } from "../../plan/types.js";
-import { anyOf, asBool, asDate, asDateOrNull, type Row, type Sql } from "../../db/sql.js";
+import { anyOf, asBool, asDate, asDateOrNull, fragment, type Row, type Sql } from "../../db/sql.js";
 import { PrismaPlanRepository, toTask } from "../prisma-plan-repository.js";
 import { groupBy, targetRow, taskRow } from "./rows.js";
+
+/** Every column of Task (as in prisma/schema.prisma), then its section's; task rows are read as arrays in this order. */
+const TASK_COLUMNS = [
+  "id", "planId", "sectionId", "number", "title", "description", "leadUnits", "responsibleUnits", "deadlineText", "deadlineKind", "deadlineDate",
+  "inDocument", "completedAt", "completedBy", "remindersPaused", "pauseReason", "originalDeadlineText", "originalDeadlineKind",
+  "originalDeadlineDate", "deadlineChange", "unitsAdjusted", "reviewPending", "progress", "lastUpdateAt", "updateCount",
+] as const;
+const NAMES = [...TASK_COLUMNS, "sectionLabel", "sectionTitle", "sectionOrdinal"];
+const TASK = fragment(`${TASK_COLUMNS.map((c) => `t."${c}"`).join(", ")}, s."label", s."title", s."ordinal"`);
+
+/** An array row back to the named row the mapping expects; far cheaper than having the driver build objects. */
+function named(v: unknown[]): Row {
+  const r: Row = {};
+  for (let i = 0; i < NAMES.length; i++) r[NAMES[i]!] = v[i];
+  return r;
+}
 
 /**
  * Plans and tasks: the reads of every message, the overview and the reminder run in hand-written SQL
@@ -17,10 +33,10 @@ export class SqlPlanRepository extends PrismaPlanRepository {
     super(db);
   }
 
-  private async withTargets(rows: Row[], targets: Row[]): Promise<TaskRecord[]> {
+  private async withTargets(rows: unknown[][], targets: Row[]): Promise<TaskRecord[]> {
     const byTask = groupBy(targets.map(targetRow), (t) => t.taskId);
-    return rows.map((r) => {
-      const row = taskRow(r);
+    return rows.map((v) => {
+      const row = taskRow(named(v));
       row.targets = byTask.get(row.id) ?? [];
       return toTask(row);
     });
@@ -32,25 +48,22 @@ export class SqlPlanRepository extends PrismaPlanRepository {
   }
 
   override async task(planId: number, number: number): Promise<TaskRecord | null> {
-    const row = await this.sql.get`SELECT t.*, s."label" AS "sectionLabel", s."title" AS "sectionTitle", s."ordinal" AS "sectionOrdinal"
-      FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."planId" = ${planId} AND t."number" = ${number}`;
+    const [row] = await this.sql.values`SELECT ${TASK} FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."planId" = ${planId} AND t."number" = ${number}`;
     return row ? this.one(row) : null;
   }
 
   override async taskById(id: number): Promise<TaskRecord | null> {
-    const row = await this.sql.get`SELECT t.*, s."label" AS "sectionLabel", s."title" AS "sectionTitle", s."ordinal" AS "sectionOrdinal"
-      FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."id" = ${id}`;
+    const [row] = await this.sql.values`SELECT ${TASK} FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."id" = ${id}`;
     return row ? this.one(row) : null;
   }
 
-  private async one(row: Row): Promise<TaskRecord> {
-    const targets = await this.sql.all`SELECT * FROM "Target" WHERE "taskId" = ${row.id} AND "removedAt" IS NULL ORDER BY "id"`;
+  private async one(row: unknown[]): Promise<TaskRecord> {
+    const targets = await this.sql.all`SELECT * FROM "Target" WHERE "taskId" = ${row[0]} AND "removedAt" IS NULL ORDER BY "id"`;
     return (await this.withTargets([row], targets))[0]!;
   }
 
   override async tasks(planId: number): Promise<TaskRecord[]> {
-    const rows = await this.sql.all`SELECT t.*, s."label" AS "sectionLabel", s."title" AS "sectionTitle", s."ordinal" AS "sectionOrdinal"
-      FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."planId" = ${planId} ORDER BY t."number"`;
+    const rows = await this.sql.values`SELECT ${TASK} FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."planId" = ${planId} ORDER BY t."number"`;
     if (rows.length === 0) return [];
     const targets = await this.sql.all`SELECT x.* FROM "Target" x JOIN "Task" t ON t."id" = x."taskId"
       WHERE t."planId" = ${planId} AND x."removedAt" IS NULL ORDER BY x."id"`;
@@ -59,8 +72,7 @@ export class SqlPlanRepository extends PrismaPlanRepository {
 
   override async tasksByIds(ids: number[]): Promise<TaskRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await this.sql.all`SELECT t.*, s."label" AS "sectionLabel", s."title" AS "sectionTitle", s."ordinal" AS "sectionOrdinal"
-      FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."id" ${anyOf(ids)} ORDER BY t."number"`;
+    const rows = await this.sql.values`SELECT ${TASK} FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."id" ${anyOf(ids)} ORDER BY t."number"`;
     const targets = await this.sql.all`SELECT * FROM "Target" WHERE "taskId" ${anyOf(ids)} AND "removedAt" IS NULL ORDER BY "id"`;
     return this.withTargets(rows, targets);
   }
