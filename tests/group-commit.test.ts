@@ -76,4 +76,27 @@ describe("group commit (one transaction for a sync batch's messages)", () => {
     expect(committed()).toBe(0);
     expect(await app.db.update.count()).toBe(0);
   });
+
+  it("a write from outside the group (a reminder run's, say) waits for the group to end and does not share its rollback", async () => {
+    let opened!: () => void;
+    const groupOpen = new Promise<void>((r) => (opened = r));
+    let finish!: () => void;
+    const hold = new Promise<void>((r) => (finish = r));
+    // Registered here, outside the group: this write belongs to another flow on the same connection.
+    const outside = groupOpen.then(() => app.repos.events.markHandled("$outside:bureau.local", "room", app.clock.now()));
+    const group = sql.group(async () => {
+      await app.say("任务6进展：组内的一条", zhang);
+      opened();
+      await hold;
+      throw new Error("homeserver went away");
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    const handled = () => other.prepare(`SELECT COUNT(*) AS n FROM "ProcessedEvent" WHERE "eventId" = ?`).get("$outside:bureau.local") as { n: number };
+    expect(handled().n).toBe(0);
+    finish();
+    await expect(group).rejects.toThrow("homeserver went away");
+    await outside;
+    expect(handled().n).toBe(1);
+    expect(committed()).toBe(0);
+  });
 });

@@ -173,6 +173,7 @@ export class SqliteSql implements Sql {
   }
 
   run(strings: TemplateStringsArray, ...values: unknown[]): Promise<{ changes: number }> {
+    if (this.groupOpen && !this.inOwnGroup()) return this.groupOpen.then(() => this.run(strings, ...values));
     try {
       const { stmt, params } = this.statement(strings, values);
       const { changes } = stmt.run(...params);
@@ -184,6 +185,7 @@ export class SqliteSql implements Sql {
   }
 
   insertIgnoring(table: string, columns: readonly string[], conflict: string, rows: readonly unknown[][]): Promise<number> {
+    if (this.groupOpen && !this.inOwnGroup()) return this.groupOpen.then(() => this.insertIgnoring(table, columns, conflict, rows));
     try {
       const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
       const head = `INSERT INTO ${q(table)} (${columns.map(q).join(", ")}) VALUES `;
@@ -244,6 +246,7 @@ export class SqliteSql implements Sql {
           throw e;
         }
         group.release = release;
+        this.groupOpen = new Promise<void>((r) => (this.groupClosed = r));
       }
       const name = `duban_sp${++group.savepoints}`;
       this.exec(`SAVEPOINT ${name}`);
@@ -298,10 +301,27 @@ export class SqliteSql implements Sql {
     try {
       if (this.db.inTransaction) this.exec(how);
       if (how === "COMMIT") this.committed();
+    } catch (e) {
+      if (this.db.inTransaction) this.exec("ROLLBACK");
+      throw e;
     } finally {
       group.release();
       group.release = null;
+      const closed = this.groupClosed;
+      this.groupOpen = null;
+      this.groupClosed = null;
+      closed?.();
     }
+  }
+
+  /**
+   * While a group's transaction is open, a write from outside the group (a reminder run, say) waits for it to
+   * end: on the one connection it would otherwise join the group's transaction and share its fate.
+   */
+  private groupOpen: Promise<void> | null = null;
+  private groupClosed: (() => void) | null = null;
+  private inOwnGroup(): boolean {
+    return groups.getStore()?.owner === this;
   }
 
   private commits = 0;
