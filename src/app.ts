@@ -5,7 +5,7 @@ import { createLogger } from "./log/logger.js";
 import type { Clock } from "./core/clock.js";
 import type { Repositories } from "./core/model.js";
 import { applyMigrations } from "./db/migrate.js";
-import { openPrisma, sqlOf } from "./db/prisma-client.js";
+import { closePrisma, openPrisma, sqlOf } from "./db/prisma-client.js";
 import { Directory, loadDirectory } from "./directory/directory.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { importPlanText, readPlanFile } from "./plan/import-plan.js";
@@ -131,10 +131,10 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
       directoryAdmin,
       evidence,
       reports,
-      close: () => db.$disconnect(),
+      close: () => closePrisma(db),
     };
   } catch (e) {
-    await db.$disconnect();
+    await closePrisma(db);
     throw e;
   }
 }

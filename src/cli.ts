@@ -22,7 +22,7 @@ import { privateUmask } from "./db/private-files.js";
 import { backupDatabase, OpsError, restoreDatabase } from "./ops/backup.js";
 import { runDoctor } from "./ops/doctor.js";
 import { applyMigrations, sqlitePathFromUrl } from "./db/migrate.js";
-import { openPrisma } from "./db/prisma-client.js";
+import { closePrisma, openPrisma } from "./db/prisma-client.js";
 import { exportDirFor } from "./app.js";
 import { writeFiles } from "./transports/console.js";
 import type { OutboundFile } from "./core/reply.js";
@@ -213,7 +213,7 @@ async function importDump(file: string, config: Config): Promise<number> {
     if (e instanceof DumpError) throw new CliError(e.message);
     throw e;
   } finally {
-    await db.$disconnect();
+    await closePrisma(db);
   }
 }
 

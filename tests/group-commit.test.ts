@@ -99,4 +99,20 @@ describe("group commit (one transaction for a sync batch's messages)", () => {
     expect(handled().n).toBe(1);
     expect(committed()).toBe(0);
   });
+
+  it("a Prisma transaction that cannot begin (another process holds the write lock too long) fails alone, and the next ones work", async () => {
+    sql.connection.pragma("busy_timeout = 300");
+    const blocker = new Database(join(app.dir, "duban.db"));
+    blocker.prepare("BEGIN IMMEDIATE").run();
+    try {
+      const refused = await app.say("办结 6 市局已验收");
+      expect(refused.text).not.toContain("已办结");
+    } finally {
+      blocker.prepare("ROLLBACK").run();
+      blocker.close();
+    }
+    // The adapter's own lock and the shared gate were both left free: Prisma's and the hot path's transactions go on.
+    expect((await app.say("办结 6 市局已验收")).text).toContain("已办结");
+    expect((await app.say("任务5进展：锁释放之后", { sender: "@kejiban:bureau.local" })).text).toContain("已记录任务5");
+  }, 20_000);
 });

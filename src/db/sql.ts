@@ -89,8 +89,14 @@ interface Group {
   owner: SqliteSql;
   release: (() => void) | null;
   savepoints: number;
+  /** Set when part of the group's work was lost (a failed flush, or SQLite rolling the whole transaction back): the group then fails. */
+  failed: unknown;
+  /** False once `group()` has returned: a late continuation that still carries the context gets no transaction. */
+  live: boolean;
 }
 const groups = new AsyncLocalStorage<Group>();
+/** The client whose (non-group) transaction the current flow is running inside. */
+const holders = new AsyncLocalStorage<SqliteSql>();
 
 /** Dates as Prisma writes them to SQLite: ISO text with `+00:00`. */
 const encode = (v: unknown): unknown => {
@@ -215,8 +221,8 @@ export class SqliteSql implements Sql {
    * connection's busy timeout would block it, and a second connection in the same process (a test, a CLI
    * command inside the bot) could then never commit. Waits at most the connection's busy timeout.
    */
-  private async begin(): Promise<void> {
-    const patience = this.busyTimeoutMs ?? (this.busyTimeoutMs = Number(this.db.pragma("busy_timeout", { simple: true })) || 0);
+  async begin(): Promise<void> {
+    const patience = Number(this.db.pragma("busy_timeout", { simple: true })) || 0;
     let waited = 0;
     for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
       this.db.pragma("busy_timeout = 0");
@@ -232,21 +238,29 @@ export class SqliteSql implements Sql {
       waited += pause;
     }
   }
-  private busyTimeoutMs: number | undefined;
 
   async transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
     const group = groups.getStore();
-    if (group?.owner === this) {
+    if (group?.owner === this && group.live) {
+      if (group.failed) throw group.failed;
       if (!group.release) {
-        const release = await this.gate.acquire();
+        // Writes from outside the group wait from here on, before the transaction has even begun.
+        this.groupOpen = new Promise<void>((r) => (this.groupClosed = r));
+        let release: (() => void) | null = null;
         try {
+          release = await this.gate.acquire();
           await this.begin();
         } catch (e) {
-          release();
+          release?.();
+          this.closeGroupGate();
           throw e;
         }
         group.release = release;
-        this.groupOpen = new Promise<void>((r) => (this.groupClosed = r));
+      }
+      if (!this.db.inTransaction) {
+        // SQLite rolled the whole transaction back (a full disk, an I/O error): what the group held is gone.
+        group.failed = new Error("the group's transaction was rolled back by SQLite");
+        throw group.failed;
       }
       const name = `duban_sp${++group.savepoints}`;
       this.exec(`SAVEPOINT ${name}`);
@@ -255,6 +269,10 @@ export class SqliteSql implements Sql {
         this.exec(`RELEASE ${name}`);
         return out;
       } catch (e) {
+        if (!this.db.inTransaction) {
+          group.failed = e;
+          throw e;
+        }
         this.exec(`ROLLBACK TO ${name}`);
         this.exec(`RELEASE ${name}`);
         throw e;
@@ -264,7 +282,7 @@ export class SqliteSql implements Sql {
     try {
       await this.begin();
       try {
-        const out = await fn(this);
+        const out = await holders.run(this, () => fn(this));
         this.exec("COMMIT");
         this.committed();
         return out;
@@ -284,13 +302,19 @@ export class SqliteSql implements Sql {
    * commits what the group has so far (`flushGroup`), and the group then goes on in a new transaction.
    */
   async group<T>(fn: () => Promise<T>): Promise<T> {
-    const group: Group = { owner: this, release: null, savepoints: 0 };
+    const group: Group = { owner: this, release: null, savepoints: 0, failed: null, live: true };
     let out: T;
     try {
       out = await groups.run(group, fn);
     } catch (e) {
+      group.live = false;
       this.finish(group, "ROLLBACK");
       throw e;
+    }
+    group.live = false;
+    if (group.failed) {
+      this.finish(group, "ROLLBACK");
+      throw group.failed;
     }
     this.finish(group, "COMMIT");
     return out;
@@ -299,19 +323,26 @@ export class SqliteSql implements Sql {
   private finish(group: Group, how: "COMMIT" | "ROLLBACK"): void {
     if (!group.release) return;
     try {
+      if (how === "COMMIT" && !this.db.inTransaction) throw new Error("the group's transaction was rolled back by SQLite");
       if (this.db.inTransaction) this.exec(how);
       if (how === "COMMIT") this.committed();
     } catch (e) {
+      // Whatever the group held is lost: the caller must not confirm any of it.
+      group.failed ??= e;
       if (this.db.inTransaction) this.exec("ROLLBACK");
       throw e;
     } finally {
       group.release();
       group.release = null;
-      const closed = this.groupClosed;
-      this.groupOpen = null;
-      this.groupClosed = null;
-      closed?.();
+      this.closeGroupGate();
     }
+  }
+
+  private closeGroupGate(): void {
+    const closed = this.groupClosed;
+    this.groupOpen = null;
+    this.groupClosed = null;
+    closed?.();
   }
 
   /**
@@ -320,8 +351,9 @@ export class SqliteSql implements Sql {
    */
   private groupOpen: Promise<void> | null = null;
   private groupClosed: (() => void) | null = null;
+  /** Whether the current flow may write now although a group is open: it is the group, or it holds a transaction. */
   private inOwnGroup(): boolean {
-    return groups.getStore()?.owner === this;
+    return groups.getStore()?.owner === this || holders.getStore() === this;
   }
 
   private commits = 0;
@@ -341,7 +373,11 @@ export class SqliteSql implements Sql {
       this.checkpointScheduled = false;
       if (!this.db.open || this.db.inTransaction || this.gate.locked) return;
       this.commits = 0;
-      this.db.pragma("wal_checkpoint(PASSIVE)");
+      try {
+        this.db.pragma("wal_checkpoint(PASSIVE)");
+      } catch {
+        // A checkpoint that cannot run now (an I/O error, another process's checkpoint) is tried again later.
+      }
     }).unref();
   }
 

@@ -16,7 +16,7 @@ const KIND_ORDER = ["escalation", "overdue", "due", "before", "stale", "report",
 type Kind = (typeof KIND_ORDER)[number];
 /**
  * A claim older than this is taken to belong to a crashed process, and the reminder is sent again.
- * It is renewed before a message once a minute has passed, and one send gives up after 10 minutes (the Matrix
+ * It is renewed before each send once a minute has passed, and one send gives up after 10 minutes (the Matrix
  * transport's retry window), so a live process's claim is never older than about 11 minutes.
  */
 export const CLAIM_TTL_MS = 20 * 60_000;
@@ -142,6 +142,14 @@ export class ReminderService {
     if ((await reminders.claim(token, now, new Date(now.getTime() - CLAIM_TTL_MS))) === 0) return [];
     const messages: ReminderMessage[] = [];
     let renewed = now.getTime();
+    // Before every send, at most once a minute: a claim is never older than a minute plus one send (which gives up
+    // after 10 minutes), well inside CLAIM_TTL_MS.
+    const renew = async () => {
+      const at = this.d.clock?.now() ?? now;
+      if (at.getTime() - renewed < RENEW_EVERY_MS) return;
+      await reminders.renewClaim(token, at);
+      renewed = at.getTime();
+    };
     for (const unit of await reminders.claimedUnits(token)) {
       const claimed = await reminders.claimedFor(token, unit);
       const byId = new Map(claimed.map((r) => [r.id, r] as const));
@@ -149,20 +157,14 @@ export class ReminderService {
       if (skipped.length) await reminders.markDelivered(skipped, now, "skipped: task done, reminders paused, or completion under review");
       for (const m of composed) {
         messages.push(m);
-        // The claim is renewed once a minute at most, well inside CLAIM_TTL_MS even after a 10-minute send.
-        const at = this.d.clock?.now() ?? now;
-        if (at.getTime() - renewed >= RENEW_EVERY_MS) {
-          await reminders.renewClaim(token, at);
-          renewed = at.getTime();
-        }
-        await this.deliver(m, byId, sender, now);
+        await this.deliver(m, byId, sender, now, renew);
       }
     }
     return messages;
   }
 
   /** Send one message room by room and record the outcome. */
-  private async deliver(m: ReminderMessage, byId: Map<number, ReminderRecord>, sender: ReminderSender, now: Date): Promise<void> {
+  private async deliver(m: ReminderMessage, byId: Map<number, ReminderRecord>, sender: ReminderSender, now: Date, renew: () => Promise<void>): Promise<void> {
     const reminders = this.d.repos.reminders;
     if (m.rooms.length === 0) {
       // Neither the unit nor the office has a room: retrying cannot help, so record why instead.
@@ -177,6 +179,7 @@ export class ReminderService {
     const reached: string[] = [];
     let error = "";
     for (const room of todo) {
+      await renew();
       try {
         await sender.send([room], m.reply, `rem-${m.reminderIds[0]}-${m.reminderIds.length}`);
         reached.push(room);

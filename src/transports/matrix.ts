@@ -74,6 +74,9 @@ import { MatrixStartError } from "./matrix-errors.js";
 
 export { MatrixStartError };
 
+/** Messages of one sync batch stored in one transaction at most (group commit). */
+const GROUP_MAX = 50;
+
 /** When a file a command made could not be uploaded or sent (too large for the server, say). */
 const FILE_FAILED = {
   zh: (name: string, error: string) => `文件 ${name} 未能发送（${error}）。请在服务器上用命令行生成，例如 npx duban export --out FILE，或联系科技办。`,
@@ -195,7 +198,10 @@ export class MatrixTransport {
       } finally {
         this.batch = null;
       }
-      await this.handleBatch(batch);
+      // In flight like a single event, so stop() waits for the batch to be stored and confirmed.
+      const work = this.inFlight.then(() => this.handleBatch(batch));
+      this.inFlight = work.catch(() => undefined);
+      await work;
     };
     // If a batch fails (say the homeserver went away mid-batch), sync again from that batch's own
     // token: the SDK has already moved its in-memory token past it, which would skip the batch.
@@ -486,7 +492,8 @@ export class MatrixTransport {
         continue;
       }
       let end = i;
-      while (end < items.length && items[end]!.inbound!.kind === "message") end++;
+      // At most GROUP_MAX messages per transaction, so other writers never wait behind a very long batch.
+      while (end < items.length && end - i < GROUP_MAX && items[end]!.inbound!.kind === "message") end++;
       const run = items.slice(i, end);
       await this.opts.groupCommit!(async () => {
         for (const item of run) await this.guarded(item.roomId, item.event, async () => void (item.result = await this.opts.bot.handle(item.inbound!)));

@@ -356,11 +356,13 @@ describe("duban on a real Synapse homeserver", () => {
     for (let i = 0; i < 200; i++) sent.push(await say(officer, room, `任务${(i % 25) + 1}进展：断电测试第${i + 1}条 ${i % 100}%`));
     const confirmed = async () => {
       const events = await roomEvents(officer, room, 1000);
+      // A confirmation is the ✅ (sent first) or the "已记录" reply: either one promises the update is stored.
+      const bot3 = events.filter((e) => e.sender === users.bot3!.userId);
       return new Set(
-        events
-          .filter((e) => e.sender === users.bot3!.userId && e.content.body?.startsWith("已记录任务"))
-          .map((e) => e.content["m.relates_to"]?.["m.in_reply_to"]?.event_id)
-          .filter((id): id is string => typeof id === "string"),
+        [
+          ...bot3.filter((e) => e.content.body?.startsWith("已记录任务")).map((e) => e.content["m.relates_to"]?.["m.in_reply_to"]?.event_id),
+          ...bot3.filter((e) => e.type === "m.reaction" && e.content["m.relates_to"]?.key === "✅").map((e) => e.content["m.relates_to"]?.event_id),
+        ].filter((id): id is string => typeof id === "string"),
       );
     };
     await waitFor(async () => (await confirmed()).size >= 40, 60_000, "some confirmations before the kill");
