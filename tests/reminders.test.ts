@@ -318,7 +318,7 @@ describe("reminders on a real SQLite file", () => {
     const whole = Object.assign(Object.create(plans) as typeof plans, {
       reminderTasks: async (planId: number, page?: { after: number }) => (page && page.after > 0 ? [] : plans.reminderTasks(planId)),
     });
-    const deps = { directory: app.directory, calendar: app.reminders.calendar, policy: app.reminders.policy, t: catalogue("zh"), thresholds: app.config.thresholds, logger: quietLogger };
+    const deps = { directory: app.directory, calendar: app.reminders.calendar, policy: app.reminders.policy, t: catalogue("zh"), thresholds: app.config.thresholds, logger: quietLogger, taskPage: 2000 };
     const paged = await new ReminderService({ ...deps, repos: { ...app.repos, plans: counting } }).dueRows([day]);
     const reference = await new ReminderService({ ...deps, repos: { ...app.repos, plans: whole } }).dueRows([day]);
     expect(pages).toEqual([2000, 2000, 500]);
@@ -326,7 +326,7 @@ describe("reminders on a real SQLite file", () => {
     expect(paged.map((r) => r.key).sort()).toEqual(reference.map((r) => r.key).sort());
     expect(new Set(paged.map((r) => r.key)).size).toBe(paged.length);
 
-    const sent = await app.reminders.service.run([day], app.clock.now(), sender);
+    const sent = await new ReminderService({ ...deps, repos: app.repos }).run([day], app.clock.now(), sender);
     expect(sent.map((m) => m.unit).sort()).toEqual([...new Set(paged.map((r) => r.unit))].sort());
     expect(sender.sent).toHaveLength(sent.length);
     expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);

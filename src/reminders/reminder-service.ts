@@ -22,8 +22,11 @@ type Kind = (typeof KIND_ORDER)[number];
 export const CLAIM_TTL_MS = 20 * 60_000;
 /** How often a run renews its claim: before a message once this long has passed since the last renewal. */
 const RENEW_EVERY_MS = 60_000;
-/** Tasks read and assessed at a time by a run. */
-const TASK_PAGE = 2_000;
+/**
+ * Tasks read and assessed at a time by a run. Larger pages store each unit's rows on fewer pages of the table
+ * (see duePages), so marking a message delivered rewrites fewer of them; 10,000 tasks' rows are about 2 MB.
+ */
+const TASK_PAGE = 10_000;
 
 /** One grouped message: everything one unit receives from one run. */
 export interface ReminderMessage {
@@ -52,6 +55,8 @@ export interface ReminderServiceDeps {
   logger: Logger;
   /** The current time during a run (claims are renewed with it); defaults to the run's `now`. */
   clock?: { now(): Date };
+  /** Tasks per page of a run (default TASK_PAGE). */
+  taskPage?: number;
 }
 
 type Pending = Pick<ReminderRecord, "key" | "taskId" | "unit" | "kind" | "occurrence"> & { id: number | null };
@@ -85,7 +90,8 @@ export class ReminderService {
     const office = this.d.directory.office;
     let first = true;
     for (let after = 0; ; ) {
-      const rows = await this.d.repos.plans.reminderTasks(plan.id, { after, limit: TASK_PAGE });
+      const limit = this.d.taskPage ?? TASK_PAGE;
+      const rows = await this.d.repos.plans.reminderTasks(plan.id, { after, limit });
       if (rows.length === 0 && !first) return;
       const tasks: PolicyTask[] = rows.map((r) => ({
         id: r.id,
@@ -113,7 +119,7 @@ export class ReminderService {
       first = false;
       // Stored unit by unit, a unit's rows share pages, so marking its message delivered rewrites fewer of them.
       if (out.length) yield out.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
-      if (rows.length < TASK_PAGE) return;
+      if (rows.length < limit) return;
       after = rows[rows.length - 1]!.number;
     }
   }
