@@ -100,6 +100,28 @@ describe("group commit (one transaction for a sync batch's messages)", () => {
     expect(committed()).toBe(0);
   });
 
+  it("Prisma's writes outside a transaction, from another flow, also wait for an open group and survive its rollback", async () => {
+    let opened!: () => void;
+    const groupOpen = new Promise<void>((r) => (opened = r));
+    let finish!: () => void;
+    const hold = new Promise<void>((r) => (finish = r));
+    const outside = groupOpen.then(() => app.db.setting.create({ data: { key: "outside.flow", value: "kept" } }));
+    const group = sql.group(async () => {
+      await app.say("任务6进展：组内的一条", zhang);
+      opened();
+      await hold;
+      throw new Error("homeserver went away");
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    const kept = () => other.prepare(`SELECT COUNT(*) AS n FROM "Setting" WHERE "key" = 'outside.flow'`).get() as { n: number };
+    expect(kept().n).toBe(0);
+    finish();
+    await expect(group).rejects.toThrow("homeserver went away");
+    await outside;
+    expect(kept().n).toBe(1);
+    expect(committed()).toBe(0);
+  });
+
   it("a Prisma transaction that cannot begin (another process holds the write lock too long) fails alone, and the next ones work", async () => {
     sql.connection.pragma("busy_timeout = 300");
     const blocker = new Database(join(app.dir, "duban.db"));

@@ -55,6 +55,18 @@ class ImmediateTransactions {
       begun = false;
       return { run: () => ({ changes: 0, lastInsertRowid: 0 }) };
     }) as typeof client.prepare;
+    // Prisma's queries outside a transaction run on the same connection: from another flow while a group commit is
+    // open, they would join its transaction and share its fate (a reminder run's markFailed, a digest claim), so
+    // they wait for it to end.
+    const plain = adapter as unknown as Record<"queryRaw" | "executeRaw", (q: unknown) => Promise<unknown>>;
+    for (const method of ["queryRaw", "executeRaw"] as const) {
+      const run = plain[method].bind(adapter);
+      plain[method] = async (q: unknown) => {
+        const wait = sql.groupToWaitFor();
+        if (wait) await wait;
+        return run(q);
+      };
+    }
     // A Prisma transaction started inside a group commit first commits the group's work so far.
     const tx = adapter as unknown as { startTransaction(level?: string): Promise<{ commit(): Promise<void>; rollback(): Promise<void> }> };
     const start = tx.startTransaction.bind(adapter);

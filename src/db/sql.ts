@@ -244,14 +244,14 @@ export class SqliteSql implements Sql {
     if (group?.owner === this && group.live) {
       if (group.failed) throw group.failed;
       if (!group.release) {
-        // Writes from outside the group wait from here on, before the transaction has even begun.
+        const release = await this.gate.acquire();
+        // Writes from outside the group wait from here on, before the transaction has even begun. (Not before the
+        // gate is ours: a transaction holding it could otherwise wait for the group that waits for it.)
         this.groupOpen = new Promise<void>((r) => (this.groupClosed = r));
-        let release: (() => void) | null = null;
         try {
-          release = await this.gate.acquire();
           await this.begin();
         } catch (e) {
-          release?.();
+          release();
           this.closeGroupGate();
           throw e;
         }
@@ -351,6 +351,14 @@ export class SqliteSql implements Sql {
    */
   private groupOpen: Promise<void> | null = null;
   private groupClosed: (() => void) | null = null;
+  /**
+   * For Prisma's queries outside a transaction (see openPrisma): a promise to wait for when a group of another flow
+   * is open, else null.
+   */
+  groupToWaitFor(): Promise<void> | null {
+    return this.groupOpen && !this.inOwnGroup() ? this.groupOpen : null;
+  }
+
   /** Whether the current flow may write now although a group is open: it is the group, or it holds a transaction. */
   private inOwnGroup(): boolean {
     return groups.getStore()?.owner === this || holders.getStore() === this;
