@@ -77,13 +77,17 @@ describe("group commit (one transaction for a sync batch's messages)", () => {
     expect(await app.db.update.count()).toBe(0);
   });
 
-  it("a write from outside the group (a reminder run's, say) waits for the group to end and does not share its rollback", async () => {
+  /**
+   * While a group holds one update and then fails, another flow makes `write`: it must not be stored while the
+   * group is open, and must be stored after the group's rollback. `stored` counts it from another connection.
+   */
+  async function outsideDuringFailedGroup(write: () => Promise<unknown>, stored: () => number): Promise<void> {
     let opened!: () => void;
     const groupOpen = new Promise<void>((r) => (opened = r));
     let finish!: () => void;
     const hold = new Promise<void>((r) => (finish = r));
     // Registered here, outside the group: this write belongs to another flow on the same connection.
-    const outside = groupOpen.then(() => app.repos.events.markHandled("$outside:bureau.local", "room", app.clock.now()));
+    const outside = groupOpen.then(write);
     const group = sql.group(async () => {
       await app.say("任务6进展：组内的一条", zhang);
       opened();
@@ -91,35 +95,26 @@ describe("group commit (one transaction for a sync batch's messages)", () => {
       throw new Error("homeserver went away");
     });
     await new Promise((r) => setTimeout(r, 30));
-    const handled = () => other.prepare(`SELECT COUNT(*) AS n FROM "ProcessedEvent" WHERE "eventId" = ?`).get("$outside:bureau.local") as { n: number };
-    expect(handled().n).toBe(0);
+    expect(stored()).toBe(0);
     finish();
     await expect(group).rejects.toThrow("homeserver went away");
     await outside;
-    expect(handled().n).toBe(1);
+    expect(stored()).toBe(1);
     expect(committed()).toBe(0);
+  }
+
+  it("a write from outside the group (a reminder run's, say) waits for the group to end and does not share its rollback", async () => {
+    await outsideDuringFailedGroup(
+      () => app.repos.events.markHandled("$outside:bureau.local", "room", app.clock.now()),
+      () => (other.prepare(`SELECT COUNT(*) AS n FROM "ProcessedEvent" WHERE "eventId" = ?`).get("$outside:bureau.local") as { n: number }).n,
+    );
   });
 
   it("Prisma's writes outside a transaction, from another flow, also wait for an open group and survive its rollback", async () => {
-    let opened!: () => void;
-    const groupOpen = new Promise<void>((r) => (opened = r));
-    let finish!: () => void;
-    const hold = new Promise<void>((r) => (finish = r));
-    const outside = groupOpen.then(() => app.db.setting.create({ data: { key: "outside.flow", value: "kept" } }));
-    const group = sql.group(async () => {
-      await app.say("任务6进展：组内的一条", zhang);
-      opened();
-      await hold;
-      throw new Error("homeserver went away");
-    });
-    await new Promise((r) => setTimeout(r, 30));
-    const kept = () => other.prepare(`SELECT COUNT(*) AS n FROM "Setting" WHERE "key" = 'outside.flow'`).get() as { n: number };
-    expect(kept().n).toBe(0);
-    finish();
-    await expect(group).rejects.toThrow("homeserver went away");
-    await outside;
-    expect(kept().n).toBe(1);
-    expect(committed()).toBe(0);
+    await outsideDuringFailedGroup(
+      () => app.db.setting.create({ data: { key: "outside.flow", value: "kept" } }),
+      () => (other.prepare(`SELECT COUNT(*) AS n FROM "Setting" WHERE "key" = 'outside.flow'`).get() as { n: number }).n,
+    );
   });
 
   it("a Prisma transaction that cannot begin (another process holds the write lock too long) fails alone, and the next ones work", async () => {

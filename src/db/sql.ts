@@ -55,7 +55,6 @@ export interface Sql {
 export const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string | number));
 export const asDateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : asDate(v));
 export const asBool = (v: unknown): boolean => v === true || v === 1 || v === 1n;
-export const asNumber = (v: unknown): number => (typeof v === "bigint" ? Number(v) : (v as number));
 
 /**
  * A FIFO lock shared by Prisma's interactive transactions and ours, so the two never open a transaction on the
@@ -138,14 +137,7 @@ export class SqliteSql implements Sql {
       // A query with fragments is cached by its text only, in case a call site passes different ones.
       if (!values.some((v) => v instanceof Fragment)) this.texts.set(strings, text);
     }
-    const cache = arrays ? this.rawStatements : this.statements;
-    let stmt = cache.get(text);
-    if (!stmt) {
-      stmt = this.db.prepare(text);
-      if (stmt.reader) stmt.safeIntegers(false);
-      if (arrays) stmt.raw(true);
-      cache.set(text, stmt);
-    }
+    const stmt = this.prepared(text, arrays);
     const params: unknown[] = [];
     for (const v of values) if (!(v instanceof Fragment)) params.push(v instanceof AnyOf ? JSON.stringify(v.values) : encode(v));
     return { stmt, params };
@@ -200,9 +192,7 @@ export class SqliteSql implements Sql {
       for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
         const chunk = rows.slice(i, i + INSERT_CHUNK);
         const text = `${head}${Array(chunk.length).fill(one).join(", ")} ON CONFLICT (${q(conflict)}) DO NOTHING`;
-        let stmt = this.statements.get(text);
-        if (!stmt) this.statements.set(text, (stmt = this.db.prepare(text)));
-        inserted += stmt.run(...chunk.flat().map(encode)).changes;
+        inserted += this.prepared(text).run(...chunk.flat().map(encode)).changes;
       }
       return Promise.resolve(inserted);
     } catch (e) {
@@ -211,9 +201,20 @@ export class SqliteSql implements Sql {
   }
 
   private exec(text: string): void {
-    let stmt = this.statements.get(text);
-    if (!stmt) this.statements.set(text, (stmt = this.db.prepare(text)));
-    stmt.run();
+    this.prepared(text).run();
+  }
+
+  /** The statement for `text`, prepared once; `arrays` gives rows as arrays (a separate statement: raw mode sticks). */
+  private prepared(text: string, arrays = false): BetterSqlite3.Statement {
+    const cache = arrays ? this.rawStatements : this.statements;
+    let stmt = cache.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      if (stmt.reader) stmt.safeIntegers(false);
+      if (arrays) stmt.raw(true);
+      cache.set(text, stmt);
+    }
+    return stmt;
   }
 
   /**

@@ -4,6 +4,7 @@
  * so a 2024 report made in 2026 shows the end of 2024, not today. The renderers (docx, xlsx, csv, ics, png)
  * only lay these figures out.
  */
+import { groupBy } from "../core/group-by.js";
 import type { Directory } from "../directory/directory.js";
 import type {
   EvidenceRecord,
@@ -74,17 +75,6 @@ export interface History {
     changes: Map<number, TargetChangeRecord[]>;
     events: Map<number, TaskEvent[]>;
   };
-}
-
-function groupBy<T>(rows: readonly T[], key: (r: T) => number): Map<number, T[]> {
-  const out = new Map<number, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const list = out.get(k);
-    if (list) list.push(r);
-    else out.set(k, [r]);
-  }
-  return out;
 }
 
 export async function loadHistory(repos: Repositories, plan: PlanRecord): Promise<History> {

@@ -347,20 +347,15 @@ export class MatrixTransport {
     await this.client.storageProvider.setSyncToken(res.next_batch);
   }
 
-  private async dispatch(name: string, roomId: string, event: MatrixEvent): Promise<void> {
-    try {
+  private dispatch(name: string, roomId: string, event: MatrixEvent): Promise<void> {
+    return this.guarded(roomId, event, async () => {
       if (name === "room.invite") return await this.onInvite(roomId, event);
       if (name === "room.join") {
         this.joinedAt.set(roomId, event.origin_server_ts);
         return await this.checkEncryption(roomId);
       }
       await this.onRoomEvent(roomId, event);
-    } catch (e) {
-      // Abort the batch so its sync token is not saved and the event comes again: while stopping, and
-      // for failures that retrying can cure (outage, rate limit). Others are logged so one bad event cannot block the sync.
-      if (this.stopped || retryDelay(e, 0) !== null) throw e;
-      this.opts.logger.error("matrix event failed", { roomId, eventId: event?.event_id, error: e instanceof Error ? e.message : String(e) });
-    }
+    });
   }
 
   private inviterAllowed(sender: string): boolean {
@@ -504,7 +499,11 @@ export class MatrixTransport {
     for (const item of items) if (item.result) await this.guarded(item.roomId, item.event, () => this.deliver(item.roomId, item.event, item.result!));
   }
 
-  /** Run one event's work: failures that retrying can cure abort the batch; others are logged, as in dispatch. */
+  /**
+   * Run one event's work. A failure aborts the batch, so its sync token is not saved and the event comes again,
+   * while stopping and when retrying can cure it (outage, rate limit); others are logged, so one bad event cannot
+   * block the sync.
+   */
   private async guarded(roomId: string, event: MatrixEvent, work: () => Promise<void>): Promise<void> {
     try {
       await work();

@@ -29,15 +29,3 @@ export function updateRow(r: Row): UpdateRow {
   r.retractedAt = asDateOrNull(r.retractedAt);
   return r as unknown as UpdateRow;
 }
-
-/** Group rows by a numeric key, keeping their order. */
-export function groupBy<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
-  const out = new Map<number, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const list = out.get(k);
-    if (list) list.push(r);
-    else out.set(k, [r]);
-  }
-  return out;
-}

@@ -3,7 +3,8 @@ import type { PlanRecord, ReminderTaskRow, TaskRecord } from "../../core/model.j
 import type { DeadlineKind } from "../../plan/types.js";
 import { anyOf, asBool, asDate, asDateOrNull, fragment, type Row, type Sql } from "../../db/sql.js";
 import { PrismaPlanRepository, toTask } from "../prisma-plan-repository.js";
-import { groupBy, targetRow, taskRow } from "./rows.js";
+import { groupBy } from "../../core/group-by.js";
+import { targetRow, taskRow } from "./rows.js";
 
 /** Every column of Task (as in prisma/schema.prisma), then its section's; task rows are read as arrays in this order. */
 const TASK_COLUMNS = [
@@ -33,7 +34,7 @@ export class SqlPlanRepository extends PrismaPlanRepository {
     super(db);
   }
 
-  private async withTargets(rows: unknown[][], targets: Row[]): Promise<TaskRecord[]> {
+  private withTargets(rows: unknown[][], targets: Row[]): TaskRecord[] {
     const byTask = groupBy(targets.map(targetRow), (t) => t.taskId);
     return rows.map((v) => {
       const row = taskRow(named(v));
@@ -59,7 +60,7 @@ export class SqlPlanRepository extends PrismaPlanRepository {
 
   private async one(row: unknown[]): Promise<TaskRecord> {
     const targets = await this.sql.all`SELECT * FROM "Target" WHERE "taskId" = ${row[0]} AND "removedAt" IS NULL ORDER BY "id"`;
-    return (await this.withTargets([row], targets))[0]!;
+    return this.withTargets([row], targets)[0]!;
   }
 
   override async tasks(planId: number): Promise<TaskRecord[]> {
