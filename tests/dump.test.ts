@@ -15,6 +15,7 @@ import type { ReminderSender } from "../src/reminders/reminder-service.js";
 import {
   checkDumpCoversSchema,
   DUMP_FORMAT,
+  DERIVED_MODELS,
   DUMP_TABLE_ORDER,
   DUMP_TABLES,
   DUMP_VERSION,
@@ -289,8 +290,11 @@ describe("DUMP_TABLES against prisma/schema.prisma", () => {
 
   it("lists every model, column, type, primary key and sequence of the schema", () => {
     expect(models.length).toBeGreaterThan(0);
-    expect([...DUMP_TABLE_ORDER].sort()).toEqual(models.map((m) => m.name).sort());
-    for (const m of models) {
+    // Tables the database fills itself (triggers) are left out of a dump: loading the others fills them again.
+    expect([...DERIVED_MODELS]).toEqual(["TaskChange"]);
+    const dumped = models.filter((m) => !(DERIVED_MODELS as readonly string[]).includes(m.name));
+    expect([...DUMP_TABLE_ORDER].sort()).toEqual(dumped.map((m) => m.name).sort());
+    for (const m of dumped) {
       const spec = DUMP_TABLES[m.name as keyof typeof DUMP_TABLES];
       expect({ columns: spec.columns, key: spec.key, autoincrement: spec.autoincrement }, m.name).toEqual({
         columns: m.columns,

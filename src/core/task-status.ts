@@ -59,20 +59,27 @@ export function assessTask(task: TaskRecord, now: Date, th: LightThresholds, pla
   const stale = daysSilent >= th.staleDays;
   // An admin's target is scheduled from the day it was added; the plan's own from the plan's start.
   const from = (x: TaskRecord["targets"][number]) => (x.source === "admin" && x.createdAt && dayOf(x.createdAt) > planStart ? dayOf(x.createdAt) : planStart);
-  const targetsBehind = task.completedAt ? [] : (task.targets ?? []).filter((x) => targetBehind(x, today, from(x))).map((x) => x.id);
-  const base = { stale, daysSilent, daysLeft: null, daysOverdue: null, pastMilestone: false, targetsBehind };
-  if (task.completedAt) return { ...base, light: "done" };
+  const targetsBehind: number[] = [];
+  if (!task.completedAt) for (const x of task.targets ?? []) if (targetBehind(x, today, from(x))) targetsBehind.push(x.id);
+  // Built in one place with every field, not by spreading a base: an overview assesses every task of the plan.
+  const result = (light: Light, daysLeft: number | null = null, daysOverdue: number | null = null, pastMilestone = false): TaskAssessment => ({
+    light,
+    daysLeft,
+    daysOverdue,
+    stale,
+    daysSilent,
+    pastMilestone,
+    targetsBehind,
+  });
+  if (task.completedAt) return result("done");
   const behind = targetsBehind.length > 0;
 
   const { kind, date } = task.deadline;
   if (date && (kind === "date" || kind === "date+ongoing")) {
     const daysLeft = daysBetween(today, date);
-    if (kind === "date+ongoing" && daysLeft < 0) {
-      return { ...base, pastMilestone: true, light: stale || behind ? "yellow" : "ongoing" };
-    }
-    if (daysLeft < 0) return { ...base, daysOverdue: -daysLeft, light: "red" };
-    const light: Light = daysLeft <= th.warnDays || stale || behind ? "yellow" : "green";
-    return { ...base, daysLeft, light };
+    if (kind === "date+ongoing" && daysLeft < 0) return result(stale || behind ? "yellow" : "ongoing", null, null, true);
+    if (daysLeft < 0) return result("red", null, -daysLeft);
+    return result(daysLeft <= th.warnDays || stale || behind ? "yellow" : "green", daysLeft);
   }
-  return { ...base, light: stale || behind ? "yellow" : "ongoing" };
+  return result(stale || behind ? "yellow" : "ongoing");
 }

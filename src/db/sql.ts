@@ -50,6 +50,11 @@ export interface Sql {
    * instead, so a failed one leaves the others of the group alone.
    */
   transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Whether a transaction is open on the connection that reads run on, so that what they see may not be
+   * committed yet (SQLite: one connection, shared by every flow). A cache fills only from committed rows.
+   */
+  readonly inTransaction: boolean;
 }
 
 export const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string | number));
@@ -121,6 +126,10 @@ export class SqliteSql implements Sql {
     private readonly db: BetterSqlite3.Database,
     readonly gate: Gate,
   ) {}
+
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
 
   /** The better-sqlite3 connection (shared with Prisma), for settings such as pragmas. */
   get connection(): BetterSqlite3.Database {

@@ -5,6 +5,10 @@ import { anyOf, asBool, asDate, asDateOrNull, fragment, type Row, type Sql } fro
 import { PrismaPlanRepository, toTask } from "../prisma-plan-repository.js";
 import { groupBy } from "../../core/group-by.js";
 import { targetRow, taskRow } from "./rows.js";
+import { TaskListCache, type TaskReader } from "./task-cache.js";
+
+/** The triggers of migration 20261129064109_task_change that keep TaskChange current. */
+const TASK_CHANGE_TRIGGERS = 7;
 
 /** Every column of Task (as in prisma/schema.prisma), then its section's; task rows are read as arrays in this order. */
 const TASK_COLUMNS = [
@@ -64,11 +68,46 @@ export class SqlPlanRepository extends PrismaPlanRepository {
   }
 
   override async tasks(planId: number): Promise<TaskRecord[]> {
-    const rows = await this.sql.values`SELECT ${TASK} FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."planId" = ${planId} ORDER BY t."number"`;
-    if (rows.length === 0) return [];
-    const targets = await this.sql.all`SELECT x.* FROM "Target" x JOIN "Task" t ON t."id" = x."taskId"
+    const cache = await (this.taskCache ??= this.openCache());
+    return cache ? cache.tasks(planId) : this.allTasks(planId);
+  }
+
+  /** Both statements run before the first await (see TaskReader). */
+  private allTasks(planId: number): Promise<TaskRecord[]> {
+    const rows = this.sql.values`SELECT ${TASK} FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."planId" = ${planId} ORDER BY t."number"`;
+    const targets = this.sql.all`SELECT x.* FROM "Target" x JOIN "Task" t ON t."id" = x."taskId"
       WHERE t."planId" = ${planId} AND x."removedAt" IS NULL ORDER BY x."id"`;
-    return this.withTargets(rows, targets);
+    return Promise.all([rows, targets]).then(([r, x]) => this.withTargets(r, x));
+  }
+
+  private readonly reader: TaskReader = {
+    all: (planId) => ({
+      seq: this.sql.get<{ seq: number }>`SELECT coalesce(max("seq"), 0) AS "seq" FROM "TaskChange"`.then((r) => r!.seq),
+      tasks: this.allTasks(planId),
+    }),
+    since: (seq) => {
+      const rows = this.sql.values`SELECT ${TASK}, c."taskId", c."seq" FROM "TaskChange" c LEFT JOIN "Task" t ON t."id" = c."taskId"
+        LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE c."seq" > ${seq}`;
+      const targets = this.sql.all`SELECT x.* FROM "TaskChange" c JOIN "Target" x ON x."taskId" = c."taskId"
+        WHERE c."seq" > ${seq} AND x."removedAt" IS NULL ORDER BY x."id"`;
+      return Promise.all([rows, targets]).then(([r, x]) => {
+        const found = this.withTargets(r.filter((v) => v[0] !== null), x);
+        const byId = new Map(found.map((t) => [t.id, t]));
+        const n = NAMES.length;
+        return r.map((v) => ({ taskId: v[n] as number, seq: v[n + 1] as number, task: byId.get(v[n] as number) ?? null }));
+      });
+    },
+  };
+
+  /**
+   * The task lists in memory (task-cache.ts), on SQLite when the TaskChange triggers are in place; a database
+   * whose migrations lost them (a later migration that rebuilds Task drops its triggers) reads every time.
+   */
+  private taskCache?: Promise<TaskListCache | null>;
+  private async openCache(): Promise<TaskListCache | null> {
+    if (this.sql.dialect !== "sqlite") return null;
+    const r = await this.sql.get<{ n: number }>`SELECT count(*) AS "n" FROM "sqlite_master" WHERE "type" = 'trigger' AND substr("name", 1, 11) = 'TaskChange_'`;
+    return r?.n === TASK_CHANGE_TRIGGERS ? new TaskListCache(this.sql, this.reader) : null;
   }
 
   override async tasksByIds(ids: number[]): Promise<TaskRecord[]> {
