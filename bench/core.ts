@@ -20,6 +20,8 @@ export interface CoreFigures {
   dbBytes: number;
   status: ReturnType<typeof summarize>;
   overview: ReturnType<typeof summarize>;
+  /** Overviews each preceded by one update (not timed), so each re-reads the task that changed. */
+  overviewAfterUpdate: ReturnType<typeof summarize>;
   update: ReturnType<typeof summarize>;
   pipelinePerSec: number;
   rawPerSec: number;
@@ -152,6 +154,17 @@ export async function benchCore(kind: "bundled" | "synthetic", sizes: { tasks: n
     log("  update…");
     let seq = 0;
     const update = summarize(await sample(300, 30, () => say(app, `任务${pick()}进展:基准记录${seq++} 60%`)));
+    log("  overview after an update…");
+    const afterUpdate: number[] = [];
+    for (let i = 0; i < overviewN; i++) {
+      await new Promise((r) => setImmediate(r));
+      await say(app, `任务${pick()}进展:总览前的记录${seq++} 40%`);
+      await new Promise((r) => setImmediate(r));
+      const at = performance.now();
+      await say(app, "总览");
+      afterUpdate.push(performance.now() - at);
+    }
+    const overviewAfterUpdate = summarize(afterUpdate);
     log("  ingestion through the pipeline…");
     const rows: { taskId: number; text: string }[] = [];
     const N = 2000;
@@ -181,6 +194,7 @@ export async function benchCore(kind: "bundled" | "synthetic", sizes: { tasks: n
       dbBytes,
       status,
       overview,
+      overviewAfterUpdate,
       update,
       pipelinePerSec,
       rawPerSec,

@@ -161,8 +161,9 @@ goal({
 goal({
   id: "overview",
   figure: `overview 总览 (${synthetic.tasks} tasks)`,
-  measured: synthetic.overview.p50,
-  measuredText: `p50 ${ms(synthetic.overview.p50)}, p99 ${ms(synthetic.overview.p99)}`,
+  // The harder of the two: each overview follows an update, so it re-reads a changed task.
+  measured: Math.max(synthetic.overview.p50, synthetic.overviewAfterUpdate.p50),
+  measuredText: `p50 ${ms(synthetic.overview.p50)} (after an update ${ms(synthetic.overviewAfterUpdate.p50)}), p99 ${ms(synthetic.overview.p99)} (${ms(synthetic.overviewAfterUpdate.p99)})`,
   goal: { op: "≤", value: 20, unit: "ms", text: "p50 ≤ 20 ms" },
   baseline: {
     what: "raw better-sqlite3: SELECT * FROM Task WHERE planId = ? ORDER BY number, same plan",
