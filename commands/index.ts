@@ -1,4 +1,5 @@
 import type { AnyCommand } from "../src/core/command.js";
+import archivePlan from "./archive-plan.js";
 import audit from "./audit.js";
 import bind from "./bind.js";
 import bindRoom from "./bind-room.js";
@@ -69,6 +70,7 @@ export const commands: readonly AnyCommand[] = [
   exportCmd,
   chart,
   bindRoom,
+  archivePlan,
   unbind,
   bind,
   help,

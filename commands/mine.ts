@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { unitTaskLines } from "./unit.js";
+import { perPlan } from "../src/core/plan-scope.js";
 
 /** `我的任务`, `my tasks`: tasks led by the sender's units in the directory. */
 export default defineCommand({
@@ -19,7 +20,9 @@ export default defineCommand({
     if (mine.length === 0) return { replies: [reply([m.notInDirectory(ctx.inbound.sender)])] };
     const label = ctx.t.list(mine.map((u) => u.name));
     const names = mine.flatMap((u) => [u.name, ...u.aliases]);
-    const lines = await unitTaskLines(ctx, (n) => m.header(label, n), names);
-    return { replies: [reply(lines ?? [m.none(label)], { heading: lines !== null })] };
+    return perPlan(ctx, async (plan) => {
+      const lines = await unitTaskLines(ctx, plan, (n) => m.header(label, n), names);
+      return { replies: [reply(lines ?? [m.none(label)], { heading: lines !== null })] };
+    });
   },
 });

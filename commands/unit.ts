@@ -1,14 +1,15 @@
 import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
-import { requirePlan, taskLine } from "../src/core/task-view.js";
+import { taskLine } from "../src/core/task-view.js";
+import { perPlan } from "../src/core/plan-scope.js";
+import type { PlanRecord } from "../src/core/model.js";
 import type { CommandContext } from "../src/core/command.js";
 
 const MAX_ITEMS = 60;
 
 /** Lines listing the tasks led by any of `names` (a unit's name and aliases), or null when there are none. */
-export async function unitTaskLines(ctx: CommandContext, header: (n: number) => string, names: string[]): Promise<string[] | null> {
-  const plan = await requirePlan(ctx);
+export async function unitTaskLines(ctx: CommandContext, plan: PlanRecord, header: (n: number) => string, names: string[]): Promise<string[] | null> {
   const tasks = await ctx.repos.plans.tasksLedBy(plan.id, names);
   if (tasks.length === 0) return null;
   const lines = [header(tasks.length)];
@@ -28,19 +29,19 @@ export default defineCommand({
     explicit: ["unit", "单位", "查询单位"],
   },
   args: z.object({ name: z.string().min(1), explicit: z.boolean() }),
-  async handle({ name }, ctx) {
-    const plan = await requirePlan(ctx);
-    const planUnits = await ctx.repos.plans.unitNames(plan.id);
-    const known = ctx.directory.unit(name);
-    const canonical = known?.name ?? planUnits.find((u) => u === name);
-    if (!canonical) {
-      // "今天的任务" in a busy room is chatter, not a query: stay silent unless addressed.
-      if (!ctx.inbound.isDirect && !ctx.inbound.mentionsBot && !/^(?:unit|单位)/.test(name)) return { replies: [], ignored: true };
-      const all = [...new Set([...ctx.directory.units.map((u) => u.name), ...planUnits])];
-      throw new UserError(ctx.t.errors.unknownUnit(name, ctx.t.list(all)));
-    }
-    const names = ctx.directory.namesOf(canonical);
-    const lines = await unitTaskLines(ctx, (n) => ctx.t.lists.unitHeader(canonical, n), names);
-    return { replies: [reply(lines ?? [ctx.t.lists.unitNone(canonical)], { heading: lines !== null })] };
-  },
+  handle: ({ name }, ctx) =>
+    perPlan(ctx, async (plan) => {
+      const planUnits = await ctx.repos.plans.unitNames(plan.id);
+      const known = ctx.directory.unit(name);
+      const canonical = known?.name ?? planUnits.find((u) => u === name);
+      if (!canonical) {
+        // "今天的任务" in a busy room is chatter, not a query: stay silent unless addressed.
+        if (!ctx.inbound.isDirect && !ctx.inbound.mentionsBot && !/^(?:unit|单位)/.test(name)) return { replies: [], ignored: true };
+        const all = [...new Set([...ctx.directory.units.map((u) => u.name), ...planUnits])];
+        throw new UserError(ctx.t.errors.unknownUnit(name, ctx.t.list(all)));
+      }
+      const names = ctx.directory.namesOf(canonical);
+      const lines = await unitTaskLines(ctx, plan, (n) => ctx.t.lists.unitHeader(canonical, n), names);
+      return { replies: [reply(lines ?? [ctx.t.lists.unitNone(canonical)], { heading: lines !== null })] };
+    }),
 });

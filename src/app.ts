@@ -74,7 +74,10 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
     const { admin: directoryAdmin, skipped } = await DirectoryAdmin.open(config.directoryFile, directory, repos.directoryChanges, repos.audit);
     if (skipped.length > 0 && !opts.quiet) logger.warn("some directory changes made from chat no longer fit the directory file and are not applied", { skipped });
     const evidence = new FsEvidenceStore(evidenceDirFor(config));
-    if (!(await repos.plans.currentPlan())) {
+    // A database from before plan codes: its plans get codes derived from their titles.
+    await repos.plans.ensureCodes();
+    // Only an empty database gets the bundled plan: one whose plans are all archived stays as it is.
+    if ((await repos.plans.plans()).length === 0) {
       const { report, parsed } = await importPlanText(repos.plans, readPlanFile(config.bundledPlan), clock.now());
       if (!opts.quiet) logger.info("imported the bundled plan on first start", { title: report?.title, tasks: parsed.tasks.length });
     }

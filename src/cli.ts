@@ -1,4 +1,6 @@
 import { parseArgs } from "node:util";
+import { PlanCodeError } from "./plan/plan-code.js";
+import { planList } from "./core/plan-scope.js";
 import { matrixTransportFor, openApp, type App } from "./app.js";
 import { dayOf } from "./core/time.js";
 import type { ReminderMessage } from "./reminders/reminder-service.js";
@@ -37,13 +39,13 @@ class CliError extends Error {}
 const USAGE = `用法 / usage:
   npx duban say [--as USER] [--room ROOM] [--at ISO-DATETIME] [--json] "MESSAGE"
   npx duban explain [--json] "MESSAGE"
-  npx duban import FILE [--dry-run] [--json] [--at ISO-DATETIME]
+  npx duban import FILE [--code CODE] [--dry-run] [--json] [--at ISO-DATETIME]
   npx duban import --dump FILE            (a json export, into an empty database)
-  npx duban digest [--at ISO] [--json]
-  npx duban scorecard [--year 2024] [--unit UNIT] [--at ISO] [--json]
-  npx duban report --year 2024 | --midterm | --final [--at ISO] [--out FILE.docx]
-  npx duban export [--format xlsx|csv|ics|json] [--at ISO] [--out FILE]
-  npx duban chart [--at ISO] [--out FILE.png]
+  npx duban digest [--plan CODE] [--at ISO] [--json]
+  npx duban scorecard [--plan CODE] [--year 2024] [--unit UNIT] [--at ISO] [--json]
+  npx duban report --year 2024 | --midterm | --final [--plan CODE] [--at ISO] [--out FILE.docx]
+  npx duban export [--format xlsx|csv|ics|json] [--plan CODE] [--at ISO] [--out FILE]
+  npx duban chart [--plan CODE] [--at ISO] [--out FILE.png]
   npx duban reminders --at ISO-DATETIME [--dry-run] [--json]
   npx duban audit [--task N] [--actor USER] [--since ISO] [--json] [--verify]
   npx duban evidence add TASK FILE --as USER [--at ISO-DATETIME]
@@ -158,7 +160,7 @@ async function importCommand(argv: string[], config: Config, env: Record<string,
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { "dry-run": { type: "boolean", default: false }, json: { type: "boolean", default: false }, at: { type: "string" }, dump: { type: "string" } },
+    options: { "dry-run": { type: "boolean", default: false }, json: { type: "boolean", default: false }, at: { type: "string" }, dump: { type: "string" }, code: { type: "string" } },
   });
   if (values.dump !== undefined) return importDump(values.dump, config);
   const file = positionals[0];
@@ -179,13 +181,17 @@ async function importCommand(argv: string[], config: Config, env: Record<string,
   const clock = clockFor(values.at, config);
   const report = values["dry-run"]
     ? null
-    : await withApp(config, clock, (app) => app.repos.plans.importPlan(parsed, clock.now(), cliActor(env)));
+    : await withApp(config, clock, (app) => app.repos.plans.importPlan(parsed, clock.now(), cliActor(env), values.code === undefined ? {} : { code: values.code })).catch((e) => {
+        if (e instanceof PlanCodeError) throw new CliError(`import: ${e.message}。未写入任何数据。`);
+        throw e;
+      });
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ ...planJson(parsed), ...(report ? { import: report } : { dryRun: true }) }, null, 2)}\n`);
     return 0;
   }
   const out: string[] = [];
   out.push(`${values["dry-run"] ? "试导入（未写入）" : "已导入"}《${parsed.plan.title}》：${parsed.sections.length}个部分，${parsed.tasks.length}项任务。`);
+  if (report) out.push(`计划代码：${report.code}（在群里这样指明计划：${report.code} 任务1）`);
   if (report) {
     out.push(`新增${report.created.length}项，更新${report.updated.length}项，未变${report.unchanged.length}项。`);
     if (report.missing.length) out.push(`文件中已没有的任务（保留，未删除）：${report.missing.join("、")}`);
@@ -230,18 +236,26 @@ function writeOut(out: string | undefined, config: Config, file: OutboundFile): 
   return writeFiles(exportDirFor(config), [file])[0]!;
 }
 
-async function currentPlanOf(app: App) {
-  const plan = await app.repos.plans.currentPlan();
-  if (!plan) throw new CliError("数据库中还没有计划，请先 npx duban import FILE");
-  return plan;
+/** The plan `--plan CODE` names, or the only plan in progress; with several in progress, --plan is required. */
+async function planOf(app: App, code: string | undefined) {
+  if (code !== undefined) {
+    const plan = await app.repos.plans.planByCode(code);
+    if (!plan) throw new CliError(`--plan: 没有代码为“${code}”的计划。现有计划：\n${planList(catalogue("zh"), await app.repos.plans.plans())}`);
+    return plan;
+  }
+  const active = await app.repos.plans.activePlans();
+  if (active.length === 1) return active[0]!;
+  if (active.length === 0)
+    throw new CliError((await app.repos.plans.plans()).length ? "没有在执行的计划（都已归档），请用 --plan 指定计划代码" : "数据库中还没有计划，请先 npx duban import FILE");
+  throw new CliError(`有多个计划在执行，请用 --plan 指定其一：\n${planList(catalogue("zh"), active)}`);
 }
 
 /** `duban digest --at ISO [--json]`: the weekly digest for the 7 days ending at --at (or now). */
 async function digestCommand(argv: string[], config: Config): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { at: { type: "string" }, json: { type: "boolean", default: false } } });
+  const { values } = parseArgs({ args: argv, options: { at: { type: "string" }, plan: { type: "string" }, json: { type: "boolean", default: false } } });
   const clock = clockFor(values.at, config);
   return withApp(config, clock, async (app) => {
-    const plan = await currentPlanOf(app);
+    const plan = await planOf(app, values.plan);
     const digest = await app.reports.digest(plan, clock.now());
     process.stdout.write(values.json ? `${JSON.stringify(digest, null, 2)}\n` : `${digestLines(digest).join("\n")}\n`);
     return 0;
@@ -252,12 +266,12 @@ async function digestCommand(argv: string[], config: Config): Promise<number> {
 async function scorecardCommand(argv: string[], config: Config): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { year: { type: "string" }, unit: { type: "string" }, at: { type: "string" }, json: { type: "boolean", default: false } },
+    options: { year: { type: "string" }, unit: { type: "string" }, at: { type: "string" }, plan: { type: "string" }, json: { type: "boolean", default: false } },
   });
   if (values.year !== undefined && !/^20\d{2}$/.test(values.year)) throw new CliError(`--year: "${values.year}" 不是年份，例如 --year 2024`);
   const clock = clockFor(values.at, config);
   return withApp(config, clock, async (app) => {
-    const plan = await currentPlanOf(app);
+    const plan = await planOf(app, values.plan);
     let unit: string | null = null;
     if (values.unit !== undefined) {
       const known = app.directory.unit(values.unit);
@@ -279,6 +293,7 @@ async function reportCommand(argv: string[], config: Config): Promise<number> {
     args: argv,
     options: {
       year: { type: "string" },
+      plan: { type: "string" },
       midterm: { type: "boolean", default: false },
       final: { type: "boolean", default: false },
       at: { type: "string" },
@@ -292,7 +307,7 @@ async function reportCommand(argv: string[], config: Config): Promise<number> {
   const kind: ReportKind = values.midterm ? { kind: "midterm" } : values.final ? { kind: "final" } : { kind: "year", year: Number(values.year) };
   const clock = clockFor(values.at, config);
   return withApp(config, clock, async (app) => {
-    const plan = await currentPlanOf(app);
+    const plan = await planOf(app, values.plan);
     if (values.json) {
       process.stdout.write(`${JSON.stringify(await app.reports.report(plan, kind, clock.now()), null, 2)}\n`);
       return 0;
@@ -305,12 +320,12 @@ async function reportCommand(argv: string[], config: Config): Promise<number> {
 
 /** `duban export --format xlsx|csv|ics|json [--at ISO] [--out FILE]`. */
 async function exportCommand(argv: string[], config: Config): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { format: { type: "string", default: "xlsx" }, at: { type: "string" }, out: { type: "string" } } });
+  const { values } = parseArgs({ args: argv, options: { format: { type: "string", default: "xlsx" }, at: { type: "string" }, plan: { type: "string" }, out: { type: "string" } } });
   const format = values.format as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) throw new CliError(`--format: 不支持“${values.format}”，可选 ${EXPORT_FORMATS.join("、")}`);
   const clock = clockFor(values.at, config);
   return withApp(config, clock, async (app) => {
-    const plan = await currentPlanOf(app);
+    const plan = await planOf(app, values.plan);
     const path = writeOut(values.out, config, await app.reports.exportFile(plan, format, clock.now()));
     if (path !== "-") process.stdout.write(`已导出 ${path}\n`);
     return 0;
@@ -319,10 +334,10 @@ async function exportCommand(argv: string[], config: Config): Promise<number> {
 
 /** `duban chart --at ISO --out FILE.png`. */
 async function chartCommand(argv: string[], config: Config): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { at: { type: "string" }, out: { type: "string" } } });
+  const { values } = parseArgs({ args: argv, options: { at: { type: "string" }, plan: { type: "string" }, out: { type: "string" } } });
   const clock = clockFor(values.at, config);
   return withApp(config, clock, async (app) => {
-    const plan = await currentPlanOf(app);
+    const plan = await planOf(app, values.plan);
     const path = writeOut(values.out, config, await app.reports.chartFile(plan, clock.now()));
     if (path !== "-") process.stdout.write(`已生成 ${path}\n`);
     return 0;

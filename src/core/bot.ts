@@ -9,7 +9,8 @@ import { SubjectIndex } from "./interpreter/subject-index.js";
 import { targetMovesFor } from "./targets.js";
 import { catalogue, type Lang } from "./i18n/index.js";
 import type { Inbound } from "./inbound.js";
-import type { PendingRecord, Repositories, TaskRecord } from "./model.js";
+import type { PendingRecord, PlanRecord, Repositories, TaskRecord } from "./model.js";
+import { assertActive, planScope, splitPlanCode } from "./plan-scope.js";
 import { actorOf, leadUnitFor, refuse, refuseReporter, reportingUnit } from "./permissions.js";
 import { boundReply, reply, type HandlerResult } from "./reply.js";
 import { RateLimiter } from "./rate-limit.js";
@@ -83,7 +84,7 @@ export class Bot {
   private readonly confirmHours: number;
   private readonly log: Logger;
   private readonly limiter: RateLimiter;
-  private vocabulary: { key: string; subjects: SubjectIndex; units: { name: string; aliases: string[] }[] } | null = null;
+  private readonly vocabularies = new Map<string, { subjects: SubjectIndex; units: { name: string; aliases: string[] }[] }>();
 
   constructor(private readonly opts: BotOptions) {
     this.registry = new CommandRegistry(opts.commands);
@@ -113,11 +114,12 @@ export class Bot {
   private async handleUnbounded(inbound: Inbound): Promise<HandlerResult> {
     try {
       if (inbound.eventId && (await this.opts.repos.events.seen(inbound.eventId))) return { replies: [] };
-      if (inbound.kind === "edit") return await this.handleEdit(inbound);
       if (inbound.kind === "redaction") return await this.handleRedaction(inbound);
       if (inbound.kind === "reaction") return await this.handleReaction(inbound);
-      if (inbound.kind === "file") return await this.handleFile(inbound);
-      return await this.handleMessage(inbound);
+      const addressed = await this.withPlanCode(inbound);
+      if (inbound.kind === "edit") return await this.handleEdit(addressed);
+      if (inbound.kind === "file") return await this.handleFile(addressed);
+      return await this.handleMessage(addressed);
     } catch (e) {
       if (e instanceof UserError) return { replies: [reply([e.humanMessage])] };
       this.log.error("handler failed", {
@@ -162,30 +164,55 @@ export class Bot {
       openQueries: this.opts.openQueries ?? false,
       directoryAdmin: this.opts.directoryAdmin ?? null,
       reports: this.opts.reports ?? null,
+      planCode: inbound.planCode ?? null,
     };
   }
 
-  /** Units and task subjects for the interpreter, rebuilt when another plan is imported. */
-  private async interpretContext() {
-    const plan = await this.opts.repos.plans.currentPlan();
+  /** The message with a plan code it is addressed with taken out (`科技兴警 任务6` → `任务6`), see splitPlanCode. */
+  private async withPlanCode(inbound: Inbound): Promise<Inbound> {
+    const codes = (await this.opts.repos.plans.plans()).flatMap((p) => (p.code === null ? [] : [p.code]));
+    const { code, text } = splitPlanCode(inbound.text, codes);
+    return code === null ? inbound : { ...inbound, text, planCode: code };
+  }
+
+  /**
+   * Units and task subjects for the interpreter: those of the plan the message is about (named by code, the
+   * room's default, or the only one in progress), or none when that is open; rebuilt when that plan is re-imported.
+   */
+  private async interpretContext(inbound?: Inbound) {
+    const plan = inbound ? await this.planOf(inbound) : await this.opts.repos.plans.currentPlan();
     const key = plan ? `${plan.id}:${(plan.revisedAt ?? plan.importedAt).toISOString()}` : "";
-    if (this.vocabulary?.key !== key) {
+    let vocabulary = this.vocabularies.get(key);
+    if (!vocabulary) {
       const tasks = plan ? await this.opts.repos.plans.tasks(plan.id) : [];
       const directoryUnits = this.opts.directory.units.map((u) => ({ name: u.name, aliases: [...u.aliases] }));
       const planUnits = plan ? (await this.opts.repos.plans.unitNames(plan.id)).filter((n) => !directoryUnits.some((u) => u.name === n)) : [];
-      this.vocabulary = {
-        key,
+      vocabulary = {
         subjects: new SubjectIndex(tasks.map((t) => ({ number: t.number, title: t.title, description: t.description }))),
         units: [...directoryUnits, ...planUnits.map((name) => ({ name, aliases: [] }))],
       };
+      // A few plans at most; a re-import makes a new key, and the old one goes.
+      if (this.vocabularies.size >= 8) this.vocabularies.clear();
+      this.vocabularies.set(key, vocabulary);
     }
-    return { commands: this.registry.commands, units: this.vocabulary.units, subjects: this.vocabulary.subjects };
+    return { commands: this.registry.commands, units: vocabulary.units, subjects: vocabulary.subjects };
+  }
+
+  /** The one plan a message is about, or null when that is open (several in progress) or unknown. */
+  private async planOf(inbound: Inbound): Promise<PlanRecord | null> {
+    try {
+      const scope = await planScope(this.context(inbound));
+      return "one" in scope ? scope.one : null;
+    } catch (e) {
+      if (e instanceof UserError) return null;
+      throw e;
+    }
   }
 
   private async handleMessage(inbound: Inbound): Promise<HandlerResult> {
     // Only the first maxLength characters are read: enough to know what a message is, and a 1 MB message
     // (or an adversarial one) costs no more than a long normal one. A command that is too long is refused below.
-    const interpretation = interpret(inbound.text.slice(0, this.maxLength + 1), await this.interpretContext());
+    const interpretation = interpret(inbound.text.slice(0, this.maxLength + 1), await this.interpretContext(inbound));
     const addressed = inbound.isDirect || inbound.mentionsBot || interpretation.addressed;
     const notUnderstood = (): HandlerResult => ({ replies: addressed ? [reply([this.t.errors.notUnderstood])] : [], interpretation });
     const answer = await this.answerQuestion(inbound, interpretation);
@@ -195,6 +222,11 @@ export class Bot {
     const command = this.registry.commands.find((c) => c.name === interpretation.command)!;
     const gate = await this.gate(inbound, command, interpretation);
     if (gate) return gate;
+    // An archived plan, which only a code can name, is there to be queried, not changed.
+    if (inbound.planCode && accessOf(command) === "change") {
+      const named = await this.opts.repos.plans.planByCode(inbound.planCode);
+      if (named) assertActive(this.context(inbound), named);
+    }
     const raw = command.cues.kind === "report" ? { ...interpretation.args, confirm: interpretation.confidence === "likely" } : interpretation.args;
     const args = command.args.safeParse(raw);
     if (!args.success) throw new Error(`command ${command.name} matched but its arguments are invalid: ${args.error.message}`);
@@ -225,7 +257,7 @@ export class Bot {
     const ctx = this.context(inbound);
     if (access === "query") return { replies: [reply([this.t.permissions.strangerQuery(this.opts.directory.office)])], interpretation };
     const number = interpretation.tasks[0];
-    const plan = number === undefined ? null : await this.opts.repos.plans.currentPlan();
+    const plan = number === undefined ? null : await this.planOf(inbound);
     const task = plan && number !== undefined ? await this.opts.repos.plans.task(plan.id, number) : null;
     try {
       await refuse(ctx, command.name, task, this.t.permissions.strangerChange(this.opts.directory.office));
@@ -371,11 +403,10 @@ export class Bot {
     if (parts.some((p) => p.authorId !== inbound.sender) && !this.opts.directory.isAdmin(inbound.sender))
       await refuse(ctx, "edit", firstTask, this.t.permissions.notAuthor(firstTask?.number ?? 0));
     if (inbound.text.length > this.maxLength) throw new UserError(this.t.errors.tooLong(inbound.text.length, this.maxLength));
-    const interpretation = interpret(inbound.text, await this.interpretContext());
+    const interpretation = interpret(inbound.text, await this.interpretContext(inbound));
     const segments = interpretation.command === "update" ? (interpretation.args.segments ?? []) : [];
     // Only a task number written in the edit moves the update; a task guessed from the subject never does.
     const namesTask = interpretation.confidence === "certain" && !interpretation.args.candidates?.length;
-    const plan = await this.opts.repos.plans.currentPlan();
     // Check every part before revising any, so a bad edit changes nothing.
     const revisions: {
       eventId: string;
@@ -394,10 +425,11 @@ export class Bot {
       if (pct && (pct.value < 0 || pct.value > 100)) throw new UserError(this.t.update.percentOutOfRange(pct.raw));
       // An edit that names one other task moves the update there, if its author may post on that task.
       let moveTo: TaskRecord | null = null;
-      if (namesTask && segment && task && plan && segment.numbers.length === 1 && segment.numbers[0] !== task.number) {
-        moveTo = await this.opts.repos.plans.task(plan.id, segment.numbers[0]!);
+      // It moves within the update's own plan.
+      if (namesTask && segment && task && segment.numbers.length === 1 && segment.numbers[0] !== task.number) {
+        moveTo = await this.opts.repos.plans.task(task.planId, segment.numbers[0]!);
         if (!moveTo) {
-          const { min, max } = await this.opts.repos.plans.numberRange(plan.id);
+          const { min, max } = await this.opts.repos.plans.numberRange(task.planId);
           throw new UserError(this.t.errors.unknownTask(segment.numbers[0]!, min, max));
         }
         if (!reportingUnit(this.opts.directory, part.authorId, moveTo))

@@ -38,6 +38,8 @@ export interface CommandContext {
   directoryAdmin: DirectoryAdminPort | null;
   /** Reports, exports and the chart (周报, 单位考评, 年度报告, 导出, 进度图); null where they are not set up. */
   reports: ReportsPort | null;
+  /** The plan code the message was addressed with (`科技兴警 任务6`), taken out of `inbound.text`; null when none. */
+  planCode: string | null;
 }
 
 /** What the report commands need (src/reports/report-service.ts). */

@@ -16,6 +16,8 @@ export interface Inbound {
   mentionsBot: boolean;
   /** A link to this message that others can open (Matrix: a matrix.to permalink), when the transport has one. */
   link?: string;
+  /** Set by the bot, not by transports: the plan code the text was addressed with, already taken out of `text`. */
+  planCode?: string | null;
   /** For kind "file": the file sent, fetched only if it is kept. `targetEventId` is the message it replies to. */
   file?: InboundFile;
 }

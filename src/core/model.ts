@@ -8,6 +8,12 @@ export interface PlanRecord {
   importedAt: Date;
   /** The latest re-import, if any. */
   revisedAt: Date | null;
+  /** 计划代码, `科技兴警`: how chat names the plan when several are followed. Null only before the app first opens an old database. */
+  code: string | null;
+  /** 归档: no reminders, out of the default views; its history stays queryable. */
+  archivedAt: Date | null;
+  archivedBy: string | null;
+  archiveReason: string | null;
 }
 
 /** task (主要任务) as stored, with denormalised progress. */
@@ -294,6 +300,7 @@ export interface NewUpdate {
 export interface ImportReport {
   planId: number;
   title: string;
+  code: string;
   created: number[];
   updated: number[];
   unchanged: number[];
@@ -317,7 +324,18 @@ export interface ReminderTaskRow {
 
 /** Storage of plans and tasks. */
 export interface PlanRepository {
+  /** The latest imported plan that is not archived. */
   currentPlan(): Promise<PlanRecord | null>;
+  /** Every plan, archived ones included, oldest import first. */
+  plans(): Promise<PlanRecord[]>;
+  /** The plans not archived, oldest import first. */
+  activePlans(): Promise<PlanRecord[]>;
+  /** A plan by its code, archived or not. */
+  planByCode(code: string): Promise<PlanRecord | null>;
+  /** Give every plan without a code (a database from before codes) one derived from its title. */
+  ensureCodes(): Promise<void>;
+  /** 归档计划: no more reminders, out of the default views; audited. */
+  archive(planId: number, reason: string, actor: Actor, at: Date): Promise<void>;
   task(planId: number, number: number): Promise<TaskRecord | null>;
   taskById(id: number): Promise<TaskRecord | null>;
   tasks(planId: number): Promise<TaskRecord[]>;
@@ -331,7 +349,11 @@ export interface PlanRepository {
   /** Every unit name that the plan's tasks mention. */
   unitNames(planId: number): Promise<string[]>;
   /** Tasks whose deadline or lead units an admin changed are left as changed (the document's deadline is kept as the original). */
-  importPlan(parsed: ParsedPlan, at: Date, actor: Actor): Promise<ImportReport>;
+  /**
+   * `code` names a new plan (derived from the title when omitted); a re-import of a plan keeps its code, and
+   * throws PlanCodeError when `code` differs from it or belongs to another plan.
+   */
+  importPlan(parsed: ParsedPlan, at: Date, actor: Actor, opts?: { code?: string }): Promise<ImportReport>;
   /** 办结 directly by an admin; a pending completion request is approved with it. */
   complete(taskId: number, reason: string, actor: Actor, at: Date): Promise<void>;
   /** 重启任务: a done task is open again. */

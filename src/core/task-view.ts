@@ -4,13 +4,9 @@ import { UserError } from "./command.js";
 import type { PlanRecord, RequestRecord, TaskRecord, UpdateRecord } from "./model.js";
 import { assessTask, LIGHT_ICON, type TaskAssessment } from "./task-status.js";
 import { dayOf, formatDateTime } from "./time.js";
+import { requirePlan } from "./plan-scope.js";
 
-/** The current plan, or a UserError telling the office to import one. */
-export async function requirePlan(ctx: CommandContext): Promise<PlanRecord> {
-  const plan = await ctx.repos.plans.currentPlan();
-  if (!plan) throw new UserError(ctx.t.errors.noPlan);
-  return plan;
-}
+export { requirePlan } from "./plan-scope.js";
 
 /** A task of the current plan by number, or a UserError naming the valid range. */
 export async function requireTask(ctx: CommandContext, number: number): Promise<{ plan: PlanRecord; task: TaskRecord }> {

@@ -9,6 +9,8 @@ const unitSchema = z.strictObject({
   rooms: z.array(z.string().trim().min(1)).default([]),
   members: z.array(z.string().trim().min(1)).default([]),
   leaders: z.array(z.string().trim().min(1)).default([]),
+  /** Codes of the plans its rooms are about by default (`任务6` there means this plan's), when several are followed. */
+  plans: z.array(z.string().trim().min(1)).default([]),
 });
 
 /** The directory file: units, their rooms and people. Keys are fixed so operators' files keep working. */
@@ -34,7 +36,7 @@ export class DirectoryError extends Error {
 
 function fixFor(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys")
-    return `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed keys are office, admins, leaders, units (and per unit: name, aliases, rooms, members, leaders)`;
+    return `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed keys are office, admins, leaders, units (and per unit: name, aliases, rooms, members, leaders, plans)`;
   if (issue.code === "invalid_type") return `${issue.message}; expected ${issue.expected}`;
   return issue.message;
 }

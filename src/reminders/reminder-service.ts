@@ -79,48 +79,50 @@ export class ReminderService {
   }
 
   /**
-   * The due rows page by page (TASK_PAGE tasks at a time), so a run's memory does not grow with the plan.
-   * The calendar notice, which belongs to no task, comes with the first page.
+   * The due rows page by page (TASK_PAGE tasks at a time), so a run's memory does not grow with the plan, for
+   * every plan in progress (an archived plan gets no reminders). The calendar notice, which belongs to no task,
+   * comes with the first page.
    */
   async *duePages(days: string[]): AsyncGenerator<NewReminder[]> {
     const workdays = days.filter((d) => this.d.calendar.isWorkday(d));
-    const plan = await this.d.repos.plans.currentPlan();
-    if (!plan || workdays.length === 0) return;
-    const startDay = plan.issuedOn ?? dayOf(plan.importedAt);
+    if (workdays.length === 0) return;
     const office = this.d.directory.office;
     let first = true;
-    for (let after = 0; ; ) {
-      const limit = this.d.taskPage ?? TASK_PAGE;
-      const rows = await this.d.repos.plans.reminderTasks(plan.id, { after, limit });
-      if (rows.length === 0 && !first) return;
-      const tasks: PolicyTask[] = rows.map((r) => ({
-        id: r.id,
-        number: r.number,
-        leadUnits: r.leadUnits,
-        deadline: r.deadline,
-        done: r.done,
-        paused: r.paused,
-        reviewPending: r.reviewPending,
-        lastUpdateDay: r.lastUpdateAt ? dayOf(r.lastUpdateAt) : null,
-        startDay,
-      }));
-      const out: NewReminder[] = [];
-      for (const day of workdays) {
-        const year = Number(day.slice(0, 4));
-        if (first && !this.d.calendar.hasDataFor(year))
-          out.push({ key: `notice:calendar:${year}`, taskId: null, unit: office, kind: "notice", occurrence: `${year}`, dueOn: day });
-        for (const r of rows)
-          if (r.deadline.kind === "unknown" && !r.done)
-            out.push({ key: `notice:unknown-deadline:${r.id}`, taskId: r.id, unit: office, kind: "notice", occurrence: r.deadline.text, dueOn: day });
-        for (const due of dueReminders(tasks, day, { calendar: this.d.calendar, policy: this.d.policy, officeUnit: office }))
-          for (const unit of this.expand(due.unit))
-            out.push({ key: reminderKey(due.taskId, unit, due.kind, due.occurrence), taskId: due.taskId, unit, kind: due.kind, occurrence: due.occurrence, dueOn: day });
+    for (const plan of await this.d.repos.plans.activePlans()) {
+      const startDay = plan.issuedOn ?? dayOf(plan.importedAt);
+      for (let after = 0; ; ) {
+        const limit = this.d.taskPage ?? TASK_PAGE;
+        const rows = await this.d.repos.plans.reminderTasks(plan.id, { after, limit });
+        if (rows.length === 0 && !first) break;
+        const tasks: PolicyTask[] = rows.map((r) => ({
+          id: r.id,
+          number: r.number,
+          leadUnits: r.leadUnits,
+          deadline: r.deadline,
+          done: r.done,
+          paused: r.paused,
+          reviewPending: r.reviewPending,
+          lastUpdateDay: r.lastUpdateAt ? dayOf(r.lastUpdateAt) : null,
+          startDay,
+        }));
+        const out: NewReminder[] = [];
+        for (const day of workdays) {
+          const year = Number(day.slice(0, 4));
+          if (first && !this.d.calendar.hasDataFor(year))
+            out.push({ key: `notice:calendar:${year}`, taskId: null, unit: office, kind: "notice", occurrence: `${year}`, dueOn: day });
+          for (const r of rows)
+            if (r.deadline.kind === "unknown" && !r.done)
+              out.push({ key: `notice:unknown-deadline:${r.id}`, taskId: r.id, unit: office, kind: "notice", occurrence: r.deadline.text, dueOn: day });
+          for (const due of dueReminders(tasks, day, { calendar: this.d.calendar, policy: this.d.policy, officeUnit: office }))
+            for (const unit of this.expand(due.unit))
+              out.push({ key: reminderKey(due.taskId, unit, due.kind, due.occurrence), taskId: due.taskId, unit, kind: due.kind, occurrence: due.occurrence, dueOn: day });
+        }
+        first = false;
+        // Stored unit by unit, a unit's rows share pages, so marking its message delivered rewrites fewer of them.
+        if (out.length) yield out.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
+        if (rows.length < limit) break;
+        after = rows[rows.length - 1]!.number;
       }
-      first = false;
-      // Stored unit by unit, a unit's rows share pages, so marking its message delivered rewrites fewer of them.
-      if (out.length) yield out.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
-      if (rows.length < limit) return;
-      after = rows[rows.length - 1]!.number;
     }
   }
 
@@ -220,7 +222,8 @@ export class ReminderService {
   }
 
   private async compose(rows: Pending[], now: Date): Promise<{ messages: ReminderMessage[]; skipped: number[] }> {
-    const plan = await this.d.repos.plans.currentPlan();
+    // Tasks of several plans: each is assessed from its own plan's start, and named with its plan's code.
+    const plans = new Map((await this.d.repos.plans.activePlans()).map((p) => [p.id, p] as const));
     const taskIds = [...new Set(rows.map((r) => r.taskId).filter((id): id is number => id !== null))];
     const tasks = new Map((await this.d.repos.plans.tasksByIds(taskIds)).map((t) => [t.id, t] as const));
     const skipped: number[] = [];
@@ -228,7 +231,8 @@ export class ReminderService {
     for (const r of rows) {
       const task = r.taskId === null ? null : tasks.get(r.taskId);
       const underReview = task?.reviewPending && (r.kind === "overdue" || r.kind === "escalation");
-      if (r.kind !== "notice" && (!task || task.completedAt || task.remindersPaused || underReview)) {
+      // A task of an archived plan gets no reminder, even one recorded before the plan was archived.
+      if (r.kind !== "notice" && (!task || task.completedAt || task.remindersPaused || underReview || !plans.has(task.planId))) {
         if (r.id !== null) skipped.push(r.id);
         continue;
       }
@@ -238,11 +242,11 @@ export class ReminderService {
     }
     const messages: ReminderMessage[] = [];
     const day = dayOf(now, this.d.policy.timezone);
-    for (const [unit, list] of byUnit) messages.push(this.message(unit, list, tasks, plan, now, day));
+    for (const [unit, list] of byUnit) messages.push(this.message(unit, list, tasks, plans, now, day));
     return { messages, skipped };
   }
 
-  private message(unit: string, list: Pending[], tasks: Map<number, TaskRecord>, plan: PlanRecord | null, now: Date, day: string): ReminderMessage {
+  private message(unit: string, list: Pending[], tasks: Map<number, TaskRecord>, plans: Map<number, PlanRecord>, now: Date, day: string): ReminderMessage {
     const { t, directory, thresholds } = this.d;
     const r = t.reminders;
     const isOffice = unit === directory.office;
@@ -252,30 +256,35 @@ export class ReminderService {
     const lines = [isOffice ? r.officeHeader(day) : r.header(unit, day)];
     const kinds = KIND_ORDER.filter((k) => list.some((x) => x.kind === k));
     const mentions = new Set<string>(isOffice ? [] : (entry?.members ?? []));
-    const planStart = plan?.issuedOn ?? (plan ? dayOf(plan.importedAt) : day);
+    const planStart = (task: TaskRecord) => {
+      const plan = plans.get(task.planId);
+      return plan?.issuedOn ?? (plan ? dayOf(plan.importedAt) : day);
+    };
+    // With several plans in progress, every task line says which plan it is in: 【科技兴警】🟡 任务6 …
+    const code = (task: TaskRecord) => (plans.size > 1 ? this.d.t.plans.heading(plans.get(task.planId)?.code ?? "", "") : "");
     for (const kind of kinds) {
       const items = list.filter((x) => x.kind === kind);
-      const numbers = new Set<number>();
+      const seen = new Set<number>(); // task ids: two plans may both have a task 6
       const itemLines: string[] = [];
       for (const x of items) {
         if (kind === "notice") {
           const task = x.taskId === null ? null : tasks.get(x.taskId);
-          itemLines.push(task ? r.unknownDeadline(task.number, task.deadline.text) : r.calendarMissing(Number(x.occurrence)));
+          itemLines.push(task ? code(task) + r.unknownDeadline(task.number, task.deadline.text) : r.calendarMissing(Number(x.occurrence)));
           continue;
         }
         const task = tasks.get(x.taskId!)!;
-        if (numbers.has(task.number)) continue;
-        numbers.add(task.number);
-        const a = assessTask(task, now, thresholds, planStart);
+        if (seen.has(task.id)) continue;
+        seen.add(task.id);
+        const a = assessTask(task, now, thresholds, planStart(task));
         const icon = LIGHT_ICON[a.light];
         if (kind === "escalation") {
-          itemLines.push(r.escalationItem(icon, task.number, task.title, t.list(task.leadUnits), a.daysOverdue ?? 0));
+          itemLines.push(code(task) + r.escalationItem(icon, task.number, task.title, t.list(task.leadUnits), a.daysOverdue ?? 0));
           for (const lead of task.leadUnits) for (const leader of directory.unit(lead)?.leaders ?? []) mentions.add(leader);
         } else {
-          itemLines.push(taskItem(t, task, a));
+          itemLines.push(code(task) + taskItem(t, task, a));
         }
       }
-      const count = kind === "notice" ? itemLines.length : numbers.size;
+      const count = kind === "notice" ? itemLines.length : seen.size;
       lines.push(kind === "escalation" ? r.section.escalation(count, this.d.policy.escalateAfterDays) : r.section[kind](count), ...itemLines);
     }
     if (!isOffice) lines.push(r.footer);

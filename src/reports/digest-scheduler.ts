@@ -1,3 +1,4 @@
+import { catalogue } from "../core/i18n/index.js";
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
 import type { Logger } from "../core/bot.js";
@@ -93,11 +94,21 @@ export class DigestScheduler {
     if (sendOn === null || today < sendOn) return null;
     // Never before the day's digest time, a catch-up at start included (a restart at 03:00 waits for 09:00).
     if (now.getTime() < zonedInstant(today, this.fireTime, policy.timezone).getTime()) return null;
-    const plan = await repos.plans.currentPlan();
-    if (!plan) return null;
+    const plans = await repos.plans.activePlans();
+    if (plans.length === 0) return null;
+    // One digest for every plan in progress; with several, each plan's part under its code and title.
+    const lines = async (since?: Date | null) => {
+      if (plans.length === 1) return this.d.reports.digestLines(plans[0]!, now, since);
+      const out: string[] = [];
+      for (const plan of plans) {
+        if (out.length) out.push("");
+        out.push(catalogue("zh").plans.heading(plan.code ?? "", plan.title), ...(await this.d.reports.digestLines(plan, now, since)));
+      }
+      return out;
+    };
     if (!this.d.sender) {
       if ((await repos.settings.get(CONSOLE_KEY)) === week) return null;
-      const r = reply(await this.d.reports.digestLines(plan, now), { heading: true });
+      const r = reply(await lines(), { heading: true });
       await repos.settings.set(CONSOLE_KEY, week);
       await this.d.onRun?.(week, r);
       return r;
@@ -108,7 +119,7 @@ export class DigestScheduler {
     // It covers the time since the previous digest (a holiday Monday moved neither leaves a gap nor counts twice), at most 14 days.
     const previous = await repos.digests.previousDelivered(week);
     const since = previous && now.getTime() - previous.getTime() <= 14 * 86_400_000 ? previous : null;
-    const r = reply(await this.d.reports.digestLines(plan, now, since), { heading: true, mentions: directory.data.leaders ?? [] });
+    const r = reply(await lines(since), { heading: true, mentions: directory.data.leaders ?? [] });
     const rooms = directory.officeRooms().filter((room) => !deliveredRooms.includes(room));
     if (directory.officeRooms().length === 0) {
       this.d.logger.warn("the weekly digest has no room to go to; map the office to a room in the directory", {});

@@ -55,7 +55,17 @@ export const DUMP_TABLES = {
   Plan: {
     key: ["id"],
     autoincrement: true,
-    columns: { id: "Int", title: "String", issuedOn: "String?", importedAt: "DateTime", revisedAt: "DateTime?" },
+    columns: {
+      id: "Int",
+      title: "String",
+      issuedOn: "String?",
+      importedAt: "DateTime",
+      revisedAt: "DateTime?",
+      code: "String?",
+      archivedAt: "DateTime?",
+      archivedBy: "String?",
+      archiveReason: "String?",
+    },
   },
   Section: {
     key: ["id"],

@@ -2,6 +2,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Actor, ImportReport, PlanRecord, PlanRepository, ReminderTaskRow, TargetRecord, TaskRecord } from "../core/model.js";
 import type { Deadline, DeadlineKind, ParsedPlan, ParsedTarget } from "../plan/types.js";
 import { appendAudit } from "./prisma-audit-repository.js";
+import { PlanCodeError, derivePlanCode, planCodeProblem } from "../plan/plan-code.js";
 
 export type TaskRow = Awaited<ReturnType<PrismaClient["task"]["findFirstOrThrow"]>> & {
   section: { label: string; title: string; ordinal: number } | null;
@@ -96,7 +97,39 @@ export class PrismaPlanRepository implements PlanRepository {
   }
 
   async currentPlan(): Promise<PlanRecord | null> {
-    return this.db.plan.findFirst({ orderBy: [{ importedAt: "desc" }, { id: "desc" }] });
+    return this.db.plan.findFirst({ where: { archivedAt: null }, orderBy: [{ importedAt: "desc" }, { id: "desc" }] });
+  }
+
+  async plans(): Promise<PlanRecord[]> {
+    return this.db.plan.findMany({ orderBy: [{ importedAt: "asc" }, { id: "asc" }] });
+  }
+
+  async activePlans(): Promise<PlanRecord[]> {
+    return this.db.plan.findMany({ where: { archivedAt: null }, orderBy: [{ importedAt: "asc" }, { id: "asc" }] });
+  }
+
+  async planByCode(code: string): Promise<PlanRecord | null> {
+    return this.db.plan.findUnique({ where: { code } });
+  }
+
+  async ensureCodes(): Promise<void> {
+    const plans = await this.plans();
+    if (plans.every((p) => p.code !== null)) return;
+    const taken = new Set(plans.flatMap((p) => (p.code === null ? [] : [p.code])));
+    for (const p of plans) {
+      if (p.code !== null) continue;
+      const code = derivePlanCode(p.title, taken);
+      taken.add(code);
+      await this.db.plan.update({ where: { id: p.id }, data: { code } });
+    }
+  }
+
+  async archive(planId: number, reason: string, actor: Actor, at: Date): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const plan = await tx.plan.findUniqueOrThrow({ where: { id: planId } });
+      await tx.plan.update({ where: { id: planId }, data: { archivedAt: at, archivedBy: actor.id, archiveReason: reason } });
+      await appendAudit(tx, { at, actor, action: "archive-plan", before: { archivedAt: null }, after: { archivedAt: at.toISOString() }, detail: { plan: plan.code, title: plan.title, reason } });
+    });
   }
 
   async task(planId: number, number: number): Promise<TaskRecord | null> {
@@ -175,14 +208,25 @@ export class PrismaPlanRepository implements PlanRepository {
   }
 
   /** Create or update the plan, its sections and tasks in one transaction. Updates are never touched; vanished tasks are flagged, not deleted. */
-  async importPlan(parsed: ParsedPlan, at: Date, actor: Actor): Promise<ImportReport> {
+  async importPlan(parsed: ParsedPlan, at: Date, actor: Actor, opts: { code?: string } = {}): Promise<ImportReport> {
     return this.db.$transaction(
       async (tx) => {
+        const before = await tx.plan.findUnique({ where: { title: parsed.plan.title } });
+        if (opts.code !== undefined) {
+          const problem = planCodeProblem(opts.code);
+          if (problem) throw new PlanCodeError(`${problem}：${opts.code}`);
+          if (before && before.code !== null && before.code !== opts.code)
+            throw new PlanCodeError(`《${before.title}》已导入，计划代码是“${before.code}”，不能改为“${opts.code}”`);
+          const holder = await tx.plan.findUnique({ where: { code: opts.code } });
+          if (holder && holder.id !== before?.id) throw new PlanCodeError(`计划代码“${opts.code}”已被《${holder.title}》使用，请另选一个`);
+        }
+        const code =
+          before?.code ?? opts.code ?? derivePlanCode(parsed.plan.title, (await tx.plan.findMany({ select: { code: true } })).flatMap((p) => (p.code === null ? [] : [p.code])));
         const plan = await tx.plan.upsert({
           where: { title: parsed.plan.title },
-          create: { title: parsed.plan.title, issuedOn: parsed.plan.issuedOn, importedAt: at },
+          create: { title: parsed.plan.title, issuedOn: parsed.plan.issuedOn, importedAt: at, code },
           // importedAt stays: a re-import neither resets staleness nor makes an older document current again.
-          update: { issuedOn: parsed.plan.issuedOn, revisedAt: at },
+          update: { issuedOn: parsed.plan.issuedOn, revisedAt: at, code },
         });
         const sectionIds = new Map<number, number>();
         for (const s of parsed.sections) {
@@ -196,7 +240,7 @@ export class PrismaPlanRepository implements PlanRepository {
         const existing = new Map(
           (await tx.task.findMany({ where: { planId: plan.id } })).map((t) => [t.number, t] as const),
         );
-        const report: ImportReport = { planId: plan.id, title: plan.title, created: [], updated: [], unchanged: [], missing: [], targetsAdded: 0 };
+        const report: ImportReport = { planId: plan.id, title: plan.title, code, created: [], updated: [], unchanged: [], missing: [], targetsAdded: 0 };
         for (const t of parsed.tasks) {
           const old = existing.get(t.number);
           // A deadline the office changed (extension, 调整时限) stays in force; the document's becomes the original.
@@ -251,7 +295,7 @@ export class PrismaPlanRepository implements PlanRepository {
           at,
           actor,
           action: "import",
-          after: { title: report.title, created: report.created, updated: report.updated, missing: report.missing, targetsAdded: report.targetsAdded },
+          after: { title: report.title, code, created: report.created, updated: report.updated, missing: report.missing, targetsAdded: report.targetsAdded },
         });
         return report;
       },

@@ -42,6 +42,14 @@ export const en = {
     behind: (names: string) => `targets behind: ${names}`,
     hintUpdate: (n: number) => `Post progress: update task ${n}: TEXT 60%`,
   },
+  plans: {
+    item: (code: string, title: string, archived: boolean) => `• ${code} ${title}${archived ? " (archived)" : ""}`,
+    heading: (code: string, title: string) => `[${code}] ${title}`,
+    archived: (code: string, title: string, reason: string) => `Archived plan "${code}" (${title}). Reason: ${reason}. It gets no reminders and leaves the overview; its history can still be queried, e.g. "${code} task 1".`,
+    alreadyArchived: (code: string, at: string) => `Plan "${code}" was archived on ${at}.`,
+    needReason: "Please give a reason, e.g.: archive plan 科技兴警 final review passed",
+    needCode: (plans: string) => `Please name the plan's code, e.g.: archive plan 科技兴警 final review passed. Plans:\n${plans}`,
+  },
   overview: {
     header: (title: string, day: string, total: number) => `${title}: overview on ${day}, ${total} tasks`,
     counts: (parts: string) => parts,
@@ -133,6 +141,10 @@ export const en = {
   },
   errors: {
     noPlan: "No plan has been imported yet. The office can import one with: npx duban import FILE",
+    noActivePlan: "No plan is in progress (all are archived). Archived plans can still be queried, e.g. \"科技兴警 task 6\".",
+    planAmbiguous: (plans: string, example: string) => `Several plans are in progress; please name the plan's code, e.g. "${example}":\n${plans}`,
+    unknownPlan: (code: string, plans: string) => `There is no plan with code "${code}". Plans:\n${plans}`,
+    planArchived: (code: string, at: string) => `Plan "${code}" was archived on ${at}: it can be queried, not changed.`,
     unknownTask: (n: number, min: number, max: number) => `There is no task ${n}. Task numbers in this plan run from ${min} to ${max}.`,
     tooLong: (length: number, max: number) =>
       `The message is too long (${length} characters, at most ${max}), so nothing was recorded.`,
@@ -331,6 +343,7 @@ export const en = {
     evidence: "the evidence (佐证材料) of a task",
     audit: "a task's audit trail (admins and leaders)",
     bind: "add a person to a unit (office admins)",
+    archivePlan: "archive a plan: no more reminders, out of the overview, history still queryable (office admins)",
     unbind: "remove a person from a unit (office admins)",
     bindRoom: "make this room a unit's room (office admins)",
   },

@@ -44,6 +44,14 @@ export const zh = {
     targetBehind: " ⚠滞后",
     behind: (names: string) => `指标滞后：${names}`,
   },
+  plans: {
+    item: (code: string, title: string, archived: boolean) => `• ${code}《${title}》${archived ? "（已归档）" : ""}`,
+    heading: (code: string, title: string) => `【${code}】${title}`,
+    archived: (code: string, title: string, reason: string) => `已归档计划“${code}”《${title}》。原因：${reason}。此后不再提醒，也不出现在总览中；历史仍可查询，例如“${code} 任务1”。`,
+    alreadyArchived: (code: string, at: string) => `计划“${code}”已于${at}归档。`,
+    needReason: "请写明归档理由，例如：归档计划 科技兴警 已通过总结验收",
+    needCode: (plans: string) => `请写明要归档的计划代码，例如：归档计划 科技兴警 已通过总结验收。现有计划：\n${plans}`,
+  },
   overview: {
     header: (title: string, day: string, total: number) => `${title}\n总览（${day}），共${total}项任务`,
     counts: (parts: string) => parts,
@@ -135,6 +143,10 @@ export const zh = {
   },
   errors: {
     noPlan: "尚未导入计划。请科技办先导入计划文件：npx duban import 文件",
+    noActivePlan: "目前没有在执行的计划（都已归档）。已归档计划仍可查询，例如“科技兴警 任务6”。",
+    planAmbiguous: (plans: string, example: string) => `现有多个计划在执行，请写明计划代码，例如“${example}”：\n${plans}`,
+    unknownPlan: (code: string, plans: string) => `没有代码为“${code}”的计划。现有计划：\n${plans}`,
+    planArchived: (code: string, at: string) => `计划“${code}”已于${at}归档，只能查询，不能再报送或更改。`,
     unknownTask: (n: number, min: number, max: number) => `没有任务${n}。本计划的任务编号为${min}–${max}。`,
     tooLong: (length: number, max: number) => `消息过长（${length}字，上限${max}字），未记录。请精简后重发。`,
     unknownUnit: (name: string, known: string) => `没有名为“${name}”的单位。现有单位：${known}`,
@@ -330,6 +342,7 @@ export const zh = {
     evidence: "查看任务的佐证材料",
     audit: "查看任务的审计记录（管理员和领导）",
     bind: "把人员绑定到单位（科技办管理员）",
+    archivePlan: "归档计划：不再提醒，退出总览，历史仍可查询（科技办管理员）",
     unbind: "把人员从单位解绑（科技办管理员）",
     bindRoom: "把本群绑定为单位工作群（科技办管理员）",
   },

@@ -19,6 +19,19 @@ const TASK_COLUMNS = [
 const NAMES = [...TASK_COLUMNS, "sectionLabel", "sectionTitle", "sectionOrdinal"];
 const TASK = fragment(`${TASK_COLUMNS.map((c) => `t."${c}"`).join(", ")}, s."label", s."title", s."ordinal"`);
 
+const PLAN = fragment(`"id", "title", "issuedOn", "importedAt", "revisedAt", "code", "archivedAt", "archivedBy", "archiveReason"`);
+const planRow = (r: Row): PlanRecord => ({
+  id: r.id as number,
+  title: r.title as string,
+  issuedOn: r.issuedOn as string | null,
+  importedAt: asDate(r.importedAt),
+  revisedAt: asDateOrNull(r.revisedAt),
+  code: r.code as string | null,
+  archivedAt: asDateOrNull(r.archivedAt),
+  archivedBy: r.archivedBy as string | null,
+  archiveReason: r.archiveReason as string | null,
+});
+
 /** An array row back to the named row the mapping expects; far cheaper than having the driver build objects. */
 function named(v: unknown[]): Row {
   const r: Row = {};
@@ -48,8 +61,27 @@ export class SqlPlanRepository extends PrismaPlanRepository {
   }
 
   override async currentPlan(): Promise<PlanRecord | null> {
-    const r = await this.sql.get`SELECT "id", "title", "issuedOn", "importedAt", "revisedAt" FROM "Plan" ORDER BY "importedAt" DESC, "id" DESC LIMIT 1`;
-    return r ? { id: r.id as number, title: r.title as string, issuedOn: r.issuedOn as string | null, importedAt: asDate(r.importedAt), revisedAt: asDateOrNull(r.revisedAt) } : null;
+    const r = await this.sql.get`SELECT ${PLAN} FROM "Plan" WHERE "archivedAt" IS NULL ORDER BY "importedAt" DESC, "id" DESC LIMIT 1`;
+    return r ? planRow(r) : null;
+  }
+
+  override async plans(): Promise<PlanRecord[]> {
+    return (await this.sql.all`SELECT ${PLAN} FROM "Plan" ORDER BY "importedAt", "id"`).map(planRow);
+  }
+
+  override async activePlans(): Promise<PlanRecord[]> {
+    return (await this.sql.all`SELECT ${PLAN} FROM "Plan" WHERE "archivedAt" IS NULL ORDER BY "importedAt", "id"`).map(planRow);
+  }
+
+  override async planByCode(code: string): Promise<PlanRecord | null> {
+    const r = await this.sql.get`SELECT ${PLAN} FROM "Plan" WHERE "code" = ${code}`;
+    return r ? planRow(r) : null;
+  }
+
+  /** Every start asks; only a database from before codes has Prisma write them. */
+  override async ensureCodes(): Promise<void> {
+    const r = await this.sql.get<{ n: number }>`SELECT count(*) AS "n" FROM "Plan" WHERE "code" IS NULL`;
+    if (r!.n > 0) await super.ensureCodes();
   }
 
   override async task(planId: number, number: number): Promise<TaskRecord | null> {

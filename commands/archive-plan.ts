@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { defineCommand, UserError } from "../src/core/command.js";
+import { reply } from "../src/core/reply.js";
+import { actorOf, requireAdminFor } from "../src/core/permissions.js";
+import { planList } from "../src/core/plan-scope.js";
+import { dayOf } from "../src/core/time.js";
+
+/**
+ * `归档计划 科技兴警 已通过总结验收`: an office admin archives a plan. It then sends no reminders and leaves the
+ * overview and the other default views; its history stays queryable by code (`科技兴警 任务6`). Audited.
+ */
+export default defineCommand({
+  name: "archive-plan",
+  summary: "archivePlan",
+  examples: ["归档计划 科技兴警 已通过总结验收", "archive plan 科技兴警 final review passed"],
+  cues: { kind: "directive", prefixes: ["归档计划", "计划归档", "archive plan"] },
+  args: z.object({ rest: z.string() }),
+  async handle({ rest }, ctx) {
+    const t = ctx.t;
+    await requireAdminFor(ctx, "archive-plan", null);
+    const [code = "", ...words] = rest.trim().split(/\s+/);
+    const plan = code ? await ctx.repos.plans.planByCode(code) : null;
+    if (!plan) {
+      const all = await ctx.repos.plans.plans();
+      throw new UserError(code ? t.errors.unknownPlan(code, planList(t, all)) : t.plans.needCode(planList(t, all)));
+    }
+    if (plan.archivedAt) throw new UserError(t.plans.alreadyArchived(code, dayOf(plan.archivedAt)));
+    const reason = words.join(" ").trim();
+    if (!reason) throw new UserError(t.plans.needReason);
+    await ctx.repos.plans.archive(plan.id, reason, actorOf(ctx), ctx.clock.now());
+    return { replies: [reply([t.plans.archived(code, plan.title, reason)])] };
+  },
+});

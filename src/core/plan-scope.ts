@@ -1,0 +1,97 @@
+import { UserError, type CommandContext } from "./command.js";
+import type { Catalogue } from "./i18n/index.js";
+import type { PlanRecord } from "./model.js";
+import { dayOf } from "./time.js";
+import { escapeHtml, type HandlerResult, type Reply } from "./reply.js";
+
+/**
+ * Which plan a message is about, when several are followed at once (issue 12):
+ * 1. the plan it names by code (`科技兴警 任务6`, `status 科技兴警 6`), archived or not;
+ * 2. otherwise the plans in progress, narrowed to the room's defaults (the directory's `plans` on the unit
+ *    whose room it is) when some of those are in progress.
+ * One plan left is the plan; several are for the views to group, and for everything else a question back.
+ */
+export type PlanScope = { one: PlanRecord } | { several: PlanRecord[] };
+
+export async function planScope(ctx: CommandContext): Promise<PlanScope> {
+  const plans = ctx.repos.plans;
+  if (ctx.planCode) {
+    const named = await plans.planByCode(ctx.planCode);
+    if (!named) throw new UserError(ctx.t.errors.unknownPlan(ctx.planCode, planList(ctx.t, await plans.plans())));
+    return { one: named };
+  }
+  const active = await plans.activePlans();
+  if (active.length === 0) throw new UserError((await plans.plans()).length ? ctx.t.errors.noActivePlan : ctx.t.errors.noPlan);
+  if (active.length === 1) return { one: active[0]! };
+  const defaults = ctx.directory.unitOfRoom(ctx.inbound.room)?.plans ?? [];
+  const preferred = active.filter((p) => p.code !== null && defaults.includes(p.code));
+  if (preferred.length === 1) return { one: preferred[0]! };
+  return { several: preferred.length ? preferred : active };
+}
+
+/** The one plan a message is about, or a reply that lists the candidates and how to name one. It never guesses. */
+export async function requirePlan(ctx: CommandContext): Promise<PlanRecord> {
+  const scope = await planScope(ctx);
+  if ("one" in scope) return scope.one;
+  const example = `${scope.several[0]!.code ?? ""} 任务${ctx.inbound.text.match(/\d+/)?.[0] ?? "6"}`;
+  throw new UserError(ctx.t.errors.planAmbiguous(planList(ctx.t, scope.several), example));
+}
+
+/** "• 科技兴警《明溪县公安局…》" lines. */
+export function planList(t: Catalogue, plans: readonly PlanRecord[]): string {
+  return plans.map((p) => t.plans.item(p.code ?? p.title, p.title, p.archivedAt !== null)).join("\n");
+}
+
+/** A UserError unless the plan is in progress: an archived plan can be queried, not changed. */
+export function assertActive(ctx: CommandContext, plan: PlanRecord): void {
+  if (plan.archivedAt) throw new UserError(ctx.t.errors.planArchived(plan.code ?? plan.title, dayOf(plan.archivedAt)));
+}
+
+/**
+ * A plan's code written before a task or a command, taken out of the text so the rest reads as before:
+ * `splitPlanCode("科技兴警 任务6进展：…", ["科技兴警"])` → `{ code: "科技兴警", text: "任务6进展：…" }`.
+ * The code counts only where it addresses: at the start of the message (then followed by a space, a colon,
+ * 的, or a task), after a leading English command word (`status 科技兴警 6`), or right before 任务N / 第N / task N.
+ * Anywhere else (`任务6进展：科技兴警宣传已完成`) it is part of the text and stays.
+ */
+export function splitPlanCode(text: string, codes: readonly string[]): { code: string | null; text: string } {
+  const sorted = [...codes].sort((a, b) => b.length - a.length);
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  for (const code of sorted) {
+    const c = esc(code);
+    const after = String.raw`(?=\s|[:：,，]|的|任务|第\s*\d|task|#|\d|$)`;
+    const patterns = [
+      new RegExp(String.raw`^(\s*)${c}${after}(?:\s*的)?[:：,，]?\s*`, "iu"),
+      new RegExp(String.raw`^(\s*[A-Za-z]+\s+)${c}${after}\s*`, "iu"),
+      new RegExp(String.raw`()${c}\s*(?:的\s*)?(?=任务\s*\d|第\s*\d|task\s*\d)`, "iu"),
+    ];
+    for (const re of patterns) {
+      const m = re.exec(text);
+      if (m) return { code, text: (text.slice(0, m.index) + m[1] + text.slice(m.index + m[0].length)).trim() };
+    }
+  }
+  return { code: null, text };
+}
+
+/**
+ * A plan-wide view (overview, overdue, due soon, a unit's tasks) on the plan the message is about, or, when
+ * several are in progress and none is named, on each of them, grouped in one reply under `【code】title`.
+ */
+export async function perPlan(ctx: CommandContext, view: (plan: PlanRecord) => Promise<HandlerResult>): Promise<HandlerResult> {
+  const scope = await planScope(ctx);
+  if ("one" in scope) return view(scope.one);
+  const parts: { heading: string; reply: Reply }[] = [];
+  for (const plan of scope.several) {
+    const result = await view(plan);
+    // A message the view does not take as meant for it (chatter) is ignored as a whole.
+    if (result.ignored) return result;
+    for (const r of result.replies) parts.push({ heading: ctx.t.plans.heading(plan.code ?? "", plan.title), reply: r });
+  }
+  const mentions = [...new Set(parts.flatMap((p) => p.reply.mentions ?? []))];
+  const merged: Reply = {
+    text: parts.map((p) => `${p.heading}\n${p.reply.text}`).join("\n\n"),
+    html: parts.map((p) => `<b>${escapeHtml(p.heading)}</b><br>\n${p.reply.html}`).join("<br>\n<br>\n"),
+    ...(mentions.length ? { mentions } : {}),
+  };
+  return { replies: [merged] };
+}

@@ -1,0 +1,182 @@
+/**
+ * Several plans at once (issue 12): codes, addressing a task by code or by the room's default plan, the
+ * question back when it is open, views grouped by plan, archiving, and a database from before codes.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syntheticPlan } from "../bench/synthetic.js";
+import { SYSTEM_ACTOR } from "../src/plan/import-plan.js";
+import { splitPlanCode } from "../src/core/plan-scope.js";
+import { openApp } from "../src/app.js";
+import { readConfig } from "../src/config.js";
+import { PlanCodeError, derivePlanCode, planCodeProblem } from "../src/plan/plan-code.js";
+import { quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
+
+const ADMIN = { sender: "@kejiban:bureau.local" };
+/** 刑侦大队's member, in its room; the directory below makes 科技兴警 that room's default plan. */
+const ZHANG = { sender: "@zhang:bureau.local", room: "xingzhen", isDirect: false, mentionsBot: false };
+
+describe("plan codes", () => {
+  it("are derived from the title: issuer, years and kind of document left out, a number added when taken", () => {
+    expect(derivePlanCode("明溪县公安局科技兴警三年行动实施方案(2023-2025年)")).toBe("科技兴警");
+    expect(derivePlanCode("明溪县公安局夏季治安打击整治专项行动工作方案")).toBe("夏季治安打击整治");
+    expect(derivePlanCode("关于印发《明溪县公安局智慧警务建设三年行动计划》的通知")).toBe("智慧警务建设");
+    expect(derivePlanCode("三明市公安局2024年度重点工作要点")).toBe("2024重点");
+    expect(derivePlanCode("明溪县公安局科技兴警三年行动实施方案(2023-2025年)", ["科技兴警", "科技兴警2"])).toBe("科技兴警3");
+    expect(derivePlanCode("（）")).toBe("计划");
+  });
+
+  it("given by an operator must be 2–12 letters or digits, not all digits, not starting with 任务", () => {
+    expect(planCodeProblem("科技兴警")).toBeNull();
+    expect(planCodeProblem("KJXJ2024")).toBeNull();
+    expect(planCodeProblem("科")).toMatch(/2至12个字符/);
+    expect(planCodeProblem("科技 兴警")).toMatch(/不含空格/);
+    expect(planCodeProblem("2024")).toMatch(/不能全是数字/);
+    expect(planCodeProblem("任务清单")).toMatch(/不能以“任务”/);
+  });
+
+  it("are taken out of a message only where they address a plan", () => {
+    const codes = ["科技兴警", "重点工作", "科技"];
+    expect(splitPlanCode("科技兴警 任务6进展：完成初审 60%", codes)).toEqual({ code: "科技兴警", text: "任务6进展：完成初审 60%" });
+    expect(splitPlanCode("科技兴警任务6", codes)).toEqual({ code: "科技兴警", text: "任务6" });
+    expect(splitPlanCode("status 科技兴警 6", codes)).toEqual({ code: "科技兴警", text: "status 6" });
+    expect(splitPlanCode("重点工作：总览", codes)).toEqual({ code: "重点工作", text: "总览" });
+    expect(splitPlanCode("请看重点工作的任务3", codes)).toEqual({ code: "重点工作", text: "请看任务3" });
+    // In the body of an update it is text, not an address.
+    expect(splitPlanCode("任务6进展：科技兴警宣传已完成", codes)).toEqual({ code: null, text: "任务6进展：科技兴警宣传已完成" });
+    expect(splitPlanCode("科技兴警工作很重要", codes)).toEqual({ code: null, text: "科技兴警工作很重要" });
+    expect(splitPlanCode("任务6", codes)).toEqual({ code: null, text: "任务6" });
+  });
+});
+
+describe("several plans in one database", () => {
+  let app: TempApp;
+  let bundled: number;
+  let second: number;
+  let directoryDir: string;
+
+  beforeAll(async () => {
+    // The demo directory, with 科技兴警 as the default plan of 刑侦大队's room.
+    const dir = join(import.meta.dirname, "..", "src", "directory", "demo-directory.yaml");
+    directoryDir = mkdtempSync(join(tmpdir(), "duban-plans-"));
+    const file = join(directoryDir, "directory.yaml");
+    writeFileSync(file, readFileSync(dir, "utf8").replace("  - name: 刑侦大队\n", "  - name: 刑侦大队\n    plans: [科技兴警]\n"));
+    app = await tempApp({ at: "2024-06-30T10:00:00+08:00", env: { DUBAN_DIRECTORY: file } });
+    bundled = (await app.repos.plans.currentPlan())!.id;
+    const report = await app.repos.plans.importPlan(syntheticPlan("三明市公安局2024年度重点工作要点", 30, 5), app.clock.now(), SYSTEM_ACTOR, { code: "重点工作" });
+    second = report.planId;
+    expect(report.code).toBe("重点工作");
+  });
+  afterAll(async () => {
+    await app.dispose();
+    rmSync(directoryDir, { recursive: true, force: true });
+  });
+
+  const updatesOf = (planId: number) => app.db.update.count({ where: { task: { planId } } });
+
+  it("the bundled plan got its code from its title", async () => {
+    expect((await app.repos.plans.planByCode("科技兴警"))!.id).toBe(bundled);
+    expect((await app.repos.plans.activePlans()).map((p) => p.code)).toEqual(["科技兴警", "重点工作"]);
+  });
+
+  it("an ambiguous 任务6 gets the candidates and how to name one, and nothing is stored", async () => {
+    const before = (await updatesOf(bundled)) + (await updatesOf(second));
+    const r = await app.say("任务6进展：不知道是哪个计划的 60%", ADMIN);
+    expect(r.text).toContain("现有多个计划在执行，请写明计划代码");
+    expect(r.text).toContain("• 科技兴警《明溪县公安局科技兴警三年行动实施方案(2023-2025年)》");
+    expect(r.text).toContain("• 重点工作《三明市公安局2024年度重点工作要点》");
+    expect(r.text).toContain("例如“科技兴警 任务6”");
+    expect((await updatesOf(bundled)) + (await updatesOf(second))).toBe(before);
+    expect((await app.say("任务6", ADMIN)).text).toContain("现有多个计划在执行");
+  });
+
+  it("a code before the task addresses that plan's task", async () => {
+    expect((await app.say("重点工作 任务6进展：第二个计划的进展 40%", ADMIN)).text).toContain("已记录任务6");
+    expect(await updatesOf(second)).toBe(1);
+    expect((await app.say("科技兴警 任务6进展：第一个计划的进展 60%", ADMIN)).text).toContain("已记录任务6");
+    expect(await updatesOf(bundled)).toBe(1);
+    const status = await app.say("status 重点工作 6", ADMIN);
+    expect(status.text).toContain("合成任务6");
+    expect(status.text).toContain("第二个计划的进展");
+    expect((await app.say("科技兴警 任务6", ADMIN)).text).toContain("第一个计划的进展");
+  });
+
+  it("in a room whose unit has a default plan, 任务6 is that plan's", async () => {
+    const r = await app.say("任务6进展：刑侦大队在本群报送 70%", ZHANG);
+    expect(r.text).toContain("已记录任务6");
+    const latest = await app.db.update.findFirstOrThrow({ orderBy: { id: "desc" }, include: { task: true } });
+    expect(latest.task.planId).toBe(bundled);
+    expect(latest.text).toContain("刑侦大队在本群报送");
+  });
+
+  it("the overview and the lists cover every plan in progress, grouped by plan", async () => {
+    const overview = (await app.say("总览", ADMIN)).text;
+    expect(overview.indexOf("【科技兴警】")).toBeGreaterThanOrEqual(0);
+    expect(overview.indexOf("【重点工作】")).toBeGreaterThan(overview.indexOf("【科技兴警】"));
+    expect(overview).toContain("共25项任务");
+    expect(overview).toContain("共30项任务");
+    // Named by code, only that plan.
+    const one = (await app.say("重点工作 总览", ADMIN)).text;
+    expect(one).not.toContain("【科技兴警】");
+    expect(one).toContain("共30项任务");
+    // In 刑侦大队's room, its default plan only.
+    expect((await app.say("逾期", { ...ZHANG, mentionsBot: true })).text).not.toContain("【");
+  });
+
+  it("a re-import keeps the code; another code, or one already used, is refused and nothing changes", async () => {
+    const parsed = syntheticPlan("三明市公安局2024年度重点工作要点", 30, 5);
+    await expect(app.repos.plans.importPlan(parsed, app.clock.now(), SYSTEM_ACTOR, { code: "别的代码" })).rejects.toThrow(PlanCodeError);
+    await expect(app.repos.plans.importPlan(syntheticPlan("另一份计划", 3, 1), app.clock.now(), SYSTEM_ACTOR, { code: "科技兴警" })).rejects.toThrow(/已被《明溪县公安局/);
+    await expect(app.repos.plans.importPlan(syntheticPlan("另一份计划", 3, 1), app.clock.now(), SYSTEM_ACTOR, { code: "12" })).rejects.toThrow(/不能全是数字/);
+    expect((await app.repos.plans.plans()).length).toBe(2);
+    expect((await app.repos.plans.importPlan(parsed, app.clock.now(), SYSTEM_ACTOR)).code).toBe("重点工作");
+  });
+
+  it("归档计划: admins only; an archived plan gets no reminders, leaves the default views, and stays queryable but not changeable", async () => {
+    expect((await app.say("归档计划 重点工作 已通过总结验收", ZHANG)).text).toContain("科技办");
+    expect(await app.db.auditLog.count({ where: { action: "archive-plan", outcome: { not: "ok" } } })).toBe(1);
+    expect((await app.repos.plans.planByCode("重点工作"))!.archivedAt).toBeNull();
+    expect((await app.say("归档计划 重点工作", ADMIN)).text).toContain("请写明归档理由");
+    expect((await app.say("归档计划 没有这个 已验收", ADMIN)).text).toContain("没有代码为“没有这个”的计划");
+
+    expect((await app.say("归档计划 重点工作 已通过总结验收", ADMIN)).text).toContain("已归档计划“重点工作”");
+    const audit = await app.db.auditLog.findFirstOrThrow({ where: { action: "archive-plan", outcome: "ok" } });
+    expect(JSON.parse(audit.detail)).toMatchObject({ plan: "重点工作", reason: "已通过总结验收" });
+    expect((await app.say("归档计划 重点工作 再来一次", ADMIN)).text).toContain("已于2024-06-30归档");
+
+    // One plan in progress again: 任务6 is no longer ambiguous, and the overview has no plan headings.
+    expect((await app.say("任务6", ADMIN)).text).toContain("培育");
+    expect((await app.say("总览", ADMIN)).text).not.toContain("【");
+    // Its history stays queryable by code; changes are refused and store nothing.
+    expect((await app.say("重点工作 任务6", ADMIN)).text).toContain("第二个计划的进展");
+    const before = await updatesOf(second);
+    expect((await app.say("重点工作 任务6进展：归档后又报 90%", ADMIN)).text).toContain("计划“重点工作”已于2024-06-30归档，只能查询");
+    expect(await updatesOf(second)).toBe(before);
+    // No reminder for its tasks, even on a day they are all overdue.
+    const due = await app.reminders.service.dueRows(["2025-01-14"]);
+    const secondTasks = new Set((await app.repos.plans.tasks(second)).map((t) => t.id));
+    expect(due.length).toBeGreaterThan(0);
+    expect(due.filter((r) => r.taskId !== null && secondTasks.has(r.taskId))).toEqual([]);
+  });
+});
+
+describe("a database from before plan codes", () => {
+  it("gets a code for its plan when the app opens it, and that plan stays the default", async () => {
+    const app = await tempApp();
+    const env = { DATABASE_URL: `file:${join(app.dir, "duban.db")}`, DUBAN_RATE_LIMIT: "0" };
+    await app.db.$executeRawUnsafe(`UPDATE "Plan" SET "code" = NULL`);
+    await app.close();
+    const again = await openApp(readConfig(env), app.clock, { logger: quietLogger, quiet: true });
+    try {
+      const plans = await again.repos.plans.plans();
+      expect(plans.map((p) => p.code)).toEqual(["科技兴警"]);
+      const r = await again.bot.handle({ transport: "test", room: "console", sender: ADMIN.sender, text: "任务6", isDirect: true, mentionsBot: true });
+      expect(r.replies[0]!.text).toContain("培育");
+    } finally {
+      await again.close();
+      rmSync(app.dir, { recursive: true, force: true });
+    }
+  });
+});
