@@ -4,6 +4,9 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { BUNDLED_PLAN } from "../src/config.js";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticPlan } from "../bench/synthetic.js";
@@ -178,5 +181,63 @@ describe("a database from before plan codes", () => {
       await again.close();
       rmSync(app.dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("reminders with two plans in progress", () => {
+  it("name each task's plan, and list task 5 of both plans rather than one of them", async () => {
+    const app = await tempApp({ at: "2025-01-14T09:00:00+08:00" });
+    try {
+      // A second plan whose task 5 is led by 刑侦大队 too, like the bundled plan's, and overdue on that day.
+      const parsed = syntheticPlan("明溪县公安局智慧警务建设三年行动计划", 8, 1);
+      for (const t of parsed.tasks) t.leadUnits = ["刑侦大队"];
+      await app.repos.plans.importPlan(parsed, app.clock.now(), SYSTEM_ACTOR, { code: "智慧警务" });
+      const messages = await app.reminders.service.preview(["2025-01-14"], app.clock.now());
+      const xingzhen = messages.find((m) => m.unit === "刑侦大队")!;
+      expect(xingzhen.reply.text).toMatch(/【科技兴警】.*任务5 /);
+      expect(xingzhen.reply.text).toMatch(/【智慧警务】.*任务5 /);
+      expect(xingzhen.reply.text).toContain("例如“科技兴警 任务N进展:内容 60%”");
+      for (const line of xingzhen.reply.text.split("\n").filter((l) => /任务\d+ /.test(l))) expect(line).toMatch(/^【(科技兴警|智慧警务)】/);
+    } finally {
+      await app.dispose();
+    }
+  });
+});
+
+describe("the command line with two plans", () => {
+  const ROOT = join(import.meta.dirname, "..");
+  const dir = mkdtempSync(join(tmpdir(), "duban-plans-cli-"));
+  const env = { ...process.env, CHECKPOINT_DISABLE: "1", DATABASE_URL: `file:${join(dir, "duban.db")}`, DUBAN_NOW: "2024-06-30T10:00:00+08:00" };
+  const cli = async (...args: string[]) => {
+    try {
+      const r = await promisify(execFile)(process.execPath, [join(ROOT, "bin/duban.js"), ...args], { cwd: ROOT, env });
+      return { code: 0, out: r.stdout, err: r.stderr };
+    } catch (e) {
+      const x = e as { code: number; stdout: string; stderr: string };
+      return { code: x.code, out: x.stdout, err: x.stderr };
+    }
+  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("import --code names the plan; reports and exports then need --plan, and a code in use is refused", async () => {
+    const text = readFileSync(BUNDLED_PLAN, "utf8").replace("\n明溪县公安局科技兴警三年行动实施方案(2023-2025年)\n", "\n明溪县公安局智慧警务建设三年行动实施方案(2024-2026年)\n");
+    writeFileSync(join(dir, "second.txt"), text);
+    writeFileSync(join(dir, "third.txt"), text.replace("智慧警务建设", "数据治理"));
+    const imported = await cli("import", join(dir, "second.txt"), "--code", "智慧警务");
+    expect(imported.code).toBe(0);
+    expect(imported.out).toContain("计划代码：智慧警务");
+    const taken = await cli("import", join(dir, "third.txt"), "--code", "科技兴警");
+    expect(taken.code).toBe(2);
+    expect(taken.err).toContain("计划代码“科技兴警”已被《明溪县公安局科技兴警三年行动实施方案(2023-2025年)》使用");
+    const open = await cli("export", "--format", "csv", "--out", join(dir, "all.csv"));
+    expect(open.code).toBe(2);
+    expect(open.err).toContain("有多个计划在执行，请用 --plan 指定其一");
+    expect(open.err).toContain("• 智慧警务《明溪县公安局智慧警务建设三年行动实施方案(2024-2026年)》");
+    const one = await cli("export", "--format", "csv", "--plan", "智慧警务", "--out", join(dir, "one.csv"));
+    expect(one.code).toBe(0);
+    expect(readFileSync(join(dir, "one.csv"), "utf8")).toContain("任务");
+    const say = await cli("say", "智慧警务 任务6");
+    expect(say.out).toContain("任务6");
+    expect(say.out).not.toContain("现有多个计划");
   });
 });

@@ -287,7 +287,9 @@ export class ReminderService {
       const count = kind === "notice" ? itemLines.length : seen.size;
       lines.push(kind === "escalation" ? r.section.escalation(count, this.d.policy.escalateAfterDays) : r.section[kind](count), ...itemLines);
     }
-    if (!isOffice) lines.push(r.footer);
+    // With several plans in progress a bare 任务N may be open: the footer shows how to name the plan.
+    const firstTask = list.map((x) => (x.taskId === null ? undefined : tasks.get(x.taskId))).find((x) => x !== undefined);
+    if (!isOffice) lines.push(plans.size > 1 && firstTask ? r.footerPlans(plans.get(firstTask.planId)?.code ?? "") : r.footer);
     if (!ownRooms.length && !isOffice) lines.push(r.noRoom(unit));
     const taskNumbers = [...new Set(list.map((x) => (x.taskId === null ? null : tasks.get(x.taskId)?.number)).filter((n): n is number => n != null))].sort((a, b) => a - b);
     return {

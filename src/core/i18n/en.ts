@@ -174,6 +174,7 @@ export const en = {
     escalationItem: (icon: string, n: number, title: string, units: string, days: number) =>
       `${icon} Task ${n} ${title} (${units}) ${days} days overdue`,
     footer: "Post progress: update task N: TEXT 60%",
+    footerPlans: (code: string) => `Post progress with the plan's code: ${code} update task N: TEXT 60%`,
     noRoom: (unit: string) => `(${unit} has no room in the directory, so this reminder went to the office.)`,
     unknownDeadline: (n: number, text: string) =>
       `Task ${n}: the deadline "${text}" is not understood, so no reminder is sent for it. Please check it and re-import the plan.`,

@@ -175,6 +175,7 @@ export const zh = {
     escalationItem: (icon: string, n: number, title: string, units: string, days: number) =>
       `${icon} 任务${n} ${title}（${units}）逾期${days}天`,
     footer: "报送进展请发送：任务N进展:内容 60%",
+    footerPlans: (code: string) => `报送进展请发送：计划代码 任务N进展:内容 60%，例如“${code} 任务N进展:内容 60%”`,
     noRoom: (unit: string) => `（名册中没有${unit}的房间，此提醒转科技办。）`,
     unknownDeadline: (n: number, text: string) => `任务${n}的完成时限“${text}”无法识别，系统不会为其发送提醒。请核实后重新导入计划。`,
     calendarMissing: (year: number) => `工作日历缺少${year}年的节假日数据，提醒暂按周一至周五发送。请升级 chinese-days 软件包。`,
