@@ -18,7 +18,9 @@ export default defineCommand({
   async handle({ rest }, ctx) {
     const t = ctx.t;
     await requireAdminFor(ctx, "archive-plan", null);
-    const [code = "", ...words] = rest.trim().split(/\s+/);
+    // The bot takes a known code out of the text (`归档计划 科技兴警 …` → planCode 科技兴警); an unknown one stays in it.
+    const [first = "", ...others] = rest.trim().split(/\s+/);
+    const [code, words] = ctx.planCode ? [ctx.planCode, [first, ...others]] : [first, others];
     const plan = code ? await ctx.repos.plans.planByCode(code) : null;
     if (!plan) {
       const all = await ctx.repos.plans.plans();

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineCommand, UserError, type CommandContext } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
-import { requireTask } from "../src/core/task-view.js";
+import { requirePlan, requireTask } from "../src/core/task-view.js";
 import { refuseReporter, reportingUnit } from "../src/core/permissions.js";
 import type { TaskRecord } from "../src/core/model.js";
 import { targetMovesFor } from "../src/core/targets.js";
@@ -70,12 +70,16 @@ export default defineCommand({
       // Candidates come from the plan's subject index, with their titles; otherwise offer the tasks named.
       const tasks = args.candidates?.length ? args.candidates : parts.map((p) => p.task);
       const offered = tasks.map((x) => x.number);
+      // With several plans in progress, the question keeps its plan's code in front of the text, so the answer
+      // ("是", "6", 👍) records to that plan, whatever the room's default is by then.
+      const plan = await requirePlan(ctx);
+      const several = (await ctx.repos.plans.activePlans()).length > 1;
       await ctx.repos.pending.create({
         eventId: inbound.eventId ?? null,
         room: inbound.room,
         authorId: inbound.sender,
         transport: inbound.transport,
-        text: inbound.text,
+        text: several && plan.code ? `${plan.code} ${inbound.text}` : inbound.text,
         segments: args.segments,
         candidates: args.candidates?.length ? offered : [],
         at: clock.now(),

@@ -51,6 +51,15 @@ describe("plan codes", () => {
     expect(splitPlanCode("任务6进展：科技兴警宣传已完成", codes)).toEqual({ code: null, text: "任务6进展：科技兴警宣传已完成" });
     expect(splitPlanCode("科技兴警工作很重要", codes)).toEqual({ code: null, text: "科技兴警工作很重要" });
     expect(splitPlanCode("任务6", codes)).toEqual({ code: null, text: "任务6" });
+    expect(splitPlanCode("【科技兴警】任务6", codes)).toEqual({ code: "科技兴警", text: "任务6" });
+    expect(splitPlanCode("办结审核 科技兴警 6 通过 材料齐全", codes)).toEqual({ code: "科技兴警", text: "办结审核 6 通过 材料齐全" });
+    // After the first colon comes an update's text, which is kept as written.
+    expect(splitPlanCode("任务3进展：已完成科技兴警第2批设备采购 50%", codes).code).toBeNull();
+    expect(splitPlanCode("6号任务：按科技兴警任务3要求完成", codes).code).toBeNull();
+    expect(splitPlanCode("科技兴警的宣传工作已完成，任务6 60%", codes).code).toBeNull();
+    // A digit straight after a code is not a task number: 科技兴警26 is not plan 科技兴警2's task 6.
+    expect(splitPlanCode("科技兴警26", ["科技兴警", "科技兴警2"]).code).toBeNull();
+    expect(splitPlanCode("科技兴警2 任务6", ["科技兴警", "科技兴警2"])).toEqual({ code: "科技兴警2", text: "任务6" });
   });
 });
 
@@ -112,6 +121,17 @@ describe("several plans in one database", () => {
     const latest = await app.db.update.findFirstOrThrow({ orderBy: { id: "desc" }, include: { task: true } });
     expect(latest.task.planId).toBe(bundled);
     expect(latest.text).toContain("刑侦大队在本群报送");
+  });
+
+  it("a question \"要记录为…吗？\" remembers its plan: the answer records there, not in the room's default or nowhere", async () => {
+    const asked = await app.say("科技兴警 数字工匠创新工作室已经挂牌，完成60%", ADMIN);
+    expect(asked.text).toContain("要记录为任务7");
+    const before = await updatesOf(bundled);
+    expect((await app.say("是", ADMIN)).text).toContain("已记录任务7");
+    expect(await updatesOf(bundled)).toBe(before + 1);
+    const latest = await app.db.update.findFirstOrThrow({ orderBy: { id: "desc" }, include: { task: true } });
+    expect(latest.task.planId).toBe(bundled);
+    expect(latest.text).toBe("数字工匠创新工作室已经挂牌，完成60%");
   });
 
   it("the overview and the lists cover every plan in progress, grouped by plan", async () => {

@@ -314,7 +314,8 @@ export class Bot {
     if (!report) return { replies: [] };
     const segments = chosen === null ? pending.segments : pending.segments.map((s, i) => (i === 0 ? { ...s, numbers: [chosen] } : s));
     const args = report.args.parse({ segments, confirm: false });
-    const original: Inbound = {
+    // The question was about the plan its stored text names (see the update command), whichever room answers.
+    const original = await this.withPlanCode({
       transport: pending.transport,
       room: pending.room,
       sender: pending.authorId,
@@ -322,7 +323,11 @@ export class Bot {
       eventId: pending.eventId ?? `pending-${pending.id}`,
       isDirect: inbound.isDirect,
       mentionsBot: true,
-    };
+    });
+    if (original.planCode) {
+      const plan = await this.opts.repos.plans.planByCode(original.planCode);
+      if (plan) assertActive(this.context(original), plan);
+    }
     const result = await report.handle(args, this.context(original));
     await this.opts.repos.pending.resolve(pending.id, "confirmed", inbound.sender, this.opts.clock.now());
     return result;

@@ -33,7 +33,7 @@ export async function planScope(ctx: CommandContext): Promise<PlanScope> {
 export async function requirePlan(ctx: CommandContext): Promise<PlanRecord> {
   const scope = await planScope(ctx);
   if ("one" in scope) return scope.one;
-  const example = `${scope.several[0]!.code ?? ""} 任务${ctx.inbound.text.match(/\d+/)?.[0] ?? "6"}`;
+  const example = `${scope.several[0]!.code ?? ""} 任务${/(?:任务|task)\s*(\d+)/i.exec(ctx.inbound.text)?.[1] ?? "6"}`;
   throw new UserError(ctx.t.errors.planAmbiguous(planList(ctx.t, scope.several), example));
 }
 
@@ -50,24 +50,30 @@ export function assertActive(ctx: CommandContext, plan: PlanRecord): void {
 /**
  * A plan's code written before a task or a command, taken out of the text so the rest reads as before:
  * `splitPlanCode("科技兴警 任务6进展：…", ["科技兴警"])` → `{ code: "科技兴警", text: "任务6进展：…" }`.
- * The code counts only where it addresses: at the start of the message (then followed by a space, a colon,
- * 的, or a task), after a leading English command word (`status 科技兴警 6`), or right before 任务N / 第N / task N.
- * Anywhere else (`任务6进展：科技兴警宣传已完成`) it is part of the text and stays.
+ * The code counts only where it addresses, all before the first colon (after it comes the text of an update):
+ * - at the start, followed by a space, a colon or a comma, or by 任务/task (`科技兴警 任务6`, `科技兴警任务6`,
+ *   `科技兴警：总览`), or in brackets (`【科技兴警】任务6`);
+ * - as the second word, after a first word without digits (`status 科技兴警 6`, `办结审核 科技兴警 6 通过`);
+ * - right before 任务N, with 的 or not (`请看重点工作的任务3`).
+ * Not directly before a digit, so `科技兴警26` is never plan 科技兴警2's task 6, and not `科技兴警的宣传…`.
  */
 export function splitPlanCode(text: string, codes: readonly string[]): { code: string | null; text: string } {
   const sorted = [...codes].sort((a, b) => b.length - a.length);
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const colon = text.search(/[:：]/);
+  const head = colon < 0 ? text.length : colon;
   for (const code of sorted) {
     const c = esc(code);
-    const after = String.raw`(?=\s|[:：,，]|的|任务|第\s*\d|task|#|\d|$)`;
     const patterns = [
-      new RegExp(String.raw`^(\s*)${c}${after}(?:\s*的)?[:：,，]?\s*`, "iu"),
-      new RegExp(String.raw`^(\s*[A-Za-z]+\s+)${c}${after}\s*`, "iu"),
-      new RegExp(String.raw`()${c}\s*(?:的\s*)?(?=任务\s*\d|第\s*\d|task\s*\d)`, "iu"),
+      new RegExp(String.raw`^(\s*)[【\[(（]${c}[】\])）]\s*`, "u"),
+      new RegExp(String.raw`^(\s*)${c}(?=\s|[:：,，]|任务|task|$)[:：,，]?\s*`, "iu"),
+      new RegExp(String.raw`^(\s*[^\s\d:：]+\s+)${c}(?=\s)\s*`, "iu"),
+      new RegExp(String.raw`()${c}\s*(?:的\s*)?(?=任务\s*\d|task\s*\d)`, "iu"),
     ];
     for (const re of patterns) {
       const m = re.exec(text);
-      if (m) return { code, text: (text.slice(0, m.index) + m[1] + text.slice(m.index + m[0].length)).trim() };
+      if (m && m.index < head && m.index + m[1]!.length < head)
+        return { code, text: (text.slice(0, m.index) + m[1] + text.slice(m.index + m[0].length)).trim() };
     }
   }
   return { code: null, text };
