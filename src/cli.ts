@@ -47,8 +47,8 @@ const USAGE = `用法 / usage:
   npx duban export [--format xlsx|csv|ics|json] [--plan CODE] [--at ISO] [--out FILE]
   npx duban chart [--plan CODE] [--at ISO] [--out FILE.png]
   npx duban reminders --at ISO-DATETIME [--dry-run] [--json]
-  npx duban audit [--task N] [--actor USER] [--since ISO] [--json] [--verify]
-  npx duban evidence add TASK FILE --as USER [--at ISO-DATETIME]
+  npx duban audit [--task N [--plan CODE]] [--actor USER] [--since ISO] [--json] [--verify]
+  npx duban evidence add TASK FILE --as USER [--plan CODE] [--at ISO-DATETIME]
   npx duban directory [--json]
   npx duban backup FILE
   npx duban restore FILE
@@ -236,6 +236,10 @@ function writeOut(out: string | undefined, config: Config, file: OutboundFile): 
   return writeFiles(exportDirFor(config), [file])[0]!;
 }
 
+function assertPlanActiveCli(plan: { code: string | null; archivedAt: Date | null }): void {
+  if (plan.archivedAt) throw new CliError(`计划“${plan.code}”已归档，只能查询，不能再更改`);
+}
+
 /** The plan `--plan CODE` names, or the only plan in progress; with several in progress, --plan is required. */
 async function planOf(app: App, code: string | undefined) {
   if (code !== undefined) {
@@ -408,6 +412,7 @@ async function auditCommand(argv: string[], config: Config): Promise<number> {
     allowPositionals: true,
     options: {
       task: { type: "string" },
+      plan: { type: "string" },
       actor: { type: "string" },
       since: { type: "string" },
       json: { type: "boolean", default: false },
@@ -431,7 +436,7 @@ ${USAGE}`);
     const filter: AuditFilter = {};
     if (values.task !== undefined) {
       const n = Number(values.task);
-      const plan = await app.repos.plans.currentPlan();
+      const plan = await planOf(app, values.plan);
       const task = Number.isInteger(n) && plan ? await app.repos.plans.task(plan.id, n) : null;
       if (!task) throw new CliError(`audit: --task ${values.task}: 没有这项任务 / no such task`);
       filter.taskId = task.id;
@@ -470,7 +475,7 @@ const MIME: Record<string, string> = {
 
 /** `duban evidence add 6 FILE --as USER`: attach a file to task 6's open completion request (or the task), as that user. */
 async function evidenceCommand(argv: string[], config: Config, env: Record<string, string | undefined>): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { as: { type: "string" }, at: { type: "string" } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { as: { type: "string" }, at: { type: "string" }, plan: { type: "string" } } });
   const [verb, taskArg, file, ...extra] = positionals;
   if (verb !== "add" || !taskArg || !file || extra.length) throw new CliError(`evidence: usage: npx duban evidence add TASK FILE --as USER
 ${USAGE}`);
@@ -486,7 +491,8 @@ ${USAGE}`);
   if (bytes.byteLength > config.evidenceMaxMb * 1024 * 1024)
     throw new CliError(`evidence add: ${basename(file)} 大小为${formatSize(bytes.byteLength)}，超过${config.evidenceMaxMb} MB的上限，未保存。`);
   return withApp(config, clock, async (app) => {
-    const plan = await app.repos.plans.currentPlan();
+    const plan = await planOf(app, values.plan);
+    assertPlanActiveCli(plan);
     const n = Number(taskArg);
     const task = Number.isInteger(n) && plan ? await app.repos.plans.task(plan.id, n) : null;
     if (!task) throw new CliError(`evidence add: 没有任务${taskArg} / no such task`);

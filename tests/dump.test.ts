@@ -181,6 +181,21 @@ describe("database dump and load", () => {
     expect(JSON.stringify(dump2)).toBe(json1);
   });
 
+  it("loads a version 1 dump (from before plan codes): the plans get codes when the app next opens the database", async () => {
+    const v1 = JSON.parse(json1) as { version: number; tables: { Plan: Record<string, unknown>[] } };
+    v1.version = 1;
+    for (const p of v1.tables.Plan) for (const c of ["code", "archivedAt", "archivedBy", "archiveReason"]) delete p[c];
+    const old = await emptyDatabase(dir, "v1.db");
+    try {
+      await loadDump(old.db, v1);
+      expect((await old.db.plan.findMany()).map((p) => p.code)).toEqual([null]);
+      await prismaRepositories(old.db).plans.ensureCodes();
+      expect((await old.db.plan.findMany()).map((p) => p.code)).toEqual(["科技兴警"]);
+    } finally {
+      await old.db.$disconnect();
+    }
+  });
+
   it("keeps the audit chain intact, and continues the id sequences after the loaded ids", async () => {
     const before = await app.repos.audit.verify();
     const after = await prismaRepositories(loaded.db).audit.verify();
@@ -235,7 +250,7 @@ describe("database dump and load", () => {
       ["not an object", () => [1, 2, 3], /不是督办数据导出文件/],
       ["wrong format", (d) => ({ ...d, format: "other-dump" }), /不是督办数据导出文件：format 为 "other-dump"，应为 "duban-dump"/],
       ["no format", (d) => ({ version: d.version, tables: d.tables }), /format 为 （缺失）/],
-      ["wrong version", (d) => ({ ...d, version: 2 }), /导出文件的版本 2 不受支持/],
+      ["wrong version", (d) => ({ ...d, version: 3 }), /导出文件的版本 3 不受支持/],
       ["an unknown table", (d) => ({ ...d, tables: { ...d.tables, Secrets: [] } }), /导出文件含有未知的表：Secrets/],
       ["a missing table", (d) => (delete d.tables.AuditLog, d), /导出文件缺少表：AuditLog/],
       ["an extra top-level field", (d) => ({ ...d, dumpedAt: "2025-01-01" }), /未知的字段：dumpedAt/],

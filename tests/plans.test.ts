@@ -157,7 +157,21 @@ describe("several plans in one database", () => {
     expect((await app.repos.plans.importPlan(parsed, app.clock.now(), SYSTEM_ACTOR)).code).toBe("重点工作");
   });
 
+  it("an edit keeps an update in its plan", async () => {
+    expect((await app.say("科技兴警 任务6进展：将被更正的一条 10%", { ...ADMIN, eventId: "$kj-edit" })).text).toContain("已记录任务6");
+    const edit = (text: string) => app.bot.handle({ transport: "test", room: "console", sender: ADMIN.sender, text, isDirect: true, mentionsBot: true, kind: "edit", targetEventId: "$kj-edit", eventId: `$e${text.length}` });
+    expect((await edit("重点工作 任务6进展：改到另一个计划 20%")).replies[0]!.text).toContain("这条进展属于计划“科技兴警”，更正不能把它移到另一个计划");
+    expect((await edit("任务6进展：更正后的内容 30%")).replies[0]!.text).toContain("任务6");
+    const stored = await app.db.update.findFirstOrThrow({ where: { eventId: "$kj-edit" }, include: { task: true } });
+    expect(stored.task.planId).toBe(bundled);
+    expect(stored.text).toBe("更正后的内容 30%");
+  });
+
   it("归档计划: admins only; an archived plan gets no reminders, leaves the default views, and stays queryable but not changeable", async () => {
+    expect((await app.say("重点工作 任务7进展：归档前的最后一条 80%", { ...ADMIN, eventId: "$zd-last" })).text).toContain("已记录任务7");
+    // A reminder recorded before the archiving, not yet sent.
+    const secondTask = (await app.repos.plans.tasks(second))[0]!;
+    await app.repos.reminders.insertNew([{ key: "test:before-archive", taskId: secondTask.id, unit: "刑侦大队", kind: "overdue", occurrence: "2024-07-01", dueOn: "2024-07-01" }], app.clock.now());
     expect((await app.say("归档计划 重点工作 已通过总结验收", ZHANG)).text).toContain("科技办");
     expect(await app.db.auditLog.count({ where: { action: "archive-plan", outcome: { not: "ok" } } })).toBe(1);
     expect((await app.repos.plans.planByCode("重点工作"))!.archivedAt).toBeNull();
@@ -177,6 +191,19 @@ describe("several plans in one database", () => {
     const before = await updatesOf(second);
     expect((await app.say("重点工作 任务6进展：归档后又报 90%", ADMIN)).text).toContain("计划“重点工作”已于2024-06-30归档，只能查询");
     expect(await updatesOf(second)).toBe(before);
+    // Nor are its updates edited or retracted.
+    const edited = await app.bot.handle({ transport: "test", room: "console", sender: ADMIN.sender, text: "任务7进展：归档后更正 90%", isDirect: true, mentionsBot: true, kind: "edit", targetEventId: "$zd-last", eventId: "$zd-edit" });
+    expect(edited.replies[0]!.text).toContain("已于2024-06-30归档，只能查询");
+    const retracted = await app.bot.handle({ transport: "test", room: "console", sender: ADMIN.sender, text: "", isDirect: true, mentionsBot: true, kind: "redaction", targetEventId: "$zd-last", eventId: "$zd-redact" });
+    expect(retracted.replies[0]!.text).toContain("已于2024-06-30归档，只能查询");
+    const last = await app.db.update.findFirstOrThrow({ where: { eventId: "$zd-last" } });
+    expect(last).toMatchObject({ text: "归档前的最后一条 80%", retractedAt: null });
+    // The reminder recorded before is not sent, and the record says why.
+    const sent: string[] = [];
+    await app.reminders.service.run(["2024-07-01"], app.clock.now(), { send: async (_rooms, r) => void sent.push(r.text) });
+    expect(sent.join("\n")).not.toContain("合成任务");
+    expect(await app.db.reminder.findUniqueOrThrow({ where: { key: "test:before-archive" } })).toMatchObject({ lastError: "skipped: plan archived" });
+    expect((await app.db.reminder.findUniqueOrThrow({ where: { key: "test:before-archive" } })).deliveredAt).not.toBeNull();
     // No reminder for its tasks, even on a day they are all overdue.
     const due = await app.reminders.service.dueRows(["2025-01-14"]);
     const secondTasks = new Set((await app.repos.plans.tasks(second)).map((t) => t.id));

@@ -168,6 +168,17 @@ export class Bot {
     };
   }
 
+  private async planById(id: number): Promise<PlanRecord | null> {
+    return (await this.opts.repos.plans.plans()).find((p) => p.id === id) ?? null;
+  }
+
+  /** A UserError when the plan is archived: its record can be queried, not changed. Returns the plan. */
+  private async assertPlanActive(ctx: CommandContext, planId: number): Promise<PlanRecord | null> {
+    const plan = await this.planById(planId);
+    if (plan) assertActive(ctx, plan);
+    return plan;
+  }
+
   /** The message with a plan code it is addressed with taken out (`科技兴警 任务6` → `任务6`), see splitPlanCode. */
   private async withPlanCode(inbound: Inbound): Promise<Inbound> {
     const codes = (await this.opts.repos.plans.plans()).flatMap((p) => (p.code === null ? [] : [p.code]));
@@ -364,6 +375,7 @@ export class Bot {
     if (sender !== request.requestedBy && !leadUnitFor(dir, sender, task) && !dir.isAdmin(sender))
       await refuse(ctx, "add-evidence", task, this.t.evidence.notRequester(task.number));
     if (request.state !== "pending") await refuse(ctx, "add-evidence", task, this.t.evidence.closed(task.number));
+    await this.assertPlanActive(ctx, task.planId);
     const maxMb = this.opts.evidenceMaxMb ?? 20;
     const max = maxMb * 1024 * 1024;
     if (file.size !== null && file.size > max) await refuse(ctx, "add-evidence", task, this.t.evidence.tooBig(file.name, formatSize(file.size), maxMb));
@@ -408,7 +420,12 @@ export class Bot {
     if (parts.some((p) => p.authorId !== inbound.sender) && !this.opts.directory.isAdmin(inbound.sender))
       await refuse(ctx, "edit", firstTask, this.t.permissions.notAuthor(firstTask?.number ?? 0));
     if (inbound.text.length > this.maxLength) throw new UserError(this.t.errors.tooLong(inbound.text.length, this.maxLength));
-    const interpretation = interpret(inbound.text, await this.interpretContext(inbound));
+    // An update stays in its plan: an archived plan's are not changed, and an edit cannot move one to another plan.
+    if (firstTask) {
+      const plan = await this.assertPlanActive(ctx, firstTask.planId);
+      if (inbound.planCode && plan && plan.code !== inbound.planCode) throw new UserError(this.t.errors.editOtherPlan(plan.code ?? plan.title));
+    }
+    const interpretation = interpret(inbound.text, await this.interpretContext(firstTask ? { ...inbound, planCode: (await this.planById(firstTask.planId))?.code ?? null } : inbound));
     const segments = interpretation.command === "update" ? (interpretation.args.segments ?? []) : [];
     // Only a task number written in the edit moves the update; a task guessed from the subject never does.
     const namesTask = interpretation.confidence === "certain" && !interpretation.args.candidates?.length;
@@ -468,6 +485,8 @@ export class Bot {
       const task = await this.opts.repos.plans.taskById(parts[0]!.taskId);
       await refuse(ctx, "retract", task, this.t.permissions.notAuthor(task?.number ?? 0));
     }
+    const first = await this.opts.repos.plans.taskById(parts[0]!.taskId);
+    if (first) await this.assertPlanActive(ctx, first.planId);
     const replies = [];
     for (const part of parts) {
       const retracted = await this.opts.repos.updates.retract(part.eventId!, actorOf(ctx), this.opts.clock.now());

@@ -161,8 +161,9 @@ export class ReminderService {
     for (const unit of await reminders.claimedUnits(token)) {
       const claimed = await reminders.claimedFor(token, unit);
       const byId = new Map(claimed.map((r) => [r.id, r] as const));
-      const { messages: composed, skipped } = await this.compose(claimed, now);
+      const { messages: composed, skipped, archived } = await this.compose(claimed, now);
       if (skipped.length) await reminders.markDelivered(skipped, now, "skipped: task done, reminders paused, or completion under review");
+      if (archived.length) await reminders.markDelivered(archived, now, "skipped: plan archived");
       for (const m of composed) {
         messages.push(m);
         await this.deliver(m, byId, sender, now, renew);
@@ -221,18 +222,23 @@ export class ReminderService {
     return this.d.directory.units.map((u) => u.name).filter((n) => n !== this.d.directory.office);
   }
 
-  private async compose(rows: Pending[], now: Date): Promise<{ messages: ReminderMessage[]; skipped: number[] }> {
+  private async compose(rows: Pending[], now: Date): Promise<{ messages: ReminderMessage[]; skipped: number[]; archived: number[] }> {
     // Tasks of several plans: each is assessed from its own plan's start, and named with its plan's code.
     const plans = new Map((await this.d.repos.plans.activePlans()).map((p) => [p.id, p] as const));
     const taskIds = [...new Set(rows.map((r) => r.taskId).filter((id): id is number => id !== null))];
     const tasks = new Map((await this.d.repos.plans.tasksByIds(taskIds)).map((t) => [t.id, t] as const));
     const skipped: number[] = [];
+    const archived: number[] = [];
     const byUnit = new Map<string, Pending[]>();
     for (const r of rows) {
       const task = r.taskId === null ? null : tasks.get(r.taskId);
       const underReview = task?.reviewPending && (r.kind === "overdue" || r.kind === "escalation");
-      // A task of an archived plan gets no reminder, even one recorded before the plan was archived.
-      if (r.kind !== "notice" && (!task || task.completedAt || task.remindersPaused || underReview || !plans.has(task.planId))) {
+      // A task of an archived plan gets no reminder nor notice, even one recorded before the plan was archived.
+      if (task && !plans.has(task.planId)) {
+        if (r.id !== null) archived.push(r.id);
+        continue;
+      }
+      if (r.kind !== "notice" && (!task || task.completedAt || task.remindersPaused || underReview)) {
         if (r.id !== null) skipped.push(r.id);
         continue;
       }
@@ -243,7 +249,7 @@ export class ReminderService {
     const messages: ReminderMessage[] = [];
     const day = dayOf(now, this.d.policy.timezone);
     for (const [unit, list] of byUnit) messages.push(this.message(unit, list, tasks, plans, now, day));
-    return { messages, skipped };
+    return { messages, skipped, archived };
   }
 
   private message(unit: string, list: Pending[], tasks: Map<number, TaskRecord>, plans: Map<number, PlanRecord>, now: Date, day: string): ReminderMessage {

@@ -15,7 +15,9 @@ import { z } from "zod";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 
 export const DUMP_FORMAT = "duban-dump";
-export const DUMP_VERSION = 1;
+/** 2: Plan has code, archivedAt, archivedBy, archiveReason (several plans). A version 1 dump loads with them null. */
+export const DUMP_VERSION = 2;
+const PLAN_COLUMNS_SINCE_2 = ["code", "archivedAt", "archivedBy", "archiveReason"] as const;
 
 /**
  * Tables the database fills itself, through triggers: TaskChange (which tasks changed, for the task lists kept
@@ -430,8 +432,12 @@ function parseDump(dump: unknown): Record<ModelName, Row[]> {
   const { format, version, tables } = dump as { format?: unknown; version?: unknown; tables?: unknown };
   if (format !== DUMP_FORMAT)
     throw new DumpError(`不是督办数据导出文件：format 为 ${JSON.stringify(format) ?? "（缺失）"}，应为 "${DUMP_FORMAT}"，导入已取消`);
-  if (version !== DUMP_VERSION)
-    throw new DumpError(`导出文件的版本 ${JSON.stringify(version) ?? "（缺失）"} 不受支持（本程序读取版本 ${DUMP_VERSION}），导入已取消`);
+  if (version !== DUMP_VERSION && version !== 1)
+    throw new DumpError(`导出文件的版本 ${JSON.stringify(version) ?? "（缺失）"} 不受支持（本程序读取版本 1 和 ${DUMP_VERSION}），导入已取消`);
+  // A dump from before plan codes: its plans get codes when the app next opens the database (ensureCodes).
+  if (version === 1 && typeof tables === "object" && tables !== null && Array.isArray((tables as Record<string, unknown>).Plan))
+    for (const row of (tables as { Plan: unknown[] }).Plan)
+      if (typeof row === "object" && row !== null) for (const c of PLAN_COLUMNS_SINCE_2) if (!(c in row)) (row as Record<string, unknown>)[c] = null;
   const extraKeys = Object.keys(dump).filter((k) => !["format", "version", "tables"].includes(k));
   if (extraKeys.length > 0) throw new DumpError(`导出文件含有未知的字段：${extraKeys.join("、")}，导入已取消`);
   if (typeof tables !== "object" || tables === null || Array.isArray(tables)) throw new DumpError(`导出文件的 tables 不是对象，导入已取消`);

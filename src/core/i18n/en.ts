@@ -144,6 +144,7 @@ export const en = {
     noActivePlan: "No plan is in progress (all are archived). Archived plans can still be queried, e.g. \"科技兴警 task 6\".",
     planAmbiguous: (plans: string, example: string) => `Several plans are in progress; please name the plan's code, e.g. "${example}":\n${plans}`,
     unknownPlan: (code: string, plans: string) => `There is no plan with code "${code}". Plans:\n${plans}`,
+    editOtherPlan: (code: string) => `This update belongs to plan "${code}"; an edit cannot move it to another plan. Retract it and post it again under the other plan.`,
     planArchived: (code: string, at: string) => `Plan "${code}" was archived on ${at}: it can be queried, not changed.`,
     unknownTask: (n: number, min: number, max: number) => `There is no task ${n}. Task numbers in this plan run from ${min} to ${max}.`,
     tooLong: (length: number, max: number) =>

@@ -146,6 +146,7 @@ export const zh = {
     noActivePlan: "目前没有在执行的计划（都已归档）。已归档计划仍可查询，例如“科技兴警 任务6”。",
     planAmbiguous: (plans: string, example: string) => `现有多个计划在执行，请写明计划代码，例如“${example}”：\n${plans}`,
     unknownPlan: (code: string, plans: string) => `没有代码为“${code}”的计划。现有计划：\n${plans}`,
+    editOtherPlan: (code: string) => `这条进展属于计划“${code}”，更正不能把它移到另一个计划。请撤回后在另一个计划下重新报送。`,
     planArchived: (code: string, at: string) => `计划“${code}”已于${at}归档，只能查询，不能再报送或更改。`,
     unknownTask: (n: number, min: number, max: number) => `没有任务${n}。本计划的任务编号为${min}–${max}。`,
     tooLong: (length: number, max: number) => `消息过长（${length}字，上限${max}字），未记录。请精简后重发。`,
