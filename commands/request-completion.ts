@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
+import { planPrefix } from "../src/core/plan-scope.js";
 import { reply } from "../src/core/reply.js";
 import { notice, requireRequester, submitRequest } from "../src/core/review.js";
 import { requireTask } from "../src/core/task-view.js";
@@ -21,14 +22,14 @@ export default defineCommand({
   async handle({ numbers, reason }, ctx) {
     const t = ctx.t;
     if (numbers.length > 1) throw new UserError(t.review.oneAtATime);
-    const { task } = await requireTask(ctx, numbers[0]!);
+    const { plan, task } = await requireTask(ctx, numbers[0]!);
     const unit = await requireRequester(ctx, "completion", task);
     if (!reason) throw new UserError(t.review.needNote(task.number));
     await submitRequest(ctx, task, unit, { kind: "completion", note: reason, deadline: null });
     const who = t.status.author(ctx.inbound.sender, unit);
     return {
       replies: [reply([t.review.requested(task.number, task.title)])],
-      notices: notice(ctx, ctx.directory.officeRooms(), t.review.officeNotice(task.number, task.title, who, reason, ctx.inbound.link ?? "").split("\n")),
+      notices: notice(ctx, ctx.directory.officeRooms(), t.review.officeNotice(task.number, task.title, who, reason, ctx.inbound.link ?? "", await planPrefix(ctx, plan)).split("\n")),
     };
   },
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
+import { planPrefix } from "../src/core/plan-scope.js";
 import { reply } from "../src/core/reply.js";
 import { notice, readDeadline, requireRequester, submitRequest } from "../src/core/review.js";
 import { requireTask } from "../src/core/task-view.js";
@@ -22,7 +23,7 @@ export default defineCommand({
     const t = ctx.t;
     const x = t.review.extension;
     if (numbers.length > 1) throw new UserError(t.review.oneAtATime);
-    const { task } = await requireTask(ctx, numbers[0]!);
+    const { plan, task } = await requireTask(ctx, numbers[0]!);
     const unit = await requireRequester(ctx, "extension", task);
     const { written, deadline, rest } = readDeadline(reason);
     if (!written || !rest) throw new UserError(x.needDeadline(task.number));
@@ -32,7 +33,7 @@ export default defineCommand({
     const who = t.status.author(ctx.inbound.sender, unit);
     return {
       replies: [reply([x.requested(task.number, task.title, deadline.text)])],
-      notices: notice(ctx, ctx.directory.officeRooms(), x.officeNotice(task.number, task.title, who, deadline.text, rest, ctx.inbound.link ?? "").split("\n")),
+      notices: notice(ctx, ctx.directory.officeRooms(), x.officeNotice(task.number, task.title, who, deadline.text, rest, ctx.inbound.link ?? "", await planPrefix(ctx, plan)).split("\n")),
     };
   },
 });

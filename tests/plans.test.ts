@@ -157,6 +157,17 @@ describe("several plans in one database", () => {
     expect((await app.repos.plans.importPlan(parsed, app.clock.now(), SYSTEM_ACTOR)).code).toBe("重点工作");
   });
 
+  it("a request's notice to the office names the plan, and the office's answer as shown decides it", async () => {
+    const r = await app.bot.handle({ transport: "test", text: "申请办结 6 两名民警已入选市级数字工匠", ...ZHANG });
+    const notice = r.notices!.map((n) => n.reply.text).join("\n");
+    expect(notice).toContain("【办结申请】科技兴警 任务6");
+    expect(notice).toContain("审核：办结审核 科技兴警 6 通过 理由");
+    expect((await app.say("办结审核 科技兴警 6 通过 材料齐全", ADMIN)).text).toContain("办结审核通过");
+    const six = (await app.repos.plans.task(bundled, 6))!;
+    expect(six.completedAt).not.toBeNull();
+    expect((await app.repos.plans.task(second, 6))!.completedAt).toBeNull();
+  });
+
   it("an edit keeps an update in its plan", async () => {
     expect((await app.say("科技兴警 任务6进展：将被更正的一条 10%", { ...ADMIN, eventId: "$kj-edit" })).text).toContain("已记录任务6");
     const edit = (text: string) => app.bot.handle({ transport: "test", room: "console", sender: ADMIN.sender, text, isDirect: true, mentionsBot: true, kind: "edit", targetEventId: "$kj-edit", eventId: `$e${text.length}` });

@@ -37,6 +37,11 @@ export async function requirePlan(ctx: CommandContext): Promise<PlanRecord> {
   throw new UserError(ctx.t.errors.planAmbiguous(planList(ctx.t, scope.several), example));
 }
 
+/** "科技兴警 " when several plans are in progress, to put before a task number in a hint; "" otherwise. */
+export async function planPrefix(ctx: CommandContext, plan: PlanRecord): Promise<string> {
+  return plan.code && (await ctx.repos.plans.activePlans()).length > 1 ? `${plan.code} ` : "";
+}
+
 /** "• 科技兴警《明溪县公安局…》" lines. */
 export function planList(t: Catalogue, plans: readonly PlanRecord[]): string {
   return plans.map((p) => t.plans.item(p.code ?? p.title, p.title, p.archivedAt !== null)).join("\n");

@@ -225,8 +225,8 @@ export const en = {
     kind: { completion: "completion", extension: "extension" },
     requested: (n: number, title: string) =>
       `Completion request for task ${n} ${title} submitted; it awaits the office's review (待审核). Send evidence (files or images) as a reply to this message or to your request.`,
-    officeNotice: (n: number, title: string, who: string, note: string, link: string) =>
-      `[Completion request] Task ${n} ${title}\nRequested by ${who}: ${note}${link ? `\nRequest: ${link}` : ""}\nDecide with: approve ${n} REASON, or reject ${n} REASON`,
+    officeNotice: (n: number, title: string, who: string, note: string, link: string, plan = "") =>
+      `[Completion request] ${plan}Task ${n} ${title}\nRequested by ${who}: ${note}${link ? `\nRequest: ${link}` : ""}\nDecide with: ${plan}approve ${n} REASON, or ${plan}reject ${n} REASON`,
     needDecision: (n: number) => `Please say approve or reject, with a reason, e.g. "approve ${n} evidence complete" or "reject ${n} missing the city bureau's document".`,
     needReason: (n: number, example: string) => `A reason is required, e.g. "${example}". Nothing was changed.`,
     noPending: (n: number, kind: string) => `Task ${n} has no pending ${kind} request.`,
@@ -243,8 +243,8 @@ export const en = {
       badDeadline: (text: string) => `I cannot read the deadline "${text}". Write it as the plan does, e.g. 2025年3月底前 or 2025年6月30日前.`,
       notLater: (asked: string, current: string) => `The new deadline ${asked} is not later than the current one (${current}).`,
       requested: (n: number, title: string, deadline: string) => `Extension request for task ${n} ${title} to ${deadline} submitted; it awaits the office's review.`,
-      officeNotice: (n: number, title: string, who: string, deadline: string, reason: string, link: string) =>
-        `[Extension request] Task ${n} ${title}: ${who} asks for ${deadline}. Reason: ${reason}${link ? `\nRequest: ${link}` : ""}\nDecide with: approve extension ${n}, or reject extension ${n} REASON`,
+      officeNotice: (n: number, title: string, who: string, deadline: string, reason: string, link: string, plan = "") =>
+        `[Extension request] ${plan}Task ${n} ${title}: ${who} asks for ${deadline}. Reason: ${reason}${link ? `\nRequest: ${link}` : ""}\nDecide with: ${plan}approve extension ${n}, or ${plan}reject extension ${n} REASON`,
       approved: (n: number, original: string, deadline: string) => `Extension of task ${n} approved: originally ${original}, now ${deadline}. Reminders follow the new deadline.`,
       rejected: (n: number, reason: string) => `Extension request for task ${n} sent back. Reason: ${reason}`,
       unitApproved: (n: number, original: string, deadline: string) => `[duban] The office approved the extension of task ${n}: originally ${original}, now ${deadline}.`,

@@ -224,8 +224,9 @@ export const zh = {
     kind: { completion: "办结", extension: "延期" },
     requested: (n: number, title: string) =>
       `已提交任务${n}“${title}”的办结申请，等待科技办审核（待审核）。佐证材料（文件、图片）请以“回复”本消息或您的申请消息的方式发送。`,
-    officeNotice: (n: number, title: string, who: string, note: string, link: string) =>
-      `【办结申请】任务${n}：${title}\n申请人：${who}\n说明：${note}${link ? `\n申请消息：${link}` : ""}\n审核：办结审核 ${n} 通过 理由，或 办结审核 ${n} 退回 理由`,
+    /** `plan`: "科技兴警 " when several plans are in progress, so the office's answer names the plan. */
+    officeNotice: (n: number, title: string, who: string, note: string, link: string, plan = "") =>
+      `【办结申请】${plan}任务${n}：${title}\n申请人：${who}\n说明：${note}${link ? `\n申请消息：${link}` : ""}\n审核：办结审核 ${plan}${n} 通过 理由，或 办结审核 ${plan}${n} 退回 理由`,
     needDecision: (n: number) => `请写明通过或退回及理由，例如：办结审核 ${n} 通过 材料齐全，或 办结审核 ${n} 退回 缺少市局文件`,
     needReason: (n: number, example: string) => `请写明理由，例如：${example}。未作任何更改。`,
     noPending: (n: number, kind: string) => `任务${n}没有待审核的${kind}申请。`,
@@ -242,8 +243,8 @@ export const zh = {
       badDeadline: (text: string) => `无法识别完成时限“${text}”。请按计划文件的写法填写，例如：2025年3月底前、2025年6月30日前。`,
       notLater: (asked: string, current: string) => `申请的时限${asked}不晚于现行时限（${current}），无需延期。`,
       requested: (n: number, title: string, deadline: string) => `已提交任务${n}“${title}”延期至${deadline}的申请，等待科技办审核。`,
-      officeNotice: (n: number, title: string, who: string, deadline: string, reason: string, link: string) =>
-        `【延期申请】任务${n}：${title}\n申请人：${who}\n申请延期至：${deadline}\n理由：${reason}${link ? `\n申请消息：${link}` : ""}\n审核：延期审核 ${n} 通过，或 延期审核 ${n} 退回 理由`,
+      officeNotice: (n: number, title: string, who: string, deadline: string, reason: string, link: string, plan = "") =>
+        `【延期申请】${plan}任务${n}：${title}\n申请人：${who}\n申请延期至：${deadline}\n理由：${reason}${link ? `\n申请消息：${link}` : ""}\n审核：延期审核 ${plan}${n} 通过，或 延期审核 ${plan}${n} 退回 理由`,
       approved: (n: number, original: string, deadline: string) => `任务${n}延期审核通过：原定${original}，经批准延期至${deadline}。提醒按新时限发送。`,
       rejected: (n: number, reason: string) => `任务${n}的延期申请已退回。理由：${reason}`,
       unitApproved: (n: number, original: string, deadline: string) => `【督办】科技办已批准任务${n}延期：原定${original}，经批准延期至${deadline}。`,
