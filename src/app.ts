@@ -81,14 +81,19 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
       const { report, parsed } = await importPlanText(repos.plans, readPlanFile(config.bundledPlan), clock.now());
       if (!opts.quiet) logger.info("imported the bundled plan on first start", { title: report?.title, tasks: parsed.tasks.length });
     }
-    const plan = await repos.plans.currentPlan();
-    if (plan && !opts.quiet) {
-      const missing = directory.missingUnits(await repos.plans.unitNames(plan.id));
+    if (!opts.quiet) {
+      const named = new Set<string>();
+      for (const plan of await repos.plans.activePlans()) for (const u of await repos.plans.unitNames(plan.id)) named.add(u);
+      const missing = directory.missingUnits(named);
       if (missing.length > 0)
         logger.warn("units named by the plan are missing from the directory; their reminders go to the office's room instead", {
           directory: config.directoryFile,
           missing,
         });
+      const codes = new Set((await repos.plans.plans()).map((p) => p.code));
+      const unknown = directory.units.flatMap((u) => (u.plans ?? []).filter((c) => !codes.has(c)).map((c) => `${u.name}: ${c}`));
+      if (unknown.length > 0)
+        logger.warn("the directory names plan codes that no plan has; those rooms fall back to the plans in progress", { directory: config.directoryFile, unknown });
     }
     const service = new ReminderService({
       repos,

@@ -135,7 +135,8 @@ export class Bot {
 
   /** What the bot makes of a message, without acting on it (`npx duban explain`). */
   async explain(text: string): Promise<Interpretation> {
-    return interpret(text, await this.interpretContext());
+    const inbound = await this.withPlanCode({ transport: "cli", room: "", sender: "", text, isDirect: true, mentionsBot: true });
+    return interpret(inbound.text, await this.interpretContext(inbound));
   }
 
   /** Whether an event was already handled (transports use it to stop filling a gap). */
