@@ -97,6 +97,9 @@ export function rawImport(dbFile: string, parsed: ParsedPlan, importedAt: Date):
       t.leadUnits.forEach((u, i) => unit.run(id, u, "lead", i));
       t.responsibleUnits.forEach((u, i) => unit.run(id, u, "responsible", i));
     }
+    // The bundled plan that opening the app imported is archived: the synthetic plan is the only one in
+    // progress, so `任务N` is its task (with two plans in progress a bare 任务N would get a question back).
+    db.prepare(`UPDATE "Plan" SET "archivedAt" = ?, "archivedBy" = 'bench', "archiveReason" = 'bench' WHERE "id" != ? AND "archivedAt" IS NULL`).run(at, planId);
   })();
   db.close();
   return planId;
