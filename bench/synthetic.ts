@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
+import { derivePlanCode } from "../src/plan/plan-code.js";
 import type { ParsedPlan, ParsedTask } from "../src/plan/types.js";
 
 /** A deterministic pseudo-random generator, so every run builds the same data. */
@@ -81,7 +82,11 @@ export function rawImport(dbFile: string, parsed: ParsedPlan, importedAt: Date):
   const at = importedAt.toISOString().replace("Z", "+00:00");
   let planId = 0;
   db.transaction(() => {
-    planId = Number(db.prepare(`INSERT INTO "Plan" ("title","issuedOn","importedAt") VALUES (?,?,?)`).run(parsed.plan.title, parsed.plan.issuedOn, at).lastInsertRowid);
+    // With its code, as an import gives one: a plan without would have the app derive it through Prisma at start.
+    const taken = (db.prepare(`SELECT "code" FROM "Plan" WHERE "code" IS NOT NULL`).pluck().all() as string[]);
+    planId = Number(
+      db.prepare(`INSERT INTO "Plan" ("title","issuedOn","importedAt","code") VALUES (?,?,?,?)`).run(parsed.plan.title, parsed.plan.issuedOn, at, derivePlanCode(parsed.plan.title, taken)).lastInsertRowid,
+    );
     const sectionIds = new Map<number, number>();
     const sec = db.prepare(`INSERT INTO "Section" ("planId","ordinal","label","title") VALUES (?,?,?,?)`);
     for (const s of parsed.sections) sectionIds.set(s.ordinal, Number(sec.run(planId, s.ordinal, s.label, s.title).lastInsertRowid));
