@@ -422,11 +422,10 @@ export class Bot {
       await refuse(ctx, "edit", firstTask, this.t.permissions.notAuthor(firstTask?.number ?? 0));
     if (inbound.text.length > this.maxLength) throw new UserError(this.t.errors.tooLong(inbound.text.length, this.maxLength));
     // An update stays in its plan: an archived plan's are not changed, and an edit cannot move one to another plan.
-    if (firstTask) {
-      const plan = await this.assertPlanActive(ctx, firstTask.planId);
-      if (inbound.planCode && plan && plan.code !== inbound.planCode) throw new UserError(this.t.errors.editOtherPlan(plan.code ?? plan.title));
-    }
-    const interpretation = interpret(inbound.text, await this.interpretContext(firstTask ? { ...inbound, planCode: (await this.planById(firstTask.planId))?.code ?? null } : inbound));
+    const plan = firstTask ? await this.assertPlanActive(ctx, firstTask.planId) : null;
+    if (inbound.planCode && plan && plan.code !== inbound.planCode) throw new UserError(this.t.errors.editOtherPlan(plan.code ?? plan.title));
+    // Read with the vocabulary of the update's own plan.
+    const interpretation = interpret(inbound.text, await this.interpretContext(plan ? { ...inbound, planCode: plan.code } : inbound));
     const segments = interpretation.command === "update" ? (interpretation.args.segments ?? []) : [];
     // Only a task number written in the edit moves the update; a task guessed from the subject never does.
     const namesTask = interpretation.confidence === "certain" && !interpretation.args.candidates?.length;
