@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
-import { planList } from "../src/core/plan-scope.js";
+import { planAndReason } from "../src/core/plan-scope.js";
 import { dayOf } from "../src/core/time.js";
 
 /**
@@ -18,17 +18,9 @@ export default defineCommand({
   async handle({ rest }, ctx) {
     const t = ctx.t;
     await requireAdminFor(ctx, "archive-plan", null);
-    // The bot takes a known code out of the text (`归档计划 科技兴警 …` → planCode 科技兴警); an unknown one stays in it.
-    const [first = "", ...others] = rest.trim().split(/\s+/);
-    const [code, words] = ctx.planCode ? [ctx.planCode, [first, ...others]] : [first, others];
-    const plan = code ? await ctx.repos.plans.planByCode(code) : null;
-    if (!plan) {
-      const all = await ctx.repos.plans.plans();
-      throw new UserError(code ? t.errors.unknownPlan(code, planList(t, all)) : t.plans.needCode(planList(t, all)));
-    }
+    const { plan, code, reason } = await planAndReason(ctx, rest, "归档计划 科技兴警 已通过总结验收");
     if (plan.archivedAt) throw new UserError(t.plans.alreadyArchived(code, dayOf(plan.archivedAt)));
-    const reason = words.join(" ").trim();
-    if (!reason) throw new UserError(t.plans.needReason);
+    if (!reason) throw new UserError(t.plans.needReason("归档计划 科技兴警 已通过总结验收"));
     await ctx.repos.plans.archive(plan.id, reason, actorOf(ctx), ctx.clock.now());
     return { replies: [reply([t.plans.archived(code, plan.title, reason)])] };
   },

@@ -14,6 +14,7 @@ import overview from "./overview.js";
 import pauseReminders from "./pause-reminders.js";
 import remindersPreview from "./reminders-preview.js";
 import reopen from "./reopen.js";
+import restorePlan from "./restore-plan.js";
 import requestCompletion from "./request-completion.js";
 import requestExtension from "./request-extension.js";
 import resumeReminders from "./resume-reminders.js";
@@ -71,6 +72,7 @@ export const commands: readonly AnyCommand[] = [
   chart,
   bindRoom,
   archivePlan,
+  restorePlan,
   unbind,
   bind,
   help,

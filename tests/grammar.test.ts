@@ -173,7 +173,7 @@ describe("the command registry", () => {
       "update", "history", "status", "overview", "overdue", "due-soon", "mine", "unit",
       "reminders-preview", "pause-reminders", "resume-reminders", "request-completion", "review-extension",
       "review-completion", "request-extension", "set-deadline", "set-target", "add-target", "remove-target", "set-lead-units", "reopen", "complete", "evidence",
-      "audit", "digest", "scorecard", "report", "export", "chart", "bind-room", "archive-plan", "unbind", "bind", "help",
+      "audit", "digest", "scorecard", "report", "export", "chart", "bind-room", "archive-plan", "restore-plan", "unbind", "bind", "help",
     ]);
   });
 });

@@ -186,7 +186,7 @@ describe("several plans in one database", () => {
     expect((await app.say("归档计划 重点工作 已通过总结验收", ZHANG)).text).toContain("科技办");
     expect(await app.db.auditLog.count({ where: { action: "archive-plan", outcome: { not: "ok" } } })).toBe(1);
     expect((await app.repos.plans.planByCode("重点工作"))!.archivedAt).toBeNull();
-    expect((await app.say("归档计划 重点工作", ADMIN)).text).toContain("请写明归档理由");
+    expect((await app.say("归档计划 重点工作", ADMIN)).text).toContain("请写明理由，例如：归档计划 科技兴警 已通过总结验收");
     expect((await app.say("归档计划 没有这个 已验收", ADMIN)).text).toContain("没有代码为“没有这个”的计划");
 
     expect((await app.say("归档计划 重点工作 已通过总结验收", ADMIN)).text).toContain("已归档计划“重点工作”");
@@ -220,6 +220,17 @@ describe("several plans in one database", () => {
     const secondTasks = new Set((await app.repos.plans.tasks(second)).map((t) => t.id));
     expect(due.length).toBeGreaterThan(0);
     expect(due.filter((r) => r.taskId !== null && secondTasks.has(r.taskId))).toEqual([]);
+  });
+
+  it("恢复计划 puts an archived plan back in progress (admins only, audited)", async () => {
+    expect((await app.say("恢复计划 重点工作 误归档", ZHANG)).text).toContain("科技办");
+    expect((await app.say("恢复计划 科技兴警 误归档", ADMIN)).text).toContain("计划“科技兴警”没有归档");
+    expect((await app.say("恢复计划 重点工作 总结验收后又延长一年", ADMIN)).text).toContain("已恢复计划“重点工作”");
+    expect((await app.repos.plans.activePlans()).map((p) => p.code)).toEqual(["科技兴警", "重点工作"]);
+    expect((await app.say("总览", ADMIN)).text).toContain("【重点工作】");
+    const audit = await app.db.auditLog.findFirstOrThrow({ where: { action: "restore-plan", outcome: "ok" } });
+    expect(JSON.parse(audit.detail)).toMatchObject({ plan: "重点工作", reason: "总结验收后又延长一年" });
+    expect(JSON.parse(audit.before!)).toMatchObject({ archiveReason: "已通过总结验收" });
   });
 });
 

@@ -235,7 +235,7 @@ export class Bot {
     const gate = await this.gate(inbound, command, interpretation);
     if (gate) return gate;
     // An archived plan, which only a code can name, is there to be queried, not changed.
-    if (inbound.planCode && accessOf(command) === "change") {
+    if (inbound.planCode && accessOf(command) === "change" && !command.onArchivedPlans) {
       const named = await this.opts.repos.plans.planByCode(inbound.planCode);
       if (named) assertActive(this.context(inbound), named);
     }

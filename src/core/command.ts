@@ -101,6 +101,8 @@ export interface Command<A> {
   examples: readonly string[];
   cues: CommandCues;
   access?: CommandAccess;
+  /** It acts on an archived plan named by code (恢复计划), where other changes are refused. */
+  onArchivedPlans?: boolean;
   args: z.ZodType<A>;
   handle(args: A, ctx: CommandContext): Promise<HandlerResult>;
 }

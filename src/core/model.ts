@@ -336,6 +336,8 @@ export interface PlanRepository {
   ensureCodes(): Promise<void>;
   /** 归档计划: no more reminders, out of the default views; audited. */
   archive(planId: number, reason: string, actor: Actor, at: Date): Promise<void>;
+  /** 恢复计划: an archived plan is in progress again; audited. */
+  restore(planId: number, reason: string, actor: Actor, at: Date): Promise<void>;
   task(planId: number, number: number): Promise<TaskRecord | null>;
   taskById(id: number): Promise<TaskRecord | null>;
   tasks(planId: number): Promise<TaskRecord[]>;

@@ -42,6 +42,22 @@ export async function planPrefix(ctx: CommandContext, plan: PlanRecord): Promise
   return plan.code && (await ctx.repos.plans.activePlans()).length > 1 ? `${plan.code} ` : "";
 }
 
+/**
+ * The plan and the reason of an admin's plan command (`归档计划 科技兴警 已验收`, `恢复计划 科技兴警 误归档`):
+ * the code the bot took out of the text, or else the first word; a UserError naming the plans when there is none.
+ */
+export async function planAndReason(ctx: CommandContext, rest: string, example: string): Promise<{ plan: PlanRecord; code: string; reason: string }> {
+  const t = ctx.t;
+  const [first = "", ...others] = rest.trim().split(/\s+/);
+  const [code, words] = ctx.planCode ? [ctx.planCode, [first, ...others]] : [first, others];
+  const plan = code ? await ctx.repos.plans.planByCode(code) : null;
+  if (!plan) {
+    const all = await ctx.repos.plans.plans();
+    throw new UserError(code ? t.errors.unknownPlan(code, planList(t, all)) : t.plans.needCode(example, planList(t, all)));
+  }
+  return { plan, code, reason: words.join(" ").trim() };
+}
+
 /** "• 科技兴警《明溪县公安局…》" lines. */
 export function planList(t: Catalogue, plans: readonly PlanRecord[]): string {
   return plans.map((p) => t.plans.item(p.code ?? p.title, p.title, p.archivedAt !== null)).join("\n");

@@ -132,6 +132,21 @@ export class PrismaPlanRepository implements PlanRepository {
     });
   }
 
+  async restore(planId: number, reason: string, actor: Actor, at: Date): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const plan = await tx.plan.findUniqueOrThrow({ where: { id: planId } });
+      await tx.plan.update({ where: { id: planId }, data: { archivedAt: null, archivedBy: null, archiveReason: null } });
+      await appendAudit(tx, {
+        at,
+        actor,
+        action: "restore-plan",
+        before: { archivedAt: plan.archivedAt?.toISOString() ?? null, archivedBy: plan.archivedBy, archiveReason: plan.archiveReason },
+        after: { archivedAt: null },
+        detail: { plan: plan.code, title: plan.title, reason },
+      });
+    });
+  }
+
   async task(planId: number, number: number): Promise<TaskRecord | null> {
     const row = await this.db.task.findUnique({ where: { planId_number: { planId, number } }, include: withTargets });
     return row ? toTask(row) : null;
