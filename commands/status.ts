@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { requireTask, statusLines } from "../src/core/task-view.js";
+import { planTag } from "../src/core/plan-scope.js";
 
 /** At most this many tasks are answered in one status reply. */
 const MAX_TASKS = 5;
@@ -20,7 +21,8 @@ export default defineCommand({
       const { plan, task } = await requireTask(ctx, number);
       const latest = await ctx.repos.updates.latest(task.id);
       const pending = await ctx.repos.requests.pending(task.id);
-      replies.push(reply(statusLines(ctx, plan, task, latest, pending), { heading: true }));
+      const [first = "", ...rest] = statusLines(ctx, plan, task, latest, pending);
+      replies.push(reply([(await planTag(ctx, plan)) + first, ...rest], { heading: true }));
     }
     return { replies };
   },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineCommand, UserError, type CommandContext } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { requirePlan, requireTask } from "../src/core/task-view.js";
+import { planTag } from "../src/core/plan-scope.js";
 import { refuseReporter, reportingUnit } from "../src/core/permissions.js";
 import type { TaskRecord } from "../src/core/model.js";
 import { targetMovesFor } from "../src/core/targets.js";
@@ -92,6 +93,8 @@ export default defineCommand({
       return { replies: [reply(lines)] };
     }
     const parts = await validate(args, ctx);
+    // With several plans in progress the reply says which plan's task it went to (a room's default is silent).
+    const tag = await planTag(ctx, await requirePlan(ctx));
     const lines: string[] = [];
     for (const [i, part] of parts.entries()) {
       // One chat event may carry several updates; each gets its own key so a redelivery stores none twice.
@@ -108,7 +111,7 @@ export default defineCommand({
         eventId,
         at: clock.now(),
       });
-      lines.push(t.update.recorded(part.task.number, part.task.title, stored.percent, updateCount, quote(stored.text)));
+      lines.push(tag + t.update.recorded(part.task.number, part.task.title, stored.percent, updateCount, quote(stored.text)));
       for (const moved of targets) {
         const target = part.task.targets.find((x) => x.id === moved.targetId);
         lines.push(t.update.targetMoved(moved.name, moved.from, moved.to, target?.count ?? moved.to, target?.unit ?? ""));

@@ -117,7 +117,9 @@ describe("several plans in one database", () => {
 
   it("in a room whose unit has a default plan, 任务6 is that plan's", async () => {
     const r = await app.say("任务6进展：刑侦大队在本群报送 70%", ZHANG);
-    expect(r.text).toContain("已记录任务6");
+    // The reply says which plan, since the room's default chose it silently.
+    expect(r.text).toMatch(/^【科技兴警】已记录任务6/);
+    expect((await app.say("任务6", { ...ZHANG, mentionsBot: true })).text).toMatch(/^【科技兴警】/);
     const latest = await app.db.update.findFirstOrThrow({ orderBy: { id: "desc" }, include: { task: true } });
     expect(latest.task.planId).toBe(bundled);
     expect(latest.text).toContain("刑侦大队在本群报送");

@@ -58,6 +58,11 @@ export async function planAndReason(ctx: CommandContext, rest: string, example: 
   return { plan, code, reason: words.join(" ").trim() };
 }
 
+/** "【科技兴警】" when several plans are in progress, so a reply says which plan it is about; "" otherwise. */
+export async function planTag(ctx: CommandContext, plan: PlanRecord): Promise<string> {
+  return plan.code && (await ctx.repos.plans.activePlans()).length > 1 ? ctx.t.plans.heading(plan.code, "") : "";
+}
+
 /** "• 科技兴警《明溪县公安局…》" lines. */
 export function planList(t: Catalogue, plans: readonly PlanRecord[]): string {
   return plans.map((p) => t.plans.item(p.code ?? p.title, p.title, p.archivedAt !== null)).join("\n");
