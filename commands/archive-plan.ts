@@ -21,6 +21,13 @@ export default defineCommand({
     const { plan, code, reason } = await planAndReason(ctx, rest, "归档计划 科技兴警 已通过总结验收");
     if (plan.archivedAt) throw new UserError(t.plans.alreadyArchived(code, dayOf(plan.archivedAt)));
     if (!reason) throw new UserError(t.plans.needReason("归档计划 科技兴警 已通过总结验收"));
+    // Requests still awaiting review would be stuck: an archived plan's tasks can no longer be decided on.
+    const pending = await ctx.repos.requests.pendingInPlan(plan.id);
+    if (pending.length) {
+      const numbers = new Map((await ctx.repos.plans.tasksByIds(pending.map((r) => r.taskId))).map((x) => [x.id, x.number] as const));
+      const list = pending.map((r) => t.plans.pendingItem(numbers.get(r.taskId) ?? 0, r.kind)).join("、");
+      throw new UserError(t.plans.pendingRequests(code, pending.length, list));
+    }
     await ctx.repos.plans.archive(plan.id, reason, actorOf(ctx), ctx.clock.now());
     return { replies: [reply([t.plans.archived(code, plan.title, reason)])] };
   },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
+import { planList } from "../src/core/plan-scope.js";
 import { reply } from "../src/core/reply.js";
 
 /** `帮助`, `help`: generated from every command's metadata. */
@@ -18,6 +19,9 @@ export default defineCommand({
     const lines = [ctx.t.help.header];
     for (const c of ctx.commands) lines.push(ctx.t.help.item(ctx.t.commands[c.summary], c.examples.join(" / ")));
     lines.push(ctx.t.help.footer);
+    // With several plans in progress, how to name one (a room's default plan needs no code).
+    const active = await ctx.repos.plans.activePlans();
+    if (active.length > 1) lines.push(ctx.t.help.plans(planList(ctx.t, active), `${active[0]!.code ?? ""} 任务6`));
     return { replies: [reply(lines, { heading: true })] };
   },
 });

@@ -88,8 +88,9 @@ describe("several plans in one database", () => {
 
   const updatesOf = (planId: number) => app.db.update.count({ where: { task: { planId } } });
 
-  it("the bundled plan got its code from its title", async () => {
+  it("the bundled plan got its code from its title, and help says how to name a plan", async () => {
     expect((await app.repos.plans.planByCode("科技兴警"))!.id).toBe(bundled);
+    expect((await app.say("帮助", ADMIN)).text).toContain("现有多个计划在执行。本群没有默认计划时，请在任务前写计划代码，例如“科技兴警 任务6”");
     expect((await app.repos.plans.activePlans()).map((p) => p.code)).toEqual(["科技兴警", "重点工作"]);
   });
 
@@ -191,6 +192,13 @@ describe("several plans in one database", () => {
     expect((await app.say("归档计划 重点工作", ADMIN)).text).toContain("请写明理由，例如：归档计划 科技兴警 已通过总结验收");
     expect((await app.say("归档计划 没有这个 已验收", ADMIN)).text).toContain("没有代码为“没有这个”的计划");
 
+    // A request awaiting review would be stuck after archiving: the office reviews it first.
+    const three = (await app.repos.plans.task(second, 3))!;
+    await app.repos.requests.create({ taskId: three.id, kind: "completion", note: "全部完成", deadline: null, link: null, actor: { id: "@unit5:bureau.local", unit: "第5单位", transport: "test", room: "r", eventId: null }, at: app.clock.now() });
+    const refused = (await app.say("归档计划 重点工作 已通过总结验收", ADMIN)).text;
+    expect(refused).toContain("计划“重点工作”尚有1项待审核的申请（任务3办结），归档后将无法审核");
+    expect((await app.repos.plans.planByCode("重点工作"))!.archivedAt).toBeNull();
+    expect((await app.say("办结审核 重点工作 3 退回 材料不全", ADMIN)).text).toContain("退回");
     expect((await app.say("归档计划 重点工作 已通过总结验收", ADMIN)).text).toContain("已归档计划“重点工作”");
     const audit = await app.db.auditLog.findFirstOrThrow({ where: { action: "archive-plan", outcome: "ok" } });
     expect(JSON.parse(audit.detail)).toMatchObject({ plan: "重点工作", reason: "已通过总结验收" });

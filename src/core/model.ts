@@ -218,6 +218,8 @@ export interface RequestRepository {
   /** Store a request; throws if one of the same kind is already pending for the task. */
   create(r: NewRequest): Promise<RequestRecord>;
   pending(taskId: number, kind?: RequestRecord["kind"]): Promise<RequestRecord[]>;
+  /** Every pending request on the tasks of a plan, oldest first. */
+  pendingInPlan(planId: number): Promise<RequestRecord[]>;
   byId(id: number): Promise<RequestRecord | null>;
   byEventId(eventId: string): Promise<RequestRecord | null>;
   /** Newest first. */

@@ -71,6 +71,11 @@ export class PrismaRequestRepository implements RequestRepository {
     return rows.map(toRequest);
   }
 
+  async pendingInPlan(planId: number): Promise<RequestRecord[]> {
+    const rows = await this.db.request.findMany({ where: { state: "pending", task: { planId } }, orderBy: { id: "asc" } });
+    return rows.map(toRequest);
+  }
+
   async byId(id: number): Promise<RequestRecord | null> {
     const row = await this.db.request.findUnique({ where: { id } });
     return row ? toRequest(row) : null;

@@ -49,6 +49,8 @@ export const en = {
     alreadyArchived: (code: string, at: string) => `Plan "${code}" was archived on ${at}.`,
     needReason: (example: string) => `Please give a reason, e.g.: ${example}`,
     needCode: (example: string, plans: string) => `Please name the plan's code, e.g.: ${example}. Plans:\n${plans}`,
+    pendingItem: (n: number, kind: "completion" | "extension") => `task ${n} ${kind}`,
+    pendingRequests: (code: string, count: number, list: string) => `Plan "${code}" still has ${count} request(s) awaiting review (${list}); they could not be decided after archiving. Review them first. Nothing was changed.`,
     notArchived: (code: string) => `Plan "${code}" is not archived; it is in progress.`,
     restored: (code: string, title: string, reason: string) => `Restored plan "${code}" (${title}): reminders and views again. Reason: ${reason}.`,
   },
@@ -161,6 +163,7 @@ export const en = {
     header: "duban (督办) follows up the plan's tasks. You can say:",
     item: (summary: string, examples: string) => `• ${summary}: ${examples}`,
     footer: "Write as you normally would, in Chinese or English. When the bot is not sure a message is an update, it asks before recording it.",
+    plans: (plans: string, example: string) => `Several plans are in progress. Unless this room has a default plan, put the plan's code before the task, e.g. "${example}":\n${plans}`,
   },
   reminders: {
     header: (unit: string, day: string) => `[duban reminder] ${unit} · ${day}`,

@@ -51,6 +51,8 @@ export const zh = {
     alreadyArchived: (code: string, at: string) => `计划“${code}”已于${at}归档。`,
     needReason: (example: string) => `请写明理由，例如：${example}`,
     needCode: (example: string, plans: string) => `请写明计划代码，例如：${example}。现有计划：\n${plans}`,
+    pendingItem: (n: number, kind: "completion" | "extension") => `任务${n}${kind === "completion" ? "办结" : "延期"}`,
+    pendingRequests: (code: string, count: number, list: string) => `计划“${code}”尚有${count}项待审核的申请（${list}），归档后将无法审核。请先审核，再归档。未作任何更改。`,
     notArchived: (code: string) => `计划“${code}”没有归档，仍在执行。`,
     restored: (code: string, title: string, reason: string) => `已恢复计划“${code}”《${title}》，重新提醒并出现在总览中。原因：${reason}。`,
   },
@@ -162,6 +164,7 @@ export const zh = {
     header: "督办机器人跟踪计划任务的进展。可以这样说：",
     item: (summary: string, examples: string) => `• ${summary}：${examples}`,
     footer: "用平常的话说即可，中英文均可。拿不准是否是进展时，机器人会先问你，确认后才记录。",
+    plans: (plans: string, example: string) => `现有多个计划在执行。本群没有默认计划时，请在任务前写计划代码，例如“${example}”：\n${plans}`,
   },
   reminders: {
     header: (unit: string, day: string) => `【督办提醒】${unit} · ${day}`,
