@@ -102,15 +102,18 @@ describe("task lists kept in memory (TaskChange)", () => {
     await app.dispose();
   });
 
-  it("every migration leaves the seven TaskChange triggers in place (a migration that rebuilds Task drops them)", () => {
+  it("every migration leaves the ten TaskChange triggers in place (a migration that rebuilds Task drops them)", () => {
     const names = other.prepare(`SELECT "name" FROM "sqlite_master" WHERE "type" = 'trigger' AND "name" LIKE 'TaskChange%' ORDER BY "name"`).pluck().all();
     expect(names).toEqual([
+      "TaskChange_section_delete",
+      "TaskChange_section_insert",
       "TaskChange_section_update",
       "TaskChange_target_delete",
       "TaskChange_target_insert",
       "TaskChange_target_update",
       "TaskChange_task_delete",
       "TaskChange_task_insert",
+      "TaskChange_task_replace",
       "TaskChange_task_update",
     ]);
   });
@@ -145,6 +148,45 @@ describe("task lists kept in memory (TaskChange)", () => {
       }),
       { numRuns: 25 },
     );
+  });
+
+  it("stays right after writes that bypass ordinary triggers, from another process (review findings)", async () => {
+    const cases: [string, () => void][] = [
+      // INSERT OR REPLACE deletes the old row without firing delete triggers.
+      ["INSERT OR REPLACE of a task", () => {
+        const six = other.prepare(`SELECT * FROM "Task" WHERE "planId" = ? AND "number" = 6`).get(planId) as Record<string, unknown>;
+        other.prepare(`DELETE FROM "Target" WHERE "taskId" = ?`).run(six.id);
+        other.pragma("foreign_keys = OFF");
+        other.prepare(`INSERT OR REPLACE INTO "Task" ("planId","sectionId","number","title","description","leadUnits","responsibleUnits","deadlineText","deadlineKind","deadlineDate")
+          VALUES (?,?,6,'替换后的任务6','', '[]','[]','持续推进','ongoing',NULL)`).run(planId, six.sectionId);
+        other.pragma("foreign_keys = ON");
+      }],
+      ["a target moved to another task", () => {
+        const [a, b] = other.prepare(`SELECT "id" FROM "Task" WHERE "planId" = ? ORDER BY "number" LIMIT 2`).pluck().all(planId) as number[];
+        const x = Number(other.prepare(`INSERT INTO "Target" ("taskId","name","unit","count","source","createdAt") VALUES (?,?,?,?,?,?)`).run(a, `移动的指标${++serial}`, "个", 2, "admin", "2024-12-20T02:00:00.000+00:00").lastInsertRowid);
+        void cached();
+        other.prepare(`UPDATE "Target" SET "taskId" = ? WHERE "id" = ?`).run(b, x);
+      }],
+      ["a section deleted with foreign keys off", () => {
+        const section = other.prepare(`SELECT "sectionId" FROM "Task" WHERE "planId" = ? AND "sectionId" IS NOT NULL LIMIT 1`).pluck().get(planId) as number;
+        other.pragma("foreign_keys = OFF");
+        other.prepare(`DELETE FROM "Section" WHERE "id" = ?`).run(section);
+        other.pragma("foreign_keys = ON");
+      }],
+      ["TaskChange emptied, then a task written", () => {
+        other.exec(`DELETE FROM "TaskChange"`);
+        other.prepare(`UPDATE "Task" SET "title" = '计数器清空之后' WHERE "planId" = ? AND "number" = 7`).run(planId);
+      }],
+    ];
+    for (const [name, write] of cases) {
+      await cached();
+      write();
+      try {
+        await expectCurrent();
+      } catch (e) {
+        throw new Error(`after ${name}: ${(e as Error).message}`);
+      }
+    }
   });
 
   it("hands out frozen records, so no caller can change what the others see", async () => {

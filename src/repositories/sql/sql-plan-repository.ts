@@ -7,8 +7,8 @@ import { groupBy } from "../../core/group-by.js";
 import { targetRow, taskRow } from "./rows.js";
 import { TaskListCache, type TaskReader } from "./task-cache.js";
 
-/** The triggers of migration 20261129064109_task_change that keep TaskChange current. */
-const TASK_CHANGE_TRIGGERS = 7;
+/** The triggers of migrations 20261129064109_task_change and 20261129083000_task_change_gaps that keep TaskChange current. */
+const TASK_CHANGE_TRIGGERS = 10;
 
 /** Every column of Task (as in prisma/schema.prisma), then its section's; task rows are read as arrays in this order. */
 const TASK_COLUMNS = [
@@ -100,7 +100,11 @@ export class SqlPlanRepository extends PrismaPlanRepository {
   }
 
   override async tasks(planId: number): Promise<TaskRecord[]> {
-    const cache = await (this.taskCache ??= this.openCache());
+    // A failed check (the database busy, say) is not remembered: the next call asks again.
+    const cache = await (this.taskCache ??= this.openCache().catch((e: unknown) => {
+      this.taskCache = undefined;
+      throw e;
+    }));
     return cache ? cache.tasks(planId) : this.allTasks(planId);
   }
 
@@ -122,11 +126,12 @@ export class SqlPlanRepository extends PrismaPlanRepository {
         LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE c."seq" > ${seq}`;
       const targets = this.sql.all`SELECT x.* FROM "TaskChange" c JOIN "Target" x ON x."taskId" = c."taskId"
         WHERE c."seq" > ${seq} AND x."removedAt" IS NULL ORDER BY x."id"`;
-      return Promise.all([rows, targets]).then(([r, x]) => {
+      const max = this.sql.get<{ seq: number }>`SELECT coalesce(max("seq"), 0) AS "seq" FROM "TaskChange"`;
+      return Promise.all([rows, targets, max]).then(([r, x, m]) => {
         const found = this.withTargets(r.filter((v) => v[0] !== null), x);
         const byId = new Map(found.map((t) => [t.id, t]));
         const n = NAMES.length;
-        return r.map((v) => ({ taskId: v[n] as number, seq: v[n + 1] as number, task: byId.get(v[n] as number) ?? null }));
+        return { changes: r.map((v) => ({ taskId: v[n] as number, seq: v[n + 1] as number, task: byId.get(v[n] as number) ?? null })), maxSeq: m!.seq };
       });
     },
   };

@@ -16,7 +16,8 @@ export interface TaskChange {
  */
 export interface TaskReader {
   all(planId: number): { seq: Promise<number>; tasks: Promise<TaskRecord[]> };
-  since(seq: number): Promise<TaskChange[]>;
+  /** With the highest seq there is: below `seq` when TaskChange was emptied or the file replaced. */
+  since(seq: number): Promise<{ changes: TaskChange[]; maxSeq: number }>;
 }
 
 interface Entry {
@@ -45,26 +46,32 @@ export class TaskListCache {
   ) {}
 
   async tasks(planId: number): Promise<TaskRecord[]> {
-    const committed = !this.sql.inTransaction;
     const entry = this.plans.get(planId);
-    if (!entry) {
-      const { seq, tasks } = this.read.all(planId);
-      const [s, list] = await Promise.all([seq, tasks]);
-      if (!committed) return list;
-      for (const t of list) freeze(t);
-      this.plans.set(planId, { seq: s, byId: new Map(list.map((t) => [t.id, t])), list });
-      return list.slice();
+    if (entry) {
+      const committed = !this.sql.inTransaction;
+      const { changes, maxSeq } = await this.read.since(entry.seq);
+      // The counter went backwards (TaskChange emptied, the file replaced): what is in memory cannot be trusted.
+      if (maxSeq < entry.seq) this.plans.delete(planId);
+      else {
+        if (changes.length === 0) return listOf(entry).slice();
+        // Frozen on every path, so a caller that changed a record would fail every time, not only sometimes.
+        for (const c of changes) if (c.task) freeze(c.task);
+        if (!committed) {
+          const copy: Entry = { seq: entry.seq, byId: new Map(entry.byId), list: entry.list?.slice() ?? null };
+          apply(copy, planId, changes);
+          return listOf(copy);
+        }
+        apply(entry, planId, changes);
+        return listOf(entry).slice();
+      }
     }
-    const changes = await this.read.since(entry.seq);
-    if (changes.length === 0) return listOf(entry).slice();
-    if (!committed) {
-      const copy: Entry = { seq: entry.seq, byId: new Map(entry.byId), list: entry.list?.slice() ?? null };
-      apply(copy, planId, changes);
-      return listOf(copy);
-    }
-    for (const c of changes) if (c.task) freeze(c.task);
-    apply(entry, planId, changes);
-    return listOf(entry).slice();
+    const committed = !this.sql.inTransaction;
+    const { seq, tasks } = this.read.all(planId);
+    const [s, list] = await Promise.all([seq, tasks]);
+    for (const t of list) freeze(t);
+    if (!committed) return list;
+    this.plans.set(planId, { seq: s, byId: new Map(list.map((t) => [t.id, t])), list });
+    return list.slice();
   }
 
   /** Forget every plan (tests, and a database replaced underneath). */
