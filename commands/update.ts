@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineCommand, UserError, type CommandContext } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { requirePlan, requireTask } from "../src/core/task-view.js";
-import { planTag } from "../src/core/plan-scope.js";
+import { planPrefix, planTag } from "../src/core/plan-scope.js";
 import { refuseReporter, reportingUnit } from "../src/core/permissions.js";
 import type { TaskRecord } from "../src/core/model.js";
 import { targetMovesFor } from "../src/core/targets.js";
@@ -73,14 +73,13 @@ export default defineCommand({
       const offered = tasks.map((x) => x.number);
       // With several plans in progress, the question keeps its plan's code in front of the text, so the answer
       // ("是", "6", 👍) records to that plan, whatever the room's default is by then.
-      const plan = await requirePlan(ctx);
-      const several = (await ctx.repos.plans.activePlans()).length > 1;
+      const prefix = await planPrefix(ctx, await requirePlan(ctx));
       await ctx.repos.pending.create({
         eventId: inbound.eventId ?? null,
         room: inbound.room,
         authorId: inbound.sender,
         transport: inbound.transport,
-        text: several && plan.code ? `${plan.code} ${inbound.text}` : inbound.text,
+        text: prefix + inbound.text,
         segments: args.segments,
         candidates: args.candidates?.length ? offered : [],
         at: clock.now(),

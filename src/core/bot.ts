@@ -182,9 +182,10 @@ export class Bot {
 
   /** The message with a plan code it is addressed with taken out (`科技兴警 任务6` → `任务6`), see splitPlanCode. */
   private async withPlanCode(inbound: Inbound): Promise<Inbound> {
-    const codes = (await this.opts.repos.plans.plans()).flatMap((p) => (p.code === null ? [] : [p.code]));
-    const { code, text } = splitPlanCode(inbound.text, codes);
-    return code === null ? inbound : { ...inbound, text, planCode: code };
+    // The plans are read once here for the whole message (its scope, its reply's tag), not by each step.
+    const plans = await this.opts.repos.plans.plans();
+    const { code, text } = splitPlanCode(inbound.text, plans.flatMap((p) => (p.code === null ? [] : [p.code])));
+    return code === null ? { ...inbound, plans } : { ...inbound, text, planCode: code, plans };
   }
 
   /**

@@ -1,3 +1,5 @@
+import type { PlanRecord } from "./model.js";
+
 /** One message from any transport, the single entry point into the core. */
 export interface Inbound {
   transport: string; // console | cli | matrix | slack
@@ -18,6 +20,8 @@ export interface Inbound {
   link?: string;
   /** Set by the bot, not by transports: the plan code the text was addressed with, already taken out of `text`. */
   planCode?: string | null;
+  /** Set by the bot, not by transports: every plan, read once for the message (archived ones included). */
+  plans?: readonly PlanRecord[];
   /** For kind "file": the file sent, fetched only if it is kept. `targetEventId` is the message it replies to. */
   file?: InboundFile;
 }

@@ -13,15 +13,20 @@ import { escapeHtml, type HandlerResult, type Reply } from "./reply.js";
  */
 export type PlanScope = { one: PlanRecord } | { several: PlanRecord[] };
 
+/** Every plan: the bot's one read for the message when there is one, else a read now. */
+async function allPlans(ctx: CommandContext): Promise<readonly PlanRecord[]> {
+  return ctx.inbound.plans ?? ctx.repos.plans.plans();
+}
+
 export async function planScope(ctx: CommandContext): Promise<PlanScope> {
-  const plans = ctx.repos.plans;
+  const all = await allPlans(ctx);
   if (ctx.planCode) {
-    const named = await plans.planByCode(ctx.planCode);
-    if (!named) throw new UserError(ctx.t.errors.unknownPlan(ctx.planCode, planList(ctx.t, await plans.plans())));
+    const named = all.find((p) => p.code === ctx.planCode);
+    if (!named) throw new UserError(ctx.t.errors.unknownPlan(ctx.planCode, planList(ctx.t, all)));
     return { one: named };
   }
-  const active = await plans.activePlans();
-  if (active.length === 0) throw new UserError((await plans.plans()).length ? ctx.t.errors.noActivePlan : ctx.t.errors.noPlan);
+  const active = all.filter((p) => p.archivedAt === null);
+  if (active.length === 0) throw new UserError(all.length ? ctx.t.errors.noActivePlan : ctx.t.errors.noPlan);
   if (active.length === 1) return { one: active[0]! };
   const defaults = ctx.directory.unitOfRoom(ctx.inbound.room)?.plans ?? [];
   const preferred = active.filter((p) => p.code !== null && defaults.includes(p.code));
@@ -37,9 +42,15 @@ export async function requirePlan(ctx: CommandContext): Promise<PlanRecord> {
   throw new UserError(ctx.t.errors.planAmbiguous(planList(ctx.t, scope.several), example));
 }
 
+/** The plan's code when several plans are in progress (so a reply or a hint must say which), else null. */
+async function codeIfSeveral(ctx: CommandContext, plan: PlanRecord): Promise<string | null> {
+  return plan.code && (await allPlans(ctx)).filter((p) => p.archivedAt === null).length > 1 ? plan.code : null;
+}
+
 /** "科技兴警 " when several plans are in progress, to put before a task number in a hint; "" otherwise. */
 export async function planPrefix(ctx: CommandContext, plan: PlanRecord): Promise<string> {
-  return plan.code && (await ctx.repos.plans.activePlans()).length > 1 ? `${plan.code} ` : "";
+  const code = await codeIfSeveral(ctx, plan);
+  return code ? `${code} ` : "";
 }
 
 /**
@@ -60,7 +71,8 @@ export async function planAndReason(ctx: CommandContext, rest: string, example: 
 
 /** "【科技兴警】" when several plans are in progress, so a reply says which plan it is about; "" otherwise. */
 export async function planTag(ctx: CommandContext, plan: PlanRecord): Promise<string> {
-  return plan.code && (await ctx.repos.plans.activePlans()).length > 1 ? ctx.t.plans.heading(plan.code, "") : "";
+  const code = await codeIfSeveral(ctx, plan);
+  return code ? ctx.t.plans.heading(code, "") : "";
 }
 
 /** "• 科技兴警《明溪县公安局…》" lines. */
