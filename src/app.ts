@@ -21,6 +21,8 @@ import { ReminderScheduler } from "./reminders/reminder-scheduler.js";
 import { createWorkingCalendar, type WorkingCalendar } from "./reminders/working-calendar.js";
 import { catalogue } from "./core/i18n/index.js";
 import { sqlitePathFromUrl } from "./db/migrate.js";
+import { databaseName, isPostgresUrl } from "./db/postgres.js";
+import { resolve } from "node:path";
 import type { MatrixTransport, MatrixTransportOptions } from "./transports/matrix.js";
 import { ReportService } from "./reports/report-service.js";
 import { DigestScheduler } from "./reports/digest-scheduler.js";
@@ -44,14 +46,23 @@ export interface App {
   close(): Promise<void>;
 }
 
+/**
+ * Where the files that go with the database are kept unless configured: next to the SQLite file
+ * (`data/duban.db.exports`…), or for PostgreSQL under the working folder's `data/`, named after the database
+ * (`data/postgres-duban.exports`…).
+ */
+export function dataStemFor(config: Config): string {
+  return isPostgresUrl(config.databaseUrl) ? resolve("data", `postgres-${databaseName(config.databaseUrl)}`) : sqlitePathFromUrl(config.databaseUrl);
+}
+
 /** Where the console and the command line write files: DUBAN_EXPORT_DIR, else next to the database. */
 export function exportDirFor(config: Config): string {
-  return config.exportDir ?? `${sqlitePathFromUrl(config.databaseUrl)}.exports`;
+  return config.exportDir ?? `${dataStemFor(config)}.exports`;
 }
 
 /** Where evidence files are kept: DUBAN_EVIDENCE_DIR, else next to the database. */
 export function evidenceDirFor(config: Config): string {
-  return config.evidenceDir ?? `${sqlitePathFromUrl(config.databaseUrl)}.evidence`;
+  return config.evidenceDir ?? `${dataStemFor(config)}.evidence`;
 }
 
 /**
@@ -67,9 +78,9 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
   await applyMigrations(config.databaseUrl);
   const db = await openPrisma(config.databaseUrl);
   try {
-    const dbPath = sqlitePathFromUrl(config.databaseUrl);
+    const stem = dataStemFor(config);
     // The folder holding the database is not touched: it may be shared. New folders get 0700 from the umask.
-    makePrivate([...databaseFiles(dbPath), `${dbPath}.matrix-sync.json`, evidenceDirFor(config)]);
+    makePrivate([...(isPostgresUrl(config.databaseUrl) ? [] : databaseFiles(stem)), `${stem}.matrix-sync.json`, evidenceDirFor(config)]);
     const repos = prismaRepositories(db);
     const { admin: directoryAdmin, skipped } = await DirectoryAdmin.open(config.directoryFile, directory, repos.directoryChanges, repos.audit);
     if (skipped.length > 0 && !opts.quiet) logger.warn("some directory changes made from chat no longer fit the directory file and are not applied", { skipped });
@@ -159,7 +170,7 @@ export async function matrixTransportFor(app: App, overrides: Partial<MatrixTran
     user: m.user,
     password: m.password,
     // Named after the database file, so two databases in one folder never share a sync position.
-    storageFile: m.storageFile ?? `${sqlitePathFromUrl(app.config.databaseUrl)}.matrix-sync.json`,
+    storageFile: m.storageFile ?? `${dataStemFor(app.config)}.matrix-sync.json`,
     bot: app.bot,
     settings: app.repos.settings,
     allowedInviters: [...m.allowedInviters, ...app.directory.data.admins],

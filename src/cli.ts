@@ -24,6 +24,7 @@ import { privateUmask } from "./db/private-files.js";
 import { backupDatabase, OpsError, restoreDatabase } from "./ops/backup.js";
 import { runDoctor } from "./ops/doctor.js";
 import { applyMigrations, sqlitePathFromUrl } from "./db/migrate.js";
+import { isPostgresUrl } from "./db/postgres.js";
 import { closePrisma, openPrisma } from "./db/prisma-client.js";
 import { exportDirFor } from "./app.js";
 import { writeFiles } from "./transports/console.js";
@@ -536,11 +537,24 @@ ${USAGE}`);
   });
 }
 
+/** backup and restore copy a SQLite file; PostgreSQL is backed up with its own tools. */
+function refuseOnPostgres(config: Config, command: "backup" | "restore"): void {
+  if (!isPostgresUrl(config.databaseUrl)) return;
+  throw new CliError(
+    command === "backup"
+      ? `backup 只备份 SQLite 文件；PostgreSQL 请用 pg_dump 备份（如 pg_dump -Fc -f duban.dump "$DATABASE_URL"），或用 npx duban export --format json 导出全部数据 / ` +
+          `backup copies a SQLite file; back up PostgreSQL with pg_dump, or export everything with export --format json`
+      : `restore 只恢复 SQLite 文件；PostgreSQL 请用 pg_restore 恢复，或在新建的空库上执行 npx duban import --dump 文件 / ` +
+          `restore replaces a SQLite file; restore PostgreSQL with pg_restore, or load a dump into a new empty database with import --dump`,
+  );
+}
+
 /** `duban backup FILE`: a consistent online backup, checked with integrity_check. Safe while the bot runs. */
 async function backupCommand(argv: string[], config: Config): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
   if (positionals.length !== 1) throw new CliError(`backup: 请给出一个备份文件名 / give one backup file\n${USAGE}`);
   const target = positionals[0]!;
+  refuseOnPostgres(config, "backup");
   const started = performance.now();
   const r = await backupDatabase(sqlitePathFromUrl(config.databaseUrl), target);
   process.stdout.write(`已备份到 ${target}（${formatSize(r.bytes)}，${r.pages} 页，integrity_check ok，${Math.round(performance.now() - started)} ms）/ backed up\n`);
@@ -551,6 +565,7 @@ async function backupCommand(argv: string[], config: Config): Promise<number> {
 async function restoreCommand(argv: string[], config: Config): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
   if (positionals.length !== 1) throw new CliError(`restore: 请给出一个备份文件 / give one backup file\n${USAGE}`);
+  refuseOnPostgres(config, "restore");
   const stamp = clockFor(undefined, config).now().toISOString().replace(/[:.]/g, "-");
   const r = restoreDatabase(sqlitePathFromUrl(config.databaseUrl), positionals[0]!, stamp);
   process.stdout.write(`已从 ${positionals[0]} 恢复数据库${r.keptAs ? `；原数据库保留为 ${r.keptAs}` : ""} / restored\n`);

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "./paths.js";
 import { z } from "zod";
 import { parseInstant } from "./core/clock.js";
+import { isPostgresUrl } from "./db/postgres.js";
 
 export const DEMO_DIRECTORY = join(REPO_ROOT, "src/directory/demo-directory.yaml");
 export const BUNDLED_PLAN = join(REPO_ROOT, "src/plan/bundled/mingxi-2023-2025.txt");
@@ -16,7 +17,10 @@ const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .default("file:./data/duban.db")
-    .refine((v) => v.startsWith("file:"), "must be a SQLite URL such as file:./data/duban.db"),
+    .refine(
+      (v) => v.startsWith("file:") || isPostgresUrl(v),
+      "must be a SQLite URL such as file:./data/duban.db, or a PostgreSQL one such as postgresql://duban:password@db.local:5432/duban",
+    ),
   DUBAN_DIRECTORY: optional,
   DUBAN_LANG: z.enum(["zh", "en"], { message: 'must be "zh" or "en"' }).default("zh"),
   DUBAN_NOW: optional.refine((v) => v === undefined || parseInstant(v) !== null, "must be an ISO date-time such as 2024-06-30T10:00:00+08:00"),

@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from "node:fs";
 import { privateUmask } from "./db/private-files.js";
 import { sqlitePathFromUrl } from "./db/migrate.js";
+import { isPostgresUrl } from "./db/postgres.js";
 import { holdDatabase } from "./ops/holders.js";
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
@@ -125,8 +126,8 @@ async function main(): Promise<number> {
   // With --at/DUBAN_NOW time starts at that instant and then runs on, so a demo session feels live.
   const clock: Clock = config.now ? offsetClock(config.now, () => systemClock.now().getTime()) : systemClock;
   const app = await openApp(config, clock);
-  // While this process runs, `npx duban restore` refuses to replace the database under it.
-  const release = holdDatabase(sqlitePathFromUrl(config.databaseUrl));
+  // While this process runs, `npx duban restore` refuses to replace the SQLite file under it.
+  const release = isPostgresUrl(config.databaseUrl) ? () => {} : holdDatabase(sqlitePathFromUrl(config.databaseUrl));
   process.once("exit", release);
   if (config.matrix) return runMatrix(app).finally(release);
   const user = config.consoleUser ?? app.directory.data.admins[0] ?? "console";

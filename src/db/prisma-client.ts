@@ -3,6 +3,7 @@ import type Database from "better-sqlite3";
 import { Gate, SqliteSql } from "./sql.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { sqlitePathFromUrl } from "./migrate.js";
+import { isPostgresUrl, openPostgresPrisma } from "./postgres.js";
 
 export type Db = PrismaClient;
 
@@ -133,8 +134,12 @@ export async function closePrisma(db: PrismaClient): Promise<void> {
   adapters.get(db)?.closeUnused();
 }
 
-/** Connect a PrismaClient to the SQLite file at `databaseUrl`, in WAL mode with foreign keys enforced. */
+/**
+ * Connect a PrismaClient to the SQLite file at `databaseUrl`, in WAL mode with foreign keys enforced; or, for a
+ * `postgresql://…` URL, to PostgreSQL (src/db/postgres.ts), where every repository goes through Prisma.
+ */
 export async function openPrisma(databaseUrl: string): Promise<PrismaClient> {
+  if (isPostgresUrl(databaseUrl)) return openPostgresPrisma(databaseUrl);
   const adapter = new ImmediateTransactions(new PrismaBetterSqlite3({ url: sqlitePathFromUrl(databaseUrl) }));
   // A Prisma transaction may wait its turn behind a hot-path transaction or a group commit (see Gate), and that
   // turn may include another process's write lock (busy_timeout, 15 s): Prisma's default 2 s would give up first.

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import type { Config } from "../config.js";
-import { pendingMigrations, sqlitePathFromUrl } from "../db/migrate.js";
+import { pendingMigrations, pendingPostgresMigrations, sqlitePathFromUrl } from "../db/migrate.js";
+import { describeUrl, isPostgresUrl, withPgClient } from "../db/postgres.js";
 import { DirectoryError, loadDirectory, type Directory } from "../directory/directory.js";
 import { createWorkingCalendar } from "../reminders/working-calendar.js";
 import { isCollectiveUnit } from "../plan/unit-list.js";
@@ -24,31 +25,65 @@ function readPlanFacts(dbPath: string): { units: string[]; years: number[] } | n
       | undefined;
     if (!plan) return null;
     const units = (db.prepare('SELECT DISTINCT tu.unit AS unit FROM "TaskUnit" tu JOIN "Task" t ON t.id = tu.taskId WHERE t.planId = ?').all(plan.id) as { unit: string }[]).map((r) => r.unit);
-    const dates = (db.prepare('SELECT deadlineDate AS d FROM "Task" WHERE planId = ? AND deadlineDate IS NOT NULL').all(plan.id) as { d: string }[]).map((r) => Number(r.d.slice(0, 4)));
-    const start = plan.issuedOn ? Number(plan.issuedOn.slice(0, 4)) : new Date(plan.importedAt).getUTCFullYear();
-    const end = Math.max(start, ...dates);
-    const years: number[] = [];
-    for (let y = start; y <= end; y++) years.push(y);
-    return { units, years };
+    const dates = (db.prepare('SELECT deadlineDate AS d FROM "Task" WHERE planId = ? AND deadlineDate IS NOT NULL').all(plan.id) as { d: string }[]).map((r) => r.d);
+    return planYears(units, plan.issuedOn, plan.importedAt, dates);
   } finally {
     db.close();
   }
 }
 
+type AuditRow = Parameters<ChainVerifier["add"]>[0] & { at: number | string | Date };
+
 function verifyAudit(dbPath: string): { ok: boolean; detail: string } {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    const v = new ChainVerifier();
-    type Row = Parameters<ChainVerifier["add"]>[0] & { at: number | string };
-    for (const row of db.prepare('SELECT * FROM "AuditLog" ORDER BY id').iterate() as IterableIterator<Row>) {
-      if (!v.add({ ...row, at: new Date(row.at) })) break;
-    }
-    return v.firstBroken
-      ? { ok: false, detail: `审计链在第${v.firstBroken.id}条处断开 / audit chain broken at #${v.firstBroken.id}: ${v.firstBroken.reason}` }
-      : { ok: true, detail: `审计链完整 / audit chain intact (${v.checked}${v.legacy ? ` + ${v.legacy} legacy` : ""})` };
+    return verifyRows(db.prepare('SELECT * FROM "AuditLog" ORDER BY id').iterate() as IterableIterator<AuditRow>);
   } finally {
     db.close();
   }
+}
+
+function verifyRows(rows: Iterable<AuditRow>): { ok: boolean; detail: string } {
+  const v = new ChainVerifier();
+  for (const row of rows) {
+    if (!v.add({ ...row, at: new Date(row.at) })) break;
+  }
+  return v.firstBroken
+    ? { ok: false, detail: `审计链在第${v.firstBroken.id}条处断开 / audit chain broken at #${v.firstBroken.id}: ${v.firstBroken.reason}` }
+    : { ok: true, detail: `审计链完整 / audit chain intact (${v.checked}${v.legacy ? ` + ${v.legacy} legacy` : ""})` };
+}
+
+const pendingDetail = (pending: string[]) => `${pending.length} 个迁移未应用（启动时自动应用）/ migrations not applied yet (applied at start): ${pending.join(", ")}`;
+
+/** The database check on PostgreSQL: reachable, migrations applied, audit chain intact; and the plan facts. */
+async function postgresCheck(url: string): Promise<{ check: Check; facts: { units: string[]; years: number[] } | null }> {
+  const name = "数据库 database";
+  try {
+    const pending = await pendingPostgresMigrations(url);
+    if (pending.length) return { check: { name, status: "fail", detail: pendingDetail(pending) }, facts: null };
+    return await withPgClient(url, async (c) => {
+      const audit = verifyRows((await c.query<AuditRow>('SELECT * FROM "AuditLog" ORDER BY "id"')).rows);
+      const version = (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? "?";
+      const plan = (await c.query<{ id: number; issuedOn: string | null; importedAt: Date }>('SELECT "id", "issuedOn", "importedAt" FROM "Plan" ORDER BY "importedAt" DESC, "id" DESC LIMIT 1')).rows[0];
+      let facts: { units: string[]; years: number[] } | null = null;
+      if (plan) {
+        const units = (await c.query<{ unit: string }>('SELECT DISTINCT tu."unit" AS "unit" FROM "TaskUnit" tu JOIN "Task" t ON t."id" = tu."taskId" WHERE t."planId" = $1', [plan.id])).rows.map((r) => r.unit);
+        const dates = (await c.query<{ d: string }>('SELECT "deadlineDate" AS "d" FROM "Task" WHERE "planId" = $1 AND "deadlineDate" IS NOT NULL', [plan.id])).rows.map((r) => r.d);
+        facts = planYears(units, plan.issuedOn, plan.importedAt, dates);
+      }
+      return { check: { name, status: audit.ok ? "ok" : "fail", detail: `PostgreSQL ${version} ${describeUrl(url)}: migrations up to date, ${audit.detail}` }, facts };
+    });
+  } catch (e) {
+    return { check: { name, status: "fail", detail: `${describeUrl(url)}: ${(e as Error).message}` }, facts: null };
+  }
+}
+
+function planYears(units: string[], issuedOn: string | null, importedAt: number | string | Date, deadlines: string[]): { units: string[]; years: number[] } {
+  const start = issuedOn ? Number(issuedOn.slice(0, 4)) : new Date(importedAt).getUTCFullYear();
+  const end = Math.max(start, ...deadlines.map((d) => Number(d.slice(0, 4))));
+  const years: number[] = [];
+  for (let y = start; y <= end; y++) years.push(y);
+  return { units, years };
 }
 
 /**
@@ -58,7 +93,7 @@ function verifyAudit(dbPath: string): { ok: boolean; detail: string } {
  */
 export async function runDoctor(config: Config): Promise<Check[]> {
   const checks: Check[] = [];
-  checks.push({ name: "配置 configuration", status: "ok", detail: `DATABASE_URL=${config.databaseUrl}, DUBAN_DIRECTORY=${config.directoryFile}${config.usingDemoDirectory ? " (demo)" : ""}, LOG_LEVEL=${config.logLevel}` });
+  checks.push({ name: "配置 configuration", status: "ok", detail: `DATABASE_URL=${describeUrl(config.databaseUrl)}, DUBAN_DIRECTORY=${config.directoryFile}${config.usingDemoDirectory ? " (demo)" : ""}, LOG_LEVEL=${config.logLevel}` });
 
   let directory: Directory | null = null;
   try {
@@ -67,24 +102,30 @@ export async function runDoctor(config: Config): Promise<Check[]> {
     checks.push({ name: "名录 directory", status: "fail", detail: e instanceof DirectoryError ? `${e.file}: ${e.problems.join("; ")}` : (e as Error).message });
   }
 
-  const dbPath = sqlitePathFromUrl(config.databaseUrl);
-  const exists = existsSync(dbPath);
   let facts: { units: string[]; years: number[] } | null = null;
-  if (!exists) {
-    checks.push({ name: "数据库 database", status: "fail", detail: `${dbPath} 不存在；首次运行 npm start 或任一 npx duban 命令时创建 / does not exist yet; created on first start` });
+  if (isPostgresUrl(config.databaseUrl)) {
+    const r = await postgresCheck(config.databaseUrl);
+    checks.push(r.check);
+    facts = r.facts;
   } else {
-    try {
-      const integrity = integrityCheck(dbPath);
-      const pending = pendingMigrations(config.databaseUrl);
-      if (integrity !== "ok") checks.push({ name: "数据库 database", status: "fail", detail: `integrity_check: ${integrity}` });
-      else if (pending.length) checks.push({ name: "数据库 database", status: "fail", detail: `${pending.length} 个迁移未应用（启动时自动应用）/ migrations not applied yet (applied at start): ${pending.join(", ")}` });
-      else {
-        const audit = verifyAudit(dbPath);
-        checks.push({ name: "数据库 database", status: audit.ok ? "ok" : "fail", detail: `${dbPath}: integrity ok, migrations up to date, ${audit.detail}` });
-        facts = readPlanFacts(dbPath);
+    const dbPath = sqlitePathFromUrl(config.databaseUrl);
+    const exists = existsSync(dbPath);
+    if (!exists) {
+      checks.push({ name: "数据库 database", status: "fail", detail: `${dbPath} 不存在；首次运行 npm start 或任一 npx duban 命令时创建 / does not exist yet; created on first start` });
+    } else {
+      try {
+        const integrity = integrityCheck(dbPath);
+        const pending = pendingMigrations(config.databaseUrl);
+        if (integrity !== "ok") checks.push({ name: "数据库 database", status: "fail", detail: `integrity_check: ${integrity}` });
+        else if (pending.length) checks.push({ name: "数据库 database", status: "fail", detail: pendingDetail(pending) });
+        else {
+          const audit = verifyAudit(dbPath);
+          checks.push({ name: "数据库 database", status: audit.ok ? "ok" : "fail", detail: `${dbPath}: integrity ok, migrations up to date, ${audit.detail}` });
+          facts = readPlanFacts(dbPath);
+        }
+      } catch (e) {
+        checks.push({ name: "数据库 database", status: "fail", detail: (e as Error).message });
       }
-    } catch (e) {
-      checks.push({ name: "数据库 database", status: "fail", detail: (e as Error).message });
     }
   }
 

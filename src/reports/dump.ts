@@ -9,8 +9,9 @@
  * column types. tsc checks that list against the generated client's types, and `checkDumpCoversSchema`
  * checks it at run time against `Prisma.ModelName` and the scalar field lists, so a table or column added
  * to prisma/schema.prisma cannot be left out silently. Everything goes through Prisma's generic model API
- * except `continueSqliteSequences`, the one SQLite-only statement.
+ * except the id sequences after a load (`continueSqliteSequences`, `continuePostgresSequences`), which differ by database.
  */
+import { onPostgres } from "../db/postgres.js";
 import { z } from "zod";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 
@@ -478,7 +479,9 @@ export async function loadDump(db: PrismaClient, dump: unknown): Promise<{ rows:
         rows += (await delegate(tx, model).createMany({ data: data.slice(i, i + CHUNK_ROWS) })).count;
       }
     }
-    await continueSqliteSequences(tx, DUMP_TABLE_ORDER.filter((m) => DUMP_TABLES[m].autoincrement));
+    const counters = DUMP_TABLE_ORDER.filter((m) => DUMP_TABLES[m].autoincrement);
+    if (onPostgres(db)) await continuePostgresSequences(tx, counters);
+    else await continueSqliteSequences(tx, counters);
     return { rows };
   };
   try {
@@ -510,7 +513,7 @@ async function refuseUnlessEmpty(tx: Prisma.TransactionClient): Promise<void> {
 /**
  * SQLite only: make each AUTOINCREMENT sequence (sqlite_sequence) continue after the highest loaded id, so new
  * rows get fresh ids. (SQLite already raises it on an explicit id; this makes sure, whatever the insert path.)
- * A PostgreSQL backend replaces this with `SELECT setval(pg_get_serial_sequence('"T"', 'id'), MAX(id)) FROM "T"`.
+ * PostgreSQL's counterpart is continuePostgresSequences.
  */
 export async function continueSqliteSequences(tx: Prisma.TransactionClient, models: readonly ModelName[]): Promise<void> {
   for (const model of models) {
@@ -526,5 +529,16 @@ export async function continueSqliteSequences(tx: Prisma.TransactionClient, mode
       model,
       model,
     );
+  }
+}
+
+/**
+ * PostgreSQL: rows inserted with their own ids leave each SERIAL sequence where it was, so the next insert would
+ * collide with a loaded id. Move each sequence to the highest loaded id (an empty table leaves it alone).
+ */
+export async function continuePostgresSequences(tx: Prisma.TransactionClient, models: readonly ModelName[]): Promise<void> {
+  for (const model of models) {
+    // `model` comes from DUMP_TABLES, never from the dump, so quoting it into the SQL is safe.
+    await tx.$executeRawUnsafe(`SELECT setval(pg_get_serial_sequence('"${model}"', 'id'), MAX("id")) FROM "${model}" HAVING MAX("id") IS NOT NULL`);
   }
 }

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { onPostgres } from "../db/postgres.js";
 import type { NewReminder, ReminderRecord, ReminderRepository } from "../core/model.js";
 
 type Row = Awaited<ReturnType<PrismaClient["reminder"]["findFirstOrThrow"]>>;
@@ -7,7 +8,7 @@ const toRecord = (r: Row): ReminderRecord => ({ ...r, deliveredRooms: JSON.parse
 const COLUMNS = 7;
 const CHUNK = Math.floor(30_000 / COLUMNS);
 
-/** Reminders in SQLite. `key` is unique, so a repeated run or a second process cannot add an occurrence twice. */
+/** Reminders in SQLite or PostgreSQL. `key` is unique, so a repeated run or a second process cannot add an occurrence twice. */
 export class PrismaReminderRepository implements ReminderRepository {
   constructor(private readonly db: PrismaClient) {}
 
@@ -15,11 +16,13 @@ export class PrismaReminderRepository implements ReminderRepository {
     let inserted = 0;
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK);
-      const values = chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
-      const created = at.toISOString().replace("Z", "+00:00"); // the text form Prisma writes for DateTime
+      const pg = onPostgres(this.db);
+      // PostgreSQL numbers its placeholders; SQLite takes `?`.
+      const values = chunk.map((_, i) => `(${Array.from({ length: COLUMNS }, (_, j) => (pg ? `$${i * COLUMNS + j + 1}` : "?")).join(", ")})`).join(", ");
+      const created = pg ? at : at.toISOString().replace("Z", "+00:00"); // on SQLite, the text form Prisma writes for DateTime
       const params = chunk.flatMap((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, created]);
       inserted += await this.db.$executeRawUnsafe(
-        `INSERT OR IGNORE INTO "Reminder" ("key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt") VALUES ${values}`,
+        `INSERT INTO "Reminder" ("key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt") VALUES ${values} ON CONFLICT ("key") DO NOTHING`,
         ...params,
       );
     }

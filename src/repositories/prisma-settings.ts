@@ -1,7 +1,7 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { SettingsStore } from "../core/model.js";
 
-/** Key/value settings in SQLite. */
+/** Key/value settings. */
 export class PrismaSettings implements SettingsStore {
   constructor(private readonly db: PrismaClient) {}
 
@@ -14,7 +14,7 @@ export class PrismaSettings implements SettingsStore {
   }
 
   async setOnce(key: string, value: string): Promise<boolean> {
-    const n = await this.db.$executeRaw`INSERT OR IGNORE INTO "Setting" ("key", "value") VALUES (${key}, ${value})`;
+    const n = await this.db.$executeRaw`INSERT INTO "Setting" ("key", "value") VALUES (${key}, ${value}) ON CONFLICT ("key") DO NOTHING`;
     return n === 1;
   }
 }
