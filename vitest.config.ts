@@ -1,13 +1,38 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Test files that also run against a real PostgreSQL (the "postgres" project): the core, the repositories behind
+ * it (on PostgreSQL every repository goes through Prisma), reminders, plans, review, the audit trail and moving
+ * data over. Files about SQLite itself (its files, its hand-written SQL, backups) run on SQLite only.
+ */
+export const POSTGRES_TESTS = [
+  "tests/core.test.ts",
+  "tests/reminders.test.ts",
+  "tests/plans.test.ts",
+  "tests/review.test.ts",
+  "tests/targets.test.ts",
+  "tests/permissions.test.ts",
+  "tests/confirm.test.ts",
+  "tests/digest.test.ts",
+  "tests/postgres.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts"],
-    globalSetup: ["tests/e2e/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
-    // SQLite files and Synapse are real; keep parallelism within the 2-core CI machine.
+    // SQLite files, PostgreSQL and Synapse are real; keep parallelism within the 2-core CI machine.
     maxWorkers: 2,
     env: { CHECKPOINT_DISABLE: "1", TZ: "UTC" },
+    projects: [
+      {
+        extends: true,
+        test: { name: "sqlite", include: ["tests/**/*.test.ts"], exclude: ["tests/postgres.test.ts"], globalSetup: ["tests/e2e/global-setup.ts"] },
+      },
+      {
+        extends: true,
+        test: { name: "postgres", include: POSTGRES_TESTS, globalSetup: ["tests/postgres-setup.ts"], env: { CHECKPOINT_DISABLE: "1", TZ: "UTC", DUBAN_TEST_DB: "postgres" } },
+      },
+    ],
   },
 });

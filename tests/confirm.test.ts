@@ -71,7 +71,7 @@ describe("asking instead of guessing, on a real SQLite file", () => {
   it("keeps a pending update across a restart", async () => {
     await say("任务6 两名民警的材料");
     await app.close();
-    const config = readConfig({ DATABASE_URL: `file:${join(app.dir, "duban.db")}` });
+    const config = readConfig(app.env);
     const again = await openApp(config, app.clock, { logger: quietLogger, quiet: true });
     try {
       const r = await again.bot.handle({ transport: "test", eventId: "$after", text: "是", ...zhang });

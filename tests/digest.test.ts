@@ -46,7 +46,7 @@ async function fire(scheduler: DigestScheduler, when: Date): Promise<Reply | nul
 
 /** A second "process" on the same SQLite file, sharing the test's clock. */
 async function reopen(): Promise<App> {
-  return openApp(readConfig({ DATABASE_URL: `file:${join(app.dir, "duban.db")}`, DUBAN_RATE_LIMIT: "0" }), app.clock, { logger: quietLogger, quiet: true });
+  return openApp(readConfig({ ...app.env, DUBAN_RATE_LIMIT: "0" }), app.clock, { logger: quietLogger, quiet: true });
 }
 
 const ROOT = join(import.meta.dirname, "..");
@@ -265,7 +265,7 @@ describe("the weekly digest scheduler on a real SQLite file", () => {
     // Two real processes: one thread cannot hold two SQLite connections that wait on each other's lock.
     const script = join(app.dir, "digest-process.mts");
     writeFileSync(script, PROCESS_SCRIPT);
-    const dbUrl = `file:${join(app.dir, "duban.db")}`;
+    const dbUrl = app.env.DATABASE_URL!;
     const procs = [0, 1].map(() => startProcess(script, dbUrl));
     try {
       await Promise.all(procs.map((p) => p.line("ready")));

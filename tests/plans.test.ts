@@ -15,7 +15,7 @@ import { splitPlanCode } from "../src/core/plan-scope.js";
 import { openApp } from "../src/app.js";
 import { readConfig } from "../src/config.js";
 import { PlanCodeError, derivePlanCode, planCodeProblem } from "../src/plan/plan-code.js";
-import { quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
+import { freshDatabaseUrl, quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
 
 const ADMIN = { sender: "@kejiban:bureau.local" };
 /** 刑侦大队's member, in its room; the directory below makes 科技兴警 that room's default plan. */
@@ -247,7 +247,7 @@ describe("several plans in one database", () => {
 describe("a database from before plan codes", () => {
   it("gets a code for its plan when the app opens it, and that plan stays the default", async () => {
     const app = await tempApp();
-    const env = { DATABASE_URL: `file:${join(app.dir, "duban.db")}`, DUBAN_RATE_LIMIT: "0" };
+    const env = { ...app.env, DUBAN_RATE_LIMIT: "0" };
     await app.db.$executeRawUnsafe(`UPDATE "Plan" SET "code" = NULL`);
     await app.close();
     const again = await openApp(readConfig(env), app.clock, { logger: quietLogger, quiet: true });
@@ -286,7 +286,13 @@ describe("reminders with two plans in progress", () => {
 describe("the command line with two plans", () => {
   const ROOT = join(import.meta.dirname, "..");
   const dir = mkdtempSync(join(tmpdir(), "duban-plans-cli-"));
-  const env = { ...process.env, CHECKPOINT_DISABLE: "1", DATABASE_URL: `file:${join(dir, "duban.db")}`, DUBAN_NOW: "2024-06-30T10:00:00+08:00" };
+  let database: Awaited<ReturnType<typeof freshDatabaseUrl>>;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    database = await freshDatabaseUrl(dir);
+    // Files that go with the database stay in `dir` on PostgreSQL too.
+    env = { ...process.env, CHECKPOINT_DISABLE: "1", DATABASE_URL: database.url, DUBAN_EXPORT_DIR: join(dir, "duban.db.exports"), DUBAN_NOW: "2024-06-30T10:00:00+08:00" };
+  });
   const cli = async (...args: string[]) => {
     try {
       const r = await promisify(execFile)(process.execPath, [join(ROOT, "bin/duban.js"), ...args], { cwd: ROOT, env });
@@ -296,7 +302,10 @@ describe("the command line with two plans", () => {
       return { code: x.code, out: x.stdout, err: x.stderr };
     }
   };
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it("import --code names the plan; reports and exports then need --plan, and a code in use is refused", async () => {
     const text = readFileSync(BUNDLED_PLAN, "utf8").replace("\n明溪县公安局科技兴警三年行动实施方案(2023-2025年)\n", "\n明溪县公安局智慧警务建设三年行动实施方案(2024-2026年)\n");

@@ -132,7 +132,7 @@ describe("reminders on a real SQLite file", () => {
     const before = sender.sent.length;
 
     // Down from Monday 2024-12-30 until Thursday 2025-01-02 10:00 (2025-01-01 is a holiday).
-    const reopened = await openApp(readConfig({ DATABASE_URL: `file:${app.dir}/duban.db` }), app.clock, { logger: quietLogger, quiet: true });
+    const reopened = await openApp(readConfig(app.env), app.clock, { logger: quietLogger, quiet: true });
     try {
       const second = reminderSchedulerFor({ ...reopened, clock: app.clock, logger: quietLogger }, sender);
       app.clock.set(new Date("2025-01-02T10:00:00+08:00"));
@@ -153,7 +153,7 @@ describe("reminders on a real SQLite file", () => {
   });
 
   it("never lets two bot processes send one reminder twice", async () => {
-    const other = await openApp(readConfig({ DATABASE_URL: `file:${app.dir}/duban.db` }), app.clock, { logger: quietLogger, quiet: true });
+    const other = await openApp(readConfig(app.env), app.clock, { logger: quietLogger, quiet: true });
     try {
       const otherSender = new RecordingSender(() => "2024-12-31");
       const [a, b] = await Promise.all([

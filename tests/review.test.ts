@@ -196,7 +196,7 @@ describe("evidence (佐证材料)", () => {
     const path = join(app.dir, "市局文件.pdf");
     writeFileSync(path, "%PDF-1.4 市局文件");
     const sha = createHash("sha256").update(readFileSync(path)).digest("hex");
-    const env = { ...process.env, DATABASE_URL: `file:${join(app.dir, "duban.db")}`, CHECKPOINT_DISABLE: "1", DUBAN_NOW: "2024-12-20T10:00:00+08:00" };
+    const env = { ...process.env, ...app.env, CHECKPOINT_DISABLE: "1", DUBAN_NOW: "2024-12-20T10:00:00+08:00" };
     const refused = await run(process.execPath, [join(ROOT, "bin/duban.js"), "evidence", "add", "6", path, "--as", "@wang:bureau.local"], { env }).catch((e: { code: number; stderr: string }) => e);
     expect((refused as { code: number }).code).toBe(2);
     const { stdout } = await run(process.execPath, [join(ROOT, "bin/duban.js"), "evidence", "add", "6", path, "--as", ZHANG], { env });

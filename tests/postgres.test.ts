@@ -1,0 +1,173 @@
+import { execFile } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openApp } from "../src/app.js";
+import { readConfig } from "../src/config.js";
+import { fixedClock } from "../src/core/clock.js";
+import { applyMigrations, diffPostgresSchemaAgainstMigrations, POSTGRES_MIGRATIONS_DIR, POSTGRES_SCHEMA_PATH } from "../src/db/migrate.js";
+import { isPostgresUrl, withPgClient } from "../src/db/postgres.js";
+import { runDoctor } from "../src/ops/doctor.js";
+import type { Dump } from "../src/reports/dump.js";
+import { postgresSchema } from "../scripts/prisma-generate.mjs";
+import { freePort, POSTGRES_URL_ENV, startPostgres } from "./helpers/postgres-server.js";
+import { recordScenario, ZHANG } from "./helpers/scenario.js";
+import { freshDatabaseUrl, quietLogger, tempApp } from "./helpers/temp-app.js";
+
+const ROOT = join(import.meta.dirname, "..");
+const run = promisify(execFile);
+/** `npx duban …` as a separate process, as an operator would run it. */
+const duban = (env: Record<string, string>, ...args: string[]) =>
+  run(process.execPath, [join(ROOT, "bin/duban.js"), ...args], { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1", DUBAN_NOW: "", ...env } });
+
+describe("PostgreSQL: schema and migrations", () => {
+  it("derives prisma/postgres/schema.prisma from prisma/schema.prisma (run npm run db:generate after a schema change)", () => {
+    const derived = postgresSchema(readFileSync(join(ROOT, "prisma/schema.prisma"), "utf8"));
+    expect(readFileSync(POSTGRES_SCHEMA_PATH, "utf8")).toBe(derived);
+    expect(derived).toContain('provider = "postgresql"');
+  });
+
+  it("has committed migrations that bring a new database exactly to the schema (no drift)", async () => {
+    expect(await diffPostgresSchemaAgainstMigrations(inject("postgresUrl"))).toBeNull();
+  });
+
+  it("finds the drift when the schema gains a column the migrations lack", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "duban-pg-drift-"));
+    try {
+      const schemaPath = join(dir, "schema.prisma");
+      writeFileSync(schemaPath, readFileSync(POSTGRES_SCHEMA_PATH, "utf8").replace("model Setting {\n  key   String @id", "model Setting {\n  note  String?\n  key   String @id"));
+      const diff = await diffPostgresSchemaAgainstMigrations(inject("postgresUrl"), { schemaPath });
+      expect(diff).toMatch(/ALTER TABLE "Setting" ADD COLUMN\s+"note" TEXT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("applies migrations once, and refuses when an applied migration was edited afterwards", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "duban-pg-mig-"));
+    const db = await freshDatabaseUrl(dir, "postgres");
+    try {
+      // The template already has every migration.
+      expect(await applyMigrations(db.url)).toEqual({ applied: [] });
+      const edited = join(dir, "migrations");
+      cpSync(POSTGRES_MIGRATIONS_DIR, edited, { recursive: true });
+      const first = readFileSync(join(POSTGRES_MIGRATIONS_DIR, "migration_lock.toml"), "utf8");
+      expect(first).toContain('provider = "postgresql"');
+      const [init] = (await import("node:fs")).readdirSync(edited).filter((n) => /^\d{14}_/.test(n)).sort();
+      writeFileSync(join(edited, init!, "migration.sql"), `${readFileSync(join(edited, init!, "migration.sql"), "utf8")}\n-- edited\n`);
+      await expect(applyMigrations(db.url, { migrationsDir: edited })).rejects.toThrow(/has changed since/);
+    } finally {
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps the audit log append-only: the database refuses UPDATE, DELETE and TRUNCATE", async () => {
+    const app = await tempApp({ database: "postgres" });
+    try {
+      await app.say("任务6进展：初审 30%", { sender: ZHANG, room: "xingzhen" });
+      expect(await app.db.auditLog.count()).toBeGreaterThan(0);
+      for (const sql of [`UPDATE "AuditLog" SET "actor" = 'x'`, `DELETE FROM "AuditLog"`, `TRUNCATE "AuditLog"`])
+        await expect(app.db.$executeRawUnsafe(sql), sql).rejects.toThrow(/AuditLog is append-only/);
+      expect((await app.repos.audit.verify()).ok).toBe(true);
+    } finally {
+      await app.dispose();
+    }
+  });
+});
+
+describe("PostgreSQL: moving the data over from SQLite", () => {
+  const dir = mkdtempSync(join(tmpdir(), "duban-pg-move-"));
+  let target: Awaited<ReturnType<typeof freshDatabaseUrl>>;
+  let sqliteUrl: string;
+  let source: Dump;
+
+  beforeAll(async () => {
+    // The SQLite database the bureau has been running on: a row in every table.
+    const app = await tempApp({ at: "2024-12-20T10:00:00+08:00", database: "sqlite" });
+    await recordScenario(app);
+    sqliteUrl = `file:${join(dir, "duban.db")}`;
+    await app.close();
+    cpSync(join(app.dir, "duban.db"), join(dir, "duban.db"));
+    await app.dispose();
+    target = await freshDatabaseUrl(dir, "postgres");
+  });
+
+  afterAll(async () => {
+    await target?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("carries everything over with export --format json and import --dump, byte for byte, then runs on it", async () => {
+    expect(isPostgresUrl(target.url)).toBe(true);
+    const out = join(dir, "duban.json");
+    await duban({ DATABASE_URL: sqliteUrl, DUBAN_EXPORT_DIR: join(dir, "exports") }, "export", "--format", "json", "--out", out);
+    const loaded = await duban({ DATABASE_URL: target.url }, "import", "--dump", out);
+    expect(loaded.stdout).toMatch(/已从 .* 导入 \d+ 行数据/);
+    const back = join(dir, "back.json");
+    await duban({ DATABASE_URL: target.url, DUBAN_EXPORT_DIR: join(dir, "exports") }, "export", "--format", "json", "--out", back);
+    const before = readFileSync(out, "utf8");
+    expect(readFileSync(back, "utf8")).toBe(before);
+    source = JSON.parse(before) as Dump;
+    for (const [table, rows] of Object.entries(source.tables)) expect(rows.length, table).toBeGreaterThan(0);
+
+    // A second load is refused: the database is no longer empty.
+    await expect(duban({ DATABASE_URL: target.url }, "import", "--dump", out)).rejects.toMatchObject({ stderr: expect.stringContaining("目标数据库不是空的") });
+
+    // The bot then runs on PostgreSQL: new rows continue after the loaded ids, and the audit chain goes on.
+    const clock = fixedClock(new Date("2025-01-10T10:00:00+08:00"));
+    const bot = await openApp(readConfig({ DATABASE_URL: target.url, DUBAN_RATE_LIMIT: "0", DUBAN_EXPORT_DIR: join(dir, "exports"), DUBAN_EVIDENCE_DIR: join(dir, "evidence") }), clock, { logger: quietLogger, quiet: true });
+    try {
+      const head = (await bot.repos.audit.verify()).head;
+      const maxUpdate = Math.max(...source.tables.Update.map((u) => u.id));
+      const maxAudit = Math.max(...source.tables.AuditLog.map((a) => a.id));
+      const msg = (text: string, eventId: string) => bot.bot.handle({ transport: "test", room: "xingzhen", sender: ZHANG, text, isDirect: true, mentionsBot: true, eventId });
+      // An event handled before the move is still known as handled.
+      await msg("任务6进展：初审 30%", "$a");
+      expect(await bot.db.update.count()).toBe(source.tables.Update.length);
+      const r = await msg("任务4进展：材料已收齐 80%", "$after-move");
+      expect(r.replies[0]!.text).toContain("已记录任务4");
+      expect((await bot.db.update.findUniqueOrThrow({ where: { eventId: "$after-move" } })).id).toBe(maxUpdate + 1);
+      const entry = await bot.db.auditLog.findFirstOrThrow({ orderBy: { id: "desc" } });
+      expect(entry).toMatchObject({ id: maxAudit + 1, action: "update", prevHash: head });
+      expect(await bot.repos.audit.verify()).toMatchObject({ ok: true, checked: source.tables.AuditLog.length + 1 });
+      expect((await bot.bot.handle({ transport: "test", room: "console", sender: "@kejiban:bureau.local", text: "任务4", isDirect: true, mentionsBot: true })).replies[0]!.text).toContain("80%");
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it("doctor checks PostgreSQL: migrations, the audit chain, the plan's units; backup and restore point to pg_dump", async () => {
+    const checks = await runDoctor(readConfig({ DATABASE_URL: target.url }));
+    const database = checks.find((c) => c.name.startsWith("数据库"))!;
+    expect(database).toMatchObject({ status: "ok" });
+    expect(database.detail).toMatch(/^PostgreSQL \d+/);
+    expect(database.detail).toContain("审计链完整");
+    expect(database.detail).not.toContain(new URL(target.url).password);
+    expect(checks.find((c) => c.name.startsWith("名录"))?.status).toBe("ok");
+    await expect(duban({ DATABASE_URL: target.url }, "backup", join(dir, "x.db"))).rejects.toMatchObject({ stderr: expect.stringContaining("pg_dump") });
+    await expect(duban({ DATABASE_URL: target.url }, "restore", join(dir, "x.db"))).rejects.toMatchObject({ stderr: expect.stringContaining("pg_restore") });
+  });
+});
+
+describe("PostgreSQL for the tests", () => {
+  it("fails, saying why, when the server named by DUBAN_TEST_POSTGRES_URL cannot be reached: never skipped", async () => {
+    const saved = process.env[POSTGRES_URL_ENV];
+    process.env[POSTGRES_URL_ENV] = `postgresql://postgres:secret@127.0.0.1:${await freePort()}/postgres`;
+    try {
+      const failure = startPostgres();
+      await expect(failure).rejects.toThrow(/cannot be reached.*never skipped/s);
+      await expect(failure).rejects.not.toThrow(/secret/);
+    } finally {
+      if (saved === undefined) delete process.env[POSTGRES_URL_ENV];
+      else process.env[POSTGRES_URL_ENV] = saved;
+    }
+  });
+
+  it("runs this project on a real server", async () => {
+    const version = await withPgClient(inject("postgresUrl"), async (c) => (await c.query<{ v: string }>("SELECT version() AS v")).rows[0]!.v);
+    expect(version).toMatch(/^PostgreSQL \d+/);
+  });
+});
