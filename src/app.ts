@@ -43,6 +43,8 @@ export interface App {
   evidence: FsEvidenceStore;
   /** Reports, exports and the chart (also behind the chat commands). */
   reports: ReportService;
+  /** This instance's name when it runs as the active one of several (PostgreSQL); it starts its claim tokens. */
+  instance: string | null;
   close(): Promise<void>;
 }
 
@@ -69,7 +71,7 @@ export function evidenceDirFor(config: Config): string {
  * Open everything the bot needs, the same way for `npm start` and every CLI command:
  * migrate the database, load the directory and, on first use, import the bundled plan.
  */
-export async function openApp(config: Config, clock: Clock, opts: { logger?: Logger; quiet?: boolean } = {}): Promise<App> {
+export async function openApp(config: Config, clock: Clock, opts: { logger?: Logger; quiet?: boolean; instance?: string } = {}): Promise<App> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const directory = loadDirectory(config.directoryFile);
   const policy = loadReminderPolicy(config.remindersFile);
@@ -115,6 +117,7 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
       thresholds: config.thresholds,
       logger,
       clock,
+      claimOwner: opts.instance,
     });
     const reports = new ReportService(
       { repos, directory, policy, thresholds: config.thresholds, weights },
@@ -150,6 +153,7 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
       directoryAdmin,
       evidence,
       reports,
+      instance: opts.instance ?? null,
       close: () => closePrisma(db),
     };
   } catch (e) {
@@ -170,7 +174,8 @@ export async function matrixTransportFor(app: App, overrides: Partial<MatrixTran
     user: m.user,
     password: m.password,
     // Named after the database file, so two databases in one folder never share a sync position.
-    storageFile: m.storageFile ?? `${dataStemFor(app.config)}.matrix-sync.json`,
+    // On PostgreSQL the sync position is in the database, so whichever instance is active resumes from it.
+    storageFile: m.storageFile ?? (isPostgresUrl(app.config.databaseUrl) ? null : `${dataStemFor(app.config)}.matrix-sync.json`),
     bot: app.bot,
     settings: app.repos.settings,
     allowedInviters: [...m.allowedInviters, ...app.directory.data.admins],
@@ -219,7 +224,7 @@ export async function pruneHandledEvents(app: Pick<App, "repos" | "clock" | "con
 
 /** The weekly digest scheduler for an app, delivering through `sender` (null: `onRun` prints it, as the console does). */
 export function digestSchedulerFor(
-  app: Pick<App, "reminders" | "repos" | "clock" | "logger" | "directory" | "reports">,
+  app: Pick<App, "reminders" | "repos" | "clock" | "logger" | "directory" | "reports"> & Partial<Pick<App, "instance">>,
   sender: ReminderSender | null,
   onRun?: (week: string, reply: Reply) => void,
 ): DigestScheduler {
@@ -233,5 +238,6 @@ export function digestSchedulerFor(
     sender,
     logger: app.logger,
     onRun,
+    claimOwner: app.instance ?? undefined,
   });
 }

@@ -46,6 +46,8 @@ const envSchema = z.object({
   DUBAN_OPEN_QUERIES: z.enum(["true", "false", "1", "0", ""], { message: 'must be "true" or "false"' }).default("false"),
   DUBAN_EVIDENCE_DIR: optional,
   DUBAN_EVIDENCE_MAX_MB: positiveInt(20),
+  DUBAN_INSTANCE: optional,
+  DUBAN_FAILOVER_SECONDS: positiveInt(30),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -95,6 +97,9 @@ function toConfig(e: z.infer<typeof envSchema>) {
     /** Default: a folder next to the database, `<database file>.evidence/`. */
     evidenceDir: e.DUBAN_EVIDENCE_DIR,
     evidenceMaxMb: e.DUBAN_EVIDENCE_MAX_MB,
+    /** Several instances on PostgreSQL: this one's name, and how soon a standby takes over from a lost active one. */
+    instance: e.DUBAN_INSTANCE,
+    failoverSeconds: e.DUBAN_FAILOVER_SECONDS,
     matrix,
     repoRoot: REPO_ROOT,
   };

@@ -2,6 +2,9 @@ import { watch, type FSWatcher } from "node:fs";
 import { privateUmask } from "./db/private-files.js";
 import { sqlitePathFromUrl } from "./db/migrate.js";
 import { isPostgresUrl } from "./db/postgres.js";
+import { instanceName, Leadership } from "./ops/leadership.js";
+import { createLogger } from "./log/logger.js";
+import type { Config } from "./config.js";
 import { holdDatabase } from "./ops/holders.js";
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
@@ -118,6 +121,52 @@ async function runMatrix(app: App): Promise<number> {
   return 0;
 }
 
+/**
+ * A Matrix bot on PostgreSQL, one of possibly several instances (src/ops/leadership.ts): wait for the active role,
+ * then free the claims the lost active instance left and run as the Matrix bot until stopped. Losing the lock's
+ * session ends the process at once: another instance may already be active, and a supervisor restarts this one
+ * as a standby.
+ */
+async function runAsOneOfSeveral(config: Config, clock: Clock): Promise<number> {
+  const logger = createLogger(config.logLevel);
+  const instance = instanceName(config.instance);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+  let leadership: Leadership;
+  try {
+    leadership = await Leadership.acquire({ url: config.databaseUrl, instance, failoverSeconds: config.failoverSeconds, logger }, stop.signal);
+  } catch (e) {
+    if (!stop.signal.aborted) throw e;
+    logger.info("stopped while standing by", { instance });
+    return 0;
+  } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  }
+  void leadership.lost.then((e) => {
+    logger.error("lost the active role (the database session holding the lock ended); exiting at once", { instance, error: e.message });
+    process.exit(1);
+  });
+  try {
+    const app = await openApp(config, clock, { logger, instance });
+    const previous = await app.repos.settings.get(ACTIVE_KEY);
+    const before = previous ? (JSON.parse(previous) as { instance: string }).instance : null;
+    let freed = { reminders: 0, digests: 0 };
+    if (before && before !== instance)
+      freed = { reminders: await app.repos.reminders.releaseClaims(`${before}/`), digests: await app.repos.digests.releaseClaims(`${before}/`) };
+    await app.repos.settings.set(ACTIVE_KEY, JSON.stringify({ instance, since: leadership.since.toISOString() }));
+    logger.info("instance active: this instance syncs Matrix and runs the reminder and digest schedulers", { instance, previous: before, freedClaims: freed });
+    return await runMatrix(app);
+  } finally {
+    await leadership.release();
+  }
+}
+
+/** The Setting that names the instance that became active last: the next one frees its claims. */
+const ACTIVE_KEY = "instance.active";
+
 /** `npm start`: the console chat unless a chat server is configured. The only module that knows every part. */
 async function main(): Promise<number> {
   privateUmask();
@@ -125,6 +174,8 @@ async function main(): Promise<number> {
   const config = readConfig(values.at ? { ...process.env, DUBAN_NOW: values.at } : process.env);
   // With --at/DUBAN_NOW time starts at that instant and then runs on, so a demo session feels live.
   const clock: Clock = config.now ? offsetClock(config.now, () => systemClock.now().getTime()) : systemClock;
+  // Several Matrix bots on one PostgreSQL database: only the active one opens the app; the others stand by.
+  if (config.matrix && isPostgresUrl(config.databaseUrl)) return runAsOneOfSeveral(config, clock);
   const app = await openApp(config, clock);
   // While this process runs, `npx duban restore` refuses to replace the SQLite file under it.
   const release = isPostgresUrl(config.databaseUrl) ? () => {} : holdDatabase(sqlitePathFromUrl(config.databaseUrl));

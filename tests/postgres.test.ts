@@ -10,6 +10,7 @@ import { fixedClock } from "../src/core/clock.js";
 import { applyMigrations, diffPostgresSchemaAgainstMigrations, POSTGRES_MIGRATIONS_DIR, POSTGRES_SCHEMA_PATH } from "../src/db/migrate.js";
 import { isPostgresUrl, withPgClient } from "../src/db/postgres.js";
 import { runDoctor } from "../src/ops/doctor.js";
+import { instances, Leadership } from "../src/ops/leadership.js";
 import type { Dump } from "../src/reports/dump.js";
 import { postgresSchema } from "../scripts/prisma-generate.mjs";
 import { freePort, POSTGRES_URL_ENV, startPostgres } from "./helpers/postgres-server.js";
@@ -149,6 +150,79 @@ describe("PostgreSQL: moving the data over from SQLite", () => {
     expect(checks.find((c) => c.name.startsWith("名录"))?.status).toBe("ok");
     await expect(duban({ DATABASE_URL: target.url }, "backup", join(dir, "x.db"))).rejects.toMatchObject({ stderr: expect.stringContaining("pg_dump") });
     await expect(duban({ DATABASE_URL: target.url }, "restore", join(dir, "x.db"))).rejects.toMatchObject({ stderr: expect.stringContaining("pg_restore") });
+  });
+});
+
+describe("PostgreSQL: several instances, one active", () => {
+  const silent = { info() {}, warn() {}, error() {} };
+  let db: Awaited<ReturnType<typeof freshDatabaseUrl>>;
+  const dir = mkdtempSync(join(tmpdir(), "duban-pg-lead-"));
+  beforeAll(async () => {
+    db = await freshDatabaseUrl(dir, "postgres");
+  });
+  afterAll(async () => {
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("gives the lock to one instance; the other stands by and takes over when it is released or its session dies", async () => {
+    const opts = (instance: string) => ({ url: db.url, instance, failoverSeconds: 3, logger: silent });
+    const a = await Leadership.acquire(opts("A"));
+    const stop = new AbortController();
+    let bTook: Leadership | null = null;
+    const b = Leadership.acquire(opts("B"), stop.signal).then((l) => (bTook = l));
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(bTook).toBeNull();
+    const seen = await withPgClient(db.url, (c) => instances(c));
+    expect(seen.active?.instance).toBe("A");
+    expect(seen.standby.map((s) => s.instance)).toEqual(["B"]);
+
+    // A's session is killed from outside, as when its machine is lost: A learns it lost the role, and B takes over.
+    const started = Date.now();
+    await withPgClient(db.url, (c) => c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'duban active A'"));
+    await expect(a.lost).resolves.toBeInstanceOf(Error);
+    const took = await b;
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect((await withPgClient(db.url, (c) => instances(c))).active?.instance).toBe("B");
+
+    // A third stands by; B stops cleanly and the third takes over at its next poll.
+    const c3 = Leadership.acquire(opts("C"));
+    await new Promise((r) => setTimeout(r, 300));
+    await took.release();
+    const third = await c3;
+    expect((await withPgClient(db.url, (c) => instances(c))).active?.instance).toBe("C");
+    await third.release();
+    stop.abort();
+  });
+
+  it("a standby that stops while waiting gives up with an error and holds nothing", async () => {
+    const holder = await Leadership.acquire({ url: db.url, instance: "H", failoverSeconds: 3, logger: silent });
+    const stop = new AbortController();
+    const waiting = Leadership.acquire({ url: db.url, instance: "W", failoverSeconds: 3, logger: silent }, stop.signal);
+    setTimeout(() => stop.abort(), 200);
+    await expect(waiting).rejects.toThrow(/stopped while standing by/);
+    expect((await withPgClient(db.url, (c) => instances(c))).standby).toEqual([]);
+    await holder.release();
+  });
+
+  it("frees the claims of a lost instance, and only those", async () => {
+    const app = await tempApp({ database: "postgres", at: "2024-12-31T10:00:00+08:00" });
+    try {
+      await app.reminders.service.run(["2024-12-31"], app.clock.now(), null);
+      const rows = await app.db.reminder.findMany({ orderBy: { id: "asc" } });
+      expect(rows.length).toBeGreaterThan(3);
+      await app.db.reminder.update({ where: { id: rows[0]!.id }, data: { claimToken: "host-a:1/uuid-1", claimedAt: app.clock.now() } });
+      await app.db.reminder.update({ where: { id: rows[1]!.id }, data: { claimToken: "host-a:12/uuid-2", claimedAt: app.clock.now() } });
+      await app.db.reminder.update({ where: { id: rows[2]!.id }, data: { claimToken: "host-a:1/uuid-3", claimedAt: app.clock.now(), deliveredAt: app.clock.now() } });
+      expect(await app.repos.reminders.releaseClaims("host-a:1/")).toBe(1);
+      const after = await app.db.reminder.findMany({ where: { id: { in: rows.slice(0, 3).map((r) => r.id) } }, orderBy: { id: "asc" } });
+      expect(after.map((r) => r.claimToken)).toEqual([null, "host-a:12/uuid-2", "host-a:1/uuid-3"]);
+      await app.db.digest.create({ data: { week: "2024-12-30", createdAt: app.clock.now(), claimToken: "host-a:1/x", claimedAt: app.clock.now() } });
+      expect(await app.repos.digests.releaseClaims("host-a:1/")).toBe(1);
+      expect((await app.db.digest.findUniqueOrThrow({ where: { week: "2024-12-30" } })).claimToken).toBeNull();
+    } finally {
+      await app.dispose();
+    }
   });
 });
 

@@ -454,6 +454,11 @@ export interface ReminderRepository {
   markRoomDelivered(ids: number[], room: string): Promise<void>;
   /** Move this process's claim forward, so a long run never looks abandoned to another process. */
   renewClaim(token: string, at: Date): Promise<void>;
+  /**
+   * Free the undelivered rows claimed with tokens that start with `prefix`: those of an instance known to be gone
+   * (a standby that takes over frees the lost active instance's), so they are sent now rather than after CLAIM_TTL_MS.
+   */
+  releaseClaims(prefix: string): Promise<number>;
   markFailed(ids: number[], error: string): Promise<void>;
 }
 
@@ -520,6 +525,8 @@ export interface DigestRepository {
   markRoomDelivered(week: string, room: string): Promise<void>;
   markDelivered(week: string, token: string, at: Date): Promise<void>;
   markFailed(week: string, token: string, error: string): Promise<void>;
+  /** Like ReminderRepository.releaseClaims: free undelivered digests claimed with tokens starting with `prefix`. */
+  releaseClaims(prefix: string): Promise<number>;
   delivered(week: string): Promise<boolean>;
   /** When the latest digest of an earlier week was delivered, if any: the next digest covers the time since. */
   previousDelivered(week: string): Promise<Date | null>;

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import type { Config } from "../config.js";
 import { pendingMigrations, pendingPostgresMigrations, sqlitePathFromUrl } from "../db/migrate.js";
 import { describeUrl, isPostgresUrl, withPgClient } from "../db/postgres.js";
+import { instances } from "./leadership.js";
 import { DirectoryError, loadDirectory, type Directory } from "../directory/directory.js";
 import { createWorkingCalendar } from "../reminders/working-calendar.js";
 import { isCollectiveUnit } from "../plan/unit-list.js";
@@ -56,7 +57,7 @@ function verifyRows(rows: Iterable<AuditRow>): { ok: boolean; detail: string } {
 const pendingDetail = (pending: string[]) => `${pending.length} 个迁移未应用（启动时自动应用）/ migrations not applied yet (applied at start): ${pending.join(", ")}`;
 
 /** The database check on PostgreSQL: reachable, migrations applied, audit chain intact; and the plan facts. */
-async function postgresCheck(url: string): Promise<{ check: Check; facts: { units: string[]; years: number[] } | null }> {
+async function postgresCheck(url: string): Promise<{ check: Check; facts: { units: string[]; years: number[] } | null; instances?: Check }> {
   const name = "数据库 database";
   try {
     const pending = await pendingPostgresMigrations(url);
@@ -71,7 +72,13 @@ async function postgresCheck(url: string): Promise<{ check: Check; facts: { unit
         const dates = (await c.query<{ d: string }>('SELECT "deadlineDate" AS "d" FROM "Task" WHERE "planId" = $1 AND "deadlineDate" IS NOT NULL', [plan.id])).rows.map((r) => r.d);
         facts = planYears(units, plan.issuedOn, plan.importedAt, dates);
       }
-      return { check: { name, status: audit.ok ? "ok" : "fail", detail: `PostgreSQL ${version} ${describeUrl(url)}: migrations up to date, ${audit.detail}` }, facts };
+      const who = await instances(c);
+      const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19);
+      const standby = who.standby.map((s) => `${s.instance}${s.address ? ` (${s.address})` : ""}`).join("、");
+      const instancesCheck: Check = who.active
+        ? { name: "实例 instances", status: "ok", detail: `活动实例 active: ${who.active.instance}${who.active.address ? ` (${who.active.address})` : ""}，自 ${when(who.active.since)} UTC；备用 standby: ${standby || "无 none"}` }
+        : { name: "实例 instances", status: "skip", detail: who.standby.length ? `无活动实例，${who.standby.length} 个备用实例正在接管 / no active instance; standbys: ${standby}` : "没有正在运行的 Matrix 机器人实例 / no bot instance is running" };
+      return { check: { name, status: audit.ok ? "ok" : "fail", detail: `PostgreSQL ${version} ${describeUrl(url)}: migrations up to date, ${audit.detail}` }, facts, instances: instancesCheck };
     });
   } catch (e) {
     return { check: { name, status: "fail", detail: `${describeUrl(url)}: ${(e as Error).message}` }, facts: null };
@@ -106,6 +113,7 @@ export async function runDoctor(config: Config): Promise<Check[]> {
   if (isPostgresUrl(config.databaseUrl)) {
     const r = await postgresCheck(config.databaseUrl);
     checks.push(r.check);
+    if (r.instances) checks.push(r.instances);
     facts = r.facts;
   } else {
     const dbPath = sqlitePathFromUrl(config.databaseUrl);

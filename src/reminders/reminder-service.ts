@@ -57,6 +57,11 @@ export interface ReminderServiceDeps {
   clock?: { now(): Date };
   /** Tasks per page of a run (default TASK_PAGE). */
   taskPage?: number;
+  /**
+   * Starts every claim token of this process (`<instance>/<uuid>`), so that a standby taking over from it can free
+   * its claims at once (releaseClaims). Unset: a bare uuid.
+   */
+  claimOwner?: string;
 }
 
 type Pending = Pick<ReminderRecord, "key" | "taskId" | "unit" | "kind" | "occurrence"> & { id: number | null };
@@ -146,7 +151,7 @@ export class ReminderService {
       return (await this.compose(due.map((r) => ({ ...r, id: null })), now)).messages;
     }
     for await (const page of this.duePages(days)) await reminders.insertNew(page, now);
-    const token = randomUUID();
+    const token = this.d.claimOwner ? `${this.d.claimOwner}/${randomUUID()}` : randomUUID();
     if ((await reminders.claim(token, now, new Date(now.getTime() - CLAIM_TTL_MS))) === 0) return [];
     const messages: ReminderMessage[] = [];
     let renewed = now.getTime();

@@ -25,6 +25,8 @@ export interface DigestSchedulerDeps {
   sender: ReminderSender | null;
   logger: Logger;
   onRun?: (week: string, reply: Reply) => void | Promise<void>;
+  /** Starts claim tokens, as ReminderServiceDeps.claimOwner. */
+  claimOwner?: string;
 }
 
 /** When the digest is due in the week of `day`: the week key (its scheduled day) and the working day it goes out on. */
@@ -113,7 +115,7 @@ export class DigestScheduler {
       await this.d.onRun?.(week, r);
       return r;
     }
-    const token = randomUUID();
+    const token = this.d.claimOwner ? `${this.d.claimOwner}/${randomUUID()}` : randomUUID();
     const { claimed, deliveredRooms } = await repos.digests.claim(week, token, now, new Date(now.getTime() - CLAIM_TTL_MS));
     if (!claimed) return null;
     // It covers the time since the previous digest (a holiday Monday moved neither leaves a gap nor counts twice), at most 14 days.

@@ -39,6 +39,11 @@ export class PrismaDigestRepository implements DigestRepository {
     return row?.deliveredAt ?? null;
   }
 
+  async releaseClaims(prefix: string): Promise<number> {
+    const { count } = await this.db.digest.updateMany({ where: { deliveredAt: null, claimToken: { startsWith: prefix } }, data: { claimToken: null, claimedAt: null } });
+    return count;
+  }
+
   async delivered(week: string): Promise<boolean> {
     return (await this.db.digest.findUnique({ where: { week } }))?.deliveredAt != null;
   }

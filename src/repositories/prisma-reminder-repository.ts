@@ -42,6 +42,11 @@ export class PrismaReminderRepository implements ReminderRepository {
     return count;
   }
 
+  async releaseClaims(prefix: string): Promise<number> {
+    const { count } = await this.db.reminder.updateMany({ where: { deliveredAt: null, claimToken: { startsWith: prefix } }, data: { claimToken: null, claimedAt: null } });
+    return count;
+  }
+
   async claimedUnits(token: string): Promise<string[]> {
     const rows = await this.db.reminder.groupBy({ by: ["unit"], where: { claimToken: token, deliveredAt: null }, _min: { id: true } });
     return rows.sort((a, b) => (a._min.id ?? 0) - (b._min.id ?? 0)).map((r) => r.unit);

@@ -8,6 +8,7 @@ import {
   SimpleFsStorageProvider,
   type IStorageProvider,
 } from "matrix-bot-sdk";
+import { DatabaseStorageProvider } from "./matrix-storage.js";
 import type { Bot, Logger } from "../core/bot.js";
 import { makePrivate } from "../db/private-files.js";
 import type { Inbound } from "../core/inbound.js";
@@ -50,8 +51,8 @@ export interface MatrixTransportOptions {
   accessToken?: string;
   user?: string;
   password?: string;
-  /** Where matrix-bot-sdk keeps the sync token: next to the database. */
-  storageFile: string;
+  /** Where matrix-bot-sdk keeps the sync token: a file next to the database, or null for the database itself (PostgreSQL). */
+  storageFile: string | null;
   bot: Bot;
   settings: SettingsStore;
   /** Users ("@a:server") or servers ("server") whose invites are accepted. */
@@ -248,9 +249,11 @@ export class MatrixTransport {
       }
     }
     // `persist: false` (npx duban doctor) checks the credentials without touching the sync file.
-    const storage: IStorageProvider = opts.persist === false ? new MemoryStorageProvider() : new SimpleFsStorageProvider(this.opts.storageFile);
+    const file = this.opts.storageFile;
+    const storage: IStorageProvider =
+      opts.persist === false ? new MemoryStorageProvider() : file === null ? new DatabaseStorageProvider(this.opts.settings) : new SimpleFsStorageProvider(file);
     // The sync file says which rooms the bot is in: owner-only, like the database.
-    if (opts.persist !== false) makePrivate([this.opts.storageFile]);
+    if (opts.persist !== false && file !== null) makePrivate([file]);
     const client = new MatrixClient(homeserverUrl, token, storage);
     client.syncingTimeout = this.opts.syncTimeoutMs ?? 30_000;
     // Save the sync token only after the batch's events are handled: nothing is lost in a crash.

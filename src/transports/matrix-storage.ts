@@ -1,0 +1,38 @@
+import type { IFilterInfo, IStorageProvider } from "matrix-bot-sdk";
+import type { SettingsStore } from "../core/model.js";
+
+/**
+ * matrix-bot-sdk's storage (the sync position, the filter, small values) in duban's own database instead of a
+ * file. With several instances on PostgreSQL (README, "Several instances"), the one that takes over resumes the
+ * sync where the lost one stopped, on whichever machine it runs. The sync token is saved only after a batch's
+ * events are handled (persistTokenAfterSync), so a batch interrupted by a crash comes again, and event ids keep a
+ * redelivered message from being recorded twice.
+ */
+export class DatabaseStorageProvider implements IStorageProvider {
+  constructor(private readonly settings: SettingsStore) {}
+
+  async setSyncToken(token: string | null): Promise<void> {
+    await this.settings.set("matrix.sync.token", token ?? "");
+  }
+
+  async getSyncToken(): Promise<string | null> {
+    return (await this.settings.get("matrix.sync.token")) || null;
+  }
+
+  async setFilter(filter: IFilterInfo): Promise<void> {
+    await this.settings.set("matrix.sync.filter", JSON.stringify(filter));
+  }
+
+  async getFilter(): Promise<IFilterInfo> {
+    const raw = await this.settings.get("matrix.sync.filter");
+    return (raw ? JSON.parse(raw) : null) as IFilterInfo;
+  }
+
+  async storeValue(key: string, value: string): Promise<void> {
+    await this.settings.set(`matrix.kv.${key}`, value);
+  }
+
+  async readValue(key: string): Promise<string | null> {
+    return this.settings.get(`matrix.kv.${key}`);
+  }
+}
