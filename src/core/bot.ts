@@ -72,6 +72,9 @@ const NO = /^(?:否|不|不是|不用|不要|不对|忽略|取消|算了|别记|
 /** Reactions that confirm a question on Matrix. */
 const YES_REACTION = /^(?:👍|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿|✅|✔️?|是|yes)$/u;
 
+/** How many tasks the interpreter's vocabularies may cover in all (about 40 MB of subject index per 100,000 short tasks). */
+const VOCABULARY_TASKS = 200_000;
+
 /**
  * The core: turns one Inbound message into replies. Every transport (console, CLI,
  * Matrix, Slack) and the scheduler call `handle`; it is the one error boundary.
@@ -84,7 +87,13 @@ export class Bot {
   private readonly confirmHours: number;
   private readonly log: Logger;
   private readonly limiter: RateLimiter;
-  private readonly vocabularies = new Map<string, { subjects: SubjectIndex; units: { name: string; aliases: string[] }[] }>();
+  /**
+   * The interpreter's vocabulary per plan, least recently used first. Kept for every plan in use up to
+   * VOCABULARY_TASKS tasks in all: a city following 50 plans has messages for any of them, and rebuilding a plan's
+   * vocabulary (its tasks, units and subject index) costs far more than answering the message.
+   */
+  private readonly vocabularies = new Map<string, { subjects: SubjectIndex; units: { name: string; aliases: string[] }[]; tasks: number }>();
+  private vocabularyTasks = 0;
 
   constructor(private readonly opts: BotOptions) {
     this.registry = new CommandRegistry(opts.commands);
@@ -196,17 +205,26 @@ export class Bot {
     const plan = inbound ? await this.planOf(inbound) : await this.opts.repos.plans.currentPlan();
     const key = plan ? `${plan.id}:${(plan.revisedAt ?? plan.importedAt).toISOString()}` : "";
     let vocabulary = this.vocabularies.get(key);
-    if (!vocabulary) {
+    if (vocabulary) {
+      this.vocabularies.delete(key);
+      this.vocabularies.set(key, vocabulary);
+    } else {
       const tasks = plan ? await this.opts.repos.plans.tasks(plan.id) : [];
       const directoryUnits = this.opts.directory.units.map((u) => ({ name: u.name, aliases: [...u.aliases] }));
       const planUnits = plan ? (await this.opts.repos.plans.unitNames(plan.id)).filter((n) => !directoryUnits.some((u) => u.name === n)) : [];
       vocabulary = {
         subjects: new SubjectIndex(tasks.map((t) => ({ number: t.number, title: t.title, description: t.description }))),
         units: [...directoryUnits, ...planUnits.map((name) => ({ name, aliases: [] }))],
+        tasks: tasks.length,
       };
-      // A few plans at most; a re-import makes a new key, and the old one goes.
-      if (this.vocabularies.size >= 8) this.vocabularies.clear();
+      // A re-import makes a new key; the old one is evicted in its turn, as the least recently used.
       this.vocabularies.set(key, vocabulary);
+      this.vocabularyTasks += vocabulary.tasks;
+      for (const [old, v] of this.vocabularies) {
+        if (this.vocabularyTasks <= VOCABULARY_TASKS || old === key) break;
+        this.vocabularies.delete(old);
+        this.vocabularyTasks -= v.tasks;
+      }
     }
     return { commands: this.registry.commands, units: vocabulary.units, subjects: vocabulary.subjects };
   }
