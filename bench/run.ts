@@ -2,6 +2,7 @@
  * `npm run bench`: latency, throughput and memory figures, each next to a baseline measured in the same run, then
  * a table of issue 11's goals (each figure, its goal, its same-run baseline). `--quick` uses smaller synthetic data;
  * `--json` prints one JSON object. `--matrix [--samples N] [--json]` runs only the Matrix latency benchmark (bench/matrix.ts).
+ * `--scale [--quick] [--json]` runs only the SQLite-against-PostgreSQL benchmark (bench/scale.ts).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
@@ -26,6 +27,17 @@ if (argv.includes("--matrix")) {
   const r = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "matrix.ts"), ...pass], { stdio: "inherit" });
   if (r.error) {
     process.stderr.write(`bench --matrix: ${r.error.message}\n`);
+    process.exit(1);
+  }
+  process.exit(r.status ?? 1);
+}
+
+if (argv.includes("--scale")) {
+  // Only the scale benchmark (SQLite and PostgreSQL side by side), in its own process.
+  const pass = argv.filter((a) => a === "--quick" || a === "--json");
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "scale.ts"), ...pass], { stdio: "inherit" });
+  if (r.error) {
+    process.stderr.write(`bench --scale: ${r.error.message}\n`);
     process.exit(1);
   }
   process.exit(r.status ?? 1);

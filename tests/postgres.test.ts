@@ -11,6 +11,7 @@ import { applyMigrations, diffPostgresSchemaAgainstMigrations, POSTGRES_MIGRATIO
 import { isPostgresUrl, withPgClient } from "../src/db/postgres.js";
 import { runDoctor } from "../src/ops/doctor.js";
 import { instances, Leadership } from "../src/ops/leadership.js";
+import { DatabaseStorageProvider } from "../src/transports/matrix-storage.js";
 import type { Dump } from "../src/reports/dump.js";
 import { postgresSchema } from "../scripts/prisma-generate.mjs";
 import { freePort, POSTGRES_URL_ENV, startPostgres } from "./helpers/postgres-server.js";
@@ -203,6 +204,31 @@ describe("PostgreSQL: several instances, one active", () => {
     await expect(waiting).rejects.toThrow(/stopped while standing by/);
     expect((await withPgClient(db.url, (c) => instances(c))).standby).toEqual([]);
     await holder.release();
+  });
+
+  it("keeps the Matrix sync position in the database, where the next active instance reads it", async () => {
+    const app = await tempApp({ database: "postgres" });
+    try {
+      const first = new DatabaseStorageProvider(app.repos.settings);
+      expect(await first.getSyncToken()).toBeNull();
+      await first.setSyncToken("s72594_4483_1934");
+      await first.setFilter({ id: 7, filter: { room: { timeline: { limit: 100 } } } });
+      await first.storeValue("sync_count", "3");
+      // Another process on the same database: a fresh provider over its own connection.
+      const other = await openApp(readConfig({ ...app.env, DUBAN_RATE_LIMIT: "0" }), app.clock, { logger: quietLogger, quiet: true });
+      try {
+        const next = new DatabaseStorageProvider(other.repos.settings);
+        expect(await next.getSyncToken()).toBe("s72594_4483_1934");
+        expect(await next.getFilter()).toEqual({ id: 7, filter: { room: { timeline: { limit: 100 } } } });
+        expect(await next.readValue("sync_count")).toBe("3");
+        await next.setSyncToken(null);
+        expect(await first.getSyncToken()).toBeNull();
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await app.dispose();
+    }
   });
 
   it("frees the claims of a lost instance, and only those", async () => {
