@@ -1,5 +1,5 @@
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 
 /**
  * PostgreSQL, selected by a `DATABASE_URL` of the form `postgresql://…` (or `postgres://…`). Prisma reaches it
@@ -36,11 +36,12 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-const postgresClients = new WeakSet<object>();
-
-/** Whether a client is on PostgreSQL: the few raw statements of the Prisma repositories differ in placeholders. */
-export function onPostgres(db: PrismaClient): boolean {
-  return postgresClients.has(db);
+/**
+ * Whether a Prisma client, or a transaction of one, is on PostgreSQL: the few raw statements of the Prisma
+ * repositories differ. Prisma keeps the provider of its generated client on both (`_activeProvider`).
+ */
+export function onPostgres(db: PrismaClient | Prisma.TransactionClient): boolean {
+  return (db as { _activeProvider?: string })._activeProvider === "postgresql";
 }
 
 /** A PrismaClient on PostgreSQL. Its API is the SQLite client's (the same models), so it is typed as that one. */
@@ -50,9 +51,7 @@ export async function openPostgresPrisma(url: string): Promise<PrismaClient> {
     import("../generated/prisma-pg/client.js"),
   ]);
   const adapter = new PrismaPg({ connectionString: url, max: 10 });
-  const db = new PgPrismaClient({ adapter, transactionOptions: { maxWait: 60_000 } }) as unknown as PrismaClient;
-  postgresClients.add(db);
-  return db;
+  return new PgPrismaClient({ adapter, transactionOptions: { maxWait: 60_000 } }) as unknown as PrismaClient;
 }
 
 /**
