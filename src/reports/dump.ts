@@ -397,9 +397,21 @@ export async function dumpDatabase(db: PrismaClient): Promise<Dump> {
   const results = await db.$transaction(reads);
   const tables: Record<string, Row[]> = {};
   DUMP_TABLE_ORDER.forEach((model, i) => {
-    tables[model] = results[i]!.map((row) => dumpRow(model, row));
+    // Sorted again here, in JavaScript's string order: the database orders text keys by its collation, which differs between
+    // SQLite and a PostgreSQL created with a locale, and the dump must be the same whatever it came from.
+    const key = DUMP_TABLES[model].key;
+    tables[model] = results[i]!.map((row) => dumpRow(model, row)).sort((a, b) => compareKeys(a, b, key));
   });
   return { format: DUMP_FORMAT, version: DUMP_VERSION, tables: tables as unknown as Dump["tables"] };
+}
+
+function compareKeys(a: Row, b: Row, key: readonly string[]): number {
+  for (const k of key) {
+    const x = a[k] as string | number;
+    const y = b[k] as string | number;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 // ---- loading ----
