@@ -152,6 +152,13 @@ async function applyPostgresMigrations(url: string, options: MigrationOptions): 
   const migrations = readMigrations(migrationsDir);
   const applied = await appliedPostgresMigrations(url);
   checkNotEdited(applied ?? new Map(), migrations, describeUrl(url));
+  // Several instances share the database: one from an older release must not run on a schema a newer one migrated.
+  const unknown = [...(applied?.keys() ?? [])].filter((name) => !migrations.some((m) => m.name === name));
+  if (unknown.length > 0)
+    throw new MigrationError(
+      `The database ${describeUrl(url)} has migrations this version of duban does not know (${unknown.join(", ")}): ` +
+        `a newer version migrated it. Run that version here too.`,
+    );
   if (applied && migrations.every((m) => applied.has(m.name))) return { applied: [] };
   if (migrations.length === 0) return { applied: [] };
   const schema = readSchema(options.schemaPath ?? POSTGRES_SCHEMA_PATH);
