@@ -46,7 +46,7 @@ const envSchema = z.object({
   DUBAN_OPEN_QUERIES: z.enum(["true", "false", "1", "0", ""], { message: 'must be "true" or "false"' }).default("false"),
   DUBAN_EVIDENCE_DIR: optional,
   DUBAN_EVIDENCE_MAX_MB: positiveInt(20),
-  DUBAN_INSTANCE: optional,
+  DUBAN_INSTANCE: optional.refine((v) => v === undefined || /^[\x21-\x7e]{1,40}$/.test(v), "must be 1–40 ASCII letters, digits or signs, without spaces (PostgreSQL shows it to `npx duban doctor`)"),
   DUBAN_FAILOVER_SECONDS: positiveInt(30),
 });
 

@@ -2,7 +2,8 @@ import { watch, type FSWatcher } from "node:fs";
 import { privateUmask } from "./db/private-files.js";
 import { sqlitePathFromUrl } from "./db/migrate.js";
 import { isPostgresUrl } from "./db/postgres.js";
-import { instanceName, Leadership } from "./ops/leadership.js";
+import { instanceName, Leadership, takeOver } from "./ops/leadership.js";
+import { randomUUID } from "node:crypto";
 import { createLogger } from "./log/logger.js";
 import type { Config } from "./config.js";
 import { holdDatabase } from "./ops/holders.js";
@@ -83,7 +84,7 @@ async function startReminders(app: App, sender: ReminderSender | null, print?: (
 }
 
 /** Run as a Matrix bot until SIGTERM: in-flight handling finishes, then the database closes. */
-async function runMatrix(app: App): Promise<number> {
+async function runMatrix(app: App, stopped: Promise<string> = untilSignal()): Promise<number> {
   const transport = await matrixTransportFor(app);
   let scheduler: ReminderScheduler | null = null;
   let digest: DigestScheduler | null = null;
@@ -107,7 +108,7 @@ async function runMatrix(app: App): Promise<number> {
   const daily = setInterval(prune, 86_400_000);
   daily.unref();
   void transport.synced.then(prune);
-  const signal = await untilSignal();
+  const signal = await stopped;
   unwatch();
   clearInterval(daily);
   app.logger.info("stopping", { signal });
@@ -130,10 +131,14 @@ async function runMatrix(app: App): Promise<number> {
 async function runAsOneOfSeveral(config: Config, clock: Clock): Promise<number> {
   const logger = createLogger(config.logLevel);
   const instance = instanceName(config.instance);
+  // This process's claim tokens start with `owner`, unique per process even when a restart keeps the name.
+  const owner = `${instance}#${randomUUID().slice(0, 8)}`;
+  if (config.matrix && !config.matrix.accessToken)
+    logger.warn("MATRIX_USER/MATRIX_PASSWORD log each instance in as a new device, so the homeserver cannot recognise a message that a new active instance sends again; set MATRIX_ACCESS_TOKEN, the same for every instance", { instance });
+  // One handler from the start to the end: a stop while standing by, while taking over or while starting is never lost.
+  const stopped = untilSignal();
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once("SIGTERM", onSignal);
-  process.once("SIGINT", onSignal);
+  void stopped.then(() => stop.abort());
   let leadership: Leadership;
   try {
     leadership = await Leadership.acquire({ url: config.databaseUrl, instance, failoverSeconds: config.failoverSeconds, logger }, stop.signal);
@@ -141,31 +146,21 @@ async function runAsOneOfSeveral(config: Config, clock: Clock): Promise<number> 
     if (!stop.signal.aborted) throw e;
     logger.info("stopped while standing by", { instance });
     return 0;
-  } finally {
-    process.off("SIGTERM", onSignal);
-    process.off("SIGINT", onSignal);
   }
   void leadership.lost.then((e) => {
     logger.error("lost the active role (the database session holding the lock ended); exiting at once", { instance, error: e.message });
     process.exit(1);
   });
   try {
-    const app = await openApp(config, clock, { logger, instance });
-    const previous = await app.repos.settings.get(ACTIVE_KEY);
-    const before = previous ? (JSON.parse(previous) as { instance: string }).instance : null;
-    let freed = { reminders: 0, digests: 0 };
-    if (before && before !== instance)
-      freed = { reminders: await app.repos.reminders.releaseClaims(`${before}/`), digests: await app.repos.digests.releaseClaims(`${before}/`) };
-    await app.repos.settings.set(ACTIVE_KEY, JSON.stringify({ instance, since: leadership.since.toISOString() }));
-    logger.info("instance active: this instance syncs Matrix and runs the reminder and digest schedulers", { instance, previous: before, freedClaims: freed });
-    return await runMatrix(app);
+    const app = await openApp(config, clock, { logger, instance: owner });
+    const freed = await takeOver(app.repos, owner, leadership.since);
+    logger.info("instance active: this instance syncs Matrix and runs the reminder and digest schedulers", { instance, owner, previous: freed.previous, freedClaims: freed });
+    return await runMatrix(app, stopped);
   } finally {
     await leadership.release();
   }
 }
 
-/** The Setting that names the instance that became active last: the next one frees its claims. */
-const ACTIVE_KEY = "instance.active";
 
 /** `npm start`: the console chat unless a chat server is configured. The only module that knows every part. */
 async function main(): Promise<number> {

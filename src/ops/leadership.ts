@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import type { Logger } from "../core/bot.js";
+import type { Repositories } from "../core/model.js";
 import { describeUrl } from "../db/postgres.js";
 
 /**
@@ -106,6 +107,8 @@ export class Leadership {
           if (signal?.aborted) throw new Error("stopped while standing by");
           const { rows } = await client.query<{ got: boolean }>("SELECT pg_try_advisory_lock($1) AS got", [LEADER_LOCK_KEY.toString()]);
           if (rows[0]?.got) {
+            // Stopped while the lock was being granted: give it back rather than start.
+            if (signal?.aborted) throw new Error("stopped while standing by");
             await client.query(`SET application_name = '${`${ACTIVE} ${opts.instance}`.slice(0, 63).replace(/'/g, "''")}'`);
             client.removeAllListeners("error");
             return new Leadership(client, opts.instance, new Date(), pollMs);
@@ -141,15 +144,15 @@ export class Leadership {
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(t);
-        reject(new Error("stopped while standing by"));
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new Error("stopped while standing by"));
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
@@ -177,4 +180,40 @@ export async function instances(client: PgClient): Promise<{ active: InstanceInf
     active: holder ? info(holder, ACTIVE) : null,
     standby: rows.filter((r) => r.name.startsWith(STANDBY)).map((r) => info(r, STANDBY)),
   };
+}
+
+/** The Setting naming the instance that became active last, so the next one frees what it claimed. */
+export const ACTIVE_KEY = "instance.active";
+
+/** What `takeOver` found and did. */
+export interface TakeOver {
+  /** The claim owner of the instance active before, if it was another process. */
+  previous: string | null;
+  reminders: number;
+  digests: number;
+}
+
+/**
+ * The first thing an instance does once it holds the lock: free the reminders and the digest that the previous
+ * active process claimed and did not send (it is gone: its session, and with it the lock, ended), then record
+ * itself as the active one. A standby that took over sends them at its catch-up instead of after CLAIM_TTL_MS.
+ */
+export async function takeOver(repos: Pick<Repositories, "settings" | "reminders" | "digests">, owner: string, since: Date): Promise<TakeOver> {
+  const raw = await repos.settings.get(ACTIVE_KEY);
+  const before = raw ? ((JSON.parse(raw) as { owner?: string; instance?: string }).owner ?? null) : null;
+  const out: TakeOver = { previous: before !== owner ? before : null, reminders: 0, digests: 0 };
+  if (out.previous) {
+    out.reminders = await repos.reminders.releaseClaims(`${out.previous}/`);
+    out.digests = await repos.digests.releaseClaims(`${out.previous}/`);
+  }
+  await repos.settings.set(ACTIVE_KEY, JSON.stringify({ owner, instance: owner.replace(/#[^#]*$/, ""), since: since.toISOString() }));
+  return out;
+}
+
+/** The active instance as it recorded itself when it took over (`doctor`). */
+export async function recordedActive(settings: Pick<Repositories["settings"], "get">): Promise<{ instance: string; since: Date } | null> {
+  const raw = await settings.get(ACTIVE_KEY);
+  if (!raw) return null;
+  const v = JSON.parse(raw) as { instance?: string; since?: string };
+  return v.instance && v.since ? { instance: v.instance, since: new Date(v.since) } : null;
 }

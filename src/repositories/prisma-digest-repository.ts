@@ -40,7 +40,11 @@ export class PrismaDigestRepository implements DigestRepository {
   }
 
   async releaseClaims(prefix: string): Promise<number> {
-    const { count } = await this.db.digest.updateMany({ where: { deliveredAt: null, claimToken: { startsWith: prefix } }, data: { claimToken: null, claimedAt: null } });
+    // Compared in JavaScript, as in PrismaReminderRepository.releaseClaims.
+    const held = await this.db.digest.findMany({ where: { deliveredAt: null, claimToken: { not: null } }, select: { claimToken: true } });
+    const tokens = held.map((r) => r.claimToken!).filter((t) => t.startsWith(prefix));
+    if (tokens.length === 0) return 0;
+    const { count } = await this.db.digest.updateMany({ where: { deliveredAt: null, claimToken: { in: tokens } }, data: { claimToken: null, claimedAt: null } });
     return count;
   }
 
