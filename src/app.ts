@@ -174,8 +174,11 @@ export async function matrixTransportFor(app: App, overrides: Partial<MatrixTran
     user: m.user,
     password: m.password,
     // Named after the database file, so two databases in one folder never share a sync position.
-    // On PostgreSQL the sync position is in the database, so whichever instance is active resumes from it.
-    storageFile: m.storageFile ?? (isPostgresUrl(app.config.databaseUrl) ? null : `${dataStemFor(app.config)}.matrix-sync.json`),
+    // On PostgreSQL the sync position is in the database, so whichever instance is active resumes from it; a sync
+    // file named by MATRIX_STORAGE_FILE (the one used on SQLite) only gives it its first position.
+    ...(isPostgresUrl(app.config.databaseUrl)
+      ? { storageFile: null, seedSyncFrom: m.storageFile }
+      : { storageFile: m.storageFile ?? `${dataStemFor(app.config)}.matrix-sync.json` }),
     bot: app.bot,
     settings: app.repos.settings,
     allowedInviters: [...m.allowedInviters, ...app.directory.data.admins],

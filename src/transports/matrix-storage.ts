@@ -1,4 +1,5 @@
-import type { IFilterInfo, IStorageProvider } from "matrix-bot-sdk";
+import { existsSync } from "node:fs";
+import { SimpleFsStorageProvider, type IFilterInfo, type IStorageProvider } from "matrix-bot-sdk";
 import type { SettingsStore } from "../core/model.js";
 
 /**
@@ -10,6 +11,22 @@ import type { SettingsStore } from "../core/model.js";
  */
 export class DatabaseStorageProvider implements IStorageProvider {
   constructor(private readonly settings: SettingsStore) {}
+
+  /**
+   * Moving from SQLite: when the database has no sync position yet, take the one in matrix-bot-sdk's sync file
+   * (MATRIX_STORAGE_FILE), so the messages sent while the bot was stopped for the move are still handled.
+   * Without a position the bot would start from now and skip them. Returns whether it took one.
+   */
+  async seedFrom(file: string): Promise<boolean> {
+    if ((await this.getSyncToken()) !== null || !existsSync(file)) return false;
+    const old = new SimpleFsStorageProvider(file);
+    const token = await Promise.resolve(old.getSyncToken());
+    if (!token) return false;
+    const filter = await Promise.resolve(old.getFilter());
+    if (filter) await this.setFilter(filter);
+    await this.setSyncToken(token);
+    return true;
+  }
 
   async setSyncToken(token: string | null): Promise<void> {
     await this.settings.set("matrix.sync.token", token ?? "");

@@ -53,6 +53,8 @@ export interface MatrixTransportOptions {
   password?: string;
   /** Where matrix-bot-sdk keeps the sync token: a file next to the database, or null for the database itself (PostgreSQL). */
   storageFile: string | null;
+  /** With the database as storage: a sync file whose position is taken once, when the database has none yet. */
+  seedSyncFrom?: string;
   bot: Bot;
   settings: SettingsStore;
   /** Users ("@a:server") or servers ("server") whose invites are accepted. */
@@ -254,6 +256,8 @@ export class MatrixTransport {
       opts.persist === false ? new MemoryStorageProvider() : file === null ? new DatabaseStorageProvider(this.opts.settings) : new SimpleFsStorageProvider(file);
     // The sync file says which rooms the bot is in: owner-only, like the database.
     if (opts.persist !== false && file !== null) makePrivate([file]);
+    if (storage instanceof DatabaseStorageProvider && this.opts.seedSyncFrom && (await storage.seedFrom(this.opts.seedSyncFrom)))
+      this.opts.logger.info("took the Matrix sync position from the sync file into the database", { file: this.opts.seedSyncFrom });
     const client = new MatrixClient(homeserverUrl, token, storage);
     client.syncingTimeout = this.opts.syncTimeoutMs ?? 30_000;
     // Save the sync token only after the batch's events are handled: nothing is lost in a crash.
