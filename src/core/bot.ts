@@ -217,7 +217,10 @@ export class Bot {
         units: [...directoryUnits, ...planUnits.map((name) => ({ name, aliases: [] }))],
         tasks: tasks.length,
       };
-      // A re-import makes a new key; the old one is evicted in its turn, as the least recently used.
+      // A re-import makes a new key; the old one is evicted in its turn, as the least recently used. Two messages
+      // may have built the same plan's at once: the one replaced is no longer counted.
+      this.vocabularyTasks -= this.vocabularies.get(key)?.tasks ?? 0;
+      this.vocabularies.delete(key);
       this.vocabularies.set(key, vocabulary);
       this.vocabularyTasks += vocabulary.tasks;
       for (const [old, v] of this.vocabularies) {
