@@ -8,9 +8,9 @@ import { openApp } from "../src/app.js";
 import { readConfig } from "../src/config.js";
 import { fixedClock } from "../src/core/clock.js";
 import { applyMigrations, diffPostgresSchemaAgainstMigrations, POSTGRES_MIGRATIONS_DIR, POSTGRES_SCHEMA_PATH } from "../src/db/migrate.js";
-import { isPostgresUrl, withPgClient } from "../src/db/postgres.js";
+import { isPostgresUrl, withDatabase, withPgClient } from "../src/db/postgres.js";
 import { runDoctor } from "../src/ops/doctor.js";
-import { instances, Leadership } from "../src/ops/leadership.js";
+import { instances, Leadership, takeOver } from "../src/ops/leadership.js";
 import { DatabaseStorageProvider } from "../src/transports/matrix-storage.js";
 import type { Dump } from "../src/reports/dump.js";
 import { postgresSchema } from "../scripts/prisma-generate.mjs";
@@ -60,9 +60,32 @@ describe("PostgreSQL: schema and migrations", () => {
       const [init] = (await import("node:fs")).readdirSync(edited).filter((n) => /^\d{14}_/.test(n)).sort();
       writeFileSync(join(edited, init!, "migration.sql"), `${readFileSync(join(edited, init!, "migration.sql"), "utf8")}\n-- edited\n`);
       await expect(applyMigrations(db.url, { migrationsDir: edited })).rejects.toThrow(/has changed since/);
+      // An older release (missing the newest migration) refuses a database a newer one migrated.
+      const older = join(dir, "older");
+      cpSync(POSTGRES_MIGRATIONS_DIR, older, { recursive: true });
+      const newest = (await import("node:fs")).readdirSync(older).filter((n) => /^\d{14}_/.test(n)).sort().at(-1)!;
+      rmSync(join(older, newest), { recursive: true });
+      await expect(applyMigrations(db.url, { migrationsDir: older })).rejects.toThrow(new RegExp(`does not know \\(${newest}\\).*newer version`));
     } finally {
       await db.drop();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("chains audit entries written at the same moment by two processes, losing none", async () => {
+    const app = await tempApp({ database: "postgres" });
+    const other = await openApp(readConfig({ ...app.env, DUBAN_RATE_LIMIT: "0" }), app.clock, { logger: quietLogger, quiet: true });
+    try {
+      const actor = (id: string) => ({ id, unit: null, transport: "test", room: null, eventId: null });
+      const before = await app.db.auditLog.count();
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? app : other).repos.audit.append({ at: app.clock.now(), actor: actor(`@w${i}:bureau.local`), action: "test-concurrent" })),
+      );
+      expect(await app.db.auditLog.count()).toBe(before + 20);
+      expect(await app.repos.audit.verify()).toMatchObject({ ok: true, firstBroken: null });
+    } finally {
+      await other.close();
+      await app.dispose();
     }
   });
 
@@ -94,7 +117,11 @@ describe("PostgreSQL: moving the data over from SQLite", () => {
     await app.close();
     cpSync(join(app.dir, "duban.db"), join(dir, "duban.db"));
     await app.dispose();
-    target = await freshDatabaseUrl(dir, "postgres");
+    // The target sorts text as most servers do (ICU, en-US), not byte by byte as SQLite and the test template do.
+    const server = inject("postgresUrl");
+    const name = `duban_move_${process.pid}`;
+    await withPgClient(server, (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'`));
+    target = { url: withDatabase(server, name), drop: () => withPgClient(server, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}) };
   });
 
   afterAll(async () => {
@@ -231,6 +258,49 @@ describe("PostgreSQL: several instances, one active", () => {
     }
   });
 
+  it("a new active instance sends what the lost one had claimed and not sent, and nothing it had sent", async () => {
+    const app = await tempApp({ database: "postgres", at: "2024-12-31T10:00:00+08:00" });
+    const day = "2024-12-31";
+    // The active instance A: it sends its first message, then hangs in the second send, as if its machine died there.
+    const a = await openApp(readConfig({ ...app.env, DUBAN_RATE_LIMIT: "0" }), app.clock, { logger: quietLogger, quiet: true, instance: "A#1" });
+    const b = await openApp(readConfig({ ...app.env, DUBAN_RATE_LIMIT: "0" }), app.clock, { logger: quietLogger, quiet: true, instance: "B#2" });
+    try {
+      expect((await takeOver(a.repos, "A#1", app.clock.now())).previous).toBeNull();
+      const sentByA: string[] = [];
+      let hung!: () => void;
+      const stuck = new Promise<void>((r) => (hung = r));
+      void a.reminders.service.run([day], app.clock.now(), {
+        send: async (rooms) => {
+          if (sentByA.length > 0) {
+            hung();
+            return new Promise<void>(() => {});
+          }
+          sentByA.push(rooms.join(","));
+        },
+      });
+      await stuck;
+      const claimed = await app.db.reminder.count({ where: { deliveredAt: null, claimToken: { startsWith: "A#1/" } } });
+      expect(claimed).toBeGreaterThan(0);
+
+      // B takes over: A's claims are freed, and B's run sends the rest, each unit's message once.
+      const took = await takeOver(b.repos, "B#2", app.clock.now());
+      expect(took).toMatchObject({ previous: "A#1", reminders: claimed });
+      const sentByB: string[] = [];
+      const messages = await b.reminders.service.run([day], app.clock.now(), { send: async (rooms) => void sentByB.push(rooms.join(",")) });
+      expect(sentByB.length).toBe(messages.filter((m) => m.rooms.length > 0).length);
+      expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+      const units = await app.db.reminder.findMany({ distinct: ["unit"], select: { unit: true } });
+      expect(sentByA.length + messages.length).toBe(units.length);
+      // Restarted under the same name, B is a new process with a new owner: its own dead claims are freed too.
+      expect((await takeOver(b.repos, "B#3", app.clock.now())).previous).toBe("B#2");
+      expect(await takeOver(b.repos, "B#3", app.clock.now())).toMatchObject({ previous: null });
+    } finally {
+      await a.close();
+      await b.close();
+      await app.dispose();
+    }
+  });
+
   it("frees the claims of a lost instance, and only those", async () => {
     const app = await tempApp({ database: "postgres", at: "2024-12-31T10:00:00+08:00" });
     try {
@@ -241,6 +311,8 @@ describe("PostgreSQL: several instances, one active", () => {
       await app.db.reminder.update({ where: { id: rows[1]!.id }, data: { claimToken: "host-a:12/uuid-2", claimedAt: app.clock.now() } });
       await app.db.reminder.update({ where: { id: rows[2]!.id }, data: { claimToken: "host-a:1/uuid-3", claimedAt: app.clock.now(), deliveredAt: app.clock.now() } });
       expect(await app.repos.reminders.releaseClaims("host-a:1/")).toBe(1);
+      // "_" in a name is a letter, not LIKE's any-character: host_a:12 is not host-a:12.
+      expect(await app.repos.reminders.releaseClaims("host_a:12/")).toBe(0);
       const after = await app.db.reminder.findMany({ where: { id: { in: rows.slice(0, 3).map((r) => r.id) } }, orderBy: { id: "asc" } });
       expect(after.map((r) => r.claimToken)).toEqual([null, "host-a:12/uuid-2", "host-a:1/uuid-3"]);
       await app.db.digest.create({ data: { week: "2024-12-30", createdAt: app.clock.now(), claimToken: "host-a:1/x", claimedAt: app.clock.now() } });
