@@ -12,6 +12,7 @@ import { isPostgresUrl, withDatabase, withPgClient } from "../src/db/postgres.js
 import { runDoctor } from "../src/ops/doctor.js";
 import { instances, Leadership, takeOver } from "../src/ops/leadership.js";
 import { DatabaseStorageProvider } from "../src/transports/matrix-storage.js";
+import { SimpleFsStorageProvider } from "matrix-bot-sdk";
 import type { Dump } from "../src/reports/dump.js";
 import { postgresSchema } from "../scripts/prisma-generate.mjs";
 import { freePort, POSTGRES_URL_ENV, startPostgres } from "./helpers/postgres-server.js";
@@ -250,6 +251,18 @@ describe("PostgreSQL: several instances, one active", () => {
         expect(await next.readValue("sync_count")).toBe("3");
         await next.setSyncToken(null);
         expect(await first.getSyncToken()).toBeNull();
+        // Moving from SQLite: the sync file's position is taken once, when the database has none.
+        const file = join(app.dir, "duban.db.matrix-sync.json");
+        const old = new SimpleFsStorageProvider(file);
+        old.setSyncToken("s1000_old_file");
+        old.setFilter({ id: 3, filter: { room: { timeline: { limit: 100 } } } });
+        expect(await next.seedFrom(join(app.dir, "missing.json"))).toBe(false);
+        expect(await next.seedFrom(file)).toBe(true);
+        expect(await first.getSyncToken()).toBe("s1000_old_file");
+        expect(await first.getFilter()).toEqual({ id: 3, filter: { room: { timeline: { limit: 100 } } } });
+        await first.setSyncToken("s1001_newer");
+        expect(await next.seedFrom(file)).toBe(false);
+        expect(await first.getSyncToken()).toBe("s1001_newer");
       } finally {
         await other.close();
       }
