@@ -50,7 +50,8 @@ export async function openPostgresPrisma(url: string): Promise<PrismaClient> {
     import("@prisma/adapter-pg"),
     import("../generated/prisma-pg/client.js"),
   ]);
-  const adapter = new PrismaPg({ connectionString: url, max: 10 });
+  // Keepalive probes, so a connection to a server that went away is noticed rather than waited on.
+  const adapter = new PrismaPg({ connectionString: url, max: 10, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
   return new PgPrismaClient({ adapter, transactionOptions: { maxWait: 60_000 } }) as unknown as PrismaClient;
 }
 
