@@ -90,6 +90,26 @@ describe("PostgreSQL: schema and migrations", () => {
     }
   });
 
+  it("lets exactly one of two processes claim a new week's digest when both create it at once", async () => {
+    const app = await tempApp({ database: "postgres" });
+    const other = await openApp(readConfig({ ...app.env, DUBAN_RATE_LIMIT: "0" }), app.clock, { logger: quietLogger, quiet: true });
+    try {
+      const at = app.clock.now();
+      const stale = new Date(at.getTime() - 20 * 60_000);
+      for (let w = 0; w < 20; w++) {
+        const week = `2030-01-${String(w + 1).padStart(2, "0")}`;
+        const [a, b] = await Promise.all([app.repos.digests.claim(week, "a", at, stale), other.repos.digests.claim(week, "b", at, stale)]);
+        expect([a.claimed, b.claimed].filter(Boolean), week).toHaveLength(1);
+      }
+      // The same for marking a chat event handled.
+      await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? app : other).repos.events.markHandled(`$race${i >> 1}`, "room", at)));
+      expect(await app.db.processedEvent.count({ where: { eventId: { startsWith: "$race" } } })).toBe(10);
+    } finally {
+      await other.close();
+      await app.dispose();
+    }
+  });
+
   it("keeps the audit log append-only: the database refuses UPDATE, DELETE and TRUNCATE", async () => {
     const app = await tempApp({ database: "postgres" });
     try {

@@ -1,12 +1,14 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { DigestRepository } from "../core/model.js";
+import { ignoreDuplicate } from "./prisma-event-log.js";
 
 /** Weekly digest rows: `week` is the primary key, so two processes never create two; the claim is a conditional update. */
 export class PrismaDigestRepository implements DigestRepository {
   constructor(private readonly db: PrismaClient) {}
 
   async claim(week: string, token: string, at: Date, staleClaimBefore: Date): Promise<{ claimed: boolean; deliveredRooms: string[] }> {
-    await this.db.digest.upsert({ where: { week }, create: { week, createdAt: at }, update: {} });
+    // Two processes may create the week's row at once (PostgreSQL): the second finds it there, then claims as usual.
+    await ignoreDuplicate(this.db.digest.upsert({ where: { week }, create: { week, createdAt: at }, update: {} }));
     const { count } = await this.db.digest.updateMany({
       where: { week, deliveredAt: null, OR: [{ claimToken: null }, { claimedAt: { lt: staleClaimBefore } }] },
       data: { claimToken: token, claimedAt: at },
