@@ -10,6 +10,7 @@ import { fixedClock } from "../src/core/clock.js";
 import { applyMigrations, diffPostgresSchemaAgainstMigrations, POSTGRES_MIGRATIONS_DIR, POSTGRES_SCHEMA_PATH } from "../src/db/migrate.js";
 import { isPostgresUrl, withDatabase, withPgClient } from "../src/db/postgres.js";
 import { runDoctor } from "../src/ops/doctor.js";
+import { RequestPendingError } from "../src/core/model.js";
 import { instances, Leadership, takeOver } from "../src/ops/leadership.js";
 import { DatabaseStorageProvider } from "../src/transports/matrix-storage.js";
 import { SimpleFsStorageProvider } from "matrix-bot-sdk";
@@ -104,6 +105,28 @@ describe("PostgreSQL: schema and migrations", () => {
       // The same for marking a chat event handled.
       await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? app : other).repos.events.markHandled(`$race${i >> 1}`, "room", at)));
       expect(await app.db.processedEvent.count({ where: { eventId: { startsWith: "$race" } } })).toBe(10);
+    } finally {
+      await other.close();
+      await app.dispose();
+    }
+  });
+
+  it("takes one request per task and kind when two processes ask at the same moment, as on SQLite", async () => {
+    const app = await tempApp({ database: "postgres" });
+    const other = await openApp(readConfig({ ...app.env, DUBAN_RATE_LIMIT: "0" }), app.clock, { logger: quietLogger, quiet: true });
+    try {
+      const actor = { id: ZHANG, unit: "刑侦大队", transport: "test", room: null, eventId: null };
+      for (const number of [4, 5, 6, 7, 9, 10]) {
+        const task = (await app.repos.plans.task((await app.repos.plans.currentPlan())!.id, number))!;
+        const ask = (x: typeof app | typeof other) =>
+          x.repos.requests.create({ taskId: task.id, kind: "completion", note: "两名民警已入选", deadline: null, link: null, actor, at: app.clock.now() }).then(
+            () => "created",
+            (e: unknown) => (e instanceof RequestPendingError ? "pending" : Promise.reject(e)),
+          );
+        expect((await Promise.all([ask(app), ask(other)])).sort(), `任务${number}`).toEqual(["created", "pending"]);
+        expect(await app.db.request.count({ where: { taskId: task.id, state: "pending" } })).toBe(1);
+      }
+      expect((await app.repos.audit.verify()).ok).toBe(true);
     } finally {
       await other.close();
       await app.dispose();

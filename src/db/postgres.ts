@@ -44,6 +44,14 @@ export function onPostgres(db: PrismaClient | Prisma.TransactionClient): boolean
   return (db as { _activeProvider?: string })._activeProvider === "postgresql";
 }
 
+/**
+ * Key of the lock every Prisma transaction on PostgreSQL takes first ("write" in ASCII). Writers on SQLite take
+ * turns, and the repositories rely on it: they read, then write (a request already pending? the newest audit
+ * entry?). PostgreSQL runs transactions side by side, so without the lock two processes could both find no pending
+ * request and both add one. Single statements (a reminder claim) do not need it, and do not take it.
+ */
+const WRITE_LOCK = "521427694965";
+
 /** A PrismaClient on PostgreSQL. Its API is the SQLite client's (the same models), so it is typed as that one. */
 export async function openPostgresPrisma(url: string): Promise<PrismaClient> {
   const [{ PrismaPg }, { PrismaClient: PgPrismaClient }] = await Promise.all([
@@ -51,8 +59,28 @@ export async function openPostgresPrisma(url: string): Promise<PrismaClient> {
     import("../generated/prisma-pg/client.js"),
   ]);
   // Keepalive probes, so a connection to a server that went away is noticed rather than waited on.
-  const adapter = new PrismaPg({ connectionString: url, max: 10, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
-  return new PgPrismaClient({ adapter, transactionOptions: { maxWait: 60_000 } }) as unknown as PrismaClient;
+  const base = new PrismaPg({ connectionString: url, max: 10, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+  const connect = base.connect.bind(base);
+  // Transactions take turns, as on SQLite (BEGIN IMMEDIATE): each first takes one lock held until it ends, inside
+  // startTransaction, so the wait counts against maxWait rather than the transaction's own timeout.
+  base.connect = async () => {
+    const adapter = await connect();
+    const start = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (level) => {
+      const tx = await start(level);
+      try {
+        await tx.executeRaw({ sql: `SELECT pg_advisory_xact_lock(${WRITE_LOCK})`, args: [], argTypes: [] });
+      } catch (e) {
+        // The adapter's rollback() only hands the connection back: end the transaction first.
+        await tx.executeRaw({ sql: "ROLLBACK", args: [], argTypes: [] }).catch(() => undefined);
+        await tx.rollback().catch(() => undefined);
+        throw e;
+      }
+      return tx;
+    };
+    return adapter;
+  };
+  return new PgPrismaClient({ adapter: base, transactionOptions: { maxWait: 60_000 } }) as unknown as PrismaClient;
 }
 
 /**

@@ -1,23 +1,18 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import type { AuditFilter, AuditRecord, AuditRepository, AuditVerification, NewAudit } from "../core/model.js";
-import { onPostgres } from "../db/postgres.js";
 import { ChainVerifier, entryHash, GENESIS, type ChainedFields } from "../audit/chain.js";
 
 type Tx = Prisma.TransactionClient;
 
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 
-/** Key of the transaction lock that orders audit appends on PostgreSQL ("audit" in ASCII). */
-const AUDIT_LOCK = "418581342580";
-
 /**
  * Append one entry inside the caller's transaction, chained to the newest entry. `prevHash` is unique,
  * so two writers that read the same newest entry cannot both append: the second would fail and its change roll
- * back. SQLite never gets there, as its writers take turns. PostgreSQL's writers do not, so there the transaction
- * first takes a lock held until it commits: the next writer waits, then reads this entry as the newest.
+ * back. They never get there: writers take turns, on SQLite (BEGIN IMMEDIATE) and on PostgreSQL (every
+ * transaction first takes one lock, see openPostgresPrisma).
  */
 export async function appendAudit(tx: Tx, e: NewAudit): Promise<AuditRecord> {
-  if (onPostgres(tx)) await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
   const last = await tx.auditLog.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
   const prevHash = last?.hash ?? GENESIS;
   const fields = auditFields(e);
