@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openApp } from "../src/app.js";
 import { readConfig } from "../src/config.js";
 import { fixedClock } from "../src/core/clock.js";
-import { applyMigrations, diffPostgresSchemaAgainstMigrations, POSTGRES_MIGRATIONS_DIR, POSTGRES_SCHEMA_PATH } from "../src/db/migrate.js";
+import { applyMigrations, createPostgresMigration, diffPostgresSchemaAgainstMigrations, POSTGRES_MIGRATIONS_DIR, POSTGRES_SCHEMA_PATH } from "../src/db/migrate.js";
 import { isPostgresUrl, withDatabase, withPgClient } from "../src/db/postgres.js";
 import { runDoctor } from "../src/ops/doctor.js";
 import { RequestPendingError } from "../src/core/model.js";
@@ -45,6 +45,28 @@ describe("PostgreSQL: schema and migrations", () => {
       const diff = await diffPostgresSchemaAgainstMigrations(inject("postgresUrl"), { schemaPath });
       expect(diff).toMatch(/ALTER TABLE "Setting" ADD COLUMN\s+"note" TEXT/);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("writes the PostgreSQL migration for a schema change (npm run db:migration), after which there is no drift and it applies", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "duban-pg-create-"));
+    const db = await freshDatabaseUrl(dir, "postgres");
+    try {
+      const migrationsDir = join(dir, "migrations");
+      cpSync(POSTGRES_MIGRATIONS_DIR, migrationsDir, { recursive: true });
+      const schemaPath = join(dir, "schema.prisma");
+      writeFileSync(schemaPath, readFileSync(POSTGRES_SCHEMA_PATH, "utf8").replace("model Setting {\n  key   String @id", "model Setting {\n  note  String?\n  key   String @id"));
+      const server = inject("postgresUrl");
+      const created = await createPostgresMigration("Add setting note", server, { migrationsDir, schemaPath });
+      expect(created?.path).toMatch(/\/\d{14}_add_setting_note$/);
+      expect(readFileSync(join(created!.path, "migration.sql"), "utf8")).toMatch(/ALTER TABLE "Setting" ADD COLUMN\s+"note" TEXT/);
+      expect(await diffPostgresSchemaAgainstMigrations(server, { migrationsDir, schemaPath })).toBeNull();
+      expect(await createPostgresMigration("again", server, { migrationsDir, schemaPath })).toBeNull();
+      // The template database has the committed migrations; the new one applies on top.
+      expect((await applyMigrations(db.url, { migrationsDir, schemaPath })).applied).toEqual([created!.path.split("/").pop()]);
+    } finally {
+      await db.drop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -220,6 +242,7 @@ describe("PostgreSQL: moving the data over from SQLite", () => {
     expect(database.detail).toContain("审计链完整");
     expect(database.detail).not.toContain(new URL(target.url).password);
     expect(checks.find((c) => c.name.startsWith("名录"))?.status).toBe("ok");
+    expect(checks.find((c) => c.name.startsWith("实例"))).toMatchObject({ status: "skip", detail: expect.stringContaining("没有正在运行的 Matrix 机器人实例") });
     await expect(duban({ DATABASE_URL: target.url }, "backup", join(dir, "x.db"))).rejects.toMatchObject({ stderr: expect.stringContaining("pg_dump") });
     await expect(duban({ DATABASE_URL: target.url }, "restore", join(dir, "x.db"))).rejects.toMatchObject({ stderr: expect.stringContaining("pg_restore") });
   });
