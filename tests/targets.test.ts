@@ -1,16 +1,16 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import ExcelJS from "exceljs";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readTargetMoves, resolveTarget } from "../src/core/targets.js";
 import { targetBehind } from "../src/core/task-status.js";
 import type { TargetRecord } from "../src/core/model.js";
 import { parsePlan } from "../src/plan/plan-parser.js";
 import { findTargets } from "../src/plan/target-parser.js";
-import { tempApp, type TempApp } from "./helpers/temp-app.js";
+import { freshDatabaseUrl, tempApp, type TempApp } from "./helpers/temp-app.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const BUNDLED = join(ROOT, "src/plan/bundled/mingxi-2023-2025.txt");
@@ -253,18 +253,32 @@ describe("reports from chat", () => {
 describe("the json dump through the command line", () => {
   const run = promisify(execFile);
   const dir = mkdtempSync(join(tmpdir(), "duban-dump-cli-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Two empty databases (SQLite files, or PostgreSQL databases in that project), each with its files in its own folder.
+  const databases = new Map<string, Awaited<ReturnType<typeof freshDatabaseUrl>>>();
+  beforeAll(async () => {
+    for (const db of ["a", "b"]) {
+      mkdirSync(join(dir, db));
+      databases.set(db, await freshDatabaseUrl(join(dir, db)));
+    }
+  });
+  afterAll(async () => {
+    for (const d of databases.values()) await d.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
   const duban = (db: string, args: string[]) =>
-    run(process.execPath, [join(ROOT, "bin/duban.js"), ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: `file:${join(dir, db)}`, CHECKPOINT_DISABLE: "1", DUBAN_NOW: "" } });
+    run(process.execPath, [join(ROOT, "bin/duban.js"), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: databases.get(db)!.url, DUBAN_EXPORT_DIR: join(dir, db, "exports"), CHECKPOINT_DISABLE: "1", DUBAN_NOW: "" },
+    });
 
   it("exports, imports into an empty database and exports again, identically; a second import is refused", async () => {
-    await duban("a.db", ["say", "--at", "2024-06-30T10:00:00+08:00", "--as", "@zhang:bureau.local", "任务6进展:张三入选 指标+1 50%"]);
-    await duban("a.db", ["export", "--format", "json", "--at", "2024-07-01T10:00:00+08:00", "--out", join(dir, "a.json")]);
-    const loaded = await duban("b.db", ["import", "--dump", join(dir, "a.json")]);
+    await duban("a", ["say", "--at", "2024-06-30T10:00:00+08:00", "--as", "@zhang:bureau.local", "任务6进展:张三入选 指标+1 50%"]);
+    await duban("a", ["export", "--format", "json", "--at", "2024-07-01T10:00:00+08:00", "--out", join(dir, "a.json")]);
+    const loaded = await duban("b", ["import", "--dump", join(dir, "a.json")]);
     expect(loaded.stdout).toMatch(/已从 .* 导入 \d+ 行数据/);
-    await duban("b.db", ["export", "--format", "json", "--at", "2024-07-01T10:00:00+08:00", "--out", join(dir, "b.json")]);
+    await duban("b", ["export", "--format", "json", "--at", "2024-07-01T10:00:00+08:00", "--out", join(dir, "b.json")]);
     expect(readFileSync(join(dir, "b.json"), "utf8")).toBe(readFileSync(join(dir, "a.json"), "utf8"));
-    const again = await duban("b.db", ["import", "--dump", join(dir, "a.json")]).catch((e: { code: number; stderr: string }) => e);
+    const again = await duban("b", ["import", "--dump", join(dir, "a.json")]).catch((e: { code: number; stderr: string }) => e);
     expect(again).toMatchObject({ code: 2 });
     expect((again as { stderr: string }).stderr).toContain("目标数据库不是空的");
   });
