@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import type { Config } from "../config.js";
 import { pendingMigrations, pendingPostgresMigrations, sqlitePathFromUrl } from "../db/migrate.js";
 import { describeUrl, isPostgresUrl, withPgClient } from "../db/postgres.js";
-import { ACTIVE_KEY, instances } from "./leadership.js";
+import { instances, recordedActive } from "./leadership.js";
 import { DirectoryError, loadDirectory, type Directory } from "../directory/directory.js";
 import { createWorkingCalendar } from "../reminders/working-calendar.js";
 import { isCollectiveUnit } from "../plan/unit-list.js";
@@ -74,10 +74,10 @@ async function postgresCheck(url: string): Promise<{ check: Check; facts: { unit
       }
       const who = await instances(c);
       // Its name and start as the active instance recorded them (application_name is cut at 63 ASCII characters).
-      const setting = (await c.query<{ value: string }>(`SELECT "value" FROM "Setting" WHERE "key" = $1`, [ACTIVE_KEY])).rows[0];
-      const recorded = setting ? (JSON.parse(setting.value) as { instance?: string; since?: string }) : null;
-      if (who.active && recorded?.instance && recorded.since && recorded.instance.startsWith(who.active.instance))
-        who.active = { ...who.active, instance: recorded.instance, since: new Date(recorded.since) };
+      const recorded = await recordedActive({
+        get: async (key) => (await c.query<{ value: string }>(`SELECT "value" FROM "Setting" WHERE "key" = $1`, [key])).rows[0]?.value ?? null,
+      });
+      if (who.active && recorded?.instance.startsWith(who.active.instance)) who.active = { ...who.active, instance: recorded.instance, since: recorded.since };
       const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19);
       const standby = who.standby.map((s) => `${s.instance}${s.address ? ` (${s.address})` : ""}`).join("、");
       const instancesCheck: Check = who.active

@@ -40,7 +40,7 @@ export function instanceName(configured?: string): string {
 type PgClient = import("pg").Client;
 
 /** Timings derived from the failover budget: polling by standbys and keepalive probes that free a lost holder's lock. */
-export function timings(failoverSeconds: number): { pollMs: number; keepaliveIdle: number; keepaliveInterval: number; keepaliveCount: number } {
+function timings(failoverSeconds: number): { pollMs: number; keepaliveIdle: number; keepaliveInterval: number; keepaliveCount: number } {
   const s = Math.max(3, failoverSeconds);
   return {
     pollMs: Math.max(500, Math.round((s * 1000) / 6)),
@@ -199,8 +199,7 @@ export interface TakeOver {
  * itself as the active one. A standby that took over sends them at its catch-up instead of after CLAIM_TTL_MS.
  */
 export async function takeOver(repos: Pick<Repositories, "settings" | "reminders" | "digests">, owner: string, since: Date): Promise<TakeOver> {
-  const raw = await repos.settings.get(ACTIVE_KEY);
-  const before = raw ? ((JSON.parse(raw) as { owner?: string; instance?: string }).owner ?? null) : null;
+  const before = (await recordedActive(repos.settings))?.owner ?? null;
   const out: TakeOver = { previous: before !== owner ? before : null, reminders: 0, digests: 0 };
   if (out.previous) {
     out.reminders = await repos.reminders.releaseClaims(`${out.previous}/`);
@@ -210,10 +209,10 @@ export async function takeOver(repos: Pick<Repositories, "settings" | "reminders
   return out;
 }
 
-/** The active instance as it recorded itself when it took over (`doctor`). */
-export async function recordedActive(settings: Pick<Repositories["settings"], "get">): Promise<{ instance: string; since: Date } | null> {
+/** The active instance as it recorded itself when it took over: its claim owner, its name and since when (`doctor`). */
+export async function recordedActive(settings: Pick<Repositories["settings"], "get">): Promise<{ owner: string; instance: string; since: Date } | null> {
   const raw = await settings.get(ACTIVE_KEY);
   if (!raw) return null;
-  const v = JSON.parse(raw) as { instance?: string; since?: string };
-  return v.instance && v.since ? { instance: v.instance, since: new Date(v.since) } : null;
+  const v = JSON.parse(raw) as { owner?: string; instance?: string; since?: string };
+  return v.owner && v.instance && v.since ? { owner: v.owner, instance: v.instance, since: new Date(v.since) } : null;
 }

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { DigestRepository } from "../core/model.js";
-import { ignoreDuplicate } from "./prisma-event-log.js";
+import { ignoreDuplicate } from "./ignore-duplicate.js";
 
 /** Weekly digest rows: `week` is the primary key, so two processes never create two; the claim is a conditional update. */
 export class PrismaDigestRepository implements DigestRepository {
