@@ -438,7 +438,7 @@ ${USAGE}`);
     if (values.task !== undefined) {
       const n = Number(values.task);
       const plan = await planOf(app, values.plan);
-      const task = Number.isInteger(n) && plan ? await app.repos.plans.task(plan.id, n) : null;
+      const task = Number.isInteger(n) ? await app.repos.plans.task(plan.id, n) : null;
       if (!task) throw new CliError(`audit: --task ${values.task}: 没有这项任务 / no such task`);
       filter.taskId = task.id;
     }
@@ -495,7 +495,7 @@ ${USAGE}`);
     const plan = await planOf(app, values.plan);
     assertPlanActiveCli(plan);
     const n = Number(taskArg);
-    const task = Number.isInteger(n) && plan ? await app.repos.plans.task(plan.id, n) : null;
+    const task = Number.isInteger(n) ? await app.repos.plans.task(plan.id, n) : null;
     if (!task) throw new CliError(`evidence add: 没有任务${taskArg} / no such task`);
     const user = values.as!;
     const unit = leadUnitFor(app.directory, user, task);

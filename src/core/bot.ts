@@ -178,21 +178,29 @@ export class Bot {
     };
   }
 
-  private async planById(id: number): Promise<PlanRecord | null> {
-    return (await this.opts.repos.plans.plans()).find((p) => p.id === id) ?? null;
+  /** The message's plans, as withPlanCode read them once for the whole message. */
+  private async plansOf(inbound: Inbound): Promise<readonly PlanRecord[]> {
+    return inbound.plans ?? (await this.opts.repos.plans.plans());
   }
 
   /** A UserError when the plan is archived: its record can be queried, not changed. Returns the plan. */
   private async assertPlanActive(ctx: CommandContext, planId: number): Promise<PlanRecord | null> {
-    const plan = await this.planById(planId);
+    const plan = (await this.plansOf(ctx.inbound)).find((p) => p.id === planId) ?? null;
     if (plan) assertActive(ctx, plan);
     return plan;
   }
 
+  /** The same for the plan a message names by code, when it names one. */
+  private async assertNamedPlanActive(inbound: Inbound): Promise<void> {
+    if (!inbound.planCode) return;
+    const named = (await this.plansOf(inbound)).find((p) => p.code === inbound.planCode);
+    if (named) assertActive(this.context(inbound), named);
+  }
+
   /** The message with a plan code it is addressed with taken out (`科技兴警 任务6` → `任务6`), see splitPlanCode. */
-  private async withPlanCode(inbound: Inbound): Promise<Inbound> {
+  private async withPlanCode(inbound: Inbound, known?: readonly PlanRecord[]): Promise<Inbound> {
     // The plans are read once here for the whole message (its scope, its reply's tag), not by each step.
-    const plans = await this.opts.repos.plans.plans();
+    const plans = known ?? (await this.opts.repos.plans.plans());
     const { code, text } = splitPlanCode(inbound.text, plans.flatMap((p) => (p.code === null ? [] : [p.code])));
     return code === null ? { ...inbound, plans } : { ...inbound, text, planCode: code, plans };
   }
@@ -201,8 +209,8 @@ export class Bot {
    * Units and task subjects for the interpreter: those of the plan the message is about (named by code, the
    * room's default, or the only one in progress), or none when that is open; rebuilt when that plan is re-imported.
    */
-  private async interpretContext(inbound?: Inbound) {
-    const plan = inbound ? await this.planOf(inbound) : await this.opts.repos.plans.currentPlan();
+  private async interpretContext(inbound: Inbound) {
+    const plan = await this.planOf(inbound);
     const key = plan ? `${plan.id}:${(plan.revisedAt ?? plan.importedAt).toISOString()}` : "";
     let vocabulary = this.vocabularies.get(key);
     if (vocabulary) {
@@ -257,10 +265,7 @@ export class Bot {
     const gate = await this.gate(inbound, command, interpretation);
     if (gate) return gate;
     // An archived plan, which only a code can name, is there to be queried, not changed.
-    if (inbound.planCode && accessOf(command) === "change" && !command.onArchivedPlans) {
-      const named = await this.opts.repos.plans.planByCode(inbound.planCode);
-      if (named) assertActive(this.context(inbound), named);
-    }
+    if (accessOf(command) === "change" && !command.onArchivedPlans) await this.assertNamedPlanActive(inbound);
     const raw = command.cues.kind === "report" ? { ...interpretation.args, confirm: interpretation.confidence === "likely" } : interpretation.args;
     const args = command.args.safeParse(raw);
     if (!args.success) throw new Error(`command ${command.name} matched but its arguments are invalid: ${args.error.message}`);
@@ -349,19 +354,19 @@ export class Bot {
     const segments = chosen === null ? pending.segments : pending.segments.map((s, i) => (i === 0 ? { ...s, numbers: [chosen] } : s));
     const args = report.args.parse({ segments, confirm: false });
     // The question was about the plan its stored text names (see the update command), whichever room answers.
-    const original = await this.withPlanCode({
-      transport: pending.transport,
-      room: pending.room,
-      sender: pending.authorId,
-      text: pending.text,
-      eventId: pending.eventId ?? `pending-${pending.id}`,
-      isDirect: inbound.isDirect,
-      mentionsBot: true,
-    });
-    if (original.planCode) {
-      const plan = await this.opts.repos.plans.planByCode(original.planCode);
-      if (plan) assertActive(this.context(original), plan);
-    }
+    const original = await this.withPlanCode(
+      {
+        transport: pending.transport,
+        room: pending.room,
+        sender: pending.authorId,
+        text: pending.text,
+        eventId: pending.eventId ?? `pending-${pending.id}`,
+        isDirect: inbound.isDirect,
+        mentionsBot: true,
+      },
+      inbound.plans,
+    );
+    await this.assertNamedPlanActive(original);
     const result = await report.handle(args, this.context(original));
     await this.opts.repos.pending.resolve(pending.id, "confirmed", inbound.sender, this.opts.clock.now());
     return result;
@@ -503,11 +508,9 @@ export class Bot {
     const parts = await this.opts.repos.updates.parts(target);
     if (parts.length === 0) return { replies: [] };
     const ctx = this.context(inbound);
-    if (parts.some((p) => p.authorId !== inbound.sender) && !this.opts.directory.isAdmin(inbound.sender)) {
-      const task = await this.opts.repos.plans.taskById(parts[0]!.taskId);
-      await refuse(ctx, "retract", task, this.t.permissions.notAuthor(task?.number ?? 0));
-    }
     const first = await this.opts.repos.plans.taskById(parts[0]!.taskId);
+    if (parts.some((p) => p.authorId !== inbound.sender) && !this.opts.directory.isAdmin(inbound.sender))
+      await refuse(ctx, "retract", first, this.t.permissions.notAuthor(first?.number ?? 0));
     if (first) await this.assertPlanActive(ctx, first.planId);
     const replies = [];
     for (const part of parts) {

@@ -4,7 +4,7 @@ import type { Catalogue } from "../core/i18n/index.js";
 import type { NewReminder, PlanRecord, ReminderRecord, Repositories, TaskRecord } from "../core/model.js";
 import { reply, type Reply } from "../core/reply.js";
 import { assessTask, LIGHT_ICON, type LightThresholds } from "../core/task-status.js";
-import { taskItem } from "../core/task-view.js";
+import { planStart, taskItem } from "../core/task-view.js";
 import { dayOf } from "../core/time.js";
 import type { Directory } from "../directory/directory.js";
 import { isCollectiveUnit } from "../plan/unit-list.js";
@@ -88,13 +88,13 @@ export class ReminderService {
    * every plan in progress (an archived plan gets no reminders). The calendar notice, which belongs to no task,
    * comes with the first page.
    */
-  async *duePages(days: string[]): AsyncGenerator<NewReminder[]> {
+  async *duePages(days: string[], active?: readonly PlanRecord[]): AsyncGenerator<NewReminder[]> {
     const workdays = days.filter((d) => this.d.calendar.isWorkday(d));
     if (workdays.length === 0) return;
     const office = this.d.directory.office;
     let first = true;
-    for (const plan of await this.d.repos.plans.activePlans()) {
-      const startDay = plan.issuedOn ?? dayOf(plan.importedAt);
+    for (const plan of active ?? (await this.d.repos.plans.activePlans())) {
+      const startDay = planStart(plan);
       for (let after = 0; ; ) {
         const limit = this.d.taskPage ?? TASK_PAGE;
         const rows = await this.d.repos.plans.reminderTasks(plan.id, { after, limit });
@@ -150,7 +150,10 @@ export class ReminderService {
       await reminders.insertNew(due, now);
       return (await this.compose(due.map((r) => ({ ...r, id: null })), now)).messages;
     }
-    for await (const page of this.duePages(days)) await reminders.insertNew(page, now);
+    // The plans in progress, read once for the whole run.
+    const active = await this.d.repos.plans.activePlans();
+    const plans = new Map(active.map((p) => [p.id, p] as const));
+    for await (const page of this.duePages(days, active)) await reminders.insertNew(page, now);
     const token = this.d.claimOwner ? `${this.d.claimOwner}/${randomUUID()}` : randomUUID();
     if ((await reminders.claim(token, now, new Date(now.getTime() - CLAIM_TTL_MS))) === 0) return [];
     const messages: ReminderMessage[] = [];
@@ -166,7 +169,7 @@ export class ReminderService {
     for (const unit of await reminders.claimedUnits(token)) {
       const claimed = await reminders.claimedFor(token, unit);
       const byId = new Map(claimed.map((r) => [r.id, r] as const));
-      const { messages: composed, skipped, archived } = await this.compose(claimed, now);
+      const { messages: composed, skipped, archived } = await this.compose(claimed, now, plans);
       if (skipped.length) await reminders.markDelivered(skipped, now, "skipped: task done, reminders paused, or completion under review");
       if (archived.length) await reminders.markDelivered(archived, now, "skipped: plan archived");
       for (const m of composed) {
@@ -227,9 +230,13 @@ export class ReminderService {
     return this.d.directory.units.map((u) => u.name).filter((n) => n !== this.d.directory.office);
   }
 
-  private async compose(rows: Pending[], now: Date): Promise<{ messages: ReminderMessage[]; skipped: number[]; archived: number[] }> {
+  private async compose(
+    rows: Pending[],
+    now: Date,
+    inProgress?: Map<number, PlanRecord>,
+  ): Promise<{ messages: ReminderMessage[]; skipped: number[]; archived: number[] }> {
     // Tasks of several plans: each is assessed from its own plan's start, and named with its plan's code.
-    const plans = new Map((await this.d.repos.plans.activePlans()).map((p) => [p.id, p] as const));
+    const plans = inProgress ?? new Map((await this.d.repos.plans.activePlans()).map((p) => [p.id, p] as const));
     const taskIds = [...new Set(rows.map((r) => r.taskId).filter((id): id is number => id !== null))];
     const tasks = new Map((await this.d.repos.plans.tasksByIds(taskIds)).map((t) => [t.id, t] as const));
     const skipped: number[] = [];
@@ -267,9 +274,9 @@ export class ReminderService {
     const lines = [isOffice ? r.officeHeader(day) : r.header(unit, day)];
     const kinds = KIND_ORDER.filter((k) => list.some((x) => x.kind === k));
     const mentions = new Set<string>(isOffice ? [] : (entry?.members ?? []));
-    const planStart = (task: TaskRecord) => {
+    const startOf = (task: TaskRecord) => {
       const plan = plans.get(task.planId);
-      return plan?.issuedOn ?? (plan ? dayOf(plan.importedAt) : day);
+      return plan ? planStart(plan) : day;
     };
     // With several plans in progress, every task line says which plan it is in: 【科技兴警】🟡 任务6 …
     const code = (task: TaskRecord) => (plans.size > 1 ? this.d.t.plans.heading(plans.get(task.planId)?.code ?? "", "") : "");
@@ -286,7 +293,7 @@ export class ReminderService {
         const task = tasks.get(x.taskId!)!;
         if (seen.has(task.id)) continue;
         seen.add(task.id);
-        const a = assessTask(task, now, thresholds, planStart(task));
+        const a = assessTask(task, now, thresholds, startOf(task));
         const icon = LIGHT_ICON[a.light];
         if (kind === "escalation") {
           itemLines.push(code(task) + r.escalationItem(icon, task.number, task.title, t.list(task.leadUnits), a.daysOverdue ?? 0));

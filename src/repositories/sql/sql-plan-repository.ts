@@ -116,9 +116,14 @@ export class SqlPlanRepository extends PrismaPlanRepository {
     return Promise.all([rows, targets]).then(([r, x]) => this.withTargets(r, x));
   }
 
+  /** The newest change counter. */
+  private maxSeq(): Promise<number> {
+    return this.sql.get<{ seq: number }>`SELECT coalesce(max("seq"), 0) AS "seq" FROM "TaskChange"`.then((r) => r!.seq);
+  }
+
   private readonly reader: TaskReader = {
     all: (planId) => ({
-      seq: this.sql.get<{ seq: number }>`SELECT coalesce(max("seq"), 0) AS "seq" FROM "TaskChange"`.then((r) => r!.seq),
+      seq: this.maxSeq(),
       tasks: this.allTasks(planId),
     }),
     since: (seq) => {
@@ -126,12 +131,11 @@ export class SqlPlanRepository extends PrismaPlanRepository {
         LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE c."seq" > ${seq}`;
       const targets = this.sql.all`SELECT x.* FROM "TaskChange" c JOIN "Target" x ON x."taskId" = c."taskId"
         WHERE c."seq" > ${seq} AND x."removedAt" IS NULL ORDER BY x."id"`;
-      const max = this.sql.get<{ seq: number }>`SELECT coalesce(max("seq"), 0) AS "seq" FROM "TaskChange"`;
-      return Promise.all([rows, targets, max]).then(([r, x, m]) => {
+      return Promise.all([rows, targets, this.maxSeq()]).then(([r, x, maxSeq]) => {
         const found = this.withTargets(r.filter((v) => v[0] !== null), x);
         const byId = new Map(found.map((t) => [t.id, t]));
         const n = NAMES.length;
-        return { changes: r.map((v) => ({ taskId: v[n] as number, seq: v[n + 1] as number, task: byId.get(v[n] as number) ?? null })), maxSeq: m!.seq };
+        return { changes: r.map((v) => ({ taskId: v[n] as number, seq: v[n + 1] as number, task: byId.get(v[n] as number) ?? null })), maxSeq };
       });
     },
   };

@@ -73,11 +73,6 @@ export class TaskListCache {
     this.plans.set(planId, { seq: s, byId: new Map(list.map((t) => [t.id, t])), list });
     return list.slice();
   }
-
-  /** Forget every plan (tests, and a database replaced underneath). */
-  clear(): void {
-    this.plans.clear();
-  }
 }
 
 function apply(entry: Entry, planId: number, changes: TaskChange[]): void {
