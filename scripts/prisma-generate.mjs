@@ -25,7 +25,7 @@ export function postgresSchema(sqliteSchema) {
     if (!out.includes(from)) throw new Error(`prisma/schema.prisma no longer contains ${JSON.stringify(from)}: update scripts/prisma-generate.mjs`);
     out = out.replace(from, to);
   };
-  swap('output       = "../src/generated/prisma"', 'output       = "../../src/generated/prisma-pg"');
+  swap('output          = "../src/generated/prisma"', 'output          = "../../src/generated/prisma-pg"');
   swap('provider = "sqlite"', 'provider = "postgresql"');
   return header + out;
 }

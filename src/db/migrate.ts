@@ -324,6 +324,20 @@ function loadEngine(): Promise<EngineModule> {
   return engineModule;
 }
 
+/**
+ * The schema engine reads a partial index's definition with `… AND name = "Reminder_pending_idx"`, a string in
+ * double quotes, which SQLite takes as a string only when built to allow it. better-sqlite3 is built without
+ * (SQLITE_DQS=0), so the name is put in single quotes.
+ */
+function singleQuotedNames(connection: SqlDriverAdapter): SqlDriverAdapter {
+  const queryRaw = connection.queryRaw.bind(connection);
+  connection.queryRaw = (query) => {
+    const m = /^(SELECT sql FROM sqlite_master WHERE type = 'index' AND name = )"((?:[^"]|"")*)"(;?)$/.exec(query.sql);
+    return queryRaw(m ? { ...query, sql: `${m[1]}'${m[2]!.replace(/""/g, '"').replace(/'/g, "''")}'${m[3]}` } : query);
+  };
+  return connection;
+}
+
 /** The connection the schema engine works on: a SQLite file (or ":memory:"), or a PostgreSQL database. */
 type EngineTarget = { path: string } | { postgresUrl: string };
 
@@ -347,8 +361,8 @@ async function withEngine<T>(target: EngineTarget | string, schema: SchemaContai
     tracked = {
       provider: base.provider,
       adapterName: base.adapterName,
-      connect: async () => track(await base.connect()),
-      connectToShadowDb: async () => track(await base.connectToShadowDb()),
+      connect: async () => track(singleQuotedNames(await base.connect())),
+      connectToShadowDb: async () => track(singleQuotedNames(await base.connectToShadowDb())),
     };
   }
   const factory = bindMigrationAwareSqlAdapterFactory(tracked);
