@@ -312,16 +312,25 @@ export interface ImportReport {
   targetsAdded: number;
 }
 
+/**
+ * What a reminder run reads of a task: what the policy needs, and what a message shows of it (its line and its
+ * light), so that the run reads each task once.
+ */
 export interface ReminderTaskRow {
   id: number;
   number: number;
+  title: string;
   leadUnits: string[];
   deadline: Deadline;
   done: boolean;
+  completedAt: Date | null;
   paused: boolean;
   /** A completion request awaits review: no overdue or escalation reminders. */
   reviewPending: boolean;
   lastUpdateAt: Date | null;
+  progress: number | null;
+  /** The live targets (指标), which can make a task's light yellow. */
+  targets: TargetRecord[];
 }
 
 /** Storage of plans and tasks. */
@@ -344,8 +353,7 @@ export interface PlanRepository {
   taskById(id: number): Promise<TaskRecord | null>;
   tasks(planId: number): Promise<TaskRecord[]>;
   tasksByIds(ids: number[]): Promise<TaskRecord[]>;
-  /** The lean fields the reminder policy needs, without loading updates. */
-  /** The tasks a reminder run looks at, by number; `page` reads the next `limit` after task number `after`. */
+  /** The tasks a reminder run looks at, by number, in its lean form; `page` reads the next `limit` after task number `after`. */
   reminderTasks(planId: number, page?: { after: number; limit: number }): Promise<ReminderTaskRow[]>;
   /** Tasks where any of `units` is a lead unit (牵头单位). */
   tasksLedBy(planId: number, units: string[]): Promise<TaskRecord[]>;
@@ -437,6 +445,11 @@ export interface NewReminder {
 export interface ReminderRepository {
   /** Insert rows whose key is new; existing keys are left alone. Returns how many were new. */
   insertNew(rows: NewReminder[], at: Date): Promise<number>;
+  /**
+   * Insert the rows whose key is new, each already claimed by `token` at `at`; existing keys are left alone.
+   * Returns the new rows' ids by key: a run sends exactly these (and what it claimed before) without reading them back.
+   */
+  insertClaimed(rows: NewReminder[], token: string, at: Date): Promise<Map<string, number>>;
   /** Atomically claim every undelivered reminder not claimed by a live sender; returns the claimed rows. */
   claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]>;
   /** Claim like `claimPending`, returning only how many rows this claim holds (a run then reads them unit by unit). */

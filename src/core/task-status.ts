@@ -52,7 +52,10 @@ export function targetBehind(t: { count: number; current: number; due: string | 
  * Assess a task at a moment: `assessTask(task6, now, {warnDays: 30, staleDays: 30}, "2023-11-18")`.
  * `planStart` is the day the plan started, the reference for staleness before any update.
  */
-export function assessTask(task: TaskRecord, now: Date, th: LightThresholds, planStart: string): TaskAssessment {
+/** What assessing a task reads of it: a whole task, or a reminder run's lean row. */
+export type Assessable = Pick<TaskRecord, "completedAt" | "lastUpdateAt" | "targets" | "deadline">;
+
+export function assessTask(task: Assessable, now: Date, th: LightThresholds, planStart: string): TaskAssessment {
   const today = dayOf(now);
   const silentSince = task.lastUpdateAt ? dayOf(task.lastUpdateAt) : planStart;
   const daysSilent = Math.max(0, daysBetween(silentSince, today));

@@ -34,7 +34,7 @@ export function units(ctx: CommandContext, list: string[]): string {
 }
 
 /** The short deadline phrase for list items: "2024年底前（剩余184天）", "2023年底前（逾期182天）". */
-export function deadlinePhrase(t: Catalogue, task: TaskRecord, a: TaskAssessment): string {
+export function deadlinePhrase(t: Catalogue, task: Pick<TaskRecord, "deadline">, a: TaskAssessment): string {
   if (a.daysOverdue !== null) return t.lists.deadlineOver(task.deadline.text, a.daysOverdue);
   if (a.daysLeft === 0) return t.lists.deadlineToday(task.deadline.text);
   if (a.daysLeft !== null) return t.lists.deadlineLeft(task.deadline.text, a.daysLeft);
@@ -42,7 +42,7 @@ export function deadlinePhrase(t: Catalogue, task: TaskRecord, a: TaskAssessment
 }
 
 /** One list line for a task: "🟡 任务6 培育“公安数字工匠” · 2024年底前（剩余184天） · 进度60%". */
-export function taskItem(t: Catalogue, task: TaskRecord, a: TaskAssessment): string {
+export function taskItem(t: Catalogue, task: Pick<TaskRecord, "deadline" | "progress" | "number" | "title">, a: TaskAssessment): string {
   const progress = task.progress === null ? "" : t.lists.progress(task.progress);
   return t.lists.taskItem(LIGHT_ICON[a.light], task.number, task.title, deadlinePhrase(t, task, a), progress);
 }

@@ -45,6 +45,14 @@ export interface Sql {
    * (`ON CONFLICT (…) DO NOTHING`, in statements of up to 500 rows); returns how many were new.
    */
   insertIgnoring(table: string, columns: readonly string[], conflict: string, rows: readonly unknown[][]): Promise<number>;
+  /** As `insertIgnoring`, returning the `returning` columns of the rows it inserted (not of those left out), as arrays. */
+  insertReturning<T extends unknown[] = unknown[]>(
+    table: string,
+    columns: readonly string[],
+    conflict: string,
+    rows: readonly unknown[][],
+    returning: readonly string[],
+  ): Promise<T[]>;
   /**
    * Run `fn` in one transaction: all or nothing. Inside `group()`, it is a savepoint of the group's transaction
    * instead, so a failed one leaves the others of the group alone.
@@ -109,6 +117,8 @@ const encode = (v: unknown): unknown => {
   if (v === undefined) return null;
   return v;
 };
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Hot-path commits between two passive WAL checkpoints (an update writes about 8 pages). */
 const CHECKPOINT_EVERY = 100;
@@ -194,18 +204,39 @@ export class SqliteSql implements Sql {
   insertIgnoring(table: string, columns: readonly string[], conflict: string, rows: readonly unknown[][]): Promise<number> {
     if (this.groupOpen && !this.inOwnGroup()) return this.groupOpen.then(() => this.insertIgnoring(table, columns, conflict, rows));
     try {
-      const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
-      const head = `INSERT INTO ${q(table)} (${columns.map(q).join(", ")}) VALUES `;
-      const one = `(${columns.map(() => "?").join(", ")})`;
       let inserted = 0;
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        const chunk = rows.slice(i, i + INSERT_CHUNK);
-        const text = `${head}${Array(chunk.length).fill(one).join(", ")} ON CONFLICT (${q(conflict)}) DO NOTHING`;
-        inserted += this.prepared(text).run(...chunk.flat().map(encode)).changes;
-      }
+      for (const { text, params } of this.inserts(table, columns, conflict, rows, "")) inserted += this.prepared(text).run(...params).changes;
       return Promise.resolve(inserted);
     } catch (e) {
       return Promise.reject(e);
+    }
+  }
+
+  insertReturning<T extends unknown[] = unknown[]>(
+    table: string,
+    columns: readonly string[],
+    conflict: string,
+    rows: readonly unknown[][],
+    returning: readonly string[],
+  ): Promise<T[]> {
+    if (this.groupOpen && !this.inOwnGroup()) return this.groupOpen.then(() => this.insertReturning<T>(table, columns, conflict, rows, returning));
+    try {
+      const out: T[] = [];
+      for (const { text, params } of this.inserts(table, columns, conflict, rows, ` RETURNING ${returning.map(quote).join(", ")}`))
+        for (const row of this.prepared(text, true).all(...params) as T[]) out.push(row);
+      return Promise.resolve(out);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Multi-row `INSERT … ON CONFLICT (…) DO NOTHING` statements of up to INSERT_CHUNK rows each. */
+  private *inserts(table: string, columns: readonly string[], conflict: string, rows: readonly unknown[][], tail: string) {
+    const head = `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES `;
+    const one = `(${columns.map(() => "?").join(", ")})`;
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      yield { text: `${head}${Array(chunk.length).fill(one).join(", ")} ON CONFLICT (${quote(conflict)}) DO NOTHING${tail}`, params: chunk.flat().map(encode) };
     }
   }
 

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../core/bot.js";
 import type { Catalogue } from "../core/i18n/index.js";
-import type { NewReminder, PlanRecord, ReminderRecord, Repositories, TaskRecord } from "../core/model.js";
+import type { NewReminder, PlanRecord, ReminderRecord, ReminderTaskRow, Repositories } from "../core/model.js";
 import { reply, type Reply } from "../core/reply.js";
-import { assessTask, LIGHT_ICON, type LightThresholds } from "../core/task-status.js";
+import { assessTask, LIGHT_ICON, type Assessable, type LightThresholds } from "../core/task-status.js";
 import { planStart, taskItem } from "../core/task-view.js";
 import { dayOf } from "../core/time.js";
 import type { Directory } from "../directory/directory.js";
@@ -64,7 +64,32 @@ export interface ReminderServiceDeps {
   claimOwner?: string;
 }
 
-type Pending = Pick<ReminderRecord, "key" | "taskId" | "unit" | "kind" | "occurrence"> & { id: number | null };
+type Pending = Pick<ReminderRecord, "taskId" | "unit" | "kind" | "occurrence"> & { id: number | null; deliveredRooms?: string[] };
+
+/**
+ * What a message shows of a task, worked out once per run however many units it goes to: a run holds this for
+ * the tasks it reminds about, not the tasks themselves.
+ */
+interface Shown {
+  id: number;
+  planId: number;
+  number: number;
+  title: string;
+  leadUnits: string[];
+  deadlineText: string;
+  done: boolean;
+  paused: boolean;
+  reviewPending: boolean;
+  icon: string;
+  daysOverdue: number;
+  /** The task's list line (taskItem), without the plan's code. */
+  item: string;
+}
+
+/** What `shown` reads of a task: a reminder run's lean row, or a whole task. */
+type ShownSource = Assessable & Pick<ReminderTaskRow, "id" | "number" | "title" | "leadUnits" | "progress" | "paused" | "reviewPending">;
+
+const NO_ROOMS: string[] = [];
 
 /** Reminder key, unique per (task, unit, kind, occurrence date). */
 export const reminderKey = (taskId: number, unit: string, kind: string, occurrence: string) => `${taskId}:${unit}:${kind}:${occurrence}`;
@@ -79,16 +104,16 @@ export class ReminderService {
   /** The reminder rows due on each of `days` (none on a non-working day), office notices included. */
   async dueRows(days: string[]): Promise<NewReminder[]> {
     const out: NewReminder[] = [];
-    for await (const page of this.duePages(days)) out.push(...page);
+    for await (const page of this.pages(days)) out.push(...page.rows);
     return out;
   }
 
   /**
-   * The due rows page by page (TASK_PAGE tasks at a time), so a run's memory does not grow with the plan, for
-   * every plan in progress (an archived plan gets no reminders). The calendar notice, which belongs to no task,
-   * comes with the first page.
+   * The tasks and their due rows page by page (TASK_PAGE tasks at a time), so a run's memory does not grow with
+   * the plan, for every plan in progress (an archived plan gets no reminders). The calendar notice, which belongs
+   * to no task, comes with the first page.
    */
-  async *duePages(days: string[], active?: readonly PlanRecord[]): AsyncGenerator<NewReminder[]> {
+  private async *pages(days: string[], active?: readonly PlanRecord[]): AsyncGenerator<{ plan: PlanRecord; tasks: ReminderTaskRow[]; rows: NewReminder[] }> {
     const workdays = days.filter((d) => this.d.calendar.isWorkday(d));
     if (workdays.length === 0) return;
     const office = this.d.directory.office;
@@ -124,7 +149,7 @@ export class ReminderService {
         }
         first = false;
         // Stored unit by unit, a unit's rows share pages, so marking its message delivered rewrites fewer of them.
-        if (out.length) yield out.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
+        yield { plan, tasks: rows, rows: out.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0)) };
         if (rows.length < limit) break;
         after = rows[rows.length - 1]!.number;
       }
@@ -132,12 +157,13 @@ export class ReminderService {
   }
 
   /**
-   * Run the reminders for `days` at `now`: record new occurrences, claim everything pending
-   * (earlier failures included), and send one grouped message per unit.
+   * Run the reminders for `days` at `now`: claim what earlier runs left undelivered, record new occurrences
+   * already claimed, and send one grouped message per unit.
    * With no sender it only records and returns the messages (console printing is the caller's).
    *
-   * The run streams: occurrences are recorded page by page, and the claimed rows are read, composed, sent and
-   * marked one unit at a time, so memory holds one page or one unit's rows, not the whole plan's.
+   * The run reads each task once, page by page: a page's new rows are inserted under this run's claim, and what
+   * the messages show of the page's tasks is kept (a line each), not the tasks. Nothing is read back: the run
+   * knows the ids of the rows it inserted. Then each unit's message is composed, sent and marked delivered.
    */
   async run(days: string[], now: Date, sender: ReminderSender | null): Promise<ReminderMessage[]> {
     // Nothing goes out on a day off, earlier failures included: they wait for the next working day.
@@ -148,14 +174,32 @@ export class ReminderService {
     if (!sender) {
       const due = await this.dueRows(days);
       await reminders.insertNew(due, now);
-      return (await this.compose(due.map((r) => ({ ...r, id: null })), now)).messages;
+      const pending = due.map((r) => ({ ...r, id: null }));
+      return this.compose(pending, await this.shownFor(pending, now), now, await this.inProgress()).messages;
     }
     // The plans in progress, read once for the whole run.
-    const active = await this.d.repos.plans.activePlans();
-    const plans = new Map(active.map((p) => [p.id, p] as const));
-    for await (const page of this.duePages(days, active)) await reminders.insertNew(page, now);
+    const plans = await this.inProgress();
+    const active = [...plans.values()];
     const token = this.d.claimOwner ? `${this.d.claimOwner}/${randomUUID()}` : randomUUID();
-    if ((await reminders.claim(token, now, new Date(now.getTime() - CLAIM_TTL_MS))) === 0) return [];
+    // First what earlier runs left undelivered (a failed room, a crash, a freed claim): their ids are the lowest.
+    const claimed: Pending[] = await reminders.claimPending(token, now, new Date(now.getTime() - CLAIM_TTL_MS));
+    const shown = new Map<number, Shown>();
+    const earlier = new Set(claimed.map((r) => r.taskId));
+    for await (const page of this.pages(days, active)) {
+      const ids = page.rows.length ? await reminders.insertClaimed(page.rows, token, now) : new Map<string, number>();
+      const wanted = new Set<number>();
+      for (const r of page.rows) {
+        const id = ids.get(r.key);
+        if (id === undefined) continue; // recorded before: delivered, or claimed above or by another process
+        claimed.push({ id, taskId: r.taskId, unit: r.unit, kind: r.kind, occurrence: r.occurrence, deliveredRooms: NO_ROOMS });
+        if (r.taskId !== null) wanted.add(r.taskId);
+      }
+      const start = planStart(page.plan);
+      for (const task of page.tasks) if (wanted.has(task.id) || earlier.has(task.id)) shown.set(task.id, this.shown(task, page.plan.id, now, start));
+    }
+    if (claimed.length === 0) return [];
+    // Tasks the pages did not cover: earlier rows of an archived plan, or of a task the document no longer lists.
+    for (const [id, task] of await this.shownFor(claimed.filter((r) => r.taskId !== null && !shown.has(r.taskId)), now)) shown.set(id, task);
     const messages: ReminderMessage[] = [];
     let renewed = now.getTime();
     // Before every send, at most once a minute: a claim is never older than a minute plus one send (which gives up
@@ -166,22 +210,29 @@ export class ReminderService {
       await reminders.renewClaim(token, at);
       renewed = at.getTime();
     };
-    for (const unit of await reminders.claimedUnits(token)) {
-      const claimed = await reminders.claimedFor(token, unit);
-      const byId = new Map(claimed.map((r) => [r.id, r] as const));
-      const { messages: composed, skipped, archived } = await this.compose(claimed, now, plans);
+    // Units in the order of their oldest row, each unit's rows oldest first.
+    const byUnit = new Map<string, Pending[]>();
+    for (const r of claimed) {
+      const list = byUnit.get(r.unit);
+      if (list) list.push(r);
+      else byUnit.set(r.unit, [r]);
+    }
+    claimed.length = 0;
+    for (const [unit, rows] of byUnit) {
+      byUnit.delete(unit);
+      const { messages: composed, skipped, archived } = this.compose(rows, shown, now, plans);
       if (skipped.length) await reminders.markDelivered(skipped, now, "skipped: task done, reminders paused, or completion under review");
       if (archived.length) await reminders.markDelivered(archived, now, "skipped: plan archived");
       for (const m of composed) {
         messages.push(m);
-        await this.deliver(m, byId, sender, now, renew);
+        await this.deliver(m, rows, sender, now, renew);
       }
     }
     return messages;
   }
 
   /** Send one message room by room and record the outcome. */
-  private async deliver(m: ReminderMessage, byId: Map<number, ReminderRecord>, sender: ReminderSender, now: Date, renew: () => Promise<void>): Promise<void> {
+  private async deliver(m: ReminderMessage, rows: Pending[], sender: ReminderSender, now: Date, renew: () => Promise<void>): Promise<void> {
     const reminders = this.d.repos.reminders;
     if (m.rooms.length === 0) {
       // Neither the unit nor the office has a room: retrying cannot help, so record why instead.
@@ -190,8 +241,9 @@ export class ReminderService {
       return;
     }
     // Room by room: a room that fails is retried next run, and only that room.
-    const rows = m.reminderIds.map((id) => byId.get(id)).filter((r) => r !== undefined);
-    const todo = m.rooms.filter((room) => rows.some((r) => !r.deliveredRooms.includes(room)));
+    const inMessage = new Set(m.reminderIds);
+    const sent = rows.filter((r) => r.id !== null && inMessage.has(r.id));
+    const todo = m.rooms.filter((room) => sent.some((r) => !(r.deliveredRooms ?? NO_ROOMS).includes(room)));
     const failed: string[] = [];
     const reached: string[] = [];
     let error = "";
@@ -218,10 +270,46 @@ export class ReminderService {
   async preview(days: string[], now: Date): Promise<ReminderMessage[]> {
     const rows = await this.dueRows(days);
     const existing = await this.d.repos.reminders.existingKeys(rows.map((r) => r.key));
-    const pending: Pending[] = await this.d.repos.reminders.pending();
-    const seen = new Set(pending.map((p) => p.key));
+    const recorded = await this.d.repos.reminders.pending();
+    const seen = new Set(recorded.map((p) => p.key));
+    const pending: Pending[] = recorded;
     for (const r of rows) if (!existing.has(r.key) && !seen.has(r.key)) pending.push({ ...r, id: null }), seen.add(r.key);
-    return (await this.compose(pending, now)).messages;
+    return this.compose(pending, await this.shownFor(pending, now), now, await this.inProgress()).messages;
+  }
+
+  /** The plans in progress by id. */
+  private async inProgress(): Promise<Map<number, PlanRecord>> {
+    return new Map((await this.d.repos.plans.activePlans()).map((p) => [p.id, p] as const));
+  }
+
+  /** What a message shows of a task, assessed at `now` from its plan's start. */
+  private shown(task: ShownSource, planId: number, now: Date, start: string): Shown {
+    const a = assessTask(task, now, this.d.thresholds, start);
+    return {
+      id: task.id,
+      planId,
+      number: task.number,
+      title: task.title,
+      leadUnits: task.leadUnits,
+      deadlineText: task.deadline.text,
+      done: task.completedAt !== null,
+      paused: task.paused,
+      reviewPending: task.reviewPending,
+      icon: LIGHT_ICON[a.light],
+      daysOverdue: a.daysOverdue ?? 0,
+      item: taskItem(this.d.t, task, a),
+    };
+  }
+
+  /** `shown` for the tasks of `rows`, read whole (a preview, or rows a run's pages did not cover). */
+  private async shownFor(rows: Pending[], now: Date): Promise<Map<number, Shown>> {
+    const ids = [...new Set(rows.map((r) => r.taskId).filter((id): id is number => id !== null))];
+    const out = new Map<number, Shown>();
+    if (ids.length === 0) return out;
+    const starts = new Map((await this.d.repos.plans.plans()).map((p) => [p.id, planStart(p)] as const));
+    for (const task of await this.d.repos.plans.tasksByIds(ids))
+      out.set(task.id, this.shown({ ...task, paused: task.remindersPaused }, task.planId, now, starts.get(task.planId) ?? dayOf(now, this.d.policy.timezone)));
+    return out;
   }
 
   /** Collective lead units (局属各单位) mean every unit in the directory except the office. */
@@ -230,15 +318,8 @@ export class ReminderService {
     return this.d.directory.units.map((u) => u.name).filter((n) => n !== this.d.directory.office);
   }
 
-  private async compose(
-    rows: Pending[],
-    now: Date,
-    inProgress?: Map<number, PlanRecord>,
-  ): Promise<{ messages: ReminderMessage[]; skipped: number[]; archived: number[] }> {
-    // Tasks of several plans: each is assessed from its own plan's start, and named with its plan's code.
-    const plans = inProgress ?? new Map((await this.d.repos.plans.activePlans()).map((p) => [p.id, p] as const));
-    const taskIds = [...new Set(rows.map((r) => r.taskId).filter((id): id is number => id !== null))];
-    const tasks = new Map((await this.d.repos.plans.tasksByIds(taskIds)).map((t) => [t.id, t] as const));
+  /** One message per unit for `rows`, and the rows that go to nobody: skipped (done, paused, under review) or archived. */
+  private compose(rows: Pending[], tasks: Map<number, Shown>, now: Date, plans: Map<number, PlanRecord>): { messages: ReminderMessage[]; skipped: number[]; archived: number[] } {
     const skipped: number[] = [];
     const archived: number[] = [];
     const byUnit = new Map<string, Pending[]>();
@@ -250,7 +331,7 @@ export class ReminderService {
         if (r.id !== null) archived.push(r.id);
         continue;
       }
-      if (r.kind !== "notice" && (!task || task.completedAt || task.remindersPaused || underReview)) {
+      if (r.kind !== "notice" && (!task || task.done || task.paused || underReview)) {
         if (r.id !== null) skipped.push(r.id);
         continue;
       }
@@ -260,12 +341,12 @@ export class ReminderService {
     }
     const messages: ReminderMessage[] = [];
     const day = dayOf(now, this.d.policy.timezone);
-    for (const [unit, list] of byUnit) messages.push(this.message(unit, list, tasks, plans, now, day));
+    for (const [unit, list] of byUnit) messages.push(this.message(unit, list, tasks, plans, day));
     return { messages, skipped, archived };
   }
 
-  private message(unit: string, list: Pending[], tasks: Map<number, TaskRecord>, plans: Map<number, PlanRecord>, now: Date, day: string): ReminderMessage {
-    const { t, directory, thresholds } = this.d;
+  private message(unit: string, list: Pending[], tasks: Map<number, Shown>, plans: Map<number, PlanRecord>, day: string): ReminderMessage {
+    const { t, directory } = this.d;
     const r = t.reminders;
     const isOffice = unit === directory.office;
     const entry = directory.unit(unit);
@@ -274,12 +355,8 @@ export class ReminderService {
     const lines = [isOffice ? r.officeHeader(day) : r.header(unit, day)];
     const kinds = KIND_ORDER.filter((k) => list.some((x) => x.kind === k));
     const mentions = new Set<string>(isOffice ? [] : (entry?.members ?? []));
-    const startOf = (task: TaskRecord) => {
-      const plan = plans.get(task.planId);
-      return plan ? planStart(plan) : day;
-    };
     // With several plans in progress, every task line says which plan it is in: 【科技兴警】🟡 任务6 …
-    const code = (task: TaskRecord) => (plans.size > 1 ? this.d.t.plans.heading(plans.get(task.planId)?.code ?? "", "") : "");
+    const code = (task: Shown) => (plans.size > 1 ? this.d.t.plans.heading(plans.get(task.planId)?.code ?? "", "") : "");
     for (const kind of kinds) {
       const items = list.filter((x) => x.kind === kind);
       const seen = new Set<number>(); // task ids: two plans may both have a task 6
@@ -287,19 +364,17 @@ export class ReminderService {
       for (const x of items) {
         if (kind === "notice") {
           const task = x.taskId === null ? null : tasks.get(x.taskId);
-          itemLines.push(task ? code(task) + r.unknownDeadline(task.number, task.deadline.text) : r.calendarMissing(Number(x.occurrence)));
+          itemLines.push(task ? code(task) + r.unknownDeadline(task.number, task.deadlineText) : r.calendarMissing(Number(x.occurrence)));
           continue;
         }
         const task = tasks.get(x.taskId!)!;
         if (seen.has(task.id)) continue;
         seen.add(task.id);
-        const a = assessTask(task, now, thresholds, startOf(task));
-        const icon = LIGHT_ICON[a.light];
         if (kind === "escalation") {
-          itemLines.push(code(task) + r.escalationItem(icon, task.number, task.title, t.list(task.leadUnits), a.daysOverdue ?? 0));
+          itemLines.push(code(task) + r.escalationItem(task.icon, task.number, task.title, t.list(task.leadUnits), task.daysOverdue));
           for (const lead of task.leadUnits) for (const leader of directory.unit(lead)?.leaders ?? []) mentions.add(leader);
         } else {
-          itemLines.push(code(task) + taskItem(t, task, a));
+          itemLines.push(code(task) + task.item);
         }
       }
       const count = kind === "notice" ? itemLines.length : seen.size;

@@ -1,3 +1,4 @@
+import { groupBy } from "../core/group-by.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Actor, ImportReport, PlanRecord, PlanRepository, ReminderTaskRow, TargetRecord, TaskRecord } from "../core/model.js";
 import type { Deadline, DeadlineKind, ParsedPlan, ParsedTarget } from "../plan/types.js";
@@ -180,6 +181,7 @@ export class PrismaPlanRepository implements PlanRepository {
       select: {
         id: true,
         number: true,
+        title: true,
         leadUnits: true,
         deadlineText: true,
         deadlineKind: true,
@@ -188,18 +190,30 @@ export class PrismaPlanRepository implements PlanRepository {
         remindersPaused: true,
         reviewPending: true,
         lastUpdateAt: true,
+        progress: true,
       },
       orderBy: { number: "asc" },
     });
+    if (rows.length === 0) return [];
+    const last = rows[rows.length - 1]!.number;
+    const targets = await this.db.target.findMany({
+      where: { removedAt: null, task: { planId, inDocument: true, number: page ? { gt: page.after, lte: last } : { lte: last } } },
+      orderBy: { id: "asc" },
+    });
+    const byTask = groupBy(targets.map(toTarget), (t) => t.taskId);
     return rows.map((r) => ({
       id: r.id,
       number: r.number,
+      title: r.title,
       leadUnits: JSON.parse(r.leadUnits) as string[],
       deadline: { text: r.deadlineText, kind: r.deadlineKind as DeadlineKind, date: r.deadlineDate },
       done: r.completedAt !== null,
+      completedAt: r.completedAt,
       paused: r.remindersPaused,
       reviewPending: r.reviewPending === "completion",
       lastUpdateAt: r.lastUpdateAt,
+      progress: r.progress,
+      targets: byTask.get(r.id) ?? [],
     }));
   }
 

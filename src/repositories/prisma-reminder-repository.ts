@@ -5,8 +5,7 @@ import type { NewReminder, ReminderRecord, ReminderRepository } from "../core/mo
 type Row = Awaited<ReturnType<PrismaClient["reminder"]["findFirstOrThrow"]>>;
 const toRecord = (r: Row): ReminderRecord => ({ ...r, deliveredRooms: JSON.parse(r.deliveredRooms) as string[] });
 
-const COLUMNS = 7;
-const CHUNK = Math.floor(30_000 / COLUMNS);
+const COLUMNS = ["key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt"];
 
 /** Reminders in SQLite or PostgreSQL. `key` is unique, so a repeated run or a second process cannot add an occurrence twice. */
 export class PrismaReminderRepository implements ReminderRepository {
@@ -14,19 +13,35 @@ export class PrismaReminderRepository implements ReminderRepository {
 
   async insertNew(rows: NewReminder[], at: Date): Promise<number> {
     let inserted = 0;
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK);
-      const pg = onPostgres(this.db);
-      // PostgreSQL numbers its placeholders; SQLite takes `?`.
-      const values = chunk.map((_, i) => `(${Array.from({ length: COLUMNS }, (_, j) => (pg ? `$${i * COLUMNS + j + 1}` : "?")).join(", ")})`).join(", ");
-      const created = pg ? at : at.toISOString().replace("Z", "+00:00"); // on SQLite, the text form Prisma writes for DateTime
-      const params = chunk.flatMap((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, created]);
-      inserted += await this.db.$executeRawUnsafe(
-        `INSERT INTO "Reminder" ("key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt") VALUES ${values} ON CONFLICT ("key") DO NOTHING`,
-        ...params,
-      );
-    }
+    for (const { text, params } of this.inserts(rows, at, null, "")) inserted += await this.db.$executeRawUnsafe(text, ...params);
     return inserted;
+  }
+
+  async insertClaimed(rows: NewReminder[], token: string, at: Date): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const { text, params } of this.inserts(rows, at, token, ` RETURNING "id", "key"`))
+      for (const r of await this.db.$queryRawUnsafe<{ id: number; key: string }[]>(text, ...params)) out.set(r.key, Number(r.id));
+    return out;
+  }
+
+  /** Multi-row inserts that leave out existing keys, claimed by `token` when it is set. */
+  private *inserts(rows: NewReminder[], at: Date, token: string | null, tail: string) {
+    const pg = onPostgres(this.db);
+    const columns = token === null ? COLUMNS : [...COLUMNS, "claimToken", "claimedAt"];
+    const size = Math.floor(30_000 / columns.length);
+    // On SQLite, DateTime is the text form Prisma writes.
+    const time = pg ? at : at.toISOString().replace("Z", "+00:00");
+    for (let i = 0; i < rows.length; i += size) {
+      const chunk = rows.slice(i, i + size);
+      // PostgreSQL numbers its placeholders; SQLite takes `?`.
+      const values = chunk.map((_, i) => `(${columns.map((_, j) => (pg ? `$${i * columns.length + j + 1}` : "?")).join(", ")})`).join(", ");
+      const params = chunk.flatMap((r) => {
+        const row: unknown[] = [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, time];
+        if (token !== null) row.push(token, time);
+        return row;
+      });
+      yield { text: `INSERT INTO "Reminder" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${values} ON CONFLICT ("key") DO NOTHING${tail}`, params };
+    }
   }
 
   async claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {

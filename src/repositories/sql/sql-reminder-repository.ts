@@ -1,9 +1,24 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { NewReminder, ReminderRecord } from "../../core/model.js";
-import { anyOf, asDateOrNull, type Sql } from "../../db/sql.js";
+import { anyOf, asDateOrNull, fragment, type Row, type Sql } from "../../db/sql.js";
 import { PrismaReminderRepository } from "../prisma-reminder-repository.js";
 
 const COLUMNS = ["key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt"] as const;
+const FIELDS = fragment(`"id", "key", "taskId", "unit", "kind", "occurrence", "dueOn", "deliveredAt", "attempts", "lastError", "deliveredRooms"`);
+const record = (r: Row): ReminderRecord => ({
+  id: r.id as number,
+  key: r.key as string,
+  taskId: r.taskId as number | null,
+  unit: r.unit as string,
+  kind: r.kind as string,
+  occurrence: r.occurrence as string,
+  dueOn: r.dueOn as string,
+  deliveredAt: asDateOrNull(r.deliveredAt),
+  attempts: r.attempts as number,
+  lastError: r.lastError as string | null,
+  deliveredRooms: JSON.parse(r.deliveredRooms as string) as string[],
+});
+const CLAIMED_COLUMNS = [...COLUMNS, "claimToken", "claimedAt"] as const;
 
 /** Reminders: a run's writes and reads in hand-written SQL; previews and failures stay with Prisma. */
 export class SqlReminderRepository extends PrismaReminderRepository {
@@ -26,10 +41,32 @@ export class SqlReminderRepository extends PrismaReminderRepository {
     );
   }
 
+  override async insertClaimed(rows: NewReminder[], token: string, at: Date): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (rows.length === 0) return out;
+    const inserted = await this.sql.transaction((q) =>
+      q.insertReturning<[number, string]>(
+        "Reminder",
+        CLAIMED_COLUMNS,
+        "key",
+        rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at, token, at]),
+        ["id", "key"],
+      ),
+    );
+    for (const [id, key] of inserted) out.set(key, id);
+    return out;
+  }
+
   override async claim(token: string, at: Date, staleClaimBefore: Date): Promise<number> {
     const { changes } = await this.sql.run`UPDATE "Reminder" SET "claimToken" = ${token}, "claimedAt" = ${at}
       WHERE "deliveredAt" IS NULL AND ("claimToken" IS NULL OR "claimedAt" < ${staleClaimBefore})`;
     return changes;
+  }
+
+  override async claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {
+    if ((await this.claim(token, at, staleClaimBefore)) === 0) return [];
+    const rows = await this.sql.all`SELECT ${FIELDS} FROM "Reminder" WHERE "claimToken" = ${token} AND "deliveredAt" IS NULL ORDER BY "id"`;
+    return rows.map(record);
   }
 
   override async claimedUnits(token: string): Promise<string[]> {
@@ -39,21 +76,8 @@ export class SqlReminderRepository extends PrismaReminderRepository {
   }
 
   override async claimedFor(token: string, unit: string): Promise<ReminderRecord[]> {
-    const rows = await this.sql.all`SELECT "id", "key", "taskId", "unit", "kind", "occurrence", "dueOn", "deliveredAt", "attempts", "lastError", "deliveredRooms"
-      FROM "Reminder" WHERE "claimToken" = ${token} AND "unit" = ${unit} AND "deliveredAt" IS NULL ORDER BY "id"`;
-    return rows.map((r) => ({
-      id: r.id as number,
-      key: r.key as string,
-      taskId: r.taskId as number | null,
-      unit: r.unit as string,
-      kind: r.kind as string,
-      occurrence: r.occurrence as string,
-      dueOn: r.dueOn as string,
-      deliveredAt: asDateOrNull(r.deliveredAt),
-      attempts: r.attempts as number,
-      lastError: r.lastError as string | null,
-      deliveredRooms: JSON.parse(r.deliveredRooms as string) as string[],
-    }));
+    const rows = await this.sql.all`SELECT ${FIELDS} FROM "Reminder" WHERE "claimToken" = ${token} AND "unit" = ${unit} AND "deliveredAt" IS NULL ORDER BY "id"`;
+    return rows.map(record);
   }
 
   override async markDelivered(ids: number[], at: Date, note?: string): Promise<void> {
