@@ -234,9 +234,18 @@ export class SqliteSql implements Sql {
   private *inserts(table: string, columns: readonly string[], conflict: string, rows: readonly unknown[][], tail: string) {
     const head = `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES `;
     const one = `(${columns.map(() => "?").join(", ")})`;
+    let lastDate: Date | null = null;
+    let lastText: unknown = null;
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const chunk = rows.slice(i, i + INSERT_CHUNK);
-      yield { text: `${head}${Array(chunk.length).fill(one).join(", ")} ON CONFLICT (${quote(conflict)}) DO NOTHING${tail}`, params: chunk.flat().map(encode) };
+      const params: unknown[] = [];
+      for (const row of chunk)
+        for (const v of row) {
+          // A run's rows all carry the same instants: each Date is turned into text once.
+          if (v instanceof Date) params.push(v === lastDate ? lastText : ((lastDate = v), (lastText = encode(v))));
+          else params.push(encode(v));
+        }
+      yield { text: `${head}${Array(chunk.length).fill(one).join(", ")} ON CONFLICT (${quote(conflict)}) DO NOTHING${tail}`, params };
     }
   }
 
