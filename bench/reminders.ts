@@ -1,15 +1,13 @@
 /**
- * One reminder run over a synthetic plan. The measuring process only opens the app and runs, so its RSS after
- * opening the app and its peak RSS are the run's own: the synthetic database is built by another process.
+ * One reminder run over a synthetic plan. The database is built by one process and measured by another, which
+ * only opens the app and runs (bench/reminder-run.mjs), so its RSS after opening the app and its peak RSS are the
+ * run's own.
  *
  *   tsx bench/reminders.ts --build DIR TASKS UNITS UPDATES   builds DIR/duban.db and DIR/directory.json, prints one JSON line
- *   tsx bench/reminders.ts --preview DIR                      compute and preview on DIR (bench/run.ts gives it a copy)
- *   tsx bench/reminders.ts --run DIR                          one run on DIR, prints one JSON line (bench/run.ts uses these three)
- *   tsx bench/reminders.ts TASKS UNITS UPDATES                the build in a child process, then the run in this one
+ *   tsx bench/reminders.ts TASKS UNITS UPDATES                the build, then `node bench/reminder-run.mjs --run`, each in a child process
  *
- * The run's JSON line: tasks, units, updates, day, reminders, messages, sentMessages, stored, computeMs, previewMs,
- * runMs, startRss (before opening the app), baselineRss (after opening it), baselineMaxRss, peakRss, heapAfter,
- * and with the third form buildMs.
+ * bench/run.ts runs the build, then bench/reminder-run.mjs --preview and --run. The run's JSON line is described
+ * there; the second form adds buildMs.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,7 +19,8 @@ import { fixedClock } from "../src/core/clock.js";
 import { zonedInstant } from "../src/core/time.js";
 import { bulkUpdates, rawImport, syntheticPlan, writeBenchDirectory } from "./synthetic.js";
 
-const DAY = "2025-01-14"; // a Tuesday: overdue presses, escalations and stale nudges all fall due
+const DAY = "2025-01-14"; // a Tuesday: overdue presses, escalations and stale nudges all fall due (bench/reminder-run.mjs runs on it)
+const RUN_SCRIPT = join(import.meta.dirname, "reminder-run.mjs");
 const silent = { info() {}, warn() {}, error: (m: string, c?: unknown) => console.error(m, c) };
 const clock = fixedClock(zonedInstant(DAY, "09:00"));
 
@@ -52,39 +51,6 @@ async function build(dir: string, tasks: number, units: number, updates: number)
   return built;
 }
 
-/** Open the app on DIR and run the reminders once; nothing else happens in this process before. */
-async function run(dir: string, phase: "run" | "preview"): Promise<Record<string, number | string>> {
-  const built = JSON.parse(readFileSync(paths(dir).meta, "utf8")) as Built;
-  globalThis.gc?.();
-  const startRss = process.memoryUsage().rss;
-  const app = await openApp(configFor(dir), clock, { logger: silent, quiet: true });
-  globalThis.gc?.();
-  const baselineRss = process.memoryUsage().rss;
-  const baselineMaxRss = process.resourceUsage().maxRSS * 1024;
-
-  const common = { tasks: built.tasks, units: built.units, updates: built.updates, day: DAY, startRss, baselineRss, baselineMaxRss };
-  if (phase === "preview") {
-    // compute and preview, which hold every due row and message in memory, in a process of their own (on a copy
-    // of the database made before the run), so the run's peak RSS below is the run's alone
-    let t = performance.now();
-    const rows = await app.reminders.service.dueRows([DAY]);
-    const computeMs = performance.now() - t;
-    t = performance.now();
-    const preview = await app.reminders.service.preview([DAY], clock.now());
-    const previewMs = performance.now() - t;
-    await app.close();
-    return { ...common, reminders: rows.length, messages: preview.length, computeMs, previewMs, previewPeakRss: process.resourceUsage().maxRSS * 1024 };
-  }
-  // The sender yields a turn of the event loop, as a send over the network does.
-  const t = performance.now();
-  const sent = await app.reminders.service.run([DAY], clock.now(), { send: () => new Promise((r) => setImmediate(r)) });
-  const runMs = performance.now() - t;
-  const peakRss = process.resourceUsage().maxRSS * 1024;
-  const stored = await app.db.reminder.count();
-  await app.close();
-  return { ...common, sentMessages: sent.length, stored, runMs, peakRss, heapAfter: process.memoryUsage().heapUsed };
-}
-
 const args = process.argv.slice(2);
 const sizes = (list: string[]) => {
   const [tasks = 100_000, units = 500, updates = 200_000] = list.map(Number);
@@ -94,9 +60,6 @@ const sizes = (list: string[]) => {
 if (args[0] === "--build") {
   if (!args[1]) throw new Error("usage: reminders.ts --build DIR TASKS UNITS UPDATES");
   console.log(JSON.stringify(await build(args[1], ...sizes(args.slice(2)))));
-} else if (args[0] === "--run" || args[0] === "--preview") {
-  if (!args[1]) throw new Error("usage: reminders.ts --run|--preview DIR");
-  console.log(JSON.stringify(await run(args[1], args[0] === "--run" ? "run" : "preview")));
 } else {
   const dir = mkdtempSync(join(tmpdir(), "duban-bench-rem-"));
   try {
@@ -105,7 +68,8 @@ if (args[0] === "--build") {
       stdio: ["ignore", "pipe", "inherit"],
     });
     const built = JSON.parse(out.trim().split("\n").pop()!) as Built;
-    console.log(JSON.stringify({ ...(await run(dir, "run")), buildMs: built.buildMs }));
+    const run = execFileSync(process.execPath, [RUN_SCRIPT, "--run", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    console.log(JSON.stringify({ ...JSON.parse(run.trim().split("\n").pop()!), buildMs: built.buildMs }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

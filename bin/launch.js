@@ -17,7 +17,7 @@ function newestSource(dir) {
   return newest;
 }
 
-function buildIsCurrent() {
+export function buildIsCurrent() {
   const stamp = join(root, "dist", ".built");
   if (!existsSync(stamp) || process.env.DUBAN_FROM_SOURCE === "1") return false;
   const built = statSync(stamp).mtimeMs;
