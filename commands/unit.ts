@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { taskLine } from "../src/core/task-view.js";
-import { perPlan } from "../src/core/plan-scope.js";
+import { perPlan, planScope } from "../src/core/plan-scope.js";
 import type { PlanRecord } from "../src/core/model.js";
 import type { CommandContext } from "../src/core/command.js";
 
@@ -29,19 +29,30 @@ export default defineCommand({
     explicit: ["unit", "单位", "查询单位"],
   },
   args: z.object({ name: z.string().min(1), explicit: z.boolean() }),
-  handle: ({ name }, ctx) =>
-    perPlan(ctx, async (plan) => {
-      const planUnits = await ctx.repos.plans.unitNames(plan.id);
-      const known = ctx.directory.unit(name);
-      const canonical = known?.name ?? planUnits.find((u) => u === name);
-      if (!canonical) {
-        // "今天的任务" in a busy room is chatter, not a query: stay silent unless addressed.
-        if (!ctx.inbound.isDirect && !ctx.inbound.mentionsBot && !/^(?:unit|单位)/.test(name)) return { replies: [], ignored: true };
-        const all = [...new Set([...ctx.directory.units.map((u) => u.name), ...planUnits])];
-        throw new UserError(ctx.t.errors.unknownUnit(name, ctx.t.list(all)));
-      }
-      const names = ctx.directory.namesOf(canonical);
-      const lines = await unitTaskLines(ctx, plan, (n) => ctx.t.lists.unitHeader(canonical, n), names);
-      return { replies: [reply(lines ?? [ctx.t.lists.unitNone(canonical)], { heading: lines !== null })] };
-    }),
+  handle: async ({ name }, ctx) => {
+    // The name is looked up in the directory, then in the units of every plan the message is about: with several
+    // plans in progress, a unit that only one plan names is still that unit (and has no tasks in the others).
+    const scope = await planScope(ctx);
+    const plans = "one" in scope ? [scope.one] : scope.several;
+    let canonical = ctx.directory.unit(name)?.name;
+    const planUnits: string[] = [];
+    for (const plan of plans) {
+      if (canonical) break;
+      const units = await ctx.repos.plans.unitNames(plan.id);
+      if (units.includes(name)) canonical = name;
+      planUnits.push(...units);
+    }
+    if (!canonical) {
+      // "今天的任务" in a busy room is chatter, not a query: stay silent unless addressed.
+      if (!ctx.inbound.isDirect && !ctx.inbound.mentionsBot && !/^(?:unit|单位)/.test(name)) return { replies: [], ignored: true };
+      const all = [...new Set([...ctx.directory.units.map((u) => u.name), ...planUnits])];
+      throw new UserError(ctx.t.errors.unknownUnit(name, ctx.t.list(all)));
+    }
+    const unit = canonical;
+    const names = ctx.directory.namesOf(unit);
+    return perPlan(ctx, async (plan) => {
+      const lines = await unitTaskLines(ctx, plan, (n) => ctx.t.lists.unitHeader(unit, n), names);
+      return { replies: [reply(lines ?? [ctx.t.lists.unitNone(unit)], { heading: lines !== null })] };
+    });
+  },
 });

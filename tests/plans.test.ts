@@ -126,6 +126,17 @@ describe("several plans in one database", () => {
     expect(latest.text).toContain("刑侦大队在本群报送");
   });
 
+  it("a unit that only one of the plans in progress names is found: its tasks there, none in the other", async () => {
+    // 第2单位 is in neither the directory nor the bundled plan: only 重点工作's tasks name it.
+    const r = await app.say("第2单位的任务", { ...ADMIN, mentionsBot: true });
+    expect(r.text).not.toContain("没有名为");
+    expect(r.text).toContain("【科技兴警】");
+    expect(r.text).toContain("第2单位在本计划中没有牵头任务。");
+    expect(r.text).toMatch(/【重点工作】[^]*第2单位牵头的任务（\d+项）：[^]*合成任务/);
+    // A unit no plan names is still refused, naming the units there are.
+    expect((await app.say("第99单位的任务", { ...ADMIN, mentionsBot: true })).text).toMatch(/^没有名为“第99单位”的单位。现有单位：.*第2单位/);
+  });
+
   it("a question \"要记录为…吗？\" remembers its plan: the answer records there, not in the room's default or nowhere", async () => {
     const asked = await app.say("科技兴警 数字工匠创新工作室已经挂牌，完成60%", ADMIN);
     expect(asked.text).toContain("要记录为任务7");
