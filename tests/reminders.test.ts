@@ -302,6 +302,27 @@ describe("reminders on a real SQLite file", () => {
     expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
   });
 
+  it("a run reads each task once, in its pages, and none again to compose the messages, a retry of a failed room included", async () => {
+    const plans = app.repos.plans;
+    const calls = { pages: 0, byIds: [] as number[] };
+    const counting = Object.assign(Object.create(plans) as typeof plans, {
+      reminderTasks: async (planId: number, page?: { after: number; limit: number }) => (calls.pages++, plans.reminderTasks(planId, page)),
+      tasksByIds: async (ids: number[]) => (calls.byIds.push(ids.length), plans.tasksByIds(ids)),
+    });
+    const deps = { directory: app.directory, calendar: app.reminders.calendar, policy: app.reminders.policy, t: catalogue("zh"), thresholds: app.config.thresholds, logger: quietLogger };
+    const service = new ReminderService({ ...deps, repos: { ...app.repos, plans: counting } });
+    sender.failRooms.add("xingzhen");
+    const first = await service.run(["2024-12-31"], app.clock.now(), sender);
+    expect(byUnit(first)["刑侦大队"]).toEqual([4, 5, 6]);
+    expect(calls).toEqual({ pages: 1, byIds: [] });
+    // The next run claims the failed rows first; their tasks are in its pages too, so it still reads none again.
+    sender.failRooms.clear();
+    const again = await service.run(["2024-12-31"], app.clock.now(), sender);
+    expect(byUnit(again)).toEqual({ 刑侦大队: [4, 5, 6] });
+    expect(calls).toEqual({ pages: 2, byIds: [] });
+    expect(sender.sent.filter((s) => s.rooms[0] === "xingzhen")).toHaveLength(1);
+  });
+
   it("reads a big plan page by page, finding the same reminders as one read of the whole plan, and sends each unit one message", async () => {
     await app.repos.plans.importPlan(syntheticPlan("超大计划", 4500, 40), app.clock.now(), SYSTEM_ACTOR);
     const day = "2024-12-31";

@@ -325,25 +325,40 @@ describe("the SQL repositories on a real SQLite file", () => {
   });
 
   describe("reminders", () => {
-    it("claimedUnits and claimedFor after a claim", async () => {
+    it("claimPending claims and returns every undelivered row, as Prisma reads them", async () => {
       const undelivered = await ref.reminders.pending();
-      expect(undelivered.length).toBeGreaterThan(0);
+      expect(undelivered.length).toBeGreaterThan(1);
       expect(undelivered.some((r) => r.attempts > 0 && r.lastError !== null)).toBe(true);
       expect(undelivered.some((r) => r.attempts === 0 && r.lastError === null)).toBe(true);
       expect(undelivered.some((r) => r.deliveredRooms.length > 0)).toBe(true);
-      const claimed = await sqlRepos.reminders.claim(claimToken, app.clock.now(), new Date(app.clock.now().getTime() - 15 * 60_000));
-      expect(claimed).toBe(undelivered.length);
-      const units = await ref.reminders.claimedUnits(claimToken);
-      expect(units.length).toBeGreaterThan(1);
-      expect(await sqlRepos.reminders.claimedUnits(claimToken)).toStrictEqual(units);
-      expect(await sqlRepos.reminders.claimedUnits("another-token")).toStrictEqual(await ref.reminders.claimedUnits("another-token"));
-      for (const unit of [...units, "不存在大队"]) {
-        const prisma = (await ref.reminders.claimedFor(claimToken, unit)).map(reminderFields);
-        const sql = await sqlRepos.reminders.claimedFor(claimToken, unit);
-        // The SQL returns the interface's fields only.
-        for (const r of sql) expect(Object.keys(r).sort()).toStrictEqual([...REMINDER_FIELDS].sort());
-        expect(sql.map(reminderFields), unit).toStrictEqual(prisma);
-      }
+      const now = app.clock.now();
+      const sql = await sqlRepos.reminders.claimPending(claimToken, now, new Date(now.getTime() - 15 * 60_000));
+      // The SQL returns the interface's fields only.
+      for (const r of sql) expect(Object.keys(r).sort()).toStrictEqual([...REMINDER_FIELDS].sort());
+      expect(sql.map(reminderFields)).toStrictEqual(undelivered.map(reminderFields));
+      expect(await app.db.reminder.count({ where: { claimToken, deliveredAt: null } })).toBe(undelivered.length);
+      // Claimed now, they are nobody else's until the claim is stale.
+      expect(await sqlRepos.reminders.claimPending("another-token", now, new Date(now.getTime() - 15 * 60_000))).toStrictEqual([]);
+      expect(await ref.reminders.claimPending("another-token", now, new Date(now.getTime() - 15 * 60_000))).toStrictEqual([]);
+    });
+
+    it("insertClaimed inserts the new keys already claimed and returns their ids, and leaves existing keys alone, as Prisma does", async () => {
+      const at = app.clock.now();
+      const row = (key: string, n: number) => ({ key, taskId: idOf(n), unit: "刑侦大队", kind: "overdue", occurrence: "2024-12-20", dueOn: "2024-12-20" });
+      const existing = (await ref.reminders.pending())[0]!.key;
+      const bySql = await sqlRepos.reminders.insertClaimed([row("test:sql-1", 4), row(existing, 4), row("test:sql-2", 5)], "sql-token", at);
+      const byPrisma = await ref.reminders.insertClaimed([row("test:prisma-1", 4), row("test:sql-1", 4), row(existing, 4), row("test:prisma-2", 5)], "prisma-token", at);
+      expect([...bySql.keys()]).toEqual(["test:sql-1", "test:sql-2"]);
+      expect([...byPrisma.keys()]).toEqual(["test:prisma-1", "test:prisma-2"]);
+      const stored = async (key: string) => await app.db.reminder.findUniqueOrThrow({ where: { key } });
+      for (const [key, id] of [...bySql, ...byPrisma]) expect((await stored(key)).id, key).toBe(id);
+      // The same row either way, but for its key, id and claim.
+      const shape = (r: Awaited<ReturnType<typeof stored>>) => ({ ...r, id: 0, key: "", claimToken: r.claimToken?.replace(/^(sql|prisma)-/, "") });
+      expect(shape(await stored("test:sql-1"))).toStrictEqual(shape(await stored("test:prisma-1")));
+      expect(await stored("test:sql-1")).toMatchObject({ claimToken: "sql-token", claimedAt: at, deliveredAt: null, attempts: 0, createdAt: at });
+      // The existing row is untouched: still claimed by the claim above, not by either insert.
+      expect((await stored(existing)).claimToken).toBe(claimToken);
+      expect(await sqlRepos.reminders.insertClaimed([], "sql-token", at)).toStrictEqual(new Map());
     });
   });
 

@@ -452,12 +452,8 @@ export interface ReminderRepository {
   insertClaimed(rows: NewReminder[], token: string, at: Date): Promise<Map<string, number>>;
   /** Atomically claim every undelivered reminder not claimed by a live sender; returns the claimed rows. */
   claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]>;
-  /** Claim like `claimPending`, returning only how many rows this claim holds (a run then reads them unit by unit). */
+  /** Claim like `claimPending`, returning only how many rows it claimed. */
   claim(token: string, at: Date, staleClaimBefore: Date): Promise<number>;
-  /** The units with rows under this claim, in the order of their oldest row. */
-  claimedUnits(token: string): Promise<string[]>;
-  /** One unit's rows under this claim, oldest first. */
-  claimedFor(token: string, unit: string): Promise<ReminderRecord[]>;
   /** Undelivered rows, without claiming (for previews). */
   pending(): Promise<ReminderRecord[]>;
   /** Which of these keys exist already. */

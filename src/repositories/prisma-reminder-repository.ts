@@ -66,15 +66,6 @@ export class PrismaReminderRepository implements ReminderRepository {
     return count;
   }
 
-  async claimedUnits(token: string): Promise<string[]> {
-    const rows = await this.db.reminder.groupBy({ by: ["unit"], where: { claimToken: token, deliveredAt: null }, _min: { id: true } });
-    return rows.sort((a, b) => (a._min.id ?? 0) - (b._min.id ?? 0)).map((r) => r.unit);
-  }
-
-  async claimedFor(token: string, unit: string): Promise<ReminderRecord[]> {
-    return (await this.db.reminder.findMany({ where: { claimToken: token, deliveredAt: null, unit }, orderBy: { id: "asc" } })).map(toRecord);
-  }
-
   async pending(): Promise<ReminderRecord[]> {
     return (await this.db.reminder.findMany({ where: { deliveredAt: null }, orderBy: { id: "asc" } })).map(toRecord);
   }

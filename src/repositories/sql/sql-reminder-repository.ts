@@ -4,6 +4,8 @@ import { anyOf, asDateOrNull, fragment, type Row, type Sql } from "../../db/sql.
 import { PrismaReminderRepository } from "../prisma-reminder-repository.js";
 
 const COLUMNS = ["key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt"] as const;
+const CLAIMED_COLUMNS = [...COLUMNS, "claimToken", "claimedAt"] as const;
+/** The columns of a ReminderRecord, read by a claim. */
 const FIELDS = fragment(`"id", "key", "taskId", "unit", "kind", "occurrence", "dueOn", "deliveredAt", "attempts", "lastError", "deliveredRooms"`);
 const record = (r: Row): ReminderRecord => ({
   id: r.id as number,
@@ -18,7 +20,6 @@ const record = (r: Row): ReminderRecord => ({
   lastError: r.lastError as string | null,
   deliveredRooms: JSON.parse(r.deliveredRooms as string) as string[],
 });
-const CLAIMED_COLUMNS = [...COLUMNS, "claimToken", "claimedAt"] as const;
 
 /** Reminders: a run's writes and reads in hand-written SQL; previews and failures stay with Prisma. */
 export class SqlReminderRepository extends PrismaReminderRepository {
@@ -66,17 +67,6 @@ export class SqlReminderRepository extends PrismaReminderRepository {
   override async claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {
     if ((await this.claim(token, at, staleClaimBefore)) === 0) return [];
     const rows = await this.sql.all`SELECT ${FIELDS} FROM "Reminder" WHERE "claimToken" = ${token} AND "deliveredAt" IS NULL ORDER BY "id"`;
-    return rows.map(record);
-  }
-
-  override async claimedUnits(token: string): Promise<string[]> {
-    const rows = await this.sql.all<{ unit: string }>`SELECT "unit", MIN("id") AS "first" FROM "Reminder"
-      WHERE "claimToken" = ${token} AND "deliveredAt" IS NULL GROUP BY "unit" ORDER BY "first"`;
-    return rows.map((r) => r.unit);
-  }
-
-  override async claimedFor(token: string, unit: string): Promise<ReminderRecord[]> {
-    const rows = await this.sql.all`SELECT ${FIELDS} FROM "Reminder" WHERE "claimToken" = ${token} AND "unit" = ${unit} AND "deliveredAt" IS NULL ORDER BY "id"`;
     return rows.map(record);
   }
 
