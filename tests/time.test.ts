@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, dayjs, dayOf, daysBetween, zonedInstant } from "../src/core/time.js";
+import { addDays, dayjs, dayOf, daysBetween, formatDateTime, zonedInstant } from "../src/core/time.js";
 import { parseInstant } from "../src/core/clock.js";
 
 describe("calendar days in a time zone", () => {
@@ -10,6 +10,16 @@ describe("calendar days in a time zone", () => {
       for (const z of ["Asia/Shanghai", "America/Los_Angeles", "UTC"]) if (dayOf(d, z) !== dayjs(d).tz(z).format("YYYY-MM-DD")) mismatches++;
     }
     expect(mismatches).toBe(0);
+  });
+
+  it("formats instants for people as dayjs.tz does, for Shanghai and other zones, over decades", () => {
+    let mismatches = 0;
+    for (let t = Date.UTC(1985, 0, 1); t < Date.UTC(2040, 0, 1); t += 127 * 3_600_000 - 61_001) {
+      const d = new Date(t);
+      for (const z of ["Asia/Shanghai", "America/Los_Angeles"]) if (formatDateTime(d, z) !== dayjs(d).tz(z).format("YYYY-MM-DD HH:mm")) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+    expect(formatDateTime(new Date("2024-06-30T16:30:59.999Z"))).toBe("2024-07-01 00:30");
   });
 
   it("puts 2024-06-30T16:30Z on 1 July in Shanghai", () => {

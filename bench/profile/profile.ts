@@ -251,7 +251,7 @@ async function chatOps(): Promise<{ ops: OpResult[]; prismaEvents: PrismaEventCh
     const results: OpResult[] = [];
     const probe = installRepoProbe(app.repos);
     const realOpts = (bot as unknown as { opts: BotOptions }).opts;
-    const ictx = (await (bot as unknown as { interpretContext(): Promise<InterpretContext> }).interpretContext()) as InterpretContext;
+    const ictx = (await (bot as unknown as { interpretContext(i: Inbound): Promise<InterpretContext> }).interpretContext(inboundOf("任务1"))) as InterpretContext;
     const ctxOf = (inbound: Inbound) => (bot as unknown as { context(i: Inbound): CommandContext }).context(inbound);
     const hint = (n: number) => bot.t.errors.truncated(n);
 
