@@ -10,6 +10,7 @@ import { catalogue } from "../src/core/i18n/index.js";
 import { quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
 import { syntheticPlan } from "../bench/synthetic.js";
 import { SYSTEM_ACTOR } from "../src/plan/import-plan.js";
+import { isPostgresUrl } from "../src/db/postgres.js";
 
 /** A sender that records what was sent, and can be told to fail for some rooms. */
 class RecordingSender implements ReminderSender {
@@ -251,6 +252,76 @@ describe("reminders on a real SQLite file", () => {
     expect(second.find((m) => m.unit === "科技办")?.reply.text ?? "").not.toContain("无法识别");
   });
 
+  it("a task completed while a run is sending is left out of the messages still to come", async () => {
+    const done: ReminderSender = {
+      send: async (rooms, reply, key) => {
+        await sender.send(rooms, reply, key);
+        // After the first message, the office completes every task of the plan.
+        if (sender.sent.length === 1) await app.db.task.updateMany({ where: { planId: 1 }, data: { completedAt: app.clock.now(), completedBy: "@kejiban:bureau.local" } });
+      },
+    };
+    const messages = await app.reminders.service.run(["2024-12-31"], app.clock.now(), done);
+    expect(messages).toHaveLength(1);
+    expect(sender.sent).toHaveLength(1);
+    // The others' reminders are recorded as skipped, not left to send later.
+    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { lastError: { startsWith: "skipped: task done" } } })).toBeGreaterThan(0);
+  });
+
+  it("stops when another instance takes its claim over mid-run, and that instance sends the rest, each once", async () => {
+    const deps = { directory: app.directory, calendar: app.reminders.calendar, policy: app.reminders.policy, t: catalogue("zh"), thresholds: app.config.thresholds, logger: quietLogger };
+    const now = app.clock.now();
+    const stale = new Date(now.getTime() - 20 * 60_000);
+    let marks = 0;
+    // After the first message is sent and marked, instance B takes over: it frees A's claim and claims what is left.
+    const reminders = Object.assign(Object.create(app.repos.reminders) as typeof app.repos.reminders, {
+      markDelivered: async (ids: number[], at: Date, note?: string) => {
+        await app.repos.reminders.markDelivered(ids, at, note);
+        if (note === undefined && ++marks === 1) {
+          await app.repos.reminders.releaseClaims("A#1/");
+          expect((await app.repos.reminders.claimPending("B#1/run", now, stale)).length).toBeGreaterThan(0);
+        }
+      },
+    });
+    const a = await new ReminderService({ ...deps, repos: { ...app.repos, reminders }, claimOwner: "A#1" }).run(["2024-12-31"], now, sender);
+    expect(a).toHaveLength(1);
+    expect(sender.sent).toHaveLength(1);
+    expect(await app.db.reminder.count({ where: { deliveredAt: null, claimToken: "B#1/run" } })).toBeGreaterThan(0);
+    // B's next run (its claim freed, as a restart under its name would be) sends the rest; nothing goes twice.
+    await app.repos.reminders.releaseClaims("B#1/");
+    const b = await new ReminderService({ ...deps, repos: app.repos, claimOwner: "B#2" }).run(["2024-12-31"], now, sender);
+    expect(b).toHaveLength(4);
+    expect(new Set(sender.sent.map((x) => x.reply.text)).size).toBe(5);
+    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+  });
+
+  it("sends what the console recorded while the run was recording, in the same run", async () => {
+    const deps = { directory: app.directory, calendar: app.reminders.calendar, policy: app.reminders.policy, t: catalogue("zh"), thresholds: app.config.thresholds, logger: quietLogger };
+    let first = true;
+    // The console records the day's reminders (unclaimed) just before the run inserts its own.
+    const reminders = Object.assign(Object.create(app.repos.reminders) as typeof app.repos.reminders, {
+      insertClaimed: async (rows: Parameters<typeof app.repos.reminders.insertClaimed>[0], token: string, at: Date) => {
+        if (first) (first = false), await app.repos.reminders.insertNew(rows, at);
+        return app.repos.reminders.insertClaimed(rows, token, at);
+      },
+    });
+    const sent = await new ReminderService({ ...deps, repos: { ...app.repos, reminders } }).run(["2024-12-31"], app.clock.now(), sender);
+    expect(sent).toHaveLength(5);
+    expect(byUnit(sent)["刑侦大队"]).toEqual([4, 5, 6]);
+    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+  });
+
+  it("catching up on two working days in one run, tells the office each notice once", async () => {
+    const calendar = workingCalendarFrom((d) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()), (y) => y < 2025);
+    const deps = { repos: app.repos, directory: app.directory, policy: app.reminders.policy, t: catalogue("zh"), thresholds: { warnDays: 30, staleDays: 30 }, logger: quietLogger };
+    await app.db.task.update({ where: { planId_number: { planId: 1, number: 12 } }, data: { deadlineText: "视情况而定", deadlineKind: "unknown", deadlineDate: null } });
+    const sent = await new ReminderService({ ...deps, calendar }).run(["2025-01-02", "2025-01-03"], at9("2025-01-03"), sender);
+    const office = sent.find((m) => m.unit === "科技办")!.reply.text;
+    expect(office.split("任务12的完成时限“视情况而定”无法识别")).toHaveLength(2);
+    expect(office.split("工作日历缺少2025年的节假日数据")).toHaveLength(2);
+    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+  });
+
   it("tracks delivery per room: when one of a unit's two rooms fails, only that room is retried", async () => {
     expect((await app.say("绑定本群 刑侦大队", { room: "xingzhen2" })).text).toContain("本群已绑定为刑侦大队的工作群");
     sender.failRooms.add("xingzhen2");
@@ -302,7 +373,7 @@ describe("reminders on a real SQLite file", () => {
     expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
   });
 
-  it("a run reads each task once, in its pages, and none again to compose the messages, a retry of a failed room included", async () => {
+  it("a run reads each task once, in its pages, and none again to compose the messages unless it changed, a retry of a failed room included", async () => {
     const plans = app.repos.plans;
     const calls = { pages: 0, byIds: [] as number[] };
     const counting = Object.assign(Object.create(plans) as typeof plans, {
@@ -312,15 +383,35 @@ describe("reminders on a real SQLite file", () => {
     const deps = { directory: app.directory, calendar: app.reminders.calendar, policy: app.reminders.policy, t: catalogue("zh"), thresholds: app.config.thresholds, logger: quietLogger };
     const service = new ReminderService({ ...deps, repos: { ...app.repos, plans: counting } });
     sender.failRooms.add("xingzhen");
+    // SQLite's change counter tells a run which tasks changed while it sent; PostgreSQL keeps none, so there a run
+    // reads each message's tasks again before sending it.
+    const counted = !isPostgresUrl(app.config.databaseUrl);
     const first = await service.run(["2024-12-31"], app.clock.now(), sender);
     expect(byUnit(first)["刑侦大队"]).toEqual([4, 5, 6]);
-    expect(calls).toEqual({ pages: 1, byIds: [] });
+    expect(calls).toEqual({ pages: 1, byIds: counted ? [] : first.map((m) => m.taskNumbers.length) });
     // The next run claims the failed rows first; their tasks are in its pages too, so it still reads none again.
     sender.failRooms.clear();
+    calls.byIds = [];
     const again = await service.run(["2024-12-31"], app.clock.now(), sender);
     expect(byUnit(again)).toEqual({ 刑侦大队: [4, 5, 6] });
-    expect(calls).toEqual({ pages: 2, byIds: [] });
+    expect(calls).toEqual({ pages: 2, byIds: counted ? [] : [3] });
     expect(sender.sent.filter((s) => s.rooms[0] === "xingzhen")).toHaveLength(1);
+    // A task written while the run sends is read again, alone, before the next message that shows it.
+    if (counted) {
+      await app.db.reminder.updateMany({ data: { deliveredAt: null, claimToken: null } });
+      const last = first[first.length - 1]!;
+      const changing: ReminderSender = {
+        send: async (rooms, reply, key) => {
+          await sender.send(rooms, reply, key);
+          if (reply.text.includes(`【督办提醒】${first[0]!.unit}`))
+            await app.db.task.update({ where: { planId_number: { planId: 1, number: last.taskNumbers[0]! } }, data: { progress: 80 } });
+        },
+      };
+      const third = await service.run(["2024-12-31"], app.clock.now(), changing);
+      expect(third.map((m) => m.unit)).toEqual(first.map((m) => m.unit));
+      expect(third[third.length - 1]!.reply.text).toMatch(new RegExp(`任务${last.taskNumbers[0]} [^\n]*进度80%`));
+      expect(calls.byIds).toEqual([1]);
+    }
   });
 
   it("reads a big plan page by page, finding the same reminders as one read of the whole plan, and sends each unit one message", async () => {

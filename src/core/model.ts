@@ -333,6 +333,13 @@ export interface ReminderTaskRow {
   targets: TargetRecord[];
 }
 
+/** Tasks changed since a marker (changesSince): to know which a long reminder run must read again. */
+export interface TaskChanges {
+  /** Give it back to changesSince to learn what changed after this. */
+  marker: number;
+  taskIds: Set<number>;
+}
+
 /** Storage of plans and tasks. */
 export interface PlanRepository {
   /** The latest imported plan that is not archived. */
@@ -355,6 +362,12 @@ export interface PlanRepository {
   tasksByIds(ids: number[]): Promise<TaskRecord[]>;
   /** The tasks a reminder run looks at, by number, in its lean form; `page` reads the next `limit` after task number `after`. */
   reminderTasks(planId: number, page?: { after: number; limit: number }): Promise<ReminderTaskRow[]>;
+  /**
+   * The tasks changed (their row, targets or section written, from any process) since `marker`, and a marker for
+   * the next call; `null` as the marker gives a first marker and no tasks. Null when the database cannot tell
+   * (no change counter: PostgreSQL, or a SQLite file whose counter went back or lost its triggers).
+   */
+  changesSince(marker: number | null): Promise<TaskChanges | null>;
   /** Tasks where any of `units` is a lead unit (牵头单位). */
   tasksLedBy(planId: number, units: string[]): Promise<TaskRecord[]>;
   numberRange(planId: number): Promise<{ min: number; max: number; count: number }>;
@@ -450,10 +463,8 @@ export interface ReminderRepository {
    * Returns the new rows' ids by key: a run sends exactly these (and what it claimed before) without reading them back.
    */
   insertClaimed(rows: NewReminder[], token: string, at: Date): Promise<Map<string, number>>;
-  /** Atomically claim every undelivered reminder not claimed by a live sender; returns the claimed rows. */
+  /** Atomically claim every undelivered reminder not claimed by a live sender; returns the rows this call claimed, oldest first. */
   claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]>;
-  /** Claim like `claimPending`, returning only how many rows it claimed. */
-  claim(token: string, at: Date, staleClaimBefore: Date): Promise<number>;
   /** Undelivered rows, without claiming (for previews). */
   pending(): Promise<ReminderRecord[]>;
   /** Which of these keys exist already. */
@@ -461,6 +472,8 @@ export interface ReminderRepository {
   markDelivered(ids: number[], at: Date, note?: string): Promise<void>;
   /** Record that these reminders reached one room (the others may still be due). */
   markRoomDelivered(ids: number[], room: string): Promise<void>;
+  /** Whether this claim still holds an undelivered row: false once another instance freed or took it. */
+  holds(token: string): Promise<boolean>;
   /** Move this process's claim forward, so a long run never looks abandoned to another process. */
   renewClaim(token: string, at: Date): Promise<void>;
   /**

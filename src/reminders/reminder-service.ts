@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../core/bot.js";
 import type { Catalogue } from "../core/i18n/index.js";
-import type { NewReminder, PlanRecord, ReminderRecord, ReminderTaskRow, Repositories } from "../core/model.js";
+import type { NewReminder, PlanRecord, ReminderRecord, ReminderTaskRow, Repositories, TaskChanges } from "../core/model.js";
 import { reply, type Reply } from "../core/reply.js";
 import { assessTask, LIGHT_ICON, type Assessable, type LightThresholds } from "../core/task-status.js";
 import { planStart, taskItem } from "../core/task-view.js";
@@ -177,14 +177,17 @@ export class ReminderService {
       const due = await this.dueRows(days);
       await reminders.insertNew(due, now);
       const pending = due.map((r) => ({ ...r, id: null }));
-      return this.compose(pending, await this.shownFor(pending, now), now, await this.inProgress()).messages;
+      return this.compose(pending, await this.shownFor(due.map((r) => r.taskId), now), now, await this.inProgress()).messages;
     }
     // The plans in progress, read once for the whole run.
     const plans = await this.inProgress();
     const active = [...plans.values()];
     const token = this.d.claimOwner ? `${this.d.claimOwner}/${randomUUID()}` : randomUUID();
+    const stale = () => new Date(now.getTime() - CLAIM_TTL_MS);
+    // Which tasks change while the run goes on (null where the database cannot tell): asked before the first read.
+    let changes = await this.d.repos.plans.changesSince(null);
     // First what earlier runs left undelivered (a failed room, a crash, a freed claim): their ids are the lowest.
-    const claimed: Pending[] = await reminders.claimPending(token, now, new Date(now.getTime() - CLAIM_TTL_MS));
+    const claimed: Pending[] = await reminders.claimPending(token, now, stale());
     const shown = new Map<number, Shown>();
     const earlier = new Set(claimed.map((r) => r.taskId));
     for await (const page of this.pages(days, active)) {
@@ -193,15 +196,19 @@ export class ReminderService {
       for (const r of page.rows) {
         const id = ids.get(r.key);
         if (id === undefined) continue; // recorded before: delivered, or claimed above or by another process
+        ids.delete(r.key); // a notice comes once for each day of a catch-up, under one key
         claimed.push({ id, taskId: r.taskId, unit: r.unit, kind: r.kind, occurrence: r.occurrence, deliveredRooms: NO_ROOMS });
         if (r.taskId !== null) wanted.add(r.taskId);
       }
       const start = planStart(page.plan);
       for (const task of page.tasks) if (wanted.has(task.id) || earlier.has(task.id)) shown.set(task.id, this.shown(task, page.plan.id, now, start));
     }
+    // Rows recorded meanwhile and left unclaimed (by the console, which records without sending) are this run's too.
+    const late = await reminders.claimPending(token, now, stale());
+    if (late.length > 0) claimed.push(...late), claimed.sort((a, b) => a.id! - b.id!);
     if (claimed.length === 0) return [];
     // Tasks the pages did not cover: earlier rows of an archived plan, or of a task the document no longer lists.
-    for (const [id, task] of await this.shownFor(claimed.filter((r) => r.taskId !== null && !shown.has(r.taskId)), now)) shown.set(id, task);
+    for (const [id, task] of await this.shownFor(claimed.map((r) => r.taskId).filter((id) => id !== null && !shown.has(id)), now)) shown.set(id, task);
     const messages: ReminderMessage[] = [];
     let renewed = now.getTime();
     // Before every send, at most once a minute: a claim is never older than a minute plus one send (which gives up
@@ -222,6 +229,14 @@ export class ReminderService {
     claimed.length = 0;
     for (const [unit, rows] of byUnit) {
       byUnit.delete(unit);
+      // Another instance took over (and freed this run's claim): what is left is its to send.
+      if (!(await reminders.holds(token))) {
+        this.d.logger.warn("reminder run stopped: its claim was taken over by another instance, which sends the rest", { unit });
+        break;
+      }
+      // A task that changed since the run read it (done, paused, an update) is read again, so the message shows it as
+      // it is now, as a run that read each unit's tasks before its message did.
+      changes = await this.refresh(rows, shown, changes, now);
       const { messages: composed, skipped, archived } = this.compose(rows, shown, now, plans);
       if (skipped.length) await reminders.markDelivered(skipped, now, "skipped: task done, reminders paused, or completion under review");
       if (archived.length) await reminders.markDelivered(archived, now, "skipped: plan archived");
@@ -231,6 +246,22 @@ export class ReminderService {
       }
     }
     return messages;
+  }
+
+  /**
+   * Read again the tasks of `rows` that changed since `changes` was taken (or since a unit before read them), and
+   * update what `shown` holds of them. Where the database cannot tell what changed (`changes` null: PostgreSQL),
+   * every task of `rows` is read again. Returns the changes still to read, for the next unit.
+   */
+  private async refresh(rows: Pending[], shown: Map<number, Shown>, changes: TaskChanges | null, now: Date): Promise<TaskChanges | null> {
+    const next = changes && (await this.d.repos.plans.changesSince(changes.marker));
+    if (next && changes) for (const id of changes.taskIds) next.taskIds.add(id);
+    const ids = new Set<number>();
+    for (const r of rows) if (r.taskId !== null && (!next || next.taskIds.has(r.taskId))) ids.add(r.taskId);
+    if (ids.size === 0) return next;
+    for (const [id, task] of await this.shownFor(ids, now)) shown.set(id, task);
+    for (const id of ids) next?.taskIds.delete(id);
+    return next;
   }
 
   /** Send one message room by room and record the outcome. */
@@ -276,7 +307,7 @@ export class ReminderService {
     const seen = new Set(recorded.map((p) => p.key));
     const pending: Pending[] = recorded;
     for (const r of rows) if (!existing.has(r.key) && !seen.has(r.key)) pending.push({ ...r, id: null }), seen.add(r.key);
-    return this.compose(pending, await this.shownFor(pending, now), now, await this.inProgress()).messages;
+    return this.compose(pending, await this.shownFor(pending.map((r) => r.taskId), now), now, await this.inProgress()).messages;
   }
 
   /** The plans in progress by id. */
@@ -303,9 +334,9 @@ export class ReminderService {
     };
   }
 
-  /** `shown` for the tasks of `rows`, read whole (a preview, or rows a run's pages did not cover). */
-  private async shownFor(rows: Pending[], now: Date): Promise<Map<number, Shown>> {
-    const ids = [...new Set(rows.map((r) => r.taskId).filter((id): id is number => id !== null))];
+  /** `shown` for these tasks, read whole (a preview, rows a run's pages did not cover, or tasks that changed). */
+  private async shownFor(taskIds: Iterable<number | null>, now: Date): Promise<Map<number, Shown>> {
+    const ids = [...new Set(taskIds)].filter((id): id is number => id !== null);
     const out = new Map<number, Shown>();
     if (ids.length === 0) return out;
     const starts = new Map((await this.d.repos.plans.plans()).map((p) => [p.id, planStart(p)] as const));

@@ -1,6 +1,6 @@
 import { groupBy } from "../core/group-by.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { Actor, ImportReport, PlanRecord, PlanRepository, ReminderTaskRow, TargetRecord, TaskRecord } from "../core/model.js";
+import type { Actor, ImportReport, PlanRecord, PlanRepository, ReminderTaskRow, TargetRecord, TaskChanges, TaskRecord } from "../core/model.js";
 import type { Deadline, DeadlineKind, ParsedPlan, ParsedTarget } from "../plan/types.js";
 import { appendAudit } from "./prisma-audit-repository.js";
 import { PlanCodeError, derivePlanCode, planCodeProblem } from "../plan/plan-code.js";
@@ -215,6 +215,11 @@ export class PrismaPlanRepository implements PlanRepository {
       progress: r.progress,
       targets: byTask.get(r.id) ?? [],
     }));
+  }
+
+  /** PostgreSQL keeps no change counter (the TaskChange triggers are SQLite's): it cannot tell. */
+  async changesSince(_marker: number | null): Promise<TaskChanges | null> {
+    return null;
   }
 
   async tasksLedBy(planId: number, units: string[]): Promise<TaskRecord[]> {

@@ -45,16 +45,21 @@ export class PrismaReminderRepository implements ReminderRepository {
   }
 
   async claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {
-    await this.claim(token, at, staleClaimBefore);
-    return (await this.db.reminder.findMany({ where: { claimToken: token, deliveredAt: null }, orderBy: { id: "asc" } })).map(toRecord);
-  }
-
-  async claim(token: string, at: Date, staleClaimBefore: Date): Promise<number> {
-    const { count } = await this.db.reminder.updateMany({
-      where: { deliveredAt: null, OR: [{ claimToken: null }, { claimedAt: { lt: staleClaimBefore } }] },
-      data: { claimToken: token, claimedAt: at },
-    });
-    return count;
+    // One statement claims and names the rows, so only those this call claimed come back.
+    const pg = onPostgres(this.db);
+    const time = (d: Date) => (pg ? d : d.toISOString().replace("Z", "+00:00")); // on SQLite, the text form Prisma writes
+    const [a, b, c] = pg ? ["$1", "$2", "$3"] : ["?", "?", "?"];
+    const claimed = await this.db.$queryRawUnsafe<{ id: number }[]>(
+      `UPDATE "Reminder" SET "claimToken" = ${a}, "claimedAt" = ${b} WHERE "deliveredAt" IS NULL AND ("claimToken" IS NULL OR "claimedAt" < ${c}) RETURNING "id"`,
+      token,
+      time(at),
+      time(staleClaimBefore),
+    );
+    const out: ReminderRecord[] = [];
+    const ids = claimed.map((r) => Number(r.id));
+    for (let i = 0; i < ids.length; i += 500)
+      out.push(...(await this.db.reminder.findMany({ where: { id: { in: ids.slice(i, i + 500) } }, orderBy: { id: "asc" } })).map(toRecord));
+    return out;
   }
 
   async releaseClaims(prefix: string): Promise<number> {
@@ -95,6 +100,10 @@ export class PrismaReminderRepository implements ReminderRepository {
         if (!rooms.includes(room)) await tx.reminder.update({ where: { id: r.id }, data: { deliveredRooms: JSON.stringify([...rooms, room]) } });
       }
     });
+  }
+
+  async holds(token: string): Promise<boolean> {
+    return (await this.db.reminder.findFirst({ where: { claimToken: token, deliveredAt: null }, select: { id: true } })) !== null;
   }
 
   async renewClaim(token: string, at: Date): Promise<void> {

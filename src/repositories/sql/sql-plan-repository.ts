@@ -1,5 +1,5 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
-import type { PlanRecord, ReminderTaskRow, TaskRecord } from "../../core/model.js";
+import type { PlanRecord, ReminderTaskRow, TaskChanges, TaskRecord } from "../../core/model.js";
 import type { DeadlineKind } from "../../plan/types.js";
 import { anyOf, asBool, asDate, asDateOrNull, fragment, type Row, type Sql } from "../../db/sql.js";
 import { PrismaPlanRepository, toTarget, toTask } from "../prisma-plan-repository.js";
@@ -105,11 +105,7 @@ export class SqlPlanRepository extends PrismaPlanRepository {
   }
 
   override async tasks(planId: number): Promise<TaskRecord[]> {
-    // A failed check (the database busy, say) is not remembered: the next call asks again.
-    const cache = await (this.taskCache ??= this.openCache().catch((e: unknown) => {
-      this.taskCache = undefined;
-      throw e;
-    }));
+    const cache = await this.cache();
     return cache ? cache.tasks(planId) : this.allTasks(planId);
   }
 
@@ -119,6 +115,16 @@ export class SqlPlanRepository extends PrismaPlanRepository {
     const targets = this.sql.all`SELECT x.* FROM "Target" x JOIN "Task" t ON t."id" = x."taskId"
       WHERE t."planId" = ${planId} AND x."removedAt" IS NULL ORDER BY x."id"`;
     return Promise.all([rows, targets]).then(([r, x]) => this.withTargets(r, x));
+  }
+
+  override async changesSince(marker: number | null): Promise<TaskChanges | null> {
+    // The counter is kept by triggers: without them (see openCache), nothing can be told.
+    if (!(await this.cache())) return null;
+    const max = await this.maxSeq();
+    if (marker === null) return { marker: max, taskIds: new Set() };
+    if (max < marker) return null; // TaskChange emptied, or the file replaced by an older copy
+    const rows = await this.sql.values<[number]>`SELECT "taskId" FROM "TaskChange" WHERE "seq" > ${marker} AND "seq" <= ${max}`;
+    return { marker: max, taskIds: new Set(rows.map((r) => r[0])) };
   }
 
   /** The newest change counter. */
@@ -150,6 +156,13 @@ export class SqlPlanRepository extends PrismaPlanRepository {
    * whose migrations lost them (a later migration that rebuilds Task drops its triggers) reads every time.
    */
   private taskCache?: Promise<TaskListCache | null>;
+  /** The task lists in memory, or null without the triggers. A failed check (the database busy, say) is not remembered: the next call asks again. */
+  private cache(): Promise<TaskListCache | null> {
+    return (this.taskCache ??= this.openCache().catch((e: unknown) => {
+      this.taskCache = undefined;
+      throw e;
+    }));
+  }
   private async openCache(): Promise<TaskListCache | null> {
     if (this.sql.dialect !== "sqlite") return null;
     const r = await this.sql.get<{ n: number }>`SELECT count(*) AS "n" FROM "sqlite_master" WHERE "type" = 'trigger' AND substr("name", 1, 11) = 'TaskChange_'`;

@@ -58,22 +58,20 @@ export class SqlReminderRepository extends PrismaReminderRepository {
     return out;
   }
 
-  override async claim(token: string, at: Date, staleClaimBefore: Date): Promise<number> {
-    const { changes } = await this.sql.run`UPDATE "Reminder" SET "claimToken" = ${token}, "claimedAt" = ${at}
-      WHERE "deliveredAt" IS NULL AND ("claimToken" IS NULL OR "claimedAt" < ${staleClaimBefore})`;
-    return changes;
-  }
-
   override async claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {
-    if ((await this.claim(token, at, staleClaimBefore)) === 0) return [];
-    const rows = await this.sql.all`SELECT ${FIELDS} FROM "Reminder" WHERE "claimToken" = ${token} AND "deliveredAt" IS NULL ORDER BY "id"`;
-    return rows.map(record);
+    const rows = await this.sql.all`UPDATE "Reminder" SET "claimToken" = ${token}, "claimedAt" = ${at}
+      WHERE "deliveredAt" IS NULL AND ("claimToken" IS NULL OR "claimedAt" < ${staleClaimBefore}) RETURNING ${FIELDS}`;
+    return rows.map(record).sort((a, b) => a.id - b.id);
   }
 
   override async markDelivered(ids: number[], at: Date, note?: string): Promise<void> {
     if (ids.length === 0) return;
     await this.sql.run`UPDATE "Reminder" SET "deliveredAt" = ${at}, "attempts" = "attempts" + 1, "claimToken" = NULL, "lastError" = COALESCE(${note ?? null}, "lastError")
       WHERE "id" ${anyOf(ids)}`;
+  }
+
+  override async holds(token: string): Promise<boolean> {
+    return (await this.sql.get`SELECT 1 AS "one" FROM "Reminder" WHERE "claimToken" = ${token} AND "deliveredAt" IS NULL LIMIT 1`) !== undefined;
   }
 
   override async renewClaim(token: string, at: Date): Promise<void> {
