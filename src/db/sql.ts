@@ -123,7 +123,7 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /** Hot-path commits between two passive WAL checkpoints (an update writes about 8 pages). */
 const CHECKPOINT_EVERY = 100;
 
-/** Rows per multi-row INSERT: 500 rows of 7 columns stay far below SQLite's 32,766 parameters. */
+/** Rows per multi-row INSERT: 500 rows of up to 9 columns stay far below SQLite's 32,766 parameters. */
 const INSERT_CHUNK = 500;
 
 /** The SQLite client, over the better-sqlite3 connection that Prisma's adapter opened. */

@@ -25,7 +25,7 @@ const RENEW_EVERY_MS = 60_000;
 /**
  * Tasks read and assessed at a time by a run. Larger pages store each unit's rows on fewer pages of the table
  * (see pages), so marking a message delivered rewrites fewer of them; smaller pages leave less garbage for V8 to
- * promote, so the heap grows less. With 5,000, a run over 100,000 tasks peaks about 20 MB lower than with 10,000,
+ * promote, so the heap grows less. With 5,000, a run over 100,000 tasks peaks 10–20 MB lower than with 10,000,
  * in the same time.
  */
 const TASK_PAGE = 5_000;
