@@ -24,6 +24,7 @@ import { SqlReminderRepository } from "../src/repositories/sql/sql-reminder-repo
 import { SqlRequestRepository } from "../src/repositories/sql/sql-request-repository.js";
 import { SqlUpdateRepository } from "../src/repositories/sql/sql-update-repository.js";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
+import { syntheticPlan } from "../bench/synthetic.js";
 
 const ZHANG = "@zhang:bureau.local"; // 刑侦大队, a lead unit of tasks 4, 5 and 6
 const ADMIN = "@kejiban:bureau.local";
@@ -359,6 +360,29 @@ describe("the SQL repositories on a real SQLite file", () => {
       // The existing row is untouched: still claimed by the claim above, not by either insert.
       expect((await stored(existing)).claimToken).toBe(claimToken);
       expect(await sqlRepos.reminders.insertClaimed([], "sql-token", at)).toStrictEqual(new Map());
+    });
+  });
+
+  describe("changesSince", () => {
+    it("SQLite's change counter and the audit log (PostgreSQL's stand-in) both name the tasks duban changed; an import the audit log cannot place", async () => {
+      const [sql0, audit0] = [(await sqlRepos.plans.changesSince(null))!, (await ref.plans.changesSince(null))!];
+      expect([sql0.taskIds.size, audit0.taskIds.size]).toEqual([0, 0]);
+      expect(await app.say("任务5进展：计数器测试 70%", zhang)).toMatchObject({ text: expect.stringContaining("已记录任务5") });
+      const admin = { id: "@kejiban:bureau.local", unit: "科技办", transport: "test", room: "kejiban", eventId: null };
+      await ref.plans.setPaused(idOf(7), true, "测试", admin, app.clock.now());
+      // A refusal, audited with or without a task, changes nothing.
+      await app.repos.audit.append({ at: app.clock.now(), actor: admin, action: "complete", outcome: "refused", task: { id: idOf(8), number: 8 }, detail: {} });
+      await app.repos.audit.append({ at: app.clock.now(), actor: admin, action: "directory-reload", outcome: "refused", detail: {} });
+      const [sql1, audit1] = [(await sqlRepos.plans.changesSince(sql0.marker))!, (await ref.plans.changesSince(audit0.marker))!];
+      expect([...sql1.taskIds].sort()).toEqual([idOf(5), idOf(7)].sort());
+      expect([...audit1.taskIds].sort()).toEqual([idOf(5), idOf(7)].sort());
+      // Nothing since: no tasks, the same markers.
+      expect(await sqlRepos.plans.changesSince(sql1.marker)).toEqual({ marker: sql1.marker, taskIds: new Set() });
+      expect(await ref.plans.changesSince(audit1.marker)).toEqual({ marker: audit1.marker, taskIds: new Set() });
+      // An import is audited without a task: the audit log cannot tell which tasks it wrote.
+      await ref.plans.importPlan(syntheticPlan("计数器测试计划", 3, 2), app.clock.now(), admin);
+      expect(await ref.plans.changesSince(audit1.marker)).toBeNull();
+      expect((await sqlRepos.plans.changesSince(sql1.marker))!.taskIds.size).toBeGreaterThan(0);
     });
   });
 

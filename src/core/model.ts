@@ -363,9 +363,10 @@ export interface PlanRepository {
   /** The tasks a reminder run looks at, by number, in its lean form; `page` reads the next `limit` after task number `after`. */
   reminderTasks(planId: number, page?: { after: number; limit: number }): Promise<ReminderTaskRow[]>;
   /**
-   * The tasks changed (their row, targets or section written, from any process) since `marker`, and a marker for
-   * the next call; `null` as the marker gives a first marker and no tasks. Null when the database cannot tell
-   * (no change counter: PostgreSQL, or a SQLite file whose counter went back or lost its triggers).
+   * The tasks changed since `marker`, and a marker for the next call; `null` as the marker gives a first marker
+   * and no tasks. SQLite's change counter sees every write to a task, its targets or its section, from any process;
+   * elsewhere the audit log tells which tasks duban changed. Null when it cannot tell (the counter went back, or
+   * an audited change named no task, such as an import).
    */
   changesSince(marker: number | null): Promise<TaskChanges | null>;
   /** Tasks where any of `units` is a lead unit (牵头单位). */

@@ -235,7 +235,7 @@ export class ReminderService {
         break;
       }
       // A task that changed since the run read it (done, paused, an update) is read again, so the message shows it as
-      // it is now, as a run that read each unit's tasks before its message did.
+      // it is now.
       changes = await this.refresh(rows, shown, changes, now);
       const { messages: composed, skipped, archived } = this.compose(rows, shown, now, plans);
       if (skipped.length) await reminders.markDelivered(skipped, now, "skipped: task done, reminders paused, or completion under review");
@@ -250,8 +250,8 @@ export class ReminderService {
 
   /**
    * Read again the tasks of `rows` that changed since `changes` was taken (or since a unit before read them), and
-   * update what `shown` holds of them. Where the database cannot tell what changed (`changes` null: PostgreSQL),
-   * every task of `rows` is read again. Returns the changes still to read, for the next unit.
+   * update what `shown` holds of them. Once the database cannot tell what changed (`changes` null), every task of
+   * `rows` is read again. Returns the changes still to read, for the next unit.
    */
   private async refresh(rows: Pending[], shown: Map<number, Shown>, changes: TaskChanges | null, now: Date): Promise<TaskChanges | null> {
     const next = changes && (await this.d.repos.plans.changesSince(changes.marker));

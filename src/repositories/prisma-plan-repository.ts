@@ -217,9 +217,25 @@ export class PrismaPlanRepository implements PlanRepository {
     }));
   }
 
-  /** PostgreSQL keeps no change counter (the TaskChange triggers are SQLite's): it cannot tell. */
-  async changesSince(_marker: number | null): Promise<TaskChanges | null> {
-    return null;
+  /**
+   * PostgreSQL keeps no change counter (the TaskChange triggers are SQLite's), so the audit log stands in for one:
+   * every change duban makes to a task is audited under the task's id, in commit order (writers take turns). An
+   * entry that names no task (an import, a plan archived, the directory) may have changed any: then it cannot tell.
+   * Refusals change nothing.
+   */
+  async changesSince(marker: number | null): Promise<TaskChanges | null> {
+    if (marker === null) {
+      const last = await this.db.auditLog.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
+      return { marker: last?.id ?? 0, taskIds: new Set() };
+    }
+    const entries = await this.db.auditLog.findMany({ where: { id: { gt: marker } }, select: { id: true, taskId: true, outcome: true }, orderBy: { id: "asc" } });
+    const taskIds = new Set<number>();
+    for (const e of entries) {
+      if (e.outcome !== "ok") continue;
+      if (e.taskId === null) return null;
+      taskIds.add(e.taskId);
+    }
+    return { marker: entries.length ? entries[entries.length - 1]!.id : marker, taskIds };
   }
 
   async tasksLedBy(planId: number, units: string[]): Promise<TaskRecord[]> {

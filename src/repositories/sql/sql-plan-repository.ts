@@ -118,8 +118,8 @@ export class SqlPlanRepository extends PrismaPlanRepository {
   }
 
   override async changesSince(marker: number | null): Promise<TaskChanges | null> {
-    // The counter is kept by triggers: without them (see openCache), nothing can be told.
-    if (!(await this.cache())) return null;
+    // The counter is kept by triggers: without them (see openCache), the audit log tells, as on PostgreSQL.
+    if (!(await this.cache())) return super.changesSince(marker);
     const max = await this.maxSeq();
     if (marker === null) return { marker: max, taskIds: new Set() };
     if (max < marker) return null; // TaskChange emptied, or the file replaced by an older copy
