@@ -341,6 +341,12 @@ describe("the SQL repositories on a real SQLite file", () => {
       // Claimed now, they are nobody else's until the claim is stale.
       expect(await sqlRepos.reminders.claimPending("another-token", now, new Date(now.getTime() - 15 * 60_000))).toStrictEqual([]);
       expect(await ref.reminders.claimPending("another-token", now, new Date(now.getTime() - 15 * 60_000))).toStrictEqual([]);
+      // Freed, they are Prisma's to claim: the same rows, oldest first.
+      expect(await sqlRepos.reminders.releaseClaims(claimToken)).toBe(undelivered.length);
+      const prisma = await ref.reminders.claimPending("prisma-token", now, new Date(now.getTime() - 15 * 60_000));
+      expect(prisma.map(reminderFields)).toStrictEqual(undelivered.map(reminderFields));
+      await sqlRepos.reminders.releaseClaims("prisma-token");
+      expect((await sqlRepos.reminders.claimPending(claimToken, now, new Date(now.getTime() - 15 * 60_000))).length).toBe(undelivered.length);
     });
 
     it("insertClaimed inserts the new keys already claimed and returns their ids, and leaves existing keys alone, as Prisma does", async () => {
@@ -380,6 +386,9 @@ describe("the SQL repositories on a real SQLite file", () => {
       expect(await sqlRepos.plans.changesSince(sql1.marker)).toEqual({ marker: sql1.marker, taskIds: new Set() });
       expect(await ref.plans.changesSince(audit1.marker)).toEqual({ marker: audit1.marker, taskIds: new Set() });
       // An import is audited without a task: the audit log cannot tell which tasks it wrote.
+      // An edit that moves an update to another task changed both, but names one: the audit log cannot tell either.
+      await app.repos.audit.append({ at: app.clock.now(), actor: admin, action: "edit-move", task: { id: idOf(9), number: 9 }, detail: {} });
+      expect(await ref.plans.changesSince(audit1.marker)).toBeNull();
       await ref.plans.importPlan(syntheticPlan("计数器测试计划", 3, 2), app.clock.now(), admin);
       expect(await ref.plans.changesSince(audit1.marker)).toBeNull();
       expect((await sqlRepos.plans.changesSince(sql1.marker))!.taskIds.size).toBeGreaterThan(0);

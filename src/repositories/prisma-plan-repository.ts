@@ -81,6 +81,13 @@ const deadlineOf = (t: { deadlineText: string; deadlineKind: string; deadlineDat
   date: t.deadlineDate,
 });
 
+/** Audited actions that change only the task they name (see changesSince). */
+const ONE_TASK_ACTIONS: ReadonlySet<string> = new Set([
+  "update", "edit", "retract", "complete", "reopen", "set-deadline", "set-lead-units", "pause-reminders", "resume-reminders",
+  "request-completion", "request-extension", "approve-completion", "reject-completion", "approve-extension", "reject-extension",
+  "target-set", "target-add", "target-remove", "add-evidence",
+]);
+
 /** Plans and tasks in SQLite through Prisma. */
 export class PrismaPlanRepository implements PlanRepository {
   constructor(private readonly db: PrismaClient) {}
@@ -219,8 +226,9 @@ export class PrismaPlanRepository implements PlanRepository {
 
   /**
    * PostgreSQL keeps no change counter (the TaskChange triggers are SQLite's), so the audit log stands in for one:
-   * every change duban makes to a task is audited under the task's id, in commit order (writers take turns). An
-   * entry that names no task (an import, a plan archived, the directory) may have changed any: then it cannot tell.
+   * duban audits each change to a task, in commit order (writers take turns). Only the actions in
+   * ONE_TASK_ACTIONS are known to change no task but the one they name; any other (an import, a plan archived, an
+   * edit that moves an update to another task, an action added later) may have changed any: then it cannot tell.
    * Refusals change nothing.
    */
   async changesSince(marker: number | null): Promise<TaskChanges | null> {
@@ -228,11 +236,15 @@ export class PrismaPlanRepository implements PlanRepository {
       const last = await this.db.auditLog.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
       return { marker: last?.id ?? 0, taskIds: new Set() };
     }
-    const entries = await this.db.auditLog.findMany({ where: { id: { gt: marker } }, select: { id: true, taskId: true, outcome: true }, orderBy: { id: "asc" } });
+    const entries = await this.db.auditLog.findMany({
+      where: { id: { gt: marker } },
+      select: { id: true, taskId: true, outcome: true, action: true },
+      orderBy: { id: "asc" },
+    });
     const taskIds = new Set<number>();
     for (const e of entries) {
       if (e.outcome !== "ok") continue;
-      if (e.taskId === null) return null;
+      if (e.taskId === null || !ONE_TASK_ACTIONS.has(e.action)) return null;
       taskIds.add(e.taskId);
     }
     return { marker: entries.length ? entries[entries.length - 1]!.id : marker, taskIds };

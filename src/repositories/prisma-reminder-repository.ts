@@ -56,7 +56,7 @@ export class PrismaReminderRepository implements ReminderRepository {
       time(staleClaimBefore),
     );
     const out: ReminderRecord[] = [];
-    const ids = claimed.map((r) => Number(r.id));
+    const ids = claimed.map((r) => Number(r.id)).sort((a, b) => a - b); // RETURNING comes in no set order
     for (let i = 0; i < ids.length; i += 500)
       out.push(...(await this.db.reminder.findMany({ where: { id: { in: ids.slice(i, i + 500) } }, orderBy: { id: "asc" } })).map(toRecord));
     return out;

@@ -120,11 +120,15 @@ export class SqlPlanRepository extends PrismaPlanRepository {
   override async changesSince(marker: number | null): Promise<TaskChanges | null> {
     // The counter is kept by triggers: without them (see openCache), the audit log tells, as on PostgreSQL.
     if (!(await this.cache())) return super.changesSince(marker);
-    const max = await this.maxSeq();
-    if (marker === null) return { marker: max, taskIds: new Set() };
-    if (max < marker) return null; // TaskChange emptied, or the file replaced by an older copy
-    const rows = await this.sql.values<[number]>`SELECT "taskId" FROM "TaskChange" WHERE "seq" > ${marker} AND "seq" <= ${max}`;
-    return { marker: max, taskIds: new Set(rows.map((r) => r[0])) };
+    // In a transaction of its own: it waits for a group commit on the connection, so it never counts (and then
+    // skips) the changes of a group that may still roll back.
+    return this.sql.transaction(async (q) => {
+      const max = (await q.get<{ seq: number }>`SELECT coalesce(max("seq"), 0) AS "seq" FROM "TaskChange"`)!.seq;
+      if (marker === null) return { marker: max, taskIds: new Set<number>() };
+      if (max < marker) return null; // TaskChange emptied, or the file replaced by an older copy
+      const rows = await q.values<[number]>`SELECT "taskId" FROM "TaskChange" WHERE "seq" > ${marker}`;
+      return { marker: max, taskIds: new Set(rows.map((r) => r[0])) };
+    });
   }
 
   /** The newest change counter. */

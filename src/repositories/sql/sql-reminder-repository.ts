@@ -59,8 +59,11 @@ export class SqlReminderRepository extends PrismaReminderRepository {
   }
 
   override async claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {
-    const rows = await this.sql.all`UPDATE "Reminder" SET "claimToken" = ${token}, "claimedAt" = ${at}
-      WHERE "deliveredAt" IS NULL AND ("claimToken" IS NULL OR "claimedAt" < ${staleClaimBefore}) RETURNING ${FIELDS}`;
+    // A write through a read (RETURNING), so in a transaction of its own: never inside another flow's group commit.
+    const rows = await this.sql.transaction(
+      (q) => q.all`UPDATE "Reminder" SET "claimToken" = ${token}, "claimedAt" = ${at}
+        WHERE "deliveredAt" IS NULL AND ("claimToken" IS NULL OR "claimedAt" < ${staleClaimBefore}) RETURNING ${FIELDS}`,
+    );
     return rows.map(record).sort((a, b) => a.id - b.id);
   }
 
