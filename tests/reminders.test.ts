@@ -321,6 +321,10 @@ describe("reminders on a real SQLite file", () => {
     expect(office.split("任务12的完成时限“视情况而定”无法识别")).toHaveLength(2);
     expect(office.split("工作日历缺少2025年的节假日数据")).toHaveLength(2);
     expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+    // The console, which records and shows without sending, shows each once too.
+    const shown = await new ReminderService({ ...deps, calendar }).run(["2025-01-06", "2025-01-07"], at9("2025-01-07"), null);
+    const toOffice = shown.find((m) => m.unit === "科技办")!.reply.text;
+    expect(toOffice.split("任务12的完成时限“视情况而定”无法识别")).toHaveLength(2);
   });
 
   it("tracks delivery per room: when one of a unit's two rooms fails, only that room is retried", async () => {

@@ -165,7 +165,8 @@ export class ReminderService {
    *
    * The run reads each task once, page by page: a page's new rows are inserted under this run's claim, and what
    * the messages show of the page's tasks is kept (a line each), not the tasks. Nothing is read back: the run
-   * knows the ids of the rows it inserted. Then each unit's message is composed, sent and marked delivered.
+   * knows the ids of the rows it inserted. Then each unit's message is composed, sent and marked delivered. Before
+   * each message the run checks that its claim still holds, and reads again the tasks that changed meanwhile.
    */
   async run(days: string[], now: Date, sender: ReminderSender | null): Promise<ReminderMessage[]> {
     // Nothing goes out on a day off, earlier failures included: they wait for the next working day.
@@ -176,7 +177,9 @@ export class ReminderService {
     if (!sender) {
       const due = await this.dueRows(days);
       await reminders.insertNew(due, now);
-      const pending = due.map((r) => ({ ...r, id: null }));
+      // A notice is due on each day of a catch-up, under one key: it is shown once.
+      const keys = new Set<string>();
+      const pending = due.filter((r) => !keys.has(r.key) && keys.add(r.key)).map((r) => ({ ...r, id: null }));
       return this.compose(pending, await this.shownFor(due.map((r) => r.taskId), now), now, await this.inProgress()).messages;
     }
     // The plans in progress, read once for the whole run.
