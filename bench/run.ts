@@ -254,6 +254,7 @@ if (json) {
   console.log("\nChat pipeline, in process through Bot.handle (grammar, zod, repositories, Prisma, rendering):");
   console.log(coreTable(core));
   console.log("pipeline/raw: update ingestion through the whole pipeline divided by raw better-sqlite3 inserts of the same rows (WAL, synchronous=NORMAL, one transaction per row).");
+  console.log("in bursts: the same 2,000 updates in bursts of 50, each burst stored in one group commit as the Matrix transport stores a sync batch (informational; the goal is on pipeline/raw).");
   console.log(`\nReminders: one run on ${r.day} over ${r.tasks} tasks, ${r.units} units, ${r.updates} updates in the database:`);
   console.log(`  due reminders        ${r.reminders} rows → ${r.messages} grouped messages`);
   console.log(`  compute (policy)     ${fmt(r.computeMs!, 0)} ms`);
