@@ -234,7 +234,7 @@ describe("the SQL repositories on a real SQLite file", () => {
     it("reminderTasks, whole and paged", async () => {
       const prisma = await ref.plans.reminderTasks(planId);
       expect(prisma).toHaveLength(25);
-      expect(prisma.some((t) => t.done)).toBe(true);
+      expect(prisma.some((t) => t.completedAt instanceof Date)).toBe(true);
       expect(prisma.some((t) => t.paused)).toBe(true);
       expect(prisma.some((t) => t.reviewPending)).toBe(true);
       expect(prisma.some((t) => t.lastUpdateAt instanceof Date)).toBe(true);

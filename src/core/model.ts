@@ -322,7 +322,7 @@ export interface ReminderTaskRow {
   title: string;
   leadUnits: string[];
   deadline: Deadline;
-  done: boolean;
+  /** 办结: done when set. */
   completedAt: Date | null;
   paused: boolean;
   /** A completion request awaits review: no overdue or escalation reminders. */

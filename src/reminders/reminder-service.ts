@@ -131,7 +131,7 @@ export class ReminderService {
           number: r.number,
           leadUnits: r.leadUnits,
           deadline: r.deadline,
-          done: r.done,
+          done: r.completedAt !== null,
           paused: r.paused,
           reviewPending: r.reviewPending,
           lastUpdateDay: r.lastUpdateAt ? dayOf(r.lastUpdateAt) : null,
@@ -143,7 +143,7 @@ export class ReminderService {
           if (first && !this.d.calendar.hasDataFor(year))
             out.push({ key: `notice:calendar:${year}`, taskId: null, unit: office, kind: "notice", occurrence: `${year}`, dueOn: day });
           for (const r of rows)
-            if (r.deadline.kind === "unknown" && !r.done)
+            if (r.deadline.kind === "unknown" && r.completedAt === null)
               out.push({ key: `notice:unknown-deadline:${r.id}`, taskId: r.id, unit: office, kind: "notice", occurrence: r.deadline.text, dueOn: day });
           for (const due of dueReminders(tasks, day, { calendar: this.d.calendar, policy: this.d.policy, officeUnit: office }))
             for (const unit of this.expand(due.unit))

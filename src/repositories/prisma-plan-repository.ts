@@ -214,7 +214,6 @@ export class PrismaPlanRepository implements PlanRepository {
       title: r.title,
       leadUnits: JSON.parse(r.leadUnits) as string[],
       deadline: { text: r.deadlineText, kind: r.deadlineKind as DeadlineKind, date: r.deadlineDate },
-      done: r.completedAt !== null,
       completedAt: r.completedAt,
       paused: r.remindersPaused,
       reviewPending: r.reviewPending === "completion",

@@ -123,7 +123,7 @@ export class SqlPlanRepository extends PrismaPlanRepository {
     // In a transaction of its own: it waits for a group commit on the connection, so it never counts (and then
     // skips) the changes of a group that may still roll back.
     return this.sql.transaction(async (q) => {
-      const max = (await q.get<{ seq: number }>`SELECT coalesce(max("seq"), 0) AS "seq" FROM "TaskChange"`)!.seq;
+      const max = await this.maxSeq(q);
       if (marker === null) return { marker: max, taskIds: new Set<number>() };
       if (max < marker) return null; // TaskChange emptied, or the file replaced by an older copy
       const rows = await q.values<[number]>`SELECT "taskId" FROM "TaskChange" WHERE "seq" > ${marker}`;
@@ -131,9 +131,9 @@ export class SqlPlanRepository extends PrismaPlanRepository {
     });
   }
 
-  /** The newest change counter. */
-  private maxSeq(): Promise<number> {
-    return this.sql.get<{ seq: number }>`SELECT coalesce(max("seq"), 0) AS "seq" FROM "TaskChange"`.then((r) => r!.seq);
+  /** The newest change counter (read through `q`: the connection, or a transaction on it). */
+  private maxSeq(q: Sql = this.sql): Promise<number> {
+    return q.get<{ seq: number }>`SELECT coalesce(max("seq"), 0) AS "seq" FROM "TaskChange"`.then((r) => r!.seq);
   }
 
   private readonly reader: TaskReader = {
@@ -199,7 +199,6 @@ export class SqlPlanRepository extends PrismaPlanRepository {
       title,
       leadUnits: JSON.parse(leadUnits) as string[],
       deadline: { text: deadlineText, kind: deadlineKind as DeadlineKind, date: deadlineDate },
-      done: completedAt !== null,
       completedAt: asDateOrNull(completedAt),
       paused: asBool(remindersPaused),
       reviewPending: reviewPending === "completion",
