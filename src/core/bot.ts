@@ -10,7 +10,7 @@ import { targetMovesFor } from "./targets.js";
 import { catalogue, type Lang } from "./i18n/index.js";
 import type { Inbound } from "./inbound.js";
 import type { PendingRecord, PlanRecord, Repositories, TaskRecord } from "./model.js";
-import { assertActive, planScope, splitPlanCode } from "./plan-scope.js";
+import { assertActive, planScope, plansOfMessage, splitPlanCode } from "./plan-scope.js";
 import { actorOf, leadUnitFor, refuse, refuseReporter, reportingUnit } from "./permissions.js";
 import { boundReply, reply, type HandlerResult } from "./reply.js";
 import { RateLimiter } from "./rate-limit.js";
@@ -179,8 +179,8 @@ export class Bot {
   }
 
   /** The message's plans, as withPlanCode read them once for the whole message. */
-  private async plansOf(inbound: Inbound): Promise<readonly PlanRecord[]> {
-    return inbound.plans ?? (await this.opts.repos.plans.plans());
+  private plansOf(inbound: Inbound): Promise<readonly PlanRecord[]> {
+    return plansOfMessage(inbound, this.opts.repos.plans);
   }
 
   /** A UserError when the plan is archived: its record can be queried, not changed. Returns the plan. */

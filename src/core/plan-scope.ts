@@ -1,6 +1,7 @@
 import { UserError, type CommandContext } from "./command.js";
 import type { Catalogue } from "./i18n/index.js";
-import type { PlanRecord } from "./model.js";
+import type { PlanRecord, PlanRepository } from "./model.js";
+import type { Inbound } from "./inbound.js";
 import { dayOf } from "./time.js";
 import { escapeHtml, type HandlerResult, type Reply } from "./reply.js";
 
@@ -14,8 +15,12 @@ import { escapeHtml, type HandlerResult, type Reply } from "./reply.js";
 export type PlanScope = { one: PlanRecord } | { several: PlanRecord[] };
 
 /** Every plan: the bot's one read for the message when there is one, else a read now. */
+export async function plansOfMessage(inbound: Pick<Inbound, "plans">, plans: Pick<PlanRepository, "plans">): Promise<readonly PlanRecord[]> {
+  return inbound.plans ?? plans.plans();
+}
+
 async function allPlans(ctx: CommandContext): Promise<readonly PlanRecord[]> {
-  return ctx.inbound.plans ?? ctx.repos.plans.plans();
+  return plansOfMessage(ctx.inbound, ctx.repos.plans);
 }
 
 export async function planScope(ctx: CommandContext): Promise<PlanScope> {

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { describeUrl, isPostgresUrl, withDatabase, withPgClient } from "./postgres.js";
+import { describeUrl, isPostgresUrl, migrationAdapterFactory, withDatabase, withPgClient } from "./postgres.js";
 import type {
   ErrorRegistry,
   SqlDriverAdapter,
@@ -350,7 +350,6 @@ async function withEngine<T>(target: EngineTarget | string, schema: SchemaContai
   let tracked: SqlMigrationAwareDriverAdapterFactory;
   let where: string;
   if ("postgresUrl" in to) {
-    const { migrationAdapterFactory, describeUrl } = await import("./postgres.js");
     const base = migrationAdapterFactory(to.postgresUrl);
     where = describeUrl(to.postgresUrl);
     tracked = { ...base, connect: async () => track(await base.connect()), connectToShadowDb: async () => track(await base.connectToShadowDb()) };

@@ -18,7 +18,7 @@ import { describeUrl } from "../db/postgres.js";
  */
 
 /** The lock's key, in every duban database (advisory locks are per database): "duban" in ASCII. */
-export const LEADER_LOCK_KEY = 0x647562616en;
+const LEADER_LOCK_KEY = 0x647562616en;
 /** application_name of the lock connections, so `doctor` can tell who is active and who stands by. */
 const ACTIVE = "duban active";
 const STANDBY = "duban standby";
@@ -60,7 +60,6 @@ export class Leadership {
 
   private constructor(
     private readonly client: PgClient,
-    readonly instance: string,
     readonly since: Date,
     pollMs: number,
   ) {
@@ -111,7 +110,7 @@ export class Leadership {
             if (signal?.aborted) throw new Error("stopped while standing by");
             await client.query(`SET application_name = '${`${ACTIVE} ${opts.instance}`.slice(0, 63).replace(/'/g, "''")}'`);
             client.removeAllListeners("error");
-            return new Leadership(client, opts.instance, new Date(), pollMs);
+            return new Leadership(client, new Date(), pollMs);
           }
           if (!announced) {
             announced = true;
@@ -183,7 +182,7 @@ export async function instances(client: PgClient): Promise<{ active: InstanceInf
 }
 
 /** The Setting naming the instance that became active last, so the next one frees what it claimed. */
-export const ACTIVE_KEY = "instance.active";
+const ACTIVE_KEY = "instance.active";
 
 /** What `takeOver` found and did. */
 export interface TakeOver {
