@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { openApp, type App } from "../src/app.js";
 import { readConfig } from "../src/config.js";
 import { fixedClock } from "../src/core/clock.js";
-import type { Logger } from "../src/core/bot.js";
+import type { Logger } from "../src/log/logger.js";
 import { applyMigrations } from "../src/db/migrate.js";
 import { sqlOf } from "../src/db/prisma-client.js";
 import { fmt, sample, summarize } from "./stats.js";

@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { MatrixClient, SimpleFsStorageProvider } from "matrix-bot-sdk";
 import { matrixTransportFor, openApp, type App } from "../src/app.js";
-import type { Logger } from "../src/core/bot.js";
+import type { Logger } from "../src/log/logger.js";
 import { fixedClock } from "../src/core/clock.js";
 import { readConfig } from "../src/config.js";
 import type { MatrixTransport } from "../src/transports/matrix.js";

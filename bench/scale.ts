@@ -18,7 +18,7 @@ import Database from "better-sqlite3";
 import { openApp, type App } from "../src/app.js";
 import { readConfig } from "../src/config.js";
 import { fixedClock } from "../src/core/clock.js";
-import type { Logger } from "../src/core/bot.js";
+import type { Logger } from "../src/log/logger.js";
 import { zonedInstant } from "../src/core/time.js";
 import { isPostgresUrl, withDatabase, withPgClient } from "../src/db/postgres.js";
 import { startPostgres } from "../tests/helpers/postgres-server.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
-import { formatSize } from "../src/core/bot.js";
+import { formatSize } from "../src/util/format-size.js";
 import { requireTask } from "../src/core/task-view.js";
 import { formatDateTime } from "../src/core/time.js";
 

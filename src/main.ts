@@ -1,10 +1,10 @@
 import { watch, type FSWatcher } from "node:fs";
-import { privateUmask } from "./db/private-files.js";
+import { privateUmask } from "./util/private-files.js";
 import { sqlitePathFromUrl } from "./db/migrate.js";
 import { isPostgresUrl } from "./db/postgres.js";
 import { instanceName, Leadership, takeOver } from "./ops/leadership.js";
 import { randomUUID } from "node:crypto";
-import { createLogger } from "./log/logger.js";
+import { createLogger } from "./log/pino-logger.js";
 import type { Config } from "./config.js";
 import { holdDatabase } from "./ops/holders.js";
 import { basename, dirname } from "node:path";

@@ -20,7 +20,8 @@ import { captureSql, installDriverProbe, installRepoProbe, probeEnabled, replayR
 import { moduleTable, summarise, type CpuProfile } from "./summarise.js";
 import { openApp, type App } from "../../src/app.js";
 import { readConfig } from "../../src/config.js";
-import { Bot, type BotOptions, type Logger } from "../../src/core/bot.js";
+import { Bot, type BotOptions } from "../../src/core/bot.js";
+import type { Logger } from "../../src/log/logger.js";
 import { fixedClock } from "../../src/core/clock.js";
 import type { CommandContext } from "../../src/core/command.js";
 import type { Inbound } from "../../src/core/inbound.js";

@@ -1,4 +1,7 @@
 import type { Directory } from "../directory/directory.js";
+import type { EvidenceStore } from "../evidence/evidence-store.js";
+import { silentLogger, type Logger } from "../log/logger.js";
+import { formatSize } from "../util/format-size.js";
 import type { Clock } from "./clock.js";
 import { createHash } from "node:crypto";
 import { accessOf, UserError, type AnyCommand, type CommandContext, type DirectoryAdminPort, type ReminderPreviewPort, type ReportsPort } from "./command.js";
@@ -16,13 +19,6 @@ import { boundReply, reply, type HandlerResult } from "./reply.js";
 import { RateLimiter } from "./rate-limit.js";
 import type { LightThresholds } from "./task-status.js";
 
-export interface Logger {
-  /** Message bodies and other user text go here only: operators run at `info`. */
-  debug?(msg: string, ctx?: Record<string, unknown>): void;
-  info(msg: string, ctx?: Record<string, unknown>): void;
-  warn(msg: string, ctx?: Record<string, unknown>): void;
-  error(msg: string, ctx?: Record<string, unknown>): void;
-}
 
 export interface BotOptions {
   repos: Repositories;
@@ -49,22 +45,8 @@ export interface BotOptions {
   changesPerMinute?: number;
 }
 
-/** Keeps evidence files (佐证材料); returns the stored file's path relative to the evidence folder. */
-export interface EvidenceStore {
-  save(bytes: Uint8Array, meta: { taskNumber: number; sha256: string; name: string }): Promise<string>;
-}
-
-/** "1.2 MB", "340 KB", "12 B". */
-export function formatSize(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} B`;
-}
-
 export const DEFAULT_THRESHOLDS: LightThresholds = { warnDays: 30, staleDays: 30 };
 
-/** A logger that drops everything (when none is given). */
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 /** Replies that answer a "要记录…吗？" question. */
 const YES = /^(?:是|是的|对|对的|确认|记录|要|要的|没错|yes|y|confirm|👍|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿|✅|✔️?)$/iu;

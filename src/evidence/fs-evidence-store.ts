@@ -1,6 +1,6 @@
 import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { EvidenceStore } from "../core/bot.js";
+import type { EvidenceStore } from "./evidence-store.js";
 
 /** A file name safe on any filesystem: path separators, control characters and the like become "_". */
 export function safeName(name: string, maxBytes = 150): string {

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, renameSync, rmSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
-import { databaseFiles } from "../db/private-files.js";
+import { databaseFiles } from "../util/private-files.js";
 import { liveHolders } from "./holders.js";
 
 export class OpsError extends Error {}

@@ -7,7 +7,7 @@ import { instances, recordedActive } from "./leadership.js";
 import { DirectoryError, loadDirectory, type Directory } from "../directory/directory.js";
 import { createWorkingCalendar } from "../reminders/working-calendar.js";
 import { isCollectiveUnit } from "../plan/unit-list.js";
-import { silentLogger } from "../core/bot.js";
+import { silentLogger } from "../log/logger.js";
 import { ChainVerifier } from "../audit/chain.js";
 import { integrityCheck } from "./backup.js";
 

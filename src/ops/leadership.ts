@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { Logger } from "../core/bot.js";
+import type { Logger } from "../log/logger.js";
 import type { Repositories } from "../core/model.js";
 import { describeUrl } from "../db/postgres.js";
 

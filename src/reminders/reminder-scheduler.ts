@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from "node-cron";
-import type { Logger } from "../core/bot.js";
+import type { Logger } from "../log/logger.js";
 import type { Clock } from "../core/clock.js";
 import type { SettingsStore } from "../core/model.js";
 import { addDays, dayOf, zonedInstant } from "../core/time.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Logger } from "../core/bot.js";
+import type { Logger } from "../log/logger.js";
 import type { Catalogue } from "../core/i18n/index.js";
 import type { NewReminder, PlanRecord, ReminderRecord, ReminderTaskRow, Repositories, TaskChanges } from "../core/model.js";
 import { reply, type Reply } from "../core/reply.js";

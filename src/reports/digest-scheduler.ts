@@ -1,7 +1,7 @@
 import { catalogue } from "../core/i18n/index.js";
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
-import type { Logger } from "../core/bot.js";
+import type { Logger } from "../log/logger.js";
 import type { Clock } from "../core/clock.js";
 import type { Repositories } from "../core/model.js";
 import { reply, type Reply } from "../core/reply.js";

@@ -9,8 +9,9 @@ import {
   type IStorageProvider,
 } from "matrix-bot-sdk";
 import { DatabaseStorageProvider } from "./matrix-storage.js";
-import type { Bot, Logger } from "../core/bot.js";
-import { makePrivate } from "../db/private-files.js";
+import type { Bot } from "../core/bot.js";
+import type { Logger } from "../log/logger.js";
+import { makePrivate } from "../util/private-files.js";
 import type { Inbound } from "../core/inbound.js";
 import type { SettingsStore } from "../core/model.js";
 import { escapeHtml, reply as plainReply, type HandlerResult, type OutboundFile, type Reply } from "../core/reply.js";

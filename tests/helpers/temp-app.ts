@@ -6,7 +6,7 @@ import { openApp, type App } from "../../src/app.js";
 import { withDatabase, withPgClient } from "../../src/db/postgres.js";
 import { TEMPLATE_DATABASE } from "../postgres-setup.js";
 import { readConfig } from "../../src/config.js";
-import type { Logger } from "../../src/core/bot.js";
+import type { Logger } from "../../src/log/logger.js";
 import { fixedClock } from "../../src/core/clock.js";
 import type { Inbound } from "../../src/core/inbound.js";
 
