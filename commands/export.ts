@@ -4,7 +4,7 @@ import { reply } from "../src/core/reply.js";
 import { requireAdminFor } from "../src/core/permissions.js";
 import { requireReports } from "../src/core/reports-view.js";
 import { requirePlan } from "../src/core/task-view.js";
-import { EXPORT_FORMATS, type ExportFormat } from "../src/reports/report-service.js";
+import { EXPORT_FORMATS, type ExportFormat } from "../src/core/command.js";
 
 /** `导出 xlsx|csv|ics|json`, `export xlsx`: the record as a file in the room. The complete JSON dump is for admins. */
 export default defineCommand({

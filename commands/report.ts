@@ -3,7 +3,7 @@ import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { readYear, requireReports } from "../src/core/reports-view.js";
 import { requirePlan } from "../src/core/task-view.js";
-import type { ReportKind } from "../src/reports/review-data.js";
+import type { ReportKind } from "../src/core/command.js";
 
 /** `年度报告 2024`, `中期评估`, `总结验收`, `report 2024`: the review document as .docx, sent to the room. */
 export default defineCommand({

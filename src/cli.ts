@@ -15,12 +15,12 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Actor, AuditFilter, AuditRecord } from "./core/model.js";
-import { formatSize } from "./core/bot.js";
+import { formatSize } from "./util/format-size.js";
 import { UserError } from "./core/command.js";
 import { leadUnitFor } from "./core/permissions.js";
 import { catalogue } from "./core/i18n/index.js";
 import { auditLine } from "../commands/audit.js";
-import { privateUmask } from "./db/private-files.js";
+import { privateUmask } from "./util/private-files.js";
 import { backupDatabase, OpsError, restoreDatabase } from "./ops/backup.js";
 import { runDoctor } from "./ops/doctor.js";
 import { applyMigrations, sqlitePathFromUrl } from "./db/migrate.js";
@@ -31,8 +31,8 @@ import { writeFiles } from "./transports/console.js";
 import type { OutboundFile } from "./core/reply.js";
 import { DumpError, loadDump } from "./reports/dump.js";
 import { digestLines, scorecardLines } from "./reports/text.js";
-import type { ReportKind } from "./reports/review-data.js";
-import { EXPORT_FORMATS, type ExportFormat } from "./reports/report-service.js";
+import type { ReportKind } from "./core/command.js";
+import { EXPORT_FORMATS, type ExportFormat } from "./core/command.js";
 
 /** A usage or input problem: printed as is, exit status 2. */
 class CliError extends Error {}

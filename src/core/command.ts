@@ -7,8 +7,6 @@ import type { Actor, Repositories } from "./model.js";
 import type { OverlayChange } from "../directory/directory.js";
 import type { HandlerResult, OutboundFile } from "./reply.js";
 import type { PlanRecord } from "./model.js";
-import type { ReportKind } from "../reports/review-data.js";
-import type { ExportFormat } from "../reports/report-service.js";
 import type { LightThresholds } from "./task-status.js";
 
 /** What `提醒预览` needs from the reminder module. */
@@ -42,7 +40,14 @@ export interface CommandContext {
   planCode: string | null;
 }
 
-/** What the report commands need (src/reports/report-service.ts). */
+/** Which review document (报告): a year's report (年度工作报告), the mid-term review (中期评估) or the final acceptance (总结验收). */
+export type ReportKind = { kind: "year"; year: number } | { kind: "midterm" } | { kind: "final" };
+
+/** The formats `导出` writes. */
+export type ExportFormat = "xlsx" | "csv" | "ics" | "json";
+export const EXPORT_FORMATS: readonly ExportFormat[] = ["xlsx", "csv", "ics", "json"];
+
+/** What the report commands need (src/reports/report-service.ts implements it). */
 export interface ReportsPort {
   digestLines(plan: PlanRecord, at: Date): Promise<string[]>;
   scorecardLines(plan: PlanRecord, year: number | null, unit: string | null, at: Date): Promise<string[]>;

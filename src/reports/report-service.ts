@@ -1,11 +1,10 @@
 import type { PlanRecord } from "../core/model.js";
 import type { OutboundFile } from "../core/reply.js";
 import { dayOf } from "../core/time.js";
-import { buildChart, buildDigest, buildExport, buildReviewReport, buildScorecard, type ReportKind, type ReviewDeps } from "./review-data.js";
+import { buildChart, buildDigest, buildExport, buildReviewReport, buildScorecard, type ReviewDeps } from "./review-data.js";
+import type { ExportFormat, ReportKind } from "../core/command.js";
 import { digestLines, scorecardLines } from "./text.js";
 
-export type ExportFormat = "xlsx" | "csv" | "ics" | "json";
-export const EXPORT_FORMATS: readonly ExportFormat[] = ["xlsx", "csv", "ics", "json"];
 
 const MIME: Record<ExportFormat | "docx" | "png", string> = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

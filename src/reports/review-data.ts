@@ -4,6 +4,7 @@
  * so a 2024 report made in 2026 shows the end of 2024, not today. The renderers (docx, xlsx, csv, ics, png)
  * only lay these figures out.
  */
+import type { ReportKind } from "../core/command.js";
 import { groupBy } from "../core/group-by.js";
 import type { Directory } from "../directory/directory.js";
 import type {
@@ -429,7 +430,6 @@ const FIGURE_NAMES: Record<string, string> = {
 // ---------------------------------------------------------------------------------------------------------------
 // Review documents, exports, chart
 
-export type ReportKind = { kind: "year"; year: number } | { kind: "midterm" } | { kind: "final" };
 
 /** The period a review covers: a calendar year (within the plan), the first half of the plan (to the end of the month of its midpoint), or the whole plan. */
 export function reviewPeriod(h: History, k: ReportKind): { from: string; to: string; label: string } {
