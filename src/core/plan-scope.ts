@@ -23,20 +23,33 @@ async function allPlans(ctx: CommandContext): Promise<readonly PlanRecord[]> {
   return plansOfMessage(ctx.inbound, ctx.repos.plans);
 }
 
-export async function planScope(ctx: CommandContext): Promise<PlanScope> {
-  const all = await allPlans(ctx);
-  if (ctx.planCode) {
-    const named = all.find((p) => p.code === ctx.planCode);
-    if (!named) throw new UserError(ctx.t.errors.unknownPlan(ctx.planCode, planList(ctx.t, all)));
-    return { one: named };
+/** Why no plan could be chosen: the code names none, no plan is in progress, or there is no plan at all. */
+export type NoPlan = { unknownCode: string } | { none: "noActivePlan" | "noPlan" };
+
+/**
+ * The one rule for which plan a message or a CLI call is about, pure: the plan named by `code` (archived or
+ * not); else the plans in progress, narrowed to `roomDefaults` (codes) when some of those are in progress.
+ * `choosePlan(plans, "科技兴警", [])` → `{ one: <科技兴警> }`. The chat (planScope) and the CLI word its answers.
+ */
+export function choosePlan(plans: readonly PlanRecord[], code: string | null, roomDefaults: readonly string[] = []): PlanScope | NoPlan {
+  if (code) {
+    const named = plans.find((p) => p.code === code);
+    return named ? { one: named } : { unknownCode: code };
   }
-  const active = all.filter((p) => p.archivedAt === null);
-  if (active.length === 0) throw new UserError(all.length ? ctx.t.errors.noActivePlan : ctx.t.errors.noPlan);
+  const active = plans.filter((p) => p.archivedAt === null);
+  if (active.length === 0) return { none: plans.length ? "noActivePlan" : "noPlan" };
   if (active.length === 1) return { one: active[0]! };
-  const defaults = ctx.directory.unitOfRoom(ctx.inbound.room)?.plans ?? [];
-  const preferred = active.filter((p) => p.code !== null && defaults.includes(p.code));
+  const preferred = active.filter((p) => p.code !== null && roomDefaults.includes(p.code));
   if (preferred.length === 1) return { one: preferred[0]! };
   return { several: preferred.length ? preferred : active };
+}
+
+export async function planScope(ctx: CommandContext): Promise<PlanScope> {
+  const all = await allPlans(ctx);
+  const choice = choosePlan(all, ctx.planCode, ctx.directory.unitOfRoom(ctx.inbound.room)?.plans ?? []);
+  if ("unknownCode" in choice) throw new UserError(ctx.t.errors.unknownPlan(choice.unknownCode, planList(ctx.t, all)));
+  if ("none" in choice) throw new UserError(ctx.t.errors[choice.none]);
+  return choice;
 }
 
 /** The one plan a message is about, or a reply that lists the candidates and how to name one. It never guesses. */
