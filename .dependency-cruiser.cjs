@@ -10,11 +10,7 @@
  */
 
 /** The database: our adapters and generated client, Prisma, and the SQLite and PostgreSQL drivers. */
-const DATABASE = [
-  "^src/db/",
-  "^src/generated/",
-  "(^|/)node_modules/(@prisma/|\\.prisma/|prisma/|better-sqlite3/|pg/|@types/(better-sqlite3|pg)/)",
-];
+const DATABASE = ["^src/db/", "^src/generated/", "(^|/)node_modules/(@prisma/|\\.prisma/|prisma/|better-sqlite3/|pg/|@types/(better-sqlite3|pg)/)"];
 
 /** The database and the repositories over it: what only the wiring (main.ts, app.ts, the CLI) and src/ops may reach. */
 const STORAGE = ["^src/repositories/", ...DATABASE];
@@ -24,21 +20,23 @@ module.exports = {
     {
       name: "core-stays-inside",
       comment:
-        "The core (src/core) knows no transport, repository, database or report code: it declares ports (Repositories, ReportsPort…) and main.ts hands it their implementations.",
+        "The core (src/core) knows no transport, repository, database or report code: it declares ports (Repositories, ReportsPort…) and the wiring (src/app.ts) hands it their implementations.",
       severity: "error",
       from: { path: "^src/core/" },
       to: { path: ["^src/transports/", "^src/reports/", ...STORAGE] },
     },
     {
       name: "commands-through-ports",
-      comment: "Commands and reminders reach storage only through the core's ports (ctx.repos, the Repositories interfaces), never a repository or the database itself.",
+      comment:
+        "Commands and reminders reach storage only through the core's ports (ctx.repos, the Repositories interfaces), never a repository or the database itself.",
       severity: "error",
       from: { path: ["^commands/", "^src/reminders/"] },
       to: { path: STORAGE },
     },
     {
       name: "transports-no-storage",
-      comment: "A transport knows its chat protocol and the core's types: no repository, no database (its sync position goes through the core's SettingsStore port).",
+      comment:
+        "A transport knows its chat protocol and the core's types: no repository, no database (the wiring hands it a group-commit function and the core's SettingsStore port).",
       severity: "error",
       from: { path: "^src/transports/" },
       to: { path: STORAGE },
