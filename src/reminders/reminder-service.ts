@@ -12,7 +12,7 @@ import { dueReminders, type PolicyTask, type ReminderPolicy } from "./reminder-p
 import type { WorkingCalendar } from "./working-calendar.js";
 
 /** Kinds in the order a message lists them: the most urgent first. */
-const KIND_ORDER = ["escalation", "overdue", "due", "before", "stale", "report", "notice"] as const;
+const KIND_ORDER = ["escalation", "overdue", "due", "before", "stale", "report-due", "notice"] as const;
 type Kind = (typeof KIND_ORDER)[number];
 /**
  * A claim older than this is taken to belong to a crashed process, and the reminder is sent again.
