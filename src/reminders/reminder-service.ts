@@ -1,7 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log/logger.js";
 import type { Catalogue } from "../core/i18n/index.js";
-import type { NewReminder, PlanRecord, ReminderRecord, ReminderTaskRow, Repositories, TaskChanges } from "../core/model.js";
+import type {
+  NewReminder,
+  PlanReader,
+  PlanRecord,
+  ReminderRecord,
+  ReminderRepository,
+  ReminderTaskRow,
+  ReminderTaskSource,
+  TaskChangeMarkers,
+  TaskChanges,
+} from "../core/model.js";
 import { reply, type Reply } from "../core/reply.js";
 import { assessTask, LIGHT_ICON, type Assessable, type LightThresholds } from "../core/task-status.js";
 import { planStart, taskItem } from "../core/task-view.js";
@@ -48,7 +58,8 @@ export interface ReminderSender {
 }
 
 export interface ReminderServiceDeps {
-  repos: Repositories;
+  /** What a run reads of the plans (their tasks page by page, and which changed meanwhile) and where it records reminders. */
+  repos: { plans: PlanReader & ReminderTaskSource & TaskChangeMarkers; reminders: ReminderRepository };
   directory: Directory;
   calendar: WorkingCalendar;
   policy: ReminderPolicy;
