@@ -126,6 +126,24 @@ describe("database dump and load", () => {
     }
   });
 
+  it("loads a dump from before the reminder kind 'report' became 'report-due' with the new kind and keys, so nothing is sent twice", async () => {
+    const old = JSON.parse(json1) as { tables: { Reminder: Record<string, unknown>[] } };
+    const template = old.tables.Reminder.find((r) => r.taskId !== null && r.deliveredAt !== null)!;
+    const id = Math.max(...old.tables.Reminder.map((r) => Number(r.id))) + 1;
+    const row: Record<string, unknown> = { ...template, id, kind: "report", occurrence: "2024-11-25", dueOn: "2024-11-25" };
+    old.tables.Reminder.push({ ...row, key: `${row.taskId}:${row.unit}:report:2024-11-25` });
+    const target = await emptyDatabase(dir, "before-report-due.db");
+    try {
+      await loadDump(target.db, old);
+      const loadedRow = await target.db.reminder.findUniqueOrThrow({ where: { id } });
+      expect(loadedRow).toMatchObject({ kind: "report-due", key: `${row.taskId}:${row.unit}:report-due:2024-11-25` });
+      expect(loadedRow.deliveredAt).toEqual(new Date(String(template.deliveredAt)));
+      expect(await target.db.reminder.count({ where: { kind: "report" } })).toBe(0);
+    } finally {
+      await target.db.$disconnect();
+    }
+  });
+
   it("keeps the audit chain intact, and continues the id sequences after the loaded ids", async () => {
     const before = await app.repos.audit.verify();
     const after = await prismaRepositories(loaded.db).audit.verify();

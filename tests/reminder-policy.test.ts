@@ -128,7 +128,7 @@ describe("dueReminders: one kind at a time (deadline 2024-06-28, a Friday)", () 
       "a report request for an ongoing task on the 25th",
       task({ deadline: ONGOING, lastUpdateDay: fresh }),
       "2024-06-25",
-      ["#1 report 2024-06-25 指挥情报中心"],
+      ["#1 report-due 2024-06-25 指挥情报中心"],
     ],
     [
       "no report request for a milestone task before its milestone",
@@ -140,7 +140,7 @@ describe("dueReminders: one kind at a time (deadline 2024-06-28, a Friday)", () 
       "a report request for a milestone task after its milestone",
       task({ deadline: milestoneDeadline("2024-06-28"), lastUpdateDay: "2024-07-20" }),
       "2024-07-25",
-      ["#1 report 2024-07-25 指挥情报中心"],
+      ["#1 report-due 2024-07-25 指挥情报中心"],
     ],
     [
       "the due reminder but no overdue reminder for a milestone task",
@@ -212,7 +212,7 @@ describe("dueReminders: moving to working days", () => {
     // 2024-08-25 is a Sunday.
     const t = task({ deadline: ONGOING, lastUpdateDay: "2024-08-20" });
     expect(lines([t], "2024-08-23")).toEqual([]);
-    expect(lines([t], "2024-08-26")).toEqual(["#1 report 2024-08-25 指挥情报中心"]);
+    expect(lines([t], "2024-08-26")).toEqual(["#1 report-due 2024-08-25 指挥情报中心"]);
   });
 
   it("sends nothing at all on a day that is not a working day", () => {
@@ -243,7 +243,7 @@ describe("dueReminders: stale reminders near a report request", () => {
 
   it("skips a stale reminder on the report day itself and sends only the report", () => {
     // Stale nominal 2024-06-25 = report day.
-    expect(lines([ongoing("2024-05-26")], "2024-06-25")).toEqual(["#1 report 2024-06-25 指挥情报中心"]);
+    expect(lines([ongoing("2024-05-26")], "2024-06-25")).toEqual(["#1 report-due 2024-06-25 指挥情报中心"]);
   });
 
   it("skips a stale reminder 6 days after a report and sends one 7 days after (window of 7 days ending on it)", () => {
@@ -287,7 +287,7 @@ describe("dueReminders: what gets nothing", () => {
     expect(lines([t], "2024-06-27")).toEqual(["#1 before 2024-06-27 指挥情报中心 -1"]);
     const late = task({ deadline: ONGOING, startDay: "2024-06-26", lastUpdateDay: "2024-06-26" });
     expect(lines([late], "2024-06-25")).toEqual([]);
-    expect(lines([late], "2024-07-25")).toEqual(["#1 report 2024-07-25 指挥情报中心"]);
+    expect(lines([late], "2024-07-25")).toEqual(["#1 report-due 2024-07-25 指挥情报中心"]);
   });
 
   it("rejects a run day that is not a YYYY-MM-DD day", () => {
@@ -366,9 +366,9 @@ describe("dueReminders: acceptance with tasks of the bundled plan", () => {
   it("asks for task 25's progress report on 2025-01-25's next working day once its milestone has passed", () => {
     // 2025-01-25 is a Saturday but Sunday 2025-01-26 is a 补班 makeup working day.
     expect(calendar.isWorkday("2025-01-26")).toBe(true);
-    const reports = dueReminders(PLAN_TASKS, "2025-01-26", ctx).filter((r) => r.kind === "report");
-    expect(reports.map(show)).toEqual(["#25 report 2025-01-25 指挥情报中心"]);
-    expect(dueReminders(PLAN_TASKS, "2024-12-25", ctx).filter((r) => r.kind === "report")).toEqual([]);
+    const reports = dueReminders(PLAN_TASKS, "2025-01-26", ctx).filter((r) => r.kind === "report-due");
+    expect(reports.map(show)).toEqual(["#25 report-due 2025-01-25 指挥情报中心"]);
+    expect(dueReminders(PLAN_TASKS, "2024-12-25", ctx).filter((r) => r.kind === "report-due")).toEqual([]);
   });
 
   it("returns the same reminders when a day is run twice, so a catch-up run can dedupe", () => {
@@ -407,7 +407,7 @@ function naiveNominalReminders(t: PolicyTask, until: string, policy: ReminderPol
       if (kind === "date" && date !== null && day > date && (dayNumber(day) - dayNumber(date)) % policy.overdueEveryDays === 0) {
         add("overdue", day, unit, false);
       }
-      if (isReport(day)) add("report", day, unit, false);
+      if (isReport(day)) add("report-due", day, unit, false);
       if (day > ref && (dayNumber(day) - dayNumber(ref)) % policy.staleAfterDays === 0) {
         let nearReport = false;
         for (let back = 0; back < policy.staleSkipIfReportWithinDays; back++) if (isReport(addDays(day, -back))) nearReport = true;
@@ -463,8 +463,8 @@ describe("dueReminders: a day-by-day walk from 2023-11-18 to 2026-01-31", () => 
     const kinds = new Set(actual.map((a) => a.key.split("|")[0]));
     const kindsFor: Record<string, string[]> = {
       date: ["before", "due", "overdue", "escalation", "stale"],
-      "date+ongoing": ["before", "due", "report", "stale"],
-      ongoing: ["report", "stale"],
+      "date+ongoing": ["before", "due", "report-due", "stale"],
+      ongoing: ["report-due", "stale"],
     };
     expect([...kinds].sort()).toEqual([...(kindsFor[t.deadline.kind] ?? [])].sort());
   });

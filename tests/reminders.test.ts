@@ -1,10 +1,12 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openApp, reminderSchedulerFor } from "../src/app.js";
 import { readConfig } from "../src/config.js";
 import { fixedClock } from "../src/core/clock.js";
 import type { Reply } from "../src/core/reply.js";
 import { addDays, zonedInstant } from "../src/core/time.js";
-import { ReminderService, type ReminderMessage, type ReminderSender } from "../src/reminders/reminder-service.js";
+import { ReminderService, reminderKey, type ReminderMessage, type ReminderSender } from "../src/reminders/reminder-service.js";
 import { createWorkingCalendar, workingCalendarFrom } from "../src/reminders/working-calendar.js";
 import { catalogue } from "../src/core/i18n/index.js";
 import { quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
@@ -116,7 +118,7 @@ describe("reminders on a real SQLite file", () => {
     const escalations = rows.filter((r) => r.task?.number === 6 && r.kind === "escalation");
     expect(escalations[0]).toMatchObject({ unit: "科技办", occurrence: "2025-01-14" });
     // Ongoing task 3 asks for a report on the 25th: Sunday 2024-02-25 moves to Monday 2024-02-26.
-    const reports3 = rows.filter((r) => r.task?.number === 3 && r.kind === "report").map((r) => `${r.occurrence}@${r.dueOn}`);
+    const reports3 = rows.filter((r) => r.task?.number === 3 && r.kind === "report-due").map((r) => `${r.occurrence}@${r.dueOn}`);
     expect(reports3).toContain("2024-02-25@2024-02-26");
     expect(reports3).toContain("2024-01-25@2024-01-25");
     // 2024-02-04 and 2024-02-18 are Sunday makeup working days: the scheduler ran on them.
@@ -148,6 +150,48 @@ describe("reminders on a real SQLite file", () => {
       expect(sender.sent.length - before).toBe(caughtUp.length);
       // Starting again the same day sends nothing more.
       expect(await second.catchUp()).toEqual([]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("after the upgrade renaming kind 'report' to 'report-due', sends no report request twice, and the unsent ones once in the same words", async () => {
+    const service = app.reminders.service;
+    // Sent: November's report requests. Recorded by the console but not sent: December's.
+    const november = await service.run(["2024-11-25"], at9("2024-11-25"), sender);
+    expect(november.some((m) => m.kinds.includes("report-due"))).toBe(true);
+    await service.run(["2024-12-25"], at9("2024-12-25"), null);
+    const rows = () => app.db.reminder.findMany({ where: { kind: { in: ["report", "report-due"] } }, orderBy: { id: "asc" } });
+    const recorded = await rows();
+    expect(recorded.filter((r) => r.deliveredAt === null).length).toBeGreaterThan(0);
+    expect(recorded.filter((r) => r.deliveredAt !== null).length).toBeGreaterThan(0);
+
+    // The database as the release before left it: kind "report", keys taskId:unit:report:occurrence, and the
+    // renaming migration not applied yet. Opening the app again applies it, as the restart after the upgrade does.
+    const migration = readdirSync(join(import.meta.dirname, "../prisma/migrations")).find((n) => n.endsWith("_reminder_kind_report_due"))!;
+    await app.db.$executeRawUnsafe(`UPDATE "Reminder" SET "kind" = 'report', "key" = replace("key", ':report-due:', ':report:') WHERE "kind" = 'report-due'`);
+    await app.db.$executeRawUnsafe(`DELETE FROM "_prisma_migrations" WHERE "migration_name" = '${migration}'`);
+    expect((await rows()).every((r) => r.kind === "report" && r.key === `${r.taskId}:${r.unit}:report:${r.occurrence}`)).toBe(true);
+    await app.close(); // migrating takes the database to itself
+    const reopened = await openApp(readConfig(app.env), app.clock, { logger: quietLogger, quiet: true });
+    try {
+      const migrated = await reopened.db.reminder.findMany({ where: { kind: { in: ["report", "report-due"] } }, orderBy: { id: "asc" } });
+      expect(migrated).toEqual(recorded);
+      expect(migrated.every((r) => r.key === reminderKey(r.taskId!, r.unit, "report-due", r.occurrence))).toBe(true);
+
+      // Both days again, as a catch-up would: November's are not sent again, December's are sent once.
+      const sentBefore = sender.sent.length;
+      const again = await reopened.reminders.service.run(["2024-11-25", "2024-12-25"], at9("2024-12-25"), sender);
+      const unsent = new Set(recorded.filter((r) => r.deliveredAt === null).map((r) => r.unit));
+      const asked = again.filter((m) => m.kinds.includes("report-due"));
+      expect(new Set(asked.map((m) => m.unit))).toEqual(unsent);
+      for (const m of asked) expect(m.reply.text).toMatch(/请报送本月进展（\d+项）：/);
+      expect(sender.sent.length - sentBefore).toBe(again.length);
+      expect(await reopened.reminders.service.run(["2024-11-25", "2024-12-25"], at9("2024-12-25"), sender)).toEqual([]);
+      // No row was added: November's, delivered under the old keys, were found under the new ones.
+      const after = await reopened.db.reminder.findMany({ where: { kind: { in: ["report", "report-due"] } }, orderBy: { id: "asc" } });
+      expect(after.map((r) => [r.id, r.key, r.kind])).toEqual(migrated.map((r) => [r.id, r.key, r.kind]));
+      expect(after.every((r) => r.deliveredAt !== null)).toBe(true);
     } finally {
       await reopened.close();
     }

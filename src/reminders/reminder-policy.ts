@@ -4,7 +4,7 @@
  * Every reminder has a NOMINAL date computed from the task and the policy. Reminders are only sent
  * on working days, so a nominal date that is not a working day moves:
  *   - "before" and "due" move BACK to the previous working day (they still warn in time);
- *   - "overdue", "escalation", "report" and "stale" move FORWARD to the next working day.
+ *   - "overdue", "escalation", "report-due" and "stale" move FORWARD to the next working day.
  * So on a working run day D the due reminders are those whose nominal date N lies in
  *   - backward window [D, nextWorkday(D))   for before/due,
  *   - forward window  (previousWorkday(D), D] for the others.
@@ -63,7 +63,12 @@ export type ReminderPolicyInput = z.input<typeof reminderPolicySchema>;
 
 export const defaultReminderPolicy: ReminderPolicy = Object.freeze(reminderPolicySchema.parse({}));
 
-export type ReminderKind = "before" | "due" | "overdue" | "escalation" | "report" | "stale";
+/**
+ * What a reminder presses for: "before" and "due" a coming deadline (到期提醒), "overdue" a missed one (逾期催办),
+ * "escalation" the office's follow-up of a long-missed one (督办升级), "report-due" the monthly progress report an
+ * ongoing task owes (进展报送), "stale" a task with no update for long (久未更新).
+ */
+export type ReminderKind = "before" | "due" | "overdue" | "escalation" | "report-due" | "stale";
 
 /** What the policy needs to know about a task. */
 export interface PolicyTask {
@@ -111,7 +116,7 @@ export interface NominalWindow {
   runDay: string;
   /** Nominal dates of before/due reminders sent on runDay: [runDay, nextWorkday(runDay) − 1]. */
   backward: DayWindow;
-  /** Nominal dates of overdue/escalation/report/stale reminders sent on runDay: [previousWorkday(runDay) + 1, runDay]. */
+  /** Nominal dates of overdue/escalation/report-due/stale reminders sent on runDay: [previousWorkday(runDay) + 1, runDay]. */
   forward: DayWindow;
 }
 
@@ -150,12 +155,12 @@ function dayOfMonthNumber(n: number, monthDelta: number, day: number): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + monthDelta, day) / MS_PER_DAY;
 }
 
-/** Report nominal dates (reportDayOfMonth of each month) within [first, last]. */
 /** The report days (`reportDay` of each month) from `from` to `to`, inclusive, as YYYY-MM-DD: the scorecard's report cycles. */
 export function reportDaysBetween(from: string, to: string, reportDay: number): string[] {
   return reportDaysWithin(dayNumber(from), dayNumber(to), reportDay).map(dayFromNumber);
 }
 
+/** Report nominal dates (`reportDay` of each month) within day numbers [first, last]. */
 function reportDaysWithin(first: number, last: number, reportDay: number): number[] {
   const out: number[] = [];
   for (let delta = 0; ; delta++) {
@@ -296,7 +301,7 @@ export function dueReminders(tasks: readonly PolicyTask[], runDay: string, ctx: 
     }
 
     if (!Number.isNaN(reportsFrom)) {
-      for (const r of reportDays) if (r >= reportsFrom) pushEach(out, task, units, "report", format(r));
+      for (const r of reportDays) if (r >= reportsFrom) pushEach(out, task, units, "report-due", format(r));
     }
 
     if (lastUpdate + staleStep <= fwdLast) {

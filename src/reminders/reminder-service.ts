@@ -1,7 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log/logger.js";
 import type { Catalogue } from "../core/i18n/index.js";
-import type { NewReminder, PlanRecord, ReminderRecord, ReminderTaskRow, Repositories, TaskChanges } from "../core/model.js";
+import type {
+  NewReminder,
+  PlanReader,
+  PlanRecord,
+  ReminderRecord,
+  ReminderRepository,
+  ReminderTaskRow,
+  ReminderTaskSource,
+  TaskChangeMarkers,
+  TaskChanges,
+} from "../core/model.js";
 import { reply, type Reply } from "../core/reply.js";
 import { assessTask, LIGHT_ICON, type Assessable, type LightThresholds } from "../core/task-status.js";
 import { planStart, taskItem } from "../core/task-view.js";
@@ -12,7 +22,7 @@ import { dueReminders, type PolicyTask, type ReminderPolicy } from "./reminder-p
 import type { WorkingCalendar } from "./working-calendar.js";
 
 /** Kinds in the order a message lists them: the most urgent first. */
-const KIND_ORDER = ["escalation", "overdue", "due", "before", "stale", "report", "notice"] as const;
+const KIND_ORDER = ["escalation", "overdue", "due", "before", "stale", "report-due", "notice"] as const;
 type Kind = (typeof KIND_ORDER)[number];
 /**
  * A claim older than this is taken to belong to a crashed process, and the reminder is sent again.
@@ -48,7 +58,8 @@ export interface ReminderSender {
 }
 
 export interface ReminderServiceDeps {
-  repos: Repositories;
+  /** What a run reads of the plans (their tasks page by page, and which changed meanwhile) and where it records reminders. */
+  repos: { plans: PlanReader & ReminderTaskSource & TaskChangeMarkers; reminders: ReminderRepository };
   directory: Directory;
   calendar: WorkingCalendar;
   policy: ReminderPolicy;

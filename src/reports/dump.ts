@@ -468,7 +468,22 @@ function parseDump(dump: unknown): Record<ModelName, Row[]> {
     const more = parsed.error.issues.length > shown.length ? `（另有 ${parsed.error.issues.length - shown.length} 处）` : "";
     throw new DumpError(`导出文件的数据不正确，导入已取消：${shown.join("；")}${more}`);
   }
-  return parsed.data as Record<ModelName, Row[]>;
+  const rows = parsed.data as Record<ModelName, Row[]>;
+  renameReportReminders(rows.Reminder);
+  return rows;
+}
+
+/**
+ * Reminder rows of a dump taken before the kind "report" became "report-due" get the new kind, and the key built
+ * from it (taskId:unit:kind:occurrence), as migration 20261207085441_reminder_kind_report_due does to a database:
+ * a reminder the dump says was sent is then not sent again. Today's dumps hold no "report" row.
+ */
+function renameReportReminders(rows: Row[]): void {
+  for (const r of rows) {
+    if (r.kind !== "report") continue;
+    if (r.taskId !== null && r.key === `${r.taskId}:${r.unit}:report:${r.occurrence}`) r.key = `${r.taskId}:${r.unit}:report-due:${r.occurrence}`;
+    r.kind = "report-due";
+  }
 }
 
 /** Rows per createMany: well under SQLite's bound-parameter limit for the widest table. */

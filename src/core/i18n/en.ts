@@ -174,7 +174,7 @@ export const en = {
       due: (n: number) => `Due today (${n}):`,
       before: (n: number) => `Due soon (${n}):`,
       stale: (n: number) => `No progress reported for a long time (${n}):`,
-      report: (n: number) => `Monthly progress report requested (${n}):`,
+      "report-due": (n: number) => `Monthly progress report requested (${n}):`,
       notice: (n: number) => `Notices (${n}):`,
     },
     escalationItem: (icon: string, n: number, title: string, units: string, days: number) =>
@@ -191,7 +191,7 @@ export const en = {
       due: "due today",
       overdue: "overdue",
       escalation: "escalation",
-      report: "report request",
+      "report-due": "report request",
       stale: "stale",
       notice: "notice",
     },

@@ -175,7 +175,7 @@ export const zh = {
       due: (n: number) => `今天到期（${n}项）：`,
       before: (n: number) => `即将到期（${n}项）：`,
       stale: (n: number) => `久未报送进展（${n}项）：`,
-      report: (n: number) => `请报送本月进展（${n}项）：`,
+      "report-due": (n: number) => `请报送本月进展（${n}项）：`,
       notice: (n: number) => `提示（${n}条）：`,
     },
     escalationItem: (icon: string, n: number, title: string, units: string, days: number) =>
@@ -190,7 +190,7 @@ export const zh = {
       due: "到期提醒",
       overdue: "逾期催办",
       escalation: "督办升级",
-      report: "进展报送",
+      "report-due": "进展报送",
       stale: "久未更新",
       notice: "提示",
     },
