@@ -4,7 +4,7 @@ import type { Config } from "../config.js";
 import { fixedClock, parseInstant, systemClock, type Clock } from "../core/clock.js";
 import { catalogue } from "../core/i18n/index.js";
 import type { Actor, PlanRecord } from "../core/model.js";
-import { planList } from "../core/plan-scope.js";
+import { choosePlan, planList } from "../core/plan-scope.js";
 import type { OutboundFile } from "../core/reply.js";
 import { isPostgresUrl } from "../db/postgres.js";
 import { writeFiles } from "../transports/console.js";
@@ -83,23 +83,23 @@ export function checkYear(year: string | undefined): void {
   if (year !== undefined && !/^20\d{2}$/.test(year)) throw new CliError(`--year: "${year}" 不是年份，例如 --year 2024`);
 }
 
-/** The plan `--plan CODE` names, or the only plan in progress; with several in progress, --plan is required. */
+/**
+ * The plan `--plan CODE` names (archived or not), or the only plan in progress; with several in progress, --plan
+ * is required. The rule is choosePlan's, the same as the chat's, with no room defaults; the wording is the CLI's.
+ */
 export async function planOf(app: App, code: string | undefined): Promise<PlanRecord> {
-  if (code !== undefined) {
-    const plan = await app.repos.plans.planByCode(code);
-    if (!plan) throw new CliError(`--plan: 没有代码为“${code}”的计划。现有计划：\n${planList(catalogue("zh"), await app.repos.plans.plans())}`);
-    return plan;
-  }
-  const active = await app.repos.plans.activePlans();
-  if (active.length === 1) return active[0]!;
-  if (active.length === 0)
-    throw new CliError((await app.repos.plans.plans()).length ? "没有在执行的计划（都已归档），请用 --plan 指定计划代码" : "数据库中还没有计划，请先 npx duban import FILE");
-  throw new CliError(`有多个计划在执行，请用 --plan 指定其一：\n${planList(catalogue("zh"), active)}`);
+  const t = catalogue(app.config.lang);
+  const plans = await app.repos.plans.plans();
+  const choice = choosePlan(plans, code ?? null, []);
+  if ("one" in choice) return choice.one;
+  if ("unknownCode" in choice) throw new CliError(`--plan: ${t.errors.unknownPlan(choice.unknownCode, planList(t, plans))}`);
+  if ("none" in choice) throw new CliError(t.cli[choice.none]);
+  throw new CliError(t.cli.planAmbiguous(planList(t, choice.several)));
 }
 
 /** A CliError unless the plan is in progress: an archived plan can be queried, not changed. */
-export function assertPlanActive(_app: App, plan: PlanRecord): void {
-  if (plan.archivedAt) throw new CliError(`计划“${plan.code}”已归档，只能查询，不能再更改`);
+export function assertPlanActive(app: App, plan: PlanRecord): void {
+  if (plan.archivedAt) throw new CliError(catalogue(app.config.lang).cli.planArchived(plan.code ?? plan.title));
 }
 
 /** backup and restore copy a SQLite file; PostgreSQL is backed up with its own tools. */
