@@ -8,7 +8,17 @@ const cmd = (name: string, aliases?: string[]): CliCommand => ({ name, ...(alias
 
 function plan(id: number, code: string, archived = false): PlanRecord {
   const at = new Date("2024-01-01T00:00:00Z");
-  return { id, title: `计划${id}`, issuedOn: null, importedAt: at, revisedAt: null, code, archivedAt: archived ? at : null, archivedBy: null, archiveReason: null };
+  return {
+    id,
+    title: `计划${id}`,
+    issuedOn: null,
+    importedAt: at,
+    revisedAt: null,
+    code,
+    archivedAt: archived ? at : null,
+    archivedBy: null,
+    archiveReason: null,
+  };
 }
 
 /** Just what planOf reads of an App: the language and the plans. */
@@ -58,7 +68,9 @@ describe("which plan a command-line call is about", () => {
   });
 
   it("names an unknown --plan and lists the plans there are", async () => {
-    expect(await planError(appWith([plan(1, "科技兴警", true)]), "无此计划")).toBe("--plan: 没有代码为“无此计划”的计划。现有计划：\n• 科技兴警《计划1》（已归档）");
+    expect(await planError(appWith([plan(1, "科技兴警", true)]), "无此计划")).toBe(
+      "--plan: 没有代码为“无此计划”的计划。现有计划：\n• 科技兴警《计划1》（已归档）",
+    );
   });
 
   it("says when every plan is archived, and when there is none", async () => {

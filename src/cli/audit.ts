@@ -77,7 +77,9 @@ export default {
       for (let offset = 0; offset < limit; offset += 1000) {
         const page = await app.repos.audit.list(filter, Math.min(1000, limit - offset), offset);
         for (const e of page)
-          process.stdout.write(values.json ? `${JSON.stringify(auditJson(e))}\n` : `#${e.id} ${e.taskNumber === null ? "" : `任务${e.taskNumber} `}${auditLine(t, e)}\n`);
+          process.stdout.write(
+            values.json ? `${JSON.stringify(auditJson(e))}\n` : `#${e.id} ${e.taskNumber === null ? "" : `任务${e.taskNumber} `}${auditLine(t, e)}\n`,
+          );
         if (page.length < 1000) break;
       }
       return 0;

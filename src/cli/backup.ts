@@ -15,7 +15,9 @@ export default {
     refuseOnPostgres(config, "backup");
     const started = performance.now();
     const r = await backupDatabase(sqlitePathFromUrl(config.databaseUrl), target);
-    process.stdout.write(`已备份到 ${target}（${formatSize(r.bytes)}，${r.pages} 页，integrity_check ok，${Math.round(performance.now() - started)} ms）/ backed up\n`);
+    process.stdout.write(
+      `已备份到 ${target}（${formatSize(r.bytes)}，${r.pages} 页，integrity_check ok，${Math.round(performance.now() - started)} ms）/ backed up\n`,
+    );
     return 0;
   },
 } satisfies CliCommand;

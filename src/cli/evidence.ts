@@ -76,7 +76,9 @@ export default {
         actor,
         clock.now(),
       );
-      process.stdout.write(`已保存任务${task.number}的佐证材料：${stored.fileName}（${formatSize(stored.size)}，sha256 ${stored.sha256}）${open ? `，附于办结申请#${open.id}` : ""}。\n`);
+      process.stdout.write(
+        `已保存任务${task.number}的佐证材料：${stored.fileName}（${formatSize(stored.size)}，sha256 ${stored.sha256}）${open ? `，附于办结申请#${open.id}` : ""}。\n`,
+      );
       return 0;
     });
   },

@@ -34,7 +34,9 @@ export default {
       } else {
         messages = await app.reminders.service.run(days, now, null);
         if (!values.json)
-          process.stdout.write("（未配置聊天服务器：以下提醒仅显示并记录，未标记为已发送；配置 Matrix 的机器人仍会发送它们。/ no chat server: shown, not marked delivered）\n");
+          process.stdout.write(
+            "（未配置聊天服务器：以下提醒仅显示并记录，未标记为已发送；配置 Matrix 的机器人仍会发送它们。/ no chat server: shown, not marked delivered）\n",
+          );
       }
       if (values.json) process.stdout.write(`${JSON.stringify(reminderJson(messages), null, 2)}\n`);
       else if (messages.length === 0) process.stdout.write(`${days[0]}：没有要发送的提醒。\n`);

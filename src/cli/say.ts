@@ -28,8 +28,7 @@ export default {
       });
       const notices = (result.notices ?? []).map((n) => ({ rooms: n.rooms, text: n.reply.text }));
       const files = result.files?.length ? writeFiles(exportDirFor(config), result.files) : [];
-      if (values.json)
-        process.stdout.write(`${JSON.stringify({ replies: result.replies.map(({ text: t, html }) => ({ text: t, html })), notices, files })}\n`);
+      if (values.json) process.stdout.write(`${JSON.stringify({ replies: result.replies.map(({ text: t, html }) => ({ text: t, html })), notices, files })}\n`);
       else {
         for (const r of result.replies) process.stdout.write(`${r.text}\n`);
         for (const n of notices) process.stdout.write(`[→ ${n.rooms.join(", ")}]\n${n.text}\n`);

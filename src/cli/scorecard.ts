@@ -9,7 +9,13 @@ export default {
   async run(argv, { config }) {
     const { values } = parseArgs({
       args: argv,
-      options: { year: { type: "string" }, unit: { type: "string" }, at: { type: "string" }, plan: { type: "string" }, json: { type: "boolean", default: false } },
+      options: {
+        year: { type: "string" },
+        unit: { type: "string" },
+        at: { type: "string" },
+        plan: { type: "string" },
+        json: { type: "boolean", default: false },
+      },
     });
     checkYear(values.year);
     const clock = clockFor(values.at, config);
