@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The `duban` command (`npx duban …` inside the repository): compiled dist/src/cli.js when current, else src/cli.ts through tsx.
+// The `duban` command (`npx duban …` inside the repository): runCli from the compiled dist/src/cli/index.js when
+// current, else from src/cli/index.ts through tsx.
 import { launch } from "./launch.js";
 
-await launch("src/cli");
+const { runCli } = await launch("src/cli/index");
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,6 +1,6 @@
-// Runs an entry point (src/cli or src/main) compiled from dist/ when that build is current, else from the
-// TypeScript source through tsx. A build is current when dist/.built is newer than every file under src/ and
-// commands/, so an edited checkout never runs stale code (npm run build brings dist/ up to date).
+// Imports an entry point (src/cli/index or src/main) compiled from dist/ when that build is current, else from the
+// TypeScript source through tsx, and returns the module. A build is current when dist/.built is newer than every
+// file under src/ and commands/, so an edited checkout never runs stale code (npm run build brings dist/ up to date).
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -26,10 +26,9 @@ export function buildIsCurrent() {
 
 export async function launch(entry) {
   if (buildIsCurrent()) {
-    await import(pathToFileURL(join(root, "dist", `${entry}.js`)).href);
-    return;
+    return import(pathToFileURL(join(root, "dist", `${entry}.js`)).href);
   }
   const { register } = await import("tsx/esm/api");
   register();
-  await import(pathToFileURL(join(root, `${entry}.ts`)).href);
+  return import(pathToFileURL(join(root, `${entry}.ts`)).href);
 }

@@ -355,6 +355,13 @@ export const en = {
     unbind: "remove a person from a unit (office admins)",
     bindRoom: "make this room a unit's room (office admins)",
   },
+  /** The command line's own wording (`npx duban …`), where it differs from the chat's. */
+  cli: {
+    noPlan: "There is no plan in the database yet; import one first: npx duban import FILE",
+    noActivePlan: "No plan is in progress (all are archived); name one with --plan CODE",
+    planAmbiguous: (plans: string) => `Several plans are in progress; name one with --plan:\n${plans}`,
+    planArchived: (code: string) => `Plan "${code}" is archived: it can be queried, not changed`,
+  },
 };
 
 export type Catalogue = typeof en;

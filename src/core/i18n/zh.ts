@@ -355,6 +355,12 @@ export const zh = {
     unbind: "把人员从单位解绑（科技办管理员）",
     bindRoom: "把本群绑定为单位工作群（科技办管理员）",
   },
+  cli: {
+    noPlan: "数据库中还没有计划，请先 npx duban import FILE",
+    noActivePlan: "没有在执行的计划（都已归档），请用 --plan 指定计划代码",
+    planAmbiguous: (plans: string) => `有多个计划在执行，请用 --plan 指定其一：\n${plans}`,
+    planArchived: (code: string) => `计划“${code}”已归档，只能查询，不能再更改`,
+  },
 } satisfies Catalogue;
 
 export type Lang = "zh" | "en";

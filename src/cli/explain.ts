@@ -1,0 +1,35 @@
+import { parseArgs } from "node:util";
+import { CliError, clockFor, withApp, type CliCommand } from "./shared.js";
+
+const CONFIDENCE: Record<string, string> = { certain: "确定 certain", likely: "需确认 likely", unlikely: "不像命令 unlikely" };
+
+/** `duban explain "MESSAGE"`: what the interpreter makes of a message and the cues that decided, changing nothing. */
+export default {
+  name: "explain",
+  usage: ['explain [--json] "MESSAGE"'],
+  async run(argv, { config }) {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: "boolean", default: false } } });
+    const text = positionals.join(" ");
+    if (!text.trim()) throw new CliError("explain: 请给出消息内容 / give the message text", { usage: true });
+    return withApp(config, clockFor(undefined, config), async (app) => {
+      const i = await app.bot.explain(text);
+      if (values.json) {
+        process.stdout.write(`${JSON.stringify(i, null, 2)}\n`);
+        return 0;
+      }
+      const out = [
+        `意图 intent: ${i.command ?? "无 none"}（${CONFIDENCE[i.confidence]}）${i.addressed ? " · 点名机器人 addressed" : ""}`,
+        `任务 tasks: ${i.tasks.length ? i.tasks.join("、") : "—"}`,
+        `进度 percent: ${i.percent === null ? "—" : `${i.percent}%`}`,
+      ];
+      for (const [k, s] of (i.args.segments ?? []).entries())
+        out.push(`  ${k + 1}. 任务${s.numbers.join("、")}${s.percent === null ? "" : ` · ${s.percent}%`} · ${s.body}`);
+      for (const c of i.args.candidates ?? []) out.push(`  候选 candidate: 任务${c.number} ${c.title}（${c.shared.join("、")}，${c.score}）`);
+      if (i.args.name) out.push(`单位 unit: ${i.args.name}`);
+      if (i.args.reason) out.push(`原因 reason: ${i.args.reason}`);
+      out.push(`依据 cues: ${i.cues.length ? i.cues.join(" · ") : "—"}`);
+      process.stdout.write(`${out.join("\n")}\n`);
+      return 0;
+    });
+  },
+} satisfies CliCommand;

@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { Config } from "../config.js";
+import { applyMigrations } from "../db/migrate.js";
+import { closePrisma, openPrisma } from "../db/prisma-client.js";
+import { readPlanFile } from "../plan/import-plan.js";
+import { PlanCodeError } from "../plan/plan-code.js";
+import { parsePlan, PlanParseError } from "../plan/plan-parser.js";
+import type { ParsedPlan } from "../plan/types.js";
+import { DumpError, loadDump } from "../reports/dump.js";
+import { CliError, cliActor, clockFor, withApp, type CliCommand } from "./shared.js";
+
+function planJson(parsed: ParsedPlan) {
+  return {
+    plan: { title: parsed.plan.title, issuedOn: parsed.plan.issuedOn },
+    sections: parsed.sections.map((s) => ({ ordinal: s.ordinal, label: s.label, title: s.title })),
+    tasks: parsed.tasks.map((t) => ({
+      number: t.number,
+      title: t.title,
+      section: t.section,
+      leadUnits: t.leadUnits,
+      responsibleUnits: t.responsibleUnits,
+      deadline: t.deadline,
+      targets: t.targets.map(({ name, count, unit, due }) => ({ name, count, unit, due })),
+    })),
+    warnings: parsed.warnings,
+  };
+}
+
+/** `import --dump FILE`: a complete JSON dump (export --format json) into an empty database; the bundled plan is not imported first. */
+async function importDump(file: string, config: Config): Promise<number> {
+  let dump: unknown;
+  try {
+    dump = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new CliError(`无法读取导出文件 ${file}：${(e as Error).message}`);
+  }
+  await applyMigrations(config.databaseUrl);
+  const db = await openPrisma(config.databaseUrl);
+  try {
+    const { rows } = await loadDump(db, dump);
+    process.stdout.write(`已从 ${file} 导入 ${rows} 行数据。\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof DumpError) throw new CliError(e.message);
+    throw e;
+  } finally {
+    await closePrisma(db);
+  }
+}
+
+/** `duban import FILE [--code CODE] [--dry-run]`: a plan document (.docx or text) parsed and imported, or re-imported over itself. */
+export default {
+  name: "import",
+  usage: ["import FILE [--code CODE] [--dry-run] [--json] [--at ISO-DATETIME]", "import --dump FILE            (a json export, into an empty database)"],
+  async run(argv, { config, env }) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        "dry-run": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        at: { type: "string" },
+        dump: { type: "string" },
+        code: { type: "string" },
+      },
+    });
+    if (values.dump !== undefined) return importDump(values.dump, config);
+    const file = positionals[0];
+    if (!file || positionals.length > 1) throw new CliError("import: 请给出一个计划文件 / give one plan file", { usage: true });
+    let text: string;
+    try {
+      text = readPlanFile(file);
+    } catch (e) {
+      throw new CliError(`无法读取文件 ${file}：${(e as Error).message}`);
+    }
+    let parsed: ParsedPlan;
+    try {
+      parsed = parsePlan(text);
+    } catch (e) {
+      if (e instanceof PlanParseError) throw new CliError(`${file}：${e.message}。未写入任何数据。`);
+      throw e;
+    }
+    const clock = clockFor(values.at, config);
+    const options = values.code === undefined ? {} : { code: values.code };
+    const report = values["dry-run"]
+      ? null
+      : await withApp(config, clock, (app) => app.repos.plans.importPlan(parsed, clock.now(), cliActor(env), options)).catch((e) => {
+          if (e instanceof PlanCodeError) throw new CliError(`import: ${e.message}。未写入任何数据。`);
+          throw e;
+        });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ ...planJson(parsed), ...(report ? { import: report } : { dryRun: true }) }, null, 2)}\n`);
+      return 0;
+    }
+    const out: string[] = [];
+    out.push(`${values["dry-run"] ? "试导入（未写入）" : "已导入"}《${parsed.plan.title}》：${parsed.sections.length}个部分，${parsed.tasks.length}项任务。`);
+    if (report) {
+      out.push(`计划代码：${report.code}（在群里这样指明计划：${report.code} 任务1）`);
+      out.push(`新增${report.created.length}项，更新${report.updated.length}项，未变${report.unchanged.length}项。`);
+      if (report.missing.length) out.push(`文件中已没有的任务（保留，未删除）：${report.missing.join("、")}`);
+    }
+    for (const w of parsed.warnings) out.push(`警告：${w}`);
+    process.stdout.write(`${out.join("\n")}\n`);
+    return 0;
+  },
+} satisfies CliCommand;
