@@ -7,6 +7,7 @@
  *   console, and the other lines are the replies expected;
  * - `<!-- example: fresh VAR=value … -->` just before a block starts that block on a new database and/or sets
  *   variables for it;
+ * - expected output `(no reply)` means the command prints nothing;
  * - in expected output, a line that is only `…` stands for any number of lines, and `…` inside a line for any
  *   text; dates, times and long hex ids are normalised on both sides.
  * Every other block (a synopsis, a config file, `systemctl …`) is shown, not run. Each file runs on a fresh SQLite
@@ -22,6 +23,8 @@ import { tempApp } from "./helpers/temp-app.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const NOW = "2024-06-30T10:00:00+08:00";
+/** Expected output that says the command prints nothing (chatter in a group room). */
+const NO_REPLY = "(no reply)";
 const DOCS = ["README.md", ...readdirSync(join(ROOT, "docs"))
   .filter((f) => f.endsWith(".md"))
   .sort()
@@ -159,6 +162,10 @@ function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function check(where: string, expected: string[], output: string, dir: string) {
+  if (expected.filter((l) => l.trim()).join() === NO_REPLY) {
+    expect(output, `${where}: the docs show no reply`).toBe("");
+    return;
+  }
   const want = normalise(expected.join("\n"));
   const got = normalise(output, dir);
   if (!matches(want, got)) expect(got.join("\n"), `${where}: the output differs from the docs (dates, times and ids normalised)`).toBe(want.join("\n"));
