@@ -25,10 +25,13 @@ const ROOT = join(import.meta.dirname, "..");
 const NOW = "2024-06-30T10:00:00+08:00";
 /** Expected output that says the command prints nothing (chatter in a group room). */
 const NO_REPLY = "(no reply)";
-const DOCS = ["README.md", ...readdirSync(join(ROOT, "docs"))
-  .filter((f) => f.endsWith(".md"))
-  .sort()
-  .map((f) => `docs/${f}`)];
+const DOCS = [
+  "README.md",
+  ...readdirSync(join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 
 interface Command {
   /** The line as written, without the `$ `. */
@@ -52,7 +55,7 @@ interface Example {
 }
 
 /** Split a shell-like command line: double or single quotes group words; leading `VAR=value` words are the environment. */
-export function splitCommand(line: string): { env: Record<string, string>; words: string[] } {
+function splitCommand(line: string): { env: Record<string, string>; words: string[] } {
   const words: string[] = [];
   let word: string | null = null;
   let quote: string | null = null;
@@ -85,7 +88,7 @@ function parseMarker(text: string): { fresh: boolean; env: Record<string, string
 }
 
 /** The examples of one Markdown file, in order. */
-export function extractExamples(file: string, markdown: string): Example[] {
+function extractExamples(file: string, markdown: string): Example[] {
   const lines = markdown.split("\n");
   const out: Example[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -120,7 +123,7 @@ export function extractExamples(file: string, markdown: string): Example[] {
 }
 
 /** What may differ between runs or machines: dates, times, long hex ids, the temporary folder. */
-export function normalise(text: string, dir?: string): string[] {
+function normalise(text: string, dir?: string): string[] {
   let t = text;
   if (dir) t = t.split(dir).join(".");
   t = t
@@ -135,13 +138,11 @@ export function normalise(text: string, dir?: string): string[] {
     .filter((l) => l.length > 0);
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Whether the output lines match the expected ones: a line `…` is any number of lines, `…` within a line any text. */
-export function matches(expected: string[], actual: string[]): boolean {
-  const pattern = expected
-    .map((l) => (l.trim() === "…" ? "(?:[^\\n]*\\n)*?" : `${l.split("…").map(escape).join("[^\\n]*")}\\n`))
-    .join("");
+function matches(expected: string[], actual: string[]): boolean {
+  const pattern = expected.map((l) => (l.trim() === "…" ? "(?:[^\\n]*\\n)*?" : `${l.split("…").map(escapeRegExp).join("[^\\n]*")}\\n`)).join("");
   return new RegExp(`^${pattern}$`, "u").test(actual.map((l) => `${l}\n`).join(""));
 }
 
@@ -215,6 +216,7 @@ describe("the examples in the docs", () => {
             return;
           }
           for (const c of ex.commands) {
+            if (!c.args) continue; // not npx duban: the first test fails on it
             const r = await run([join(ROOT, "bin/duban.js"), ...c.args!], { cwd: dir, env: baseEnv({ ...ex.env, ...c.env }) });
             expect(r.code, `${where}: "$ ${c.line}" exited ${r.code}\n${r.stdout}${r.stderr}`).toBe(0);
             if (c.expected.some((l) => l.trim())) check(`${where} "$ ${c.line}"`, c.expected, r.stdout, dir);
@@ -234,7 +236,23 @@ describe("the docs examples' own rules", () => {
   });
 
   it("reads blocks, markers, commands and expected output", () => {
-    const md = ["text", "<!-- example: fresh DUBAN_CONSOLE_ROOM=xingzhen -->", "```text", "> 任务6", "任务6：…", "```", "", "```console", "$ npx duban explain x", "意图", "$ systemctl start duban", "```", "```sh", "npm ci", "```"].join("\n");
+    const md = [
+      "text",
+      "<!-- example: fresh DUBAN_CONSOLE_ROOM=xingzhen -->",
+      "```text",
+      "> 任务6",
+      "任务6：…",
+      "```",
+      "",
+      "```console",
+      "$ npx duban explain x",
+      "意图",
+      "$ systemctl start duban",
+      "```",
+      "```sh",
+      "npm ci",
+      "```",
+    ].join("\n");
     const [a, b, ...rest] = extractExamples("x.md", md);
     expect(rest).toEqual([]);
     expect(a).toMatchObject({ kind: "console", line: 3, fresh: true, env: { DUBAN_CONSOLE_ROOM: "xingzhen" }, input: ["任务6"], expected: ["任务6：…"] });
@@ -248,6 +266,8 @@ describe("the docs examples' own rules", () => {
     expect(matches(["a", "…", "d…f"], ["a", "b", "c", "def"])).toBe(true);
     expect(matches(["a", "…", "d…f"], ["a", "b", "c", "deg"])).toBe(false);
     expect(matches(["a"], ["a", "b"])).toBe(false);
-    expect(normalise("【督办周报】2024-06-03 10:00 至 2024-06-10T10:00:00+08:00 sha256 3f2a9b0c1d2e3f40")).toEqual(["【督办周报】<date> <time> 至 <time> sha256 <hex>"]);
+    expect(normalise("【督办周报】2024-06-03 10:00 至 2024-06-10T10:00:00+08:00 sha256 3f2a9b0c1d2e3f40")).toEqual([
+      "【督办周报】<date> <time> 至 <time> sha256 <hex>",
+    ]);
   });
 });
