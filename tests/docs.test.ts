@@ -181,7 +181,7 @@ beforeAll(async () => {
   await app.close();
   template = app;
   dirs.push(app.dir);
-});
+}, 60_000);
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
