@@ -32,7 +32,7 @@ type Part = { task: TaskRecord; body: string; percent: number | null; unit: stri
 
 /**
  * Check every part of an update before anything is written: known tasks, a sender who may post on each
- * (see README, "Roles and permissions"), some text, a percentage in 0–100.
+ * (see docs/directory-and-roles.md, "Roles and permissions"), some text, a percentage in 0–100.
  */
 async function validate(args: UpdateArgs, ctx: CommandContext, checkSender = true): Promise<Part[]> {
   const t = ctx.t;

@@ -173,7 +173,7 @@ describe("the hash chain", () => {
         const removed = chain(n).filter((_, j) => j !== i);
         const v = verify(removed);
         if (i < n - 1) expect(v.firstBroken?.id).toBe(i + 2);
-        else expect(v.firstBroken).toBeNull(); // removing the newest entry leaves a valid shorter chain (see README)
+        else expect(v.firstBroken).toBeNull(); // removing the newest entry leaves a valid shorter chain (see docs/reviews-and-reports.md, "Audit trail")
       }),
       { numRuns: 300 },
     );

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
 
 /**
- * Every role against every action of the roles table (README, "Roles and permissions"), on a real
+ * Every role against every action of the roles table (docs/directory-and-roles.md, "Roles and permissions"), on a real
  * SQLite file: an allowed change is stored and audited "ok"; a refused one stores nothing and leaves
  * exactly one "refused" audit entry by that user. Queries refused to strangers store and audit nothing.
  */

@@ -4,7 +4,7 @@ import { UserError, type CommandContext } from "./command.js";
 import type { Actor, TaskRecord } from "./model.js";
 
 /**
- * Who may change what (see README, "Roles and permissions"). Pure functions over the directory;
+ * Who may change what (see docs/directory-and-roles.md, "Roles and permissions"). Pure functions over the directory;
  * `refuse` is the one way a command says no: it writes the refusal to the audit trail, then replies.
  */
 

@@ -5,7 +5,7 @@ import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
  * PostgreSQL, selected by a `DATABASE_URL` of the form `postgresql://…` (or `postgres://…`). Prisma reaches it
  * through `@prisma/adapter-pg` with its own generated client (prisma/postgres/schema.prisma, derived from the
  * SQLite schema by scripts/prisma-generate.mjs). Every repository then goes through Prisma: the hand-written SQL
- * of the hot paths (src/repositories/sql/) is SQLite's alone (README, "PostgreSQL").
+ * of the hot paths (src/repositories/sql/) is SQLite's alone (docs/postgres.md).
  */
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);

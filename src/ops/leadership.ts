@@ -4,7 +4,7 @@ import type { Repositories } from "../core/model.js";
 import { describeUrl } from "../db/postgres.js";
 
 /**
- * Several bot processes on one PostgreSQL database, exactly one of them active (README, "Several instances").
+ * Several bot processes on one PostgreSQL database, exactly one of them active (docs/postgres.md, "Several instances").
  *
  * The active instance holds a PostgreSQL session-level advisory lock on a connection of its own. It alone syncs
  * the Matrix account and runs the reminder and digest schedulers; the others stand by, each asking for the lock
