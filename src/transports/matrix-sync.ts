@@ -97,8 +97,8 @@ export function encryptionDataOf(batch: SyncResponse): SyncEncryptionData {
 export class MatrixSyncLoop {
   private running: Promise<void> | null = null;
   private stopping = false;
-  private wake: () => void = () => undefined;
-  private readonly stopped = new Promise<void>((resolve) => (this.wake = resolve));
+  /** Whoever waits on a request or a back-off, to be woken by stop(). */
+  private readonly waiting = new Set<() => void>();
   private markSynced: () => void = () => undefined;
   /** Resolves once the first batch of this run is handled and its token saved. */
   readonly synced: Promise<void> = new Promise((resolve) => (this.markSynced = resolve));
@@ -115,7 +115,7 @@ export class MatrixSyncLoop {
   /** End the loop: a pending long-poll is abandoned, a batch being handled is waited for. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake();
+    for (const wake of this.waiting) wake();
     await this.running;
   }
 
@@ -141,9 +141,17 @@ export class MatrixSyncLoop {
     }
   }
 
-  /** The promise's value, or null as soon as stop() is called. */
+  /**
+   * The promise's value, or null as soon as stop() is called. (Not a race with one long-lived "stopped" promise:
+   * every race would stay attached to it, and keep its batch in memory, for as long as the loop runs.)
+   */
   private unlessStopped<T>(p: Promise<T>): Promise<T | null> {
-    return Promise.race([p, this.stopped.then(() => null)]);
+    if (this.stopping) return Promise.resolve(null);
+    return new Promise<T | null>((resolve, reject) => {
+      const wake = () => resolve(null);
+      this.waiting.add(wake);
+      p.then(resolve, reject).finally(() => this.waiting.delete(wake));
+    });
   }
 
   private async pause(ms: number): Promise<void> {

@@ -142,8 +142,10 @@ export class MatrixTransport {
     const { client, storage } = await this.connect();
     const filterId = await this.syncFilterId(storage);
     if (!(await storage.getSyncToken())) await this.skipHistory();
-    // The rooms we are in already: a join into one of them is not news (matrix-bot-sdk's start() does the same).
+    // What matrix-bot-sdk's start() would do before syncing: the rooms we are in already (a join into one of them is
+    // not news), and the m.direct map, which the client's own room.invite listener extends and writes back.
     this.joined = new Set(await this.withRetry(() => client.getJoinedRooms()));
+    await client.dms.update();
     const timeoutMs = this.opts.syncTimeoutMs ?? 30_000;
     this.sync = new MatrixSyncLoop({
       fetch: (since, timeout) =>
