@@ -12,7 +12,10 @@ const ev = (id: string, extra: Partial<MatrixEvent> = {}): MatrixEvent => ({
 });
 
 /** A batch whose one room holds `ids`, answered from `since` with `next`. */
-const batchOf = (next: string, ...ids: string[]): SyncResponse => ({ next_batch: next, rooms: { join: { "!r:bureau.local": { timeline: { events: ids.map((id) => ev(id)) } } } } });
+const batchOf = (next: string, ...ids: string[]): SyncResponse => ({
+  next_batch: next,
+  rooms: { join: { "!r:bureau.local": { timeline: { events: ids.map((id) => ev(id)) } } } },
+});
 
 /**
  * A fake homeserver at the loop's seam: /sync from token "tN" answers with the batch ending at "t(N+1)", holding one
@@ -139,11 +142,10 @@ describe("the Matrix sync loop (MatrixSyncLoop)", () => {
       device_one_time_keys_count: { signed_curve25519: 7 },
       device_unused_fallback_key_types: ["signed_curve25519"],
     };
-    let served = false;
-    let saved: string | null = "t0";
+    const batches = [batch];
     const loop = new MatrixSyncLoop({
-      fetch: () => (served ? new Promise(() => undefined) : ((served = true), Promise.resolve(batch))),
-      tokens: { getSyncToken: () => saved, setSyncToken: (t) => void order.push(`save ${(saved = t)}`) },
+      fetch: () => (batches.length ? Promise.resolve(batches.shift()!) : new Promise(() => undefined)),
+      tokens: { getSyncToken: () => "t0", setSyncToken: (t) => void order.push(`save ${t}`) },
       encryption: async (data) => {
         expect(data).toEqual({
           toDeviceEvents: [toDevice],
