@@ -154,7 +154,8 @@ export class MatrixTransport {
       handle: (batch) => this.onSync(batch),
       ...(this.opts.syncEncryption ? { encryption: this.opts.syncEncryption } : {}),
       timeoutMs,
-      retryDelay,
+      // Back off as for sends, but at most 8 s during an outage (the SDK's own loop waited 5–15 s): back soon after the server is.
+      retryDelay: (e, attempt) => retryDelay(e, Math.min(attempt, 4)),
       onError: (e, delayMs) =>
         this.opts.logger.warn("matrix sync failed; trying the same position again", { delayMs, error: e instanceof Error ? e.message : String(e) }),
     });
