@@ -1,3 +1,6 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { LogService, MatrixClient, MemoryStorageProvider } from "matrix-bot-sdk";
 import { describe, expect, it } from "vitest";
 import { emitSyncEvents } from "../src/transports/matrix-sync-events.js";
 import { MatrixSyncLoop, type MatrixEvent, type MatrixSyncLoopOptions, type SyncResponse } from "../src/transports/matrix-sync.js";
@@ -211,6 +214,51 @@ describe("the Matrix sync loop (MatrixSyncLoop)", () => {
     await loop.synced;
     expect(server.saved()).toBe("t1");
     await loop.stop();
+  });
+});
+
+describe("the sync loop over HTTP, against a fake homeserver on loopback", () => {
+  it("syncs through the SDK's public doRequest, saves the token after the batch, and stops without waiting out a held long-poll", async () => {
+    const requests: URLSearchParams[] = [];
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      if (url.pathname !== "/_matrix/client/v3/sync") return void res.writeHead(404).end("{}");
+      requests.push(url.searchParams);
+      // From t1 on nothing is new: the request is held open, as Synapse holds a long-poll.
+      if (url.searchParams.get("since") === "t1") return;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(batchOf("t1", "m0")));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    LogService.muteModule("MatrixHttpClient");
+    try {
+      const client = new MatrixClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, "token", new MemoryStorageProvider());
+      const storage = client.storageProvider;
+      await storage.setSyncToken("t0");
+      const handled: string[] = [];
+      const loop = new MatrixSyncLoop({
+        fetch: (since, timeout) =>
+          client.doRequest("GET", "/_matrix/client/v3/sync", { ...(since ? { since } : {}), filter: 7, timeout }, null, timeout + 30_000),
+        tokens: storage,
+        handle: async (b) => void handled.push(`${idsOf(b).join(",")} (saved ${await storage.getSyncToken()})`),
+        timeoutMs: 30_000,
+        retryDelay: () => 1,
+      });
+      await loop.start();
+      await loop.synced;
+      expect(handled).toEqual(["m0 (saved t0)"]);
+      expect(await storage.getSyncToken()).toBe("t1");
+      await until(() => requests.length === 2);
+      expect(requests.map((q) => [q.get("since"), q.get("filter"), q.get("timeout")])).toEqual([
+        ["t0", "7", "30000"],
+        ["t1", "7", "30000"],
+      ]);
+      const t0 = Date.now();
+      await loop.stop();
+      expect(Date.now() - t0).toBeLessThan(100);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 
