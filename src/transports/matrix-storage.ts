@@ -6,7 +6,7 @@ import type { SettingsStore } from "../core/model.js";
  * matrix-bot-sdk's storage (the sync position, the filter, small values) in duban's own database instead of a
  * file. With several instances on PostgreSQL (docs/postgres.md, "Several instances"), the one that takes over resumes the
  * sync where the lost one stopped, on whichever machine it runs. The sync token is saved only after a batch's
- * events are handled (persistTokenAfterSync), so a batch interrupted by a crash comes again, and event ids keep a
+ * events are handled (MatrixSyncLoop), so a batch interrupted by a crash comes again, and event ids keep a
  * redelivered message from being recorded twice.
  */
 export class DatabaseStorageProvider implements IStorageProvider {

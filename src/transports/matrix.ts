@@ -9,36 +9,14 @@ import {
   type IStorageProvider,
 } from "matrix-bot-sdk";
 import { DatabaseStorageProvider } from "./matrix-storage.js";
+import { MatrixSyncLoop, type MatrixEvent, type SyncEncryptionData, type SyncResponse } from "./matrix-sync.js";
+import { emitSyncEvents } from "./matrix-sync-events.js";
 import type { Bot } from "../core/bot.js";
 import type { Logger } from "../log/logger.js";
 import { makePrivate } from "../util/private-files.js";
 import type { Inbound } from "../core/inbound.js";
 import type { SettingsStore } from "../core/model.js";
 import { escapeHtml, reply as plainReply, type HandlerResult, type OutboundFile, type Reply } from "../core/reply.js";
-
-/** Raw Matrix event, as the client-server API delivers it. */
-type MatrixEvent = {
-  event_id: string;
-  type: string;
-  sender: string;
-  origin_server_ts: number;
-  state_key?: string;
-  redacts?: string;
-  content: Record<string, unknown> & {
-    body?: string;
-    msgtype?: string;
-    membership?: string;
-    redacts?: string;
-    "m.relates_to"?: { rel_type?: string; event_id?: string; key?: string; "m.in_reply_to"?: { event_id?: string } };
-    "m.new_content"?: { body?: string };
-    url?: string;
-    filename?: string;
-    info?: { mimetype?: string; size?: number };
-    "m.mentions"?: { user_ids?: string[] };
-  };
-};
-
-type SyncResponse = { rooms?: { join?: Record<string, { timeline?: { limited?: boolean; prev_batch?: string; events?: MatrixEvent[] } }> } };
 
 /** Sync filter: room timelines of up to 100 events per sync (Synapse's default is 10). */
 const SYNC_FILTER = { room: { timeline: { limit: 100 } } };
@@ -72,6 +50,8 @@ export interface MatrixTransportOptions {
    * each message is handled and answered on its own.
    */
   groupCommit?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** End-to-end encryption's share of each sync batch (to-device messages, device lists, key counts), awaited before its rooms. */
+  syncEncryption?: (data: SyncEncryptionData) => Promise<void>;
 }
 
 import { MatrixStartError } from "./matrix-errors.js";
@@ -134,9 +114,10 @@ export function pill(userId: string): string {
 }
 
 /**
- * The Matrix transport: one more entry point into Bot.handle. Events are handled one at a
- * time inside the sync loop, and the sync token is saved only after a batch is handled,
- * so a crash re-delivers rather than loses; handled event ids make redelivery harmless.
+ * The Matrix transport: one more entry point into Bot.handle. It owns its sync loop (matrix-sync.ts) and uses
+ * matrix-bot-sdk for everything else (sending, media, joins). Events are handled in order inside the loop, and the
+ * sync token is saved only after a batch is handled, so a crash re-delivers rather than loses; handled event ids
+ * make redelivery harmless.
  */
 export class MatrixTransport {
   client!: MatrixClient;
@@ -145,9 +126,11 @@ export class MatrixTransport {
   private displayName = "";
   private readonly joinedAt = new Map<string, number>();
   private readonly memberCount = new Map<string, number>();
-  private inFlight: Promise<void> = Promise.resolve();
+  /** The rooms we are in, as of the last sync batch handled. */
+  private joined = new Set<string>();
+  private sync: MatrixSyncLoop | null = null;
   private markSynced: () => void = () => undefined;
-  /** Resolves once the first sync batch of this run has been handled (its sync token is then saved next). */
+  /** Resolves once the first sync batch of this run has been handled and its sync token saved. */
   readonly synced: Promise<void> = new Promise((resolve) => (this.markSynced = resolve));
   private stopped = false;
   private txnCounter = 0;
@@ -157,83 +140,68 @@ export class MatrixTransport {
   /** Connect, check the token, and start syncing. Throws MatrixStartError with a clear message. */
   async start(): Promise<void> {
     const { client, storage } = await this.connect();
-    // Register the sync filter ourselves first: client.start() would otherwise create it and reset the
-    // sync token to null, undoing skipHistory and replaying old history on the first start.
-    const saved = (await storage.getFilter()) as { id?: number; filter?: unknown } | undefined;
-    if (!saved || JSON.stringify(saved.filter) !== JSON.stringify(SYNC_FILTER)) {
-      const res = (await this.withRetry(() =>
-        client.doRequest("POST", `/_matrix/client/v3/user/${encodeURIComponent(this.userId)}/filter`, null, SYNC_FILTER),
-      )) as { filter_id: number };
-      await storage.setFilter({ id: res.filter_id, filter: SYNC_FILTER });
-    }
+    const filterId = await this.syncFilterId(storage);
     if (!(await storage.getSyncToken())) await this.skipHistory();
-
-    const emit = async (name: string, roomId: string, event: MatrixEvent) => {
-      // Throwing aborts the batch before its sync token is saved, so these events come again after a restart.
-      if (this.stopped) throw new Error("transport stopping; the batch will be redelivered");
-      const work = this.inFlight.then(() => this.dispatch(name, roomId, event));
-      this.inFlight = work.catch(() => undefined);
-      await work;
-    };
-    const syncing = client as unknown as { startSync(emitFn: (name: string, ...args: unknown[]) => Promise<void>): Promise<void> };
-    const original = syncing.startSync.bind(client);
-    // Our emitFn is awaited by the sync loop, unlike EventEmitter listeners.
-    (client as unknown as { startSyncInternal: () => Promise<void> }).startSyncInternal = () =>
-      original(async (name: string, ...args: unknown[]) => {
-        if (name === "room.event" && this.batch) this.batch.push([args[0] as string, args[1] as MatrixEvent]);
-        else if (name === "room.invite" || name === "room.event" || name === "room.join") await emit(name, args[0] as string, args[1] as MatrixEvent);
-        client.emit(name, ...args);
-      });
-    // A gap-filling wrapper: when a room's timeline comes back "limited" (more events arrived than the
-    // sync returned, e.g. while we were waiting out rate limits), fetch the skipped events first.
-    const syncing2 = client as unknown as { processSync(raw: SyncResponse, emitFn?: unknown): Promise<void> };
-    const processSync = syncing2.processSync.bind(client);
-    syncing2.processSync = async (raw: SyncResponse, emitFn?: unknown) => {
-      for (const [roomId, room] of Object.entries(raw?.rooms?.join ?? {})) {
-        const tl = room.timeline;
-        if (tl?.limited && tl.prev_batch) tl.events = [...(await this.backfillOrSkip(roomId, tl.prev_batch)), ...(tl.events ?? [])];
-      }
-      if (!this.opts.groupCommit) return processSync(raw, emitFn);
-      // Room events are collected while the SDK walks the batch, then handled together (see handleBatch).
-      const batch: [string, MatrixEvent][] = [];
-      this.batch = batch;
-      try {
-        await processSync(raw, emitFn);
-      } finally {
-        this.batch = null;
-      }
-      // In flight like a single event, so stop() waits for the batch to be stored and confirmed.
-      const work = this.inFlight.then(() => this.handleBatch(batch));
-      this.inFlight = work.catch(() => undefined);
-      await work;
-    };
-    // If a batch fails (say the homeserver went away mid-batch), sync again from that batch's own
-    // token: the SDK has already moved its in-memory token past it, which would skip the batch.
-    let since: string | null = null;
-    let retryFrom: string | null | undefined;
-    const syncing3 = client as unknown as { doSync(token: string | null): Promise<unknown> };
-    const doSync = syncing3.doSync.bind(client);
-    syncing3.doSync = (token: string | null) => {
-      if (retryFrom !== undefined) {
-        token = retryFrom;
-        retryFrom = undefined;
-      }
-      since = token;
-      return doSync(token);
-    };
-    const guarded = syncing2.processSync;
-    syncing2.processSync = async (raw: SyncResponse, emitFn?: unknown) => {
-      try {
-        const done = await guarded(raw, emitFn);
-        this.markSynced();
-        return done;
-      } catch (e) {
-        retryFrom = since;
-        throw e;
-      }
-    };
-    await client.start(SYNC_FILTER);
+    // What matrix-bot-sdk's start() would do before syncing: the rooms we are in already (a join into one of them is
+    // not news), and the m.direct map, which the client's own room.invite listener extends and writes back.
+    this.joined = new Set(await this.withRetry(() => client.getJoinedRooms()));
+    await client.dms.update();
+    const timeoutMs = this.opts.syncTimeoutMs ?? 30_000;
+    this.sync = new MatrixSyncLoop({
+      fetch: (since, timeout) =>
+        client.doRequest("GET", "/_matrix/client/v3/sync", { ...(since ? { since } : {}), filter: filterId, timeout }, null, timeout + 30_000),
+      tokens: storage,
+      handle: (batch) => this.onSync(batch),
+      ...(this.opts.syncEncryption ? { encryption: this.opts.syncEncryption } : {}),
+      timeoutMs,
+      // Back off as for sends, but at most 8 s during an outage (the SDK's own loop waited 5–15 s): back soon after the server is.
+      retryDelay: (e, attempt) => retryDelay(e, Math.min(attempt, 4)),
+      onError: (e, delayMs) =>
+        this.opts.logger.warn("matrix sync failed; trying the same position again", { delayMs, error: e instanceof Error ? e.message : String(e) }),
+    });
+    void this.sync.synced.then(this.markSynced);
+    await this.sync.start();
     this.opts.logger.info("matrix transport started", { userId: this.userId, homeserver: this.opts.homeserverUrl });
+  }
+
+  /** The id of our saved sync filter, registered with the homeserver when missing or changed. */
+  private async syncFilterId(storage: IStorageProvider): Promise<number> {
+    const saved = (await storage.getFilter()) as { id?: number; filter?: unknown } | undefined;
+    if (saved?.id !== undefined && JSON.stringify(saved.filter) === JSON.stringify(SYNC_FILTER)) return saved.id;
+    const res = (await this.withRetry(() =>
+      this.client.doRequest("POST", `/_matrix/client/v3/user/${encodeURIComponent(this.userId)}/filter`, null, SYNC_FILTER),
+    )) as { filter_id: number };
+    await storage.setFilter({ id: res.filter_id, filter: SYNC_FILTER });
+    return res.filter_id;
+  }
+
+  /**
+   * One sync batch: fill the gaps of limited timelines, then walk it as matrix-bot-sdk would (invites, joins, room
+   * events), handling what concerns the bot and emitting every event on the client for its listeners. Throwing
+   * leaves the batch's token unsaved, so the whole batch comes again.
+   */
+  private async onSync(batch: SyncResponse): Promise<void> {
+    // When a room's timeline comes back "limited" (more events arrived than the sync returned, e.g. while we
+    // were waiting out rate limits), fetch the skipped events first.
+    for (const [roomId, room] of Object.entries(batch.rooms?.join ?? {})) {
+      const tl = room.timeline;
+      if (tl?.limited && tl.prev_batch) tl.events = [...(await this.backfillOrSkip(roomId, tl.prev_batch)), ...(tl.events ?? [])];
+    }
+    const group = this.opts.groupCommit ? ([] as [string, MatrixEvent][]) : null;
+    // Rooms joined and left count only once the batch is through: a retried batch announces its joins again.
+    const joined = new Set(this.joined);
+    await emitSyncEvents(batch, this.userId, joined, async (name, roomId, event) => {
+      if (roomId !== null && name === "room.event" && group) group.push([roomId, event]);
+      else if (roomId !== null && (name === "room.invite" || name === "room.event" || name === "room.join")) await this.dispatch(name, roomId, event);
+      if (roomId === null) this.client.emit(name, event);
+      else this.client.emit(name, roomId, event);
+    });
+    // Room events are collected while the batch is walked, then handled together (see handleBatch).
+    if (group) {
+      if (this.stopped) throw new Error("transport stopping; the batch will be redelivered");
+      await this.handleBatch(group);
+    }
+    this.joined = joined;
   }
 
   /** Log in if needed and check the credentials, without syncing (the CLI sends reminders this way). */
@@ -260,9 +228,6 @@ export class MatrixTransport {
     if (storage instanceof DatabaseStorageProvider && this.opts.seedSyncFrom && (await storage.seedFrom(this.opts.seedSyncFrom)))
       this.opts.logger.info("took the Matrix sync position from the sync file into the database", { file: this.opts.seedSyncFrom });
     const client = new MatrixClient(homeserverUrl, token, storage);
-    client.syncingTimeout = this.opts.syncTimeoutMs ?? 30_000;
-    // Save the sync token only after the batch's events are handled: nothing is lost in a crash.
-    (client as unknown as { persistTokenAfterSync: boolean }).persistTokenAfterSync = true;
     this.client = client;
     try {
       this.userId = await client.getUserId();
@@ -277,8 +242,7 @@ export class MatrixTransport {
   /** Stop syncing, let the event being handled finish, and return. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.client?.stop();
-    await this.inFlight;
+    await this.sync?.stop();
   }
 
   /** A reminder sender over this transport: the message goes to every room, each send deduplicated by `key`. */
@@ -356,6 +320,8 @@ export class MatrixTransport {
   }
 
   private dispatch(name: string, roomId: string, event: MatrixEvent): Promise<void> {
+    // Throwing aborts the batch before its sync token is saved, so these events come again after a restart.
+    if (this.stopped) throw new Error("transport stopping; the batch will be redelivered");
     return this.guarded(roomId, event, async () => {
       if (name === "room.invite") return await this.onInvite(roomId, event);
       if (name === "room.join") {
@@ -469,9 +435,6 @@ export class MatrixTransport {
     if (m) return { mentions: true, text: body.slice(m[0].length) };
     return { mentions: byField || body.includes(this.userId), text: body };
   }
-
-  /** The room events of the sync batch being read, while group commit collects them. */
-  private batch: [string, MatrixEvent][] | null = null;
 
   /**
    * One sync batch with group commit, in three steps, each event in timeline order:
