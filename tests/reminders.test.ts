@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openApp, reminderSchedulerFor } from "../src/app.js";
 import { readConfig } from "../src/config.js";
-import { fixedClock } from "../src/core/clock.js";
 import type { Reply } from "../src/core/reply.js";
 import { addDays, zonedInstant } from "../src/core/time.js";
 import { ReminderService, reminderKey, type ReminderMessage, type ReminderSender } from "../src/reminders/reminder-service.js";
@@ -352,7 +351,7 @@ describe("reminders on a real SQLite file", () => {
     });
     const sent = await new ReminderService({ ...deps, repos: { ...app.repos, reminders } }).run(["2024-12-31"], app.clock.now(), sender);
     expect(sent).toHaveLength(5);
-    expect(byUnit(sent)["刑侦大队"]).toEqual([4, 5, 6]);
+    expect(byUnit(sent).刑侦大队).toEqual([4, 5, 6]);
     expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
   });
 
@@ -409,7 +408,7 @@ describe("reminders on a real SQLite file", () => {
 
   it("without a chat transport records and shows reminders but delivers none, and keeps its own last run", async () => {
     const shown = await app.reminders.service.run(["2024-12-31"], app.clock.now(), null);
-    expect(byUnit(shown)["刑侦大队"]).toEqual([4, 5, 6]);
+    expect(byUnit(shown).刑侦大队).toEqual([4, 5, 6]);
     expect(await app.db.reminder.count({ where: { deliveredAt: { not: null } } })).toBe(0);
     const console = schedulerFor(app, null);
     await console.start();
@@ -433,7 +432,7 @@ describe("reminders on a real SQLite file", () => {
     const service = new ReminderService({ ...deps, repos: { ...app.repos, plans: counting } });
     sender.failRooms.add("xingzhen");
     const first = await service.run(["2024-12-31"], app.clock.now(), sender);
-    expect(byUnit(first)["刑侦大队"]).toEqual([4, 5, 6]);
+    expect(byUnit(first).刑侦大队).toEqual([4, 5, 6]);
     expect(calls).toEqual({ pages: 1, byIds: [] });
     // The next run claims the failed rows first; their tasks are in its pages too, so it still reads none again.
     sender.failRooms.clear();

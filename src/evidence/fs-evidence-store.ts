@@ -29,7 +29,7 @@ export class FsEvidenceStore implements EvidenceStore {
     const dir = join(this.root, `task-${meta.taskNumber}`);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await Promise.all([chmod(this.root, 0o700), chmod(dir, 0o700)]);
-    const tmp = join(this.root, rel) + `.tmp-${process.pid}`;
+    const tmp = `${join(this.root, rel)}.tmp-${process.pid}`;
     await writeFile(tmp, bytes, { mode: 0o600 });
     await rename(tmp, join(this.root, rel));
     return rel;

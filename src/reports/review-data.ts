@@ -27,7 +27,6 @@ import { isCollectiveUnit } from "../plan/unit-list.js";
 import { UserError } from "../core/command.js";
 import {
   LIGHT_LABELS,
-  LIGHT_ORDER,
   type ChartModel,
   type ExportModel,
   type LightCounts,
@@ -381,7 +380,7 @@ export function scorecard(h: History, d: ReviewDeps, period: { from: string; to:
       if (/^(skipped|undeliverable)/.test(r.lastError ?? "")) continue;
       if (r.kind === "escalation") {
         const task = h.tasks.find((t) => t.id === r.taskId);
-        if (task && task.leadUnits.some((u) => d.directory.canonical(u) === unit)) row.escalations++;
+        if (task?.leadUnits.some((u) => d.directory.canonical(u) === unit)) row.escalations++;
       } else if (r.kind !== "notice" && d.directory.canonical(r.unit) === unit) row.remindersReceived++;
     }
     if (d.weights) {
