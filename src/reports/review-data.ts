@@ -514,7 +514,10 @@ function monthEnds(from: string, to: string): string[] {
     if (d >= to) break;
     out.push(d);
     m++;
-    if (m > 12) (m = 1), y++;
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
   }
   out.push(to);
   return out;
