@@ -345,7 +345,10 @@ describe("reminders on a real SQLite file", () => {
     // The console records the day's reminders (unclaimed) just before the run inserts its own.
     const reminders = Object.assign(Object.create(app.repos.reminders) as typeof app.repos.reminders, {
       insertClaimed: async (rows: Parameters<typeof app.repos.reminders.insertClaimed>[0], token: string, at: Date) => {
-        if (first) (first = false), await app.repos.reminders.insertNew(rows, at);
+        if (first) {
+          first = false;
+          await app.repos.reminders.insertNew(rows, at);
+        }
         return app.repos.reminders.insertClaimed(rows, token, at);
       },
     });
@@ -425,8 +428,14 @@ describe("reminders on a real SQLite file", () => {
     const plans = app.repos.plans;
     const calls = { pages: 0, byIds: [] as number[] };
     const counting = Object.assign(Object.create(plans) as typeof plans, {
-      reminderTasks: async (planId: number, page?: { after: number; limit: number }) => (calls.pages++, plans.reminderTasks(planId, page)),
-      tasksByIds: async (ids: number[]) => (calls.byIds.push(ids.length), plans.tasksByIds(ids)),
+      reminderTasks: async (planId: number, page?: { after: number; limit: number }) => {
+        calls.pages++;
+        return plans.reminderTasks(planId, page);
+      },
+      tasksByIds: async (ids: number[]) => {
+        calls.byIds.push(ids.length);
+        return plans.tasksByIds(ids);
+      },
     });
     const deps = { directory: app.directory, calendar: app.reminders.calendar, policy: app.reminders.policy, t: catalogue("zh"), thresholds: app.config.thresholds, logger: quietLogger };
     const service = new ReminderService({ ...deps, repos: { ...app.repos, plans: counting } });
