@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { benchCli, type CliFigures } from "./cli.js";
+import { benchCli } from "./cli.js";
 import { benchCore, coreTable, type CoreFigures } from "./core.js";
 import { benchInterpreter } from "./interpreter.js";
 import { fmt, mb } from "./stats.js";

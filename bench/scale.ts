@@ -70,8 +70,12 @@ function* syntheticRows(sizes: Sizes, firstIds: { plan: number; section: number;
         updates.push([id, `合成进展${id}-${i}`, progress, "@bench:bureau.local", null, "bench", "bench", last, "[]"]);
       }
       tasks.push([id, planId, sectionIds.get(t.sectionOrdinal ?? 0) ?? null, t.number, t.title, t.description, JSON.stringify(t.leadUnits), JSON.stringify(t.responsibleUnits), t.deadline.text, t.deadline.kind, t.deadline.date, n, last, progress]);
-      t.leadUnits.forEach((u, i) => units.push([id, u, "lead", i]));
-      t.responsibleUnits.forEach((u, i) => units.push([id, u, "responsible", i]));
+      t.leadUnits.forEach((u, i) => {
+        units.push([id, u, "lead", i]);
+      });
+      t.responsibleUnits.forEach((u, i) => {
+        units.push([id, u, "responsible", i]);
+      });
     }
     yield { plan, sections, tasks, units, updates };
   }

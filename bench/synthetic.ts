@@ -99,8 +99,12 @@ export function rawImport(dbFile: string, parsed: ParsedPlan, importedAt: Date):
         task.run(planId, sectionIds.get(t.sectionOrdinal ?? 0) ?? null, t.number, t.title, t.description, JSON.stringify(t.leadUnits),
           JSON.stringify(t.responsibleUnits), t.deadline.text, t.deadline.kind, t.deadline.date).lastInsertRowid,
       );
-      t.leadUnits.forEach((u, i) => unit.run(id, u, "lead", i));
-      t.responsibleUnits.forEach((u, i) => unit.run(id, u, "responsible", i));
+      t.leadUnits.forEach((u, i) => {
+        unit.run(id, u, "lead", i);
+      });
+      t.responsibleUnits.forEach((u, i) => {
+        unit.run(id, u, "responsible", i);
+      });
     }
     // The bundled plan that opening the app imported is archived: the synthetic plan is the only one in
     // progress, so `任务N` is its task (with two plans in progress a bare 任务N would get a question back).

@@ -11,7 +11,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 const optional = z
   .string()
   .optional()
-  .transform((v) => (v && v.trim() ? v.trim() : undefined));
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
 
 const envSchema = z.object({
   DATABASE_URL: z

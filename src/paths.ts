@@ -12,7 +12,7 @@ function findRoot(): string {
     const pkg = join(dir, "package.json");
     if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "duban") return dir;
     const up = dirname(dir);
-    if (up === dir) throw new Error("cannot find duban's package.json above " + fileURLToPath(import.meta.url));
+    if (up === dir) throw new Error(`cannot find duban's package.json above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
 }

@@ -11,8 +11,15 @@ const lights = (red: number, yellow: number, green: number, done: number, ongoin
 /** Month ends from 2023-11 to 2025-12. */
 function monthEnds(): string[] {
   const days: string[] = [];
-  for (let y = 2023, m = 11; y < 2025 || (y === 2025 && m <= 12); m === 12 ? ((m = 1), y++) : m++)
+  let y = 2023;
+  let m = 11;
+  while (y < 2025 || (y === 2025 && m <= 12)) {
     days.push(new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10));
+    if (m === 12) {
+      m = 1;
+      y++;
+    } else m++;
+  }
   return days;
 }
 

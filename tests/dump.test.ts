@@ -37,7 +37,11 @@ async function rowCounts(db: PrismaClient): Promise<Record<string, number>> {
   return Object.fromEntries(Object.entries(dump.tables).map(([t, rows]) => [t, rows.length]));
 }
 
-const clone = (d: Dump) => JSON.parse(JSON.stringify(d)) as Record<string, any>;
+/** A dump as parsed JSON, loosely typed so that a case can break it on purpose. */
+type LooseDump = { tables: Record<string, Record<string, unknown>[]>; [field: string]: unknown };
+const clone = (d: Dump) => JSON.parse(JSON.stringify(d)) as LooseDump;
+/** Row `i` of `table` (negative counts from the end), to change or delete a field in. */
+const rowOf = (d: LooseDump, table: string, i: number) => d.tables[table]!.at(i)!;
 
 describe("database dump and load", () => {
   let app: TempApp;
@@ -194,21 +198,70 @@ describe("database dump and load", () => {
     });
     afterAll(() => target.db.$disconnect());
 
-    const cases: [string, (d: Record<string, any>) => unknown, RegExp][] = [
+    const cases: [string, (d: LooseDump) => unknown, RegExp][] = [
       ["not an object", () => [1, 2, 3], /不是督办数据导出文件/],
       ["wrong format", (d) => ({ ...d, format: "other-dump" }), /不是督办数据导出文件：format 为 "other-dump"，应为 "duban-dump"/],
       ["no format", (d) => ({ version: d.version, tables: d.tables }), /format 为 （缺失）/],
       ["wrong version", (d) => ({ ...d, version: 3 }), /导出文件的版本 3 不受支持/],
       ["an unknown table", (d) => ({ ...d, tables: { ...d.tables, Secrets: [] } }), /导出文件含有未知的表：Secrets/],
-      ["a missing table", (d) => (delete d.tables.AuditLog, d), /导出文件缺少表：AuditLog/],
+      [
+        "a missing table",
+        (d) => {
+          delete d.tables.AuditLog;
+          return d;
+        },
+        /导出文件缺少表：AuditLog/,
+      ],
       ["an extra top-level field", (d) => ({ ...d, dumpedAt: "2025-01-01" }), /未知的字段：dumpedAt/],
-      ["an unknown column", (d) => (d.tables.Plan[0].extra = 1, d), /Plan 第 1 行/],
-      ["a missing column", (d) => (delete d.tables.Update[1].text, d), /Update 第 2 行 text/],
-      ["a bad DateTime", (d) => ((d.tables.AuditLog[0].at = "昨天"), d), /AuditLog 第 1 行 at：不是 ISO 8601 时间/],
-      ["a wrong type", (d) => ((d.tables.Task[0].inDocument = "yes"), d), /Task 第 1 行 inDocument/],
+      [
+        "an unknown column",
+        (d) => {
+          rowOf(d, "Plan", 0).extra = 1;
+          return d;
+        },
+        /Plan 第 1 行/,
+      ],
+      [
+        "a missing column",
+        (d) => {
+          delete rowOf(d, "Update", 1).text;
+          return d;
+        },
+        /Update 第 2 行 text/,
+      ],
+      [
+        "a bad DateTime",
+        (d) => {
+          rowOf(d, "AuditLog", 0).at = "昨天";
+          return d;
+        },
+        /AuditLog 第 1 行 at：不是 ISO 8601 时间/,
+      ],
+      [
+        "a wrong type",
+        (d) => {
+          rowOf(d, "Task", 0).inDocument = "yes";
+          return d;
+        },
+        /Task 第 1 行 inDocument/,
+      ],
       // Passes the shape check but breaks a foreign key: the single transaction rolls everything back.
-      ["a broken foreign key", (d) => ((d.tables.Update.at(-1).taskId = 999_999), d), /导入失败，已全部撤销/],
-      ["a duplicate id", (d) => (d.tables.Setting.push({ ...d.tables.Setting[0] }), d), /导入失败，已全部撤销/],
+      [
+        "a broken foreign key",
+        (d) => {
+          rowOf(d, "Update", -1).taskId = 999_999;
+          return d;
+        },
+        /导入失败，已全部撤销/,
+      ],
+      [
+        "a duplicate id",
+        (d) => {
+          d.tables.Setting!.push({ ...rowOf(d, "Setting", 0) });
+          return d;
+        },
+        /导入失败，已全部撤销/,
+      ],
     ];
     it.each(cases)("%s", async (_name, mutate, message) => {
       await expect(loadDump(target.db, mutate(clone(dump1)))).rejects.toThrow(message);

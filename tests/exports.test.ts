@@ -307,19 +307,36 @@ function parseCsv(text: string): string[][] {
   while (i < text.length) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (c === '"') (quoted = false), i++;
-      else (field += c), i++;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+      } else if (c === '"') {
+        quoted = false;
+        i++;
+      } else {
+        field += c;
+        i++;
+      }
     } else if (c === '"') {
       if (field !== "") throw new Error(`quote inside an unquoted field at ${i}`);
-      (quoted = true), i++;
+      quoted = true;
+      i++;
     } else if (c === ",") {
-      row.push(field), (field = ""), i++;
+      row.push(field);
+      field = "";
+      i++;
     } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(field), rows.push(row), (row = []), (field = ""), (i += 2);
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      i += 2;
     } else if (c === "\r" || c === "\n") {
       throw new Error(`bare CR or LF outside quotes at ${i}`);
-    } else (field += c), i++;
+    } else {
+      field += c;
+      i++;
+    }
   }
   if (quoted) throw new Error("unterminated quoted field");
   if (field !== "" || row.length) throw new Error("last record has no CRLF");
@@ -382,8 +399,10 @@ function parseIcs(ics: string): { calendar: Map<string, string>; events: Vevent[
   let current: Vevent | null = null;
   for (const line of lines) {
     if (line === "BEGIN:VEVENT") current = { props: new Map() };
-    else if (line === "END:VEVENT") events.push(current!), (current = null);
-    else {
+    else if (line === "END:VEVENT") {
+      events.push(current!);
+      current = null;
+    } else {
       const colon = line.indexOf(":");
       const [name, ...params] = line.slice(0, colon).split(";");
       const entry = { params: params.join(";"), value: line.slice(colon + 1) };

@@ -153,7 +153,7 @@ describe("fuzzing Bot.handle on a real SQLite file", () => {
       fc.asyncProperty(
         fc.integer({ min: 1, max: 25 }),
         fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 })// Free text that names no other task (no digits, #, brackets or task words) and gives no other figure.
-        .filter((s) => /\p{L}/u.test(s) && !/[%％0-9０-９#＃【\[［任务第号项一二三四五六七八九十百千两成半]|task|status|update|history/iu.test(s)),
+        .filter((s) => /\p{L}/u.test(s) && !/[%％0-9０-９#＃【[［任务第号项一二三四五六七八九十百千两成半]|task|status|update|history/iu.test(s)),
         fc.integer({ min: 0, max: 100 }),
         fc.integer({ min: 1, max: 3 }),
         async (task, body, percent, deliveries) => {
@@ -175,7 +175,7 @@ describe("fuzzing Bot.handle on a real SQLite file", () => {
 
   it("handles a 1 MB message quickly and stores nothing", async () => {
     const before = await counts(app);
-    for (const text of ["任务6进展：" + "很长".repeat(500_000), "任务6 " + "6号、".repeat(300_000), "x".repeat(1_048_576)]) {
+    for (const text of [`任务6进展：${"很长".repeat(500_000)}`, `任务6 ${"6号、".repeat(300_000)}`, "x".repeat(1_048_576)]) {
       const started = performance.now();
       const r = await app.bot.handle({ transport: "test", room: "console", sender: "@kejiban:bureau.local", text, isDirect: true, mentionsBot: true });
       expect(performance.now() - started).toBeLessThan(5_000);

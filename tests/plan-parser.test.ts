@@ -135,7 +135,7 @@ describe("parsePlan on the bundled Mingxi plan", () => {
   });
 
   it("reads the same plan with CRLF line ends, a BOM and ideographic-space indentation", () => {
-    const variant = "\uFEFF" + BUNDLED.split("\n").map((line) => `\u3000\u3000${line}`).join("\r\n");
+    const variant = `\uFEFF${BUNDLED.split("\n").map((line) => `\u3000\u3000${line}`).join("\r\n")}`;
     expect(parsePlan(variant)).toEqual(plan);
   });
 

@@ -132,7 +132,7 @@ describe("several plans in one database", () => {
     expect(r.text).not.toContain("没有名为");
     expect(r.text).toContain("【科技兴警】");
     expect(r.text).toContain("第2单位在本计划中没有牵头任务。");
-    expect(r.text).toMatch(/【重点工作】[^]*第2单位牵头的任务（\d+项）：[^]*合成任务/);
+    expect(r.text).toMatch(/【重点工作】[\s\S]*第2单位牵头的任务（\d+项）：[\s\S]*合成任务/);
     // A unit no plan names is still refused, naming the units there are.
     expect((await app.say("第99单位的任务", { ...ADMIN, mentionsBot: true })).text).toMatch(/^没有名为“第99单位”的单位。现有单位：.*第2单位/);
   });

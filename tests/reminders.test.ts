@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openApp, reminderSchedulerFor } from "../src/app.js";
 import { readConfig } from "../src/config.js";
-import { fixedClock } from "../src/core/clock.js";
 import type { Reply } from "../src/core/reply.js";
 import { addDays, zonedInstant } from "../src/core/time.js";
 import { ReminderService, reminderKey, type ReminderMessage, type ReminderSender } from "../src/reminders/reminder-service.js";
@@ -346,13 +345,16 @@ describe("reminders on a real SQLite file", () => {
     // The console records the day's reminders (unclaimed) just before the run inserts its own.
     const reminders = Object.assign(Object.create(app.repos.reminders) as typeof app.repos.reminders, {
       insertClaimed: async (rows: Parameters<typeof app.repos.reminders.insertClaimed>[0], token: string, at: Date) => {
-        if (first) (first = false), await app.repos.reminders.insertNew(rows, at);
+        if (first) {
+          first = false;
+          await app.repos.reminders.insertNew(rows, at);
+        }
         return app.repos.reminders.insertClaimed(rows, token, at);
       },
     });
     const sent = await new ReminderService({ ...deps, repos: { ...app.repos, reminders } }).run(["2024-12-31"], app.clock.now(), sender);
     expect(sent).toHaveLength(5);
-    expect(byUnit(sent)["刑侦大队"]).toEqual([4, 5, 6]);
+    expect(byUnit(sent).刑侦大队).toEqual([4, 5, 6]);
     expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
   });
 
@@ -409,7 +411,7 @@ describe("reminders on a real SQLite file", () => {
 
   it("without a chat transport records and shows reminders but delivers none, and keeps its own last run", async () => {
     const shown = await app.reminders.service.run(["2024-12-31"], app.clock.now(), null);
-    expect(byUnit(shown)["刑侦大队"]).toEqual([4, 5, 6]);
+    expect(byUnit(shown).刑侦大队).toEqual([4, 5, 6]);
     expect(await app.db.reminder.count({ where: { deliveredAt: { not: null } } })).toBe(0);
     const console = schedulerFor(app, null);
     await console.start();
@@ -426,14 +428,20 @@ describe("reminders on a real SQLite file", () => {
     const plans = app.repos.plans;
     const calls = { pages: 0, byIds: [] as number[] };
     const counting = Object.assign(Object.create(plans) as typeof plans, {
-      reminderTasks: async (planId: number, page?: { after: number; limit: number }) => (calls.pages++, plans.reminderTasks(planId, page)),
-      tasksByIds: async (ids: number[]) => (calls.byIds.push(ids.length), plans.tasksByIds(ids)),
+      reminderTasks: async (planId: number, page?: { after: number; limit: number }) => {
+        calls.pages++;
+        return plans.reminderTasks(planId, page);
+      },
+      tasksByIds: async (ids: number[]) => {
+        calls.byIds.push(ids.length);
+        return plans.tasksByIds(ids);
+      },
     });
     const deps = { directory: app.directory, calendar: app.reminders.calendar, policy: app.reminders.policy, t: catalogue("zh"), thresholds: app.config.thresholds, logger: quietLogger };
     const service = new ReminderService({ ...deps, repos: { ...app.repos, plans: counting } });
     sender.failRooms.add("xingzhen");
     const first = await service.run(["2024-12-31"], app.clock.now(), sender);
-    expect(byUnit(first)["刑侦大队"]).toEqual([4, 5, 6]);
+    expect(byUnit(first).刑侦大队).toEqual([4, 5, 6]);
     expect(calls).toEqual({ pages: 1, byIds: [] });
     // The next run claims the failed rows first; their tasks are in its pages too, so it still reads none again.
     sender.failRooms.clear();

@@ -178,7 +178,7 @@ describe("three months on the Mingxi plan, checked number by number", () => {
       城关派出所: [17, 18], // 2
       治安大队: [8, 11, 15], // 3
     });
-    expect(runs["2024-09-25"]!["科技办"]).toBeUndefined();
+    expect(runs["2024-09-25"]!.科技办).toBeUndefined();
     // R3 Fri 10-25: the same report requests. Stale: 18 (last 09-26) → 10-26, 17 (10-10) → 11-09, 9 (09-24 once the
     // 10-21 update is retracted) → 10-24, 8 (09-20) → 10-20: none on 10-25. Task 20 (now due 10-31): before-7 is
     // 10-24, before-1 10-30, outside the backward window 10-25…10-27.
@@ -233,10 +233,10 @@ describe("three months on the Mingxi plan, checked number by number", () => {
     // 城关派出所 leads 5, 17, 18 and posted on 18 (09-26) and 17 (10-10): silent on 5.
     // 刑侦大队 leads 4 5 6 7 9 10 13 17 18 and posted on 9 (10-28) and 6 (10-29) only.
     const silent = Object.fromEntries(d.silentUnits.map((s) => [s.unit, s]));
-    expect(silent["城关派出所"]).toEqual({ unit: "城关派出所", tasks: [5], since: "2024-09-25" });
-    expect(silent["刑侦大队"]).toEqual({ unit: "刑侦大队", tasks: [4, 5, 7, 10, 13, 17, 18], since: "2024-09-25" });
+    expect(silent.城关派出所).toEqual({ unit: "城关派出所", tasks: [5], since: "2024-09-25" });
+    expect(silent.刑侦大队).toEqual({ unit: "刑侦大队", tasks: [4, 5, 7, 10, 13, 17, 18], since: "2024-09-25" });
     // 治安大队 leads 8, 11, 15 and posted on 8 (10-30).
-    expect(silent["治安大队"]!.tasks).toEqual([11, 15]);
+    expect(silent.治安大队!.tasks).toEqual([11, 15]);
     // Task 10's admin target: 2 by 11-30, scheduled from 10-08 (53 days); on 11-04, 27 days in, floor(2×27/53) = 1
     // is expected and 0 is done: behind. (On 10-28: floor(2×20/53) = 0, not behind.) Task 6: 1 of 1 expected.
     // The plan's own targets of 1 are not behind before their due day.

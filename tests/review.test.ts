@@ -59,8 +59,8 @@ describe("completion (办结) with review", () => {
     await app.say("申请办结 6 已全部完成", { sender: ZHANG, room: "xingzhen" });
     app.clock.set(at9("2025-01-07"));
     const during = await app.reminders.service.run(["2025-01-07"], app.clock.now(), nullSender);
-    expect(byUnit(during)["刑侦大队"]).toEqual([4, 5]);
-    expect(byUnit(during)["网安大队"]).toBeUndefined();
+    expect(byUnit(during).刑侦大队).toEqual([4, 5]);
+    expect(byUnit(during).网安大队).toBeUndefined();
     expect((await app.say("办结审核 6 退回")).text).toContain("请写明理由");
     const rejected = await said("办结审核 6 退回 缺少市局文件");
     expect(rejected.replies[0]!.text).toBe("任务6“培育“公安数字工匠””的办结申请已退回。理由：缺少市局文件。提醒恢复。");
@@ -69,7 +69,7 @@ describe("completion (办结) with review", () => {
     expect((await app.say("任务6")).text).not.toContain("待审核");
     app.clock.set(at9("2025-01-14"));
     const after = await app.reminders.service.run(["2025-01-14"], app.clock.now(), nullSender);
-    expect(byUnit(after)["刑侦大队"]).toEqual([4, 5, 6]);
+    expect(byUnit(after).刑侦大队).toEqual([4, 5, 6]);
   });
 
   it("the office approves with a reason; the task is done and the lead units' rooms are told", async () => {
@@ -113,9 +113,9 @@ describe("extension (延期)", () => {
     expect(status).toContain("完成时限：2025年3月底前（2025-03-31，剩余101天）");
     // Reminders follow the new deadline: no "due" on 2024-12-31 for task 6, one on 2025-03-31.
     app.clock.set(at9("2024-12-31"));
-    expect(byUnit(await app.reminders.service.run(["2024-12-31"], app.clock.now(), nullSender))["刑侦大队"]).toEqual([4, 5]);
+    expect(byUnit(await app.reminders.service.run(["2024-12-31"], app.clock.now(), nullSender)).刑侦大队).toEqual([4, 5]);
     app.clock.set(at9("2025-03-31"));
-    expect(byUnit(await app.reminders.service.run(["2025-03-31"], app.clock.now(), nullSender))["刑侦大队"]).toContain(6);
+    expect(byUnit(await app.reminders.service.run(["2025-03-31"], app.clock.now(), nullSender)).刑侦大队).toContain(6);
     // A re-import of the document keeps the extension in force and the document's deadline as the original.
     await importPlanText(app.repos.plans, readPlanFile(BUNDLED_PLAN), app.clock.now());
     expect((await app.say("任务6")).text).toContain("原定2024年底前，经批准延期至2025年3月底前");

@@ -39,11 +39,14 @@ function stats(sql: string): StatementStats | null {
   const c = state.capture;
   if (!c) return null;
   let s = c.statements.get(sql);
-  if (!s) c.statements.set(sql, (s = { sql, prepares: 0, prepareMs: 0, executions: 0, execMs: 0, otherMs: 0, rows: 0 }));
+  if (!s) {
+    s = { sql, prepares: 0, prepareMs: 0, executions: 0, execMs: 0, otherMs: 0, rows: 0 };
+    c.statements.set(sql, s);
+  }
   return s;
 }
 
-type Fn = (this: any, ...a: unknown[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Fn = (this: unknown, ...a: unknown[]) => unknown;
 
 /** Patch better-sqlite3 once; must run before the app opens its connection (the app binds `prepare` at connect). */
 export function installDriverProbe(): void {
@@ -65,7 +68,10 @@ export function installDriverProbe(): void {
       const ms = performance.now() - t;
       state.sqlMs += ms;
       const s = stats(String(sql));
-      if (s) (s.prepares++, (s.prepareMs += ms));
+      if (s) {
+        s.prepares++;
+        s.prepareMs += ms;
+      }
     }
   };
   const exec = proto.exec!;
@@ -79,24 +85,29 @@ export function installDriverProbe(): void {
       state.sqlMs += ms;
       state.sqlCalls++;
       const s = stats(String(sql));
-      if (s) (s.prepares++, s.executions++, (s.execMs += ms));
+      if (s) {
+        s.prepares++;
+        s.executions++;
+        s.execMs += ms;
+      }
     }
   };
   patched.push([proto, "exec", exec, proto.exec!]);
   for (const name of ["run", "get", "all", "iterate"]) {
     const inner = stmtProto[name]!;
     originals.set(name, inner);
-    stmtProto[name] = function (this: { source: string }, ...a: unknown[]) {
+    stmtProto[name] = function (this: unknown, ...a: unknown[]) {
       if (!state.on) return inner.apply(this, a);
       const t = performance.now();
       let out: unknown;
       try {
-        return (out = inner.apply(this, a));
+        out = inner.apply(this, a);
+        return out;
       } finally {
         const ms = performance.now() - t;
         state.sqlMs += ms;
         state.sqlCalls++;
-        const s = stats(this.source);
+        const s = stats((this as { source: string }).source);
         if (s) {
           s.executions++;
           s.execMs += ms;
@@ -109,7 +120,7 @@ export function installDriverProbe(): void {
   for (const name of ["bind", "columns", "raw"]) {
     const inner = stmtProto[name]!;
     originals.set(name, inner);
-    stmtProto[name] = function (this: { source: string }, ...a: unknown[]) {
+    stmtProto[name] = function (this: unknown, ...a: unknown[]) {
       if (!state.on) return inner.apply(this, a);
       const t = performance.now();
       try {
@@ -117,7 +128,7 @@ export function installDriverProbe(): void {
       } finally {
         const ms = performance.now() - t;
         state.sqlMs += ms;
-        const s = stats(this.source);
+        const s = stats((this as { source: string }).source);
         if (s) s.otherMs += ms;
       }
     };
@@ -177,7 +188,10 @@ export function installRepoProbe(repos: object): { table: Map<string, RepoCallSt
         const done = () => {
           depth--;
           let s = table.get(name);
-          if (!s) table.set(name, (s = { name, calls: 0, wallMs: 0, sqlMs: 0 }));
+          if (!s) {
+            s = { name, calls: 0, wallMs: 0, sqlMs: 0 };
+            table.set(name, s);
+          }
           s.calls++;
           s.wallMs += performance.now() - t;
           s.sqlMs += state.sqlMs - sql0;
@@ -196,7 +210,12 @@ export function installRepoProbe(repos: object): { table: Map<string, RepoCallSt
       undo.push(() => delete repo[method]);
     }
   }
-  return { table, uninstall: () => undo.forEach((u) => u()) };
+  return {
+    table,
+    uninstall: () => {
+      for (const u of undo) u();
+    },
+  };
 }
 
 function methodNames(obj: object): string[] {
@@ -231,7 +250,11 @@ export function replayRepos<T extends object>(real: T): { repos: T; mode: { repl
           return hit.async ? Promise.resolve(hit.value) : hit.value;
         }
         const out = (repo[method] as (...x: unknown[]) => unknown).apply(repo, a);
-        if (out instanceof Promise) return out.then((value) => (cache.set(key, { value, async: true }), value));
+        if (out instanceof Promise)
+          return out.then((value) => {
+            cache.set(key, { value, async: true });
+            return value;
+          });
         cache.set(key, { value: out, async: false });
         return out;
       };

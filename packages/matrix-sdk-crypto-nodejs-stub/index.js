@@ -6,9 +6,10 @@ const message =
   "duban: end-to-end encryption is not supported (the native Matrix crypto module is not installed)";
 
 function unsupported(name) {
-  const fn = function () {
+  // A function, not an arrow: the proxy's construct trap needs a constructible target with a prototype.
+  function fn() {
     throw new Error(`${message}: ${name}`);
-  };
+  }
   return new Proxy(fn, {
     get(target, prop) {
       if (prop === "prototype") return target.prototype;

@@ -346,7 +346,10 @@ async function withEngine<T>(target: EngineTarget | string, schema: SchemaContai
   const to: EngineTarget = typeof target === "string" ? { path: target } : target;
   const [{ SchemaEngine }, { bindMigrationAwareSqlAdapterFactory }] = await Promise.all([loadEngine(), import("@prisma/driver-adapter-utils")]);
   const connections: SqlDriverAdapter[] = [];
-  const track = (c: SqlDriverAdapter) => (connections.push(c), c);
+  const track = (c: SqlDriverAdapter) => {
+    connections.push(c);
+    return c;
+  };
   let tracked: SqlMigrationAwareDriverAdapterFactory;
   let where: string;
   if ("postgresUrl" in to) {

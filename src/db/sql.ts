@@ -242,8 +242,13 @@ export class SqliteSql implements Sql {
       for (const row of chunk)
         for (const v of row) {
           // A run's rows all carry the same instants: each Date is turned into text once.
-          if (v instanceof Date) params.push(v === lastDate ? lastText : ((lastDate = v), (lastText = encode(v))));
-          else params.push(encode(v));
+          if (v instanceof Date) {
+            if (v !== lastDate) {
+              lastDate = v;
+              lastText = encode(v);
+            }
+            params.push(lastText);
+          } else params.push(encode(v));
         }
       yield { text: `${head}${Array(chunk.length).fill(one).join(", ")} ON CONFLICT (${quote(conflict)}) DO NOTHING${tail}`, params };
     }

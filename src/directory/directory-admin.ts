@@ -1,6 +1,6 @@
 import type { DirectoryAdminPort } from "../core/command.js";
 import type { Actor, AuditRepository, DirectoryChangeRepository } from "../core/model.js";
-import { applyOverlay, Directory, DirectoryError, loadDirectory, validateDirectory, type DirectoryData, type OverlayChange } from "./directory.js";
+import { applyOverlay, type Directory, DirectoryError, loadDirectory, validateDirectory, type DirectoryData, type OverlayChange } from "./directory.js";
 
 /**
  * The effective directory: the file with the chat changes (绑定 / 解绑 / 绑定本群) applied over it. Chat

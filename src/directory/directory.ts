@@ -62,13 +62,13 @@ export function validateDirectory(data: unknown, file = "<directory>"): Director
     }
   });
   const roomOwner = new Map<string, string>();
-  d.units.forEach((u, i) =>
+  d.units.forEach((u, i) => {
     u.rooms.forEach((r, j) => {
       const prev = roomOwner.get(r);
       if (prev) problems.push(`units.${i}.rooms.${j}: room "${r}" is already mapped to ${prev}; a room belongs to one unit`);
       else roomOwner.set(r, u.name);
-    }),
-  );
+    });
+  });
   if (!d.units.some((u) => u.name === d.office))
     problems.push(`office: "${d.office}" is not listed under units; add a unit named "${d.office}" (with its room) or fix the name`);
   if (problems.length > 0) throw new DirectoryError(file, problems);

@@ -2,9 +2,13 @@ import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { EvidenceStore } from "./evidence-store.js";
 
+/** What no file name may hold: path separators, the characters Windows reserves, and C0 control characters. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: file names must not carry C0 control characters (U+0000–U+001F); \p{Cc} would also replace U+007F–U+009F
+const UNSAFE_IN_FILE_NAME = /[/\\\u0000-\u001f<>:"|?*]/g;
+
 /** A file name safe on any filesystem: path separators, control characters and the like become "_". */
 export function safeName(name: string, maxBytes = 150): string {
-  const cleaned = name.replace(/[/\\\u0000-\u001f<>:"|?*]/g, "_").replace(/^\.+/, "_").trim() || "file";
+  const cleaned = name.replace(UNSAFE_IN_FILE_NAME, "_").replace(/^\.+/, "_").trim() || "file";
   // Filesystems allow 255 bytes per name: cut by UTF-8 bytes, keep the extension, never split a character.
   const dot = cleaned.lastIndexOf(".");
   const ext = dot > 0 && cleaned.length - dot <= 10 ? cleaned.slice(dot) : "";
@@ -29,7 +33,7 @@ export class FsEvidenceStore implements EvidenceStore {
     const dir = join(this.root, `task-${meta.taskNumber}`);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await Promise.all([chmod(this.root, 0o700), chmod(dir, 0o700)]);
-    const tmp = join(this.root, rel) + `.tmp-${process.pid}`;
+    const tmp = `${join(this.root, rel)}.tmp-${process.pid}`;
     await writeFile(tmp, bytes, { mode: 0o600 });
     await rename(tmp, join(this.root, rel));
     return rel;

@@ -41,7 +41,8 @@ export function parseDeadline(text: string): Deadline {
     ongoing ||= reading.ongoing;
   }
   if (dates.length === 0) return ongoing ? { text: original, kind: "ongoing", date: null } : unknown;
-  const date = dates.reduce((a, b) => (b > a ? b : a));
+  // The latest day; YYYY-MM-DD days compare as text (Math.max does not apply).
+  const date = dates.reduce((a: string, b: string) => (b > a ? b : a));
   return { text: original, kind: ongoing ? "date+ongoing" : "date", date };
 }
 

@@ -73,13 +73,17 @@ export function parsePlan(text: string): ParsedPlan {
 // ---------------------------------------------------------------------------------------------------------------
 // Readability
 
+/** Control characters other than tab, LF, VT, FF and CR (which plain text carries), and DEL. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point; \p{Cc} would also match tab/LF/VT/FF/CR and U+0080–U+009F
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000E-\u001F\u007F]/;
+
 function looksUnreadable(text: string): boolean {
   let replacement = 0;
   let control = 0;
   let visible = 0;
   for (const ch of text) {
     if (ch === "\uFFFD") replacement++;
-    else if (/[\u0000-\u0008\u000E-\u001F\u007F]/.test(ch)) control++;
+    else if (CONTROL_CHARACTER.test(ch)) control++;
     if (!/\s/.test(ch)) visible++;
   }
   if (text.includes("\u0000")) return true; // binary, or UTF-16 read as UTF-8

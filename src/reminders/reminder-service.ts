@@ -219,7 +219,10 @@ export class ReminderService {
     }
     // Rows recorded meanwhile and left unclaimed (by the console, which records without sending) are this run's too.
     const late = await reminders.claimPending(token, now, stale());
-    if (late.length > 0) claimed.push(...late), claimed.sort((a, b) => a.id! - b.id!);
+    if (late.length > 0) {
+      claimed.push(...late);
+      claimed.sort((a, b) => a.id! - b.id!);
+    }
     if (claimed.length === 0) return [];
     // Tasks the pages did not cover: earlier rows of an archived plan, or of a task the document no longer lists.
     for (const [id, task] of await this.shownFor(claimed.map((r) => r.taskId).filter((id) => id !== null && !shown.has(id)), now)) shown.set(id, task);
@@ -320,7 +323,11 @@ export class ReminderService {
     const recorded = await this.d.repos.reminders.pending();
     const seen = new Set(recorded.map((p) => p.key));
     const pending: Pending[] = recorded;
-    for (const r of rows) if (!existing.has(r.key) && !seen.has(r.key)) pending.push({ ...r, id: null }), seen.add(r.key);
+    for (const r of rows)
+      if (!existing.has(r.key) && !seen.has(r.key)) {
+        pending.push({ ...r, id: null });
+        seen.add(r.key);
+      }
     return this.compose(pending, await this.shownFor(pending.map((r) => r.taskId), now), now, await this.inProgress()).messages;
   }
 

@@ -13,7 +13,7 @@ import { GridComponent, LegendPlainComponent, TitleComponent } from "echarts/com
 import type { GridComponentOption, LegendComponentOption, TitleComponentOption } from "echarts/components";
 import { SVGRenderer } from "echarts/renderers";
 import { dayOf } from "../core/time.js";
-import { LIGHT_COLOURS, LIGHT_LABELS, type ChartModel, type Light, LIGHT_ORDER } from "./types.js";
+import { LIGHT_COLOURS, LIGHT_LABELS, type ChartModel, LIGHT_ORDER } from "./types.js";
 
 echarts.use([BarChart, LineChart, GridComponent, LegendPlainComponent, TitleComponent, SVGRenderer]);
 

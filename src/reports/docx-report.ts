@@ -26,7 +26,7 @@ import {
 } from "docx";
 import { DEFAULT_TIME_ZONE, dayOf, dayjs } from "../core/time.js";
 import type { Deadline } from "../plan/types.js";
-import { LIGHT_LABELS, type Light, type ReportTarget, type ReportTask, type ReviewReport, type Scorecard, type ScorecardRow, LIGHT_ORDER, SCORECARD_HEADERS } from "./types.js";
+import { LIGHT_LABELS, type ReportTarget, type ReportTask, type ReviewReport, type Scorecard, type ScorecardRow, LIGHT_ORDER, SCORECARD_HEADERS } from "./types.js";
 
 // ---- Page and type (GB/T 9704) ----------------------------------------------------------------------------
 

@@ -27,7 +27,6 @@ import { isCollectiveUnit } from "../plan/unit-list.js";
 import { UserError } from "../core/command.js";
 import {
   LIGHT_LABELS,
-  LIGHT_ORDER,
   type ChartModel,
   type ExportModel,
   type LightCounts,
@@ -42,6 +41,10 @@ import {
 
 
 const emptyCounts = (): LightCounts => ({ red: 0, yellow: 0, green: 0, ongoing: 0, done: 0 });
+
+/** The later and the earlier of two YYYY-MM-DD days: they compare as text, so Math.max and Math.min do not apply. */
+const laterDay = (a: string, b: string): string => (a > b ? a : b);
+const earlierDay = (a: string, b: string): string => (a < b ? a : b);
 
 /** What the review figures are computed from. */
 export interface ReviewDeps {
@@ -124,7 +127,7 @@ export function planPeriod(h: Pick<History, "plan" | "tasks">): { from: string; 
   const years = /(\d{4})\s*年?\s*[-—–~～至到]\s*(\d{4})\s*年/.exec(h.plan.title);
   if (years) return { from, to: `${years[2]}-12-31` };
   const dates = h.tasks.map((t) => t.deadline.date).filter((d): d is string => d !== null);
-  return { from, to: dates.length ? dates.reduce((a, b) => (a > b ? a : b)) : `${from.slice(0, 4)}-12-31` };
+  return { from, to: dates.length ? dates.reduce(laterDay) : `${from.slice(0, 4)}-12-31` };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -304,13 +307,13 @@ export const LATE_GRACE_DAYS = 10;
  * Units are the lead and responsible units the tasks name (collective ones such as 局属各单位 left out).
  */
 export function scorecard(h: History, d: ReviewDeps, period: { from: string; to: string; label: string }, at: Date, now: Date = at): Scorecard {
-  const end = dayOf(at) < period.to ? dayOf(at) : period.to;
+  const end = earlierDay(dayOf(at), period.to);
   // Late reports are judged when the scorecard is made: a report for the period's last report day may come after it.
   const judged = dayOf(now > at ? now : at);
   const names = new Set<string>();
   for (const t of h.tasks) for (const u of [...t.leadUnits, ...t.responsibleUnits]) if (!isCollectiveUnit(u)) names.add(d.directory.canonical(u));
   const rows: ScorecardRow[] = [];
-  const days = reportDaysBetween(period.from < planStart(h.plan) ? planStart(h.plan) : period.from, end, d.policy.reportDayOfMonth);
+  const days = reportDaysBetween(laterDay(period.from, planStart(h.plan)), end, d.policy.reportDayOfMonth);
   for (const unit of [...names].sort((a, b) => a.localeCompare(b, "zh-CN"))) {
     const leads = h.tasks.filter((t) => t.leadUnits.some((u) => d.directory.canonical(u) === unit));
     const responsible = h.tasks.filter((t) => t.responsibleUnits.some((u) => !isCollectiveUnit(u) && d.directory.canonical(u) === unit));
@@ -363,7 +366,7 @@ export function scorecard(h: History, d: ReviewDeps, period: { from: string; to:
       const stop = done && done < end ? done : end;
       const overdueDays = (deadline: string | null): number => {
         if (!deadline) return 0;
-        const startCount = addDays(deadline, 1) > period.from ? addDays(deadline, 1) : period.from;
+        const startCount = laterDay(addDays(deadline, 1), period.from);
         return startCount > stop ? 0 : daysBetween(startCount, stop) + 1;
       };
       const dated = (dl: { kind: string; date: string | null } | null) => (dl && dl.kind === "date" ? dl.date : null);
@@ -381,7 +384,7 @@ export function scorecard(h: History, d: ReviewDeps, period: { from: string; to:
       if (/^(skipped|undeliverable)/.test(r.lastError ?? "")) continue;
       if (r.kind === "escalation") {
         const task = h.tasks.find((t) => t.id === r.taskId);
-        if (task && task.leadUnits.some((u) => d.directory.canonical(u) === unit)) row.escalations++;
+        if (task?.leadUnits.some((u) => d.directory.canonical(u) === unit)) row.escalations++;
       } else if (r.kind !== "notice" && d.directory.canonical(r.unit) === unit) row.remindersReceived++;
     }
     if (d.weights) {
@@ -511,7 +514,10 @@ function monthEnds(from: string, to: string): string[] {
     if (d >= to) break;
     out.push(d);
     m++;
-    if (m > 12) (m = 1), y++;
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
   }
   out.push(to);
   return out;
@@ -524,8 +530,8 @@ export async function buildChart(d: ReviewDeps, plan: PlanRecord, at: Date): Pro
   const whole = planPeriod(h);
   const today = dayOf(at);
   const dated = h.tasks.filter((t) => t.deadline.date !== null && (t.deadline.kind === "date" || t.deadline.kind === "date+ongoing"));
-  const lastDeadline = dated.map((t) => (t.originalDeadline?.date ?? t.deadline.date)!).reduce((a, b) => (a > b ? a : b), whole.from);
-  const days = monthEnds(whole.from, whole.to > lastDeadline ? whole.to : lastDeadline);
+  const lastDeadline = dated.map((t) => (t.originalDeadline?.date ?? t.deadline.date)!).reduce(laterDay, whole.from);
+  const days = monthEnds(whole.from, laterDay(whole.to, lastDeadline));
   const total = dated.length;
   const span = Math.max(1, daysBetween(whole.from, lastDeadline));
   return {

@@ -39,7 +39,7 @@ export function digestLines(d: Digest): string[] {
 export function scorecardLines(s: Scorecard, unit?: string): string[] {
   const rows = unit ? s.rows.filter((r) => r.unit === unit) : s.rows;
   const lines = [`【单位考评】${s.period.label}（${s.period.from} 至 ${s.period.to}）`];
-  lines.push("单位｜牵头任务｜应报/按时/逾期报送/未报｜收到提醒｜督办升级｜逾期天数(原定/批准后)｜办结｜指标完成" + (s.weights ? "｜得分" : ""));
+  lines.push(`单位｜牵头任务｜应报/按时/逾期报送/未报｜收到提醒｜督办升级｜逾期天数(原定/批准后)｜办结｜指标完成${s.weights ? "｜得分" : ""}`);
   for (const r of rows)
     lines.push(
       `${r.unit}｜${r.leadTasks.length ? r.leadTasks.join("、") : "无"}｜${r.reportsExpected}/${r.reportsOnTime}/${r.reportsLate}/${r.reportsMissing}｜${r.remindersReceived}｜${r.escalations}｜${r.overdueDaysOriginal}/${r.overdueDaysApproved}｜${r.completions}｜${r.targetsMet}/${r.targetsTotal}` +

@@ -141,7 +141,9 @@ export async function renderXlsx(model: ExportModel): Promise<Buffer> {
 
   const { headers, rows } = taskTable(model);
   const tasks = addTable(wb, SHEET_NAMES.tasks, headers, rows);
-  model.tasks.forEach((task, i) => paintLight(tasks.getRow(i + 2).getCell(LIGHT_COLUMN + 1), task.light));
+  model.tasks.forEach((task, i) => {
+    paintLight(tasks.getRow(i + 2).getCell(LIGHT_COLUMN + 1), task.light);
+  });
 
   addTable(
     wb,

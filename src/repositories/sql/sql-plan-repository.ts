@@ -162,10 +162,11 @@ export class SqlPlanRepository extends PrismaPlanRepository {
   private taskCache?: Promise<TaskListCache | null>;
   /** The task lists in memory, or null without the triggers. A failed check (the database busy, say) is not remembered: the next call asks again. */
   private cache(): Promise<TaskListCache | null> {
-    return (this.taskCache ??= this.openCache().catch((e: unknown) => {
+    this.taskCache ??= this.openCache().catch((e: unknown) => {
       this.taskCache = undefined;
       throw e;
-    }));
+    });
+    return this.taskCache;
   }
   private async openCache(): Promise<TaskListCache | null> {
     if (this.sql.dialect !== "sqlite") return null;
