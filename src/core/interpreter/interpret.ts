@@ -1,4 +1,4 @@
-import type { AnyCommand, CommandCues } from "../command.js";
+import type { AnyCommand, CommandCues, Confidence } from "../command.js";
 import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.js";
 import type { SubjectIndex, SubjectMatch } from "./subject-index.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
@@ -18,7 +18,7 @@ import {
 } from "./vocabulary.js";
 
 /** How sure the interpreter is. `likely` updates are asked about before anything is recorded. */
-export type Confidence = "certain" | "likely" | "unlikely";
+export type { Confidence } from "../command.js";
 
 /** One progress report inside a message: `任务6：…；任务7：…` has two. */
 export interface UpdateSegment {
@@ -243,7 +243,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
         return found(status, { numbers });
       }
     }
-    const report = byKind("report")[0];
+    const report = byKind("update")[0];
     if (!report) return none();
     // A word like 查询 or 看看 inside a report ("已开通…查询功能，进度七成") does not make it a question.
     const reportQuestion = question && (isPlainQuestion(low) || (!doneWork(low) && !extractPercent(text)));
@@ -281,7 +281,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   }
 
   // 5. A report that names its task only by subject: `数字工匠评选材料已报市局`. Always asked about.
-  const report = byKind("report")[0];
+  const report = byKind("update")[0];
   // A forwarded notice ("市局通报：全市…联网率达到95%") reports on others, not on our tasks.
   const notice = /^[【[]?(?:通报|通知|转发|转|公告|提醒|温馨提示|fyi|fw|fwd)[】\]]?\s*[:：]|^(?:市局|省厅|县局|上级)\s*(?:通报|通知)/i.test(low);
   // A question about a task named by its subject: `数字工匠那个任务现在啥情况？`, `等保那项现在完成多少了`.
