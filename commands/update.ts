@@ -12,7 +12,9 @@ const QUOTE = 80;
 const segment = z.object({
   numbers: z.array(z.number().int()).min(1),
   body: z.string(),
-  percent: z.number().nullable(),
+  // Any number, Infinity and NaN too (`1e999%`): src/core/update-rules.ts refuses those with a reply, as on an edit,
+  // where zod's number() would fail the arguments and the person would get an internal error.
+  percent: z.custom<number>((v) => typeof v === "number", "a number").nullable(),
   percentRaw: z.string().nullable(),
 });
 const candidate = z.object({ number: z.number().int(), title: z.string(), score: z.number(), shared: z.array(z.string()) });
