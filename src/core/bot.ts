@@ -64,6 +64,9 @@ const byKind: Stage<Arrival> = async ({ msg, deps }) => {
   return handlers[msg.kind ?? "message"](msg, deps);
 };
 
+/** Every event's road: the event stages (src/core/pipeline/stages.ts), then its kind's handler. */
+const eventPipeline: readonly Stage<Arrival>[] = [...eventStages, byKind];
+
 /**
  * The core: turns one Inbound message into replies. Every transport (console, CLI, Matrix) and the scheduler call
  * `handle`; it is the one error boundary. What happens to a message is the pipeline in src/core/pipeline/stages.ts.
@@ -117,7 +120,7 @@ export class Bot {
 
   private async handleUnbounded(inbound: Inbound): Promise<HandlerResult> {
     try {
-      return await runPipeline([...eventStages, byKind], { inbound, deps: this.deps });
+      return await runPipeline(eventPipeline, { inbound, deps: this.deps });
     } catch (e) {
       if (e instanceof UserError) return { replies: [reply([e.humanMessage])] };
       this.log.error("handler failed", {

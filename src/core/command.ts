@@ -2,7 +2,9 @@ import type { z } from "zod";
 import type { Clock } from "./clock.js";
 import type { Directory } from "../directory/directory.js";
 import type { Catalogue, Lang } from "./i18n/index.js";
+import type { CommandCues } from "./command-cues.js";
 import type { Message } from "./inbound.js";
+import type { Confidence } from "./interpreter/interpretation.js";
 import type { Actor, PendingRecord, Repositories } from "./model.js";
 import type { OverlayChange } from "../directory/directory.js";
 import type { HandlerResult, OutboundFile } from "./reply.js";
@@ -41,11 +43,11 @@ export interface CommandContext {
   reports: ReportsPort | null;
 }
 
-/** How sure the interpreter is (src/core/interpreter): `certain`, `likely` (asked about first), `unlikely` (not acted on). */
-export type Confidence = "certain" | "likely" | "unlikely";
-
 /** The parts of a progress update (进展) a "要记录…吗？" question asked about: `任务6：…60%` is one. */
 export type UpdateSegments = PendingRecord["segments"];
+
+export type { CommandCues } from "./command-cues.js";
+export type { Confidence } from "./interpreter/interpretation.js";
 
 /** Which review document (报告): a year's report (年度工作报告), the mid-term review (中期评估) or the final acceptance (总结验收). */
 export type ReportKind = { kind: "year"; year: number } | { kind: "midterm" } | { kind: "final" };
@@ -68,26 +70,6 @@ export interface DirectoryAdminPort {
   /** Throws DirectoryError when the change would make the directory invalid; nothing is stored then. */
   apply(change: OverlayChange, actor: Actor, at: Date): Promise<void>;
 }
-
-/**
- * How the interpreter recognises a command. Commands declare cues; the one shared interpreter
- * (src/core/interpreter) scores every message against them and the task grammar.
- * - `update`: a progress update (进展) on tasks (the update command).
- * - `task-query`: a question about one task; `words` single out this one (`历史` for history), none for status.
- * - `list-query`: a question answered by a list; `words` are what it is about (`逾期`, `快到期`).
- * - `unit-query`: a unit's tasks; `words` link a unit name to tasks (`负责`, `牵头`).
- * - `task-command`: an instruction with fixed syntax: one of `prefixes` before task numbers, one of `suffixes` after them,
- *   or an `around` pair on both sides (`暂停` … `的提醒`), then an optional reason.
- * - `directive`: an instruction that names no task (`绑定 @zhang:bureau.local 刑侦大队`): one of `prefixes`, then the rest as written;
- *   with `rest`, only when the rest matches it (so `周报 任务6 本周完成…` stays an update, not a request for the digest).
- */
-export type CommandCues =
-  | { kind: "update" }
-  | { kind: "task-query"; words: readonly string[] }
-  | { kind: "list-query"; words: readonly string[] }
-  | { kind: "unit-query"; words: readonly string[]; explicit: readonly string[] }
-  | { kind: "task-command"; prefixes: readonly string[]; suffixes?: readonly string[]; around?: readonly (readonly [string, string])[] }
-  | { kind: "directive"; prefixes: readonly string[]; rest?: RegExp };
 
 /**
  * Who may use a command at all, checked by the core before the handler runs: `open` for everyone (help),

@@ -1,4 +1,5 @@
-import type { AnyCommand, CommandCues, Confidence } from "../command.js";
+import type { AnyCommand, CommandCues } from "../command.js";
+import type { Confidence, Interpretation, UpdateSegment } from "./interpretation.js";
 import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.js";
 import type { SubjectIndex, SubjectMatch } from "./subject-index.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
@@ -17,42 +18,7 @@ import {
   WEAK_DONE_MARKS,
 } from "./vocabulary.js";
 
-/** How sure the interpreter is. `likely` updates are asked about before anything is recorded. */
-export type { Confidence } from "../command.js";
-
-/** One progress update inside a message: `任务6：…；任务7：…` has two. */
-export interface UpdateSegment {
-  numbers: number[];
-  body: string;
-  percent: number | null;
-  /** The percentage as written, for the out-of-range message. */
-  percentRaw: string | null;
-}
-
-/** What a message means: the command it is for, its arguments, and the cues that decided. */
-export interface Interpretation {
-  command: string | null;
-  kind: CommandCues["kind"] | null;
-  confidence: Confidence;
-  /** The message addresses the bot by name at its start (`督办：任务6进度`). */
-  addressed: boolean;
-  /** The text after the address, as written. */
-  text: string;
-  args: {
-    numbers?: number[];
-    reason?: string;
-    name?: string;
-    explicit?: boolean;
-    segments?: UpdateSegment[];
-    candidates?: SubjectMatch[];
-    /** Task commands: the prefix or suffix as written (`approve`, `reject`); directives: the text after the prefix. */
-    verb?: string;
-    rest?: string;
-  };
-  tasks: number[];
-  percent: number | null;
-  cues: string[];
-}
+export type { Confidence, Interpretation, UpdateSegment } from "./interpretation.js";
 
 /** What the interpreter needs to know besides the text. */
 export interface InterpretContext {
