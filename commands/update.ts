@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { defineCommand, UserError, type CommandContext } from "../src/core/command.js";
-import { reply } from "../src/core/reply.js";
+import { defineCommand, type CommandContext, type UpdateSegments } from "../src/core/command.js";
+import { reply, type HandlerResult } from "../src/core/reply.js";
 import { requirePlan, requireTask } from "../src/core/task-view.js";
 import { planPrefix, planTag } from "../src/core/plan-scope.js";
-import { refuseReporter, reportingUnit } from "../src/core/permissions.js";
 import type { TaskRecord } from "../src/core/model.js";
-import { targetMovesFor } from "../src/core/targets.js";
+import { checkUpdate, type CheckedUpdate } from "../src/core/update-rules.js";
 
 /** How much of the update the confirmation quotes back. */
 const QUOTE = 80;
@@ -13,7 +12,9 @@ const QUOTE = 80;
 const segment = z.object({
   numbers: z.array(z.number().int()).min(1),
   body: z.string(),
-  percent: z.number().nullable(),
+  // Any number, Infinity and NaN too (`1e999%`): src/core/update-rules.ts refuses those with a reply, as on an edit,
+  // where zod's number() would fail the arguments and the person would get an internal error.
+  percent: z.custom<number>((v) => typeof v === "number", "a number").nullable(),
   percentRaw: z.string().nullable(),
 });
 const candidate = z.object({ number: z.number().int(), title: z.string(), score: z.number(), shared: z.array(z.string()) });
@@ -21,53 +22,76 @@ const updateArgs = z.object({
   segments: z.array(segment).min(1),
   /** Tasks named only by subject, best first: the bot asks which one. */
   candidates: z.array(candidate).optional(),
-  /** Ask before recording (the interpreter was not sure). */
-  confirm: z.boolean().default(false),
 });
-type UpdateArgs = z.infer<typeof updateArgs>;
 
 const quote = (text: string) => (text.length > QUOTE ? `${text.slice(0, QUOTE)}…` : text);
 
-type Part = { task: TaskRecord; body: string; percent: number | null; unit: string; targetMoves: { targetId: number; delta: number }[] };
+type Part = CheckedUpdate & { task: TaskRecord };
 
 /**
- * Check every part of an update before anything is written: known tasks, a sender who may post on each
- * (see docs/directory-and-roles.md, "Roles and permissions"), some text, a percentage in 0–100.
+ * Check every part of an update before anything is written: known tasks, then the rules of src/core/update-rules.ts
+ * (a sender who may post on each, see docs/directory-and-roles.md, "Roles and permissions"; some text; a percentage in 0–100).
  */
-async function validate(args: UpdateArgs, ctx: CommandContext, checkSender = true): Promise<Part[]> {
-  const t = ctx.t;
+async function validate(segments: UpdateSegments, ctx: CommandContext, checkSender = true): Promise<Part[]> {
   const parts: Part[] = [];
-  for (const s of args.segments) {
+  for (const s of segments) {
     for (const number of s.numbers) {
       const { task } = await requireTask(ctx, number);
-      const unit = reportingUnit(ctx.directory, ctx.inbound.sender, task);
-      if (!unit && checkSender) await refuseReporter(ctx, "update", task);
-      if (!s.body.trim()) throw new UserError(t.update.noText(task.number));
-      if (s.percent !== null && (s.percent < 0 || s.percent > 100 || !Number.isFinite(s.percent)))
-        throw new UserError(t.update.percentOutOfRange(s.percentRaw ?? String(s.percent)));
-      const moves = targetMovesFor(t, task, s.body);
-      parts.push({ task, body: s.body, percent: s.percent === null ? null : Math.round(s.percent), unit: unit ?? "", targetMoves: moves });
+      parts.push({ task, ...(await checkUpdate(ctx, { task, body: s.body, percent: s.percent, percentRaw: s.percentRaw }, checkSender ? "update" : null)) });
     }
   }
   return parts;
 }
 
+/** Record an update: every part checked first, then stored, then the confirmation (also for an update confirmed after a question). */
+async function record(segments: UpdateSegments, ctx: CommandContext): Promise<HandlerResult> {
+  const t = ctx.t;
+  const { inbound, clock } = ctx;
+  const parts = await validate(segments, ctx);
+  // With several plans in progress the reply says which plan's task it went to (a room's default is silent).
+  const tag = await planTag(ctx, await requirePlan(ctx));
+  const lines: string[] = [];
+  for (const [i, part] of parts.entries()) {
+    // One chat event may carry several updates; each gets its own key so a redelivery stores none twice.
+    const eventId = inbound.eventId ? (i === 0 ? inbound.eventId : `${inbound.eventId}#${i + 1}`) : null;
+    const { update: stored, updateCount, targets } = await ctx.repos.updates.record({
+      targetMoves: part.targetMoves,
+      taskId: part.task.id,
+      text: part.body,
+      percent: part.percent,
+      authorId: inbound.sender,
+      authorUnit: part.unit,
+      room: inbound.room,
+      transport: inbound.transport,
+      eventId,
+      at: clock.now(),
+    });
+    lines.push(tag + t.update.recorded(part.task.number, part.task.title, stored.percent, updateCount, quote(stored.text)));
+    for (const moved of targets) {
+      const target = part.task.targets.find((x) => x.id === moved.targetId);
+      lines.push(t.update.targetMoved(moved.name, moved.from, moved.to, target?.count ?? moved.to, target?.unit ?? ""));
+    }
+    if (part.task.completedAt) lines.push(t.update.done(part.task.number));
+  }
+  return { replies: [reply(lines)], reaction: "✅" };
+}
+
 /**
  * `任务6进展:完成初审 60%`, `6号任务进展：已推荐3名民警参加评选，完成40%`, `任务6、7进展…`,
- * `任务6：…；任务7：…`. When the interpreter is unsure (a task named only by subject), it asks first.
+ * `任务6：…；任务7：…`. When the interpreter is unsure (`likely`: a task named only by subject), it asks first.
  */
 export default defineCommand({
   name: "update",
   summary: "update",
   examples: ["任务6进展:完成初审 60%", "6号任务：已推荐3名民警参加评选，完成40%", "【任务6】本周组织培训一次，进度约五成", "update task 6: first review passed 60%"],
-  cues: { kind: "report" },
+  cues: { kind: "update" },
   args: updateArgs,
   async handle(args, ctx) {
     const t = ctx.t;
     const { inbound, clock } = ctx;
-    if (args.confirm) {
+    if (ctx.confidence === "likely") {
       // Tasks offered by subject are checked when the answer picks one; tasks named by number are checked now.
-      const parts = await validate(args, ctx, !args.candidates?.length);
+      const parts = await validate(args.segments, ctx, !args.candidates?.length);
       // Candidates come from the plan's subject index, with their titles; otherwise offer the tasks named.
       const tasks = args.candidates?.length ? args.candidates : parts.map((p) => p.task);
       const offered = tasks.map((x) => x.number);
@@ -91,32 +115,7 @@ export default defineCommand({
           : [t.confirm.askWhich(quote(args.segments[0]!.body)), ...tasks.map((x) => t.confirm.option(x.number, x.title)), t.confirm.howToChoose(tasks[0]!.number, ctx.confirmHours)];
       return { replies: [reply(lines)] };
     }
-    const parts = await validate(args, ctx);
-    // With several plans in progress the reply says which plan's task it went to (a room's default is silent).
-    const tag = await planTag(ctx, await requirePlan(ctx));
-    const lines: string[] = [];
-    for (const [i, part] of parts.entries()) {
-      // One chat event may carry several updates; each gets its own key so a redelivery stores none twice.
-      const eventId = inbound.eventId ? (i === 0 ? inbound.eventId : `${inbound.eventId}#${i + 1}`) : null;
-      const { update: stored, updateCount, targets } = await ctx.repos.updates.record({
-        targetMoves: part.targetMoves,
-        taskId: part.task.id,
-        text: part.body,
-        percent: part.percent,
-        authorId: inbound.sender,
-        authorUnit: part.unit,
-        room: inbound.room,
-        transport: inbound.transport,
-        eventId,
-        at: clock.now(),
-      });
-      lines.push(tag + t.update.recorded(part.task.number, part.task.title, stored.percent, updateCount, quote(stored.text)));
-      for (const moved of targets) {
-        const target = part.task.targets.find((x) => x.id === moved.targetId);
-        lines.push(t.update.targetMoved(moved.name, moved.from, moved.to, target?.count ?? moved.to, target?.unit ?? ""));
-      }
-      if (part.task.completedAt) lines.push(t.update.done(part.task.number));
-    }
-    return { replies: [reply(lines)], reaction: "✅" };
+    return record(args.segments, ctx);
   },
+  confirmed: record,
 });

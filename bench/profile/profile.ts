@@ -23,8 +23,10 @@ import { readConfig } from "../../src/config.js";
 import { Bot, type BotOptions } from "../../src/core/bot.js";
 import type { Logger } from "../../src/log/logger.js";
 import { fixedClock } from "../../src/core/clock.js";
+import { commandContext, interpretContext, type BotDeps } from "../../src/core/bot-deps.js";
 import type { CommandContext } from "../../src/core/command.js";
 import type { Inbound } from "../../src/core/inbound.js";
+import { addressMessage } from "../../src/core/plan-scope.js";
 import type { RequestRecord, TaskRecord, UpdateRecord } from "../../src/core/model.js";
 import { interpret, type InterpretContext } from "../../src/core/interpreter/interpret.js";
 import { boundReply, reply } from "../../src/core/reply.js";
@@ -252,8 +254,10 @@ async function chatOps(): Promise<{ ops: OpResult[]; prismaEvents: PrismaEventCh
     const results: OpResult[] = [];
     const probe = installRepoProbe(app.repos);
     const realOpts = (bot as unknown as { opts: BotOptions }).opts;
-    const ictx = (await (bot as unknown as { interpretContext(i: Inbound): Promise<InterpretContext> }).interpretContext(inboundOf("任务1"))) as InterpretContext;
-    const ctxOf = (inbound: Inbound) => (bot as unknown as { context(i: Inbound): CommandContext }).context(inbound);
+    const deps = (bot as unknown as { deps: BotDeps }).deps;
+    const messageOf = async (inbound: Inbound) => addressMessage(inbound, await app.repos.plans.plans());
+    const ictx: InterpretContext = await interpretContext(deps, await messageOf(inboundOf("任务1")));
+    const ctxOf = async (inbound: Inbound): Promise<CommandContext> => commandContext(deps, await messageOf(inbound));
     const hint = (n: number) => bot.t.errors.truncated(n);
 
     for (const k of kinds) {
@@ -318,7 +322,7 @@ async function chatOps(): Promise<{ ops: OpResult[]; prismaEvents: PrismaEventCh
       const command = bot.registry.commands.find((c) => c.name === interps[0]!.command)!;
       parts["zod args.safeParse"] = time(5000, (i) => command.args.safeParse(interps[i % interps.length]!.args));
       const plan = (await app.repos.plans.currentPlan())!;
-      const ctx = ctxOf(inboundOf(texts[0]!));
+      const ctx = await ctxOf(inboundOf(texts[0]!));
       if (k.name === "status") {
         const data: { task: TaskRecord; latest: UpdateRecord | null; pending: RequestRecord[] }[] = [];
         for (const it of interps) {

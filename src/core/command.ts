@@ -2,8 +2,10 @@ import type { z } from "zod";
 import type { Clock } from "./clock.js";
 import type { Directory } from "../directory/directory.js";
 import type { Catalogue, Lang } from "./i18n/index.js";
-import type { Inbound } from "./inbound.js";
-import type { Actor, Repositories } from "./model.js";
+import type { CommandCues } from "./command-cues.js";
+import type { Message } from "./inbound.js";
+import type { Confidence } from "./interpreter/interpretation.js";
+import type { Actor, PendingRecord, Repositories } from "./model.js";
 import type { OverlayChange } from "../directory/directory.js";
 import type { HandlerResult, OutboundFile } from "./reply.js";
 import type { PlanRecord } from "./model.js";
@@ -16,7 +18,10 @@ export interface ReminderPreviewPort {
 
 /** Everything a command may touch: repositories, the clock, the directory and i18n. No transport. */
 export interface CommandContext {
-  inbound: Inbound;
+  /** The message, with the plan code it was addressed with and every plan (see Message). */
+  inbound: Message;
+  /** How sure the interpreter was that the message is this command: a `likely` update is asked about first. */
+  confidence: Confidence;
   clock: Clock;
   repos: Repositories;
   directory: Directory;
@@ -36,9 +41,13 @@ export interface CommandContext {
   directoryAdmin: DirectoryAdminPort | null;
   /** Reports, exports and the chart (周报, 单位考评, 年度报告, 导出, 进度图); null where they are not set up. */
   reports: ReportsPort | null;
-  /** The plan code the message was addressed with (`科技兴警 任务6`), taken out of `inbound.text`; null when none. */
-  planCode: string | null;
 }
+
+/** The parts of a progress update (进展) a "要记录…吗？" question asked about: `任务6：…60%` is one. */
+export type UpdateSegments = PendingRecord["segments"];
+
+export type { CommandCues } from "./command-cues.js";
+export type { Confidence } from "./interpreter/interpretation.js";
 
 /** Which review document (报告): a year's report (年度工作报告), the mid-term review (中期评估) or the final acceptance (总结验收). */
 export type ReportKind = { kind: "year"; year: number } | { kind: "midterm" } | { kind: "final" };
@@ -63,35 +72,15 @@ export interface DirectoryAdminPort {
 }
 
 /**
- * How the interpreter recognises a command. Commands declare cues; the one shared interpreter
- * (src/core/interpreter) scores every message against them and the task grammar.
- * - `report`: a progress report on tasks (the update command).
- * - `task-query`: a question about one task; `words` single out this one (`历史` for history), none for status.
- * - `list-query`: a question answered by a list; `words` are what it is about (`逾期`, `快到期`).
- * - `unit-query`: a unit's tasks; `words` link a unit name to tasks (`负责`, `牵头`).
- * - `task-command`: an instruction with fixed syntax: one of `prefixes` before task numbers, one of `suffixes` after them,
- *   or an `around` pair on both sides (`暂停` … `的提醒`), then an optional reason.
- * - `directive`: an instruction that names no task (`绑定 @zhang:bureau.local 刑侦大队`): one of `prefixes`, then the rest as written;
- *   with `rest`, only when the rest matches it (so `周报 任务6 本周完成…` stays an update, not a request for the digest).
- */
-export type CommandCues =
-  | { kind: "report" }
-  | { kind: "task-query"; words: readonly string[] }
-  | { kind: "list-query"; words: readonly string[] }
-  | { kind: "unit-query"; words: readonly string[]; explicit: readonly string[] }
-  | { kind: "task-command"; prefixes: readonly string[]; suffixes?: readonly string[]; around?: readonly (readonly [string, string])[] }
-  | { kind: "directive"; prefixes: readonly string[]; rest?: RegExp };
-
-/**
  * Who may use a command at all, checked by the core before the handler runs: `open` for everyone (help),
  * `query` for anyone in the directory (strangers too with DUBAN_OPEN_QUERIES), `change` for anyone in the
  * directory, with the handler checking the finer rules and auditing refusals. Default: `change` for
- * reports, task commands and directives, `query` for the rest.
+ * updates, task commands and directives, `query` for the rest.
  */
 export type CommandAccess = "open" | "query" | "change";
 
 export function accessOf(cmd: AnyCommand): CommandAccess {
-  return cmd.access ?? (["report", "task-command", "directive"].includes(cmd.cues.kind) ? "change" : "query");
+  return cmd.access ?? (["update", "task-command", "directive"].includes(cmd.cues.kind) ? "change" : "query");
 }
 
 /**
@@ -110,6 +99,11 @@ export interface Command<A> {
   onArchivedPlans?: boolean;
   args: z.ZodType<A>;
   handle(args: A, ctx: CommandContext): Promise<HandlerResult>;
+  /**
+   * The update command's: record the parts a "要记录…吗？" question asked about, once its author answers yes
+   * (src/core/pending-update.ts). The core calls it instead of building the command's arguments itself.
+   */
+  confirmed?(segments: UpdateSegments, ctx: CommandContext): Promise<HandlerResult>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

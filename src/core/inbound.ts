@@ -1,6 +1,6 @@
 import type { PlanRecord } from "./model.js";
 
-/** One message from any transport, the single entry point into the core. */
+/** One message from any transport, the single entry point into the core. What the bot adds is in `Message`. */
 export interface Inbound {
   transport: string; // console | cli | matrix | slack
   kind?: "message" | "edit" | "redaction" | "reaction" | "file"; // default message
@@ -18,10 +18,6 @@ export interface Inbound {
   mentionsBot: boolean;
   /** A link to this message that others can open (Matrix: a matrix.to permalink), when the transport has one. */
   link?: string;
-  /** Set by the bot, not by transports: the plan code the text was addressed with, already taken out of `text`. */
-  planCode?: string | null;
-  /** Set by the bot, not by transports: every plan, read once for the message (archived ones included). */
-  plans?: readonly PlanRecord[];
   /** For kind "file": the file sent, fetched only if it is kept. `targetEventId` is the message it replies to. */
   file?: InboundFile;
 }
@@ -34,3 +30,14 @@ export interface InboundFile {
   size: number | null;
   fetch(): Promise<Uint8Array>;
 }
+
+/**
+ * A message as the core sees it once the plan-code stage has read it (src/core/pipeline/plan-code.ts): its plan code
+ * taken out of `text`, and every plan read once. Only the bot makes one, so a transport cannot set these fields.
+ */
+export type Message = Inbound & {
+  /** The plan code the text was addressed with (`科技兴警 任务6`), already taken out of `text`; null when none. */
+  readonly planCode: string | null;
+  /** Every plan, read once for the message (archived ones included). */
+  readonly plans: readonly PlanRecord[];
+};

@@ -1,7 +1,8 @@
 import { UserError, type CommandContext } from "./command.js";
 import type { Catalogue } from "./i18n/index.js";
-import type { PlanRecord, PlanRepository } from "./model.js";
-import type { Inbound } from "./inbound.js";
+import type { Directory } from "../directory/directory.js";
+import type { PlanRecord } from "./model.js";
+import type { Inbound, Message } from "./inbound.js";
 import { dayOf } from "./time.js";
 import { escapeHtml, type HandlerResult, type Reply } from "./reply.js";
 
@@ -14,13 +15,18 @@ import { escapeHtml, type HandlerResult, type Reply } from "./reply.js";
  */
 export type PlanScope = { one: PlanRecord } | { several: PlanRecord[] };
 
-/** Every plan: the bot's one read for the message when there is one, else a read now. */
-export async function plansOfMessage(inbound: Pick<Inbound, "plans">, plans: Pick<PlanRepository, "plans">): Promise<readonly PlanRecord[]> {
-  return inbound.plans ?? plans.plans();
+/**
+ * The message as the core reads it: a plan code it is addressed with taken out of the text (`科技兴警 任务6` → `任务6`,
+ * see splitPlanCode), and every plan, read once for the whole message (its scope, its reply's tag).
+ */
+export function addressMessage(inbound: Inbound, plans: readonly PlanRecord[]): Message {
+  const { code, text } = splitPlanCode(inbound.text, plans.flatMap((p) => (p.code === null ? [] : [p.code])));
+  return code === null ? { ...inbound, planCode: null, plans } : { ...inbound, text, planCode: code, plans };
 }
 
-async function allPlans(ctx: CommandContext): Promise<readonly PlanRecord[]> {
-  return plansOfMessage(ctx.inbound, ctx.repos.plans);
+/** The plan codes a room follows by default: the directory's `plans` on the unit whose room it is. */
+function roomDefaults(directory: Pick<Directory, "unitOfRoom">, room: string): readonly string[] {
+  return directory.unitOfRoom(room)?.plans ?? [];
 }
 
 /** Why no plan could be chosen: the code names none, no plan is in progress, or there is no plan at all. */
@@ -45,11 +51,20 @@ export function choosePlan(plans: readonly PlanRecord[], code: string | null, ro
 }
 
 export async function planScope(ctx: CommandContext): Promise<PlanScope> {
-  const all = await allPlans(ctx);
-  const choice = choosePlan(all, ctx.planCode, ctx.directory.unitOfRoom(ctx.inbound.room)?.plans ?? []);
+  const all = ctx.inbound.plans;
+  const choice = choosePlan(all, ctx.inbound.planCode, roomDefaults(ctx.directory, ctx.inbound.room));
   if ("unknownCode" in choice) throw new UserError(ctx.t.errors.unknownPlan(choice.unknownCode, planList(ctx.t, all)));
   if ("none" in choice) throw new UserError(ctx.t.errors[choice.none]);
   return choice;
+}
+
+/**
+ * The one plan a message is about (named by code, the room's default, or the only one in progress), or null when
+ * that is open or unknown: for the interpreter's vocabulary and the audit of a refusal, where no question is asked.
+ */
+export function planOfMessage(msg: Message, directory: Pick<Directory, "unitOfRoom">): PlanRecord | null {
+  const choice = choosePlan(msg.plans, msg.planCode, roomDefaults(directory, msg.room));
+  return "one" in choice ? choice.one : null;
 }
 
 /** The one plan a message is about, or a reply that lists the candidates and how to name one. It never guesses. */
@@ -62,7 +77,7 @@ export async function requirePlan(ctx: CommandContext): Promise<PlanRecord> {
 
 /** The plan's code when several plans are in progress (so a reply or a hint must say which), else null. */
 async function codeIfSeveral(ctx: CommandContext, plan: PlanRecord): Promise<string | null> {
-  return plan.code && (await allPlans(ctx)).filter((p) => p.archivedAt === null).length > 1 ? plan.code : null;
+  return plan.code && ctx.inbound.plans.filter((p) => p.archivedAt === null).length > 1 ? plan.code : null;
 }
 
 /** "科技兴警 " when several plans are in progress, to put before a task number in a hint; "" otherwise. */
@@ -78,7 +93,8 @@ export async function planPrefix(ctx: CommandContext, plan: PlanRecord): Promise
 export async function planAndReason(ctx: CommandContext, rest: string, example: string): Promise<{ plan: PlanRecord; code: string; reason: string }> {
   const t = ctx.t;
   const [first = "", ...others] = rest.trim().split(/\s+/);
-  const [code, words] = ctx.planCode ? [ctx.planCode, [first, ...others]] : [first, others];
+  const named = ctx.inbound.planCode;
+  const [code, words] = named ? [named, [first, ...others]] : [first, others];
   const plan = code ? await ctx.repos.plans.planByCode(code) : null;
   if (!plan) {
     const all = await ctx.repos.plans.plans();
@@ -99,8 +115,26 @@ export function planList(t: Catalogue, plans: readonly PlanRecord[]): string {
 }
 
 /** A UserError unless the plan is in progress: an archived plan can be queried, not changed. */
-export function assertActive(ctx: CommandContext, plan: PlanRecord): void {
-  if (plan.archivedAt) throw new UserError(ctx.t.errors.planArchived(plan.code ?? plan.title, dayOf(plan.archivedAt)));
+export function assertActive(t: Catalogue, plan: PlanRecord): void {
+  if (plan.archivedAt) throw new UserError(t.errors.planArchived(plan.code ?? plan.title, dayOf(plan.archivedAt)));
+}
+
+/** assertActive for the message's plan with this id (a task's or an update's plan); returns that plan, null if none has the id. */
+export function assertPlanActive(t: Catalogue, msg: Message, planId: number): PlanRecord | null {
+  const plan = msg.plans.find((p) => p.id === planId) ?? null;
+  if (plan) assertActive(t, plan);
+  return plan;
+}
+
+/** assertActive for the plan a message names by code (`科技兴警 任务6…`), when it names one: only a code can name an archived plan. */
+export function assertNamedPlanActive(t: Catalogue, msg: Message): void {
+  const named = msg.planCode === null ? undefined : msg.plans.find((p) => p.code === msg.planCode);
+  if (named) assertActive(t, named);
+}
+
+/** A UserError when a message names a plan other than `plan` by code: an edit cannot move an update to another plan. */
+export function assertSamePlan(t: Catalogue, msg: Message, plan: PlanRecord | null): void {
+  if (msg.planCode && plan && plan.code !== msg.planCode) throw new UserError(t.errors.editOtherPlan(plan.code ?? plan.title));
 }
 
 /**

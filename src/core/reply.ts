@@ -1,4 +1,4 @@
-import type { Interpretation } from "./interpreter/interpret.js";
+import type { Interpretation } from "./interpreter/interpretation.js";
 
 /** One message to send back: plain text plus a safe HTML form (Matrix `formatted_body`). */
 export interface Reply {

@@ -1,4 +1,5 @@
 import type { AnyCommand, CommandCues } from "../command.js";
+import type { Confidence, Interpretation, UpdateSegment } from "./interpretation.js";
 import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.js";
 import type { SubjectIndex, SubjectMatch } from "./subject-index.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
@@ -9,50 +10,15 @@ import {
   LIST_FILLER,
   NOT_DONE,
   QUESTION_WORDS,
-  REPORT_LABEL,
-  REPORT_LEAD,
+  UPDATE_LABEL,
+  UPDATE_LEAD,
   REQUEST_MARKS,
   STATUS_FILLER,
   STATUS_FILLER_IN_QUESTION,
   WEAK_DONE_MARKS,
 } from "./vocabulary.js";
 
-/** How sure the interpreter is. `likely` updates are asked about before anything is recorded. */
-export type Confidence = "certain" | "likely" | "unlikely";
-
-/** One progress report inside a message: `任务6：…；任务7：…` has two. */
-export interface UpdateSegment {
-  numbers: number[];
-  body: string;
-  percent: number | null;
-  /** The percentage as written, for the out-of-range message. */
-  percentRaw: string | null;
-}
-
-/** What a message means: the command it is for, its arguments, and the cues that decided. */
-export interface Interpretation {
-  command: string | null;
-  kind: CommandCues["kind"] | null;
-  confidence: Confidence;
-  /** The message addresses the bot by name at its start (`督办：任务6进度`). */
-  addressed: boolean;
-  /** The text after the address, as written. */
-  text: string;
-  args: {
-    numbers?: number[];
-    reason?: string;
-    name?: string;
-    explicit?: boolean;
-    segments?: UpdateSegment[];
-    candidates?: SubjectMatch[];
-    /** Task commands: the prefix or suffix as written (`approve`, `reject`); directives: the text after the prefix. */
-    verb?: string;
-    rest?: string;
-  };
-  tasks: number[];
-  percent: number | null;
-  cues: string[];
-}
+export type { Confidence, Interpretation, UpdateSegment } from "./interpretation.js";
 
 /** What the interpreter needs to know besides the text. */
 export interface InterpretContext {
@@ -221,7 +187,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     cues.push(...refs.map((r) => `task:${r.form}→${r.numbers.join(",")}`));
     const rest = cutRefs(low, refs);
     const explicitLabel =
-      (refs[0]!.start <= 6 && REPORT_LABEL.test(low.slice(refs[0]!.end))) || /^\s*(?:update|进展|报送进展)\s*(?:task\s*)?#?\s*\d/i.test(low);
+      (refs[0]!.start <= 6 && UPDATE_LABEL.test(low.slice(refs[0]!.end))) || /^\s*(?:update|进展|报送进展)\s*(?:task\s*)?#?\s*\d/i.test(low);
 
     // 2. A question about one task: `任务6目前啥进度？`, `任务6历史`, `谁牵头任务12`.
     if (!explicitLabel || question) {
@@ -236,18 +202,18 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       const status = byKind("task-query").find((c) => c.cues.words.length === 0);
       const filler = [...STATUS_FILLER, ...unitWords, ...(question ? STATUS_FILLER_IN_QUESTION : [])];
       const left = residual(rest, filler);
-      const reportsFigure = extractPercent(text) !== null && !isPlainQuestion(low);
+      const statesFigure = extractPercent(text) !== null && !isPlainQuestion(low);
       const asks = question ? STATUS_ASK.exec(low) : null;
-      if (status && !reportsFigure && (left.length === 0 || (question && (address !== null || trailing !== null)) || asks)) {
+      if (status && !statesFigure && (left.length === 0 || (question && (address !== null || trailing !== null)) || asks)) {
         cues.push(left.length === 0 ? "only-status-words" : asks ? `asks:${asks[0]}` : "addressed-question");
         return found(status, { numbers });
       }
     }
-    const report = byKind("report")[0];
-    if (!report) return none();
-    // A word like 查询 or 看看 inside a report ("已开通…查询功能，进度七成") does not make it a question.
-    const reportQuestion = question && (isPlainQuestion(low) || (!doneWork(low) && !extractPercent(text)));
-    return interpretReport(low, text, refs, { question: reportQuestion, explicitLabel, cues, written, found: (args, conf, extra) => found(report, args, conf, extra), none });
+    const update = byKind("update")[0];
+    if (!update) return none();
+    // A word like 查询 or 看看 inside an update ("已开通…查询功能，进度七成") does not make it a question.
+    const updateQuestion = question && (isPlainQuestion(low) || (!doneWork(low) && !extractPercent(text)));
+    return interpretUpdate(low, text, refs, { question: updateQuestion, explicitLabel, cues, written, found: (args, conf, extra) => found(update, args, conf, extra), none });
   }
 
   // 3. A list: `看看逾期的`, `有哪些快到期的任务`, `我们单位的任务`, `总览`.
@@ -280,8 +246,8 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     }
   }
 
-  // 5. A report that names its task only by subject: `数字工匠评选材料已报市局`. Always asked about.
-  const report = byKind("report")[0];
+  // 5. An update that names its task only by subject: `数字工匠评选材料已报市局`. Always asked about.
+  const update = byKind("update")[0];
   // A forwarded notice ("市局通报：全市…联网率达到95%") reports on others, not on our tasks.
   const notice = /^[【[]?(?:通报|通知|转发|转|公告|提醒|温馨提示|fyi|fw|fwd)[】\]]?\s*[:：]|^(?:市局|省厅|县局|上级)\s*(?:通报|通知)/i.test(low);
   // A question about a task named by its subject: `数字工匠那个任务现在啥情况？`, `等保那项现在完成多少了`.
@@ -294,9 +260,9 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       return found(status, { numbers: candidates.map((c) => c.number), candidates }, "likely");
     }
   }
-  if (report && ctx.subjects && !question && !notice && !REQUEST_MARKS.test(low)) {
+  if (update && ctx.subjects && !question && !notice && !REQUEST_MARKS.test(low)) {
     const done = doneWork(low) ?? WEAK_DONE_MARKS.exec(low)?.[0] ?? null;
-    // "已经安排下周组织数字工匠评选" is a plan, not a report: only 已…完成-style words outweigh talk of the future.
+    // "已经安排下周组织数字工匠评选" is a plan, not an update: only 已…完成-style words outweigh talk of the future.
     if (done && !(FUTURE_MARKS.test(low) && !/^(?:已|已经)?完成|结业|完工|竣工/.test(done))) {
       const candidates = ctx.subjects.match(low);
       if (candidates.length > 0) {
@@ -304,7 +270,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
         const pct = extractPercent(text);
         const body = written(0, text.length).trim();
         return found(
-          report,
+          update,
           { segments: [{ numbers: [candidates[0]!.number], body, percent: pct?.value ?? null, percentRaw: pct?.raw ?? null }], candidates },
           "likely",
           { tasks: candidates.map((c) => c.number), percent: pct?.value ?? null },
@@ -322,7 +288,7 @@ function doneWork(text: string): string | null {
   return m ? m[0] : null;
 }
 
-interface ReportHelpers {
+interface UpdateHelpers {
   question: boolean;
   explicitLabel: boolean;
   cues: string[];
@@ -335,14 +301,14 @@ interface ReportHelpers {
 function bodyStart(segment: string, first: TaskRef | undefined, offset: number): number {
   if (!first) return 0;
   const lead = segment.slice(0, first.start - offset);
-  if (lead.replace(REPORT_LEAD, "").replace(/[\s【[]/g, "") !== "") return 0;
+  if (lead.replace(UPDATE_LEAD, "").replace(/[\s【[]/g, "") !== "") return 0;
   let at = first.end - offset;
   const skip = (re: RegExp) => {
     const m = re.exec(segment.slice(at));
     if (m) at += m[0].length;
   };
   skip(/^\s*[】\]]/);
-  skip(REPORT_LABEL);
+  skip(UPDATE_LABEL);
   skip(/^\s*(?:的)?\s*(?:最新)?\s*(?:进展|进度|情况|工作进展|推进情况)(?=\s*[:：,，\s]|\s*(?:已|本周|目前|截至))/);
   skip(SEPARATOR);
   return at;
@@ -361,9 +327,9 @@ function segmentsOf(text: string, low: string, refs: readonly TaskRef[]): { star
   return segs.filter((s) => s.refs.length > 0);
 }
 
-function interpretReport(low: string, text: string, refs: readonly TaskRef[], h: ReportHelpers): Interpretation {
+function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h: UpdateHelpers): Interpretation {
   const { cues } = h;
-  const atStart = refs[0]!.start <= 12 && low.slice(0, refs[0]!.start).replace(REPORT_LEAD, "").replace(/[\s【[]/g, "") === "";
+  const atStart = refs[0]!.start <= 12 && low.slice(0, refs[0]!.start).replace(UPDATE_LEAD, "").replace(/[\s【[]/g, "") === "";
   const done = doneWork(low);
   const pct = extractPercent(text);
   const future = FUTURE_MARKS.exec(low);

@@ -62,7 +62,7 @@ export const DONE_MARKS = /已经?(?!于?明|在准备|计划|安排在|定于)|
 
 /**
  * Weaker signs of done work, colloquial result complements: `装好了`, `挂上了`, `搭起来了`, `发放完毕`.
- * Enough to ask about a report, not to record it unasked ("任务6的群建好了" is chatter).
+ * Enough to ask about an update, not to record it unasked ("任务6的群建好了" is chatter).
  */
 export const WEAK_DONE_MARKS = /[\u4e00-\u9fff](?:好了|完了|上了|起来了|到位了|下来了)|完毕|新装|新建|新上|又装|[签装建交挂换配]了|已经?[\u4e00-\u9fff]/;
 
@@ -72,11 +72,11 @@ export const NOT_DONE = /(?:月|日|号|旬|月底|年底|季度|周[一二三�
 /** Talk of work still to come: `任务6的材料明天交`, `准备下周开展任务11的设备调试`. */
 export const FUTURE_MARKS = /计划(?!书|表|单|中的)|明天|明日|后天|下周|下星期|下个?月|下一阶段|下阶段|过几天|过两天|回头|稍后|晚点|待会|等会|将于|将要|将会|即将|准备|计划于|计划在|打算|拟于|拟在|预计|争取|要在|定于|安排在|tomorrow|next week|next month|will|plan to|going to/i;
 
-/** A request to people, not a report: `下周一前把任务6的台账报上来`, `第二季度的考核材料发我一下`. */
+/** A request to people, not an update: `下周一前把任务6的台账报上来`, `第二季度的考核材料发我一下`. */
 export const REQUEST_MARKS = /请(?!假|示)|务必|麻烦|把.{0,24}(?:报上来|交上来|发我|发给|报给|交给|送过来|发过来|送来|准备好|整理好|弄好)|发我|给我|发给我|报上来|交上来|发过来|送过来|抓紧|尽快|要求各|通知各|提醒大家|请各单位|大家|记得|别忘|please|make sure|remember/i;
 
-/** Leading words of a report before the task: `报告：任务11…`, `关于任务6`, `汇报一下任务六`. */
-export const REPORT_LEAD = /^(?:报告|汇报|报送|进展报告|进展|周报|月报|情况报告|情况汇报|更新|补报|补充|关于|就|update|report)\s*(?:一下)?\s*[:：,，\s-]*/i;
+/** Leading words of an update before the task: `报告：任务11…`, `关于任务6`, `汇报一下任务六`. */
+export const UPDATE_LEAD = /^(?:报告|汇报|报送|进展报告|进展|周报|月报|情况报告|情况汇报|更新|补报|补充|关于|就|update|report)\s*(?:一下)?\s*[:：,，\s-]*/i;
 
 /** Labels that make the words after them an update: `任务6进展：…`, `update task 6: …`. */
-export const REPORT_LABEL = /^\s*(?:的)?\s*(?:最新)?\s*(?:工作)?\s*(?:进展|进度|进展情况|完成情况|推进情况|工作进展|情况|汇报|报告|update|progress)\s*(?:情况)?\s*(?:如下|汇报|报告)?\s*[:：]/i;
+export const UPDATE_LABEL = /^\s*(?:的)?\s*(?:最新)?\s*(?:工作)?\s*(?:进展|进度|进展情况|完成情况|推进情况|工作进展|情况|汇报|报告|update|progress)\s*(?:情况)?\s*(?:如下|汇报|报告)?\s*[:：]/i;

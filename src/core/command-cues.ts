@@ -1,0 +1,19 @@
+/**
+ * How the interpreter recognises a command. Commands declare cues; the one shared interpreter
+ * (src/core/interpreter) scores every message against them and the task grammar.
+ * - `update`: a progress update (进展) on tasks (the update command).
+ * - `task-query`: a question about one task; `words` single out this one (`历史` for history), none for status.
+ * - `list-query`: a question answered by a list; `words` are what it is about (`逾期`, `快到期`).
+ * - `unit-query`: a unit's tasks; `words` link a unit name to tasks (`负责`, `牵头`).
+ * - `task-command`: an instruction with fixed syntax: one of `prefixes` before task numbers, one of `suffixes` after them,
+ *   or an `around` pair on both sides (`暂停` … `的提醒`), then an optional reason.
+ * - `directive`: an instruction that names no task (`绑定 @zhang:bureau.local 刑侦大队`): one of `prefixes`, then the rest as written;
+ *   with `rest`, only when the rest matches it (so `周报 任务6 本周完成…` stays an update, not a request for the digest).
+ */
+export type CommandCues =
+  | { kind: "update" }
+  | { kind: "task-query"; words: readonly string[] }
+  | { kind: "list-query"; words: readonly string[] }
+  | { kind: "unit-query"; words: readonly string[]; explicit: readonly string[] }
+  | { kind: "task-command"; prefixes: readonly string[]; suffixes?: readonly string[]; around?: readonly (readonly [string, string])[] }
+  | { kind: "directive"; prefixes: readonly string[]; rest?: RegExp };

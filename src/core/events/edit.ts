@@ -1,0 +1,87 @@
+import { commandContext, interpretContext, type BotDeps } from "../bot-deps.js";
+import { UserError } from "../command.js";
+import { extractPercent } from "../grammar.js";
+import type { Message } from "../inbound.js";
+import { interpret } from "../interpreter/interpret.js";
+import type { TaskRecord } from "../model.js";
+import { actorOf, refuse } from "../permissions.js";
+import { assertPlanActive, assertSamePlan } from "../plan-scope.js";
+import { reply, type HandlerResult } from "../reply.js";
+import { reporterUnit, updatePercent, updateTargetMoves, updateText } from "../update-rules.js";
+import { onMessage } from "./message.js";
+
+/**
+ * An edited message. An update it recorded is revised (by its author or an admin) under the rules of a new update
+ * (src/core/update-rules.ts), and moves to another task of its plan when the edit names one; an open question about
+ * it is superseded; a request is not changed by an edit; a message never recorded is handled as that message.
+ */
+export async function onEdit(msg: Message, deps: BotDeps): Promise<HandlerResult> {
+  const { repos, directory, clock, t } = deps;
+  const target = msg.targetEventId;
+  const parts = target ? await repos.updates.parts(target) : [];
+  const isAdmin = directory.isAdmin(msg.sender);
+  // Only the author (or an admin) may change a message's meaning. For a message never recorded the
+  // transport says who sent it; when it cannot tell (the event was not found), the edit is refused too.
+  if (parts.length === 0 && msg.targetSender !== undefined && msg.targetSender !== msg.sender && !isAdmin)
+    await refuse(commandContext(deps, msg), "edit", null, t.permissions.notSender);
+  // A request (申请办结, 申请延期) is not changed by editing it: a new request is the way.
+  const request = target ? await repos.requests.byEventId(target) : null;
+  if (request) return { replies: [reply([t.review.editIgnored])] };
+  const pending = target ? await repos.pending.byEventId(target) : null;
+  if (pending && !pending.resolvedAt && (pending.authorId === msg.sender || isAdmin))
+    await repos.pending.resolve(pending.id, "superseded", msg.sender, clock.now());
+  // An edit of a message we never recorded (say, a rejected update now corrected) is handled as that
+  // message, under the original's event id, so editing it again revises instead of adding another update.
+  if (!target || parts.length === 0) return onMessage({ ...msg, kind: "message", eventId: target ?? msg.eventId }, deps);
+  const ctx = commandContext(deps, msg);
+  const firstTask = await repos.plans.taskById(parts[0]!.taskId);
+  // Only the author (or an admin) may change an update; anyone else is refused, audited, and changes nothing.
+  if (parts.some((p) => p.authorId !== msg.sender) && !isAdmin) await refuse(ctx, "edit", firstTask, t.permissions.notAuthor(firstTask?.number ?? 0));
+  if (msg.text.length > deps.maxLength) throw new UserError(t.errors.tooLong(msg.text.length, deps.maxLength));
+  // An update stays in its plan: an archived plan's are not changed, and an edit cannot move one to another plan.
+  const plan = firstTask ? assertPlanActive(t, msg, firstTask.planId) : null;
+  assertSamePlan(t, msg, plan);
+  // Read with the vocabulary of the update's own plan.
+  const interpretation = interpret(msg.text, await interpretContext(deps, msg, plan ?? undefined));
+  const segments = interpretation.command === "update" ? (interpretation.args.segments ?? []) : [];
+  // Only a task number written in the edit moves the update; a task guessed from the subject never does.
+  const namesTask = interpretation.confidence === "certain" && !interpretation.args.candidates?.length;
+  // Check every part before revising any, so a bad edit changes nothing.
+  const revisions: {
+    eventId: string;
+    task: TaskRecord | null;
+    body: string;
+    percent: number | null;
+    moveTo: TaskRecord | null;
+    targetMoves: { targetId: number; delta: number }[];
+  }[] = [];
+  for (const [i, part] of parts.entries()) {
+    const task = await repos.plans.taskById(part.taskId);
+    const segment = segments.find((s) => task && s.numbers.includes(task.number)) ?? segments[i];
+    const body = updateText(t, task?.number ?? 0, segment?.body ?? msg.text.trim());
+    const pct = segment ? { value: segment.percent, raw: segment.percentRaw } : extractPercent(body);
+    const percent = updatePercent(t, pct?.value ?? null, pct?.raw ?? null);
+    // An edit that names one other task moves the update there, within its plan, if its author may post on that task.
+    let moveTo: TaskRecord | null = null;
+    if (namesTask && segment && task && segment.numbers.length === 1 && segment.numbers[0] !== task.number) {
+      moveTo = await repos.plans.task(task.planId, segment.numbers[0]!);
+      if (!moveTo) {
+        const { min, max } = await repos.plans.numberRange(task.planId);
+        throw new UserError(t.errors.unknownTask(segment.numbers[0]!, min, max));
+      }
+      await reporterUnit(ctx, part.authorId, moveTo, "edit-move");
+    }
+    // Target moves (指标+1) are read again from the edited text: the earlier ones are undone, these applied.
+    const on = moveTo ?? task;
+    const targetMoves = on ? updateTargetMoves(t, on, body) : [];
+    revisions.push({ eventId: part.eventId!, task, body, percent, moveTo, targetMoves });
+  }
+  const replies = [];
+  for (const r of revisions) {
+    const change = { text: r.body, percent: r.percent, targetMoves: r.targetMoves, ...(r.moveTo ? { taskId: r.moveTo.id } : {}) };
+    const revised = await repos.updates.revise(r.eventId, change, actorOf(ctx), clock.now());
+    const shown = r.moveTo ?? r.task;
+    if (shown && revised) replies.push(reply([t.update.revised(shown.number, revised.percent)]));
+  }
+  return { replies };
+}

@@ -1,0 +1,44 @@
+import type { CommandCues } from "../command-cues.js";
+import type { SubjectMatch } from "./subject-index.js";
+
+/*
+ * What the interpreter makes of a message, as types only: replies carry it (src/core/reply.ts), and commands get its
+ * confidence, without importing the interpreter itself.
+ */
+
+/** How sure the interpreter is: `likely` updates are asked about before anything is recorded, `unlikely` ones not acted on. */
+export type Confidence = "certain" | "likely" | "unlikely";
+
+/** One progress update inside a message: `任务6：…；任务7：…` has two. */
+export interface UpdateSegment {
+  numbers: number[];
+  body: string;
+  percent: number | null;
+  /** The percentage as written, for the out-of-range message. */
+  percentRaw: string | null;
+}
+
+/** What a message means: the command it is for, its arguments, and the cues that decided. */
+export interface Interpretation {
+  command: string | null;
+  kind: CommandCues["kind"] | null;
+  confidence: Confidence;
+  /** The message addresses the bot by name at its start (`督办：任务6进度`). */
+  addressed: boolean;
+  /** The text after the address, as written. */
+  text: string;
+  args: {
+    numbers?: number[];
+    reason?: string;
+    name?: string;
+    explicit?: boolean;
+    segments?: UpdateSegment[];
+    candidates?: SubjectMatch[];
+    /** Task commands: the prefix or suffix as written (`approve`, `reject`); directives: the text after the prefix. */
+    verb?: string;
+    rest?: string;
+  };
+  tasks: number[];
+  percent: number | null;
+  cues: string[];
+}

@@ -1,0 +1,48 @@
+import { normalize, taskNumber } from "../grammar.js";
+import { reply } from "../reply.js";
+import { confirmPending, expirePending } from "../pending-update.js";
+import { addressedToBot } from "./understood.js";
+import type { Stage, Turn } from "./pipeline.js";
+
+/** Replies that answer a "要记录…吗？" question. */
+const YES = /^(?:是|是的|对|对的|确认|记录|要|要的|没错|yes|y|confirm|👍|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿|✅|✔️?)$/iu;
+const NO = /^(?:否|不|不是|不用|不要|不对|忽略|取消|算了|别记|不记|no|n|cancel|ignore|👎|❌)$/iu;
+/** A bare number ("6", "6号"): "任务6" stays a status query even while a question is open. */
+const CHOICE = /^(\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:号|项)?$/u;
+
+/**
+ * A reply to an open "要记录…吗？" question from its author (or an admin): "是", "否", or a task number when several
+ * were offered. Anything else, or no open question, goes on.
+ */
+export const pendingQuestion: Stage<Turn> = async (turn, next) => {
+  const { msg, deps } = turn;
+  const text = normalize(turn.interpretation.text).replace(/[,，。!！\s]+$/u, "");
+  const yes = YES.test(text);
+  const no = NO.test(text);
+  const choice = CHOICE.exec(text);
+  if (!yes && !no && !choice) return next();
+  const now = deps.clock.now();
+  const isAdmin = deps.directory.isAdmin(msg.sender);
+  const mine = (await deps.repos.pending.unresolved(msg.room)).filter((p) => p.authorId === msg.sender || isAdmin);
+  const pending = mine.find((p) => p.expiresAt > now);
+  if (!pending) {
+    const expired = mine.find((p) => p.authorId === msg.sender);
+    if (expired && (yes || (choice && expired.candidates.length > 0))) return expirePending(deps, expired, msg.sender);
+    return next();
+  }
+  if (choice && !yes) {
+    const n = taskNumber(choice[1]!);
+    // A bare task number answers only a question that offered several tasks.
+    if (pending.candidates.length === 0 || n === null) return next();
+    if (!pending.candidates.includes(n)) {
+      if (!addressedToBot(turn)) return next();
+      return { replies: [reply([deps.t.confirm.notAnOption(n, pending.candidates.join("、"))])] };
+    }
+    return confirmPending(deps, msg, pending, n);
+  }
+  if (no) {
+    await deps.repos.pending.resolve(pending.id, "declined", msg.sender, now);
+    return { replies: [reply([deps.t.confirm.declined])] };
+  }
+  return confirmPending(deps, msg, pending, pending.candidates[0] ?? null);
+};

@@ -1,0 +1,68 @@
+import { UserError, type CommandContext } from "./command.js";
+import type { Catalogue } from "./i18n/index.js";
+import type { TaskRecord } from "./model.js";
+import { refuseReporter, reportingUnit } from "./permissions.js";
+import { targetMovesFor } from "./targets.js";
+
+/**
+ * The rules a progress update (进展) obeys, whether it is posted (commands/update.ts) or changed by an edit
+ * (src/core/events/edit.ts): who may report on a task, some text, a percentage in 0–100 (rounded), and the target
+ * moves (`指标+1`) its text makes. One copy, so the two paths cannot drift apart again.
+ */
+
+/** A part of an update as checked: what is stored. */
+export interface CheckedUpdate {
+  /** The unit the author reports for; "" when they report for none (a question about a task offered by subject). */
+  unit: string;
+  body: string;
+  percent: number | null;
+  targetMoves: { targetId: number; delta: number }[];
+}
+
+/**
+ * The unit `author` reports for on `task` (README, "Roles and permissions"). When there is none, the refusal is
+ * audited as `action` and thrown; with `action` null the caller checks later (a task offered by subject).
+ */
+export async function reporterUnit(
+  ctx: Pick<CommandContext, "inbound" | "directory" | "repos" | "clock" | "t">,
+  author: string,
+  task: TaskRecord,
+  action: string | null,
+): Promise<string | null> {
+  const unit = reportingUnit(ctx.directory, author, task);
+  if (!unit && action !== null) await refuseReporter(ctx, action, task);
+  return unit;
+}
+
+/** The update's text, or a UserError when it is blank: `updateText(t, 6, "完成初审")` → "完成初审". */
+export function updateText(t: Catalogue, taskNumber: number, body: string): string {
+  if (!body.trim()) throw new UserError(t.update.noText(taskNumber));
+  return body;
+}
+
+/**
+ * The percentage to store, rounded, or a UserError when it is outside 0–100 or not a number; `raw` is as written.
+ * `updatePercent(t, 59.6, "59.6")` → 60; `updatePercent(t, 150, "150")` throws "进度150%不在0–100之间…".
+ */
+export function updatePercent(t: Catalogue, percent: number | null, raw: string | null): number | null {
+  if (percent === null) return null;
+  if (!Number.isFinite(percent) || percent < 0 || percent > 100) throw new UserError(t.update.percentOutOfRange(raw ?? String(percent)));
+  return Math.round(percent);
+}
+
+/** The target moves (`指标+1`) an update's text makes on its task; a UserError when one names no target of it. */
+export function updateTargetMoves(t: Catalogue, task: TaskRecord, body: string): { targetId: number; delta: number }[] {
+  return targetMovesFor(t, task, body);
+}
+
+/** Every rule for one part of a new update, in order: the reporter (refused as `action` unless null), text, percentage, target moves. */
+export async function checkUpdate(
+  ctx: Pick<CommandContext, "inbound" | "directory" | "repos" | "clock" | "t">,
+  part: { task: TaskRecord; body: string; percent: number | null; percentRaw: string | null },
+  action: string | null,
+): Promise<CheckedUpdate> {
+  const unit = await reporterUnit(ctx, ctx.inbound.sender, part.task, action);
+  const body = updateText(ctx.t, part.task.number, part.body);
+  const percent = updatePercent(ctx.t, part.percent, part.percentRaw);
+  return { unit: unit ?? "", body, percent, targetMoves: updateTargetMoves(ctx.t, part.task, body) };
+}
