@@ -7,7 +7,7 @@ import type { Clock } from "./core/clock.js";
 import type { Repositories } from "./core/model.js";
 import { applyMigrations } from "./db/migrate.js";
 import { closePrisma, openPrisma, sqlOf } from "./db/prisma-client.js";
-import { Directory, loadDirectory } from "./directory/directory.js";
+import { type Directory, loadDirectory } from "./directory/directory.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { importPlanText, readPlanFile } from "./plan/import-plan.js";
 import { DirectoryAdmin } from "./directory/directory-admin.js";

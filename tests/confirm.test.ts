@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openApp } from "../src/app.js";
 import { readConfig } from "../src/config.js";
-import { join } from "node:path";
 import { quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
 
 let app: TempApp;

@@ -106,8 +106,8 @@ export interface Command<A> {
   confirmed?(segments: UpdateSegments, ctx: CommandContext): Promise<HandlerResult>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyCommand = Command<any>;
+/** A command of any argument type: `handle` and `confirmed` are methods, so their parameters are checked bivariantly. */
+export type AnyCommand = Command<unknown>;
 
 /** Declare a command with its argument type inferred from the schema. */
 export function defineCommand<S extends z.ZodType>(cmd: Omit<Command<z.infer<S>>, "args"> & { args: S }): Command<z.infer<S>> {

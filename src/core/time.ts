@@ -34,7 +34,10 @@ export function dayOf(at: Date, tz = DEFAULT_TIME_ZONE): string {
     return shanghaiDays.get(day) ?? remember(shanghaiDays, day, new Date(day * DAY_MS).toISOString().slice(0, 10));
   }
   let f = dayFormatters.get(tz);
-  if (!f) dayFormatters.set(tz, (f = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" })));
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" });
+    dayFormatters.set(tz, f);
+  }
   return f.format(at);
 }
 

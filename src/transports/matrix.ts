@@ -448,13 +448,17 @@ export class MatrixTransport {
     const items: { roomId: string; event: MatrixEvent; inbound: Inbound | null; result?: HandlerResult }[] = [];
     for (const [roomId, event] of batch) {
       const item = { roomId, event, inbound: null as Inbound | null };
-      await this.guarded(roomId, event, async () => void (item.inbound = await this.inboundOf(roomId, event)));
+      await this.guarded(roomId, event, async () => {
+        item.inbound = await this.inboundOf(roomId, event);
+      });
       if (item.inbound) items.push(item);
     }
     for (let i = 0; i < items.length; ) {
       if (items[i]!.inbound!.kind !== "message") {
         const item = items[i++]!;
-        await this.guarded(item.roomId, item.event, async () => void (item.result = await this.opts.bot.handle(item.inbound!)));
+        await this.guarded(item.roomId, item.event, async () => {
+          item.result = await this.opts.bot.handle(item.inbound!);
+        });
         continue;
       }
       let end = i;
@@ -462,7 +466,10 @@ export class MatrixTransport {
       while (end < items.length && end - i < GROUP_MAX && items[end]!.inbound!.kind === "message") end++;
       const run = items.slice(i, end);
       await this.opts.groupCommit!(async () => {
-        for (const item of run) await this.guarded(item.roomId, item.event, async () => void (item.result = await this.opts.bot.handle(item.inbound!)));
+        for (const item of run)
+          await this.guarded(item.roomId, item.event, async () => {
+            item.result = await this.opts.bot.handle(item.inbound!);
+          });
       });
       if (run.length > 1) this.opts.logger.debug?.("group commit: one transaction for a sync batch's messages", { messages: run.length });
       i = end;

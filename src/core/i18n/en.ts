@@ -233,7 +233,7 @@ export const en = {
     officeNotice: (n: number, title: string, who: string, note: string, link: string, plan = "") =>
       `[Completion request] ${plan}Task ${n} ${title}\nRequested by ${who}: ${note}${link ? `\nRequest: ${link}` : ""}\nDecide with: ${plan}approve ${n} REASON, or ${plan}reject ${n} REASON`,
     needDecision: (n: number) => `Please say approve or reject, with a reason, e.g. "approve ${n} evidence complete" or "reject ${n} missing the city bureau's document".`,
-    needReason: (n: number, example: string) => `A reason is required, e.g. "${example}". Nothing was changed.`,
+    needReason: (_n: number, example: string) => `A reason is required, e.g. "${example}". Nothing was changed.`,
     noPending: (n: number, kind: string) => `Task ${n} has no pending ${kind} request.`,
     approved: (n: number, title: string, reason: string) => `Completion of task ${n} ${title} approved; the task is completed. Reason: ${reason}`,
     rejected: (n: number, title: string, reason: string) => `Completion request for task ${n} ${title} sent back. Reason: ${reason}. Reminders resume.`,

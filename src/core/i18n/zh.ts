@@ -233,7 +233,7 @@ export const zh = {
     officeNotice: (n: number, title: string, who: string, note: string, link: string, plan = "") =>
       `【办结申请】${plan}任务${n}：${title}\n申请人：${who}\n说明：${note}${link ? `\n申请消息：${link}` : ""}\n审核：办结审核 ${plan}${n} 通过 理由，或 办结审核 ${plan}${n} 退回 理由`,
     needDecision: (n: number) => `请写明通过或退回及理由，例如：办结审核 ${n} 通过 材料齐全，或 办结审核 ${n} 退回 缺少市局文件`,
-    needReason: (n: number, example: string) => `请写明理由，例如：${example}。未作任何更改。`,
+    needReason: (_n: number, example: string) => `请写明理由，例如：${example}。未作任何更改。`,
     noPending: (n: number, kind: string) => `任务${n}没有待审核的${kind}申请。`,
     approved: (n: number, title: string, reason: string) => `任务${n}“${title}”办结审核通过，任务已办结。理由：${reason}`,
     rejected: (n: number, title: string, reason: string) => `任务${n}“${title}”的办结申请已退回。理由：${reason}。提醒恢复。`,

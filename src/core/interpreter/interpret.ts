@@ -1,7 +1,7 @@
 import type { AnyCommand, CommandCues } from "../command.js";
 import type { Confidence, Interpretation, UpdateSegment } from "./interpretation.js";
 import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.js";
-import type { SubjectIndex, SubjectMatch } from "./subject-index.js";
+import type { SubjectIndex } from "./subject-index.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import {
   alternation,
@@ -36,7 +36,10 @@ const compiled = new Map<string, RegExp>();
 function cached(source: string, flags: string): RegExp {
   const key = `${flags}/${source}`;
   let re = compiled.get(key);
-  if (!re) compiled.set(key, (re = new RegExp(source, flags)));
+  if (!re) {
+    re = new RegExp(source, flags);
+    compiled.set(key, re);
+  }
   re.lastIndex = 0;
   return re;
 }
@@ -44,7 +47,6 @@ const alt = (words: readonly string[], flags = "i") => cached(alternation(words)
 
 const SEPARATOR = /^[\s:：,，.。;；、\-—~～》>】\]]*/u;
 const PUNCT_OR_SYMBOL = /[\p{P}\p{S}\p{Z}\s\d]/gu;
-const CLAUSE_BREAK = /[;；。\n]|\s{2,}/;
 
 function removeWords(text: string, words: readonly string[]): string {
   if (words.length === 0) return text;
@@ -55,7 +57,7 @@ function removeWords(text: string, words: readonly string[]): string {
 function residual(text: string, words: readonly string[], keepCounts = false): string {
   // In a list query a number is a count of days ("30天内") or a date, never a task: "一共25项任务" is a statement.
   const t = keepCounts ? text.replace(/\d+\s*(?=天|日|月|号|年|项任务)/g, " ").replace(/\d+/g, "Ⅹ") : text;
-  return removeWords(t, words).replace(PUNCT_OR_SYMBOL, "").replace(/[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}\u{FE0F}]/gu, "");
+  return removeWords(t, words).replace(PUNCT_OR_SYMBOL, "").replace(/[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}]|\u{FE0F}/gu, "");
 }
 
 function cutRefs(text: string, refs: readonly TaskRef[]): string {

@@ -48,7 +48,10 @@ export class SubjectIndex {
       for (const [b, w] of weights) {
         if (GENERIC.has(b)) continue;
         let p = this.postings.get(b);
-        if (!p) this.postings.set(b, (p = new Map()));
+        if (!p) {
+          p = new Map();
+          this.postings.set(b, p);
+        }
         p.set(t.number, w);
       }
     }
@@ -89,7 +92,7 @@ function joinPairs(pairs: string[]): string[] {
   const words: string[] = [];
   for (const p of pairs) {
     const last = words[words.length - 1];
-    if (last && last.endsWith(p[0]!)) words[words.length - 1] = last + p[1];
+    if (last?.endsWith(p[0]!)) words[words.length - 1] = last + p[1];
     else words.push(p);
   }
   return words;

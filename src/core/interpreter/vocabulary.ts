@@ -7,7 +7,10 @@
 export function alternation(words: readonly string[]): string {
   const key = words.join("\u0000");
   let out = alternations.get(key);
-  if (out === undefined) alternations.set(key, (out = build(words)));
+  if (out === undefined) {
+    out = build(words);
+    alternations.set(key, out);
+  }
   return out;
 }
 const alternations = new Map<string, string>();
