@@ -32,7 +32,12 @@ export default defineConfig({
       {
         extends: true,
         // In Beijing time, unlike the sqlite project: a timestamp read as local time instead of UTC would show.
-        test: { name: "postgres", include: POSTGRES_TESTS, globalSetup: ["tests/postgres-setup.ts"], env: { CHECKPOINT_DISABLE: "1", TZ: "Asia/Shanghai", DUBAN_TEST_DB: "postgres" } },
+        test: {
+          name: "postgres",
+          include: POSTGRES_TESTS,
+          globalSetup: ["tests/postgres-setup.ts"],
+          env: { CHECKPOINT_DISABLE: "1", TZ: "Asia/Shanghai", DUBAN_TEST_DB: "postgres" },
+        },
       },
     ],
   },

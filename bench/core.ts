@@ -62,7 +62,9 @@ async function rawIngest(dir: string, texts: { taskId: number; text: string }[],
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.prepare(`INSERT INTO "Plan" ("title","importedAt") VALUES ('raw', '2024-06-30T02:00:00.000+00:00')`).run();
-  const task = db.prepare(`INSERT INTO "Task" ("id","planId","number","title","description","leadUnits","responsibleUnits","deadlineText","deadlineKind") VALUES (?,1,?,'t','d','[]','[]','x','unknown')`);
+  const task = db.prepare(
+    `INSERT INTO "Task" ("id","planId","number","title","description","leadUnits","responsibleUnits","deadlineText","deadlineKind") VALUES (?,1,?,'t','d','[]','[]','x','unknown')`,
+  );
   db.transaction(() => {
     for (let i = 1; i <= taskCount; i++) task.run(i, i);
   })();
@@ -185,7 +187,8 @@ export async function benchCore(kind: "bundled" | "synthetic", sizes: { tasks: n
     const pipelinePerSec = N / ((performance.now() - t) / 1000);
     // A figure for refused or rate-limited messages would be meaningless: every one must have been stored.
     const stored = (await app.db.update.count()) - before;
-    if (stored !== N) throw new Error(`bench: ${stored} of ${N} updates were stored; the figures would not measure recording:\n${missed.slice(0, 5).join("\n")}`);
+    if (stored !== N)
+      throw new Error(`bench: ${stored} of ${N} updates were stored; the figures would not measure recording:\n${missed.slice(0, 5).join("\n")}`);
     log(`  ingestion in bursts of ${BURST} (group commit)…`);
     const sql = sqlOf(app.db);
     if (!sql) throw new Error("bench: the app has no SQL client, so no group commit to measure");
@@ -205,7 +208,15 @@ export async function benchCore(kind: "bundled" | "synthetic", sizes: { tasks: n
     const reads = rawReads(file, statusNumbers, STATUS_WARM, overviewN, overviewWarm);
     const ingest = await rawIngest(dir, rows, tasks);
     const rawPerSec = ingest.perSec;
-    const dbBytes = statSync(file).size + (() => { try { return statSync(`${file}-wal`).size; } catch { return 0; } })();
+    const dbBytes =
+      statSync(file).size +
+      (() => {
+        try {
+          return statSync(`${file}-wal`).size;
+        } catch {
+          return 0;
+        }
+      })();
     return {
       database: kind,
       tasks,

@@ -42,7 +42,11 @@ const SAMPLES = Number(args.samples);
 const WARMUP = Number(args.warmup);
 const GAP_MS = Number(args["gap-ms"]);
 const JSON_OUT = args.json!;
-for (const [name, v, min] of [["--samples", SAMPLES, 1], ["--warmup", WARMUP, 0], ["--gap-ms", GAP_MS, 0]] as const) {
+for (const [name, v, min] of [
+  ["--samples", SAMPLES, 1],
+  ["--warmup", WARMUP, 0],
+  ["--gap-ms", GAP_MS, 0],
+] as const) {
   if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer ≥ ${min}`);
 }
 

@@ -76,7 +76,10 @@ try {
     execFileSync(process.execPath, ["--import", "tsx", reminderScript, "--build", remDir, ...reminderSizes.map(String)], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
-    }).trim().split("\n").pop()!,
+    })
+      .trim()
+      .split("\n")
+      .pop()!,
   ) as { buildMs: number };
   const copy = `${remDir}-copy`;
   cpSync(remDir, copy, { recursive: true });
@@ -84,7 +87,10 @@ try {
   let preview: Record<string, number>;
   try {
     preview = JSON.parse(
-      execFileSync(process.execPath, [reminderRun, "--preview", copy], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").pop()!,
+      execFileSync(process.execPath, [reminderRun, "--preview", copy], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
+        .trim()
+        .split("\n")
+        .pop()!,
     ) as Record<string, number>;
   } finally {
     rmSync(copy, { recursive: true, force: true });
@@ -102,7 +108,9 @@ try {
     });
   } catch (e) {
     const signal = (e as { signal?: string }).signal;
-    throw new Error(signal ? `bench: the reminder run did not finish within ${limitMs / 1000} s (${signal})` : `bench: the reminder run failed: ${(e as Error).message}`);
+    throw new Error(
+      signal ? `bench: the reminder run did not finish within ${limitMs / 1000} s (${signal})` : `bench: the reminder run failed: ${(e as Error).message}`,
+    );
   }
   const { from, ...run } = JSON.parse(out.trim().split("\n").pop()!) as Record<string, number> & { from: string };
   reminderFrom = from;
@@ -226,7 +234,8 @@ goal(
 );
 
 /** Terminal columns of a string: CJK and full-width characters take two. */
-const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1), 0);
+const width = (s: string) =>
+  [...s].reduce((w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1), 0);
 const pad = (s: string, n: number) => s + " ".repeat(Math.max(0, n - width(s)));
 
 function goalsTable(rows: GoalRow[]): string {
@@ -253,15 +262,23 @@ if (json) {
   console.log(`  baseline (NFKC + lower-case of the same text) mean ${fmt(i.baselinePerMessage.mean, 4)} ms → interpreter is ${fmt(i.ratio, 0)}× the baseline`);
   console.log("\nChat pipeline, in process through Bot.handle (grammar, zod, repositories, Prisma, rendering):");
   console.log(coreTable(core));
-  console.log("pipeline/raw: update ingestion through the whole pipeline divided by raw better-sqlite3 inserts of the same rows (WAL, synchronous=NORMAL, one transaction per row).");
-  console.log("in bursts: the same 2,000 updates in bursts of 50, each burst stored in one group commit as the Matrix transport stores a sync batch (informational; the goal is on pipeline/raw).");
+  console.log(
+    "pipeline/raw: update ingestion through the whole pipeline divided by raw better-sqlite3 inserts of the same rows (WAL, synchronous=NORMAL, one transaction per row).",
+  );
+  console.log(
+    "in bursts: the same 2,000 updates in bursts of 50, each burst stored in one group commit as the Matrix transport stores a sync batch (informational; the goal is on pipeline/raw).",
+  );
   console.log(`\nReminders: one run on ${r.day} over ${r.tasks} tasks, ${r.units} units, ${r.updates} updates in the database:`);
   console.log(`  due reminders        ${r.reminders} rows → ${r.messages} grouped messages`);
   console.log(`  compute (policy)     ${fmt(r.computeMs!, 0)} ms`);
   console.log(`  preview (+ compose)  ${fmt(r.previewMs!, 0)} ms`);
-  console.log(`  full run (claim, record, compose, deliver, mark) ${fmt(r.runMs!, 0)} ms, ${r.stored} rows stored, ${r.undelivered} left undelivered (${reminderFrom === "dist" ? "compiled, from dist/" : "from src/ through tsx: the build is not current"})`);
+  console.log(
+    `  full run (claim, record, compose, deliver, mark) ${fmt(r.runMs!, 0)} ms, ${r.stored} rows stored, ${r.undelivered} left undelivered (${reminderFrom === "dist" ? "compiled, from dist/" : "from src/ through tsx: the build is not current"})`,
+  );
   console.log(`  memory: RSS ${mb(r.baselineRss!)} after opening the app → peak ${mb(r.peakRss!)} (${fmt(r.peakRss! / r.baselineRss!, 2)}× the baseline)`);
-  console.log(`  (database built in another process; compute and preview measured in a third, on a copy; the run's process started at RSS ${mb(r.startRss!)} before opening the app)`);
+  console.log(
+    `  (database built in another process; compute and preview measured in a third, on a copy; the run's process started at RSS ${mb(r.startRss!)} before opening the app)`,
+  );
   if (r.previewPeakRss) console.log(`  compute + preview peak RSS, in their own process: ${mb(r.previewPeakRss)}`);
   console.log(`\nGoals (issue 11; set for 10,000 tasks / 1,000,000 updates and 100,000 tasks / 500 units${quick ? "; this run uses the quick sizes" : ""}):`);
   console.log(goalsTable(goals));

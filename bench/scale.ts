@@ -69,7 +69,22 @@ function* syntheticRows(sizes: Sizes, firstIds: { plan: number; section: number;
         progress = Math.floor(r() * 101);
         updates.push([id, `合成进展${id}-${i}`, progress, "@bench:bureau.local", null, "bench", "bench", last, "[]"]);
       }
-      tasks.push([id, planId, sectionIds.get(t.sectionOrdinal ?? 0) ?? null, t.number, t.title, t.description, JSON.stringify(t.leadUnits), JSON.stringify(t.responsibleUnits), t.deadline.text, t.deadline.kind, t.deadline.date, n, last, progress]);
+      tasks.push([
+        id,
+        planId,
+        sectionIds.get(t.sectionOrdinal ?? 0) ?? null,
+        t.number,
+        t.title,
+        t.description,
+        JSON.stringify(t.leadUnits),
+        JSON.stringify(t.responsibleUnits),
+        t.deadline.text,
+        t.deadline.kind,
+        t.deadline.date,
+        n,
+        last,
+        progress,
+      ]);
       t.leadUnits.forEach((u, i) => {
         units.push([id, u, "lead", i]);
       });
@@ -84,7 +99,22 @@ function* syntheticRows(sizes: Sizes, firstIds: { plan: number; section: number;
 const COLUMNS = {
   Plan: ["id", "title", "issuedOn", "importedAt", "code"],
   Section: ["id", "planId", "ordinal", "label", "title"],
-  Task: ["id", "planId", "sectionId", "number", "title", "description", "leadUnits", "responsibleUnits", "deadlineText", "deadlineKind", "deadlineDate", "updateCount", "lastUpdateAt", "progress"],
+  Task: [
+    "id",
+    "planId",
+    "sectionId",
+    "number",
+    "title",
+    "description",
+    "leadUnits",
+    "responsibleUnits",
+    "deadlineText",
+    "deadlineKind",
+    "deadlineDate",
+    "updateCount",
+    "lastUpdateAt",
+    "progress",
+  ],
   TaskUnit: ["taskId", "unit", "role", "position"],
   Update: ["taskId", "text", "percent", "authorId", "authorUnit", "room", "transport", "createdAt", "revisions"],
 } as const;
@@ -149,7 +179,8 @@ async function postgresWriter(url: string): Promise<Writer> {
     },
     async finish() {
       await c.query(`UPDATE "Plan" SET "archivedAt" = $1, "archivedBy" = 'bench', "archiveReason" = 'bench' WHERE "code" NOT LIKE '规模%'`, [CHAT_AT]);
-      for (const t of ["Plan", "Section", "Task", "Update"]) await c.query(`SELECT setval(pg_get_serial_sequence('"${t}"', 'id'), MAX("id")) FROM "${t}" HAVING MAX("id") IS NOT NULL`);
+      for (const t of ["Plan", "Section", "Task", "Update"])
+        await c.query(`SELECT setval(pg_get_serial_sequence('"${t}"', 'id'), MAX("id")) FROM "${t}" HAVING MAX("id") IS NOT NULL`);
       await c.query("ANALYZE");
     },
     async close() {
@@ -159,7 +190,13 @@ async function postgresWriter(url: string): Promise<Writer> {
 }
 
 const configFor = (url: string, dir: string) =>
-  readConfig({ DATABASE_URL: url, DUBAN_DIRECTORY: join(dir, "directory.json"), DUBAN_RATE_LIMIT: "0", DUBAN_EXPORT_DIR: join(dir, "exports"), DUBAN_EVIDENCE_DIR: join(dir, "evidence") });
+  readConfig({
+    DATABASE_URL: url,
+    DUBAN_DIRECTORY: join(dir, "directory.json"),
+    DUBAN_RATE_LIMIT: "0",
+    DUBAN_EXPORT_DIR: join(dir, "exports"),
+    DUBAN_EVIDENCE_DIR: join(dir, "evidence"),
+  });
 
 /** Migrate, let the app import the bundled plan, then insert the synthetic plans (setup, not measured). */
 async function build(url: string, dir: string, sizes: Sizes): Promise<number> {
@@ -195,9 +232,19 @@ async function measure(url: string, dir: string, sizes: Sizes) {
     if (!reply.includes(start)) throw new Error(`bench: "${text}" got "${reply.slice(0, 200)}", expected it to contain "${start}"`);
   };
   const N = sizes.tasks >= 100_000 ? 300 : 150;
-  const status = summarize(await sample(N, 30, () => { const p = pick(); return expectReply(`${code(p.plan)} 任务${p.task}`, `任务${p.task}：`); }));
+  const status = summarize(
+    await sample(N, 30, () => {
+      const p = pick();
+      return expectReply(`${code(p.plan)} 任务${p.task}`, `任务${p.task}：`);
+    }),
+  );
   let seq = 0;
-  const update = summarize(await sample(N, 30, () => { const p = pick(); return expectReply(`${code(p.plan)} 任务${p.task}进展：规模基准${seq++} 60%`, "已记录"); }));
+  const update = summarize(
+    await sample(N, 30, () => {
+      const p = pick();
+      return expectReply(`${code(p.plan)} 任务${p.task}进展：规模基准${seq++} 60%`, "已记录");
+    }),
+  );
   const overview = summarize(await sample(20, 3, () => expectReply(`${code(pick().plan)} 总览`, "总览（")));
   // Ingestion: messages one after another, as from a busy chat, for a fixed count.
   const ingestN = 1000;
@@ -221,7 +268,13 @@ async function measure(url: string, dir: string, sizes: Sizes) {
   const stored = await app.db.reminder.count();
   const undelivered = await app.db.reminder.count({ where: { deliveredAt: null } });
   await app.close();
-  return { status, update, overview, ingestPerSec, reminder: { runMs, messages: sent.length, stored, undelivered, baselineRss, peakRss: process.resourceUsage().maxRSS * 1024, startRss } };
+  return {
+    status,
+    update,
+    overview,
+    ingestPerSec,
+    reminder: { runMs, messages: sent.length, stored, undelivered, baselineRss, peakRss: process.resourceUsage().maxRSS * 1024, startRss },
+  };
 }
 
 type Figures = Awaited<ReturnType<typeof measure>>;
@@ -255,15 +308,22 @@ try {
     log(`${kind}: built in ${fmt(buildMs / 1000, 1)} s; measuring in a child process…`);
     // DUBAN_BENCH_CHILD_FLAGS adds node flags to the measuring process, e.g. "--cpu-prof --cpu-prof-dir=prof".
     const flags = (process.env.DUBAN_BENCH_CHILD_FLAGS ?? "").split(/\s+/).filter(Boolean);
-    const out = execFileSync(process.execPath, [...flags, "--expose-gc", "--import", "tsx", import.meta.filename, "--measure", urls[kind], dir, JSON.stringify(sizes)], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
-      maxBuffer: 1 << 24,
-    });
+    const out = execFileSync(
+      process.execPath,
+      [...flags, "--expose-gc", "--import", "tsx", import.meta.filename, "--measure", urls[kind], dir, JSON.stringify(sizes)],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+        env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+        maxBuffer: 1 << 24,
+      },
+    );
     results[kind] = { buildMs, figures: JSON.parse(out.trim().split("\n").pop()!) as Figures };
   }
-  results.postgres.version = await withPgClient(server.url, async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v);
+  results.postgres.version = await withPgClient(
+    server.url,
+    async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v,
+  );
 } finally {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -276,12 +336,27 @@ else {
   const ms = (x: number) => `${fmt(x)} ms`;
   const ratio = (a: number, b: number) => `${fmt(b / a, 2)}×`;
   const rows: [string, string, string, string][] = [
-    ["status (<code> 任务N) p50 / p99", `${ms(s.status.p50)} / ${ms(s.status.p99)}`, `${ms(p.status.p50)} / ${ms(p.status.p99)}`, ratio(s.status.p50, p.status.p50)],
-    ["update (<code> 任务N进展：…) p50 / p99", `${ms(s.update.p50)} / ${ms(s.update.p99)}`, `${ms(p.update.p50)} / ${ms(p.update.p99)}`, ratio(s.update.p50, p.update.p50)],
+    [
+      "status (<code> 任务N) p50 / p99",
+      `${ms(s.status.p50)} / ${ms(s.status.p99)}`,
+      `${ms(p.status.p50)} / ${ms(p.status.p99)}`,
+      ratio(s.status.p50, p.status.p50),
+    ],
+    [
+      "update (<code> 任务N进展：…) p50 / p99",
+      `${ms(s.update.p50)} / ${ms(s.update.p99)}`,
+      `${ms(p.update.p50)} / ${ms(p.update.p99)}`,
+      ratio(s.update.p50, p.update.p50),
+    ],
     [`overview of one plan (${Math.ceil(sizes.tasks / sizes.plans)} tasks) p50`, ms(s.overview.p50), ms(p.overview.p50), ratio(s.overview.p50, p.overview.p50)],
     ["ingestion, updates/s (1,000 in a row)", fmt(s.ingestPerSec, 0), fmt(p.ingestPerSec, 0), ratio(p.ingestPerSec, s.ingestPerSec)],
     [`reminder run, ${sizes.tasks} tasks / ${sizes.units} units`, ms(s.reminder.runMs), ms(p.reminder.runMs), ratio(s.reminder.runMs, p.reminder.runMs)],
-    ["  its messages / rows stored / left undelivered", `${s.reminder.messages} / ${s.reminder.stored} / ${s.reminder.undelivered}`, `${p.reminder.messages} / ${p.reminder.stored} / ${p.reminder.undelivered}`, ""],
+    [
+      "  its messages / rows stored / left undelivered",
+      `${s.reminder.messages} / ${s.reminder.stored} / ${s.reminder.undelivered}`,
+      `${p.reminder.messages} / ${p.reminder.stored} / ${p.reminder.undelivered}`,
+      "",
+    ],
     ["  peak RSS of the measuring process", mb(s.reminder.peakRss), mb(p.reminder.peakRss), ratio(s.reminder.peakRss, p.reminder.peakRss)],
     ["build (setup, not measured)", `${fmt(results.sqlite.buildMs / 1000, 1)} s`, `${fmt(results.postgres.buildMs / 1000, 1)} s`, ""],
   ];
@@ -290,5 +365,7 @@ else {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
   console.log(line(head));
   for (const r of rows) console.log(line(r));
-  console.log("(ratios: PostgreSQL's time or memory over SQLite's; for ingestion, SQLite's rate over PostgreSQL's, so above 1× means PostgreSQL is slower everywhere)");
+  console.log(
+    "(ratios: PostgreSQL's time or memory over SQLite's; for ingestion, SQLite's rate over PostgreSQL's, so above 1× means PostgreSQL is slower everywhere)",
+  );
 }

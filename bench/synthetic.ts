@@ -83,9 +83,11 @@ export function rawImport(dbFile: string, parsed: ParsedPlan, importedAt: Date):
   let planId = 0;
   db.transaction(() => {
     // With its code, as an import gives one: a plan without would have the app derive it through Prisma at start.
-    const taken = (db.prepare(`SELECT "code" FROM "Plan" WHERE "code" IS NOT NULL`).pluck().all() as string[]);
+    const taken = db.prepare(`SELECT "code" FROM "Plan" WHERE "code" IS NOT NULL`).pluck().all() as string[];
     planId = Number(
-      db.prepare(`INSERT INTO "Plan" ("title","issuedOn","importedAt","code") VALUES (?,?,?,?)`).run(parsed.plan.title, parsed.plan.issuedOn, at, derivePlanCode(parsed.plan.title, taken)).lastInsertRowid,
+      db
+        .prepare(`INSERT INTO "Plan" ("title","issuedOn","importedAt","code") VALUES (?,?,?,?)`)
+        .run(parsed.plan.title, parsed.plan.issuedOn, at, derivePlanCode(parsed.plan.title, taken)).lastInsertRowid,
     );
     const sectionIds = new Map<number, number>();
     const sec = db.prepare(`INSERT INTO "Section" ("planId","ordinal","label","title") VALUES (?,?,?,?)`);
@@ -96,8 +98,18 @@ export function rawImport(dbFile: string, parsed: ParsedPlan, importedAt: Date):
     const unit = db.prepare(`INSERT INTO "TaskUnit" ("taskId","unit","role","position") VALUES (?,?,?,?)`);
     for (const t of parsed.tasks) {
       const id = Number(
-        task.run(planId, sectionIds.get(t.sectionOrdinal ?? 0) ?? null, t.number, t.title, t.description, JSON.stringify(t.leadUnits),
-          JSON.stringify(t.responsibleUnits), t.deadline.text, t.deadline.kind, t.deadline.date).lastInsertRowid,
+        task.run(
+          planId,
+          sectionIds.get(t.sectionOrdinal ?? 0) ?? null,
+          t.number,
+          t.title,
+          t.description,
+          JSON.stringify(t.leadUnits),
+          JSON.stringify(t.responsibleUnits),
+          t.deadline.text,
+          t.deadline.kind,
+          t.deadline.date,
+        ).lastInsertRowid,
       );
       t.leadUnits.forEach((u, i) => {
         unit.run(id, u, "lead", i);
@@ -108,7 +120,10 @@ export function rawImport(dbFile: string, parsed: ParsedPlan, importedAt: Date):
     }
     // The bundled plan that opening the app imported is archived: the synthetic plan is the only one in
     // progress, so `任务N` is its task (with two plans in progress a bare 任务N would get a question back).
-    db.prepare(`UPDATE "Plan" SET "archivedAt" = ?, "archivedBy" = 'bench', "archiveReason" = 'bench' WHERE "id" != ? AND "archivedAt" IS NULL`).run(at, planId);
+    db.prepare(`UPDATE "Plan" SET "archivedAt" = ?, "archivedBy" = 'bench', "archiveReason" = 'bench' WHERE "id" != ? AND "archivedAt" IS NULL`).run(
+      at,
+      planId,
+    );
   })();
   db.close();
   return planId;

@@ -30,7 +30,12 @@ export default defineCommand({
     }
     if (!rest) throw new UserError(ctx.t.review.needReason(task.number, `新增指标 ${task.number} ${m[1]} ${m[2]}${m[3] ?? "个"} 2025年底前 理由`));
     try {
-      const stored = await ctx.repos.targets.add({ taskId: task.id, name: m[1]!, unit: m[3] ?? "个", count: Number(m[2]), due }, rest, actorOf(ctx), ctx.clock.now());
+      const stored = await ctx.repos.targets.add(
+        { taskId: task.id, name: m[1]!, unit: m[3] ?? "个", count: Number(m[2]), due },
+        rest,
+        actorOf(ctx),
+        ctx.clock.now(),
+      );
       return { replies: [reply([x.added(task.number, stored.name, stored.count, stored.unit, stored.due, rest)])] };
     } catch (e) {
       if (e instanceof TargetExistsError) throw new UserError(x.exists(task.number, e.targetName));

@@ -13,7 +13,17 @@ export default defineCommand({
   name: "complete",
   summary: "complete",
   examples: ["办结 6 市局已验收", "任务6办结 材料齐全", "complete task 6 accepted by the city bureau"],
-  cues: { kind: "task-command", prefixes: ["办结任务", "办结", "complete task", "complete", "mark done"], suffixes: ["办结"], around: [["mark", "as complete"], ["mark", "complete"], ["mark", "as done"], ["mark", "done"]] },
+  cues: {
+    kind: "task-command",
+    prefixes: ["办结任务", "办结", "complete task", "complete", "mark done"],
+    suffixes: ["办结"],
+    around: [
+      ["mark", "as complete"],
+      ["mark", "complete"],
+      ["mark", "as done"],
+      ["mark", "done"],
+    ],
+  },
   args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default("") }),
   async handle({ numbers, reason }, ctx) {
     const t = ctx.t;

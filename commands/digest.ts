@@ -9,7 +9,11 @@ export default defineCommand({
   name: "digest",
   summary: "digest",
   examples: ["周报", "digest"],
-  cues: { kind: "directive", prefixes: ["督办周报", "本周周报", "周报", "weekly digest", "digest"], rest: /^(?:呢|吧|看看|一下|发一下|发来看看|please)?[？?。!！]*$/iu },
+  cues: {
+    kind: "directive",
+    prefixes: ["督办周报", "本周周报", "周报", "weekly digest", "digest"],
+    rest: /^(?:呢|吧|看看|一下|发一下|发来看看|please)?[？?。!！]*$/iu,
+  },
   access: "query",
   args: z.object({ rest: z.string() }),
   async handle(_args, ctx) {

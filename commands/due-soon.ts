@@ -12,7 +12,26 @@ export default defineCommand({
   name: "due-soon",
   summary: "dueSoon",
   examples: ["有哪些快到期的任务", "本月到期的", "临期", "due soon"],
-  cues: { kind: "list-query", words: ["快到期", "即将到期", "临期", "要到期", "快截止", "即将截止", "到期", "截止", "要完成的", "前要完成", "due soon", "due", "deadline", "deadlines", "upcoming"] },
+  cues: {
+    kind: "list-query",
+    words: [
+      "快到期",
+      "即将到期",
+      "临期",
+      "要到期",
+      "快截止",
+      "即将截止",
+      "到期",
+      "截止",
+      "要完成的",
+      "前要完成",
+      "due soon",
+      "due",
+      "deadline",
+      "deadlines",
+      "upcoming",
+    ],
+  },
   args: z.object({}),
   async handle(_args, ctx) {
     return perPlan(ctx, async (plan) => {
@@ -25,9 +44,7 @@ export default defineCommand({
       if (soon.length === 0) return { replies: [reply([l.dueSoonNone(window)])] };
       const lines = [l.dueSoonHeader(window, soon.length)];
       for (const { task, a } of soon.slice(0, MAX_ITEMS))
-        lines.push(
-          l.dueSoonItem(LIGHT_ICON[a.light], task.number, task.title, units(ctx, task.leadUnits), a.daysLeft!, task.deadline.date ?? ""),
-        );
+        lines.push(l.dueSoonItem(LIGHT_ICON[a.light], task.number, task.title, units(ctx, task.leadUnits), a.daysLeft!, task.deadline.date ?? ""));
       if (soon.length > MAX_ITEMS) lines.push(l.truncated(MAX_ITEMS, soon.length));
       return { replies: [reply(lines, { heading: true })] };
     });

@@ -18,7 +18,13 @@ export default defineCommand({
   async handle({ rest }, ctx) {
     const plan = await requirePlan(ctx);
     const r = ctx.t.reports;
-    const word = rest.trim().toLowerCase().replace(/^\./, "").replace(/^excel$|^表格$/, "xlsx").replace(/^日历$/, "ics") || "xlsx";
+    const word =
+      rest
+        .trim()
+        .toLowerCase()
+        .replace(/^\./, "")
+        .replace(/^excel$|^表格$/, "xlsx")
+        .replace(/^日历$/, "ics") || "xlsx";
     if (!EXPORT_FORMATS.includes(word as ExportFormat)) throw new UserError(r.exportUsage(rest.trim()));
     const format = word as ExportFormat;
     // The dump holds everything, the audit trail and every user id included.

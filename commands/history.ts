@@ -11,7 +11,28 @@ export default defineCommand({
   name: "history",
   summary: "history",
   examples: ["任务6历史", "任务6都报过哪些进展", "history 6"],
-  cues: { kind: "task-query", words: ["历史记录", "更新记录", "历史", "进展记录", "记录", "报过", "报了", "都报了", "历次", "以往", "以前", "之前", "几次", "些啥", "history", "log", "past updates"] },
+  cues: {
+    kind: "task-query",
+    words: [
+      "历史记录",
+      "更新记录",
+      "历史",
+      "进展记录",
+      "记录",
+      "报过",
+      "报了",
+      "都报了",
+      "历次",
+      "以往",
+      "以前",
+      "之前",
+      "几次",
+      "些啥",
+      "history",
+      "log",
+      "past updates",
+    ],
+  },
   args: z.object({ numbers: z.array(z.number().int()).min(1) }),
   async handle({ numbers: [number] }, ctx) {
     const { task } = await requireTask(ctx, number!);
@@ -23,9 +44,7 @@ export default defineCommand({
     for (const u of items) {
       const who = ctx.t.status.author(u.authorId, u.authorUnit);
       const pct = u.percent === null ? "" : h.percent(u.percent);
-      lines.push(
-        (u.retractedAt ? h.retracted : "") + h.item(formatDateTime(u.createdAt), who, pct, u.text) + (u.editedAt ? h.edited : ""),
-      );
+      lines.push((u.retractedAt ? h.retracted : "") + h.item(formatDateTime(u.createdAt), who, pct, u.text) + (u.editedAt ? h.edited : ""));
     }
     return { replies: [reply(lines, { heading: true })] };
   },

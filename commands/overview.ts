@@ -18,7 +18,32 @@ export default defineCommand({
   examples: ["总览", "整体进度怎么样", "overview"],
   cues: {
     kind: "list-query",
-    words: ["总览", "汇总", "概览", "整体", "总体", "全部任务", "所有任务", "各项任务", "全局", "一览", "总进度", "overview", "summary", "status", "all tasks", "全部", "所有", "红黄绿灯", "红绿灯", "整体推进", "总体推进", "全局进度", "每项任务", "各任务"],
+    words: [
+      "总览",
+      "汇总",
+      "概览",
+      "整体",
+      "总体",
+      "全部任务",
+      "所有任务",
+      "各项任务",
+      "全局",
+      "一览",
+      "总进度",
+      "overview",
+      "summary",
+      "status",
+      "all tasks",
+      "全部",
+      "所有",
+      "红黄绿灯",
+      "红绿灯",
+      "整体推进",
+      "总体推进",
+      "全局进度",
+      "每项任务",
+      "各任务",
+    ],
   },
   args: z.object({}),
   async handle(_args, ctx) {
@@ -42,7 +67,11 @@ export default defineCommand({
       }
       const o = ctx.t.overview;
       const lines = [o.header(plan.title, dayOf(ctx.clock.now()), tasks.length)];
-      lines.push(ORDER.filter((l) => byLight.has(l)).map((l) => `${LIGHT_ICON[l]}${byLight.get(l)!.length}`).join(" "));
+      lines.push(
+        ORDER.filter((l) => byLight.has(l))
+          .map((l) => `${LIGHT_ICON[l]}${byLight.get(l)!.length}`)
+          .join(" "),
+      );
       for (const light of ORDER) {
         const list = byLight.get(light);
         if (!list) continue;

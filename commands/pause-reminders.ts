@@ -13,8 +13,24 @@ export default defineCommand({
   cues: {
     kind: "task-command",
     prefixes: ["暂停提醒", "暂停催办", "pause reminders for task", "pause reminders for", "pause reminders", "pause reminder"],
-    suffixes: ["暂停提醒", "暂停催办", "提醒暂停", "催办暂停", "停止提醒", "停止催办", "提醒先停一下", "催办先停一下", "提醒先停", "催办先停", "提醒停一下", "催办停一下"],
-    around: [["暂停", "提醒"], ["暂停", "催办"]],
+    suffixes: [
+      "暂停提醒",
+      "暂停催办",
+      "提醒暂停",
+      "催办暂停",
+      "停止提醒",
+      "停止催办",
+      "提醒先停一下",
+      "催办先停一下",
+      "提醒先停",
+      "催办先停",
+      "提醒停一下",
+      "催办停一下",
+    ],
+    around: [
+      ["暂停", "提醒"],
+      ["暂停", "催办"],
+    ],
   },
   args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string() }),
   async handle({ numbers, reason }, ctx) {

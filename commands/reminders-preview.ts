@@ -7,7 +7,25 @@ export default defineCommand({
   name: "reminders-preview",
   summary: "remindersPreview",
   examples: ["提醒预览", "reminders preview"],
-  cues: { kind: "list-query", words: ["提醒预览", "预览提醒", "预览一下", "下次提醒", "哪些提醒", "要发的提醒", "明天的提醒", "发哪些提醒", "推送哪些提醒", "什么提醒", "reminders preview", "reminder preview", "preview reminders", "next reminders"] },
+  cues: {
+    kind: "list-query",
+    words: [
+      "提醒预览",
+      "预览提醒",
+      "预览一下",
+      "下次提醒",
+      "哪些提醒",
+      "要发的提醒",
+      "明天的提醒",
+      "发哪些提醒",
+      "推送哪些提醒",
+      "什么提醒",
+      "reminders preview",
+      "reminder preview",
+      "preview reminders",
+      "next reminders",
+    ],
+  },
   args: z.object({}),
   async handle(_args, ctx) {
     if (!ctx.reminders) throw new UserError(ctx.t.reminders.notRunning);

@@ -20,7 +20,13 @@ export default defineCommand({
     if (task.targets.length === 0) throw new UserError(x.none(task.number));
     const m = /^(\S+)(?:[\s，,；;:：]+([\s\S]*))?$/u.exec(reason.trim());
     const target = m ? resolveTarget({ name: m[1]!, delta: 0 }, task.targets) : null;
-    if (!target) throw new UserError(x.which(task.number, task.targets.map((t) => t.name)));
+    if (!target)
+      throw new UserError(
+        x.which(
+          task.number,
+          task.targets.map((t) => t.name),
+        ),
+      );
     const why = (m?.[2] ?? "").trim();
     if (!why) throw new UserError(ctx.t.review.needReason(task.number, `删除指标 ${task.number} ${target.name} 市局取消该项`));
     await ctx.repos.targets.remove(target.id, why, actorOf(ctx), ctx.clock.now());

@@ -10,7 +10,11 @@ export default defineCommand({
   name: "report",
   summary: "report",
   examples: ["年度报告 2024", "中期评估", "总结验收", "report 2024"],
-  cues: { kind: "directive", prefixes: ["年度报告", "年度总结", "中期评估", "总结验收", "report"], rest: /^(?:20\d{2}\s*年?度?)?\s*(?:报告|文档|docx)?[？?。!！]*$/iu },
+  cues: {
+    kind: "directive",
+    prefixes: ["年度报告", "年度总结", "中期评估", "总结验收", "report"],
+    rest: /^(?:20\d{2}\s*年?度?)?\s*(?:报告|文档|docx)?[？?。!！]*$/iu,
+  },
   access: "query",
   args: z.object({ verb: z.string(), rest: z.string() }),
   async handle({ verb, rest }, ctx) {

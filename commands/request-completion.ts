@@ -29,7 +29,11 @@ export default defineCommand({
     const who = t.status.author(ctx.inbound.sender, unit);
     return {
       replies: [reply([t.review.requested(task.number, task.title)])],
-      notices: notice(ctx, ctx.directory.officeRooms(), t.review.officeNotice(task.number, task.title, who, reason, ctx.inbound.link ?? "", await planPrefix(ctx, plan)).split("\n")),
+      notices: notice(
+        ctx,
+        ctx.directory.officeRooms(),
+        t.review.officeNotice(task.number, task.title, who, reason, ctx.inbound.link ?? "", await planPrefix(ctx, plan)).split("\n"),
+      ),
     };
   },
 });

@@ -12,7 +12,11 @@ import { requireTask } from "../src/core/task-view.js";
 export default defineCommand({
   name: "request-extension",
   summary: "requestExtension",
-  examples: ["申请延期 6 2025年3月底前 市局评选推迟", "任务6申请延期 2025年6月30日前 设备到货推迟", "request extension 6 2025年3月底前 the city bureau postponed"],
+  examples: [
+    "申请延期 6 2025年3月底前 市局评选推迟",
+    "任务6申请延期 2025年6月30日前 设备到货推迟",
+    "request extension 6 2025年3月底前 the city bureau postponed",
+  ],
   cues: {
     kind: "task-command",
     prefixes: ["申请延期", "延期申请", "申请延长时限", "request extension for task", "request extension of task", "request extension"],
@@ -33,7 +37,11 @@ export default defineCommand({
     const who = t.status.author(ctx.inbound.sender, unit);
     return {
       replies: [reply([x.requested(task.number, task.title, deadline.text)])],
-      notices: notice(ctx, ctx.directory.officeRooms(), x.officeNotice(task.number, task.title, who, deadline.text, rest, ctx.inbound.link ?? "", await planPrefix(ctx, plan)).split("\n")),
+      notices: notice(
+        ctx,
+        ctx.directory.officeRooms(),
+        x.officeNotice(task.number, task.title, who, deadline.text, rest, ctx.inbound.link ?? "", await planPrefix(ctx, plan)).split("\n"),
+      ),
     };
   },
 });

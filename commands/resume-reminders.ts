@@ -13,7 +13,10 @@ export default defineCommand({
     kind: "task-command",
     prefixes: ["恢复提醒", "恢复催办", "resume reminders for task", "resume reminders for", "resume reminders", "resume reminder"],
     suffixes: ["恢复提醒", "恢复催办", "提醒恢复"],
-    around: [["恢复", "提醒"], ["恢复", "催办"]],
+    around: [
+      ["恢复", "提醒"],
+      ["恢复", "催办"],
+    ],
   },
   args: z.object({ numbers: z.array(z.number().int()).min(1) }),
   async handle({ numbers }, ctx) {

@@ -15,7 +15,18 @@ export default defineCommand({
   examples: ["办结审核 6 通过 材料齐全", "办结审核 6 退回 缺少市局文件", "approve 6 evidence complete", "reject 6 missing the city bureau's document"],
   cues: {
     kind: "task-command",
-    prefixes: ["办结审核", "审核办结", "approve completion of task", "approve completion", "reject completion of task", "reject completion", "approve task", "reject task", "approve", "reject"],
+    prefixes: [
+      "办结审核",
+      "审核办结",
+      "approve completion of task",
+      "approve completion",
+      "reject completion of task",
+      "reject completion",
+      "approve task",
+      "reject task",
+      "approve",
+      "reject",
+    ],
   },
   args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default(""), verb: z.string().optional() }),
   async handle({ numbers, reason, verb }, ctx) {
@@ -26,7 +37,12 @@ export default defineCommand({
     const decided = readDecision(verb, reason);
     if (!decided) throw new UserError(t.review.needDecision(task.number));
     if (!decided.reason)
-      throw new UserError(t.review.needReason(task.number, decided.decision === "approved" ? `办结审核 ${task.number} 通过 材料齐全` : `办结审核 ${task.number} 退回 缺少市局文件`));
+      throw new UserError(
+        t.review.needReason(
+          task.number,
+          decided.decision === "approved" ? `办结审核 ${task.number} 通过 材料齐全` : `办结审核 ${task.number} 退回 缺少市局文件`,
+        ),
+      );
     const [request] = await ctx.repos.requests.pending(task.id, "completion");
     if (!request) throw new UserError(t.review.noPending(task.number, t.review.kind.completion));
     const done = await ctx.repos.requests.decide(request.id, decided.decision, decided.reason, actorOf(ctx), ctx.clock.now());
@@ -35,7 +51,9 @@ export default defineCommand({
     const rooms = [...new Set([...leadRooms(ctx, task), ...(request.room ? [request.room] : [])])];
     return {
       replies: [reply([approved ? t.review.approved(task.number, task.title, decided.reason) : t.review.rejected(task.number, task.title, decided.reason)])],
-      notices: notice(ctx, rooms, [approved ? t.review.unitApproved(task.number, task.title, decided.reason) : t.review.unitRejected(task.number, task.title, decided.reason)]),
+      notices: notice(ctx, rooms, [
+        approved ? t.review.unitApproved(task.number, task.title, decided.reason) : t.review.unitRejected(task.number, task.title, decided.reason),
+      ]),
     };
   },
 });

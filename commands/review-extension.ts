@@ -15,7 +15,16 @@ export default defineCommand({
   examples: ["延期审核 6 通过 同意延期", "延期审核 6 退回 时限不能再推迟", "approve extension 6", "reject extension 6 the deadline cannot move"],
   cues: {
     kind: "task-command",
-    prefixes: ["延期审核", "审核延期", "approve extension for task", "approve extension of task", "approve extension", "reject extension for task", "reject extension of task", "reject extension"],
+    prefixes: [
+      "延期审核",
+      "审核延期",
+      "approve extension for task",
+      "approve extension of task",
+      "approve extension",
+      "reject extension for task",
+      "reject extension of task",
+      "reject extension",
+    ],
   },
   args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default(""), verb: z.string().optional() }),
   async handle({ numbers, reason, verb }, ctx) {
@@ -27,7 +36,8 @@ export default defineCommand({
     const decided = readDecision(verb, reason);
     if (!decided) throw new UserError(x.needDecision(task.number));
     // A rejection must say why; an approval may stand on the request's own reason.
-    if (decided.decision === "rejected" && !decided.reason) throw new UserError(t.review.needReason(task.number, `延期审核 ${task.number} 退回 时限不能再推迟`));
+    if (decided.decision === "rejected" && !decided.reason)
+      throw new UserError(t.review.needReason(task.number, `延期审核 ${task.number} 退回 时限不能再推迟`));
     const [request] = await ctx.repos.requests.pending(task.id, "extension");
     if (!request) throw new UserError(t.review.noPending(task.number, t.review.kind.extension));
     const done = await ctx.repos.requests.decide(request.id, decided.decision, decided.reason, actorOf(ctx), ctx.clock.now());

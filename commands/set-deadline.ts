@@ -12,7 +12,17 @@ export default defineCommand({
   examples: ["调整时限 6 2025年6月底前 市局统一调整", "set deadline 6 2025年6月底前 the city bureau moved it"],
   cues: {
     kind: "task-command",
-    prefixes: ["调整时限", "调整完成时限", "修改时限", "修改完成时限", "变更时限", "set deadline for task", "set deadline of task", "set deadline", "change deadline"],
+    prefixes: [
+      "调整时限",
+      "调整完成时限",
+      "修改时限",
+      "修改完成时限",
+      "变更时限",
+      "set deadline for task",
+      "set deadline of task",
+      "set deadline",
+      "change deadline",
+    ],
   },
   args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default("") }),
   async handle({ numbers, reason }, ctx) {

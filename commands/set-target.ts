@@ -22,7 +22,13 @@ export default defineCommand({
     const m = /^(?:(\S+?)\s*)?(\d{1,5})\s*(?:名|个|项|支|家|套|处|所|人|篇|件|部|门|条|次)?(?:[\s，,；;:：]+([\s\S]*))?$/u.exec(reason.trim());
     if (!m) throw new UserError(x.setUsage(task.number, task.targets[0]!.name));
     const target = resolveTarget({ name: m[1] ?? null, delta: 0 }, task.targets);
-    if (!target) throw new UserError(x.which(task.number, task.targets.map((t) => t.name)));
+    if (!target)
+      throw new UserError(
+        x.which(
+          task.number,
+          task.targets.map((t) => t.name),
+        ),
+      );
     const why = (m[3] ?? "").trim();
     if (!why) throw new UserError(ctx.t.review.needReason(task.number, `设置指标 ${task.number} ${target.name} ${m[2]} 市局文件已下达`));
     const stored = await ctx.repos.targets.setCurrent(target.id, Number(m[2]), why, actorOf(ctx), ctx.clock.now());

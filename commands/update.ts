@@ -54,7 +54,11 @@ async function record(segments: UpdateSegments, ctx: CommandContext): Promise<Ha
   for (const [i, part] of parts.entries()) {
     // One chat event may carry several updates; each gets its own key so a redelivery stores none twice.
     const eventId = inbound.eventId ? (i === 0 ? inbound.eventId : `${inbound.eventId}#${i + 1}`) : null;
-    const { update: stored, updateCount, targets } = await ctx.repos.updates.record({
+    const {
+      update: stored,
+      updateCount,
+      targets,
+    } = await ctx.repos.updates.record({
       targetMoves: part.targetMoves,
       taskId: part.task.id,
       text: part.body,
@@ -83,7 +87,12 @@ async function record(segments: UpdateSegments, ctx: CommandContext): Promise<Ha
 export default defineCommand({
   name: "update",
   summary: "update",
-  examples: ["任务6进展:完成初审 60%", "6号任务：已推荐3名民警参加评选，完成40%", "【任务6】本周组织培训一次，进度约五成", "update task 6: first review passed 60%"],
+  examples: [
+    "任务6进展:完成初审 60%",
+    "6号任务：已推荐3名民警参加评选，完成40%",
+    "【任务6】本周组织培训一次，进度约五成",
+    "update task 6: first review passed 60%",
+  ],
   cues: { kind: "update" },
   args: updateArgs,
   async handle(args, ctx) {
@@ -112,7 +121,11 @@ export default defineCommand({
       const lines =
         tasks.length === 1 || !args.candidates?.length
           ? [t.confirm.askOne(tasks.map((x) => t.confirm.task(x.number, x.title)).join("、"), quote(args.segments[0]!.body), ctx.confirmHours)]
-          : [t.confirm.askWhich(quote(args.segments[0]!.body)), ...tasks.map((x) => t.confirm.option(x.number, x.title)), t.confirm.howToChoose(tasks[0]!.number, ctx.confirmHours)];
+          : [
+              t.confirm.askWhich(quote(args.segments[0]!.body)),
+              ...tasks.map((x) => t.confirm.option(x.number, x.title)),
+              t.confirm.howToChoose(tasks[0]!.number, ctx.confirmHours),
+            ];
       return { replies: [reply(lines)] };
     }
     return record(args.segments, ctx);

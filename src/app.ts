@@ -86,7 +86,8 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
     makePrivate([...(isPostgresUrl(config.databaseUrl) ? [] : databaseFiles(stem)), `${stem}.matrix-sync.json`, evidenceDirFor(config)]);
     const repos = prismaRepositories(db);
     const { admin: directoryAdmin, skipped } = await DirectoryAdmin.open(config.directoryFile, directory, repos.directoryChanges, repos.audit);
-    if (skipped.length > 0 && !opts.quiet) logger.warn("some directory changes made from chat no longer fit the directory file and are not applied", { skipped });
+    if (skipped.length > 0 && !opts.quiet)
+      logger.warn("some directory changes made from chat no longer fit the directory file and are not applied", { skipped });
     const evidence = new FsEvidenceStore(evidenceDirFor(config));
     // A database from before plan codes: its plans get codes derived from their titles.
     await repos.plans.ensureCodes();
@@ -107,7 +108,10 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
       const codes = new Set((await repos.plans.plans()).map((p) => p.code));
       const unknown = directory.units.flatMap((u) => (u.plans ?? []).filter((c) => !codes.has(c)).map((c) => `${u.name}: ${c}`));
       if (unknown.length > 0)
-        logger.warn("the directory names plan codes that no plan has; those rooms fall back to the plans in progress", { directory: config.directoryFile, unknown });
+        logger.warn("the directory names plan codes that no plan has; those rooms fall back to the plans in progress", {
+          directory: config.directoryFile,
+          unknown,
+        });
     }
     const service = new ReminderService({
       repos,

@@ -40,13 +40,18 @@ const envSchema = z.object({
   DUBAN_REMINDERS: optional,
   DUBAN_SCORECARD: optional,
   DUBAN_EXPORT_DIR: optional,
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be one of fatal, error, warn, info, debug, trace, silent" })
+    .default("info"),
   DUBAN_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
   DUBAN_EVENT_RETENTION_DAYS: positiveInt(90),
   DUBAN_OPEN_QUERIES: z.enum(["true", "false", "1", "0", ""], { message: 'must be "true" or "false"' }).default("false"),
   DUBAN_EVIDENCE_DIR: optional,
   DUBAN_EVIDENCE_MAX_MB: positiveInt(20),
-  DUBAN_INSTANCE: optional.refine((v) => v === undefined || /^[\x21-\x7e]{1,40}$/.test(v), "must be 1–40 ASCII letters, digits or signs, without spaces (PostgreSQL shows it to `npx duban doctor`)"),
+  DUBAN_INSTANCE: optional.refine(
+    (v) => v === undefined || /^[\x21-\x7e]{1,40}$/.test(v),
+    "must be 1–40 ASCII letters, digits or signs, without spaces (PostgreSQL shows it to `npx duban doctor`)",
+  ),
   DUBAN_FAILOVER_SECONDS: positiveInt(30),
 });
 
@@ -67,9 +72,7 @@ function toConfig(e: z.infer<typeof envSchema>) {
           accessToken: e.MATRIX_ACCESS_TOKEN,
           user: e.MATRIX_USER,
           password: e.MATRIX_PASSWORD,
-          allowedInviters: (e.MATRIX_ALLOWED_INVITERS ?? "")
-            .split(/[,\s]+/)
-            .filter(Boolean),
+          allowedInviters: (e.MATRIX_ALLOWED_INVITERS ?? "").split(/[,\s]+/).filter(Boolean),
           storageFile: e.MATRIX_STORAGE_FILE,
         }
       : null;

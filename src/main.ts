@@ -46,8 +46,7 @@ function watchDirectory(app: App, tell: (rooms: string[], text: string) => Promi
         if (r.ok) {
           app.logger.info("directory reloaded", { why, file: app.config.directoryFile, skipped: r.problems });
           if (r.problems.length) await tell(app.directory.officeRooms(), catalogue(app.config.lang).directoryChat.overlaySkipped(r.problems.join("\n")));
-        }
-        else {
+        } else {
           app.logger.error("directory file does not validate; the previous directory stays in force", { file: app.config.directoryFile, problems: r.problems });
           await tell(app.directory.officeRooms(), catalogue(app.config.lang).directoryChat.reloadFailed(app.config.directoryFile, r.problems.join("\n")));
         }
@@ -134,7 +133,10 @@ async function runAsOneOfSeveral(config: Config, clock: Clock): Promise<number> 
   // This process's claim tokens start with `owner`, unique per process even when a restart keeps the name.
   const owner = `${instance}#${randomUUID().slice(0, 8)}`;
   if (config.matrix && !config.matrix.accessToken)
-    logger.warn("MATRIX_USER/MATRIX_PASSWORD log each instance in as a new device, so the homeserver cannot recognise a message that a new active instance sends again; set MATRIX_ACCESS_TOKEN, the same for every instance", { instance });
+    logger.warn(
+      "MATRIX_USER/MATRIX_PASSWORD log each instance in as a new device, so the homeserver cannot recognise a message that a new active instance sends again; set MATRIX_ACCESS_TOKEN, the same for every instance",
+      { instance },
+    );
   // One handler from the start to the end: a stop while standing by, while taking over or while starting is never lost.
   const stopped = untilSignal();
   const stop = new AbortController();
@@ -154,13 +156,17 @@ async function runAsOneOfSeveral(config: Config, clock: Clock): Promise<number> 
   try {
     const app = await openApp(config, clock, { logger, instance: owner });
     const freed = await takeOver(app.repos, owner, leadership.since);
-    logger.info("instance active: this instance syncs Matrix and runs the reminder and digest schedulers", { instance, owner, previous: freed.previous, freedClaims: freed });
+    logger.info("instance active: this instance syncs Matrix and runs the reminder and digest schedulers", {
+      instance,
+      owner,
+      previous: freed.previous,
+      freedClaims: freed,
+    });
     return await runMatrix(app, stopped);
   } finally {
     await leadership.release();
   }
 }
-
 
 /** `npm start`: the console chat unless a chat server is configured. The only module that knows every part. */
 async function main(): Promise<number> {

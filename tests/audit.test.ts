@@ -104,7 +104,10 @@ describe("the audit trail on a real SQLite file", () => {
   it("audit --json prints one object per entry with every field, filtered by task and actor", async () => {
     const r = await duban(["audit", "--json", "--task", "6", "--actor", "@zhang:bureau.local"], `file:${file}`);
     expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.action)).toEqual(["request-completion", "update"]);
     const since = await duban(["audit", "--json", "--since", "2024-07-01T00:00:00+08:00"], `file:${file}`);
     expect(since.stdout).toBe("");
@@ -189,7 +192,8 @@ describe("the migration to the hash-chained trail", () => {
     const all = join(ROOT, "prisma/migrations");
     const before = join(tmp, "migrations");
     mkdirSync(before);
-    for (const name of readdirSync(all)) if (name !== "migration_lock.toml" && name < "20261129") cpSync(join(all, name), join(before, name), { recursive: true });
+    for (const name of readdirSync(all))
+      if (name !== "migration_lock.toml" && name < "20261129") cpSync(join(all, name), join(before, name), { recursive: true });
     cpSync(join(all, "migration_lock.toml"), join(before, "migration_lock.toml"));
     const url = `file:${join(tmp, "old.db")}`;
     await applyMigrations(url, { migrationsDir: before });
@@ -197,10 +201,16 @@ describe("the migration to the hash-chained trail", () => {
     raw.prepare("INSERT INTO Plan (id, title, importedAt) VALUES (1, '旧计划', ?)").run(Date.UTC(2023, 10, 18));
     for (const n of [4, 6])
       raw
-        .prepare("INSERT INTO Task (id, planId, number, title, description, leadUnits, responsibleUnits, deadlineText, deadlineKind, deadlineDate) VALUES (?, 1, ?, ?, '', '[\"刑侦大队\"]', '[]', '2024年底前', 'date', '2024-12-31')")
+        .prepare(
+          "INSERT INTO Task (id, planId, number, title, description, leadUnits, responsibleUnits, deadlineText, deadlineKind, deadlineDate) VALUES (?, 1, ?, ?, '', '[\"刑侦大队\"]', '[]', '2024年底前', 'date', '2024-12-31')",
+        )
         .run(n, n, `旧任务${n}`);
-    raw.prepare("INSERT INTO AuditLog (at, actor, action, detail) VALUES (?, ?, ?, ?)").run(Date.UTC(2024, 0, 1), "@kejiban:bureau.local", "complete", '{"taskId":6}');
-    raw.prepare("INSERT INTO AuditLog (at, actor, action, detail) VALUES (?, ?, ?, ?)").run(Date.UTC(2024, 0, 2), "@kejiban:bureau.local", "pause-reminders", '{"taskId":4}');
+    raw
+      .prepare("INSERT INTO AuditLog (at, actor, action, detail) VALUES (?, ?, ?, ?)")
+      .run(Date.UTC(2024, 0, 1), "@kejiban:bureau.local", "complete", '{"taskId":6}');
+    raw
+      .prepare("INSERT INTO AuditLog (at, actor, action, detail) VALUES (?, ?, ?, ?)")
+      .run(Date.UTC(2024, 0, 2), "@kejiban:bureau.local", "pause-reminders", '{"taskId":4}');
     raw.close();
     const { applied } = await applyMigrations(url);
     expect(applied.some((n) => n.endsWith("roles_requests_audit"))).toBe(true);
@@ -211,7 +221,10 @@ describe("the migration to the hash-chained trail", () => {
       expect(v).toMatchObject({ ok: true, legacy: 2 });
       expect(v.checked).toBeGreaterThanOrEqual(1);
       const legacy = await app.db.auditLog.findMany({ where: { id: { lte: 2 } } });
-      expect(legacy.map((e) => [e.action, e.taskId, e.taskNumber])).toEqual([["complete", 6, 6], ["pause-reminders", 4, 4]]);
+      expect(legacy.map((e) => [e.action, e.taskId, e.taskNumber])).toEqual([
+        ["complete", 6, 6],
+        ["pause-reminders", 4, 4],
+      ]);
     } finally {
       await app.close();
     }

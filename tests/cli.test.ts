@@ -46,7 +46,11 @@ describe("the duban command line, run as processes", () => {
     expect(r.stdout).toContain("1. 任务6 · 60% · 两名候选人通过初审，进度60%");
     expect(r.stdout).toContain("2. 任务7 · 工作室挂牌方案已报局党委");
     expect(r.stdout).toMatch(/依据 cues: .*segments:2/);
-    const subject = JSON.parse((await duban(["explain", "--json", "数字工匠评选材料已报市局"])).stdout) as { command: string; confidence: string; tasks: number[] };
+    const subject = JSON.parse((await duban(["explain", "--json", "数字工匠评选材料已报市局"])).stdout) as {
+      command: string;
+      confidence: string;
+      tasks: number[];
+    };
     expect(subject).toMatchObject({ command: "update", confidence: "likely" });
     expect(subject.tasks).toContain(6);
     expect((await duban(["explain", "好的，明天下午3点开会"])).stdout).toContain("意图 intent: 无 none（不像命令 unlikely）");
@@ -148,7 +152,11 @@ describe("the duban command line, run as processes", () => {
     const again = await duban(["reminders", "--at", "2024-12-31T09:00:00+08:00", "--json"], fresh);
     expect((JSON.parse(again.stdout) as unknown[]).length).toBe(planned.length);
     const db = new (await import("better-sqlite3")).default(join(dir, "reminders.db"), { readonly: true });
-    const rows = db.prepare("SELECT COUNT(*) AS n, COUNT(deliveredAt) AS delivered, COUNT(DISTINCT key) AS keys FROM Reminder").get() as { n: number; delivered: number; keys: number };
+    const rows = db.prepare("SELECT COUNT(*) AS n, COUNT(deliveredAt) AS delivered, COUNT(DISTINCT key) AS keys FROM Reminder").get() as {
+      n: number;
+      delivered: number;
+      keys: number;
+    };
     db.close();
     expect(rows).toMatchObject({ delivered: 0 });
     expect(rows.keys).toBe(rows.n);
@@ -178,7 +186,13 @@ describe("the duban command line, run as processes", () => {
     writeFileSync(directory, demo);
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--at", "2024-06-30T10:00:00+08:00"], {
       cwd: ROOT,
-      env: { ...env, DATABASE_URL: `file:${join(dir, "reload.db")}`, DUBAN_DIRECTORY: directory, DUBAN_CONSOLE_USER: "@xiaoma:bureau.local", DUBAN_CONSOLE_ROOM: "xingzhen" },
+      env: {
+        ...env,
+        DATABASE_URL: `file:${join(dir, "reload.db")}`,
+        DUBAN_DIRECTORY: directory,
+        DUBAN_CONSOLE_USER: "@xiaoma:bureau.local",
+        DUBAN_CONSOLE_ROOM: "xingzhen",
+      },
     });
     let stdout = "";
     let stderr = "";

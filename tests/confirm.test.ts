@@ -95,7 +95,14 @@ describe("asking instead of guessing, on a real SQLite file", () => {
 
   it("asks again about an edited message instead of keeping the first question", async () => {
     await say("任务6 两名民警的材料");
-    const r = await app.bot.handle({ transport: "test", kind: "edit", eventId: "$edit", targetEventId: "$e1", text: "任务6：两名民警的材料已报市局 30%", ...zhang });
+    const r = await app.bot.handle({
+      transport: "test",
+      kind: "edit",
+      eventId: "$edit",
+      targetEventId: "$e1",
+      text: "任务6：两名民警的材料已报市局 30%",
+      ...zhang,
+    });
     expect(r.replies[0]?.text).toContain("已记录任务6");
     expect((await updatesOf(6))[0]).toMatchObject({ percent: 30, eventId: "$e1" });
     expect((await app.db.pendingUpdate.findFirst())?.resolution).toBe("superseded");
@@ -152,7 +159,14 @@ describe("messages as officers write them, recorded on a real SQLite file", () =
 
   it("refuses an edit of a multi-task update whole when one part is bad, revising no part", async () => {
     await say("任务6：两名候选人通过初审，进度60%；任务7：工作室挂牌方案已报局党委，进度20%");
-    const r = await app.bot.handle({ transport: "test", kind: "edit", eventId: "$ed", targetEventId: "$e1", text: "任务6：已复审 70%；任务7：挂牌 150%", ...zhang });
+    const r = await app.bot.handle({
+      transport: "test",
+      kind: "edit",
+      eventId: "$ed",
+      targetEventId: "$e1",
+      text: "任务6：已复审 70%；任务7：挂牌 150%",
+      ...zhang,
+    });
     expect(r.replies[0]?.text).toContain("进度150%不在0–100之间");
     expect((await updatesOf(6))[0]).toMatchObject({ text: "两名候选人通过初审，进度60%", percent: 60, editedAt: null });
   });

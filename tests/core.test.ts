@@ -23,11 +23,22 @@ describe("status, overview and updates on a real SQLite file", () => {
   });
 
   it("stores an update before confirming it, with author, unit, room and percentage", async () => {
-    const r = await app.say("任务6进展:两名民警通过市级数字工匠初审 60%", { sender: "@zhang:bureau.local", room: "xingzhen", isDirect: false, mentionsBot: false });
+    const r = await app.say("任务6进展:两名民警通过市级数字工匠初审 60%", {
+      sender: "@zhang:bureau.local",
+      room: "xingzhen",
+      isDirect: false,
+      mentionsBot: false,
+    });
     expect(r.text).toContain("已记录任务6");
     expect(r.reaction).toBe("✅");
     const [u] = await updatesOf(6);
-    expect(u).toMatchObject({ text: "两名民警通过市级数字工匠初审 60%", percent: 60, authorId: "@zhang:bureau.local", authorUnit: "刑侦大队", room: "xingzhen" });
+    expect(u).toMatchObject({
+      text: "两名民警通过市级数字工匠初审 60%",
+      percent: 60,
+      authorId: "@zhang:bureau.local",
+      authorUnit: "刑侦大队",
+      room: "xingzhen",
+    });
     const status = await app.say("任务6");
     expect(status.text).toContain("最新进度：60%");
     expect(status.text).toContain("@zhang:bureau.local（刑侦大队）：两名民警通过市级数字工匠初审 60%");
@@ -99,7 +110,17 @@ describe("status, overview and updates on a real SQLite file", () => {
     await app.say("任务6进展:初审 30%", { eventId: "$a" });
     app.clock.advance(60_000);
     await app.say("任务6进展:复审 60%", { eventId: "$b" });
-    await app.bot.handle({ transport: "test", kind: "redaction", targetEventId: "$b", eventId: "$r", room: "console", sender: "@kejiban:bureau.local", text: "", isDirect: true, mentionsBot: false });
+    await app.bot.handle({
+      transport: "test",
+      kind: "redaction",
+      targetEventId: "$b",
+      eventId: "$r",
+      room: "console",
+      sender: "@kejiban:bureau.local",
+      text: "",
+      isDirect: true,
+      mentionsBot: false,
+    });
     const h = await app.say("任务6历史");
     expect(h.text).toMatch(/共2条[\s\S]*\[已撤回\] .*复审 60%[\s\S]*初审 30%/);
     expect((await app.say("任务6")).text).toContain("最新进度：30%");
@@ -108,8 +129,15 @@ describe("status, overview and updates on a real SQLite file", () => {
   it("revises an edited update and keeps the earlier text", async () => {
     await app.say("任务6进展:初审 30%", { eventId: "$orig" });
     const r = await app.bot.handle({
-      transport: "test", kind: "edit", targetEventId: "$orig", eventId: "$edit", room: "console", sender: "@kejiban:bureau.local",
-      text: "任务6进展:初审通过 40%", isDirect: true, mentionsBot: false,
+      transport: "test",
+      kind: "edit",
+      targetEventId: "$orig",
+      eventId: "$edit",
+      room: "console",
+      sender: "@kejiban:bureau.local",
+      text: "任务6进展:初审通过 40%",
+      isDirect: true,
+      mentionsBot: false,
     });
     expect(r.replies[0]?.text).toContain("已修改任务6");
     const [u] = await updatesOf(6);
@@ -120,7 +148,17 @@ describe("status, overview and updates on a real SQLite file", () => {
 
   it("records a corrected edit of a rejected update once, and revises it on a second edit", async () => {
     const edit = (eventId: string, text: string) =>
-      app.bot.handle({ transport: "test", kind: "edit", targetEventId: "$bad", eventId, room: "console", sender: "@zhang:bureau.local", text, isDirect: true, mentionsBot: false });
+      app.bot.handle({
+        transport: "test",
+        kind: "edit",
+        targetEventId: "$bad",
+        eventId,
+        room: "console",
+        sender: "@zhang:bureau.local",
+        text,
+        isDirect: true,
+        mentionsBot: false,
+      });
     expect((await app.say("任务6进展:完成 150%", { eventId: "$bad" })).text).toContain("不在0–100之间");
     expect((await edit("$e1", "任务6进展:完成 60%")).replies[0]?.text).toContain("已记录任务6");
     expect((await edit("$e2", "任务6进展:完成 70%")).replies[0]?.text).toContain("已修改任务6");

@@ -42,7 +42,9 @@ async function run(entry: CorpusEntry, i: number): Promise<Outcome> {
   });
   const pending = await app.db.pendingUpdate.findUnique({ where: { eventId } });
   const recorded = stored.map((u) => u.task.number);
-  const asked = pending ? [...(JSON.parse(pending.candidates) as number[]), ...(JSON.parse(pending.segments) as { numbers: number[] }[]).flatMap((s) => s.numbers)] : [];
+  const asked = pending
+    ? [...(JSON.parse(pending.candidates) as number[]), ...(JSON.parse(pending.segments) as { numbers: number[] }[]).flatMap((s) => s.numbers)]
+    : [];
   const interp = r.interpretation;
   let predicted = "none";
   if (recorded.length || pending) predicted = "update";
@@ -86,7 +88,9 @@ function report(): string {
     const spread = new Map<string, number>();
     for (const o of rows) spread.set(o.predicted, (spread.get(o.predicted) ?? 0) + 1);
     const spreadText = [...spread].map(([k, v]) => `${k}:${v}`).join(" ");
-    lines.push(`${intent.padEnd(17)} ${String(rows.length).padStart(3)}  ${String(right).padStart(6)}  ${pct(right, rows.length).padStart(6)}  ${pct(truePos, predicted.length).padStart(9)}   ${spreadText}`);
+    lines.push(
+      `${intent.padEnd(17)} ${String(rows.length).padStart(3)}  ${String(right).padStart(6)}  ${pct(right, rows.length).padStart(6)}  ${pct(truePos, predicted.length).padStart(9)}   ${spreadText}`,
+    );
   }
   const updates = outcomes.filter((o) => o.entry.intent === "update");
   const withPercent = updates.filter((o) => o.recorded.length && o.entry.percent !== undefined);
@@ -99,7 +103,8 @@ function report(): string {
     "",
     "wrong:",
   );
-  for (const o of outcomes.filter((x) => !x.correct)) lines.push(`  [${o.entry.intent}] ${o.entry.text.replace(/\n/g, "⏎").slice(0, 70)} → ${o.why}  (${o.entry.file}:${o.entry.line})`);
+  for (const o of outcomes.filter((x) => !x.correct))
+    lines.push(`  [${o.entry.intent}] ${o.entry.text.replace(/\n/g, "⏎").slice(0, 70)} → ${o.why}  (${o.entry.file}:${o.entry.line})`);
   for (const o of withPercent.filter((x) => (x.percent ?? null) !== (x.entry.percent ?? null)))
     lines.push(`  [percent ${o.entry.percent} got ${o.percent}] ${o.entry.text.replace(/\n/g, "⏎").slice(0, 70)}  (${o.entry.file}:${o.entry.line})`);
   return lines.join("\n");

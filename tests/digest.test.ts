@@ -32,7 +32,11 @@ let sender: RecordingSender;
 /** Every scheduler a test starts; stopped after it, so no node-cron timer outlives a test. */
 let started: DigestScheduler[];
 
-function schedulerFor(a: Pick<App, "reminders" | "repos" | "clock" | "logger" | "directory" | "reports">, s: ReminderSender | null, onRun?: (week: string, r: Reply) => void) {
+function schedulerFor(
+  a: Pick<App, "reminders" | "repos" | "clock" | "logger" | "directory" | "reports">,
+  s: ReminderSender | null,
+  onRun?: (week: string, r: Reply) => void,
+) {
   const scheduler = digestSchedulerFor({ ...a, logger: quietLogger }, s, onRun);
   started.push(scheduler);
   return scheduler;
@@ -270,7 +274,9 @@ describe("the weekly digest scheduler on a real SQLite file", () => {
     try {
       await Promise.all(procs.map((p) => p.line("ready")));
       for (const p of procs) p.child.stdin.write("go\n");
-      const outcomes = await Promise.all(procs.map(async (p) => JSON.parse(await p.line("{")) as { sent: { rooms: string[]; key: string }[]; returned: boolean }));
+      const outcomes = await Promise.all(
+        procs.map(async (p) => JSON.parse(await p.line("{")) as { sent: { rooms: string[]; key: string }[]; returned: boolean }),
+      );
       expect(outcomes.flatMap((o) => o.sent)).toEqual([{ rooms: ["kejiban"], key: "digest-2024-09-02" }]);
       expect(outcomes.filter((o) => o.returned)).toHaveLength(1);
       await Promise.all(procs.map((p) => p.exited));

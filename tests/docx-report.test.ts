@@ -56,7 +56,16 @@ const task6 = task({
   evidence: [{ fileName: "数字工匠推荐表.pdf", day: "2024-06-02" }],
 });
 
-const task1 = task({ id: 1, number: 1, title: "成立科技兴警工作领导小组", section: S1, light: "done", lightLabel: "已办结", daysLeft: null, completedAt: "2023-12-20T08:00:00Z" });
+const task1 = task({
+  id: 1,
+  number: 1,
+  title: "成立科技兴警工作领导小组",
+  section: S1,
+  light: "done",
+  lightLabel: "已办结",
+  daysLeft: null,
+  completedAt: "2023-12-20T08:00:00Z",
+});
 const task9 = task({
   id: 9,
   number: 9,
@@ -68,7 +77,16 @@ const task9 = task({
   daysOverdue: 15,
   stale: true,
 });
-const task10 = task({ id: 10, number: 10, title: "完善警务云平台", section: S2, deadline: { text: "持续推进", kind: "ongoing", date: null }, light: "ongoing", lightLabel: "持续推进", daysLeft: null });
+const task10 = task({
+  id: 10,
+  number: 10,
+  title: "完善警务云平台",
+  section: S2,
+  deadline: { text: "持续推进", kind: "ongoing", date: null },
+  light: "ongoing",
+  lightLabel: "持续推进",
+  daysLeft: null,
+});
 const task20 = task({ id: 20, number: 20, title: "其他临时任务", section: null });
 
 const report: ReviewReport = {
@@ -199,7 +217,7 @@ describe("renderReportDocx", () => {
     expect(xml).toContain("楷体_GB2312");
     expect(xml).toMatch(/<w:pgSz [^>]*w:w="11906"[^>]*w:h="16838"/);
     expect(xml).toMatch(/<w:pgMar [^>]*w:top="2097"/);
-    expect(xml).toContain('<w:tblHeader/>');
+    expect(xml).toContain("<w:tblHeader/>");
     expect(xml).toContain('w:lineRule="exact"');
   });
 

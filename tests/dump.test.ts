@@ -82,7 +82,10 @@ describe("database dump and load", () => {
     expect(edited).toMatchObject({ text: "材料已报送市局 55%", percent: 55 });
     expect(edited.editedAt).toMatch(/Z$/);
     expect(JSON.parse(edited.revisions)).toHaveLength(1);
-    expect(dump1.tables.Request.map((r) => [r.kind, r.state])).toEqual([["completion", "approved"], ["extension", "approved"]]);
+    expect(dump1.tables.Request.map((r) => [r.kind, r.state])).toEqual([
+      ["completion", "approved"],
+      ["extension", "approved"],
+    ]);
     expect(dump1.tables.PendingUpdate.some((p) => p.resolvedAt === null)).toBe(true);
     expect(dump1.tables.Reminder.some((r) => r.deliveredAt === null)).toBe(true);
     expect(dump1.tables.Reminder.some((r) => r.deliveredAt !== null)).toBe(true);
@@ -274,7 +277,10 @@ describe("database dump and load", () => {
     expect(() => checkDumpCoversSchema([...DUMP_TABLE_ORDER, "Attachment"])).toThrow(/does not know the model\(s\) Attachment/);
     expect(() => checkDumpCoversSchema(DUMP_TABLE_ORDER.filter((m) => m !== "Digest"))).toThrow(/Digest/);
     expect(() =>
-      checkDumpCoversSchema(DUMP_TABLE_ORDER, (m) => [...Object.keys(DUMP_TABLES[m as keyof typeof DUMP_TABLES].columns), ...(m === "Task" ? ["priority"] : [])]),
+      checkDumpCoversSchema(DUMP_TABLE_ORDER, (m) => [
+        ...Object.keys(DUMP_TABLES[m as keyof typeof DUMP_TABLES].columns),
+        ...(m === "Task" ? ["priority"] : []),
+      ]),
     ).toThrow(/DUMP_TABLES\.Task .*columns not in the dump: priority/);
   });
 });

@@ -189,10 +189,42 @@ const TASK_HEADERS = [
 
 /** The 任务 rows the fixture should give, written out by hand (null: an empty cell). */
 const TASK_ROWS: (string | number | null)[][] = [
-  [6, "（二）加强科技人才培养", "培育“公安数字工匠”", "科技信息化大队", "各派出所、刑侦大队", "2024年12月底前", "2024-12-31", "2024年6月底前", "红灯", 40, "2024-06-30 10:05", 2, "是", null, "市级“公安数字工匠” 1/2"],
+  [
+    6,
+    "（二）加强科技人才培养",
+    "培育“公安数字工匠”",
+    "科技信息化大队",
+    "各派出所、刑侦大队",
+    "2024年12月底前",
+    "2024-12-31",
+    "2024年6月底前",
+    "红灯",
+    40,
+    "2024-06-30 10:05",
+    2,
+    "是",
+    null,
+    "市级“公安数字工匠” 1/2",
+  ],
   [7, "（二）加强科技人才培养", TRICKY_TITLE, "治安大队、交警大队", null, "2025年3月底前", "2025-03-31", null, "黄灯", null, null, 1, null, null, null],
   [8, "（二）加强科技人才培养", FORMULA_TITLE, "-网安大队", null, "2025年6月底前完成，并持续推进", "2025-06-30", null, "绿灯", 0, null, 0, null, null, null],
-  [9, "（二）加强科技人才培养", LONG_TITLE, "科技信息化大队", null, "2024年6月底前", "2024-06-30", null, "已办结", 100, null, 5, null, "2024-05-20 11:30", "视频会商点 3/3"],
+  [
+    9,
+    "（二）加强科技人才培养",
+    LONG_TITLE,
+    "科技信息化大队",
+    null,
+    "2024年6月底前",
+    "2024-06-30",
+    null,
+    "已办结",
+    100,
+    null,
+    5,
+    null,
+    "2024-05-20 11:30",
+    "视频会商点 3/3",
+  ],
   [10, null, "常态化开展科技练兵", "科技信息化大队", null, "长期坚持", null, null, "持续推进", null, null, 0, null, null, "培训 1/4"],
 ];
 
@@ -270,8 +302,20 @@ describe("xlsx export", () => {
     const ws = (await loadXlsx(MODEL)).getWorksheet("单位考评")!;
     const headers = rowValues(ws, 1, 14);
     expect(headers).toEqual([
-      "单位", "牵头任务", "责任任务", "应报次数", "按时", "逾期报送", "未报", "收到提醒", "督办升级",
-      "逾期天数(原定)", "逾期天数(批准后)", "办结", "指标完成", "得分",
+      "单位",
+      "牵头任务",
+      "责任任务",
+      "应报次数",
+      "按时",
+      "逾期报送",
+      "未报",
+      "收到提醒",
+      "督办升级",
+      "逾期天数(原定)",
+      "逾期天数(批准后)",
+      "办结",
+      "指标完成",
+      "得分",
     ]);
     expect(rowValues(ws, 2, 14).map(blank)).toEqual(["科技信息化大队", "6、9、10", null, 12, 10, 1, 1, 7, 1, 173, 0, 1, "1/3", 12.5].map(blank));
     expect(rowValues(ws, 3, 14).map(blank)).toEqual(["治安大队", "7", "6", 12, 12, 0, 0, 0, 0, 0, 0, 0, "0/0", null]);
@@ -344,8 +388,7 @@ function parseCsv(text: string): string[][] {
 }
 
 /** What a cell should read as in the CSV: numbers as digits, blanks empty, formula-like text guarded. */
-const csvCell = (v: string | number | null): string =>
-  v === null ? "" : typeof v === "number" ? String(v) : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+const csvCell = (v: string | number | null): string => (v === null ? "" : typeof v === "number" ? String(v) : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
 describe("csv export", () => {
   const csv = renderCsv(MODEL);

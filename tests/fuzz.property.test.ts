@@ -20,8 +20,8 @@ const NASTY = [
   "<b>加粗</b><img src=x onerror=alert(1)>",
   "**粗体** _斜体_ [链接](http://evil) `code`",
   "@kejiban:bureau.local 冒名",
-  "'; DROP TABLE \"Update\"; --",
-  "\" OR 1=1 --",
+  '\'; DROP TABLE "Update"; --',
+  '" OR 1=1 --',
   "\u200b\u200c\u200d\ufeff",
   "\u202e\u202d\u2066\u2069",
   "\u0000\u0001\u0007\u001b[31m",
@@ -119,7 +119,13 @@ describe("fuzzing Bot.handle on a real SQLite file", () => {
         const before = await counts(app);
         const started = performance.now();
         const result: HandlerResult = await app.bot.handle({
-          transport: "test", room: direct ? "console" : "xingzhen", sender, text, eventId: `$fuzz${n++}`, isDirect: direct, mentionsBot: direct,
+          transport: "test",
+          room: direct ? "console" : "xingzhen",
+          sender,
+          text,
+          eventId: `$fuzz${n++}`,
+          isDirect: direct,
+          mentionsBot: direct,
         });
         // A hang shows up as seconds, not milliseconds; the bound is loose so a busy machine does not flake.
         expect(performance.now() - started).toBeLessThan(5_000);
@@ -152,8 +158,9 @@ describe("fuzzing Bot.handle on a real SQLite file", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 25 }),
-        fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 })// Free text that names no other task (no digits, #, brackets or task words) and gives no other figure.
-        .filter((s) => /\p{L}/u.test(s) && !/[%％0-9０-９#＃【[［任务第号项一二三四五六七八九十百千两成半]|task|status|update|history/iu.test(s)),
+        fc
+          .string({ unit: "grapheme", minLength: 1, maxLength: 60 }) // Free text that names no other task (no digits, #, brackets or task words) and gives no other figure.
+          .filter((s) => /\p{L}/u.test(s) && !/[%％0-9０-９#＃【[［任务第号项一二三四五六七八九十百千两成半]|task|status|update|history/iu.test(s)),
         fc.integer({ min: 0, max: 100 }),
         fc.integer({ min: 1, max: 3 }),
         async (task, body, percent, deliveries) => {

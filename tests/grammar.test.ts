@@ -157,7 +157,14 @@ describe("the help text", () => {
 
 describe("the command registry", () => {
   const cmd = (name: string) =>
-    defineCommand({ name, summary: "help", examples: ["x"], cues: { kind: "list-query", words: [name] }, args: z.object({}), handle: async () => ({ replies: [] }) });
+    defineCommand({
+      name,
+      summary: "help",
+      examples: ["x"],
+      cues: { kind: "list-query", words: [name] },
+      args: z.object({}),
+      handle: async () => ({ replies: [] }),
+    });
 
   it("rejects a duplicate command name", () => {
     expect(() => new CommandRegistry([cmd("a"), cmd("a")])).toThrow(/duplicate command name: a/);
@@ -170,10 +177,41 @@ describe("the command registry", () => {
 
   it("registers every shipped command once", () => {
     expect(registry.commands.map((c) => c.name)).toEqual([
-      "update", "history", "status", "overview", "overdue", "due-soon", "mine", "unit",
-      "reminders-preview", "pause-reminders", "resume-reminders", "request-completion", "review-extension",
-      "review-completion", "request-extension", "set-deadline", "set-target", "add-target", "remove-target", "set-lead-units", "reopen", "complete", "evidence",
-      "audit", "digest", "scorecard", "report", "export", "chart", "bind-room", "archive-plan", "restore-plan", "unbind", "bind", "help",
+      "update",
+      "history",
+      "status",
+      "overview",
+      "overdue",
+      "due-soon",
+      "mine",
+      "unit",
+      "reminders-preview",
+      "pause-reminders",
+      "resume-reminders",
+      "request-completion",
+      "review-extension",
+      "review-completion",
+      "request-extension",
+      "set-deadline",
+      "set-target",
+      "add-target",
+      "remove-target",
+      "set-lead-units",
+      "reopen",
+      "complete",
+      "evidence",
+      "audit",
+      "digest",
+      "scorecard",
+      "report",
+      "export",
+      "chart",
+      "bind-room",
+      "archive-plan",
+      "restore-plan",
+      "unbind",
+      "bind",
+      "help",
     ]);
   });
 });

@@ -45,7 +45,17 @@ describe("group commit (one transaction for a sync batch's messages)", () => {
     await sql.group(async () => {
       await app.say("任务6进展：第一条", zhang);
       await app.repos.updates
-        .record({ taskId: 999_999, text: "不存在的任务", percent: null, authorId: "@zhang:bureau.local", authorUnit: "刑侦大队", room: "r", transport: "test", eventId: null, at: app.clock.now() })
+        .record({
+          taskId: 999_999,
+          text: "不存在的任务",
+          percent: null,
+          authorId: "@zhang:bureau.local",
+          authorUnit: "刑侦大队",
+          room: "r",
+          transport: "test",
+          eventId: null,
+          at: app.clock.now(),
+        })
         .catch((e) => errors.push(e));
       await app.say("任务6进展：第二条", zhang);
     });

@@ -28,9 +28,9 @@ describe("the interpreter under random and mangled input (fast-check)", () => {
       fc.string({ unit: "grapheme", maxLength: 300 }),
       fc.string({ unit: "binary", maxLength: 300 }),
       fc.constantFrom(...corpus.map((e) => e.text)).chain((t) => fc.tuple(fc.constant(t), fc.string({ unit: "binary", maxLength: 20 })).map(([a, b]) => a + b)),
-      fc.constantFrom("任务", "第", "号", "进度", "%", "百分之", "成", "、", "和", "【", "】", "\u200b", "\u202e", "\ud800", "１", "六").chain((piece) =>
-        fc.integer({ min: 1, max: 5000 }).map((n) => piece.repeat(n)),
-      ),
+      fc
+        .constantFrom("任务", "第", "号", "进度", "%", "百分之", "成", "、", "和", "【", "】", "\u200b", "\u202e", "\ud800", "１", "六")
+        .chain((piece) => fc.integer({ min: 1, max: 5000 }).map((n) => piece.repeat(n))),
     );
     fc.assert(
       fc.property(hostile, (text) => {

@@ -4,14 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import {
-  applyMigrations,
-  createMigration,
-  diffSchemaAgainstMigrations,
-  migrationChecksum,
-  readMigrations,
-  sqlitePathFromUrl,
-} from "../src/db/migrate.js";
+import { applyMigrations, createMigration, diffSchemaAgainstMigrations, migrationChecksum, readMigrations, sqlitePathFromUrl } from "../src/db/migrate.js";
 import { openPrisma } from "../src/db/prisma-client.js";
 
 const MIGRATIONS_DIR = fileURLToPath(new URL("../prisma/migrations", import.meta.url));
@@ -175,8 +168,6 @@ describe("migrations", () => {
     mkdirSync(bad);
     writeFileSync(join(bad, "migration.sql"), 'INSERT INTO "NoSuchTable" VALUES (1);\n');
 
-    await expect(applyMigrations(`file:${freshPath("broken.db")}`, { migrationsDir })).rejects.toThrow(
-      /migration 29991231235959_broken failed/,
-    );
+    await expect(applyMigrations(`file:${freshPath("broken.db")}`, { migrationsDir })).rejects.toThrow(/migration 29991231235959_broken failed/);
   });
 });

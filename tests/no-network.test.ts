@@ -18,13 +18,23 @@ describe("no network except the chat server", () => {
   const attempts = join(dir, "attempts.log");
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const env = () => {
-    const e: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${join(dir, "duban.db")}`, NO_NET_LOG: attempts, DUBAN_NOW: "2024-12-31T10:00:00+08:00", LOG_LEVEL: "info" };
+    const e: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: `file:${join(dir, "duban.db")}`,
+      NO_NET_LOG: attempts,
+      DUBAN_NOW: "2024-12-31T10:00:00+08:00",
+      LOG_LEVEL: "info",
+    };
     delete e.CHECKPOINT_DISABLE;
     return e;
   };
 
   it("the preload does catch an attempt (so silence below means something)", async () => {
-    await run(process.execPath, ["--import", PRELOAD, "-e", "fetch('http://example.invalid/').catch(() => {}); require('node:net').connect(80, '203.0.113.1').on('error', () => {});"], { env: env() });
+    await run(
+      process.execPath,
+      ["--import", PRELOAD, "-e", "fetch('http://example.invalid/').catch(() => {}); require('node:net').connect(80, '203.0.113.1').on('error', () => {});"],
+      { env: env() },
+    );
     expect(readFileSync(attempts, "utf8")).toMatch(/fetch http:\/\/example\.invalid\/[\s\S]*tcp 203\.0\.113\.1:80/);
     rmSync(attempts);
   });
@@ -39,7 +49,14 @@ describe("no network except the chat server", () => {
     expect(await new Promise((r) => child.on("close", r))).toBe(0);
     expect(stdout).toContain("已记录任务6");
     const bin = join(ROOT, "bin/duban.js");
-    for (const args of [["say", "任务6"], ["reminders", "--dry-run"], ["audit", "--verify"], ["doctor"], ["backup", join(dir, "b.db")], ["explain", "任务6进展 60%"]])
+    for (const args of [
+      ["say", "任务6"],
+      ["reminders", "--dry-run"],
+      ["audit", "--verify"],
+      ["doctor"],
+      ["backup", join(dir, "b.db")],
+      ["explain", "任务6进展 60%"],
+    ])
       await run(process.execPath, ["--import", PRELOAD, bin, ...args], { cwd: ROOT, env: env() });
     expect(existsSync(attempts) ? readFileSync(attempts, "utf8") : "").toBe("");
     // Message bodies stay out of logs above debug.

@@ -20,7 +20,10 @@ const mode = (p: string) => statSync(p).mode & 0o777;
 async function cli(args: string[], env: Record<string, string>) {
   const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
   try {
-    const r = await run("sh", ["-c", `umask 022; exec '${process.execPath}' '${BIN}' ${quoted}`], { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env } });
+    const r = await run("sh", ["-c", `umask 022; exec '${process.execPath}' '${BIN}' ${quoted}`], {
+      cwd: ROOT,
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env },
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -32,7 +35,9 @@ async function cli(args: string[], env: Record<string, string>) {
 function dump(file: string): Record<string, unknown[]> {
   const db = new Database(file, { readonly: true });
   try {
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]
+    ).map((r) => r.name);
     return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all()]));
   } finally {
     db.close();
@@ -53,7 +58,10 @@ describe("files are private to the bot's user, whatever the umask", () => {
     expect(mode(join(dir, "data"))).toBe(0o700);
     for (const f of [db, join(dir, "backup.db")]) expect([f, mode(f)]).toEqual([f, 0o600]);
     // The WAL and SHM files exist while a process has the database open: look at them under a running bot.
-    const child = spawn("sh", ["-c", `umask 022; exec '${process.execPath}' --import tsx src/main.ts`], { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env } });
+    const child = spawn("sh", ["-c", `umask 022; exec '${process.execPath}' --import tsx src/main.ts`], {
+      cwd: ROOT,
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env },
+    });
     let stdout = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
@@ -96,7 +104,10 @@ describe("backup and restore", () => {
     let written = 0;
     const writer = (async () => {
       while (writing || written < 300) {
-        await app.say(`任务${(written % 25) + 1}进展：备份期间的第${written + 1}条 ${written % 100}%`, { sender: "@zhang:bureau.local", eventId: `$w${written}` });
+        await app.say(`任务${(written % 25) + 1}进展：备份期间的第${written + 1}条 ${written % 100}%`, {
+          sender: "@zhang:bureau.local",
+          eventId: `$w${written}`,
+        });
         written++;
         // The SQLite driver is synchronous underneath: let timers and the backup's steps run between writes.
         await new Promise((r) => setImmediate(r));
@@ -182,7 +193,12 @@ describe("doctor", () => {
     await cli(["say", "任务6"], env);
     const ok = await cli(["doctor"], env);
     expect(ok.code, ok.stdout).toBe(0);
-    expect(ok.stdout.trim().split("\n").map((l) => l.slice(0, 1))).toEqual(["✓", "✓", "✓", "✓", "–"]);
+    expect(
+      ok.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.slice(0, 1)),
+    ).toEqual(["✓", "✓", "✓", "✓", "–"]);
     expect(ok.stdout).toContain("✓ 工作日历 calendar: 覆盖计划期 2023–2025");
     writeFileSync(join(dir, "bad.yaml"), "office: 科技办\nunits: []\n");
     const badDirectory = await cli(["doctor"], { ...env, DUBAN_DIRECTORY: join(dir, "bad.yaml") });
@@ -216,16 +232,36 @@ describe("abuse", () => {
     try {
       await app.repos.plans.importPlan(syntheticPlan("超大计划", 6000, 40), app.clock.now(), SYSTEM_ACTOR);
       // Two plans are in progress now: the big one is named by its code (derived from its title).
-      const r = await app.bot.handle({ transport: "test", room: "console", sender: "@kejiban:bureau.local", text: "超大 逾期", isDirect: true, mentionsBot: true });
+      const r = await app.bot.handle({
+        transport: "test",
+        room: "console",
+        sender: "@kejiban:bureau.local",
+        text: "超大 逾期",
+        isDirect: true,
+        mentionsBot: true,
+      });
       const [reply] = r.replies;
       const size = (x: { text: string; html: string }) =>
         Buffer.byteLength(JSON.stringify({ msgtype: "m.notice", body: x.text, format: "org.matrix.custom.html", formatted_body: x.html }));
       expect(size(reply!)).toBeLessThan(65_536);
       expect(reply!.text.slice(0, 40)).toMatch(/^逾期任务（3600项）/);
       // A history of long updates (each near the 4,000-character limit) would be ~250 KB: it is cut, with a hint.
-      await app.repos.plans.importPlan((await import("../src/plan/plan-parser.js")).parsePlan((await import("node:fs")).readFileSync(BUNDLED_PLAN, "utf8")), app.clock.now(), SYSTEM_ACTOR);
+      await app.repos.plans.importPlan(
+        (await import("../src/plan/plan-parser.js")).parsePlan((await import("node:fs")).readFileSync(BUNDLED_PLAN, "utf8")),
+        app.clock.now(),
+        SYSTEM_ACTOR,
+      );
       for (let i = 0; i < 20; i++) await app.say(`科技兴警 任务6进展：${"长篇进展说明。".repeat(550)}第${i + 1}篇`, { sender: "@zhang:bureau.local" });
-      const history = (await app.bot.handle({ transport: "test", room: "console", sender: "@kejiban:bureau.local", text: "科技兴警 任务6历史", isDirect: true, mentionsBot: true })).replies[0]!;
+      const history = (
+        await app.bot.handle({
+          transport: "test",
+          room: "console",
+          sender: "@kejiban:bureau.local",
+          text: "科技兴警 任务6历史",
+          isDirect: true,
+          mentionsBot: true,
+        })
+      ).replies[0]!;
       expect(size(history)).toBeLessThan(65_536);
       expect(history.text).toMatch(/\n…另有\d+行未显示（内容过长）。请缩小查询范围，例如“任务6”或“刑侦大队的任务”。$/);
       expect(history.html).toContain("…另有");

@@ -32,11 +32,26 @@ interface Action {
   read?: boolean;
 }
 
-const msg = (text: string, room = "console") => (app: TempApp, user: string) => app.say(text, { sender: user, room });
-const event = (kind: "edit" | "redaction", target: string, text = "") => (app: TempApp, user: string) =>
-  app.bot
-    .handle({ transport: "test", kind, targetEventId: target, eventId: `$${kind}-${target}`, room: "xingzhen", sender: user, text, isDirect: false, mentionsBot: false })
-    .then((r) => ({ text: r.replies.map((x) => x.text).join("\n") }));
+const msg =
+  (text: string, room = "console") =>
+  (app: TempApp, user: string) =>
+    app.say(text, { sender: user, room });
+const event =
+  (kind: "edit" | "redaction", target: string, text = "") =>
+  (app: TempApp, user: string) =>
+    app.bot
+      .handle({
+        transport: "test",
+        kind,
+        targetEventId: target,
+        eventId: `$${kind}-${target}`,
+        room: "xingzhen",
+        sender: user,
+        text,
+        isDirect: false,
+        mentionsBot: false,
+      })
+      .then((r) => ({ text: r.replies.map((x) => x.text).join("\n") }));
 
 const ACTIONS: Action[] = [
   { name: "query a task", allowed: ["admin", "bureauLeader", "leadLeader", "leadMember", "otherMember"], run: msg("任务6"), read: true },
@@ -177,8 +192,16 @@ describe("who an update is filed under", () => {
   it("does not let someone else's edit turn an unrecorded message into an update under their name", async () => {
     // Matrix lets anyone send an m.replace; the transport passes who wrote the original.
     const r = await app.bot.handle({
-      transport: "test", kind: "edit", targetEventId: "$chat", targetSender: ROLES.leadMember, eventId: "$chat-edit", room: "xingzhen",
-      sender: ROLES.otherMember, text: "任务6进展：冒名报送 100%", isDirect: false, mentionsBot: false,
+      transport: "test",
+      kind: "edit",
+      targetEventId: "$chat",
+      targetSender: ROLES.leadMember,
+      eventId: "$chat-edit",
+      room: "xingzhen",
+      sender: ROLES.otherMember,
+      text: "任务6进展：冒名报送 100%",
+      isDirect: false,
+      mentionsBot: false,
     });
     expect(r.replies[0]?.text).toBe("只有原消息的发送人或科技办管理员可以修改它，未作任何更改。");
     expect(await app.db.update.count({ where: { eventId: "$chat" } })).toBe(0);
@@ -187,16 +210,31 @@ describe("who an update is filed under", () => {
 
   it("refuses an edit whose original the transport could not find, and never moves an update to a guessed task", async () => {
     const unknown = await app.bot.handle({
-      transport: "test", kind: "edit", targetEventId: "$elsewhere", targetSender: "(unknown)", eventId: "$e2", room: "xingzhen",
-      sender: ROLES.otherMember, text: "任务6进展：借别人的消息报送", isDirect: false, mentionsBot: false,
+      transport: "test",
+      kind: "edit",
+      targetEventId: "$elsewhere",
+      targetSender: "(unknown)",
+      eventId: "$e2",
+      room: "xingzhen",
+      sender: ROLES.otherMember,
+      text: "任务6进展：借别人的消息报送",
+      isDirect: false,
+      mentionsBot: false,
     });
     expect(unknown.replies[0]?.text).toBe("只有原消息的发送人或科技办管理员可以修改它，未作任何更改。");
     expect(await app.db.update.count({ where: { eventId: "$elsewhere" } })).toBe(0);
 
     await app.say("任务10进展：原始内容 20%", { sender: ROLES.leadMember, room: "xingzhen", eventId: "$g" });
     const r = await app.bot.handle({
-      transport: "test", kind: "edit", targetEventId: "$g", eventId: "$g2", room: "xingzhen", sender: ROLES.leadMember,
-      text: "数字工匠评选材料已报市局 30%", isDirect: false, mentionsBot: false,
+      transport: "test",
+      kind: "edit",
+      targetEventId: "$g",
+      eventId: "$g2",
+      room: "xingzhen",
+      sender: ROLES.leadMember,
+      text: "数字工匠评选材料已报市局 30%",
+      isDirect: false,
+      mentionsBot: false,
     });
     expect(r.replies[0]?.text).toContain("任务10");
     const u = await app.db.update.findUniqueOrThrow({ where: { eventId: "$g" }, include: { task: true } });
@@ -221,12 +259,24 @@ describe("who an update is filed under", () => {
 
   it("refuses an edit that moves an update to a task its author may not post on, and moves it when allowed", async () => {
     // Every task of the bundled plan names 局属各单位; narrow task 12 so that 刑侦大队 has no part in it.
-    await app.db.task.update({ where: { planId_number: { planId: (await app.repos.plans.currentPlan())!.id, number: 12 } }, data: { responsibleUnits: '["网安大队"]' } });
-    expect((await app.say("任务12进展：刑侦越权报送", { sender: ROLES.leadMember, room: "xingzhen" })).text).toContain("任务12的进展只能由其牵头单位或责任单位（警务保障室、指挥情报中心、网安大队）");
+    await app.db.task.update({
+      where: { planId_number: { planId: (await app.repos.plans.currentPlan())!.id, number: 12 } },
+      data: { responsibleUnits: '["网安大队"]' },
+    });
+    expect((await app.say("任务12进展：刑侦越权报送", { sender: ROLES.leadMember, room: "xingzhen" })).text).toContain(
+      "任务12的进展只能由其牵头单位或责任单位（警务保障室、指挥情报中心、网安大队）",
+    );
     await app.say("任务10进展：别处的内容", { sender: ROLES.leadMember, room: "xingzhen", eventId: "$n" });
     const refused = await app.bot.handle({
-      transport: "test", kind: "edit", targetEventId: "$n", eventId: "$n2", room: "xingzhen", sender: ROLES.leadMember,
-      text: "任务12进展：别处的内容", isDirect: false, mentionsBot: false,
+      transport: "test",
+      kind: "edit",
+      targetEventId: "$n",
+      eventId: "$n2",
+      room: "xingzhen",
+      sender: ROLES.leadMember,
+      text: "任务12进展：别处的内容",
+      isDirect: false,
+      mentionsBot: false,
     });
     expect(refused.replies[0]?.text).toContain("任务12的进展只能由");
     expect((await app.db.update.findUniqueOrThrow({ where: { eventId: "$n" }, include: { task: true } })).task.number).toBe(10);
@@ -234,8 +284,15 @@ describe("who an update is filed under", () => {
 
     await app.say("任务10进展：内容 20%", { sender: ROLES.leadMember, room: "xingzhen", eventId: "$m" });
     const r = await app.bot.handle({
-      transport: "test", kind: "edit", targetEventId: "$m", eventId: "$m2", room: "xingzhen", sender: ROLES.leadMember,
-      text: "任务11进展：内容 20%", isDirect: false, mentionsBot: false,
+      transport: "test",
+      kind: "edit",
+      targetEventId: "$m",
+      eventId: "$m2",
+      room: "xingzhen",
+      sender: ROLES.leadMember,
+      text: "任务11进展：内容 20%",
+      isDirect: false,
+      mentionsBot: false,
     });
     expect(r.replies[0]?.text).toContain("任务11");
     const moved = await app.db.update.findUniqueOrThrow({ where: { eventId: "$m" }, include: { task: true } });

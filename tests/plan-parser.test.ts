@@ -65,13 +65,7 @@ const EXPECTED_TASKS: Row[] = [
   [12, "推动智慧单警装备体系化建设和规模化应用", 4, ["警务保障室", ZQ], ...CXTJ],
   [13, "加强新技术创新整合应用", 4, [ZQ, WA, XZ, "警务保障室"], ...CXTJ],
   [14, "全方位推进大数据赋能基层基础工作和警务机制创新应用,赋能现代警务机制改革", 4, [ZQ], ...CXTJ],
-  [
-    15,
-    "创新发展公安政务服务应用,加快推进公安政务服务“一网通办”“一窗通办”和“跨省通办”",
-    4,
-    [ZA, "交警大队", "出入境大队"],
-    ...CXTJ,
-  ],
+  [15, "创新发展公安政务服务应用,加快推进公安政务服务“一网通办”“一窗通办”和“跨省通办”", 4, [ZA, "交警大队", "出入境大队"], ...CXTJ],
   [16, "强化维护国家安全智能应用", 4, ["巡特警反恐大队", "国保大队", ZQ], ...CXTJ],
   [17, "探索建立科技兴警创新单位", 4, [ZQ, XZ, CG], ...CXTJ],
   [18, "建立科技兴警基层所队创新示范点", 4, [ZQ, XZ, CG], ...CXTJ],
@@ -92,9 +86,7 @@ describe("parsePlan on the bundled Mingxi plan", () => {
   });
 
   it("finds the five sections of the task part, with labels as written", () => {
-    expect(plan.sections).toEqual(
-      SECTION_TITLES.map((title, i) => ({ ordinal: i + 1, label: `(${"一二三四五"[i]})`, title })),
-    );
+    expect(plan.sections).toEqual(SECTION_TITLES.map((title, i) => ({ ordinal: i + 1, label: `(${"一二三四五"[i]})`, title })));
   });
 
   it("finds exactly the 25 tasks, numbered 1 to 25, and no warnings", () => {
@@ -102,29 +94,24 @@ describe("parsePlan on the bundled Mingxi plan", () => {
     expect(plan.warnings).toEqual([]);
   });
 
-  it.each(EXPECTED_TASKS)(
-    "reads task %i field by field",
-    (number, title, sectionOrdinal, leadUnits, deadlineText, kind, date) => {
-      const t = task(plan, number);
-      expect(t.number).toBe(number);
-      expect(t.title).toBe(title);
-      expect(t.sectionOrdinal).toBe(sectionOrdinal);
-      expect(t.section).toBe(SECTION_TITLES[sectionOrdinal - 1]);
-      expect(t.leadUnits).toEqual(leadUnits);
-      expect(t.responsibleUnits).toEqual(["局属各单位"]);
-      expect(t.deadline).toEqual({ text: deadlineText, kind, date });
-      expect(t.description.length).toBeGreaterThan(20);
-      expect(t.description).not.toMatch(/牵头单位|完成时限/);
-    },
-  );
+  it.each(EXPECTED_TASKS)("reads task %i field by field", (number, title, sectionOrdinal, leadUnits, deadlineText, kind, date) => {
+    const t = task(plan, number);
+    expect(t.number).toBe(number);
+    expect(t.title).toBe(title);
+    expect(t.sectionOrdinal).toBe(sectionOrdinal);
+    expect(t.section).toBe(SECTION_TITLES[sectionOrdinal - 1]);
+    expect(t.leadUnits).toEqual(leadUnits);
+    expect(t.responsibleUnits).toEqual(["局属各单位"]);
+    expect(t.deadline).toEqual({ text: deadlineText, kind, date });
+    expect(t.description.length).toBeGreaterThan(20);
+    expect(t.description).not.toMatch(/牵头单位|完成时限/);
+  });
 
   it("keeps the rest of the task line as the description", () => {
     const t6 = task(plan, 6);
     expect(t6.description.startsWith("积极争取上级公安机关配套数据授权和专业系统支撑")).toBe(true);
     expect(t6.description.endsWith("问题上发挥关键作用。")).toBe(true);
-    expect(task(plan, 11).description).toBe(
-      "加强与国内高新技术企业合作,对接警种业务应用需求,重点攻坚基层基础治理、无人机管控技术等。",
-    );
+    expect(task(plan, 11).description).toBe("加强与国内高新技术企业合作,对接警种业务应用需求,重点攻坚基层基础治理、无人机管控技术等。");
   });
 
   it("does not take the yearly goals or the safeguard measures for tasks or sections", () => {
@@ -135,7 +122,9 @@ describe("parsePlan on the bundled Mingxi plan", () => {
   });
 
   it("reads the same plan with CRLF line ends, a BOM and ideographic-space indentation", () => {
-    const variant = `\uFEFF${BUNDLED.split("\n").map((line) => `\u3000\u3000${line}`).join("\r\n")}`;
+    const variant = `\uFEFF${BUNDLED.split("\n")
+      .map((line) => `\u3000\u3000${line}`)
+      .join("\r\n")}`;
     expect(parsePlan(variant)).toEqual(plan);
   });
 
@@ -250,7 +239,7 @@ describe("parseDeadline", () => {
     expect(parseDeadline(text)).toEqual({ text, kind: "unknown", date: null });
   });
 
-  it("documents the example parseDeadline(\"2024年底前\")", () => {
+  it('documents the example parseDeadline("2024年底前")', () => {
     expect(parseDeadline("2024年底前")).toEqual({ text: "2024年底前", kind: "date", date: "2024-12-31" });
   });
 });
@@ -279,12 +268,9 @@ describe("unit lists", () => {
     },
   );
 
-  it.each(["刑侦大队", "指挥情报中心", "城关派出所", "政工室", "警务保障室", "巡特警反恐大队", ""])(
-    "does not treat “%s” as a collective unit",
-    (name) => {
-      expect(isCollectiveUnit(name)).toBe(false);
-    },
-  );
+  it.each(["刑侦大队", "指挥情报中心", "城关派出所", "政工室", "警务保障室", "巡特警反恐大队", ""])("does not treat “%s” as a collective unit", (name) => {
+    expect(isCollectiveUnit(name)).toBe(false);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -495,9 +481,15 @@ describe("parsePlan on other plans and layouts", () => {
   });
 
   it("falls back to the first non-metadata line when no line looks like a plan title", () => {
-    const text = ["- 索 引 号:XYZ", "公文生成日期：2024-01-02", "某县公安局数据治理安排", "四、主要任务", "1.治理数据。", "牵头单位：科技科", "完成时限：每月"].join(
-      "\n",
-    );
+    const text = [
+      "- 索 引 号:XYZ",
+      "公文生成日期：2024-01-02",
+      "某县公安局数据治理安排",
+      "四、主要任务",
+      "1.治理数据。",
+      "牵头单位：科技科",
+      "完成时限：每月",
+    ].join("\n");
     expect(parsePlan(text).plan).toEqual({ title: "某县公安局数据治理安排", issuedOn: "2024-01-02" });
   });
 

@@ -77,7 +77,9 @@ describe("several plans in one database", () => {
     writeFileSync(file, readFileSync(dir, "utf8").replace("  - name: 刑侦大队\n", "  - name: 刑侦大队\n    plans: [科技兴警]\n"));
     app = await tempApp({ at: "2024-06-30T10:00:00+08:00", env: { DUBAN_DIRECTORY: file } });
     bundled = (await app.repos.plans.currentPlan())!.id;
-    const report = await app.repos.plans.importPlan(syntheticPlan("三明市公安局2024年度重点工作要点", 30, 5), app.clock.now(), SYSTEM_ACTOR, { code: "重点工作" });
+    const report = await app.repos.plans.importPlan(syntheticPlan("三明市公安局2024年度重点工作要点", 30, 5), app.clock.now(), SYSTEM_ACTOR, {
+      code: "重点工作",
+    });
     second = report.planId;
     expect(report.code).toBe("重点工作");
   });
@@ -137,7 +139,7 @@ describe("several plans in one database", () => {
     expect((await app.say("第99单位的任务", { ...ADMIN, mentionsBot: true })).text).toMatch(/^没有名为“第99单位”的单位。现有单位：.*第2单位/);
   });
 
-  it("a question \"要记录为…吗？\" remembers its plan: the answer records there, not in the room's default or nowhere", async () => {
+  it('a question "要记录为…吗？" remembers its plan: the answer records there, not in the room\'s default or nowhere', async () => {
     const asked = await app.say("科技兴警 数字工匠创新工作室已经挂牌，完成60%", ADMIN);
     expect(asked.text).toContain("要记录为任务7");
     const before = await updatesOf(bundled);
@@ -165,7 +167,9 @@ describe("several plans in one database", () => {
   it("a re-import keeps the code; another code, or one already used, is refused and nothing changes", async () => {
     const parsed = syntheticPlan("三明市公安局2024年度重点工作要点", 30, 5);
     await expect(app.repos.plans.importPlan(parsed, app.clock.now(), SYSTEM_ACTOR, { code: "别的代码" })).rejects.toThrow(PlanCodeError);
-    await expect(app.repos.plans.importPlan(syntheticPlan("另一份计划", 3, 1), app.clock.now(), SYSTEM_ACTOR, { code: "科技兴警" })).rejects.toThrow(/已被《明溪县公安局/);
+    await expect(app.repos.plans.importPlan(syntheticPlan("另一份计划", 3, 1), app.clock.now(), SYSTEM_ACTOR, { code: "科技兴警" })).rejects.toThrow(
+      /已被《明溪县公安局/,
+    );
     await expect(app.repos.plans.importPlan(syntheticPlan("另一份计划", 3, 1), app.clock.now(), SYSTEM_ACTOR, { code: "12" })).rejects.toThrow(/不能全是数字/);
     expect((await app.repos.plans.plans()).length).toBe(2);
     expect((await app.repos.plans.importPlan(parsed, app.clock.now(), SYSTEM_ACTOR)).code).toBe("重点工作");
@@ -184,7 +188,18 @@ describe("several plans in one database", () => {
 
   it("an edit keeps an update in its plan", async () => {
     expect((await app.say("科技兴警 任务6进展：将被更正的一条 10%", { ...ADMIN, eventId: "$kj-edit" })).text).toContain("已记录任务6");
-    const edit = (text: string) => app.bot.handle({ transport: "test", room: "console", sender: ADMIN.sender, text, isDirect: true, mentionsBot: true, kind: "edit", targetEventId: "$kj-edit", eventId: `$e${text.length}` });
+    const edit = (text: string) =>
+      app.bot.handle({
+        transport: "test",
+        room: "console",
+        sender: ADMIN.sender,
+        text,
+        isDirect: true,
+        mentionsBot: true,
+        kind: "edit",
+        targetEventId: "$kj-edit",
+        eventId: `$e${text.length}`,
+      });
     expect((await edit("重点工作 任务6进展：改到另一个计划 20%")).replies[0]!.text).toContain("这条进展属于计划“科技兴警”，更正不能把它移到另一个计划");
     expect((await edit("任务6进展：更正后的内容 30%")).replies[0]!.text).toContain("任务6");
     const stored = await app.db.update.findFirstOrThrow({ where: { eventId: "$kj-edit" }, include: { task: true } });
@@ -196,7 +211,10 @@ describe("several plans in one database", () => {
     expect((await app.say("重点工作 任务7进展：归档前的最后一条 80%", { ...ADMIN, eventId: "$zd-last" })).text).toContain("已记录任务7");
     // A reminder recorded before the archiving, not yet sent.
     const secondTask = (await app.repos.plans.tasks(second))[0]!;
-    await app.repos.reminders.insertNew([{ key: "test:before-archive", taskId: secondTask.id, unit: "刑侦大队", kind: "overdue", occurrence: "2024-07-01", dueOn: "2024-07-01" }], app.clock.now());
+    await app.repos.reminders.insertNew(
+      [{ key: "test:before-archive", taskId: secondTask.id, unit: "刑侦大队", kind: "overdue", occurrence: "2024-07-01", dueOn: "2024-07-01" }],
+      app.clock.now(),
+    );
     expect((await app.say("归档计划 重点工作 已通过总结验收", ZHANG)).text).toContain("科技办");
     expect(await app.db.auditLog.count({ where: { action: "archive-plan", outcome: { not: "ok" } } })).toBe(1);
     expect((await app.repos.plans.planByCode("重点工作"))!.archivedAt).toBeNull();
@@ -205,7 +223,15 @@ describe("several plans in one database", () => {
 
     // A request awaiting review would be stuck after archiving: the office reviews it first.
     const three = (await app.repos.plans.task(second, 3))!;
-    await app.repos.requests.create({ taskId: three.id, kind: "completion", note: "全部完成", deadline: null, link: null, actor: { id: "@unit5:bureau.local", unit: "第5单位", transport: "test", room: "r", eventId: null }, at: app.clock.now() });
+    await app.repos.requests.create({
+      taskId: three.id,
+      kind: "completion",
+      note: "全部完成",
+      deadline: null,
+      link: null,
+      actor: { id: "@unit5:bureau.local", unit: "第5单位", transport: "test", room: "r", eventId: null },
+      at: app.clock.now(),
+    });
     const refused = (await app.say("归档计划 重点工作 已通过总结验收", ADMIN)).text;
     expect(refused).toContain("计划“重点工作”尚有1项待审核的申请（任务3办结），归档后将无法审核");
     expect((await app.repos.plans.planByCode("重点工作"))!.archivedAt).toBeNull();
@@ -224,9 +250,29 @@ describe("several plans in one database", () => {
     expect((await app.say("重点工作 任务6进展：归档后又报 90%", ADMIN)).text).toContain("计划“重点工作”已于2024-06-30归档，只能查询");
     expect(await updatesOf(second)).toBe(before);
     // Nor are its updates edited or retracted.
-    const edited = await app.bot.handle({ transport: "test", room: "console", sender: ADMIN.sender, text: "任务7进展：归档后更正 90%", isDirect: true, mentionsBot: true, kind: "edit", targetEventId: "$zd-last", eventId: "$zd-edit" });
+    const edited = await app.bot.handle({
+      transport: "test",
+      room: "console",
+      sender: ADMIN.sender,
+      text: "任务7进展：归档后更正 90%",
+      isDirect: true,
+      mentionsBot: true,
+      kind: "edit",
+      targetEventId: "$zd-last",
+      eventId: "$zd-edit",
+    });
     expect(edited.replies[0]!.text).toContain("已于2024-06-30归档，只能查询");
-    const retracted = await app.bot.handle({ transport: "test", room: "console", sender: ADMIN.sender, text: "", isDirect: true, mentionsBot: true, kind: "redaction", targetEventId: "$zd-last", eventId: "$zd-redact" });
+    const retracted = await app.bot.handle({
+      transport: "test",
+      room: "console",
+      sender: ADMIN.sender,
+      text: "",
+      isDirect: true,
+      mentionsBot: true,
+      kind: "redaction",
+      targetEventId: "$zd-last",
+      eventId: "$zd-redact",
+    });
     expect(retracted.replies[0]!.text).toContain("已于2024-06-30归档，只能查询");
     const last = await app.db.update.findFirstOrThrow({ where: { eventId: "$zd-last" } });
     expect(last).toMatchObject({ text: "归档前的最后一条 80%", retractedAt: null });
@@ -302,7 +348,13 @@ describe("the command line with two plans", () => {
   beforeAll(async () => {
     database = await freshDatabaseUrl(dir);
     // Files that go with the database stay in `dir` on PostgreSQL too.
-    env = { ...process.env, CHECKPOINT_DISABLE: "1", DATABASE_URL: database.url, DUBAN_EXPORT_DIR: join(dir, "duban.db.exports"), DUBAN_NOW: "2024-06-30T10:00:00+08:00" };
+    env = {
+      ...process.env,
+      CHECKPOINT_DISABLE: "1",
+      DATABASE_URL: database.url,
+      DUBAN_EXPORT_DIR: join(dir, "duban.db.exports"),
+      DUBAN_NOW: "2024-06-30T10:00:00+08:00",
+    };
   });
   const cli = async (...args: string[]) => {
     try {
@@ -319,7 +371,10 @@ describe("the command line with two plans", () => {
   });
 
   it("import --code names the plan; reports and exports then need --plan, and a code in use is refused", async () => {
-    const text = readFileSync(BUNDLED_PLAN, "utf8").replace("\n明溪县公安局科技兴警三年行动实施方案(2023-2025年)\n", "\n明溪县公安局智慧警务建设三年行动实施方案(2024-2026年)\n");
+    const text = readFileSync(BUNDLED_PLAN, "utf8").replace(
+      "\n明溪县公安局科技兴警三年行动实施方案(2023-2025年)\n",
+      "\n明溪县公安局智慧警务建设三年行动实施方案(2024-2026年)\n",
+    );
     writeFileSync(join(dir, "second.txt"), text);
     writeFileSync(join(dir, "third.txt"), text.replace("智慧警务建设", "数据治理"));
     const imported = await cli("import", join(dir, "second.txt"), "--code", "智慧警务");

@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openApp } from "../src/app.js";
 import { readConfig } from "../src/config.js";
 import { fixedClock } from "../src/core/clock.js";
-import { applyMigrations, createPostgresMigration, diffPostgresSchemaAgainstMigrations, POSTGRES_MIGRATIONS_DIR, POSTGRES_SCHEMA_PATH } from "../src/db/migrate.js";
+import {
+  applyMigrations,
+  createPostgresMigration,
+  diffPostgresSchemaAgainstMigrations,
+  POSTGRES_MIGRATIONS_DIR,
+  POSTGRES_SCHEMA_PATH,
+} from "../src/db/migrate.js";
 import { isPostgresUrl, withDatabase, withPgClient } from "../src/db/postgres.js";
 import { runDoctor } from "../src/ops/doctor.js";
 import { RequestPendingError } from "../src/core/model.js";
@@ -41,7 +47,10 @@ describe("PostgreSQL: schema and migrations", () => {
     const dir = mkdtempSync(join(tmpdir(), "duban-pg-drift-"));
     try {
       const schemaPath = join(dir, "schema.prisma");
-      writeFileSync(schemaPath, readFileSync(POSTGRES_SCHEMA_PATH, "utf8").replace("model Setting {\n  key   String @id", "model Setting {\n  note  String?\n  key   String @id"));
+      writeFileSync(
+        schemaPath,
+        readFileSync(POSTGRES_SCHEMA_PATH, "utf8").replace("model Setting {\n  key   String @id", "model Setting {\n  note  String?\n  key   String @id"),
+      );
       const diff = await diffPostgresSchemaAgainstMigrations(inject("postgresUrl"), { schemaPath });
       expect(diff).toMatch(/ALTER TABLE "Setting" ADD COLUMN\s+"note" TEXT/);
     } finally {
@@ -56,7 +65,10 @@ describe("PostgreSQL: schema and migrations", () => {
       const migrationsDir = join(dir, "migrations");
       cpSync(POSTGRES_MIGRATIONS_DIR, migrationsDir, { recursive: true });
       const schemaPath = join(dir, "schema.prisma");
-      writeFileSync(schemaPath, readFileSync(POSTGRES_SCHEMA_PATH, "utf8").replace("model Setting {\n  key   String @id", "model Setting {\n  note  String?\n  key   String @id"));
+      writeFileSync(
+        schemaPath,
+        readFileSync(POSTGRES_SCHEMA_PATH, "utf8").replace("model Setting {\n  key   String @id", "model Setting {\n  note  String?\n  key   String @id"),
+      );
       const server = inject("postgresUrl");
       const created = await createPostgresMigration("Add setting note", server, { migrationsDir, schemaPath });
       expect(created?.path).toMatch(/\/\d{14}_add_setting_note$/);
@@ -81,13 +93,20 @@ describe("PostgreSQL: schema and migrations", () => {
       cpSync(POSTGRES_MIGRATIONS_DIR, edited, { recursive: true });
       const first = readFileSync(join(POSTGRES_MIGRATIONS_DIR, "migration_lock.toml"), "utf8");
       expect(first).toContain('provider = "postgresql"');
-      const [init] = (await import("node:fs")).readdirSync(edited).filter((n) => /^\d{14}_/.test(n)).sort();
+      const [init] = (await import("node:fs"))
+        .readdirSync(edited)
+        .filter((n) => /^\d{14}_/.test(n))
+        .sort();
       writeFileSync(join(edited, init!, "migration.sql"), `${readFileSync(join(edited, init!, "migration.sql"), "utf8")}\n-- edited\n`);
       await expect(applyMigrations(db.url, { migrationsDir: edited })).rejects.toThrow(/has changed since/);
       // An older release (missing the newest migration) refuses a database a newer one migrated.
       const older = join(dir, "older");
       cpSync(POSTGRES_MIGRATIONS_DIR, older, { recursive: true });
-      const newest = (await import("node:fs")).readdirSync(older).filter((n) => /^\d{14}_/.test(n)).sort().at(-1)!;
+      const newest = (await import("node:fs"))
+        .readdirSync(older)
+        .filter((n) => /^\d{14}_/.test(n))
+        .sort()
+        .at(-1)!;
       rmSync(join(older, newest), { recursive: true });
       await expect(applyMigrations(db.url, { migrationsDir: older })).rejects.toThrow(new RegExp(`does not know \\(${newest}\\).*newer version`));
     } finally {
@@ -103,7 +122,9 @@ describe("PostgreSQL: schema and migrations", () => {
       const actor = (id: string) => ({ id, unit: null, transport: "test", room: null, eventId: null });
       const before = await app.db.auditLog.count();
       await Promise.all(
-        Array.from({ length: 20 }, (_, i) => (i % 2 ? app : other).repos.audit.append({ at: app.clock.now(), actor: actor(`@w${i}:bureau.local`), action: "test-concurrent" })),
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? app : other).repos.audit.append({ at: app.clock.now(), actor: actor(`@w${i}:bureau.local`), action: "test-concurrent" }),
+        ),
       );
       expect(await app.db.auditLog.count()).toBe(before + 20);
       expect(await app.repos.audit.verify()).toMatchObject({ ok: true, firstBroken: null });
@@ -187,7 +208,10 @@ describe("PostgreSQL: moving the data over from SQLite", () => {
     const server = inject("postgresUrl");
     const name = `duban_move_${process.pid}`;
     await withPgClient(server, (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'`));
-    target = { url: withDatabase(server, name), drop: () => withPgClient(server, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}) };
+    target = {
+      url: withDatabase(server, name),
+      drop: () => withPgClient(server, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+    };
   });
 
   afterAll(async () => {
@@ -213,12 +237,17 @@ describe("PostgreSQL: moving the data over from SQLite", () => {
 
     // The bot then runs on PostgreSQL: new rows continue after the loaded ids, and the audit chain goes on.
     const clock = fixedClock(new Date("2025-01-10T10:00:00+08:00"));
-    const bot = await openApp(readConfig({ DATABASE_URL: target.url, DUBAN_RATE_LIMIT: "0", DUBAN_EXPORT_DIR: join(dir, "exports"), DUBAN_EVIDENCE_DIR: join(dir, "evidence") }), clock, { logger: quietLogger, quiet: true });
+    const bot = await openApp(
+      readConfig({ DATABASE_URL: target.url, DUBAN_RATE_LIMIT: "0", DUBAN_EXPORT_DIR: join(dir, "exports"), DUBAN_EVIDENCE_DIR: join(dir, "evidence") }),
+      clock,
+      { logger: quietLogger, quiet: true },
+    );
     try {
       const head = (await bot.repos.audit.verify()).head;
       const maxUpdate = Math.max(...source.tables.Update.map((u) => u.id));
       const maxAudit = Math.max(...source.tables.AuditLog.map((a) => a.id));
-      const msg = (text: string, eventId: string) => bot.bot.handle({ transport: "test", room: "xingzhen", sender: ZHANG, text, isDirect: true, mentionsBot: true, eventId });
+      const msg = (text: string, eventId: string) =>
+        bot.bot.handle({ transport: "test", room: "xingzhen", sender: ZHANG, text, isDirect: true, mentionsBot: true, eventId });
       // An event handled before the move is still known as handled.
       await msg("任务6进展：初审 30%", "$a");
       expect(await bot.db.update.count()).toBe(source.tables.Update.length);
@@ -228,7 +257,10 @@ describe("PostgreSQL: moving the data over from SQLite", () => {
       const entry = await bot.db.auditLog.findFirstOrThrow({ orderBy: { id: "desc" } });
       expect(entry).toMatchObject({ id: maxAudit + 1, action: "update", prevHash: head });
       expect(await bot.repos.audit.verify()).toMatchObject({ ok: true, checked: source.tables.AuditLog.length + 1 });
-      expect((await bot.bot.handle({ transport: "test", room: "console", sender: "@kejiban:bureau.local", text: "任务4", isDirect: true, mentionsBot: true })).replies[0]!.text).toContain("80%");
+      expect(
+        (await bot.bot.handle({ transport: "test", room: "console", sender: "@kejiban:bureau.local", text: "任务4", isDirect: true, mentionsBot: true }))
+          .replies[0]!.text,
+      ).toContain("80%");
     } finally {
       await bot.close();
     }
@@ -242,7 +274,10 @@ describe("PostgreSQL: moving the data over from SQLite", () => {
     expect(database.detail).toContain("审计链完整");
     expect(database.detail).not.toContain(new URL(target.url).password);
     expect(checks.find((c) => c.name.startsWith("名录"))?.status).toBe("ok");
-    expect(checks.find((c) => c.name.startsWith("实例"))).toMatchObject({ status: "skip", detail: expect.stringContaining("没有正在运行的 Matrix 机器人实例") });
+    expect(checks.find((c) => c.name.startsWith("实例"))).toMatchObject({
+      status: "skip",
+      detail: expect.stringContaining("没有正在运行的 Matrix 机器人实例"),
+    });
     await expect(duban({ DATABASE_URL: target.url }, "backup", join(dir, "x.db"))).rejects.toMatchObject({ stderr: expect.stringContaining("pg_dump") });
     await expect(duban({ DATABASE_URL: target.url }, "restore", join(dir, "x.db"))).rejects.toMatchObject({ stderr: expect.stringContaining("pg_restore") });
   });
@@ -388,7 +423,10 @@ describe("PostgreSQL: several instances, one active", () => {
       expect(rows.length).toBeGreaterThan(3);
       await app.db.reminder.update({ where: { id: rows[0]!.id }, data: { claimToken: "host-a:1/uuid-1", claimedAt: app.clock.now() } });
       await app.db.reminder.update({ where: { id: rows[1]!.id }, data: { claimToken: "host-a:12/uuid-2", claimedAt: app.clock.now() } });
-      await app.db.reminder.update({ where: { id: rows[2]!.id }, data: { claimToken: "host-a:1/uuid-3", claimedAt: app.clock.now(), deliveredAt: app.clock.now() } });
+      await app.db.reminder.update({
+        where: { id: rows[2]!.id },
+        data: { claimToken: "host-a:1/uuid-3", claimedAt: app.clock.now(), deliveredAt: app.clock.now() },
+      });
       expect(await app.repos.reminders.releaseClaims("host-a:1/")).toBe(1);
       // "_" in a name is a letter, not LIKE's any-character: host_a:12 is not host-a:12.
       expect(await app.repos.reminders.releaseClaims("host_a:12/")).toBe(0);

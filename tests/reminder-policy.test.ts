@@ -9,13 +9,7 @@ import {
   type PolicyTask,
   type ReminderPolicy,
 } from "../src/reminders/reminder-policy.js";
-import {
-  createWorkingCalendar,
-  dayFromNumber,
-  dayNumber,
-  workingCalendarFrom,
-  type WorkingCalendar,
-} from "../src/reminders/working-calendar.js";
+import { createWorkingCalendar, dayFromNumber, dayNumber, workingCalendarFrom, type WorkingCalendar } from "../src/reminders/working-calendar.js";
 
 const calendar = createWorkingCalendar();
 const OFFICE = "科技办";
@@ -168,19 +162,13 @@ describe("dueReminders: one kind at a time (deadline 2024-06-28, a Friday)", () 
 describe("dueReminders: moving to working days", () => {
   it("moves a due date on a holiday back to the previous working day", () => {
     const t = task({ deadline: dateDeadline("2024-10-03"), lastUpdateDay: "2024-09-20" });
-    expect(lines([t], "2024-09-30")).toEqual([
-      "#1 before 2024-10-02 指挥情报中心 -1",
-      "#1 due 2024-10-03 指挥情报中心 -0",
-    ]);
+    expect(lines([t], "2024-09-30")).toEqual(["#1 before 2024-10-02 指挥情报中心 -1", "#1 due 2024-10-03 指挥情报中心 -0"]);
     expect(lines([t], "2024-10-08")).toEqual([]);
   });
 
   it("moves a due date on a Saturday back to Friday", () => {
     const t = task({ deadline: dateDeadline("2024-05-25"), lastUpdateDay: "2024-05-20" });
-    expect(lines([t], "2024-05-24")).toEqual([
-      "#1 before 2024-05-24 指挥情报中心 -1",
-      "#1 due 2024-05-25 指挥情报中心 -0",
-    ]);
+    expect(lines([t], "2024-05-24")).toEqual(["#1 before 2024-05-24 指挥情报中心 -1", "#1 due 2024-05-25 指挥情报中心 -0"]);
     expect(lines([t], "2024-05-27")).toEqual([]);
   });
 
@@ -347,9 +335,7 @@ describe("dueReminders: acceptance with tasks of the bundled plan", () => {
   it("escalates the unfinished dated tasks to the office 14 days after 2024-12-31, but not task 25", () => {
     const onDay7 = dueReminders(PLAN_TASKS, "2025-01-07", ctx);
     expect(onDay7.filter((r) => r.kind === "escalation")).toEqual([]);
-    expect(new Set(onDay7.filter((r) => r.kind === "overdue").map((r) => r.taskNumber))).toEqual(
-      new Set([4, 5, 6, 20, 21, 22]),
-    );
+    expect(new Set(onDay7.filter((r) => r.kind === "overdue").map((r) => r.taskNumber))).toEqual(new Set([4, 5, 6, 20, 21, 22]));
     const onDay14 = dueReminders(PLAN_TASKS, "2025-01-14", ctx).filter((r) => r.kind === "escalation");
     expect(onDay14).toEqual(
       [4, 5, 6, 20, 21, 22].map((n) => ({
@@ -394,9 +380,7 @@ function naiveNominalReminders(t: PolicyTask, until: string, policy: ReminderPol
     out.push({ key: `${k}|${nominal}|${unit}`, sendDay: back ? cal.workdayOnOrBefore(nominal) : cal.workdayOnOrAfter(nominal) });
   };
   const isReport = (day: string) =>
-    Number(day.slice(8, 10)) === policy.reportDayOfMonth &&
-    day >= start &&
-    (kind === "ongoing" || (kind === "date+ongoing" && date !== null && day > date));
+    Number(day.slice(8, 10)) === policy.reportDayOfMonth && day >= start && (kind === "ongoing" || (kind === "date+ongoing" && date !== null && day > date));
   const ref = t.lastUpdateDay ?? t.startDay;
   for (let day = start; day <= until; day = addDays(day, 1)) {
     for (const unit of t.leadUnits) {
@@ -427,20 +411,24 @@ describe("dueReminders: a day-by-day walk from 2023-11-18 to 2026-01-31", () => 
   const last = "2026-01-31";
 
   it.each<[string, PolicyTask]>([
-    [
-      "a dated task (task 6, 2024-12-31, never done, last update 2024-03-10)",
-      { ...PLAN_TASKS[2]!, lastUpdateDay: "2024-03-10" },
-    ],
+    ["a dated task (task 6, 2024-12-31, never done, last update 2024-03-10)", { ...PLAN_TASKS[2]!, lastUpdateDay: "2024-03-10" }],
     ["a milestone-then-ongoing task (task 25, 2024-12-31, no update)", PLAN_TASKS[6]!],
     [
       "an ongoing task (task 8, no update)",
-      { id: 1008, number: 8, leadUnits: ["指挥情报中心", "治安大队"], deadline: ONGOING, done: false, paused: false, lastUpdateDay: null, startDay: PLAN_START },
+      {
+        id: 1008,
+        number: 8,
+        leadUnits: ["指挥情报中心", "治安大队"],
+        deadline: ONGOING,
+        done: false,
+        paused: false,
+        lastUpdateDay: null,
+        startDay: PLAN_START,
+      },
     ],
   ])("emits each nominal reminder of %s exactly once, on its shifted working day", (_name, t) => {
     // Nominal dates a little past the end can still be sent (moved back) within the walk.
-    const expected = naiveNominalReminders(t, addDays(last, 40), defaultReminderPolicy, calendar).filter(
-      (e) => e.sendDay >= first && e.sendDay <= last,
-    );
+    const expected = naiveNominalReminders(t, addDays(last, 40), defaultReminderPolicy, calendar).filter((e) => e.sendDay >= first && e.sendDay <= last);
     const seen = new Map<string, string[]>();
     let workingDays = 0;
     for (let day = first; day <= last; day = addDays(day, 1)) {

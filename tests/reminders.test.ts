@@ -276,7 +276,10 @@ describe("reminders on a real SQLite file", () => {
   });
 
   it("tells the office once about a deadline it cannot read, and once about a year the calendar lacks", async () => {
-    const calendar = workingCalendarFrom((d) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()), (y) => y < 2025);
+    const calendar = workingCalendarFrom(
+      (d) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()),
+      (y) => y < 2025,
+    );
     const service = new ReminderService({
       repos: app.repos,
       directory: app.directory,
@@ -286,7 +289,10 @@ describe("reminders on a real SQLite file", () => {
       thresholds: { warnDays: 30, staleDays: 30 },
       logger: quietLogger,
     });
-    await app.db.task.update({ where: { planId_number: { planId: 1, number: 12 } }, data: { deadlineText: "视情况而定", deadlineKind: "unknown", deadlineDate: null } });
+    await app.db.task.update({
+      where: { planId_number: { planId: 1, number: 12 } },
+      data: { deadlineText: "视情况而定", deadlineKind: "unknown", deadlineDate: null },
+    });
     const first = await service.run(["2025-01-02"], at9("2025-01-02"), sender);
     const office = first.find((m) => m.unit === "科技办")!;
     expect(office.reply.text).toContain("任务12的完成时限“视情况而定”无法识别");
@@ -301,7 +307,8 @@ describe("reminders on a real SQLite file", () => {
         await sender.send(rooms, reply, key);
         // After the first message, the office completes every task of the plan.
         if (sender.sent.length === 1)
-          for (const task of await app.repos.plans.tasks(1)) if (!task.completedAt) await app.repos.plans.complete(task.id, "验收通过", OFFICE, app.clock.now());
+          for (const task of await app.repos.plans.tasks(1))
+            if (!task.completedAt) await app.repos.plans.complete(task.id, "验收通过", OFFICE, app.clock.now());
       },
     };
     const messages = await app.reminders.service.run(["2024-12-31"], app.clock.now(), done);
@@ -313,7 +320,14 @@ describe("reminders on a real SQLite file", () => {
   });
 
   it("stops when another instance takes its claim over mid-run, and that instance sends the rest, each once", async () => {
-    const deps = { directory: app.directory, calendar: app.reminders.calendar, policy: app.reminders.policy, t: catalogue("zh"), thresholds: app.config.thresholds, logger: quietLogger };
+    const deps = {
+      directory: app.directory,
+      calendar: app.reminders.calendar,
+      policy: app.reminders.policy,
+      t: catalogue("zh"),
+      thresholds: app.config.thresholds,
+      logger: quietLogger,
+    };
     const now = app.clock.now();
     const stale = new Date(now.getTime() - 20 * 60_000);
     let marks = 0;
@@ -340,7 +354,14 @@ describe("reminders on a real SQLite file", () => {
   });
 
   it("sends what the console recorded while the run was recording, in the same run", async () => {
-    const deps = { directory: app.directory, calendar: app.reminders.calendar, policy: app.reminders.policy, t: catalogue("zh"), thresholds: app.config.thresholds, logger: quietLogger };
+    const deps = {
+      directory: app.directory,
+      calendar: app.reminders.calendar,
+      policy: app.reminders.policy,
+      t: catalogue("zh"),
+      thresholds: app.config.thresholds,
+      logger: quietLogger,
+    };
     let first = true;
     // The console records the day's reminders (unclaimed) just before the run inserts its own.
     const reminders = Object.assign(Object.create(app.repos.reminders) as typeof app.repos.reminders, {
@@ -359,9 +380,22 @@ describe("reminders on a real SQLite file", () => {
   });
 
   it("catching up on two working days in one run, tells the office each notice once", async () => {
-    const calendar = workingCalendarFrom((d) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()), (y) => y < 2025);
-    const deps = { repos: app.repos, directory: app.directory, policy: app.reminders.policy, t: catalogue("zh"), thresholds: { warnDays: 30, staleDays: 30 }, logger: quietLogger };
-    await app.db.task.update({ where: { planId_number: { planId: 1, number: 12 } }, data: { deadlineText: "视情况而定", deadlineKind: "unknown", deadlineDate: null } });
+    const calendar = workingCalendarFrom(
+      (d) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()),
+      (y) => y < 2025,
+    );
+    const deps = {
+      repos: app.repos,
+      directory: app.directory,
+      policy: app.reminders.policy,
+      t: catalogue("zh"),
+      thresholds: { warnDays: 30, staleDays: 30 },
+      logger: quietLogger,
+    };
+    await app.db.task.update({
+      where: { planId_number: { planId: 1, number: 12 } },
+      data: { deadlineText: "视情况而定", deadlineKind: "unknown", deadlineDate: null },
+    });
     const sent = await new ReminderService({ ...deps, calendar }).run(["2025-01-02", "2025-01-03"], at9("2025-01-03"), sender);
     const office = sent.find((m) => m.unit === "科技办")!.reply.text;
     expect(office.split("任务12的完成时限“视情况而定”无法识别")).toHaveLength(2);
@@ -437,7 +471,14 @@ describe("reminders on a real SQLite file", () => {
         return plans.tasksByIds(ids);
       },
     });
-    const deps = { directory: app.directory, calendar: app.reminders.calendar, policy: app.reminders.policy, t: catalogue("zh"), thresholds: app.config.thresholds, logger: quietLogger };
+    const deps = {
+      directory: app.directory,
+      calendar: app.reminders.calendar,
+      policy: app.reminders.policy,
+      t: catalogue("zh"),
+      thresholds: app.config.thresholds,
+      logger: quietLogger,
+    };
     const service = new ReminderService({ ...deps, repos: { ...app.repos, plans: counting } });
     sender.failRooms.add("xingzhen");
     const first = await service.run(["2024-12-31"], app.clock.now(), sender);
@@ -456,7 +497,8 @@ describe("reminders on a real SQLite file", () => {
     const changing: ReminderSender = {
       send: async (rooms, reply, key) => {
         await sender.send(rooms, reply, key);
-        if (reply.text.includes(`【督办提醒】${first[0]!.unit}`)) expect((await app.say(`任务${last.taskNumbers[0]}进展：提醒期间报送 80%`)).text).toContain("已记录");
+        if (reply.text.includes(`【督办提醒】${first[0]!.unit}`))
+          expect((await app.say(`任务${last.taskNumbers[0]}进展：提醒期间报送 80%`)).text).toContain("已记录");
       },
     };
     const third = await service.run(["2024-12-31"], app.clock.now(), changing);
@@ -481,7 +523,15 @@ describe("reminders on a real SQLite file", () => {
     const whole = Object.assign(Object.create(plans) as typeof plans, {
       reminderTasks: async (planId: number, page?: { after: number }) => (page && page.after > 0 ? [] : plans.reminderTasks(planId)),
     });
-    const deps = { directory: app.directory, calendar: app.reminders.calendar, policy: app.reminders.policy, t: catalogue("zh"), thresholds: app.config.thresholds, logger: quietLogger, taskPage: 2000 };
+    const deps = {
+      directory: app.directory,
+      calendar: app.reminders.calendar,
+      policy: app.reminders.policy,
+      t: catalogue("zh"),
+      thresholds: app.config.thresholds,
+      logger: quietLogger,
+      taskPage: 2000,
+    };
     const paged = await new ReminderService({ ...deps, repos: { ...app.repos, plans: counting } }).dueRows([day]);
     const reference = await new ReminderService({ ...deps, repos: { ...app.repos, plans: whole } }).dueRows([day]);
     // Every plan in progress is read: the bundled plan's 25 tasks, then the big one in pages.

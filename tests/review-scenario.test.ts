@@ -124,13 +124,27 @@ beforeAll(async () => {
   await report("2024-09-26", "10:00", WU, "任务18进展：城关所创新示范点方案已上报");
 
   expect((await say("2024-10-08", "10:00", ADMIN, "调整时限 20 2024年10月31日前 市局统一要求提前完成")).text).toContain("调整为2024年10月31日前");
-  expect((await say("2024-10-08", "10:05", ADMIN, "新增指标 10 数字孪生试点 2个 2024年11月底前 市局下达试点任务")).text).toContain("已为任务10新增指标 数字孪生试点 2个");
+  expect((await say("2024-10-08", "10:05", ADMIN, "新增指标 10 数字孪生试点 2个 2024年11月底前 市局下达试点任务")).text).toContain(
+    "已为任务10新增指标 数字孪生试点 2个",
+  );
   await report("2024-10-10", "10:00", WU, "任务17进展：县级创新单位申报材料准备中");
   expect((await say("2024-10-15", "10:00", ZHANG, "申请延期 4 2025年3月底前 市局评选推迟")).text).toContain("延期至2025年3月底前的申请");
-  expect((await say("2024-10-16", "10:00", ADMIN, "延期审核 4 通过 同意延期")).text).toBe("任务4延期审核通过：原定2024年底前，经批准延期至2025年3月底前。提醒按新时限发送。");
+  expect((await say("2024-10-16", "10:00", ADMIN, "延期审核 4 通过 同意延期")).text).toBe(
+    "任务4延期审核通过：原定2024年底前，经批准延期至2025年3月底前。提醒按新时限发送。",
+  );
   await report("2024-10-21", "10:00", LIU, "任务9进展：禁毒研究模型上线试运行", "$liu9");
   app.clock.set(at("2024-10-22", "10:00"));
-  const redacted = await app.bot.handle({ transport: "test", kind: "redaction", targetEventId: "$liu9", eventId: "$liu9-r", room: "zhzx", sender: LIU, text: "", isDirect: false, mentionsBot: false });
+  const redacted = await app.bot.handle({
+    transport: "test",
+    kind: "redaction",
+    targetEventId: "$liu9",
+    eventId: "$liu9-r",
+    room: "zhzx",
+    sender: LIU,
+    text: "",
+    isDirect: false,
+    mentionsBot: false,
+  });
   expect(redacted.replies.map((r) => r.text).join("\n")).toContain("已撤回任务9的一条进展");
   await remind("2024-10-25");
 
@@ -389,7 +403,13 @@ describe("three months on the Mingxi plan, checked number by number", () => {
     expect(t4.light).toBe("yellow"); // no update ever: stale
 
     const t20 = tasks.get(20)!;
-    expect(t20).toMatchObject({ deadline: { date: "2024-10-31" }, originalDeadline: { text: "2024年底前" }, deadlineChange: "adjusted", light: "red", daysOverdue: 30 });
+    expect(t20).toMatchObject({
+      deadline: { date: "2024-10-31" },
+      originalDeadline: { text: "2024年底前" },
+      deadlineChange: "adjusted",
+      light: "red",
+      daysOverdue: 30,
+    });
 
     // Task 6: two updates (10-29 @zhang, 11-28 @liu 50%), newest first; progress 50; its target 1 of 2.
     const t6 = tasks.get(6)!;
@@ -408,7 +428,10 @@ describe("three months on the Mingxi plan, checked number by number", () => {
     // Task 5: done by the approved request on 11-20; its two targets still 0 of 1.
     const t5 = tasks.get(5)!;
     expect(t5).toMatchObject({ light: "done", completedAt: "2024-11-20T02:00:00.000Z", reviewPending: false });
-    expect(t5.targets.map((x) => [x.current, x.count, x.met])).toEqual([[0, 1, false], [0, 1, false]]);
+    expect(t5.targets.map((x) => [x.current, x.count, x.met])).toEqual([
+      [0, 1, false],
+      [0, 1, false],
+    ]);
     // The report's scorecard is the year scorecard.
     expect(r.scorecard).toEqual(await app.reports.scorecard(plan, 2024, NOV30()));
   });

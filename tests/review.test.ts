@@ -136,33 +136,73 @@ describe("extension (延期)", () => {
 
   it("an admin changes the lead units with a reason; reminders and permissions follow", async () => {
     expect((await app.say("调整牵头单位 6 不存在大队 机构调整")).text).toContain("名录中没有：不存在大队");
-    expect((await app.say("调整牵头单位 6 网安、指挥中心 机构调整")).text).toBe("任务6的牵头单位已由刑侦大队、网安大队、指挥情报中心调整为网安大队、指挥情报中心。理由：机构调整");
+    expect((await app.say("调整牵头单位 6 网安、指挥中心 机构调整")).text).toBe(
+      "任务6的牵头单位已由刑侦大队、网安大队、指挥情报中心调整为网安大队、指挥情报中心。理由：机构调整",
+    );
     expect((await app.say("申请办结 6 已完成", { sender: ZHANG })).text).toContain("只能由任务6的牵头单位（网安大队、指挥情报中心）人员提出");
   });
 });
 
 describe("evidence (佐证材料)", () => {
-  const file = (name: string, bytes: Buffer, size: number | null = bytes.byteLength) => ({ name, mimeType: "image/png", size, fetch: async () => new Uint8Array(bytes) });
+  const file = (name: string, bytes: Buffer, size: number | null = bytes.byteLength) => ({
+    name,
+    mimeType: "image/png",
+    size,
+    fetch: async () => new Uint8Array(bytes),
+  });
 
   it("keeps a file sent as a reply to the request, with its sha256, and lists it", async () => {
     await said("申请办结 6 两名民警已入选", { sender: ZHANG, room: "xingzhen", eventId: "$req" });
     const bytes = Buffer.from("PNG…证书扫描件");
     const sha = createHash("sha256").update(bytes).digest("hex");
-    const r = await app.bot.handle({ transport: "test", kind: "file", eventId: "$f1", targetEventId: "$req", room: "xingzhen", sender: ZHANG, text: "", isDirect: false, mentionsBot: false, file: file("证书.png", bytes) });
+    const r = await app.bot.handle({
+      transport: "test",
+      kind: "file",
+      eventId: "$f1",
+      targetEventId: "$req",
+      room: "xingzhen",
+      sender: ZHANG,
+      text: "",
+      isDirect: false,
+      mentionsBot: false,
+      file: file("证书.png", bytes),
+    });
     expect(r.replies[0]!.text).toBe(`已收到任务6的佐证材料：证书.png（${bytes.byteLength} B，sha256 ${sha.slice(0, 16)}）。`);
     const row = await app.db.evidence.findFirstOrThrow();
     expect(row).toMatchObject({ fileName: "证书.png", mimeType: "image/png", size: bytes.byteLength, sha256: sha, uploader: ZHANG });
     expect(readFileSync(join(app.evidence.root, row.path))).toEqual(bytes);
     expect((await app.say("任务6佐证")).text).toContain(`• 证书.png（${bytes.byteLength} B）@zhang:bureau.local`);
     // Redelivered: stored once.
-    await app.bot.handle({ transport: "test", kind: "file", eventId: "$f1", targetEventId: "$req", room: "xingzhen", sender: ZHANG, text: "", isDirect: false, mentionsBot: false, file: file("证书.png", bytes) });
+    await app.bot.handle({
+      transport: "test",
+      kind: "file",
+      eventId: "$f1",
+      targetEventId: "$req",
+      room: "xingzhen",
+      sender: ZHANG,
+      text: "",
+      isDirect: false,
+      mentionsBot: false,
+      file: file("证书.png", bytes),
+    });
     expect(await app.db.evidence.count()).toBe(1);
   });
 
   it("keeps a file with a very long Chinese name, cutting only the stored file name", async () => {
     await said("申请办结 6 两名民警已入选", { sender: ZHANG, room: "xingzhen", eventId: "$req" });
     const name = `${"关于印发".repeat(25)}的通知.pdf`;
-    const r = await app.bot.handle({ transport: "test", kind: "file", eventId: "$long", targetEventId: "$req", room: "xingzhen", sender: ZHANG, text: "", isDirect: false, mentionsBot: false, file: file(name, Buffer.from("%PDF")) });
+    const r = await app.bot.handle({
+      transport: "test",
+      kind: "file",
+      eventId: "$long",
+      targetEventId: "$req",
+      room: "xingzhen",
+      sender: ZHANG,
+      text: "",
+      isDirect: false,
+      mentionsBot: false,
+      file: file(name, Buffer.from("%PDF")),
+    });
     expect(r.replies[0]!.text).toContain("已收到任务6的佐证材料");
     const row = await app.db.evidence.findFirstOrThrow();
     expect(row.fileName).toBe(name);
@@ -173,7 +213,18 @@ describe("evidence (佐证材料)", () => {
   it("tells the officer that editing a request does not change it", async () => {
     await said("申请办结 7 已完成", { sender: ZHANG, room: "xingzhen", eventId: "$req7" });
     await app.say("办结审核 7 退回 缺材料");
-    const r = await app.bot.handle({ transport: "test", kind: "edit", targetEventId: "$req7", targetSender: ZHANG, eventId: "$req7e", room: "xingzhen", sender: ZHANG, text: "申请办结 7 已全部完成", isDirect: false, mentionsBot: false });
+    const r = await app.bot.handle({
+      transport: "test",
+      kind: "edit",
+      targetEventId: "$req7",
+      targetSender: ZHANG,
+      eventId: "$req7e",
+      room: "xingzhen",
+      sender: ZHANG,
+      text: "申请办结 7 已全部完成",
+      isDirect: false,
+      mentionsBot: false,
+    });
     expect(r.replies[0]!.text).toBe("修改申请消息不会更改已提交的申请。如需更正，请在科技办审核后重新提交申请。");
     expect(await app.db.request.count()).toBe(1);
   });
@@ -197,7 +248,9 @@ describe("evidence (佐证材料)", () => {
     writeFileSync(path, "%PDF-1.4 市局文件");
     const sha = createHash("sha256").update(readFileSync(path)).digest("hex");
     const env = { ...process.env, ...app.env, CHECKPOINT_DISABLE: "1", DUBAN_NOW: "2024-12-20T10:00:00+08:00" };
-    const refused = await run(process.execPath, [join(ROOT, "bin/duban.js"), "evidence", "add", "6", path, "--as", "@wang:bureau.local"], { env }).catch((e: { code: number; stderr: string }) => e);
+    const refused = await run(process.execPath, [join(ROOT, "bin/duban.js"), "evidence", "add", "6", path, "--as", "@wang:bureau.local"], { env }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect((refused as { code: number }).code).toBe(2);
     const { stdout } = await run(process.execPath, [join(ROOT, "bin/duban.js"), "evidence", "add", "6", path, "--as", ZHANG], { env });
     expect(stdout).toContain(`sha256 ${sha}`);

@@ -87,13 +87,30 @@ beforeAll(async () => {
   // An update retracted: task 6's latest is then $u3 again.
   expect((await say("任务6进展：李四材料初审 20%", { ...zhang, eventId: "$u5" })).text).toContain("已记录任务6");
   tick();
-  await app.bot.handle({ transport: "test", kind: "redaction", targetEventId: "$u5", eventId: "$r5", room: "xingzhen", sender: ZHANG, text: "", isDirect: false, mentionsBot: false });
+  await app.bot.handle({
+    transport: "test",
+    kind: "redaction",
+    targetEventId: "$u5",
+    eventId: "$r5",
+    room: "xingzhen",
+    sender: ZHANG,
+    text: "",
+    isDirect: false,
+    mentionsBot: false,
+  });
   // An update edited: revisions and editedAt are set.
   expect((await say("任务12进展：方案已起草 40%", { eventId: "$u6" })).text).toContain("已记录任务12");
   tick();
   const edited = await app.bot.handle({
-    transport: "test", kind: "edit", targetEventId: "$u6", eventId: "$e6", room: "console", sender: ADMIN,
-    text: "任务12进展：方案已定稿 60%", isDirect: true, mentionsBot: false,
+    transport: "test",
+    kind: "edit",
+    targetEventId: "$u6",
+    eventId: "$e6",
+    room: "console",
+    sender: ADMIN,
+    text: "任务12进展：方案已定稿 60%",
+    isDirect: true,
+    mentionsBot: false,
   });
   expect(edited.replies[0]?.text).toContain("已修改任务12");
   tick();
@@ -103,7 +120,9 @@ beforeAll(async () => {
   // A completion request (pending), an extension request (pending), an admin completion, a pause, a deadline set.
   expect((await say("申请办结 5 创新团队已获市级认定", { ...zhang, eventId: "$req5", isDirect: true, mentionsBot: true })).text).toContain("办结申请");
   tick();
-  expect((await say("申请延期 4 2025年3月底前 市局评选推迟", { ...zhang, eventId: "$ext4", isDirect: true, mentionsBot: true })).text).toContain("延期至2025年3月底前");
+  expect((await say("申请延期 4 2025年3月底前 市局评选推迟", { ...zhang, eventId: "$ext4", isDirect: true, mentionsBot: true })).text).toContain(
+    "延期至2025年3月底前",
+  );
   tick();
   expect((await say("办结 12 市局已验收")).text).toContain("已办结");
   tick();
@@ -126,7 +145,9 @@ beforeAll(async () => {
   expect((await say("数字工匠评选材料已报市局", { ...zhang, eventId: "$q1" })).text).toContain("要记录为哪项任务的进展");
   expect((await say("任务4 两名民警的推荐表", { ...zhang, eventId: "$q2" })).text).toContain("要记录为任务4");
   tick();
-  expect((await say("任务6 赵六的材料", { sender: ZHANG, room: "zhenggong", isDirect: false, mentionsBot: false, eventId: "$q3" })).text).toContain("要记录为任务6");
+  expect((await say("任务6 赵六的材料", { sender: ZHANG, room: "zhenggong", isDirect: false, mentionsBot: false, eventId: "$q3" })).text).toContain(
+    "要记录为任务6",
+  );
 
   // Events marked handled by a transport.
   await app.bot.markHandled("$u1", "xingzhen");
@@ -354,7 +375,11 @@ describe("the SQL repositories on a real SQLite file", () => {
       const row = (key: string, n: number) => ({ key, taskId: idOf(n), unit: "刑侦大队", kind: "overdue", occurrence: "2024-12-20", dueOn: "2024-12-20" });
       const existing = (await ref.reminders.pending())[0]!.key;
       const bySql = await sqlRepos.reminders.insertClaimed([row("test:sql-1", 4), row(existing, 4), row("test:sql-2", 5)], "sql-token", at);
-      const byPrisma = await ref.reminders.insertClaimed([row("test:prisma-1", 4), row("test:sql-1", 4), row(existing, 4), row("test:prisma-2", 5)], "prisma-token", at);
+      const byPrisma = await ref.reminders.insertClaimed(
+        [row("test:prisma-1", 4), row("test:sql-1", 4), row(existing, 4), row("test:prisma-2", 5)],
+        "prisma-token",
+        at,
+      );
       expect([...bySql.keys()]).toEqual(["test:sql-1", "test:sql-2"]);
       expect([...byPrisma.keys()]).toEqual(["test:prisma-1", "test:prisma-2"]);
       const stored = async (key: string) => await app.db.reminder.findUniqueOrThrow({ where: { key } });
@@ -414,7 +439,8 @@ describe("the SQL repositories on a real SQLite file", () => {
       const auditAfterPrisma = await app.db.auditLog.findMany({ orderBy: { id: "desc" }, take: 1 });
 
       // The same keys and types.
-      const shape = (u: UpdateRecord) => Object.fromEntries(Object.entries(u).map(([k, v]) => [k, v instanceof Date ? "Date" : Array.isArray(v) ? "array" : v === null ? "null" : typeof v]));
+      const shape = (u: UpdateRecord) =>
+        Object.fromEntries(Object.entries(u).map(([k, v]) => [k, v instanceof Date ? "Date" : Array.isArray(v) ? "array" : v === null ? "null" : typeof v]));
       expect(shape(sql.update)).toStrictEqual(shape(prisma.update));
       expect(Object.keys(sql).sort()).toStrictEqual(Object.keys(prisma).sort());
       expect(sql.update.createdAt).toBeInstanceOf(Date);
@@ -436,7 +462,9 @@ describe("the SQL repositories on a real SQLite file", () => {
       expect(afterPrisma.targets.find((t) => t.id === target.id)!.current).toBe(3);
       // Each stored its target change.
       const changes = await app.db.targetChange.findMany({ where: { updateId: { in: [sql.update.id, prisma.update.id] } }, orderBy: { id: "asc" } });
-      expect(changes.map(({ updateId, fromCount, toCount, actor, actorUnit, reason, at }) => ({ updateId, fromCount, toCount, actor, actorUnit, reason, at }))).toStrictEqual([
+      expect(
+        changes.map(({ updateId, fromCount, toCount, actor, actorUnit, reason, at }) => ({ updateId, fromCount, toCount, actor, actorUnit, reason, at })),
+      ).toStrictEqual([
         { updateId: sql.update.id, fromCount: 1, toCount: 2, actor: ZHANG, actorUnit: "刑侦大队", reason: null, at: atSql },
         { updateId: prisma.update.id, fromCount: 2, toCount: 3, actor: ZHANG, actorUnit: "刑侦大队", reason: null, at: atPrisma },
       ]);
@@ -462,9 +490,29 @@ describe("the SQL repositories on a real SQLite file", () => {
       const taskId = idOf(5);
       const before = (await ref.plans.taskById(taskId))!;
       const at = new Date(app.clock.now().getTime() + 10 * 60_000);
-      const sql = await sqlRepos.updates.record({ taskId, text: "无百分比", percent: null, authorId: ZHANG, authorUnit: "刑侦大队", room: null, transport: "test", eventId: null, at });
+      const sql = await sqlRepos.updates.record({
+        taskId,
+        text: "无百分比",
+        percent: null,
+        authorId: ZHANG,
+        authorUnit: "刑侦大队",
+        room: null,
+        transport: "test",
+        eventId: null,
+        at,
+      });
       const afterSql = (await ref.plans.taskById(taskId))!;
-      const prisma = await ref.updates.record({ taskId, text: "无百分比", percent: null, authorId: ZHANG, authorUnit: "刑侦大队", room: null, transport: "test", eventId: null, at });
+      const prisma = await ref.updates.record({
+        taskId,
+        text: "无百分比",
+        percent: null,
+        authorId: ZHANG,
+        authorUnit: "刑侦大队",
+        room: null,
+        transport: "test",
+        eventId: null,
+        at,
+      });
       const afterPrisma = (await ref.plans.taskById(taskId))!;
       expect(sql.update).toStrictEqual({ ...prisma.update, id: sql.update.id });
       expect(sql.targets).toStrictEqual(prisma.targets);
@@ -482,8 +530,15 @@ describe("the SQL repositories on a real SQLite file", () => {
       });
       const target = (await ref.plans.taskById(idOf(6)))!.targets[0]!;
       const input = {
-        taskId: idOf(6), text: "重复投递", percent: 99, authorId: ZHANG, authorUnit: "刑侦大队", room: "xingzhen", transport: "test",
-        at: new Date(app.clock.now().getTime() + 3_600_000), targetMoves: [{ targetId: target.id, delta: 5 }],
+        taskId: idOf(6),
+        text: "重复投递",
+        percent: 99,
+        authorId: ZHANG,
+        authorUnit: "刑侦大队",
+        room: "xingzhen",
+        transport: "test",
+        at: new Date(app.clock.now().getTime() + 3_600_000),
+        targetMoves: [{ targetId: target.id, delta: 5 }],
       };
       for (const eventId of ["$rec-sql", "$u3", "$rec-prisma"]) {
         const was = await counts();

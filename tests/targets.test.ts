@@ -18,7 +18,9 @@ const BUNDLED = join(ROOT, "src/plan/bundled/mingxi-2023-2025.txt");
 describe("targets (指标) read from a plan's wording", () => {
   it("finds the bundled plan's targets of tasks 4, 5, 6, 17 and 18, the 2024 goal's 示范点 attached to task 18", () => {
     const plan = parsePlan(readFileSync(BUNDLED, "utf8"));
-    const targets = Object.fromEntries(plan.tasks.filter((t) => t.targets.length).map((t) => [t.number, t.targets.map(({ name, count, unit, due }) => ({ name, count, unit, due }))]));
+    const targets = Object.fromEntries(
+      plan.tasks.filter((t) => t.targets.length).map((t) => [t.number, t.targets.map(({ name, count, unit, due }) => ({ name, count, unit, due }))]),
+    );
     expect(targets).toEqual({
       4: [{ name: "市级科技兴警创新领军人才", count: 1, unit: "名", due: "2024-12-31" }],
       5: [
@@ -36,16 +38,22 @@ describe("targets (指标) read from a plan's wording", () => {
   it.each([
     ["到2025年6月底前，建成3个智慧派出所示范点，培训民警200人次。", [{ name: "智慧派出所示范点", count: 3, unit: "个", due: "2025-06-30" }]],
     ["力争打造两支市级网络安全攻防队伍", [{ name: "市级网络安全攻防队伍", count: 2, unit: "支", due: null }]],
-    ["2024年底前申报十二项技术革新成果，引进5名专业技术人才", [
-      { name: "技术革新成果", count: 12, unit: "项", due: "2024-12-31" },
-      { name: "专业技术人才", count: 5, unit: "名", due: "2024-12-31" },
-    ]],
+    [
+      "2024年底前申报十二项技术革新成果，引进5名专业技术人才",
+      [
+        { name: "技术革新成果", count: 12, unit: "项", due: "2024-12-31" },
+        { name: "专业技术人才", count: 5, unit: "名", due: "2024-12-31" },
+      ],
+    ],
     ["选树1名具有较强影响力的全国公安科技英才", [{ name: "全国公安科技英才", count: 1, unit: "名", due: null }]],
     ["建成3个以上市级重点实验室", [{ name: "市级重点实验室", count: 3, unit: "个", due: null }]],
-    ["培育2名数字工匠、3名领军人才", [
-      { name: "数字工匠", count: 2, unit: "名", due: null },
-      { name: "领军人才", count: 3, unit: "名", due: null },
-    ]],
+    [
+      "培育2名数字工匠、3名领军人才",
+      [
+        { name: "数字工匠", count: 2, unit: "名", due: null },
+        { name: "领军人才", count: 3, unit: "名", due: null },
+      ],
+    ],
     ["每年培育不少于５名技术骨干", [{ name: "技术骨干", count: 5, unit: "名", due: null }]],
     // A starting year is not a due date.
     ["自2023年以来，已培育2名骨干", [{ name: "骨干", count: 2, unit: "名", due: null }]],
@@ -70,7 +78,17 @@ describe("targets (指标) read from a plan's wording", () => {
 });
 
 describe("moving a count", () => {
-  const t = (id: number, name: string): TargetRecord => ({ id, taskId: 1, name, unit: "名", count: 2, current: 0, due: null, source: "plan", createdAt: new Date(0) });
+  const t = (id: number, name: string): TargetRecord => ({
+    id,
+    taskId: 1,
+    name,
+    unit: "名",
+    count: 2,
+    current: 0,
+    due: null,
+    source: "plan",
+    createdAt: new Date(0),
+  });
 
   it("reads 指标+1, a named target, full-width signs and corrections", () => {
     expect(readTargetMoves("张三入选市级数字工匠 指标+1")).toEqual([{ name: null, delta: 1 }]);
@@ -134,7 +152,16 @@ describe("targets in chat, on a real SQLite file", () => {
 
   it("moves it back when the update is retracted", async () => {
     await app.say("任务6进展:张三入选 指标+1", { sender: "@zhang:bureau.local", eventId: "$u2" });
-    await app.bot.handle({ transport: "test", room: "console", sender: "@zhang:bureau.local", kind: "redaction", targetEventId: "$u2", text: "", isDirect: true, mentionsBot: true });
+    await app.bot.handle({
+      transport: "test",
+      room: "console",
+      sender: "@zhang:bureau.local",
+      kind: "redaction",
+      targetEventId: "$u2",
+      text: "",
+      isDirect: true,
+      mentionsBot: true,
+    });
     const t = await target6();
     expect(t.current).toBe(0);
     expect(t.changes.map((c) => [c.fromCount, c.toCount, c.reason])).toEqual([
@@ -146,7 +173,16 @@ describe("targets in chat, on a real SQLite file", () => {
   it("re-reads the moves on an edit: the earlier ones are undone and the new ones applied, and a deletion undoes them", async () => {
     await app.say("任务6进展:张三入选 指标+1", { sender: "@zhang:bureau.local", eventId: "$e1" });
     const edit = (text: string) =>
-      app.bot.handle({ transport: "test", room: "console", sender: "@zhang:bureau.local", kind: "edit", targetEventId: "$e1", text, isDirect: true, mentionsBot: true });
+      app.bot.handle({
+        transport: "test",
+        room: "console",
+        sender: "@zhang:bureau.local",
+        kind: "edit",
+        targetEventId: "$e1",
+        text,
+        isDirect: true,
+        mentionsBot: true,
+      });
     expect((await edit("任务6进展:张三、李四入选 指标+2")).replies[0]!.text).toContain("已修改任务6");
     expect((await target6()).current).toBe(2);
     await edit("任务6进展:张三、李四入选，材料已报");
@@ -169,7 +205,9 @@ describe("targets in chat, on a real SQLite file", () => {
 
   it("refuses an update whose target is unclear or absent, storing nothing", async () => {
     const before = await app.db.update.count();
-    expect((await app.say("任务5进展:团队已申报 指标+1")).text).toContain("无法确定是任务5的哪一项指标。任务5的指标有：市级创新团队或市级科技兴警创新点、省级公安科技创新团队");
+    expect((await app.say("任务5进展:团队已申报 指标+1")).text).toContain(
+      "无法确定是任务5的哪一项指标。任务5的指标有：市级创新团队或市级科技兴警创新点、省级公安科技创新团队",
+    );
     expect((await app.say("任务1进展:已成立 指标+1")).text).toContain("任务1没有设置指标");
     expect(await app.db.update.count()).toBe(before);
     expect(await app.db.targetChange.count()).toBe(0);
@@ -186,13 +224,17 @@ describe("targets in chat, on a real SQLite file", () => {
     expect(refused.text).toContain("只能由科技办管理员办理");
     expect((await target6()).current).toBe(2);
 
-    expect((await app.say("新增指标 6 省级数字工匠 1名 2025年底前 争创省级")).text).toBe("已为任务6新增指标 省级数字工匠 1名（2025-12-31前）（理由：争创省级）");
+    expect((await app.say("新增指标 6 省级数字工匠 1名 2025年底前 争创省级")).text).toBe(
+      "已为任务6新增指标 省级数字工匠 1名（2025-12-31前）（理由：争创省级）",
+    );
     expect((await app.say("新增指标 6 省级数字工匠 1名 再加一次")).text).toContain("已有指标");
     expect((await app.say("删除指标 6 省级数字工匠 市局取消该项")).text).toContain("已删除任务6的指标 省级数字工匠");
     expect((await app.say("任务6")).text).not.toContain("省级数字工匠");
     const removed = await app.db.target.findFirstOrThrow({ where: { name: "省级数字工匠" } });
     expect(removed.removedAt).not.toBeNull();
-    const actions = (await app.db.auditLog.findMany({ where: { action: { startsWith: "target-" } }, orderBy: { id: "asc" } })).map((a) => `${a.action}:${a.outcome}`);
+    const actions = (await app.db.auditLog.findMany({ where: { action: { startsWith: "target-" } }, orderBy: { id: "asc" } })).map(
+      (a) => `${a.action}:${a.outcome}`,
+    );
     expect(actions).toEqual(["target-set:ok", "target-set:refused", "target-add:ok", "target-remove:ok"]);
   });
 
@@ -222,7 +264,14 @@ describe("reports from chat", () => {
   afterEach(() => app.dispose());
 
   it("sends 导出 xlsx as a file whose sheets parse back, and refuses an unknown format", async () => {
-    const r = await app.bot.handle({ transport: "test", room: "console", sender: "@kejiban:bureau.local", text: "导出 xlsx", isDirect: true, mentionsBot: true });
+    const r = await app.bot.handle({
+      transport: "test",
+      room: "console",
+      sender: "@kejiban:bureau.local",
+      text: "导出 xlsx",
+      isDirect: true,
+      mentionsBot: true,
+    });
     expect(r.files).toHaveLength(1);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(r.files![0]!.data as unknown as ArrayBuffer);
@@ -232,7 +281,14 @@ describe("reports from chat", () => {
   });
 
   it("keeps the complete dump for admins", async () => {
-    const r = await app.bot.handle({ transport: "test", room: "xingzhen", sender: "@zhang:bureau.local", text: "导出 json", isDirect: true, mentionsBot: true });
+    const r = await app.bot.handle({
+      transport: "test",
+      room: "xingzhen",
+      sender: "@zhang:bureau.local",
+      text: "导出 json",
+      isDirect: true,
+      mentionsBot: true,
+    });
     expect(r.files ?? []).toHaveLength(0);
     expect(r.replies[0]!.text).toContain("只能由科技办管理员办理");
   });
@@ -244,7 +300,14 @@ describe("reports from chat", () => {
     expect(card.text).toContain("刑侦大队｜4、5、6、7、9、10、13、17、18｜");
     expect(card.text).toContain("计算方法：");
     expect((await app.say("单位考评 2024 不存在的单位")).text).toContain("没有找到单位“不存在的单位”");
-    const report = await app.bot.handle({ transport: "test", room: "console", sender: "@kejiban:bureau.local", text: "年度报告 2024", isDirect: true, mentionsBot: true });
+    const report = await app.bot.handle({
+      transport: "test",
+      room: "console",
+      sender: "@kejiban:bureau.local",
+      text: "年度报告 2024",
+      isDirect: true,
+      mentionsBot: true,
+    });
     expect(report.files?.[0]?.name).toBe("2024年度工作报告.docx");
     expect((await app.say("年度报告")).text).toContain("请这样写：年度报告 2024");
   });

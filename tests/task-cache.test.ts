@@ -48,7 +48,9 @@ const writes: Record<string, (pick: number) => Promise<unknown>> = {
   },
   async addTarget(pick) {
     const ids = await taskIds();
-    await app.db.target.create({ data: { taskId: ids[pick % ids.length]!, name: `指标${++serial}`, unit: "个", count: 3, source: "admin", createdAt: app.clock.now() } });
+    await app.db.target.create({
+      data: { taskId: ids[pick % ids.length]!, name: `指标${++serial}`, unit: "个", count: 3, source: "admin", createdAt: app.clock.now() },
+    });
   },
   async moveOrRemoveTarget(pick) {
     const targets = await app.db.target.findMany({ where: { removedAt: null }, orderBy: { id: "asc" } });
@@ -62,7 +64,17 @@ const writes: Record<string, (pick: number) => Promise<unknown>> = {
   },
   async addTask() {
     await app.db.task.create({
-      data: { planId, number: 100 + ++serial, title: `新增任务${serial}`, description: "", leadUnits: "[]", responsibleUnits: "[]", deadlineText: "2025年底前", deadlineKind: "date", deadlineDate: "2025-12-31" },
+      data: {
+        planId,
+        number: 100 + ++serial,
+        title: `新增任务${serial}`,
+        description: "",
+        leadUnits: "[]",
+        responsibleUnits: "[]",
+        deadlineText: "2025年底前",
+        deadlineKind: "date",
+        deadlineDate: "2025-12-31",
+      },
     });
   },
   async deleteAddedTask(pick) {
@@ -139,13 +151,17 @@ describe("task lists kept in memory (TaskChange)", () => {
   it("equals a fresh read after any sequence of writes (property)", async () => {
     const kinds = Object.keys(writes);
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...kinds), fc.nat(1000)), { minLength: 1, maxLength: 8 }), fc.boolean(), async (steps, readBetween) => {
-        for (const [kind, pick] of steps) {
-          await writes[kind]!(pick);
-          if (readBetween) await cached();
-        }
-        await expectCurrent();
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom(...kinds), fc.nat(1000)), { minLength: 1, maxLength: 8 }),
+        fc.boolean(),
+        async (steps, readBetween) => {
+          for (const [kind, pick] of steps) {
+            await writes[kind]!(pick);
+            if (readBetween) await cached();
+          }
+          await expectCurrent();
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -153,30 +169,48 @@ describe("task lists kept in memory (TaskChange)", () => {
   it("stays right after writes that bypass ordinary triggers, from another process (review findings)", async () => {
     const cases: [string, () => void][] = [
       // INSERT OR REPLACE deletes the old row without firing delete triggers.
-      ["INSERT OR REPLACE of a task", () => {
-        const six = other.prepare(`SELECT * FROM "Task" WHERE "planId" = ? AND "number" = 6`).get(planId) as Record<string, unknown>;
-        other.prepare(`DELETE FROM "Target" WHERE "taskId" = ?`).run(six.id);
-        other.pragma("foreign_keys = OFF");
-        other.prepare(`INSERT OR REPLACE INTO "Task" ("planId","sectionId","number","title","description","leadUnits","responsibleUnits","deadlineText","deadlineKind","deadlineDate")
-          VALUES (?,?,6,'替换后的任务6','', '[]','[]','持续推进','ongoing',NULL)`).run(planId, six.sectionId);
-        other.pragma("foreign_keys = ON");
-      }],
-      ["a target moved to another task", () => {
-        const [a, b] = other.prepare(`SELECT "id" FROM "Task" WHERE "planId" = ? ORDER BY "number" LIMIT 2`).pluck().all(planId) as number[];
-        const x = Number(other.prepare(`INSERT INTO "Target" ("taskId","name","unit","count","source","createdAt") VALUES (?,?,?,?,?,?)`).run(a, `移动的指标${++serial}`, "个", 2, "admin", "2024-12-20T02:00:00.000+00:00").lastInsertRowid);
-        void cached();
-        other.prepare(`UPDATE "Target" SET "taskId" = ? WHERE "id" = ?`).run(b, x);
-      }],
-      ["a section deleted with foreign keys off", () => {
-        const section = other.prepare(`SELECT "sectionId" FROM "Task" WHERE "planId" = ? AND "sectionId" IS NOT NULL LIMIT 1`).pluck().get(planId) as number;
-        other.pragma("foreign_keys = OFF");
-        other.prepare(`DELETE FROM "Section" WHERE "id" = ?`).run(section);
-        other.pragma("foreign_keys = ON");
-      }],
-      ["TaskChange emptied, then a task written", () => {
-        other.exec(`DELETE FROM "TaskChange"`);
-        other.prepare(`UPDATE "Task" SET "title" = '计数器清空之后' WHERE "planId" = ? AND "number" = 7`).run(planId);
-      }],
+      [
+        "INSERT OR REPLACE of a task",
+        () => {
+          const six = other.prepare(`SELECT * FROM "Task" WHERE "planId" = ? AND "number" = 6`).get(planId) as Record<string, unknown>;
+          other.prepare(`DELETE FROM "Target" WHERE "taskId" = ?`).run(six.id);
+          other.pragma("foreign_keys = OFF");
+          other
+            .prepare(`INSERT OR REPLACE INTO "Task" ("planId","sectionId","number","title","description","leadUnits","responsibleUnits","deadlineText","deadlineKind","deadlineDate")
+          VALUES (?,?,6,'替换后的任务6','', '[]','[]','持续推进','ongoing',NULL)`)
+            .run(planId, six.sectionId);
+          other.pragma("foreign_keys = ON");
+        },
+      ],
+      [
+        "a target moved to another task",
+        () => {
+          const [a, b] = other.prepare(`SELECT "id" FROM "Task" WHERE "planId" = ? ORDER BY "number" LIMIT 2`).pluck().all(planId) as number[];
+          const x = Number(
+            other
+              .prepare(`INSERT INTO "Target" ("taskId","name","unit","count","source","createdAt") VALUES (?,?,?,?,?,?)`)
+              .run(a, `移动的指标${++serial}`, "个", 2, "admin", "2024-12-20T02:00:00.000+00:00").lastInsertRowid,
+          );
+          void cached();
+          other.prepare(`UPDATE "Target" SET "taskId" = ? WHERE "id" = ?`).run(b, x);
+        },
+      ],
+      [
+        "a section deleted with foreign keys off",
+        () => {
+          const section = other.prepare(`SELECT "sectionId" FROM "Task" WHERE "planId" = ? AND "sectionId" IS NOT NULL LIMIT 1`).pluck().get(planId) as number;
+          other.pragma("foreign_keys = OFF");
+          other.prepare(`DELETE FROM "Section" WHERE "id" = ?`).run(section);
+          other.pragma("foreign_keys = ON");
+        },
+      ],
+      [
+        "TaskChange emptied, then a task written",
+        () => {
+          other.exec(`DELETE FROM "TaskChange"`);
+          other.prepare(`UPDATE "Task" SET "title" = '计数器清空之后' WHERE "planId" = ? AND "number" = 7`).run(planId);
+        },
+      ],
     ];
     for (const [name, write] of cases) {
       await cached();

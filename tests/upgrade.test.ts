@@ -31,27 +31,40 @@ describe("upgrading a database from the first migration", () => {
 
     const first = join(tmp, "first");
     mkdirSync(first);
-    const [init] = readdirSync(MIGRATIONS).filter((n) => /^\d+_/.test(n)).sort();
+    const [init] = readdirSync(MIGRATIONS)
+      .filter((n) => /^\d+_/.test(n))
+      .sort();
     cpSync(join(MIGRATIONS, init!), join(first, init!), { recursive: true });
     cpSync(join(MIGRATIONS, "migration_lock.toml"), join(first, "migration_lock.toml"));
     const oldFile = join(tmp, "old.db");
     await applyMigrations(`file:${oldFile}`, { migrationsDir: first });
 
     const old = new Database(oldFile);
-    const tables = (old.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'").all() as { name: string }[]).map((r) => r.name);
+    const tables = (
+      old.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'").all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
     const columns = new Map(tables.map((t) => [t, (old.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).map((c) => `"${c.name}"`)]));
     old.exec(`ATTACH DATABASE '${sourceFile}' AS src`);
     old.pragma("foreign_keys = OFF");
     for (const t of tables) old.exec(`INSERT INTO main."${t}" (${columns.get(t)!.join(", ")}) SELECT ${columns.get(t)!.join(", ")} FROM src."${t}"`);
     old.exec("DETACH DATABASE src");
-    const snapshot = (db: Database.Database) => Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT ${columns.get(t)!.join(", ")} FROM "${t}" ORDER BY rowid`).all()]));
+    const snapshot = (db: Database.Database) =>
+      Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT ${columns.get(t)!.join(", ")} FROM "${t}" ORDER BY rowid`).all()]));
     const before = snapshot(old);
     old.close();
     await source.dispose();
-    for (const t of ["Plan", "Task", "Update", "Reminder", "ProcessedEvent", "Setting", "AuditLog"]) expect([t, (before[t] ?? []).length > 0]).toEqual([t, true]);
+    for (const t of ["Plan", "Task", "Update", "Reminder", "ProcessedEvent", "Setting", "AuditLog"])
+      expect([t, (before[t] ?? []).length > 0]).toEqual([t, true]);
 
     const { applied } = await applyMigrations(`file:${oldFile}`);
-    expect(applied).toEqual(readdirSync(MIGRATIONS).filter((n) => /^\d+_/.test(n)).sort().slice(1));
+    expect(applied).toEqual(
+      readdirSync(MIGRATIONS)
+        .filter((n) => /^\d+_/.test(n))
+        .sort()
+        .slice(1),
+    );
     const upgraded = new Database(oldFile, { readonly: true });
     const after = snapshot(upgraded);
     upgraded.close();

@@ -1,12 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import {
-  createWorkingCalendar,
-  dayFromNumber,
-  dayNumber,
-  workingCalendarFrom,
-} from "../src/reminders/working-calendar.js";
+import { createWorkingCalendar, dayFromNumber, dayNumber, workingCalendarFrom } from "../src/reminders/working-calendar.js";
 
 const calendar = createWorkingCalendar();
 
@@ -40,15 +35,7 @@ describe("createWorkingCalendar: 补班 makeup days and statutory holidays", () 
   });
 
   it("treats an ordinary weekend as days off and an ordinary week as working days", () => {
-    expect(daysFrom("2024-06-03", "2024-06-09").map((d) => calendar.isWorkday(d))).toEqual([
-      true,
-      true,
-      true,
-      true,
-      true,
-      false,
-      false,
-    ]);
+    expect(daysFrom("2024-06-03", "2024-06-09").map((d) => calendar.isWorkday(d))).toEqual([true, true, true, true, true, false, false]);
   });
 
   it("rejects a day that is not a YYYY-MM-DD calendar day", () => {
@@ -74,15 +61,7 @@ describe("createWorkingCalendar: years with and without holiday data", () => {
     // 2099-01-01 is a Thursday and 2099-10-01 a Thursday: no holiday is known, so they are working days.
     expect(calendar.isWorkday("2099-01-01")).toBe(true);
     expect(calendar.isWorkday("2099-10-01")).toBe(true);
-    expect(daysFrom("2099-01-05", "2099-01-11").map((d) => calendar.isWorkday(d))).toEqual([
-      true,
-      true,
-      true,
-      true,
-      true,
-      false,
-      false,
-    ]);
+    expect(daysFrom("2099-01-05", "2099-01-11").map((d) => calendar.isWorkday(d))).toEqual([true, true, true, true, true, false, false]);
     expect(calendar.nextWorkday("2099-01-02")).toBe("2099-01-05");
   });
 });

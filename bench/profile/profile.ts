@@ -16,7 +16,17 @@ import { Session } from "node:inspector/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { captureSql, installDriverProbe, installRepoProbe, probeEnabled, replayRepos, sqlClock, type Capture, type RepoCallStats, type StatementStats } from "./probe.js";
+import {
+  captureSql,
+  installDriverProbe,
+  installRepoProbe,
+  probeEnabled,
+  replayRepos,
+  sqlClock,
+  type Capture,
+  type RepoCallStats,
+  type StatementStats,
+} from "./probe.js";
 import { moduleTable, summarise, type CpuProfile } from "./summarise.js";
 import { openApp, type App } from "../../src/app.js";
 import { readConfig } from "../../src/config.js";
@@ -69,7 +79,11 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.le
 
 /** Collapse parameter lists and repeated VALUES tuples, so one statement shape is one row. */
 export function sqlShape(sql: string): string {
-  let s = sql.replace(/`main`\./g, "").replace(/[`"]/g, "").replace(/\s+/g, " ").trim();
+  let s = sql
+    .replace(/`main`\./g, "")
+    .replace(/[`"]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
   s = s.replace(/\?(?:\s*,\s*\?)+/g, (m) => `?×${m.split("?").length - 1}`);
   s = s.replace(/(\([^()]*\))(?:\s*,\s*\1)+/g, (m, one: string) => `${one}×${m.split(one).length - 1}`);
   s = s.replace(/×\d+/g, "×N");
@@ -112,7 +126,9 @@ export function shortSql(sql: string, max = 150): string {
   }
   s = s.replace(/^INSERT INTO (\S+) \(([^)]*)\)/, (_m, t: string, cols: string) => `INSERT INTO ${t} (${topLevelItems(cols)} cols)`);
   s = s.replace(/ RETURNING (.*)$/, (_m, cols: string) => ` RETURNING [${topLevelItems(cols)} cols]`);
-  s = s.replace(/^UPDATE (\S+) SET (.*?) WHERE/, (m, t: string, sets: string) => (sets.length > 60 ? `UPDATE ${t} SET [${topLevelItems(sets)} cols] WHERE` : m));
+  s = s.replace(/^UPDATE (\S+) SET (.*?) WHERE/, (m, t: string, sets: string) =>
+    sets.length > 60 ? `UPDATE ${t} SET [${topLevelItems(sets)} cols] WHERE` : m,
+  );
   // Table-qualified column names: Task.planId → planId.
   s = s.replace(/\b[A-Z][A-Za-z]+\.([a-z][A-Za-z]*)\b/g, "$1");
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
@@ -224,7 +240,14 @@ async function openAt(file: string, env: Record<string, string> = {}): Promise<A
   return openApp(readConfig({ DATABASE_URL: `file:${file}`, DUBAN_RATE_LIMIT: "0", ...env }), fixedClock(NOW), { logger: silent, quiet: true });
 }
 
-const inboundOf = (text: string): Inbound => ({ transport: "bench", room: "xingzhen", sender: "@kejiban:bureau.local", text, isDirect: false, mentionsBot: false });
+const inboundOf = (text: string): Inbound => ({
+  transport: "bench",
+  room: "xingzhen",
+  sender: "@kejiban:bureau.local",
+  text,
+  isDirect: false,
+  mentionsBot: false,
+});
 
 async function chatOps(): Promise<{ ops: OpResult[]; prismaEvents: PrismaEventCheck }> {
   const dir = mkdtempSync(join(tmpdir(), "duban-profile-chat-"));
@@ -249,7 +272,14 @@ async function chatOps(): Promise<{ ops: OpResult[]; prismaEvents: PrismaEventCh
         loop: CPU_LOOP,
       },
       { name: "status", text: () => `任务${pick()}`, ok: (t: string) => t.includes("合成任务"), samples: SAMPLES, warm: 50, loop: CPU_LOOP },
-      { name: "overview", text: () => "总览", ok: (t: string) => t.includes("合成计划"), samples: Math.max(20, Math.round(SAMPLES / 6)), warm: 10, loop: Math.max(20, Math.round(CPU_LOOP / 10)) },
+      {
+        name: "overview",
+        text: () => "总览",
+        ok: (t: string) => t.includes("合成计划"),
+        samples: Math.max(20, Math.round(SAMPLES / 6)),
+        warm: 10,
+        loop: Math.max(20, Math.round(CPU_LOOP / 10)),
+      },
     ];
     const results: OpResult[] = [];
     const probe = installRepoProbe(app.repos);
@@ -337,7 +367,10 @@ async function chatOps(): Promise<{ ops: OpResult[]; prismaEvents: PrismaEventCh
         parts["  of which formatDateTime (dayjs.tz), 1 call"] = time(5000, () => formatDateTime(at));
       } else if (k.name === "overview") {
         const tasks = await app.repos.plans.tasks(plan.id);
-        const stub = { ...ctx, repos: { ...ctx.repos, plans: { ...ctx.repos.plans, currentPlan: async () => plan, tasks: async () => tasks } } } as CommandContext;
+        const stub = {
+          ...ctx,
+          repos: { ...ctx.repos, plans: { ...ctx.repos.plans, currentPlan: async () => plan, tasks: async () => tasks } },
+        } as CommandContext;
         const ov = bot.registry.commands.find((c) => c.name === "overview")!;
         const t = performance.now();
         for (let i = 0; i < 20; i++) await ov.handle({}, stub);
@@ -411,7 +444,13 @@ async function prismaQueryEvents(file: string, planId: number): Promise<PrismaEv
   const wall = performance.now() - t0;
   const sql = sqlClock() - s0;
   await db.$disconnect();
-  return { events: durations.length, eventMeanUs: mean(durations) * 1000, driverMeanUs: (sql / n) * 1000, wallMeanUs: (wall / n) * 1000, sample: shortSql(sample) };
+  return {
+    events: durations.length,
+    eventMeanUs: mean(durations) * 1000,
+    driverMeanUs: (sql / n) * 1000,
+    wallMeanUs: (wall / n) * 1000,
+    sample: shortSql(sample),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -512,7 +551,9 @@ print(`machine: ${machine}`);
 print(`chat: ${TASKS} tasks, ${UPDATES} updates; reminders: ${REM_TASKS} tasks, ${REM_UNITS} units, ${REM_UPDATES} updates, run on ${DAY}`);
 print();
 print("Summary per operation (means unless p50; ms):");
-print("  op         wall p50   wall mean (probes off)   SQL (driver)   stmts  prepares   repo calls   Prisma = repo − SQL   app without DB (replay)   unexplained");
+print(
+  "  op         wall p50   wall mean (probes off)   SQL (driver)   stmts  prepares   repo calls   Prisma = repo − SQL   app without DB (replay)   unexplained",
+);
 for (const o of ops) {
   const prisma = o.repoWallMsMean - o.repoSqlMsMean;
   const rest = o.wall.mean - o.repoWallMsMean - o.replayMsMean;
@@ -520,14 +561,18 @@ for (const o of ops) {
     `  ${o.name.padEnd(9)} ${f2(o.wall.p50).padStart(9)}  ${f2(o.wall.mean).padStart(10)} (${f2(o.wallProbesOff.mean)})  ${f2(o.sqlMsMean).padStart(13)}  ${f1(o.statementsPerOp).padStart(6)}  ${f1(o.preparesPerOp).padStart(8)}  ${f2(o.repoWallMsMean).padStart(11)}  ${f2(prisma).padStart(20)}  ${f2(o.replayMsMean).padStart(24)}  ${f2(rest).padStart(11)}`,
   );
 }
-print(`  reminders ${f1(rem.wallMs).padStart(9)}  (one run, off: ${f1(rem.cpuWallMs ?? 0)})  ${f1(rem.sqlMs).padStart(13)}  ${f1(rem.executions).padStart(6)}  ${f1(rem.prepares).padStart(8)}  ${f1(rem.repoWallMs).padStart(11)}  ${f1(rem.repoWallMs - rem.sqlMs).padStart(20)}  ${f1(rem.wallMs - rem.repoWallMs).padStart(24)}  (policy, compose)`);
+print(
+  `  reminders ${f1(rem.wallMs).padStart(9)}  (one run, off: ${f1(rem.cpuWallMs ?? 0)})  ${f1(rem.sqlMs).padStart(13)}  ${f1(rem.executions).padStart(6)}  ${f1(rem.prepares).padStart(8)}  ${f1(rem.repoWallMs).padStart(11)}  ${f1(rem.repoWallMs - rem.sqlMs).padStart(20)}  ${f1(rem.wallMs - rem.repoWallMs).padStart(24)}  (policy, compose)`,
+);
 print("  (SQL = prepare + bind + execute in better-sqlite3; Prisma = time inside repository calls that is not SQL;");
 print("   app without DB = the same messages through a Bot over recorded repositories; unexplained = wall − repo calls − replay)");
 
 for (const o of ops) {
   print();
   print(`── ${o.name}: ${o.example.slice(0, 120)}`);
-  print(`   ${o.samples} samples: wall p50 ${f2(o.wall.p50)} ms, p99 ${f2(o.wall.p99)} ms (probes off: p50 ${f2(o.wallProbesOff.p50)}, p99 ${f2(o.wallProbesOff.p99)}); SQL ${f2(o.sqlMsMean)} ms (${f1((o.sqlMsMean / o.wall.mean) * 100)}% of wall)`);
+  print(
+    `   ${o.samples} samples: wall p50 ${f2(o.wall.p50)} ms, p99 ${f2(o.wall.p99)} ms (probes off: p50 ${f2(o.wallProbesOff.p50)}, p99 ${f2(o.wallProbesOff.p99)}); SQL ${f2(o.sqlMsMean)} ms (${f1((o.sqlMsMean / o.wall.mean) * 100)}% of wall)`,
+  );
   print(statementTable(o.statements));
   print(o.repos);
   print("   parts timed alone:");
@@ -538,7 +583,9 @@ for (const o of ops) {
   }
 }
 print();
-print(`── reminder run: ${rem.messages} messages, ${rem.stored} reminder rows stored; wall ${f1(rem.wallMs)} ms, SQL ${f1(rem.sqlMs)} ms (${f1((rem.sqlMs / rem.wallMs) * 100)}%)`);
+print(
+  `── reminder run: ${rem.messages} messages, ${rem.stored} reminder rows stored; wall ${f1(rem.wallMs)} ms, SQL ${f1(rem.sqlMs)} ms (${f1((rem.sqlMs / rem.wallMs) * 100)}%)`,
+);
 print(`   ${rem.executions} executions, ${rem.prepares} prepares; statement shapes by total time:`);
 print(statementTable(rem.statements, 15).replace("per op", "count "));
 print(rem.repos);

@@ -2,8 +2,7 @@
 // Stand-in for @matrix-org/matrix-sdk-crypto-nodejs, whose postinstall downloads a
 // native binary (impossible offline). matrix-bot-sdk imports it at load time but only
 // uses it when end-to-end encryption is enabled, which duban never does.
-const message =
-  "duban: end-to-end encryption is not supported (the native Matrix crypto module is not installed)";
+const message = "duban: end-to-end encryption is not supported (the native Matrix crypto module is not installed)";
 
 function unsupported(name) {
   // A function, not an arrow: the proxy's construct trap needs a constructible target with a prototype.

@@ -61,7 +61,8 @@ export class ChainVerifier {
       this.prev = e.hash;
       return true;
     }
-    if (e.prevHash !== (this.prev ?? GENESIS)) return this.broken(e.id, "prevHash does not match the entry before it (an entry was removed, inserted or reordered)");
+    if (e.prevHash !== (this.prev ?? GENESIS))
+      return this.broken(e.id, "prevHash does not match the entry before it (an entry was removed, inserted or reordered)");
     if (entryHash(e.prevHash, e) !== e.hash) return this.broken(e.id, "hash does not match the entry's contents (the entry was altered)");
     this.prev = e.hash;
     this.checked++;

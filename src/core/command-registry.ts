@@ -16,7 +16,8 @@ export class CommandRegistry {
     const kinds = ["update", "task-query", "list-query", "unit-query", "task-command", "directive"];
     if (!cmd.cues || !kinds.includes(cmd.cues.kind)) problems.push(`cues.kind must be one of ${kinds.join(", ")}`);
     else if (cmd.cues.kind === "list-query" && cmd.cues.words.length === 0) problems.push("a list query must declare cue words");
-    else if ((cmd.cues.kind === "task-command" || cmd.cues.kind === "directive") && cmd.cues.prefixes.length === 0) problems.push(`a ${cmd.cues.kind} must declare prefixes`);
+    else if ((cmd.cues.kind === "task-command" || cmd.cues.kind === "directive") && cmd.cues.prefixes.length === 0)
+      problems.push(`a ${cmd.cues.kind} must declare prefixes`);
     if (cmd.cues?.kind === "update" && typeof cmd.confirmed !== "function") problems.push("an update command must say how to record a confirmed update");
     if (cmd.access !== undefined && !["open", "query", "change"].includes(cmd.access)) problems.push("access must be open, query or change");
     if (typeof cmd.handle !== "function") problems.push("handle must be a function");

@@ -78,19 +78,24 @@ export function extractPercents(text: string): { value: number; raw: string }[] 
   const t = text.normalize("NFKC");
   const found: { index: number; value: number; raw: string }[] = [];
   for (const m of t.matchAll(/(-?\d+(?:\.\d+)?(?:e\d+)?)\s*%/gi)) found.push({ index: m.index!, value: Number(m[1]), raw: m[1]! });
-  for (const m of t.matchAll(/进度\s*(?:为|达到|达|:|已达|已到|到了|约|大约|大概|接近|近)?\s*(-?\d+(?:\.\d+)?)(?!\s*[%\d.])(?!\s*(?:项|个|名|人|次|天|月|年|件|份|条|成|号|台|套|家|所|处|批))/g)) {
+  for (const m of t.matchAll(
+    /进度\s*(?:为|达到|达|:|已达|已到|到了|约|大约|大概|接近|近)?\s*(-?\d+(?:\.\d+)?)(?!\s*[%\d.])(?!\s*(?:项|个|名|人|次|天|月|年|件|份|条|成|号|台|套|家|所|处|批))/g,
+  )) {
     found.push({ index: m.index! + m[0].length - m[1]!.length, value: Number(m[1]), raw: m[1]! });
   }
   for (const m of t.matchAll(/百分之([零〇一二两三四五六七八九十百]+)/g)) {
     const v = chineseNumber(m[1]!);
     if (v !== null) found.push({ index: m.index!, value: v, raw: m[1]! });
   }
-  for (const m of t.matchAll(/(?:完成|进度|进展|达到|已达|约|大约|大概|接近|近|已过|过了|超过|差不多|有个|估计有|的|^|[\s,，;；:：])\s*(?:了|约|大约|大概|接近|近|差不多|为|达|:|：)?\s*([一二两三四五六七八九十]|\d{1,2})\s*成(?![功员本果绩立熟交型为])/g)) {
+  for (const m of t.matchAll(
+    /(?:完成|进度|进展|达到|已达|约|大约|大概|接近|近|已过|过了|超过|差不多|有个|估计有|的|^|[\s,，;；:：])\s*(?:了|约|大约|大概|接近|近|差不多|为|达|:|：)?\s*([一二两三四五六七八九十]|\d{1,2})\s*成(?![功员本果绩立熟交型为])/g,
+  )) {
     const v = taskNumber(m[1]!);
     if (v !== null) found.push({ index: m.index! + m[0].length - m[1]!.length - 1, value: v * 10, raw: `${v * 10}` });
   }
   // "进度差不多一半" is 50; "过半" says no figure.
-  for (const m of t.matchAll(/(?:进度|进展|完成|差不多|大约|大概|约|有)\s*(?:了|约|大约|大概|差不多)?\s*一半/g)) found.push({ index: m.index!, value: 50, raw: "50" });
+  for (const m of t.matchAll(/(?:进度|进展|完成|差不多|大约|大概|约|有)\s*(?:了|约|大约|大概|差不多)?\s*一半/g))
+    found.push({ index: m.index!, value: 50, raw: "50" });
   for (const m of t.matchAll(/(?:全部|全面|圆满|彻底)\s*(?:完成|完工|办结|建成)|已?(?:完成|完工)\s*(?:全部|所有)\s*(?:工作|任务)?/g)) {
     found.push({ index: m.index!, value: 100, raw: "100" });
   }
@@ -98,7 +103,11 @@ export function extractPercents(text: string): { value: number; raw: string }[] 
     .filter((f) => {
       const before = t.slice(Math.max(0, f.index - 10), f.index);
       // A rate named earlier in the same clause: "在线率由87%提升至95%".
-      const clause = t.slice(0, f.index).split(/[,，。;；:：\n]/).pop() ?? "";
+      const clause =
+        t
+          .slice(0, f.index)
+          .split(/[,，。;；:：\n]/)
+          .pop() ?? "";
       return !REMAINING.test(before) && !NOT_PROGRESS.some((re) => re.test(before)) && !RATE_IN_CLAUSE.test(clause);
     })
     .sort((x, y) => x.index - y.index);

@@ -20,7 +20,10 @@ export type PlanScope = { one: PlanRecord } | { several: PlanRecord[] };
  * see splitPlanCode), and every plan, read once for the whole message (its scope, its reply's tag).
  */
 export function addressMessage(inbound: Inbound, plans: readonly PlanRecord[]): Message {
-  const { code, text } = splitPlanCode(inbound.text, plans.flatMap((p) => (p.code === null ? [] : [p.code])));
+  const { code, text } = splitPlanCode(
+    inbound.text,
+    plans.flatMap((p) => (p.code === null ? [] : [p.code])),
+  );
   return code === null ? { ...inbound, planCode: null, plans } : { ...inbound, text, planCode: code, plans };
 }
 

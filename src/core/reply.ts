@@ -44,12 +44,7 @@ export interface Notice {
 
 /** Escape text for HTML: `escapeHtml("<b>x</b>")` → "&lt;b&gt;x&lt;/b&gt;". */
 export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
 /**
@@ -58,9 +53,7 @@ export function escapeHtml(text: string): string {
  */
 export function reply(lines: string[], opts: { heading?: boolean; mentions?: string[] } = {}): Reply {
   const text = lines.join("\n");
-  const html = lines
-    .map((line, i) => (i === 0 && opts.heading ? `<b>${escapeHtml(line)}</b>` : escapeHtml(line)))
-    .join("<br>\n");
+  const html = lines.map((line, i) => (i === 0 && opts.heading ? `<b>${escapeHtml(line)}</b>` : escapeHtml(line))).join("<br>\n");
   return opts.mentions && opts.mentions.length > 0 ? { text, html, mentions: opts.mentions } : { text, html };
 }
 

@@ -38,7 +38,13 @@ export function targetMovesFor(t: Catalogue, task: TaskRecord, body: string): { 
   return readTargetMoves(body).map((move) => {
     if (task.targets.length === 0) throw new UserError(t.update.noTargets(task.number));
     const target = resolveTarget(move, task.targets);
-    if (!target) throw new UserError(t.update.whichTarget(task.number, task.targets.map((x) => x.name)));
+    if (!target)
+      throw new UserError(
+        t.update.whichTarget(
+          task.number,
+          task.targets.map((x) => x.name),
+        ),
+      );
     return { targetId: target.id, delta: move.delta };
   });
 }
@@ -55,9 +61,7 @@ export function resolveTarget(move: TargetMove, targets: readonly TargetRecord[]
   if (containing.length === 1) return containing[0]!;
   const pairs = (s: string) => new Set([...s].slice(1).map((c, i) => [...s][i]! + c));
   const wanted = pairs(key);
-  const scored = targets
-    .map((t) => ({ t, score: [...pairs(nameKey(t.name))].filter((p) => wanted.has(p)).length }))
-    .sort((a, b) => b.score - a.score);
+  const scored = targets.map((t) => ({ t, score: [...pairs(nameKey(t.name))].filter((p) => wanted.has(p)).length })).sort((a, b) => b.score - a.score);
   if (scored[0]!.score === 0 || (scored[1] && scored[1].score === scored[0]!.score)) return null;
   return scored[0]!.t;
 }

@@ -60,7 +60,8 @@ export function addDays(day: string, n: number): string {
 export function formatDateTime(at: Date, tz = DEFAULT_TIME_ZONE): string {
   // Shanghai has kept UTC+8 without summer time since 1992 (as dayOf): shift and format, without dayjs.tz, which
   // took 87 µs a call, a fifth of a status reply.
-  if (tz === DEFAULT_TIME_ZONE && at.getTime() >= SHANGHAI_FIXED_SINCE) return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace("T", " ");
+  if (tz === DEFAULT_TIME_ZONE && at.getTime() >= SHANGHAI_FIXED_SINCE)
+    return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace("T", " ");
   return dayjs(at).tz(tz).format("YYYY-MM-DD HH:mm");
 }
 

@@ -5,11 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { describeUrl, isPostgresUrl, migrationAdapterFactory, withDatabase, withPgClient } from "./postgres.js";
-import type {
-  ErrorRegistry,
-  SqlDriverAdapter,
-  SqlMigrationAwareDriverAdapterFactory,
-} from "@prisma/driver-adapter-utils";
+import type { ErrorRegistry, SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaContainer, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm/schema_engine_bg";
 
 type EngineModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
@@ -137,14 +133,14 @@ export async function diffSchemaAgainstMigrations(options: MigrationOptions = {}
 
 /** The script from the database the engine is connected to, to the schema; null when they match. */
 async function diffAgainstDatamodel(engine: SchemaEngine, schema: SchemaContainer, schemaPath: string): Promise<string | null> {
-    const result = await engine.diff({
-      from: { tag: "schemaDatasource", files: [schema], configDir: dirname(schemaPath) },
-      to: { tag: "schemaDatamodel", files: [schema] },
-      script: true,
-      exitCode: true,
-      filters: NO_FILTERS,
-    });
-    return result.exitCode === 2 ? result.stdout : null;
+  const result = await engine.diff({
+    from: { tag: "schemaDatasource", files: [schema], configDir: dirname(schemaPath) },
+    to: { tag: "schemaDatamodel", files: [schema] },
+    script: true,
+    exitCode: true,
+    filters: NO_FILTERS,
+  });
+  return result.exitCode === 2 ? result.stdout : null;
 }
 
 async function applyPostgresMigrations(url: string, options: MigrationOptions): Promise<{ applied: string[] }> {
@@ -218,7 +214,11 @@ export function pendingMigrations(databaseUrl: string, migrationsDir = DEFAULT_M
     const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
     const done = new Set(
       table
-        ? (db.prepare("SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL").all() as { name: string }[]).map((r) => r.name)
+        ? (
+            db.prepare("SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL").all() as {
+              name: string;
+            }[]
+          ).map((r) => r.name)
         : [],
     );
     return migrations.filter((m) => !done.has(m.name)).map((m) => m.name);
@@ -234,9 +234,7 @@ function allApplied(dbPath: string, migrations: MigrationOnDisk[]): boolean {
     const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
     if (!table) return false;
     const rows = db
-      .prepare(
-        "SELECT migration_name AS name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
-      )
+      .prepare("SELECT migration_name AS name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL")
       .all() as { name: string; checksum: string }[];
     const applied = new Map(rows.map((r) => [r.name, r.checksum]));
     checkNotEdited(applied, migrations, dbPath);
@@ -293,7 +291,11 @@ function migrationSlug(name: string): string {
 /** UTC yyyymmddHHMMSS for now, moved past the newest existing migration so the order stays right. */
 function nextTimestamp(migrations: MigrationOnDisk[], now = new Date()): string {
   const format = (d: Date) => d.toISOString().replace(/\D/g, "").slice(0, 14);
-  const newest = migrations.map((m) => m.name.slice(0, 14)).filter((t) => /^\d{14}$/.test(t)).sort().at(-1);
+  const newest = migrations
+    .map((m) => m.name.slice(0, 14))
+    .filter((t) => /^\d{14}$/.test(t))
+    .sort()
+    .at(-1);
   if (newest === undefined || format(now) > newest) return format(now);
   const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, k) => Number(newest.slice(i, i + (k === 0 ? 4 : 2))));
   return format(new Date(Date.UTC(y!, mo! - 1, d, h, mi, s! + 1)));

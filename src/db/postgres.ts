@@ -54,10 +54,7 @@ const WRITE_LOCK = "521427694965";
 
 /** A PrismaClient on PostgreSQL. Its API is the SQLite client's (the same models), so it is typed as that one. */
 export async function openPostgresPrisma(url: string): Promise<PrismaClient> {
-  const [{ PrismaPg }, { PrismaClient: PgPrismaClient }] = await Promise.all([
-    import("@prisma/adapter-pg"),
-    import("../generated/prisma-pg/client.js"),
-  ]);
+  const [{ PrismaPg }, { PrismaClient: PgPrismaClient }] = await Promise.all([import("@prisma/adapter-pg"), import("../generated/prisma-pg/client.js")]);
   // Keepalive probes, so a connection to a server that went away is noticed rather than waited on.
   const base = new PrismaPg({ connectionString: url, max: 10, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
   const connect = base.connect.bind(base);

@@ -109,7 +109,10 @@ export interface OverlayChange {
  * `unbind` removes them from it, `bind-room` moves a room to a unit. A change that no longer fits (its unit
  * was renamed in the file, say) is skipped and reported, never guessed.
  */
-export function applyOverlay(file: DirectoryData, changes: readonly OverlayChange[]): { data: DirectoryData; skipped: { change: OverlayChange; problem: string }[] } {
+export function applyOverlay(
+  file: DirectoryData,
+  changes: readonly OverlayChange[],
+): { data: DirectoryData; skipped: { change: OverlayChange; problem: string }[] } {
   const data: DirectoryData = structuredClone(file);
   const skipped: { change: OverlayChange; problem: string }[] = [];
   const find = (name: string) => data.units.find((u) => u.name === name || u.aliases.includes(name));

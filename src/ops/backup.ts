@@ -51,7 +51,9 @@ export function restoreDatabase(dbPath: string, backup: string, stamp: string): 
   if (!existsSync(backup)) throw new OpsError(`备份文件不存在 / no backup file at ${backup}`);
   const holders = liveHolders(dbPath);
   if (holders.length > 0)
-    throw new OpsError(`数据库正被督办进程使用（pid ${holders.join(", ")}），请先停止机器人再恢复 / the database is in use by duban (pid ${holders.join(", ")}); stop the bot first`);
+    throw new OpsError(
+      `数据库正被督办进程使用（pid ${holders.join(", ")}），请先停止机器人再恢复 / the database is in use by duban (pid ${holders.join(", ")}); stop the bot first`,
+    );
   const check = integrityCheck(backup);
   if (check !== "ok") throw new OpsError(`备份文件未通过完整性检查，未恢复 / the backup failed integrity_check, nothing restored: ${check}`);
   const tmp = `${dbPath}.restoring-${process.pid}`;

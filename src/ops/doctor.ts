@@ -25,8 +25,12 @@ function readPlanFacts(dbPath: string): { units: string[]; years: number[] } | n
       | { id: number; issuedOn: string | null; importedAt: number | string }
       | undefined;
     if (!plan) return null;
-    const units = (db.prepare('SELECT DISTINCT tu.unit AS unit FROM "TaskUnit" tu JOIN "Task" t ON t.id = tu.taskId WHERE t.planId = ?').all(plan.id) as { unit: string }[]).map((r) => r.unit);
-    const dates = (db.prepare('SELECT deadlineDate AS d FROM "Task" WHERE planId = ? AND deadlineDate IS NOT NULL').all(plan.id) as { d: string }[]).map((r) => r.d);
+    const units = (
+      db.prepare('SELECT DISTINCT tu.unit AS unit FROM "TaskUnit" tu JOIN "Task" t ON t.id = tu.taskId WHERE t.planId = ?').all(plan.id) as { unit: string }[]
+    ).map((r) => r.unit);
+    const dates = (db.prepare('SELECT deadlineDate AS d FROM "Task" WHERE planId = ? AND deadlineDate IS NOT NULL').all(plan.id) as { d: string }[]).map(
+      (r) => r.d,
+    );
     return planYears(units, plan.issuedOn, plan.importedAt, dates);
   } finally {
     db.close();
@@ -54,7 +58,8 @@ function verifyRows(rows: Iterable<AuditRow>): { ok: boolean; detail: string } {
     : { ok: true, detail: `审计链完整 / audit chain intact (${v.checked}${v.legacy ? ` + ${v.legacy} legacy` : ""})` };
 }
 
-const pendingDetail = (pending: string[]) => `${pending.length} 个迁移未应用（启动时自动应用）/ migrations not applied yet (applied at start): ${pending.join(", ")}`;
+const pendingDetail = (pending: string[]) =>
+  `${pending.length} 个迁移未应用（启动时自动应用）/ migrations not applied yet (applied at start): ${pending.join(", ")}`;
 
 /** The database check on PostgreSQL: reachable, migrations applied, audit chain intact; and the plan facts. */
 async function postgresCheck(url: string): Promise<{ check: Check; facts: { units: string[]; years: number[] } | null; instances?: Check }> {
@@ -65,11 +70,22 @@ async function postgresCheck(url: string): Promise<{ check: Check; facts: { unit
     return await withPgClient(url, async (c) => {
       const audit = verifyRows((await c.query<AuditRow>('SELECT * FROM "AuditLog" ORDER BY "id"')).rows);
       const version = (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? "?";
-      const plan = (await c.query<{ id: number; issuedOn: string | null; importedAt: Date }>('SELECT "id", "issuedOn", "importedAt" FROM "Plan" ORDER BY "importedAt" DESC, "id" DESC LIMIT 1')).rows[0];
+      const plan = (
+        await c.query<{ id: number; issuedOn: string | null; importedAt: Date }>(
+          'SELECT "id", "issuedOn", "importedAt" FROM "Plan" ORDER BY "importedAt" DESC, "id" DESC LIMIT 1',
+        )
+      ).rows[0];
       let facts: { units: string[]; years: number[] } | null = null;
       if (plan) {
-        const units = (await c.query<{ unit: string }>('SELECT DISTINCT tu."unit" AS "unit" FROM "TaskUnit" tu JOIN "Task" t ON t."id" = tu."taskId" WHERE t."planId" = $1', [plan.id])).rows.map((r) => r.unit);
-        const dates = (await c.query<{ d: string }>('SELECT "deadlineDate" AS "d" FROM "Task" WHERE "planId" = $1 AND "deadlineDate" IS NOT NULL', [plan.id])).rows.map((r) => r.d);
+        const units = (
+          await c.query<{ unit: string }>(
+            'SELECT DISTINCT tu."unit" AS "unit" FROM "TaskUnit" tu JOIN "Task" t ON t."id" = tu."taskId" WHERE t."planId" = $1',
+            [plan.id],
+          )
+        ).rows.map((r) => r.unit);
+        const dates = (
+          await c.query<{ d: string }>('SELECT "deadlineDate" AS "d" FROM "Task" WHERE "planId" = $1 AND "deadlineDate" IS NOT NULL', [plan.id])
+        ).rows.map((r) => r.d);
         facts = planYears(units, plan.issuedOn, plan.importedAt, dates);
       }
       const who = await instances(c);
@@ -81,9 +97,23 @@ async function postgresCheck(url: string): Promise<{ check: Check; facts: { unit
       const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19);
       const standby = who.standby.map((s) => `${s.instance}${s.address ? ` (${s.address})` : ""}`).join("、");
       const instancesCheck: Check = who.active
-        ? { name: "实例 instances", status: "ok", detail: `活动实例 active: ${who.active.instance}${who.active.address ? ` (${who.active.address})` : ""}，自 ${when(who.active.since)} UTC；备用 standby: ${standby || "无 none"}` }
-        : { name: "实例 instances", status: "skip", detail: who.standby.length ? `无活动实例，${who.standby.length} 个备用实例正在接管 / no active instance; standbys: ${standby}` : "没有正在运行的 Matrix 机器人实例 / no bot instance is running" };
-      return { check: { name, status: audit.ok ? "ok" : "fail", detail: `PostgreSQL ${version} ${describeUrl(url)}: migrations up to date, ${audit.detail}` }, facts, instances: instancesCheck };
+        ? {
+            name: "实例 instances",
+            status: "ok",
+            detail: `活动实例 active: ${who.active.instance}${who.active.address ? ` (${who.active.address})` : ""}，自 ${when(who.active.since)} UTC；备用 standby: ${standby || "无 none"}`,
+          }
+        : {
+            name: "实例 instances",
+            status: "skip",
+            detail: who.standby.length
+              ? `无活动实例，${who.standby.length} 个备用实例正在接管 / no active instance; standbys: ${standby}`
+              : "没有正在运行的 Matrix 机器人实例 / no bot instance is running",
+          };
+      return {
+        check: { name, status: audit.ok ? "ok" : "fail", detail: `PostgreSQL ${version} ${describeUrl(url)}: migrations up to date, ${audit.detail}` },
+        facts,
+        instances: instancesCheck,
+      };
     });
   } catch (e) {
     return { check: { name, status: "fail", detail: `${describeUrl(url)}: ${(e as Error).message}` }, facts: null };
@@ -105,7 +135,11 @@ function planYears(units: string[], issuedOn: string | null, importedAt: number 
  */
 export async function runDoctor(config: Config): Promise<Check[]> {
   const checks: Check[] = [];
-  checks.push({ name: "配置 configuration", status: "ok", detail: `DATABASE_URL=${describeUrl(config.databaseUrl)}, DUBAN_DIRECTORY=${config.directoryFile}${config.usingDemoDirectory ? " (demo)" : ""}, LOG_LEVEL=${config.logLevel}` });
+  checks.push({
+    name: "配置 configuration",
+    status: "ok",
+    detail: `DATABASE_URL=${describeUrl(config.databaseUrl)}, DUBAN_DIRECTORY=${config.directoryFile}${config.usingDemoDirectory ? " (demo)" : ""}, LOG_LEVEL=${config.logLevel}`,
+  });
 
   let directory: Directory | null = null;
   try {
@@ -124,7 +158,11 @@ export async function runDoctor(config: Config): Promise<Check[]> {
     const dbPath = sqlitePathFromUrl(config.databaseUrl);
     const exists = existsSync(dbPath);
     if (!exists) {
-      checks.push({ name: "数据库 database", status: "fail", detail: `${dbPath} 不存在；首次运行 npm start 或任一 npx duban 命令时创建 / does not exist yet; created on first start` });
+      checks.push({
+        name: "数据库 database",
+        status: "fail",
+        detail: `${dbPath} 不存在；首次运行 npm start 或任一 npx duban 命令时创建 / does not exist yet; created on first start`,
+      });
     } else {
       try {
         const integrity = integrityCheck(dbPath);
@@ -148,8 +186,16 @@ export async function runDoctor(config: Config): Promise<Check[]> {
       const missing = facts.units.filter((u) => !isCollectiveUnit(u) && !directory!.unit(u));
       checks.push(
         missing.length
-          ? { name: "名录 directory", status: "fail", detail: `计划中的单位不在名录中，其提醒将发往科技办 / plan units missing from the directory: ${missing.join("、")}` }
-          : { name: "名录 directory", status: "ok", detail: `${directory.units.length} 个单位，覆盖计划中的全部${facts.units.length}个单位名称 / covers every unit the plan names` },
+          ? {
+              name: "名录 directory",
+              status: "fail",
+              detail: `计划中的单位不在名录中，其提醒将发往科技办 / plan units missing from the directory: ${missing.join("、")}`,
+            }
+          : {
+              name: "名录 directory",
+              status: "ok",
+              detail: `${directory.units.length} 个单位，覆盖计划中的全部${facts.units.length}个单位名称 / covers every unit the plan names`,
+            },
       );
     }
   }
@@ -159,7 +205,11 @@ export async function runDoctor(config: Config): Promise<Check[]> {
     const missing = facts.years.filter((y) => !calendar.hasDataFor(y));
     checks.push(
       missing.length
-        ? { name: "工作日历 calendar", status: "fail", detail: `chinese-days 缺少 ${missing.join("、")} 年的节假日数据，提醒将按周一至周五发送 / no holiday data for ${missing.join(", ")}` }
+        ? {
+            name: "工作日历 calendar",
+            status: "fail",
+            detail: `chinese-days 缺少 ${missing.join("、")} 年的节假日数据，提醒将按周一至周五发送 / no holiday data for ${missing.join(", ")}`,
+          }
         : { name: "工作日历 calendar", status: "ok", detail: `覆盖计划期 ${facts.years[0]}–${facts.years[facts.years.length - 1]} / covers the plan period` },
     );
   } else checks.push({ name: "工作日历 calendar", status: "skip", detail: "无计划 / no plan yet" });

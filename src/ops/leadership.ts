@@ -101,7 +101,9 @@ export class Leadership {
         client.on("error", () => undefined); // while standing by, a failed query below is enough
         await client.connect();
         // The server probes this session too, so a lost machine's lock is freed within the failover budget.
-        await client.query(`SET tcp_keepalives_idle = ${keepaliveIdle}; SET tcp_keepalives_interval = ${keepaliveInterval}; SET tcp_keepalives_count = ${keepaliveCount}`);
+        await client.query(
+          `SET tcp_keepalives_idle = ${keepaliveIdle}; SET tcp_keepalives_interval = ${keepaliveInterval}; SET tcp_keepalives_count = ${keepaliveCount}`,
+        );
         for (;;) {
           if (signal?.aborted) throw new Error("stopped while standing by");
           const { rows } = await client.query<{ got: boolean }>("SELECT pg_try_advisory_lock($1) AS got", [LEADER_LOCK_KEY.toString()]);
@@ -173,7 +175,11 @@ export async function instances(client: PgClient): Promise<{ active: InstanceInf
       ORDER BY a.backend_start`,
     [LEADER_LOCK_KEY.toString()],
   );
-  const info = (r: (typeof rows)[number], prefix: string): InstanceInfo => ({ instance: r.name.slice(prefix.length + 1), address: r.address, since: new Date(r.since) });
+  const info = (r: (typeof rows)[number], prefix: string): InstanceInfo => ({
+    instance: r.name.slice(prefix.length + 1),
+    address: r.address,
+    since: new Date(r.since),
+  });
   const holder = rows.find((r) => r.holds && r.name.startsWith(ACTIVE));
   return {
     active: holder ? info(holder, ACTIVE) : null,

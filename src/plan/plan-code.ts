@@ -9,8 +9,23 @@ const DERIVED_LENGTH = 8;
 
 /** Words that say what kind of document it is, not which one; stripped from the end, repeatedly. */
 const GENERIC_ENDINGS = [
-  "的通知", "实施方案", "工作方案", "行动方案", "行动计划", "工作计划", "工作要点", "任务清单", "任务分工", "责任分工",
-  "三年行动", "三年", "方案", "计划", "要点", "清单", "规划",
+  "的通知",
+  "实施方案",
+  "工作方案",
+  "行动方案",
+  "行动计划",
+  "工作计划",
+  "工作要点",
+  "任务清单",
+  "任务分工",
+  "责任分工",
+  "三年行动",
+  "三年",
+  "方案",
+  "计划",
+  "要点",
+  "清单",
+  "规划",
 ];
 /** Issuers that open a title: 明溪县公安局…, 三明市人民政府办公室关于…. */
 const ISSUER = /^.*?(公安局|公安分局|公安厅|公安处|人民政府办公室|人民政府|办公室)/;
@@ -24,7 +39,10 @@ export function derivePlanCode(title: string, taken: Iterable<string> = []): str
   let s = title.normalize("NFKC").replace(/\s+/g, "");
   s = s.replace(/[（(][^（()）]*[)）]$/u, "");
   s = s.replace(ISSUER, "");
-  s = s.replace(/^关于(印发)?/, "").replace(/^《/, "").replace(/》.*$/, "");
+  s = s
+    .replace(/^关于(印发)?/, "")
+    .replace(/^《/, "")
+    .replace(/》.*$/, "");
   for (let changed = true; changed; ) {
     changed = false;
     for (const w of GENERIC_ENDINGS)

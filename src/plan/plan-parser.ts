@@ -98,9 +98,7 @@ const CN_NUMERAL = "[一二三四五六七八九十百〇零]+";
 /** `五、保障措施`: a top-level heading. */
 const TOP_HEADING = new RegExp(`^${CN_NUMERAL}[、．.]\\s*\\S`);
 /** `四、主要任务`, `三、重点任务`, `第三部分 工作任务`, `主要任务及分工`. */
-const TASK_HEADING = new RegExp(
-  `^(?:(?:${CN_NUMERAL}[、．.]|第${CN_NUMERAL}部分[、：:]?)\\s*[^。《》]{0,8}|)(?:主要任务|重点任务|工作任务)[^。《》]{0,12}$`,
-);
+const TASK_HEADING = new RegExp(`^(?:(?:${CN_NUMERAL}[、．.]|第${CN_NUMERAL}部分[、：:]?)\\s*[^。《》]{0,8}|)(?:主要任务|重点任务|工作任务)[^。《》]{0,12}$`);
 /** `（一）Title` / `(一)Title`. */
 const SECTION_LINE = new RegExp(`^([（(]\\s*(${CN_NUMERAL})\\s*[）)])\\s*(.*)$`);
 /** `1.Title` / `１．Title` / `1、Title` (not `2023.11.18`). */
@@ -327,7 +325,10 @@ function buildTasks(drafts: Draft[], sectionsSeen: ParsedSection[], needFields: 
     tasks.push({
       number: d.number,
       title: d.title,
-      description: d.descriptionLines.filter((l) => l !== "").join("\n").trim(),
+      description: d.descriptionLines
+        .filter((l) => l !== "")
+        .join("\n")
+        .trim(),
       section: d.section?.title ?? null,
       sectionOrdinal: d.section?.ordinal ?? null,
       leadUnits,
@@ -384,9 +385,7 @@ function findTitle(lines: string[]): string {
     }
     return line;
   }
-  const fallback = lines.find(
-    (line) => line !== "" && !isMetadata(line) && !/[:：]$/.test(line) && !/^\S*\d{4}年\d{1,2}月\d{1,2}日$/.test(line),
-  );
+  const fallback = lines.find((line) => line !== "" && !isMetadata(line) && !/[:：]$/.test(line) && !/^\S*\d{4}年\d{1,2}月\d{1,2}日$/.test(line));
   return fallback ?? "";
 }
 

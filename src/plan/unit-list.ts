@@ -12,7 +12,12 @@
 export function splitUnits(text: string): string[] {
   return text
     .split(/[、，,；;]/)
-    .map((name) => name.trim().replace(/[。.]+$/, "").trim())
+    .map((name) =>
+      name
+        .trim()
+        .replace(/[。.]+$/, "")
+        .trim(),
+    )
     .filter((name) => name !== "");
 }
 

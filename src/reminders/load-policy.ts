@@ -15,6 +15,8 @@ export function loadReminderPolicy(file: string | undefined): ReminderPolicy {
   if (!cron.validate(policy.cron))
     throw new ReminderPolicyError(`reminder policy ${file} is invalid:\n  - cron: "${policy.cron}" is not a valid cron expression, e.g. "0 9 * * *"`);
   if (!cron.validate(policy.digestCron))
-    throw new ReminderPolicyError(`reminder policy ${file} is invalid:\n  - digestCron: "${policy.digestCron}" is not a valid cron expression, e.g. "0 9 * * 1"`);
+    throw new ReminderPolicyError(
+      `reminder policy ${file} is invalid:\n  - digestCron: "${policy.digestCron}" is not a valid cron expression, e.g. "0 9 * * 1"`,
+    );
   return policy;
 }

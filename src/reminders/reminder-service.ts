@@ -158,7 +158,14 @@ export class ReminderService {
               out.push({ key: `notice:unknown-deadline:${r.id}`, taskId: r.id, unit: office, kind: "notice", occurrence: r.deadline.text, dueOn: day });
           for (const due of dueReminders(tasks, day, { calendar: this.d.calendar, policy: this.d.policy, officeUnit: office }))
             for (const unit of this.expand(due.unit))
-              out.push({ key: reminderKey(due.taskId, unit, due.kind, due.occurrence), taskId: due.taskId, unit, kind: due.kind, occurrence: due.occurrence, dueOn: day });
+              out.push({
+                key: reminderKey(due.taskId, unit, due.kind, due.occurrence),
+                taskId: due.taskId,
+                unit,
+                kind: due.kind,
+                occurrence: due.occurrence,
+                dueOn: day,
+              });
         }
         first = false;
         // Stored unit by unit, a unit's rows share pages, so marking its message delivered rewrites fewer of them.
@@ -191,7 +198,15 @@ export class ReminderService {
       // A notice is due on each day of a catch-up, under one key: it is shown once.
       const keys = new Set<string>();
       const pending = due.filter((r) => !keys.has(r.key) && keys.add(r.key)).map((r) => ({ ...r, id: null }));
-      return this.compose(pending, await this.shownFor(due.map((r) => r.taskId), now), now, await this.inProgress()).messages;
+      return this.compose(
+        pending,
+        await this.shownFor(
+          due.map((r) => r.taskId),
+          now,
+        ),
+        now,
+        await this.inProgress(),
+      ).messages;
     }
     // The plans in progress, read once for the whole run.
     const plans = await this.inProgress();
@@ -225,7 +240,11 @@ export class ReminderService {
     }
     if (claimed.length === 0) return [];
     // Tasks the pages did not cover: earlier rows of an archived plan, or of a task the document no longer lists.
-    for (const [id, task] of await this.shownFor(claimed.map((r) => r.taskId).filter((id) => id !== null && !shown.has(id)), now)) shown.set(id, task);
+    for (const [id, task] of await this.shownFor(
+      claimed.map((r) => r.taskId).filter((id) => id !== null && !shown.has(id)),
+      now,
+    ))
+      shown.set(id, task);
     const messages: ReminderMessage[] = [];
     let renewed = now.getTime();
     // Before every send, at most once a minute: a claim is never older than a minute plus one send (which gives up
@@ -328,7 +347,15 @@ export class ReminderService {
         pending.push({ ...r, id: null });
         seen.add(r.key);
       }
-    return this.compose(pending, await this.shownFor(pending.map((r) => r.taskId), now), now, await this.inProgress()).messages;
+    return this.compose(
+      pending,
+      await this.shownFor(
+        pending.map((r) => r.taskId),
+        now,
+      ),
+      now,
+      await this.inProgress(),
+    ).messages;
   }
 
   /** The plans in progress by id. */
@@ -373,7 +400,12 @@ export class ReminderService {
   }
 
   /** One message per unit for `rows`, and the rows that go to nobody: skipped (done, paused, under review) or archived. */
-  private compose(rows: Pending[], tasks: Map<number, Shown>, now: Date, plans: Map<number, PlanRecord>): { messages: ReminderMessage[]; skipped: number[]; archived: number[] } {
+  private compose(
+    rows: Pending[],
+    tasks: Map<number, Shown>,
+    now: Date,
+    plans: Map<number, PlanRecord>,
+  ): { messages: ReminderMessage[]; skipped: number[]; archived: number[] } {
     const skipped: number[] = [];
     const archived: number[] = [];
     const byUnit = new Map<string, Pending[]>();
@@ -438,7 +470,9 @@ export class ReminderService {
     const firstTask = list.map((x) => (x.taskId === null ? undefined : tasks.get(x.taskId))).find((x) => x !== undefined);
     if (!isOffice) lines.push(plans.size > 1 && firstTask ? r.footerPlans(plans.get(firstTask.planId)?.code ?? "") : r.footer);
     if (!ownRooms.length && !isOffice) lines.push(r.noRoom(unit));
-    const taskNumbers = [...new Set(list.map((x) => (x.taskId === null ? null : tasks.get(x.taskId)?.number)).filter((n): n is number => n != null))].sort((a, b) => a - b);
+    const taskNumbers = [...new Set(list.map((x) => (x.taskId === null ? null : tasks.get(x.taskId)?.number)).filter((n): n is number => n != null))].sort(
+      (a, b) => a - b,
+    );
     return {
       unit,
       kind: kinds[0]!,

@@ -67,10 +67,7 @@ export function requireDayNumber(day: string, what = "day"): number {
  * Builds the stepping functions (previous/next/on-or-before/on-or-after) around any `isWorkday`.
  * Useful for fakes in tests: `workingCalendarFrom((day) => day !== "2024-06-03")`.
  */
-export function workingCalendarFrom(
-  isWorkday: (day: string) => boolean,
-  hasDataFor: (year: number) => boolean = () => true,
-): WorkingCalendar {
+export function workingCalendarFrom(isWorkday: (day: string) => boolean, hasDataFor: (year: number) => boolean = () => true): WorkingCalendar {
   const step = (day: string, direction: 1 | -1, includeStart: boolean): string => {
     let n = requireDayNumber(day);
     if (includeStart && isWorkday(day)) return day;

@@ -152,7 +152,12 @@ function buildOption(model: ChartModel, at: string): { option: ChartOption; heig
     heading("二、指标完成情况", L.g2.head, "浅色为目标数，实色为已完成数；红色为落后于进度，绿色为正常"),
     heading("三、未完成任务燃尽图（有时限任务，按月末计）", L.g3.head),
   ];
-  const none = (text: string, top: number): TitleComponentOption => ({ text, left: "center", top, textStyle: { fontSize: 15, fontWeight: "normal", color: "#555555" } });
+  const none = (text: string, top: number): TitleComponentOption => ({
+    text,
+    left: "center",
+    top,
+    textStyle: { fontSize: 15, fontWeight: "normal", color: "#555555" },
+  });
   if (model.sections.length === 0) titles.push(none("暂无任务", L.g1.top + L.g1.height / 2 - 10));
   if (model.targets.length === 0) titles.push(none("暂无指标", L.g2.top + L.g2.height / 2 - 10));
   if (model.burndown.length === 0) titles.push(none("暂无有时限的任务", L.g3.top + L.g3.height / 2 - 10));

@@ -26,7 +26,16 @@ import {
 } from "docx";
 import { DEFAULT_TIME_ZONE, dayOf, dayjs } from "../core/time.js";
 import type { Deadline } from "../plan/types.js";
-import { LIGHT_LABELS, type ReportTarget, type ReportTask, type ReviewReport, type Scorecard, type ScorecardRow, LIGHT_ORDER, SCORECARD_HEADERS } from "./types.js";
+import {
+  LIGHT_LABELS,
+  type ReportTarget,
+  type ReportTask,
+  type ReviewReport,
+  type Scorecard,
+  type ScorecardRow,
+  LIGHT_ORDER,
+  SCORECARD_HEADERS,
+} from "./types.js";
 
 // ---- Page and type (GB/T 9704) ----------------------------------------------------------------------------
 
@@ -85,8 +94,7 @@ function body(text: string | TextRun[], extra: Partial<IParagraphOptions> = {}):
 }
 
 function heading(text: string, level: 0 | 1 | 2): Paragraph {
-  const style: RunStyle =
-    level === 0 ? { font: FONT.heading } : level === 1 ? { font: FONT.kai } : { font: FONT.body, bold: true };
+  const style: RunStyle = level === 0 ? { font: FONT.heading } : level === 1 ? { font: FONT.kai } : { font: FONT.body, bold: true };
   return new Paragraph({
     children: [run(text, style)],
     alignment: AlignmentType.JUSTIFIED,
@@ -314,7 +322,15 @@ function scorecardBlock(sc: Scorecard): (Paragraph | Table)[] {
     const withScore = sc.weights !== null;
     const headers = withScore ? [...DOCX_SCORECARD_HEADERS, "得分"] : DOCX_SCORECARD_HEADERS;
     const widths = [2.2, 1.5, 1, 1, 1, 1, 1, 1, 1.2, 1.2, 1, 1.1, ...(withScore ? [1] : [])];
-    out.push(table(headers, sc.rows.map((row) => scorecardRow(row, withScore)), widths, SIZE.xiaowu, 1));
+    out.push(
+      table(
+        headers,
+        sc.rows.map((row) => scorecardRow(row, withScore)),
+        widths,
+        SIZE.xiaowu,
+        1,
+      ),
+    );
   }
   if (sc.method.length) {
     out.push(note("说明："));

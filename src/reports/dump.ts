@@ -350,8 +350,7 @@ export function checkDumpCoversSchema(
         `add them to DUMP_TABLES in src/reports/dump.ts (in foreign-key order) before dumping or loading.`,
     );
   const gone = DUMP_TABLE_ORDER.filter((m) => !models.includes(m));
-  if (gone.length > 0)
-    throw new Error(`DUMP_TABLES in src/reports/dump.ts lists model(s) ${gone.join(", ")} that the generated Prisma client does not have.`);
+  if (gone.length > 0) throw new Error(`DUMP_TABLES in src/reports/dump.ts lists model(s) ${gone.join(", ")} that the generated Prisma client does not have.`);
   for (const model of DUMP_TABLE_ORDER) {
     const fields = scalarFields(model);
     if (!fields) throw new Error(`The generated Prisma client has no scalar field list for model ${model}.`);
@@ -375,7 +374,7 @@ function dumpRow(model: ModelName, row: Row): Row {
     if (!(name in row)) throw new Error(`Prisma returned a ${model} row without column ${name}.`);
     const v = row[name];
     out[name] = v instanceof Date ? v.toISOString() : v;
-    if (v === null ? !type.endsWith("?") : (type.startsWith("DateTime") ? !(v instanceof Date) : typeof v !== jsType(type)))
+    if (v === null ? !type.endsWith("?") : type.startsWith("DateTime") ? !(v instanceof Date) : typeof v !== jsType(type))
       throw new Error(`Column ${model}.${name} returned ${String(v)}, which does not fit its type ${type}.`);
   }
   return out;
@@ -391,9 +390,7 @@ function jsType(type: ColumnType): "number" | "string" | "boolean" {
  */
 export async function dumpDatabase(db: PrismaClient): Promise<Dump> {
   checkDumpCoversSchema();
-  const reads = DUMP_TABLE_ORDER.map((model) =>
-    delegate(db, model).findMany({ orderBy: DUMP_TABLES[model].key.map((k) => ({ [k]: "asc" as const })) }),
-  );
+  const reads = DUMP_TABLE_ORDER.map((model) => delegate(db, model).findMany({ orderBy: DUMP_TABLES[model].key.map((k) => ({ [k]: "asc" as const })) }));
   const results = await db.$transaction(reads);
   const tables: Record<string, Row[]> = {};
   DUMP_TABLE_ORDER.forEach((model, i) => {
@@ -430,10 +427,7 @@ function columnSchema(type: ColumnType): z.ZodType {
 }
 
 const rowSchemas = Object.fromEntries(
-  DUMP_TABLE_ORDER.map((model) => [
-    model,
-    z.array(z.strictObject(Object.fromEntries(columnsOf(model).map(([name, type]) => [name, columnSchema(type)])))),
-  ]),
+  DUMP_TABLE_ORDER.map((model) => [model, z.array(z.strictObject(Object.fromEntries(columnsOf(model).map(([name, type]) => [name, columnSchema(type)]))))]),
 );
 
 const tablesSchema = z.strictObject(rowSchemas);
@@ -443,8 +437,7 @@ function parseDump(dump: unknown): Record<ModelName, Row[]> {
   if (typeof dump !== "object" || dump === null || Array.isArray(dump))
     throw new DumpError(`不是督办数据导出文件：应为含 format、version、tables 的 JSON 对象，导入已取消`);
   const { format, version, tables } = dump as { format?: unknown; version?: unknown; tables?: unknown };
-  if (format !== DUMP_FORMAT)
-    throw new DumpError(`不是督办数据导出文件：format 为 ${JSON.stringify(format) ?? "（缺失）"}，应为 "${DUMP_FORMAT}"，导入已取消`);
+  if (format !== DUMP_FORMAT) throw new DumpError(`不是督办数据导出文件：format 为 ${JSON.stringify(format) ?? "（缺失）"}，应为 "${DUMP_FORMAT}"，导入已取消`);
   if (version !== DUMP_VERSION && version !== 1)
     throw new DumpError(`导出文件的版本 ${JSON.stringify(version) ?? "（缺失）"} 不受支持（本程序读取版本 1 和 ${DUMP_VERSION}），导入已取消`);
   // A dump from before plan codes: its plans get codes when the app next opens the database (ensureCodes).

@@ -18,8 +18,7 @@ function dateArray(day: string, what: string): DateArray {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   // The library writes any numbers it is given (20240230 included), so check the day exists.
   const t = Date.parse(`${day}T00:00:00Z`);
-  if (!m || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== day)
-    throw new Error(`${what}: "${day}" is not a YYYY-MM-DD date`);
+  if (!m || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== day) throw new Error(`${what}: "${day}" is not a YYYY-MM-DD date`);
   return [Number(m[1]), Number(m[2]), Number(m[3])];
 }
 
@@ -58,11 +57,7 @@ function taskEvent(task: ReportTask): EventAttributes {
 
 function targetEvent(t: ReportTarget): EventAttributes {
   const state = t.met ? "（已完成）" : "";
-  const lines = [
-    `指标：${t.name}`,
-    `目标：${t.count}${t.unit}，当前：${t.current}${t.unit}`,
-    t.met ? "已完成" : t.behind ? "进度滞后" : null,
-  ];
+  const lines = [`指标：${t.name}`, `目标：${t.count}${t.unit}，当前：${t.current}${t.unit}`, t.met ? "已完成" : t.behind ? "进度滞后" : null];
   return {
     uid: targetEventUid(t.id),
     title: text(`任务${t.taskNumber}指标：${t.name} ${t.current}/${t.count}${state}`),
@@ -110,7 +105,10 @@ export function foldIcs(ics: string): string {
 /** The plan's dated deadlines and due targets as an iCalendar file. */
 export function renderIcs(model: ExportModel, opts: { calendarName?: string } = {}): string {
   const events: EventAttributes[] = [
-    ...model.tasks.filter((t) => t.deadline.date !== null).sort((a, b) => a.number - b.number).map(taskEvent),
+    ...model.tasks
+      .filter((t) => t.deadline.date !== null)
+      .sort((a, b) => a.number - b.number)
+      .map(taskEvent),
     ...model.targets
       .filter((t) => t.due !== null)
       .sort((a, b) => a.taskNumber - b.taskNumber || a.id - b.id)

@@ -5,7 +5,6 @@ import { buildChart, buildDigest, buildExport, buildReviewReport, buildScorecard
 import type { ExportFormat, ReportKind } from "../core/command.js";
 import { digestLines, scorecardLines } from "./text.js";
 
-
 const MIME: Record<ExportFormat | "docx" | "png", string> = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   csv: "text/csv; charset=utf-8",

@@ -39,7 +39,6 @@ import {
   type ScorecardRow,
 } from "./types.js";
 
-
 const emptyCounts = (): LightCounts => ({ red: 0, yellow: 0, green: 0, ongoing: 0, done: 0 });
 
 /** The later and the earlier of two YYYY-MM-DD days: they compare as text, so Math.max and Math.min do not apply. */
@@ -145,9 +144,7 @@ export function taskAsOf(task: TaskRecord, h: History, at: Date): TaskRecord {
   const last = live[live.length - 1] ?? null;
   const withPercent = [...live].reverse().find((u) => u.percent !== null) ?? null;
   const requests = h.byTask.requests.get(task.id) ?? [];
-  const reviewPending = requests.some(
-    (r) => r.kind === "completion" && r.createdAt.getTime() <= t && (r.decidedAt === null || r.decidedAt.getTime() > t),
-  );
+  const reviewPending = requests.some((r) => r.kind === "completion" && r.createdAt.getTime() <= t && (r.decidedAt === null || r.decidedAt.getTime() > t));
   let deadline = task.deadline;
   let originalDeadline = task.originalDeadline;
   let deadlineChange = task.deadlineChange;
@@ -265,7 +262,9 @@ function reportTask(task: TaskRecord, h: History, at: Date, th: LightThresholds)
         behind: a.targetsBehind.includes(x.id),
       })),
       latestUpdates,
-      evidence: (h.byTask.evidence.get(task.id) ?? []).filter((e) => e.createdAt.getTime() <= t).map((e) => ({ fileName: e.fileName, day: dayOf(e.createdAt) })),
+      evidence: (h.byTask.evidence.get(task.id) ?? [])
+        .filter((e) => e.createdAt.getTime() <= t)
+        .map((e) => ({ fileName: e.fileName, day: dayOf(e.createdAt) })),
     },
   };
 }
@@ -407,7 +406,9 @@ export function scorecard(h: History, d: ReviewDeps, period: { from: string; to:
 
 const SCORECARD_METHOD = (reportDay: number, end: string, judged: string, weights: Record<string, number> | null): string[] => [
   weights
-    ? `统计截至${end}（逾期报送按${judged}的记录判断），全部数字由督办机器人的记录计算；得分 = ${Object.entries(weights).map(([k, w]) => `${w}×${FIGURE_NAMES[k] ?? k}`).join(" + ")}（权重由科技办在配置文件中设定）。`
+    ? `统计截至${end}（逾期报送按${judged}的记录判断），全部数字由督办机器人的记录计算；得分 = ${Object.entries(weights)
+        .map(([k, w]) => `${w}×${FIGURE_NAMES[k] ?? k}`)
+        .join(" + ")}（权重由科技办在配置文件中设定）。`
     : `统计截至${end}（逾期报送按${judged}的记录判断），全部数字由督办机器人的记录计算，未作任何加权（科技办可在配置文件中设置权重，设置后另列“得分”）。`,
   `应报次数：每月${reportDay}日为报送节点；本单位牵头、当日未办结且按持续推进跟踪的任务（“持续推进”类，或节点已过的“某日前完成、持续推进”类），每个节点计1次。`,
   `按时：上一节点次日至本节点当日（首个节点为前31天内）本单位人员在该任务报送过进展；逾期报送：节点后${LATE_GRACE_DAYS}天内才报送（该条进展不再计入下一节点）；未报：节点后${LATE_GRACE_DAYS}天内仍未报送。宽限期未满的节点暂不计入。`,
@@ -433,13 +434,13 @@ const FIGURE_NAMES: Record<string, string> = {
 // ---------------------------------------------------------------------------------------------------------------
 // Review documents, exports, chart
 
-
 /** The period a review covers: a calendar year (within the plan), the first half of the plan (to the end of the month of its midpoint), or the whole plan. */
 export function reviewPeriod(h: History, k: ReportKind): { from: string; to: string; label: string } {
   const whole = planPeriod(h);
   if (k.kind === "year") {
     const [first, last] = [Number(whole.from.slice(0, 4)), Number(whole.to.slice(0, 4))];
-    if (k.year < first || k.year > last) throw new UserError(`计划的实施期为${whole.from}至${whole.to}，${k.year}年不在其中。请写${first}至${last}之间的年份。`);
+    if (k.year < first || k.year > last)
+      throw new UserError(`计划的实施期为${whole.from}至${whole.to}，${k.year}年不在其中。请写${first}至${last}之间的年份。`);
     const from = `${k.year}-01-01` < whole.from ? whole.from : `${k.year}-01-01`;
     const to = `${k.year}-12-31` > whole.to ? whole.to : `${k.year}-12-31`;
     return { from, to, label: `${k.year}年度` };
@@ -542,7 +543,7 @@ export async function buildChart(d: ReviewDeps, plan: PlanRecord, at: Date): Pro
     burndown: days.map((day) => ({
       day,
       open: day > today ? null : dated.filter((t) => !(t.completedAt && dayOf(t.completedAt) <= day)).length,
-      ideal: Math.max(0, Math.round((total * (1 - Math.min(1, daysBetween(whole.from, day) / span))) * 10) / 10),
+      ideal: Math.max(0, Math.round(total * (1 - Math.min(1, daysBetween(whole.from, day) / span)) * 10) / 10),
     })),
   };
 }
@@ -600,7 +601,9 @@ export async function buildDigest(d: ReviewDeps, plan: PlanRecord, at: Date, sin
     if (task.completedAt && new Date(task.completedAt).getTime() > weekAgo.getTime())
       completed.push({ number: task.number, title: task.title, day: dayOf(new Date(task.completedAt)) });
   }
-  const week = h.updates.filter((u) => u.createdAt.getTime() > weekAgo.getTime() && u.createdAt.getTime() <= at.getTime() && !(u.retractedAt && u.retractedAt.getTime() <= at.getTime()));
+  const week = h.updates.filter(
+    (u) => u.createdAt.getTime() > weekAgo.getTime() && u.createdAt.getTime() <= at.getTime() && !(u.retractedAt && u.retractedAt.getTime() <= at.getTime()),
+  );
   const byUnit = new Map<string, number>();
   for (const u of week) byUnit.set(u.authorUnit ?? "未登记单位", (byUnit.get(u.authorUnit ?? "未登记单位") ?? 0) + 1);
   // The report cycle: since the report day before the latest one (so a whole cycle and the days since).
@@ -612,7 +615,12 @@ export async function buildDigest(d: ReviewDeps, plan: PlanRecord, at: Date, sin
     if (task.completedAt) continue;
     for (const unit of task.leadUnits.filter((u) => !isCollectiveUnit(u)).map((u) => d.directory.canonical(u))) {
       const posted = (h.byTask.updates.get(task.id) ?? []).some(
-        (u) => u.authorUnit !== null && d.directory.canonical(u.authorUnit) === unit && dayOf(u.createdAt) > cycleStart && u.createdAt.getTime() <= at.getTime() && !(u.retractedAt && u.retractedAt.getTime() <= at.getTime()),
+        (u) =>
+          u.authorUnit !== null &&
+          d.directory.canonical(u.authorUnit) === unit &&
+          dayOf(u.createdAt) > cycleStart &&
+          u.createdAt.getTime() <= at.getTime() &&
+          !(u.retractedAt && u.retractedAt.getTime() <= at.getTime()),
       );
       if (!posted) silent.set(unit, [...(silent.get(unit) ?? []), task.number]);
     }
@@ -630,9 +638,12 @@ export async function buildDigest(d: ReviewDeps, plan: PlanRecord, at: Date, sin
     updatesByUnit: [...byUnit.entries()].map(([unit, count]) => ({ unit, count })).sort((a, b) => b.count - a.count || a.unit.localeCompare(b.unit, "zh-CN")),
     updatesTotal: week.length,
     silentUnits: [...silent.entries()].map(([unit, tasks]) => ({ unit, tasks, since: cycleStart })).sort((a, b) => a.unit.localeCompare(b.unit, "zh-CN")),
-    targetsBehind: now.flatMap(({ task }) => task.targets.filter((x) => x.behind).map((x) => ({ taskNumber: task.number, name: x.name, current: x.current, count: x.count, unit: x.unit, due: x.due }))),
+    targetsBehind: now.flatMap(({ task }) =>
+      task.targets
+        .filter((x) => x.behind)
+        .map((x) => ({ taskNumber: task.number, name: x.name, current: x.current, count: x.count, unit: x.unit, due: x.due })),
+    ),
   };
 }
 
 export type { ReportTarget };
-

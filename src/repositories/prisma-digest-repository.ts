@@ -46,7 +46,10 @@ export class PrismaDigestRepository implements DigestRepository {
     const held = await this.db.digest.findMany({ where: { deliveredAt: null, claimToken: { not: null } }, select: { claimToken: true } });
     const tokens = held.map((r) => r.claimToken!).filter((t) => t.startsWith(prefix));
     if (tokens.length === 0) return 0;
-    const { count } = await this.db.digest.updateMany({ where: { deliveredAt: null, claimToken: { in: tokens } }, data: { claimToken: null, claimedAt: null } });
+    const { count } = await this.db.digest.updateMany({
+      where: { deliveredAt: null, claimToken: { in: tokens } },
+      data: { claimToken: null, claimedAt: null },
+    });
     return count;
   }
 

@@ -33,7 +33,13 @@ export class PrismaHistoryRepository implements HistoryRepository {
     for (const r of rows) {
       if (r.taskId === null || !inPlan.has(r.taskId)) continue;
       if (r.action === "set-deadline")
-        out.push({ taskId: r.taskId, at: r.at, kind: "deadline-set", before: JSON.parse(r.before ?? "null") as Deadline, after: JSON.parse(r.after ?? "null") as Deadline });
+        out.push({
+          taskId: r.taskId,
+          at: r.at,
+          kind: "deadline-set",
+          before: JSON.parse(r.before ?? "null") as Deadline,
+          after: JSON.parse(r.after ?? "null") as Deadline,
+        });
       else out.push({ taskId: r.taskId, at: r.at, kind: r.action === "reopen" ? "reopened" : "completed" });
     }
     return out;

@@ -83,9 +83,25 @@ const deadlineOf = (t: { deadlineText: string; deadlineKind: string; deadlineDat
 
 /** Audited actions that change only the task they name (see changesSince). */
 const ONE_TASK_ACTIONS: ReadonlySet<string> = new Set([
-  "update", "edit", "retract", "complete", "reopen", "set-deadline", "set-lead-units", "pause-reminders", "resume-reminders",
-  "request-completion", "request-extension", "approve-completion", "reject-completion", "approve-extension", "reject-extension",
-  "target-set", "target-add", "target-remove", "add-evidence",
+  "update",
+  "edit",
+  "retract",
+  "complete",
+  "reopen",
+  "set-deadline",
+  "set-lead-units",
+  "pause-reminders",
+  "resume-reminders",
+  "request-completion",
+  "request-extension",
+  "approve-completion",
+  "reject-completion",
+  "approve-extension",
+  "reject-extension",
+  "target-set",
+  "target-add",
+  "target-remove",
+  "add-evidence",
 ]);
 
 /** Plans and tasks in SQLite through Prisma. */
@@ -136,7 +152,14 @@ export class PrismaPlanRepository implements PlanRepository {
     await this.db.$transaction(async (tx) => {
       const plan = await tx.plan.findUniqueOrThrow({ where: { id: planId } });
       await tx.plan.update({ where: { id: planId }, data: { archivedAt: at, archivedBy: actor.id, archiveReason: reason } });
-      await appendAudit(tx, { at, actor, action: "archive-plan", before: { archivedAt: null }, after: { archivedAt: at.toISOString() }, detail: { plan: plan.code, title: plan.title, reason } });
+      await appendAudit(tx, {
+        at,
+        actor,
+        action: "archive-plan",
+        before: { archivedAt: null },
+        after: { archivedAt: at.toISOString() },
+        detail: { plan: plan.code, title: plan.title, reason },
+      });
     });
   }
 
@@ -282,7 +305,12 @@ export class PrismaPlanRepository implements PlanRepository {
           if (holder && holder.id !== before?.id) throw new PlanCodeError(`计划代码“${opts.code}”已被《${holder.title}》使用，请另选一个`);
         }
         const code =
-          before?.code ?? opts.code ?? derivePlanCode(parsed.plan.title, (await tx.plan.findMany({ select: { code: true } })).flatMap((p) => (p.code === null ? [] : [p.code])));
+          before?.code ??
+          opts.code ??
+          derivePlanCode(
+            parsed.plan.title,
+            (await tx.plan.findMany({ select: { code: true } })).flatMap((p) => (p.code === null ? [] : [p.code])),
+          );
         const plan = await tx.plan.upsert({
           where: { title: parsed.plan.title },
           create: { title: parsed.plan.title, issuedOn: parsed.plan.issuedOn, importedAt: at, code },
@@ -298,9 +326,7 @@ export class PrismaPlanRepository implements PlanRepository {
           });
           sectionIds.set(s.ordinal, row.id);
         }
-        const existing = new Map(
-          (await tx.task.findMany({ where: { planId: plan.id } })).map((t) => [t.number, t] as const),
-        );
+        const existing = new Map((await tx.task.findMany({ where: { planId: plan.id } })).map((t) => [t.number, t] as const));
         const report: ImportReport = { planId: plan.id, title: plan.title, code, created: [], updated: [], unchanged: [], missing: [], targetsAdded: 0 };
         for (const t of parsed.tasks) {
           const old = existing.get(t.number);
@@ -317,9 +343,7 @@ export class PrismaPlanRepository implements PlanRepository {
             deadlineText: keepDeadline ? keepDeadline.deadlineText : t.deadline.text,
             deadlineKind: keepDeadline ? keepDeadline.deadlineKind : t.deadline.kind,
             deadlineDate: keepDeadline ? keepDeadline.deadlineDate : t.deadline.date,
-            ...(keepDeadline
-              ? { originalDeadlineText: t.deadline.text, originalDeadlineKind: t.deadline.kind, originalDeadlineDate: t.deadline.date }
-              : {}),
+            ...(keepDeadline ? { originalDeadlineText: t.deadline.text, originalDeadlineKind: t.deadline.kind, originalDeadlineDate: t.deadline.date } : {}),
             inDocument: true,
           };
           let taskId: number;

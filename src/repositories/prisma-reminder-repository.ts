@@ -64,10 +64,17 @@ export class PrismaReminderRepository implements ReminderRepository {
 
   async releaseClaims(prefix: string): Promise<number> {
     // The tokens are compared in JavaScript: LIKE (Prisma's startsWith) would read `_` and `%` in a name as wildcards.
-    const held = await this.db.reminder.findMany({ where: { deliveredAt: null, claimToken: { not: null } }, distinct: ["claimToken"], select: { claimToken: true } });
+    const held = await this.db.reminder.findMany({
+      where: { deliveredAt: null, claimToken: { not: null } },
+      distinct: ["claimToken"],
+      select: { claimToken: true },
+    });
     const tokens = held.map((r) => r.claimToken!).filter((t) => t.startsWith(prefix));
     if (tokens.length === 0) return 0;
-    const { count } = await this.db.reminder.updateMany({ where: { deliveredAt: null, claimToken: { in: tokens } }, data: { claimToken: null, claimedAt: null } });
+    const { count } = await this.db.reminder.updateMany({
+      where: { deliveredAt: null, claimToken: { in: tokens } },
+      data: { claimToken: null, claimedAt: null },
+    });
     return count;
   }
 

@@ -39,7 +39,12 @@ export class PrismaTargetRepository implements TargetRepository {
     });
   }
 
-  async add(t: { taskId: number; name: string; unit: string; count: number; due: string | null }, reason: string, actor: Actor, at: Date): Promise<TargetRecord> {
+  async add(
+    t: { taskId: number; name: string; unit: string; count: number; due: string | null },
+    reason: string,
+    actor: Actor,
+    at: Date,
+  ): Promise<TargetRecord> {
     return this.db.$transaction(async (tx) => {
       // Names compare without quotes and spaces: 市级公安数字工匠 is 市级“公安数字工匠”.
       const same = (await tx.target.findMany({ where: { taskId: t.taskId } })).filter((x) => nameKey(x.name) === nameKey(t.name));
@@ -49,7 +54,10 @@ export class PrismaTargetRepository implements TargetRepository {
       const task = await tx.task.findUniqueOrThrow({ where: { id: t.taskId }, select: { number: true } });
       // Adding a removed target again brings it back with the new figures; its history stays.
       const row = existing
-        ? await tx.target.update({ where: { id: existing.id }, data: { unit: t.unit, count: t.count, due: t.due, removedAt: null, source: "admin", createdAt: at } })
+        ? await tx.target.update({
+            where: { id: existing.id },
+            data: { unit: t.unit, count: t.count, due: t.due, removedAt: null, source: "admin", createdAt: at },
+          })
         : await tx.target.create({ data: { ...t, source: "admin", createdAt: at } });
       await appendAudit(tx, {
         at,

@@ -159,7 +159,14 @@ export class PrismaUpdateRepository implements UpdateRepository {
    * Undo the net target moves an update has made so far and apply `moves` instead (none: just undo), each as a
    * TargetChange of that update with `reason`. Returns what changed, for the audit entry.
    */
-  private async replaceMoves(tx: Tx, updateId: number, moves: { targetId: number; delta: number }[], reason: string, actor: Actor, at: Date): Promise<MovedTarget[]> {
+  private async replaceMoves(
+    tx: Tx,
+    updateId: number,
+    moves: { targetId: number; delta: number }[],
+    reason: string,
+    actor: Actor,
+    at: Date,
+  ): Promise<MovedTarget[]> {
     const earlier = await tx.targetChange.findMany({ where: { updateId }, orderBy: { id: "asc" } });
     const net = new Map<number, number>();
     for (const c of earlier) net.set(c.targetId, (net.get(c.targetId) ?? 0) + c.toCount - c.fromCount);

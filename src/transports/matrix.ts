@@ -64,7 +64,8 @@ const GROUP_MAX = 50;
 /** When a file a command made could not be uploaded or sent (too large for the server, say). */
 const FILE_FAILED = {
   zh: (name: string, error: string) => `文件 ${name} 未能发送（${error}）。请在服务器上用命令行生成，例如 npx duban export --out FILE，或联系科技办。`,
-  en: (name: string, error: string) => `The file ${name} could not be sent (${error}). Make it on the server with the command line (npx duban export --out FILE), or contact the office.`,
+  en: (name: string, error: string) =>
+    `The file ${name} could not be sent (${error}). Make it on the server with the command line (npx duban export --out FILE), or contact the office.`,
 };
 
 const ENCRYPTED_NOTICE = {
@@ -222,7 +223,11 @@ export class MatrixTransport {
     // `persist: false` (npx duban doctor) checks the credentials without touching the sync file.
     const file = this.opts.storageFile;
     const storage: IStorageProvider =
-      opts.persist === false ? new MemoryStorageProvider() : file === null ? new DatabaseStorageProvider(this.opts.settings) : new SimpleFsStorageProvider(file);
+      opts.persist === false
+        ? new MemoryStorageProvider()
+        : file === null
+          ? new DatabaseStorageProvider(this.opts.settings)
+          : new SimpleFsStorageProvider(file);
     // The sync file says which rooms the bot is in: owner-only, like the database.
     if (opts.persist !== false && file !== null) makePrivate([file]);
     if (storage instanceof DatabaseStorageProvider && this.opts.seedSyncFrom && (await storage.seedFrom(this.opts.seedSyncFrom)))
@@ -235,7 +240,7 @@ export class MatrixTransport {
       throw new MatrixStartError(this.describeStartError(e, "check the access token (MATRIX_ACCESS_TOKEN)"));
     }
     this.localpart = this.userId.slice(1).split(":")[0] ?? "";
-    this.displayName = (await client.getUserProfile(this.userId).catch(() => ({})) as { displayname?: string }).displayname ?? this.localpart;
+    this.displayName = ((await client.getUserProfile(this.userId).catch(() => ({}))) as { displayname?: string }).displayname ?? this.localpart;
     return { client, storage };
   }
 
@@ -529,7 +534,15 @@ export class MatrixTransport {
         const text = c["m.new_content"]?.body ?? c.body.replace(/^\*\s*/, "");
         const original = (await this.withRetry(() => this.client.getEvent(roomId, rel.event_id!)).catch(() => null)) as MatrixEvent | null;
         // Unknown when the original cannot be fetched (say, an id from another room): the core then refuses the edit.
-        inbound = { ...base, kind: "edit", targetEventId: rel.event_id, targetSender: original?.sender ?? "(unknown)", text, isDirect: direct, mentionsBot: false };
+        inbound = {
+          ...base,
+          kind: "edit",
+          targetEventId: rel.event_id,
+          targetSender: original?.sender ?? "(unknown)",
+          text,
+          isDirect: direct,
+          mentionsBot: false,
+        };
       } else if (FILE_TYPES.has(c.msgtype ?? "") && typeof c.url === "string") {
         // A file or image: evidence when it replies to a request (or to the bot's confirmation of one).
         const replyTo = rel?.["m.in_reply_to"]?.event_id;

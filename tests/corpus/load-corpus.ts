@@ -3,8 +3,20 @@ import { join } from "node:path";
 import { z } from "zod";
 
 const INTENTS = [
-  "update", "status", "overview", "overdue", "due-soon", "unit", "mine", "history", "help",
-  "reminders-preview", "pause-reminders", "resume-reminders", "complete", "none",
+  "update",
+  "status",
+  "overview",
+  "overdue",
+  "due-soon",
+  "unit",
+  "mine",
+  "history",
+  "help",
+  "reminders-preview",
+  "pause-reminders",
+  "resume-reminders",
+  "complete",
+  "none",
 ] as const;
 
 const entry = z
@@ -27,7 +39,9 @@ export type CorpusEntry = z.infer<typeof entry> & { file: string; line: number }
 /** Every labelled message under tests/corpus/*.jsonl, checked against the format in its README. */
 export function loadCorpus(dir = new URL(".", import.meta.url).pathname): CorpusEntry[] {
   const out: CorpusEntry[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .sort()) {
     readFileSync(join(dir, file), "utf8")
       .split("\n")
       .forEach((line, i) => {

@@ -76,7 +76,8 @@ async function activeInstance(timeoutMs = 60_000): Promise<Instance> {
   );
 }
 
-const botNotices = (events: RoomEvent[]) => events.filter((e) => e.sender === users.bot!.userId && e.type === "m.room.message" && e.content.msgtype === "m.notice");
+const botNotices = (events: RoomEvent[]) =>
+  events.filter((e) => e.sender === users.bot!.userId && e.type === "m.room.message" && e.content.msgtype === "m.notice");
 
 describe("several instances on PostgreSQL, one active, failover on SIGKILL", () => {
   beforeAll(async () => {
@@ -178,7 +179,10 @@ describe("several instances on PostgreSQL, one active, failover on SIGKILL", () 
       .filter((h) => /^【督办提醒】.+ · \d{4}-\d{2}-\d{2}$|^【督办】科技办 · \d{4}-\d{2}-\d{2}$/.test(h));
     const counts = new Map<string, number>();
     for (const h of reminderHeaders) counts.set(h, (counts.get(h) ?? 0) + 1);
-    expect([...counts.values()].every((n) => n === 1), JSON.stringify([...counts])).toBe(true);
+    expect(
+      [...counts.values()].every((n) => n === 1),
+      JSON.stringify([...counts]),
+    ).toBe(true);
     expect(counts.size).toBe(units.length);
 
     // --- 2. A burst of updates, and the active instance is killed in the middle of it (the test's own rate limits again).
@@ -200,7 +204,10 @@ describe("several instances on PostgreSQL, one active, failover on SIGKILL", () 
     // Every update is recorded exactly once.
     const recorded = await waitFor(
       async () => {
-        const rows = await withPgClient(dbUrl, async (c) => (await c.query<{ eventId: string }>(`SELECT "eventId" FROM "Update" WHERE "text" LIKE '故障切换测试第%'`)).rows);
+        const rows = await withPgClient(
+          dbUrl,
+          async (c) => (await c.query<{ eventId: string }>(`SELECT "eventId" FROM "Update" WHERE "text" LIKE '故障切换测试第%'`)).rows,
+        );
         return rows.length >= BURST ? rows : null;
       },
       90_000,

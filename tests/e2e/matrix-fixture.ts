@@ -88,7 +88,13 @@ export function writeDirectory(dir: string, rooms: { xingzhen: string; office: s
 }
 
 /** Run the real bot in-process against the homeserver: real SQLite, real transport, fixed clock. */
-export async function startBot(synapse: Synapse, bot: SynapseUser, directoryFile: string, allowed: string[], at = "2024-06-30T10:00:00+08:00"): Promise<BotUnderTest> {
+export async function startBot(
+  synapse: Synapse,
+  bot: SynapseUser,
+  directoryFile: string,
+  allowed: string[],
+  at = "2024-06-30T10:00:00+08:00",
+): Promise<BotUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), "duban-e2e-"));
   const dbUrl = `file:${join(dir, "duban.db")}`;
   const env = {

@@ -6,17 +6,7 @@ import { join } from "node:path";
 import type { MatrixClient } from "matrix-bot-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { zonedInstant } from "../../src/core/time.js";
-import {
-  createMatrixClient,
-  replyFrom,
-  repliesTo,
-  roomEvents,
-  say,
-  startBot,
-  waitFor,
-  writeDirectory,
-  type BotUnderTest,
-} from "./matrix-fixture.js";
+import { createMatrixClient, replyFrom, repliesTo, roomEvents, say, startBot, waitFor, writeDirectory, type BotUnderTest } from "./matrix-fixture.js";
 import { startSynapse, type Synapse, type SynapseUser } from "./synapse.js";
 
 let synapse: Synapse;
@@ -126,10 +116,14 @@ describe("duban on a real Synapse homeserver", () => {
     await bot.stop();
     for (let i = 1; i <= 110; i++) await say(officer, rooms.xingzhen, `任务4进展:批量${i}`);
     await bot.restart();
-    const stored = await waitFor(async () => {
-      const rows = await updates({ text: { startsWith: "批量" } });
-      return rows.length >= 110 ? rows : null;
-    }, 90_000, "all 110 updates recorded");
+    const stored = await waitFor(
+      async () => {
+        const rows = await updates({ text: { startsWith: "批量" } });
+        return rows.length >= 110 ? rows : null;
+      },
+      90_000,
+      "all 110 updates recorded",
+    );
     expect(new Set(stored.map((u) => u.text)).size).toBe(110);
     expect(stored.map((u) => u.text).slice(0, 3)).toEqual(["批量1", "批量2", "批量3"]);
     await new Promise((r) => setTimeout(r, 1500));
@@ -186,10 +180,14 @@ describe("duban on a real Synapse homeserver", () => {
     // Somebody else's 👍 does not count.
     await leader.sendEvent(rooms.xingzhen, "m.reaction", { "m.relates_to": { rel_type: "m.annotation", event_id: question.event_id, key: "👍" } });
     await officer.sendEvent(rooms.xingzhen, "m.reaction", { "m.relates_to": { rel_type: "m.annotation", event_id: question.event_id, key: "👍" } });
-    const [u] = await waitFor(async () => {
-      const rows = await updates({ eventId });
-      return rows.length ? rows : undefined;
-    }, 20_000, "the confirmed update");
+    const [u] = await waitFor(
+      async () => {
+        const rows = await updates({ eventId });
+        return rows.length ? rows : undefined;
+      },
+      20_000,
+      "the confirmed update",
+    );
     expect(u).toMatchObject({ text: "领军人才推荐材料", authorId: users.officer!.userId, authorUnit: "刑侦大队", room: rooms.xingzhen });
     expect(await updates({ eventId })).toHaveLength(1);
     expect((await bot.app.db.pendingUpdate.findUnique({ where: { eventId } }))?.resolvedBy).toBe(users.officer!.userId);
@@ -225,7 +223,13 @@ describe("duban on a real Synapse homeserver", () => {
       "encryption notice",
     );
     expect(notice.content.body).toContain("本机器人无法读取加密消息");
-    await officer.sendEvent(encrypted, "m.room.encrypted", { algorithm: "m.megolm.v1.aes-sha2", ciphertext: "x", sender_key: "y", session_id: "z", device_id: "d" });
+    await officer.sendEvent(encrypted, "m.room.encrypted", {
+      algorithm: "m.megolm.v1.aes-sha2",
+      ciphertext: "x",
+      sender_key: "y",
+      session_id: "z",
+      device_id: "d",
+    });
     await new Promise((r) => setTimeout(r, 2000));
     expect((await roomEvents(officer, encrypted)).filter((e) => e.sender === botId && e.content.msgtype === "m.notice")).toHaveLength(1);
   });
@@ -330,7 +334,12 @@ describe("duban on a real Synapse homeserver", () => {
     expect(row).toMatchObject({ sha256: sha, size: png.byteLength, mimeType: "image/png", uploader: users.officer!.userId, fileName: "证书.png" });
     expect(readFileSync(join(bot.app.evidence.root, row.path))).toEqual(png);
     // A file that replies to no request is ignored.
-    const loose = await officer.sendMessage(rooms.xingzhen, { msgtype: "m.image", body: "随手拍.png", url: mxc, info: { mimetype: "image/png", size: png.byteLength } });
+    const loose = await officer.sendMessage(rooms.xingzhen, {
+      msgtype: "m.image",
+      body: "随手拍.png",
+      url: mxc,
+      info: { mimetype: "image/png", size: png.byteLength },
+    });
     const after = await say(officer, rooms.xingzhen, "任务6");
     await replyFrom(officer, rooms.xingzhen, after, botId);
     expect(await repliesTo(officer, rooms.xingzhen, loose, botId)).toHaveLength(0);
@@ -340,7 +349,13 @@ describe("duban on a real Synapse homeserver", () => {
   it("loses nothing confirmed and records a burst of 200 exactly once when killed with SIGKILL mid-burst", async () => {
     const room = await officer.createRoom({ name: "断电测试", invite: [users.bot3!.userId] });
     const dbFile = join(bot.dir, "crash.db");
-    const env = { ...process.env, ...bot.env, DATABASE_URL: `file:${dbFile}`, MATRIX_ACCESS_TOKEN: users.bot3!.accessToken, DUBAN_NOW: "2024-06-30T10:00:00+08:00" };
+    const env = {
+      ...process.env,
+      ...bot.env,
+      DATABASE_URL: `file:${dbFile}`,
+      MATRIX_ACCESS_TOKEN: users.bot3!.accessToken,
+      DUBAN_NOW: "2024-06-30T10:00:00+08:00",
+    };
     const start = (extra: Record<string, string> = {}) => {
       // node itself, so the SIGKILL hits the bot and nothing in between.
       const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: join(import.meta.dirname, "../.."), env: { ...env, ...extra } });
@@ -373,7 +388,10 @@ describe("duban on a real Synapse homeserver", () => {
     const stored = () => {
       const db = new Database(dbFile, { readonly: true });
       try {
-        return db.prepare('SELECT eventId FROM "Update"').all().map((r) => (r as { eventId: string }).eventId);
+        return db
+          .prepare('SELECT eventId FROM "Update"')
+          .all()
+          .map((r) => (r as { eventId: string }).eventId);
       } finally {
         db.close();
       }
@@ -398,7 +416,10 @@ describe("duban on a real Synapse homeserver", () => {
       expect(new Set(ids)).toEqual(new Set(sent));
       const db = new Database(dbFile, { readonly: true });
       try {
-        const audited = db.prepare("SELECT eventId FROM AuditLog WHERE action = 'update' AND outcome = 'ok'").all().map((r) => (r as { eventId: string }).eventId);
+        const audited = db
+          .prepare("SELECT eventId FROM AuditLog WHERE action = 'update' AND outcome = 'ok'")
+          .all()
+          .map((r) => (r as { eventId: string }).eventId);
         expect(audited.sort()).toEqual([...ids].sort());
       } finally {
         db.close();
@@ -411,7 +432,10 @@ describe("duban on a real Synapse homeserver", () => {
 
   it("passes doctor's homeserver check, and keeps the sync file private", async () => {
     const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(import.meta.dirname, "../../bin/duban.js"), "doctor"], { cwd: join(import.meta.dirname, "../.."), env: { ...process.env, ...bot.env } });
+      const child = spawn(process.execPath, [join(import.meta.dirname, "../../bin/duban.js"), "doctor"], {
+        cwd: join(import.meta.dirname, "../.."),
+        env: { ...process.env, ...bot.env },
+      });
       let stdout = "";
       child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
       child.on("close", (code) => resolve({ code, stdout }));
@@ -445,14 +469,18 @@ describe("duban on a real Synapse homeserver", () => {
     await exited;
     await withLog(waitFor(() => stderr.includes('"msg":"stopped"'), 20_000, "bot finished in-flight work and closed the database"));
     expect(stderr).toContain('"signal":"SIGTERM","msg":"stopping"');
-    await waitFor(() => {
-      try {
-        process.kill(-child.pid!, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }, 20_000, "every process of the group exited");
+    await waitFor(
+      () => {
+        try {
+          process.kill(-child.pid!, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      20_000,
+      "every process of the group exited",
+    );
   }, 120_000);
 
   it("leaves audit entries that match the stored updates one for one, on an intact chain", async () => {

@@ -61,11 +61,7 @@ describe("Synapse test harness", () => {
     await waitFor(async () => (await officerClient.getJoinedRoomMembers(roomId)).includes(bot.userId), 10_000, "bot joined");
 
     const eventId = await officerClient.sendText(roomId, "进展：已完成第一阶段");
-    const viaSync = await waitFor(
-      () => seen.find((s) => s.event.event_id === eventId),
-      10_000,
-      "bot sees the officer's message through /sync",
-    );
+    const viaSync = await waitFor(() => seen.find((s) => s.event.event_id === eventId), 10_000, "bot sees the officer's message through /sync");
     expect(viaSync.roomId).toBe(roomId);
     expect(viaSync.event.sender).toBe(officer.userId);
     expect(viaSync.event.content.body).toBe("进展：已完成第一阶段");

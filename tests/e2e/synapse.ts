@@ -139,11 +139,7 @@ export function createMatrixClient(url: string, accessToken: string): MatrixClie
  * Poll `predicate` (every 100 ms) until it returns a truthy value, and return that value.
  * A throwing predicate counts as "not yet"; its last error is in the timeout message.
  */
-export async function waitFor<T>(
-  predicate: () => T | Promise<T>,
-  timeoutMs = 10_000,
-  message = "condition",
-): Promise<NonNullable<T>> {
+export async function waitFor<T>(predicate: () => T | Promise<T>, timeoutMs = 10_000, message = "condition"): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -235,7 +231,9 @@ export async function startSynapse(opts: StartSynapseOptions = {}): Promise<Syna
       }
       if (Date.now() - started > timeoutMs) {
         await stopChild(child);
-        throw new Error(`Synapse did not answer ${url}/_matrix/client/versions within ${timeoutMs} ms. Logs and config in ${dir}; the end of the log:\n${logTail()}`);
+        throw new Error(
+          `Synapse did not answer ${url}/_matrix/client/versions within ${timeoutMs} ms. Logs and config in ${dir}; the end of the log:\n${logTail()}`,
+        );
       }
       await sleep(100);
     }
@@ -384,7 +382,9 @@ async function useExternal(url: string, opts: StartSynapseOptions): Promise<Syna
     );
   }
   if (opts.extraConfig) {
-    throw new Error("This test needs its own homeserver config (extraConfig), which an external homeserver (DUBAN_TEST_HOMESERVER_URL) cannot provide; unset DUBAN_TEST_HOMESERVER_URL.");
+    throw new Error(
+      "This test needs its own homeserver config (extraConfig), which an external homeserver (DUBAN_TEST_HOMESERVER_URL) cannot provide; unset DUBAN_TEST_HOMESERVER_URL.",
+    );
   }
   const base = url.replace(/\/+$/, "");
   if (!(await answers(`${base}/_matrix/client/versions`))) {
@@ -411,13 +411,7 @@ async function useExternal(url: string, opts: StartSynapseOptions): Promise<Syna
 // ---------------------------------------------------------------------------
 // Registration (shared-secret admin API)
 
-async function registerUser(
-  url: string,
-  serverName: string,
-  secret: string,
-  localpart: string,
-  opts: RegisterUserOptions = {},
-): Promise<SynapseUser> {
+async function registerUser(url: string, serverName: string, secret: string, localpart: string, opts: RegisterUserOptions = {}): Promise<SynapseUser> {
   const password = opts.password ?? randomBytes(12).toString("hex");
   const endpoint = `${url}/_synapse/admin/v1/register`;
   const deadline = Date.now() + 30_000;

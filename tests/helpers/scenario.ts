@@ -26,7 +26,7 @@ export async function recordScenario(app: TempApp): Promise<void> {
   step();
   await handle({ kind: "redaction", targetEventId: "$b", eventId: "$r", sender: ZHANG, room: "xingzhen", text: "", isDirect: true, mentionsBot: false });
   step();
-  await app.say("任务7进展：材料已报送 😀 \"引号\" 50%", { eventId: "$orig" });
+  await app.say('任务7进展：材料已报送 😀 "引号" 50%', { eventId: "$orig" });
   step();
   await handle({ kind: "edit", targetEventId: "$orig", eventId: "$edit", text: "任务7进展：材料已报送市局 55%", mentionsBot: false });
   step();
@@ -57,7 +57,7 @@ export async function recordScenario(app: TempApp): Promise<void> {
   // Matrix event ids as they really look, mixed case and signs: a database that sorts text by a locale orders them
   // unlike SQLite, and a dump must not depend on that.
   for (const id of ["$Zq9-aBcD_xY", "$aQ1_zzT0", "$_x7Kp", "$B2mmQ-4", "$bb9Q"]) await app.bot.markHandled(id, "xingzhen");
-  await app.repos.settings.set("test.note", "设置值 with \"quotes\"");
+  await app.repos.settings.set("test.note", '设置值 with "quotes"');
   await app.repos.settings.set("a.first", "1");
 
   // Rows of tables whose features are still being built, inserted directly.
@@ -66,15 +66,38 @@ export async function recordScenario(app: TempApp): Promise<void> {
   const request = await app.db.request.findFirstOrThrow({ where: { kind: "completion" } });
   const update = await app.db.update.findFirstOrThrow({ where: { eventId: "$a" } });
   await app.db.evidence.create({
-    data: { taskId: task6.id, requestId: request.id, fileName: "入选名单.pdf", mimeType: "application/pdf", size: 1234, sha256: "ab".repeat(32), path: `${task6.id}/1.pdf`, uploader: ZHANG, eventId: "$file", createdAt: now },
+    data: {
+      taskId: task6.id,
+      requestId: request.id,
+      fileName: "入选名单.pdf",
+      mimeType: "application/pdf",
+      size: 1234,
+      sha256: "ab".repeat(32),
+      path: `${task6.id}/1.pdf`,
+      uploader: ZHANG,
+      eventId: "$file",
+      createdAt: now,
+    },
   });
   const target = await app.db.target.create({
-    data: { taskId: task6.id, name: "导出测试指标", unit: "名", count: 2, due: "2024-12-31", current: 1, source: "plan", sourceText: "培育2名市级“公安数字工匠”", createdAt: now },
+    data: {
+      taskId: task6.id,
+      name: "导出测试指标",
+      unit: "名",
+      count: 2,
+      due: "2024-12-31",
+      current: 1,
+      source: "plan",
+      sourceText: "培育2名市级“公安数字工匠”",
+      createdAt: now,
+    },
   });
   await app.db.target.create({
     data: { taskId: task6.id, name: "导出测试已删除的指标", unit: "项", count: 3, source: "admin", createdAt: now, removedAt: new Date(now.getTime() + 1) },
   });
-  await app.db.targetChange.create({ data: { targetId: target.id, fromCount: 0, toCount: 1, actor: ZHANG, actorUnit: "刑侦大队", updateId: update.id, at: now } });
+  await app.db.targetChange.create({
+    data: { targetId: target.id, fromCount: 0, toCount: 1, actor: ZHANG, actorUnit: "刑侦大队", updateId: update.id, at: now },
+  });
   await app.db.targetChange.create({ data: { targetId: target.id, fromCount: 1, toCount: 1, reason: "核对", actor: "@kejiban:bureau.local", at: now } });
   await app.db.digest.create({ data: { week: "2025-01-06", createdAt: now, deliveredAt: now, deliveredRooms: JSON.stringify(["kejiban"]), attempts: 1 } });
   await app.db.digest.create({ data: { week: "2024-12-30", createdAt: now, claimToken: "tok", claimedAt: now, lastError: "timeout", attempts: 2 } });

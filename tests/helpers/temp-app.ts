@@ -37,7 +37,10 @@ let databases = 0;
  * A fresh database for one test: a SQLite file in `dir`, or in the "postgres" project a new PostgreSQL database
  * copied from the migrated template (tests/postgres-setup.ts). Returns its URL and how to drop it.
  */
-export async function freshDatabaseUrl(dir: string, kind: "sqlite" | "postgres" = ON_POSTGRES ? "postgres" : "sqlite"): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshDatabaseUrl(
+  dir: string,
+  kind: "sqlite" | "postgres" = ON_POSTGRES ? "postgres" : "sqlite",
+): Promise<{ url: string; drop(): Promise<void> }> {
   if (kind === "sqlite") return { url: `file:${join(dir, "duban.db")}`, drop: async () => {} };
   const server = inject("postgresUrl");
   if (!server) throw new Error("DUBAN_TEST_DB=postgres but no PostgreSQL server was provided: run the tests through vitest.config.ts (its postgres project)");

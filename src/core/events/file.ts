@@ -39,7 +39,17 @@ export async function onFile(msg: Message, deps: BotDeps): Promise<HandlerResult
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const path = await store.save(bytes, { taskNumber: task.number, sha256, name: file.name });
   const stored = await repos.evidence.add(
-    { taskId: task.id, requestId: request.id, fileName: file.name, mimeType: file.mimeType, size: bytes.byteLength, sha256, path, uploader: sender, eventId: msg.eventId ?? null },
+    {
+      taskId: task.id,
+      requestId: request.id,
+      fileName: file.name,
+      mimeType: file.mimeType,
+      size: bytes.byteLength,
+      sha256,
+      path,
+      uploader: sender,
+      eventId: msg.eventId ?? null,
+    },
     actorOf(ctx, leadUnitFor(dir, sender, task) ?? dir.homeUnit(sender)),
     deps.clock.now(),
   );

@@ -45,12 +45,14 @@ export const en = {
   plans: {
     item: (code: string, title: string, archived: boolean) => `• ${code} ${title}${archived ? " (archived)" : ""}`,
     heading: (code: string, title: string) => `[${code}] ${title}`,
-    archived: (code: string, title: string, reason: string) => `Archived plan "${code}" (${title}). Reason: ${reason}. It gets no reminders and leaves the overview; its history can still be queried, e.g. "${code} task 1".`,
+    archived: (code: string, title: string, reason: string) =>
+      `Archived plan "${code}" (${title}). Reason: ${reason}. It gets no reminders and leaves the overview; its history can still be queried, e.g. "${code} task 1".`,
     alreadyArchived: (code: string, at: string) => `Plan "${code}" was archived on ${at}.`,
     needReason: (example: string) => `Please give a reason, e.g.: ${example}`,
     needCode: (example: string, plans: string) => `Please name the plan's code, e.g.: ${example}. Plans:\n${plans}`,
     pendingItem: (n: number, kind: "completion" | "extension") => `task ${n} ${kind}`,
-    pendingRequests: (code: string, count: number, list: string) => `Plan "${code}" still has ${count} request(s) awaiting review (${list}); they could not be decided after archiving. Review them first. Nothing was changed.`,
+    pendingRequests: (code: string, count: number, list: string) =>
+      `Plan "${code}" still has ${count} request(s) awaiting review (${list}); they could not be decided after archiving. Review them first. Nothing was changed.`,
     notArchived: (code: string) => `Plan "${code}" is not archived; it is in progress.`,
     restored: (code: string, title: string, reason: string) => `Restored plan "${code}" (${title}): reminders and views again. Reason: ${reason}.`,
   },
@@ -63,13 +65,12 @@ export const en = {
     pending: (numbers: string) => `⏳ Completion pending review (待审核): tasks ${numbers}`,
     targets: (met: number, total: number) => `📊 Targets: ${met}/${total} met`,
     targetsBehind: (items: string) => `⚠ Targets behind: ${items}`,
-    footer: "Send \"status N\" for details, \"overdue\" or \"due soon\" for lists.",
+    footer: 'Send "status N" for details, "overdue" or "due soon" for lists.',
   },
   lists: {
     overdueHeader: (n: number) => `Overdue tasks (${n}):`,
     overdueNone: "No task is overdue.",
-    overdueItem: (icon: string, n: number, title: string, units: string, days: number) =>
-      `${icon} Task ${n} ${title} (${units}) ${days} days overdue`,
+    overdueItem: (icon: string, n: number, title: string, units: string, days: number) => `${icon} Task ${n} ${title} (${units}) ${days} days overdue`,
     dueSoonHeader: (days: number, n: number) => `Tasks due within ${days} days (${n}):`,
     dueSoonNone: (days: number) => `No task is due within ${days} days.`,
     dueSoonItem: (icon: string, n: number, title: string, units: string, days: number, date: string) =>
@@ -86,13 +87,11 @@ export const en = {
   },
   mine: {
     header: (units: string, n: number) => `Tasks led by your unit ${units} (${n}):`,
-    notInDirectory: (user: string) =>
-      `${user} is not in the directory, so I do not know your unit. Ask the office (科技办) to add you, or send "unit NAME".`,
+    notInDirectory: (user: string) => `${user} is not in the directory, so I do not know your unit. Ask the office (科技办) to add you, or send "unit NAME".`,
     none: (units: string) => `${units} leads no task in this plan. Send "overview" to see every task.`,
   },
   history: {
-    header: (n: number, title: string, count: number, shown: number) =>
-      `Updates of task ${n} ${title} (${count}${shown < count ? `, latest ${shown}` : ""}):`,
+    header: (n: number, title: string, count: number, shown: number) => `Updates of task ${n} ${title} (${count}${shown < count ? `, latest ${shown}` : ""}):`,
     none: (n: number) => `Task ${n} has no update yet.`,
     item: (at: string, who: string, percent: string, text: string) => `${at} ${who}${percent}: ${text}`,
     percent: (p: number) => ` ${p}%`,
@@ -127,7 +126,8 @@ export const en = {
     revised: (n: number, percent: number | null) =>
       `Revised the update on task ${n}${percent === null ? "" : ` (progress ${percent}%)`}; the earlier text is kept in history.`,
     retracted: (n: number) => `Retracted an update on task ${n}; it stays in history, marked as retracted.`,
-    noTargets: (n: number) => `Task ${n} has no targets, so "指标+1" cannot be recorded; nothing was stored. Send it again without "指标+1", or ask the office to set a target.`,
+    noTargets: (n: number) =>
+      `Task ${n} has no targets, so "指标+1" cannot be recorded; nothing was stored. Send it again without "指标+1", or ask the office to set a target.`,
     whichTarget: (n: number, names: string[]) =>
       `Which of task ${n}'s targets is meant? Its targets: ${names.join(", ")}. Name one, e.g. "指标：${names[0] ?? "name"}+1". Nothing was stored.`,
     targetMoved: (name: string, from: number, to: number, count: number, unit: string) => `Target "${name}": ${from}→${to}/${count}${unit ? ` ${unit}` : ""}`,
@@ -138,32 +138,36 @@ export const en = {
       `Record this as an update on ${tasks}? “${text}”\nReply “yes” to record it (or react 👍), or “no” to ignore it. The question stays open for ${hours} hours.`,
     askWhich: (text: string) => `This looks like a progress update: “${text}”. Which task is it for?`,
     option: (n: number, title: string) => `• task ${n} ${title}`,
-    howToChoose: (n: number, hours: number) => `Reply with the task number (e.g. “${n}”) to record it, or “no” to ignore it. The question stays open for ${hours} hours.`,
+    howToChoose: (n: number, hours: number) =>
+      `Reply with the task number (e.g. “${n}”) to record it, or “no” to ignore it. The question stays open for ${hours} hours.`,
     declined: "OK, not recorded.",
-    expired: (hours: number) => `That question expired (after ${hours} hours), so nothing was recorded. Please post the update again, e.g. update task 6: … 60%`,
+    expired: (hours: number) =>
+      `That question expired (after ${hours} hours), so nothing was recorded. Please post the update again, e.g. update task 6: … 60%`,
     notAnOption: (n: number, options: string) => `Task ${n} was not one of the options (${options}). Reply with one of them, or “no”.`,
   },
   errors: {
     noPlan: "No plan has been imported yet. The office can import one with: npx duban import FILE",
-    noActivePlan: "No plan is in progress (all are archived). Archived plans can still be queried, e.g. \"科技兴警 task 6\".",
+    noActivePlan: 'No plan is in progress (all are archived). Archived plans can still be queried, e.g. "科技兴警 task 6".',
     planAmbiguous: (plans: string, example: string) => `Several plans are in progress; please name the plan's code, e.g. "${example}":\n${plans}`,
     unknownPlan: (code: string, plans: string) => `There is no plan with code "${code}". Plans:\n${plans}`,
-    editOtherPlan: (code: string) => `This update belongs to plan "${code}"; an edit cannot move it to another plan. Retract it and post it again under the other plan.`,
+    editOtherPlan: (code: string) =>
+      `This update belongs to plan "${code}"; an edit cannot move it to another plan. Retract it and post it again under the other plan.`,
     planArchived: (code: string, at: string) => `Plan "${code}" was archived on ${at}: it can be queried, not changed.`,
     unknownTask: (n: number, min: number, max: number) => `There is no task ${n}. Task numbers in this plan run from ${min} to ${max}.`,
-    tooLong: (length: number, max: number) =>
-      `The message is too long (${length} characters, at most ${max}), so nothing was recorded.`,
+    tooLong: (length: number, max: number) => `The message is too long (${length} characters, at most ${max}), so nothing was recorded.`,
     unknownUnit: (name: string, known: string) => `No unit is called "${name}". Units: ${known}`,
     notUnderstood: 'I did not understand that. Send "help" for what I can do, e.g. "status 6", "overview", "update task 6: TEXT 60%".',
     truncated: (n: number) => `… ${n} more lines not shown: the reply was too long. Ask about less at once, e.g. "status 6" or "unit 刑侦大队".`,
-    rateLimited: (perMinute: number, seconds: number) => `Too many changes: at most ${perMinute} a minute. Nothing was recorded; please try again in about ${seconds} seconds.`,
+    rateLimited: (perMinute: number, seconds: number) =>
+      `Too many changes: at most ${perMinute} a minute. Nothing was recorded; please try again in about ${seconds} seconds.`,
     internal: "Sorry, something went wrong while handling that message. It has been logged; please try again or contact the office.",
   },
   help: {
     header: "duban (督办) follows up the plan's tasks. You can say:",
     item: (summary: string, examples: string) => `• ${summary}: ${examples}`,
     footer: "Write as you normally would, in Chinese or English. When the bot is not sure a message is an update, it asks before recording it.",
-    plans: (plans: string, example: string) => `Several plans are in progress. Unless this room has a default plan, put the plan's code before the task, e.g. "${example}":\n${plans}`,
+    plans: (plans: string, example: string) =>
+      `Several plans are in progress. Unless this room has a default plan, put the plan's code before the task, e.g. "${example}":\n${plans}`,
   },
   reminders: {
     header: (unit: string, day: string) => `[duban reminder] ${unit} · ${day}`,
@@ -177,8 +181,7 @@ export const en = {
       "report-due": (n: number) => `Monthly progress report requested (${n}):`,
       notice: (n: number) => `Notices (${n}):`,
     },
-    escalationItem: (icon: string, n: number, title: string, units: string, days: number) =>
-      `${icon} Task ${n} ${title} (${units}) ${days} days overdue`,
+    escalationItem: (icon: string, n: number, title: string, units: string, days: number) => `${icon} Task ${n} ${title} (${units}) ${days} days overdue`,
     footer: "Post progress: update task N: TEXT 60%",
     footerPlans: (code: string) => `Post progress with the plan's code: ${code} update task N: TEXT 60%`,
     noRoom: (unit: string) => `(${unit} has no room in the directory, so this reminder went to the office.)`,
@@ -212,7 +215,8 @@ export const en = {
   permissions: {
     strangerQuery: (office: string) => `You are not in duban's directory, so I cannot answer queries for you. Please ask the office (${office}) to add you.`,
     strangerChange: (office: string) => `You are not in duban's directory, so nothing was recorded. Please ask the office (${office}) to add you to your unit.`,
-    notReporter: (n: number, units: string) => `Only members of task ${n}'s lead or responsible units (${units}) and the office's administrators may post updates on it, so nothing was recorded.`,
+    notReporter: (n: number, units: string) =>
+      `Only members of task ${n}'s lead or responsible units (${units}) and the office's administrators may post updates on it, so nothing was recorded.`,
     notLead: (n: number, units: string) => `Only members and leaders of task ${n}'s lead units (${units}) may ask for that, so nothing was stored.`,
     adminOnly: (office: string) => `Only the office's administrators (${office}) may do that, so nothing was changed.`,
     notAuthor: (n: number) => `Only the author of that update, or an administrator of the office, may edit or delete it. The update on task ${n} is unchanged.`,
@@ -226,33 +230,41 @@ export const en = {
     needNote: (n: number) => `Please say what was done, e.g. "request done ${n} two officers were selected as city digital craftsmen".`,
     alreadyDone: (n: number) => `Task ${n} is already completed.`,
     notDone: (n: number) => `Task ${n} is not completed, so there is nothing to reopen.`,
-    alreadyPending: (n: number, kind: string, by: string, at: string) => `Task ${n} already has a pending ${kind} request (${by}, ${at}); wait for the office's decision.`,
+    alreadyPending: (n: number, kind: string, by: string, at: string) =>
+      `Task ${n} already has a pending ${kind} request (${by}, ${at}); wait for the office's decision.`,
     kind: { completion: "completion", extension: "extension" },
     requested: (n: number, title: string) =>
       `Completion request for task ${n} ${title} submitted; it awaits the office's review (待审核). Send evidence (files or images) as a reply to this message or to your request.`,
     officeNotice: (n: number, title: string, who: string, note: string, link: string, plan = "") =>
       `[Completion request] ${plan}Task ${n} ${title}\nRequested by ${who}: ${note}${link ? `\nRequest: ${link}` : ""}\nDecide with: ${plan}approve ${n} REASON, or ${plan}reject ${n} REASON`,
-    needDecision: (n: number) => `Please say approve or reject, with a reason, e.g. "approve ${n} evidence complete" or "reject ${n} missing the city bureau's document".`,
+    needDecision: (n: number) =>
+      `Please say approve or reject, with a reason, e.g. "approve ${n} evidence complete" or "reject ${n} missing the city bureau's document".`,
     needReason: (_n: number, example: string) => `A reason is required, e.g. "${example}". Nothing was changed.`,
     noPending: (n: number, kind: string) => `Task ${n} has no pending ${kind} request.`,
     approved: (n: number, title: string, reason: string) => `Completion of task ${n} ${title} approved; the task is completed. Reason: ${reason}`,
     rejected: (n: number, title: string, reason: string) => `Completion request for task ${n} ${title} sent back. Reason: ${reason}. Reminders resume.`,
     unitApproved: (n: number, title: string, reason: string) => `[duban] The office approved completion of task ${n} ${title}. ${reason}`,
-    unitRejected: (n: number, title: string, reason: string) => `[duban] The office sent back the completion request for task ${n} ${title}: ${reason}. Please complete the work and ask again.`,
-    completedDirect: (n: number, title: string, reason: string) => `Task ${n} ${title} is completed (办结); no more reminders will be sent for it. Reason: ${reason}`,
+    unitRejected: (n: number, title: string, reason: string) =>
+      `[duban] The office sent back the completion request for task ${n} ${title}: ${reason}. Please complete the work and ask again.`,
+    completedDirect: (n: number, title: string, reason: string) =>
+      `Task ${n} ${title} is completed (办结); no more reminders will be sent for it. Reason: ${reason}`,
     reopened: (n: number, title: string, reason: string) => `Task ${n} ${title} is reopened; reminders resume. Reason: ${reason}`,
     extension: {
       needDecision: (n: number) => `Please say approve or reject, e.g. "approve extension ${n}" or "reject extension ${n} the deadline cannot move".`,
       setUsage: (n: number) => `Please give the new deadline and a reason, e.g. "set deadline ${n} 2025年6月底前 the city bureau moved it".`,
-      needDeadline: (n: number) => `Please give the new deadline and a reason, e.g. "request extension ${n} 2025年3月底前 the city bureau postponed its selection".`,
+      needDeadline: (n: number) =>
+        `Please give the new deadline and a reason, e.g. "request extension ${n} 2025年3月底前 the city bureau postponed its selection".`,
       badDeadline: (text: string) => `I cannot read the deadline "${text}". Write it as the plan does, e.g. 2025年3月底前 or 2025年6月30日前.`,
       notLater: (asked: string, current: string) => `The new deadline ${asked} is not later than the current one (${current}).`,
-      requested: (n: number, title: string, deadline: string) => `Extension request for task ${n} ${title} to ${deadline} submitted; it awaits the office's review.`,
+      requested: (n: number, title: string, deadline: string) =>
+        `Extension request for task ${n} ${title} to ${deadline} submitted; it awaits the office's review.`,
       officeNotice: (n: number, title: string, who: string, deadline: string, reason: string, link: string, plan = "") =>
         `[Extension request] ${plan}Task ${n} ${title}: ${who} asks for ${deadline}. Reason: ${reason}${link ? `\nRequest: ${link}` : ""}\nDecide with: ${plan}approve extension ${n}, or ${plan}reject extension ${n} REASON`,
-      approved: (n: number, original: string, deadline: string) => `Extension of task ${n} approved: originally ${original}, now ${deadline}. Reminders follow the new deadline.`,
+      approved: (n: number, original: string, deadline: string) =>
+        `Extension of task ${n} approved: originally ${original}, now ${deadline}. Reminders follow the new deadline.`,
       rejected: (n: number, reason: string) => `Extension request for task ${n} sent back. Reason: ${reason}`,
-      unitApproved: (n: number, original: string, deadline: string) => `[duban] The office approved the extension of task ${n}: originally ${original}, now ${deadline}.`,
+      unitApproved: (n: number, original: string, deadline: string) =>
+        `[duban] The office approved the extension of task ${n}: originally ${original}, now ${deadline}.`,
       unitRejected: (n: number, reason: string) => `[duban] The office sent back the extension request for task ${n}: ${reason}`,
       adjusted: (n: number, before: string, after: string, reason: string) => `Deadline of task ${n} changed from ${before} to ${after}. Reason: ${reason}`,
       unitAdjusted: (n: number, after: string, reason: string) => `[duban] The office changed the deadline of task ${n} to ${after}. Reason: ${reason}`,
@@ -268,8 +280,10 @@ export const en = {
     none: (n: number) => `Task ${n} has no evidence yet. Send files as a reply to a completion request.`,
     item: (name: string, size: string, who: string, at: string, sha: string) => `• ${name} (${size}) ${who} ${at} sha256 ${sha}`,
     stored: (n: number, name: string, size: string, sha: string) => `Evidence stored for task ${n}: ${name} (${size}, sha256 ${sha}).`,
-    tooBig: (name: string, size: string, max: number) => `${name} is ${size}, over the ${max} MB limit, so it was not stored. Please send a smaller file or ask the office.`,
-    notRequester: (n: number) => `Only the requester, members of task ${n}'s lead units or the office's administrators may add evidence, so the file was not stored.`,
+    tooBig: (name: string, size: string, max: number) =>
+      `${name} is ${size}, over the ${max} MB limit, so it was not stored. Please send a smaller file or ask the office.`,
+    notRequester: (n: number) =>
+      `Only the requester, members of task ${n}'s lead units or the office's administrators may add evidence, so the file was not stored.`,
     closed: (n: number) => `The request on task ${n} is already decided, so the file was not attached.`,
     failed: (name: string) => `Could not download ${name} from the server, so it was not stored. Please send it again.`,
   },
@@ -305,8 +319,8 @@ export const en = {
     } as Record<string, string>,
   },
   directoryChat: {
-    bindUsage: 'Write it like: bind @zhang:bureau.local 刑侦大队 [member|leader]',
-    unbindUsage: 'Write it like: unbind @zhang:bureau.local 刑侦大队',
+    bindUsage: "Write it like: bind @zhang:bureau.local 刑侦大队 [member|leader]",
+    unbindUsage: "Write it like: unbind @zhang:bureau.local 刑侦大队",
     bindRoomUsage: "Write it like: bind room 刑侦大队",
     unknownUnit: (name: string, known: string) => `No unit is called "${name}". Units: ${known}`,
     invalid: (problems: string) => `That change would make the directory invalid, so nothing was changed: ${problems}`,
@@ -315,8 +329,10 @@ export const en = {
     notInUnit: (user: string, unit: string) => `${user} is not in ${unit}; nothing was changed.`,
     roomBound: (unit: string) => `This room now belongs to ${unit}; its members' reminders come here.`,
     role: { member: "member", leader: "leader" },
-    overlaySkipped: (problems: string) => `[duban] Some directory changes made in chat no longer fit the directory file and are not applied (people removed in chat may have their access back). Please check:\n${problems}`,
-    reloadFailed: (file: string, problems: string) => `[duban] The directory file ${file} was changed but does not validate, so the previous directory stays in force:\n${problems}`,
+    overlaySkipped: (problems: string) =>
+      `[duban] Some directory changes made in chat no longer fit the directory file and are not applied (people removed in chat may have their access back). Please check:\n${problems}`,
+    reloadFailed: (file: string, problems: string) =>
+      `[duban] The directory file ${file} was changed but does not validate, so the previous directory stays in force:\n${problems}`,
   },
   commands: {
     status: "status of one task",

@@ -47,12 +47,14 @@ export const zh = {
   plans: {
     item: (code: string, title: string, archived: boolean) => `• ${code}《${title}》${archived ? "（已归档）" : ""}`,
     heading: (code: string, title: string) => `【${code}】${title}`,
-    archived: (code: string, title: string, reason: string) => `已归档计划“${code}”《${title}》。原因：${reason}。此后不再提醒，也不出现在总览中；历史仍可查询，例如“${code} 任务1”。`,
+    archived: (code: string, title: string, reason: string) =>
+      `已归档计划“${code}”《${title}》。原因：${reason}。此后不再提醒，也不出现在总览中；历史仍可查询，例如“${code} 任务1”。`,
     alreadyArchived: (code: string, at: string) => `计划“${code}”已于${at}归档。`,
     needReason: (example: string) => `请写明理由，例如：${example}`,
     needCode: (example: string, plans: string) => `请写明计划代码，例如：${example}。现有计划：\n${plans}`,
     pendingItem: (n: number, kind: "completion" | "extension") => `任务${n}${kind === "completion" ? "办结" : "延期"}`,
-    pendingRequests: (code: string, count: number, list: string) => `计划“${code}”尚有${count}项待审核的申请（${list}），归档后将无法审核。请先审核，再归档。未作任何更改。`,
+    pendingRequests: (code: string, count: number, list: string) =>
+      `计划“${code}”尚有${count}项待审核的申请（${list}），归档后将无法审核。请先审核，再归档。未作任何更改。`,
     notArchived: (code: string) => `计划“${code}”没有归档，仍在执行。`,
     restored: (code: string, title: string, reason: string) => `已恢复计划“${code}”《${title}》，重新提醒并出现在总览中。原因：${reason}。`,
   },
@@ -70,8 +72,7 @@ export const zh = {
   lists: {
     overdueHeader: (n: number) => `逾期任务（${n}项）：`,
     overdueNone: "目前没有逾期任务。",
-    overdueItem: (icon: string, n: number, title: string, units: string, days: number) =>
-      `${icon} 任务${n} ${title}（${units}）逾期${days}天`,
+    overdueItem: (icon: string, n: number, title: string, units: string, days: number) => `${icon} 任务${n} ${title}（${units}）逾期${days}天`,
     dueSoonHeader: (days: number, n: number) => `${days}天内到期的任务（${n}项）：`,
     dueSoonNone: (days: number) => `${days}天内没有到期的任务。`,
     dueSoonItem: (icon: string, n: number, title: string, units: string, days: number, date: string) =>
@@ -88,8 +89,7 @@ export const zh = {
   },
   mine: {
     header: (units: string, n: number) => `你所在单位（${units}）牵头的任务（${n}项）：`,
-    notInDirectory: (user: string) =>
-      `名册中没有${user}，无法确定你所在的单位。请联系科技办登记，或发送“单位名称的任务”，例如“刑侦大队的任务”。`,
+    notInDirectory: (user: string) => `名册中没有${user}，无法确定你所在的单位。请联系科技办登记，或发送“单位名称的任务”，例如“刑侦大队的任务”。`,
     none: (units: string) => `${units}在本计划中没有牵头任务。发送“总览”查看全部任务。`,
   },
   history: {
@@ -126,8 +126,7 @@ export const zh = {
     noText: (n: number) => `进展内容为空，未记录。请这样写：任务${n}进展:完成初审 60%`,
     percentOutOfRange: (p: string) => `进度${p}%不在0–100之间，未记录。`,
     done: (n: number) => `任务${n}已办结，本条进展仍已记录。`,
-    revised: (n: number, percent: number | null) =>
-      `已修改任务${n}的这条进展${percent === null ? "" : `（进度${percent}%）`}，原文保留在记录中。`,
+    revised: (n: number, percent: number | null) => `已修改任务${n}的这条进展${percent === null ? "" : `（进度${percent}%）`}，原文保留在记录中。`,
     retracted: (n: number) => `已撤回任务${n}的一条进展，记录中标注为已撤回。`,
     noTargets: (n: number) => `任务${n}没有设置指标，“指标+1”无法记录，本条进展未记录。请去掉“指标+1”重发，或请科技办先设置指标。`,
     whichTarget: (n: number, names: string[]) =>
@@ -136,8 +135,7 @@ export const zh = {
   },
   confirm: {
     task: (n: number, title: string) => `任务${n}（${title}）`,
-    askOne: (tasks: string, text: string, hours: number) =>
-      `要记录为${tasks}的进展吗？“${text}”\n回复“是”确认（也可点👍），或“否”忽略。${hours}小时内有效。`,
+    askOne: (tasks: string, text: string, hours: number) => `要记录为${tasks}的进展吗？“${text}”\n回复“是”确认（也可点👍），或“否”忽略。${hours}小时内有效。`,
     askWhich: (text: string) => `这条消息像是进展报告：“${text}”。要记录为哪项任务的进展？`,
     option: (n: number, title: string) => `• 任务${n} ${title}`,
     howToChoose: (n: number, hours: number) => `回复任务编号（如“${n}”）确认，或“否”忽略。${hours}小时内有效。`,
@@ -178,8 +176,7 @@ export const zh = {
       "report-due": (n: number) => `请报送本月进展（${n}项）：`,
       notice: (n: number) => `提示（${n}条）：`,
     },
-    escalationItem: (icon: string, n: number, title: string, units: string, days: number) =>
-      `${icon} 任务${n} ${title}（${units}）逾期${days}天`,
+    escalationItem: (icon: string, n: number, title: string, units: string, days: number) => `${icon} 任务${n} ${title}（${units}）逾期${days}天`,
     footer: "报送进展请发送：任务N进展:内容 60%",
     footerPlans: (code: string) => `报送进展请发送：计划代码 任务N进展:内容 60%，例如“${code} 任务N进展:内容 60%”`,
     noRoom: (unit: string) => `（名册中没有${unit}的房间，此提醒转科技办。）`,

@@ -57,7 +57,9 @@ function removeWords(text: string, words: readonly string[]): string {
 function residual(text: string, words: readonly string[], keepCounts = false): string {
   // In a list query a number is a count of days ("30天内") or a date, never a task: "一共25项任务" is a statement.
   const t = keepCounts ? text.replace(/\d+\s*(?=天|日|月|号|年|项任务)/g, " ").replace(/\d+/g, "Ⅹ") : text;
-  return removeWords(t, words).replace(PUNCT_OR_SYMBOL, "").replace(/[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}]|\u{FE0F}/gu, "");
+  return removeWords(t, words)
+    .replace(PUNCT_OR_SYMBOL, "")
+    .replace(/[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}]|\u{FE0F}/gu, "");
 }
 
 function cutRefs(text: string, refs: readonly TaskRef[]): string {
@@ -94,7 +96,8 @@ function uniq(numbers: number[]): number[] {
 
 const isQuestion = (text: string) => alt(QUESTION_WORDS).test(text) || /(?:没有?|了没|未)\s*$/.test(text);
 /** Asking how a task stands, whatever else the message says: `任务6进度怎么样了，局长下午要听汇报`. */
-const STATUS_ASK = /(?:进展|进度|情况|状态)\s*(?:怎么样|咋样|如何|怎样|到哪|多少)|怎么样了?|咋样了?|如何了|什么情况|啥情况|啥进度|什么进度|到哪一?步|完成(?:了|得)?多少|status of|how is|how's/i;
+const STATUS_ASK =
+  /(?:进展|进度|情况|状态)\s*(?:怎么样|咋样|如何|怎样|到哪|多少)|怎么样了?|咋样了?|如何了|什么情况|啥情况|啥进度|什么进度|到哪一?步|完成(?:了|得)?多少|status of|how is|how's/i;
 
 /** A question beyond doubt: a question mark or a closing particle (`吗`, `呢`, `么`, `没`). */
 const isPlainQuestion = (text: string) => /[?？]|[吗呢么嘛]\s*[~～…!！.。]*\s*$|(?:了没|没有|没)\s*[?？]?\s*$/.test(text);
@@ -215,7 +218,14 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     if (!update) return none();
     // A word like 查询 or 看看 inside an update ("已开通…查询功能，进度七成") does not make it a question.
     const updateQuestion = question && (isPlainQuestion(low) || (!doneWork(low) && !extractPercent(text)));
-    return interpretUpdate(low, text, refs, { question: updateQuestion, explicitLabel, cues, written, found: (args, conf, extra) => found(update, args, conf, extra), none });
+    return interpretUpdate(low, text, refs, {
+      question: updateQuestion,
+      explicitLabel,
+      cues,
+      written,
+      found: (args, conf, extra) => found(update, args, conf, extra),
+      none,
+    });
   }
 
   // 3. A list: `看看逾期的`, `有哪些快到期的任务`, `我们单位的任务`, `总览`.
@@ -242,7 +252,11 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     // "X的任务" with a name we do not know: answered only when addressed, so chatter stays chatter.
     const implied = /^(.{2,20}?)\s*(?:的|牵头的|负责的)?任务(?:清单|列表)?$/.exec(low);
     const addressed = address !== null || trailing !== null;
-    if (implied && (addressed || !question) && !/^(?:我|我们|本单位|我单位|主要|重点|今天|今日|明天|本周|这周|本月|这个月|手头|手上|新|老|其他|别的|所有|全部)/.test(implied[1]!)) {
+    if (
+      implied &&
+      (addressed || !question) &&
+      !/^(?:我|我们|本单位|我单位|主要|重点|今天|今日|明天|本周|这周|本月|这个月|手头|手上|新|老|其他|别的|所有|全部)/.test(implied[1]!)
+    ) {
       cues.push(`${cmd.name}:implied`);
       return { ...found(cmd, { name: implied[1]!.trim(), explicit: false }), confidence: addressed ? "certain" : "likely" };
     }
@@ -321,17 +335,29 @@ function segmentsOf(text: string, low: string, refs: readonly TaskRef[]): { star
   const starts: number[] = [0];
   for (const r of refs.slice(1)) {
     const before = low.slice(0, r.start);
-    const lead = /(?:[;；。\n]|\s{2,})\s*(?:\d+[.、)）]\s*|[一二三四五六七八九十]+[、.．]\s*|[(（][一二三四五六七八九十\d]+[)）]\s*|[-•·*]\s*)?(?:报告|关于|另外|另)?\s*[【[]?\s*$/.exec(before);
+    const lead =
+      /(?:[;；。\n]|\s{2,})\s*(?:\d+[.、)）]\s*|[一二三四五六七八九十]+[、.．]\s*|[(（][一二三四五六七八九十\d]+[)）]\s*|[-•·*]\s*)?(?:报告|关于|另外|另)?\s*[【[]?\s*$/.exec(
+        before,
+      );
     if (lead) starts.push(lead.index + 1);
   }
-  const segs = starts.map((s, i) => ({ start: s, end: starts[i + 1] ?? text.length, refs: refs.filter((r) => r.start >= s && r.start < (starts[i + 1] ?? text.length)) }));
+  const segs = starts.map((s, i) => ({
+    start: s,
+    end: starts[i + 1] ?? text.length,
+    refs: refs.filter((r) => r.start >= s && r.start < (starts[i + 1] ?? text.length)),
+  }));
   // A clause without a task of its own belongs to the one before it.
   return segs.filter((s) => s.refs.length > 0);
 }
 
 function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h: UpdateHelpers): Interpretation {
   const { cues } = h;
-  const atStart = refs[0]!.start <= 12 && low.slice(0, refs[0]!.start).replace(UPDATE_LEAD, "").replace(/[\s【[]/g, "") === "";
+  const atStart =
+    refs[0]!.start <= 12 &&
+    low
+      .slice(0, refs[0]!.start)
+      .replace(UPDATE_LEAD, "")
+      .replace(/[\s【[]/g, "") === "";
   const done = doneWork(low);
   const pct = extractPercent(text);
   const future = FUTURE_MARKS.exec(low);
@@ -351,8 +377,7 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   else if (WEAK_DONE_MARKS.test(low)) {
     confidence = "likely";
     cues.push(`weak-done:${WEAK_DONE_MARKS.exec(low)![0]}`);
-  }
-  else if (
+  } else if (
     atStart &&
     (/^\s*(?:[:：,，\-—]|\s)/.test(low.slice(refs[0]!.end)) || /[\s】\]]$/.test(low.slice(refs[0]!.start, refs[0]!.end))) &&
     low.slice(refs[0]!.end).replace(SEPARATOR, "").length >= 4 &&
@@ -371,7 +396,9 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   // "任务17、18 … 17完成80% 18完成60%", "分别完成50%、70%": as many figures as tasks go to them in order.
   const split = segs.flatMap((s) => {
     const figures = s.numbers.length > 1 ? extractPercents(s.body) : [];
-    return figures.length === s.numbers.length ? s.numbers.map((n, i) => ({ ...s, numbers: [n], percent: figures[i]!.value, percentRaw: figures[i]!.raw })) : [s];
+    return figures.length === s.numbers.length
+      ? s.numbers.map((n, i) => ({ ...s, numbers: [n], percent: figures[i]!.value, percentRaw: figures[i]!.raw }))
+      : [s];
   });
   if (split.length > segs.length) cues.push("percent-per-task");
   segs.splice(0, segs.length, ...split);

@@ -25,14 +25,23 @@ interface Form {
 // explicit forms come first, and a position taken by one form is not matched again.
 const FORMS: Form[] = [
   { name: "【任务N】", re: new RegExp(`[【\\[](?:任务|task)?\\s*#?(${N}${MORE})\\s*(?:号任务|号)?[】\\]]`, "giu") },
-  { name: "任务N", re: new RegExp(`(?:任务|tasks?)\\s*(?:编号|第|no\\.?|number)?\\s*#?\\s*(${N}${MORE})(?![\\d.%])(?!(?:个|名|次|天|月|日|年|项任务|条|份|件|台|套|家|批))`, "giu") },
+  {
+    name: "任务N",
+    re: new RegExp(
+      `(?:任务|tasks?)\\s*(?:编号|第|no\\.?|number)?\\s*#?\\s*(${N}${MORE})(?![\\d.%])(?!(?:个|名|次|天|月|日|年|项任务|条|份|件|台|套|家|批))`,
+      "giu",
+    ),
+  },
   { name: "第N项", re: new RegExp(`第\\s*(${N}${MORE})\\s*项\\s*(?:任务|工作)?`, "gu") },
   { name: "N号任务", re: new RegExp(`(?<![月\\d年])(${N}(?:\\s*号)?${MORE})\\s*号\\s*(?:任务|工作)`, "gu") },
   { name: "编号N", re: new RegExp(`编号\\s*(?:为|是)?\\s*(${N})`, "gu") },
   // "6号" alone: only before a colon, 进展/进度/情况 or the end, so "6号下午开会", "3号楼" and "5号、6号卡口" are not tasks.
   { name: "N号", re: new RegExp(`(?<![月\\d年第〕\\])）)])(${N}${MORE})\\s*号(?=\\s*(?:[:：]|进展|进度|情况|$)|\\s+\\d{1,3}\\s*%)`, "gu") },
   // A command word then a bare number at the very start: "status 6", "history 6", "update 6 …", "进展 6 …".
-  { name: "关键词 N", re: new RegExp(`^\\s*(?:status|history|update|progress|进展|进度|历史|进展记录|报送进展|查询|查看|查)\\s*#?\\s*(${N})(?=$|[\\s:：,，])`, "giu") },
+  {
+    name: "关键词 N",
+    re: new RegExp(`^\\s*(?:status|history|update|progress|进展|进度|历史|进展记录|报送进展|查询|查看|查)\\s*#?\\s*(${N})(?=$|[\\s:：,，])`, "giu"),
+  },
   { name: "#N", re: new RegExp(`(?<![\\w#])#\\s*(${N})(?![\\d.])`, "gu") },
 ];
 

@@ -13,7 +13,10 @@ export function taskRow(r: Row): TaskRow {
   r.unitsAdjusted = asBool(r.unitsAdjusted);
   r.completedAt = asDateOrNull(r.completedAt);
   r.lastUpdateAt = asDateOrNull(r.lastUpdateAt);
-  r.section = r.sectionLabel === null || r.sectionLabel === undefined ? null : { label: r.sectionLabel as string, title: r.sectionTitle as string, ordinal: r.sectionOrdinal as number };
+  r.section =
+    r.sectionLabel === null || r.sectionLabel === undefined
+      ? null
+      : { label: r.sectionLabel as string, title: r.sectionTitle as string, ordinal: r.sectionOrdinal as number };
   return r as unknown as TaskRow;
 }
 

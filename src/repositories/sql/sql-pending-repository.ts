@@ -15,7 +15,8 @@ export class SqlPendingRepository extends PrismaPendingRepository {
   }
 
   override async unresolved(room: string): Promise<PendingRecord[]> {
-    const rows = await this.sql.all`SELECT * FROM "PendingUpdate" WHERE "room" = ${room} AND "resolvedAt" IS NULL ORDER BY "createdAt" DESC, "id" DESC LIMIT 50`;
+    const rows = await this.sql
+      .all`SELECT * FROM "PendingUpdate" WHERE "room" = ${room} AND "resolvedAt" IS NULL ORDER BY "createdAt" DESC, "id" DESC LIMIT 50`;
     return rows.map((r) =>
       toPending({ ...(r as unknown as PendingRow), createdAt: asDate(r.createdAt), expiresAt: asDate(r.expiresAt), resolvedAt: asDateOrNull(r.resolvedAt) }),
     );

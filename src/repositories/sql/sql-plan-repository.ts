@@ -12,9 +12,31 @@ const TASK_CHANGE_TRIGGERS = 10;
 
 /** Every column of Task (as in prisma/schema.prisma), then its section's; task rows are read as arrays in this order. */
 const TASK_COLUMNS = [
-  "id", "planId", "sectionId", "number", "title", "description", "leadUnits", "responsibleUnits", "deadlineText", "deadlineKind", "deadlineDate",
-  "inDocument", "completedAt", "completedBy", "remindersPaused", "pauseReason", "originalDeadlineText", "originalDeadlineKind",
-  "originalDeadlineDate", "deadlineChange", "unitsAdjusted", "reviewPending", "progress", "lastUpdateAt", "updateCount",
+  "id",
+  "planId",
+  "sectionId",
+  "number",
+  "title",
+  "description",
+  "leadUnits",
+  "responsibleUnits",
+  "deadlineText",
+  "deadlineKind",
+  "deadlineDate",
+  "inDocument",
+  "completedAt",
+  "completedBy",
+  "remindersPaused",
+  "pauseReason",
+  "originalDeadlineText",
+  "originalDeadlineKind",
+  "originalDeadlineDate",
+  "deadlineChange",
+  "unitsAdjusted",
+  "reviewPending",
+  "progress",
+  "lastUpdateAt",
+  "updateCount",
 ] as const;
 const NAMES = [...TASK_COLUMNS, "sectionLabel", "sectionTitle", "sectionOrdinal"];
 const TASK = fragment(`${TASK_COLUMNS.map((c) => `t."${c}"`).join(", ")}, s."label", s."title", s."ordinal"`);
@@ -90,7 +112,8 @@ export class SqlPlanRepository extends PrismaPlanRepository {
   }
 
   override async task(planId: number, number: number): Promise<TaskRecord | null> {
-    const [row] = await this.sql.values`SELECT ${TASK} FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."planId" = ${planId} AND t."number" = ${number}`;
+    const [row] = await this.sql
+      .values`SELECT ${TASK} FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."planId" = ${planId} AND t."number" = ${number}`;
     return row ? this.one(row) : null;
   }
 
@@ -147,7 +170,10 @@ export class SqlPlanRepository extends PrismaPlanRepository {
       const targets = this.sql.all`SELECT x.* FROM "TaskChange" c JOIN "Target" x ON x."taskId" = c."taskId"
         WHERE c."seq" > ${seq} AND x."removedAt" IS NULL ORDER BY x."id"`;
       return Promise.all([rows, targets, this.maxSeq()]).then(([r, x, maxSeq]) => {
-        const found = this.withTargets(r.filter((v) => v[0] !== null), x);
+        const found = this.withTargets(
+          r.filter((v) => v[0] !== null),
+          x,
+        );
         const byId = new Map(found.map((t) => [t.id, t]));
         const n = NAMES.length;
         return { changes: r.map((v) => ({ taskId: v[n] as number, seq: v[n + 1] as number, task: byId.get(v[n] as number) ?? null })), maxSeq };
@@ -176,7 +202,8 @@ export class SqlPlanRepository extends PrismaPlanRepository {
 
   override async tasksByIds(ids: number[]): Promise<TaskRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await this.sql.values`SELECT ${TASK} FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."id" ${anyOf(ids)} ORDER BY t."number"`;
+    const rows = await this.sql
+      .values`SELECT ${TASK} FROM "Task" t LEFT JOIN "Section" s ON s."id" = t."sectionId" WHERE t."id" ${anyOf(ids)} ORDER BY t."number"`;
     const targets = await this.sql.all`SELECT * FROM "Target" WHERE "taskId" ${anyOf(ids)} AND "removedAt" IS NULL ORDER BY "id"`;
     return this.withTargets(rows, targets);
   }
@@ -186,27 +213,33 @@ export class SqlPlanRepository extends PrismaPlanRepository {
     // these columns: every column a row carries costs a run of 100,000 tasks about 20 ms.
     type R = [number, number, string, string, string, string, string | null, unknown, unknown, string | null, unknown, number | null];
     const rows = page
-      ? await this.sql.values<R>`SELECT ${REMINDER_TASK} FROM "Task" WHERE "planId" = ${planId} AND "inDocument" = ${true} AND "number" > ${page.after} ORDER BY "number" LIMIT ${page.limit}`
+      ? await this.sql
+          .values<R>`SELECT ${REMINDER_TASK} FROM "Task" WHERE "planId" = ${planId} AND "inDocument" = ${true} AND "number" > ${page.after} ORDER BY "number" LIMIT ${page.limit}`
       : await this.sql.values<R>`SELECT ${REMINDER_TASK} FROM "Task" WHERE "planId" = ${planId} AND "inDocument" = ${true} ORDER BY "number"`;
     if (rows.length === 0) return [];
     const last = rows[rows.length - 1]![1];
     // Targets are few: one query for the page's, by the same range of numbers.
     const targets = await this.sql.all`SELECT g.* FROM "Target" g JOIN "Task" t ON t."id" = g."taskId"
       WHERE t."planId" = ${planId} AND t."inDocument" = ${true} AND t."number" > ${page?.after ?? -1} AND t."number" <= ${last} AND g."removedAt" IS NULL ORDER BY g."id"`;
-    const byTask = groupBy(targets.map((r) => toTarget(targetRow(r))), (t) => t.taskId);
-    return rows.map(([id, number, title, leadUnits, deadlineText, deadlineKind, deadlineDate, completedAt, remindersPaused, reviewPending, lastUpdateAt, progress]) => ({
-      id,
-      number,
-      title,
-      leadUnits: JSON.parse(leadUnits) as string[],
-      deadline: { text: deadlineText, kind: deadlineKind as DeadlineKind, date: deadlineDate },
-      completedAt: asDateOrNull(completedAt),
-      paused: asBool(remindersPaused),
-      reviewPending: reviewPending === "completion",
-      lastUpdateAt: asDateOrNull(lastUpdateAt),
-      progress,
-      targets: byTask.get(id) ?? [],
-    }));
+    const byTask = groupBy(
+      targets.map((r) => toTarget(targetRow(r))),
+      (t) => t.taskId,
+    );
+    return rows.map(
+      ([id, number, title, leadUnits, deadlineText, deadlineKind, deadlineDate, completedAt, remindersPaused, reviewPending, lastUpdateAt, progress]) => ({
+        id,
+        number,
+        title,
+        leadUnits: JSON.parse(leadUnits) as string[],
+        deadline: { text: deadlineText, kind: deadlineKind as DeadlineKind, date: deadlineDate },
+        completedAt: asDateOrNull(completedAt),
+        paused: asBool(remindersPaused),
+        reviewPending: reviewPending === "completion",
+        lastUpdateAt: asDateOrNull(lastUpdateAt),
+        progress,
+        targets: byTask.get(id) ?? [],
+      }),
+    );
   }
 
   override async unitNames(planId: number): Promise<string[]> {

@@ -69,7 +69,8 @@ export class SqlReminderRepository extends PrismaReminderRepository {
 
   override async markDelivered(ids: number[], at: Date, note?: string): Promise<void> {
     if (ids.length === 0) return;
-    await this.sql.run`UPDATE "Reminder" SET "deliveredAt" = ${at}, "attempts" = "attempts" + 1, "claimToken" = NULL, "lastError" = COALESCE(${note ?? null}, "lastError")
+    await this.sql
+      .run`UPDATE "Reminder" SET "deliveredAt" = ${at}, "attempts" = "attempts" + 1, "claimToken" = NULL, "lastError" = COALESCE(${note ?? null}, "lastError")
       WHERE "id" ${anyOf(ids)}`;
   }
 

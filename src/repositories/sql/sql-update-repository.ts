@@ -16,7 +16,9 @@ export async function appendAuditSql(sql: Sql, e: NewAudit): Promise<AuditRecord
   const prevHash = last?.hash ?? GENESIS;
   const f = auditFields(e);
   const hash = entryHash(prevHash, f);
-  const row = (await sql.get<{ id: number }>`INSERT INTO "AuditLog" ("at", "actor", "actorUnit", "action", "outcome", "taskId", "taskNumber", "transport", "room", "eventId", "before", "after", "detail", "prevHash", "hash")
+  const row = (await sql.get<{
+    id: number;
+  }>`INSERT INTO "AuditLog" ("at", "actor", "actorUnit", "action", "outcome", "taskId", "taskNumber", "transport", "room", "eventId", "before", "after", "detail", "prevHash", "hash")
     VALUES (${f.at}, ${f.actor}, ${f.actorUnit}, ${f.action}, ${f.outcome}, ${f.taskId}, ${f.taskNumber}, ${f.transport}, ${f.room}, ${f.eventId}, ${f.before}, ${f.after}, ${f.detail}, ${prevHash}, ${hash})
     RETURNING "id"`)!;
   return { id: row.id, ...f, prevHash, hash };
@@ -34,7 +36,8 @@ export class SqlUpdateRepository extends PrismaUpdateRepository {
   override async record(u: NewUpdate): Promise<{ update: UpdateRecord; updateCount: number; targets: MovedTarget[] }> {
     return this.sql.transaction(async (q) => {
       if (u.eventId) {
-        const dup = await q.get`SELECT u.*, t."updateCount" AS "taskUpdateCount" FROM "Update" u JOIN "Task" t ON t."id" = u."taskId" WHERE u."eventId" = ${u.eventId}`;
+        const dup =
+          await q.get`SELECT u.*, t."updateCount" AS "taskUpdateCount" FROM "Update" u JOIN "Task" t ON t."id" = u."taskId" WHERE u."eventId" = ${u.eventId}`;
         if (dup) {
           const { taskUpdateCount, ...row } = dup;
           return { update: toUpdate(updateRow(row)), updateCount: taskUpdateCount as number, targets: [] };
@@ -42,7 +45,10 @@ export class SqlUpdateRepository extends PrismaUpdateRepository {
       }
       const row = (await q.get`INSERT INTO "Update" ("taskId", "text", "percent", "authorId", "authorUnit", "room", "transport", "eventId", "createdAt")
         VALUES (${u.taskId}, ${u.text}, ${u.percent}, ${u.authorId}, ${u.authorUnit}, ${u.room}, ${u.transport}, ${u.eventId}, ${u.at}) RETURNING *`)!;
-      const task = await q.get<{ updateCount: number; number: number }>`UPDATE "Task" SET "updateCount" = "updateCount" + 1, "lastUpdateAt" = ${u.at}, "progress" = COALESCE(${u.percent}, "progress")
+      const task = await q.get<{
+        updateCount: number;
+        number: number;
+      }>`UPDATE "Task" SET "updateCount" = "updateCount" + 1, "lastUpdateAt" = ${u.at}, "progress" = COALESCE(${u.percent}, "progress")
         WHERE "id" = ${u.taskId} RETURNING "updateCount", "number"`;
       if (!task) throw new Error(`task ${u.taskId} does not exist`);
       const updateId = row.id as number;
