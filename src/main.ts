@@ -134,7 +134,9 @@ async function runAsOneOfSeveral(config: Config, clock: Clock): Promise<number> 
   const owner = `${instance}#${randomUUID().slice(0, 8)}`;
   if (config.matrix && !config.matrix.accessToken)
     logger.warn(
-      "MATRIX_USER/MATRIX_PASSWORD log each instance in as a new device, so the homeserver cannot recognise a message that a new active instance sends again; set MATRIX_ACCESS_TOKEN, the same for every instance",
+      "MATRIX_USER/MATRIX_PASSWORD log each instance in as a new device, " +
+        "so the homeserver cannot recognise a message that a new active instance sends again; " +
+        "set MATRIX_ACCESS_TOKEN, the same for every instance",
       { instance },
     );
   // One handler from the start to the end: a stop while standing by, while taking over or while starting is never lost.

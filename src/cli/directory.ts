@@ -15,7 +15,8 @@ export default {
         const out = [`科技办 office: ${data.office}`, `管理员 admins: ${data.admins.join(", ") || "—"}`, `局领导 leaders: ${data.leaders.join(", ") || "—"}`];
         for (const u of data.units)
           out.push(
-            `• ${u.name}${u.aliases.length ? `（${u.aliases.join("、")}）` : ""} rooms: ${u.rooms.join(", ") || "—"} · leaders: ${u.leaders.join(", ") || "—"} · members: ${u.members.join(", ") || "—"}`,
+            `• ${u.name}${u.aliases.length ? `（${u.aliases.join("、")}）` : ""} rooms: ${u.rooms.join(", ") || "—"} · ` +
+              `leaders: ${u.leaders.join(", ") || "—"} · members: ${u.members.join(", ") || "—"}`,
           );
         process.stdout.write(`${out.join("\n")}\n`);
       }

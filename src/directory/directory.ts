@@ -36,7 +36,10 @@ export class DirectoryError extends Error {
 
 function fixFor(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys")
-    return `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed keys are office, admins, leaders, units (and per unit: name, aliases, rooms, members, leaders, plans)`;
+    return (
+      `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}; ` +
+      `allowed keys are office, admins, leaders, units (and per unit: name, aliases, rooms, members, leaders, plans)`
+    );
   if (issue.code === "invalid_type") return `${issue.message}; expected ${issue.expected}`;
   return issue.message;
 }

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import type { EvidenceStore } from "./evidence-store.js";
 
 /** What no file name may hold: path separators, the characters Windows reserves, and C0 control characters. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: file names must not carry C0 control characters (U+0000–U+001F); \p{Cc} would also replace U+007F–U+009F
+// \p{Cc} is not used because it would also replace U+007F–U+009F.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: file names must not carry C0 control characters (U+0000–U+001F)
 const UNSAFE_IN_FILE_NAME = /[/\\\u0000-\u001f<>:"|?*]/g;
 
 /** A file name safe on any filesystem: path separators, control characters and the like become "_". */

@@ -100,7 +100,9 @@ async function postgresCheck(url: string): Promise<{ check: Check; facts: { unit
         ? {
             name: "实例 instances",
             status: "ok",
-            detail: `活动实例 active: ${who.active.instance}${who.active.address ? ` (${who.active.address})` : ""}，自 ${when(who.active.since)} UTC；备用 standby: ${standby || "无 none"}`,
+            detail:
+              `活动实例 active: ${who.active.instance}${who.active.address ? ` (${who.active.address})` : ""}，自 ${when(who.active.since)} UTC；` +
+              `备用 standby: ${standby || "无 none"}`,
           }
         : {
             name: "实例 instances",
@@ -138,7 +140,9 @@ export async function runDoctor(config: Config): Promise<Check[]> {
   checks.push({
     name: "配置 configuration",
     status: "ok",
-    detail: `DATABASE_URL=${describeUrl(config.databaseUrl)}, DUBAN_DIRECTORY=${config.directoryFile}${config.usingDemoDirectory ? " (demo)" : ""}, LOG_LEVEL=${config.logLevel}`,
+    detail:
+      `DATABASE_URL=${describeUrl(config.databaseUrl)}, ` +
+      `DUBAN_DIRECTORY=${config.directoryFile}${config.usingDemoDirectory ? " (demo)" : ""}, LOG_LEVEL=${config.logLevel}`,
   });
 
   let directory: Directory | null = null;

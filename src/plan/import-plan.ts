@@ -17,7 +17,10 @@ export function readPlanFile(file: string): string {
 /** The bot itself, for changes nobody typed (the bundled plan imported on first start). */
 export const SYSTEM_ACTOR: Actor = { id: "duban", unit: null, transport: "system", room: null, eventId: null };
 
-/** Parse a plan document and, unless `dryRun`, store it in one transaction: `importPlanText(repo, text, now)`. Throws PlanParseError on bad input, before anything is written. */
+/**
+ * Parse a plan document and, unless `dryRun`, store it in one transaction: `importPlanText(repo, text, now)`.
+ * Throws PlanParseError on bad input, before anything is written.
+ */
 export async function importPlanText(plans: PlanRepository, text: string, at: Date, opts: { dryRun?: boolean; actor?: Actor } = {}): Promise<PlanImportResult> {
   const parsed = parsePlan(text);
   if (opts.dryRun) return { parsed, report: null };

@@ -42,7 +42,8 @@ export function scorecardLines(s: Scorecard, unit?: string): string[] {
   lines.push(`单位｜牵头任务｜应报/按时/逾期报送/未报｜收到提醒｜督办升级｜逾期天数(原定/批准后)｜办结｜指标完成${s.weights ? "｜得分" : ""}`);
   for (const r of rows)
     lines.push(
-      `${r.unit}｜${r.leadTasks.length ? r.leadTasks.join("、") : "无"}｜${r.reportsExpected}/${r.reportsOnTime}/${r.reportsLate}/${r.reportsMissing}｜${r.remindersReceived}｜${r.escalations}｜${r.overdueDaysOriginal}/${r.overdueDaysApproved}｜${r.completions}｜${r.targetsMet}/${r.targetsTotal}` +
+      `${r.unit}｜${r.leadTasks.length ? r.leadTasks.join("、") : "无"}｜${r.reportsExpected}/${r.reportsOnTime}/${r.reportsLate}/${r.reportsMissing}｜` +
+        `${r.remindersReceived}｜${r.escalations}｜${r.overdueDaysOriginal}/${r.overdueDaysApproved}｜${r.completions}｜${r.targetsMet}/${r.targetsTotal}` +
         (s.weights ? `｜${r.score ?? "—"}` : ""),
     );
   lines.push("计算方法：");

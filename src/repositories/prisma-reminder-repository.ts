@@ -50,7 +50,8 @@ export class PrismaReminderRepository implements ReminderRepository {
     const time = (d: Date) => (pg ? d : d.toISOString().replace("Z", "+00:00")); // on SQLite, the text form Prisma writes
     const [a, b, c] = pg ? ["$1", "$2", "$3"] : ["?", "?", "?"];
     const claimed = await this.db.$queryRawUnsafe<{ id: number }[]>(
-      `UPDATE "Reminder" SET "claimToken" = ${a}, "claimedAt" = ${b} WHERE "deliveredAt" IS NULL AND ("claimToken" IS NULL OR "claimedAt" < ${c}) RETURNING "id"`,
+      `UPDATE "Reminder" SET "claimToken" = ${a}, "claimedAt" = ${b} ` +
+        `WHERE "deliveredAt" IS NULL AND ("claimToken" IS NULL OR "claimedAt" < ${c}) RETURNING "id"`,
       token,
       time(at),
       time(staleClaimBefore),

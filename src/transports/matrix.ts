@@ -70,7 +70,9 @@ const FILE_FAILED = {
 
 const ENCRYPTED_NOTICE = {
   zh: "本机器人无法读取加密消息：本房间已开启端到端加密，机器人看不到这里的命令和进展。请在未加密的房间中使用督办机器人，或联系科技办。",
-  en: "I cannot read encrypted messages: this room uses end-to-end encryption, so I cannot see commands or updates here. Please use duban in an unencrypted room, or contact the office.",
+  en:
+    "I cannot read encrypted messages: this room uses end-to-end encryption, so I cannot see commands or updates here. " +
+    "Please use duban in an unencrypted room, or contact the office.",
 };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -46,13 +46,15 @@ export const en = {
     item: (code: string, title: string, archived: boolean) => `• ${code} ${title}${archived ? " (archived)" : ""}`,
     heading: (code: string, title: string) => `[${code}] ${title}`,
     archived: (code: string, title: string, reason: string) =>
-      `Archived plan "${code}" (${title}). Reason: ${reason}. It gets no reminders and leaves the overview; its history can still be queried, e.g. "${code} task 1".`,
+      `Archived plan "${code}" (${title}). Reason: ${reason}. It gets no reminders and leaves the overview; ` +
+      `its history can still be queried, e.g. "${code} task 1".`,
     alreadyArchived: (code: string, at: string) => `Plan "${code}" was archived on ${at}.`,
     needReason: (example: string) => `Please give a reason, e.g.: ${example}`,
     needCode: (example: string, plans: string) => `Please name the plan's code, e.g.: ${example}. Plans:\n${plans}`,
     pendingItem: (n: number, kind: "completion" | "extension") => `task ${n} ${kind}`,
     pendingRequests: (code: string, count: number, list: string) =>
-      `Plan "${code}" still has ${count} request(s) awaiting review (${list}); they could not be decided after archiving. Review them first. Nothing was changed.`,
+      `Plan "${code}" still has ${count} request(s) awaiting review (${list}); they could not be decided after archiving. ` +
+      `Review them first. Nothing was changed.`,
     notArchived: (code: string) => `Plan "${code}" is not archived; it is in progress.`,
     restored: (code: string, title: string, reason: string) => `Restored plan "${code}" (${title}): reminders and views again. Reason: ${reason}.`,
   },
@@ -135,7 +137,8 @@ export const en = {
   confirm: {
     task: (n: number, title: string) => `task ${n} (${title})`,
     askOne: (tasks: string, text: string, hours: number) =>
-      `Record this as an update on ${tasks}? “${text}”\nReply “yes” to record it (or react 👍), or “no” to ignore it. The question stays open for ${hours} hours.`,
+      `Record this as an update on ${tasks}? “${text}”\n` +
+      `Reply “yes” to record it (or react 👍), or “no” to ignore it. The question stays open for ${hours} hours.`,
     askWhich: (text: string) => `This looks like a progress update: “${text}”. Which task is it for?`,
     option: (n: number, title: string) => `• task ${n} ${title}`,
     howToChoose: (n: number, hours: number) =>
@@ -234,9 +237,11 @@ export const en = {
       `Task ${n} already has a pending ${kind} request (${by}, ${at}); wait for the office's decision.`,
     kind: { completion: "completion", extension: "extension" },
     requested: (n: number, title: string) =>
-      `Completion request for task ${n} ${title} submitted; it awaits the office's review (待审核). Send evidence (files or images) as a reply to this message or to your request.`,
+      `Completion request for task ${n} ${title} submitted; it awaits the office's review (待审核). ` +
+      `Send evidence (files or images) as a reply to this message or to your request.`,
     officeNotice: (n: number, title: string, who: string, note: string, link: string, plan = "") =>
-      `[Completion request] ${plan}Task ${n} ${title}\nRequested by ${who}: ${note}${link ? `\nRequest: ${link}` : ""}\nDecide with: ${plan}approve ${n} REASON, or ${plan}reject ${n} REASON`,
+      `[Completion request] ${plan}Task ${n} ${title}\nRequested by ${who}: ${note}${link ? `\nRequest: ${link}` : ""}` +
+      `\nDecide with: ${plan}approve ${n} REASON, or ${plan}reject ${n} REASON`,
     needDecision: (n: number) =>
       `Please say approve or reject, with a reason, e.g. "approve ${n} evidence complete" or "reject ${n} missing the city bureau's document".`,
     needReason: (_n: number, example: string) => `A reason is required, e.g. "${example}". Nothing was changed.`,
@@ -259,7 +264,8 @@ export const en = {
       requested: (n: number, title: string, deadline: string) =>
         `Extension request for task ${n} ${title} to ${deadline} submitted; it awaits the office's review.`,
       officeNotice: (n: number, title: string, who: string, deadline: string, reason: string, link: string, plan = "") =>
-        `[Extension request] ${plan}Task ${n} ${title}: ${who} asks for ${deadline}. Reason: ${reason}${link ? `\nRequest: ${link}` : ""}\nDecide with: ${plan}approve extension ${n}, or ${plan}reject extension ${n} REASON`,
+        `[Extension request] ${plan}Task ${n} ${title}: ${who} asks for ${deadline}. Reason: ${reason}${link ? `\nRequest: ${link}` : ""}` +
+        `\nDecide with: ${plan}approve extension ${n}, or ${plan}reject extension ${n} REASON`,
       approved: (n: number, original: string, deadline: string) =>
         `Extension of task ${n} approved: originally ${original}, now ${deadline}. Reminders follow the new deadline.`,
       rejected: (n: number, reason: string) => `Extension request for task ${n} sent back. Reason: ${reason}`,
@@ -330,7 +336,8 @@ export const en = {
     roomBound: (unit: string) => `This room now belongs to ${unit}; its members' reminders come here.`,
     role: { member: "member", leader: "leader" },
     overlaySkipped: (problems: string) =>
-      `[duban] Some directory changes made in chat no longer fit the directory file and are not applied (people removed in chat may have their access back). Please check:\n${problems}`,
+      `[duban] Some directory changes made in chat no longer fit the directory file and are not applied ` +
+      `(people removed in chat may have their access back). Please check:\n${problems}`,
     reloadFailed: (file: string, problems: string) =>
       `[duban] The directory file ${file} was changed but does not validate, so the previous directory stays in force:\n${problems}`,
   },

@@ -246,7 +246,8 @@ export const zh = {
       notLater: (asked: string, current: string) => `申请的时限${asked}不晚于现行时限（${current}），无需延期。`,
       requested: (n: number, title: string, deadline: string) => `已提交任务${n}“${title}”延期至${deadline}的申请，等待科技办审核。`,
       officeNotice: (n: number, title: string, who: string, deadline: string, reason: string, link: string, plan = "") =>
-        `【延期申请】${plan}任务${n}：${title}\n申请人：${who}\n申请延期至：${deadline}\n理由：${reason}${link ? `\n申请消息：${link}` : ""}\n审核：延期审核 ${plan}${n} 通过，或 延期审核 ${plan}${n} 退回 理由`,
+        `【延期申请】${plan}任务${n}：${title}\n申请人：${who}\n申请延期至：${deadline}\n理由：${reason}${link ? `\n申请消息：${link}` : ""}` +
+        `\n审核：延期审核 ${plan}${n} 通过，或 延期审核 ${plan}${n} 退回 理由`,
       approved: (n: number, original: string, deadline: string) => `任务${n}延期审核通过：原定${original}，经批准延期至${deadline}。提醒按新时限发送。`,
       rejected: (n: number, reason: string) => `任务${n}的延期申请已退回。理由：${reason}`,
       unitApproved: (n: number, original: string, deadline: string) => `【督办】科技办已批准任务${n}延期：原定${original}，经批准延期至${deadline}。`,

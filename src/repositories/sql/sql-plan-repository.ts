@@ -43,7 +43,8 @@ const TASK = fragment(`${TASK_COLUMNS.map((c) => `t."${c}"`).join(", ")}, s."lab
 
 /** A reminder run's columns of Task (ReminderTaskRow), in the order reminderTasks reads them. */
 const REMINDER_TASK = fragment(
-  `"id", "number", "title", "leadUnits", "deadlineText", "deadlineKind", "deadlineDate", "completedAt", "remindersPaused", "reviewPending", "lastUpdateAt", "progress"`,
+  `"id", "number", "title", "leadUnits", "deadlineText", "deadlineKind", "deadlineDate", ` +
+    `"completedAt", "remindersPaused", "reviewPending", "lastUpdateAt", "progress"`,
 );
 
 const PLAN = fragment(`"id", "title", "issuedOn", "importedAt", "revisedAt", "code", "archivedAt", "archivedBy", "archiveReason"`);
@@ -213,14 +214,15 @@ export class SqlPlanRepository extends PrismaPlanRepository {
     // these columns: every column a row carries costs a run of 100,000 tasks about 20 ms.
     type R = [number, number, string, string, string, string, string | null, unknown, unknown, string | null, unknown, number | null];
     const rows = page
-      ? await this.sql
-          .values<R>`SELECT ${REMINDER_TASK} FROM "Task" WHERE "planId" = ${planId} AND "inDocument" = ${true} AND "number" > ${page.after} ORDER BY "number" LIMIT ${page.limit}`
+      ? await this.sql.values<R>`SELECT ${REMINDER_TASK} FROM "Task" WHERE "planId" = ${planId} AND "inDocument" = ${true} AND "number" > ${page.after}
+            ORDER BY "number" LIMIT ${page.limit}`
       : await this.sql.values<R>`SELECT ${REMINDER_TASK} FROM "Task" WHERE "planId" = ${planId} AND "inDocument" = ${true} ORDER BY "number"`;
     if (rows.length === 0) return [];
     const last = rows[rows.length - 1]![1];
     // Targets are few: one query for the page's, by the same range of numbers.
     const targets = await this.sql.all`SELECT g.* FROM "Target" g JOIN "Task" t ON t."id" = g."taskId"
-      WHERE t."planId" = ${planId} AND t."inDocument" = ${true} AND t."number" > ${page?.after ?? -1} AND t."number" <= ${last} AND g."removedAt" IS NULL ORDER BY g."id"`;
+      WHERE t."planId" = ${planId} AND t."inDocument" = ${true} AND t."number" > ${page?.after ?? -1} AND t."number" <= ${last}
+        AND g."removedAt" IS NULL ORDER BY g."id"`;
     const byTask = groupBy(
       targets.map((r) => toTarget(targetRow(r))),
       (t) => t.taskId,

@@ -18,8 +18,10 @@ export async function appendAuditSql(sql: Sql, e: NewAudit): Promise<AuditRecord
   const hash = entryHash(prevHash, f);
   const row = (await sql.get<{
     id: number;
-  }>`INSERT INTO "AuditLog" ("at", "actor", "actorUnit", "action", "outcome", "taskId", "taskNumber", "transport", "room", "eventId", "before", "after", "detail", "prevHash", "hash")
-    VALUES (${f.at}, ${f.actor}, ${f.actorUnit}, ${f.action}, ${f.outcome}, ${f.taskId}, ${f.taskNumber}, ${f.transport}, ${f.room}, ${f.eventId}, ${f.before}, ${f.after}, ${f.detail}, ${prevHash}, ${hash})
+  }>`INSERT INTO "AuditLog" ("at", "actor", "actorUnit", "action", "outcome", "taskId", "taskNumber", "transport", "room", "eventId",
+      "before", "after", "detail", "prevHash", "hash")
+    VALUES (${f.at}, ${f.actor}, ${f.actorUnit}, ${f.action}, ${f.outcome}, ${f.taskId}, ${f.taskNumber}, ${f.transport}, ${f.room}, ${f.eventId},
+      ${f.before}, ${f.after}, ${f.detail}, ${prevHash}, ${hash})
     RETURNING "id"`)!;
   return { id: row.id, ...f, prevHash, hash };
 }
