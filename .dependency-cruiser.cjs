@@ -20,7 +20,8 @@ module.exports = {
     {
       name: "core-stays-inside",
       comment:
-        "The core (src/core) knows no transport, repository, database or report code: it declares ports (Repositories, ReportsPort…) and the wiring (src/app.ts) hands it their implementations.",
+        "The core (src/core) knows no transport, repository, database or report code: " +
+        "it declares ports (Repositories, ReportsPort…) and the wiring (src/app.ts) hands it their implementations.",
       severity: "error",
       from: { path: "^src/core/" },
       to: { path: ["^src/transports/", "^src/reports/", ...STORAGE] },
@@ -28,7 +29,8 @@ module.exports = {
     {
       name: "commands-through-ports",
       comment:
-        "Commands and reminders reach storage only through the core's ports (ctx.repos, the Repositories interfaces), never a repository or the database itself.",
+        "Commands and reminders reach storage only through the core's ports (ctx.repos, the Repositories interfaces), " +
+        "never a repository or the database itself.",
       severity: "error",
       from: { path: ["^commands/", "^src/reminders/"] },
       to: { path: STORAGE },
@@ -36,7 +38,8 @@ module.exports = {
     {
       name: "transports-no-storage",
       comment:
-        "A transport knows its chat protocol and the core's types: no repository, no database (the wiring hands it a group-commit function and the core's SettingsStore port).",
+        "A transport knows its chat protocol and the core's types: no repository, no database " +
+        "(the wiring hands it a group-commit function and the core's SettingsStore port).",
       severity: "error",
       from: { path: "^src/transports/" },
       to: { path: STORAGE },

@@ -63,7 +63,8 @@ async function rawIngest(dir: string, texts: { taskId: number; text: string }[],
   db.pragma("synchronous = NORMAL");
   db.prepare(`INSERT INTO "Plan" ("title","importedAt") VALUES ('raw', '2024-06-30T02:00:00.000+00:00')`).run();
   const task = db.prepare(
-    `INSERT INTO "Task" ("id","planId","number","title","description","leadUnits","responsibleUnits","deadlineText","deadlineKind") VALUES (?,1,?,'t','d','[]','[]','x','unknown')`,
+    `INSERT INTO "Task" ("id","planId","number","title","description",` +
+      `"leadUnits","responsibleUnits","deadlineText","deadlineKind") VALUES (?,1,?,'t','d','[]','[]','x','unknown')`,
   );
   db.transaction(() => {
     for (let i = 1; i <= taskCount; i++) task.run(i, i);
@@ -239,7 +240,8 @@ export async function benchCore(kind: "bundled" | "synthetic", sizes: { tasks: n
 
 export function coreTable(rows: CoreFigures[]): string {
   const lines = [
-    "database     tasks    updates   db size   status p50/p99 ms   overview p50/p99 ms   update p50/p99 ms   pipeline upd/s   raw upd/s   pipeline/raw   in bursts upd/s (÷raw)",
+    "database     tasks    updates   db size   status p50/p99 ms   overview p50/p99 ms   " +
+      "update p50/p99 ms   pipeline upd/s   raw upd/s   pipeline/raw   in bursts upd/s (÷raw)",
   ];
   for (const f of rows)
     lines.push(

@@ -191,7 +191,9 @@ goal({
   figure: `overview 总览 (${synthetic.tasks} tasks)`,
   // The harder of the two: each overview follows an update, so it re-reads a changed task.
   measured: Math.max(synthetic.overview.p50, synthetic.overviewAfterUpdate.p50),
-  measuredText: `p50 ${ms(synthetic.overview.p50)} (after an update ${ms(synthetic.overviewAfterUpdate.p50)}), p99 ${ms(synthetic.overview.p99)} (${ms(synthetic.overviewAfterUpdate.p99)})`,
+  measuredText:
+    `p50 ${ms(synthetic.overview.p50)} (after an update ${ms(synthetic.overviewAfterUpdate.p50)}), ` +
+    `p99 ${ms(synthetic.overview.p99)} (${ms(synthetic.overviewAfterUpdate.p99)})`,
   goal: { op: "≤", value: 20, unit: "ms", text: "p50 ≤ 20 ms" },
   baseline: {
     what: "raw better-sqlite3: SELECT * FROM Task WHERE planId = ? ORDER BY number, same plan",
@@ -263,26 +265,32 @@ if (json) {
   console.log("\nChat pipeline, in process through Bot.handle (grammar, zod, repositories, Prisma, rendering):");
   console.log(coreTable(core));
   console.log(
-    "pipeline/raw: update ingestion through the whole pipeline divided by raw better-sqlite3 inserts of the same rows (WAL, synchronous=NORMAL, one transaction per row).",
+    "pipeline/raw: update ingestion through the whole pipeline divided by raw better-sqlite3 inserts of the same rows " +
+      "(WAL, synchronous=NORMAL, one transaction per row).",
   );
   console.log(
-    "in bursts: the same 2,000 updates in bursts of 50, each burst stored in one group commit as the Matrix transport stores a sync batch (informational; the goal is on pipeline/raw).",
+    "in bursts: the same 2,000 updates in bursts of 50, each burst stored in one group commit " +
+      "as the Matrix transport stores a sync batch (informational; the goal is on pipeline/raw).",
   );
   console.log(`\nReminders: one run on ${r.day} over ${r.tasks} tasks, ${r.units} units, ${r.updates} updates in the database:`);
   console.log(`  due reminders        ${r.reminders} rows → ${r.messages} grouped messages`);
   console.log(`  compute (policy)     ${fmt(r.computeMs!, 0)} ms`);
   console.log(`  preview (+ compose)  ${fmt(r.previewMs!, 0)} ms`);
   console.log(
-    `  full run (claim, record, compose, deliver, mark) ${fmt(r.runMs!, 0)} ms, ${r.stored} rows stored, ${r.undelivered} left undelivered (${reminderFrom === "dist" ? "compiled, from dist/" : "from src/ through tsx: the build is not current"})`,
+    `  full run (claim, record, compose, deliver, mark) ${fmt(r.runMs!, 0)} ms, ${r.stored} rows stored, ` +
+      `${r.undelivered} left undelivered (${reminderFrom === "dist" ? "compiled, from dist/" : "from src/ through tsx: the build is not current"})`,
   );
   console.log(`  memory: RSS ${mb(r.baselineRss!)} after opening the app → peak ${mb(r.peakRss!)} (${fmt(r.peakRss! / r.baselineRss!, 2)}× the baseline)`);
   console.log(
-    `  (database built in another process; compute and preview measured in a third, on a copy; the run's process started at RSS ${mb(r.startRss!)} before opening the app)`,
+    `  (database built in another process; compute and preview measured in a third, on a copy; ` +
+      `the run's process started at RSS ${mb(r.startRss!)} before opening the app)`,
   );
   if (r.previewPeakRss) console.log(`  compute + preview peak RSS, in their own process: ${mb(r.previewPeakRss)}`);
   console.log(`\nGoals (issue 11; set for 10,000 tasks / 1,000,000 updates and 100,000 tasks / 500 units${quick ? "; this run uses the quick sizes" : ""}):`);
   console.log(goalsTable(goals));
   console.log(
-    `status/update/overview baselines: raw better-sqlite3 with prepared statements in the same run; say 任务6: ${cli.runs} runs after one unmeasured run that created the database${cli.timedThroughUsrBinTime ? ", each (and node -e 0) through /usr/bin/time for the child's RSS" : ""}.`,
+    `status/update/overview baselines: raw better-sqlite3 with prepared statements in the same run; ` +
+      `say 任务6: ${cli.runs} runs after one unmeasured run that created the database` +
+      `${cli.timedThroughUsrBinTime ? ", each (and node -e 0) through /usr/bin/time for the child's RSS" : ""}.`,
   );
 }

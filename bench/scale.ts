@@ -226,7 +226,8 @@ async function measure(url: string, dir: string, sizes: Sizes) {
   const perPlan = Math.ceil(sizes.tasks / sizes.plans);
   const r = rng(5);
   const pick = () => ({ plan: Math.floor(r() * sizes.plans), task: 1 + Math.floor(r() * Math.min(perPlan, 999)) });
-  const say = (text: string) => app.bot.handle({ transport: "bench", room: "bench", sender: "@admin:bench", text, isDirect: true, mentionsBot: true }); // the directory's admin (writeBenchDirectory)
+  // as the directory's admin (writeBenchDirectory)
+  const say = (text: string) => app.bot.handle({ transport: "bench", room: "bench", sender: "@admin:bench", text, isDirect: true, mentionsBot: true });
   const expectReply = async (text: string, start: string) => {
     const reply = (await say(text)).replies[0]?.text ?? "";
     if (!reply.includes(start)) throw new Error(`bench: "${text}" got "${reply.slice(0, 200)}", expected it to contain "${start}"`);

@@ -93,7 +93,8 @@ export function rawImport(dbFile: string, parsed: ParsedPlan, importedAt: Date):
     const sec = db.prepare(`INSERT INTO "Section" ("planId","ordinal","label","title") VALUES (?,?,?,?)`);
     for (const s of parsed.sections) sectionIds.set(s.ordinal, Number(sec.run(planId, s.ordinal, s.label, s.title).lastInsertRowid));
     const task = db.prepare(
-      `INSERT INTO "Task" ("planId","sectionId","number","title","description","leadUnits","responsibleUnits","deadlineText","deadlineKind","deadlineDate") VALUES (?,?,?,?,?,?,?,?,?,?)`,
+      `INSERT INTO "Task" ("planId","sectionId","number","title","description",` +
+        `"leadUnits","responsibleUnits","deadlineText","deadlineKind","deadlineDate") VALUES (?,?,?,?,?,?,?,?,?,?)`,
     );
     const unit = db.prepare(`INSERT INTO "TaskUnit" ("taskId","unit","role","position") VALUES (?,?,?,?)`);
     for (const t of parsed.tasks) {

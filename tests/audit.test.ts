@@ -202,7 +202,8 @@ describe("the migration to the hash-chained trail", () => {
     for (const n of [4, 6])
       raw
         .prepare(
-          "INSERT INTO Task (id, planId, number, title, description, leadUnits, responsibleUnits, deadlineText, deadlineKind, deadlineDate) VALUES (?, 1, ?, ?, '', '[\"刑侦大队\"]', '[]', '2024年底前', 'date', '2024-12-31')",
+          "INSERT INTO Task (id, planId, number, title, description, leadUnits, responsibleUnits, deadlineText, deadlineKind, deadlineDate) " +
+            "VALUES (?, 1, ?, ?, '', '[\"刑侦大队\"]', '[]', '2024年底前', 'date', '2024-12-31')",
         )
         .run(n, n, `旧任务${n}`);
     raw

@@ -169,7 +169,8 @@ describe("Chinese glyphs", () => {
   const glyph = (text: string) =>
     PNG.sync.read(
       svgToPng(
-        `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="80"><text x="10" y="58" style="font-size:48px;font-family:Noto Sans SC;" fill="#000">${text}</text></svg>`,
+        `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="80">` +
+          `<text x="10" y="58" style="font-size:48px;font-family:Noto Sans SC;" fill="#000">${text}</text></svg>`,
       ).png,
     );
 
@@ -185,7 +186,8 @@ describe("Chinese glyphs", () => {
   it("renders bold when asked", () => {
     const bold = PNG.sync.read(
       svgToPng(
-        `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="80"><text x="10" y="58" style="font-size:48px;font-family:Noto Sans SC;font-weight:bold" fill="#000">任务进展</text></svg>`,
+        `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="80">` +
+          `<text x="10" y="58" style="font-size:48px;font-family:Noto Sans SC;font-weight:bold" fill="#000">任务进展</text></svg>`,
       ).png,
     );
     expect(countDark(bold)).toBeGreaterThan(countDark(glyph("任务进展")) * 1.2);

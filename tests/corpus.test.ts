@@ -89,7 +89,8 @@ function report(): string {
     for (const o of rows) spread.set(o.predicted, (spread.get(o.predicted) ?? 0) + 1);
     const spreadText = [...spread].map(([k, v]) => `${k}:${v}`).join(" ");
     lines.push(
-      `${intent.padEnd(17)} ${String(rows.length).padStart(3)}  ${String(right).padStart(6)}  ${pct(right, rows.length).padStart(6)}  ${pct(truePos, predicted.length).padStart(9)}   ${spreadText}`,
+      `${intent.padEnd(17)} ${String(rows.length).padStart(3)}  ${String(right).padStart(6)}  ${pct(right, rows.length).padStart(6)}  ` +
+        `${pct(truePos, predicted.length).padStart(9)}   ${spreadText}`,
     );
   }
   const updates = outcomes.filter((o) => o.entry.intent === "update");
@@ -99,7 +100,9 @@ function report(): string {
   const recordedWhenUnsure = updates.filter((o) => o.entry.confirm && o.recorded.length).length;
   lines.push(
     "",
-    `updates: percent right on ${percentRight}/${withPercent.length} recorded (${pct(percentRight, withPercent.length)}); asked although certain: ${askedWhenSure}; recorded without asking although labelled confirm: ${recordedWhenUnsure}`,
+    `updates: percent right on ${percentRight}/${withPercent.length} recorded (${pct(percentRight, withPercent.length)}); ` +
+      `asked although certain: ${askedWhenSure}; ` +
+      `recorded without asking although labelled confirm: ${recordedWhenUnsure}`,
     "",
     "wrong:",
   );

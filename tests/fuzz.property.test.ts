@@ -158,8 +158,9 @@ describe("fuzzing Bot.handle on a real SQLite file", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 25 }),
+        // Free text that names no other task (no digits, #, brackets or task words) and gives no other figure.
         fc
-          .string({ unit: "grapheme", minLength: 1, maxLength: 60 }) // Free text that names no other task (no digits, #, brackets or task words) and gives no other figure.
+          .string({ unit: "grapheme", minLength: 1, maxLength: 60 })
           .filter((s) => /\p{L}/u.test(s) && !/[%％0-9０-９#＃【[［任务第号项一二三四五六七八九十百千两成半]|task|status|update|history/iu.test(s)),
         fc.integer({ min: 0, max: 100 }),
         fc.integer({ min: 1, max: 3 }),

@@ -395,7 +395,9 @@ describe("the SQL repositories on a real SQLite file", () => {
   });
 
   describe("changesSince", () => {
-    it("SQLite's change counter and the audit log (PostgreSQL's stand-in) both name the tasks duban changed; an import the audit log cannot place", async () => {
+    const changeCounterTitle =
+      "SQLite's change counter and the audit log (PostgreSQL's stand-in) both name the tasks duban changed; an import the audit log cannot place";
+    it(changeCounterTitle, async () => {
       const [sql0, audit0] = [(await sqlRepos.plans.changesSince(null))!, (await ref.plans.changesSince(null))!];
       expect([sql0.taskIds.size, audit0.taskIds.size]).toEqual([0, 0]);
       expect(await app.say("任务5进展：计数器测试 70%", zhang)).toMatchObject({ text: expect.stringContaining("已记录任务5") });

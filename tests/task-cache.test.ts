@@ -176,7 +176,8 @@ describe("task lists kept in memory (TaskChange)", () => {
           other.prepare(`DELETE FROM "Target" WHERE "taskId" = ?`).run(six.id);
           other.pragma("foreign_keys = OFF");
           other
-            .prepare(`INSERT OR REPLACE INTO "Task" ("planId","sectionId","number","title","description","leadUnits","responsibleUnits","deadlineText","deadlineKind","deadlineDate")
+            .prepare(`INSERT OR REPLACE INTO "Task" ("planId","sectionId","number","title","description",
+            "leadUnits","responsibleUnits","deadlineText","deadlineKind","deadlineDate")
           VALUES (?,?,6,'替换后的任务6','', '[]','[]','持续推进','ongoing',NULL)`)
             .run(planId, six.sectionId);
           other.pragma("foreign_keys = ON");

@@ -175,7 +175,8 @@ function statementTable(rows: ShapeRow[], limit = 20): string {
     .slice(0, limit)
     .map(
       (r) =>
-        `  ${f2(r.perOp).padStart(7)}  ${f2(r.preparesPerOp).padStart(8)}  ${f1(r.execUs).padStart(8)}  ${f1(r.prepareUs).padStart(7)}  ${f1(r.totalUsPerOp).padStart(11)}  ${f1(r.rowsPerExec).padStart(5)}  ${r.shape}`,
+        `  ${f2(r.perOp).padStart(7)}  ${f2(r.preparesPerOp).padStart(8)}  ${f1(r.execUs).padStart(8)}  ` +
+        `${f1(r.prepareUs).padStart(7)}  ${f1(r.totalUsPerOp).padStart(11)}  ${f1(r.rowsPerExec).padStart(5)}  ${r.shape}`,
     );
   if (rows.length > limit) lines.push(`  … ${rows.length - limit} more shapes`);
   return [head, ...lines].join("\n");
@@ -187,7 +188,8 @@ function repoTable(table: Map<string, RepoCallStats>, ops: number): string {
     "   calls/op   wall µs/call   SQL µs/call   Prisma µs/call   method",
     ...rows.map(
       (r) =>
-        `  ${f2(r.calls / ops).padStart(9)}  ${f1((r.wallMs / r.calls) * 1000).padStart(13)}  ${f1((r.sqlMs / r.calls) * 1000).padStart(12)}  ${f1(((r.wallMs - r.sqlMs) / r.calls) * 1000).padStart(15)}   ${r.name}`,
+        `  ${f2(r.calls / ops).padStart(9)}  ${f1((r.wallMs / r.calls) * 1000).padStart(13)}  ${f1((r.sqlMs / r.calls) * 1000).padStart(12)}  ` +
+        `${f1(((r.wallMs - r.sqlMs) / r.calls) * 1000).padStart(15)}   ${r.name}`,
     ),
   ].join("\n");
 }
@@ -558,11 +560,15 @@ for (const o of ops) {
   const prisma = o.repoWallMsMean - o.repoSqlMsMean;
   const rest = o.wall.mean - o.repoWallMsMean - o.replayMsMean;
   print(
-    `  ${o.name.padEnd(9)} ${f2(o.wall.p50).padStart(9)}  ${f2(o.wall.mean).padStart(10)} (${f2(o.wallProbesOff.mean)})  ${f2(o.sqlMsMean).padStart(13)}  ${f1(o.statementsPerOp).padStart(6)}  ${f1(o.preparesPerOp).padStart(8)}  ${f2(o.repoWallMsMean).padStart(11)}  ${f2(prisma).padStart(20)}  ${f2(o.replayMsMean).padStart(24)}  ${f2(rest).padStart(11)}`,
+    `  ${o.name.padEnd(9)} ${f2(o.wall.p50).padStart(9)}  ${f2(o.wall.mean).padStart(10)} (${f2(o.wallProbesOff.mean)})  ` +
+      `${f2(o.sqlMsMean).padStart(13)}  ${f1(o.statementsPerOp).padStart(6)}  ${f1(o.preparesPerOp).padStart(8)}  ${f2(o.repoWallMsMean).padStart(11)}  ` +
+      `${f2(prisma).padStart(20)}  ${f2(o.replayMsMean).padStart(24)}  ${f2(rest).padStart(11)}`,
   );
 }
 print(
-  `  reminders ${f1(rem.wallMs).padStart(9)}  (one run, off: ${f1(rem.cpuWallMs ?? 0)})  ${f1(rem.sqlMs).padStart(13)}  ${f1(rem.executions).padStart(6)}  ${f1(rem.prepares).padStart(8)}  ${f1(rem.repoWallMs).padStart(11)}  ${f1(rem.repoWallMs - rem.sqlMs).padStart(20)}  ${f1(rem.wallMs - rem.repoWallMs).padStart(24)}  (policy, compose)`,
+  `  reminders ${f1(rem.wallMs).padStart(9)}  (one run, off: ${f1(rem.cpuWallMs ?? 0)})  ${f1(rem.sqlMs).padStart(13)}  ` +
+    `${f1(rem.executions).padStart(6)}  ${f1(rem.prepares).padStart(8)}  ${f1(rem.repoWallMs).padStart(11)}  ` +
+    `${f1(rem.repoWallMs - rem.sqlMs).padStart(20)}  ${f1(rem.wallMs - rem.repoWallMs).padStart(24)}  (policy, compose)`,
 );
 print("  (SQL = prepare + bind + execute in better-sqlite3; Prisma = time inside repository calls that is not SQL;");
 print("   app without DB = the same messages through a Bot over recorded repositories; unexplained = wall − repo calls − replay)");
@@ -571,7 +577,9 @@ for (const o of ops) {
   print();
   print(`── ${o.name}: ${o.example.slice(0, 120)}`);
   print(
-    `   ${o.samples} samples: wall p50 ${f2(o.wall.p50)} ms, p99 ${f2(o.wall.p99)} ms (probes off: p50 ${f2(o.wallProbesOff.p50)}, p99 ${f2(o.wallProbesOff.p99)}); SQL ${f2(o.sqlMsMean)} ms (${f1((o.sqlMsMean / o.wall.mean) * 100)}% of wall)`,
+    `   ${o.samples} samples: wall p50 ${f2(o.wall.p50)} ms, p99 ${f2(o.wall.p99)} ms ` +
+      `(probes off: p50 ${f2(o.wallProbesOff.p50)}, p99 ${f2(o.wallProbesOff.p99)}); ` +
+      `SQL ${f2(o.sqlMsMean)} ms (${f1((o.sqlMsMean / o.wall.mean) * 100)}% of wall)`,
   );
   print(statementTable(o.statements));
   print(o.repos);
@@ -584,7 +592,8 @@ for (const o of ops) {
 }
 print();
 print(
-  `── reminder run: ${rem.messages} messages, ${rem.stored} reminder rows stored; wall ${f1(rem.wallMs)} ms, SQL ${f1(rem.sqlMs)} ms (${f1((rem.sqlMs / rem.wallMs) * 100)}%)`,
+  `── reminder run: ${rem.messages} messages, ${rem.stored} reminder rows stored; ` +
+    `wall ${f1(rem.wallMs)} ms, SQL ${f1(rem.sqlMs)} ms (${f1((rem.sqlMs / rem.wallMs) * 100)}%)`,
 );
 print(`   ${rem.executions} executions, ${rem.prepares} prepares; statement shapes by total time:`);
 print(statementTable(rem.statements, 15).replace("per op", "count "));
@@ -596,7 +605,8 @@ if (rem.cpu) {
 print();
 print(
   `Prisma query events (a separate PrismaClient with log: [{ emit: "event", level: "query" }] over the same adapter, 500 × task.findFirst):` +
-    `\n  ${prismaEvents.events} events, event duration mean ${f1(prismaEvents.eventMeanUs)} µs vs driver-level SQL ${f1(prismaEvents.driverMeanUs)} µs vs wall ${f1(prismaEvents.wallMeanUs)} µs per call` +
+    `\n  ${prismaEvents.events} events, event duration mean ${f1(prismaEvents.eventMeanUs)} µs vs driver-level SQL ${f1(prismaEvents.driverMeanUs)} µs ` +
+    `vs wall ${f1(prismaEvents.wallMeanUs)} µs per call` +
     `\n  ${prismaEvents.sample}`,
 );
 print();

@@ -378,12 +378,14 @@ async function useExternal(url: string, opts: StartSynapseOptions): Promise<Syna
   const secret = process.env.DUBAN_TEST_REGISTRATION_SECRET;
   if (!secret) {
     throw new Error(
-      "DUBAN_TEST_HOMESERVER_URL is set but DUBAN_TEST_REGISTRATION_SECRET is not: give the homeserver's registration_shared_secret, or unset DUBAN_TEST_HOMESERVER_URL to start a local Synapse.",
+      "DUBAN_TEST_HOMESERVER_URL is set but DUBAN_TEST_REGISTRATION_SECRET is not: give the homeserver's registration_shared_secret, " +
+        "or unset DUBAN_TEST_HOMESERVER_URL to start a local Synapse.",
     );
   }
   if (opts.extraConfig) {
     throw new Error(
-      "This test needs its own homeserver config (extraConfig), which an external homeserver (DUBAN_TEST_HOMESERVER_URL) cannot provide; unset DUBAN_TEST_HOMESERVER_URL.",
+      "This test needs its own homeserver config (extraConfig), which an external homeserver (DUBAN_TEST_HOMESERVER_URL) cannot provide; " +
+        "unset DUBAN_TEST_HOMESERVER_URL.",
     );
   }
   const base = url.replace(/\/+$/, "");
@@ -399,7 +401,8 @@ async function useExternal(url: string, opts: StartSynapseOptions): Promise<Syna
     registerUser: (localpart, ropts) => registerUser(base, serverName, secret, localpart, ropts),
     async restart() {
       throw new Error(
-        `Cannot restart an external homeserver (DUBAN_TEST_HOMESERVER_URL=${url}); this test needs a Synapse started by the harness: unset DUBAN_TEST_HOMESERVER_URL.`,
+        `Cannot restart an external homeserver (DUBAN_TEST_HOMESERVER_URL=${url}); ` +
+          `this test needs a Synapse started by the harness: unset DUBAN_TEST_HOMESERVER_URL.`,
       );
     },
     async stop() {},
