@@ -20,7 +20,7 @@ export interface CheckedUpdate {
 }
 
 /**
- * The unit `author` reports for on `task` (README, "Roles and permissions"). When there is none, the refusal is
+ * The unit `author` reports for on `task` (docs/directory-and-roles.md, "Roles and permissions"). When there is none, the refusal is
  * audited as `action` and thrown; with `action` null the caller checks later (a task offered by subject).
  */
 export async function reporterUnit(
