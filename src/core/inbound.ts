@@ -2,7 +2,7 @@ import type { PlanRecord } from "./model.js";
 
 /** One message from any transport, the single entry point into the core. What the bot adds is in `Message`. */
 export interface Inbound {
-  transport: string; // console | cli | matrix | slack
+  transport: string; // console | cli | matrix
   kind?: "message" | "edit" | "redaction" | "reaction" | "file"; // default message
   eventId?: string;
   /** For edits, redactions and reactions: the event id of the original message (for a reaction on the bot's question, the message it asked about). */
