@@ -153,6 +153,18 @@ describe("backup and restore", () => {
     expect(verify.code).toBe(0);
   });
 
+  it("leaves the backup file alone in its folder: no partial copy and no -wal or -shm beside it", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "duban-backup-only-"));
+    try {
+      await backupDatabase(join(app.dir, "duban.db"), join(folder, "backup.db"));
+      expect(readdirSync(folder)).toEqual(["backup.db"]);
+      expect(integrityCheck(join(folder, "backup.db"))).toBe("ok");
+      expect(readdirSync(folder)).toEqual(["backup.db"]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it("refuses to restore while a bot holds the database, and refuses a damaged backup", async () => {
     const db = join(dir, "held.db");
     const env = { ...process.env, DATABASE_URL: `file:${db}`, CHECKPOINT_DISABLE: "1" };

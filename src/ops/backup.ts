@@ -34,6 +34,14 @@ export async function backupDatabase(dbPath: string, target: string): Promise<{ 
   } finally {
     src.close();
   }
+  // The copy is in WAL mode like its source, so opening it would leave -wal and -shm files beside the partial
+  // name once it is renamed. One file is what a backup should be: the app turns WAL on again when it opens it.
+  const copy = new Database(tmp, { fileMustExist: true });
+  try {
+    copy.pragma("journal_mode = DELETE");
+  } finally {
+    copy.close();
+  }
   const check = integrityCheck(tmp);
   if (check !== "ok") {
     rmSync(tmp, { force: true });
