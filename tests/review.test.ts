@@ -97,6 +97,16 @@ describe("completion (办结) with review", () => {
   });
 });
 
+describe("a done task's status", () => {
+  it("gives the deadline without days left or overdue: the task is done, nothing is counting down", async () => {
+    await said("办结 6 市局已验收");
+    const status = (await app.say("任务6")).text;
+    expect(status).toContain("完成时限：2024年底前（2024-12-31）\n");
+    expect(status).not.toMatch(/剩余\d+天|已逾期|今天到期/);
+    expect(status).toContain("状态：✅ 已办结");
+  });
+});
+
 describe("extension (延期)", () => {
   it("reads the deadline by the plan's grammar, refuses unreadable or earlier ones, and keeps the original once approved", async () => {
     expect((await app.say("申请延期 6 明年春天 市局评选推迟", { sender: ZHANG })).text).toContain("无法识别完成时限“明年春天”");

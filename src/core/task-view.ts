@@ -72,6 +72,8 @@ export function statusLines(
   const { text, date, kind } = task.deadline;
   if (kind === "unknown" || (!date && kind !== "ongoing")) lines.push(s.deadlineUnknown(text));
   else if (kind === "ongoing" || !date) lines.push(s.deadlineOngoing(text));
+  // A done task counts nothing down: its assessment has neither days left nor days overdue.
+  else if (task.completedAt) lines.push(s.deadlineDone(text, date));
   else if (a.pastMilestone) lines.push(s.deadlinePastMilestone(text, date));
   else if (a.daysOverdue !== null) lines.push(s.deadlineOverdue(text, date, a.daysOverdue));
   else if (a.daysLeft === 0) lines.push(s.deadlineToday(text, date));

@@ -16,6 +16,7 @@ export const en = {
     responsibleUnits: (units: string) => `Responsible units: ${units}`,
     deadlineDaysLeft: (text: string, date: string, days: number) => `Deadline: ${text} (${date}, ${days} days left)`,
     deadlineToday: (text: string, date: string) => `Deadline: ${text} (${date}, due today)`,
+    deadlineDone: (text: string, date: string) => `Deadline: ${text} (${date})`,
     deadlineOverdue: (text: string, date: string, days: number) => `Deadline: ${text} (${date}, ${days} days overdue)`,
     deadlineOngoing: (text: string) => `Deadline: ${text} (ongoing)`,
     deadlinePastMilestone: (text: string, date: string) => `Deadline: ${text} (milestone ${date} passed; now ongoing)`,

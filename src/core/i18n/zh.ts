@@ -18,6 +18,7 @@ export const zh = {
     responsibleUnits: (units: string) => `责任单位：${units}`,
     deadlineDaysLeft: (text: string, date: string, days: number) => `完成时限：${text}（${date}，剩余${days}天）`,
     deadlineToday: (text: string, date: string) => `完成时限：${text}（${date}，今天到期）`,
+    deadlineDone: (text: string, date: string) => `完成时限：${text}（${date}）`,
     deadlineOverdue: (text: string, date: string, days: number) => `完成时限：${text}（${date}，已逾期${days}天）`,
     deadlineOngoing: (text: string) => `完成时限：${text}（长期任务）`,
     deadlinePastMilestone: (text: string, date: string) => `完成时限：${text}（节点${date}已过，转入持续推进）`,
