@@ -1,7 +1,16 @@
 /** Shared pieces of the chat grammar: normalising text, task numbers and percentages. */
 
-/** A task number as written: Arabic digits or Chinese numerals. */
-export const NUMBER = "(\\d{1,6}|[零〇一二两三四五六七八九十百千]{1,8})";
+/** A task number as written: Arabic digits (any number of them, see `taskNumber`) or Chinese numerals. */
+export const NUMBER = "(\\d+|[零〇一二两三四五六七八九十百千]{1,8})";
+
+/** No plan numbers a task with more digits than this (a task number is a 32-bit integer in the database). */
+export const MAX_TASK_DIGITS = 9;
+/**
+ * What `taskNumber` gives for a number of more than MAX_TASK_DIGITS digits (`任务99999999999999999999`): the largest
+ * 32-bit integer, which fits the database column and is no task, so the message is refused with the plan's range
+ * (src/core/task-view.ts) instead of being read as a rounded number or as a number further on.
+ */
+export const TASK_NUMBER_TOO_LONG = 2_147_483_647;
 
 /**
  * Normalise a message for matching: NFKC (full-width → half-width, `：`→`:`, `？`→`?`),
@@ -40,10 +49,13 @@ export function chineseNumber(text: string): number | null {
   return total + (digit ?? 0);
 }
 
-/** A task number from digits or Chinese numerals: `taskNumber("六")` → 6, `taskNumber("06")` → 6. */
+/**
+ * A task number from digits or Chinese numerals: `taskNumber("六")` → 6, `taskNumber("06")` → 6,
+ * `taskNumber("99999999999999999999")` → TASK_NUMBER_TOO_LONG.
+ */
 export function taskNumber(text: string): number | null {
   const t = text.normalize("NFKC");
-  if (/^\d+$/.test(t)) return Number(t);
+  if (/^\d+$/.test(t)) return t.replace(/^0+(?=\d)/, "").length > MAX_TASK_DIGITS ? TASK_NUMBER_TOO_LONG : Number(t);
   return chineseNumber(t);
 }
 

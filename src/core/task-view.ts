@@ -5,18 +5,29 @@ import type { PlanRecord, RequestRecord, TaskRecord, UpdateRecord } from "./mode
 import { assessTask, LIGHT_ICON, type TaskAssessment } from "./task-status.js";
 import { dayOf, formatDateTime } from "./time.js";
 import { requirePlan } from "./plan-scope.js";
+import { MAX_TASK_DIGITS } from "./grammar.js";
 
 export { requirePlan } from "./plan-scope.js";
 
-/** A task of the current plan by number, or a UserError naming the valid range. */
+/**
+ * A task of the current plan by number, or a UserError naming the valid range. A number of more than MAX_TASK_DIGITS
+ * digits (`任务99999999999999999999`, read as TASK_NUMBER_TOO_LONG) is refused without being looked up or shown.
+ */
 export async function requireTask(ctx: CommandContext, number: number): Promise<{ plan: PlanRecord; task: TaskRecord }> {
   const plan = await requirePlan(ctx);
-  const task = await ctx.repos.plans.task(plan.id, number);
+  const task = tooLong(number) ? null : await ctx.repos.plans.task(plan.id, number);
   if (!task) {
     const { min, max } = await ctx.repos.plans.numberRange(plan.id);
-    throw new UserError(ctx.t.errors.unknownTask(number, min, max));
+    throw unknownTask(ctx.t, number, min, max);
   }
   return { plan, task };
+}
+
+const tooLong = (number: number) => !Number.isSafeInteger(number) || String(Math.abs(number)).length > MAX_TASK_DIGITS;
+
+/** The refusal for a task number the plan does not have, naming its range; a number too long to be any task's is not repeated. */
+export function unknownTask(t: Catalogue, number: number, min: number, max: number): UserError {
+  return new UserError(tooLong(number) ? t.updateReading.taskNumberTooLong(min, max) : t.errors.unknownTask(number, min, max));
 }
 
 /** The day a plan started: its issue date, else the day it was imported. */

@@ -7,6 +7,7 @@ import type { TaskRecord } from "../model.js";
 import { actorOf, refuse } from "../permissions.js";
 import { assertPlanActive, assertSamePlan } from "../plan-scope.js";
 import { reply, type HandlerResult } from "../reply.js";
+import { unknownTask } from "../task-view.js";
 import { reporterUnit, updatePercent, updateTargetMoves, updateText } from "../update-rules.js";
 import { onMessage } from "./message.js";
 
@@ -67,7 +68,7 @@ export async function onEdit(msg: Message, deps: BotDeps): Promise<HandlerResult
       moveTo = await repos.plans.task(task.planId, segment.numbers[0]!);
       if (!moveTo) {
         const { min, max } = await repos.plans.numberRange(task.planId);
-        throw new UserError(t.errors.unknownTask(segment.numbers[0]!, min, max));
+        throw unknownTask(t, segment.numbers[0]!, min, max);
       }
       await reporterUnit(ctx, part.authorId, moveTo, "edit-move");
     }

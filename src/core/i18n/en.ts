@@ -135,6 +135,10 @@ export const en = {
       `Which of task ${n}'s targets is meant? Its targets: ${names.join(", ")}. Name one, e.g. "指标：${names[0] ?? "name"}+1". Nothing was stored.`,
     targetMoved: (name: string, from: number, to: number, count: number, unit: string) => `Target "${name}": ${from}→${to}/${count}${unit ? ` ${unit}` : ""}`,
   },
+  /** What a message's numbers may be: a task number of absurd length (issue 22). */
+  updateReading: {
+    taskNumberTooLong: (min: number, max: number) => `There is no task with a number that long. Task numbers in this plan run from ${min} to ${max}.`,
+  },
   confirm: {
     task: (n: number, title: string) => `task ${n} (${title})`,
     askOne: (tasks: string, text: string, hours: number) =>

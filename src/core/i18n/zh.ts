@@ -134,6 +134,10 @@ export const zh = {
       `无法确定是任务${n}的哪一项指标。任务${n}的指标有：${names.join("、")}。请写明，例如“指标：${names[0] ?? "名称"}+1”。本条进展未记录。`,
     targetMoved: (name: string, from: number, to: number, count: number, unit: string) => `指标：${name} ${from}→${to}/${count}${unit}`,
   },
+  /** What a message's numbers may be: a task number of absurd length (issue 22). */
+  updateReading: {
+    taskNumberTooLong: (min: number, max: number) => `没有这个编号的任务（编号位数过多）。本计划的任务编号为${min}–${max}。`,
+  },
   confirm: {
     task: (n: number, title: string) => `任务${n}（${title}）`,
     askOne: (tasks: string, text: string, hours: number) => `要记录为${tasks}的进展吗？“${text}”\n回复“是”确认（也可点👍），或“否”忽略。${hours}小时内有效。`,

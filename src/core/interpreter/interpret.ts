@@ -218,7 +218,15 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     if (!update) return none();
     // A word like 查询 or 看看 inside an update ("已开通…查询功能，进度七成") does not make it a question.
     const updateQuestion = question && (isPlainQuestion(low) || (!doneWork(low) && !extractPercent(text)));
-    return interpretUpdate(low, text, refs, {
+    const heads = headRefs(low, refs);
+    if (heads.length < refs.length)
+      cues.push(
+        `body-numbers:${refs
+          .filter((r) => !heads.includes(r))
+          .flatMap((r) => r.numbers)
+          .join(",")}`,
+      );
+    return interpretUpdate(low, text, heads, {
       question: updateQuestion,
       explicitLabel,
       cues,
@@ -313,12 +321,21 @@ interface UpdateHelpers {
   none(why?: string): Interpretation;
 }
 
-/** Where the body of an update starts in its segment: after a leading task reference and its label, else 0. */
-function bodyStart(segment: string, first: TaskRef | undefined, offset: number): number {
+/** Where the body of an update starts in its segment: after its leading task references and their label, else 0. */
+function bodyStart(segment: string, refs: readonly TaskRef[], offset: number): number {
+  const first = refs[0];
   if (!first) return 0;
   const lead = segment.slice(0, first.start - offset);
-  if (lead.replace(UPDATE_LEAD, "").replace(/[\s【[]/g, "") !== "") return 0;
+  if (
+    lead
+      .replace(LEADING_MARKER, "")
+      .replace(UPDATE_LEAD, "")
+      .replace(/[\s【[]/g, "") !== ""
+  )
+    return 0;
   let at = first.end - offset;
+  // `1号任务和2号任务均已完成`: the head names both.
+  for (const r of refs.slice(1)) if (r.start - offset >= at && JOINED.test(segment.slice(at, r.start - offset))) at = r.end - offset;
   const skip = (re: RegExp) => {
     const m = re.exec(segment.slice(at));
     if (m) at += m[0].length;
@@ -330,22 +347,69 @@ function bodyStart(segment: string, first: TaskRef | undefined, offset: number):
   return at;
 }
 
-/** Split `任务6：…；任务7：…` into one segment per clause that starts with a task reference. */
-function segmentsOf(text: string, low: string, refs: readonly TaskRef[]): { start: number; end: number; refs: TaskRef[] }[] {
-  const starts: number[] = [0];
-  for (const r of refs.slice(1)) {
-    const before = low.slice(0, r.start);
-    const lead =
-      /(?:[;；。\n]|\s{2,})\s*(?:\d+[.、)）]\s*|[一二三四五六七八九十]+[、.．]\s*|[(（][一二三四五六七八九十\d]+[)）]\s*|[-•·*]\s*)?(?:报告|关于|另外|另)?\s*[【[]?\s*$/.exec(
-        before,
-      );
-    if (lead) starts.push(lead.index + 1);
+/**
+ * What may stand between the end of a clause and a task reference that starts a segment: a line break or `；`/`。`,
+ * then a list marker (`2.`, `一、`, `（二）`, `- `; NFKC makes `②` a bare `2`) and a lead word (`另外`).
+ */
+const LIST_MARKER = "(?:\\d{1,2}\\s*[.、)）]?\\s*|[一二三四五六七八九十]+\\s*[、.．]\\s*|[(（]\\s*[一二三四五六七八九十\\d]+\\s*[)）]\\s*|[-•·*]\\s*)?";
+const SEGMENT_LEAD = new RegExp(`(?:[;；。,，\\n]|\\s{2,})\\s*${LIST_MARKER}(?:报告|关于|另外|另)?\\s*[【[]?\\s*$`, "u");
+/** The list marker before a segment's head reference: `2. `, `（二）`. */
+const LEADING_MARKER = new RegExp(`^[\\s;；。,，]*${LIST_MARKER}`, "u");
+/**
+ * Where a segment headed by `r` starts, or -1 when `r` is in the body of the segment before. A line break, `；` or a
+ * list marker starts one; after `。`, a comma or a wide space the reference must also be labelled (`，任务7：…`,
+ * `。任务7进展：…`), so that `已报送。任务12的材料下周报` and `配合任务12推进` stay in task 6's body.
+ */
+function segmentStart(low: string, r: TaskRef): number {
+  const lead = SEGMENT_LEAD.exec(low.slice(0, r.start));
+  if (!lead) return -1;
+  const boundary = /^(?:[;；。,，\n]|\s{2,})/u.exec(lead[0])![0];
+  const marked = lead[0].slice(boundary.length).replace(/[\s【[]/gu, "") !== "";
+  const weak = !marked && !/[;；\n]/u.test(boundary);
+  if (weak && !/^\s*[:：]/.test(low.slice(r.end)) && !UPDATE_LABEL.test(low.slice(r.end))) return -1;
+  return lead.index + 1;
+}
+
+/** Between two references of one head: `任务6、任务7`, `1号任务和2号任务`. */
+const JOINED = /^\s*(?:[、,，/&]|和|及|与|以及|跟|and)\s*$/i;
+
+/**
+ * The task references that head a segment; the others are numbers in a segment's body and name no task
+ * (`任务6进展：配合任务12推进` is about task 6 only). The first reference heads the message, with any joined to it
+ * (`1号任务和2号任务`); a later one heads a segment of its own only at the start of a line, after `；`/`。`, or after a
+ * list marker (`2.`, `（二）`, `②`). `headRefs("任务6：完成编号3的调试；任务7：…")` → the references to 6 and 7.
+ */
+function headRefs(low: string, refs: readonly TaskRef[]): TaskRef[] {
+  const heads: TaskRef[] = [];
+  for (const [i, r] of refs.entries()) {
+    const last = heads[heads.length - 1];
+    if (!last || (last === refs[i - 1] && JOINED.test(low.slice(last.end, r.start))) || segmentStart(low, r) !== -1) heads.push(r);
   }
-  const segs = starts.map((s, i) => ({
-    start: s,
-    end: starts[i + 1] ?? text.length,
-    refs: refs.filter((r) => r.start >= s && r.start < (starts[i + 1] ?? text.length)),
-  }));
+  return heads;
+}
+
+/**
+ * Split `任务6：…；任务7：…` into one segment per clause that starts with a task reference (`refs` are the heads).
+ * In a report of several lines with several segments, a segment ends with its line, and a line that starts with no
+ * task reference ("三、其他：…", "下周继续推进") is context for no task; a segment whose line holds only its head
+ * (`任务6：` then the lines of its body) runs on to the next segment.
+ */
+function segmentsOf(text: string, low: string, refs: readonly TaskRef[]): { start: number; end: number; refs: TaskRef[] }[] {
+  // Lines before the first one that starts with a task reference ("本周进展：") are context for no task.
+  const first = refs[0] ? SEGMENT_LEAD.exec(low.slice(0, refs[0].start)) : null;
+  const starts: number[] = [first && low[first.index] === "\n" ? first.index + 1 : 0];
+  for (const r of refs.slice(1)) {
+    const start = segmentStart(low, r);
+    if (start !== -1) starts.push(start);
+  }
+  const segs = starts.map((s, i) => {
+    const next = starts[i + 1] ?? text.length;
+    const own = refs.filter((r) => r.start >= s && r.start < next);
+    let end = next;
+    const lineEnd = own[0] && starts.length > 1 ? text.indexOf("\n", own[0].end) : -1;
+    if (lineEnd !== -1 && lineEnd < next && text.slice(own[0]!.end, lineEnd).replace(SEPARATOR, "").replace(UPDATE_LABEL, "").trim() !== "") end = lineEnd;
+    return { start: s, end, refs: own };
+  });
   // A clause without a task of its own belongs to the one before it.
   return segs.filter((s) => s.refs.length > 0);
 }
@@ -388,8 +452,8 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   } else return h.none();
 
   const segs: UpdateSegment[] = segmentsOf(text, low, refs).map((s) => {
-    const seg = text.slice(s.start, s.end).replace(/[;；。\s]+$/, "");
-    const body = h.written(s.start + bodyStart(seg, s.refs[0], s.start), s.start + seg.length).trim();
+    const seg = text.slice(s.start, s.end).replace(/[;；。,，\s]+$/, "");
+    const body = h.written(s.start + bodyStart(seg, s.refs, s.start), s.start + seg.length).trim();
     const p = extractPercent(body);
     return { numbers: uniq(s.refs.flatMap((r) => r.numbers)), body, percent: p?.value ?? null, percentRaw: p?.raw ?? null };
   });

@@ -11,10 +11,18 @@ export interface TaskRef {
 }
 
 const N = "(?:(?<!\\d)\\d{1,3}(?!\\d)|[零〇一二两三四五六七八九十]{1,4})";
+/**
+ * A task number in an explicit form (任务N, N号任务, 【任务N】, "status N"): any number of digits, so that
+ * `任务123456` is read and refused with the plan's range rather than ignored, and `任务99999999999999999999`
+ * never falls through to a number further on.
+ */
+const LONG_N = "(?:(?<!\\d)\\d+(?!\\d)|[零〇一二两三四五六七八九十]{1,4})";
 /** After a Chinese numeral, characters that make it part of a word: 任务一览, 第一批, 任务一下子. */
 const NUMERAL_WORD = /^[览下起样定般些直周次并律体把批步道块线切致同共旦再半点类种份手期]/u;
 /** More task numbers after the first: "任务6、7", "任务6和7", "6号、7号任务", "任务6,7,8". */
-const MORE = `(?:\\s*(?:[、,，/&]|和|及|与|以及|跟|and)\\s*(?:任务|第)?\\s*${N}\\s*(?:号|项)?)*`;
+const more = (n: string) => `(?:\\s*(?:[、,，/&]|和|及|与|以及|跟|and)\\s*(?:任务|第)?\\s*${n}\\s*(?:号|项)?)*`;
+const MORE = more(N);
+const LONG = `${LONG_N}${more(LONG_N)}`;
 
 interface Form {
   name: string;
@@ -24,30 +32,30 @@ interface Form {
 // Each form captures the whole list of numbers in group 1. Order matters: the bracketed and
 // explicit forms come first, and a position taken by one form is not matched again.
 const FORMS: Form[] = [
-  { name: "【任务N】", re: new RegExp(`[【\\[](?:任务|task)?\\s*#?(${N}${MORE})\\s*(?:号任务|号)?[】\\]]`, "giu") },
+  { name: "【任务N】", re: new RegExp(`[【\\[](?:任务|task)?\\s*#?(${LONG})\\s*(?:号任务|号)?[】\\]]`, "giu") },
   {
     name: "任务N",
     re: new RegExp(
-      `(?:任务|tasks?)\\s*(?:编号|第|no\\.?|number)?\\s*#?\\s*(${N}${MORE})(?![\\d.%])(?!(?:个|名|次|天|月|日|年|项任务|条|份|件|台|套|家|批))`,
+      `(?:任务|tasks?)\\s*(?:编号|第|no\\.?|number)?\\s*#?\\s*(${LONG})(?![\\d.%])(?!(?:个|名|次|天|月|日|年|项任务|条|份|件|台|套|家|批))`,
       "giu",
     ),
   },
   { name: "第N项", re: new RegExp(`第\\s*(${N}${MORE})\\s*项\\s*(?:任务|工作)?`, "gu") },
-  { name: "N号任务", re: new RegExp(`(?<![月\\d年])(${N}(?:\\s*号)?${MORE})\\s*号\\s*(?:任务|工作)`, "gu") },
+  { name: "N号任务", re: new RegExp(`(?<![月\\d年])(${LONG_N}(?:\\s*号)?${more(LONG_N)})\\s*号\\s*(?:任务|工作)`, "gu") },
   { name: "编号N", re: new RegExp(`编号\\s*(?:为|是)?\\s*(${N})`, "gu") },
   // "6号" alone: only before a colon, 进展/进度/情况 or the end, so "6号下午开会", "3号楼" and "5号、6号卡口" are not tasks.
   { name: "N号", re: new RegExp(`(?<![月\\d年第〕\\])）)])(${N}${MORE})\\s*号(?=\\s*(?:[:：]|进展|进度|情况|$)|\\s+\\d{1,3}\\s*%)`, "gu") },
   // A command word then a bare number at the very start: "status 6", "history 6", "update 6 …", "进展 6 …".
   {
     name: "关键词 N",
-    re: new RegExp(`^\\s*(?:status|history|update|progress|进展|进度|历史|进展记录|报送进展|查询|查看|查)\\s*#?\\s*(${N})(?=$|[\\s:：,，])`, "giu"),
+    re: new RegExp(`^\\s*(?:status|history|update|progress|进展|进度|历史|进展记录|报送进展|查询|查看|查)\\s*#?\\s*(${LONG_N})(?=$|[\\s:：,，])`, "giu"),
   },
   { name: "#N", re: new RegExp(`(?<![\\w#])#\\s*(${N})(?![\\d.])`, "gu") },
 ];
 
 function numbersIn(list: string): number[] {
   const out: number[] = [];
-  for (const m of list.matchAll(new RegExp(N, "gu"))) {
+  for (const m of list.matchAll(new RegExp(LONG_N, "gu"))) {
     const n = taskNumber(m[0]);
     if (n !== null && !out.includes(n)) out.push(n);
   }
