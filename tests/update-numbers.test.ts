@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../commands/index.js";
 import { BUNDLED_PLAN, DEMO_DIRECTORY } from "../src/config.js";
-import { TASK_NUMBER_TOO_LONG } from "../src/core/grammar.js";
+import { extractPercent, TASK_NUMBER_TOO_LONG } from "../src/core/grammar.js";
 import { catalogue } from "../src/core/i18n/index.js";
 import { interpret, type InterpretContext } from "../src/core/interpreter/interpret.js";
 import { SubjectIndex } from "../src/core/interpreter/subject-index.js";
@@ -12,8 +12,8 @@ import { parsePlan } from "../src/plan/plan-parser.js";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
 
 /*
- * Issue 22: numbers in the body of an update are never task numbers, and an absurd task number is refused with the
- * plan's range.
+ * Issue 22: numbers in the body of an update are never task numbers, an absurd task number is refused with the
+ * plan's range, and a percentage written in an odd form is refused rather than read as another figure.
  */
 
 const plan = parsePlan(readFileSync(BUNDLED_PLAN, "utf8"));
@@ -132,6 +132,18 @@ describe("numbers in the body of an update (interpret)", () => {
   });
 });
 
+describe("percentages written in odd forms (extractPercent)", () => {
+  it.each([
+    ["完成初审 0x10%", "0x10"],
+    ["完成初审 99.99999999999999999%", "99.99999999999999999"],
+    ["完成初审 1e2%", "1e2"],
+    ["完成初审 1.2.3%", "1.2.3"],
+    ["完成初审 60.6%", "60.6"],
+  ])("keeps the figure in %j as written (%s)", (text, raw) => {
+    expect(extractPercent(text)?.raw).toBe(raw);
+  });
+});
+
 describe("the issue's messages through Bot.handle on a real SQLite file", () => {
   let app: TempApp;
   let n = 0;
@@ -175,6 +187,21 @@ describe("the issue's messages through Bot.handle on a real SQLite file", () => 
   it("refuses a status query on a task number of 20 digits with the range, without an internal error", async () => {
     expect((await send("任务99999999999999999999进度")).reply).toBe(t.updateReading.taskNumberTooLong(1, 25));
     expect((await send("办结 99999999999999999999")).reply).toBe(t.updateReading.taskNumberTooLong(1, 25));
+  });
+
+  it.each([
+    ["任务6进展：完成初审 0x10%", "0x10"],
+    ["任务6进展：完成初审 99.99999999999999999%", "99.99999999999999999"],
+    ["任务6进展：完成初审 1e2%", "1e2"],
+    ["任务6进展：完成初审 99.999%", "99.999"],
+  ])("refuses %j and records nothing", async (text, raw) => {
+    expect(await send(text)).toEqual({ reply: t.updateReading.percentUnreadable(raw), tasks: [], percents: [] });
+  });
+
+  it("does not round a figure below 100 up to 100, which would say the task is done", async () => {
+    expect(await send("任务6进展：完成初审 99.6%")).toMatchObject({ tasks: [6], percents: [99] });
+    expect(await send("任务6进展：完成初审 99.99%")).toMatchObject({ tasks: [6], percents: [99] });
+    expect(await send("任务6进展：完成初审 60.5%")).toMatchObject({ tasks: [6], percents: [61] });
   });
 
   it("writes only the task named at the head, whatever numbers its body holds (fast-check, real database)", async () => {

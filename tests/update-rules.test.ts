@@ -4,9 +4,8 @@ import { catalogue } from "../src/core/i18n/index.js";
 import { updatePercent, updateText } from "../src/core/update-rules.js";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
 
-// The interpreter rounds what it reads, so no chat message carries a fractional or non-number percentage today.
-// To show that a new update and an edit obey the same rules on such a figure, this stands in for an interpreter
-// that keeps the figure as written ("60.6"), and reads "进度〔NaN〕" as not a number.
+// No chat message carries a non-number percentage today. To show that a new update and an edit obey the same rules
+// on such a figure, this stands in for an interpreter that reads "进度〔NaN〕" as not a number.
 vi.mock("../src/core/interpreter/interpret.js", async (importOriginal) => {
   const real = await importOriginal<typeof import("../src/core/interpreter/interpret.js")>();
   return {
@@ -15,7 +14,6 @@ vi.mock("../src/core/interpreter/interpret.js", async (importOriginal) => {
       const result = real.interpret(...args);
       for (const s of result.args.segments ?? []) {
         if (s.body.includes("〔NaN〕")) Object.assign(s, { percent: Number.NaN, percentRaw: "NaN" });
-        else if (s.percentRaw && /^\d+\.\d+$/.test(s.percentRaw)) s.percent = Number(s.percentRaw);
       }
       return result;
     },
@@ -31,6 +29,22 @@ describe("the update rules", () => {
     expect(updatePercent(t, null, null)).toBeNull();
     for (const bad of [-1, 101, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => updatePercent(t, bad, String(bad))).toThrow(UserError);
     expect(() => updatePercent(t, 150, "150")).toThrow("进度150%不在0–100之间");
+  });
+
+  it("never rounds a figure below 100 up to 100, and refuses one written in a form no one uses for progress", () => {
+    expect(updatePercent(t, 99.6, "99.6")).toBe(99);
+    expect(updatePercent(t, 99.99, "99.99")).toBe(99);
+    expect(updatePercent(t, 100, "100")).toBe(100);
+    expect(updatePercent(t, 100, "100.00")).toBe(100);
+    for (const [value, raw] of [
+      [16, "0x10"],
+      [2, "0b10"],
+      [100, "1e2"],
+      [100, "99.99999999999999999"],
+      [1.2, "1.2.3"],
+    ] as const)
+      expect(() => updatePercent(t, value, raw)).toThrow(t.updateReading.percentUnreadable(raw));
+    expect(() => updatePercent(t, Number.POSITIVE_INFINITY, "1e999")).toThrow(t.update.percentOutOfRange("1e999"));
   });
 
   it("refuses blank text, naming the task", () => {

@@ -78,7 +78,8 @@ const RATE_IN_CLAUSE = /(?<!完成|进度|进展)率|占比|同比|环比/;
  * Find a progress percentage in update text: `extractPercent("完成初审 60%")` → {value: 60},
  * `extractPercent("进度约五成")` → {value: 50}, `extractPercent("百分之八十")` → {value: 80}.
  * The last progress figure in the text wins; rates and changes ("准确率提升了20%") and what is
- * left ("剩余40%") are not progress. `全部完成` is 100. `raw` keeps the number as written.
+ * left ("剩余40%") are not progress. `全部完成` is 100. `raw` keeps the number as written, and `value` is not rounded:
+ * src/core/update-rules.ts rounds it and refuses what is out of range or oddly written.
  */
 export function extractPercent(text: string): { value: number; raw: string } | null {
   const all = extractPercents(text);
@@ -89,9 +90,12 @@ export function extractPercent(text: string): { value: number; raw: string } | n
 export function extractPercents(text: string): { value: number; raw: string }[] {
   const t = text.normalize("NFKC");
   const found: { index: number; value: number; raw: string }[] = [];
-  for (const m of t.matchAll(/(-?\d+(?:\.\d+)?(?:e\d+)?)\s*%/gi)) found.push({ index: m.index!, value: Number(m[1]), raw: m[1]! });
+  // The figure as written, odd forms too (`0x10`, `1e2`, `99.99999999999999999`, `1.2.3`): the update rules refuse those
+  // by what was written, rather than this reading `0x10%` as 10% or the value rounding to 100.
+  for (const m of t.matchAll(/(-?(?:0[xob][0-9a-f]+|\d+(?:\.\d+)*(?:e\d+)?))\s*%/gi))
+    found.push({ index: m.index!, value: Number(m[1]) || Number.parseFloat(m[1]!), raw: m[1]! });
   for (const m of t.matchAll(
-    /进度\s*(?:为|达到|达|:|已达|已到|到了|约|大约|大概|接近|近)?\s*(-?\d+(?:\.\d+)?)(?!\s*[%\d.])(?!\s*(?:项|个|名|人|次|天|月|年|件|份|条|成|号|台|套|家|所|处|批))/g,
+    /进度\s*(?:为|达到|达|:|已达|已到|到了|约|大约|大概|接近|近)?\s*(-?\d+(?:\.\d+)?)(?!\s*[%\d.]|[a-z])(?!\s*(?:项|个|名|人|次|天|月|年|件|份|条|成|号|台|套|家|所|处|批))/g,
   )) {
     found.push({ index: m.index! + m[0].length - m[1]!.length, value: Number(m[1]), raw: m[1]! });
   }
@@ -123,5 +127,5 @@ export function extractPercents(text: string): { value: number; raw: string }[] 
       return !REMAINING.test(before) && !NOT_PROGRESS.some((re) => re.test(before)) && !RATE_IN_CLAUSE.test(clause);
     })
     .sort((x, y) => x.index - y.index);
-  return progress.map((p) => ({ value: Math.round(p.value), raw: p.raw }));
+  return progress.map((p) => ({ value: p.value, raw: p.raw }));
 }

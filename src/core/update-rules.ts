@@ -40,14 +40,22 @@ export function updateText(t: Catalogue, taskNumber: number, body: string): stri
   return body;
 }
 
+/** A figure no one writes for progress: another base (`0x10`), an exponent (`1e2`), or three decimals or more (`99.999`). */
+const UNREADABLE_PERCENT = /^-?0[xob]|\d[e]|\.\d{3}|\..*\./i;
+
 /**
- * The percentage to store, rounded, or a UserError when it is outside 0–100 or not a number; `raw` is as written.
- * `updatePercent(t, 59.6, "59.6")` → 60; `updatePercent(t, 150, "150")` throws "进度150%不在0–100之间…".
+ * The percentage to store, rounded, or a UserError when it is outside 0–100, not a number, or written in a form no one
+ * writes for progress (`0x10`, `99.99999999999999999`); `raw` is as written. Below 100 it never rounds up to 100, which
+ * would say the task is done. `updatePercent(t, 59.6, "59.6")` → 60; `updatePercent(t, 99.6, "99.6")` → 99;
+ * `updatePercent(t, 150, "150")` throws "进度150%不在0–100之间…"; `updatePercent(t, 16, "0x10")` throws "进度“0x10%”不是…".
  */
 export function updatePercent(t: Catalogue, percent: number | null, raw: string | null): number | null {
   if (percent === null) return null;
-  if (!Number.isFinite(percent) || percent < 0 || percent > 100) throw new UserError(t.update.percentOutOfRange(raw ?? String(percent)));
-  return Math.round(percent);
+  const inRange = Number.isFinite(percent) && percent >= 0 && percent <= 100;
+  // `1e999` and `150` are refused as out of range; `0x10` and `1e2` would pass as 16 and 100, `1.2.3` is no number.
+  if (raw !== null && UNREADABLE_PERCENT.test(raw) && (inRange || !/\de/i.test(raw))) throw new UserError(t.updateReading.percentUnreadable(raw));
+  if (!inRange) throw new UserError(t.update.percentOutOfRange(raw ?? String(percent)));
+  return percent < 100 ? Math.min(99, Math.round(percent)) : 100;
 }
 
 /** The target moves (`指标+1`) an update's text makes on its task; a UserError when one names no target of it. */

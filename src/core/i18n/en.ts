@@ -135,9 +135,11 @@ export const en = {
       `Which of task ${n}'s targets is meant? Its targets: ${names.join(", ")}. Name one, e.g. "指标：${names[0] ?? "name"}+1". Nothing was stored.`,
     targetMoved: (name: string, from: number, to: number, count: number, unit: string) => `Target "${name}": ${from}→${to}/${count}${unit ? ` ${unit}` : ""}`,
   },
-  /** What a message's numbers may be: a task number of absurd length (issue 22). */
+  /** What a message's numbers may be: a task number of absurd length, a percentage written oddly (issue 22). */
   updateReading: {
     taskNumberTooLong: (min: number, max: number) => `There is no task with a number that long. Task numbers in this plan run from ${min} to ${max}.`,
+    percentUnreadable: (p: string) =>
+      `Progress "${p}%" is not a percentage that can be recorded, so nothing was recorded. Write a number from 0 to 100 with at most two decimals, e.g. "60%".`,
   },
   confirm: {
     task: (n: number, title: string) => `task ${n} (${title})`,

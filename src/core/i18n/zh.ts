@@ -134,9 +134,10 @@ export const zh = {
       `无法确定是任务${n}的哪一项指标。任务${n}的指标有：${names.join("、")}。请写明，例如“指标：${names[0] ?? "名称"}+1”。本条进展未记录。`,
     targetMoved: (name: string, from: number, to: number, count: number, unit: string) => `指标：${name} ${from}→${to}/${count}${unit}`,
   },
-  /** What a message's numbers may be: a task number of absurd length (issue 22). */
+  /** What a message's numbers may be: a task number of absurd length, a percentage written oddly (issue 22). */
   updateReading: {
     taskNumberTooLong: (min: number, max: number) => `没有这个编号的任务（编号位数过多）。本计划的任务编号为${min}–${max}。`,
+    percentUnreadable: (p: string) => `进度“${p}%”不是可以记录的百分数，未记录。请写0–100之间的数，最多两位小数，例如“进度60%”。`,
   },
   confirm: {
     task: (n: number, title: string) => `任务${n}（${title}）`,
