@@ -348,8 +348,8 @@ function bodyStart(segment: string, refs: readonly TaskRef[], offset: number): n
 }
 
 /**
- * What may stand between the end of a clause and a task reference that starts a segment: a line break or `；`/`。`,
- * then a list marker (`2.`, `一、`, `（二）`, `- `; NFKC makes `②` a bare `2`) and a lead word (`另外`).
+ * What may stand between the end of a clause and a task reference that starts a segment: a line break, `；`, `。` or a
+ * comma, then a list marker (`2.`, `一、`, `（二）`, `- `; NFKC makes `②` a bare `2`) and a lead word (`另外`).
  */
 const LIST_MARKER = "(?:\\d{1,2}\\s*[.、)）]?\\s*|[一二三四五六七八九十]+\\s*[、.．]\\s*|[(（]\\s*[一二三四五六七八九十\\d]+\\s*[)）]\\s*|[-•·*]\\s*)?";
 const SEGMENT_LEAD = new RegExp(`(?:[;；。,，\\n]|\\s{2,})\\s*${LIST_MARKER}(?:报告|关于|另外|另)?\\s*[【[]?\\s*$`, "u");
@@ -376,8 +376,8 @@ const JOINED = /^\s*(?:[、,，/&]|和|及|与|以及|跟|and)\s*$/i;
 /**
  * The task references that head a segment; the others are numbers in a segment's body and name no task
  * (`任务6进展：配合任务12推进` is about task 6 only). The first reference heads the message, with any joined to it
- * (`1号任务和2号任务`); a later one heads a segment of its own only at the start of a line, after `；`/`。`, or after a
- * list marker (`2.`, `（二）`, `②`). `headRefs("任务6：完成编号3的调试；任务7：…")` → the references to 6 and 7.
+ * (`1号任务和2号任务`); a later one heads a segment of its own only where segmentStart says so: at the start of a line,
+ * after `；` or a list marker (`2.`, `（二）`, `②`), or labelled after `。` or a comma. `headRefs("任务6：完成编号3的调试；任务7：…")` → the references to 6 and 7.
  */
 function headRefs(low: string, refs: readonly TaskRef[]): TaskRef[] {
   const heads: TaskRef[] = [];
