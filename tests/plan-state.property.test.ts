@@ -31,7 +31,8 @@ type Action =
   | { kind: "set-target"; count: number }
   | { kind: "extension"; task: number; approve: boolean; month: number }
   | { kind: "complete" | "reopen" | "pause" | "resume"; task: number }
-  | { kind: "adjust"; task: number; month: number };
+  | { kind: "adjust"; task: number; month: number }
+  | { kind: "request-completion"; task: number; decide: "approve" | "reject" | "later" };
 
 const task = fc.constantFrom(...TASKS);
 const action: fc.Arbitrary<Action> = fc.oneof(
@@ -52,6 +53,14 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom("complete" as const, "reopen" as const, "pause" as const, "resume" as const), task }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("request-completion" as const),
+      task,
+      decide: fc.constantFrom("approve" as const, "reject" as const, "later" as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("adjust" as const), task: fc.constantFrom(2, 4, 6, 20), month: fc.integer({ min: 7, max: 12 }) }) },
 );
 /** Hours between two steps: from minutes apart to a few days. */
@@ -136,6 +145,15 @@ async function play(app: TempApp, plan: PlanRecord, steps: [Action, number][]): 
       case "resume":
         await say(`恢复提醒 ${a.task}`, ADMIN);
         break;
+      case "request-completion":
+        // Decided an hour later, or left pending (a later step may still find it so).
+        await say(`申请办结 ${a.task} 材料已齐全`, LIU);
+        if (a.decide !== "later") {
+          at += HOUR;
+          app.clock.set(new Date(at));
+          await say(`办结审核 ${a.task} ${a.decide === "approve" ? "通过 材料齐全" : "不通过 材料不全"}`, ADMIN);
+        }
+        break;
       case "adjust":
         await say(`调整时限 ${a.task} 2024年${a.month}月底前 市局统一要求`, ADMIN);
         break;
@@ -189,8 +207,13 @@ async function checkAt(app: TempApp, plan: PlanRecord, deps: ReviewDeps, at: Dat
     expect(status, `${where}: status ${n}`).toContain(`最新进度：${e.progress === null ? "未报告" : `${e.progress}%`}`);
     expect(status, `${where}: status ${n}`).toContain(e.deadline);
     expect(status, `${where}: status ${n}`).toContain(`进展条数：${e.updates}`);
+    const st = state.tasks.find((s) => s.task.number === n)!;
+    expect(status.includes("申请办结："), `${where}: status ${n} pending review`).toBe(st.pending.some((r) => r.kind === "completion"));
     for (const x of e.targets) expect(status.replace("指标：", ""), `${where}: status ${n}`).toContain(x.replace(/ (\d+\/\d+)$/, " $1"));
   }
+  const pending = state.tasks.filter((s) => s.task.reviewPending && !s.task.completedAt).map((s) => s.task.number);
+  if (pending.length) expect(overview, `${where}: overview pending`).toContain(`待审核（办结申请）：任务 ${pending.join(" ")}`);
+  else expect(overview, `${where}: overview pending`).not.toContain("待审核（办结申请）");
   const overdue = (await app.say("逾期", ADMIN)).text;
   const overdueNumbers = state.tasks.filter((s) => s.a.daysOverdue !== null).map((s) => s.task.number);
   expect(
