@@ -15,6 +15,7 @@ export const POSTGRES_TESTS = [
   "tests/confirm.test.ts",
   "tests/digest.test.ts",
   "tests/postgres.test.ts",
+  "tests/plan-state.property.test.ts",
 ];
 
 export default defineConfig({

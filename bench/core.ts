@@ -44,7 +44,10 @@ export interface CoreFigures {
 
 async function open(file: string): Promise<App> {
   // No per-user limit: the bench sends thousands of changes from one user at one instant.
-  return openApp(readConfig({ DATABASE_URL: `file:${file}`, DUBAN_RATE_LIMIT: "0" }), fixedClock(NOW), { logger: silent, quiet: true });
+  // The bench measures production's path, where the clock is the real one (live: the records are the state now,
+  // src/core/plan-state.ts); a fixed instant keeps its figures reproducible. Every record is made at NOW.
+  const clock = { ...fixedClock(NOW), live: true };
+  return openApp(readConfig({ DATABASE_URL: `file:${file}`, DUBAN_RATE_LIMIT: "0" }), clock, { logger: silent, quiet: true });
 }
 
 // The office's admin may post on any task, including the synthetic plan's (whose units are not in the directory).

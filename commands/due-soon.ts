@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { perPlan } from "../src/core/plan-scope.js";
-import { assess, units } from "../src/core/task-view.js";
+import { assess, tasksNow, units } from "../src/core/task-view.js";
 import { LIGHT_ICON } from "../src/core/task-status.js";
 
 const MAX_ITEMS = 50;
@@ -37,7 +37,7 @@ export default defineCommand({
     return perPlan(ctx, async (plan) => {
       const l = ctx.t.lists;
       const window = ctx.thresholds.warnDays;
-      const soon = (await ctx.repos.plans.tasks(plan.id))
+      const soon = (await tasksNow(ctx, plan, await ctx.repos.plans.tasks(plan.id)))
         .map((task) => ({ task, a: assess(ctx, plan, task) }))
         .filter((x) => x.a.light !== "done" && x.a.daysLeft !== null && x.a.daysLeft <= window)
         .sort((x, y) => x.a.daysLeft! - y.a.daysLeft! || x.task.number - y.task.number);

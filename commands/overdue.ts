@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { perPlan } from "../src/core/plan-scope.js";
-import { assess, units } from "../src/core/task-view.js";
+import { assess, tasksNow, units } from "../src/core/task-view.js";
 import { LIGHT_ICON } from "../src/core/task-status.js";
 
 const MAX_ITEMS = 50;
@@ -39,7 +39,7 @@ export default defineCommand({
   async handle(_args, ctx) {
     return perPlan(ctx, async (plan) => {
       const l = ctx.t.lists;
-      const overdue = (await ctx.repos.plans.tasks(plan.id))
+      const overdue = (await tasksNow(ctx, plan, await ctx.repos.plans.tasks(plan.id)))
         .map((task) => ({ task, a: assess(ctx, plan, task) }))
         .filter((x) => x.a.daysOverdue !== null)
         .sort((x, y) => y.a.daysOverdue! - x.a.daysOverdue! || x.task.number - y.task.number);

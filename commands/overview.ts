@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { perPlan } from "../src/core/plan-scope.js";
-import { assess } from "../src/core/task-view.js";
+import { assess, tasksNow } from "../src/core/task-view.js";
 import { LIGHT_ICON, type Light } from "../src/core/task-status.js";
 import type { TaskRecord } from "../src/core/model.js";
 import { dayOf } from "../src/core/time.js";
@@ -48,7 +48,7 @@ export default defineCommand({
   args: z.object({}),
   async handle(_args, ctx) {
     return perPlan(ctx, async (plan) => {
-      const tasks = await ctx.repos.plans.tasks(plan.id);
+      const tasks = await tasksNow(ctx, plan, await ctx.repos.plans.tasks(plan.id));
       const byLight = new Map<Light, TaskRecord[]>();
       const behind: string[] = [];
       let targets = 0;

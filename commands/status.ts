@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
-import { requireTask, statusLines } from "../src/core/task-view.js";
+import { requireTask, statusLines, taskStatusNow } from "../src/core/task-view.js";
 import { planTag } from "../src/core/plan-scope.js";
 
 /** At most this many tasks are answered in one status reply. */
@@ -18,9 +18,10 @@ export default defineCommand({
   async handle({ numbers }, ctx) {
     const replies = [];
     for (const number of numbers.slice(0, MAX_TASKS)) {
-      const { plan, task } = await requireTask(ctx, number);
-      const latest = await ctx.repos.updates.latest(task.id);
-      const pending = await ctx.repos.requests.pending(task.id);
+      const found = await requireTask(ctx, number);
+      const plan = found.plan;
+      // As it stood at the clock's instant: with --at or DUBAN_NOW in the past, replayed from the history.
+      const { task, latest, pending } = await taskStatusNow(ctx, plan, found.task);
       const [first = "", ...rest] = statusLines(ctx, plan, task, latest, pending);
       replies.push(reply([(await planTag(ctx, plan)) + first, ...rest], { heading: true }));
     }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
-import { taskLine } from "../src/core/task-view.js";
+import { taskLine, tasksNow } from "../src/core/task-view.js";
 import { perPlan, planScope } from "../src/core/plan-scope.js";
 import type { PlanRecord } from "../src/core/model.js";
 import type { CommandContext } from "../src/core/command.js";
@@ -10,7 +10,7 @@ const MAX_ITEMS = 60;
 
 /** Lines listing the tasks led by any of `names` (a unit's name and aliases), or null when there are none. */
 export async function unitTaskLines(ctx: CommandContext, plan: PlanRecord, header: (n: number) => string, names: string[]): Promise<string[] | null> {
-  const tasks = await ctx.repos.plans.tasksLedBy(plan.id, names);
+  const tasks = await tasksNow(ctx, plan, await ctx.repos.plans.tasksLedBy(plan.id, names));
   if (tasks.length === 0) return null;
   const lines = [header(tasks.length)];
   for (const task of tasks.slice(0, MAX_ITEMS)) lines.push(taskLine(ctx, plan, task));

@@ -1,6 +1,12 @@
 /** A source of "now". Everything takes one, so tests, `--at` and `DUBAN_NOW` can move time. */
 export interface Clock {
   now(): Date;
+  /**
+   * True for the real clock: the records are written at its instants, so what is stored now is the state now and
+   * the chat views read it directly. Any other clock (`--at`, DUBAN_NOW, tests) may stand before something
+   * recorded, and the views then replay the history up to its instant (src/core/plan-state.ts).
+   */
+  readonly live?: boolean;
 }
 
 /** A clock that always answers the same instant: `fixedClock(new Date("2024-06-30T10:00:00+08:00"))`. */
@@ -24,7 +30,7 @@ export function offsetClock(start: Date, realNow: () => number): Clock {
 }
 
 /** The real clock; the only place that reads the wall clock. Used by main.ts and the CLI. */
-export const systemClock: Clock = { now: () => new Date(Date.now()) };
+export const systemClock: Clock = { now: () => new Date(Date.now()), live: true };
 
 /** Parse an ISO date-time for `--at`/`DUBAN_NOW`: `parseInstant("2024-06-30T10:00:00+08:00")`. A date without zone is read as Asia/Shanghai. */
 export function parseInstant(text: string): Date | null {

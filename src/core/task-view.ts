@@ -3,9 +3,10 @@ import type { Catalogue } from "./i18n/index.js";
 import { UserError } from "./command.js";
 import type { PlanRecord, RequestRecord, TaskRecord, UpdateRecord } from "./model.js";
 import { assessTask, LIGHT_ICON, type TaskAssessment } from "./task-status.js";
-import { dayOf, formatDateTime } from "./time.js";
+import { formatDateTime } from "./time.js";
 import { requirePlan } from "./plan-scope.js";
 import { MAX_TASK_DIGITS } from "./grammar.js";
+import { latestRecorded, loadPlanHistory, planStart, taskAsOf, taskStateAt, type PlanHistory } from "./plan-state.js";
 
 export { requirePlan } from "./plan-scope.js";
 
@@ -30,9 +31,36 @@ export function unknownTask(t: Catalogue, number: number, min: number, max: numb
   return new UserError(tooLong(number) ? t.updateReading.taskNumberTooLong(min, max) : t.errors.unknownTask(number, min, max));
 }
 
-/** The day a plan started: its issue date, else the day it was imported. */
-export function planStart(plan: PlanRecord): string {
-  return plan.issuedOn ?? dayOf(plan.importedAt);
+export { planStart } from "./plan-state.js";
+
+/**
+ * The plan's history when the clock stands before something recorded in it (`--at`, DUBAN_NOW in the past), else
+ * null: then the records as they are now are the plan's state now (the fast path). The real clock is always now.
+ */
+export async function pastHistory(ctx: CommandContext, plan: PlanRecord): Promise<PlanHistory | null> {
+  if (ctx.clock.live) return null;
+  const h = await loadPlanHistory(ctx.repos, plan);
+  return latestRecorded(h) > ctx.clock.now().getTime() ? h : null;
+}
+
+/** Tasks as they stood at the clock's instant (planStateAt's definition): the records themselves, or replayed when the clock stands in the past. */
+export async function tasksNow(ctx: CommandContext, plan: PlanRecord, tasks: TaskRecord[]): Promise<TaskRecord[]> {
+  const h = await pastHistory(ctx, plan);
+  if (!h) return tasks;
+  const now = ctx.clock.now();
+  return tasks.map((t) => taskAsOf(t, h, now));
+}
+
+/** One task at the clock's instant, with its latest update and the requests pending then, for the status reply. */
+export async function taskStatusNow(
+  ctx: CommandContext,
+  plan: PlanRecord,
+  task: TaskRecord,
+): Promise<{ task: TaskRecord; latest: UpdateRecord | null; pending: RequestRecord[] }> {
+  const h = await pastHistory(ctx, plan);
+  if (h) return taskStateAt(h, task, ctx.clock.now(), ctx.thresholds);
+  const [latest, pending] = await Promise.all([ctx.repos.updates.latest(task.id), ctx.repos.requests.pending(task.id)]);
+  return { task, latest, pending };
 }
 
 export function assess(ctx: CommandContext, plan: PlanRecord, task: TaskRecord): TaskAssessment {

@@ -7,20 +7,9 @@
 import type { ReportKind } from "../core/command.js";
 import { groupBy } from "../core/group-by.js";
 import type { Directory } from "../directory/directory.js";
-import type {
-  EvidenceRecord,
-  PlanRecord,
-  ReminderRecord,
-  Repositories,
-  RequestRecord,
-  TargetChangeRecord,
-  TargetRecord,
-  TaskEvent,
-  TaskRecord,
-  UpdateRecord,
-} from "../core/model.js";
-import { assessTask, type Light, type LightThresholds, type TaskAssessment } from "../core/task-status.js";
-import { planStart } from "../core/task-view.js";
+import type { EvidenceRecord, PlanRecord, ReminderRecord, Repositories, TaskRecord, UpdateRecord } from "../core/model.js";
+import type { Light, LightThresholds, TaskAssessment } from "../core/task-status.js";
+import { liveUpdates, loadPlanHistory, planStart, taskAsOf, taskStateAt, updateAsOf, type PlanHistory } from "../core/plan-state.js";
 import { addDays, dayOf, daysBetween, formatDateTime, lastDayOfMonth, zonedInstant } from "../core/time.js";
 import { reportDaysBetween, type ReminderPolicy } from "../reminders/reminder-policy.js";
 import { isCollectiveUnit } from "../plan/unit-list.js";
@@ -55,61 +44,16 @@ export interface ReviewDeps {
   weights?: Record<string, number> | null;
 }
 
-type PlanTarget = TargetRecord & { removedAt: Date | null };
-
-/** The recorded history of one plan, loaded once per report. */
-export interface History {
-  plan: PlanRecord;
-  tasks: TaskRecord[];
-  updates: UpdateRecord[];
+/** The recorded history of one plan, loaded once per report: what the plan's state is replayed from, and its reminders and evidence. */
+export interface History extends PlanHistory {
   reminders: ReminderRecord[];
-  requests: RequestRecord[];
   evidence: EvidenceRecord[];
-  targets: PlanTarget[];
-  targetChanges: TargetChangeRecord[];
-  /** Completions, reopenings and deadlines set by an admin, from the audit trail. */
-  events: TaskEvent[];
-  /** The same rows grouped by task (or target), oldest first, so each task's figures do not scan the whole history. */
-  byTask: {
-    updates: Map<number, UpdateRecord[]>;
-    requests: Map<number, RequestRecord[]>;
-    evidence: Map<number, EvidenceRecord[]>;
-    targets: Map<number, PlanTarget[]>;
-    changes: Map<number, TargetChangeRecord[]>;
-    events: Map<number, TaskEvent[]>;
-  };
+  evidenceByTask: Map<number, EvidenceRecord[]>;
 }
 
 export async function loadHistory(repos: Repositories, plan: PlanRecord): Promise<History> {
-  const [tasks, updates, reminders, requests, evidence, targets, targetChanges, events] = await Promise.all([
-    repos.plans.tasks(plan.id),
-    repos.history.updates(plan.id),
-    repos.history.reminders(plan.id),
-    repos.history.requests(plan.id),
-    repos.history.evidence(plan.id),
-    repos.targets.forPlan(plan.id),
-    repos.targets.changes(plan.id),
-    repos.history.taskEvents(plan.id),
-  ]);
-  return {
-    plan,
-    tasks,
-    updates,
-    reminders,
-    requests,
-    evidence,
-    targets,
-    targetChanges,
-    events,
-    byTask: {
-      updates: groupBy(updates, (u) => u.taskId),
-      requests: groupBy(requests, (r) => r.taskId),
-      evidence: groupBy(evidence, (e) => e.taskId),
-      targets: groupBy(targets, (x) => x.taskId),
-      changes: groupBy(targetChanges, (c) => c.targetId),
-      events: groupBy(events, (e) => e.taskId),
-    },
-  };
+  const [h, reminders, evidence] = await Promise.all([loadPlanHistory(repos, plan), repos.history.reminders(plan.id), repos.history.evidence(plan.id)]);
+  return { ...h, reminders, evidence, evidenceByTask: groupBy(evidence, (e) => e.taskId) };
 }
 
 /** The end of a day in Asia/Shanghai as an instant: `endOfDay("2024-12-31")` → 2024-12-31T15:59:59.999Z. */
@@ -129,85 +73,12 @@ export function planPeriod(h: Pick<History, "plan" | "tasks">): { from: string; 
   return { from, to: dates.length ? dates.reduce(laterDay) : `${from.slice(0, 4)}-12-31` };
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// A task as it stood at a moment
-
-/**
- * A task rebuilt as at `at` from its history: done only if completed by then, the progress, last update and
- * count of the updates made by then (retractions by then applied), the target counts replayed from their
- * changes, a completion request pending then, and an extension only if approved by then.
- * Completion, reopening and deadlines an admin set directly (调整时限) are replayed from the audit trail.
- */
-export function taskAsOf(task: TaskRecord, h: History, at: Date): TaskRecord {
-  const t = at.getTime();
-  const live = (h.byTask.updates.get(task.id) ?? []).filter((u) => u.createdAt.getTime() <= t && !(u.retractedAt && u.retractedAt.getTime() <= t));
-  const last = live[live.length - 1] ?? null;
-  const withPercent = [...live].reverse().find((u) => u.percent !== null) ?? null;
-  const requests = h.byTask.requests.get(task.id) ?? [];
-  const reviewPending = requests.some((r) => r.kind === "completion" && r.createdAt.getTime() <= t && (r.decidedAt === null || r.decidedAt.getTime() > t));
-  let deadline = task.deadline;
-  let originalDeadline = task.originalDeadline;
-  let deadlineChange = task.deadlineChange;
-  if (task.deadlineChange === "extension" && task.originalDeadline) {
-    const approved = requests.filter((r) => r.kind === "extension" && r.state === "approved" && r.decidedAt && r.decidedAt.getTime() <= t && r.deadline);
-    if (approved.length === 0) {
-      deadline = task.originalDeadline;
-      originalDeadline = null;
-      deadlineChange = null;
-    } else deadline = approved[approved.length - 1]!.deadline!;
-  }
-  const events = h.byTask.events.get(task.id) ?? [];
-  if (task.deadlineChange === "adjusted") {
-    const set = events.filter((e): e is Extract<TaskEvent, { kind: "deadline-set" }> => e.kind === "deadline-set");
-    const inForce = [...set].reverse().find((e) => e.at.getTime() <= t);
-    if (inForce) deadline = inForce.after;
-    else if (set.length) {
-      deadline = set[0]!.before;
-      originalDeadline = null;
-      deadlineChange = null;
-    }
-  }
-  // Done at `t` if the last completion or reopening by then was a completion (a task reopened later was done then).
-  const doneEvents = events.filter((e) => e.kind !== "deadline-set" && e.at.getTime() <= t);
-  const lastDone = doneEvents[doneEvents.length - 1];
-  const completedAt = events.some((e) => e.kind !== "deadline-set")
-    ? lastDone?.kind === "completed"
-      ? lastDone.at
-      : null
-    : task.completedAt && task.completedAt.getTime() <= t
-      ? task.completedAt
-      : null;
-  return {
-    ...task,
-    completedAt,
-    completedBy: completedAt ? (task.completedBy ?? "") : null,
-    progress: withPercent?.percent ?? null,
-    lastUpdateAt: last?.createdAt ?? null,
-    updateCount: live.length,
-    reviewPending,
-    deadline,
-    originalDeadline,
-    deadlineChange,
-    targets: targetsAsOf(task.id, h, at),
-  };
-}
-
-function targetsAsOf(taskId: number, h: History, at: Date): TargetRecord[] {
-  const t = at.getTime();
-  return (h.byTask.targets.get(taskId) ?? [])
-    .filter((x) => x.createdAt.getTime() <= t && !(x.removedAt && x.removedAt.getTime() <= t))
-    .map((x) => {
-      const changes = (h.byTask.changes.get(x.id) ?? []).filter((c) => c.at.getTime() <= t);
-      const { removedAt: _r, ...rest } = x;
-      return { ...rest, current: changes.length ? changes[changes.length - 1]!.toCount : 0 };
-    });
-}
-
 function iso(d: Date): string {
   return d.toISOString();
 }
 
-function reportUpdate(u: UpdateRecord, number: number, at: Date): ReportUpdate {
+function reportUpdate(update: UpdateRecord, number: number, at: Date): ReportUpdate {
+  const u = updateAsOf(update, at.getTime());
   return {
     id: u.id,
     taskNumber: number,
@@ -221,11 +92,9 @@ function reportUpdate(u: UpdateRecord, number: number, at: Date): ReportUpdate {
 }
 
 function reportTask(task: TaskRecord, h: History, at: Date, th: LightThresholds): { task: ReportTask; a: TaskAssessment } {
-  const asOf = taskAsOf(task, h, at);
-  const a = assessTask(asOf, at, th, planStart(h.plan));
+  const { task: asOf, a } = taskStateAt(h, task, at, th);
   const t = at.getTime();
-  const latestUpdates = (h.byTask.updates.get(task.id) ?? [])
-    .filter((u) => u.createdAt.getTime() <= t && !(u.retractedAt && u.retractedAt.getTime() <= t))
+  const latestUpdates = liveUpdates(h, task.id, t)
     .slice(-3)
     .reverse()
     .map((u) => reportUpdate(u, task.number, at));
@@ -262,9 +131,7 @@ function reportTask(task: TaskRecord, h: History, at: Date, th: LightThresholds)
         behind: a.targetsBehind.includes(x.id),
       })),
       latestUpdates,
-      evidence: (h.byTask.evidence.get(task.id) ?? [])
-        .filter((e) => e.createdAt.getTime() <= t)
-        .map((e) => ({ fileName: e.fileName, day: dayOf(e.createdAt) })),
+      evidence: (h.evidenceByTask.get(task.id) ?? []).filter((e) => e.createdAt.getTime() <= t).map((e) => ({ fileName: e.fileName, day: dayOf(e.createdAt) })),
     },
   };
 }
@@ -542,7 +409,8 @@ export async function buildChart(d: ReviewDeps, plan: PlanRecord, at: Date): Pro
     targets: tasks.flatMap((t) => t.targets.map((x) => ({ label: `任务${t.number} ${x.name}`, current: x.current, count: x.count, behind: x.behind }))),
     burndown: days.map((day) => ({
       day,
-      open: day > today ? null : dated.filter((t) => !(t.completedAt && dayOf(t.completedAt) <= day)).length,
+      // Open as of the end of that day (or of `at`, on its own day): a task reopened since counts as it stood then.
+      open: day > today ? null : dated.filter((t) => !taskAsOf(t, h, day === today ? at : endOfDay(day)).completedAt).length,
       ideal: Math.max(0, Math.round(total * (1 - Math.min(1, daysBetween(whole.from, day) / span)) * 10) / 10),
     })),
   };
