@@ -334,6 +334,7 @@ export const en = {
       "set-lead-units": "change lead units",
       "pause-reminders": "pause reminders",
       "resume-reminders": "resume reminders",
+      "audit-suspect": "list suspect updates",
       "add-evidence": "add evidence",
       import: "import plan",
       "directory-bind": "bind user",

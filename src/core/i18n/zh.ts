@@ -309,6 +309,7 @@ export const zh = {
       "set-lead-units": "调整牵头单位",
       "pause-reminders": "暂停提醒",
       "resume-reminders": "恢复提醒",
+      "audit-suspect": "查阅疑似记错任务的进展",
       "add-evidence": "提交佐证材料",
       import: "导入计划",
       "directory-bind": "绑定人员",
