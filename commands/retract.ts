@@ -35,7 +35,16 @@ export default defineCommand({
   name: "retract",
   summary: "retract",
   examples: ["撤回 任务5", "撤回 任务5 第3条 误报到本任务", "retract task 5"],
-  cues: { kind: "task-command", prefixes: ["撤回任务", "撤回进展", "撤回", "retract update of task", "retract task", "retract"] },
+  cues: {
+    kind: "task-command",
+    prefixes: ["撤回任务", "撤回进展", "撤回", "retract update of task", "retract task", "retract"],
+    suffixes: ["进展撤回", "进展撤销"],
+    around: [
+      ["撤回", "最新一条进展"],
+      ["撤回", "最新进展"],
+      ["撤回", "进展"],
+    ],
+  },
   access: "change",
   args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default("") }),
   async handle({ numbers, reason: rest }, ctx) {

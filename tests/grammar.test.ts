@@ -71,6 +71,8 @@ describe("the chat grammar", () => {
     ["撤回任务5", "retract"],
     ["撤回 任务5 第3条 误报", "retract"],
     ["retract task 5", "retract"],
+    ["撤回任务5的进展", "retract"],
+    ["任务5的进展撤回", "retract"],
   ])("reads %j as the %s command", (raw, name) => {
     expect(route(raw)?.name).toBe(name);
   });
