@@ -3,7 +3,7 @@ import { defineCommand, UserError } from "../src/core/command.js";
 import { chineseNumber } from "../src/core/grammar.js";
 import type { UpdateRecord } from "../src/core/model.js";
 import { actorOf, refuse } from "../src/core/permissions.js";
-import { assertPlanActive } from "../src/core/plan-scope.js";
+import { assertPlanActive, planTag } from "../src/core/plan-scope.js";
 import { reply } from "../src/core/reply.js";
 import { requireTask } from "../src/core/task-view.js";
 import { formatDateTime } from "../src/core/time.js";
@@ -51,7 +51,7 @@ export default defineCommand({
     const t = ctx.t;
     const r = t.retract;
     if (numbers.length > 1) throw new UserError(r.oneTask(numbers[0]!));
-    const { task } = await requireTask(ctx, numbers[0]!);
+    const { plan, task } = await requireTask(ctx, numbers[0]!);
     assertPlanActive(t, ctx.inbound, task.planId);
     const sender = ctx.inbound.sender;
     const admin = ctx.directory.isAdmin(sender);
@@ -84,8 +84,8 @@ export default defineCommand({
     const after = (await ctx.repos.plans.taskById(task.id)) ?? task;
     const quote = target.text.length > QUOTE ? `${target.text.slice(0, QUOTE)}…` : target.text;
     const who = t.status.author(target.authorId, target.authorUnit);
-    return {
-      replies: [reply([r.done(task.number, index + 1, formatDateTime(target.createdAt), who, quote), r.after(task.number, after.progress, after.updateCount)])],
-    };
+    // With several plans in progress the reply says whose task 6 it was, as an update's confirmation does.
+    const done = (await planTag(ctx, plan)) + r.done(task.number, index + 1, formatDateTime(target.createdAt), who, quote);
+    return { replies: [reply([done, r.after(task.number, after.progress, after.updateCount)])] };
   },
 });
