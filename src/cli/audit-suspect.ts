@@ -40,8 +40,9 @@ export async function printSuspects(app: App, opts: { plan: PlanRecord | null; j
       else {
         const who = t.status.author(s.update.authorId, s.update.authorUnit);
         const pct = s.update.percent === null ? "" : ` ${s.update.percent}%`;
+        const tag = plans.length > 1 ? `【${plan.code ?? plan.title}】` : "";
         lines.push(
-          `${plans.length > 1 ? `【${plan.code ?? plan.title}】` : ""}任务${s.task} 第${s.ordinal}条 ${formatDateTime(s.update.createdAt)} ${who}${pct}：${s.update.text}`,
+          `${tag}任务${s.task} 第${s.ordinal}条 ${formatDateTime(s.update.createdAt)} ${who}${pct}：${s.update.text}`,
           `  同一条消息先记到了任务${s.firstTask}，任务${s.task}只出现在正文里。撤回 / to retract: ${retract}`,
         );
       }
