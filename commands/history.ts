@@ -6,7 +6,10 @@ import { formatDateTime } from "../src/core/time.js";
 
 const SHOW = 10;
 
-/** `history 6`, `任务6历史`: the latest updates of a task, retracted ones marked. */
+/**
+ * `history 6`, `任务6历史`: the latest updates of a task, newest first, retracted ones marked. Each is numbered
+ * `第3条` from the oldest, retracted ones counted, so the number stays put and `撤回 任务6 第3条 理由` can name it.
+ */
 export default defineCommand({
   name: "history",
   summary: "history",
@@ -41,10 +44,15 @@ export default defineCommand({
     if (items.length === 0) return { replies: [reply([h.none(number!)])] };
     const total = await ctx.repos.updates.count(task.id);
     const lines = [h.header(task.number, task.title, total, items.length)];
-    for (const u of items) {
+    for (const [i, u] of items.entries()) {
       const who = ctx.t.status.author(u.authorId, u.authorUnit);
       const pct = u.percent === null ? "" : h.percent(u.percent);
-      lines.push((u.retractedAt ? h.retracted : "") + h.item(formatDateTime(u.createdAt), who, pct, u.text) + (u.editedAt ? h.edited : ""));
+      lines.push(
+        ctx.t.retract.number(total - i) +
+          (u.retractedAt ? h.retracted : "") +
+          h.item(formatDateTime(u.createdAt), who, pct, u.text) +
+          (u.editedAt ? h.edited : ""),
+      );
     }
     return { replies: [reply(lines, { heading: true })] };
   },

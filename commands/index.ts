@@ -15,6 +15,7 @@ import pauseReminders from "./pause-reminders.js";
 import remindersPreview from "./reminders-preview.js";
 import reopen from "./reopen.js";
 import restorePlan from "./restore-plan.js";
+import retract from "./retract.js";
 import requestCompletion from "./request-completion.js";
 import requestExtension from "./request-extension.js";
 import resumeReminders from "./resume-reminders.js";
@@ -63,6 +64,7 @@ export const commands: readonly AnyCommand[] = [
   setLeadUnits,
   reopen,
   complete,
+  retract,
   evidence,
   audit,
   digest,

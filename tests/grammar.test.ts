@@ -67,6 +67,12 @@ describe("the chat grammar", () => {
     ["恢复提醒 6", "resume-reminders"],
     ["办结 6", "complete"],
     ["complete task 6", "complete"],
+    ["撤回 任务5", "retract"],
+    ["撤回任务5", "retract"],
+    ["撤回 任务5 第3条 误报", "retract"],
+    ["retract task 5", "retract"],
+    ["撤回任务5的进展", "retract"],
+    ["任务5的进展撤回", "retract"],
   ])("reads %j as the %s command", (raw, name) => {
     expect(route(raw)?.name).toBe(name);
   });
@@ -199,6 +205,7 @@ describe("the command registry", () => {
       "set-lead-units",
       "reopen",
       "complete",
+      "retract",
       "evidence",
       "audit",
       "digest",

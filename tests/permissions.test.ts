@@ -69,6 +69,13 @@ const ACTIONS: Action[] = [
     setup: (app) => app.say("任务9进展：要撤回的内容 20%", { sender: AUTHOR, room: "xingzhen", eventId: "$u9" }).then(() => undefined),
     run: event("redaction", "$u9"),
   },
+  {
+    name: "retract another's update from chat by its number",
+    // The author may name their own latest update by its number too; anyone else's needs an admin.
+    allowed: ["admin", "leadMember"],
+    setup: (app) => app.say("任务5进展：报错任务的内容 20%", { sender: AUTHOR, room: "xingzhen" }).then(() => undefined),
+    run: msg("撤回 任务5 第1条 误报到本任务", "xingzhen"),
+  },
   { name: "request completion", allowed: ["leadLeader", "leadMember"], run: msg("申请办结 7 两名民警已入选市级数字工匠", "xingzhen") },
   { name: "request an extension", allowed: ["leadLeader", "leadMember"], run: msg("申请延期 5 2025年3月底前 市局评选推迟", "xingzhen") },
   {

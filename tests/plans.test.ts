@@ -186,6 +186,14 @@ describe("several plans in one database", () => {
     expect((await app.repos.plans.task(second, 6))!.completedAt).toBeNull();
   });
 
+  it("撤回 retracts in the plan the message is about, and the reply names that plan", async () => {
+    await app.say("任务9进展：要撤回的一条 20%", ZHANG);
+    const r = await app.say("撤回 任务9", ZHANG);
+    expect(r.text).toContain("【科技兴警】已撤回任务9的第1条进展");
+    expect(r.text).toContain("“要撤回的一条 20%”");
+    expect((await app.say("撤回 重点工作 任务9", ZHANG)).text).toContain("任务9还没有进展记录");
+  });
+
   it("an edit keeps an update in its plan", async () => {
     expect((await app.say("科技兴警 任务6进展：将被更正的一条 10%", { ...ADMIN, eventId: "$kj-edit" })).text).toContain("已记录任务6");
     const edit = (text: string) =>

@@ -3,7 +3,8 @@ import { auditLine } from "../../commands/audit.js";
 import { parseInstant } from "../core/clock.js";
 import { catalogue } from "../core/i18n/index.js";
 import type { AuditFilter, AuditRecord } from "../core/model.js";
-import { CliError, clockFor, planOf, withApp, type CliCommand } from "./shared.js";
+import { printSuspects } from "./audit-suspect.js";
+import { CliError, cliActor, clockFor, planOf, withApp, type CliCommand } from "./shared.js";
 
 function auditJson(e: AuditRecord) {
   const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as unknown));
@@ -30,8 +31,8 @@ function auditJson(e: AuditRecord) {
 /** `duban audit`: the audit trail, newest first, or `--verify` the hash chain (exit 1 names the first broken entry). */
 export default {
   name: "audit",
-  usage: ["audit [--task N [--plan CODE]] [--actor USER] [--since ISO] [--json] [--verify]"],
-  async run(argv, { config }) {
+  usage: ["audit [--task N [--plan CODE]] [--actor USER] [--since ISO] [--json] [--verify]", "audit --suspect [--plan CODE] [--as USER] [--json]"],
+  async run(argv, { config, env }) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -43,10 +44,17 @@ export default {
         json: { type: "boolean", default: false },
         verify: { type: "boolean", default: false },
         limit: { type: "string" },
+        suspect: { type: "boolean", default: false },
+        as: { type: "string" },
       },
     });
     if (positionals.length) throw new CliError(`audit: unexpected ${positionals.join(" ")}`, { usage: true });
-    return withApp(config, clockFor(undefined, config), async (app) => {
+    const clock = clockFor(undefined, config);
+    return withApp(config, clock, async (app) => {
+      if (values.suspect) {
+        const plan = values.plan === undefined ? null : await planOf(app, values.plan);
+        return printSuspects(app, { plan, json: values.json, actor: cliActor(env, values.as), at: clock.now() });
+      }
       if (values.verify) {
         const v = await app.repos.audit.verify();
         if (values.json) process.stdout.write(`${JSON.stringify(v)}\n`);

@@ -137,22 +137,33 @@ export class PrismaUpdateRepository implements UpdateRepository {
   /** Retract an update (a redaction): it stays in history, marked, and leaves the progress figures. */
   async retract(eventId: string, actor: Actor, at: Date): Promise<UpdateRecord | null> {
     return this.db.$transaction(async (tx) => {
-      const row = await tx.update.findUnique({ where: { eventId }, include: { task: { select: { number: true } } } });
-      if (!row || row.retractedAt) return null;
-      const next = await tx.update.update({ where: { id: row.id }, data: { retractedAt: at } });
-      await this.refreshTask(tx, row.taskId);
-      // A count the update moved (指标+1) moves back with it.
-      const targets = await this.replaceMoves(tx, row.id, [], "进展已撤回", actor, at);
-      await appendAudit(tx, {
-        at,
-        actor,
-        action: "retract",
-        task: { id: row.taskId, number: row.task.number },
-        before: { updateId: row.id, text: row.text, percent: row.percent, retractedAt: null },
-        after: { updateId: row.id, retractedAt: at.toISOString(), ...(targets.length ? { targets } : {}) },
-      });
-      return toUpdate(next);
+      const row = await tx.update.findUnique({ where: { eventId }, select: { id: true } });
+      return row ? this.retractRow(tx, row.id, actor, at, null) : null;
     });
+  }
+
+  /** Retract an update by its id (`撤回 任务5 第3条 理由` in chat), the reason kept in the audit entry. */
+  async retractById(updateId: number, actor: Actor, at: Date, reason: string | null = null): Promise<UpdateRecord | null> {
+    return this.db.$transaction((tx) => this.retractRow(tx, updateId, actor, at, reason));
+  }
+
+  private async retractRow(tx: Tx, updateId: number, actor: Actor, at: Date, reason: string | null): Promise<UpdateRecord | null> {
+    const row = await tx.update.findUnique({ where: { id: updateId }, include: { task: { select: { number: true } } } });
+    if (!row || row.retractedAt) return null;
+    const next = await tx.update.update({ where: { id: row.id }, data: { retractedAt: at } });
+    await this.refreshTask(tx, row.taskId);
+    // A count the update moved (指标+1) moves back with it.
+    const targets = await this.replaceMoves(tx, row.id, [], "进展已撤回", actor, at);
+    await appendAudit(tx, {
+      at,
+      actor,
+      action: "retract",
+      task: { id: row.taskId, number: row.task.number },
+      before: { updateId: row.id, text: row.text, percent: row.percent, retractedAt: null },
+      after: { updateId: row.id, retractedAt: at.toISOString(), ...(targets.length ? { targets } : {}) },
+      ...(reason ? { detail: { reason } } : {}),
+    });
+    return toUpdate(next);
   }
 
   /**

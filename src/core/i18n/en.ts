@@ -101,6 +101,23 @@ export const en = {
     retracted: "[retracted] ",
     edited: " (edited)",
   },
+  retract: {
+    number: (m: number) => `#${m} `,
+    done: (n: number, m: number, at: string, who: string, text: string) =>
+      `Retracted update #${m} of task ${n} (${at} ${who}: "${text}"); the history marks it retracted.`,
+    after: (n: number, progress: number | null, live: number) =>
+      `Task ${n} now ${progress === null ? "has no percentage" : `stands at ${progress}%`}, with ${live} live update${live === 1 ? "" : "s"}.`,
+    oneTask: (n: number) => `Retract one update of one task at a time, e.g.: retract task ${n}`,
+    empty: (n: number) => `Task ${n} has no update yet; there is nothing to retract.`,
+    noneOwn: (n: number) =>
+      `Task ${n} has no live update of yours. An admin retracts a given one with: retract task ${n} #3 reason (numbers as in "history ${n}")`,
+    notOwn: (n: number, office: string) =>
+      `Only its author or an admin of ${office} may retract an update. You may retract your own latest on task ${n}: retract task ${n}. ` +
+      `For someone else's or a given one, an admin writes its number and a reason: retract task ${n} #3 reason`,
+    needReason: (n: number, m: number) => `Retracting a given update needs a reason, e.g.: retract task ${n} #${m} posted to the wrong task`,
+    noSuch: (n: number, m: number, total: number) => `Task ${n} has no update #${m} (it has ${total}; see "history ${n}" for the numbers).`,
+    already: (n: number, m: number) => `Update #${m} of task ${n} is already retracted; nothing changed.`,
+  },
   reports: {
     unavailable: "Reports are not available here; use npx duban report / export / chart.",
     unknownUnit: (name: string, known: string) => `No unit "${name}". Units: ${known}`,
@@ -323,6 +340,7 @@ export const en = {
       "set-lead-units": "change lead units",
       "pause-reminders": "pause reminders",
       "resume-reminders": "resume reminders",
+      "audit-suspect": "list suspect updates",
       "add-evidence": "add evidence",
       import: "import plan",
       "directory-bind": "bind user",
@@ -384,6 +402,7 @@ export const en = {
     archivePlan: "archive a plan: no more reminders, out of the overview, history still queryable (office admins)",
     unbind: "remove a person from a unit (office admins)",
     bindRoom: "make this room a unit's room (office admins)",
+    retract: "retract an update: your own latest, or (admins, with a reason) a numbered one",
   },
   /** The command line's own wording (`npx duban …`), where it differs from the chat's. */
   cli: {

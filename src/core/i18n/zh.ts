@@ -102,6 +102,20 @@ export const zh = {
     retracted: "[已撤回] ",
     edited: "（已修改）",
   },
+  retract: {
+    number: (m: number) => `第${m}条 `,
+    done: (n: number, m: number, at: string, who: string, text: string) => `已撤回任务${n}的第${m}条进展（${at} ${who}：“${text}”），记录中标注为已撤回。`,
+    after: (n: number, progress: number | null, live: number) =>
+      `任务${n}现在${progress === null ? "没有进度百分比" : `的进度为${progress}%`}，有效进展${live}条。`,
+    oneTask: (n: number) => `一次撤回一项任务的一条进展，请这样写：撤回 任务${n}`,
+    empty: (n: number) => `任务${n}还没有进展记录，没有可撤回的。`,
+    noneOwn: (n: number) => `任务${n}没有您报送的、未撤回的进展。管理员撤回指定的一条请写：撤回 任务${n} 第3条 理由（条号见“任务${n}历史”）`,
+    notOwn: (n: number, office: string) =>
+      `只有该条进展的报送人或${office}管理员可以撤回。您可撤回自己在任务${n}上最新的一条：撤回 任务${n}；撤回他人的或指定的某一条，请管理员写明条号和理由：撤回 任务${n} 第3条 理由`,
+    needReason: (n: number, m: number) => `撤回指定的一条进展须写理由，请这样写：撤回 任务${n} 第${m}条 误报到本任务`,
+    noSuch: (n: number, m: number, total: number) => `任务${n}没有第${m}条进展（共${total}条，条号见“任务${n}历史”）。`,
+    already: (n: number, m: number) => `任务${n}的第${m}条进展已经撤回，没有再次撤回。`,
+  },
   reports: {
     unavailable: "此处无法生成报表，请在命令行使用 npx duban report / export / chart。",
     unknownUnit: (name: string, known: string) => `没有找到单位“${name}”。可选：${known}`,
@@ -300,6 +314,7 @@ export const zh = {
       "set-lead-units": "调整牵头单位",
       "pause-reminders": "暂停提醒",
       "resume-reminders": "恢复提醒",
+      "audit-suspect": "查阅疑似记错任务的进展",
       "add-evidence": "提交佐证材料",
       import: "导入计划",
       "directory-bind": "绑定人员",
@@ -358,6 +373,7 @@ export const zh = {
     archivePlan: "归档计划：不再提醒，退出总览，历史仍可查询（科技办管理员）",
     unbind: "把人员从单位解绑（科技办管理员）",
     bindRoom: "把本群绑定为单位工作群（科技办管理员）",
+    retract: "撤回一条进展：自己最新的一条，或管理员指定条号（须写理由）",
   },
   cli: {
     noPlan: "数据库中还没有计划，请先 npx duban import FILE",

@@ -55,5 +55,8 @@ export interface UpdateRepository {
     actor: Actor,
     at: Date,
   ): Promise<UpdateRecord | null>;
+  /** Retract the update stored under a chat event id (a redaction); null when there is none or it is retracted already. */
   retract(eventId: string, actor: Actor, at: Date): Promise<UpdateRecord | null>;
+  /** Retract an update by id (`撤回 任务5 第3条 理由`), with the reason audited; null when it is retracted already. */
+  retractById(updateId: number, actor: Actor, at: Date, reason?: string | null): Promise<UpdateRecord | null>;
 }

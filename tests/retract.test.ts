@@ -1,0 +1,123 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ordinalAndReason } from "../commands/retract.js";
+import { tempApp, type TempApp } from "./helpers/temp-app.js";
+
+const ADMIN = { sender: "@kejiban:bureau.local" };
+const ZHANG = { sender: "@zhang:bureau.local", room: "xingzhen", isDirect: false, mentionsBot: false };
+const LI = { sender: "@li:bureau.local", room: "xingzhen", isDirect: false, mentionsBot: false };
+
+describe("retracting an update from chat (撤回)", () => {
+  let app: TempApp;
+  beforeEach(async () => {
+    app = await tempApp({ at: "2024-06-30T10:00:00+08:00" });
+  });
+  afterEach(() => app.dispose());
+
+  const live = async (n: number) => {
+    const task = (await app.db.task.findFirstOrThrow({ where: { number: n } }))!;
+    return app.db.update.findMany({ where: { taskId: task.id, retractedAt: null }, orderBy: { id: "asc" } });
+  };
+  const task = (n: number) => app.db.task.findFirstOrThrow({ where: { number: n } });
+
+  it("lets a member retract their own latest update on a task, saying which one and the progress after", async () => {
+    await app.say("任务6进展：初审完成 30%", ZHANG);
+    app.clock.advance(60_000);
+    await app.say("任务6进展：复审完成 60%", ZHANG);
+    const r = await app.say("撤回 任务6", ZHANG);
+    expect(r.text).toContain("已撤回任务6的第2条进展（2024-06-30 10:01");
+    expect(r.text).toContain("“复审完成 60%”");
+    expect(r.text).toContain("任务6现在的进度为30%，有效进展1条。");
+    expect((await live(6)).map((u) => u.text)).toEqual(["初审完成 30%"]);
+    expect((await task(6)).progress).toBe(30);
+    const entry = await app.db.auditLog.findFirstOrThrow({ where: { action: "retract" } });
+    expect(entry).toMatchObject({ actor: ZHANG.sender, outcome: "ok", taskNumber: 6 });
+  });
+
+  it("retracts the member's own latest, not a later one by someone else", async () => {
+    await app.say("任务6进展：张的内容 30%", ZHANG);
+    app.clock.advance(60_000);
+    await app.say("任务6进展：李的内容 40%", LI);
+    expect((await app.say("撤回任务6", ZHANG)).text).toContain("已撤回任务6的第1条进展");
+    expect((await live(6)).map((u) => u.text)).toEqual(["李的内容 40%"]);
+  });
+
+  it("refuses a member who has no update of their own on the task, audits the refusal and changes nothing", async () => {
+    await app.say("任务6进展：李的内容 40%", LI);
+    const r = await app.say("撤回 任务6", ZHANG);
+    expect(r.text).toContain("只有该条进展的报送人或科技办管理员可以撤回");
+    expect(r.text).toContain("撤回 任务6 第3条 理由");
+    expect(await live(6)).toHaveLength(1);
+    const refused = await app.db.auditLog.findMany({ where: { outcome: "refused" } });
+    expect(refused.map((e) => [e.actor, e.action, e.taskNumber])).toEqual([[ZHANG.sender, "retract", 6]]);
+  });
+
+  it("refuses a member naming someone else's update by number, even with a reason", async () => {
+    await app.say("任务6进展：李的内容 40%", LI);
+    await app.say("任务6进展：张的内容 50%", ZHANG);
+    const r = await app.say("撤回 任务6 第1条 误报", ZHANG);
+    expect(r.text).toContain("只有该条进展的报送人或科技办管理员可以撤回");
+    expect(await live(6)).toHaveLength(2);
+    expect(await app.db.auditLog.count({ where: { outcome: "refused", action: "retract" } })).toBe(1);
+  });
+
+  it("lets an admin retract a numbered update with a reason, kept in the audit entry; the numbers count retracted ones", async () => {
+    await app.say("任务6进展：第一条 10%", ZHANG);
+    await app.say("任务6进展：第二条 20%", LI);
+    await app.say("任务6进展：第三条 30%", ZHANG);
+    expect((await app.say("撤回 任务6 第2条 误报到本任务", ADMIN)).text).toContain("已撤回任务6的第2条进展");
+    // 第3条 is still the third, though the second is retracted.
+    const r = await app.say("撤回 任务6 第三条 同一条消息拆出", ADMIN);
+    expect(r.text).toContain("已撤回任务6的第3条进展");
+    expect(r.text).toContain("“第三条 30%”");
+    expect(r.text).toContain("任务6现在的进度为10%，有效进展1条。");
+    const entries = await app.db.auditLog.findMany({ where: { action: "retract" }, orderBy: { id: "asc" } });
+    expect(entries.map((e) => JSON.parse(e.detail) as unknown)).toEqual([{ reason: "误报到本任务" }, { reason: "同一条消息拆出" }]);
+    const h = (await app.say("任务6历史", ADMIN)).text;
+    expect(h).toMatch(/第3条 \[已撤回\] .*第三条 30%[\s\S]*第2条 \[已撤回\] .*第二条 20%[\s\S]*第1条 .*第一条 10%/);
+  });
+
+  it("asks an admin for a reason before retracting a numbered update, and changes nothing", async () => {
+    await app.say("任务6进展：李的内容 40%", LI);
+    expect((await app.say("撤回 任务6 第1条", ADMIN)).text).toContain("撤回指定的一条进展须写理由，请这样写：撤回 任务6 第1条");
+    expect(await live(6)).toHaveLength(1);
+  });
+
+  it("does not retract an update twice, and says so for a number the task does not have", async () => {
+    await app.say("任务6进展：李的内容 40%", LI);
+    await app.say("撤回 任务6 第1条 误报", ADMIN);
+    expect((await app.say("撤回 任务6 第1条 误报", ADMIN)).text).toContain("任务6的第1条进展已经撤回，没有再次撤回。");
+    expect((await app.say("撤回 任务6 第5条 误报", ADMIN)).text).toContain("任务6没有第5条进展（共1条");
+    expect((await app.say("撤回 任务6", LI)).text).toContain("任务6没有您报送的、未撤回的进展");
+    expect(await app.db.auditLog.count({ where: { action: "retract" } })).toBe(1);
+  });
+
+  it("says so when the task has no update at all", async () => {
+    expect((await app.say("撤回 任务6", ZHANG)).text).toContain("任务6还没有进展记录，没有可撤回的。");
+  });
+
+  it("retracts one part of a message that was stored on several tasks, and only that part", async () => {
+    await app.say("任务6进展：已推荐3名民警，完成40%；任务7进展：完成初稿 20%", { ...ZHANG, eventId: "$split" });
+    const parts = await app.repos.updates.parts("$split");
+    expect(parts.map((p) => p.eventId)).toEqual(["$split", "$split#2"]);
+    expect((await app.say("撤回 任务7 第1条 同一条消息误记", ADMIN)).text).toContain("已撤回任务7的第1条进展");
+    expect(await live(7)).toHaveLength(0);
+    expect(await live(6)).toHaveLength(1);
+  });
+
+  it("changes nothing in an archived plan", async () => {
+    await app.say("任务6进展：李的内容 40%", LI);
+    const code = (await app.repos.plans.currentPlan())!.code!;
+    await app.say(`归档计划 ${code} 已验收`, ADMIN);
+    expect((await app.say(`撤回 ${code} 任务6 第1条 误报`, ADMIN)).text).toContain("归档，只能查询，不能再报送或更改");
+    expect(await live(6)).toHaveLength(1);
+  });
+
+  it("reads the number and reason after the task", () => {
+    expect(ordinalAndReason("第3条 误报到本任务")).toEqual({ ordinal: 3, reason: "误报到本任务" });
+    expect(ordinalAndReason("第十二条，拆错了")).toEqual({ ordinal: 12, reason: "拆错了" });
+    expect(ordinalAndReason("#3 wrong task")).toEqual({ ordinal: 3, reason: "wrong task" });
+    expect(ordinalAndReason("写错了")).toEqual({ ordinal: null, reason: "写错了" });
+    expect(ordinalAndReason("第3条误报")).toEqual({ ordinal: 3, reason: "误报" });
+    expect(ordinalAndReason("#3x")).toEqual({ ordinal: null, reason: "#3x" });
+  });
+});
