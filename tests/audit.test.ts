@@ -5,10 +5,14 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ChainVerifier, entryHash, GENESIS, type ChainedFields } from "../src/audit/chain.js";
 import { applyMigrations } from "../src/db/migrate.js";
-import { tempApp, type TempApp } from "./helpers/temp-app.js";
+import { readConfig } from "../src/config.js";
+import auditCommand from "../src/cli/audit.js";
+import { replayDatabase } from "../src/ops/audit-replay.js";
+import { runDoctor } from "../src/ops/doctor.js";
+import { ON_POSTGRES, tempApp, type TempApp } from "./helpers/temp-app.js";
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "..");
@@ -228,6 +232,150 @@ describe("the migration to the hash-chained trail", () => {
       ]);
     } finally {
       await app.close();
+    }
+  });
+});
+
+/** `duban audit --verify` run in this process (a CLI process per column would be slow): its exit status and output. */
+async function verifyCli(env: Record<string, string>, json = false): Promise<{ code: number; stdout: string }> {
+  let stdout = "";
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  try {
+    const code = await auditCommand.run(["--verify", ...(json ? ["--json"] : [])], { config: readConfig({ ...env, CHECKPOINT_DISABLE: "1" }), env, usage: "" });
+    return { code, stdout };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe("audit --verify replays the trail against the tables", () => {
+  let app: TempApp;
+  const ZHANG = { sender: "@zhang:bureau.local", room: "xingzhen" };
+  const ids: Record<string, number> = {};
+  beforeAll(async () => {
+    app = await tempApp();
+    await app.say("任务6进展：两名民警通过市级数字工匠初审 40%", { ...ZHANG, eventId: "$a" });
+    await app.say("任务6进展：一名民警入选市级数字工匠 指标+1 60%", { ...ZHANG, eventId: "$b" });
+    await app.say("任务4进展：平台完成招标 30%", { ...ZHANG, eventId: "$c" });
+    await app.say("", { ...ZHANG, kind: "redaction", eventId: "$r", targetEventId: "$c" });
+    await app.say("任务6进展：两名民警通过市级数字工匠初审 45%", { ...ZHANG, kind: "edit", eventId: "$a2", targetEventId: "$a" });
+    await app.say("调整时限 6 2025年6月底前 市局统一调整");
+    await app.say("调整牵头单位 7 网安、指挥中心 机构调整");
+    await app.say("办结 12 已验收");
+    for (const [key, eventId] of [
+      ["a", "$a"],
+      ["b", "$b"],
+      ["c", "$c"],
+    ] as const)
+      ids[key] = (await app.db.update.findUniqueOrThrow({ where: { eventId } })).id;
+  });
+  afterAll(() => app.dispose());
+
+  it("finds the tables as the trail left them, and exits 0 with the counts", async () => {
+    const r = await replayDatabase(app.env.DATABASE_URL!);
+    expect(r.differences).toEqual([]);
+    expect(r.entries.notVerifiable).toBe(0);
+    expect(r.values.compared).toBeGreaterThan(25 * 5);
+    const cli = await verifyCli(app.env);
+    expect(cli.code, cli.stdout).toBe(0);
+    expect(cli.stdout).toContain(ON_POSTGRES ? "PostgreSQL 不适用，已跳过" : "数据库完整性检查通过");
+    expect(cli.stdout).toMatch(/数据库与审计记录一致 \/ tables match the trail: 核对了\d+项数据（回放审计记录\d+条）。/);
+  });
+
+  // Each edit is made with SQL behind the bot's back, shown by verify with the task and the field, then undone.
+  const cases: { name: string; edit: string; undo: string; line: RegExp }[] = [
+    {
+      name: "Update.percent",
+      edit: 'UPDATE "Update" SET "percent" = 100 WHERE "eventId" = \'$b\'',
+      undo: 'UPDATE "Update" SET "percent" = 60 WHERE "eventId" = \'$b\'',
+      line: /任务6 更新#B percent: 审计记录为60，数据库为100/,
+    },
+    {
+      name: "Update.text",
+      edit: 'UPDATE "Update" SET "text" = \'全部完成\' WHERE "eventId" = \'$a\'',
+      undo: 'UPDATE "Update" SET "text" = \'两名民警通过市级数字工匠初审 45%\' WHERE "eventId" = \'$a\'',
+      line: /任务6 更新#A text: 审计记录为“两名民警通过市级数字工匠初审 45%”，数据库为“全部完成”/,
+    },
+    {
+      name: "Update.authorId",
+      edit: 'UPDATE "Update" SET "authorId" = \'@li:bureau.local\' WHERE "eventId" = \'$a\'',
+      undo: 'UPDATE "Update" SET "authorId" = \'@zhang:bureau.local\' WHERE "eventId" = \'$a\'',
+      line: /任务6 更新#A author: 审计记录为@zhang:bureau.local，数据库为@li:bureau.local/,
+    },
+    {
+      name: "Update.retractedAt",
+      edit: 'UPDATE "Update" SET "retractedAt" = NULL WHERE "eventId" = \'$c\'',
+      undo: 'UPDATE "Update" SET "retractedAt" = "createdAt" WHERE "eventId" = \'$c\'',
+      line: /任务4 更新#C retracted: 审计记录为true，数据库为false/,
+    },
+    {
+      name: "Task.completedAt",
+      edit: 'UPDATE "Task" SET "completedAt" = "lastUpdateAt" WHERE "number" = 6',
+      undo: 'UPDATE "Task" SET "completedAt" = NULL WHERE "number" = 6',
+      line: /任务6 completedAt: 审计记录为无，数据库为2024-06-30T02:00:00.000Z/,
+    },
+    {
+      name: "Task.deadlineDate",
+      edit: 'UPDATE "Task" SET "deadlineDate" = \'2026-12-31\' WHERE "number" = 6',
+      undo: 'UPDATE "Task" SET "deadlineDate" = \'2025-06-30\' WHERE "number" = 6',
+      line: /任务6 deadline: 审计记录为2025年6月底前（date 2025-06-30），数据库为2025年6月底前（date 2026-12-31）/,
+    },
+    {
+      name: "TaskUnit (lead units)",
+      edit: 'UPDATE "TaskUnit" SET "unit" = \'刑侦大队\' WHERE "role" = \'lead\' AND "position" = 0 AND "taskId" = (SELECT "id" FROM "Task" WHERE "number" = 7)',
+      undo: 'UPDATE "TaskUnit" SET "unit" = \'网安大队\' WHERE "role" = \'lead\' AND "position" = 0 AND "taskId" = (SELECT "id" FROM "Task" WHERE "number" = 7)',
+      line: /任务7 leadUnits: 审计记录为网安大队、指挥情报中心，数据库为刑侦大队、指挥情报中心/,
+    },
+    {
+      name: "Target.current",
+      edit: 'UPDATE "Target" SET "current" = 2 WHERE "taskId" = (SELECT "id" FROM "Task" WHERE "number" = 6)',
+      undo: 'UPDATE "Target" SET "current" = 1 WHERE "taskId" = (SELECT "id" FROM "Task" WHERE "number" = 6)',
+      line: /任务6 指标“市级“公安数字工匠”” current: 审计记录为1，数据库为2/,
+    },
+  ];
+  const sub = (sql: string) => sql.replaceAll("#A", `#${ids.a}`);
+  for (const c of cases)
+    it(`names the task and the field when ${c.name} is edited behind the bot's back, and exits 1`, async () => {
+      const line = new RegExp(c.line.source.replace("#A", `#${ids.a}`).replace("#B", `#${ids.b}`).replace("#C", `#${ids.c}`));
+      await app.db.$executeRawUnsafe(sub(c.edit));
+      try {
+        const cli = await verifyCli(app.env);
+        expect(cli.code, cli.stdout).toBe(1);
+        expect(cli.stdout).toContain("审计链完整");
+        expect(cli.stdout).toContain("数据库与审计记录不一致 / tables DIFFER from the trail（1处）");
+        expect(cli.stdout).toMatch(line);
+      } finally {
+        await app.db.$executeRawUnsafe(c.undo);
+      }
+      expect((await replayDatabase(app.env.DATABASE_URL!)).differences).toEqual([]);
+    });
+
+  it("names an update inserted or deleted behind the bot's back, in English in --json", async () => {
+    await app.db.$executeRawUnsafe(
+      'INSERT INTO "Update" ("taskId", "text", "percent", "authorId", "transport", "createdAt", "revisions") ' +
+        `SELECT "id", '已全部完成', 100, '@zhang:bureau.local', 'matrix', "lastUpdateAt", '[]' FROM "Task" WHERE "number" = 6`,
+    );
+    const json = await verifyCli(app.env, true);
+    expect(json.code).toBe(1);
+    const out = JSON.parse(json.stdout) as { ok: boolean; chainOk: boolean; replay: { differences: { field: string; actual: string | null }[] } };
+    expect(out).toMatchObject({ ok: false, chainOk: true });
+    expect(out.replay.differences).toEqual([expect.objectContaining({ task: "任务6", field: "row", expected: null, actual: "已全部完成" })]);
+    await app.db.$executeRawUnsafe(`DELETE FROM "Update" WHERE "text" = '已全部完成'`);
+    expect((await replayDatabase(app.env.DATABASE_URL!)).differences).toEqual([]);
+  });
+
+  it("doctor gives the replay one line", async () => {
+    const checks = await runDoctor(readConfig({ ...app.env }));
+    expect(checks.find((c) => c.name === "审计回放 audit replay")).toMatchObject({ status: "ok" });
+    await app.db.$executeRawUnsafe('UPDATE "Update" SET "percent" = 100 WHERE "eventId" = \'$b\'');
+    try {
+      const line = (await runDoctor(readConfig({ ...app.env }))).find((c) => c.name === "审计回放 audit replay");
+      expect(line).toMatchObject({ status: "fail", detail: expect.stringContaining(`任务6 更新#${ids.b} percent: 审计记录为60，数据库为100`) });
+    } finally {
+      await app.db.$executeRawUnsafe('UPDATE "Update" SET "percent" = 60 WHERE "eventId" = \'$b\'');
     }
   });
 });
