@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -225,6 +225,14 @@ describe("the migration to the hash-chained trail", () => {
       const v = await app.repos.audit.verify();
       expect(v).toMatchObject({ ok: true, legacy: 2 });
       expect(v.checked).toBeGreaterThanOrEqual(1);
+      // The replay cannot follow pre-chain entries, nor tasks no import entry gave values for: counted, not broken.
+      const r = await replayDatabase(url);
+      expect(r.differences).toEqual([]);
+      expect(r.entries.notVerifiable).toBe(2);
+      expect(r.values.notVerifiable).toBeGreaterThanOrEqual(2 * 5);
+      const cli = await verifyCli({ DATABASE_URL: url });
+      expect(cli.code, cli.stdout).toBe(0);
+      expect(cli.stdout).toMatch(/数据库与审计记录一致 \/ tables match the trail: 核对了\d+项数据（回放审计记录\d+条）；另有2条审计记录、\d+项数据无法核对/);
       const legacy = await app.db.auditLog.findMany({ where: { id: { lte: 2 } } });
       expect(legacy.map((e) => [e.action, e.taskId, e.taskNumber])).toEqual([
         ["complete", 6, 6],
@@ -367,6 +375,28 @@ describe("audit --verify replays the trail against the tables", () => {
     expect((await replayDatabase(app.env.DATABASE_URL!)).differences).toEqual([]);
   });
 
+  it("counts entries written before the replay as not verifiable, never as differences", async () => {
+    // What the code before the replay wrote for an approved extension: the new deadline's text only.
+    const task5 = await app.db.task.findFirstOrThrow({ where: { number: 5 } });
+    await app.db.task.update({ where: { id: task5.id }, data: { deadlineText: "2025年底前", deadlineDate: "2025-12-31", deadlineChange: "extension" } });
+    await app.repos.audit.append({
+      at: app.clock.now(),
+      actor: { id: "@kejiban:bureau.local", unit: "科技办", transport: "test", room: "console", eventId: null },
+      action: "approve-extension",
+      task: { id: task5.id, number: 5 },
+      before: { completedAt: null, deadline: task5.deadlineText },
+      after: { deadline: "2025年底前" },
+      detail: { requestId: 1, reason: "同意" },
+    });
+    const r = await replayDatabase(app.env.DATABASE_URL!);
+    expect(r.differences).toEqual([]);
+    expect(r.entries.notVerifiable).toBe(1);
+    expect((await verifyCli(app.env)).code).toBe(0);
+    // From then on the task's values are not verifiable: an edit of its deadline is not reported.
+    await app.db.$executeRawUnsafe('UPDATE "Task" SET "deadlineDate" = \'2026-12-31\' WHERE "number" = 5');
+    expect((await replayDatabase(app.env.DATABASE_URL!)).differences).toEqual([]);
+  });
+
   it("doctor gives the replay one line", async () => {
     const checks = await runDoctor(readConfig({ ...app.env }));
     expect(checks.find((c) => c.name === "审计回放 audit replay")).toMatchObject({ status: "ok" });
@@ -376,6 +406,32 @@ describe("audit --verify replays the trail against the tables", () => {
       expect(line).toMatchObject({ status: "fail", detail: expect.stringContaining(`任务6 更新#${ids.b} percent: 审计记录为60，数据库为100`) });
     } finally {
       await app.db.$executeRawUnsafe('UPDATE "Update" SET "percent" = 60 WHERE "eventId" = \'$b\'');
+    }
+  });
+});
+
+describe("audit --verify checks the database's integrity first", () => {
+  it.skipIf(ON_POSTGRES)("fails on a corrupted page before reading the chain", async () => {
+    const app = await tempApp();
+    const file = join(app.dir, "duban.db");
+    await app.say("任务6进展：完成初审 40%", { sender: "@zhang:bureau.local", room: "xingzhen" });
+    await app.close();
+    const raw = new Database(file);
+    raw.pragma("journal_mode = DELETE");
+    const pageSize = raw.pragma("page_size", { simple: true }) as number;
+    const { rootpage } = raw.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'Update_eventId_key'").get() as { rootpage: number };
+    raw.close();
+    // Overwrite one index page with garbage, as a failing disk would.
+    const fd = openSync(file, "r+");
+    writeSync(fd, Buffer.alloc(pageSize, 0xff), 0, pageSize, (rootpage - 1) * pageSize);
+    closeSync(fd);
+    try {
+      const r = await verifyCli({ DATABASE_URL: `file:${file}` });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^数据库完整性检查未通过 \/ database integrity_check FAILED: .+/);
+      expect(r.stdout).not.toContain("审计链");
+    } finally {
+      rmSync(app.dir, { recursive: true, force: true });
     }
   });
 });

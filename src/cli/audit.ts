@@ -38,7 +38,13 @@ function databaseIntegrity(url: string): string {
   if (isPostgresUrl(url)) return "skipped on PostgreSQL";
   const file = sqlitePathFromUrl(url);
   // A database not created yet is created whole by the app.
-  return existsSync(file) ? integrityCheck(file) : "ok";
+  if (!existsSync(file)) return "ok";
+  try {
+    return integrityCheck(file);
+  } catch (e) {
+    // SQLite may refuse to run the check at all on a badly damaged file ("database disk image is malformed").
+    return (e as Error).message;
+  }
 }
 
 /** `--verify`: integrity (checked before the app opens), the chain, then the tables replayed from the trail; exit 1 if any fails. */
