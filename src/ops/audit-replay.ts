@@ -56,7 +56,8 @@ async function replayWith(query: Query): Promise<ReplayReport> {
   let after = 0;
   for (;;) {
     const page = await query(
-      `SELECT "id", "at", "actor", "action", "outcome", "taskId", "before", "after", "prevHash", "hash" FROM "AuditLog" WHERE "id" > ${after} ORDER BY "id" LIMIT 1000`,
+      'SELECT "id", "at", "actor", "action", "outcome", "taskId", "before", "after", "prevHash", "hash" ' +
+        `FROM "AuditLog" WHERE "id" > ${after} ORDER BY "id" LIMIT 1000`,
     );
     for (const r of page)
       replay.add({
