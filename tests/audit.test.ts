@@ -273,6 +273,10 @@ describe("audit --verify replays the trail against the tables", () => {
     await app.say("调整时限 6 2025年6月底前 市局统一调整");
     await app.say("调整牵头单位 7 网安、指挥中心 机构调整");
     await app.say("办结 12 已验收");
+    await app.say("申请延期 4 2025年3月底前 市局评选推迟", ZHANG);
+    await app.say("延期审核 4 通过");
+    await app.say("新增指标 6 省级数字工匠 1名 2025年底前 争创省级");
+    await app.say("设置指标 6 省级数字工匠 1 省厅已通报");
     for (const [key, eventId] of [
       ["a", "$a"],
       ["b", "$b"],
@@ -339,9 +343,21 @@ describe("audit --verify replays the trail against the tables", () => {
     },
     {
       name: "Target.current",
-      edit: 'UPDATE "Target" SET "current" = 2 WHERE "taskId" = (SELECT "id" FROM "Task" WHERE "number" = 6)',
-      undo: 'UPDATE "Target" SET "current" = 1 WHERE "taskId" = (SELECT "id" FROM "Task" WHERE "number" = 6)',
+      edit: 'UPDATE "Target" SET "current" = 2 WHERE "name" = \'市级“公安数字工匠”\'',
+      undo: 'UPDATE "Target" SET "current" = 1 WHERE "name" = \'市级“公安数字工匠”\'',
       line: /任务6 指标“市级“公安数字工匠”” current: 审计记录为1，数据库为2/,
+    },
+    {
+      name: "Target.current of a target an admin added and set",
+      edit: 'UPDATE "Target" SET "current" = 0 WHERE "name" = \'省级数字工匠\'',
+      undo: 'UPDATE "Target" SET "current" = 1 WHERE "name" = \'省级数字工匠\'',
+      line: /任务6 指标“省级数字工匠” current: 审计记录为1，数据库为0/,
+    },
+    {
+      name: "a deadline an extension set",
+      edit: 'UPDATE "Task" SET "deadlineText" = \'2026年底前\' WHERE "number" = 4',
+      undo: 'UPDATE "Task" SET "deadlineText" = \'2025年3月底前\' WHERE "number" = 4',
+      line: /任务4 deadline: 审计记录为2025年3月底前（date 2025-03-31），数据库为2026年底前（date 2025-03-31）/,
     },
   ];
   const sub = (sql: string) => sql.replaceAll("#A", `#${ids.a}`);

@@ -139,7 +139,12 @@ export class AuditReplay {
     if (ok) this.replayed++;
     else {
       this.notVerifiable++;
-      if (e.taskId !== null && e.outcome === "ok") this.forgetTask(e.taskId);
+      if (e.outcome === "ok" && !isLegacy(e)) {
+        if (e.taskId !== null) this.forgetTask(e.taskId);
+        // An update such an entry names (it may have created it) is not verifiable either, rather than "not in the trail".
+        const updateId = parse(e.after)?.updateId;
+        if (typeof updateId === "number") this.updates.set(updateId, null);
+      }
     }
     return ok;
   }
