@@ -11,6 +11,7 @@ import { applyMigrations } from "../src/db/migrate.js";
 import { readConfig } from "../src/config.js";
 import auditCommand from "../src/cli/audit.js";
 import { replayDatabase } from "../src/ops/audit-replay.js";
+import { AuditReplay, compareWithTables, type LiveTables, type ReplayEntry } from "../src/audit/replay.js";
 import { runDoctor } from "../src/ops/doctor.js";
 import { ON_POSTGRES, tempApp, type TempApp } from "./helpers/temp-app.js";
 
@@ -449,5 +450,54 @@ describe("audit --verify checks the database's integrity first", () => {
     } finally {
       rmSync(app.dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the replay as a pure function", () => {
+  let id = 0;
+  const entry = (action: string, taskId: number | null, after: unknown, actor = "@zhang:bureau.local"): ReplayEntry => ({
+    id: ++id,
+    at: new Date(Date.UTC(2024, 5, 1, 0, id)),
+    actor,
+    action,
+    outcome: "ok",
+    taskId,
+    before: null,
+    after: JSON.stringify(after),
+    prevHash: "p",
+    hash: `h${id}`,
+  });
+  const deadline = { text: "2024年底前", kind: "date", date: "2024-12-31" };
+  const live = (over: Partial<LiveTables["tasks"][number]> = {}, percent = 60): LiveTables => ({
+    tasks: [{ id: 1, label: "任务6", completedAt: null, completedBy: null, deadline, leadUnits: ["刑侦大队"], leadUnitsColumn: ["刑侦大队"], ...over }],
+    updates: [{ id: 7, taskId: 1, text: "初审 60%", percent, authorId: "@zhang:bureau.local", retracted: false }],
+    targets: [],
+  });
+  const replay = (...extra: ReplayEntry[]) => {
+    const r = new AuditReplay([]);
+    for (const e of [
+      entry("import", null, { title: "计划", created: [6], tasks: [{ id: 1, number: 6, created: true, deadline, leadUnits: ["刑侦大队"] }], targets: [] }),
+      entry("update", 1, { updateId: 7, text: "初审 60%", percent: 60 }),
+      ...extra,
+    ])
+      r.add(e);
+    return r;
+  };
+
+  it("finds nothing to report when the tables are what the entries left", () => {
+    expect(compareWithTables(replay(), live())).toMatchObject({ differences: [], entries: { replayed: 2, notVerifiable: 0 } });
+  });
+
+  it("treats an action it does not know as not verifiable, for the task it names, from then on", () => {
+    const r = replay(entry("target-pending", 1, { updateId: 7, note: "待审核" }));
+    const report = compareWithTables(r, live({ completedAt: new Date(), deadline: { ...deadline, date: "2026-12-31" } }, 100));
+    expect(report.differences).toEqual([]);
+    expect(report.entries).toEqual({ replayed: 2, notVerifiable: 1 });
+    expect(report.values.notVerifiable).toBe(5 + 2 + 1 + 2);
+    // A later entry the replay follows vouches for its value again.
+    const after = replay(entry("target-pending", 1, {}), entry("reopen", 1, { completedAt: null }));
+    expect(compareWithTables(after, live({ completedAt: new Date(Date.UTC(2024, 5, 2)) })).differences).toEqual([
+      expect.objectContaining({ task: "任务6", field: "completedAt", expected: null, actual: "2024-06-02T00:00:00.000Z" }),
+    ]);
   });
 });
