@@ -325,6 +325,12 @@ describe("audit --verify replays the trail against the tables", () => {
       line: /任务4 更新#C retracted: 审计记录为true，数据库为false/,
     },
     {
+      name: "Task.progress",
+      edit: 'UPDATE "Task" SET "progress" = 100 WHERE "number" = 6',
+      undo: 'UPDATE "Task" SET "progress" = 60 WHERE "number" = 6',
+      line: /任务6 progress: 审计记录为60，数据库为100/,
+    },
+    {
       name: "Task.completedAt",
       edit: 'UPDATE "Task" SET "completedAt" = "lastUpdateAt" WHERE "number" = 6',
       undo: 'UPDATE "Task" SET "completedAt" = NULL WHERE "number" = 6',
@@ -469,7 +475,9 @@ describe("the replay as a pure function", () => {
   });
   const deadline = { text: "2024年底前", kind: "date", date: "2024-12-31" };
   const live = (over: Partial<LiveTables["tasks"][number]> = {}, percent = 60): LiveTables => ({
-    tasks: [{ id: 1, label: "任务6", completedAt: null, completedBy: null, deadline, leadUnits: ["刑侦大队"], leadUnitsColumn: ["刑侦大队"], ...over }],
+    tasks: [
+      { id: 1, label: "任务6", completedAt: null, completedBy: null, progress: 60, deadline, leadUnits: ["刑侦大队"], leadUnitsColumn: ["刑侦大队"], ...over },
+    ],
     updates: [{ id: 7, taskId: 1, text: "初审 60%", percent, authorId: "@zhang:bureau.local", retracted: false }],
     targets: [],
   });
@@ -488,12 +496,24 @@ describe("the replay as a pure function", () => {
     expect(compareWithTables(replay(), live())).toMatchObject({ differences: [], entries: { replayed: 2, notVerifiable: 0 } });
   });
 
+  it("follows the progress shown as recording, a retraction and an edit leave it", () => {
+    const retracted = (progress: number | null): LiveTables => ({
+      ...live({ progress }),
+      updates: [{ id: 7, taskId: 1, text: "初审 60%", percent: 60, authorId: "@zhang:bureau.local", retracted: true }],
+    });
+    const r = replay(entry("retract", 1, { updateId: 7, retractedAt: "2024-06-02T00:00:00.000Z" }));
+    expect(compareWithTables(r, retracted(null)).differences).toEqual([]);
+    expect(compareWithTables(r, retracted(60)).differences).toEqual([expect.objectContaining({ field: "progress", expected: "无", actual: "60" })]);
+    const edited = replay(entry("edit", 1, { updateId: 7, task: 6, text: "初审 70%", percent: 70 }));
+    expect(compareWithTables(edited, live({ progress: 70 })).differences.map((d) => d.field)).toEqual(["text", "percent"]);
+  });
+
   it("treats an action it does not know as not verifiable, for the task it names, from then on", () => {
     const r = replay(entry("target-pending", 1, { updateId: 7, note: "待审核" }));
     const report = compareWithTables(r, live({ completedAt: new Date(), deadline: { ...deadline, date: "2026-12-31" } }, 100));
     expect(report.differences).toEqual([]);
     expect(report.entries).toEqual({ replayed: 2, notVerifiable: 1 });
-    expect(report.values.notVerifiable).toBe(5 + 2 + 1 + 2);
+    expect(report.values.notVerifiable).toBe(5 + 1 + 2 + 1 + 2);
     // A later entry the replay follows vouches for its value again.
     const after = replay(entry("target-pending", 1, {}), entry("reopen", 1, { completedAt: null }));
     expect(compareWithTables(after, live({ completedAt: new Date(Date.UTC(2024, 5, 2)) })).differences).toEqual([

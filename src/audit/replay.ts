@@ -42,6 +42,8 @@ interface ExpectedUpdate {
   percent: number | null;
   author: string;
   retracted: boolean;
+  /** When it was recorded (the entry's time, the update's createdAt): the latest sets the task's progress. */
+  at: number;
 }
 
 interface ExpectedTask {
@@ -49,6 +51,10 @@ interface ExpectedTask {
   completedBy?: string | null;
   deadline?: Deadline;
   leadUnits?: string[];
+  /** The progress shown (最新进度); undefined while not verifiable. */
+  progress?: number | null;
+  /** Every update of the task is in the trail (it was created by an import the replay follows): progress can be recomputed. */
+  whole?: boolean;
 }
 
 /** A target as the tables name it: the replay needs its task and name to follow entries that give only those. */
@@ -100,6 +106,14 @@ export class AuditReplay {
   notVerifiable = 0;
   private readonly byName = new Map<string, number>();
   private readonly ofTask = new Map<number, number[]>();
+  /** Update ids by the task the replay last saw them on (a moved update is listed on both; `taskId` decides). */
+  private readonly taskUpdates = new Map<number, Set<number>>();
+
+  private updatesOf(taskId: number): Set<number> {
+    const ids = this.taskUpdates.get(taskId) ?? new Set<number>();
+    this.taskUpdates.set(taskId, ids);
+    return ids;
+  }
 
   constructor(targets: Iterable<TargetIdentity>) {
     for (const t of targets) {
@@ -117,8 +131,28 @@ export class AuditReplay {
   /** Forget what the replay knew of a task: an entry it cannot follow may have changed any of it. */
   private forgetTask(taskId: number): void {
     this.tasks.set(taskId, {});
-    for (const [id, u] of this.updates) if (u && u.taskId === taskId) this.updates.set(id, null);
+    for (const id of this.updatesOf(taskId)) this.updates.set(id, null);
     for (const id of this.ofTask.get(taskId) ?? []) if (this.targets.has(id)) this.targets.set(id, null);
+  }
+
+  /** As an edit or a retraction leaves it: the percent of the task's latest live update that gives one (see refreshTask). */
+  private recomputeProgress(taskId: number): void {
+    const t = this.task(taskId);
+    if (!t.whole) {
+      t.progress = undefined;
+      return;
+    }
+    let latest: { id: number; at: number; percent: number } | null = null;
+    for (const id of this.updatesOf(taskId)) {
+      const u = this.updates.get(id);
+      if (u === null) {
+        t.progress = undefined;
+        return;
+      }
+      if (u && u.taskId === taskId && !u.retracted && u.percent !== null && (!latest || u.at > latest.at || (u.at === latest.at && id > latest.id)))
+        latest = { id, at: u.at, percent: u.percent };
+    }
+    t.progress = latest?.percent ?? null;
   }
 
   private moves(after: Obj | null): void {
@@ -158,14 +192,18 @@ export class AuditReplay {
       case "update": {
         const text = textOf(after);
         if (taskId === null || typeof after?.updateId !== "number" || !text) return false;
+        this.updatesOf(taskId).add(after.updateId);
         this.updates.set(after.updateId, {
           taskId,
           ...text,
           percent: typeof after.percent === "number" ? after.percent : null,
           author: e.actor,
           retracted: false,
+          at: e.at.getTime(),
         });
         if (this.firstUpdateId === null || after.updateId < this.firstUpdateId) this.firstUpdateId = after.updateId;
+        // Recording sets the progress when the update gives a percent, and leaves it otherwise.
+        if (typeof after.percent === "number") this.task(taskId).progress = after.percent;
         this.moves(after);
         return true;
       }
@@ -175,8 +213,11 @@ export class AuditReplay {
         if (taskId === null || typeof after?.updateId !== "number" || !text) return false;
         const known = this.updates.get(after.updateId);
         // An edit keeps the author; an update the trail never saw created stays unverifiable.
+        this.updatesOf(taskId).add(after.updateId);
         if (known) this.updates.set(after.updateId, { ...known, taskId, ...text, percent: typeof after.percent === "number" ? after.percent : null });
         else this.updates.set(after.updateId, null);
+        if (known && known.taskId !== taskId) this.recomputeProgress(known.taskId);
+        this.recomputeProgress(taskId);
         this.moves(after);
         return true;
       }
@@ -184,6 +225,8 @@ export class AuditReplay {
         if (typeof after?.updateId !== "number") return false;
         const known = this.updates.get(after.updateId);
         this.updates.set(after.updateId, known ? { ...known, retracted: true } : null);
+        if (known) this.recomputeProgress(known.taskId);
+        else if (taskId !== null) this.task(taskId).progress = undefined;
         this.moves(after);
         return true;
       }
@@ -241,6 +284,8 @@ export class AuditReplay {
           if (t.created === true) {
             x.completedAt = null;
             x.completedBy = null;
+            x.progress = null;
+            x.whole = true;
           }
         }
         for (const t of (Array.isArray(after?.targets) ? after.targets : []) as Obj[])
@@ -260,6 +305,8 @@ export interface LiveTables {
     label: string;
     completedAt: Date | null;
     completedBy: string | null;
+    /** The progress shown (最新进度), kept in step with the task's latest update that gives a percent. */
+    progress: number | null;
     deadline: Deadline;
     /** TaskUnit rows with role lead, by position. */
     leadUnits: string[];
@@ -338,6 +385,8 @@ export function compareWithTables(replay: AuditReplay, live: LiveTables): Replay
   for (const t of live.tasks) {
     const want = replay.tasks.get(t.id) ?? {};
     const base = { taskId: t.id, task: t.label };
+    if (want.progress !== undefined) check(base, "progress", show(want.progress), show(t.progress));
+    else notVerifiable++;
     if (want.completedAt !== undefined) {
       check(base, "completedAt", want.completedAt, t.completedAt?.toISOString() ?? null);
       check(base, "completedBy", want.completedBy ?? null, t.completedBy);

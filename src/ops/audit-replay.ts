@@ -18,14 +18,15 @@ async function liveTables(query: Query): Promise<LiveTables> {
     lead.set(Number(r.taskId), [...(lead.get(Number(r.taskId)) ?? []), String(r.unit)]);
   const tasks = (
     await query(
-      'SELECT t."id", t."number", p."code", t."completedAt", t."completedBy", t."deadlineText", t."deadlineKind", t."deadlineDate", t."leadUnits" ' +
-        'FROM "Task" t JOIN "Plan" p ON p."id" = t."planId" ORDER BY t."id"',
+      'SELECT t."id", t."number", p."code", t."completedAt", t."completedBy", t."progress", ' +
+        't."deadlineText", t."deadlineKind", t."deadlineDate", t."leadUnits" FROM "Task" t JOIN "Plan" p ON p."id" = t."planId" ORDER BY t."id"',
     )
   ).map((r) => ({
     id: Number(r.id),
     label: `${several && r.code ? `${String(r.code)} ` : ""}任务${Number(r.number)}`,
     completedAt: date(r.completedAt),
     completedBy: (r.completedBy as string | null) ?? null,
+    progress: r.progress === null ? null : Number(r.progress),
     deadline: { text: String(r.deadlineText), kind: String(r.deadlineKind), date: (r.deadlineDate as string | null) ?? null },
     leadUnits: lead.get(Number(r.id)) ?? [],
     leadUnitsColumn: strings(r.leadUnits),
