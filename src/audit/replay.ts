@@ -78,10 +78,15 @@ const NO_REPLAYED_CHANGE: ReadonlySet<string> = new Set([
 ]);
 
 type Obj = Record<string, unknown>;
+/** JSON text as an object; anything else (an array, text that is not JSON) as null. */
 const parse = (s: string | null): Obj | null => {
   if (s === null) return null;
-  const v = JSON.parse(s) as unknown;
-  return typeof v === "object" && v !== null ? (v as Obj) : null;
+  try {
+    const v = JSON.parse(s) as unknown;
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : null;
+  } catch {
+    return null;
+  }
 };
 const isDeadline = (v: unknown): v is Deadline =>
   typeof v === "object" && v !== null && typeof (v as Obj).text === "string" && typeof (v as Obj).kind === "string" && "date" in (v as Obj);
@@ -251,9 +256,11 @@ export class AuditReplay {
         return true;
       }
       case "set-lead-units": {
-        if (taskId === null || !e.after) return false;
-        const units = JSON.parse(e.after) as unknown;
-        if (!isStrings(units)) return false;
+        let units: unknown = null;
+        try {
+          units = JSON.parse(e.after ?? "null");
+        } catch {}
+        if (taskId === null || !isStrings(units)) return false;
         this.task(taskId).leadUnits = units;
         return true;
       }
