@@ -1,14 +1,19 @@
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ChainVerifier, entryHash, GENESIS, type ChainedFields } from "../src/audit/chain.js";
 import { applyMigrations } from "../src/db/migrate.js";
-import { tempApp, type TempApp } from "./helpers/temp-app.js";
+import { readConfig } from "../src/config.js";
+import auditCommand from "../src/cli/audit.js";
+import { replayDatabase } from "../src/ops/audit-replay.js";
+import { AuditReplay, compareWithTables, type LiveTables, type ReplayEntry } from "../src/audit/replay.js";
+import { runDoctor } from "../src/ops/doctor.js";
+import { ON_POSTGRES, tempApp, type TempApp } from "./helpers/temp-app.js";
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "..");
@@ -26,7 +31,7 @@ async function duban(args: string[], databaseUrl: string) {
   }
 }
 
-describe("the audit trail on a real SQLite file", () => {
+describe.skipIf(ON_POSTGRES)("the audit trail on a real SQLite file", () => {
   let app: TempApp;
   let file: string;
   beforeAll(async () => {
@@ -184,7 +189,7 @@ describe("the hash chain", () => {
   });
 });
 
-describe("the migration to the hash-chained trail", () => {
+describe.skipIf(ON_POSTGRES)("the migration to the hash-chained trail", () => {
   const tmp = mkdtempSync(join(tmpdir(), "duban-audit-migration-"));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -221,6 +226,14 @@ describe("the migration to the hash-chained trail", () => {
       const v = await app.repos.audit.verify();
       expect(v).toMatchObject({ ok: true, legacy: 2 });
       expect(v.checked).toBeGreaterThanOrEqual(1);
+      // The replay cannot follow pre-chain entries, nor tasks no import entry gave values for: counted, not broken.
+      const r = await replayDatabase(url);
+      expect(r.differences).toEqual([]);
+      expect(r.entries.notVerifiable).toBe(2);
+      expect(r.values.notVerifiable).toBeGreaterThanOrEqual(2 * 5);
+      const cli = await verifyCli({ DATABASE_URL: url });
+      expect(cli.code, cli.stdout).toBe(0);
+      expect(cli.stdout).toMatch(/数据库与审计记录一致 \/ tables match the trail: 核对了\d+项数据（回放审计记录\d+条）；另有2条审计记录、\d+项数据无法核对/);
       const legacy = await app.db.auditLog.findMany({ where: { id: { lte: 2 } } });
       expect(legacy.map((e) => [e.action, e.taskId, e.taskNumber])).toEqual([
         ["complete", 6, 6],
@@ -229,5 +242,282 @@ describe("the migration to the hash-chained trail", () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+/** `duban audit --verify` run in this process (a CLI process per column would be slow): its exit status and output. */
+async function verifyCli(env: Record<string, string>, json = false): Promise<{ code: number; stdout: string }> {
+  let stdout = "";
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  try {
+    const code = await auditCommand.run(["--verify", ...(json ? ["--json"] : [])], { config: readConfig({ ...env, CHECKPOINT_DISABLE: "1" }), env, usage: "" });
+    return { code, stdout };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe("audit --verify replays the trail against the tables", () => {
+  let app: TempApp;
+  const ZHANG = { sender: "@zhang:bureau.local", room: "xingzhen" };
+  const ids: Record<string, number> = {};
+  beforeAll(async () => {
+    app = await tempApp();
+    await app.say("任务6进展：两名民警通过市级数字工匠初审 40%", { ...ZHANG, eventId: "$a" });
+    await app.say("任务6进展：一名民警入选市级数字工匠 指标+1 60%", { ...ZHANG, eventId: "$b" });
+    await app.say("任务4进展：平台完成招标 30%", { ...ZHANG, eventId: "$c" });
+    await app.say("", { ...ZHANG, kind: "redaction", eventId: "$r", targetEventId: "$c" });
+    await app.say("任务6进展：两名民警通过市级数字工匠初审 45%", { ...ZHANG, kind: "edit", eventId: "$a2", targetEventId: "$a" });
+    await app.say("调整时限 6 2025年6月底前 市局统一调整");
+    await app.say("调整牵头单位 7 网安、指挥中心 机构调整");
+    await app.say("办结 12 已验收");
+    await app.say("申请延期 4 2025年3月底前 市局评选推迟", ZHANG);
+    await app.say("延期审核 4 通过");
+    await app.say("新增指标 6 省级数字工匠 1名 2025年底前 争创省级");
+    await app.say("设置指标 6 省级数字工匠 1 省厅已通报");
+    for (const [key, eventId] of [
+      ["a", "$a"],
+      ["b", "$b"],
+      ["c", "$c"],
+    ] as const)
+      ids[key] = (await app.db.update.findUniqueOrThrow({ where: { eventId } })).id;
+  });
+  afterAll(() => app.dispose());
+
+  it("finds the tables as the trail left them, and exits 0 with the counts", async () => {
+    const r = await replayDatabase(app.env.DATABASE_URL!);
+    expect(r.differences).toEqual([]);
+    expect(r.entries.notVerifiable).toBe(0);
+    expect(r.values.compared).toBeGreaterThan(25 * 5);
+    const cli = await verifyCli(app.env);
+    expect(cli.code, cli.stdout).toBe(0);
+    expect(cli.stdout).toContain(ON_POSTGRES ? "PostgreSQL 不适用，已跳过" : "数据库完整性检查通过");
+    expect(cli.stdout).toMatch(/数据库与审计记录一致 \/ tables match the trail: 核对了\d+项数据（回放审计记录\d+条）。/);
+  });
+
+  // Each edit is made with SQL behind the bot's back, shown by verify with the task and the field, then undone.
+  const cases: { name: string; edit: string; undo: string; line: RegExp }[] = [
+    {
+      name: "Update.percent",
+      edit: 'UPDATE "Update" SET "percent" = 100 WHERE "eventId" = \'$b\'',
+      undo: 'UPDATE "Update" SET "percent" = 60 WHERE "eventId" = \'$b\'',
+      line: /任务6 更新#B percent: 审计记录为60，数据库为100/,
+    },
+    {
+      name: "Update.text",
+      edit: 'UPDATE "Update" SET "text" = \'全部完成\' WHERE "eventId" = \'$a\'',
+      undo: 'UPDATE "Update" SET "text" = \'两名民警通过市级数字工匠初审 45%\' WHERE "eventId" = \'$a\'',
+      line: /任务6 更新#A text: 审计记录为“两名民警通过市级数字工匠初审 45%”，数据库为“全部完成”/,
+    },
+    {
+      name: "Update.authorId",
+      edit: 'UPDATE "Update" SET "authorId" = \'@li:bureau.local\' WHERE "eventId" = \'$a\'',
+      undo: 'UPDATE "Update" SET "authorId" = \'@zhang:bureau.local\' WHERE "eventId" = \'$a\'',
+      line: /任务6 更新#A author: 审计记录为@zhang:bureau.local，数据库为@li:bureau.local/,
+    },
+    {
+      name: "Update.retractedAt",
+      edit: 'UPDATE "Update" SET "retractedAt" = NULL WHERE "eventId" = \'$c\'',
+      undo: 'UPDATE "Update" SET "retractedAt" = "createdAt" WHERE "eventId" = \'$c\'',
+      line: /任务4 更新#C retracted: 审计记录为true，数据库为false/,
+    },
+    {
+      name: "Task.progress",
+      edit: 'UPDATE "Task" SET "progress" = 100 WHERE "number" = 6',
+      undo: 'UPDATE "Task" SET "progress" = 60 WHERE "number" = 6',
+      line: /任务6 progress: 审计记录为60，数据库为100/,
+    },
+    {
+      name: "Task.completedAt",
+      edit: 'UPDATE "Task" SET "completedAt" = "lastUpdateAt" WHERE "number" = 6',
+      undo: 'UPDATE "Task" SET "completedAt" = NULL WHERE "number" = 6',
+      line: /任务6 completedAt: 审计记录为无，数据库为2024-06-30T02:00:00.000Z/,
+    },
+    {
+      name: "Task.deadlineDate",
+      edit: 'UPDATE "Task" SET "deadlineDate" = \'2026-12-31\' WHERE "number" = 6',
+      undo: 'UPDATE "Task" SET "deadlineDate" = \'2025-06-30\' WHERE "number" = 6',
+      line: /任务6 deadline: 审计记录为2025年6月底前（date 2025-06-30），数据库为2025年6月底前（date 2026-12-31）/,
+    },
+    {
+      name: "TaskUnit (lead units)",
+      edit: 'UPDATE "TaskUnit" SET "unit" = \'刑侦大队\' WHERE "role" = \'lead\' AND "position" = 0 AND "taskId" = (SELECT "id" FROM "Task" WHERE "number" = 7)',
+      undo: 'UPDATE "TaskUnit" SET "unit" = \'网安大队\' WHERE "role" = \'lead\' AND "position" = 0 AND "taskId" = (SELECT "id" FROM "Task" WHERE "number" = 7)',
+      line: /任务7 leadUnits: 审计记录为网安大队、指挥情报中心，数据库为刑侦大队、指挥情报中心/,
+    },
+    {
+      name: "Target.current",
+      edit: 'UPDATE "Target" SET "current" = 2 WHERE "name" = \'市级“公安数字工匠”\'',
+      undo: 'UPDATE "Target" SET "current" = 1 WHERE "name" = \'市级“公安数字工匠”\'',
+      line: /任务6 指标“市级“公安数字工匠”” current: 审计记录为1，数据库为2/,
+    },
+    {
+      name: "Target.current of a target an admin added and set",
+      edit: 'UPDATE "Target" SET "current" = 0 WHERE "name" = \'省级数字工匠\'',
+      undo: 'UPDATE "Target" SET "current" = 1 WHERE "name" = \'省级数字工匠\'',
+      line: /任务6 指标“省级数字工匠” current: 审计记录为1，数据库为0/,
+    },
+    {
+      name: "a deadline an extension set",
+      edit: 'UPDATE "Task" SET "deadlineText" = \'2026年底前\' WHERE "number" = 4',
+      undo: 'UPDATE "Task" SET "deadlineText" = \'2025年3月底前\' WHERE "number" = 4',
+      line: /任务4 deadline: 审计记录为2025年3月底前（date 2025-03-31），数据库为2026年底前（date 2025-03-31）/,
+    },
+  ];
+  const sub = (sql: string) => sql.replaceAll("#A", `#${ids.a}`);
+  for (const c of cases)
+    it(`names the task and the field when ${c.name} is edited behind the bot's back, and exits 1`, async () => {
+      const line = new RegExp(c.line.source.replace("#A", `#${ids.a}`).replace("#B", `#${ids.b}`).replace("#C", `#${ids.c}`));
+      await app.db.$executeRawUnsafe(sub(c.edit));
+      try {
+        const cli = await verifyCli(app.env);
+        expect(cli.code, cli.stdout).toBe(1);
+        expect(cli.stdout).toContain("审计链完整");
+        expect(cli.stdout).toContain("数据库与审计记录不一致 / tables DIFFER from the trail（1处）");
+        expect(cli.stdout).toMatch(line);
+      } finally {
+        await app.db.$executeRawUnsafe(c.undo);
+      }
+      expect((await replayDatabase(app.env.DATABASE_URL!)).differences).toEqual([]);
+    });
+
+  it("names an update inserted or deleted behind the bot's back, in English in --json", async () => {
+    await app.db.$executeRawUnsafe(
+      'INSERT INTO "Update" ("taskId", "text", "percent", "authorId", "transport", "createdAt", "revisions") ' +
+        `SELECT "id", '已全部完成', 100, '@zhang:bureau.local', 'matrix', "lastUpdateAt", '[]' FROM "Task" WHERE "number" = 6`,
+    );
+    const json = await verifyCli(app.env, true);
+    expect(json.code).toBe(1);
+    const out = JSON.parse(json.stdout) as { ok: boolean; chainOk: boolean; replay: { differences: { field: string; actual: string | null }[] } };
+    expect(out).toMatchObject({ ok: false, chainOk: true });
+    expect(out.replay.differences).toEqual([expect.objectContaining({ task: "任务6", field: "row", expected: null, actual: "已全部完成" })]);
+    await app.db.$executeRawUnsafe(`DELETE FROM "Update" WHERE "text" = '已全部完成'`);
+    expect((await replayDatabase(app.env.DATABASE_URL!)).differences).toEqual([]);
+  });
+
+  it("counts entries written before the replay as not verifiable, never as differences", async () => {
+    // What the code before the replay wrote for an approved extension: the new deadline's text only.
+    const task5 = await app.db.task.findFirstOrThrow({ where: { number: 5 } });
+    await app.db.task.update({ where: { id: task5.id }, data: { deadlineText: "2025年底前", deadlineDate: "2025-12-31", deadlineChange: "extension" } });
+    await app.repos.audit.append({
+      at: app.clock.now(),
+      actor: { id: "@kejiban:bureau.local", unit: "科技办", transport: "test", room: "console", eventId: null },
+      action: "approve-extension",
+      task: { id: task5.id, number: 5 },
+      before: { completedAt: null, deadline: task5.deadlineText },
+      after: { deadline: "2025年底前" },
+      detail: { requestId: 1, reason: "同意" },
+    });
+    const r = await replayDatabase(app.env.DATABASE_URL!);
+    expect(r.differences).toEqual([]);
+    expect(r.entries.notVerifiable).toBe(1);
+    expect((await verifyCli(app.env)).code).toBe(0);
+    // From then on the task's values are not verifiable: an edit of its deadline is not reported.
+    await app.db.$executeRawUnsafe('UPDATE "Task" SET "deadlineDate" = \'2026-12-31\' WHERE "number" = 5');
+    expect((await replayDatabase(app.env.DATABASE_URL!)).differences).toEqual([]);
+  });
+
+  it("doctor gives the replay one line", async () => {
+    const checks = await runDoctor(readConfig({ ...app.env }));
+    expect(checks.find((c) => c.name === "审计回放 audit replay")).toMatchObject({ status: "ok" });
+    await app.db.$executeRawUnsafe('UPDATE "Update" SET "percent" = 100 WHERE "eventId" = \'$b\'');
+    try {
+      const line = (await runDoctor(readConfig({ ...app.env }))).find((c) => c.name === "审计回放 audit replay");
+      expect(line).toMatchObject({ status: "fail", detail: expect.stringContaining(`任务6 更新#${ids.b} percent: 审计记录为60，数据库为100`) });
+    } finally {
+      await app.db.$executeRawUnsafe('UPDATE "Update" SET "percent" = 60 WHERE "eventId" = \'$b\'');
+    }
+  });
+});
+
+describe("audit --verify checks the database's integrity first", () => {
+  it.skipIf(ON_POSTGRES)("fails on a corrupted page before reading the chain", async () => {
+    const app = await tempApp();
+    const file = join(app.dir, "duban.db");
+    await app.say("任务6进展：完成初审 40%", { sender: "@zhang:bureau.local", room: "xingzhen" });
+    await app.close();
+    const raw = new Database(file);
+    raw.pragma("journal_mode = DELETE");
+    const pageSize = raw.pragma("page_size", { simple: true }) as number;
+    const { rootpage } = raw.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'Update_eventId_key'").get() as { rootpage: number };
+    raw.close();
+    // Overwrite one index page with garbage, as a failing disk would.
+    const fd = openSync(file, "r+");
+    writeSync(fd, Buffer.alloc(pageSize, 0xff), 0, pageSize, (rootpage - 1) * pageSize);
+    closeSync(fd);
+    try {
+      const r = await verifyCli({ DATABASE_URL: `file:${file}` });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^数据库完整性检查未通过 \/ database integrity_check FAILED: .+/);
+      expect(r.stdout).not.toContain("审计链");
+    } finally {
+      rmSync(app.dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the replay as a pure function", () => {
+  let id = 0;
+  const entry = (action: string, taskId: number | null, after: unknown, actor = "@zhang:bureau.local"): ReplayEntry => ({
+    id: ++id,
+    at: new Date(Date.UTC(2024, 5, 1, 0, id)),
+    actor,
+    action,
+    outcome: "ok",
+    taskId,
+    before: null,
+    after: JSON.stringify(after),
+    prevHash: "p",
+    hash: `h${id}`,
+  });
+  const deadline = { text: "2024年底前", kind: "date", date: "2024-12-31" };
+  const live = (over: Partial<LiveTables["tasks"][number]> = {}, percent = 60): LiveTables => ({
+    tasks: [
+      { id: 1, label: "任务6", completedAt: null, completedBy: null, progress: 60, deadline, leadUnits: ["刑侦大队"], leadUnitsColumn: ["刑侦大队"], ...over },
+    ],
+    updates: [{ id: 7, taskId: 1, text: "初审 60%", percent, authorId: "@zhang:bureau.local", retracted: false }],
+    targets: [],
+  });
+  const replay = (...extra: ReplayEntry[]) => {
+    const r = new AuditReplay([]);
+    for (const e of [
+      entry("import", null, { title: "计划", created: [6], tasks: [{ id: 1, number: 6, created: true, deadline, leadUnits: ["刑侦大队"] }], targets: [] }),
+      entry("update", 1, { updateId: 7, text: "初审 60%", percent: 60 }),
+      ...extra,
+    ])
+      r.add(e);
+    return r;
+  };
+
+  it("finds nothing to report when the tables are what the entries left", () => {
+    expect(compareWithTables(replay(), live())).toMatchObject({ differences: [], entries: { replayed: 2, notVerifiable: 0 } });
+  });
+
+  it("follows the progress shown as recording, a retraction and an edit leave it", () => {
+    const retracted = (progress: number | null): LiveTables => ({
+      ...live({ progress }),
+      updates: [{ id: 7, taskId: 1, text: "初审 60%", percent: 60, authorId: "@zhang:bureau.local", retracted: true }],
+    });
+    const r = replay(entry("retract", 1, { updateId: 7, retractedAt: "2024-06-02T00:00:00.000Z" }));
+    expect(compareWithTables(r, retracted(null)).differences).toEqual([]);
+    expect(compareWithTables(r, retracted(60)).differences).toEqual([expect.objectContaining({ field: "progress", expected: "无", actual: "60" })]);
+    const edited = replay(entry("edit", 1, { updateId: 7, task: 6, text: "初审 70%", percent: 70 }));
+    expect(compareWithTables(edited, live({ progress: 70 })).differences.map((d) => d.field)).toEqual(["text", "percent"]);
+  });
+
+  it("treats an action it does not know as not verifiable, for the task it names, from then on", () => {
+    const r = replay(entry("target-pending", 1, { updateId: 7, note: "待审核" }));
+    const report = compareWithTables(r, live({ completedAt: new Date(), deadline: { ...deadline, date: "2026-12-31" } }, 100));
+    expect(report.differences).toEqual([]);
+    expect(report.entries).toEqual({ replayed: 2, notVerifiable: 1 });
+    expect(report.values.notVerifiable).toBe(5 + 1 + 2 + 1 + 2);
+    // A later entry the replay follows vouches for its value again.
+    const after = replay(entry("target-pending", 1, {}), entry("reopen", 1, { completedAt: null }));
+    expect(compareWithTables(after, live({ completedAt: new Date(Date.UTC(2024, 5, 2)) })).differences).toEqual([
+      expect.objectContaining({ task: "任务6", field: "completedAt", expected: null, actual: "2024-06-02T00:00:00.000Z" }),
+    ]);
   });
 });

@@ -210,8 +210,9 @@ describe("doctor", () => {
         .trim()
         .split("\n")
         .map((l) => l.slice(0, 1)),
-    ).toEqual(["✓", "✓", "✓", "✓", "–"]);
+    ).toEqual(["✓", "✓", "✓", "✓", "✓", "–"]);
     expect(ok.stdout).toContain("✓ 工作日历 calendar: 覆盖计划期 2023–2025");
+    expect(ok.stdout).toMatch(/^✓ 审计回放 audit replay: 数据库与审计记录一致 \/ tables match the trail: 核对了\d+项数据/m);
     writeFileSync(join(dir, "bad.yaml"), "office: 科技办\nunits: []\n");
     const badDirectory = await cli(["doctor"], { ...env, DUBAN_DIRECTORY: join(dir, "bad.yaml") });
     expect(badDirectory.code).toBe(1);

@@ -10,6 +10,7 @@ import { isCollectiveUnit } from "../plan/unit-list.js";
 import { silentLogger } from "../log/logger.js";
 import { ChainVerifier } from "../audit/chain.js";
 import { integrityCheck } from "./backup.js";
+import { auditReplayCheck } from "./audit-replay.js";
 
 export interface Check {
   name: string;
@@ -183,6 +184,9 @@ export async function runDoctor(config: Config): Promise<Check[]> {
       }
     }
   }
+
+  // The tables replayed from the audit trail, once the database itself checks out.
+  if (checks.some((c) => c.name === "数据库 database" && c.status === "ok")) checks.push(await auditReplayCheck(config.databaseUrl));
 
   if (directory) {
     if (!facts) checks.push({ name: "名录 directory", status: "ok", detail: `${directory.units.length} 个单位；无计划可对照 / no plan to compare with` });

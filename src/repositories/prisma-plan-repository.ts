@@ -33,15 +33,16 @@ type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
  * The plan's targets for a task that it does not have yet (by name, removed ones included: an admin's removal
  * stands). Existing targets are left as they are, so a re-import never resets a count.
  */
-async function addPlanTargets(tx: Tx, taskId: number, targets: ParsedTarget[], at: Date): Promise<number> {
-  if (targets.length === 0) return 0;
+async function addPlanTargets(tx: Tx, taskId: number, targets: ParsedTarget[], at: Date): Promise<{ id: number; name: string }[]> {
+  if (targets.length === 0) return [];
   const have = new Set((await tx.target.findMany({ where: { taskId }, select: { name: true } })).map((t) => t.name));
   const add = targets.filter((t) => !have.has(t.name));
-  if (add.length === 0) return 0;
+  if (add.length === 0) return [];
   await tx.target.createMany({
     data: add.map((t) => ({ taskId, name: t.name, unit: t.unit, count: t.count, due: t.due, source: "plan", sourceText: t.sourceText, createdAt: at })),
   });
-  return add.length;
+  // Their ids, for the import's audit entry (the replay's starting counts).
+  return tx.target.findMany({ where: { taskId, name: { in: add.map((t) => t.name) } }, select: { id: true, name: true } });
 }
 
 export function toTask(row: TaskRow): TaskRecord {
@@ -328,6 +329,9 @@ export class PrismaPlanRepository implements PlanRepository {
         }
         const existing = new Map((await tx.task.findMany({ where: { planId: plan.id } })).map((t) => [t.number, t] as const));
         const report: ImportReport = { planId: plan.id, title: plan.title, code, created: [], updated: [], unchanged: [], missing: [], targetsAdded: 0 };
+        // What every listed task holds after the import, and the targets it added: the audit replay starts from these.
+        const baseline: { id: number; number: number; created: boolean; deadline: Deadline; leadUnits: string[] }[] = [];
+        const addedTargets: { id: number; taskId: number; name: string; current: 0 }[] = [];
         for (const t of parsed.tasks) {
           const old = existing.get(t.number);
           // A deadline the office changed (extension, 调整时限) stays in force; the document's becomes the original.
@@ -347,13 +351,26 @@ export class PrismaPlanRepository implements PlanRepository {
             inDocument: true,
           };
           let taskId: number;
+          const addTargets = async () => {
+            const added = await addPlanTargets(tx, taskId, t.targets, at);
+            report.targetsAdded += added.length;
+            addedTargets.push(...added.map((a) => ({ ...a, taskId, current: 0 as const })));
+          };
+          baseline.push({
+            id: old?.id ?? 0,
+            number: t.number,
+            created: !old,
+            deadline: { text: fields.deadlineText, kind: fields.deadlineKind as DeadlineKind, date: fields.deadlineDate },
+            leadUnits,
+          });
           if (!old) {
             taskId = (await tx.task.create({ data: { planId: plan.id, number: t.number, ...fields } })).id;
+            baseline[baseline.length - 1]!.id = taskId;
             report.created.push(t.number);
-            report.targetsAdded += await addPlanTargets(tx, taskId, t.targets, at);
+            await addTargets();
           } else {
             taskId = old.id;
-            report.targetsAdded += await addPlanTargets(tx, taskId, t.targets, at);
+            await addTargets();
             const same = (Object.keys(fields) as (keyof typeof fields)[]).every((k) => old[k] === fields[k]);
             if (same) {
               report.unchanged.push(t.number);
@@ -380,7 +397,16 @@ export class PrismaPlanRepository implements PlanRepository {
           at,
           actor,
           action: "import",
-          after: { title: report.title, code, created: report.created, updated: report.updated, missing: report.missing, targetsAdded: report.targetsAdded },
+          after: {
+            title: report.title,
+            code,
+            created: report.created,
+            updated: report.updated,
+            missing: report.missing,
+            targetsAdded: report.targetsAdded,
+            tasks: baseline,
+            targets: addedTargets,
+          },
         });
         return report;
       },

@@ -121,7 +121,8 @@ export class PrismaRequestRepository implements RequestRepository {
           decision === "approved"
             ? row.kind === "completion"
               ? { completedAt: at.toISOString(), completedBy: actor.id }
-              : { deadline: row.deadlineText }
+              : // The deadline in force, whole (kind and date too), for the audit replay.
+                { deadline: row.deadlineText, deadlineKind: row.deadlineKind ?? "unknown", deadlineDate: row.deadlineDate }
             : before,
         detail: { requestId: id, reason, requestedBy: row.requestedBy },
       });

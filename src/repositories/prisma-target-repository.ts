@@ -32,7 +32,7 @@ export class PrismaTargetRepository implements TargetRepository {
         action: "target-set",
         task: { id: before.taskId, number: before.task.number },
         before: { target: before.name, current: moved.from },
-        after: { target: before.name, current: moved.to },
+        after: { target: before.name, targetId, current: moved.to },
         detail: { reason },
       });
       return toTarget(await tx.target.findUniqueOrThrow({ where: { id: targetId } }));
@@ -64,7 +64,8 @@ export class PrismaTargetRepository implements TargetRepository {
         actor,
         action: "target-add",
         task: { id: t.taskId, number: task.number },
-        after: { target: t.name, unit: t.unit, count: t.count, due: t.due },
+        // Its id and count (a target added again keeps its count): the audit replay follows it from here.
+        after: { target: t.name, targetId: row.id, unit: t.unit, count: t.count, due: t.due, current: row.current },
         detail: { reason },
       });
       return toTarget(row);
@@ -80,7 +81,7 @@ export class PrismaTargetRepository implements TargetRepository {
         actor,
         action: "target-remove",
         task: { id: row.taskId, number: row.task.number },
-        before: { target: row.name, unit: row.unit, count: row.count, current: row.current, due: row.due },
+        before: { target: row.name, targetId, unit: row.unit, count: row.count, current: row.current, due: row.due },
         detail: { reason },
       });
     });
