@@ -3,8 +3,8 @@ import { defineCommand, type CommandContext, type UpdateSegments } from "../src/
 import { reply, type HandlerResult } from "../src/core/reply.js";
 import { requirePlan, requireTask } from "../src/core/task-view.js";
 import { planPrefix, planTag } from "../src/core/plan-scope.js";
-import type { TaskRecord } from "../src/core/model.js";
-import { checkUpdate, type CheckedUpdate } from "../src/core/update-rules.js";
+import { TargetRangeError, type TaskRecord } from "../src/core/model.js";
+import { checkUpdate, targetLimitError, type CheckedUpdate } from "../src/core/update-rules.js";
 
 /** How much of the update the confirmation quotes back. */
 const QUOTE = 80;
@@ -58,18 +58,23 @@ async function record(segments: UpdateSegments, ctx: CommandContext): Promise<Ha
       update: stored,
       updateCount,
       targets,
-    } = await ctx.repos.updates.record({
-      targetMoves: part.targetMoves,
-      taskId: part.task.id,
-      text: part.body,
-      percent: part.percent,
-      authorId: inbound.sender,
-      authorUnit: part.unit,
-      room: inbound.room,
-      transport: inbound.transport,
-      eventId,
-      at: clock.now(),
-    });
+    } = await ctx.repos.updates
+      .record({
+        targetMoves: part.targetMoves,
+        taskId: part.task.id,
+        text: part.body,
+        percent: part.percent,
+        authorId: inbound.sender,
+        authorUnit: part.unit,
+        room: inbound.room,
+        transport: inbound.transport,
+        eventId,
+        at: clock.now(),
+      })
+      .catch((e: unknown) => {
+        // The count moved since the check (another message in between): refused like any move past the limits.
+        throw e instanceof TargetRangeError ? targetLimitError(t, part.task.number, e, false) : e;
+      });
     lines.push(tag + t.update.recorded(part.task.number, part.task.title, stored.percent, updateCount, quote(stored.text)));
     for (const moved of targets) {
       const target = part.task.targets.find((x) => x.id === moved.targetId);

@@ -3,11 +3,11 @@ import { UserError } from "../command.js";
 import { extractPercent } from "../grammar.js";
 import type { Message } from "../inbound.js";
 import { interpret } from "../interpreter/interpret.js";
-import type { TaskRecord } from "../model.js";
+import { TargetRangeError, type TaskRecord } from "../model.js";
 import { actorOf, refuse } from "../permissions.js";
 import { assertPlanActive, assertSamePlan } from "../plan-scope.js";
 import { reply, type HandlerResult } from "../reply.js";
-import { reporterUnit, updatePercent, updateTargetMoves, updateText } from "../update-rules.js";
+import { checkTargetLimits, reporterUnit, targetLimitError, updatePercent, updateTargetMoves, updateText } from "../update-rules.js";
 import { onMessage } from "./message.js";
 
 /**
@@ -74,14 +74,26 @@ export async function onEdit(msg: Message, deps: BotDeps): Promise<HandlerResult
     // Target moves (指标+1) are read again from the edited text: the earlier ones are undone, these applied.
     const on = moveTo ?? task;
     const targetMoves = on ? updateTargetMoves(t, on, body) : [];
+    // Within the same limits as a new update, counting from before this update's own earlier moves.
+    if (on) checkTargetLimits(t, on, targetMoves, { undone: await movedBy(deps, on.planId, part.id), edit: true });
     revisions.push({ eventId: part.eventId!, task, body, percent, moveTo, targetMoves });
   }
   const replies = [];
   for (const r of revisions) {
     const change = { text: r.body, percent: r.percent, targetMoves: r.targetMoves, ...(r.moveTo ? { taskId: r.moveTo.id } : {}) };
-    const revised = await repos.updates.revise(r.eventId, change, actorOf(ctx), clock.now());
+    const revised = await repos.updates.revise(r.eventId, change, actorOf(ctx), clock.now()).catch((e: unknown) => {
+      throw e instanceof TargetRangeError ? targetLimitError(t, (r.moveTo ?? r.task)?.number ?? 0, e, true) : e;
+    });
     const shown = r.moveTo ?? r.task;
     if (shown && revised) replies.push(reply([t.update.revised(shown.number, revised.percent)]));
   }
   return { replies };
+}
+
+/** What an update has moved so far, net, per target id (its TargetChanges): an edit takes it back before applying its own. */
+async function movedBy(deps: BotDeps, planId: number, updateId: number): Promise<Map<number, number>> {
+  const net = new Map<number, number>();
+  for (const c of await deps.repos.targets.changes(planId))
+    if (c.updateId === updateId) net.set(c.targetId, (net.get(c.targetId) ?? 0) + c.toCount - c.fromCount);
+  return net;
 }

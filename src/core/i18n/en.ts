@@ -120,6 +120,15 @@ export const en = {
       `Task ${n}: added target ${name} ${count}${unit ? ` ${unit}` : ""}${due ? ` due ${due}` : ""} (reason: ${reason})`,
     removed: (n: number, name: string, reason: string) => `Task ${n}: removed target ${name} (reason: ${reason}); its history is kept.`,
   },
+  /** Targets (指标) an update moves: never past the promised count, never below zero; a responsible unit's move waits for a lead unit. */
+  targetLimits: {
+    abovePromise: (n: number, name: string, current: number, to: number, count: number, unit: string, edit: boolean) =>
+      `Task ${n}'s target ${name} promises ${count}${unit ? ` ${unit}` : ""} and stands at ${current}; this would make it ${to}, past the promise, ` +
+      `so ${edit ? "the edit was not applied" : "nothing was recorded"}. To correct it, an admin writes "set target ${n} NAME COUNT REASON".`,
+    belowZero: (n: number, name: string, current: number, to: number, unit: string, edit: boolean) =>
+      `Task ${n}'s target ${name} stands at ${current}${unit ? ` ${unit}` : ""} and cannot go down to ${to} (0 at least), ` +
+      `so ${edit ? "the edit was not applied" : "nothing was recorded"}.`,
+  },
   update: {
     recorded: (n: number, title: string, percent: number | null, count: number, text: string) =>
       `Recorded for task ${n} ${title}${percent === null ? "" : `, progress ${percent}%`} (update #${count}): ${text}`,

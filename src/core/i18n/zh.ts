@@ -121,6 +121,13 @@ export const zh = {
       `已为任务${n}新增指标 ${name} ${count}${unit}${due ? `（${due}前）` : ""}（理由：${reason}）`,
     removed: (n: number, name: string, reason: string) => `已删除任务${n}的指标 ${name}（理由：${reason}），其历史记录保留。`,
   },
+  /** Targets (指标) an update moves: never past the promised count, never below zero; a responsible unit's move waits for a lead unit. */
+  targetLimits: {
+    abovePromise: (n: number, name: string, current: number, to: number, count: number, unit: string, edit: boolean) =>
+      `任务${n}的指标 ${name} 承诺${count}${unit}，现为${current}${unit}，这样会变成${to}${unit}，超过承诺数，${edit ? "本次修改未生效" : "本条进展未记录"}。如确需更正，请科技办管理员用“设置指标 ${n} 名称 数量 理由”。`,
+    belowZero: (n: number, name: string, current: number, to: number, unit: string, edit: boolean) =>
+      `任务${n}的指标 ${name} 现为${current}${unit}，不能减到${to}${unit}（最少为0），${edit ? "本次修改未生效" : "本条进展未记录"}。`,
+  },
   update: {
     recorded: (n: number, title: string, percent: number | null, count: number, text: string) =>
       `已记录任务${n}（${title}）的第${count}条进展${percent === null ? "" : `，进度${percent}%`}：${text}`,
