@@ -5,6 +5,8 @@ import { requirePlan, requireTask } from "../src/core/task-view.js";
 import { planPrefix, planTag } from "../src/core/plan-scope.js";
 import { TargetRangeError, type TaskRecord } from "../src/core/model.js";
 import { checkUpdate, targetLimitError, type CheckedUpdate } from "../src/core/update-rules.js";
+import { requestTargetMoves } from "../src/core/target-request.js";
+import type { Notice } from "../src/core/reply.js";
 
 /** How much of the update the confirmation quotes back. */
 const QUOTE = 80;
@@ -51,6 +53,7 @@ async function record(segments: UpdateSegments, ctx: CommandContext): Promise<Ha
   // With several plans in progress the reply says which plan's task it went to (a room's default is silent).
   const tag = await planTag(ctx, await requirePlan(ctx));
   const lines: string[] = [];
+  const notices: Notice[] = [];
   for (const [i, part] of parts.entries()) {
     // One chat event may carry several updates; each gets its own key so a redelivery stores none twice.
     const eventId = inbound.eventId ? (i === 0 ? inbound.eventId : `${inbound.eventId}#${i + 1}`) : null;
@@ -80,9 +83,15 @@ async function record(segments: UpdateSegments, ctx: CommandContext): Promise<Ha
       const target = part.task.targets.find((x) => x.id === moved.targetId);
       lines.push(t.update.targetMoved(moved.name, moved.from, moved.to, target?.count ?? moved.to, target?.unit ?? ""));
     }
+    // A responsible unit's 指标+1: the update is recorded, the move waits for a lead unit.
+    if (part.requestedMoves.length) {
+      const asked = await requestTargetMoves(ctx, part.task, stored, part.requestedMoves, part.unit || inbound.sender);
+      lines.push(...asked.lines);
+      notices.push(...asked.notices);
+    }
     if (part.task.completedAt) lines.push(t.update.done(part.task.number));
   }
-  return { replies: [reply(lines)], reaction: "✅" };
+  return { replies: [reply(lines)], reaction: "✅", ...(notices.length ? { notices } : {}) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { UserError, type CommandContext } from "./command.js";
 import type { Catalogue } from "./i18n/index.js";
 import { outsideLimits, TargetRangeError, type TargetRecord, type TaskRecord } from "./model.js";
-import { refuseReporter, reportingUnit } from "./permissions.js";
+import { mayMoveTargets, refuseReporter, reportingUnit } from "./permissions.js";
 import { targetMovesFor } from "./targets.js";
 
 /**
@@ -16,7 +16,10 @@ export interface CheckedUpdate {
   unit: string;
   body: string;
   percent: number | null;
+  /** The target moves applied with the update: its author is a lead unit's member or an admin. */
   targetMoves: { targetId: number; delta: number }[];
+  /** The target moves a lead unit is asked to confirm (src/core/target-request.ts): its author reports for a responsible unit. */
+  requestedMoves: { targetId: number; delta: number }[];
 }
 
 /**
@@ -89,7 +92,7 @@ export function targetLimitError(t: Catalogue, taskNumber: number, e: TargetRang
 
 /**
  * Every rule for one part of a new update, in order: the reporter (refused as `action` unless null), text, percentage,
- * target moves within the promise and above zero.
+ * target moves within the promise and above zero, applied or (a responsible unit's) asked of a lead unit.
  */
 export async function checkUpdate(
   ctx: Pick<CommandContext, "inbound" | "directory" | "repos" | "clock" | "t">,
@@ -101,5 +104,7 @@ export async function checkUpdate(
   const percent = updatePercent(ctx.t, part.percent, part.percentRaw);
   const targetMoves = updateTargetMoves(ctx.t, part.task, body);
   checkTargetLimits(ctx.t, part.task, targetMoves);
-  return { unit: unit ?? "", body, percent, targetMoves };
+  if (targetMoves.length && !mayMoveTargets(ctx.directory, ctx.inbound.sender, part.task))
+    return { unit: unit ?? "", body, percent, targetMoves: [], requestedMoves: targetMoves };
+  return { unit: unit ?? "", body, percent, targetMoves, requestedMoves: [] };
 }

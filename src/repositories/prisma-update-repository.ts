@@ -126,7 +126,7 @@ export class PrismaUpdateRepository implements UpdateRepository {
       });
       await this.refreshTask(tx, row.taskId);
       if (taskId !== row.taskId) await this.refreshTask(tx, taskId);
-      const targets = await this.replaceMoves(tx, row.id, change.targetMoves ?? [], "进展已修改", actor, at);
+      const targets = change.targetMoves ? await this.replaceMoves(tx, row.id, change.targetMoves, "进展已修改", actor, at) : [];
       await appendAudit(tx, {
         at,
         actor,
@@ -157,6 +157,18 @@ export class PrismaUpdateRepository implements UpdateRepository {
         after: { updateId: row.id, retractedAt: at.toISOString(), ...(targets.length ? { targets } : {}) },
       });
       return toUpdate(next);
+    });
+  }
+
+  async confirmTargetMoves(updateId: number, moves: { targetId: number; delta: number }[], actor: Actor, at: Date): Promise<MovedTarget[] | null> {
+    return this.db.$transaction(async (tx) => {
+      const row = await tx.update.findUnique({ where: { id: updateId }, include: { task: { select: { number: true } } } });
+      if (!row || row.retractedAt) return null;
+      const targets: MovedTarget[] = [];
+      for (const m of moves)
+        targets.push(await moveTarget(tx, m.targetId, m.delta, { reason: "指标变动已确认", actor: actor.id, actorUnit: actor.unit, updateId, at }));
+      await appendAudit(tx, { at, actor, action: "target-confirm", task: { id: row.taskId, number: row.task.number }, after: { updateId, targets } });
+      return targets;
     });
   }
 

@@ -129,6 +129,24 @@ export const en = {
       `Task ${n}'s target ${name} stands at ${current}${unit ? ` ${unit}` : ""} and cannot go down to ${to} (0 at least), ` +
       `so ${edit ? "the edit was not applied" : "nothing was recorded"}.`,
   },
+  /** A responsible unit's target move (指标+1): recorded with the update only once a lead unit or an admin confirms it. */
+  targetRequest: {
+    move: (name: string, delta: number) => `${name} ${delta > 0 ? "+" : ""}${delta}`,
+    waiting: (moves: string, units: string, hours: number) =>
+      `The target move (${moves}) needs a lead unit (${units}) or the office to confirm it; they have been asked (valid ${hours} hours). ` +
+      `The count stays until then.`,
+    ask: (n: number, title: string, who: string, text: string, moves: string, hours: number) =>
+      `Task ${n} ${title}: ${who} reported "${text}" and asks to move a target: ${moves}.\n` +
+      `A lead unit's member or an admin replies "yes" to confirm (or 👍), or "no" to leave it. Valid ${hours} hours.`,
+    confirmed: (n: number) => `Confirmed task ${n}'s target move:`,
+    confirmedNotice: (n: number, who: string) => `Task ${n}'s target move was confirmed by ${who}:`,
+    declined: (n: number) => `OK, task ${n}'s target move is not counted; the count stays.`,
+    declinedNotice: (n: number, moves: string, who: string) => `Task ${n}'s target move (${moves}) was not confirmed by ${who}; the count stays.`,
+    notLead: (n: number, units: string) => `Only a member of task ${n}'s lead units (${units}) or an admin may confirm its target move; nothing changed.`,
+    expired: (hours: number) => `This target request is older than ${hours} hours and has lapsed; the count did not move. Report it again if it still counts.`,
+    retracted: (n: number) => `That update on task ${n} was retracted; the count did not move.`,
+    editKept: "The edit's target move was not applied: only a lead unit's member or an admin moves a target; the count stays as it was.",
+  },
   update: {
     recorded: (n: number, title: string, percent: number | null, count: number, text: string) =>
       `Recorded for task ${n} ${title}${percent === null ? "" : `, progress ${percent}%`} (update #${count}): ${text}`,
@@ -327,6 +345,7 @@ export const en = {
       "pause-reminders": "pause reminders",
       "resume-reminders": "resume reminders",
       "add-evidence": "add evidence",
+      "target-confirm": "confirm a target move",
       import: "import plan",
       "directory-bind": "bind user",
       "directory-unbind": "unbind user",
