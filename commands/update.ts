@@ -54,6 +54,7 @@ async function record(segments: UpdateSegments, ctx: CommandContext): Promise<Ha
   const tag = await planTag(ctx, await requirePlan(ctx));
   const lines: string[] = [];
   const notices: Notice[] = [];
+  let asks: string | undefined;
   for (const [i, part] of parts.entries()) {
     // One chat event may carry several updates; each gets its own key so a redelivery stores none twice.
     const eventId = inbound.eventId ? (i === 0 ? inbound.eventId : `${inbound.eventId}#${i + 1}`) : null;
@@ -88,10 +89,12 @@ async function record(segments: UpdateSegments, ctx: CommandContext): Promise<Ha
       const asked = await requestTargetMoves(ctx, part.task, stored, part.requestedMoves, part.unit || inbound.sender);
       lines.push(...asked.lines);
       notices.push(...asked.notices);
+      asks ??= asked.asks;
     }
     if (part.task.completedAt) lines.push(t.update.done(part.task.number));
   }
-  return { replies: [reply(lines)], reaction: "✅", ...(notices.length ? { notices } : {}) };
+  // A reply that asks this room's lead unit about a target move carries the question's key, so a 👍 on it answers.
+  return { replies: [{ ...reply(lines), ...(asks ? { asks } : {}) }], reaction: "✅", ...(notices.length ? { notices } : {}) };
 }
 
 /**

@@ -245,6 +245,24 @@ describe("a responsible unit's target move waits for a lead unit, on a real SQLi
     expect(await app.db.pendingUpdate.count({ where: { kind: "target", resolvedAt: null } })).toBe(3);
   });
 
+  it("asks in the reply itself when the reporter posts in a lead unit's room, where 是 or a 👍 on the reply answers", async () => {
+    const r = await handle("任务6进展：王五入选市级数字工匠 指标+1", inRoom(wu, "xingzhen"));
+    const update = await app.db.update.findFirstOrThrow();
+    expect(r.replies[0]?.text).toContain("申请指标变动：市级“公安数字工匠” +1。");
+    expect(r.replies[0]?.asks).toBe(`target-${update.id}-xingzhen`);
+    expect(r.notices?.map((n) => n.rooms)).toEqual([["wangan"], ["zhzx"]]);
+    const react = await app.bot.handle({
+      transport: "test",
+      kind: "reaction",
+      eventId: "$thumb",
+      targetEventId: r.replies[0]!.asks!,
+      text: "👍",
+      ...inRoom(zhang, "xingzhen"),
+    });
+    expect(react.replies[0]?.text).toContain("0→1/2名");
+    expect((await target6()).current).toBe(1);
+  });
+
   it("applies the move once when a lead unit's member answers 是, and tells the reporter's room", async () => {
     const { update } = await request();
     const r = await handle("是", inRoom(zhang, "xingzhen"));

@@ -24,7 +24,7 @@ function describe(t: CommandContext["t"], task: TaskRecord, moves: readonly Move
 /**
  * Ask the lead units to confirm the moves `update` (just recorded, by the message in `ctx`) asked for: one pending
  * question per lead room, keyed `target-<update id>-<room>`. Returns the line for the reporter's reply, the asking
- * lines when the reporter's own room is a lead room, and the notices for the others.
+ * lines and the question's key (`asks`) when the reporter's own room is a lead room, and the notices for the others.
  */
 export async function requestTargetMoves(
   ctx: CommandContext,
@@ -32,7 +32,7 @@ export async function requestTargetMoves(
   update: UpdateRecord,
   moves: Move[],
   who: string,
-): Promise<{ lines: string[]; notices: Notice[] }> {
+): Promise<{ lines: string[]; notices: Notice[]; asks?: string }> {
   const { t, inbound, clock } = ctx;
   const rooms = leadRooms(ctx, task);
   const moveText = describe(t, task, moves);
@@ -40,6 +40,7 @@ export async function requestTargetMoves(
   const ask = t.targetRequest.ask(task.number, task.title, who, text, moveText, ctx.confirmHours);
   const lines = [t.targetRequest.waiting(moveText, task.leadUnits.join("、"), ctx.confirmHours)];
   const notices: Notice[] = [];
+  let asks: string | undefined;
   for (const room of rooms) {
     const eventId = `target-${update.id}-${room}`;
     // A redelivered message asks once: the question already stored (answered or not) stays as it is.
@@ -56,11 +57,14 @@ export async function requestTargetMoves(
       expiresAt: new Date(clock.now().getTime() + ctx.confirmHours * 3600_000),
       request: { updateId: update.id, taskId: task.id, room: inbound.room, moves },
     });
-    if (room === inbound.room) lines.push(...ask.split("\n"));
+    if (room === inbound.room) {
+      lines.push(...ask.split("\n"));
+      asks = eventId;
+    }
     // `asks` lets a 👍 on the notice stand for this question (the Matrix transport carries it in the event).
     else notices.push({ rooms: [room], reply: { ...reply(ask.split("\n")), asks: eventId } });
   }
-  return { lines, notices };
+  return { lines, notices, ...(asks ? { asks } : {}) };
 }
 
 /** The open target requests `pending` belongs with: the same update's questions in the other lead rooms. */
