@@ -3,8 +3,10 @@ import { defineCommand, type CommandContext, type UpdateSegments } from "../src/
 import { reply, type HandlerResult } from "../src/core/reply.js";
 import { requirePlan, requireTask } from "../src/core/task-view.js";
 import { planPrefix, planTag } from "../src/core/plan-scope.js";
-import type { TaskRecord } from "../src/core/model.js";
-import { checkUpdate, type CheckedUpdate } from "../src/core/update-rules.js";
+import { TargetRangeError, type TaskRecord } from "../src/core/model.js";
+import { checkUpdate, targetLimitError, type CheckedUpdate } from "../src/core/update-rules.js";
+import { requestTargetMoves } from "../src/core/target-request.js";
+import type { Notice } from "../src/core/reply.js";
 
 /** How much of the update the confirmation quotes back. */
 const QUOTE = 80;
@@ -51,6 +53,8 @@ async function record(segments: UpdateSegments, ctx: CommandContext): Promise<Ha
   // With several plans in progress the reply says which plan's task it went to (a room's default is silent).
   const tag = await planTag(ctx, await requirePlan(ctx));
   const lines: string[] = [];
+  const notices: Notice[] = [];
+  let asks: string | undefined;
   for (const [i, part] of parts.entries()) {
     // One chat event may carry several updates; each gets its own key so a redelivery stores none twice.
     const eventId = inbound.eventId ? (i === 0 ? inbound.eventId : `${inbound.eventId}#${i + 1}`) : null;
@@ -58,26 +62,39 @@ async function record(segments: UpdateSegments, ctx: CommandContext): Promise<Ha
       update: stored,
       updateCount,
       targets,
-    } = await ctx.repos.updates.record({
-      targetMoves: part.targetMoves,
-      taskId: part.task.id,
-      text: part.body,
-      percent: part.percent,
-      authorId: inbound.sender,
-      authorUnit: part.unit,
-      room: inbound.room,
-      transport: inbound.transport,
-      eventId,
-      at: clock.now(),
-    });
+    } = await ctx.repos.updates
+      .record({
+        targetMoves: part.targetMoves,
+        taskId: part.task.id,
+        text: part.body,
+        percent: part.percent,
+        authorId: inbound.sender,
+        authorUnit: part.unit,
+        room: inbound.room,
+        transport: inbound.transport,
+        eventId,
+        at: clock.now(),
+      })
+      .catch((e: unknown) => {
+        // The count moved since the check (another message in between): refused like any move past the limits.
+        throw e instanceof TargetRangeError ? targetLimitError(t, part.task.number, e, false) : e;
+      });
     lines.push(tag + t.update.recorded(part.task.number, part.task.title, stored.percent, updateCount, quote(stored.text)));
     for (const moved of targets) {
       const target = part.task.targets.find((x) => x.id === moved.targetId);
       lines.push(t.update.targetMoved(moved.name, moved.from, moved.to, target?.count ?? moved.to, target?.unit ?? ""));
     }
+    // A responsible unit's 指标+1: the update is recorded, the move waits for a lead unit.
+    if (part.requestedMoves.length) {
+      const asked = await requestTargetMoves(ctx, part.task, stored, part.requestedMoves, part.unit || inbound.sender);
+      lines.push(...asked.lines);
+      notices.push(...asked.notices);
+      asks ??= asked.asks;
+    }
     if (part.task.completedAt) lines.push(t.update.done(part.task.number));
   }
-  return { replies: [reply(lines)], reaction: "✅" };
+  // A reply that asks this room's lead unit about a target move carries the question's key, so a 👍 on it answers.
+  return { replies: [{ ...reply(lines), ...(asks ? { asks } : {}) }], reaction: "✅", ...(notices.length ? { notices } : {}) };
 }
 
 /**

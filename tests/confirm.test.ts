@@ -202,3 +202,165 @@ describe("messages as officers write them, recorded on a real SQLite file", () =
     expect((await say("督办 今天天气不错")).text).toContain("没看懂这条消息");
   });
 });
+
+describe("a responsible unit's target move waits for a lead unit, on a real SQLite file", () => {
+  // Task 6: lead units 刑侦大队 (zhang, room xingzhen), 网安大队 (sun, wangan), 指挥情报中心 (liu, zhzx);
+  // responsible: 局属各单位, so 城关派出所 (wu) may report on it but not move its target.
+  const wu = { sender: "@wu:bureau.local", room: "chengguan", isDirect: false, mentionsBot: false };
+  const inRoom = (who: { sender: string }, room: string) => ({ sender: who.sender, room, isDirect: false, mentionsBot: false });
+  const handle = (text: string, who: { sender: string; room: string; isDirect: boolean; mentionsBot: boolean }) =>
+    app.bot.handle({ transport: "test", eventId: `$t${++seq}`, text, ...who });
+  const target6 = async () => (await app.db.target.findMany({ where: { task: { number: 6 } }, include: { changes: true } }))[0]!;
+
+  beforeEach(async () => {
+    app = await tempApp();
+    seq = 0;
+  });
+  afterEach(async () => {
+    await app.dispose();
+  });
+
+  const request = async () => {
+    const r = await handle("任务6进展：王五入选市级数字工匠 指标+1", wu);
+    const update = await app.db.update.findFirstOrThrow();
+    return { r, update };
+  };
+
+  it("records the update, leaves the count, and asks each lead unit's room", async () => {
+    const { r, update } = await request();
+    const text = r.replies.map((x) => x.text).join("\n");
+    expect(text).toContain("已记录任务6（培育“公安数字工匠”）的第1条进展");
+    expect(text).toContain(
+      "指标变动（市级“公安数字工匠” +1）须由牵头单位（刑侦大队、网安大队、指挥情报中心）或科技办确认，已请其确认，24小时内有效；确认前指标不变。",
+    );
+    expect(text).not.toContain("0→1");
+    expect(update).toMatchObject({ authorId: "@wu:bureau.local", authorUnit: "城关派出所" });
+    expect((await target6()).current).toBe(0);
+    expect(r.notices?.map((n) => n.rooms)).toEqual([["xingzhen"], ["wangan"], ["zhzx"]]);
+    expect(r.notices?.[0]?.reply.text).toBe(
+      "任务6（培育“公安数字工匠”）：城关派出所报送“王五入选市级数字工匠 指标+1”，申请指标变动：市级“公安数字工匠” +1。\n" +
+        "牵头单位人员或科技办管理员回复“是”确认（也可点👍），或“否”不予计入。24小时内有效。",
+    );
+    expect(r.notices?.[0]?.reply.asks).toBe(`target-${update.id}-xingzhen`);
+    expect(await app.db.pendingUpdate.count({ where: { kind: "target", resolvedAt: null } })).toBe(3);
+  });
+
+  it("asks in the reply itself when the reporter posts in a lead unit's room, where 是 or a 👍 on the reply answers", async () => {
+    const r = await handle("任务6进展：王五入选市级数字工匠 指标+1", inRoom(wu, "xingzhen"));
+    const update = await app.db.update.findFirstOrThrow();
+    expect(r.replies[0]?.text).toContain("申请指标变动：市级“公安数字工匠” +1。");
+    expect(r.replies[0]?.asks).toBe(`target-${update.id}-xingzhen`);
+    expect(r.notices?.map((n) => n.rooms)).toEqual([["wangan"], ["zhzx"]]);
+    const react = await app.bot.handle({
+      transport: "test",
+      kind: "reaction",
+      eventId: "$thumb",
+      targetEventId: r.replies[0]!.asks!,
+      text: "👍",
+      ...inRoom(zhang, "xingzhen"),
+    });
+    expect(react.replies[0]?.text).toContain("0→1/2名");
+    expect((await target6()).current).toBe(1);
+  });
+
+  it("applies the move once when a lead unit's member answers 是, and tells the reporter's room", async () => {
+    const { update } = await request();
+    const r = await handle("是", inRoom(zhang, "xingzhen"));
+    expect(r.replies[0]?.text).toBe("已确认任务6的指标变动：\n指标：市级“公安数字工匠” 0→1/2名");
+    expect(r.notices).toEqual([
+      { rooms: ["chengguan"], reply: expect.objectContaining({ text: "任务6的指标变动已由刑侦大队确认：\n指标：市级“公安数字工匠” 0→1/2名" }) },
+    ]);
+    const t = await target6();
+    expect(t.current).toBe(1);
+    expect(t.changes).toMatchObject([{ fromCount: 0, toCount: 1, actor: "@zhang:bureau.local", actorUnit: "刑侦大队", updateId: update.id }]);
+    // The other lead rooms' questions are closed: a second 是 moves nothing.
+    expect((await handle("是", inRoom({ sender: "@liu:bureau.local" }, "zhzx"))).replies).toHaveLength(0);
+    expect((await target6()).current).toBe(1);
+    expect((await app.db.pendingUpdate.findMany({ orderBy: { id: "asc" } })).map((p) => p.resolution)).toEqual(["confirmed", "superseded", "superseded"]);
+    expect(await app.db.auditLog.count({ where: { action: "target-confirm", outcome: "ok" } })).toBe(1);
+    // A retraction of the update takes the confirmed move back with it.
+    await app.bot.handle({ transport: "test", kind: "redaction", eventId: "$red", targetEventId: update.eventId!, text: "", ...wu });
+    expect((await target6()).current).toBe(0);
+  });
+
+  it("applies it on a lead unit member's 👍 on the question, and ignores anyone else's", async () => {
+    const { update } = await request();
+    const react = (who: { sender: string }, room: string) =>
+      app.bot.handle({
+        transport: "test",
+        kind: "reaction",
+        eventId: `$r${++seq}`,
+        targetEventId: `target-${update.id}-${room}`,
+        text: "👍",
+        ...inRoom(who, room),
+      });
+    expect((await react({ sender: "@feng:bureau.local" }, "wangan")).replies).toHaveLength(0);
+    expect((await react(wu, "wangan")).replies).toHaveLength(0);
+    expect((await target6()).current).toBe(0);
+    expect((await react(sun, "wangan")).replies[0]?.text).toContain("0→1/2名");
+    expect((await react(zhang, "xingzhen")).replies).toHaveLength(0);
+    expect((await target6()).current).toBe(1);
+  });
+
+  it("lets the request expire after the confirm hours, moving nothing", async () => {
+    await request();
+    app.clock.advance(25 * 3600_000);
+    expect((await handle("是", inRoom(zhang, "xingzhen"))).replies[0]?.text).toBe("这项指标变动申请已超过24小时，已失效，指标未变动。如仍需计入，请重新报送。");
+    expect((await target6()).current).toBe(0);
+    expect((await app.db.pendingUpdate.findFirstOrThrow({ where: { room: "xingzhen" } })).resolution).toBe("expired");
+  });
+
+  it("refuses a confirmation by someone outside the lead units, and an admin may confirm", async () => {
+    await request();
+    const refused = await handle("是", inRoom({ sender: "@feng:bureau.local" }, "xingzhen"));
+    expect(refused.replies[0]?.text).toBe("任务6的指标变动只能由牵头单位（刑侦大队、网安大队、指挥情报中心）的人员或科技办管理员确认，未作任何更改。");
+    expect((await handle("是", inRoom(wu, "xingzhen"))).replies[0]?.text).toContain("只能由牵头单位");
+    expect((await target6()).current).toBe(0);
+    expect(await app.db.auditLog.count({ where: { action: "target-confirm", outcome: "refused" } })).toBe(2);
+    expect((await handle("是", inRoom(admin, "xingzhen"))).replies[0]?.text).toContain("0→1/2名");
+    expect((await target6()).current).toBe(1);
+  });
+
+  it("leaves the count on 否, and tells the reporter's room", async () => {
+    await request();
+    const r = await handle("否", inRoom(sun, "wangan"));
+    expect(r.replies[0]?.text).toBe("好的，任务6的指标变动不予计入，指标不变。");
+    expect(r.notices?.[0]).toMatchObject({ rooms: ["chengguan"], reply: { text: "任务6的指标变动（市级“公安数字工匠” +1）未获网安大队确认，指标不变。" } });
+    expect((await target6()).current).toBe(0);
+    expect(await app.db.pendingUpdate.count({ where: { resolvedAt: null } })).toBe(0);
+  });
+
+  it("still refuses a request past the promise, storing nothing", async () => {
+    const r = await handle("任务6进展：三人入选 指标+3", wu);
+    expect(r.replies[0]?.text).toContain("承诺2名，现为0名，这样会变成3名，超过承诺数，本条进展未记录");
+    expect(await app.db.update.count()).toBe(0);
+    expect(await app.db.pendingUpdate.count()).toBe(0);
+  });
+
+  it("keeps the target moves as they are when the reporter edits the update", async () => {
+    const { update } = await request();
+    await handle("是", inRoom(zhang, "xingzhen"));
+    const r = await app.bot.handle({
+      transport: "test",
+      kind: "edit",
+      eventId: "$ed",
+      targetEventId: update.eventId!,
+      text: "任务6进展：王五、赵六入选 指标+2",
+      ...wu,
+    });
+    expect(r.replies[0]?.text).toContain("已修改任务6");
+    expect(r.replies[0]?.text).toContain("修改中的指标变动未生效");
+    expect((await target6()).current).toBe(1);
+    // A typo fixed, the move unchanged: nothing to say.
+    const again = await app.bot.handle({
+      transport: "test",
+      kind: "edit",
+      eventId: "$ed2",
+      targetEventId: update.eventId!,
+      text: "任务6进展：王五入选市级数字工匠。 指标+1",
+      ...wu,
+    });
+    expect(again.replies[0]?.text).not.toContain("指标变动未生效");
+    expect((await target6()).current).toBe(1);
+  });
+});

@@ -151,6 +151,33 @@ describe("database dump and load", () => {
     }
   });
 
+  it("loads a dump from before target requests: each pending question was an update asked about", async () => {
+    const old = JSON.parse(json1) as { tables: { PendingUpdate: Record<string, unknown>[] } };
+    const at = "2024-12-20T02:00:00.000Z";
+    old.tables.PendingUpdate.push({
+      id: 900,
+      eventId: "$old-question",
+      room: "xingzhen",
+      authorId: ZHANG,
+      transport: "test",
+      text: "任务6 两名民警的材料",
+      segments: "[]",
+      candidates: "[]",
+      createdAt: at,
+      expiresAt: at,
+      resolvedAt: null,
+      resolution: null,
+      resolvedBy: null,
+    });
+    const target = await emptyDatabase(dir, "before-target-requests.db");
+    try {
+      await loadDump(target.db, old);
+      expect(await target.db.pendingUpdate.findUniqueOrThrow({ where: { id: 900 } })).toMatchObject({ kind: "update", request: null });
+    } finally {
+      await target.db.$disconnect();
+    }
+  });
+
   it("keeps the audit chain intact, and continues the id sequences after the loaded ids", async () => {
     const before = await app.repos.audit.verify();
     const after = await prismaRepositories(loaded.db).audit.verify();

@@ -426,6 +426,8 @@ describe("the SQL repositories on a real SQLite file", () => {
     it("records like Prisma: the same shape, an audit entry each, the task moved the same way", async () => {
       const taskId = idOf(6);
       const target = (await ref.plans.taskById(taskId))!.targets.find((t) => t.current === 1)!;
+      // Room for both +1s: a move past the promised count (2) is refused since issue 22.
+      await app.db.target.update({ where: { id: target.id }, data: { count: 5 } });
       const before = (await ref.plans.taskById(taskId))!;
       const auditBefore = await app.db.auditLog.count();
       const base = { taskId, authorId: ZHANG, authorUnit: "刑侦大队", room: "xingzhen", transport: "test", targetMoves: [{ targetId: target.id, delta: 1 }] };

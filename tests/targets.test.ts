@@ -197,6 +197,83 @@ describe("targets in chat, on a real SQLite file", () => {
     ]);
   });
 
+  it("refuses a move past the promised number, naming it, and stores nothing", async () => {
+    const r = await app.say("任务6进展：指标+5 数字工匠", { sender: "@zhang:bureau.local", eventId: "$over" });
+    expect(r.text).toBe(
+      "任务6的指标 市级“公安数字工匠” 承诺2名，现为0名，这样会变成5名，超过承诺数，本条进展未记录。如确需更正，请科技办管理员用“设置指标 6 名称 数量 理由”。",
+    );
+    expect(await app.db.update.count()).toBe(0);
+    expect(await app.db.targetChange.count()).toBe(0);
+    expect((await target6()).current).toBe(0);
+    // Up to the promise is fine; one more is refused.
+    expect((await app.say("任务6进展：两人入选 指标+2", { sender: "@zhang:bureau.local" })).text).toContain("0→2/2名");
+    expect((await app.say("任务6进展：又一人入选 指标+1", { sender: "@zhang:bureau.local" })).text).toContain("承诺2名，现为2名，这样会变成3名");
+    expect((await target6()).current).toBe(2);
+  });
+
+  it("refuses a decrease below zero instead of clamping it to 0, and stores nothing", async () => {
+    await app.say("任务6进展：一人入选 指标+1", { sender: "@zhang:bureau.local" });
+    const r = await app.say("任务6进展：更正 指标-100", { sender: "@zhang:bureau.local" });
+    expect(r.text).toBe("任务6的指标 市级“公安数字工匠” 现为1名，不能减到-99名（最少为0），本条进展未记录。");
+    expect(await app.db.update.count()).toBe(1);
+    expect((await target6()).current).toBe(1);
+    expect((await target6()).changes).toHaveLength(1);
+    expect((await app.say("任务6进展：更正 指标-1", { sender: "@zhang:bureau.local" })).text).toContain("1→0/2名");
+  });
+
+  it("lets an admin's 设置指标 set a count above the promise, with a reason, and moves go on from there", async () => {
+    expect((await app.say("设置指标 6 数字工匠 3")).text).toContain("请写明理由");
+    expect((await app.say("设置指标 6 数字工匠 3 市局追加一个名额")).text).toBe("已设置任务6的指标 市级“公安数字工匠”：0→3/2名（理由：市局追加一个名额）");
+    expect((await target6()).current).toBe(3);
+    // A correction down is a decrease, allowed though the count stays above the promise; a rise is not.
+    expect((await app.say("任务6进展：更正 指标-1", { sender: "@zhang:bureau.local" })).text).toContain("3→2/2名");
+    expect((await app.say("任务6进展：又一人 指标+1", { sender: "@zhang:bureau.local" })).text).toContain("超过承诺数");
+  });
+
+  it("refuses, in the repository too, a move that a count changed in between would take past the limits", async () => {
+    const { TargetRangeError } = await import("../src/core/model.js");
+    const t = await target6();
+    const move = (delta: number) =>
+      app.repos.updates.record({
+        targetMoves: [{ targetId: t.id, delta }],
+        taskId: t.taskId,
+        text: "x",
+        percent: null,
+        authorId: "@zhang:bureau.local",
+        authorUnit: "刑侦大队",
+        room: "console",
+        transport: "test",
+        eventId: null,
+        at: app.clock.now(),
+      });
+    await expect(move(3)).rejects.toBeInstanceOf(TargetRangeError);
+    await expect(move(-1)).rejects.toBeInstanceOf(TargetRangeError);
+    expect(await app.db.update.count()).toBe(0);
+    expect((await target6()).current).toBe(0);
+  });
+
+  it("holds an edit to the same limits: it cannot push a target past its promise or below zero", async () => {
+    await app.say("任务6进展:张三入选 指标+1", { sender: "@zhang:bureau.local", eventId: "$lim" });
+    const edit = (text: string) =>
+      app.bot.handle({
+        transport: "test",
+        room: "console",
+        sender: "@zhang:bureau.local",
+        kind: "edit",
+        targetEventId: "$lim",
+        text,
+        isDirect: true,
+        mentionsBot: true,
+      });
+    // The update's own +1 is taken back first: +2 ends at 2/2, allowed; +3 would end at 3.
+    expect((await edit("任务6进展:张三、李四入选 指标+2")).replies[0]!.text).toContain("已修改任务6");
+    expect((await target6()).current).toBe(2);
+    expect((await edit("任务6进展:三人入选 指标+3")).replies[0]!.text).toContain("承诺2名，现为2名，这样会变成3名，超过承诺数，本次修改未生效");
+    expect((await edit("任务6进展:更正 指标-1")).replies[0]!.text).toContain("不能减到-1名（最少为0），本次修改未生效");
+    expect((await target6()).current).toBe(2);
+    expect((await app.db.update.findUniqueOrThrow({ where: { eventId: "$lim" } })).text).toBe("张三、李四入选 指标+2");
+  });
+
   it("keeps updates that begin with a report word as updates", async () => {
     const r = await app.say("周报 任务6 本周完成数据对接，进展60%", { sender: "@zhang:bureau.local" });
     expect(r.text).toContain("已记录任务6");

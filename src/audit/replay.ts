@@ -227,6 +227,11 @@ export class AuditReplay {
         this.moves(after);
         return true;
       }
+      case "target-confirm": {
+        // A responsible unit's 指标+1 that a lead unit confirmed: the moves, as an update's.
+        this.moves(after);
+        return true;
+      }
       case "retract": {
         if (typeof after?.updateId !== "number") return false;
         const known = this.updates.get(after.updateId);

@@ -25,6 +25,11 @@ export function leadUnitFor(dir: Directory, user: string, task: Pick<TaskRecord,
   return memberOf(dir, user, task.leadUnits);
 }
 
+/** Whether `user` moves `task`'s targets (指标+1) themselves: a member of one of its lead units, or an admin; a responsible unit asks. */
+export function mayMoveTargets(dir: Directory, user: string, task: Pick<TaskRecord, "leadUnits">): boolean {
+  return leadUnitFor(dir, user, task) !== null || dir.isAdmin(user);
+}
+
 /**
  * The unit a user reports for on this task, or null when they may not post to it: the lead unit they
  * belong to, else the first responsible unit they belong to. Admins may post anywhere, for their own unit.

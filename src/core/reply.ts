@@ -6,6 +6,8 @@ export interface Reply {
   html: string;
   /** User ids to mention (Matrix pills), for reminders and escalations. */
   mentions?: string[];
+  /** The key of the pending question this message asks (a target request in a lead unit's room): a 👍 on it answers that. */
+  asks?: string;
 }
 
 /** What a handler produced: replies, and optionally a reaction on the triggering message. */

@@ -1,7 +1,7 @@
 import { UserError, type CommandContext } from "./command.js";
 import type { Catalogue } from "./i18n/index.js";
-import type { TaskRecord } from "./model.js";
-import { refuseReporter, reportingUnit } from "./permissions.js";
+import { outsideLimits, TargetRangeError, type TargetRecord, type TaskRecord } from "./model.js";
+import { mayMoveTargets, refuseReporter, reportingUnit } from "./permissions.js";
 import { targetMovesFor } from "./targets.js";
 
 /**
@@ -16,7 +16,10 @@ export interface CheckedUpdate {
   unit: string;
   body: string;
   percent: number | null;
+  /** The target moves applied with the update: its author is a lead unit's member or an admin. */
   targetMoves: { targetId: number; delta: number }[];
+  /** The target moves a lead unit is asked to confirm (src/core/target-request.ts): its author reports for a responsible unit. */
+  requestedMoves: { targetId: number; delta: number }[];
 }
 
 /**
@@ -63,7 +66,42 @@ export function updateTargetMoves(t: Catalogue, task: TaskRecord, body: string):
   return targetMovesFor(t, task, body);
 }
 
-/** Every rule for one part of a new update, in order: the reporter (refused as `action` unless null), text, percentage, target moves. */
+/**
+ * Refuse target moves that would take a count past its promised number or below zero; nothing is clamped. `undone`
+ * is what an edited update had moved so far, per target id, which the edit takes back first.
+ * A target at 1/2名 with `指标+5` throws "任务6的指标 市级“公安数字工匠” 承诺2名，现为1名，这样会变成6名，超过承诺数…".
+ */
+export function checkTargetLimits(
+  t: Catalogue,
+  task: Pick<TaskRecord, "number"> & { targets: readonly TargetRecord[] },
+  moves: readonly { targetId: number; delta: number }[],
+  opts: { undone?: ReadonlyMap<number, number>; edit?: boolean } = {},
+): void {
+  const undone = opts.undone ?? new Map<number, number>();
+  const wanted = new Map<number, number>();
+  for (const m of moves) wanted.set(m.targetId, (wanted.get(m.targetId) ?? 0) + m.delta);
+  for (const target of task.targets) {
+    if (!wanted.has(target.id) && !undone.has(target.id)) continue;
+    const from = target.current - (undone.get(target.id) ?? 0);
+    const to = from + (wanted.get(target.id) ?? 0);
+    if (outsideLimits(target, from, to)) throw targetLimitError(t, task.number, new TargetRangeError(target, target.current, to), opts.edit ?? false);
+  }
+}
+
+/** The reply for a move refused by the limits (also when the repository's guard caught it): names the promised number. */
+export function targetLimitError(t: Catalogue, taskNumber: number, e: TargetRangeError, edit: boolean): UserError {
+  const { name, count, unit } = e.target;
+  return new UserError(
+    e.to < 0
+      ? t.targetLimits.belowZero(taskNumber, name, e.from, e.to, unit, edit)
+      : t.targetLimits.abovePromise(taskNumber, name, e.from, e.to, count, unit, edit),
+  );
+}
+
+/**
+ * Every rule for one part of a new update, in order: the reporter (refused as `action` unless null), text, percentage,
+ * target moves within the promise and above zero, applied or (a responsible unit's) asked of a lead unit.
+ */
 export async function checkUpdate(
   ctx: Pick<CommandContext, "inbound" | "directory" | "repos" | "clock" | "t">,
   part: { task: TaskRecord; body: string; percent: number | null; percentRaw: string | null },
@@ -72,5 +110,9 @@ export async function checkUpdate(
   const unit = await reporterUnit(ctx, ctx.inbound.sender, part.task, action);
   const body = updateText(ctx.t, part.task.number, part.body);
   const percent = updatePercent(ctx.t, part.percent, part.percentRaw);
-  return { unit: unit ?? "", body, percent, targetMoves: updateTargetMoves(ctx.t, part.task, body) };
+  const targetMoves = updateTargetMoves(ctx.t, part.task, body);
+  checkTargetLimits(ctx.t, part.task, targetMoves);
+  if (targetMoves.length && !mayMoveTargets(ctx.directory, ctx.inbound.sender, part.task))
+    return { unit: unit ?? "", body, percent, targetMoves: [], requestedMoves: targetMoves };
+  return { unit: unit ?? "", body, percent, targetMoves, requestedMoves: [] };
 }

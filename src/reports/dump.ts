@@ -172,6 +172,8 @@ export const DUMP_TABLES = {
       resolvedAt: "DateTime?",
       resolution: "String?",
       resolvedBy: "String?",
+      kind: "String",
+      request: "String?",
     },
   },
   Setting: {
@@ -444,6 +446,10 @@ function parseDump(dump: unknown): Record<ModelName, Row[]> {
   if (version === 1 && typeof tables === "object" && tables !== null && Array.isArray((tables as Record<string, unknown>).Plan))
     for (const row of (tables as { Plan: unknown[] }).Plan)
       if (typeof row === "object" && row !== null) for (const c of PLAN_COLUMNS_SINCE_2) if (!(c in row)) (row as Record<string, unknown>)[c] = null;
+  // A dump from before target requests: each pending question was an update asked about.
+  if (typeof tables === "object" && tables !== null && Array.isArray((tables as Record<string, unknown>).PendingUpdate))
+    for (const row of (tables as { PendingUpdate: unknown[] }).PendingUpdate)
+      if (typeof row === "object" && row !== null && !("kind" in row)) Object.assign(row, { kind: "update", request: null });
   const extraKeys = Object.keys(dump).filter((k) => !["format", "version", "tables"].includes(k));
   if (extraKeys.length > 0) throw new DumpError(`导出文件含有未知的字段：${extraKeys.join("、")}，导入已取消`);
   if (typeof tables !== "object" || tables === null || Array.isArray(tables)) throw new DumpError(`导出文件的 tables 不是对象，导入已取消`);

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { NewPending, PendingRecord, PendingRepository } from "../core/model.js";
+import type { NewPending, PendingRecord, PendingRepository, TargetRequest } from "../core/model.js";
 
 type Row = Awaited<ReturnType<PrismaClient["pendingUpdate"]["findFirstOrThrow"]>>;
 
@@ -17,10 +17,12 @@ export function toPending(row: Row): PendingRecord {
     expiresAt: row.expiresAt,
     resolvedAt: row.resolvedAt,
     resolution: row.resolution,
+    kind: row.kind === "target" ? "target" : "update",
+    request: row.request ? (JSON.parse(row.request) as TargetRequest) : null,
   };
 }
 
-/** Pending updates in SQLite. */
+/** Pending questions (likely updates, target requests) in SQLite or PostgreSQL. */
 export class PrismaPendingRepository implements PendingRepository {
   constructor(private readonly db: PrismaClient) {}
 
@@ -37,6 +39,8 @@ export class PrismaPendingRepository implements PendingRepository {
       resolvedAt: null,
       resolution: null,
       resolvedBy: null,
+      kind: p.request ? "target" : "update",
+      request: p.request ? JSON.stringify(p.request) : null,
     };
     const row = p.eventId
       ? await this.db.pendingUpdate.upsert({ where: { eventId: p.eventId }, create: { eventId: p.eventId, ...data }, update: data })

@@ -100,6 +100,7 @@ const ONE_TASK_ACTIONS: ReadonlySet<string> = new Set([
   "approve-extension",
   "reject-extension",
   "target-set",
+  "target-confirm",
   "target-add",
   "target-remove",
   "add-evidence",

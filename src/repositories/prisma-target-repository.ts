@@ -25,7 +25,7 @@ export class PrismaTargetRepository implements TargetRepository {
   async setCurrent(targetId: number, current: number, reason: string, actor: Actor, at: Date): Promise<TargetRecord> {
     return this.db.$transaction(async (tx) => {
       const before = await tx.target.findUniqueOrThrow({ where: { id: targetId }, include: { task: { select: { number: true } } } });
-      const moved = await moveTarget(tx, targetId, current - before.current, { reason, actor: actor.id, actorUnit: actor.unit, updateId: null, at });
+      const moved = await moveTarget(tx, targetId, current - before.current, { reason, actor: actor.id, actorUnit: actor.unit, updateId: null, at }, "set");
       await appendAudit(tx, {
         at,
         actor,

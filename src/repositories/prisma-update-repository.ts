@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
-import type { Actor, MovedTarget, NewUpdate, UpdateRecord, UpdateRepository } from "../core/model.js";
+import { outsideLimits, TargetRangeError, type Actor, type MovedTarget, type NewUpdate, type UpdateRecord, type UpdateRepository } from "../core/model.js";
 import { appendAudit } from "./prisma-audit-repository.js";
 
 export type UpdateRow = Awaited<ReturnType<PrismaClient["update"]["findFirstOrThrow"]>>;
@@ -11,17 +11,22 @@ export function toUpdate(row: UpdateRow): UpdateRecord {
 }
 
 /**
- * Move a target's count by `delta` (never below 0) and record the change; returns what the audit entry shows.
- * Used inside the update's own transaction, so the count and the update are stored together or not at all.
+ * Move a target's count by `delta` and record the change; returns what the audit entry shows. A move past the
+ * promised count or below zero throws TargetRangeError (`limits` "refuse"), or stops at 0 when a retraction takes
+ * back what its update moved (`limits` "undo": the count may have been set lower since); an admin's 设置指标 may set
+ * any count (`limits` "set": a correction, with its reason). Used inside the update's own transaction, so the count
+ * and the update are stored together or not at all.
  */
 export async function moveTarget(
   tx: Tx,
   targetId: number,
   delta: number,
   by: { reason: string | null; actor: string; actorUnit: string | null; updateId: number | null; at: Date },
+  limits: "refuse" | "undo" | "set" = "refuse",
 ): Promise<MovedTarget> {
   const target = await tx.target.findUniqueOrThrow({ where: { id: targetId } });
-  const to = Math.max(0, target.current + delta);
+  const to = limits === "undo" ? Math.max(0, target.current + delta) : target.current + delta;
+  if (limits === "refuse" && outsideLimits(target, target.current, to)) throw new TargetRangeError(target, target.current, to);
   await tx.target.update({ where: { id: targetId }, data: { current: to } });
   await tx.targetChange.create({ data: { targetId, fromCount: target.current, toCount: to, ...by } });
   return { targetId, name: target.name, from: target.current, to };
@@ -121,7 +126,7 @@ export class PrismaUpdateRepository implements UpdateRepository {
       });
       await this.refreshTask(tx, row.taskId);
       if (taskId !== row.taskId) await this.refreshTask(tx, taskId);
-      const targets = await this.replaceMoves(tx, row.id, change.targetMoves ?? [], "进展已修改", actor, at);
+      const targets = change.targetMoves ? await this.replaceMoves(tx, row.id, change.targetMoves, "进展已修改", actor, at) : [];
       await appendAudit(tx, {
         at,
         actor,
@@ -153,7 +158,7 @@ export class PrismaUpdateRepository implements UpdateRepository {
     const next = await tx.update.update({ where: { id: row.id }, data: { retractedAt: at } });
     await this.refreshTask(tx, row.taskId);
     // A count the update moved (指标+1) moves back with it.
-    const targets = await this.replaceMoves(tx, row.id, [], "进展已撤回", actor, at);
+    const targets = await this.replaceMoves(tx, row.id, [], "进展已撤回", actor, at, "undo");
     await appendAudit(tx, {
       at,
       actor,
@@ -164,6 +169,18 @@ export class PrismaUpdateRepository implements UpdateRepository {
       ...(reason ? { detail: { reason } } : {}),
     });
     return toUpdate(next);
+  }
+
+  async confirmTargetMoves(updateId: number, moves: { targetId: number; delta: number }[], actor: Actor, at: Date): Promise<MovedTarget[] | null> {
+    return this.db.$transaction(async (tx) => {
+      const row = await tx.update.findUnique({ where: { id: updateId }, include: { task: { select: { number: true } } } });
+      if (!row || row.retractedAt) return null;
+      const targets: MovedTarget[] = [];
+      for (const m of moves)
+        targets.push(await moveTarget(tx, m.targetId, m.delta, { reason: "指标变动已确认", actor: actor.id, actorUnit: actor.unit, updateId, at }));
+      await appendAudit(tx, { at, actor, action: "target-confirm", task: { id: row.taskId, number: row.task.number }, after: { updateId, targets } });
+      return targets;
+    });
   }
 
   /**
@@ -177,6 +194,7 @@ export class PrismaUpdateRepository implements UpdateRepository {
     reason: string,
     actor: Actor,
     at: Date,
+    limits: "refuse" | "undo" = "refuse",
   ): Promise<MovedTarget[]> {
     const earlier = await tx.targetChange.findMany({ where: { updateId }, orderBy: { id: "asc" } });
     const net = new Map<number, number>();
@@ -186,7 +204,7 @@ export class PrismaUpdateRepository implements UpdateRepository {
     const out: MovedTarget[] = [];
     for (const targetId of new Set([...net.keys(), ...wanted.keys()])) {
       const delta = (wanted.get(targetId) ?? 0) - (net.get(targetId) ?? 0);
-      if (delta !== 0) out.push(await moveTarget(tx, targetId, delta, { reason, actor: actor.id, actorUnit: actor.unit, updateId, at }));
+      if (delta !== 0) out.push(await moveTarget(tx, targetId, delta, { reason, actor: actor.id, actorUnit: actor.unit, updateId, at }, limits));
     }
     return out;
   }

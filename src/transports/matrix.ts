@@ -56,6 +56,9 @@ export interface MatrixTransportOptions {
 
 import { MatrixStartError } from "./matrix-errors.js";
 
+/** The event field that carries the key of the pending question a notice asks (Reply.asks): a 👍 on it answers that. */
+const ASKS = "org.duban.asks";
+
 export { MatrixStartError };
 
 /** Messages of one sync batch stored in one transaction at most (group commit). */
@@ -272,6 +275,7 @@ export class MatrixTransport {
       "m.mentions": { user_ids: mentions },
     };
     if (replyTo) content["m.relates_to"] = { "m.in_reply_to": { event_id: replyTo } };
+    if (reply.asks) content[ASKS] = reply.asks;
     return this.sendEvent(roomId, "m.room.message", content, txnKey);
   }
 
@@ -600,10 +604,13 @@ export class MatrixTransport {
 
   /**
    * The message a reaction is really about: a 👍 on the bot's own question ("要记录为任务6的进展吗？",
-   * sent as a reply) stands for the message it asked about; any other reaction is about its own event.
+   * sent as a reply) stands for the message it asked about, one on a target request for the question's key (sent
+   * in the event as `ASKS`); any other reaction is about its own event.
    */
   private async askedAbout(roomId: string, eventId: string): Promise<string> {
     const reacted = (await this.withRetry(() => this.client.getEvent(roomId, eventId)).catch(() => null)) as MatrixEvent | null;
+    const asks = (reacted?.content as Record<string, unknown> | undefined)?.[ASKS];
+    if (reacted?.sender === this.userId && typeof asks === "string") return asks;
     const original = reacted?.sender === this.userId ? reacted.content["m.relates_to"]?.["m.in_reply_to"]?.event_id : undefined;
     return original ?? eventId;
   }

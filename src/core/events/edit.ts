@@ -3,12 +3,13 @@ import { UserError } from "../command.js";
 import { extractPercent } from "../grammar.js";
 import type { Message } from "../inbound.js";
 import { interpret } from "../interpreter/interpret.js";
-import type { TaskRecord } from "../model.js";
-import { actorOf, refuse } from "../permissions.js";
+import { TargetRangeError, type TaskRecord } from "../model.js";
+import { actorOf, mayMoveTargets, refuse } from "../permissions.js";
+import { readTargetMoves, targetMovesFor } from "../targets.js";
 import { assertPlanActive, assertSamePlan } from "../plan-scope.js";
 import { reply, type HandlerResult } from "../reply.js";
 import { unknownTask } from "../task-view.js";
-import { reporterUnit, updatePercent, updateTargetMoves, updateText } from "../update-rules.js";
+import { checkTargetLimits, reporterUnit, targetLimitError, updatePercent, updateTargetMoves, updateText } from "../update-rules.js";
 import { onMessage } from "./message.js";
 
 /**
@@ -54,7 +55,10 @@ export async function onEdit(msg: Message, deps: BotDeps): Promise<HandlerResult
     body: string;
     percent: number | null;
     moveTo: TaskRecord | null;
-    targetMoves: { targetId: number; delta: number }[];
+    /** Undefined: the update's target moves stay as they are. */
+    targetMoves: { targetId: number; delta: number }[] | undefined;
+    /** The edit wrote other target moves than the update had, and may not make them. */
+    kept: boolean;
   }[] = [];
   for (const [i, part] of parts.entries()) {
     const task = await repos.plans.taskById(part.taskId);
@@ -75,14 +79,59 @@ export async function onEdit(msg: Message, deps: BotDeps): Promise<HandlerResult
     // Target moves (指标+1) are read again from the edited text: the earlier ones are undone, these applied.
     const on = moveTo ?? task;
     const targetMoves = on ? updateTargetMoves(t, on, body) : [];
-    revisions.push({ eventId: part.eventId!, task, body, percent, moveTo, targetMoves });
+    // Only a lead unit's member or an admin moves targets (src/core/target-request.ts): anyone else's edit leaves
+    // the update's moves as they are, and says so when it wrote different ones.
+    if (on && !mayMoveTargets(directory, msg.sender, on)) {
+      // Nothing to say when the edit writes the moves the update has made, or those it first asked for.
+      const wanted = net(targetMoves);
+      const first = part.revisions[0]?.text ?? part.text;
+      const asked = net(readTargetMoves(first).length ? targetMovesOr(t, on, first) : []);
+      const made = await movedBy(deps, on.planId, part.id);
+      const kept = !sameMoves(wanted, made) && !sameMoves(wanted, asked);
+      revisions.push({ eventId: part.eventId!, task, body, percent, moveTo, targetMoves: undefined, kept });
+      continue;
+    }
+    // Within the same limits as a new update, counting from before this update's own earlier moves.
+    if (on) checkTargetLimits(t, on, targetMoves, { undone: await movedBy(deps, on.planId, part.id), edit: true });
+    revisions.push({ eventId: part.eventId!, task, body, percent, moveTo, targetMoves, kept: false });
   }
   const replies = [];
   for (const r of revisions) {
-    const change = { text: r.body, percent: r.percent, targetMoves: r.targetMoves, ...(r.moveTo ? { taskId: r.moveTo.id } : {}) };
-    const revised = await repos.updates.revise(r.eventId, change, actorOf(ctx), clock.now());
+    const change = { text: r.body, percent: r.percent, ...(r.targetMoves ? { targetMoves: r.targetMoves } : {}), ...(r.moveTo ? { taskId: r.moveTo.id } : {}) };
+    const revised = await repos.updates.revise(r.eventId, change, actorOf(ctx), clock.now()).catch((e: unknown) => {
+      throw e instanceof TargetRangeError ? targetLimitError(t, (r.moveTo ?? r.task)?.number ?? 0, e, true) : e;
+    });
     const shown = r.moveTo ?? r.task;
-    if (shown && revised) replies.push(reply([t.update.revised(shown.number, revised.percent)]));
+    if (shown && revised) replies.push(reply([t.update.revised(shown.number, revised.percent), ...(r.kept ? [t.targetRequest.editKept] : [])]));
   }
   return { replies };
+}
+
+/** What an update has moved so far, net, per target id (its TargetChanges): an edit takes it back before applying its own. */
+async function movedBy(deps: BotDeps, planId: number, updateId: number): Promise<Map<number, number>> {
+  const net = new Map<number, number>();
+  for (const c of await deps.repos.targets.changes(planId))
+    if (c.updateId === updateId) net.set(c.targetId, (net.get(c.targetId) ?? 0) + c.toCount - c.fromCount);
+  return net;
+}
+
+/** Moves summed per target id: `net([{targetId: 1, delta: 1}, {targetId: 1, delta: 1}])` → {1 → 2}. */
+function net(moves: readonly { targetId: number; delta: number }[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const m of moves) out.set(m.targetId, (out.get(m.targetId) ?? 0) + m.delta);
+  return out;
+}
+
+function sameMoves(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): boolean {
+  const ids = new Set([...a.keys(), ...b.keys()]);
+  return [...ids].every((id) => (a.get(id) ?? 0) === (b.get(id) ?? 0));
+}
+
+/** The moves an earlier text made on `task`, or none when they no longer read (a target removed since). */
+function targetMovesOr(t: BotDeps["t"], task: TaskRecord, text: string): { targetId: number; delta: number }[] {
+  try {
+    return targetMovesFor(t, task, text);
+  } catch {
+    return [];
+  }
 }

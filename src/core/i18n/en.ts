@@ -137,6 +137,33 @@ export const en = {
       `Task ${n}: added target ${name} ${count}${unit ? ` ${unit}` : ""}${due ? ` due ${due}` : ""} (reason: ${reason})`,
     removed: (n: number, name: string, reason: string) => `Task ${n}: removed target ${name} (reason: ${reason}); its history is kept.`,
   },
+  /** Targets (指标) an update moves: never past the promised count, never below zero; a responsible unit's move waits for a lead unit. */
+  targetLimits: {
+    abovePromise: (n: number, name: string, current: number, to: number, count: number, unit: string, edit: boolean) =>
+      `Task ${n}'s target ${name} promises ${count}${unit ? ` ${unit}` : ""} and stands at ${current}; this would make it ${to}, past the promise, ` +
+      `so ${edit ? "the edit was not applied" : "nothing was recorded"}. To correct it, an admin writes "set target ${n} NAME COUNT REASON".`,
+    belowZero: (n: number, name: string, current: number, to: number, unit: string, edit: boolean) =>
+      `Task ${n}'s target ${name} stands at ${current}${unit ? ` ${unit}` : ""} and cannot go down to ${to} (0 at least), ` +
+      `so ${edit ? "the edit was not applied" : "nothing was recorded"}.`,
+  },
+  /** A responsible unit's target move (指标+1): recorded with the update only once a lead unit or an admin confirms it. */
+  targetRequest: {
+    move: (name: string, delta: number) => `${name} ${delta > 0 ? "+" : ""}${delta}`,
+    waiting: (moves: string, units: string, hours: number) =>
+      `The target move (${moves}) needs a lead unit (${units}) or the office to confirm it; they have been asked (valid ${hours} hours). ` +
+      `The count stays until then.`,
+    ask: (n: number, title: string, who: string, text: string, moves: string, hours: number) =>
+      `Task ${n} ${title}: ${who} reported "${text}" and asks to move a target: ${moves}.\n` +
+      `A lead unit's member or an admin replies "yes" to confirm (or 👍), or "no" to leave it. Valid ${hours} hours.`,
+    confirmed: (n: number) => `Confirmed task ${n}'s target move:`,
+    confirmedNotice: (n: number, who: string) => `Task ${n}'s target move was confirmed by ${who}:`,
+    declined: (n: number) => `OK, task ${n}'s target move is not counted; the count stays.`,
+    declinedNotice: (n: number, moves: string, who: string) => `Task ${n}'s target move (${moves}) was not confirmed by ${who}; the count stays.`,
+    notLead: (n: number, units: string) => `Only a member of task ${n}'s lead units (${units}) or an admin may confirm its target move; nothing changed.`,
+    expired: (hours: number) => `This target request is older than ${hours} hours and has lapsed; the count did not move. Report it again if it still counts.`,
+    retracted: (n: number) => `That update on task ${n} was retracted; the count did not move.`,
+    editKept: "The edit's target move was not applied: only a lead unit's member or an admin moves a target; the count stays as it was.",
+  },
   update: {
     recorded: (n: number, title: string, percent: number | null, count: number, text: string) =>
       `Recorded for task ${n} ${title}${percent === null ? "" : `, progress ${percent}%`} (update #${count}): ${text}`,
@@ -342,6 +369,7 @@ export const en = {
       "resume-reminders": "resume reminders",
       "audit-suspect": "list suspect updates",
       "add-evidence": "add evidence",
+      "target-confirm": "confirm a target move",
       import: "import plan",
       "directory-bind": "bind user",
       "directory-unbind": "unbind user",

@@ -135,6 +135,29 @@ export const zh = {
       `已为任务${n}新增指标 ${name} ${count}${unit}${due ? `（${due}前）` : ""}（理由：${reason}）`,
     removed: (n: number, name: string, reason: string) => `已删除任务${n}的指标 ${name}（理由：${reason}），其历史记录保留。`,
   },
+  /** Targets (指标) an update moves: never past the promised count, never below zero; a responsible unit's move waits for a lead unit. */
+  targetLimits: {
+    abovePromise: (n: number, name: string, current: number, to: number, count: number, unit: string, edit: boolean) =>
+      `任务${n}的指标 ${name} 承诺${count}${unit}，现为${current}${unit}，这样会变成${to}${unit}，超过承诺数，${edit ? "本次修改未生效" : "本条进展未记录"}。如确需更正，请科技办管理员用“设置指标 ${n} 名称 数量 理由”。`,
+    belowZero: (n: number, name: string, current: number, to: number, unit: string, edit: boolean) =>
+      `任务${n}的指标 ${name} 现为${current}${unit}，不能减到${to}${unit}（最少为0），${edit ? "本次修改未生效" : "本条进展未记录"}。`,
+  },
+  /** A responsible unit's target move (指标+1): recorded with the update only once a lead unit or an admin confirms it. */
+  targetRequest: {
+    move: (name: string, delta: number) => `${name} ${delta > 0 ? "+" : ""}${delta}`,
+    waiting: (moves: string, units: string, hours: number) =>
+      `指标变动（${moves}）须由牵头单位（${units}）或科技办确认，已请其确认，${hours}小时内有效；确认前指标不变。`,
+    ask: (n: number, title: string, who: string, text: string, moves: string, hours: number) =>
+      `任务${n}（${title}）：${who}报送“${text}”，申请指标变动：${moves}。\n牵头单位人员或科技办管理员回复“是”确认（也可点👍），或“否”不予计入。${hours}小时内有效。`,
+    confirmed: (n: number) => `已确认任务${n}的指标变动：`,
+    confirmedNotice: (n: number, who: string) => `任务${n}的指标变动已由${who}确认：`,
+    declined: (n: number) => `好的，任务${n}的指标变动不予计入，指标不变。`,
+    declinedNotice: (n: number, moves: string, who: string) => `任务${n}的指标变动（${moves}）未获${who}确认，指标不变。`,
+    notLead: (n: number, units: string) => `任务${n}的指标变动只能由牵头单位（${units}）的人员或科技办管理员确认，未作任何更改。`,
+    expired: (hours: number) => `这项指标变动申请已超过${hours}小时，已失效，指标未变动。如仍需计入，请重新报送。`,
+    retracted: (n: number) => `任务${n}的这条进展已撤回，指标未变动。`,
+    editKept: "修改中的指标变动未生效：指标只能由牵头单位人员或科技办管理员变动，原有指标不变。",
+  },
   update: {
     recorded: (n: number, title: string, percent: number | null, count: number, text: string) =>
       `已记录任务${n}（${title}）的第${count}条进展${percent === null ? "" : `，进度${percent}%`}：${text}`,
@@ -316,6 +339,7 @@ export const zh = {
       "resume-reminders": "恢复提醒",
       "audit-suspect": "查阅疑似记错任务的进展",
       "add-evidence": "提交佐证材料",
+      "target-confirm": "确认指标变动",
       import: "导入计划",
       "directory-bind": "绑定人员",
       "directory-unbind": "解绑人员",

@@ -53,6 +53,26 @@ export interface TargetRepository {
   remove(targetId: number, reason: string, actor: Actor, at: Date): Promise<void>;
 }
 
+/**
+ * A move that would take a target's count past its promised number (a rise above `count`) or below zero: refused,
+ * never clamped, and the transaction that tried it stores nothing. Commands check first (src/core/update-rules.ts);
+ * this is the repository's guard against a count that moved in between.
+ */
+export class TargetRangeError extends Error {
+  constructor(
+    readonly target: { id: number; name: string; count: number; unit: string },
+    readonly from: number,
+    readonly to: number,
+  ) {
+    super(`target "${target.name}" would go from ${from} to ${to}, outside 0–${target.count}`);
+  }
+}
+
+/** Whether moving a count from `from` to `to` breaks the limits: below zero, or a rise that ends above the promise. */
+export function outsideLimits(target: { count: number }, from: number, to: number): boolean {
+  return to < 0 || (to > target.count && to > from);
+}
+
 export class TargetExistsError extends Error {
   constructor(readonly targetName: string) {
     super(`target "${targetName}" exists`);

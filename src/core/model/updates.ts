@@ -47,7 +47,8 @@ export interface UpdateRepository {
   parts(eventId: string): Promise<UpdateRecord[]>;
   /**
    * An edit: new text and percent, and `taskId` when the edit names another task (the update moves there).
-   * `targetMoves`: the edited text's target moves; those the update made before are undone first.
+   * `targetMoves`: the edited text's target moves; those the update made before are undone first. Absent: the
+   * update's target moves stay as they are (an editor who may not move targets, see src/core/events/edit.ts).
    */
   revise(
     eventId: string,
@@ -59,4 +60,10 @@ export interface UpdateRepository {
   retract(eventId: string, actor: Actor, at: Date): Promise<UpdateRecord | null>;
   /** Retract an update by id (`撤回 任务5 第3条 理由`), with the reason audited; null when it is retracted already. */
   retractById(updateId: number, actor: Actor, at: Date, reason?: string | null): Promise<UpdateRecord | null>;
+  /**
+   * Apply a confirmed target request (a responsible unit's `指标+1` a lead unit confirmed) as target changes of
+   * update `updateId`, audited as "target-confirm"; null when the update was retracted meanwhile (nothing moves).
+   * Throws TargetRangeError past the promise or below zero.
+   */
+  confirmTargetMoves(updateId: number, moves: { targetId: number; delta: number }[], actor: Actor, at: Date): Promise<MovedTarget[] | null>;
 }

@@ -1,6 +1,7 @@
 import { normalize, taskNumber } from "../grammar.js";
 import { reply } from "../reply.js";
 import { confirmPending, expirePending } from "../pending-update.js";
+import { answerTargetRequest, expireTargetRequest } from "../target-request.js";
 import { addressedToBot } from "./understood.js";
 import type { Stage, Turn } from "./pipeline.js";
 
@@ -12,7 +13,8 @@ const CHOICE = /^(\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:号|项)?$
 
 /**
  * A reply to an open "要记录…吗？" question from its author (or an admin): "是", "否", or a task number when several
- * were offered. Anything else, or no open question, goes on.
+ * were offered. Else "是" or "否" answers the room's newest target request (src/core/target-request.ts), which a lead
+ * unit's member or an admin may answer. Anything else, or no open question, goes on.
  */
 export const pendingQuestion: Stage<Turn> = async (turn, next) => {
   const { msg, deps } = turn;
@@ -23,12 +25,17 @@ export const pendingQuestion: Stage<Turn> = async (turn, next) => {
   if (!yes && !no && !choice) return next();
   const now = deps.clock.now();
   const isAdmin = deps.directory.isAdmin(msg.sender);
-  const mine = (await deps.repos.pending.unresolved(msg.room)).filter((p) => p.authorId === msg.sender || isAdmin);
+  const open = await deps.repos.pending.unresolved(msg.room);
+  const mine = open.filter((p) => p.kind === "update" && (p.authorId === msg.sender || isAdmin));
   const pending = mine.find((p) => p.expiresAt > now);
   if (!pending) {
     const expired = mine.find((p) => p.authorId === msg.sender);
     if (expired && (yes || (choice && expired.candidates.length > 0))) return expirePending(deps, expired, msg.sender);
-    return next();
+    const requests = open.filter((p) => p.kind === "target");
+    if (requests.length === 0 || (!yes && !no)) return next();
+    const request = requests.find((p) => p.expiresAt > now);
+    if (request) return answerTargetRequest(deps, msg, request, yes);
+    return yes ? expireTargetRequest(deps, requests[0]!, msg.sender) : next();
   }
   if (choice && !yes) {
     const n = taskNumber(choice[1]!);

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
-import type { AuditRecord, MovedTarget, NewAudit, NewUpdate, UpdateRecord } from "../../core/model.js";
+import { outsideLimits, TargetRangeError, type AuditRecord, type MovedTarget, type NewAudit, type NewUpdate, type UpdateRecord } from "../../core/model.js";
 import { entryHash, GENESIS } from "../../audit/chain.js";
 import type { Sql } from "../../db/sql.js";
 import { auditFields } from "../prisma-audit-repository.js";
@@ -56,9 +56,12 @@ export class SqlUpdateRepository extends PrismaUpdateRepository {
       const updateId = row.id as number;
       const targets: MovedTarget[] = [];
       for (const move of u.targetMoves ?? []) {
-        const target = await q.get<{ name: string; current: number }>`SELECT "name", "current" FROM "Target" WHERE "id" = ${move.targetId}`;
+        const target = await q.get<{ name: string; current: number; count: number; unit: string }>`SELECT "name", "current", "count", "unit" FROM "Target"
+          WHERE "id" = ${move.targetId}`;
         if (!target) throw new Error(`target ${move.targetId} does not exist`);
-        const to = Math.max(0, target.current + move.delta);
+        const to = target.current + move.delta;
+        // Past the promise or below zero is refused, never clamped: the transaction rolls back and nothing is stored.
+        if (outsideLimits(target, target.current, to)) throw new TargetRangeError({ id: move.targetId, ...target }, target.current, to);
         await q.run`UPDATE "Target" SET "current" = ${to} WHERE "id" = ${move.targetId}`;
         await q.run`INSERT INTO "TargetChange" ("targetId", "fromCount", "toCount", "reason", "actor", "actorUnit", "updateId", "at")
           VALUES (${move.targetId}, ${target.current}, ${to}, ${null}, ${u.authorId}, ${u.authorUnit}, ${updateId}, ${u.at})`;
