@@ -97,6 +97,21 @@ describe("completion (办结) with review", () => {
   });
 });
 
+describe("updates recorded at one instant", () => {
+  it("keep the order they were recorded in: history 3, 2, 1 (newest first), the status's last update is 3, the plan's history 1, 2, 3", async () => {
+    for (const n of [1, 2, 3]) await app.say(`任务6进展：第${n}次汇报 ${n}0%`, { sender: ZHANG, room: "xingzhen" });
+    const history = (await app.say("任务6历史")).text;
+    const order = [...history.matchAll(/第(\d)次汇报/g)].map((m) => m[1]);
+    expect(order).toEqual(["3", "2", "1"]);
+    const status = (await app.say("任务6")).text;
+    expect(status).toMatch(/最近进展：[^\n]*第3次汇报/);
+    expect(status).toContain("最新进度：30%");
+    const plan = (await app.repos.plans.currentPlan())!;
+    const all = (await app.repos.history.updates(plan.id)).filter((u) => u.text.includes("次汇报"));
+    expect(all.map((u) => u.text.match(/第(\d)次/)![1])).toEqual(["1", "2", "3"]);
+  });
+});
+
 describe("a done task's status", () => {
   it("gives the deadline without days left or overdue: the task is done, nothing is counting down", async () => {
     await said("办结 6 市局已验收");
