@@ -164,6 +164,26 @@ describe("several plans in one database", () => {
     expect((await app.say("逾期", { ...ZHANG, mentionsBot: true })).text).not.toContain("【");
   });
 
+  it("exports, the chart and the year report of two plans on one day have file names of their own: the plan code is in each", async () => {
+    const names = async (plan: string) => {
+      const out: string[] = [];
+      for (const cmd of ["导出 xlsx", "导出 csv", "导出 ics", "进度图", "年度报告 2024"]) {
+        const r = await app.bot.handle({ transport: "test", room: "console", text: `${plan} ${cmd}`, isDirect: true, mentionsBot: true, ...ADMIN });
+        out.push(...(r.files ?? []).map((f) => f.name));
+      }
+      return out;
+    };
+    const first = await names("科技兴警");
+    expect(first).toEqual([
+      "督办导出-科技兴警-2024-06-30.xlsx",
+      "督办导出-科技兴警-2024-06-30.csv",
+      "督办导出-科技兴警-2024-06-30.ics",
+      "进度图-科技兴警-2024-06-30.png",
+      "科技兴警-2024年度工作报告.docx",
+    ]);
+    expect(await names("重点工作")).toEqual(first.map((n) => n.replace("科技兴警", "重点工作")));
+  });
+
   it("a re-import keeps the code; another code, or one already used, is refused and nothing changes", async () => {
     const parsed = syntheticPlan("三明市公安局2024年度重点工作要点", 30, 5);
     await expect(app.repos.plans.importPlan(parsed, app.clock.now(), SYSTEM_ACTOR, { code: "别的代码" })).rejects.toThrow(PlanCodeError);

@@ -459,7 +459,7 @@ describe("three months on the Mingxi plan, checked number by number", () => {
 
   it("the docx year report carries the unit's scorecard row and the summary", async () => {
     const file = await app.reports.reportFile(plan, { kind: "year", year: 2024 }, NOV30());
-    expect(file.name).toBe("2024年度工作报告.docx");
+    expect(file.name).toBe("科技兴警-2024年度工作报告.docx");
     const xml = await (await JSZip.loadAsync(file.data)).file("word/document.xml")!.async("string");
     const texts = [...xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]!);
     const all = texts.join("");
