@@ -15,6 +15,8 @@ import { splitPlanCode } from "../src/core/plan-scope.js";
 import { openApp } from "../src/app.js";
 import { readConfig } from "../src/config.js";
 import { PlanCodeError, derivePlanCode, planCodeProblem } from "../src/plan/plan-code.js";
+import { parsePlan } from "../src/plan/plan-parser.js";
+import { planPeriod } from "../src/reports/review-data.js";
 import { freshDatabaseUrl, quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
 
 const ADMIN = { sender: "@kejiban:bureau.local" };
@@ -413,5 +415,30 @@ describe("the command line with two plans", () => {
     const say = await cli("say", "智慧警务 任务6");
     expect(say.out).toContain("任务6");
     expect(say.out).not.toContain("现有多个计划");
+  });
+});
+
+describe("a plan imported without an issue date and without --at", () => {
+  it("runs over its own years (the title's 2023–2025), not from the day it was imported, after they ended", async () => {
+    const app = await tempApp({ at: "2026-12-07T10:00:00+08:00" });
+    try {
+      const text = readFileSync(BUNDLED_PLAN, "utf8")
+        .replace(/^2023年11月18日$/m, "")
+        .replace(/^- 公文生成日期:2023-11-18$/m, "");
+      await app.repos.plans.importPlan(parsePlan(text), app.clock.now(), SYSTEM_ACTOR);
+      const plan = (await app.repos.plans.currentPlan())!;
+      expect(plan.issuedOn).toBeNull();
+      expect((await app.reports.report(plan, { kind: "final" }, app.clock.now())).period).toMatchObject({ from: "2023-01-01", to: "2025-12-31" });
+      const year = await app.bot.handle({ transport: "test", room: "console", text: "年度报告 2024", isDirect: true, mentionsBot: true, ...ADMIN });
+      expect(year.files?.[0]?.name).toBe("科技兴警-2024年度工作报告.docx");
+    } finally {
+      await app.dispose();
+    }
+  });
+
+  it("without years in its title, runs from the first year of its deadlines when imported after the last one", () => {
+    const plan = { title: "某某工作方案", issuedOn: null, importedAt: new Date("2026-12-07T02:00:00Z") };
+    const tasks = [{ deadline: { date: "2024-12-31" } }, { deadline: { date: "2023-12-31" } }, { deadline: { date: null } }];
+    expect(planPeriod({ plan, tasks } as unknown as Parameters<typeof planPeriod>[0])).toEqual({ from: "2023-01-01", to: "2024-12-31" });
   });
 });

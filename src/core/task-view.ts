@@ -5,6 +5,7 @@ import type { PlanRecord, RequestRecord, TaskRecord, UpdateRecord } from "./mode
 import { assessTask, LIGHT_ICON, type TaskAssessment } from "./task-status.js";
 import { dayOf, formatDateTime } from "./time.js";
 import { requirePlan } from "./plan-scope.js";
+import { planTitleYears } from "../plan/plan-parser.js";
 
 export { requirePlan } from "./plan-scope.js";
 
@@ -19,9 +20,15 @@ export async function requireTask(ctx: CommandContext, number: number): Promise<
   return { plan, task };
 }
 
-/** The day a plan started: its issue date, else the day it was imported. */
-export function planStart(plan: PlanRecord): string {
-  return plan.issuedOn ?? dayOf(plan.importedAt);
+/**
+ * The day a plan started: its issue date, else the day it was imported, unless that day is after the last year
+ * the title names (a 2023–2025 plan imported in 2026 without an issue date): then the first day of its first year.
+ */
+export function planStart(plan: Pick<PlanRecord, "issuedOn" | "importedAt" | "title">): string {
+  if (plan.issuedOn) return plan.issuedOn;
+  const imported = dayOf(plan.importedAt);
+  const years = planTitleYears(plan.title);
+  return years && imported > `${years.last}-12-31` ? `${years.first}-01-01` : imported;
 }
 
 export function assess(ctx: CommandContext, plan: PlanRecord, task: TaskRecord): TaskAssessment {
