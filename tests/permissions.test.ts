@@ -75,7 +75,7 @@ const ACTIONS: Action[] = [
     name: "approve a completion request",
     allowed: ONLY_ADMIN,
     setup: (app) => app.say("申请办结 17 已完成", { sender: AUTHOR, room: "xingzhen" }).then(() => undefined),
-    run: msg("办结审核 17 通过 材料齐全"),
+    run: msg("办结审核 17 通过 确认 材料齐全"),
   },
   {
     name: "reject a completion request",

@@ -202,7 +202,7 @@ describe("several plans in one database", () => {
     const notice = r.notices!.map((n) => n.reply.text).join("\n");
     expect(notice).toContain("【办结申请】科技兴警 任务6");
     expect(notice).toContain("审核：办结审核 科技兴警 6 通过 理由");
-    expect((await app.say("办结审核 科技兴警 6 通过 材料齐全", ADMIN)).text).toContain("办结审核通过");
+    expect((await app.say("办结审核 科技兴警 6 通过 确认 材料齐全", ADMIN)).text).toContain("办结审核通过");
     const six = (await app.repos.plans.task(bundled, 6))!;
     expect(six.completedAt).not.toBeNull();
     expect((await app.repos.plans.task(second, 6))!.completedAt).toBeNull();

@@ -163,7 +163,7 @@ beforeAll(async () => {
 
   expect((await say("2024-11-12", "10:00", ADMIN, "设置指标 18 1 市局已命名城关所为示范点")).text).toContain("0→1/1个");
   expect((await say("2024-11-18", "10:00", WU, "申请办结 5 城关所团队已获市级创新团队命名")).text).toContain("等待科技办审核");
-  expect((await say("2024-11-20", "10:00", ADMIN, "办结审核 5 通过 材料齐全")).text).toContain("办结审核通过");
+  expect((await say("2024-11-20", "10:00", ADMIN, "办结审核 5 通过 确认 材料齐全")).text).toContain("办结审核通过");
   await report("2024-11-20", "11:00", FENG, "任务8进展：大数据应用新生态建设方案印发");
   await remind("2024-11-25");
   await report("2024-11-25", "16:00", WU, "任务17进展：县级创新单位已完成答辩");
