@@ -172,6 +172,30 @@ describe("a done task's status", () => {
 });
 
 describe("extension (延期)", () => {
+  it("past the plan's end (2025-12-31): the requester, the reviewer and an admin setting it are told, and each confirms with 确认", async () => {
+    const refused = (await app.say("申请延期 6 2026年3月底前 市局评选推迟", { sender: ZHANG, room: "xingzhen" })).text;
+    expect(refused).toBe(
+      "新的时限2026年3月底前晚于计划实施期的结束日（2025-12-31）。如确需如此，请写明“确认”，例如：申请延期 6 2026年3月底前 确认 市局评选推迟。未作任何更改。",
+    );
+    expect(await app.db.request.count()).toBe(0);
+    const warning = "注意：时限2026年3月底前晚于计划实施期的结束日（2025-12-31），已确认。";
+    const asked = await said("申请延期 6 2026年3月底前 确认 市局评选推迟", { sender: ZHANG, room: "xingzhen" });
+    expect(asked.replies[0]!.text).toContain(warning);
+    expect(asked.notices![0]!.reply.text).toContain("理由：市局评选推迟");
+    expect(asked.notices![0]!.reply.text).toContain(warning);
+    expect((await app.db.request.findFirstOrThrow()).note).toBe("市局评选推迟");
+    expect((await app.say("延期审核 6 通过")).text).toContain("如确需如此，请写明“确认”，例如：延期审核 6 通过 确认。未作任何更改。");
+    expect(await app.db.request.findFirstOrThrow()).toMatchObject({ state: "pending" });
+    const ok = await app.say("延期审核 6 通过 确认");
+    expect(ok.text).toBe(`任务6延期审核通过：原定2024年底前，经批准延期至2026年3月底前。提醒按新时限发送。\n${warning}`);
+    expect((await app.say("调整时限 7 2026年6月底前 市局统一调整")).text).toContain("未作任何更改");
+    const set = await app.say("调整时限 7 2026年6月底前 确认 市局统一调整");
+    expect(set.text).toContain("理由：市局统一调整");
+    expect(set.text).toContain("注意：时限2026年6月底前晚于计划实施期的结束日（2025-12-31），已确认。");
+    // Within the plan's period nothing more is asked.
+    expect((await app.say("调整时限 8 2025年6月底前 市局统一调整")).text).not.toContain("确认");
+  });
+
   it("reads the deadline by the plan's grammar, refuses unreadable or earlier ones, and keeps the original once approved", async () => {
     expect((await app.say("申请延期 6 明年春天 市局评选推迟", { sender: ZHANG })).text).toContain("无法识别完成时限“明年春天”");
     expect((await app.say("申请延期 6 2024年6月底前 提前", { sender: ZHANG })).text).toContain("不晚于现行时限");

@@ -295,6 +295,16 @@ export const en = {
     acknowledged: (targets: string, percent: number | null) =>
       `Targets not met at completion: ${targets}; latest progress: ${percent === null ? "not reported" : `${percent}%`} (completed on confirmation)`,
   },
+  /** A deadline past the plan's end (extension request, its review, set deadline): told, and confirmed with "confirm". */
+  pastPlanEnd: {
+    refused: (deadline: string, end: string, example: string) =>
+      `The new deadline ${deadline} is after the end of the plan's period (${end}). ` +
+      `If that is intended, say "confirm", e.g. "${example}". Nothing was changed.`,
+    warning: (deadline: string, end: string) => `Note: the deadline ${deadline} is after the end of the plan's period (${end}); confirmed.`,
+    requestExample: (n: number, deadline: string) => `request extension ${n} ${deadline} confirm the city bureau postponed it`,
+    reviewExample: (n: number) => `approve extension ${n} confirm`,
+    setExample: (n: number, deadline: string) => `set deadline ${n} ${deadline} confirm the city bureau moved it`,
+  },
   evidence: {
     header: (n: number, count: number) => `Evidence for task ${n} (${count}):`,
     none: (n: number) => `Task ${n} has no evidence yet. Send files as a reply to a completion request.`,

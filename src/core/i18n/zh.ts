@@ -275,6 +275,15 @@ export const zh = {
     acknowledged: (targets: string, percent: number | null) =>
       `办结时未完成的指标：${targets}；最新进度：${percent === null ? "未报告" : `${percent}%`}（经确认办结）`,
   },
+  /** A deadline past the plan's end (申请延期, 延期审核, 调整时限): told, and confirmed with 确认. */
+  pastPlanEnd: {
+    refused: (deadline: string, end: string, example: string) =>
+      `新的时限${deadline}晚于计划实施期的结束日（${end}）。如确需如此，请写明“确认”，例如：${example}。未作任何更改。`,
+    warning: (deadline: string, end: string) => `注意：时限${deadline}晚于计划实施期的结束日（${end}），已确认。`,
+    requestExample: (n: number, deadline: string) => `申请延期 ${n} ${deadline} 确认 市局评选推迟`,
+    reviewExample: (n: number) => `延期审核 ${n} 通过 确认`,
+    setExample: (n: number, deadline: string) => `调整时限 ${n} ${deadline} 确认 市局统一调整`,
+  },
   evidence: {
     header: (n: number, count: number) => `任务${n}的佐证材料（${count}份）：`,
     none: (n: number) => `任务${n}暂无佐证材料。请以“回复”办结申请的方式发送文件或图片。`,
