@@ -13,7 +13,7 @@ export async function planEndDay(ctx: CommandContext, plan: PlanRecord): Promise
   const years = planTitleYears(plan.title);
   if (years) return `${years.last}-12-31`;
   const dates = (await ctx.repos.plans.tasks(plan.id)).flatMap((t) => (t.deadline.date ? [t.deadline.date] : []));
-  return dates.length ? dates.reduce((a, b) => (a > b ? a : b)) : null;
+  return dates.sort().at(-1) ?? null;
 }
 
 /**
