@@ -4,10 +4,13 @@ import { reply } from "../src/core/reply.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
 import { leadRooms, notice } from "../src/core/review.js";
 import { requireTask } from "../src/core/task-view.js";
+import { checkCompletion, readConfirmation } from "../src/core/completion-check.js";
 
 /**
  * `办结 6 市局已验收`: an office admin completes a task directly, with a reason; done tasks get no more
  * reminders. A pending completion request is approved with it. Lead units hear of it in their rooms.
+ * A task with unmet targets is completed only with 确认 before the reason (`办结 6 确认 市局同意按现有成果验收`):
+ * the first answer lists the unmet targets and the latest percent, and completes nothing.
  */
 export default defineCommand({
   name: "complete",
@@ -30,7 +33,12 @@ export default defineCommand({
     const tasks = [];
     for (const n of numbers) tasks.push((await requireTask(ctx, n)).task);
     await requireAdminFor(ctx, "complete", tasks[0]!);
-    if (!reason) throw new UserError(t.review.needReason(numbers[0]!, `办结 ${numbers[0]} 市局已验收`));
+    // Completing a task with unmet targets takes 确认 (confirm) before the reason: `办结 6 确认 …`.
+    const { confirmed, reason: why } = readConfirmation(reason);
+    if (!why) throw new UserError(t.review.needReason(numbers[0]!, `办结 ${numbers[0]} 市局已验收`));
+    // Every task is checked before any is completed: one refusal changes nothing.
+    const open = tasks.filter((task) => !task.completedAt);
+    const acknowledged = new Map(open.map((task) => [task.id, checkCompletion(ctx, task, confirmed, t.completionCheck.completeExample(task.number))]));
     const lines = [];
     const notices = [];
     for (const task of tasks) {
@@ -38,9 +46,10 @@ export default defineCommand({
         lines.push(t.completion.already(task.number));
         continue;
       }
-      await ctx.repos.plans.complete(task.id, reason, actorOf(ctx), ctx.clock.now());
-      lines.push(t.review.completedDirect(task.number, task.title, reason));
-      notices.push(...notice(ctx, leadRooms(ctx, task), [t.review.unitCompletedDirect(task.number, task.title, reason)]));
+      const ack = acknowledged.get(task.id) ?? null;
+      await ctx.repos.plans.complete(task.id, ack ? `${why}；${ack}` : why, actorOf(ctx), ctx.clock.now());
+      lines.push(t.review.completedDirect(task.number, task.title, why), ...(ack ? [ack] : []));
+      notices.push(...notice(ctx, leadRooms(ctx, task), [t.review.unitCompletedDirect(task.number, task.title, why), ...(ack ? [ack] : [])]));
     }
     return { replies: [reply(lines)], notices };
   },

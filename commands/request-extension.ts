@@ -3,6 +3,7 @@ import { defineCommand, UserError } from "../src/core/command.js";
 import { planPrefix } from "../src/core/plan-scope.js";
 import { reply } from "../src/core/reply.js";
 import { notice, readDeadline, requireRequester, submitRequest } from "../src/core/review.js";
+import { checkPlanEnd } from "../src/core/plan-end.js";
 import { requireTask } from "../src/core/task-view.js";
 
 /**
@@ -33,15 +34,18 @@ export default defineCommand({
     if (!written || !rest) throw new UserError(x.needDeadline(task.number));
     if (!deadline?.date) throw new UserError(x.badDeadline(written));
     if (task.deadline.date && deadline.date <= task.deadline.date) throw new UserError(x.notLater(deadline.text, task.deadline.text));
-    await submitRequest(ctx, task, unit, { kind: "extension", note: rest, deadline });
+    // Past the plan's end only with 确认 (`申请延期 6 2026年3月底前 确认 …`); the office's notice says so too.
+    const checked = await checkPlanEnd(ctx, plan, deadline.date, deadline.text, rest, t.pastPlanEnd.requestExample(task.number, deadline.text));
+    if (!checked.rest) throw new UserError(x.needDeadline(task.number));
+    const warning = checked.warning ? [checked.warning] : [];
+    await submitRequest(ctx, task, unit, { kind: "extension", note: checked.rest, deadline });
     const who = t.status.author(ctx.inbound.sender, unit);
     return {
-      replies: [reply([x.requested(task.number, task.title, deadline.text)])],
-      notices: notice(
-        ctx,
-        ctx.directory.officeRooms(),
-        x.officeNotice(task.number, task.title, who, deadline.text, rest, ctx.inbound.link ?? "", await planPrefix(ctx, plan)).split("\n"),
-      ),
+      replies: [reply([x.requested(task.number, task.title, deadline.text), ...warning])],
+      notices: notice(ctx, ctx.directory.officeRooms(), [
+        ...x.officeNotice(task.number, task.title, who, deadline.text, checked.rest, ctx.inbound.link ?? "", await planPrefix(ctx, plan)).split("\n"),
+        ...warning,
+      ]),
     };
   },
 });

@@ -3,6 +3,7 @@ import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
 import { leadRooms, notice, readDecision } from "../src/core/review.js";
+import { checkPlanEnd } from "../src/core/plan-end.js";
 import { requireTask } from "../src/core/task-view.js";
 
 /**
@@ -31,7 +32,7 @@ export default defineCommand({
     const t = ctx.t;
     const x = t.review.extension;
     if (numbers.length > 1) throw new UserError(t.review.oneAtATime);
-    const { task } = await requireTask(ctx, numbers[0]!);
+    const { plan, task } = await requireTask(ctx, numbers[0]!);
     await requireAdminFor(ctx, "review-extension", task);
     const decided = readDecision(verb, reason);
     if (!decided) throw new UserError(x.needDecision(task.number));
@@ -40,13 +41,22 @@ export default defineCommand({
       throw new UserError(t.review.needReason(task.number, `延期审核 ${task.number} 退回 时限不能再推迟`));
     const [request] = await ctx.repos.requests.pending(task.id, "extension");
     if (!request) throw new UserError(t.review.noPending(task.number, t.review.kind.extension));
-    const done = await ctx.repos.requests.decide(request.id, decided.decision, decided.reason, actorOf(ctx), ctx.clock.now());
+    // Approving a deadline past the plan's end takes 确认 (`延期审核 6 通过 确认`): the reviewer is told first.
+    const approving = decided.decision === "approved";
+    const checked = approving
+      ? await checkPlanEnd(ctx, plan, request.deadline?.date ?? null, request.deadline?.text ?? "", decided.reason, t.pastPlanEnd.reviewExample(task.number))
+      : { rest: decided.reason, warning: null };
+    const done = await ctx.repos.requests.decide(request.id, decided.decision, checked.rest, actorOf(ctx), ctx.clock.now());
     if (!done) throw new UserError(t.review.noPending(task.number, t.review.kind.extension));
     const rooms = [...new Set([...leadRooms(ctx, task), ...(request.room ? [request.room] : [])])];
     if (decided.decision === "rejected")
       return { replies: [reply([x.rejected(task.number, decided.reason)])], notices: notice(ctx, rooms, [x.unitRejected(task.number, decided.reason)]) };
     const original = task.originalDeadline?.text ?? task.deadline.text;
     const next = request.deadline?.text ?? "";
-    return { replies: [reply([x.approved(task.number, original, next)])], notices: notice(ctx, rooms, [x.unitApproved(task.number, original, next)]) };
+    const warning = checked.warning ? [checked.warning] : [];
+    return {
+      replies: [reply([x.approved(task.number, original, next), ...warning])],
+      notices: notice(ctx, rooms, [x.unitApproved(task.number, original, next), ...warning]),
+    };
   },
 });

@@ -3,6 +3,7 @@ import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
 import { leadRooms, notice, readDeadline } from "../src/core/review.js";
+import { checkPlanEnd } from "../src/core/plan-end.js";
 import { requireTask } from "../src/core/task-view.js";
 
 /** `调整时限 6 2025年6月底前 市局统一调整`: an office admin changes a deadline directly, with a reason; the original is kept. */
@@ -29,16 +30,20 @@ export default defineCommand({
     const t = ctx.t;
     const x = t.review.extension;
     if (numbers.length > 1) throw new UserError(t.review.oneAtATime);
-    const { task } = await requireTask(ctx, numbers[0]!);
+    const { plan, task } = await requireTask(ctx, numbers[0]!);
     await requireAdminFor(ctx, "set-deadline", task);
     const { written, deadline, rest } = readDeadline(reason);
     if (!written) throw new UserError(x.setUsage(task.number));
     if (!deadline) throw new UserError(x.badDeadline(written));
-    if (!rest) throw new UserError(t.review.needReason(task.number, `调整时限 ${task.number} ${deadline.text} 市局统一调整`));
-    await ctx.repos.plans.setDeadline(task.id, deadline, rest, actorOf(ctx), ctx.clock.now());
+    // Past the plan's end only with 确认 before the reason (`调整时限 6 2026年6月底前 确认 …`).
+    const checked = await checkPlanEnd(ctx, plan, deadline.date, deadline.text, rest, t.pastPlanEnd.setExample(task.number, deadline.text));
+    const why = checked.rest;
+    if (!why) throw new UserError(t.review.needReason(task.number, `调整时限 ${task.number} ${deadline.text} 市局统一调整`));
+    await ctx.repos.plans.setDeadline(task.id, deadline, why, actorOf(ctx), ctx.clock.now());
+    const warning = checked.warning ? [checked.warning] : [];
     return {
-      replies: [reply([x.adjusted(task.number, task.deadline.text, deadline.text, rest)])],
-      notices: notice(ctx, leadRooms(ctx, task), [x.unitAdjusted(task.number, deadline.text, rest)]),
+      replies: [reply([x.adjusted(task.number, task.deadline.text, deadline.text, why), ...warning])],
+      notices: notice(ctx, leadRooms(ctx, task), [x.unitAdjusted(task.number, deadline.text, why), ...warning]),
     };
   },
 });

@@ -71,8 +71,15 @@ export function evidenceDirFor(config: Config): string {
 /**
  * Open everything the bot needs, the same way for `npm start` and every CLI command:
  * migrate the database, load the directory and, on first use, import the bundled plan.
+ * `startedAt` is the instant a run asked for (`--at`, DUBAN_NOW) while its clock runs on: the bundled plan's
+ * import is stamped with it, not with the moment, a second later, the import happens, so the plan and its
+ * targets exist at the instant asked.
  */
-export async function openApp(config: Config, clock: Clock, opts: { logger?: Logger; quiet?: boolean; instance?: string } = {}): Promise<App> {
+export async function openApp(
+  config: Config,
+  clock: Clock,
+  opts: { logger?: Logger; quiet?: boolean; instance?: string; startedAt?: Date } = {},
+): Promise<App> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const directory = loadDirectory(config.directoryFile);
   const policy = loadReminderPolicy(config.remindersFile);
@@ -93,7 +100,7 @@ export async function openApp(config: Config, clock: Clock, opts: { logger?: Log
     await repos.plans.ensureCodes();
     // Only an empty database gets the bundled plan: one whose plans are all archived stays as it is.
     if ((await repos.plans.plans()).length === 0) {
-      const { report, parsed } = await importPlanText(repos.plans, readPlanFile(config.bundledPlan), clock.now());
+      const { report, parsed } = await importPlanText(repos.plans, readPlanFile(config.bundledPlan), opts.startedAt ?? clock.now());
       if (!opts.quiet) logger.info("imported the bundled plan on first start", { title: report?.title, tasks: parsed.tasks.length });
     }
     if (!opts.quiet) {

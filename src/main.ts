@@ -156,7 +156,7 @@ async function runAsOneOfSeveral(config: Config, clock: Clock): Promise<number> 
     process.exit(1);
   });
   try {
-    const app = await openApp(config, clock, { logger, instance: owner });
+    const app = await openApp(config, clock, { logger, instance: owner, ...(config.now ? { startedAt: config.now } : {}) });
     const freed = await takeOver(app.repos, owner, leadership.since);
     logger.info("instance active: this instance syncs Matrix and runs the reminder and digest schedulers", {
       instance,
@@ -179,7 +179,7 @@ async function main(): Promise<number> {
   const clock: Clock = config.now ? offsetClock(config.now, () => systemClock.now().getTime()) : systemClock;
   // Several Matrix bots on one PostgreSQL database: only the active one opens the app; the others stand by.
   if (config.matrix && isPostgresUrl(config.databaseUrl)) return runAsOneOfSeveral(config, clock);
-  const app = await openApp(config, clock);
+  const app = await openApp(config, clock, config.now ? { startedAt: config.now } : {});
   // While this process runs, `npx duban restore` refuses to replace the SQLite file under it.
   const release = isPostgresUrl(config.databaseUrl) ? () => {} : holdDatabase(sqlitePathFromUrl(config.databaseUrl));
   process.once("exit", release);

@@ -40,7 +40,7 @@ describe.skipIf(ON_POSTGRES)("the audit trail on a real SQLite file", () => {
     await app.say("任务6进展：完成初审 40%", { sender: "@zhang:bureau.local", room: "xingzhen", eventId: "$1" });
     await app.say("任务6进展：陌生人 100%", { sender: "@evil:other.server", room: "xingzhen" });
     await app.say("申请办结 6 两名民警已入选市级数字工匠", { sender: "@zhang:bureau.local", room: "xingzhen", eventId: "$req" });
-    await app.say("办结审核 6 通过 材料齐全");
+    await app.say("办结审核 6 通过 确认 材料齐全");
     await app.say("暂停提醒 12 已报市局协调");
   });
   afterAll(() => app.dispose());
@@ -57,7 +57,7 @@ describe.skipIf(ON_POSTGRES)("the audit trail on a real SQLite file", () => {
     expect(rows[0]).toMatchObject({ transport: "test", eventId: "$1" });
     expect(JSON.parse(rows[0]!.after!)).toMatchObject({ text: "完成初审 40%", percent: 40 });
     expect(JSON.parse(rows[3]!.before!)).toMatchObject({ completedAt: null });
-    expect(JSON.parse(rows[3]!.detail)).toMatchObject({ reason: "材料齐全" });
+    expect(JSON.parse(rows[3]!.detail)).toMatchObject({ reason: "材料齐全；办结时未完成的指标：市级“公安数字工匠” 0/2名；最新进度：40%（经确认办结）" });
   });
 
   it("matches the stored updates one for one", async () => {

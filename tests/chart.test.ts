@@ -1,7 +1,15 @@
-import { writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PNG } from "pngjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderChartPng, renderChartSvg, shortTitle, svgToPng } from "../src/reports/chart.js";
+import { openApp } from "../src/app.js";
+import { readConfig } from "../src/config.js";
+import { fixedClock } from "../src/core/clock.js";
+import { buildChart } from "../src/reports/review-data.js";
+import { quietLogger } from "./helpers/temp-app.js";
 import { LIGHT_COLOURS, type ChartModel, type Light, type LightCounts } from "../src/reports/types.js";
 
 const SAMPLE = "/tmp/duban-chart-sample.png";
@@ -207,3 +215,30 @@ describe("shortTitle", () => {
 function renderChartSvgPng(model: ChartModel): { png: PNG } {
   return { png: PNG.sync.read(svgToPng(renderChartSvg(model).svg).png) };
 }
+
+describe("the chart at the instant a demo started", () => {
+  it("shows the plan's targets: npm start --at stamps the bundled plan's import with that instant, not a second later", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "duban-chart-at-"));
+    const at = "2024-06-30T10:00:00+08:00";
+    try {
+      const env = { ...process.env, CHECKPOINT_DISABLE: "1", DATABASE_URL: `file:${join(dir, "duban.db")}` };
+      const start = spawnSync(process.execPath, [join(import.meta.dirname, "..", "bin/start.js"), "--at", at], { cwd: dir, env, input: "", encoding: "utf8" });
+      expect(start.status, start.stderr).toBe(0);
+      const app = await openApp(readConfig({ DATABASE_URL: env.DATABASE_URL }), fixedClock(new Date(at)), { logger: quietLogger, quiet: true });
+      try {
+        const plan = (await app.repos.plans.currentPlan())!;
+        expect(plan.importedAt.toISOString()).toBe(new Date(at).toISOString());
+        const model = await buildChart(
+          { repos: app.repos, directory: app.directory, policy: app.reminders.policy, thresholds: app.config.thresholds },
+          plan,
+          new Date(at),
+        );
+        expect(model.targets.length).toBeGreaterThan(0);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -68,7 +68,7 @@ describe("group commit (one transaction for a sync batch's messages)", () => {
     await sql.group(async () => {
       await app.say("任务6进展：办结前最后一条 100%", zhang);
       expect(committed()).toBe(0);
-      expect((await app.say("办结 6 市局已验收")).text).toContain("已办结");
+      expect((await app.say("办结 6 确认 市局已验收")).text).toContain("已办结");
       expect(committed()).toBe(1);
       await app.say("任务5进展：之后的一条", { sender: "@kejiban:bureau.local" });
     });
@@ -132,14 +132,14 @@ describe("group commit (one transaction for a sync batch's messages)", () => {
     const blocker = new Database(join(app.dir, "duban.db"));
     blocker.prepare("BEGIN IMMEDIATE").run();
     try {
-      const refused = await app.say("办结 6 市局已验收");
+      const refused = await app.say("办结 6 确认 市局已验收");
       expect(refused.text).not.toContain("已办结");
     } finally {
       blocker.prepare("ROLLBACK").run();
       blocker.close();
     }
     // The adapter's own lock and the shared gate were both left free: Prisma's and the hot path's transactions go on.
-    expect((await app.say("办结 6 市局已验收")).text).toContain("已办结");
+    expect((await app.say("办结 6 确认 市局已验收")).text).toContain("已办结");
     expect((await app.say("任务5进展：锁释放之后", { sender: "@kejiban:bureau.local" })).text).toContain("已记录任务5");
   }, 20_000);
 });

@@ -82,7 +82,7 @@ const ACTIONS: Action[] = [
     name: "approve a completion request",
     allowed: ONLY_ADMIN,
     setup: (app) => app.say("申请办结 17 已完成", { sender: AUTHOR, room: "xingzhen" }).then(() => undefined),
-    run: msg("办结审核 17 通过 材料齐全"),
+    run: msg("办结审核 17 通过 确认 材料齐全"),
   },
   {
     name: "reject a completion request",
@@ -93,8 +93,8 @@ const ACTIONS: Action[] = [
   {
     name: "approve an extension",
     allowed: ONLY_ADMIN,
-    setup: (app) => app.say("申请延期 13 2026年3月底前 设备到货推迟", { sender: AUTHOR, room: "xingzhen" }).then(() => undefined),
-    run: msg("延期审核 13 通过 同意"),
+    setup: (app) => app.say("申请延期 13 2026年3月底前 确认 设备到货推迟", { sender: AUTHOR, room: "xingzhen" }).then(() => undefined),
+    run: msg("延期审核 13 通过 确认 同意"),
   },
   {
     name: "reject an extension",

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseDeadline } from "../src/plan/deadline-parser.js";
-import { PlanParseError, parsePlan } from "../src/plan/plan-parser.js";
+import { PlanParseError, parsePlan, planTitleYears } from "../src/plan/plan-parser.js";
 import type { DeadlineKind, ParsedPlan } from "../src/plan/types.js";
 import { isCollectiveUnit, splitUnits } from "../src/plan/unit-list.js";
 
@@ -517,5 +517,14 @@ describe("parsePlan on other plans and layouts", () => {
     const error = expectParseError("", "empty");
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe("PlanParseError");
+  });
+});
+
+describe("planTitleYears", () => {
+  it("reads the years a title names: a range in either kind of brackets and dash, or one year", () => {
+    expect(planTitleYears("明溪县公安局科技兴警三年行动实施方案(2023-2025年)")).toEqual({ first: 2023, last: 2025 });
+    expect(planTitleYears("某某实施方案（２０２３—２０２５年）")).toEqual({ first: 2023, last: 2025 });
+    expect(planTitleYears("三明市公安局2024年度重点工作要点")).toEqual({ first: 2024, last: 2024 });
+    expect(planTitleYears("某某工作方案")).toBeNull();
   });
 });

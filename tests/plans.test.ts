@@ -15,6 +15,8 @@ import { splitPlanCode } from "../src/core/plan-scope.js";
 import { openApp } from "../src/app.js";
 import { readConfig } from "../src/config.js";
 import { PlanCodeError, derivePlanCode, planCodeProblem } from "../src/plan/plan-code.js";
+import { parsePlan } from "../src/plan/plan-parser.js";
+import { planPeriod } from "../src/reports/review-data.js";
 import { freshDatabaseUrl, quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
 
 const ADMIN = { sender: "@kejiban:bureau.local" };
@@ -164,6 +166,26 @@ describe("several plans in one database", () => {
     expect((await app.say("逾期", { ...ZHANG, mentionsBot: true })).text).not.toContain("【");
   });
 
+  it("exports, the chart and the year report of two plans on one day have file names of their own: the plan code is in each", async () => {
+    const names = async (plan: string) => {
+      const out: string[] = [];
+      for (const cmd of ["导出 xlsx", "导出 csv", "导出 ics", "进度图", "年度报告 2024"]) {
+        const r = await app.bot.handle({ transport: "test", room: "console", text: `${plan} ${cmd}`, isDirect: true, mentionsBot: true, ...ADMIN });
+        out.push(...(r.files ?? []).map((f) => f.name));
+      }
+      return out;
+    };
+    const first = await names("科技兴警");
+    expect(first).toEqual([
+      "督办导出-科技兴警-2024-06-30.xlsx",
+      "督办导出-科技兴警-2024-06-30.csv",
+      "督办导出-科技兴警-2024-06-30.ics",
+      "进度图-科技兴警-2024-06-30.png",
+      "科技兴警-2024年度工作报告.docx",
+    ]);
+    expect(await names("重点工作")).toEqual(first.map((n) => n.replace("科技兴警", "重点工作")));
+  });
+
   it("a re-import keeps the code; another code, or one already used, is refused and nothing changes", async () => {
     const parsed = syntheticPlan("三明市公安局2024年度重点工作要点", 30, 5);
     await expect(app.repos.plans.importPlan(parsed, app.clock.now(), SYSTEM_ACTOR, { code: "别的代码" })).rejects.toThrow(PlanCodeError);
@@ -180,7 +202,7 @@ describe("several plans in one database", () => {
     const notice = r.notices!.map((n) => n.reply.text).join("\n");
     expect(notice).toContain("【办结申请】科技兴警 任务6");
     expect(notice).toContain("审核：办结审核 科技兴警 6 通过 理由");
-    expect((await app.say("办结审核 科技兴警 6 通过 材料齐全", ADMIN)).text).toContain("办结审核通过");
+    expect((await app.say("办结审核 科技兴警 6 通过 确认 材料齐全", ADMIN)).text).toContain("办结审核通过");
     const six = (await app.repos.plans.task(bundled, 6))!;
     expect(six.completedAt).not.toBeNull();
     expect((await app.repos.plans.task(second, 6))!.completedAt).toBeNull();
@@ -401,5 +423,30 @@ describe("the command line with two plans", () => {
     const say = await cli("say", "智慧警务 任务6");
     expect(say.out).toContain("任务6");
     expect(say.out).not.toContain("现有多个计划");
+  });
+});
+
+describe("a plan imported without an issue date and without --at", () => {
+  it("runs over its own years (the title's 2023–2025), not from the day it was imported, after they ended", async () => {
+    const app = await tempApp({ at: "2026-12-07T10:00:00+08:00" });
+    try {
+      const text = readFileSync(BUNDLED_PLAN, "utf8")
+        .replace(/^2023年11月18日$/m, "")
+        .replace(/^- 公文生成日期:2023-11-18$/m, "");
+      await app.repos.plans.importPlan(parsePlan(text), app.clock.now(), SYSTEM_ACTOR);
+      const plan = (await app.repos.plans.currentPlan())!;
+      expect(plan.issuedOn).toBeNull();
+      expect((await app.reports.report(plan, { kind: "final" }, app.clock.now())).period).toMatchObject({ from: "2023-01-01", to: "2025-12-31" });
+      const year = await app.bot.handle({ transport: "test", room: "console", text: "年度报告 2024", isDirect: true, mentionsBot: true, ...ADMIN });
+      expect(year.files?.[0]?.name).toBe("科技兴警-2024年度工作报告.docx");
+    } finally {
+      await app.dispose();
+    }
+  });
+
+  it("without years in its title, runs from the first year of its deadlines when imported after the last one", () => {
+    const plan = { title: "某某工作方案", issuedOn: null, importedAt: new Date("2026-12-07T02:00:00Z") };
+    const tasks = [{ deadline: { date: "2024-12-31" } }, { deadline: { date: "2023-12-31" } }, { deadline: { date: null } }];
+    expect(planPeriod({ plan, tasks } as unknown as Parameters<typeof planPeriod>[0])).toEqual({ from: "2023-01-01", to: "2024-12-31" });
   });
 });

@@ -231,7 +231,7 @@ describe("reminders on a real SQLite file", () => {
   it("sends nothing for a completed or paused task, and records who paused it and why", async () => {
     app.clock.set(new Date("2024-12-30T10:00:00+08:00"));
     expect((await app.say("办结 6")).text).toContain("请写明理由");
-    expect((await app.say("办结 6 市局已验收")).text).toContain("任务6“培育“公安数字工匠””已办结");
+    expect((await app.say("办结 6 确认 市局已验收")).text).toContain("任务6“培育“公安数字工匠””已办结");
     expect((await app.say("暂停提醒 4 已报市局协调")).text).toBe("已暂停任务4的提醒。原因：已报市局协调");
     expect((await app.say("暂停提醒 5")).text).toContain("请说明暂停原因");
     expect((await app.say("暂停提醒 5 原因", { sender: "@zhang:bureau.local" })).text).toBe("此操作只能由科技办管理员办理，未作任何更改。");

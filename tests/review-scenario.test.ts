@@ -163,7 +163,7 @@ beforeAll(async () => {
 
   expect((await say("2024-11-12", "10:00", ADMIN, "设置指标 18 1 市局已命名城关所为示范点")).text).toContain("0→1/1个");
   expect((await say("2024-11-18", "10:00", WU, "申请办结 5 城关所团队已获市级创新团队命名")).text).toContain("等待科技办审核");
-  expect((await say("2024-11-20", "10:00", ADMIN, "办结审核 5 通过 材料齐全")).text).toContain("办结审核通过");
+  expect((await say("2024-11-20", "10:00", ADMIN, "办结审核 5 通过 确认 材料齐全")).text).toContain("办结审核通过");
   await report("2024-11-20", "11:00", FENG, "任务8进展：大数据应用新生态建设方案印发");
   await remind("2024-11-25");
   await report("2024-11-25", "16:00", WU, "任务17进展：县级创新单位已完成答辩");
@@ -459,7 +459,7 @@ describe("three months on the Mingxi plan, checked number by number", () => {
 
   it("the docx year report carries the unit's scorecard row and the summary", async () => {
     const file = await app.reports.reportFile(plan, { kind: "year", year: 2024 }, NOV30());
-    expect(file.name).toBe("2024年度工作报告.docx");
+    expect(file.name).toBe("科技兴警-2024年度工作报告.docx");
     const xml = await (await JSZip.loadAsync(file.data)).file("word/document.xml")!.async("string");
     const texts = [...xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]!);
     const all = texts.join("");

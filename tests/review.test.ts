@@ -10,6 +10,9 @@ import { importPlanText, readPlanFile } from "../src/plan/import-plan.js";
 import type { ReminderMessage, ReminderSender } from "../src/reminders/reminder-service.js";
 import { BUNDLED_PLAN } from "../src/config.js";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
+import JSZip from "jszip";
+import { buildExport } from "../src/reports/review-data.js";
+import { taskTable } from "../src/reports/xlsx-export.js";
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "..");
@@ -75,21 +78,38 @@ describe("completion (办结) with review", () => {
   it("the office approves with a reason; the task is done and the lead units' rooms are told", async () => {
     await app.say("申请办结 6 已全部完成", { sender: ZHANG, room: "xingzhen" });
     expect((await app.say("办结审核 6 材料齐全")).text).toContain("请写明通过或退回及理由");
-    const ok = await said("办结审核 6 通过 材料齐全");
-    expect(ok.replies[0]!.text).toBe("任务6“培育“公安数字工匠””办结审核通过，任务已办结。理由：材料齐全");
+    // Task 6's target (2 city 数字工匠) is not met: the office is shown it and confirms with 确认.
+    const warned = await said("办结审核 6 通过 材料齐全");
+    expect(warned.replies[0]!.text).toBe(
+      "任务6尚有指标未完成：市级“公安数字工匠” 0/2名；最新进度：未报告。如确需办结，请写明“确认”和理由，例如：办结审核 6 通过 确认 市局同意按现有成果验收。未作任何更改。",
+    );
+    expect(warned.notices ?? []).toEqual([]);
+    expect(await app.db.request.findFirstOrThrow()).toMatchObject({ state: "pending" });
+    const ok = await said("办结审核 6 通过 确认 材料齐全");
+    const acknowledged = "办结时未完成的指标：市级“公安数字工匠” 0/2名；最新进度：未报告（经确认办结）";
+    expect(ok.replies[0]!.text).toBe(`任务6“培育“公安数字工匠””办结审核通过，任务已办结。理由：材料齐全\n${acknowledged}`);
     expect(ok.notices![0]!.rooms).toEqual(expect.arrayContaining(["xingzhen", "wangan", "zhzx"]));
+    expect(ok.notices![0]!.reply.text).toContain(acknowledged);
     const task = await app.repos.plans.task((await app.repos.plans.currentPlan())!.id, 6);
     expect(task).toMatchObject({ completedBy: "@kejiban:bureau.local", reviewPending: false });
-    expect(await app.db.request.findFirstOrThrow()).toMatchObject({ state: "approved", decisionReason: "材料齐全", decidedBy: "@kejiban:bureau.local" });
+    expect(await app.db.request.findFirstOrThrow()).toMatchObject({
+      state: "approved",
+      decisionReason: `材料齐全；${acknowledged}`,
+      decidedBy: "@kejiban:bureau.local",
+    });
     expect((await app.say("办结审核 6 通过 再来一次")).text).toBe("任务6没有待审核的办结申请。");
     expect((await app.say("approve 7 done")).text).toBe("任务7没有待审核的办结申请。");
   });
 
   it("办结 needs a reason now, and 重启任务 reopens a done task", async () => {
     expect((await app.say("办结 6")).text).toContain("请写明理由");
-    const direct = await said("办结 6 市局已验收");
+    expect((await said("办结 6 市局已验收")).replies[0]!.text).toContain("任务6尚有指标未完成：市级“公安数字工匠” 0/2名；最新进度：未报告。");
+    expect((await app.repos.plans.task((await app.repos.plans.currentPlan())!.id, 6))!.completedAt).toBeNull();
+    const direct = await said("办结 6 确认 市局已验收");
     expect(direct.replies[0]!.text).toContain("已办结");
-    expect(direct.notices![0]!.reply.text).toBe("【督办】科技办已将任务6“培育“公安数字工匠””办结。理由：市局已验收");
+    expect(direct.notices![0]!.reply.text).toBe(
+      "【督办】科技办已将任务6“培育“公安数字工匠””办结。理由：市局已验收\n办结时未完成的指标：市级“公安数字工匠” 0/2名；最新进度：未报告（经确认办结）",
+    );
     expect((await app.say("重启任务 6")).text).toContain("请写明理由");
     expect((await app.say("重启任务 6 市局要求补充材料")).text).toBe("任务6“培育“公安数字工匠””已重启，提醒恢复。理由：市局要求补充材料");
     expect((await app.say("任务6")).text).not.toContain("已于");
@@ -97,9 +117,53 @@ describe("completion (办结) with review", () => {
   });
 });
 
+describe("completion with a target unmet (task 6 approved at 1/2, 60%)", () => {
+  it("the office is shown the unmet target and the last percent; once confirmed, the task reads as done everywhere, never 60%", async () => {
+    await app.say("任务6进展：一名民警入选市级数字工匠 指标+1 60%", { sender: ZHANG, room: "xingzhen" });
+    await app.say("申请办结 6 已完成", { sender: ZHANG, room: "xingzhen" });
+    const warned = (await app.say("办结审核 6 通过 材料齐全")).text;
+    expect(warned).toContain("任务6尚有指标未完成：市级“公安数字工匠” 1/2名；最新进度：60%。");
+    expect(warned).toContain("办结审核 6 通过 确认");
+    expect((await app.say("办结审核 6 通过 确认 市局同意按现有成果验收")).text).toContain("任务已办结");
+
+    const status = (await app.say("任务6")).text;
+    expect(status).toContain("最新进度：已办结");
+    expect(status).not.toContain("60%：");
+    expect(status).not.toContain("最新进度：60%");
+    const list = (await app.say("刑侦大队的任务")).text.split("\n").find((l) => l.includes("任务6 "))!;
+    expect(list).toContain("✅");
+    expect(list).not.toContain("60%");
+
+    const plan = (await app.repos.plans.currentPlan())!;
+    const docx = await app.reports.reportFile(plan, { kind: "year", year: 2024 }, app.clock.now());
+    const xml = await (await JSZip.loadAsync(docx.data)).file("word/document.xml")!.async("string");
+    expect(xml).toContain("当前状态：已办结，办结日期2024-12-20");
+    expect(xml).not.toContain("已办结，进度60%");
+    const deps = { repos: app.repos, directory: app.directory, policy: app.reminders.policy, thresholds: app.config.thresholds };
+    const table = taskTable(await buildExport(deps, plan, app.clock.now()));
+    const row = table.rows.find((r) => r[0] === 6)!;
+    expect(row[table.headers.indexOf("进度%")]).toBe(100);
+  });
+});
+
+describe("updates recorded at one instant", () => {
+  it("keep the order they were recorded in: history 3, 2, 1 (newest first), the status's last update is 3, the plan's history 1, 2, 3", async () => {
+    for (const n of [1, 2, 3]) await app.say(`任务6进展：第${n}次汇报 ${n}0%`, { sender: ZHANG, room: "xingzhen" });
+    const history = (await app.say("任务6历史")).text;
+    const order = [...history.matchAll(/第(\d)次汇报/g)].map((m) => m[1]);
+    expect(order).toEqual(["3", "2", "1"]);
+    const status = (await app.say("任务6")).text;
+    expect(status).toMatch(/最近进展：[^\n]*第3次汇报/);
+    expect(status).toContain("最新进度：30%");
+    const plan = (await app.repos.plans.currentPlan())!;
+    const all = (await app.repos.history.updates(plan.id)).filter((u) => u.text.includes("次汇报"));
+    expect(all.map((u) => u.text.match(/第(\d)次/)![1])).toEqual(["1", "2", "3"]);
+  });
+});
+
 describe("a done task's status", () => {
   it("gives the deadline without days left or overdue: the task is done, nothing is counting down", async () => {
-    await said("办结 6 市局已验收");
+    await said("办结 6 确认 市局已验收");
     const status = (await app.say("任务6")).text;
     expect(status).toContain("完成时限：2024年底前（2024-12-31）\n");
     expect(status).not.toMatch(/剩余\d+天|已逾期|今天到期/);
@@ -108,6 +172,30 @@ describe("a done task's status", () => {
 });
 
 describe("extension (延期)", () => {
+  it("past the plan's end (2025-12-31): the requester, the reviewer and an admin setting it are told, and each confirms with 确认", async () => {
+    const refused = (await app.say("申请延期 6 2026年3月底前 市局评选推迟", { sender: ZHANG, room: "xingzhen" })).text;
+    expect(refused).toBe(
+      "新的时限2026年3月底前晚于计划实施期的结束日（2025-12-31）。如确需如此，请写明“确认”，例如：申请延期 6 2026年3月底前 确认 市局评选推迟。未作任何更改。",
+    );
+    expect(await app.db.request.count()).toBe(0);
+    const warning = "注意：时限2026年3月底前晚于计划实施期的结束日（2025-12-31），已确认。";
+    const asked = await said("申请延期 6 2026年3月底前 确认 市局评选推迟", { sender: ZHANG, room: "xingzhen" });
+    expect(asked.replies[0]!.text).toContain(warning);
+    expect(asked.notices![0]!.reply.text).toContain("理由：市局评选推迟");
+    expect(asked.notices![0]!.reply.text).toContain(warning);
+    expect((await app.db.request.findFirstOrThrow()).note).toBe("市局评选推迟");
+    expect((await app.say("延期审核 6 通过")).text).toContain("如确需如此，请写明“确认”，例如：延期审核 6 通过 确认。未作任何更改。");
+    expect(await app.db.request.findFirstOrThrow()).toMatchObject({ state: "pending" });
+    const ok = await app.say("延期审核 6 通过 确认");
+    expect(ok.text).toBe(`任务6延期审核通过：原定2024年底前，经批准延期至2026年3月底前。提醒按新时限发送。\n${warning}`);
+    expect((await app.say("调整时限 7 2026年6月底前 市局统一调整")).text).toContain("未作任何更改");
+    const set = await app.say("调整时限 7 2026年6月底前 确认 市局统一调整");
+    expect(set.text).toContain("理由：市局统一调整");
+    expect(set.text).toContain("注意：时限2026年6月底前晚于计划实施期的结束日（2025-12-31），已确认。");
+    // Within the plan's period nothing more is asked.
+    expect((await app.say("调整时限 8 2025年6月底前 市局统一调整")).text).not.toContain("确认");
+  });
+
   it("reads the deadline by the plan's grammar, refuses unreadable or earlier ones, and keeps the original once approved", async () => {
     expect((await app.say("申请延期 6 明年春天 市局评选推迟", { sender: ZHANG })).text).toContain("无法识别完成时限“明年春天”");
     expect((await app.say("申请延期 6 2024年6月底前 提前", { sender: ZHANG })).text).toContain("不晚于现行时限");

@@ -385,7 +385,7 @@ describe("reports from chat", () => {
       isDirect: true,
       mentionsBot: true,
     });
-    expect(report.files?.[0]?.name).toBe("2024年度工作报告.docx");
+    expect(report.files?.[0]?.name).toBe("科技兴警-2024年度工作报告.docx");
     expect((await app.say("年度报告")).text).toContain("请这样写：年度报告 2024");
   });
 });

@@ -11,6 +11,7 @@
  * history was recorded after T: then the records are the state at T. `tests/plan-state.property.test.ts` checks
  * the fast paths against this definition on random histories.
  */
+import { planTitleYears } from "../plan/plan-parser.js";
 import { groupBy } from "./group-by.js";
 import type { PlanRecord, Repositories, RequestRecord, TargetChangeRecord, TargetRecord, TaskEvent, TaskRecord, UpdateRecord } from "./model.js";
 import { assessTask, type Light, type LightThresholds, type TaskAssessment } from "./task-status.js";
@@ -67,9 +68,15 @@ export async function loadPlanHistory(repos: Repositories, plan: PlanRecord): Pr
   return planHistory({ plan, tasks, updates, requests, targets, targetChanges, events });
 }
 
-/** The day a plan started: its issue date, else the day it was imported. */
-export function planStart(plan: PlanRecord): string {
-  return plan.issuedOn ?? dayOf(plan.importedAt);
+/**
+ * The day a plan started: its issue date, else the day it was imported, unless that day is after the last year
+ * the title names (a 2023–2025 plan imported in 2026 without an issue date): then the first day of its first year.
+ */
+export function planStart(plan: Pick<PlanRecord, "issuedOn" | "importedAt" | "title">): string {
+  if (plan.issuedOn) return plan.issuedOn;
+  const imported = dayOf(plan.importedAt);
+  const years = planTitleYears(plan.title);
+  return years && imported > `${years.last}-12-31` ? `${years.first}-01-01` : imported;
 }
 
 /** The latest instant anything in the history was recorded: after it, the records as they are now are the state. */

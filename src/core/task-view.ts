@@ -82,7 +82,8 @@ export function deadlinePhrase(t: Catalogue, task: Pick<TaskRecord, "deadline">,
 
 /** One list line for a task: "🟡 任务6 培育“公安数字工匠” · 2024年底前（剩余184天） · 进度60%". */
 export function taskItem(t: Catalogue, task: Pick<TaskRecord, "deadline" | "progress" | "number" | "title">, a: TaskAssessment): string {
-  const progress = task.progress === null ? "" : t.lists.progress(task.progress);
+  // A done task reads as done (its ✅), never as the last percent reported before it was completed.
+  const progress = task.progress === null || a.light === "done" ? "" : t.lists.progress(task.progress);
   return t.lists.taskItem(LIGHT_ICON[a.light], task.number, task.title, deadlinePhrase(t, task, a), progress);
 }
 
@@ -132,7 +133,7 @@ export function statusLines(
     const mark = x.current >= x.count ? s.targetMet : a.targetsBehind.includes(x.id) ? s.targetBehind : "";
     lines.push(s.target(x.name, x.current, x.count, x.unit, x.due, mark));
   }
-  lines.push(s.progress(task.progress));
+  lines.push(task.completedAt ? t.completionCheck.progressDone : s.progress(task.progress));
   if (latest) lines.push(s.lastUpdate(formatDateTime(latest.createdAt), s.author(latest.authorId, latest.authorUnit), latest.text));
   else lines.push(s.lastUpdateNone);
   lines.push(s.updateCount(task.updateCount));

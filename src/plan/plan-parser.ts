@@ -372,6 +372,18 @@ function isMetadata(line: string): boolean {
 
 const TITLE_END = /(?:方案|计划|规划|要点)(?:\s*[（(][^（）()]*[）)])?$/;
 
+/**
+ * The years a plan's title names: `planTitleYears("…实施方案（2023—2025年）")` → { first: 2023, last: 2025 };
+ * `planTitleYears("2024年度重点工作要点")` → { first: 2024, last: 2024 }; null when it names none.
+ */
+export function planTitleYears(title: string): { first: number; last: number } | null {
+  const t = toAsciiDigits(title.normalize("NFKC"));
+  const range = /(\d{4})\s*年?\s*[-—–~～至到]\s*(\d{4})\s*年/.exec(t);
+  if (range && Number(range[1]) <= Number(range[2])) return { first: Number(range[1]), last: Number(range[2]) };
+  const one = /(\d{4})\s*年/.exec(t);
+  return one ? { first: Number(one[1]), last: Number(one[1]) } : null;
+}
+
 function findTitle(lines: string[]): string {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";

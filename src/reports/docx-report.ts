@@ -203,7 +203,8 @@ function targetLine(t: ReportTarget): string {
 
 function statusLine(t: ReportTask): string {
   const parts = [t.lightLabel || LIGHT_LABELS[t.light]];
-  if (t.progress !== null) parts.push(`进度${num(t.progress)}%`);
+  // A done task reads 已办结, never 已办结，进度60%.
+  if (t.progress !== null && !t.completedAt) parts.push(`进度${num(t.progress)}%`);
   if (t.completedAt) parts.push(`办结日期${dayOfIso(t.completedAt)}`);
   else if (t.daysOverdue !== null) parts.push(`已逾期${t.daysOverdue}天`);
   else if (t.daysLeft === 0) parts.push("今天到期");

@@ -42,7 +42,7 @@ function taskEvent(task: ReportTask): EventAttributes {
     task.responsibleUnits.length ? `责任单位：${task.responsibleUnits.join("、")}` : null,
     `完成时限：${task.deadline.text}`,
     task.originalDeadline ? `原定时限：${task.originalDeadline.text}` : null,
-    `状态：${LIGHT_LABELS[task.light]}${task.progress !== null ? `，进度${task.progress}%` : ""}`,
+    `状态：${LIGHT_LABELS[task.light]}${task.progress !== null && task.light !== "done" ? `，进度${task.progress}%` : ""}`,
   ];
   return {
     uid: taskEventUid(task.number),

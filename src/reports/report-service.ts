@@ -47,13 +47,15 @@ export class ReportService {
 
   async reportFile(plan: PlanRecord, kind: ReportKind, at: Date): Promise<OutboundFile> {
     const report = await buildReviewReport(this.d, plan, kind, at);
-    const name = kind.kind === "year" ? `${kind.year}年度工作报告.docx` : kind.kind === "midterm" ? "中期评估报告.docx" : "总结验收报告.docx";
+    const title = kind.kind === "year" ? `${kind.year}年度工作报告` : kind.kind === "midterm" ? "中期评估报告" : "总结验收报告";
+    const name = `${planPrefix(plan)}${title}.docx`;
     const { renderReportDocx } = await import("./docx-report.js");
     return { name, mimeType: MIME.docx, data: await renderReportDocx(report), kind: "file" };
   }
 
   async exportFile(plan: PlanRecord, format: ExportFormat, at: Date): Promise<OutboundFile> {
-    const name = `督办导出-${dayOf(at)}.${format}`;
+    // The JSON dump holds every plan, so it is named by day alone; the others are one plan's.
+    const name = format === "json" ? `督办导出-${dayOf(at)}.json` : `督办导出-${planPrefix(plan)}${dayOf(at)}.${format}`;
     if (format === "json") {
       if (!this.dump) throw new Error("the JSON dump needs the database");
       return { name, mimeType: MIME.json, data: Buffer.from(await this.dump(), "utf8"), kind: "file" };
@@ -70,6 +72,15 @@ export class ReportService {
   async chartFile(plan: PlanRecord, at: Date): Promise<OutboundFile> {
     const { renderChartPng } = await import("./chart.js");
     const { png, width, height } = await renderChartPng(await buildChart(this.d, plan, at));
-    return { name: `进度图-${dayOf(at)}.png`, mimeType: MIME.png, data: png, kind: "image", width, height };
+    return { name: `进度图-${planPrefix(plan)}${dayOf(at)}.png`, mimeType: MIME.png, data: png, kind: "image", width, height };
   }
+}
+
+/**
+ * The plan's code and a dash, to start a file name: two plans exported the same day must not overwrite each
+ * other's files. `planPrefix({ code: "科技兴警" })` → "科技兴警-"; characters a file name cannot hold become "_".
+ */
+export function planPrefix(plan: Pick<PlanRecord, "code">): string {
+  const code = plan.code?.replace(/[\\/:*?"<>|\s]/g, "_");
+  return code ? `${code}-` : "";
 }

@@ -70,7 +70,10 @@ export function planPeriod(h: Pick<History, "plan" | "tasks">): { from: string; 
   const years = /(\d{4})\s*年?\s*[-—–~～至到]\s*(\d{4})\s*年/.exec(h.plan.title);
   if (years) return { from, to: `${years[2]}-12-31` };
   const dates = h.tasks.map((t) => t.deadline.date).filter((d): d is string => d !== null);
-  return { from, to: dates.length ? dates.reduce(laterDay) : `${from.slice(0, 4)}-12-31` };
+  if (!dates.length) return { from, to: `${from.slice(0, 4)}-12-31` };
+  const to = dates.reduce(laterDay);
+  // Imported after its last deadline with no issue date: the plan's own years, from the first deadline's.
+  return { from: from > to ? `${Math.min(...dates.map((d) => Number(d.slice(0, 4))))}-01-01` : from, to };
 }
 
 function iso(d: Date): string {

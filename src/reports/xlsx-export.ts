@@ -67,7 +67,7 @@ export function taskRow(task: ReportTask): CellValue[] {
     task.deadline.date,
     task.originalDeadline ? task.originalDeadline.text : null,
     LIGHT_LABELS[task.light],
-    task.progress,
+    task.completedAt ? 100 : task.progress, // a done task is 100% done, whatever was last reported
     moment(task.latestUpdates[0]?.at),
     task.updateCount,
     yes(task.reviewPending),

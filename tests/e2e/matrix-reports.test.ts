@@ -78,7 +78,7 @@ describe("duban sends exports and the chart as Matrix files on a real Synapse", 
 
   it("answers an admin's 导出 xlsx with a notice, then an m.file whose content is the workbook", async () => {
     const { notice, file } = await commandWithFile(admin, rooms.office, "导出 xlsx");
-    const name = `督办导出-${DAY}.xlsx`;
+    const name = `督办导出-科技兴警-${DAY}.xlsx`;
     expect(notice.content.body).toBe(`已生成 ${name}，文件随后发送。`);
     expect(file.content.msgtype).toBe("m.file");
     expect(file.content.body).toBe(name);
@@ -109,7 +109,7 @@ describe("duban sends exports and the chart as Matrix files on a real Synapse", 
 
   it("sends 进度图 as an m.image with its size, whose bytes are a PNG of that size", async () => {
     const { notice, file } = await commandWithFile(officer, rooms.xingzhen, "进度图");
-    const name = `进度图-${DAY}.png`;
+    const name = `进度图-科技兴警-${DAY}.png`;
     expect(notice.content.body).toBe(`已生成 ${name}，文件随后发送。`);
     expect(file.content.msgtype).toBe("m.image");
     expect(file.content.body).toBe(name);

@@ -332,6 +332,29 @@ export const en = {
       changed: (n: number, before: string, after: string, reason: string) => `Lead units of task ${n} changed from ${before} to ${after}. Reason: ${reason}`,
     },
   },
+  /** Completing a task whose targets are not all met (approve / complete): shown, and confirmed with "confirm" and a reason. */
+  completionCheck: {
+    /** A completed task's progress line in its status: done, not the last percent reported before. */
+    progressDone: "Progress: completed",
+    target: (name: string, current: number, count: number, unit: string) => `${name} ${current}/${count}${unit}`,
+    unmet: (n: number, targets: string, percent: number | null, example: string) =>
+      `Task ${n} has targets not yet met: ${targets}; latest progress: ${percent === null ? "not reported" : `${percent}%`}. ` +
+      `To complete it all the same, say "confirm" and a reason, e.g. "${example}". Nothing was changed.`,
+    approveExample: (n: number) => `approve ${n} confirm the city bureau accepts the results so far`,
+    completeExample: (n: number) => `complete ${n} confirm the city bureau accepts the results so far`,
+    acknowledged: (targets: string, percent: number | null) =>
+      `Targets not met at completion: ${targets}; latest progress: ${percent === null ? "not reported" : `${percent}%`} (completed on confirmation)`,
+  },
+  /** A deadline past the plan's end (extension request, its review, set deadline): told, and confirmed with "confirm". */
+  pastPlanEnd: {
+    refused: (deadline: string, end: string, example: string) =>
+      `The new deadline ${deadline} is after the end of the plan's period (${end}). ` +
+      `If that is intended, say "confirm", e.g. "${example}". Nothing was changed.`,
+    warning: (deadline: string, end: string) => `Note: the deadline ${deadline} is after the end of the plan's period (${end}); confirmed.`,
+    requestExample: (n: number, deadline: string) => `request extension ${n} ${deadline} confirm the city bureau postponed it`,
+    reviewExample: (n: number) => `approve extension ${n} confirm`,
+    setExample: (n: number, deadline: string) => `set deadline ${n} ${deadline} confirm the city bureau moved it`,
+  },
   evidence: {
     header: (n: number, count: number) => `Evidence for task ${n} (${count}):`,
     none: (n: number) => `Task ${n} has no evidence yet. Send files as a reply to a completion request.`,

@@ -304,6 +304,28 @@ export const zh = {
       changed: (n: number, before: string, after: string, reason: string) => `任务${n}的牵头单位已由${before}调整为${after}。理由：${reason}`,
     },
   },
+  /** Completing a task whose targets are not all met (办结审核 通过 / 办结): shown, and confirmed with 确认 and a reason. */
+  completionCheck: {
+    /** A completed task's progress line in its status: done, not the last percent reported before. */
+    progressDone: "最新进度：已办结",
+    target: (name: string, current: number, count: number, unit: string) => `${name} ${current}/${count}${unit}`,
+    unmet: (n: number, targets: string, percent: number | null, example: string) =>
+      `任务${n}尚有指标未完成：${targets}；最新进度：${percent === null ? "未报告" : `${percent}%`}。` +
+      `如确需办结，请写明“确认”和理由，例如：${example}。未作任何更改。`,
+    approveExample: (n: number) => `办结审核 ${n} 通过 确认 市局同意按现有成果验收`,
+    completeExample: (n: number) => `办结 ${n} 确认 市局同意按现有成果验收`,
+    acknowledged: (targets: string, percent: number | null) =>
+      `办结时未完成的指标：${targets}；最新进度：${percent === null ? "未报告" : `${percent}%`}（经确认办结）`,
+  },
+  /** A deadline past the plan's end (申请延期, 延期审核, 调整时限): told, and confirmed with 确认. */
+  pastPlanEnd: {
+    refused: (deadline: string, end: string, example: string) =>
+      `新的时限${deadline}晚于计划实施期的结束日（${end}）。如确需如此，请写明“确认”，例如：${example}。未作任何更改。`,
+    warning: (deadline: string, end: string) => `注意：时限${deadline}晚于计划实施期的结束日（${end}），已确认。`,
+    requestExample: (n: number, deadline: string) => `申请延期 ${n} ${deadline} 确认 市局评选推迟`,
+    reviewExample: (n: number) => `延期审核 ${n} 通过 确认`,
+    setExample: (n: number, deadline: string) => `调整时限 ${n} ${deadline} 确认 市局统一调整`,
+  },
   evidence: {
     header: (n: number, count: number) => `任务${n}的佐证材料（${count}份）：`,
     none: (n: number) => `任务${n}暂无佐证材料。请以“回复”办结申请的方式发送文件或图片。`,
