@@ -74,10 +74,17 @@ export async function loadPlanHistory(repos: Repositories, plan: PlanRecord): Pr
  */
 export function planStart(plan: Pick<PlanRecord, "issuedOn" | "importedAt" | "title">): string {
   if (plan.issuedOn) return plan.issuedOn;
-  const imported = dayOf(plan.importedAt);
-  const years = planTitleYears(plan.title);
-  return years && imported > `${years.last}-12-31` ? `${years.first}-01-01` : imported;
+  // Views ask once per task (an overview of 10,000 tasks): the title is read once per plan record.
+  let start = starts.get(plan);
+  if (start === undefined) {
+    const imported = dayOf(plan.importedAt);
+    const years = planTitleYears(plan.title);
+    start = years && imported > `${years.last}-12-31` ? `${years.first}-01-01` : imported;
+    starts.set(plan, start);
+  }
+  return start;
 }
+const starts = new WeakMap<object, string>();
 
 /** The latest instant anything in the history was recorded: after it, the records as they are now are the state. */
 export function latestRecorded(h: PlanHistory): number {
