@@ -204,7 +204,9 @@ async function checkAt(app: TempApp, plan: PlanRecord, deps: ReviewDeps, at: Dat
     const status = (await app.say(`任务${n}`, ADMIN)).text;
     const e = expected.get(n)!;
     expect(status, `${where}: status ${n}`).toContain(`状态：${LIGHT_ICON[e.light]}`);
-    expect(status, `${where}: status ${n}`).toContain(`最新进度：${e.progress === null ? "未报告" : `${e.progress}%`}`);
+    // A done task reads as done (issue 22 §4), whatever its last percent.
+    const progress = e.light === "done" ? "已办结" : e.progress === null ? "未报告" : `${e.progress}%`;
+    expect(status, `${where}: status ${n}`).toContain(`最新进度：${progress}`);
     expect(status, `${where}: status ${n}`).toContain(e.deadline);
     expect(status, `${where}: status ${n}`).toContain(`进展条数：${e.updates}`);
     const st = state.tasks.find((s) => s.task.number === n)!;
