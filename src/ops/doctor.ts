@@ -10,6 +10,7 @@ import { isCollectiveUnit } from "../plan/unit-list.js";
 import { silentLogger } from "../log/logger.js";
 import { ChainVerifier } from "../audit/chain.js";
 import { integrityCheck } from "./backup.js";
+import { headerProblem } from "../db/integrity.js";
 
 export interface Check {
   name: string;
@@ -169,9 +170,14 @@ export async function runDoctor(config: Config): Promise<Check[]> {
       });
     } else {
       try {
-        const integrity = integrityCheck(dbPath);
-        const pending = pendingMigrations(config.databaseUrl);
-        if (integrity !== "ok") checks.push({ name: "数据库 database", status: "fail", detail: `integrity_check: ${integrity}` });
+        const integrity = headerProblem(dbPath) ?? integrityCheck(dbPath);
+        const pending = integrity === "ok" ? pendingMigrations(config.databaseUrl) : [];
+        if (integrity !== "ok")
+          checks.push({
+            name: "数据库 database",
+            status: "fail",
+            detail: `${dbPath} 已损坏 / damaged: ${integrity}；请用 npx duban restore 备份文件 恢复最近的备份 / restore the latest backup`,
+          });
         else if (pending.length) checks.push({ name: "数据库 database", status: "fail", detail: pendingDetail(pending) });
         else {
           const audit = verifyAudit(dbPath);
