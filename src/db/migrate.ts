@@ -29,7 +29,8 @@ export class MigrationError extends Error {
   override name = "MigrationError";
 }
 
-const DEFAULT_MIGRATIONS_DIR = join(REPO_ROOT, "prisma", "migrations");
+/** SQLite's migrations. */
+export const DEFAULT_MIGRATIONS_DIR = join(REPO_ROOT, "prisma", "migrations");
 const DEFAULT_SCHEMA_PATH = join(REPO_ROOT, "prisma", "schema.prisma");
 /** PostgreSQL's migrations and its schema (generated from SQLite's by scripts/prisma-generate.mjs). */
 export const POSTGRES_MIGRATIONS_DIR = join(REPO_ROOT, "prisma", "postgres", "migrations");
