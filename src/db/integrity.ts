@@ -80,8 +80,10 @@ export function headerProblem(file: string): string | null {
   // The header's page count holds only when the change counter matches the version-valid-for number (SQLite ≥ 3.7).
   const countValid = pages > 0 && header.readUInt32BE(24) === header.readUInt32BE(92);
   const pending = [`${file}-wal`, `${file}-journal`].some((f) => existsSync(f) && statSync(f).size > 0);
-  if (!pending && (size % pageSize !== 0 || (countValid && size < pages * pageSize)))
-    return `文件被截断：应有 ${countValid ? pages * pageSize : "整页"} 字节，实有 ${size} 字节 / truncated: ${size} bytes, expected ${countValid ? pages * pageSize : "whole pages"}`;
+  if (!pending && (size % pageSize !== 0 || (countValid && size < pages * pageSize))) {
+    const expected = countValid ? `${pages * pageSize}` : "";
+    return `文件被截断：应有 ${expected || "整页的"} 字节，实有 ${size} 字节 / truncated: ${size} bytes, expected ${expected || "whole pages"}`;
+  }
   return null;
 }
 
