@@ -523,3 +523,61 @@ describe("a damaged database or a wrong file is refused, loudly", () => {
     expect(r.code).toBe(1);
   }, 60_000);
 });
+
+describe("recognising a damaged database", () => {
+  it("knows SQLite's corruption raw from better-sqlite3 and wrapped by Prisma, and nothing else", async () => {
+    const { isCorruption, asCorruption, DatabaseCorruptError } = await import("../src/db/integrity.js");
+    const { openPrisma, closePrisma } = await import("../src/db/prisma-client.js");
+    const app = await tempApp();
+    const dir = mkdtempSync(join(tmpdir(), "duban-corruption-"));
+    try {
+      await app.say("任务6进展：一条 10%", { sender: "@zhang:bureau.local" });
+      const file = join(dir, "copy.db");
+      await backupDatabase(join(app.dir, "duban.db"), file);
+      const raw = new Database(file);
+      const { rootpage } = raw.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'AuditLog'").get() as { rootpage: number };
+      const pageSize = raw.pragma("page_size", { simple: true }) as number;
+      raw.close();
+      const fd = openSync(file, "r+");
+      writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (rootpage - 1) * pageSize);
+      closeSync(fd);
+      const direct = new Database(file, { readonly: true });
+      let sqliteError: unknown;
+      try {
+        direct.prepare('SELECT * FROM "AuditLog"').all();
+      } catch (e) {
+        sqliteError = e;
+      } finally {
+        direct.close();
+      }
+      expect(isCorruption(sqliteError)).toBe(true);
+      const db = await openPrisma(`file:${file}`);
+      let prismaError: unknown;
+      try {
+        await db.auditLog.findMany();
+      } catch (e) {
+        prismaError = e;
+      } finally {
+        await closePrisma(db);
+      }
+      expect(prismaError).toBeDefined();
+      expect(isCorruption(prismaError)).toBe(true);
+      const named = asCorruption(prismaError, file);
+      expect(named).toBeInstanceOf(DatabaseCorruptError);
+      expect((named as InstanceType<typeof DatabaseCorruptError>).detail).toBe("database disk image is malformed");
+      // Other errors, from Prisma (a plan that cannot be created as given) or plain: not corruption.
+      let other: unknown;
+      try {
+        await app.db.plan.create({ data: { title: (await app.repos.plans.currentPlan())!.title, importedAt: new Date() } as never });
+      } catch (e) {
+        other = e;
+      }
+      expect(other).toBeDefined();
+      expect(isCorruption(other)).toBe(false);
+      expect(isCorruption(new Error("no such table: Update"))).toBe(false);
+    } finally {
+      await app.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
