@@ -23,6 +23,7 @@ import type { ReminderMessage, ReminderSender } from "./reminders/reminder-servi
 import { printReminders, runConsole } from "./transports/console.js";
 import { MatrixStartError } from "./transports/matrix-errors.js";
 import { DatabaseCorruptError } from "./db/integrity.js";
+import { MigrationError } from "./db/migrate.js";
 import type { Lang } from "./core/i18n/index.js";
 
 /** The configured language, for the message of a start that fails. */
@@ -227,7 +228,8 @@ main().then(
   (code) => process.exit(code),
   (e: unknown) => {
     if (e instanceof DatabaseCorruptError) process.stderr.write(`duban: ${catalogue(lang).integrity.refused(e.file, e.detail)}\n`);
-    else if (e instanceof ConfigError || e instanceof DirectoryError || e instanceof MatrixStartError) process.stderr.write(`duban: ${e.message}\n`);
+    else if (e instanceof ConfigError || e instanceof DirectoryError || e instanceof MatrixStartError || e instanceof MigrationError)
+      process.stderr.write(`duban: ${e.message}\n`);
     else process.stderr.write(`duban: failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(1);
   },

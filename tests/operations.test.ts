@@ -511,6 +511,30 @@ describe("a damaged database or a wrong file is refused, loudly", () => {
     expect(readdirSync(dir).filter((f) => f.startsWith("live.db."))).toEqual([]);
   }, 60_000);
 
+  it("a database a newer version migrated is refused at start, plainly: its schema is not this version's", async () => {
+    const file = join(dir, "newer.db");
+    copyFileSync(real, file);
+    const db = new Database(file);
+    db.prepare("INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)").run(
+      "newer",
+      "0".repeat(64),
+      Date.now(),
+      "29991231235959_from_a_newer_version",
+      Date.now(),
+    );
+    db.close();
+    const updates = count(file, "Update");
+    const say = await cli(["say", "--at", at, "任务6进展：新版本的库 90%"], { DATABASE_URL: `file:${file}` });
+    expect(say.code).toBe(1);
+    expect(say.stderr).toContain("已被更新版本的督办迁移（29991231235959_from_a_newer_version）");
+    expect(say.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(count(file, "Update")).toBe(updates);
+    const r = await start(file, "任务6\n");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("已被更新版本的督办迁移");
+    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  }, 60_000);
+
   it("say exits non-zero when the bot hits an internal error (a table missing from the schema)", async () => {
     const file = join(dir, "missing-table.db");
     copyFileSync(real, file);
