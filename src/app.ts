@@ -7,6 +7,7 @@ import type { Clock } from "./core/clock.js";
 import type { Repositories } from "./core/model.js";
 import { applyMigrations } from "./db/migrate.js";
 import { closePrisma, openPrisma, sqlOf } from "./db/prisma-client.js";
+import { asCorruption, checkDatabaseFile, isCorruption } from "./db/integrity.js";
 import { type Directory, loadDirectory } from "./directory/directory.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { importPlanText, readPlanFile } from "./plan/import-plan.js";
@@ -74,12 +75,25 @@ export function evidenceDirFor(config: Config): string {
  * `startedAt` is the instant a run asked for (`--at`, DUBAN_NOW) while its clock runs on: the bundled plan's
  * import is stamped with it, not with the moment, a second later, the import happens, so the plan and its
  * targets exist at the instant asked.
+ * A damaged SQLite file is refused first with a DatabaseCorruptError: by its header, or with `check: "quick"` (a
+ * long-running process) by `PRAGMA quick_check` over every page; PostgreSQL checks its own pages.
  */
 export async function openApp(
   config: Config,
   clock: Clock,
-  opts: { logger?: Logger; quiet?: boolean; instance?: string; startedAt?: Date } = {},
+  opts: { logger?: Logger; quiet?: boolean; instance?: string; startedAt?: Date; check?: "header" | "quick" } = {},
 ): Promise<App> {
+  const sqlite = isPostgresUrl(config.databaseUrl) ? null : sqlitePathFromUrl(config.databaseUrl);
+  if (sqlite) checkDatabaseFile(sqlite, opts.check ?? "header");
+  try {
+    return await openChecked(config, clock, opts);
+  } catch (e) {
+    // A damaged page met while migrating, seeding or reading the plan: the same refusal as the checks'.
+    throw sqlite ? asCorruption(e, sqlite) : e;
+  }
+}
+
+async function openChecked(config: Config, clock: Clock, opts: { logger?: Logger; quiet?: boolean; instance?: string; startedAt?: Date }): Promise<App> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const directory = loadDirectory(config.directoryFile);
   const policy = loadReminderPolicy(config.remindersFile);
@@ -152,6 +166,8 @@ export async function openApp(
       evidenceMaxMb: config.evidenceMaxMb,
       directoryAdmin,
       changesPerMinute: config.changesPerMinute,
+      // A message that meets a damaged page is refused in plain words, and its transaction stores nothing.
+      explainFailure: (e) => (isCorruption(e) ? catalogue(config.lang).integrity.reply : null),
     });
     return {
       config,

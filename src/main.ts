@@ -22,6 +22,12 @@ import type { DigestScheduler } from "./reports/digest-scheduler.js";
 import type { ReminderMessage, ReminderSender } from "./reminders/reminder-service.js";
 import { printReminders, runConsole } from "./transports/console.js";
 import { MatrixStartError } from "./transports/matrix-errors.js";
+import { DatabaseCorruptError } from "./db/integrity.js";
+import { MigrationError } from "./db/migrate.js";
+import type { Lang } from "./core/i18n/index.js";
+
+/** The configured language, for the message of a start that fails. */
+let lang: Lang = "zh";
 
 /** Resolve when SIGTERM or SIGINT arrives. */
 function untilSignal(): Promise<string> {
@@ -156,7 +162,7 @@ async function runAsOneOfSeveral(config: Config, clock: Clock): Promise<number> 
     process.exit(1);
   });
   try {
-    const app = await openApp(config, clock, { logger, instance: owner, ...(config.now ? { startedAt: config.now } : {}) });
+    const app = await openApp(config, clock, { logger, instance: owner, check: "quick", ...(config.now ? { startedAt: config.now } : {}) });
     const freed = await takeOver(app.repos, owner, leadership.since);
     logger.info("instance active: this instance syncs Matrix and runs the reminder and digest schedulers", {
       instance,
@@ -175,11 +181,13 @@ async function main(): Promise<number> {
   privateUmask();
   const { values } = parseArgs({ args: process.argv.slice(2), options: { at: { type: "string" } } });
   const config = readConfig(values.at ? { ...process.env, DUBAN_NOW: values.at } : process.env);
+  lang = config.lang;
   // With --at/DUBAN_NOW time starts at that instant and then runs on, so a demo session feels live.
   const clock: Clock = config.now ? offsetClock(config.now, () => systemClock.now().getTime()) : systemClock;
   // Several Matrix bots on one PostgreSQL database: only the active one opens the app; the others stand by.
   if (config.matrix && isPostgresUrl(config.databaseUrl)) return runAsOneOfSeveral(config, clock);
-  const app = await openApp(config, clock, config.now ? { startedAt: config.now } : {});
+  // A long-running process reads every page once before it starts: a damaged file is refused now, not message by message.
+  const app = await openApp(config, clock, { check: "quick", ...(config.now ? { startedAt: config.now } : {}) });
   // While this process runs, `npx duban restore` refuses to replace the SQLite file under it.
   const release = isPostgresUrl(config.databaseUrl) ? () => {} : holdDatabase(sqlitePathFromUrl(config.databaseUrl));
   process.once("exit", release);
@@ -219,7 +227,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof ConfigError || e instanceof DirectoryError || e instanceof MatrixStartError) process.stderr.write(`duban: ${e.message}\n`);
+    if (e instanceof DatabaseCorruptError) process.stderr.write(`duban: ${catalogue(lang).integrity.refused(e.file, e.detail)}\n`);
+    else if (e instanceof ConfigError || e instanceof DirectoryError || e instanceof MatrixStartError || e instanceof MigrationError)
+      process.stderr.write(`duban: ${e.message}\n`);
     else process.stderr.write(`duban: failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(1);
   },

@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, readdirSync } from "node:fs";
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -351,6 +351,258 @@ describe("re-importing a plan", () => {
       expect(again.revisedAt).toEqual(app.clock.now());
     } finally {
       await app.dispose();
+    }
+  });
+});
+
+describe("a damaged database or a wrong file is refused, loudly", () => {
+  const dir = mkdtempSync(join(tmpdir(), "duban-damaged-"));
+  const real = join(dir, "real.db");
+  const at = "2024-06-30T10:00:00+08:00";
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(async () => {
+    for (const n of [6, 7, 8]) expect((await cli(["say", "--at", at, `任务${n}进展：完成初稿 ${n}0%`], { DATABASE_URL: `file:${real}` })).code).toBe(0);
+    // One file, as a backup or a copy taken with the bot stopped would be.
+    const db = new Database(real);
+    db.pragma("wal_checkpoint(TRUNCATE)");
+    db.close();
+  }, 60_000);
+
+  /** A copy of the real database named `name`, with 4 KB overwritten at the audit trail's page, in the middle of the file. */
+  function damagedCopy(name: string): string {
+    const file = join(dir, name);
+    copyFileSync(real, file);
+    const db = new Database(file, { readonly: true });
+    const pageSize = db.pragma("page_size", { simple: true }) as number;
+    const pages = db.pragma("page_count", { simple: true }) as number;
+    const { rootpage } = db.prepare("SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'AuditLog'").get() as { rootpage: number };
+    db.close();
+    expect(rootpage).toBeGreaterThan(10);
+    expect(rootpage).toBeLessThan(pages - 5);
+    const fd = openSync(file, "r+");
+    writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, (rootpage - 1) * pageSize);
+    closeSync(fd);
+    return file;
+  }
+
+  /** `npm start` (bin/start.js) on `file`, with the console's stdin piped: its exit status and output. */
+  async function start(file: string, input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [join(ROOT, "bin/start.js"), "--at", at], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: `file:${file}`, CHECKPOINT_DISABLE: "1" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(input);
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    return { code, stdout, stderr };
+  }
+
+  const count = (file: string, table: string) => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return (db.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+  const plain = (text: string) => {
+    expect(text).toContain("已损坏");
+    expect(text).toContain("npx duban doctor");
+    expect(text).toContain("npx duban restore");
+    expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  };
+
+  it("npm start refuses a file with 4 KB overwritten in the middle, in plain words, before it answers anything", async () => {
+    const file = damagedCopy("start.db");
+    const r = await start(file, "任务6\n");
+    expect(r.code).not.toBe(0);
+    plain(r.stderr);
+    expect(r.stderr).toContain("quick_check");
+    expect(r.stdout).not.toContain("督办控制台");
+  }, 60_000);
+
+  it("say answers from the pages it reads, refuses a write that meets the damage and stores nothing, exiting non-zero", async () => {
+    const file = damagedCopy("say.db");
+    const env = { DATABASE_URL: `file:${file}`, LOG_LEVEL: "fatal" };
+    const read = await cli(["say", "--at", at, "任务6"], env);
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout).toContain("最新进度：60%");
+    const updates = count(file, "Update");
+    const write = await cli(["say", "--at", at, "任务6进展：候选人通过复审 80%"], env);
+    expect(write.code).toBe(1);
+    expect(write.stdout.trim()).toBe(
+      "数据库文件已损坏，这条消息没有处理，也没有记录任何内容。请告知科技办：先运行 npx duban doctor 检查，再用 npx duban restore 备份文件 恢复最近的备份。",
+    );
+    expect(count(file, "Update")).toBe(updates);
+    const json = await cli(["say", "--json", "--at", at, "任务7进展：再试一次 90%"], env);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ failed: true });
+    expect(count(file, "Update")).toBe(updates);
+  }, 60_000);
+
+  it("a truncated file is refused by say and npm start with a plain message, never a stack trace", async () => {
+    const file = join(dir, "truncated.db");
+    copyFileSync(real, file);
+    truncateSync(file, Math.floor(statSync(file).size / 2) - 100);
+    const say = await cli(["say", "--at", at, "任务6"], { DATABASE_URL: `file:${file}` });
+    expect(say.code).toBe(1);
+    plain(say.stderr);
+    expect(say.stderr).toContain("文件被截断");
+    expect(say.stdout).toBe("");
+    const r = await start(file, "任务6\n");
+    expect(r.code).not.toBe(0);
+    plain(r.stderr);
+    expect(r.stderr).toContain("文件被截断");
+  }, 60_000);
+
+  it("doctor and backup name the damage in the same words; restore then puts a good backup in its place", async () => {
+    const good = join(dir, "good-backup.db");
+    expect((await cli(["backup", good], { DATABASE_URL: `file:${real}` })).code).toBe(0);
+    const file = damagedCopy("doctor.db");
+    const env = { DATABASE_URL: `file:${file}`, DUBAN_NOW: at };
+    const doctor = await cli(["doctor"], env);
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/^✗ 数据库 database: .*已损坏.*npx duban restore/m);
+    const backup = await cli(["backup", join(dir, "of-damaged.db")], env);
+    expect(backup.code).toBe(1);
+    plain(backup.stderr);
+    expect(readdirSync(dir).filter((f) => f.startsWith("of-damaged"))).toEqual([]);
+    const restored = await cli(["restore", good], env);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toContain("原数据库保留为");
+    expect((await cli(["doctor"], env)).stdout).toMatch(/^✓ 数据库 database/m);
+  }, 60_000);
+
+  it("restore refuses an unrelated SQLite file and a backup whose audit chain is broken; the live database is unchanged", async () => {
+    const live = join(dir, "live.db");
+    copyFileSync(real, live);
+    const before = dump(live);
+    const other = join(dir, "other.db");
+    const o = new Database(other);
+    o.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('不是督办的库')");
+    o.close();
+    const unrelated = await cli(["restore", other], { DATABASE_URL: `file:${live}` });
+    expect(unrelated.code).toBe(2);
+    expect(unrelated.stderr).toContain("不是督办数据库");
+    expect(unrelated.stderr).toContain("当前数据库未改动");
+    expect(unrelated.stderr).not.toMatch(/\n\s+at /);
+    const tampered = join(dir, "tampered.db");
+    copyFileSync(real, tampered);
+    const t = new Database(tampered);
+    t.exec("DROP TRIGGER IF EXISTS AuditLog_no_update");
+    t.prepare('UPDATE "AuditLog" SET detail = ? WHERE id = (SELECT MAX(id) FROM "AuditLog")').run("改过的记录");
+    t.close();
+    const broken = await cli(["restore", tampered], { DATABASE_URL: `file:${live}` });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/审计链在第\d+条处断开/);
+    const empty = join(dir, "no-plan.db");
+    copyFileSync(real, empty);
+    const e = new Database(empty);
+    e.pragma("foreign_keys = OFF");
+    e.exec('DELETE FROM "TaskUnit"; DELETE FROM "Task"; DELETE FROM "Section"; DELETE FROM "Plan"');
+    e.close();
+    const noPlan = await cli(["restore", empty], { DATABASE_URL: `file:${live}` });
+    expect(noPlan.code).toBe(2);
+    expect(noPlan.stderr).toContain("没有任何计划");
+    expect(dump(live)).toEqual(before);
+    expect(readdirSync(dir).filter((f) => f.startsWith("live.db."))).toEqual([]);
+  }, 60_000);
+
+  it("a database a newer version migrated is refused at start, plainly: its schema is not this version's", async () => {
+    const file = join(dir, "newer.db");
+    copyFileSync(real, file);
+    const db = new Database(file);
+    db.prepare("INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)").run(
+      "newer",
+      "0".repeat(64),
+      Date.now(),
+      "29991231235959_from_a_newer_version",
+      Date.now(),
+    );
+    db.close();
+    const updates = count(file, "Update");
+    const say = await cli(["say", "--at", at, "任务6进展：新版本的库 90%"], { DATABASE_URL: `file:${file}` });
+    expect(say.code).toBe(1);
+    expect(say.stderr).toContain("已被更新版本的督办迁移（29991231235959_from_a_newer_version）");
+    expect(say.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(count(file, "Update")).toBe(updates);
+    const r = await start(file, "任务6\n");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("已被更新版本的督办迁移");
+    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  }, 60_000);
+
+  it("say exits non-zero when the bot hits an internal error (a table missing from the schema)", async () => {
+    const file = join(dir, "missing-table.db");
+    copyFileSync(real, file);
+    const db = new Database(file);
+    db.pragma("foreign_keys = OFF");
+    db.exec('DROP TABLE "Update"');
+    db.close();
+    const r = await cli(["say", "--at", at, "任务6进展：表不见了 80%"], { DATABASE_URL: `file:${file}`, LOG_LEVEL: "fatal" });
+    expect(r.stdout).toContain("抱歉，处理这条消息时出错了");
+    expect(r.code).toBe(1);
+  }, 60_000);
+});
+
+describe("recognising a damaged database", () => {
+  it("knows SQLite's corruption raw from better-sqlite3 and wrapped by Prisma, and nothing else", async () => {
+    const { isCorruption, asCorruption, DatabaseCorruptError } = await import("../src/db/integrity.js");
+    const { openPrisma, closePrisma } = await import("../src/db/prisma-client.js");
+    const app = await tempApp();
+    const dir = mkdtempSync(join(tmpdir(), "duban-corruption-"));
+    try {
+      await app.say("任务6进展：一条 10%", { sender: "@zhang:bureau.local" });
+      const file = join(dir, "copy.db");
+      await backupDatabase(join(app.dir, "duban.db"), file);
+      const raw = new Database(file);
+      const { rootpage } = raw.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'AuditLog'").get() as { rootpage: number };
+      const pageSize = raw.pragma("page_size", { simple: true }) as number;
+      raw.close();
+      const fd = openSync(file, "r+");
+      writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (rootpage - 1) * pageSize);
+      closeSync(fd);
+      const direct = new Database(file, { readonly: true });
+      let sqliteError: unknown;
+      try {
+        direct.prepare('SELECT * FROM "AuditLog"').all();
+      } catch (e) {
+        sqliteError = e;
+      } finally {
+        direct.close();
+      }
+      expect(isCorruption(sqliteError)).toBe(true);
+      const db = await openPrisma(`file:${file}`);
+      let prismaError: unknown;
+      try {
+        await db.auditLog.findMany();
+      } catch (e) {
+        prismaError = e;
+      } finally {
+        await closePrisma(db);
+      }
+      expect(prismaError).toBeDefined();
+      expect(isCorruption(prismaError)).toBe(true);
+      const named = asCorruption(prismaError, file);
+      expect(named).toBeInstanceOf(DatabaseCorruptError);
+      expect((named as InstanceType<typeof DatabaseCorruptError>).detail).toBe("database disk image is malformed");
+      // Other errors, from Prisma (a plan that cannot be created as given) or plain: not corruption.
+      let other: unknown;
+      try {
+        await app.db.plan.create({ data: { title: (await app.repos.plans.currentPlan())!.title, importedAt: new Date() } as never });
+      } catch (e) {
+        other = e;
+      }
+      expect(other).toBeDefined();
+      expect(isCorruption(other)).toBe(false);
+      expect(isCorruption(new Error("no such table: Update"))).toBe(false);
+    } finally {
+      await app.dispose();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,8 @@
 import { ConfigError, readConfig } from "../config.js";
 import { UserError } from "../core/command.js";
+import { catalogue, type Lang } from "../core/i18n/index.js";
+import { DatabaseCorruptError } from "../db/integrity.js";
+import { MigrationError } from "../db/migrate.js";
 import { DirectoryError } from "../directory/directory.js";
 import { OpsError } from "../ops/backup.js";
 import { privateUmask } from "../util/private-files.js";
@@ -67,8 +70,10 @@ const USAGE = usageText(cliCommands);
 export async function runCli(argv: string[], env: Env = process.env): Promise<number> {
   privateUmask();
   const [name, ...rest] = argv;
+  let lang: Lang = "zh";
   try {
     const config = readConfig(env);
+    lang = config.lang;
     if (name === undefined) {
       process.stdout.write(`${USAGE}\n`);
       return 2;
@@ -84,6 +89,15 @@ export async function runCli(argv: string[], env: Env = process.env): Promise<nu
     if (e instanceof ConfigError || e instanceof DirectoryError || e instanceof OpsError || e instanceof UserError) {
       process.stderr.write(`duban: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof DatabaseCorruptError) {
+      process.stderr.write(`duban: ${catalogue(lang).integrity.refused(e.file, e.detail)}\n`);
+      return 1;
+    }
+    if (e instanceof MigrationError) {
+      // The database's schema is not this version's (a newer version migrated it, a migration failed or was edited).
+      process.stderr.write(`duban: ${e.message}\n`);
+      return 1;
     }
     if (e instanceof TypeError && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       process.stderr.write(`duban: ${e.message}\n${USAGE}\n`);

@@ -28,13 +28,15 @@ export default {
       });
       const notices = (result.notices ?? []).map((n) => ({ rooms: n.rooms, text: n.reply.text }));
       const files = result.files?.length ? writeFiles(exportDirFor(config), result.files) : [];
-      if (values.json) process.stdout.write(`${JSON.stringify({ replies: result.replies.map(({ text: t, html }) => ({ text: t, html })), notices, files })}\n`);
+      const replies = result.replies.map(({ text: t, html }) => ({ text: t, html }));
+      if (values.json) process.stdout.write(`${JSON.stringify({ replies, notices, files, ...(result.failed ? { failed: true } : {}) })}\n`);
       else {
         for (const r of result.replies) process.stdout.write(`${r.text}\n`);
         for (const n of notices) process.stdout.write(`[→ ${n.rooms.join(", ")}]\n${n.text}\n`);
         for (const f of files) process.stdout.write(`📎 ${f}\n`);
       }
-      return 0;
+      // The reply is printed as the chat would show it; the status tells a script that the bot failed.
+      return result.failed ? 1 : 0;
     });
   },
 } satisfies CliCommand;

@@ -45,6 +45,11 @@ export interface BotOptions {
   reports?: ReportsPort;
   /** Changes a user may make per minute (DUBAN_RATE_LIMIT); default 20, 0 for no limit. */
   changesPerMinute?: number;
+  /**
+   * The reply for a failure the user should hear about plainly (the app names a damaged database, which the core
+   * cannot tell from other errors without knowing the storage); null for an internal error.
+   */
+  explainFailure?: (e: unknown) => string | null;
 }
 
 export const DEFAULT_THRESHOLDS: LightThresholds = { warnDays: 30, staleDays: 30 };
@@ -123,6 +128,16 @@ export class Bot {
       return await runPipeline(eventPipeline, { inbound, deps: this.deps });
     } catch (e) {
       if (e instanceof UserError) return { replies: [reply([e.humanMessage])] };
+      const explained = this.opts.explainFailure?.(e) ?? null;
+      if (explained !== null) {
+        this.log.error("handler failed; the reply says why", {
+          error: e instanceof Error ? e.message : String(e),
+          room: inbound.room,
+          sender: inbound.sender,
+          eventId: inbound.eventId,
+        });
+        return { replies: [reply([explained])], failed: true };
+      }
       this.log.error("handler failed", {
         error: e instanceof Error ? (e.stack ?? e.message) : String(e),
         room: inbound.room,
@@ -130,7 +145,7 @@ export class Bot {
         eventId: inbound.eventId,
       });
       this.log.debug?.("the message that failed", { eventId: inbound.eventId, text: inbound.text.slice(0, 200) });
-      return { replies: [reply([this.t.errors.internal])] };
+      return { replies: [reply([this.t.errors.internal])], failed: true };
     }
   }
 

@@ -22,6 +22,8 @@ export interface HandlerResult {
   files?: OutboundFile[];
   /** What the interpreter made of the message (for tests, `explain` and logs; transports ignore it). */
   interpretation?: Interpretation;
+  /** The bot could not handle the message (an internal error, a damaged database): `say` exits non-zero. */
+  failed?: boolean;
 }
 
 /**

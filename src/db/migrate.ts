@@ -29,7 +29,8 @@ export class MigrationError extends Error {
   override name = "MigrationError";
 }
 
-const DEFAULT_MIGRATIONS_DIR = join(REPO_ROOT, "prisma", "migrations");
+/** SQLite's migrations. */
+export const DEFAULT_MIGRATIONS_DIR = join(REPO_ROOT, "prisma", "migrations");
 const DEFAULT_SCHEMA_PATH = join(REPO_ROOT, "prisma", "schema.prisma");
 /** PostgreSQL's migrations and its schema (generated from SQLite's by scripts/prisma-generate.mjs). */
 export const POSTGRES_MIGRATIONS_DIR = join(REPO_ROOT, "prisma", "postgres", "migrations");
@@ -238,6 +239,13 @@ function allApplied(dbPath: string, migrations: MigrationOnDisk[]): boolean {
       .all() as { name: string; checksum: string }[];
     const applied = new Map(rows.map((r) => [r.name, r.checksum]));
     checkNotEdited(applied, migrations, dbPath);
+    // The schema version: a file a newer duban migrated has tables and columns this version does not expect.
+    const unknown = [...applied.keys()].filter((name) => !migrations.some((m) => m.name === name));
+    if (unknown.length > 0 && migrations.length > 0)
+      throw new MigrationError(
+        `数据库 ${dbPath} 已被更新版本的督办迁移（${unknown.join(", ")}），本版本不能使用它：请运行那个版本，或用 npx duban restore 恢复本版本的备份 / ` +
+          `the database was migrated by a newer version of duban (${unknown.join(", ")}); run that version, or restore a backup made by this one`,
+      );
     return migrations.every((m) => applied.has(m.name));
   } finally {
     db.close();

@@ -1,19 +1,16 @@
 import { copyFileSync, existsSync, renameSync, rmSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
+import { ChainVerifier } from "../audit/chain.js";
+import { checkDatabaseFile, headerProblem, sqliteCheck } from "../db/integrity.js";
+import { DEFAULT_MIGRATIONS_DIR, readMigrations } from "../db/migrate.js";
 import { databaseFiles } from "../util/private-files.js";
 import { liveHolders } from "./holders.js";
 
 export class OpsError extends Error {}
 
-/** `PRAGMA integrity_check` on a database file: "ok", or the problems SQLite reports. */
+/** `PRAGMA integrity_check` on a database file: "ok", or the problems SQLite reports (also when it cannot read the file). */
 export function integrityCheck(file: string): string {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const rows = db.pragma("integrity_check") as { integrity_check: string }[];
-    return rows.map((r) => r.integrity_check).join("; ");
-  } finally {
-    db.close();
-  }
+  return sqliteCheck(file, "integrity_check");
 }
 
 /**
@@ -22,6 +19,8 @@ export function integrityCheck(file: string): string {
  */
 export async function backupDatabase(dbPath: string, target: string): Promise<{ bytes: number; pages: number }> {
   if (!existsSync(dbPath)) throw new OpsError(`数据库不存在 / no database at ${dbPath}`);
+  // A damaged database is refused with the plain message, before any copy: a backup of it would only copy the damage.
+  checkDatabaseFile(dbPath, "quick");
   const tmp = `${target}.partial-${process.pid}`;
   const src = new Database(dbPath, { fileMustExist: true });
   let pages = 0;
@@ -51,9 +50,51 @@ export async function backupDatabase(dbPath: string, target: string): Promise<{ 
   return { bytes: statSync(target).size, pages };
 }
 
+type AuditRow = Parameters<ChainVerifier["add"]>[0] & { at: number | string | Date };
+
+/**
+ * Why `file` is not a duban database to restore, or null: it must hold duban's migrations (those this version knows,
+ * unedited, none failed: an older backup is fine, its missing migrations are applied at the next start), a plan,
+ * and an audit chain that verifies. Reads only.
+ */
+export function dubanDatabaseProblem(file: string): string | null {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const has = (table: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
+    if (!has("_prisma_migrations")) return "没有督办的迁移记录（_prisma_migrations），不是督办数据库 / no duban migrations: not a duban database";
+    const rows = db.prepare("SELECT migration_name AS name, checksum, finished_at AS finished, rolled_back_at AS rolledBack FROM _prisma_migrations").all() as {
+      name: string;
+      checksum: string;
+      finished: unknown;
+      rolledBack: unknown;
+    }[];
+    const known = new Map(readMigrations(DEFAULT_MIGRATIONS_DIR).map((m) => [m.name, m.checksum]));
+    const applied = rows.filter((r) => r.finished !== null && r.rolledBack === null);
+    const failed = rows.filter((r) => r.finished === null && r.rolledBack === null);
+    const unknown = applied.filter((r) => !known.has(r.name));
+    const edited = applied.filter((r) => known.has(r.name) && known.get(r.name) !== r.checksum);
+    if (applied.length === 0) return "没有已应用的督办迁移，不是督办数据库 / no duban migration applied: not a duban database";
+    if (failed.length) return `有未完成的迁移 ${failed.map((r) => r.name).join(", ")} / a migration did not finish`;
+    if (unknown.length)
+      return `含有本版本督办不认识的迁移（${unknown.map((r) => r.name).join(", ")}）：它来自更新的版本或别的程序 / migrations this version does not know`;
+    if (edited.length) return `迁移 ${edited.map((r) => r.name).join(", ")} 与本版本的不一致 / migrations differ from this version's`;
+    if (!has("Plan") || (db.prepare('SELECT COUNT(*) AS n FROM "Plan"').get() as { n: number }).n === 0) return "库中没有任何计划 / it holds no plan";
+    if (!has("AuditLog")) return "没有审计日志 / it has no audit trail";
+    const chain = new ChainVerifier();
+    for (const row of db.prepare('SELECT * FROM "AuditLog" ORDER BY id').iterate() as IterableIterator<AuditRow>)
+      if (!chain.add({ ...row, at: new Date(row.at) })) break;
+    if (chain.firstBroken)
+      return `审计链在第${chain.firstBroken.id}条处断开，记录可能被改动过 / audit chain broken at #${chain.firstBroken.id}: ${chain.firstBroken.reason}`;
+    return null;
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * Replace the database with a backup: refused while a bot holds the database; the backup must pass
- * `integrity_check`; the old database is kept beside it as `<db>.before-restore-<stamp>`.
+ * `integrity_check` and be a duban database (dubanDatabaseProblem); the old database is kept beside it as
+ * `<db>.before-restore-<stamp>`, with its write-ahead log when it is too damaged to fold it in.
  */
 export function restoreDatabase(dbPath: string, backup: string, stamp: string): { keptAs: string | null } {
   if (!existsSync(backup)) throw new OpsError(`备份文件不存在 / no backup file at ${backup}`);
@@ -62,20 +103,33 @@ export function restoreDatabase(dbPath: string, backup: string, stamp: string): 
     throw new OpsError(
       `数据库正被督办进程使用（pid ${holders.join(", ")}），请先停止机器人再恢复 / the database is in use by duban (pid ${holders.join(", ")}); stop the bot first`,
     );
-  const check = integrityCheck(backup);
-  if (check !== "ok") throw new OpsError(`备份文件未通过完整性检查，未恢复 / the backup failed integrity_check, nothing restored: ${check}`);
+  const refuse = (why: string) => new OpsError(`备份文件 ${backup} 不能用于恢复：${why}。当前数据库未改动 / nothing restored`);
+  const header = headerProblem(backup);
+  if (header) throw refuse(header);
+  const check = sqliteCheck(backup, "integrity_check");
+  if (check !== "ok") throw refuse(`未通过完整性检查 integrity_check: ${check}`);
+  const problem = dubanDatabaseProblem(backup);
+  if (problem) throw refuse(problem);
   const tmp = `${dbPath}.restoring-${process.pid}`;
   copyFileSync(backup, tmp);
   let keptAs: string | null = null;
   if (existsSync(dbPath)) {
-    // Fold the WAL into the old file first, so the copy kept aside is whole.
-    const old = new Database(dbPath, { fileMustExist: true });
-    try {
-      old.pragma("wal_checkpoint(TRUNCATE)");
-    } finally {
-      old.close();
-    }
     keptAs = `${dbPath}.before-restore-${stamp}`;
+    // Fold the WAL into the old file first, so the copy kept aside is whole. A damaged database (the usual reason
+    // to restore) may refuse: its WAL and shared memory are then kept beside it under the same name.
+    let folded = false;
+    try {
+      const old = new Database(dbPath, { fileMustExist: true });
+      try {
+        old.pragma("wal_checkpoint(TRUNCATE)");
+        folded = true;
+      } finally {
+        old.close();
+      }
+    } catch {
+      folded = false;
+    }
+    if (!folded) for (const suffix of ["-wal", "-shm"]) if (existsSync(`${dbPath}${suffix}`)) renameSync(`${dbPath}${suffix}`, `${keptAs}${suffix}`);
     renameSync(dbPath, keptAs);
   }
   for (const f of databaseFiles(dbPath).slice(1)) rmSync(f, { force: true });

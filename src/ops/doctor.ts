@@ -11,6 +11,7 @@ import { silentLogger } from "../log/logger.js";
 import { ChainVerifier } from "../audit/chain.js";
 import { integrityCheck } from "./backup.js";
 import { auditReplayCheck } from "./audit-replay.js";
+import { headerProblem } from "../db/integrity.js";
 
 export interface Check {
   name: string;
@@ -170,9 +171,14 @@ export async function runDoctor(config: Config): Promise<Check[]> {
       });
     } else {
       try {
-        const integrity = integrityCheck(dbPath);
-        const pending = pendingMigrations(config.databaseUrl);
-        if (integrity !== "ok") checks.push({ name: "数据库 database", status: "fail", detail: `integrity_check: ${integrity}` });
+        const integrity = headerProblem(dbPath) ?? integrityCheck(dbPath);
+        const pending = integrity === "ok" ? pendingMigrations(config.databaseUrl) : [];
+        if (integrity !== "ok")
+          checks.push({
+            name: "数据库 database",
+            status: "fail",
+            detail: `${dbPath} 已损坏 / damaged: ${integrity}；请用 npx duban restore 备份文件 恢复最近的备份 / restore the latest backup`,
+          });
         else if (pending.length) checks.push({ name: "数据库 database", status: "fail", detail: pendingDetail(pending) });
         else {
           const audit = verifyAudit(dbPath);

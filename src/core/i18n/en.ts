@@ -216,6 +216,17 @@ export const en = {
       `Too many changes: at most ${perMinute} a minute. Nothing was recorded; please try again in about ${seconds} seconds.`,
     internal: "Sorry, something went wrong while handling that message. It has been logged; please try again or contact the office.",
   },
+  /** A damaged database file (issue 22 §5): refused in plain words, pointing to doctor and restore. */
+  integrity: {
+    /** The chat's reply when a message meets a damaged part of the database: nothing is stored. */
+    reply:
+      "The database file is damaged, so this message was not handled and nothing was recorded. " +
+      "Please tell the office: check it with npx duban doctor, then restore the latest backup with npx duban restore FILE.",
+    /** The command line and `npm start`, refusing the file. */
+    refused: (file: string, detail: string) =>
+      `The database file ${file} is damaged (${detail}). duban will not use it, so nothing more is written into a broken file.\n` +
+      `Check it with: npx duban doctor\nThen restore the latest backup with: npx duban restore FILE`,
+  },
   help: {
     header: "duban (督办) follows up the plan's tasks. You can say:",
     item: (summary: string, examples: string) => `• ${summary}: ${examples}`,

@@ -201,6 +201,13 @@ export const zh = {
     rateLimited: (perMinute: number, seconds: number) => `操作过于频繁：每分钟最多${perMinute}次更改，本条未记录。请约${seconds}秒后再试。`,
     internal: "抱歉，处理这条消息时出错了，已记录日志。请稍后再试或联系科技办。",
   },
+  integrity: {
+    reply:
+      "数据库文件已损坏，这条消息没有处理，也没有记录任何内容。请告知科技办：先运行 npx duban doctor 检查，再用 npx duban restore 备份文件 恢复最近的备份。",
+    refused: (file: string, detail: string) =>
+      `数据库文件 ${file} 已损坏（${detail}）。督办不会使用它，以免在损坏的文件里继续写入。\n` +
+      `请先运行 npx duban doctor 检查，\n再用 npx duban restore 备份文件 恢复最近的备份。`,
+  },
   help: {
     header: "督办机器人跟踪计划任务的进展。可以这样说：",
     item: (summary: string, examples: string) => `• ${summary}：${examples}`,
