@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { AuditReplay, compareWithTables, differenceLine, type LiveTables, type ReplayEntry, type ReplayReport } from "../audit/replay.js";
 import { sqlitePathFromUrl } from "../db/migrate.js";
 import { isPostgresUrl, withPgClient } from "../db/postgres.js";
-import type { Check } from "./doctor.js";
+import type { Check } from "./check.js";
 
 /** A read-only query on either database; identifiers are quoted, so the same text runs on SQLite and PostgreSQL. */
 type Query = (sql: string) => Promise<Record<string, unknown>[]>;

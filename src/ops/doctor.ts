@@ -13,11 +13,9 @@ import { integrityCheck } from "./backup.js";
 import { auditReplayCheck } from "./audit-replay.js";
 import { headerProblem } from "../db/integrity.js";
 
-export interface Check {
-  name: string;
-  status: "ok" | "fail" | "skip";
-  detail: string;
-}
+import type { Check } from "./check.js";
+
+export type { Check };
 
 /** Plan facts read straight from the file, without opening the app (which would migrate it). */
 function readPlanFacts(dbPath: string): { units: string[]; years: number[] } | null {
