@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
+import { personLabel } from "../src/core/person.js";
 import { reply } from "../src/core/reply.js";
 import { requireTask } from "../src/core/task-view.js";
 import { formatDateTime } from "../src/core/time.js";
@@ -42,7 +43,7 @@ export default defineCommand({
     const total = await ctx.repos.updates.count(task.id);
     const lines = [h.header(task.number, task.title, total, items.length)];
     for (const u of items) {
-      const who = ctx.t.status.author(u.authorId, u.authorUnit);
+      const who = personLabel(ctx.t, ctx.directory, u.authorId, u.authorUnit);
       const pct = u.percent === null ? "" : h.percent(u.percent);
       lines.push((u.retractedAt ? h.retracted : "") + h.item(formatDateTime(u.createdAt), who, pct, u.text) + (u.editedAt ? h.edited : ""));
     }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
 import { planPrefix } from "../src/core/plan-scope.js";
+import { personLabel } from "../src/core/person.js";
 import { reply } from "../src/core/reply.js";
 import { notice, requireRequester, submitRequest } from "../src/core/review.js";
 import { requireTask } from "../src/core/task-view.js";
@@ -26,7 +27,7 @@ export default defineCommand({
     const unit = await requireRequester(ctx, "completion", task);
     if (!reason) throw new UserError(t.review.needNote(task.number));
     await submitRequest(ctx, task, unit, { kind: "completion", note: reason, deadline: null });
-    const who = t.status.author(ctx.inbound.sender, unit);
+    const who = personLabel(t, ctx.directory, ctx.inbound.sender, unit);
     return {
       replies: [reply([t.review.requested(task.number, task.title)])],
       notices: notice(

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
 import { planPrefix } from "../src/core/plan-scope.js";
+import { personLabel } from "../src/core/person.js";
 import { reply } from "../src/core/reply.js";
 import { notice, readDeadline, requireRequester, submitRequest } from "../src/core/review.js";
 import { requireTask } from "../src/core/task-view.js";
@@ -34,7 +35,7 @@ export default defineCommand({
     if (!deadline?.date) throw new UserError(x.badDeadline(written));
     if (task.deadline.date && deadline.date <= task.deadline.date) throw new UserError(x.notLater(deadline.text, task.deadline.text));
     await submitRequest(ctx, task, unit, { kind: "extension", note: rest, deadline });
-    const who = t.status.author(ctx.inbound.sender, unit);
+    const who = personLabel(t, ctx.directory, ctx.inbound.sender, unit);
     return {
       replies: [reply([x.requested(task.number, task.title, deadline.text)])],
       notices: notice(

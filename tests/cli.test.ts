@@ -64,7 +64,7 @@ describe("the duban command line, run as processes", () => {
     });
     expect(rec.stdout).toContain("已记录任务6");
     const st = await duban(["say", "--at", "2024-07-01T09:00:00+08:00", "任务6"]);
-    expect(st.stdout).toContain("2024-06-30 10:00 @zhang:bureau.local（刑侦大队）：两名民警通过市级数字工匠初审 60%");
+    expect(st.stdout).toContain("2024-06-30 10:00 张伟（刑侦大队）：两名民警通过市级数字工匠初审 60%");
     expect(st.stdout).toContain("最新进度：60%");
   });
 

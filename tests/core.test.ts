@@ -41,7 +41,7 @@ describe("status, overview and updates on a real SQLite file", () => {
     });
     const status = await app.say("任务6");
     expect(status.text).toContain("最新进度：60%");
-    expect(status.text).toContain("@zhang:bureau.local（刑侦大队）：两名民警通过市级数字工匠初审 60%");
+    expect(status.text).toContain("张伟（刑侦大队）：两名民警通过市级数字工匠初审 60%");
     expect(status.text).toContain("进展条数：1");
     // No longer stale; still yellow because its target (2 数字工匠 by 2024-12-31) is behind: 1 is due by now, 0 counted.
     expect(status.text).not.toContain("未报送进展");

@@ -207,12 +207,16 @@ function iso(d: Date): string {
   return d.toISOString();
 }
 
-function reportUpdate(u: UpdateRecord, number: number, at: Date): ReportUpdate {
+/** How a person is named in a review or export: the directory's display name (ids stay in the JSON dump). */
+type NameOf = (user: string) => string;
+
+function reportUpdate(u: UpdateRecord, number: number, at: Date, nameOf: NameOf): ReportUpdate {
   return {
     id: u.id,
     taskNumber: number,
     at: iso(u.createdAt),
     author: u.authorId,
+    authorName: nameOf(u.authorId),
     unit: u.authorUnit,
     text: u.text,
     percent: u.percent,
@@ -220,7 +224,7 @@ function reportUpdate(u: UpdateRecord, number: number, at: Date): ReportUpdate {
   };
 }
 
-function reportTask(task: TaskRecord, h: History, at: Date, th: LightThresholds): { task: ReportTask; a: TaskAssessment } {
+function reportTask(task: TaskRecord, h: History, at: Date, th: LightThresholds, nameOf: NameOf = (id) => id): { task: ReportTask; a: TaskAssessment } {
   const asOf = taskAsOf(task, h, at);
   const a = assessTask(asOf, at, th, planStart(h.plan));
   const t = at.getTime();
@@ -228,7 +232,7 @@ function reportTask(task: TaskRecord, h: History, at: Date, th: LightThresholds)
     .filter((u) => u.createdAt.getTime() <= t && !(u.retractedAt && u.retractedAt.getTime() <= t))
     .slice(-3)
     .reverse()
-    .map((u) => reportUpdate(u, task.number, at));
+    .map((u) => reportUpdate(u, task.number, at, nameOf));
   return {
     a,
     task: {
@@ -270,8 +274,8 @@ function reportTask(task: TaskRecord, h: History, at: Date, th: LightThresholds)
 }
 
 /** Every task as at `at`, in plan order. */
-export function reportTasks(h: History, at: Date, th: LightThresholds): ReportTask[] {
-  return h.tasks.map((task) => reportTask(task, h, at, th).task);
+export function reportTasks(h: History, at: Date, th: LightThresholds, nameOf: NameOf = (id) => id): ReportTask[] {
+  return h.tasks.map((task) => reportTask(task, h, at, th, nameOf).task);
 }
 
 function sectionsOf(tasks: ReportTask[]): { sections: ReportSection[]; unsectioned: ReportTask[] } {
@@ -467,7 +471,7 @@ export async function buildReviewReport(d: ReviewDeps, plan: PlanRecord, k: Repo
   const h = await loadHistory(d.repos, plan);
   const period = reviewPeriod(h, k);
   const at = momentFor(period, now);
-  const tasks = reportTasks(h, at, d.thresholds);
+  const tasks = reportTasks(h, at, d.thresholds, (id) => d.directory.displayName(id));
   const { sections, unsectioned } = sectionsOf(tasks);
   const targets = tasks.flatMap((t) => t.targets);
   return {
@@ -492,13 +496,15 @@ export async function buildScorecard(d: ReviewDeps, plan: PlanRecord, year: numb
 export async function buildExport(d: ReviewDeps, plan: PlanRecord, at: Date): Promise<ExportModel> {
   const h = await loadHistory(d.repos, plan);
   const byId = new Map(h.tasks.map((t) => [t.id, t.number] as const));
-  const tasks = reportTasks(h, at, d.thresholds);
+  const tasks = reportTasks(h, at, d.thresholds, (id) => d.directory.displayName(id));
   const period = { ...planPeriod(h), label: "全周期" };
   return {
     at: iso(at),
     plan: { title: plan.title, issuedOn: plan.issuedOn },
     tasks,
-    updates: h.updates.filter((u) => u.createdAt.getTime() <= at.getTime()).map((u) => reportUpdate(u, byId.get(u.taskId) ?? 0, at)),
+    updates: h.updates
+      .filter((u) => u.createdAt.getTime() <= at.getTime())
+      .map((u) => reportUpdate(u, byId.get(u.taskId) ?? 0, at, (id) => d.directory.displayName(id))),
     targets: tasks.flatMap((t) => t.targets),
     scorecard: scorecard(h, d, period, at),
   };
@@ -526,7 +532,7 @@ function monthEnds(from: string, to: string): string[] {
 
 export async function buildChart(d: ReviewDeps, plan: PlanRecord, at: Date): Promise<ChartModel> {
   const h = await loadHistory(d.repos, plan);
-  const tasks = reportTasks(h, at, d.thresholds);
+  const tasks = reportTasks(h, at, d.thresholds, (id) => d.directory.displayName(id));
   const { sections } = sectionsOf(tasks);
   const whole = planPeriod(h);
   const today = dayOf(at);

@@ -27,7 +27,7 @@ export const en = {
     progress: (p: number | null) => `Progress: ${p === null ? "not reported" : `${p}%`}`,
     lastUpdate: (at: string, who: string, text: string) => `Last update: ${at} ${who}: ${text}`,
     lastUpdateNone: "Last update: none yet",
-    author: (id: string, unit: string | null) => (unit ? `${id} (${unit})` : id),
+    author: (name: string, unit: string | null) => (unit ? `${name} (${unit})` : name),
     updateCount: (n: number) => `Updates: ${n}`,
     completed: (at: string, by: string) => `Completed (办结) on ${at} by ${by}`,
     notInDocument: "Note: the latest imported plan document no longer lists this task.",

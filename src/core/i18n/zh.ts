@@ -29,7 +29,7 @@ export const zh = {
     progress: (p: number | null) => `最新进度：${p === null ? "未报告" : `${p}%`}`,
     lastUpdate: (at: string, who: string, text: string) => `最近进展：${at} ${who}：${text}`,
     lastUpdateNone: "最近进展：暂无",
-    author: (id: string, unit: string | null) => (unit ? `${id}（${unit}）` : id),
+    author: (name: string, unit: string | null) => (unit ? `${name}（${unit}）` : name),
     updateCount: (n: number) => `进展条数：${n}`,
     completed: (at: string, by: string) => `已于${at}办结（${by}）`,
     notInDocument: "注意：最新导入的计划文件中已没有此任务。",
