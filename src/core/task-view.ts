@@ -29,6 +29,12 @@ export function assess(ctx: CommandContext, plan: PlanRecord, task: TaskRecord):
   return assessTask(task, ctx.clock.now(), ctx.thresholds, planStart(plan));
 }
 
+/** A title cut to its first 12 characters for one-line lists: `shortTitle("建设“情指勤舆”一体化实战平台")` → `建设“情指勤舆”一体化实战…`. */
+export function shortTitle(title: string, max = 12): string {
+  const chars = Array.from(title.trim());
+  return chars.length <= max ? chars.join("") : `${chars.slice(0, max).join("")}…`;
+}
+
 /** "刑侦大队、网安大队" in the reply language. */
 export function units(ctx: CommandContext, list: string[]): string {
   return list.length ? ctx.t.list(list) : ctx.t.none;

@@ -63,12 +63,21 @@ export const en = {
     header: (title: string, day: string, total: number) => `${title}: overview on ${day}, ${total} tasks`,
     counts: (parts: string) => parts,
     group: (icon: string, name: string, count: number) => `${icon} ${name} (${count})`,
-    sectionLine: (label: string, numbers: string) => `  ${label} ${numbers}`,
-    more: (n: number) => `… and ${n} more`,
     pending: (numbers: string) => `⏳ Completion pending review (待审核): tasks ${numbers}`,
     targets: (met: number, total: number) => `📊 Targets: ${met}/${total} met`,
     targetsBehind: (items: string) => `⚠ Targets behind: ${items}`,
     footer: 'Send "status N" for details, "overdue" or "due soon" for lists.',
+  },
+  /** The overview's task lines: number, short title and, for a red or yellow task, why. */
+  overviewTasks: {
+    item: (n: number, title: string, why: string) => `  ${n} ${title}${why ? ` · ${why}` : ""}`,
+    overdue: (days: number) => `${days} days overdue`,
+    dueSoon: (days: number) => (days === 0 ? "due today" : `${days} days left`),
+    silent: (days: number) => `no report for ${days} days`,
+    behind: "targets behind",
+    reasons: (parts: string[]) => parts.join(", "),
+    moreOverdue: (n: number) => `  … ${n} more: send "overdue" for every overdue task, or "export xlsx"`,
+    more: (n: number) => `  … ${n} more: send "export xlsx" for every task`,
   },
   lists: {
     overdueHeader: (n: number) => `Overdue tasks (${n}):`,

@@ -63,12 +63,21 @@ export const zh = {
     header: (title: string, day: string, total: number) => `${title}\n总览（${day}），共${total}项任务`,
     counts: (parts: string) => parts,
     group: (icon: string, name: string, count: number) => `${icon} ${name}（${count}项）`,
-    sectionLine: (label: string, numbers: string) => `  ${label} ${numbers}`,
-    more: (n: number) => `…等另${n}项`,
     pending: (numbers: string) => `⏳ 待审核（办结申请）：任务 ${numbers}`,
     targets: (met: number, total: number) => `📊 指标：已完成${met}/${total}项`,
     targetsBehind: (items: string) => `⚠ 指标滞后：${items}`,
     footer: "发送“任务N”查看详情，“逾期”“临期”查看清单。",
+  },
+  /** The overview's task lines: number, short title and, for a red or yellow task, why. */
+  overviewTasks: {
+    item: (n: number, title: string, why: string) => `  ${n} ${title}${why ? ` · ${why}` : ""}`,
+    overdue: (days: number) => `逾期${days}天`,
+    dueSoon: (days: number) => (days === 0 ? "今天到期" : `剩余${days}天`),
+    silent: (days: number) => `${days}天未报送`,
+    behind: "指标滞后",
+    reasons: (parts: string[]) => parts.join("，"),
+    moreOverdue: (n: number) => `  …另${n}项，发送“逾期”查看全部逾期任务，或“导出 xlsx”`,
+    more: (n: number) => `  …另${n}项，发送“导出 xlsx”查看全部任务`,
   },
   lists: {
     overdueHeader: (n: number) => `逾期任务（${n}项）：`,
