@@ -11,6 +11,7 @@ export default defineCommand({
   name: "evidence",
   summary: "evidence",
   examples: ["任务6佐证", "佐证材料 6", "evidence 6"],
+  help: { topic: "completion" },
   cues: {
     kind: "task-command",
     prefixes: ["佐证材料", "佐证", "evidence for task", "evidence of task", "evidence"],

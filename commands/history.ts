@@ -12,6 +12,7 @@ export default defineCommand({
   name: "history",
   summary: "history",
   examples: ["任务6历史", "任务6都报过哪些进展", "history 6"],
+  help: { topic: "main" },
   cues: {
     kind: "task-query",
     words: [

@@ -29,6 +29,7 @@ export default defineCommand({
   name: "overview",
   summary: "overview",
   examples: ["总览", "整体进度怎么样", "overview"],
+  help: { topic: "main" },
   cues: {
     kind: "list-query",
     words: [

@@ -14,6 +14,7 @@ export default defineCommand({
   name: "request-completion",
   summary: "requestCompletion",
   examples: ["申请办结 6 两名民警已入选市级数字工匠", "任务6申请办结 已全部完成", "request done 6 two officers were selected"],
+  help: { topic: "completion" },
   cues: {
     kind: "task-command",
     prefixes: ["申请办结", "办结申请", "提请办结", "request done", "request completion of task", "request completion"],

@@ -18,6 +18,7 @@ export default defineCommand({
     "任务6申请延期 2025年6月30日前 设备到货推迟",
     "request extension 6 2025年3月底前 the city bureau postponed",
   ],
+  help: { topic: "extension" },
   cues: {
     kind: "task-command",
     prefixes: ["申请延期", "延期申请", "申请延长时限", "request extension for task", "request extension of task", "request extension"],

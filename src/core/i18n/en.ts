@@ -182,6 +182,23 @@ export const en = {
     plans: (plans: string, example: string) =>
       `Several plans are in progress. Unless this room has a default plan, put the plan's code before the task, e.g. "${example}":\n${plans}`,
   },
+  /** The short help's topics (帮助 办结 …) and its closing lines. */
+  helpTopics: {
+    names: {
+      main: "help",
+      completion: "completion (办结)",
+      extension: "extension (延期)",
+      targets: "targets (指标)",
+      reports: "reports (报表)",
+      admin: "admin (管理)",
+    },
+    more: "More: help completion · help extension · help targets · help reports · help admin",
+    plansShort: (example: string) =>
+      `Several plans are in progress: unless this room has a default plan, put the plan's code before the task, e.g. "${example}".`,
+    header: (topic: string) => `Help · ${topic}:`,
+    back: 'Send "help" for the short help.',
+    none: "(no commands)",
+  },
   reminders: {
     header: (unit: string, day: string) => `[duban reminder] ${unit} · ${day}`,
     officeHeader: (day: string) => `[duban] For the office · ${day}`,

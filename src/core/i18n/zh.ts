@@ -174,6 +174,15 @@ export const zh = {
     footer: "用平常的话说即可，中英文均可。拿不准是否是进展时，机器人会先问你，确认后才记录。",
     plans: (plans: string, example: string) => `现有多个计划在执行。本群没有默认计划时，请在任务前写计划代码，例如“${example}”：\n${plans}`,
   },
+  /** The short help's topics (帮助 办结 …) and its closing lines. */
+  helpTopics: {
+    names: { main: "帮助", completion: "办结", extension: "延期", targets: "指标", reports: "报表", admin: "管理" },
+    more: "更多：帮助 办结 · 帮助 延期 · 帮助 指标 · 帮助 报表 · 帮助 管理",
+    plansShort: (example: string) => `多个计划在执行：本群没有默认计划时，在任务前写计划代码，例如“${example}”。`,
+    header: (topic: string) => `帮助 · ${topic}：`,
+    back: "发送“帮助”回到简要帮助。",
+    none: "（暂无命令）",
+  },
   reminders: {
     header: (unit: string, day: string) => `【督办提醒】${unit} · ${day}`,
     officeHeader: (day: string) => `【督办】科技办 · ${day}`,
