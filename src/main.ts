@@ -22,6 +22,7 @@ import type { DigestScheduler } from "./reports/digest-scheduler.js";
 import type { ReminderMessage, ReminderSender } from "./reminders/reminder-service.js";
 import { printReminders, runConsole } from "./transports/console.js";
 import { MatrixStartError } from "./transports/matrix-errors.js";
+import { terminalSafe } from "./util/terminal-text.js";
 
 /** Resolve when SIGTERM or SIGINT arrives. */
 function untilSignal(): Promise<string> {
@@ -192,10 +193,10 @@ async function main(): Promise<number> {
   // Runs missed before this instant (the day's reminders, the week's digest) are shown only when asked: --catch-up.
   const catchUp = values["catch-up"] === true;
   const scheduler = await startReminders(app, null, (messages) => printReminders(process.stdout, messages), catchUp);
-  const digest = digestSchedulerFor(app, null, (week, r) => void process.stdout.write(`[→ ${app.directory.office} 周报 ${week}]\n${r.text}\n\n`));
+  const digest = digestSchedulerFor(app, null, (week, r) => void process.stdout.write(terminalSafe(`[→ ${app.directory.office} 周报 ${week}]\n${r.text}\n\n`)));
   await digest.start({ catchUp });
   const unwatch = watchDirectory(app, async (rooms, text) => {
-    process.stdout.write(`[→ ${rooms.join(", ")}]\n${text}\n`);
+    process.stdout.write(terminalSafe(`[→ ${rooms.join(", ")}]\n${text}\n`));
   });
   try {
     await runConsole({

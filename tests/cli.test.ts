@@ -68,6 +68,18 @@ describe("the duban command line, run as processes", () => {
     expect(st.stdout).toContain("最新进度：60%");
   });
 
+  it("prints control characters, ANSI escapes and bidi overrides from user text escaped, and stores them as sent", async () => {
+    const text = "任务9进展:清屏\u001b[2J回车\r反转\u202e完成 30%";
+    const rec = await duban(["say", "--as", "@zhang:bureau.local", "--at", "2024-06-30T10:00:00+08:00", text]);
+    const st = await duban(["say", "--at", "2024-07-01T09:00:00+08:00", "任务9"]);
+    for (const out of [rec.stdout, st.stdout]) for (const c of ["\u001b", "\r", "\u202e"]) expect(out).not.toContain(c);
+    expect(st.stdout).toContain("清屏\\u001b[2J回车\\u000d反转\\u202e完成");
+    const db = new (await import("better-sqlite3")).default(join(dir, "duban.db"), { readonly: true });
+    const stored = db.prepare('SELECT text FROM "Update" ORDER BY id DESC LIMIT 1').get() as { text: string };
+    db.close();
+    expect(stored.text).toContain("清屏\u001b[2J回车\r反转\u202e完成");
+  });
+
   it("stays silent on chatter sent to a group room", async () => {
     const r = await duban(["say", "--room", "xingzhen", "--at", "2024-07-01T09:00:00+08:00", "大家辛苦了"]);
     expect(r).toMatchObject({ code: 0, stdout: "" });

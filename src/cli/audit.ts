@@ -3,7 +3,7 @@ import { auditLine } from "../../commands/audit.js";
 import { parseInstant } from "../core/clock.js";
 import { catalogue } from "../core/i18n/index.js";
 import type { AuditFilter, AuditRecord } from "../core/model.js";
-import { CliError, clockFor, planOf, withApp, type CliCommand } from "./shared.js";
+import { CliError, clockFor, planOf, withApp, type CliCommand, print } from "./shared.js";
 
 function auditJson(e: AuditRecord) {
   const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as unknown));
@@ -49,12 +49,12 @@ export default {
     return withApp(config, clockFor(undefined, config), async (app) => {
       if (values.verify) {
         const v = await app.repos.audit.verify();
-        if (values.json) process.stdout.write(`${JSON.stringify(v)}\n`);
+        if (values.json) print(`${JSON.stringify(v)}\n`);
         else if (v.ok)
-          process.stdout.write(
+          print(
             `审计链完整 / audit chain intact: ${v.checked} 条已校验${v.legacy ? `，另有${v.legacy}条启用哈希链之前的旧记录（无法校验）` : ""}。\n最新哈希 / head: ${v.head ?? "—"}\n`,
           );
-        else process.stdout.write(`审计链已损坏 / audit chain BROKEN at entry #${v.firstBroken!.id}: ${v.firstBroken!.reason}（已校验${v.checked}条）\n`);
+        else print(`审计链已损坏 / audit chain BROKEN at entry #${v.firstBroken!.id}: ${v.firstBroken!.reason}（已校验${v.checked}条）\n`);
         return v.ok ? 0 : 1;
       }
       const filter: AuditFilter = {};
@@ -77,9 +77,7 @@ export default {
       for (let offset = 0; offset < limit; offset += 1000) {
         const page = await app.repos.audit.list(filter, Math.min(1000, limit - offset), offset);
         for (const e of page)
-          process.stdout.write(
-            values.json ? `${JSON.stringify(auditJson(e))}\n` : `#${e.id} ${e.taskNumber === null ? "" : `任务${e.taskNumber} `}${auditLine(t, e)}\n`,
-          );
+          print(values.json ? `${JSON.stringify(auditJson(e))}\n` : `#${e.id} ${e.taskNumber === null ? "" : `任务${e.taskNumber} `}${auditLine(t, e)}\n`);
         if (page.length < 1000) break;
       }
       return 0;
