@@ -11,6 +11,7 @@ export default defineCommand({
   name: "add-target",
   summary: "addTarget",
   examples: ["新增指标 6 省级数字工匠 1名 2025年底前 争创省级", "add target 6 省级数字工匠 1名 2025年底前 reason"],
+  help: { topic: "targets" },
   cues: { kind: "task-command", prefixes: ["新增指标", "增加指标", "添加指标", "add target"] },
   args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default("") }),
   async handle({ numbers, reason }, ctx) {

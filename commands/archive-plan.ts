@@ -13,6 +13,7 @@ export default defineCommand({
   name: "archive-plan",
   summary: "archivePlan",
   examples: ["归档计划 科技兴警 已通过总结验收", "archive plan 科技兴警 final review passed"],
+  help: { topic: "admin" },
   cues: { kind: "directive", prefixes: ["归档计划", "计划归档", "archive plan"] },
   args: z.object({ rest: z.string() }),
   async handle({ rest }, ctx) {

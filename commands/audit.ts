@@ -35,6 +35,7 @@ export default defineCommand({
   name: "audit",
   summary: "audit",
   examples: ["审计 6", "任务6审计记录", "审计 6 第2页", "audit 6"],
+  help: { topic: "reports" },
   cues: {
     kind: "task-command",
     prefixes: ["审计记录", "审计", "留痕记录", "audit trail for task", "audit trail of task", "audit trail", "audit task", "audit"],

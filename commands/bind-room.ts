@@ -9,6 +9,7 @@ export default defineCommand({
   name: "bind-room",
   summary: "bindRoom",
   examples: ["绑定本群 刑侦大队", "bind room 刑侦大队"],
+  help: { topic: "admin" },
   cues: { kind: "directive", prefixes: ["绑定本群", "绑定本房间", "bind this room to", "bind this room", "bind room"] },
   args: z.object({ rest: z.string() }),
   async handle({ rest }, ctx) {

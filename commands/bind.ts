@@ -9,6 +9,7 @@ export default defineCommand({
   name: "bind",
   summary: "bind",
   examples: ["绑定 @zhang:bureau.local 刑侦大队", "绑定 @li:bureau.local 刑侦大队 leader", "bind @zhang:bureau.local 刑侦大队 member"],
+  help: { topic: "admin" },
   cues: { kind: "directive", prefixes: ["绑定", "bind"] },
   args: z.object({ rest: z.string() }),
   async handle({ rest }, ctx) {

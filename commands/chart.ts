@@ -9,6 +9,7 @@ export default defineCommand({
   name: "chart",
   summary: "chart",
   examples: ["进度图", "chart"],
+  help: { topic: "reports" },
   cues: { kind: "directive", prefixes: ["进度图", "进度图表", "图表", "chart"], rest: /^(?:呢|吧|看看|一下|发一下|please)?[？?。!！]*$/iu },
   access: "query",
   args: z.object({ rest: z.string() }),

@@ -16,6 +16,7 @@ export default defineCommand({
   name: "complete",
   summary: "complete",
   examples: ["办结 6 市局已验收", "任务6办结 材料齐全", "complete task 6 accepted by the city bureau"],
+  help: { topic: "completion" },
   cues: {
     kind: "task-command",
     prefixes: ["办结任务", "办结", "complete task", "complete", "mark done"],

@@ -9,6 +9,7 @@ export default defineCommand({
   name: "digest",
   summary: "digest",
   examples: ["周报", "digest"],
+  help: { topic: "reports" },
   cues: {
     kind: "directive",
     prefixes: ["督办周报", "本周周报", "周报", "weekly digest", "digest"],

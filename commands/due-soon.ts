@@ -12,6 +12,7 @@ export default defineCommand({
   name: "due-soon",
   summary: "dueSoon",
   examples: ["有哪些快到期的任务", "本月到期的", "临期", "due soon"],
+  help: { topic: "main" },
   cues: {
     kind: "list-query",
     words: [

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
+import { personLabel } from "../src/core/person.js";
 import { reply } from "../src/core/reply.js";
 import { formatSize } from "../src/util/format-size.js";
 import { requireTask } from "../src/core/task-view.js";
@@ -10,6 +11,7 @@ export default defineCommand({
   name: "evidence",
   summary: "evidence",
   examples: ["任务6佐证", "佐证材料 6", "evidence 6"],
+  help: { topic: "completion" },
   cues: {
     kind: "task-command",
     prefixes: ["佐证材料", "佐证", "evidence for task", "evidence of task", "evidence"],
@@ -28,7 +30,10 @@ export default defineCommand({
         continue;
       }
       const lines = [t.evidence.header(task.number, list.length)];
-      for (const e of list) lines.push(t.evidence.item(e.fileName, formatSize(e.size), e.uploader, formatDateTime(e.createdAt), e.sha256.slice(0, 16)));
+      for (const e of list)
+        lines.push(
+          t.evidence.item(e.fileName, formatSize(e.size), personLabel(t, ctx.directory, e.uploader), formatDateTime(e.createdAt), e.sha256.slice(0, 16)),
+        );
       replies.push(reply(lines, { heading: true }));
     }
     return { replies };

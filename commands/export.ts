@@ -11,6 +11,7 @@ export default defineCommand({
   name: "export",
   summary: "export",
   examples: ["导出 xlsx", "导出 ics", "export csv"],
+  help: { topic: "reports" },
   // A format word or nothing: `导出 任务6 的材料` is not an export request. An unknown format still gets an answer.
   cues: { kind: "directive", prefixes: ["导出", "export"], rest: /^\.?[A-Za-z]{0,6}$|^(?:表格|日历|excel)$/iu },
   access: "query",

@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
-import { planList } from "../src/core/plan-scope.js";
+import { commandsFor, HELP_MAX_LINES, helpItem, wantsEnglish } from "../src/core/help-view.js";
 import { reply } from "../src/core/reply.js";
 
-/** `帮助`, `help`: generated from every command's metadata. */
+/**
+ * `帮助`, `help`: the short help, at most 12 lines, from the commands' metadata (`help.topic: "main"`): how to report
+ * and ask, and for an admin the reviews; it ends with the topics (`帮助 办结` …, commands/help-topic.ts).
+ */
 export default defineCommand({
   name: "help",
   summary: "help",
@@ -52,12 +55,15 @@ export default defineCommand({
   access: "open",
   args: z.object({}),
   async handle(_args, ctx) {
-    const lines = [ctx.t.help.header];
-    for (const c of ctx.commands) lines.push(ctx.t.help.item(ctx.t.commands[c.summary], c.examples.join(" / ")));
-    lines.push(ctx.t.help.footer);
+    const english = wantsEnglish(ctx);
+    const h = ctx.t.helpTopics;
     // With several plans in progress, how to name one (a room's default plan needs no code).
     const active = await ctx.repos.plans.activePlans();
-    if (active.length > 1) lines.push(ctx.t.help.plans(planList(ctx.t, active), `${active[0]!.code ?? ""} 任务6`));
+    const closing = [h.more, ...(active.length > 1 ? [h.plansShort(`${active[0]!.code ?? ""} 任务6`)] : [])];
+    const items = commandsFor(ctx, "main").map((c) => helpItem(ctx, c, english, 1));
+    const room = HELP_MAX_LINES - 1 - closing.length;
+    const lines = [ctx.t.help.header, ...items.slice(0, room), ...closing];
+    if (lines.length < HELP_MAX_LINES) lines.push(ctx.t.help.footer);
     return { replies: [reply(lines, { heading: true })] };
   },
 });

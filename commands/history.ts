@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
+import { personLabel } from "../src/core/person.js";
 import { reply } from "../src/core/reply.js";
 import { requireTask } from "../src/core/task-view.js";
 import { formatDateTime } from "../src/core/time.js";
@@ -14,6 +15,7 @@ export default defineCommand({
   name: "history",
   summary: "history",
   examples: ["任务6历史", "任务6都报过哪些进展", "history 6"],
+  help: { topic: "main" },
   cues: {
     kind: "task-query",
     words: [
@@ -45,7 +47,7 @@ export default defineCommand({
     const total = await ctx.repos.updates.count(task.id);
     const lines = [h.header(task.number, task.title, total, items.length)];
     for (const [i, u] of items.entries()) {
-      const who = ctx.t.status.author(u.authorId, u.authorUnit);
+      const who = personLabel(ctx.t, ctx.directory, u.authorId, u.authorUnit);
       const pct = u.percent === null ? "" : h.percent(u.percent);
       lines.push(
         ctx.t.retract.number(total - i) +

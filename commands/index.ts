@@ -7,6 +7,7 @@ import complete from "./complete.js";
 import dueSoon from "./due-soon.js";
 import evidence from "./evidence.js";
 import help from "./help.js";
+import helpTopic from "./help-topic.js";
 import history from "./history.js";
 import mine from "./mine.js";
 import overdue from "./overdue.js";
@@ -77,5 +78,6 @@ export const commands: readonly AnyCommand[] = [
   restorePlan,
   unbind,
   bind,
+  helpTopic,
   help,
 ];

@@ -9,6 +9,7 @@ export default defineCommand({
   name: "mine",
   summary: "mine",
   examples: ["我们单位的任务", "我们队负责哪些", "my tasks"],
+  help: { topic: "main" },
   cues: {
     kind: "list-query",
     words: [

@@ -12,6 +12,7 @@ export default defineCommand({
   name: "overdue",
   summary: "overdue",
   examples: ["逾期", "看看逾期的", "哪些任务逾期了", "overdue"],
+  help: { topic: "main" },
   cues: {
     kind: "list-query",
     words: [

@@ -2,20 +2,34 @@ import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { perPlan } from "../src/core/plan-scope.js";
-import { assess, tasksNow } from "../src/core/task-view.js";
-import { LIGHT_ICON, type Light } from "../src/core/task-status.js";
+import type { Catalogue } from "../src/core/i18n/index.js";
+import { assess, shortTitle, tasksNow } from "../src/core/task-view.js";
+import { LIGHT_ICON, type Light, type TaskAssessment } from "../src/core/task-status.js";
 import type { TaskRecord } from "../src/core/model.js";
 import { dayOf } from "../src/core/time.js";
 
 const ORDER: Light[] = ["red", "yellow", "green", "ongoing", "done"];
-/** Task numbers listed per light before the rest are summarised, so huge plans stay readable. */
-const MAX_NUMBERS_PER_LIGHT = 80;
+/** Tasks listed per light before the rest are counted, so a large plan stays readable. */
+const MAX_TASKS_PER_LIGHT = 30;
 
-/** `总览`, `汇总`, `status`, `overview`: every task by traffic light, then by section. */
+/** Why a task is red or yellow: `逾期40天`, `剩余12天，45天未报送`, `指标滞后`; nothing for the other lights. */
+function why(t: Catalogue, a: TaskAssessment, warnDays: number): string {
+  if (a.light !== "red" && a.light !== "yellow") return "";
+  const w = t.overviewTasks;
+  const parts: string[] = [];
+  if (a.daysOverdue !== null) parts.push(w.overdue(a.daysOverdue));
+  else if (a.daysLeft !== null && a.daysLeft <= warnDays) parts.push(w.dueSoon(a.daysLeft));
+  if (a.stale) parts.push(w.silent(a.daysSilent));
+  if (a.targetsBehind.length) parts.push(w.behind);
+  return w.reasons(parts);
+}
+
+/** `总览`, `汇总`, `status`, `overview`: every task by traffic light, each with a short title and, if red or yellow, why. */
 export default defineCommand({
   name: "overview",
   summary: "overview",
   examples: ["总览", "整体进度怎么样", "overview"],
+  help: { topic: "main" },
   cues: {
     kind: "list-query",
     words: [
@@ -49,7 +63,7 @@ export default defineCommand({
   async handle(_args, ctx) {
     return perPlan(ctx, async (plan) => {
       const tasks = await tasksNow(ctx, plan, await ctx.repos.plans.tasks(plan.id));
-      const byLight = new Map<Light, TaskRecord[]>();
+      const byLight = new Map<Light, { task: TaskRecord; a: TaskAssessment }[]>();
       const behind: string[] = [];
       let targets = 0;
       let met = 0;
@@ -62,7 +76,7 @@ export default defineCommand({
           if (a.targetsBehind.includes(x.id)) behind.push(`任务${task.number} ${x.name} ${x.current}/${x.count}`);
         }
         const list = byLight.get(light) ?? [];
-        list.push(task);
+        list.push({ task, a });
         byLight.set(light, list);
       }
       const o = ctx.t.overview;
@@ -72,20 +86,15 @@ export default defineCommand({
           .map((l) => `${LIGHT_ICON[l]}${byLight.get(l)!.length}`)
           .join(" "),
       );
+      const w = ctx.t.overviewTasks;
       for (const light of ORDER) {
         const list = byLight.get(light);
         if (!list) continue;
         lines.push(o.group(LIGHT_ICON[light], ctx.t.light[light], list.length));
-        const shown = list.slice(0, MAX_NUMBERS_PER_LIGHT);
-        const sections = new Map<string, number[]>();
-        for (const task of shown) {
-          const key = task.sectionLabel ?? "";
-          const numbers = sections.get(key);
-          if (numbers) numbers.push(task.number);
-          else sections.set(key, [task.number]);
-        }
-        for (const [label, numbers] of sections) lines.push(o.sectionLine(label, numbers.join(" ")));
-        if (list.length > shown.length) lines.push(`  ${o.more(list.length - shown.length)}`);
+        for (const { task, a } of list.slice(0, MAX_TASKS_PER_LIGHT))
+          lines.push(w.item(task.number, shortTitle(task.title), why(ctx.t, a, ctx.thresholds.warnDays)));
+        const rest = list.length - MAX_TASKS_PER_LIGHT;
+        if (rest > 0) lines.push(light === "red" ? w.moreOverdue(rest) : w.more(rest));
       }
       const pending = tasks.filter((t) => t.reviewPending && !t.completedAt).map((t) => t.number);
       if (pending.length) lines.push(o.pending(pending.join(" ")));

@@ -9,6 +9,7 @@ export default defineCommand({
   name: "pause-reminders",
   summary: "pauseReminders",
   examples: ["暂停提醒 6 已报市局协调", "任务12暂停催办，设备招标流程中", "pause reminders 6 waiting for the city bureau"],
+  help: { topic: "admin" },
   // The reason is kept as the admin wrote it (the interpreter matches on the text with its case).
   cues: {
     kind: "task-command",

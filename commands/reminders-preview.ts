@@ -7,6 +7,7 @@ export default defineCommand({
   name: "reminders-preview",
   summary: "remindersPreview",
   examples: ["提醒预览", "reminders preview"],
+  help: { topic: "reports" },
   cues: {
     kind: "list-query",
     words: [

@@ -10,6 +10,7 @@ export default defineCommand({
   name: "remove-target",
   summary: "removeTarget",
   examples: ["删除指标 6 省级数字工匠 市局取消该项", "remove target 6 省级数字工匠 reason"],
+  help: { topic: "targets" },
   cues: { kind: "task-command", prefixes: ["删除指标", "取消指标", "移除指标", "remove target"] },
   args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default("") }),
   async handle({ numbers, reason }, ctx) {

@@ -9,6 +9,7 @@ export default defineCommand({
   name: "reopen",
   summary: "reopen",
   examples: ["重启任务 6 市局要求补充材料", "reopen task 6 the city bureau asked for more"],
+  help: { topic: "completion" },
   cues: { kind: "task-command", prefixes: ["重启任务", "重新启动任务", "重新打开任务", "reopen task", "reopen"], suffixes: ["重启", "重新启动"] },
   args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default("") }),
   async handle({ numbers, reason }, ctx) {

@@ -10,6 +10,7 @@ export default defineCommand({
   name: "report",
   summary: "report",
   examples: ["年度报告 2024", "中期评估", "总结验收", "report 2024"],
+  help: { topic: "reports" },
   cues: {
     kind: "directive",
     prefixes: ["年度报告", "年度总结", "中期评估", "总结验收", "report"],

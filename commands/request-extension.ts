@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
 import { planPrefix } from "../src/core/plan-scope.js";
+import { personLabel } from "../src/core/person.js";
 import { reply } from "../src/core/reply.js";
 import { notice, readDeadline, requireRequester, submitRequest } from "../src/core/review.js";
 import { checkPlanEnd } from "../src/core/plan-end.js";
@@ -18,6 +19,7 @@ export default defineCommand({
     "任务6申请延期 2025年6月30日前 设备到货推迟",
     "request extension 6 2025年3月底前 the city bureau postponed",
   ],
+  help: { topic: "extension" },
   cues: {
     kind: "task-command",
     prefixes: ["申请延期", "延期申请", "申请延长时限", "request extension for task", "request extension of task", "request extension"],
@@ -39,7 +41,7 @@ export default defineCommand({
     if (!checked.rest) throw new UserError(x.needDeadline(task.number));
     const warning = checked.warning ? [checked.warning] : [];
     await submitRequest(ctx, task, unit, { kind: "extension", note: checked.rest, deadline });
-    const who = t.status.author(ctx.inbound.sender, unit);
+    const who = personLabel(t, ctx.directory, ctx.inbound.sender, unit);
     return {
       replies: [reply([x.requested(task.number, task.title, deadline.text), ...warning])],
       notices: notice(ctx, ctx.directory.officeRooms(), [

@@ -12,6 +12,7 @@ export default defineCommand({
   name: "restore-plan",
   summary: "restorePlan",
   examples: ["恢复计划 科技兴警 误归档", "restore plan 科技兴警 archived by mistake"],
+  help: { topic: "admin" },
   cues: { kind: "directive", prefixes: ["恢复计划", "取消归档", "restore plan"] },
   onArchivedPlans: true,
   args: z.object({ rest: z.string() }),

@@ -9,6 +9,7 @@ export default defineCommand({
   name: "resume-reminders",
   summary: "resumeReminders",
   examples: ["恢复提醒 6", "resume reminders 6"],
+  help: { topic: "admin" },
   cues: {
     kind: "task-command",
     prefixes: ["恢复提醒", "恢复催办", "resume reminders for task", "resume reminders for", "resume reminders", "resume reminder"],

@@ -16,6 +16,7 @@ export default defineCommand({
   name: "review-completion",
   summary: "reviewCompletion",
   examples: ["办结审核 6 通过 材料齐全", "办结审核 6 退回 缺少市局文件", "approve 6 evidence complete", "reject 6 missing the city bureau's document"],
+  help: { topic: "completion", forAdmins: "main" },
   cues: {
     kind: "task-command",
     prefixes: [

@@ -14,6 +14,7 @@ export default defineCommand({
   name: "review-extension",
   summary: "reviewExtension",
   examples: ["延期审核 6 通过 同意延期", "延期审核 6 退回 时限不能再推迟", "approve extension 6", "reject extension 6 the deadline cannot move"],
+  help: { topic: "extension", forAdmins: "main" },
   cues: {
     kind: "task-command",
     prefixes: [

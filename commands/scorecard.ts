@@ -9,6 +9,7 @@ export default defineCommand({
   name: "scorecard",
   summary: "scorecard",
   examples: ["单位考评 2024", "单位考评 2024 刑侦大队", "scorecard 2024"],
+  help: { topic: "reports" },
   // A year and/or a unit name, nothing that names a task (`考评 任务6 材料已报送` is an update).
   cues: { kind: "directive", prefixes: ["单位考评", "考评", "scorecard"], rest: /^(?:20\d{2}\s*年?度?)?\s*(?:[\p{Script=Han}A-Za-z（）()]{2,20})?$/u },
   access: "query",

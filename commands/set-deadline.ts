@@ -11,6 +11,7 @@ export default defineCommand({
   name: "set-deadline",
   summary: "setDeadline",
   examples: ["调整时限 6 2025年6月底前 市局统一调整", "set deadline 6 2025年6月底前 the city bureau moved it"],
+  help: { topic: "extension" },
   cues: {
     kind: "task-command",
     prefixes: [

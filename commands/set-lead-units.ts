@@ -10,6 +10,7 @@ export default defineCommand({
   name: "set-lead-units",
   summary: "setLeadUnits",
   examples: ["调整牵头单位 6 刑侦大队、网安大队 机构调整", "set lead units 6 刑侦大队、网安大队 reorganisation"],
+  help: { topic: "admin" },
   cues: {
     kind: "task-command",
     prefixes: ["调整牵头单位", "变更牵头单位", "修改牵头单位", "set lead units for task", "set lead units of task", "set lead units", "change lead units"],

@@ -10,6 +10,7 @@ export default defineCommand({
   name: "set-target",
   summary: "setTarget",
   examples: ["设置指标 6 数字工匠 2 市局文件已下达", "set target 6 数字工匠 2 the city bureau's notice"],
+  help: { topic: "targets" },
   cues: { kind: "task-command", prefixes: ["设置指标", "修改指标", "调整指标", "指标设为", "set target"] },
   args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default("") }),
   async handle({ numbers, reason }, ctx) {

@@ -12,6 +12,7 @@ export default defineCommand({
   name: "status",
   summary: "status",
   examples: ["任务6", "任务6目前啥进度？", "6号任务进度", "谁牵头任务12", "status task 6"],
+  help: { topic: "main" },
   // Any question about a numbered task that is not for another task query.
   cues: { kind: "task-query", words: [] },
   args: z.object({ numbers: z.array(z.number().int()).min(1) }),

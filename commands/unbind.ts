@@ -9,6 +9,7 @@ export default defineCommand({
   name: "unbind",
   summary: "unbind",
   examples: ["解绑 @zhang:bureau.local 刑侦大队", "unbind @zhang:bureau.local 刑侦大队"],
+  help: { topic: "admin" },
   cues: { kind: "directive", prefixes: ["解绑", "解除绑定", "unbind"] },
   args: z.object({ rest: z.string() }),
   async handle({ rest }, ctx) {

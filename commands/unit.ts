@@ -23,6 +23,7 @@ export default defineCommand({
   name: "unit",
   summary: "unit",
   examples: ["刑侦大队的任务", "刑侦大队负责哪些任务", "unit 刑侦大队"],
+  help: { topic: "main" },
   cues: {
     kind: "unit-query",
     words: ["任务", "负责", "牵头", "承担", "主责", "手上", "手里", "名下", "tasks", "task", "led by"],

@@ -110,6 +110,7 @@ export default defineCommand({
     "【任务6】本周组织培训一次，进度约五成",
     "update task 6: first review passed 60%",
   ],
+  help: { topic: "main" },
   cues: { kind: "update" },
   args: updateArgs,
   async handle(args, ctx) {

@@ -208,6 +208,7 @@ export async function matrixTransportFor(app: App, overrides: Partial<MatrixTran
       ? { storageFile: null, seedSyncFrom: m.storageFile }
       : { storageFile: m.storageFile ?? `${dataStemFor(app.config)}.matrix-sync.json` }),
     bot: app.bot,
+    names: app.directory.names,
     settings: app.repos.settings,
     allowedInviters: [...m.allowedInviters, ...app.directory.data.admins],
     logger: app.logger,

@@ -28,6 +28,7 @@ import type { Lang } from "./core/i18n/index.js";
 
 /** The configured language, for the message of a start that fails. */
 let lang: Lang = "zh";
+import { terminalSafe } from "./util/terminal-text.js";
 
 /** Resolve when SIGTERM or SIGINT arrives. */
 function untilSignal(): Promise<string> {
@@ -82,9 +83,9 @@ function watchDirectory(app: App, tell: (rooms: string[], text: string) => Promi
 }
 
 /** Start the reminder scheduler; it catches up on missed runs at once. */
-async function startReminders(app: App, sender: ReminderSender | null, print?: (m: ReminderMessage[]) => void) {
+async function startReminders(app: App, sender: ReminderSender | null, print?: (m: ReminderMessage[]) => void, catchUp = true) {
   const scheduler = reminderSchedulerFor(app, sender, print);
-  await scheduler.start();
+  await scheduler.start({ catchUp });
   return scheduler;
 }
 
@@ -179,7 +180,7 @@ async function runAsOneOfSeveral(config: Config, clock: Clock): Promise<number> 
 /** `npm start`: the console chat unless a chat server is configured. The only module that knows every part. */
 async function main(): Promise<number> {
   privateUmask();
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { at: { type: "string" } } });
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { at: { type: "string" }, "catch-up": { type: "boolean" } } });
   const config = readConfig(values.at ? { ...process.env, DUBAN_NOW: values.at } : process.env);
   lang = config.lang;
   // With --at/DUBAN_NOW time starts at that instant and then runs on, so a demo session feels live.
@@ -197,11 +198,13 @@ async function main(): Promise<number> {
     config.lang === "en"
       ? `duban console — speaking as ${user} in room "${config.consoleRoom}", now ${formatDateTime(clock.now())} (Asia/Shanghai). Type "help"; Ctrl-D quits.`
       : `督办控制台：当前用户 ${user}，房间“${config.consoleRoom}”，现在是 ${formatDateTime(clock.now())}（北京时间）。输入“帮助”查看用法，Ctrl-D 退出。`;
-  const scheduler = await startReminders(app, null, (messages) => printReminders(process.stdout, messages));
-  const digest = digestSchedulerFor(app, null, (week, r) => void process.stdout.write(`[→ ${app.directory.office} 周报 ${week}]\n${r.text}\n\n`));
-  await digest.start();
+  // Runs missed before this instant (the day's reminders, the week's digest) are shown only when asked: --catch-up.
+  const catchUp = values["catch-up"] === true;
+  const scheduler = await startReminders(app, null, (messages) => printReminders(process.stdout, messages), catchUp);
+  const digest = digestSchedulerFor(app, null, (week, r) => void process.stdout.write(terminalSafe(`[→ ${app.directory.office} 周报 ${week}]\n${r.text}\n\n`)));
+  await digest.start({ catchUp });
   const unwatch = watchDirectory(app, async (rooms, text) => {
-    process.stdout.write(`[→ ${rooms.join(", ")}]\n${text}\n`);
+    process.stdout.write(terminalSafe(`[→ ${rooms.join(", ")}]\n${text}\n`));
   });
   try {
     await runConsole({

@@ -64,8 +64,20 @@ describe("the duban command line, run as processes", () => {
     });
     expect(rec.stdout).toContain("已记录任务6");
     const st = await duban(["say", "--at", "2024-07-01T09:00:00+08:00", "任务6"]);
-    expect(st.stdout).toContain("2024-06-30 10:00 @zhang:bureau.local（刑侦大队）：两名民警通过市级数字工匠初审 60%");
+    expect(st.stdout).toContain("2024-06-30 10:00 张伟（刑侦大队）：两名民警通过市级数字工匠初审 60%");
     expect(st.stdout).toContain("最新进度：60%");
+  });
+
+  it("prints control characters, ANSI escapes and bidi overrides from user text escaped, and stores them as sent", async () => {
+    const text = "任务9进展:清屏\u001b[2J回车\r反转\u202e完成 30%";
+    const rec = await duban(["say", "--as", "@zhang:bureau.local", "--at", "2024-06-30T10:00:00+08:00", text]);
+    const st = await duban(["say", "--at", "2024-07-01T09:00:00+08:00", "任务9"]);
+    for (const out of [rec.stdout, st.stdout]) for (const c of ["\u001b", "\r", "\u202e"]) expect(out).not.toContain(c);
+    expect(st.stdout).toContain("清屏\\u001b[2J回车\\u000d反转\\u202e完成");
+    const db = new (await import("better-sqlite3")).default(join(dir, "duban.db"), { readonly: true });
+    const stored = db.prepare('SELECT text FROM "Update" ORDER BY id DESC LIMIT 1').get() as { text: string };
+    db.close();
+    expect(stored.text).toContain("清屏\u001b[2J回车\r反转\u202e完成");
   });
 
   it("stays silent on chatter sent to a group room", async () => {
@@ -164,8 +176,8 @@ describe("the duban command line, run as processes", () => {
     expect(JSON.parse(holiday.stdout)).toEqual([]);
   });
 
-  it("prints the day's reminders in the console when npm start begins after the run time", async () => {
-    const child = spawn("npm", ["start", "--silent", "--", "--at", "2024-12-31T10:00:00+08:00"], {
+  it("prints the day's reminders in the console when npm start begins after the run time with --catch-up", async () => {
+    const child = spawn("npm", ["start", "--silent", "--", "--at", "2024-12-31T10:00:00+08:00", "--catch-up"], {
       cwd: ROOT,
       env: { ...env, DATABASE_URL: `file:${join(dir, "console-reminders.db")}` },
     });
@@ -220,12 +232,15 @@ describe("the duban command line, run as processes", () => {
   }, 60_000);
 
   it("runs npm start's console with piped input, answering each line and exiting at end of input", async () => {
-    const child = spawn("npm", ["start", "--silent", "--", "--at", "2024-06-30T10:00:00+08:00"], {
+    // A Monday after the digest time and the reminder run: without --catch-up neither is printed, unasked.
+    const child = spawn("npm", ["start", "--silent", "--", "--at", "2024-07-01T09:30:00+08:00"], {
       cwd: ROOT,
-      env: { ...env, DATABASE_URL: `file:${join(dir, "console.db")}` },
+      env: { ...env, DATABASE_URL: `file:${join(dir, "console.db")}`, LOG_LEVEL: "debug" },
     });
     let stdout = "";
+    let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.stdin.end("帮助\n任务6进展:完成初审 60%\nstatus task 6\n总览\n");
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(code).toBe(0);
@@ -234,5 +249,11 @@ describe("the duban command line, run as processes", () => {
     expect(stdout).toContain("已记录任务6");
     expect(stdout).toContain("最新进度：60%");
     expect(stdout).toContain("共25项任务");
+    // The welcome line comes first; the logger's lines go to stderr, never among the chat on stdout.
+    expect(stdout.startsWith("督办控制台")).toBe(true);
+    expect(stdout).not.toContain("周报");
+    expect(stdout).not.toContain("【督办提醒】");
+    expect(stdout).not.toMatch(/"level":|"msg":/);
+    expect(stderr).toContain('"msg":"imported the bundled plan on first start"');
   });
 });

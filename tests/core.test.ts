@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { syntheticPlan } from "../bench/synthetic.js";
+import { SYSTEM_ACTOR } from "../src/plan/import-plan.js";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
 
 let app: TempApp;
@@ -41,7 +43,7 @@ describe("status, overview and updates on a real SQLite file", () => {
     });
     const status = await app.say("任务6");
     expect(status.text).toContain("最新进度：60%");
-    expect(status.text).toContain("@zhang:bureau.local（刑侦大队）：两名民警通过市级数字工匠初审 60%");
+    expect(status.text).toContain("张伟（刑侦大队）：两名民警通过市级数字工匠初审 60%");
     expect(status.text).toContain("进展条数：1");
     // No longer stale; still yellow because its target (2 数字工匠 by 2024-12-31) is behind: 1 is due by now, 0 counted.
     expect(status.text).not.toContain("未报送进展");
@@ -92,7 +94,17 @@ describe("status, overview and updates on a real SQLite file", () => {
   it("marks tasks 1 and 2 red and lists every light in the overview", async () => {
     const r = await app.say("总览");
     expect(r.text).toContain("共25项任务");
-    expect(r.text).toMatch(/🔴 逾期（2项）\n {2}\(一\) 1 2/);
+    expect(r.text).toContain("🔴 逾期（2项）\n  1 成立科技兴警工作领导小组… · 逾期182天，225天未报送\n  2 制定完善科技信息化项目管… · 逾期182天");
+  });
+
+  it("names each task of the overview with a short title, and says why a yellow one needs attention", async () => {
+    await app.say("任务5进展:团队已遴选");
+    expect((await app.say("总览")).text).toContain("🟢 正常推进（1项）\n  5 遴选培育公安科技创新团队\n");
+    app.clock.set(new Date("2024-12-10T10:00:00+08:00"));
+    await app.say("任务4进展:人选已确定");
+    const r = (await app.say("总览")).text;
+    expect(r).toContain("\n  4 挖掘培养科技创新领军人才 · 剩余21天\n");
+    expect(r).toContain("\n  6 培育“公安数字工匠” · 剩余21天，388天未报送，指标滞后\n");
   });
 
   it("answers a unit by name or alias, and my tasks from the directory", async () => {
@@ -192,5 +204,21 @@ describe("status, overview and updates on a real SQLite file", () => {
     await app.db.$executeRawUnsafe(`UPDATE "Task" SET "leadUnits" = 'not json' WHERE "number" = 6`);
     const r = await app.say("任务6");
     expect(r.text).toContain("抱歉，处理这条消息时出错了");
+  });
+});
+
+describe("the overview of a large plan", () => {
+  it("lists at most 30 tasks per light, then counts the rest and says how to see them", async () => {
+    const big = await tempApp({ at: "2026-01-10T10:00:00+08:00" });
+    try {
+      await big.repos.plans.importPlan(syntheticPlan("大型计划", 200, 10), big.clock.now(), SYSTEM_ACTOR, { code: "大计划" });
+      const r = (await big.say("大计划 总览", { sender: "@kejiban:bureau.local" })).text;
+      const red = r.slice(r.indexOf("🔴 逾期（120项）"), r.indexOf("🟡 需关注"));
+      expect(red.split("\n").filter((l) => /^ {2}\d+ 合成任务/.test(l))).toHaveLength(30);
+      expect(red).toContain("  …另90项，发送“逾期”查看全部逾期任务，或“导出 xlsx”");
+      expect(r).toContain("  …另50项，发送“导出 xlsx”查看全部任务");
+    } finally {
+      await big.dispose();
+    }
   });
 });

@@ -51,6 +51,17 @@ describe("the directory file", () => {
     expect(d.isAdmin("@kejiban:bureau.local")).toBe(true);
   });
 
+  it("names people by the file's people section, and shows the id of anyone it does not name", () => {
+    const d = validateDirectory({ ...base, people: { "@liu:bureau.local": { name: "刘洋" } } });
+    expect(d.displayName("@liu:bureau.local")).toBe("刘洋");
+    expect(d.displayName("@ye:bureau.local")).toBe("@ye:bureau.local");
+    expect(loadDirectory(DEMO_DIRECTORY).displayName("@zhang:bureau.local")).toBe("张伟");
+    expect(problems({ ...base, people: { "@liu:bureau.local": { name: " " } } })).toEqual([
+      expect.stringMatching(/^people\.@liu:bureau\.local\.name: a person's name must not be empty/),
+    ]);
+    expect(problems({ ...base, people: { "@liu:bureau.local": "刘洋" } })).toEqual([expect.stringMatching(/^people\.@liu:bureau\.local: .*expected object/)]);
+  });
+
   it("reports an unknown key with its path and the allowed keys", () => {
     expect(problems({ ...base, unit: [] })).toEqual([expect.stringMatching(/^\(top level\): unknown key "unit"; allowed keys are office/)]);
     const p = problems({ ...base, units: [{ ...base.units[0], room: ["x"] }, base.units[1]] });

@@ -50,8 +50,28 @@ const task6 = task({
     { id: 2, taskNumber: 6, name: "县级培训班", unit: "期", count: 3, current: 3, due: null, met: true, behind: false },
   ],
   latestUpdates: [
-    { id: 11, taskNumber: 6, at: "2024-06-01T02:00:00Z", author: "张三", unit: "刑侦大队", text: "已推荐1名民警参评", percent: 60, retracted: false },
-    { id: 10, taskNumber: 6, at: "2024-05-01T02:00:00Z", author: "李四", unit: null, text: "制定培育方案", percent: null, retracted: false },
+    {
+      id: 11,
+      taskNumber: 6,
+      at: "2024-06-01T02:00:00Z",
+      author: "@zhangsan:bureau.local",
+      authorName: "张三",
+      unit: "刑侦大队",
+      text: "已推荐1名民警参评",
+      percent: 60,
+      retracted: false,
+    },
+    {
+      id: 10,
+      taskNumber: 6,
+      at: "2024-05-01T02:00:00Z",
+      author: "@lisi:bureau.local",
+      authorName: "李四",
+      unit: null,
+      text: "制定培育方案",
+      percent: null,
+      retracted: false,
+    },
   ],
   evidence: [{ fileName: "数字工匠推荐表.pdf", day: "2024-06-02" }],
 });
@@ -200,7 +220,7 @@ describe("renderReportDocx", () => {
     expect(text).toContain("待审核");
     expect(text).toContain("已逾期15天");
     expect(text).toContain("办结日期2023-12-20");
-    expect(text).toContain("2024-06-01 刑侦大队 张三：已推荐1名民警参评");
+    expect(text).toContain("2024-06-01 张三（刑侦大队）：已推荐1名民警参评");
     expect(text).toContain("数字工匠推荐表.pdf（2024-06-02）");
     expect(text).toContain("佐证材料：无");
 

@@ -28,6 +28,7 @@ const target = (t: Partial<ReportTarget> & Pick<ReportTarget, "id" | "taskNumber
 
 const update = (u: Partial<ReportUpdate> & Pick<ReportUpdate, "id" | "taskNumber" | "at" | "text">): ReportUpdate => ({
   author: "@zhang:bureau.local",
+  authorName: "张伟",
   unit: "科技信息化大队",
   percent: null,
   retracted: false,
@@ -288,8 +289,8 @@ describe("xlsx export", () => {
     const wb = await loadXlsx(MODEL);
     const updates = wb.getWorksheet("进展")!;
     expect(rowValues(updates, 1, 7)).toEqual(["任务编号", "时间", "填报人", "单位", "进度%", "内容", "已撤回"]);
-    expect(rowValues(updates, 2, 7).map(blank)).toEqual([6, "2024-03-01 09:00", "@zhang:bureau.local", "科技信息化大队", 20, "已报名两人", null]);
-    expect(rowValues(updates, 4, 7).map(blank)).toEqual([7, "2024-07-02 00:30", "@zhang:bureau.local", null, null, "=1+1 误报", "是"]);
+    expect(rowValues(updates, 2, 7).map(blank)).toEqual([6, "2024-03-01 09:00", "张伟", "科技信息化大队", 20, "已报名两人", null]);
+    expect(rowValues(updates, 4, 7).map(blank)).toEqual([7, "2024-07-02 00:30", "张伟", null, null, "=1+1 误报", "是"]);
 
     const targets = wb.getWorksheet("指标")!;
     expect(rowValues(targets, 1, 8)).toEqual(["任务编号", "指标名称", "计量单位", "目标数", "当前数", "截止日期", "完成", "滞后"]);

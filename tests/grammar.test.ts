@@ -60,6 +60,8 @@ describe("the chat grammar", () => {
     ["我的任务", "mine"],
     ["help", "help"],
     ["帮助", "help"],
+    ["帮助 办结", "help-topic"],
+    ["help reports", "help-topic"],
     ["提醒预览", "reminders-preview"],
     ["reminders preview", "reminders-preview"],
     ["暂停提醒 6 已报市局协调", "pause-reminders"],
@@ -218,6 +220,7 @@ describe("the command registry", () => {
       "restore-plan",
       "unbind",
       "bind",
+      "help-topic",
       "help",
     ]);
   });

@@ -250,7 +250,8 @@ describe("who an update is filed under", () => {
   });
 
   it("answers help for everyone, strangers included", async () => {
-    expect((await app.say("帮助", { sender: ROLES.stranger })).text).toContain("申请办结");
+    expect((await app.say("帮助", { sender: ROLES.stranger })).text).toContain("帮助 办结");
+    expect((await app.say("帮助 办结", { sender: ROLES.stranger })).text).toContain("申请办结");
   });
 
   it("lets strangers query only with DUBAN_OPEN_QUERIES=true, and never change anything", async () => {

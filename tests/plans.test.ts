@@ -94,7 +94,7 @@ describe("several plans in one database", () => {
 
   it("the bundled plan got its code from its title, and help says how to name a plan", async () => {
     expect((await app.repos.plans.planByCode("科技兴警"))!.id).toBe(bundled);
-    expect((await app.say("帮助", ADMIN)).text).toContain("现有多个计划在执行。本群没有默认计划时，请在任务前写计划代码，例如“科技兴警 任务6”");
+    expect((await app.say("帮助", ADMIN)).text).toContain("多个计划在执行：本群没有默认计划时，在任务前写计划代码，例如“科技兴警 任务6”。");
     expect((await app.repos.plans.activePlans()).map((p) => p.code)).toEqual(["科技兴警", "重点工作"]);
   });
 

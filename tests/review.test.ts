@@ -50,7 +50,7 @@ describe("completion (办结) with review", () => {
     expect(r.notices![0]!.reply.text).toContain("【办结申请】任务6");
     expect(r.notices![0]!.reply.text).toContain("说明：两名民警已入选市级数字工匠");
     expect(r.notices![0]!.reply.text).toContain("申请消息：https://matrix.to/#/!x/$req");
-    expect((await app.say("任务6")).text).toContain("待审核：@zhang:bureau.local（刑侦大队）于2024-12-20 10:00申请办结：两名民警已入选市级数字工匠");
+    expect((await app.say("任务6")).text).toContain("待审核：张伟（刑侦大队）于2024-12-20 10:00申请办结：两名民警已入选市级数字工匠");
     expect((await app.say("总览")).text).toContain("⏳ 待审核（办结申请）：任务 6");
     const again = await app.say("申请办结 6 再申请一次", { sender: "@li:bureau.local", room: "xingzhen" });
     expect(again.text).toContain("任务6已有待审核的办结申请");
@@ -203,7 +203,7 @@ describe("extension (延期)", () => {
     const asked = await said("申请延期 6 2025年3月底前 市局评选推迟", { sender: ZHANG, room: "xingzhen" });
     expect(asked.replies[0]!.text).toBe("已提交任务6“培育“公安数字工匠””延期至2025年3月底前的申请，等待科技办审核。");
     expect(asked.notices![0]!.reply.text).toContain("申请延期至：2025年3月底前");
-    expect((await app.say("任务6")).text).toContain("延期申请待审核：@zhang:bureau.local（刑侦大队）申请延期至2025年3月底前");
+    expect((await app.say("任务6")).text).toContain("延期申请待审核：张伟（刑侦大队）申请延期至2025年3月底前");
     const ok = await app.say("延期审核 6 通过");
     expect(ok.text).toBe("任务6延期审核通过：原定2024年底前，经批准延期至2025年3月底前。提醒按新时限发送。");
     const status = (await app.say("任务6")).text;
@@ -269,7 +269,7 @@ describe("evidence (佐证材料)", () => {
     const row = await app.db.evidence.findFirstOrThrow();
     expect(row).toMatchObject({ fileName: "证书.png", mimeType: "image/png", size: bytes.byteLength, sha256: sha, uploader: ZHANG });
     expect(readFileSync(join(app.evidence.root, row.path))).toEqual(bytes);
-    expect((await app.say("任务6佐证")).text).toContain(`• 证书.png（${bytes.byteLength} B）@zhang:bureau.local`);
+    expect((await app.say("任务6佐证")).text).toContain(`• 证书.png（${bytes.byteLength} B）张伟（刑侦大队）`);
     // Redelivered: stored once.
     await app.bot.handle({
       transport: "test",

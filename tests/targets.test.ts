@@ -374,8 +374,13 @@ describe("reports from chat", () => {
     expect((await app.say("周报")).text).toMatch(/^【督办周报】2024-06-24 10:00 至 2024-07-01 10:00/);
     expect((await app.say("年度报告 2022")).text).toBe("计划的实施期为2023-11-18至2025-12-31，2022年不在其中。请写2023至2025之间的年份。");
     const card = await app.say("单位考评 2024 刑侦大队");
-    expect(card.text).toContain("刑侦大队｜4、5、6、7、9、10、13、17、18｜");
-    expect(card.text).toContain("计算方法：");
+    expect(card.text).toMatch(/\n刑侦大队（牵头9项）：应报\d+ 按时\d+ 逾期\d+ 未报\d+｜催办\d+ 升级\d+｜任务逾期\d+天｜办结\d+｜指标\d+\/6\n/);
+    expect(card.text).not.toContain("\n· 应报次数");
+    expect(card.text).toContain("完整表格和计算方法：发送“导出 xlsx”");
+    // Every unit on one short line, not the 9-column table.
+    const all = (await app.say("单位考评 2024")).text.split("\n");
+    expect(all.filter((l) => /^\S+（牵头\d+项）：应报\d+ 按时\d+ 逾期\d+ 未报\d+｜催办\d+ 升级\d+｜/.test(l)).length).toBeGreaterThanOrEqual(10);
+    expect(all.join("\n")).not.toContain("单位｜牵头任务｜");
     expect((await app.say("单位考评 2024 不存在的单位")).text).toContain("没有找到单位“不存在的单位”");
     const report = await app.bot.handle({
       transport: "test",

@@ -10,7 +10,7 @@ import { isPostgresUrl } from "../db/postgres.js";
 import { replayDatabase, replaySummary } from "../ops/audit-replay.js";
 import { integrityCheck } from "../ops/backup.js";
 import { printSuspects } from "./audit-suspect.js";
-import { CliError, cliActor, clockFor, planOf, withApp, type CliCommand } from "./shared.js";
+import { CliError, cliActor, clockFor, planOf, print, withApp, type CliCommand } from "./shared.js";
 
 function auditJson(e: AuditRecord) {
   const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as unknown));
@@ -131,9 +131,7 @@ export default {
       for (let offset = 0; offset < limit; offset += 1000) {
         const page = await app.repos.audit.list(filter, Math.min(1000, limit - offset), offset);
         for (const e of page)
-          process.stdout.write(
-            values.json ? `${JSON.stringify(auditJson(e))}\n` : `#${e.id} ${e.taskNumber === null ? "" : `任务${e.taskNumber} `}${auditLine(t, e)}\n`,
-          );
+          print(values.json ? `${JSON.stringify(auditJson(e))}\n` : `#${e.id} ${e.taskNumber === null ? "" : `任务${e.taskNumber} `}${auditLine(t, e)}\n`);
         if (page.length < 1000) break;
       }
       return 0;

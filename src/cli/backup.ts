@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { sqlitePathFromUrl } from "../db/migrate.js";
 import { backupDatabase } from "../ops/backup.js";
 import { formatSize } from "../util/format-size.js";
-import { CliError, refuseOnPostgres, type CliCommand } from "./shared.js";
+import { CliError, refuseOnPostgres, type CliCommand, print } from "./shared.js";
 
 /** `duban backup FILE`: a consistent online backup, checked with integrity_check. Safe while the bot runs. */
 export default {
@@ -15,9 +15,7 @@ export default {
     refuseOnPostgres(config, "backup");
     const started = performance.now();
     const r = await backupDatabase(sqlitePathFromUrl(config.databaseUrl), target);
-    process.stdout.write(
-      `已备份到 ${target}（${formatSize(r.bytes)}，${r.pages} 页，integrity_check ok，${Math.round(performance.now() - started)} ms）/ backed up\n`,
-    );
+    print(`已备份到 ${target}（${formatSize(r.bytes)}，${r.pages} 页，integrity_check ok，${Math.round(performance.now() - started)} ms）/ backed up\n`);
     return 0;
   },
 } satisfies CliCommand;

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { clockFor, planOf, withApp, writeOut, type CliCommand } from "./shared.js";
+import { clockFor, planOf, withApp, writeOut, type CliCommand, print } from "./shared.js";
 
 /** `duban chart [--at ISO] [--out FILE.png]`: lights by section, target progress and a burn-down, as a PNG. */
 export default {
@@ -11,7 +11,7 @@ export default {
     return withApp(config, clock, async (app) => {
       const plan = await planOf(app, values.plan);
       const path = writeOut(values.out, config, await app.reports.chartFile(plan, clock.now()));
-      if (path !== "-") process.stdout.write(`已生成 ${path}\n`);
+      if (path !== "-") print(`已生成 ${path}\n`);
       return 0;
     });
   },

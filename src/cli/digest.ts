@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { digestLines } from "../reports/text.js";
-import { clockFor, planOf, withApp, type CliCommand } from "./shared.js";
+import { clockFor, planOf, withApp, type CliCommand, print } from "./shared.js";
 
 /** `duban digest [--at ISO] [--json]`: the weekly digest for the 7 days ending at --at (or now). */
 export default {
@@ -12,7 +12,7 @@ export default {
     return withApp(config, clock, async (app) => {
       const plan = await planOf(app, values.plan);
       const digest = await app.reports.digest(plan, clock.now());
-      process.stdout.write(values.json ? `${JSON.stringify(digest, null, 2)}\n` : `${digestLines(digest).join("\n")}\n`);
+      print(values.json ? `${JSON.stringify(digest, null, 2)}\n` : `${digestLines(digest).join("\n")}\n`);
       return 0;
     });
   },

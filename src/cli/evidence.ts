@@ -4,7 +4,7 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { leadUnitFor } from "../core/permissions.js";
 import { formatSize } from "../util/format-size.js";
-import { assertPlanActive, CliError, cliActor, clockFor, planOf, withApp, type CliCommand } from "./shared.js";
+import { assertPlanActive, CliError, cliActor, clockFor, planOf, withApp, type CliCommand, print } from "./shared.js";
 
 const MIME: Record<string, string> = {
   ".pdf": "application/pdf",
@@ -76,7 +76,7 @@ export default {
         actor,
         clock.now(),
       );
-      process.stdout.write(
+      print(
         `已保存任务${task.number}的佐证材料：${stored.fileName}（${formatSize(stored.size)}，sha256 ${stored.sha256}）${open ? `，附于办结申请#${open.id}` : ""}。\n`,
       );
       return 0;

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { CliError, clockFor, withApp, type CliCommand } from "./shared.js";
+import { CliError, clockFor, withApp, type CliCommand, print } from "./shared.js";
 
 const CONFIDENCE: Record<string, string> = { certain: "确定 certain", likely: "需确认 likely", unlikely: "不像命令 unlikely" };
 
@@ -14,7 +14,7 @@ export default {
     return withApp(config, clockFor(undefined, config), async (app) => {
       const i = await app.bot.explain(text);
       if (values.json) {
-        process.stdout.write(`${JSON.stringify(i, null, 2)}\n`);
+        print(`${JSON.stringify(i, null, 2)}\n`);
         return 0;
       }
       const out = [
@@ -28,7 +28,7 @@ export default {
       if (i.args.name) out.push(`单位 unit: ${i.args.name}`);
       if (i.args.reason) out.push(`原因 reason: ${i.args.reason}`);
       out.push(`依据 cues: ${i.cues.length ? i.cues.join(" · ") : "—"}`);
-      process.stdout.write(`${out.join("\n")}\n`);
+      print(`${out.join("\n")}\n`);
       return 0;
     });
   },

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { EXPORT_FORMATS, type ExportFormat } from "../core/command.js";
-import { CliError, clockFor, planOf, withApp, writeOut, type CliCommand } from "./shared.js";
+import { CliError, clockFor, planOf, withApp, writeOut, type CliCommand, print } from "./shared.js";
 
 /** `duban export --format xlsx|csv|ics|json [--at ISO] [--out FILE]`: the plan's tasks, updates and scorecard as a file. */
 export default {
@@ -17,7 +17,7 @@ export default {
     return withApp(config, clock, async (app) => {
       const plan = await planOf(app, values.plan);
       const path = writeOut(values.out, config, await app.reports.exportFile(plan, format, clock.now()));
-      if (path !== "-") process.stdout.write(`已导出 ${path}\n`);
+      if (path !== "-") print(`已导出 ${path}\n`);
       return 0;
     });
   },

@@ -8,7 +8,7 @@ import { PlanCodeError } from "../plan/plan-code.js";
 import { parsePlan, PlanParseError } from "../plan/plan-parser.js";
 import type { ParsedPlan } from "../plan/types.js";
 import { DumpError, loadDump } from "../reports/dump.js";
-import { CliError, cliActor, clockFor, withApp, type CliCommand } from "./shared.js";
+import { CliError, cliActor, clockFor, withApp, type CliCommand, print } from "./shared.js";
 
 function planJson(parsed: ParsedPlan) {
   return {
@@ -39,7 +39,7 @@ async function importDump(file: string, config: Config): Promise<number> {
   const db = await openPrisma(config.databaseUrl);
   try {
     const { rows } = await loadDump(db, dump);
-    process.stdout.write(`已从 ${file} 导入 ${rows} 行数据。\n`);
+    print(`已从 ${file} 导入 ${rows} 行数据。\n`);
     return 0;
   } catch (e) {
     if (e instanceof DumpError) throw new CliError(e.message);
@@ -90,7 +90,7 @@ export default {
           throw e;
         });
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ ...planJson(parsed), ...(report ? { import: report } : { dryRun: true }) }, null, 2)}\n`);
+      print(`${JSON.stringify({ ...planJson(parsed), ...(report ? { import: report } : { dryRun: true }) }, null, 2)}\n`);
       return 0;
     }
     const out: string[] = [];
@@ -101,7 +101,7 @@ export default {
       if (report.missing.length) out.push(`文件中已没有的任务（保留，未删除）：${report.missing.join("、")}`);
     }
     for (const w of parsed.warnings) out.push(`警告：${w}`);
-    process.stdout.write(`${out.join("\n")}\n`);
+    print(`${out.join("\n")}\n`);
     return 0;
   },
 } satisfies CliCommand;

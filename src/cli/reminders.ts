@@ -3,7 +3,7 @@ import { matrixTransportFor } from "../app.js";
 import { dayOf } from "../core/time.js";
 import type { ReminderMessage } from "../reminders/reminder-service.js";
 import { printReminders } from "../transports/console.js";
-import { CliError, clockFor, withApp, type CliCommand } from "./shared.js";
+import { CliError, clockFor, withApp, type CliCommand, print } from "./shared.js";
 
 function reminderJson(messages: ReminderMessage[]) {
   return messages.map((m) => ({ unit: m.unit, kind: m.kind, kinds: m.kinds, taskNumbers: m.taskNumbers, rooms: m.rooms, text: m.reply.text }));
@@ -34,12 +34,12 @@ export default {
       } else {
         messages = await app.reminders.service.run(days, now, null);
         if (!values.json)
-          process.stdout.write(
+          print(
             "（未配置聊天服务器：以下提醒仅显示并记录，未标记为已发送；配置 Matrix 的机器人仍会发送它们。/ no chat server: shown, not marked delivered）\n",
           );
       }
-      if (values.json) process.stdout.write(`${JSON.stringify(reminderJson(messages), null, 2)}\n`);
-      else if (messages.length === 0) process.stdout.write(`${days[0]}：没有要发送的提醒。\n`);
+      if (values.json) print(`${JSON.stringify(reminderJson(messages), null, 2)}\n`);
+      else if (messages.length === 0) print(`${days[0]}：没有要发送的提醒。\n`);
       else printReminders(process.stdout, messages);
       return 0;
     });

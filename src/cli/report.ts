@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { ReportKind } from "../core/command.js";
-import { CliError, checkYear, clockFor, planOf, withApp, writeOut, type CliCommand } from "./shared.js";
+import { CliError, checkYear, clockFor, planOf, withApp, writeOut, type CliCommand, print } from "./shared.js";
 
 /** `duban report --year 2024 | --midterm | --final [--at ISO] [--out FILE.docx]`: a review document, or its data with --json. */
 export default {
@@ -27,11 +27,11 @@ export default {
     return withApp(config, clock, async (app) => {
       const plan = await planOf(app, values.plan);
       if (values.json) {
-        process.stdout.write(`${JSON.stringify(await app.reports.report(plan, kind, clock.now()), null, 2)}\n`);
+        print(`${JSON.stringify(await app.reports.report(plan, kind, clock.now()), null, 2)}\n`);
         return 0;
       }
       const path = writeOut(values.out, config, await app.reports.reportFile(plan, kind, clock.now()));
-      if (path !== "-") process.stdout.write(`已生成 ${path}\n`);
+      if (path !== "-") print(`已生成 ${path}\n`);
       return 0;
     });
   },

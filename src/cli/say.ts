@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { exportDirFor } from "../app.js";
 import { writeFiles } from "../transports/console.js";
-import { CliError, clockFor, withApp, type CliCommand } from "./shared.js";
+import { CliError, clockFor, withApp, type CliCommand, print } from "./shared.js";
 
 /** `duban say [--as USER] [--room ROOM] "任务6进展：…"`: one message through the bot, as if sent in chat; prints the replies. */
 export default {
@@ -29,11 +29,11 @@ export default {
       const notices = (result.notices ?? []).map((n) => ({ rooms: n.rooms, text: n.reply.text }));
       const files = result.files?.length ? writeFiles(exportDirFor(config), result.files) : [];
       const replies = result.replies.map(({ text: t, html }) => ({ text: t, html }));
-      if (values.json) process.stdout.write(`${JSON.stringify({ replies, notices, files, ...(result.failed ? { failed: true } : {}) })}\n`);
+      if (values.json) print(`${JSON.stringify({ replies, notices, files, ...(result.failed ? { failed: true } : {}) })}\n`);
       else {
-        for (const r of result.replies) process.stdout.write(`${r.text}\n`);
-        for (const n of notices) process.stdout.write(`[→ ${n.rooms.join(", ")}]\n${n.text}\n`);
-        for (const f of files) process.stdout.write(`📎 ${f}\n`);
+        for (const r of result.replies) print(`${r.text}\n`);
+        for (const n of notices) print(`[→ ${n.rooms.join(", ")}]\n${n.text}\n`);
+        for (const f of files) print(`📎 ${f}\n`);
       }
       // The reply is printed as the chat would show it; the status tells a script that the bot failed.
       return result.failed ? 1 : 0;

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { scorecardLines } from "../reports/text.js";
-import { CliError, checkYear, clockFor, planOf, withApp, type CliCommand } from "./shared.js";
+import { CliError, checkYear, clockFor, planOf, withApp, type CliCommand, print } from "./shared.js";
 
 /** `duban scorecard [--year 2024] [--unit U] [--json] [--at ISO]`: each unit's raw figures for the yearly assessment (综合考评). */
 export default {
@@ -30,8 +30,8 @@ export default {
       const card = await app.reports.scorecard(plan, values.year === undefined ? null : Number(values.year), clock.now());
       if (values.json) {
         const rows = unit ? card.rows.filter((r) => r.unit === unit) : card.rows;
-        process.stdout.write(`${JSON.stringify({ ...card, rows }, null, 2)}\n`);
-      } else process.stdout.write(`${scorecardLines(card, unit ?? undefined).join("\n")}\n`);
+        print(`${JSON.stringify({ ...card, rows }, null, 2)}\n`);
+      } else print(`${scorecardLines(card, unit ?? undefined).join("\n")}\n`);
       return 0;
     });
   },

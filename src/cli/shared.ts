@@ -8,6 +8,7 @@ import { choosePlan, planList } from "../core/plan-scope.js";
 import type { OutboundFile } from "../core/reply.js";
 import { isPostgresUrl } from "../db/postgres.js";
 import { writeFiles } from "../transports/console.js";
+import { terminalSafe } from "../util/terminal-text.js";
 
 /** The environment the command line reads: `process.env`, or a test's. */
 export type Env = Record<string, string | undefined>;
@@ -57,6 +58,11 @@ export async function withApp<T>(config: Config, clock: Clock, fn: (app: App) =>
   } finally {
     await app.close();
   }
+}
+
+/** Print text to stdout, terminal-safe: user text with control characters, ANSI escapes or bidi overrides is shown escaped. */
+export function print(text: string): void {
+  process.stdout.write(terminalSafe(text));
 }
 
 /** Write `file` to `--out` (`-` for stdout), or to the export folder under its name; returns the path. */

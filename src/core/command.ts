@@ -83,6 +83,20 @@ export function accessOf(cmd: AnyCommand): CommandAccess {
   return cmd.access ?? (["update", "task-command", "directive"].includes(cmd.cues.kind) ? "change" : "query");
 }
 
+/** A help topic: `main` is the short `帮助`; the others are `帮助 办结`, `帮助 延期`, `帮助 指标`, `帮助 报表`, `帮助 管理`. */
+export type HelpTopic = "main" | "completion" | "extension" | "targets" | "reports" | "admin";
+
+/** Where help lists a command: its topic, and whether an admin also sees it in the short help (the reviews). */
+export interface HelpPlace {
+  topic: HelpTopic;
+  forAdmins?: "main";
+}
+
+/** Where help lists a command: `helpOf(cmd)` → `{ topic: "admin" }` when it says nothing. */
+export function helpOf(cmd: AnyCommand): HelpPlace {
+  return cmd.help ?? { topic: "admin" };
+}
+
 /**
  * A chat command: metadata, the cues by which the interpreter recognises it, a zod schema for
  * the arguments the interpreter hands over, and a handler that returns replies (it never sends).
@@ -95,6 +109,8 @@ export interface Command<A> {
   examples: readonly string[];
   cues: CommandCues;
   access?: CommandAccess;
+  /** Where help lists it; without this, under `帮助 管理` (see HelpPlace). */
+  help?: HelpPlace;
   /** It acts on an archived plan named by code (恢复计划), where other changes are refused. */
   onArchivedPlans?: boolean;
   args: z.ZodType<A>;

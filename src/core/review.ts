@@ -1,6 +1,7 @@
 import { UserError, type CommandContext } from "./command.js";
 import { RequestPendingError, type RequestRecord, type TaskRecord } from "./model.js";
 import { actorOf, leadUnitFor, refuse } from "./permissions.js";
+import { personLabel } from "./person.js";
 import { formatDateTime } from "./time.js";
 import { parseDeadline } from "../plan/deadline-parser.js";
 import type { Deadline } from "../plan/types.js";
@@ -74,7 +75,14 @@ export async function submitRequest(
     await ctx.repos.requests.create({ taskId: task.id, ...r, link: ctx.inbound.link ?? null, actor: actorOf(ctx, unit), at: ctx.clock.now() });
   } catch (e) {
     if (e instanceof RequestPendingError)
-      throw new UserError(ctx.t.review.alreadyPending(task.number, ctx.t.review.kind[r.kind], e.existing.requestedBy, formatDateTime(e.existing.createdAt)));
+      throw new UserError(
+        ctx.t.review.alreadyPending(
+          task.number,
+          ctx.t.review.kind[r.kind],
+          personLabel(ctx.t, ctx.directory, e.existing.requestedBy, e.existing.requesterUnit),
+          formatDateTime(e.existing.createdAt),
+        ),
+      );
     throw e;
   }
 }

@@ -1,5 +1,6 @@
 import type { CommandContext } from "./command.js";
 import type { Catalogue } from "./i18n/index.js";
+import { personLabel } from "./person.js";
 import { UserError } from "./command.js";
 import type { PlanRecord, RequestRecord, TaskRecord, UpdateRecord } from "./model.js";
 import { assessTask, LIGHT_ICON, type TaskAssessment } from "./task-status.js";
@@ -67,6 +68,12 @@ export function assess(ctx: CommandContext, plan: PlanRecord, task: TaskRecord):
   return assessTask(task, ctx.clock.now(), ctx.thresholds, planStart(plan));
 }
 
+/** A title cut to its first 12 characters for one-line lists: `shortTitle("建设“情指勤舆”一体化实战平台")` → `建设“情指勤舆”一体化实战…`. */
+export function shortTitle(title: string, max = 12): string {
+  const chars = Array.from(title.trim());
+  return chars.length <= max ? chars.join("") : `${chars.slice(0, max).join("")}…`;
+}
+
 /** "刑侦大队、网安大队" in the reply language. */
 export function units(ctx: CommandContext, list: string[]): string {
   return list.length ? ctx.t.list(list) : ctx.t.none;
@@ -123,9 +130,9 @@ export function statusLines(
     .filter(Boolean)
     .join("；");
   lines.push(s.lightLine(LIGHT_ICON[a.light], t.light[a.light], a.light === "done" ? "" : extra));
-  if (task.completedAt) lines.push(s.completed(formatDateTime(task.completedAt), task.completedBy ?? ""));
+  if (task.completedAt) lines.push(s.completed(formatDateTime(task.completedAt), task.completedBy ? personLabel(t, ctx.directory, task.completedBy) : ""));
   for (const r of pending) {
-    const who = s.author(r.requestedBy, r.requesterUnit);
+    const who = personLabel(t, ctx.directory, r.requestedBy, r.requesterUnit);
     if (r.kind === "completion") lines.push(s.reviewPending(who, formatDateTime(r.createdAt), r.note));
     else lines.push(s.extensionPending(who, r.deadline?.text ?? ""));
   }
@@ -134,7 +141,7 @@ export function statusLines(
     lines.push(s.target(x.name, x.current, x.count, x.unit, x.due, mark));
   }
   lines.push(task.completedAt ? t.completionCheck.progressDone : s.progress(task.progress));
-  if (latest) lines.push(s.lastUpdate(formatDateTime(latest.createdAt), s.author(latest.authorId, latest.authorUnit), latest.text));
+  if (latest) lines.push(s.lastUpdate(formatDateTime(latest.createdAt), personLabel(t, ctx.directory, latest.authorId, latest.authorUnit), latest.text));
   else lines.push(s.lastUpdateNone);
   lines.push(s.updateCount(task.updateCount));
   if (task.remindersPaused) lines.push(s.paused(task.pauseReason ?? ""));

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { isCollectiveUnit } from "../plan/unit-list.js";
+import { NameBook } from "./name-book.js";
 
 const unitSchema = z.strictObject({
   name: z.string().trim().min(1, "unit name must not be empty"),
@@ -19,6 +20,8 @@ export const directorySchema = z.strictObject({
   admins: z.array(z.string().trim().min(1)).default([]),
   leaders: z.array(z.string().trim().min(1)).default([]),
   units: z.array(unitSchema).min(1, "list at least one unit"),
+  /** People's display names by user id (`"@zhang:bureau.local": { name: 张伟 }`), shown in replies instead of the id. */
+  people: z.record(z.string().trim().min(1), z.strictObject({ name: z.string().trim().min(1, "a person's name must not be empty") })).default({}),
 });
 
 export type DirectoryData = z.infer<typeof directorySchema>;
@@ -38,7 +41,7 @@ function fixFor(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys")
     return (
       `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}; ` +
-      `allowed keys are office, admins, leaders, units (and per unit: name, aliases, rooms, members, leaders, plans)`
+      `allowed keys are office, admins, leaders, units, people (per unit: name, aliases, rooms, members, leaders, plans; per person: name)`
     );
   if (issue.code === "invalid_type") return `${issue.message}; expected ${issue.expected}`;
   return issue.message;
@@ -144,6 +147,8 @@ export function applyOverlay(
  * is shared by the bot and the scheduler; `replace` swaps its contents in place (reload, chat changes).
  */
 export class Directory {
+  /** Names learnt from the chat network (the Matrix profile), used where the file gives none. Survives `replace`. */
+  readonly names = new NameBook();
   private byName = new Map<string, DirectoryUnit>();
   private byRoom = new Map<string, DirectoryUnit>();
   private current!: DirectoryData;
@@ -201,6 +206,11 @@ export class Directory {
   /** The units a user belongs to, as member or leader, in directory order. */
   unitsOf(user: string): DirectoryUnit[] {
     return this.current.units.filter((u) => u.members.includes(user) || u.leaders.includes(user));
+  }
+
+  /** How a person is shown in replies: the file's `name`, else the chat profile's, else the id: `displayName("@zhang:bureau.local")` → `张伟`. */
+  displayName(user: string): string {
+    return this.current.people[user]?.name ?? this.names.nameOf(user) ?? user;
   }
 
   isAdmin(user: string): boolean {

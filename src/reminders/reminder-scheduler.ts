@@ -40,12 +40,12 @@ export class ReminderScheduler {
 
   constructor(private readonly d: ReminderSchedulerDeps) {}
 
-  /** Register the cron job and catch up on missed runs. */
-  async start(): Promise<ReminderMessage[]> {
+  /** Register the cron job and, unless told not to (the console without --catch-up), catch up on missed runs. */
+  async start(opts: { catchUp?: boolean } = {}): Promise<ReminderMessage[]> {
     const { policy } = this.d;
     if (!cron.validate(policy.cron)) throw new Error(`reminder cron expression "${policy.cron}" is not valid`);
     this.cronTask = cron.schedule(policy.cron, () => this.tick(), { timezone: policy.timezone, name: "duban-reminders", noOverlap: true });
-    return this.catchUp();
+    return opts.catchUp === false ? [] : this.catchUp();
   }
 
   async stop(): Promise<void> {

@@ -63,7 +63,8 @@ export class DigestScheduler {
     return `${String(Math.min(...f.hour)).padStart(2, "0")}:${String(Math.min(...f.minute)).padStart(2, "0")}`;
   }
 
-  async start(): Promise<Reply | null> {
+  /** Register the daily check and, unless told not to (the console without --catch-up), send a digest due and missed. */
+  async start(opts: { catchUp?: boolean } = {}): Promise<Reply | null> {
     if (!this.d.policy.digestEnabled) return null;
     const [hh, mm] = this.fireTime.split(":");
     this.cronTask = cron.schedule(`${Number(mm)} ${Number(hh)} * * *`, () => this.tick(), {
@@ -71,7 +72,7 @@ export class DigestScheduler {
       name: "duban-digest",
       noOverlap: true,
     });
-    return this.tick();
+    return opts.catchUp === false ? null : this.tick();
   }
 
   async stop(): Promise<void> {

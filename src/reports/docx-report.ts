@@ -231,7 +231,7 @@ function taskBlock(t: ReportTask): Paragraph[] {
     .slice(0, 3);
   if (!updates.length) out.push(body("最新进展：暂无"));
   updates.forEach((u, i) => {
-    const who = [u.unit, u.author].filter((s): s is string => !!s && s.trim() !== "").join(" ");
+    const who = u.unit ? `${u.authorName}（${u.unit}）` : u.authorName;
     const line = `${dayOfIso(u.at)}${who ? ` ${who}` : ""}：${u.text}`;
     out.push(body(i === 0 ? `最新进展：${line}` : line));
   });

@@ -3,7 +3,7 @@ import type { OutboundFile } from "../core/reply.js";
 import { dayOf } from "../core/time.js";
 import { buildChart, buildDigest, buildExport, buildReviewReport, buildScorecard, type ReviewDeps } from "./review-data.js";
 import type { ExportFormat, ReportKind } from "../core/command.js";
-import { digestLines, scorecardLines } from "./text.js";
+import { digestLines, scorecardList } from "./text.js";
 
 const MIME: Record<ExportFormat | "docx" | "png", string> = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -38,7 +38,7 @@ export class ReportService {
   }
 
   async scorecardLines(plan: PlanRecord, year: number | null, unit: string | null, at: Date): Promise<string[]> {
-    return scorecardLines(await buildScorecard(this.d, plan, year, at), unit ?? undefined);
+    return scorecardList(await buildScorecard(this.d, plan, year, at), unit ?? undefined);
   }
 
   report(plan: PlanRecord, kind: ReportKind, at: Date) {

@@ -80,13 +80,17 @@ function iso(d: Date): string {
   return d.toISOString();
 }
 
-function reportUpdate(update: UpdateRecord, number: number, at: Date): ReportUpdate {
+/** How a person is named in a review or export: the directory's display name (ids stay in the JSON dump). */
+type NameOf = (user: string) => string;
+
+function reportUpdate(update: UpdateRecord, number: number, at: Date, nameOf: NameOf): ReportUpdate {
   const u = updateAsOf(update, at.getTime());
   return {
     id: u.id,
     taskNumber: number,
     at: iso(u.createdAt),
     author: u.authorId,
+    authorName: nameOf(u.authorId),
     unit: u.authorUnit,
     text: u.text,
     percent: u.percent,
@@ -94,13 +98,13 @@ function reportUpdate(update: UpdateRecord, number: number, at: Date): ReportUpd
   };
 }
 
-function reportTask(task: TaskRecord, h: History, at: Date, th: LightThresholds): { task: ReportTask; a: TaskAssessment } {
+function reportTask(task: TaskRecord, h: History, at: Date, th: LightThresholds, nameOf: NameOf = (id) => id): { task: ReportTask; a: TaskAssessment } {
   const { task: asOf, a } = taskStateAt(h, task, at, th);
   const t = at.getTime();
   const latestUpdates = liveUpdates(h, task.id, t)
     .slice(-3)
     .reverse()
-    .map((u) => reportUpdate(u, task.number, at));
+    .map((u) => reportUpdate(u, task.number, at, nameOf));
   return {
     a,
     task: {
@@ -140,8 +144,8 @@ function reportTask(task: TaskRecord, h: History, at: Date, th: LightThresholds)
 }
 
 /** Every task as at `at`, in plan order. */
-export function reportTasks(h: History, at: Date, th: LightThresholds): ReportTask[] {
-  return h.tasks.map((task) => reportTask(task, h, at, th).task);
+export function reportTasks(h: History, at: Date, th: LightThresholds, nameOf: NameOf = (id) => id): ReportTask[] {
+  return h.tasks.map((task) => reportTask(task, h, at, th, nameOf).task);
 }
 
 function sectionsOf(tasks: ReportTask[]): { sections: ReportSection[]; unsectioned: ReportTask[] } {
@@ -337,7 +341,7 @@ export async function buildReviewReport(d: ReviewDeps, plan: PlanRecord, k: Repo
   const h = await loadHistory(d.repos, plan);
   const period = reviewPeriod(h, k);
   const at = momentFor(period, now);
-  const tasks = reportTasks(h, at, d.thresholds);
+  const tasks = reportTasks(h, at, d.thresholds, (id) => d.directory.displayName(id));
   const { sections, unsectioned } = sectionsOf(tasks);
   const targets = tasks.flatMap((t) => t.targets);
   return {
@@ -362,13 +366,15 @@ export async function buildScorecard(d: ReviewDeps, plan: PlanRecord, year: numb
 export async function buildExport(d: ReviewDeps, plan: PlanRecord, at: Date): Promise<ExportModel> {
   const h = await loadHistory(d.repos, plan);
   const byId = new Map(h.tasks.map((t) => [t.id, t.number] as const));
-  const tasks = reportTasks(h, at, d.thresholds);
+  const tasks = reportTasks(h, at, d.thresholds, (id) => d.directory.displayName(id));
   const period = { ...planPeriod(h), label: "全周期" };
   return {
     at: iso(at),
     plan: { title: plan.title, issuedOn: plan.issuedOn },
     tasks,
-    updates: h.updates.filter((u) => u.createdAt.getTime() <= at.getTime()).map((u) => reportUpdate(u, byId.get(u.taskId) ?? 0, at)),
+    updates: h.updates
+      .filter((u) => u.createdAt.getTime() <= at.getTime())
+      .map((u) => reportUpdate(u, byId.get(u.taskId) ?? 0, at, (id) => d.directory.displayName(id))),
     targets: tasks.flatMap((t) => t.targets),
     scorecard: scorecard(h, d, period, at),
   };
@@ -396,7 +402,7 @@ function monthEnds(from: string, to: string): string[] {
 
 export async function buildChart(d: ReviewDeps, plan: PlanRecord, at: Date): Promise<ChartModel> {
   const h = await loadHistory(d.repos, plan);
-  const tasks = reportTasks(h, at, d.thresholds);
+  const tasks = reportTasks(h, at, d.thresholds, (id) => d.directory.displayName(id));
   const { sections } = sectionsOf(tasks);
   const whole = planPeriod(h);
   const today = dayOf(at);

@@ -36,6 +36,26 @@ export function digestLines(d: Digest): string[] {
 }
 
 /** `单位考评 2024`: one line per unit, then how each figure is computed. */
+/**
+ * `单位考评` in chat: one short line per unit, the full table (and how each figure is computed) being the xlsx's:
+ * `刑侦大队（牵头9项）：应报60 按时0 逾期0 未报60｜催办0 升级0｜任务逾期0天｜办结0｜指标0/6`.
+ */
+export function scorecardList(s: Scorecard, unit?: string): string[] {
+  const rows = unit ? s.rows.filter((r) => r.unit === unit) : s.rows;
+  const lines = [`【单位考评】${s.period.label}（${s.period.from} 至 ${s.period.to}）`];
+  if (rows.length === 0) lines.push("本期没有牵头或责任任务的单位。");
+  for (const r of rows)
+    lines.push(
+      `${r.unit}（牵头${r.leadTasks.length}项）：应报${r.reportsExpected} 按时${r.reportsOnTime} 逾期${r.reportsLate} 未报${r.reportsMissing}｜` +
+        `催办${r.remindersReceived} 升级${r.escalations}｜任务逾期${r.overdueDaysApproved}天｜办结${r.completions}｜指标${r.targetsMet}/${r.targetsTotal}` +
+        (s.weights ? `｜得分${r.score ?? "—"}` : ""),
+    );
+  lines.push("应报/按时/逾期/未报：月度报送次数；催办：收到提醒；升级：督办升级；任务逾期：牵头任务逾期天数（按批准后时限）。");
+  lines.push("完整表格和计算方法：发送“导出 xlsx”，见“单位考评”表。");
+  return lines;
+}
+
+/** The scorecard as a table with its method, for the command line (`npx duban scorecard`). */
 export function scorecardLines(s: Scorecard, unit?: string): string[] {
   const rows = unit ? s.rows.filter((r) => r.unit === unit) : s.rows;
   const lines = [`【单位考评】${s.period.label}（${s.period.from} 至 ${s.period.to}）`];

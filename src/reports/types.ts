@@ -29,7 +29,10 @@ export interface ReportUpdate {
   taskNumber: number;
   /** ISO moment. */
   at: string;
+  /** The author's user id. */
   author: string;
+  /** How the author is shown: their name from the directory or chat profile, else the id. */
+  authorName: string;
   unit: string | null;
   text: string;
   percent: number | null;

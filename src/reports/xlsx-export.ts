@@ -149,7 +149,7 @@ export async function renderXlsx(model: ExportModel): Promise<Buffer> {
     wb,
     SHEET_NAMES.updates,
     UPDATE_HEADERS,
-    model.updates.map((u) => [u.taskNumber, moment(u.at), u.author, u.unit, u.percent, u.text, yes(u.retracted)]),
+    model.updates.map((u) => [u.taskNumber, moment(u.at), u.authorName, u.unit, u.percent, u.text, yes(u.retracted)]),
   );
 
   addTable(

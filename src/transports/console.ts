@@ -5,10 +5,11 @@ import { basename, join } from "node:path";
 import type { Bot } from "../core/bot.js";
 import type { OutboundFile } from "../core/reply.js";
 import type { ReminderMessage } from "../reminders/reminder-service.js";
+import { terminalSafe } from "../util/terminal-text.js";
 
 /** Print reminder messages the way the console transport delivers them. */
 export function printReminders(output: Writable, messages: ReminderMessage[]): void {
-  for (const m of messages) output.write(`[→ ${m.unit}${m.rooms.length ? ` (${m.rooms.join(", ")})` : ""}]\n${m.reply.text}\n\n`);
+  for (const m of messages) output.write(terminalSafe(`[→ ${m.unit}${m.rooms.length ? ` (${m.rooms.join(", ")})` : ""}]\n${m.reply.text}\n\n`));
 }
 
 export interface ConsoleOptions {
@@ -36,12 +37,13 @@ export function writeFiles(dir: string, files: readonly OutboundFile[]): string[
 
 /**
  * The console transport: each input line becomes one Inbound message, handled in order;
- * replies are printed. Resolves when the input ends (Ctrl-D or end of a pipe).
+ * replies are printed, terminal-safe (src/util/terminal-text.ts). Resolves when the input ends (Ctrl-D or end of a pipe).
  */
 export async function runConsole(opts: ConsoleOptions): Promise<void> {
   const { bot, output } = opts;
   const rl = createInterface({ input: opts.input, terminal: false });
-  const write = (s: string) => output.write(s);
+  // Replies quote what people wrote: control characters, ANSI escapes and bidi overrides are shown escaped.
+  const write = (s: string) => output.write(terminalSafe(s));
   if (opts.banner) write(`${opts.banner}\n`);
   const prompt = () => opts.prompt && write("> ");
   prompt();

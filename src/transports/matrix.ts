@@ -52,6 +52,8 @@ export interface MatrixTransportOptions {
   groupCommit?: <T>(fn: () => Promise<T>) => Promise<T>;
   /** End-to-end encryption's share of each sync batch (to-device messages, device lists, key counts), awaited before its rooms. */
   syncEncryption?: (data: SyncEncryptionData) => Promise<void>;
+  /** Where the senders' profile names go (the directory's name book), looked up once per person per run. */
+  names?: NameSink;
 }
 
 import { MatrixStartError } from "./matrix-errors.js";
@@ -117,6 +119,22 @@ export function permalink(roomId: string, eventId: string): string {
 /** A pill for a user id: a matrix.to link that clients render as a mention. */
 export function pill(userId: string): string {
   return `<a href="https://matrix.to/#/${encodeURIComponent(userId)}">${escapeHtml(userId)}</a>`;
+}
+
+/** Where senders' profile names go: the directory's name book, as the transport sees it. */
+export interface NameSink {
+  knows(user: string): boolean;
+  remember(user: string, name: string | undefined): void;
+}
+
+/**
+ * Look up a sender's display name once per run, so that replies name people rather than ids. A failed lookup
+ * (or a profile without a name) is remembered as no name: the id is shown, and the homeserver is not asked again.
+ */
+export async function learnSenderName(names: NameSink, getProfile: (user: string) => Promise<unknown>, user: string): Promise<void> {
+  if (names.knows(user)) return;
+  const profile = (await getProfile(user).catch(() => ({}))) as { displayname?: unknown } | null;
+  names.remember(user, typeof profile?.displayname === "string" ? profile.displayname : undefined);
 }
 
 /**
@@ -507,6 +525,10 @@ export class MatrixTransport {
     if (inbound) await this.deliver(roomId, event, await this.opts.bot.handle(inbound));
   }
 
+  private async learnName(user: string): Promise<void> {
+    if (this.opts.names) await learnSenderName(this.opts.names, (u) => this.client.getUserProfile(u), user);
+  }
+
   /** What the bot is to handle for a room event (null: nothing). Reads from the homeserver as needed, writes nothing but the handled mark of a stray file. */
   private async inboundOf(roomId: string, event: MatrixEvent): Promise<Inbound | null> {
     if (event.type === "m.room.member") {
@@ -520,6 +542,7 @@ export class MatrixTransport {
     if (event.sender === this.userId) return null;
     if (event.type !== "m.room.message" && event.type !== "m.room.redaction" && event.type !== "m.reaction") return null;
     if (event.origin_server_ts < (await this.joinTs(roomId))) return null;
+    await this.learnName(event.sender);
 
     let inbound: Inbound;
     const base = { transport: "matrix", eventId: event.event_id, room: roomId, sender: event.sender };

@@ -28,7 +28,7 @@ describe("duban on a real Synapse homeserver", () => {
       bot: await synapse.registerUser("duban", { displayName: "督办" }),
       bot2: await synapse.registerUser("duban2"),
       bot3: await synapse.registerUser("duban3"),
-      officer: await synapse.registerUser("zhang"),
+      officer: await synapse.registerUser("zhang", { displayName: "张伟" }),
       leader: await synapse.registerUser("juzhang"),
       admin: await synapse.registerUser("kejiban"),
       stranger: await synapse.registerUser("mallory"),
@@ -76,7 +76,9 @@ describe("duban on a real Synapse homeserver", () => {
     const eventId = await say(leader, rooms.leader, "status task 6");
     const r = await replyFrom(leader, rooms.leader, eventId, botId);
     expect(r.content.body).toContain("任务6：培育“公安数字工匠”");
-    expect(r.content.body).toContain(`${users.officer!.userId}（刑侦大队）：完成初审 60%`);
+    // The author by name, from their Matrix profile (the e2e directory names nobody), not by id.
+    expect(r.content.body).toContain("张伟（刑侦大队）：完成初审 60%");
+    expect(r.content.body).not.toContain(users.officer!.userId);
     expect(r.content.formatted_body).toContain("<b>任务6：培育“公安数字工匠”</b>");
   });
 

@@ -27,7 +27,7 @@ export const en = {
     progress: (p: number | null) => `Progress: ${p === null ? "not reported" : `${p}%`}`,
     lastUpdate: (at: string, who: string, text: string) => `Last update: ${at} ${who}: ${text}`,
     lastUpdateNone: "Last update: none yet",
-    author: (id: string, unit: string | null) => (unit ? `${id} (${unit})` : id),
+    author: (name: string, unit: string | null) => (unit ? `${name} (${unit})` : name),
     updateCount: (n: number) => `Updates: ${n}`,
     completed: (at: string, by: string) => `Completed (办结) on ${at} by ${by}`,
     notInDocument: "Note: the latest imported plan document no longer lists this task.",
@@ -63,12 +63,21 @@ export const en = {
     header: (title: string, day: string, total: number) => `${title}: overview on ${day}, ${total} tasks`,
     counts: (parts: string) => parts,
     group: (icon: string, name: string, count: number) => `${icon} ${name} (${count})`,
-    sectionLine: (label: string, numbers: string) => `  ${label} ${numbers}`,
-    more: (n: number) => `… and ${n} more`,
     pending: (numbers: string) => `⏳ Completion pending review (待审核): tasks ${numbers}`,
     targets: (met: number, total: number) => `📊 Targets: ${met}/${total} met`,
     targetsBehind: (items: string) => `⚠ Targets behind: ${items}`,
     footer: 'Send "status N" for details, "overdue" or "due soon" for lists.',
+  },
+  /** The overview's task lines: number, short title and, for a red or yellow task, why. */
+  overviewTasks: {
+    item: (n: number, title: string, why: string) => `  ${n} ${title}${why ? ` · ${why}` : ""}`,
+    overdue: (days: number) => `${days} days overdue`,
+    dueSoon: (days: number) => (days === 0 ? "due today" : `${days} days left`),
+    silent: (days: number) => `no report for ${days} days`,
+    behind: "targets behind",
+    reasons: (parts: string[]) => parts.join(", "),
+    moreOverdue: (n: number) => `  … ${n} more: send "overdue" for every overdue task, or "export xlsx"`,
+    more: (n: number) => `  … ${n} more: send "export xlsx" for every task`,
   },
   lists: {
     overdueHeader: (n: number) => `Overdue tasks (${n}):`,
@@ -233,6 +242,23 @@ export const en = {
     footer: "Write as you normally would, in Chinese or English. When the bot is not sure a message is an update, it asks before recording it.",
     plans: (plans: string, example: string) =>
       `Several plans are in progress. Unless this room has a default plan, put the plan's code before the task, e.g. "${example}":\n${plans}`,
+  },
+  /** The short help's topics (帮助 办结 …) and its closing lines. */
+  helpTopics: {
+    names: {
+      main: "help",
+      completion: "completion (办结)",
+      extension: "extension (延期)",
+      targets: "targets (指标)",
+      reports: "reports (报表)",
+      admin: "admin (管理)",
+    },
+    more: "More: help completion · help extension · help targets · help reports · help admin",
+    plansShort: (example: string) =>
+      `Several plans are in progress: unless this room has a default plan, put the plan's code before the task, e.g. "${example}".`,
+    header: (topic: string) => `Help · ${topic}:`,
+    back: 'Send "help" for the short help.',
+    none: "(no commands)",
   },
   reminders: {
     header: (unit: string, day: string) => `[duban reminder] ${unit} · ${day}`,

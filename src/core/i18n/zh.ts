@@ -29,7 +29,7 @@ export const zh = {
     progress: (p: number | null) => `最新进度：${p === null ? "未报告" : `${p}%`}`,
     lastUpdate: (at: string, who: string, text: string) => `最近进展：${at} ${who}：${text}`,
     lastUpdateNone: "最近进展：暂无",
-    author: (id: string, unit: string | null) => (unit ? `${id}（${unit}）` : id),
+    author: (name: string, unit: string | null) => (unit ? `${name}（${unit}）` : name),
     updateCount: (n: number) => `进展条数：${n}`,
     completed: (at: string, by: string) => `已于${at}办结（${by}）`,
     notInDocument: "注意：最新导入的计划文件中已没有此任务。",
@@ -63,12 +63,21 @@ export const zh = {
     header: (title: string, day: string, total: number) => `${title}\n总览（${day}），共${total}项任务`,
     counts: (parts: string) => parts,
     group: (icon: string, name: string, count: number) => `${icon} ${name}（${count}项）`,
-    sectionLine: (label: string, numbers: string) => `  ${label} ${numbers}`,
-    more: (n: number) => `…等另${n}项`,
     pending: (numbers: string) => `⏳ 待审核（办结申请）：任务 ${numbers}`,
     targets: (met: number, total: number) => `📊 指标：已完成${met}/${total}项`,
     targetsBehind: (items: string) => `⚠ 指标滞后：${items}`,
     footer: "发送“任务N”查看详情，“逾期”“临期”查看清单。",
+  },
+  /** The overview's task lines: number, short title and, for a red or yellow task, why. */
+  overviewTasks: {
+    item: (n: number, title: string, why: string) => `  ${n} ${title}${why ? ` · ${why}` : ""}`,
+    overdue: (days: number) => `逾期${days}天`,
+    dueSoon: (days: number) => (days === 0 ? "今天到期" : `剩余${days}天`),
+    silent: (days: number) => `${days}天未报送`,
+    behind: "指标滞后",
+    reasons: (parts: string[]) => parts.join("，"),
+    moreOverdue: (n: number) => `  …另${n}项，发送“逾期”查看全部逾期任务，或“导出 xlsx”`,
+    more: (n: number) => `  …另${n}项，发送“导出 xlsx”查看全部任务`,
   },
   lists: {
     overdueHeader: (n: number) => `逾期任务（${n}项）：`,
@@ -213,6 +222,15 @@ export const zh = {
     item: (summary: string, examples: string) => `• ${summary}：${examples}`,
     footer: "用平常的话说即可，中英文均可。拿不准是否是进展时，机器人会先问你，确认后才记录。",
     plans: (plans: string, example: string) => `现有多个计划在执行。本群没有默认计划时，请在任务前写计划代码，例如“${example}”：\n${plans}`,
+  },
+  /** The short help's topics (帮助 办结 …) and its closing lines. */
+  helpTopics: {
+    names: { main: "帮助", completion: "办结", extension: "延期", targets: "指标", reports: "报表", admin: "管理" },
+    more: "更多：帮助 办结 · 帮助 延期 · 帮助 指标 · 帮助 报表 · 帮助 管理",
+    plansShort: (example: string) => `多个计划在执行：本群没有默认计划时，在任务前写计划代码，例如“${example}”。`,
+    header: (topic: string) => `帮助 · ${topic}：`,
+    back: "发送“帮助”回到简要帮助。",
+    none: "（暂无命令）",
   },
   reminders: {
     header: (unit: string, day: string) => `【督办提醒】${unit} · ${day}`,
