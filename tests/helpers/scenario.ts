@@ -35,7 +35,7 @@ export async function recordScenario(app: TempApp): Promise<void> {
   // A completion request with evidence, approved; an extension, approved.
   await app.say("申请办结 6 两名民警已入选市级数字工匠", { ...zhang, eventId: "$req", link: "https://matrix.to/#/!x/$req" });
   step();
-  await app.say("办结审核 6 通过 材料齐全");
+  await app.say("办结审核 6 通过 确认 材料齐全");
   step();
   await app.say("申请延期 5 2025年6月底前 人员调整", { ...zhang, eventId: "$ext" });
   step();
