@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { withdrawTargetRequests } from "../src/core/target-request.js";
+import { personLabel } from "../src/core/person.js";
 import { defineCommand, UserError } from "../src/core/command.js";
 import { chineseNumber } from "../src/core/grammar.js";
 import type { UpdateRecord } from "../src/core/model.js";
@@ -81,9 +83,10 @@ export default defineCommand({
     const target: UpdateRecord = all[index]!;
     const retracted = await ctx.repos.updates.retractById(target.id, actorOf(ctx), ctx.clock.now(), reason || null);
     if (!retracted) throw new UserError(r.already(task.number, index + 1));
+    await withdrawTargetRequests(ctx, task, target.id, sender);
     const after = (await ctx.repos.plans.taskById(task.id)) ?? task;
     const quote = target.text.length > QUOTE ? `${target.text.slice(0, QUOTE)}…` : target.text;
-    const who = t.status.author(target.authorId, target.authorUnit);
+    const who = personLabel(t, ctx.directory, target.authorId, target.authorUnit);
     // With several plans in progress the reply says whose task 6 it was, as an update's confirmation does.
     const done = (await planTag(ctx, plan)) + r.done(task.number, index + 1, formatDateTime(target.createdAt), who, quote);
     return { replies: [reply([done, r.after(task.number, after.progress, after.updateCount)])] };

@@ -245,6 +245,23 @@ describe("a responsible unit's target move waits for a lead unit, on a real SQLi
     expect(await app.db.pendingUpdate.count({ where: { kind: "target", resolvedAt: null } })).toBe(3);
   });
 
+  it("withdraws the questions when the reporter retracts the update, in chat or by deleting the message", async () => {
+    const { update } = await request();
+    const retracted = await handle("撤回 任务6", wu);
+    expect(retracted.replies[0]?.text).toContain("撤回");
+    expect(await app.db.pendingUpdate.count({ where: { kind: "target", resolvedAt: null } })).toBe(0);
+    expect(await app.db.pendingUpdate.count({ where: { kind: "target", resolution: "withdrawn" } })).toBe(3);
+    // A lead member's 是 in the room is no longer an answer to it, and the count stays.
+    await handle("是", inRoom(zhang, "xingzhen"));
+    expect((await target6()).current).toBe(0);
+
+    const second = await handle("任务6进展：赵六入选市级数字工匠 指标+1", wu);
+    expect(second.notices?.length).toBe(3);
+    const next = await app.db.update.findFirstOrThrow({ where: { id: { not: update.id } } });
+    await app.bot.handle({ transport: "test", kind: "redaction", eventId: "$del", targetEventId: next.eventId!, text: "", ...wu });
+    expect(await app.db.pendingUpdate.count({ where: { kind: "target", resolvedAt: null } })).toBe(0);
+  });
+
   it("asks in the reply itself when the reporter posts in a lead unit's room, where 是 or a 👍 on the reply answers", async () => {
     const r = await handle("任务6进展：王五入选市级数字工匠 指标+1", inRoom(wu, "xingzhen"));
     const update = await app.db.update.findFirstOrThrow();

@@ -136,3 +136,20 @@ export async function expireTargetRequest(deps: BotDeps, pending: PendingRecord,
   await deps.repos.pending.resolve(pending.id, "expired", by, deps.clock.now());
   return { replies: [reply([deps.t.targetRequest.expired(deps.confirmHours)])] };
 }
+
+/**
+ * Close the open target requests of an update that was just retracted (a redaction, `撤回 任务5`): its moves are not
+ * to be confirmed any more, so the question in each lead room is withdrawn rather than left to be answered.
+ */
+export async function withdrawTargetRequests(
+  ctx: Pick<CommandContext, "repos" | "directory" | "clock">,
+  task: TaskRecord,
+  updateId: number,
+  by: string,
+): Promise<void> {
+  const rooms = ctx.directory.roomsOf(task.leadUnits);
+  for (const room of rooms.length ? rooms : ctx.directory.officeRooms()) {
+    const pending = await ctx.repos.pending.byEventId(`target-${updateId}-${room}`);
+    if (pending && !pending.resolvedAt) await ctx.repos.pending.resolve(pending.id, "withdrawn", by, ctx.clock.now());
+  }
+}

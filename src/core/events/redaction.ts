@@ -3,6 +3,7 @@ import type { Message } from "../inbound.js";
 import { actorOf, refuse } from "../permissions.js";
 import { assertPlanActive } from "../plan-scope.js";
 import { reply, type HandlerResult } from "../reply.js";
+import { withdrawTargetRequests } from "../target-request.js";
 
 /** A deleted message: its open question is withdrawn, and the updates it recorded are retracted (by their author or an admin). */
 export async function onRedaction(msg: Message, deps: BotDeps): Promise<HandlerResult> {
@@ -23,6 +24,7 @@ export async function onRedaction(msg: Message, deps: BotDeps): Promise<HandlerR
   for (const part of parts) {
     const retracted = await repos.updates.retract(part.eventId!, actorOf(ctx), clock.now());
     const task = retracted ? await repos.plans.taskById(retracted.taskId) : null;
+    if (retracted && task) await withdrawTargetRequests(ctx, task, retracted.id, msg.sender);
     if (task) replies.push(reply([t.update.retracted(task.number)]));
   }
   return { replies };
