@@ -211,6 +211,7 @@ async function checkAt(app: TempApp, plan: PlanRecord, deps: ReviewDeps, at: Dat
     expect(status, `${where}: status ${n}`).toContain(`进展条数：${e.updates}`);
     const st = state.tasks.find((s) => s.task.number === n)!;
     expect(status.includes("申请办结："), `${where}: status ${n} pending review`).toBe(st.pending.some((r) => r.kind === "completion"));
+    expect(status.includes("提醒已暂停"), `${where}: status ${n} paused`).toBe(st.task.remindersPaused);
     for (const x of e.targets) expect(status.replace("指标：", ""), `${where}: status ${n}`).toContain(x.replace(/ (\d+\/\d+)$/, " $1"));
   }
   const pending = state.tasks.filter((s) => s.task.reviewPending && !s.task.completedAt).map((s) => s.task.number);

@@ -72,6 +72,18 @@ describe("a clock set back shows the same past in every view", () => {
     expect(two).not.toContain("已办结");
   });
 
+  it("a pause set later is not shown at a past instant, and one in force then is, with its reason", async () => {
+    await at("2024-06-27", "10:00", "暂停提醒 7 等待市局协调");
+    await at("2024-07-02", "11:00", "恢复提醒 7");
+    await at("2024-07-02", "12:00", "暂停提醒 5 经费未到位");
+    app.clock.set(zonedInstant("2024-06-30", "10:00"));
+    expect((await app.say("任务7")).text).toContain("提醒已暂停：等待市局协调");
+    expect((await app.say("任务5")).text).not.toContain("提醒已暂停");
+    app.clock.set(zonedInstant("2024-07-03", "12:00"));
+    expect((await app.say("任务7")).text).not.toContain("提醒已暂停");
+    expect((await app.say("任务5")).text).toContain("提醒已暂停：经费未到位");
+  });
+
   it("overdue, due-soon and the unit's list follow the same past", async () => {
     app.clock.set(zonedInstant("2024-06-30", "10:00"));
     const overdue = (await app.say("逾期")).text;

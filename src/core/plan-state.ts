@@ -161,9 +161,15 @@ export function taskAsOf(task: TaskRecord, h: PlanHistory, at: Date): TaskRecord
     }
   }
   // Done at `t` if the last completion or reopening by then was a completion (a task reopened later was done then).
-  const doneEvents = events.filter((e) => e.kind !== "deadline-set" && e.at.getTime() <= t);
+  const isDone = (e: TaskEvent) => e.kind === "completed" || e.kind === "reopened";
+  const doneEvents = events.filter((e) => isDone(e) && e.at.getTime() <= t);
   const lastDone = doneEvents[doneEvents.length - 1];
-  const completedAt = events.some((e) => e.kind !== "deadline-set")
+  // Paused at `t` as the last pause or resume by then left it; before the first, the opposite of what that one did.
+  const pauses = events.filter((e): e is Extract<TaskEvent, { kind: "paused" | "resumed" }> => e.kind === "paused" || e.kind === "resumed");
+  const lastPause = [...pauses].reverse().find((e) => e.at.getTime() <= t);
+  const remindersPaused = pauses.length === 0 ? task.remindersPaused : lastPause ? lastPause.kind === "paused" : pauses[0]!.kind === "resumed";
+  const pauseReason = !remindersPaused ? null : lastPause?.kind === "paused" ? lastPause.reason : task.pauseReason;
+  const completedAt = events.some(isDone)
     ? lastDone?.kind === "completed"
       ? lastDone.at
       : null
@@ -174,6 +180,8 @@ export function taskAsOf(task: TaskRecord, h: PlanHistory, at: Date): TaskRecord
     ...task,
     completedAt,
     completedBy: completedAt ? (task.completedBy ?? "") : null,
+    remindersPaused,
+    pauseReason,
     progress: withPercent?.percent ?? null,
     lastUpdateAt: last?.createdAt ?? null,
     updateCount: live.length,

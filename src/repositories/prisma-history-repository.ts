@@ -25,7 +25,11 @@ export class PrismaHistoryRepository implements HistoryRepository {
     const ids = (await this.db.task.findMany({ where: { planId }, select: { id: true } })).map((t) => t.id);
     const inPlan = new Set(ids);
     const rows = await this.db.auditLog.findMany({
-      where: { outcome: "ok", action: { in: ["complete", "approve-completion", "reopen", "set-deadline"] }, taskId: { not: null } },
+      where: {
+        outcome: "ok",
+        action: { in: ["complete", "approve-completion", "reopen", "set-deadline", "pause-reminders", "resume-reminders"] },
+        taskId: { not: null },
+      },
       orderBy: { id: "asc" },
       select: { taskId: true, at: true, action: true, before: true, after: true },
     });
@@ -40,7 +44,10 @@ export class PrismaHistoryRepository implements HistoryRepository {
           before: JSON.parse(r.before ?? "null") as Deadline,
           after: JSON.parse(r.after ?? "null") as Deadline,
         });
-      else out.push({ taskId: r.taskId, at: r.at, kind: r.action === "reopen" ? "reopened" : "completed" });
+      else if (r.action === "pause-reminders" || r.action === "resume-reminders") {
+        const after = JSON.parse(r.after ?? "null") as { reason?: string | null } | null;
+        out.push({ taskId: r.taskId, at: r.at, kind: r.action === "pause-reminders" ? "paused" : "resumed", reason: after?.reason ?? null });
+      } else out.push({ taskId: r.taskId, at: r.at, kind: r.action === "reopen" ? "reopened" : "completed" });
     }
     return out;
   }

@@ -19,4 +19,6 @@ export interface HistoryRepository {
 /** A change of a task's state in time, read back from the audit trail. */
 export type TaskEvent =
   | { taskId: number; at: Date; kind: "completed" | "reopened" }
+  /** Reminders paused (暂停提醒, with its reason) or resumed. */
+  | { taskId: number; at: Date; kind: "paused" | "resumed"; reason: string | null }
   | { taskId: number; at: Date; kind: "deadline-set"; before: Deadline; after: Deadline };
