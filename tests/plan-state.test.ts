@@ -84,6 +84,20 @@ describe("a clock set back shows the same past in every view", () => {
     expect((await app.say("任务5")).text).toContain("提醒已暂停：经费未到位");
   });
 
+  it("an update an edit later moved to another task stays on its first task before the edit", async () => {
+    await at("2024-07-01", "11:00", "任务6进展：此条本应报任务7 30%");
+    const original = `$s${seq}`;
+    app.clock.set(zonedInstant("2024-07-02", "09:00"));
+    const edit = { transport: "test", kind: "edit" as const, eventId: "$edit", targetEventId: original, isDirect: false, mentionsBot: false };
+    await app.bot.handle({ ...edit, text: "任务7进展：此条本应报任务7 30%", sender: "@kejiban:bureau.local", room: "console" });
+    app.clock.set(zonedInstant("2024-07-01", "12:00"));
+    expect((await app.say("任务6")).text).toContain("进展条数：2");
+    expect((await app.say("任务7")).text).toContain("进展条数：0");
+    app.clock.set(zonedInstant("2024-07-02", "12:00"));
+    expect((await app.say("任务6")).text).toContain("进展条数：1");
+    expect((await app.say("任务7")).text).toContain("进展条数：1");
+  });
+
   it("overdue, due-soon and the unit's list follow the same past", async () => {
     app.clock.set(zonedInstant("2024-06-30", "10:00"));
     const overdue = (await app.say("逾期")).text;

@@ -41,12 +41,26 @@ export interface PlanHistory {
 
 type Parts = Omit<PlanHistory, "byTask">;
 
+/** Updates under every task they were ever on: an edit may have moved one (its revisions keep the task it left). */
+function updatesByTask(updates: readonly UpdateRecord[]): Map<number, UpdateRecord[]> {
+  const out = new Map<number, UpdateRecord[]>();
+  for (const u of updates) {
+    const tasks = new Set([u.taskId, ...u.revisions.flatMap((r) => (r.taskId === undefined ? [] : [r.taskId]))]);
+    for (const id of tasks) {
+      const list = out.get(id);
+      if (list) list.push(u);
+      else out.set(id, [u]);
+    }
+  }
+  return out;
+}
+
 /** Group a history's rows by task. */
 export function planHistory(parts: Parts): PlanHistory {
   return {
     ...parts,
     byTask: {
-      updates: groupBy(parts.updates, (u) => u.taskId),
+      updates: updatesByTask(parts.updates),
       requests: groupBy(parts.requests, (r) => r.taskId),
       targets: groupBy(parts.targets, (x) => x.taskId),
       changes: groupBy(parts.targetChanges, (c) => c.targetId),
@@ -115,13 +129,19 @@ export function latestRecorded(h: PlanHistory): number {
 export function updateAsOf(u: UpdateRecord, t: number): UpdateRecord {
   if (!u.editedAt || u.editedAt.getTime() <= t) return u;
   const then = u.revisions.find((r) => new Date(r.at).getTime() > t);
-  return then ? { ...u, text: then.text, percent: then.percent, editedAt: null } : u;
+  return then ? { ...u, text: then.text, percent: then.percent, taskId: then.taskId ?? u.taskId, editedAt: null } : u;
+}
+
+/** The task an update was on at `t`: an edit after `t` may have moved it, and its revision keeps the task it left. */
+export function updateTaskAt(u: UpdateRecord, t: number): number {
+  if (!u.editedAt || u.editedAt.getTime() <= t) return u.taskId;
+  return u.revisions.find((r) => new Date(r.at).getTime() > t)?.taskId ?? u.taskId;
 }
 
 /** A task's updates made by `t` and not retracted by then, oldest first, in the wording in force then. */
 export function liveUpdates(h: PlanHistory, taskId: number, t: number): UpdateRecord[] {
   return (h.byTask.updates.get(taskId) ?? [])
-    .filter((u) => u.createdAt.getTime() <= t && !(u.retractedAt && u.retractedAt.getTime() <= t))
+    .filter((u) => u.createdAt.getTime() <= t && !(u.retractedAt && u.retractedAt.getTime() <= t) && updateTaskAt(u, t) === taskId)
     .map((u) => updateAsOf(u, t));
 }
 

@@ -9,7 +9,7 @@ import { groupBy } from "../core/group-by.js";
 import type { Directory } from "../directory/directory.js";
 import type { EvidenceRecord, PlanRecord, ReminderRecord, Repositories, TaskRecord, UpdateRecord } from "../core/model.js";
 import type { Light, LightThresholds, TaskAssessment } from "../core/task-status.js";
-import { liveUpdates, loadPlanHistory, planStart, taskAsOf, taskStateAt, updateAsOf, type PlanHistory } from "../core/plan-state.js";
+import { liveUpdates, loadPlanHistory, planStart, taskAsOf, taskStateAt, updateAsOf, updateTaskAt, type PlanHistory } from "../core/plan-state.js";
 import { addDays, dayOf, daysBetween, formatDateTime, lastDayOfMonth, zonedInstant } from "../core/time.js";
 import { reportDaysBetween, type ReminderPolicy } from "../reminders/reminder-policy.js";
 import { isCollectiveUnit } from "../plan/unit-list.js";
@@ -211,7 +211,7 @@ export function scorecard(h: History, d: ReviewDeps, period: { from: string; to:
       const nowMs = endOfDay(judged).getTime();
       const ups = (h.byTask.updates.get(task.id) ?? [])
         .filter((u) => u.authorUnit !== null && d.directory.canonical(u.authorUnit) === unit)
-        .filter((u) => !(u.retractedAt && u.retractedAt.getTime() <= nowMs) && u.createdAt.getTime() <= nowMs)
+        .filter((u) => !(u.retractedAt && u.retractedAt.getTime() <= nowMs) && u.createdAt.getTime() <= nowMs && updateTaskAt(u, nowMs) === task.id)
         .map((u) => ({ id: u.id, day: dayOf(u.createdAt) }));
       // An update credited as a late report for one report day does not also count for the next one.
       const usedLate = new Set<number>();
@@ -374,7 +374,7 @@ export async function buildExport(d: ReviewDeps, plan: PlanRecord, at: Date): Pr
     tasks,
     updates: h.updates
       .filter((u) => u.createdAt.getTime() <= at.getTime())
-      .map((u) => reportUpdate(u, byId.get(u.taskId) ?? 0, at, (id) => d.directory.displayName(id))),
+      .map((u) => reportUpdate(u, byId.get(updateTaskAt(u, at.getTime())) ?? 0, at, (id) => d.directory.displayName(id))),
     targets: tasks.flatMap((t) => t.targets),
     scorecard: scorecard(h, d, period, at),
   };
@@ -497,7 +497,8 @@ export async function buildDigest(d: ReviewDeps, plan: PlanRecord, at: Date, sin
           d.directory.canonical(u.authorUnit) === unit &&
           dayOf(u.createdAt) > cycleStart &&
           u.createdAt.getTime() <= at.getTime() &&
-          !(u.retractedAt && u.retractedAt.getTime() <= at.getTime()),
+          !(u.retractedAt && u.retractedAt.getTime() <= at.getTime()) &&
+          updateTaskAt(u, at.getTime()) === task.id,
       );
       if (!posted) silent.set(unit, [...(silent.get(unit) ?? []), task.number]);
     }

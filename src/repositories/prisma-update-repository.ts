@@ -118,7 +118,10 @@ export class PrismaUpdateRepository implements UpdateRepository {
       const row = await tx.update.findUnique({ where: { eventId }, include: { task: { select: { number: true } } } });
       if (!row || row.retractedAt) return null;
       const taskId = change.taskId ?? row.taskId;
-      const revisions = [...(JSON.parse(row.revisions) as UpdateRecord["revisions"]), { text: row.text, percent: row.percent, at: at.toISOString() }];
+      const revisions = [
+        ...(JSON.parse(row.revisions) as UpdateRecord["revisions"]),
+        { text: row.text, percent: row.percent, at: at.toISOString(), taskId: row.taskId },
+      ];
       const next = await tx.update.update({
         where: { id: row.id },
         data: { text: change.text, percent: change.percent, taskId, editedAt: at, revisions: JSON.stringify(revisions) },

@@ -16,7 +16,8 @@ export interface UpdateRecord {
   createdAt: Date;
   editedAt: Date | null;
   retractedAt: Date | null;
-  revisions: { text: string; percent: number | null; at: string }[];
+  /** Earlier wordings, each replaced at `at`; `taskId`: the task it was on then (kept since edits could move it). */
+  revisions: { text: string; percent: number | null; at: string; taskId?: number }[];
 }
 
 export interface NewUpdate {
