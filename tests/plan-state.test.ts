@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PlanRecord } from "../src/core/model.js";
 import { zonedInstant } from "../src/core/time.js";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
+import { PrismaAuditRepository } from "../src/repositories/prisma-audit-repository.js";
 
 const ZHANG = { sender: "@zhang:bureau.local", room: "xingzhen", isDirect: false };
 const LIU = { sender: "@liu:bureau.local", room: "zhzx", isDirect: false };
@@ -96,6 +97,19 @@ describe("a clock set back shows the same past in every view", () => {
     app.clock.set(zonedInstant("2024-07-02", "12:00"));
     expect((await app.say("任务6")).text).toContain("进展条数：1");
     expect((await app.say("任务7")).text).toContain("进展条数：1");
+  });
+
+  it("tells whether anything was audited after an instant the same way in SQL as through Prisma", async () => {
+    const prisma = new PrismaAuditRepository(app.db);
+    for (const [day, hhmm, later] of [
+      ["2024-07-03", "10:59", true],
+      ["2024-07-03", "11:00", false],
+      ["2024-06-01", "00:00", true],
+    ] as const) {
+      const instant = zonedInstant(day, hhmm);
+      expect(await app.repos.audit.anyAfter(instant), `${day} ${hhmm}`).toBe(later);
+      expect(await prisma.anyAfter(instant), `${day} ${hhmm}`).toBe(later);
+    }
   });
 
   it("overdue, due-soon and the unit's list follow the same past", async () => {

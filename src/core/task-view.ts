@@ -40,8 +40,12 @@ export { planStart } from "./plan-state.js";
  */
 export async function pastHistory(ctx: CommandContext, plan: PlanRecord): Promise<PlanHistory | null> {
   if (ctx.clock.live) return null;
+  const now = ctx.clock.now().getTime();
+  // Every change is audited as it is made: with no entry after the instant, the records are the state then, and
+  // the whole history (several queries, each compiled once per process) is not read.
+  if (!(await ctx.repos.audit.anyAfter(new Date(now)))) return null;
   const h = await loadPlanHistory(ctx.repos, plan);
-  return latestRecorded(h) > ctx.clock.now().getTime() ? h : null;
+  return latestRecorded(h) > now ? h : null;
 }
 
 /** Tasks as they stood at the clock's instant (planStateAt's definition): the records themselves, or replayed when the clock stands in the past. */

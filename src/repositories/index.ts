@@ -17,6 +17,7 @@ import { sqlOf } from "../db/prisma-client.js";
 import { SqlDirectoryChangeRepository } from "./sql/sql-directory-change-repository.js";
 import { SqlEventLog } from "./sql/sql-event-log.js";
 import { SqlPendingRepository } from "./sql/sql-pending-repository.js";
+import { SqlAuditRepository } from "./sql/sql-audit-repository.js";
 import { SqlPlanRepository } from "./sql/sql-plan-repository.js";
 import { SqlReminderRepository } from "./sql/sql-reminder-repository.js";
 import { SqlRequestRepository } from "./sql/sql-request-repository.js";
@@ -36,7 +37,7 @@ export function prismaRepositories(db: PrismaClient): Repositories {
     settings: new PrismaSettings(db),
     reminders: sql ? new SqlReminderRepository(db, sql) : new PrismaReminderRepository(db),
     pending: sql ? new SqlPendingRepository(db, sql) : new PrismaPendingRepository(db),
-    audit: new PrismaAuditRepository(db),
+    audit: sql ? new SqlAuditRepository(db, sql) : new PrismaAuditRepository(db),
     requests: sql ? new SqlRequestRepository(db, sql) : new PrismaRequestRepository(db),
     evidence: new PrismaEvidenceRepository(db),
     directoryChanges: sql ? new SqlDirectoryChangeRepository(db, sql) : new PrismaDirectoryChangeRepository(db),

@@ -64,6 +64,10 @@ export class PrismaAuditRepository implements AuditRepository {
   }
 
   /** Walk the whole chain in pages of 1,000, oldest first. */
+  async anyAfter(at: Date): Promise<boolean> {
+    return (await this.db.auditLog.findFirst({ where: { at: { gt: at } }, select: { id: true } })) !== null;
+  }
+
   async verify(): Promise<AuditVerification> {
     const v = new ChainVerifier();
     let after = 0;

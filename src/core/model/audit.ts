@@ -59,4 +59,6 @@ export interface AuditRepository {
   list(filter: AuditFilter, limit: number, offset?: number): Promise<AuditRecord[]>;
   count(filter: AuditFilter): Promise<number>;
   verify(): Promise<AuditVerification>;
+  /** Whether any entry was written after `at`: every change is audited, so none means the records are as they were then. */
+  anyAfter(at: Date): Promise<boolean>;
 }
