@@ -45,7 +45,7 @@ export function syntheticPlan(title: string, tasks: number, units: number, seed 
       deadline,
     });
   }
-  return { plan: { title, issuedOn: "2023-11-18" }, sections, tasks: list, warnings: [] };
+  return { plan: { title, issuedOn: "2023-11-18" }, sections, tasks: list, warnings: [], problems: [] };
 }
 
 /** Bulk-insert `count` updates spread over the plan's tasks with raw better-sqlite3 (setup, not measured), then denormalise. */

@@ -1,13 +1,14 @@
 import { attachYearlyTargets, findTargets } from "./target-parser.js";
 import { parseDeadline } from "./deadline-parser.js";
-import type { Deadline, ParsedPlan, ParsedSection, ParsedTask } from "./types.js";
+import type { Deadline, ParsedPlan, ParsedSection, ParsedTask, PlanProblem } from "./types.js";
 import { splitUnits } from "./unit-list.js";
 
-export type PlanParseErrorCode = "empty" | "unreadable" | "no-tasks";
+export type PlanParseErrorCode = "empty" | "unreadable" | "unsupported" | "no-tasks";
 
 const MESSAGES: Record<PlanParseErrorCode, string> = {
   empty: "计划文件为空",
   unreadable: "无法识别文件内容（不是 UTF-8 文本？）",
+  unsupported: "不支持的文件格式：请另存为 Word 文档（.docx）或 UTF-8 纯文本（.txt）",
   "no-tasks": "未找到可识别的任务（需要“主要任务”部分中带“牵头单位”/“完成时限”的编号条目）",
 };
 
@@ -23,15 +24,19 @@ export class PlanParseError extends Error {
 }
 
 /**
- * Reads a plan document (实施方案) as plain text: its title, issue date, sections and numbered tasks.
+ * Reads a plan document (实施方案) as plain text, one paragraph per line: its title, issue date, sections and
+ * numbered tasks. The grammar, in words, is docs/plan-format.md.
  *
  * The task part starts at a heading such as `四、主要任务` (also 重点任务 / 工作任务) and ends at the next
- * top-level heading (`五、…`). Inside it, `（一）Title` lines are sections and `N.` / `N．` / `N、` lines are tasks,
- * followed by field lines (`牵头单位：` `责任单位：` `配合单位：` `完成时限：`, several per line with `；`).
- * Without such a heading the whole document is scanned and only numbered items with a field line are tasks.
+ * top-level heading (`五、…`); under an unnumbered heading (`主要任务`) it ends at a heading such as `保障措施`.
+ * Inside it, `（一）Title` lines (or, where there are none, `一、Title` lines, or a short unnumbered line before a
+ * task) are sections and `N.` / `N．` / `N、` lines are tasks, followed by their fields (`牵头单位：` `责任单位：`
+ * `配合单位：` `完成时限：`): on the next lines, at the end of the task line, in brackets, several on one line.
+ * Without such a heading the whole document is scanned and only numbered items with fields are tasks.
  *
- * Problems that do not stop the import (unknown deadline, missing 牵头单位, duplicate numbers…) are returned
- * as Chinese `warnings`; a document with nothing to import throws {@link PlanParseError}.
+ * A task the office could not follow (no 牵头单位, no or an unreadable 完成时限, a repeated number) is listed in
+ * `problems`, with its line, and in `warnings`; the import refuses such a plan unless told otherwise. A document
+ * with nothing to import throws {@link PlanParseError}.
  *
  * @example
  * const plan = parsePlan(readFileSync("mingxi-2023-2025.txt", "utf8"));
@@ -42,7 +47,8 @@ export function parsePlan(text: string): ParsedPlan {
   if (body.trim() === "") throw new PlanParseError("empty");
   if (looksUnreadable(body)) throw new PlanParseError("unreadable");
 
-  const lines = body.split(/\r\n|\r|\n/).map((line) => line.trim());
+  const lines = toLines(body);
+  const texts = lines.map((line) => line.text);
   const warnings: string[] = [];
 
   const taskPart = findTaskPart(lines);
@@ -58,15 +64,23 @@ export function parsePlan(text: string): ParsedPlan {
     }
     scan = whole;
   }
-  if (scan.tasks.length === 0) throw new PlanParseError("no-tasks");
-  const { unattached } = attachYearlyTargets(lines, scan.tasks);
+  if (scan.tasks.length === 0) {
+    throw new PlanParseError(
+      "no-tasks",
+      taskPart
+        ? `${MESSAGES["no-tasks"]}：“${taskPart.heading.text}”之后没有“1.任务名称”这样的编号条目`
+        : `${MESSAGES["no-tasks"]}：没有“四、主要任务”这样的标题，全文中也没有带“牵头单位：”或“完成时限：”的编号条目`,
+    );
+  }
+  const { unattached } = attachYearlyTargets(texts, scan.tasks);
   for (const t of unattached) warnings.push(`分年度目标中的指标“${t.count}${t.unit}${t.name}”未能对应到任务，未导入`);
 
   return {
-    plan: { title: findTitle(lines), issuedOn: findIssuedOn(lines) },
+    plan: { title: findTitle(texts), issuedOn: findIssuedOn(texts) },
     sections: scan.sections,
     tasks: scan.tasks,
     warnings: [...warnings, ...scan.warnings],
+    problems: scan.problems,
   };
 }
 
@@ -92,24 +106,62 @@ function looksUnreadable(text: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Shared patterns
+// Lines and the shapes a line can take
+//
+// Matching is done on a line's `key`: its text with full-width forms folded to half-width (`（一）` → `(一)`,
+// `１０．` → `10.`, `：` → `:`, `；` → `;`, `，` → `,`, the ideographic space → a space). The fold keeps every
+// character in place, so what is kept (titles, units, deadlines) is sliced from the text exactly as written.
+
+/** A line of the document: its number (1-based: 第N行 of a text file, 第N段 of a .docx), its trimmed text and its key. */
+interface Line {
+  n: number;
+  text: string;
+  key: string;
+}
+
+/** Full-width ASCII forms and the ideographic space folded to their half-width forms, one character for one. */
+function fold(s: string): string {
+  return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
+}
+
+function toLines(body: string): Line[] {
+  return body.split(/\r\n|\r|\n/).map((raw, i) => {
+    const text = raw.trim();
+    return { n: i + 1, text, key: fold(text) };
+  });
+}
 
 const CN_NUMERAL = "[一二三四五六七八九十百〇零]+";
-/** `五、保障措施`: a top-level heading. */
-const TOP_HEADING = new RegExp(`^${CN_NUMERAL}[、．.]\\s*\\S`);
-/** `四、主要任务`, `三、重点任务`, `第三部分 工作任务`, `主要任务及分工`. */
-const TASK_HEADING = new RegExp(`^(?:(?:${CN_NUMERAL}[、．.]|第${CN_NUMERAL}部分[、：:]?)\\s*[^。《》]{0,8}|)(?:主要任务|重点任务|工作任务)[^。《》]{0,12}$`);
-/** `（一）Title` / `(一)Title`. */
-const SECTION_LINE = new RegExp(`^([（(]\\s*(${CN_NUMERAL})\\s*[）)])\\s*(.*)$`);
-/** `1.Title` / `１．Title` / `1、Title` (not `2023.11.18`). */
-const TASK_LINE = /^([0-9０-９]+)\s*[.．、]\s*(?![0-9０-９])(\S.*)$/;
-const FIELD_LABEL = /^(牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|完成时限|完成时间)\s*[:：]\s*(.*)$/;
+/** `五、保障措施`, `五.保障措施`: a top-level heading. */
+const TOP_HEADING = new RegExp(`^${CN_NUMERAL}\\s*[、.]\\s*\\S`);
+/** The part of a plan that holds the tasks: `四、主要任务`, `三、重点任务`, `第三部分 工作任务`, `主要任务及分工`, `重点任务清单`. */
+const TASK_HEADING = new RegExp(
+  `^(?:(?:${CN_NUMERAL}\\s*[、.]|第${CN_NUMERAL}部分[、:]?)\\s*[^。《》]{0,8}|)(?:主要任务|重点任务|工作任务|任务分工|重点工作)[^。《》]{0,12}$`,
+);
+/** Headings that end an unnumbered task part: `保障措施`, `五、工作要求`, `(六)组织实施`. */
+const AFTER_TASKS = new RegExp(
+  `^(?:${CN_NUMERAL}\\s*[、.]|第${CN_NUMERAL}部分[、:]?|\\(\\s*${CN_NUMERAL}\\s*\\))?\\s*(?:保障措施|工作要求|有关要求|组织实施|组织保障|实施步骤|工作步骤|进度安排)`,
+);
+/** `(一)Title` (key of `（一）Title`). */
+const SECTION_LINE = new RegExp(`^(\\(\\s*(${CN_NUMERAL})\\s*\\))\\s*(.*)$`);
+/** `一、Title`. */
+const TOP_SECTION_LINE = new RegExp(`^((${CN_NUMERAL})\\s*[、.])\\s*(.*)$`);
+/** `1.Title` / `１０．Title` / `10、Title` (not `2023.11.18`). */
+const TASK_LINE = /^(\d+)\s*[.、]\s*(?!\d)(\S.*)$/;
+/** A field label: `牵头单位:`, `牵头:`, `责任单位:`, `配合部门:`, `完成时限:`… (on the key: the colon is half-width). */
+const LABEL = "(牵头单位|牵头部门|牵头|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|完成时限|完成时间|时限要求|时限)\\s*:";
 
 type FieldName = "lead" | "responsible" | "deadline";
 
+interface Field {
+  name: FieldName;
+  value: string;
+  line: number;
+}
+
 function fieldName(label: string): FieldName {
   if (label.startsWith("牵头")) return "lead";
-  if (label.startsWith("完成")) return "deadline";
+  if (label.includes("时")) return "deadline";
   return "responsible";
 }
 
@@ -136,73 +188,154 @@ function chineseNumeral(s: string): number {
   return total + current;
 }
 
+/**
+ * The fields written in `text` from `key`'s labels on: `牵头单位:A、B;完成时限:2024年底前`, `牵头:A 责任单位:B　完成时限:C`.
+ * A value runs to the next label; separators around it (`;` `,` `。` spaces) are dropped.
+ */
+function readFields(text: string, key: string, line: number): Field[] {
+  const labels = [...key.matchAll(new RegExp(LABEL, "g"))];
+  return labels.map((m, i) => {
+    const next = labels[i + 1];
+    const value = text
+      .slice((m.index ?? 0) + m[0].length, next ? next.index : text.length)
+      .replace(/^[\s;；,，。.]+|[\s;；,，。.]+$/g, "")
+      .replace(/\s*[;；]\s*/g, "、");
+    return { name: fieldName(m[1] ?? ""), value, line };
+  });
+}
+
+/** The fields of a field line (`牵头单位：A、B；完成时限：2024年底前`, or the same in brackets), or null when the line is not one. */
+function readFieldLine(line: Line): Field[] | null {
+  let { text, key } = line;
+  const bracketed = /^\((.*)\)[。.;]?$/.exec(key);
+  if (bracketed && new RegExp(`^\\s*${LABEL}`).test(bracketed[1] ?? "")) {
+    text = text.slice(1, 1 + (bracketed[1] ?? "").length);
+    key = bracketed[1] ?? "";
+  }
+  if (!new RegExp(`^${LABEL}`).test(key)) return null;
+  return readFields(text, key, line.n);
+}
+
+/**
+ * A task line's text without the fields written in it, and those fields: bracketed anywhere
+ * (`建设平台（牵头单位：科技科；完成时限：2024年底前）。描述`) or unbracketed after a full stop, semicolon or space
+ * (`建设平台。描述。牵头单位：…`, `建设平台　牵头：科技科　完成时限：…`).
+ */
+function splitInlineFields(text: string, key: string, line: number): { rest: string; fields: Field[] } {
+  const open = new RegExp(`\\(\\s*${LABEL}`).exec(key);
+  if (open && open.index > 0) {
+    let depth = 0;
+    let close = key.length;
+    for (let i = open.index; i < key.length; i++) {
+      if (key[i] === "(") depth++;
+      else if (key[i] === ")" && --depth === 0) {
+        close = i;
+        break;
+      }
+    }
+    const fields = readFields(text.slice(open.index + 1, close), key.slice(open.index + 1, close), line);
+    const after = text.slice(close + 1).replace(/^[。.;；\s]+/, "");
+    const rest = `${text.slice(0, open.index).trim()}${after === "" ? "" : `。${after}`}`;
+    return { rest: rest.replace(/。。/g, "。"), fields };
+  }
+  const plain = new RegExp(`[。;,\\s]\\s*${LABEL}`).exec(key);
+  if (plain) {
+    const start = plain.index + 1;
+    return { rest: text.slice(0, start).trim(), fields: readFields(text.slice(start), key.slice(start), line) };
+  }
+  return { rest: text, fields: [] };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Task part
 
-function findTaskPart(lines: string[]): { start: number; end: number } | null {
-  const start = lines.findIndex((line) => TASK_HEADING.test(line));
+/** The task part's lines [start, end) and its heading, or null when there is no task heading. */
+function findTaskPart(lines: Line[]): { start: number; end: number; heading: Line } | null {
+  const start = lines.findIndex((line) => TASK_HEADING.test(line.key));
   if (start < 0) return null;
+  const heading = lines[start] as Line;
+  // Under a numbered heading (`四、主要任务`) the part ends at the next `五、`; under an unnumbered one, `一、` lines
+  // are its sections and the part ends at a heading such as 保障措施.
+  const numbered = !/^(?:主要任务|重点任务|工作任务|任务分工|重点工作)/.test(heading.key);
   let end = lines.length;
   for (let i = start + 1; i < lines.length; i++) {
-    if (TOP_HEADING.test(lines[i] ?? "")) {
+    const key = lines[i]?.key ?? "";
+    if (numbered ? TOP_HEADING.test(key) : AFTER_TASKS.test(key)) {
       end = i;
       break;
     }
   }
-  return { start: start + 1, end };
+  return { start: start + 1, end, heading };
 }
 
 interface Draft {
   number: number;
+  line: number;
   title: string;
   descriptionLines: string[];
   section: ParsedSection | null;
-  lead: string[];
-  responsible: string[];
-  deadlines: string[];
-  hasFields: boolean;
+  fields: Field[];
 }
 
 interface Scan {
   sections: ParsedSection[];
   tasks: ParsedTask[];
   warnings: string[];
+  problems: PlanProblem[];
+}
+
+/** A short line with no full stop and no trailing comma or colon: a heading when a task follows it. */
+function looksLikeHeading(key: string): boolean {
+  return key.length <= 30 && !/[。;,:!?]/.test(key.replace(/^.*?[、.]/, "")) && !/[。;,:]$/.test(key);
 }
 
 /**
  * Reads sections and tasks from lines [from, to). With `needFields` (no task heading was found) a numbered
- * item is a task only if it has a field line, and a section is kept only if it holds a task.
+ * item is a task only if it has fields, and a section is kept only if it holds a task.
+ *
+ * Sections are `（一）` headings; where there are none, `一、` headings (under an unnumbered task heading, or in
+ * the whole document); and unnumbered short lines directly before a task.
  */
-function scanTasks(lines: string[], from: number, to: number, needFields: boolean): Scan {
+function scanTasks(lines: Line[], from: number, to: number, needFields: boolean): Scan {
   const drafts: Draft[] = [];
   const sectionsSeen: ParsedSection[] = [];
+  const range = lines.slice(from, to).filter((l) => l.key !== "");
+  const hasBracketSections = range.some((l) => SECTION_LINE.test(l.key) && chineseNumeral(SECTION_LINE.exec(l.key)?.[2] ?? "") > 0);
   let section: ParsedSection | null = null;
   let current: Draft | null = null;
   let inFields = false;
 
   const finish = () => {
-    if (current && (!needFields || current.hasFields)) drafts.push(current);
+    if (current && (!needFields || current.fields.length > 0)) drafts.push(current);
     current = null;
     inFields = false;
   };
+  const startSection = (label: string, ordinal: number, title: string) => {
+    finish();
+    section = { ordinal, label, title: untilFullStop(title) };
+    sectionsSeen.push(section);
+  };
 
-  for (let i = from; i < to; i++) {
-    const line = lines[i] ?? "";
-    if (line === "") continue;
+  for (let i = 0; i < range.length; i++) {
+    const line = range[i] as Line;
+    const { key, text } = line;
 
-    if (TOP_HEADING.test(line)) {
-      finish();
-      section = null;
+    const top = TOP_SECTION_LINE.exec(key);
+    if (top && TOP_HEADING.test(key)) {
+      const ordinal = chineseNumeral(top[2] ?? "");
+      if (!hasBracketSections && ordinal > 0) startSection(text.slice(0, (top[1] ?? "").length), ordinal, text.slice(key.length - (top[3] ?? "").length));
+      else {
+        finish();
+        section = null;
+      }
       continue;
     }
 
-    const sectionMatch = SECTION_LINE.exec(line);
+    const sectionMatch = SECTION_LINE.exec(key);
     if (sectionMatch) {
       const ordinal = chineseNumeral(sectionMatch[2] ?? "");
       if (ordinal > 0) {
-        finish();
-        section = { ordinal, label: sectionMatch[1] ?? "", title: untilFullStop(sectionMatch[3] ?? "") };
-        sectionsSeen.push(section);
+        startSection(text.slice(0, (sectionMatch[1] ?? "").length), ordinal, text.slice(key.length - (sectionMatch[3] ?? "").length));
         continue;
       }
     }
@@ -210,117 +343,90 @@ function scanTasks(lines: string[], from: number, to: number, needFields: boolea
     const fields = readFieldLine(line);
     if (fields) {
       if (current) {
-        addFields(current, fields);
+        (current as Draft).fields.push(...fields);
         inFields = true;
       }
       continue;
     }
 
-    const taskMatch = TASK_LINE.exec(line);
+    const taskMatch = TASK_LINE.exec(key);
     if (taskMatch) {
       finish();
-      // Fields may end the task line itself: `1.标题。描述（牵头单位：…；完成时限：…）` or `…。牵头单位：…；完成时限：…`.
-      const { rest, fields: inline } = splitInlineFields(taskMatch[2] ?? "");
+      const offset = key.length - (taskMatch[2] ?? "").length;
+      const { rest, fields: inline } = splitInlineFields(text.slice(offset), key.slice(offset), line.n);
       const stop = rest.indexOf("。");
       current = {
         number: Number(toAsciiDigits(taskMatch[1] ?? "")),
+        line: line.n,
         title: (stop < 0 ? rest : rest.slice(0, stop)).trim(),
-        descriptionLines: stop < 0 ? [] : [rest.slice(stop + 1).trim()],
+        descriptionLines: stop < 0 || rest.slice(stop + 1).trim() === "" ? [] : [rest.slice(stop + 1).trim()],
         section,
-        lead: [],
-        responsible: [],
-        deadlines: [],
-        hasFields: false,
+        fields: inline,
       };
-      if (inline) {
-        addFields(current, inline);
-        inFields = true;
-      }
+      inFields = inline.length > 0;
       continue;
     }
 
-    // Any other line continues the description until the first field line; after the fields it ends the task.
-    if (current && !inFields) (current as Draft).descriptionLines.push(line);
-    else finish();
+    // A short line before a task, outside a task's description: an unnumbered section heading.
+    const next = range[i + 1];
+    if ((current === null || inFields) && next && TASK_LINE.test(next.key) && looksLikeHeading(key)) {
+      startSection("", sectionsSeen.length + 1, text);
+      continue;
+    }
+
+    // Any other line continues the description until the first fields (which may end this line); after the fields
+    // it ends the task.
+    if (current && !inFields) {
+      const { rest, fields: inline } = splitInlineFields(text, key, line.n);
+      (current as Draft).descriptionLines.push(rest);
+      (current as Draft).fields.push(...inline);
+      inFields = inline.length > 0;
+    } else finish();
   }
   finish();
 
   return buildTasks(drafts, sectionsSeen, needFields);
 }
 
-/** Add a task's fields (牵头单位, 责任单位/配合单位, 完成时限) to its draft. */
-function addFields(draft: Draft, fields: { name: FieldName; value: string }[]): void {
-  for (const { name, value } of fields) {
-    if (name === "lead") draft.lead.push(...splitUnits(value));
-    else if (name === "responsible") draft.responsible.push(...splitUnits(value));
-    else draft.deadlines.push(value.replace(/[。.]+$/, "").trim());
-  }
-  draft.hasFields = true;
-}
-
-const INLINE_LABEL = "(?:牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|完成时限|完成时间)\\s*[:：]";
-
-/** A task line's text without the fields written at its end, and those fields (null when there are none). */
-function splitInlineFields(text: string): { rest: string; fields: { name: FieldName; value: string }[] | null } {
-  const bracketed = new RegExp(`[（(]\\s*(${INLINE_LABEL}[^（）()]*)[）)]\\s*[。.；;]?\\s*$`).exec(text);
-  if (bracketed) {
-    const fields = readFieldLine((bracketed[1] ?? "").trim());
-    if (fields) return { rest: text.slice(0, bracketed.index).trim(), fields };
-  }
-  // Unbracketed, after the description's full stop: `…。牵头单位：刑侦大队；完成时限：2024年底前`.
-  const plain = new RegExp(`[。；;]\\s*(${INLINE_LABEL}.*)$`).exec(text);
-  if (plain) {
-    const fields = readFieldLine((plain[1] ?? "").trim());
-    if (fields) return { rest: text.slice(0, plain.index + 1).trim(), fields };
-  }
-  return { rest: text, fields: null };
-}
-
-/** The fields of a field line (`牵头单位：A、B；完成时限：2024年底前`), or null when the line is not one. */
-function readFieldLine(line: string): { name: FieldName; value: string }[] | null {
-  let text = line;
-  // `（牵头单位：…；完成时限：…）` written as one bracketed line.
-  const bracketed = /^[（(](.*)[）)]$/.exec(text);
-  if (bracketed && FIELD_LABEL.test((bracketed[1] ?? "").trim())) text = (bracketed[1] ?? "").trim();
-  if (!FIELD_LABEL.test(text)) return null;
-
-  const fields: { name: FieldName; value: string }[] = [];
-  for (const piece of text.split(/[；;]/)) {
-    const part = piece.trim();
-    if (part === "") continue;
-    const m = FIELD_LABEL.exec(part);
-    const last = fields[fields.length - 1];
-    if (m) fields.push({ name: fieldName(m[1] ?? ""), value: (m[2] ?? "").trim() });
-    else if (last) last.value = last.value === "" ? part : `${last.value}、${part}`;
-  }
-  return fields;
-}
+const DEADLINE_HINT = "（可写“2024年底前”“2025年6月30日前”“持续推进”等）";
 
 function buildTasks(drafts: Draft[], sectionsSeen: ParsedSection[], needFields: boolean): Scan {
   const warnings: string[] = [];
+  const problems: PlanProblem[] = [];
   const tasks: ParsedTask[] = [];
-  const numbers = new Set<number>();
+  const numbers = new Map<number, Draft>();
 
   for (const d of drafts) {
-    if (numbers.has(d.number)) {
+    const name = `任务${d.number}“${d.title}”`;
+    const earlier = numbers.get(d.number);
+    if (earlier) {
       warnings.push(`任务编号${d.number}重复，已忽略后出现的“${d.title}”`);
+      problems.push({ line: d.line, message: `任务编号${d.number}重复：${name}与前面的任务${d.number}“${earlier.title}”编号相同` });
       continue;
     }
-    numbers.add(d.number);
+    numbers.set(d.number, d);
 
     let deadline: Deadline;
-    const [deadlineText, ...extraDeadlines] = d.deadlines.filter((t) => t !== "");
-    if (deadlineText === undefined) {
+    const deadlineFields = d.fields.filter((f) => f.name === "deadline" && f.value !== "");
+    const [first, ...extra] = deadlineFields;
+    if (first === undefined) {
       deadline = { text: "", kind: "unknown", date: null };
       warnings.push(`任务${d.number}缺少完成时限`);
+      problems.push({ line: d.line, message: `${name}找不到“完成时限”` });
     } else {
-      deadline = parseDeadline(deadlineText);
-      if (deadline.kind === "unknown") warnings.push(`任务${d.number}的完成时限“${deadlineText}”无法识别`);
-      if (extraDeadlines.length > 0) warnings.push(`任务${d.number}有多个完成时限，已使用第一个“${deadlineText}”`);
+      deadline = parseDeadline(first.value.replace(/[。.]+$/, "").trim());
+      if (deadline.kind === "unknown") {
+        warnings.push(`任务${d.number}的完成时限“${deadline.text}”无法识别`);
+        problems.push({ line: first.line, message: `${name}的完成时限“${deadline.text}”无法识别${DEADLINE_HINT}` });
+      }
+      if (extra.length > 0) warnings.push(`任务${d.number}有多个完成时限，已使用第一个“${deadline.text}”`);
     }
 
-    const leadUnits = unique(d.lead);
-    if (leadUnits.length === 0) warnings.push(`任务${d.number}缺少牵头单位`);
+    const leadUnits = unique(d.fields.filter((f) => f.name === "lead").flatMap((f) => splitUnits(f.value)));
+    if (leadUnits.length === 0) {
+      warnings.push(`任务${d.number}缺少牵头单位`);
+      problems.push({ line: d.line, message: `${name}找不到“牵头单位”` });
+    }
 
     tasks.push({
       number: d.number,
@@ -332,7 +438,7 @@ function buildTasks(drafts: Draft[], sectionsSeen: ParsedSection[], needFields: 
       section: d.section?.title ?? null,
       sectionOrdinal: d.section?.ordinal ?? null,
       leadUnits,
-      responsibleUnits: unique(d.responsible),
+      responsibleUnits: unique(d.fields.filter((f) => f.name === "responsible").flatMap((f) => splitUnits(f.value))),
       deadline,
       targets: findTargets(`${d.title}。${d.descriptionLines.join("")}`, deadline.date),
     });
@@ -349,7 +455,8 @@ function buildTasks(drafts: Draft[], sectionsSeen: ParsedSection[], needFields: 
     }
     sections.push(s);
   }
-  return { sections, tasks, warnings };
+  problems.sort((a, b) => a.line - b.line);
+  return { sections, tasks, warnings, problems };
 }
 
 function unique(names: string[]): string[] {
@@ -361,7 +468,6 @@ function untilFullStop(text: string): string {
   const stop = text.indexOf("。");
   return (stop < 0 ? text : text.slice(0, stop)).trim();
 }
-
 // ---------------------------------------------------------------------------------------------------------------
 // Title and issue date
 

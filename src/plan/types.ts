@@ -41,9 +41,19 @@ export interface ParsedTarget {
   sourceText: string;
 }
 
+/** Why a task cannot be followed as written (no 牵头单位, no or an unreadable 完成时限, a repeated number), and where. */
+export interface PlanProblem {
+  /** 1-based: the line of a text file (第N行), the paragraph of a .docx (第N段). */
+  line: number;
+  /** Chinese, without the place: `任务14“组织技能比武”找不到“完成时限”`. */
+  message: string;
+}
+
 export interface ParsedPlan {
   plan: { title: string; issuedOn: string | null };
   sections: ParsedSection[];
   tasks: ParsedTask[];
   warnings: string[];
+  /** Tasks that would be imported incomplete: the import refuses them unless `--allow-incomplete`. Sorted by line. */
+  problems: PlanProblem[];
 }
