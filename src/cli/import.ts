@@ -3,15 +3,16 @@ import { parseArgs } from "node:util";
 import type { Config } from "../config.js";
 import { applyMigrations } from "../db/migrate.js";
 import { closePrisma, openPrisma } from "../db/prisma-client.js";
-import { readPlanFile } from "../plan/import-plan.js";
 import { PlanCodeError } from "../plan/plan-code.js";
+import { placedProblems, readPlanFileDocument, type PlanDocument } from "../plan/plan-document.js";
 import { parsePlan, PlanParseError } from "../plan/plan-parser.js";
 import type { ParsedPlan } from "../plan/types.js";
 import { DumpError, loadDump } from "../reports/dump.js";
 import { CliError, cliActor, clockFor, withApp, type CliCommand, print } from "./shared.js";
 
-function planJson(parsed: ParsedPlan) {
+function planJson(parsed: ParsedPlan, kind: PlanDocument["kind"]) {
   return {
+    format: kind,
     plan: { title: parsed.plan.title, issuedOn: parsed.plan.issuedOn },
     sections: parsed.sections.map((s) => ({ ordinal: s.ordinal, label: s.label, title: s.title })),
     tasks: parsed.tasks.map((t) => ({
@@ -24,6 +25,7 @@ function planJson(parsed: ParsedPlan) {
       targets: t.targets.map(({ name, count, unit, due }) => ({ name, count, unit, due })),
     })),
     warnings: parsed.warnings,
+    problems: placedProblems(parsed, kind),
   };
 }
 
@@ -49,16 +51,23 @@ async function importDump(file: string, config: Config): Promise<number> {
   }
 }
 
-/** `duban import FILE [--code CODE] [--dry-run]`: a plan document (.docx or text) parsed and imported, or re-imported over itself. */
+/**
+ * `duban import FILE [--code CODE] [--dry-run] [--allow-incomplete]`: a plan document (.docx or text) parsed and
+ * imported, or re-imported over itself. A plan with incomplete tasks is refused, line by line, unless `--allow-incomplete`.
+ */
 export default {
   name: "import",
-  usage: ["import FILE [--code CODE] [--dry-run] [--json] [--at ISO-DATETIME]", "import --dump FILE            (a json export, into an empty database)"],
+  usage: [
+    "import FILE [--code CODE] [--dry-run] [--allow-incomplete] [--json] [--at ISO-DATETIME]",
+    "import --dump FILE            (a json export, into an empty database)",
+  ],
   async run(argv, { config, env }) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
         "dry-run": { type: "boolean", default: false },
+        "allow-incomplete": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         at: { type: "string" },
         dump: { type: "string" },
@@ -68,33 +77,41 @@ export default {
     if (values.dump !== undefined) return importDump(values.dump, config);
     const file = positionals[0];
     if (!file || positionals.length > 1) throw new CliError("import: 请给出一个计划文件 / give one plan file", { usage: true });
-    let text: string;
-    try {
-      text = readPlanFile(file);
-    } catch (e) {
-      throw new CliError(`无法读取文件 ${file}：${(e as Error).message}`);
-    }
     let parsed: ParsedPlan;
+    let kind: PlanDocument["kind"];
     try {
-      parsed = parsePlan(text);
+      const document = await readPlanFileDocument(file).catch((e) => {
+        if (e instanceof PlanParseError) throw e;
+        throw new CliError(`无法读取文件 ${file}：${(e as Error).message}`);
+      });
+      kind = document.kind;
+      parsed = parsePlan(document.text);
     } catch (e) {
       if (e instanceof PlanParseError) throw new CliError(`${file}：${e.message}。未写入任何数据。`);
       throw e;
     }
+    const dryRun = values["dry-run"];
+    if (parsed.problems.length > 0 && !values["allow-incomplete"]) {
+      if (values.json) {
+        print(`${JSON.stringify({ ...planJson(parsed, kind), refused: true, ...(dryRun ? { dryRun: true } : {}) }, null, 2)}\n`);
+        return 2;
+      }
+      throw new CliError(refusal(file, parsed, kind, dryRun));
+    }
     const clock = clockFor(values.at, config);
     const options = values.code === undefined ? {} : { code: values.code };
-    const report = values["dry-run"]
+    const report = dryRun
       ? null
       : await withApp(config, clock, (app) => app.repos.plans.importPlan(parsed, clock.now(), cliActor(env), options)).catch((e) => {
           if (e instanceof PlanCodeError) throw new CliError(`import: ${e.message}。未写入任何数据。`);
           throw e;
         });
     if (values.json) {
-      print(`${JSON.stringify({ ...planJson(parsed), ...(report ? { import: report } : { dryRun: true }) }, null, 2)}\n`);
+      print(`${JSON.stringify({ ...planJson(parsed, kind), ...(report ? { import: report } : { dryRun: true }) }, null, 2)}\n`);
       return 0;
     }
     const out: string[] = [];
-    out.push(`${values["dry-run"] ? "试导入（未写入）" : "已导入"}《${parsed.plan.title}》：${parsed.sections.length}个部分，${parsed.tasks.length}项任务。`);
+    out.push(`${dryRun ? "试导入（未写入）" : "已导入"}《${parsed.plan.title}》：${parsed.sections.length}个部分，${parsed.tasks.length}项任务。`);
     if (report) {
       out.push(`计划代码：${report.code}（在群里这样指明计划：${report.code} 任务1）`);
       out.push(`新增${report.created.length}项，更新${report.updated.length}项，未变${report.unchanged.length}项。`);
@@ -105,3 +122,13 @@ export default {
     return 0;
   },
 } satisfies CliCommand;
+
+/** Why a plan with incomplete tasks is not imported: every problem on its own line, then what to do. */
+function refusal(file: string, parsed: ParsedPlan, kind: PlanDocument["kind"], dryRun: boolean): string {
+  return [
+    `${file}：《${parsed.plan.title}》有${parsed.problems.length}处问题，${dryRun ? "正式导入时会被拒绝" : "未写入任何数据"}：`,
+    ...placedProblems(parsed, kind).map((p) => `${p.place}：${p.message}`),
+    "牵头单位决定谁来报进展、提醒发给谁，完成时限决定何时提醒、何时算逾期。请在文件中补全后重新导入；",
+    "确需先导入、以后再补，加 --allow-incomplete（这些问题照样列为警告）。格式说明见 docs/plan-format.md。",
+  ].join("\n");
+}

@@ -1,0 +1,111 @@
+import { readFile } from "node:fs/promises";
+import mammoth from "mammoth";
+import { PlanParseError } from "./plan-parser.js";
+import type { ParsedPlan } from "./types.js";
+
+/** How a plan document was written: a Word .docx (its lines are paragraphs, 段) or plain text (lines, 行). */
+export type PlanDocumentKind = "docx" | "text";
+
+/** A plan document as the parser reads it: one line per paragraph of a .docx, or the text file as it is. */
+export interface PlanDocument {
+  kind: PlanDocumentKind;
+  text: string;
+}
+
+/** What the first bytes say a file is. A .docx is a ZIP (`PK`); .doc and .wps are OLE compound files. */
+function sniff(bytes: Buffer): "zip" | "ole" | "pdf" | "rtf" | "other" {
+  if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return "zip";
+  if (bytes.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) return "ole";
+  if (bytes.subarray(0, 5).toString("latin1") === "%PDF-") return "pdf";
+  if (bytes.subarray(0, 5).toString("latin1") === "{\\rtf") return "rtf";
+  return "other";
+}
+
+const ACCEPTED = "duban 读取 Word 文档（.docx）和纯文本（.txt，UTF-8 或 GBK 编码）";
+const SAVE_AS = `${ACCEPTED}。请在 Word 或 WPS 中打开它，“另存为”Word 文档（*.docx）后再导入`;
+
+/**
+ * Reads a plan document, choosing by content, not by name: a .docx through mammoth, anything else as text (UTF-8,
+ * else GBK/GB18030 as Windows Notepad and WPS save it). Throws PlanParseError (`unsupported`) for .doc, .wps, .pdf,
+ * .rtf and ZIP files that are not Word documents.
+ *
+ * @example
+ * const { kind, text } = await readPlanDocument(readFileSync("方案.docx")); // kind "docx", one paragraph per line
+ */
+export async function readPlanDocument(bytes: Buffer): Promise<PlanDocument> {
+  switch (sniff(bytes)) {
+    case "zip":
+      return { kind: "docx", text: await docxText(bytes) };
+    case "ole":
+      throw new PlanParseError("unsupported", `这是旧版 Word（.doc）或 WPS（.wps）文件。${SAVE_AS}`);
+    case "pdf":
+      throw new PlanParseError("unsupported", `这是 PDF 文件，读不出可靠的段落。${ACCEPTED}：请找到方案的 Word 原件，“另存为”Word 文档（*.docx）后再导入`);
+    case "rtf":
+      throw new PlanParseError("unsupported", `这是 RTF 文件。${SAVE_AS}`);
+    default:
+      return { kind: "text", text: decodeText(bytes) };
+  }
+}
+
+/** UTF-16 with a byte-order mark; UTF-8 when the bytes are valid UTF-8; else GB18030 (a superset of GBK) when they are valid GB18030; else UTF-8 with replacements, which the parser refuses as unreadable. */
+function decodeText(bytes: Buffer): string {
+  // Notepad's "Unicode" is UTF-16 with a byte-order mark.
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+  for (const encoding of ["utf-8", "gb18030"]) {
+    try {
+      return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+    } catch {
+      // not this encoding
+    }
+  }
+  return bytes.toString("utf8");
+}
+
+/** `readPlanDocument` on a file: `await readPlanFileDocument("方案.docx")`. Errors reading the file itself are passed on. */
+export async function readPlanFileDocument(file: string): Promise<PlanDocument> {
+  return readPlanDocument(await readFile(file));
+}
+
+/** The text of a .docx, one line per paragraph (headings, list items and table cells included, empty ones left out). */
+async function docxText(bytes: Buffer): Promise<string> {
+  let html: string;
+  try {
+    const result = await mammoth.convertToHtml({ buffer: bytes }, { convertImage: mammoth.images.imgElement(async () => ({ src: "" })) });
+    html = result.value;
+  } catch {
+    throw new PlanParseError("unsupported", `这是 ZIP 压缩文件，但不是可读的 Word 文档（.docx）。${SAVE_AS}`);
+  }
+  return htmlParagraphs(html).join("\n");
+}
+
+const BLOCK = /<\/?(?:p|h[1-6]|li|ol|ul|td|th|tr|table|thead|tbody|blockquote)(?:\s[^>]*)?>/g;
+const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&nbsp;": " " };
+
+/**
+ * The paragraphs of mammoth's HTML as lines: a line break inside a paragraph (Shift+Enter) becomes a space, so a
+ * paragraph stays one line whatever the breaks in it.
+ */
+export function htmlParagraphs(html: string): string[] {
+  return html
+    .replace(/<br\s*\/?>/g, " ")
+    .split(BLOCK)
+    .map((piece) =>
+      piece
+        .replace(/<[^>]*>/g, "")
+        .replace(/&(?:amp|lt|gt|quot|#39|nbsp);/g, (e) => ENTITIES[e] ?? e)
+        .replace(/[\r\n]+/g, " ")
+        .trim(),
+    )
+    .filter((line) => line !== "");
+}
+
+/** Where a line is, in the words of its document: `第37行` in a text file, `第37段` (the 37th paragraph with text) in a .docx. */
+export function placeOf(kind: PlanDocumentKind, line: number): string {
+  return `第${line}${kind === "docx" ? "段" : "行"}`;
+}
+
+/** A plan's problems with their places: `[{ line: 37, place: "第37行", message: "任务14“…”找不到“完成时限”" }]`. */
+export function placedProblems(parsed: ParsedPlan, kind: PlanDocumentKind): { line: number; place: string; message: string }[] {
+  return parsed.problems.map((p) => ({ line: p.line, place: placeOf(kind, p.line), message: p.message }));
+}
