@@ -15,7 +15,10 @@ const BUNDLED = readFileSync(BUNDLED_FILE, "utf8");
 const FIXTURES = join(import.meta.dirname, "fixtures/plans");
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), "utf8");
 
-/** A .docx with one paragraph per line of `text` (an empty one for a blank line); with `headings`, lines that look like headings are styled as Word headings. */
+/**
+ * A .docx with one paragraph per line of `text` (an empty one for a blank line); with `headings`, lines that look
+ * like headings are styled as Word headings.
+ */
 async function docxOf(text: string, opts: { headings?: boolean } = {}): Promise<Buffer> {
   const children = text.split("\n").map((line) => {
     if (opts.headings && /^[一二三四五六七八九十]+、/.test(line)) return new Paragraph({ text: line, heading: HeadingLevel.HEADING_1 });
@@ -49,7 +52,7 @@ describe("the bundled plan", () => {
 });
 
 describe("plans of other bureaus, laid out differently", () => {
-  it("reads 建宁's full-width plan: （一） sections, task numbers １０．and ９、, fields in brackets at the end, in the middle or on their own line, 牵头：, units split on ，", () => {
+  it("reads 建宁's full-width plan: （一） sections, numbers １０．and ９、, fields bracketed at the end, in the middle or alone, 牵头：, units on ，", () => {
     const plan = parsePlan(fixture("jianning-shuju.txt"));
     expect(plan.plan).toEqual({ title: "建宁县公安局数据赋能实战三年行动方案（２０２４—２０２６年）", issuedOn: "2024-03-12" });
     expect(plan.sections).toEqual([
@@ -72,7 +75,7 @@ describe("plans of other bureaus, laid out differently", () => {
     expect(plan.problems).toEqual([]);
   });
 
-  it("reads 泰宁's key-work list: an unnumbered 主要任务 heading, 一、 sections, several fields on one line separated by spaces, half-width colons, units split on ,", () => {
+  it("reads 泰宁's key-work list: an unnumbered 主要任务 heading, 一、 sections, fields on one line split by spaces, half-width colons, units on ,", () => {
     const plan = parsePlan(fixture("taining-zhihui.txt"));
     expect(plan.plan).toEqual({ title: "泰宁县公安局2024年智慧警务建设工作要点", issuedOn: "2024-02-20" });
     expect(plan.sections).toEqual([

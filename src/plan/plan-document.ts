@@ -47,7 +47,10 @@ export async function readPlanDocument(bytes: Buffer): Promise<PlanDocument> {
   }
 }
 
-/** UTF-16 with a byte-order mark; UTF-8 when the bytes are valid UTF-8; else GB18030 (a superset of GBK) when they are valid GB18030; else UTF-8 with replacements, which the parser refuses as unreadable. */
+/**
+ * UTF-16 with a byte-order mark; UTF-8 when the bytes are valid UTF-8; else GB18030 (a superset of GBK) when they
+ * are valid GB18030; else UTF-8 with replacements, which the parser refuses as unreadable.
+ */
 function decodeText(bytes: Buffer): string {
   // Notepad's "Unicode" is UTF-16 with a byte-order mark.
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
