@@ -15,7 +15,7 @@
  * unless an example says `--at` or `DUBAN_NOW=`.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -202,6 +202,9 @@ describe("the examples in the docs", () => {
         dir = mkdtempSync(join(tmpdir(), "duban-docs-"));
         dirs.push(dir);
         for (const f of readdirSync(template.dir)) if (f.startsWith("duban.db")) copyFileSync(join(template.dir, f), join(dir, f));
+        // `npx duban import tests/fixtures/plans/….txt` reads the same file there as in the repository root.
+        mkdirSync(join(dir, "tests"));
+        symlinkSync(join(ROOT, "tests/fixtures"), join(dir, "tests/fixtures"));
       }
 
       for (const ex of list) {
