@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Document, HeadingLevel, Packer, Paragraph, TextRun } from "docx";
+import { Document, HeadingLevel, LevelFormat, Packer, Paragraph, TextRun } from "docx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { htmlParagraphs, placedProblems, readPlanDocument } from "../src/plan/plan-document.js";
 import { PlanParseError, parsePlan } from "../src/plan/plan-parser.js";
@@ -144,15 +144,34 @@ describe("reading a plan document", () => {
   });
 
   it("turns mammoth's HTML into one line per paragraph, heading, list item and table cell, with entities decoded", () => {
-    expect(
-      htmlParagraphs(
-        "<h1>四、主要任务</h1><p>1.A&amp;B</p><table><tr><td><p>牵头单位：科技科</p></td><td>完成时限：持续推进</td></tr></table><ol><li>x</li></ol>",
-      ),
-    ).toEqual(["四、主要任务", "1.A&B", "牵头单位：科技科", "完成时限：持续推进", "x"]);
+    const html =
+      "<h1>四、主要任务</h1><p>1.A&amp;B</p><table><tr><td><p>牵头单位：科技科</p></td><td>完成时限：持续推进</td></tr></table><ol><li>x</li></ol><ul><li>y</li></ul>";
+    expect(htmlParagraphs(html)).toEqual([
+      { text: "四、主要任务", numbered: false },
+      { text: "1.A&B", numbered: false },
+      { text: "牵头单位：科技科", numbered: false },
+      { text: "完成时限：持续推进", numbered: false },
+      { text: "x", numbered: true },
+      { text: "y", numbered: false },
+    ]);
+  });
+
+  it("lists each paragraph with Word's automatic numbering as a problem: its number is not in the text", async () => {
+    const numbering = { config: [{ reference: "tasks", levels: [{ level: 0, format: LevelFormat.DECIMAL, text: "%1." }] }] };
+    const children = [
+      new Paragraph("四、主要任务"),
+      new Paragraph("1.建设平台。"),
+      new Paragraph("牵头单位：科技科；完成时限：2024年底前"),
+      new Paragraph({ text: "培训民警。", numbering: { reference: "tasks", level: 0 } }),
+      new Paragraph("牵头单位：政工室；完成时限：2025年底前"),
+    ];
+    const document = await readPlanDocument(await Packer.toBuffer(new Document({ numbering, sections: [{ children }] })));
+    expect(document.autoNumbered).toEqual([4]);
+    expect(placedProblems(parsePlan(document.text), document)).toEqual([{ line: 4, place: "第4段", message: "“培训民警。”用了 Word 自动编号，编号没有读入" }]);
   });
 
   it("chooses by content, not by name: text is text whatever the file is called", async () => {
-    expect(await readPlanDocument(Buffer.from("四、主要任务\n"))).toEqual({ kind: "text", text: "四、主要任务\n" });
+    expect(await readPlanDocument(Buffer.from("四、主要任务\n"))).toEqual({ kind: "text", text: "四、主要任务\n", autoNumbered: [] });
   });
 
   it("reads text saved as GBK (Notepad's ANSI, WPS) and as UTF-16 with a byte-order mark", async () => {
@@ -198,7 +217,7 @@ const INCOMPLETE = [
 
 describe("a plan with incomplete tasks", () => {
   it("lists every problem with its line: an unreadable deadline on its field's line, a missing field or a repeated number on the task's", () => {
-    expect(placedProblems(parsePlan(INCOMPLETE), "text")).toEqual([
+    expect(placedProblems(parsePlan(INCOMPLETE), { kind: "text", text: INCOMPLETE, autoNumbered: [] })).toEqual([
       { line: 6, place: "第6行", message: "任务12“任务甲”的完成时限“XXX”无法识别（可写“2024年底前”“2025年6月30日前”“持续推进”等）" },
       { line: 7, place: "第7行", message: "任务13“任务乙”找不到“牵头单位”" },
       { line: 10, place: "第10行", message: "任务14“任务丁”找不到“完成时限”" },
@@ -208,7 +227,7 @@ describe("a plan with incomplete tasks", () => {
 
   it("numbers the paragraphs of a .docx that have text, 第N段: empty paragraphs are not counted", async () => {
     const document = await readPlanDocument(await docxOf(INCOMPLETE.replace("13.任务乙。", "\n\n13.任务乙。")));
-    expect(placedProblems(parsePlan(document.text), document.kind).map((p) => `${p.place}：${p.message}`)).toEqual([
+    expect(placedProblems(parsePlan(document.text), document).map((p) => `${p.place}：${p.message}`)).toEqual([
       "第6段：任务12“任务甲”的完成时限“XXX”无法识别（可写“2024年底前”“2025年6月30日前”“持续推进”等）",
       "第7段：任务13“任务乙”找不到“牵头单位”",
       "第10段：任务14“任务丁”找不到“完成时限”",
@@ -294,6 +313,24 @@ describe("duban import, run as a process", () => {
     expect(r.stdout).toContain("1个部分，4项任务");
     expect(r.stdout).toContain("警告：任务13缺少牵头单位");
     expect(r.stdout).toContain("警告：任务14缺少完成时限");
+  });
+
+  it("refuses a .docx whose task numbers are Word's automatic numbering, saying so and how to fix it", async () => {
+    const numbering = { config: [{ reference: "tasks", levels: [{ level: 0, format: LevelFormat.DECIMAL, text: "%1." }] }] };
+    const children = ["建设平台。", "培训民警。"].flatMap((title) => [
+      new Paragraph({ text: title, numbering: { reference: "tasks", level: 0 } }),
+      new Paragraph("牵头单位：科技科；完成时限：2024年底前"),
+    ]);
+    writeFileSync(
+      join(dir, "auto.docx"),
+      await Packer.toBuffer(new Document({ numbering, sections: [{ children: [new Paragraph("四、主要任务"), ...children] }] })),
+    );
+    const r = await duban(["import", join(dir, "auto.docx")], "auto.db");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("未找到可识别的任务");
+    expect(r.stderr).toContain("有2段用了 Word 自动编号");
+    expect(r.stderr).toContain("另存为纯文本（*.txt，会写出编号）");
+    expect(existsSync(join(dir, "auto.db"))).toBe(false);
   });
 
   it("refuses a .doc with the formats it reads and how to convert, and writes nothing", async () => {

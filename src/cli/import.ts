@@ -4,15 +4,15 @@ import type { Config } from "../config.js";
 import { applyMigrations } from "../db/migrate.js";
 import { closePrisma, openPrisma } from "../db/prisma-client.js";
 import { PlanCodeError } from "../plan/plan-code.js";
-import { placedProblems, readPlanFileDocument, type PlanDocument } from "../plan/plan-document.js";
+import { AUTO_NUMBERING_HINT, placedProblems, readPlanFileDocument, type PlanDocument } from "../plan/plan-document.js";
 import { parsePlan, PlanParseError } from "../plan/plan-parser.js";
 import type { ParsedPlan } from "../plan/types.js";
 import { DumpError, loadDump } from "../reports/dump.js";
 import { CliError, cliActor, clockFor, withApp, type CliCommand, print } from "./shared.js";
 
-function planJson(parsed: ParsedPlan, kind: PlanDocument["kind"]) {
+function planJson(parsed: ParsedPlan, document: PlanDocument) {
   return {
-    format: kind,
+    format: document.kind,
     plan: { title: parsed.plan.title, issuedOn: parsed.plan.issuedOn },
     sections: parsed.sections.map((s) => ({ ordinal: s.ordinal, label: s.label, title: s.title })),
     tasks: parsed.tasks.map((t) => ({
@@ -25,7 +25,7 @@ function planJson(parsed: ParsedPlan, kind: PlanDocument["kind"]) {
       targets: t.targets.map(({ name, count, unit, due }) => ({ name, count, unit, due })),
     })),
     warnings: parsed.warnings,
-    problems: placedProblems(parsed, kind),
+    problems: placedProblems(parsed, document),
   };
 }
 
@@ -78,25 +78,26 @@ export default {
     const file = positionals[0];
     if (!file || positionals.length > 1) throw new CliError("import: 请给出一个计划文件 / give one plan file", { usage: true });
     let parsed: ParsedPlan;
-    let kind: PlanDocument["kind"];
+    let document: PlanDocument | null = null;
     try {
-      const document = await readPlanFileDocument(file).catch((e) => {
+      document = await readPlanFileDocument(file).catch((e) => {
         if (e instanceof PlanParseError) throw e;
         throw new CliError(`无法读取文件 ${file}：${(e as Error).message}`);
       });
-      kind = document.kind;
       parsed = parsePlan(document.text);
     } catch (e) {
-      if (e instanceof PlanParseError) throw new CliError(`${file}：${e.message}。未写入任何数据。`);
-      throw e;
+      if (!(e instanceof PlanParseError)) throw e;
+      const numbered = document?.autoNumbered.length ? `（有${document.autoNumbered.length}段用了 Word 自动编号。${AUTO_NUMBERING_HINT}）` : "";
+      throw new CliError(`${file}：${e.message}${numbered}。未写入任何数据。`);
     }
     const dryRun = values["dry-run"];
-    if (parsed.problems.length > 0 && !values["allow-incomplete"]) {
+    const problems = placedProblems(parsed, document);
+    if (problems.length > 0 && !values["allow-incomplete"]) {
       if (values.json) {
-        print(`${JSON.stringify({ ...planJson(parsed, kind), refused: true, ...(dryRun ? { dryRun: true } : {}) }, null, 2)}\n`);
+        print(`${JSON.stringify({ ...planJson(parsed, document), refused: true, ...(dryRun ? { dryRun: true } : {}) }, null, 2)}\n`);
         return 2;
       }
-      throw new CliError(refusal(file, parsed, kind, dryRun));
+      throw new CliError(refusal(file, parsed, problems, document, dryRun));
     }
     const clock = clockFor(values.at, config);
     const options = values.code === undefined ? {} : { code: values.code };
@@ -107,7 +108,7 @@ export default {
           throw e;
         });
     if (values.json) {
-      print(`${JSON.stringify({ ...planJson(parsed, kind), ...(report ? { import: report } : { dryRun: true }) }, null, 2)}\n`);
+      print(`${JSON.stringify({ ...planJson(parsed, document), ...(report ? { import: report } : { dryRun: true }) }, null, 2)}\n`);
       return 0;
     }
     const out: string[] = [];
@@ -118,16 +119,18 @@ export default {
       if (report.missing.length) out.push(`文件中已没有的任务（保留，未删除）：${report.missing.join("、")}`);
     }
     for (const w of parsed.warnings) out.push(`警告：${w}`);
+    if (document.autoNumbered.length > 0) out.push(`警告：有${document.autoNumbered.length}段用了 Word 自动编号，${AUTO_NUMBERING_HINT}`);
     print(`${out.join("\n")}\n`);
     return 0;
   },
 } satisfies CliCommand;
 
 /** Why a plan with incomplete tasks is not imported: every problem on its own line, then what to do. */
-function refusal(file: string, parsed: ParsedPlan, kind: PlanDocument["kind"], dryRun: boolean): string {
+function refusal(file: string, parsed: ParsedPlan, problems: { place: string; message: string }[], document: PlanDocument, dryRun: boolean): string {
   return [
-    `${file}：《${parsed.plan.title}》有${parsed.problems.length}处问题，${dryRun ? "正式导入时会被拒绝" : "未写入任何数据"}：`,
-    ...placedProblems(parsed, kind).map((p) => `${p.place}：${p.message}`),
+    `${file}：《${parsed.plan.title}》有${problems.length}处问题，${dryRun ? "正式导入时会被拒绝" : "未写入任何数据"}：`,
+    ...problems.map((p) => `${p.place}：${p.message}`),
+    ...(document.autoNumbered.length > 0 ? [`${AUTO_NUMBERING_HINT}。`] : []),
     "牵头单位决定谁来报进展、提醒发给谁，完成时限决定何时提醒、何时算逾期。请在文件中补全后重新导入；",
     "确需先导入、以后再补，加 --allow-incomplete（这些问题照样列为警告）。格式说明见 docs/plan-format.md。",
   ].join("\n");

@@ -10,6 +10,8 @@ export type PlanDocumentKind = "docx" | "text";
 export interface PlanDocument {
   kind: PlanDocumentKind;
   text: string;
+  /** Lines (1-based) of a .docx whose paragraphs have Word's automatic numbering (编号): the numbers are not in the text. */
+  autoNumbered: number[];
 }
 
 /** What the first bytes say a file is. A .docx is a ZIP (`PK`); .doc and .wps are OLE compound files. */
@@ -35,7 +37,7 @@ const SAVE_AS = `${ACCEPTED}。请在 Word 或 WPS 中打开它，“另存为�
 export async function readPlanDocument(bytes: Buffer): Promise<PlanDocument> {
   switch (sniff(bytes)) {
     case "zip":
-      return { kind: "docx", text: await docxText(bytes) };
+      return { kind: "docx", ...(await docxText(bytes)) };
     case "ole":
       throw new PlanParseError("unsupported", `这是旧版 Word（.doc）或 WPS（.wps）文件。${SAVE_AS}`);
     case "pdf":
@@ -43,7 +45,7 @@ export async function readPlanDocument(bytes: Buffer): Promise<PlanDocument> {
     case "rtf":
       throw new PlanParseError("unsupported", `这是 RTF 文件。${SAVE_AS}`);
     default:
-      return { kind: "text", text: decodeText(bytes) };
+      return { kind: "text", text: decodeText(bytes), autoNumbered: [] };
   }
 }
 
@@ -71,7 +73,7 @@ export async function readPlanFileDocument(file: string): Promise<PlanDocument> 
 }
 
 /** The text of a .docx, one line per paragraph (headings, list items and table cells included, empty ones left out). */
-async function docxText(bytes: Buffer): Promise<string> {
+async function docxText(bytes: Buffer): Promise<{ text: string; autoNumbered: number[] }> {
   let html: string;
   try {
     const result = await mammoth.convertToHtml({ buffer: bytes }, { convertImage: mammoth.images.imgElement(async () => ({ src: "" })) });
@@ -79,36 +81,62 @@ async function docxText(bytes: Buffer): Promise<string> {
   } catch {
     throw new PlanParseError("unsupported", `这是 ZIP 压缩文件，但不是可读的 Word 文档（.docx）。${SAVE_AS}`);
   }
-  return htmlParagraphs(html).join("\n");
+  const paragraphs = htmlParagraphs(html);
+  return {
+    text: paragraphs.map((p) => p.text).join("\n"),
+    autoNumbered: paragraphs.flatMap((p, i) => (p.numbered ? [i + 1] : [])),
+  };
 }
 
-const BLOCK = /<\/?(?:p|h[1-6]|li|ol|ul|td|th|tr|table|thead|tbody|blockquote)(?:\s[^>]*)?>/g;
+const BLOCK = /(<\/?(?:p|h[1-6]|li|ol|ul|td|th|tr|table|thead|tbody|blockquote)(?:\s[^>]*)?>)/;
 const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&nbsp;": " " };
 
 /**
  * The paragraphs of mammoth's HTML as lines: a line break inside a paragraph (Shift+Enter) becomes a space, so a
- * paragraph stays one line whatever the breaks in it.
+ * paragraph stays one line whatever the breaks in it. `numbered` marks an item of a numbered list (`<ol>`): Word's
+ * automatic numbering, whose numbers mammoth does not write.
  */
-export function htmlParagraphs(html: string): string[] {
-  return html
-    .replace(/<br\s*\/?>/g, " ")
-    .split(BLOCK)
-    .map((piece) =>
-      piece
-        .replace(/<[^>]*>/g, "")
-        .replace(/&(?:amp|lt|gt|quot|#39|nbsp);/g, (e) => ENTITIES[e] ?? e)
-        .replace(/[\r\n]+/g, " ")
-        .trim(),
-    )
-    .filter((line) => line !== "");
+export function htmlParagraphs(html: string): { text: string; numbered: boolean }[] {
+  const lists: string[] = [];
+  const out: { text: string; numbered: boolean }[] = [];
+  for (const piece of html.replace(/<br\s*\/?>/g, " ").split(BLOCK)) {
+    const tag = /^<(\/?)(ol|ul)\b/.exec(piece);
+    if (tag) {
+      if (tag[1] === "/") lists.pop();
+      else lists.push(tag[2] ?? "");
+      continue;
+    }
+    if (piece.startsWith("<")) continue;
+    const text = piece
+      .replace(/<[^>]*>/g, "")
+      .replace(/&(?:amp|lt|gt|quot|#39|nbsp);/g, (e) => ENTITIES[e] ?? e)
+      .replace(/[\r\n]+/g, " ")
+      .trim();
+    if (text !== "") out.push({ text, numbered: lists.at(-1) === "ol" });
+  }
+  return out;
 }
+
+/** What to do about Word's automatic numbering, for a message. */
+export const AUTO_NUMBERING_HINT = "Word 自动编号的编号不在文字里，没有读入：请改为手工输入编号，或在 Word 中另存为纯文本（*.txt，会写出编号）后导入";
 
 /** Where a line is, in the words of its document: `第37行` in a text file, `第37段` (the 37th paragraph with text) in a .docx. */
 export function placeOf(kind: PlanDocumentKind, line: number): string {
   return `第${line}${kind === "docx" ? "段" : "行"}`;
 }
 
-/** A plan's problems with their places: `[{ line: 37, place: "第37行", message: "任务14“…”找不到“完成时限”" }]`. */
-export function placedProblems(parsed: ParsedPlan, kind: PlanDocumentKind): { line: number; place: string; message: string }[] {
-  return parsed.problems.map((p) => ({ line: p.line, place: placeOf(kind, p.line), message: p.message }));
+/**
+ * A plan's problems with their places, and a problem for each paragraph with Word's automatic numbering (a task or
+ * section whose number was lost): `[{ line: 37, place: "第37行", message: "任务14“…”找不到“完成时限”" }]`.
+ */
+export function placedProblems(parsed: ParsedPlan, document: PlanDocument): { line: number; place: string; message: string }[] {
+  const lines = document.text.split("\n");
+  const numbering = document.autoNumbered.map((line) => ({ line, message: `“${excerpt(lines[line - 1] ?? "")}”用了 Word 自动编号，编号没有读入` }));
+  return [...parsed.problems, ...numbering]
+    .sort((a, b) => a.line - b.line)
+    .map((p) => ({ line: p.line, place: placeOf(document.kind, p.line), message: p.message }));
+}
+
+function excerpt(text: string): string {
+  return [...text].length > 20 ? `${[...text].slice(0, 20).join("")}…` : text;
 }
