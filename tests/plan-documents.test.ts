@@ -41,6 +41,16 @@ describe("the bundled plan", () => {
     expect(problems).toEqual([]);
   });
 
+  it("reads the same tasks, units and deadlines when written with full-width digits and punctuation and ideographic spaces", () => {
+    const wide = BUNDLED.replace(/[0-9.:(),]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).replace(/\n/g, "\n\u3000\u3000");
+    const summary = (plan: ParsedPlan) => ({
+      sections: plan.sections.map((s) => s.ordinal),
+      tasks: plan.tasks.map((t) => [t.number, t.sectionOrdinal, t.leadUnits, t.responsibleUnits, t.deadline.kind, t.deadline.date]),
+      problems: plan.problems,
+    });
+    expect(summary(parsePlan(wide))).toEqual(summary(parsePlan(BUNDLED)));
+  });
+
   it("imports from a .docx, one paragraph per line, to the same result as from the text, with or without heading styles", async () => {
     const text = parsePlan(BUNDLED);
     for (const headings of [false, true]) {
