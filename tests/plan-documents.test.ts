@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Document, HeadingLevel, LevelFormat, Packer, Paragraph, TextRun } from "docx";
+import { Document, HeadingLevel, LevelFormat, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from "docx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { htmlParagraphs, placedProblems, readPlanDocument } from "../src/plan/plan-document.js";
 import { PlanParseError, parsePlan } from "../src/plan/plan-parser.js";
@@ -178,6 +178,44 @@ describe("reading a plan document", () => {
     const document = await readPlanDocument(await Packer.toBuffer(new Document({ numbering, sections: [{ children }] })));
     expect(document.autoNumbered).toEqual([4]);
     expect(placedProblems(parsePlan(document.text), document)).toEqual([{ line: 4, place: "第4段", message: "“培训民警。”用了 Word 自动编号，编号没有读入" }]);
+  });
+
+  it("reads a task table (序号 | 重点任务 | 牵头单位 | 责任单位 | 完成时限) as one task per row, a merged row as a section", async () => {
+    const row = (...cells: (string | string[])[]) =>
+      new TableRow({
+        children: cells.map(
+          (c) => new TableCell({ children: (Array.isArray(c) ? c : [c]).map((t) => new Paragraph(t)), columnSpan: cells.length === 1 ? 6 : 1 }),
+        ),
+      });
+    const table = new Table({
+      rows: [
+        row("2024年重点任务分工表"),
+        row("序号", "重点任务", "牵头单位", "责任单位", "牵头领导", "完成时限"),
+        row("（一）夯实基础"),
+        row("1", ["建设视频专网", "2024年6月前完成城区段。"], "科技科", "各派出所，交警大队", "张局", "2024年底前"),
+        row("", "开展数据治理。按月通报。", "科技科、指挥中心", "", "李局", "每季度"),
+        row("（二）深化应用"),
+        row("5", "推广移动警务", "", "各派出所", "王局", "2025年6月底前"),
+      ],
+    });
+    const docx = await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph("泰宁县公安局2024年重点工作方案"), table] }] }));
+    const document = await readPlanDocument(docx);
+    expect(document.text.split("\n")).toEqual([
+      "泰宁县公安局2024年重点工作方案",
+      "2024年重点任务分工表",
+      "（一）夯实基础",
+      "1.建设视频专网。2024年6月前完成城区段。 牵头单位：科技科 责任单位：各派出所，交警大队 完成时限：2024年底前",
+      "2.开展数据治理。按月通报。 牵头单位：科技科、指挥中心 完成时限：每季度",
+      "（二）深化应用",
+      "5.推广移动警务 责任单位：各派出所 完成时限：2025年6月底前",
+    ]);
+    const plan = parsePlan(document.text);
+    expect(rows(plan)).toEqual([
+      [1, "建设视频专网", "夯实基础", ["科技科"], ["各派出所", "交警大队"], "2024年底前", "2024-12-31"],
+      [2, "开展数据治理", "夯实基础", ["科技科", "指挥中心"], [], "每季度", null],
+      [5, "推广移动警务", "深化应用", [], ["各派出所"], "2025年6月底前", "2025-06-30"],
+    ]);
+    expect(placedProblems(plan, document)).toEqual([{ line: 7, place: "第7段", message: "任务5“推广移动警务”找不到“牵头单位”" }]);
   });
 
   it("chooses by content, not by name: text is text whatever the file is called", async () => {

@@ -91,19 +91,40 @@ async function docxText(bytes: Buffer): Promise<{ text: string; autoNumbered: nu
 const BLOCK = /(<\/?(?:p|h[1-6]|li|ol|ul|td|th|tr|table|thead|tbody|blockquote)(?:\s[^>]*)?>)/;
 const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&nbsp;": " " };
 
+interface Paragraph {
+  text: string;
+  numbered: boolean;
+}
+
 /**
  * The paragraphs of mammoth's HTML as lines: a line break inside a paragraph (Shift+Enter) becomes a space, so a
  * paragraph stays one line whatever the breaks in it. `numbered` marks an item of a numbered list (`<ol>`): Word's
- * automatic numbering, whose numbers mammoth does not write.
+ * automatic numbering, whose numbers mammoth does not write. A task table (a header row with 牵头单位 and 完成时限)
+ * becomes one task line per row; any other table, one line per paragraph of its cells.
  */
-export function htmlParagraphs(html: string): { text: string; numbered: boolean }[] {
+export function htmlParagraphs(html: string): Paragraph[] {
   const lists: string[] = [];
-  const out: { text: string; numbered: boolean }[] = [];
+  const out: Paragraph[] = [];
+  let table: string[][][] | null = null; // rows → cells → paragraphs
+  let depth = 0; // nested tables are read as part of the outer cell
   for (const piece of html.replace(/<br\s*\/?>/g, " ").split(BLOCK)) {
-    const tag = /^<(\/?)(ol|ul)\b/.exec(piece);
+    const tag = /^<(\/?)(ol|ul|table|tr|td|th)\b/.exec(piece);
     if (tag) {
-      if (tag[1] === "/") lists.pop();
-      else lists.push(tag[2] ?? "");
+      const [, close, name] = tag;
+      if (name === "ol" || name === "ul") {
+        if (close) lists.pop();
+        else lists.push(name);
+      } else if (name === "table") {
+        depth += close ? -1 : 1;
+        if (!close && depth === 1) table = [];
+        if (close && depth === 0 && table) {
+          out.push(...tableLines(table));
+          table = null;
+        }
+      } else if (!close && table && depth === 1) {
+        if (name === "tr") table.push([]);
+        else table.at(-1)?.push([]);
+      }
       continue;
     }
     if (piece.startsWith("<")) continue;
@@ -112,7 +133,70 @@ export function htmlParagraphs(html: string): { text: string; numbered: boolean 
       .replace(/&(?:amp|lt|gt|quot|#39|nbsp);/g, (e) => ENTITIES[e] ?? e)
       .replace(/[\r\n]+/g, " ")
       .trim();
-    if (text !== "") out.push({ text, numbered: lists.at(-1) === "ol" });
+    if (text === "") continue;
+    if (table) table.at(-1)?.at(-1)?.push(text);
+    else out.push({ text, numbered: lists.at(-1) === "ol" });
+  }
+  return out;
+}
+
+type Column = "number" | "task" | "lead" | "responsible" | "deadline";
+
+/** A header cell's column: 序号, 任务 (重点任务, 工作内容…), 牵头单位, 责任单位 (配合单位…), 完成时限 (时间节点…); null for others (牵头领导, 备注). */
+function columnOf(header: string): Column | null {
+  const h = header.replace(/\s/g, "");
+  if (/^(?:序号|编号|序)$/.test(h)) return "number";
+  if (/^牵头(?:单位|部门)?$/.test(h)) return "lead";
+  if (/^(?:责任|配合|协办|参与|协助)(?:单位|部门)$/.test(h)) return "responsible";
+  if (/^(?:完成时限|完成时间|完成期限|时间节点|时限要求|时限|时间)$/.test(h)) return "deadline";
+  if (/任务|措施|内容|事项|工作/.test(h) && !/领导|人$/.test(h)) return "task";
+  return null;
+}
+
+/**
+ * The lines of a table. A task table (序号 | 重点任务 | 牵头单位 | 责任单位 | 完成时限) gives one line per row, written as
+ * the grammar's task line (`3.任务 牵头单位：A 责任单位：B 完成时限：C`); a row with one filled cell (a merged
+ * category row) gives that cell as a line (a section heading); an empty 序号 (Word's automatic numbering) counts on
+ * from the row before. Any other table gives one line per paragraph of its cells.
+ */
+function tableLines(rows: string[][][]): Paragraph[] {
+  // The header is one of the first rows (a merged title row may come first).
+  const header = rows.slice(0, 3).findIndex((row) => {
+    const kinds = row.map((cell) => columnOf(cell.join("")));
+    return kinds.includes("task") && kinds.includes("lead") && kinds.includes("deadline");
+  });
+  if (header < 0) return rows.flat(2).map((text) => ({ text, numbered: false }));
+  const columns = (rows[header] ?? []).map((cell) => columnOf(cell.join("")));
+  const out: Paragraph[] = rows.slice(0, header).flatMap((row) => row.flat().map((text) => ({ text, numbered: false })));
+  let last = 0;
+  for (const row of rows.slice(header + 1)) {
+    const filled = row.filter((cell) => cell.length > 0);
+    if (filled.length === 0) continue;
+    if (filled.length === 1) {
+      out.push({ text: (filled[0] ?? []).join(" "), numbered: false });
+      continue;
+    }
+    const cell = (column: Column, join: string) =>
+      row
+        .filter((_, i) => columns[i] === column)
+        .map((c) => c.join(join))
+        .filter((t) => t !== "")
+        .join(join);
+    const task = row
+      .filter((_, i) => columns[i] === "task")
+      .flat()
+      .reduce((all, p) => (all === "" ? p : /[。；;！？]$/.test(all) ? `${all}${p}` : `${all}。${p}`), "");
+    const fields = [
+      ["牵头单位", cell("lead", "、")],
+      ["责任单位", cell("responsible", "、")],
+      ["完成时限", cell("deadline", "、")],
+    ].filter(([, value]) => value !== "");
+    // The number: the 序号 cell's, else one written at the start of the task cell, else the row before's plus one.
+    const written = /^\s*([0-9０-９]+)/.exec(cell("number", "")) ?? /^\s*([0-9０-９]+)\s*[.、．]/.exec(task);
+    const number = written ? Number(written[1]?.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))) : last + 1;
+    last = number;
+    const title = task.replace(/^\s*[0-9０-９]+\s*[.、．]\s*/, "");
+    out.push({ text: `${number}.${title}${fields.map(([label, value]) => ` ${label}：${value}`).join("")}`, numbered: false });
   }
   return out;
 }
