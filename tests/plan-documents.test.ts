@@ -124,8 +124,26 @@ describe("plans of other bureaus, laid out differently", () => {
     expect(plan.problems).toEqual([]);
   });
 
+  it("reads 清流's four-level plan: 一、 / （一） / 1. headings over tasks numbered （1）, which run on across sections", () => {
+    const plan = parsePlan(fixture("qingliu-fengqiao.txt"));
+    expect(plan.plan).toEqual({ title: "清流县公安局“枫桥式公安派出所”创建工作方案", issuedOn: "2024-01-15" });
+    expect(plan.sections).toEqual([
+      { ordinal: 1, label: "1.", title: "规范派出所建设" },
+      { ordinal: 2, label: "2.", title: "深化矛盾纠纷化解" },
+      { ordinal: 3, label: "1.", title: "优化窗口服务" },
+    ]);
+    expect(rows(plan)).toEqual([
+      [1, "推进派出所标准化建设", "规范派出所建设", ["警务保障室"], ["各派出所"], "2024年6月底前", "2024-06-30"],
+      [2, "配齐社区民警", "规范派出所建设", ["政工室"], [], "2024年3月31日前", "2024-03-31"],
+      [3, "建立矛盾纠纷多元化解机制", "深化矛盾纠纷化解", ["治安大队"], ["各派出所"], "长期坚持", null],
+      [4, "推行户籍业务“一窗通办”", "优化窗口服务", ["治安大队"], ["城关派出所", "嵩溪派出所"], "2024年9月30日前", "2024-09-30"],
+    ]);
+    expect(plan.warnings).toEqual([]);
+    expect(plan.problems).toEqual([]);
+  });
+
   it("reads each of them from a .docx to the same result as from the text", async () => {
-    for (const name of ["jianning-shuju.txt", "taining-zhihui.txt", "datian-fanzha.txt"]) {
+    for (const name of ["jianning-shuju.txt", "taining-zhihui.txt", "datian-fanzha.txt", "qingliu-fengqiao.txt"]) {
       const text = fixture(name);
       const document = await readPlanDocument(await docxOf(text, { headings: true }));
       expect(parsePlan(document.text), name).toEqual(parsePlan(text));

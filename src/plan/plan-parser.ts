@@ -148,6 +148,8 @@ const SECTION_LINE = new RegExp(`^(\\(\\s*(${CN_NUMERAL})\\s*\\))\\s*(.*)$`);
 const TOP_SECTION_LINE = new RegExp(`^((${CN_NUMERAL})\\s*[、.])\\s*(.*)$`);
 /** `1.Title` / `１０．Title` / `10、Title` (not `2023.11.18`). */
 const TASK_LINE = /^(\d+)\s*[.、]\s*(?!\d)(\S.*)$/;
+/** `(1)Title` (key of `（1）Title`): a task in plans whose `1.` lines are section headings. */
+const PAREN_TASK_LINE = /^\(\s*(\d+)\s*\)\s*(\S.*)$/;
 /** A field label: `牵头单位:`, `牵头:`, `责任单位:`, `配合部门:`, `完成时限:`… (on the key: the colon is half-width). */
 const LABEL = "(牵头单位|牵头部门|牵头|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|完成时限|完成时间|时限要求|时限)\\s*:";
 
@@ -289,18 +291,42 @@ function looksLikeHeading(key: string): boolean {
   return key.length <= 30 && !/[。;,:!?]/.test(key.replace(/^.*?[、.]/, "")) && !/[。;,:]$/.test(key);
 }
 
+/** Fields on a line: a field line, or fields after a full stop, separator, space or bracket. */
+const FIELDS_ON_LINE = new RegExp(`(?:^\\(?|[。;,\\s(])\\s*${LABEL}`);
+
+/**
+ * Whether the tasks here are numbered `（1）` under `1.` headings (一、 / （一） / 1. / （1）): when more `（N）` items
+ * than `N.` items carry fields.
+ */
+function parenthesisedTasks(range: Line[]): boolean {
+  const numbered = (key: string) => TASK_LINE.test(key) || PAREN_TASK_LINE.test(key) || SECTION_LINE.test(key) || TOP_HEADING.test(key);
+  const withFields = (pattern: RegExp) =>
+    range.filter((line, i) => {
+      if (!pattern.test(line.key)) return false;
+      if (FIELDS_ON_LINE.test(line.key)) return true;
+      for (let j = i + 1; j < range.length && !numbered(range[j]?.key ?? ""); j++) if (FIELDS_ON_LINE.test(range[j]?.key ?? "")) return true;
+      return false;
+    }).length;
+  const parenthesised = withFields(PAREN_TASK_LINE);
+  return parenthesised > 0 && parenthesised > withFields(TASK_LINE);
+}
+
 /**
  * Reads sections and tasks from lines [from, to). With `needFields` (no task heading was found) a numbered
  * item is a task only if it has fields, and a section is kept only if it holds a task.
  *
  * Sections are `（一）` headings; where there are none, `一、` headings (under an unnumbered task heading, or in
- * the whole document); and unnumbered short lines directly before a task.
+ * the whole document); and unnumbered short lines directly before a task. Where tasks are numbered `（1）`, the `1.`
+ * lines are the sections (numbered in order) and higher headings only close them.
  */
 function scanTasks(lines: Line[], from: number, to: number, needFields: boolean): Scan {
   const drafts: Draft[] = [];
   const sectionsSeen: ParsedSection[] = [];
   const range = lines.slice(from, to).filter((l) => l.key !== "");
   const hasBracketSections = range.some((l) => SECTION_LINE.test(l.key) && chineseNumeral(SECTION_LINE.exec(l.key)?.[2] ?? "") > 0);
+  const parenthesised = parenthesisedTasks(range);
+  const taskLine = parenthesised ? PAREN_TASK_LINE : TASK_LINE;
+  const arabicSections = parenthesised && range.some((l) => TASK_LINE.test(l.key));
   let section: ParsedSection | null = null;
   let current: Draft | null = null;
   let inFields = false;
@@ -323,7 +349,8 @@ function scanTasks(lines: Line[], from: number, to: number, needFields: boolean)
     const top = TOP_SECTION_LINE.exec(key);
     if (top && TOP_HEADING.test(key)) {
       const ordinal = chineseNumeral(top[2] ?? "");
-      if (!hasBracketSections && ordinal > 0) startSection(text.slice(0, (top[1] ?? "").length), ordinal, text.slice(key.length - (top[3] ?? "").length));
+      if (!hasBracketSections && !arabicSections && ordinal > 0)
+        startSection(text.slice(0, (top[1] ?? "").length), ordinal, text.slice(key.length - (top[3] ?? "").length));
       else {
         finish();
         section = null;
@@ -334,6 +361,11 @@ function scanTasks(lines: Line[], from: number, to: number, needFields: boolean)
     const sectionMatch = SECTION_LINE.exec(key);
     if (sectionMatch) {
       const ordinal = chineseNumeral(sectionMatch[2] ?? "");
+      if (ordinal > 0 && arabicSections) {
+        finish();
+        section = null;
+        continue;
+      }
       if (ordinal > 0) {
         startSection(text.slice(0, (sectionMatch[1] ?? "").length), ordinal, text.slice(key.length - (sectionMatch[3] ?? "").length));
         continue;
@@ -349,7 +381,14 @@ function scanTasks(lines: Line[], from: number, to: number, needFields: boolean)
       continue;
     }
 
-    const taskMatch = TASK_LINE.exec(key);
+    const arabic = arabicSections ? TASK_LINE.exec(key) : null;
+    if (arabic) {
+      const offset = key.length - (arabic[2] ?? "").length;
+      startSection(text.slice(0, offset).trim(), sectionsSeen.length + 1, text.slice(offset));
+      continue;
+    }
+
+    const taskMatch = taskLine.exec(key);
     if (taskMatch) {
       finish();
       const offset = key.length - (taskMatch[2] ?? "").length;
@@ -369,7 +408,7 @@ function scanTasks(lines: Line[], from: number, to: number, needFields: boolean)
 
     // A short line before a task, outside a task's description: an unnumbered section heading.
     const next = range[i + 1];
-    if ((current === null || inFields) && next && TASK_LINE.test(next.key) && looksLikeHeading(key)) {
+    if ((current === null || inFields) && next && taskLine.test(next.key) && looksLikeHeading(key)) {
       startSection("", sectionsSeen.length + 1, text);
       continue;
     }
