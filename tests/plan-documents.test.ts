@@ -142,6 +142,27 @@ describe("plans of other bureaus, laid out differently", () => {
     expect(plan.problems).toEqual([]);
   });
 
+  it("keeps （1） （2） sub-items of a task's description in its description, whatever their number", () => {
+    const plan = parsePlan(
+      [
+        "四、主要任务",
+        "1.建设警务云平台。具体包括：",
+        "（1）完成平台部署；",
+        "（2）完成数据对接。",
+        "牵头单位：科技科；完成时限：2024年底前",
+        "2.开展培训。分两期：",
+        "（1）骨干培训；",
+        "（2）全员轮训。",
+        "牵头单位：政工室；完成时限：2025年底前",
+      ].join("\n"),
+    );
+    expect(rows(plan)).toEqual([
+      [1, "建设警务云平台", null, ["科技科"], [], "2024年底前", "2024-12-31"],
+      [2, "开展培训", null, ["政工室"], [], "2025年底前", "2025-12-31"],
+    ]);
+    expect(plan.tasks[0]?.description).toBe("具体包括：\n（1）完成平台部署；\n（2）完成数据对接。");
+  });
+
   it("reads each of them from a .docx to the same result as from the text", async () => {
     for (const name of ["jianning-shuju.txt", "taining-zhihui.txt", "datian-fanzha.txt", "qingliu-fengqiao.txt"]) {
       const text = fixture(name);

@@ -296,7 +296,7 @@ const FIELDS_ON_LINE = new RegExp(`(?:^\\(?|[。;,\\s(])\\s*${LABEL}`);
 
 /**
  * Whether the tasks here are numbered `（1）` under `1.` headings (一、 / （一） / 1. / （1）): when more `（N）` items
- * than `N.` items carry fields.
+ * than `N.` items carry fields, most `（N）` items do, and every `N.` line reads as a heading.
  */
 function parenthesisedTasks(range: Line[]): boolean {
   const numbered = (key: string) => TASK_LINE.test(key) || PAREN_TASK_LINE.test(key) || SECTION_LINE.test(key) || TOP_HEADING.test(key);
@@ -307,8 +307,11 @@ function parenthesisedTasks(range: Line[]): boolean {
       for (let j = i + 1; j < range.length && !numbered(range[j]?.key ?? ""); j++) if (FIELDS_ON_LINE.test(range[j]?.key ?? "")) return true;
       return false;
     }).length;
+  // `1.建设平台。具体包括：` followed by `（1）…；` `（2）…。` and then the fields is a task with sub-items, not this.
   const parenthesised = withFields(PAREN_TASK_LINE);
-  return parenthesised > 0 && parenthesised > withFields(TASK_LINE);
+  const items = range.filter((line) => PAREN_TASK_LINE.test(line.key)).length;
+  const headings = range.filter((line) => TASK_LINE.test(line.key)).every((line) => looksLikeHeading(line.key));
+  return parenthesised > 0 && parenthesised > withFields(TASK_LINE) && parenthesised * 2 > items && headings;
 }
 
 /**
