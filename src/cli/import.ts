@@ -49,6 +49,22 @@ async function importDump(file: string, config: Config): Promise<number> {
   }
 }
 
+/** A plan document read and parsed, as `import` reads it (`duban init` reads the plan through it too); a CliError says why not. */
+export async function readPlan(file: string): Promise<ParsedPlan> {
+  let text: string;
+  try {
+    text = readPlanFile(file);
+  } catch (e) {
+    throw new CliError(`无法读取文件 ${file}：${(e as Error).message}`);
+  }
+  try {
+    return parsePlan(text);
+  } catch (e) {
+    if (e instanceof PlanParseError) throw new CliError(`${file}：${e.message}。未写入任何数据。`);
+    throw e;
+  }
+}
+
 /** `duban import FILE [--code CODE] [--dry-run]`: a plan document (.docx or text) parsed and imported, or re-imported over itself. */
 export default {
   name: "import",
@@ -68,19 +84,7 @@ export default {
     if (values.dump !== undefined) return importDump(values.dump, config);
     const file = positionals[0];
     if (!file || positionals.length > 1) throw new CliError("import: 请给出一个计划文件 / give one plan file", { usage: true });
-    let text: string;
-    try {
-      text = readPlanFile(file);
-    } catch (e) {
-      throw new CliError(`无法读取文件 ${file}：${(e as Error).message}`);
-    }
-    let parsed: ParsedPlan;
-    try {
-      parsed = parsePlan(text);
-    } catch (e) {
-      if (e instanceof PlanParseError) throw new CliError(`${file}：${e.message}。未写入任何数据。`);
-      throw e;
-    }
+    const parsed = await readPlan(file);
     const clock = clockFor(values.at, config);
     const options = values.code === undefined ? {} : { code: values.code };
     const report = values["dry-run"]

@@ -1,0 +1,348 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable, Writable } from "node:stream";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runInit } from "../src/cli/init.js";
+import { BUNDLED_PLAN } from "../src/config.js";
+import { fixedClock } from "../src/core/clock.js";
+import { loadDirectory } from "../src/directory/directory.js";
+import { parseEnvText, updateEnvText } from "../src/ops/env-file.js";
+import { networkProblem, type FetchLike } from "../src/ops/homeserver-check.js";
+
+const HS = "https://matrix.bureau.local";
+const BOT = "@duban:bureau.local";
+const OFFICE_ROOM = "!office:bureau.local";
+const PLAN_UNITS = [
+  "指挥情报中心",
+  "政工室",
+  "刑侦大队",
+  "城关派出所",
+  "网安大队",
+  "治安大队",
+  "警务保障室",
+  "交警大队",
+  "出入境大队",
+  "巡特警反恐大队",
+  "国保大队",
+];
+
+/**
+ * A homeserver in memory, answering the few requests init makes: the bot logs in with "right-password" or the
+ * token "bot-token"; "zhang-token" is another user's. The bot is in the office room; "!closed" it cannot join.
+ */
+function fakeHomeserver(opts: { down?: string } = {}) {
+  const calls: string[] = [];
+  const joined = new Set([OFFICE_ROOM]);
+  const fetch: FetchLike = async (url, init = {}) => {
+    const method = init.method ?? "GET";
+    const path = url.replace(HS, "");
+    calls.push(`${method} ${path}`);
+    if (opts.down) throw Object.assign(new TypeError("fetch failed"), { cause: { code: opts.down } });
+    const reply = (status: number, body: unknown) => ({ status, text: async () => JSON.stringify(body) });
+    const auth = init.headers?.Authorization?.replace("Bearer ", "");
+    const who = auth === "bot-token" || auth === "login-token" ? BOT : auth === "zhang-token" ? "@zhang:bureau.local" : null;
+    if (path === "/_matrix/client/versions") return reply(200, { versions: ["v1.1", "v1.11"] });
+    if (path === "/_matrix/client/v3/login") {
+      const body = JSON.parse(init.body ?? "{}") as { password?: string; identifier?: { user?: string } };
+      if (body.password === "right-password" && [BOT, "duban"].includes(body.identifier?.user ?? ""))
+        return reply(200, { access_token: "login-token", user_id: BOT, device_id: "D" });
+      return reply(403, { errcode: "M_FORBIDDEN", error: "Invalid username or password" });
+    }
+    if (!who) return reply(401, { errcode: "M_UNKNOWN_TOKEN", error: "Unknown token" });
+    if (path === "/_matrix/client/v3/logout") return reply(200, {});
+    if (path === "/_matrix/client/v3/account/whoami") return reply(200, { user_id: who });
+    if (path === "/_matrix/client/v3/joined_rooms") return reply(200, { joined_rooms: [...joined] });
+    if (path.startsWith("/_matrix/client/v3/directory/room/"))
+      return decodeURIComponent(path.split("/").pop()!) === "#kejiban:bureau.local"
+        ? reply(200, { room_id: OFFICE_ROOM })
+        : reply(404, { errcode: "M_NOT_FOUND" });
+    if (path.startsWith("/_matrix/client/v3/join/")) {
+      const room = decodeURIComponent(path.split("/").pop()!);
+      if (room === "!open:bureau.local") {
+        joined.add(room);
+        return reply(200, { room_id: room });
+      }
+      return reply(403, { errcode: "M_FORBIDDEN", error: "You are not invited to this room." });
+    }
+    return reply(404, { errcode: "M_UNRECOGNIZED" });
+  };
+  return { fetch, calls };
+}
+
+let dir: string;
+let envFile: string;
+let dirFile: string;
+let dbPath: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "duban-init-"));
+  envFile = join(dir, "etc", "duban.env");
+  dirFile = join(dir, "etc", "directory.yaml");
+  dbPath = join(dir, "lib", "duban.db");
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Run init with these answers piped in, one a line, as a script would. */
+async function init(argv: string[], answers: string[], fetch: FetchLike = fakeHomeserver().fetch) {
+  const chunks: string[] = [];
+  const output = new Writable({
+    write(c, _e, done) {
+      chunks.push(String(c));
+      done();
+    },
+  });
+  const input = Readable.from(answers.length ? [answers.map((a) => `${a}\n`).join("")] : []);
+  const code = await runInit(argv, { env: { USER: "tester" }, input, output, fetch, clock: fixedClock(new Date("2026-12-07T03:00:00Z")) });
+  return { code, out: chunks.join("") };
+}
+
+/** The answers of a first run, in the order asked. */
+const firstRun = (over: Partial<Record<string, string>> = {}) => [
+  over.homeserver ?? HS,
+  over.user ?? BOT,
+  over.kind ?? "1",
+  over.password ?? "right-password",
+  over.database ?? dbPath,
+  over.plan ?? BUNDLED_PLAN,
+  over.importIt ?? "y",
+  over.office ?? "",
+  over.room ?? OFFICE_ROOM,
+  over.admins ?? "@kejiban:bureau.local",
+  over.confirm ?? "y",
+];
+
+const plansIn = (path: string) => {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('SELECT title FROM "Plan"').all() as { title: string }[]).map((r) => r.title);
+  } finally {
+    db.close();
+  }
+};
+const mode = (p: string) => statSync(p).mode & 0o777;
+
+describe("duban init, a first run", () => {
+  it("checks the answers, imports the plan after its dry run, and writes a private env file and a directory skeleton that loads", async () => {
+    const { code, out } = await init(["--env-file", envFile], firstRun());
+    expect(code, out).toBe(0);
+    expect(out).toContain("✓ 服务器可以连接");
+    expect(out).toContain(`✓ 已登录：${BOT}`);
+    expect(out).toMatch(/试导入（未写入）《明溪县公安局科技兴警三年行动实施方案\(2023-2025年\)》：\d+个部分，25项任务，11个单位/);
+    expect(out).not.toContain("right-password");
+    expect(plansIn(dbPath)).toEqual(["明溪县公安局科技兴警三年行动实施方案(2023-2025年)"]);
+
+    const env = parseEnvText(readFileSync(envFile, "utf8"));
+    expect(env).toMatchObject({
+      DUBAN_DEMO: "false",
+      DATABASE_URL: `file:${dbPath}`,
+      DUBAN_DIRECTORY: dirFile,
+      MATRIX_HOMESERVER_URL: HS,
+      MATRIX_USER: BOT,
+      MATRIX_PASSWORD: "right-password",
+    });
+    expect(env.MATRIX_ACCESS_TOKEN).toBeUndefined();
+    expect(readFileSync(envFile, "utf8")).toMatch(/# 正式环境：不导入演示方案/);
+    expect(mode(envFile)).toBe(0o600);
+    expect(mode(dirFile)).toBe(0o600);
+
+    const directory = loadDirectory(dirFile);
+    expect(directory.office).toBe("科技办");
+    expect(directory.units.map((u) => u.name)).toEqual(["科技办", ...PLAN_UNITS]);
+    expect(directory.officeRooms()).toEqual([OFFICE_ROOM]);
+    expect(directory.data.admins).toEqual(["@kejiban:bureau.local"]);
+    expect(directory.units.slice(1).every((u) => u.rooms.length === 0 && u.members.length === 0 && u.leaders.length === 0)).toBe(true);
+    expect(readFileSync(dirFile, "utf8")).toContain("绑定本群 单位名");
+  });
+
+  it("logs out the session it opened to check the password", async () => {
+    const hs = fakeHomeserver();
+    await init(["--env-file", envFile], firstRun(), hs.fetch);
+    expect(hs.calls).toContain("POST /_matrix/client/v3/logout");
+  });
+
+  it("asks again after a bad address, a wrong password, a bad database URL, an unreadable plan and a room the bot cannot join", async () => {
+    const answers = [
+      "matrix.bureau.local",
+      HS,
+      BOT,
+      "1",
+      "wrong",
+      "right-password",
+      "mysql://x",
+      dbPath,
+      join(dir, "no-such-plan.txt"),
+      BUNDLED_PLAN,
+      "y",
+      "",
+      "!closed:bureau.local",
+      "#kejiban:bureau.local",
+      "kejiban",
+      "@kejiban:bureau.local",
+      "y",
+    ];
+    const { code, out } = await init(["--env-file", envFile], answers);
+    expect(code, out).toBe(0);
+    expect(out).toContain("请以 https:// 或 http:// 开头");
+    expect(out).toContain(`登录失败：用户 ${BOT} 不存在或密码错误`);
+    expect(out).toContain("不是 SQLite 文件路径，也不是 postgresql:// 地址");
+    expect(out).toContain("无法读取文件");
+    expect(out).toContain("机器人看不到也加入不了群 !closed:bureau.local");
+    expect(out).toContain("请在这个群里邀请机器人账号");
+    expect(out).toContain("“kejiban”不是完整的用户 ID");
+    // The alias is stored as the room id it names.
+    expect(loadDirectory(dirFile).officeRooms()).toEqual([OFFICE_ROOM]);
+  });
+
+  it("refuses a token of another user and takes the bot's own token", async () => {
+    const { code, out } = await init(["--env-file", envFile], [HS, BOT, "2", "zhang-token", "bot-token", dbPath, BUNDLED_PLAN, "y", "", OFFICE_ROOM, "", "y"]);
+    expect(code, out).toBe(0);
+    expect(out).toContain(`这个访问令牌属于 @zhang:bureau.local，不是机器人账号 ${BOT}`);
+    const env = parseEnvText(readFileSync(envFile, "utf8"));
+    expect(env.MATRIX_ACCESS_TOKEN).toBe("bot-token");
+    expect(env.MATRIX_PASSWORD).toBeUndefined();
+  });
+
+  it("runs from flags alone with --yes, reading the password from a file", async () => {
+    const pw = join(dir, "pw");
+    writeFileSync(pw, "right-password\n");
+    const flags = ["--env-file", envFile, "--homeserver", HS, "--user", BOT, "--password-file", pw, "--database", dbPath, "--plan", BUNDLED_PLAN];
+    const { code, out } = await init([...flags, "--office-room", "#kejiban:bureau.local", "--admin", "@kejiban:bureau.local", "--yes"], []);
+    expect(code, out).toBe(0);
+    expect(parseEnvText(readFileSync(envFile, "utf8")).MATRIX_PASSWORD).toBe("right-password");
+    expect(loadDirectory(dirFile).units).toHaveLength(12);
+  });
+
+  it("with --yes, fails with exit 1 on a wrong password and writes nothing", async () => {
+    const pw = join(dir, "pw");
+    writeFileSync(pw, "wrong\n");
+    const flags = ["--env-file", envFile, "--homeserver", HS, "--user", BOT, "--password-file", pw, "--database", dbPath, "--plan", BUNDLED_PLAN];
+    const { code, out } = await init([...flags, "--office-room", OFFICE_ROOM, "--yes"], []);
+    expect(code).toBe(1);
+    expect(out).toContain("登录失败");
+    expect(out).toContain("未写入任何文件");
+    expect(existsSync(envFile) || existsSync(dirFile) || existsSync(dbPath)).toBe(false);
+  });
+
+  it("fails with exit 1 and writes nothing when piped input ends before every question is answered", async () => {
+    const { code, out } = await init(["--env-file", envFile], firstRun().slice(0, 6));
+    expect(code).toBe(1);
+    expect(out).toContain("输入已结束");
+    expect(existsSync(envFile) || existsSync(dirFile) || existsSync(dbPath)).toBe(false);
+  });
+
+  it("writes nothing when the operator does not confirm", async () => {
+    const { code, out } = await init(["--env-file", envFile], firstRun({ confirm: "n" }));
+    expect(code).toBe(1);
+    expect(out).toContain("未写入任何文件");
+    expect(existsSync(envFile) || existsSync(dirFile) || existsSync(dbPath)).toBe(false);
+  });
+
+  it("refuses a password or token on the command line", async () => {
+    await expect(init(["--env-file", envFile, "--password", "secret"], [])).rejects.toThrow(/不要在命令行上给出密码/);
+    await expect(init(["--env-file", envFile, "--token", "secret"], [])).rejects.toThrow(/--password-file 或 --token-file/);
+  });
+
+  it("says plainly when the homeserver cannot be reached", async () => {
+    const { code, out } = await init(["--env-file", envFile, "--homeserver", HS, "--yes"], [], fakeHomeserver({ down: "ECONNREFUSED" }).fetch);
+    expect(code).toBe(1);
+    expect(out).toContain(`无法连接 ${HS}：连接被拒绝`);
+  });
+});
+
+describe("duban init, run again", () => {
+  it("keeps the operator's edits, adds the plan's new units, does not import the plan twice, and backs the files up", async () => {
+    expect((await init(["--env-file", envFile], firstRun())).code).toBe(0);
+    // The operator fills in the directory and adds a setting of their own.
+    const filled = readFileSync(dirFile, "utf8")
+      .replace(
+        "  - name: 刑侦大队\n    rooms: []\n    members: []",
+        '  - name: 刑侦大队\n    rooms: ["!xz:bureau.local"] # 刑侦大队工作群\n    members: ["@zhang:bureau.local"]',
+      )
+      .replace("leaders: []\n", '# 局长\nleaders: ["@juzhang:bureau.local"]\n');
+    writeFileSync(dirFile, filled);
+    writeFileSync(envFile, `${readFileSync(envFile, "utf8")}# 日志级别\nLOG_LEVEL=debug\n`);
+    const plan = join(dir, "plan.txt");
+    writeFileSync(plan, readFileSync(BUNDLED_PLAN, "utf8").replace("牵头单位:巡特警反恐大队、国保大队", "牵头单位:巡特警反恐大队、国保大队、禁毒大队"));
+
+    // Every question answered with Enter (keep), but the plan file; no re-import.
+    const { code, out } = await init(["--env-file", envFile], ["", "", "", "", "", plan, "", "", "", "", "y"]);
+    expect(code, out).toBe(0);
+    expect(out).toContain(`已有配置文件 ${envFile}`);
+    expect(out).toContain("MATRIX_PASSWORD=******");
+    expect(out).not.toContain("right-password");
+    expect(out).toContain("已导入（计划代码 科技兴警）。重新导入");
+    expect(out).toContain("补充单位：禁毒大队");
+
+    const text = readFileSync(dirFile, "utf8");
+    expect(text).toContain('rooms: [ "!xz:bureau.local" ] # 刑侦大队工作群');
+    expect(text).toContain("# 局长");
+    const directory = loadDirectory(dirFile);
+    expect(directory.unit("刑侦大队")?.members).toEqual(["@zhang:bureau.local"]);
+    expect(directory.data.leaders).toEqual(["@juzhang:bureau.local"]);
+    expect(directory.units.map((u) => u.name)).toEqual(["科技办", ...PLAN_UNITS, "禁毒大队"]);
+    expect(directory.officeRooms()).toEqual([OFFICE_ROOM]);
+
+    const env = readFileSync(envFile, "utf8");
+    expect(env).toContain("# 日志级别\nLOG_LEVEL=debug\n");
+    expect(parseEnvText(env).MATRIX_PASSWORD).toBe("right-password");
+    expect(mode(envFile)).toBe(0o600);
+
+    const backups = readdirSync(join(dir, "etc")).filter((f) => f.includes(".bak-"));
+    expect(backups).toEqual(["directory.yaml.bak-20261207T030000Z"]);
+    expect(readFileSync(join(dir, "etc", backups[0]!), "utf8")).toBe(filled);
+    expect(plansIn(dbPath)).toHaveLength(1);
+  });
+
+  it("changes only the value the operator changes, and re-imports the plan only when confirmed", async () => {
+    expect((await init(["--env-file", envFile], firstRun())).code).toBe(0);
+    const before = readFileSync(envFile, "utf8");
+    const { code, out } = await init(["--env-file", envFile], ["", "", "2", "bot-token", "", BUNDLED_PLAN, "y", "", "", "", "y"]);
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/✓ 已导入《.*》：新增0项，更新0项，未变25项/);
+    const after = readFileSync(envFile, "utf8");
+    expect(parseEnvText(after).MATRIX_ACCESS_TOKEN).toBe("bot-token");
+    expect(parseEnvText(after).MATRIX_PASSWORD).toBeUndefined();
+    // Every other line is as it was, in its place.
+    expect(after.split("\n").filter((l) => !l.startsWith("MATRIX_") && !l.includes("密码") && !l.includes("令牌"))).toEqual(
+      before.split("\n").filter((l) => !l.startsWith("MATRIX_") && !l.includes("密码") && !l.includes("令牌")),
+    );
+    expect(readdirSync(join(dir, "etc")).filter((f) => f.includes(".bak-"))).toEqual(["duban.env.bak-20261207T030000Z"]);
+  });
+
+  it("says nothing is to change when every answer is kept", async () => {
+    expect((await init(["--env-file", envFile], firstRun())).code).toBe(0);
+    const { code, out } = await init(["--env-file", envFile], ["", "", "", "", "", "", "", "", ""]);
+    expect(code, out).toBe(0);
+    expect(out).toContain("没有要改动的内容");
+    expect(readdirSync(join(dir, "etc")).filter((f) => f.includes(".bak-"))).toEqual([]);
+  });
+});
+
+describe("the env file", () => {
+  it("keeps other lines in place, quotes what needs quotes, and reads it back", () => {
+    const text = "# top\nA=1\n\n# about B\nB=2\n";
+    const next = updateEnvText(text, [
+      { key: "B", value: "two words" },
+      { key: "A", value: null },
+      { key: "C", value: 'p#ss"$x', comment: "new one" },
+    ]);
+    expect(next).toBe('# top\n\n# about B\nB="two words"\n# new one\nC="p#ss\\"\\$x"\n');
+    expect(parseEnvText(next)).toEqual({ B: "two words", C: 'p#ss"$x' });
+  });
+});
+
+describe("network problems, in plain Chinese", () => {
+  it("points at NODE_EXTRA_CA_CERTS for a certificate from the bureau's own CA", () => {
+    const e = Object.assign(new TypeError("fetch failed"), { cause: { code: "SELF_SIGNED_CERT_IN_CHAIN" } });
+    expect(networkProblem(HS, e)).toMatch(/证书不受信任.*NODE_EXTRA_CA_CERTS/);
+    const leaf = Object.assign(new TypeError("fetch failed"), { cause: { code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" } });
+    expect(networkProblem(HS, leaf)).toContain("NODE_EXTRA_CA_CERTS");
+  });
+
+  it("names an unknown host and a timeout", () => {
+    expect(networkProblem(HS, Object.assign(new TypeError("fetch failed"), { cause: { code: "ENOTFOUND" } }))).toContain("找不到这个主机名");
+    expect(networkProblem(HS, Object.assign(new Error("timeout"), { name: "TimeoutError" }))).toContain("超时");
+  });
+});
