@@ -8,8 +8,9 @@ import { runInit } from "../src/cli/init.js";
 import { BUNDLED_PLAN } from "../src/config.js";
 import { fixedClock } from "../src/core/clock.js";
 import { loadDirectory } from "../src/directory/directory.js";
+import { mergeDirectory } from "../src/directory/directory-skeleton.js";
 import { parseEnvText, updateEnvText } from "../src/ops/env-file.js";
-import { networkProblem, type FetchLike } from "../src/ops/homeserver-check.js";
+import { networkProblem, roomProblem, type FetchLike } from "../src/ops/homeserver-check.js";
 
 const HS = "https://matrix.bureau.local";
 const BOT = "@duban:bureau.local";
@@ -156,6 +157,25 @@ describe("duban init, a first run", () => {
     expect(readFileSync(dirFile, "utf8")).toContain("绑定本群 单位名");
   });
 
+  it("writes the file DUBAN_ENV_FILE names when --env-file is not given", async () => {
+    const chunks: string[] = [];
+    const output = new Writable({
+      write(c, _e, done) {
+        chunks.push(String(c));
+        done();
+      },
+    });
+    const input = Readable.from([
+      firstRun()
+        .map((a) => `${a}\n`)
+        .join(""),
+    ]);
+    const env = { USER: "tester", DUBAN_ENV_FILE: envFile };
+    const code = await runInit([], { env, input, output, fetch: fakeHomeserver().fetch, clock: fixedClock(new Date("2026-12-07T03:00:00Z")) });
+    expect(code, chunks.join("")).toBe(0);
+    expect(parseEnvText(readFileSync(envFile, "utf8")).DUBAN_DIRECTORY).toBe(dirFile);
+  });
+
   it("logs out the session it opened to check the password", async () => {
     const hs = fakeHomeserver();
     await init(["--env-file", envFile], firstRun(), hs.fetch);
@@ -276,7 +296,7 @@ describe("duban init, run again", () => {
     expect(out).toContain("补充单位：禁毒大队");
 
     const text = readFileSync(dirFile, "utf8");
-    expect(text).toContain('rooms: [ "!xz:bureau.local" ] # 刑侦大队工作群');
+    expect(text).toContain('rooms: ["!xz:bureau.local"] # 刑侦大队工作群');
     expect(text).toContain("# 局长");
     const directory = loadDirectory(dirFile);
     expect(directory.unit("刑侦大队")?.members).toEqual(["@zhang:bureau.local"]);
@@ -320,6 +340,21 @@ describe("duban init, run again", () => {
   });
 });
 
+describe("merging into the operator's directory file", () => {
+  const own =
+    '# ours\noffice: 科技办\nunits:\n  - name: 科技办\n    rooms: [ "!office:bureau.local" ]   # 办公室\n  - {name: 刑侦大队, members: ["@zhang:x"]}\n';
+
+  it("leaves the file byte for byte as it is when nothing is new", () => {
+    const m = mergeDirectory(own, { office: "科技办", officeRoom: OFFICE_ROOM, admins: [], units: ["刑侦大队"] });
+    expect(m.text).toBe(own);
+  });
+
+  it("refuses to move a room another unit already has to the office", () => {
+    const m = mergeDirectory(own.replace('members: ["@zhang:x"]', 'rooms: ["!xz:x"]'), { office: "科技办", officeRoom: "!xz:x", admins: [], units: [] });
+    expect(m.officeRoomProblem).toContain("已属于 刑侦大队");
+  });
+});
+
 describe("the env file", () => {
   it("keeps other lines in place, quotes what needs quotes, and reads it back", () => {
     const text = "# top\nA=1\n\n# about B\nB=2\n";
@@ -330,6 +365,16 @@ describe("the env file", () => {
     ]);
     expect(next).toBe('# top\n\n# about B\nB="two words"\n# new one\nC="p#ss\\"\\$x"\n');
     expect(parseEnvText(next)).toEqual({ B: "two words", C: 'p#ss"$x' });
+  });
+});
+
+describe("room ids", () => {
+  it("takes a room id of room version 12, which has no server part, an older one and an alias", () => {
+    expect(roomProblem("!Og-AL8VlW0el3ccs3k40VZXgKuyctsIPElFUyXXzRA0")).toBeNull();
+    expect(roomProblem("!abc:bureau.local")).toBeNull();
+    expect(roomProblem("#kejiban:bureau.local")).toBeNull();
+    expect(roomProblem("#kejiban")).toContain("不是群的 ID 或别名");
+    expect(roomProblem("@kejiban:bureau.local")).toContain("不是群的 ID 或别名");
   });
 });
 

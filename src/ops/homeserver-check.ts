@@ -169,9 +169,9 @@ export async function checkToken(fetchFn: FetchLike, base: string, token: string
   return userId;
 }
 
-/** A room id or alias as typed is usable: `!abc:server` or `#name:server`. */
+/** A room id or alias as typed is usable: `!abc:server` (`!abc` in room version 12, which has no server part) or `#name:server`. */
 export function roomProblem(room: string): string | null {
-  if (/^[!#][^\s:]+:\S+$/.test(room.trim())) return null;
+  if (/^![^\s:]+(:\S+)?$/.test(room.trim()) || /^#[^\s:]+:\S+$/.test(room.trim())) return null;
   return `“${room.trim()}”不是群的 ID 或别名：群 ID 形如 !AbCdEf:bureau.local，别名形如 #kejiban:bureau.local（在 Element 的“群设置 → 高级”里可以看到）`;
 }
 
