@@ -42,6 +42,9 @@ const HEADING = (title?: string) =>
     .map((l) => ` ${l}`)
     .join("\n");
 
+/** How the file is written: no folded lines, `["!abc:x"]` as people write it. */
+const FORMAT = { lineWidth: 0, flowCollectionPadding: false } as const;
+
 function emptySeq(doc: Document, items: readonly string[] = []): YAMLSeq {
   const seq = doc.createNode([...items]) as YAMLSeq;
   seq.flow = true;
@@ -74,7 +77,7 @@ export function directorySkeleton(input: SkeletonInput): string {
   (root.items[1]!.key as { commentBefore?: string }).commentBefore = " 管理员（办公室的人）的用户 ID：可以在群里绑定群和人员（绑定本群、绑定）。至少填一位。";
   (root.items[2]!.key as { commentBefore?: string }).commentBefore = " 局领导的用户 ID：能看全局、审批。";
   (root.items[3]!.key as { commentBefore?: string }).commentBefore = ` 各单位：${input.office} 是办公室，它的群收逾期提醒和上报。`;
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString(FORMAT);
 }
 
 const strings = (node: unknown): string[] => (isSeq(node) ? node.items.flatMap((i) => (isScalar(i) && typeof i.value === "string" ? [i.value] : [])) : []);
@@ -140,5 +143,7 @@ export function mergeDirectory(text: string, input: SkeletonInput): SkeletonMerg
       officeRoomAdded = true;
     }
   }
-  return { text: doc.toString({ lineWidth: 0 }), addedUnits, addedAdmins, officeRoomAdded, officeRoomProblem };
+  const changed = addedUnits.length > 0 || addedAdmins.length > 0 || officeRoomAdded;
+  // Nothing new: the operator's file as it is, byte for byte.
+  return { text: changed ? doc.toString(FORMAT) : text, addedUnits, addedAdmins, officeRoomAdded, officeRoomProblem };
 }
