@@ -219,7 +219,8 @@ export async function runInit(argv: string[], deps: InitDeps): Promise<number> {
 
   async function walk(): Promise<number> {
     out("duban init：配置一个新的部署（再次运行时，直接回车保留方括号里的现有值）。\n\n");
-    const envFile = resolve(values["env-file"] ?? DEFAULT_ENV_FILE);
+    // DUBAN_ENV_FILE, the file the app loads, names it too: Node 20 takes `--env-file` after the script for its own option.
+    const envFile = resolve(values["env-file"] ?? deps.env.DUBAN_ENV_FILE ?? DEFAULT_ENV_FILE);
     const existingEnvText = existsSync(envFile) ? readFileSync(envFile, "utf8") : null;
     const existing = existingEnvText === null ? {} : parseEnvText(existingEnvText);
     if (existingEnvText !== null) {
