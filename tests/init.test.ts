@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable, Writable } from "node:stream";
+import { PassThrough, Readable, Writable } from "node:stream";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runInit } from "../src/cli/init.js";
@@ -271,6 +271,36 @@ describe("duban init, a first run", () => {
   });
 });
 
+describe("duban init on a terminal", () => {
+  it("does not echo the password as it is typed", async () => {
+    const input = Object.assign(new PassThrough(), { isTTY: true });
+    const chunks: string[] = [];
+    const output = new Writable({
+      write(c, _e, done) {
+        chunks.push(String(c));
+        done();
+      },
+    });
+    const done = runInit(["--env-file", envFile], {
+      env: {},
+      input,
+      output,
+      fetch: fakeHomeserver().fetch,
+      clock: fixedClock(new Date("2026-12-07T03:00:00Z")),
+    });
+    for (const answer of firstRun()) {
+      await new Promise((r) => setTimeout(r, 30));
+      input.write(`${answer}\r`);
+    }
+    expect(await done, chunks.join("")).toBe(0);
+    const out = chunks.join("");
+    expect(out).toContain(HS);
+    expect(out).toContain("机器人密码：");
+    expect(out).not.toContain("right-password");
+    expect(parseEnvText(readFileSync(envFile, "utf8")).MATRIX_PASSWORD).toBe("right-password");
+  });
+});
+
 describe("duban init, run again", () => {
   it("keeps the operator's edits, adds the plan's new units, does not import the plan twice, and backs the files up", async () => {
     expect((await init(["--env-file", envFile], firstRun())).code).toBe(0);
@@ -384,6 +414,10 @@ describe("network problems, in plain Chinese", () => {
     expect(networkProblem(HS, e)).toMatch(/证书不受信任.*NODE_EXTRA_CA_CERTS/);
     const leaf = Object.assign(new TypeError("fetch failed"), { cause: { code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" } });
     expect(networkProblem(HS, leaf)).toContain("NODE_EXTRA_CA_CERTS");
+  });
+
+  it("says what fetch's cause says rather than 'fetch failed'", () => {
+    expect(networkProblem(HS, Object.assign(new TypeError("fetch failed"), { cause: new Error("bad port") }))).toBe(`无法连接 ${HS}：bad port`);
   });
 
   it("names an unknown host and a timeout", () => {

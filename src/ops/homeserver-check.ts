@@ -62,7 +62,9 @@ export function networkProblem(url: string, e: unknown): string {
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return `无法与 ${url} 建立安全连接：证书上的主机名与地址不符（${code}）。请使用证书上写的主机名。`;
   if (code === "EPROTO" || code?.startsWith("ERR_SSL") || code?.startsWith("ERR_TLS"))
     return `无法与 ${url} 建立安全连接（${code}）。地址是 https:// 吗？服务器若只提供 http，请用 http://。`;
-  const detail = e instanceof Error ? e.message : String(e);
+  // fetch's own message is "fetch failed"; its cause says what happened ("bad port", "other side closed").
+  const cause = (e as { cause?: unknown })?.cause;
+  const detail = cause instanceof Error ? cause.message : e instanceof Error ? e.message : String(e);
   return `无法连接 ${url}：${code ? `${code}，` : ""}${detail}`;
 }
 
