@@ -1,7 +1,11 @@
+import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable, Writable } from "node:stream";
+import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runInit } from "../src/cli/init.js";
@@ -10,8 +14,9 @@ import { fixedClock } from "../src/core/clock.js";
 import { loadDirectory } from "../src/directory/directory.js";
 import { mergeDirectory } from "../src/directory/directory-skeleton.js";
 import { parseEnvText, updateEnvText } from "../src/ops/env-file.js";
-import { networkProblem, roomProblem, type FetchLike } from "../src/ops/homeserver-check.js";
+import { checkHomeserver, networkProblem, roomProblem, type FetchLike } from "../src/ops/homeserver-check.js";
 
+const execFileAsync = promisify(execFile);
 const HS = "https://matrix.bureau.local";
 const BOT = "@duban:bureau.local";
 const OFFICE_ROOM = "!office:bureau.local";
@@ -414,6 +419,28 @@ describe("network problems, in plain Chinese", () => {
     expect(networkProblem(HS, e)).toMatch(/证书不受信任.*NODE_EXTRA_CA_CERTS/);
     const leaf = Object.assign(new TypeError("fetch failed"), { cause: { code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" } });
     expect(networkProblem(HS, leaf)).toContain("NODE_EXTRA_CA_CERTS");
+  });
+
+  it("points at NODE_EXTRA_CA_CERTS for a real HTTPS server whose certificate is not trusted, and NODE_EXTRA_CA_CERTS fixes it", async () => {
+    const tls = join(import.meta.dirname, "fixtures", "tls");
+    const server = createHttpsServer({ key: readFileSync(join(tls, "key.pem")), cert: readFileSync(join(tls, "cert.pem")) }, (_req, res) => {
+      res.setHeader("Content-Type", "application/json");
+      res.end(JSON.stringify({ versions: ["v1.11"] }));
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await expect(checkHomeserver((u, init) => fetch(u, init), url)).rejects.toThrow(/证书不受信任（DEPTH_ZERO_SELF_SIGNED_CERT）.*NODE_EXTRA_CA_CERTS/);
+      // The advice works: a process started with the certificate trusted gets through.
+      const script = `import { checkHomeserver } from "./src/ops/homeserver-check.ts"; console.log(await checkHomeserver((u, i) => fetch(u, i), "${url}"));`;
+      const child = await execFileAsync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        cwd: join(import.meta.dirname, ".."),
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: join(tls, "cert.pem") },
+      });
+      expect(child.stdout).toContain("v1.11");
+    } finally {
+      server.close();
+    }
   });
 
   it("says what fetch's cause says rather than 'fetch failed'", () => {
