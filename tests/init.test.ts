@@ -12,6 +12,7 @@ import { runInit } from "../src/cli/init.js";
 import { BUNDLED_PLAN } from "../src/config.js";
 import { fixedClock } from "../src/core/clock.js";
 import { loadDirectory } from "../src/directory/directory.js";
+import { freshDatabaseUrl } from "./helpers/temp-app.js";
 import { mergeDirectory } from "../src/directory/directory-skeleton.js";
 import { parseEnvText, updateEnvText } from "../src/ops/env-file.js";
 import { checkHomeserver, networkProblem, roomProblem, type FetchLike } from "../src/ops/homeserver-check.js";
@@ -273,6 +274,25 @@ describe("duban init, a first run", () => {
     const { code, out } = await init(["--env-file", envFile, "--homeserver", HS, "--yes"], [], fakeHomeserver({ down: "ECONNREFUSED" }).fetch);
     expect(code).toBe(1);
     expect(out).toContain(`无法连接 ${HS}：连接被拒绝`);
+  });
+});
+
+describe("duban init on the test project's database (SQLite, or PostgreSQL in the postgres project)", () => {
+  it("imports the plan once, and a re-run finds it there and does not import it again", async () => {
+    const database = await freshDatabaseUrl(dir);
+    try {
+      const first = await init(["--env-file", envFile], firstRun({ database: database.url }));
+      expect(first.code, first.out).toBe(0);
+      expect(first.out).toContain("✓ 已导入《明溪县公安局科技兴警三年行动实施方案(2023-2025年)》：新增25项");
+      expect(parseEnvText(readFileSync(envFile, "utf8")).DATABASE_URL).toBe(database.url);
+      const again = await init(["--env-file", envFile], ["", "", "", "", "", BUNDLED_PLAN, "", "", "", ""]);
+      expect(again.code, again.out).toBe(0);
+      expect(again.out).toContain("数据库里已有方案：《明溪县公安局科技兴警三年行动实施方案(2023-2025年)》");
+      expect(again.out).toContain("重新导入（更新任务，已有进展不变）？ [y/N]：\n");
+      expect(again.out).toContain("没有要改动的内容");
+    } finally {
+      await database.drop();
+    }
   });
 });
 
