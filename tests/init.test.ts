@@ -39,7 +39,7 @@ const PLAN_UNITS = [
  * A homeserver in memory, answering the few requests init makes: the bot logs in with "right-password" or the
  * token "bot-token"; "zhang-token" is another user's. The bot is in the office room; "!closed" it cannot join.
  */
-function fakeHomeserver(opts: { down?: string } = {}) {
+function fakeHomeserver(opts: { down?: string; password?: string } = {}) {
   const calls: string[] = [];
   const joined = new Set([OFFICE_ROOM]);
   const fetch: FetchLike = async (url, init = {}) => {
@@ -53,7 +53,7 @@ function fakeHomeserver(opts: { down?: string } = {}) {
     if (path === "/_matrix/client/versions") return reply(200, { versions: ["v1.1", "v1.11"] });
     if (path === "/_matrix/client/v3/login") {
       const body = JSON.parse(init.body ?? "{}") as { password?: string; identifier?: { user?: string } };
-      if (body.password === "right-password" && [BOT, "duban"].includes(body.identifier?.user ?? ""))
+      if (body.password === (opts.password ?? "right-password") && [BOT, "duban"].includes(body.identifier?.user ?? ""))
         return reply(200, { access_token: "login-token", user_id: BOT, device_id: "D" });
       return reply(403, { errcode: "M_FORBIDDEN", error: "Invalid username or password" });
     }
@@ -263,6 +263,23 @@ describe("duban init, a first run", () => {
     expect(code).toBe(1);
     expect(out).toContain("未写入任何文件");
     expect(existsSync(envFile) || existsSync(dirFile) || existsSync(dbPath)).toBe(false);
+  });
+
+  it("takes a password as typed, with its spaces, and hides a database password when it shows the settings", async () => {
+    const password = " two words ";
+    const answers = firstRun({ password, database: "postgresql://duban:db-secret@127.0.0.1:1/duban" });
+    // The PostgreSQL server is not there: the database question is answered again with a SQLite file.
+    answers.splice(5, 0, dbPath);
+    const { code, out } = await init(["--env-file", envFile], answers, fakeHomeserver({ password }).fetch);
+    expect(code, out).toBe(0);
+    expect(out).toContain("无法连接 PostgreSQL");
+    expect(readFileSync(envFile, "utf8")).toContain('MATRIX_PASSWORD=" two words "');
+    expect(parseEnvText(readFileSync(envFile, "utf8")).MATRIX_PASSWORD).toBe(password);
+    writeFileSync(envFile, readFileSync(envFile, "utf8").replace(/^DATABASE_URL=.*$/m, "DATABASE_URL=postgresql://duban:db-secret@127.0.0.1:1/duban"));
+    const again = await init(["--env-file", envFile, "--yes"], [], fakeHomeserver({ password }).fetch);
+    expect(again.code).toBe(1);
+    expect(again.out).toContain("DATABASE_URL=postgresql://duban:******@127.0.0.1:1/duban");
+    expect(again.out).not.toContain("db-secret");
   });
 
   it("refuses a password or token on the command line", async () => {

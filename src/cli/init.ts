@@ -47,7 +47,9 @@ class InitAbort extends Error {}
 
 type Secret = { kind: "password" | "token"; value: string };
 
-const mask = (key: string, value: string) => (/PASSWORD|TOKEN/.test(key) ? "******" : value);
+/** A URL's password hidden: `postgresql://duban:******@db.local/duban`. */
+const maskUrl = (url: string) => url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]+):[^@/]*@/i, "$1:******@");
+const mask = (key: string, value: string) => (/PASSWORD|TOKEN/.test(key) ? "******" : maskUrl(value));
 
 /** A SQLite path or URL, or a PostgreSQL URL, as DATABASE_URL: `databaseUrlOf("/var/lib/duban/duban.db")` → `file:/var/lib/duban/duban.db`. */
 export function databaseUrlOf(answer: string): { url: string } | { problem: string } {
@@ -182,14 +184,15 @@ export async function runInit(argv: string[], deps: InitDeps): Promise<number> {
       if (given === undefined) throw new InitAbort(`${label}：没有给出，也没有可用的默认值（请用对应的参数给出）`);
       const r = await tryOnce(given);
       if (isProblem(r)) throw new InitAbort(`${label}：${r.problem}`);
-      if (!opts.secret) out(`${label}：${opts.flag === undefined && opts.shownFallback ? opts.shownFallback : given}\n`);
+      if (!opts.secret) out(`${label}：${opts.flag === undefined && opts.shownFallback ? opts.shownFallback : maskUrl(given)}\n`);
       return r;
     }
     for (;;) {
       const shown = opts.shownFallback ?? opts.fallback;
       const typed = await prompter.ask(`${label}${shown !== undefined && shown !== "" ? ` [${shown}]` : ""}：`, { secret: opts.secret });
       if (typed === null) throw new InitAbort(`${label}：输入已结束`);
-      const a = typed.trim() === "" ? opts.fallback : typed.trim();
+      // A password is taken as typed, spaces and all.
+      const a = typed.trim() === "" ? opts.fallback : opts.secret ? typed : typed.trim();
       if (a === undefined) {
         out("  请填写。\n");
         continue;
@@ -317,6 +320,7 @@ export async function runInit(argv: string[], deps: InitDeps): Promise<number> {
     const databaseUrl = await answer("数据库（SQLite 文件路径，或 postgresql:// 地址）", {
       flag: values.database,
       fallback: existing.DATABASE_URL ?? DEFAULT_DATABASE,
+      shownFallback: maskUrl(existing.DATABASE_URL ?? DEFAULT_DATABASE),
       check: async (a) => {
         const d = databaseUrlOf(a);
         if ("problem" in d) return d;
@@ -433,7 +437,7 @@ export async function runInit(argv: string[], deps: InitDeps): Promise<number> {
     const dirChanged = directoryText !== existingDirText;
 
     out("\n【4/4】将要写入：\n");
-    if (importIt && parsed) out(`  · 导入《${parsed.plan.title}》到 ${databaseUrl.replace(/:\/\/([^:@/]+):[^@/]*@/, "://$1:******@")}\n`);
+    if (importIt && parsed) out(`  · 导入《${parsed.plan.title}》到 ${maskUrl(databaseUrl)}\n`);
     if (envChanged) {
       const changedKeys = envChanges.filter((c) => (existing[c.key] ?? null) !== c.value).map((c) => (c.value === null ? `删除 ${c.key}` : c.key));
       out(
