@@ -282,6 +282,20 @@ describe("duban init, a first run", () => {
     expect(again.out).not.toContain("db-secret");
   });
 
+  it("refuses, before asking anything, an env file or directory file that cannot be written there", async () => {
+    writeFileSync(join(dir, "a-file"), "");
+    const blocked = await init(["--env-file", join(dir, "a-file", "duban.env")], firstRun());
+    expect(blocked.code).toBe(1);
+    expect(blocked.out).toContain(`${join(dir, "a-file")} 是文件，不是文件夹`);
+    const folder = await init(["--env-file", dir], firstRun());
+    expect(folder.code).toBe(1);
+    expect(folder.out).toContain(`配置文件 ${dir} 不是文件`);
+    const dirBlocked = await init(["--env-file", envFile, "--directory-file", join(dir, "a-file", "directory.yaml")], firstRun());
+    expect(dirBlocked.code).toBe(1);
+    expect(dirBlocked.out).not.toContain("Matrix 服务器地址");
+    expect(existsSync(envFile)).toBe(false);
+  });
+
   it("refuses a password or token on the command line", async () => {
     await expect(init(["--env-file", envFile, "--password", "secret"], [])).rejects.toThrow(/不要在命令行上给出密码/);
     await expect(init(["--env-file", envFile, "--token", "secret"], [])).rejects.toThrow(/--password-file 或 --token-file/);

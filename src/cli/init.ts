@@ -42,6 +42,8 @@ export interface InitDeps {
   clock: Clock;
 }
 
+const ENDED_HINT = "（不经提问运行时，请用参数给出各项并加 --yes）";
+
 /** An answer that cannot be used, when there is nobody to ask again: exit 1, nothing written. */
 class InitAbort extends Error {}
 
@@ -65,6 +67,7 @@ export function databaseUrlOf(answer: string): { url: string } | { problem: stri
 function creatableProblem(path: string): string | null {
   let dir = dirname(path);
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) return `${dir} 是文件，不是文件夹：请换一个路径`;
   try {
     accessSync(dir, constants.W_OK);
     return null;
@@ -190,7 +193,7 @@ export async function runInit(argv: string[], deps: InitDeps): Promise<number> {
     for (;;) {
       const shown = opts.shownFallback ?? opts.fallback;
       const typed = await prompter.ask(`${label}${shown !== undefined && shown !== "" ? ` [${shown}]` : ""}：`, { secret: opts.secret });
-      if (typed === null) throw new InitAbort(`${label}：输入已结束`);
+      if (typed === null) throw new InitAbort(`${label}：输入已结束${ENDED_HINT}`);
       // A password is taken as typed, spaces and all.
       const a = typed.trim() === "" ? opts.fallback : opts.secret ? typed : typed.trim();
       if (a === undefined) {
@@ -211,7 +214,7 @@ export async function runInit(argv: string[], deps: InitDeps): Promise<number> {
     }
     for (;;) {
       const typed = await prompter.ask(`${question} [${def ? "Y/n" : "y/N"}]：`);
-      if (typed === null) throw new InitAbort(`${question}：输入已结束`);
+      if (typed === null) throw new InitAbort(`${question}：输入已结束${ENDED_HINT}`);
       const a = typed.trim().toLowerCase();
       if (a === "") return def;
       if (["y", "yes", "是", "好", "确认"].includes(a)) return true;
@@ -224,6 +227,7 @@ export async function runInit(argv: string[], deps: InitDeps): Promise<number> {
     out("duban init：配置一个新的部署（再次运行时，直接回车保留方括号里的现有值）。\n\n");
     // DUBAN_ENV_FILE, the file the app loads, names it too: Node 20 takes `--env-file` after the script for its own option.
     const envFile = resolve(values["env-file"] ?? deps.env.DUBAN_ENV_FILE ?? DEFAULT_ENV_FILE);
+    if (existsSync(envFile) && !statSync(envFile).isFile()) throw new InitAbort(`配置文件 ${envFile} 不是文件：请换一个路径`);
     const existingEnvText = existsSync(envFile) ? readFileSync(envFile, "utf8") : null;
     const existing = existingEnvText === null ? {} : parseEnvText(existingEnvText);
     if (existingEnvText !== null) {
@@ -234,7 +238,10 @@ export async function runInit(argv: string[], deps: InitDeps): Promise<number> {
       if (problem) throw new InitAbort(`配置文件 ${envFile}：${problem}`);
     }
     const directoryFile = resolve(values["directory-file"] ?? existing.DUBAN_DIRECTORY ?? join(dirname(envFile), "directory.yaml"));
+    if (existsSync(directoryFile) && !statSync(directoryFile).isFile()) throw new InitAbort(`名录 ${directoryFile} 不是文件：请换一个路径`);
     const existingDirText = existsSync(directoryFile) ? readFileSync(directoryFile, "utf8") : null;
+    const dirProblem = existingDirText === null ? creatableProblem(directoryFile) : null;
+    if (dirProblem) throw new InitAbort(`名录 ${directoryFile}：${dirProblem}`);
     let existingDir: ReturnType<typeof validateDirectory> | null = null;
     if (existingDirText !== null) {
       try {
