@@ -195,6 +195,8 @@ describe("duban init, a first run", () => {
       BOT,
       "1",
       "wrong",
+      "",
+      "",
       "right-password",
       "mysql://x",
       dbPath,
@@ -221,8 +223,21 @@ describe("duban init, a first run", () => {
     expect(loadDirectory(dirFile).officeRooms()).toEqual([OFFICE_ROOM]);
   });
 
+  it("asks for the account again after a failed login, so a mistyped account can be corrected", async () => {
+    const answers = firstRun({ user: "@dubn:bureau.local" });
+    answers.splice(4, 0, BOT, "", "right-password");
+    const { code, out } = await init(["--env-file", envFile], answers);
+    expect(code, out).toBe(0);
+    expect(out).toContain("登录失败：用户 @dubn:bureau.local 不存在或密码错误");
+    expect(out).toContain("机器人账号（用户 ID，如 @duban:bureau.local） [@dubn:bureau.local]：");
+    expect(parseEnvText(readFileSync(envFile, "utf8")).MATRIX_USER).toBe(BOT);
+  });
+
   it("refuses a token of another user and takes the bot's own token", async () => {
-    const { code, out } = await init(["--env-file", envFile], [HS, BOT, "2", "zhang-token", "bot-token", dbPath, BUNDLED_PLAN, "y", "", OFFICE_ROOM, "", "y"]);
+    const { code, out } = await init(
+      ["--env-file", envFile],
+      [HS, BOT, "2", "zhang-token", "", "", "bot-token", dbPath, BUNDLED_PLAN, "y", "", OFFICE_ROOM, "", "y"],
+    );
     expect(code, out).toBe(0);
     expect(out).toContain(`这个访问令牌属于 @zhang:bureau.local，不是机器人账号 ${BOT}`);
     const env = parseEnvText(readFileSync(envFile, "utf8"));

@@ -287,39 +287,50 @@ export async function runInit(argv: string[], deps: InitDeps): Promise<number> {
       : existing.MATRIX_PASSWORD
         ? { kind: "password", value: existing.MATRIX_PASSWORD }
         : null;
+    // Account, way of logging in and secret are asked together, and again together when the server refuses them
+    // (the account may be what was wrong): what was just typed is the default, so Enter keeps it.
     let userId = "";
-    const user = await answer("机器人账号（用户 ID，如 @duban:bureau.local）", {
-      flag: values.user,
-      fallback: existing.MATRIX_USER,
-      check: async (a) => {
-        const p = userIdProblem(a);
-        return p ? { problem: p } : a.trim();
-      },
-    });
-    const kind: Secret["kind"] =
-      flagSecret?.kind ??
-      (await answer("用密码还是访问令牌登录？1 = 密码，2 = 访问令牌", {
-        fallback: existingSecret?.kind === "token" ? "2" : "1",
-        check: async (a) => (a === "1" || a === "密码" ? "password" : a === "2" || a === "令牌" ? "token" : { problem: "请回答 1（密码）或 2（访问令牌）" }),
-      }));
-    const keep = existingSecret?.kind === kind ? existingSecret.value : undefined;
-    // A wrong password, or a token of another user, is asked again (interactive) or ends the run (flags, --yes).
-    const secret = await answer<Secret>(kind === "password" ? "机器人密码" : "访问令牌", {
-      flag: flagSecret?.value,
-      fallback: keep,
-      shownFallback: keep === undefined ? undefined : "回车保留现有的",
-      secret: true,
-      check: async (value) => {
-        if (!value) return { problem: "不能为空" };
-        if (/[\r\n]/.test(value)) return { problem: "不能含换行" };
+    let tried: { user?: string; kind?: Secret["kind"] } = {};
+    let secret: Secret | null = null;
+    while (secret === null) {
+      const user = await answer("机器人账号（用户 ID，如 @duban:bureau.local）", {
+        flag: values.user,
+        fallback: tried.user ?? existing.MATRIX_USER,
+        check: async (a) => {
+          const p = userIdProblem(a);
+          return p ? { problem: p } : a.trim();
+        },
+      });
+      const kind: Secret["kind"] =
+        flagSecret?.kind ??
+        (await answer("用密码还是访问令牌登录？1 = 密码，2 = 访问令牌", {
+          fallback: (tried.kind ?? existingSecret?.kind) === "token" ? "2" : "1",
+          check: async (a) => (a === "1" || a === "密码" ? "password" : a === "2" || a === "令牌" ? "token" : { problem: "请回答 1（密码）或 2（访问令牌）" }),
+        }));
+      const keep = existingSecret?.kind === kind ? existingSecret.value : undefined;
+      const given = await answer<Secret>(kind === "password" ? "机器人密码" : "访问令牌", {
+        flag: flagSecret?.value,
+        fallback: keep,
+        shownFallback: keep === undefined ? undefined : "回车保留现有的",
+        secret: true,
+        check: async (value) => (!value ? { problem: "不能为空" } : /[\r\n]/.test(value) ? { problem: "不能含换行" } : { kind, value }),
+      });
+      try {
         if (kind === "password") {
-          const login = await checkPasswordLogin(deps.fetch, base, user, value);
+          const login = await checkPasswordLogin(deps.fetch, base, user, given.value);
           loginToken = login.token;
           userId = login.userId;
-        } else userId = await checkToken(deps.fetch, base, value, user);
-        return { kind, value } satisfies Secret;
-      },
-    });
+        } else userId = await checkToken(deps.fetch, base, given.value, user);
+        secret = given;
+      } catch (e) {
+        if (!(e instanceof HomeserverCheckError)) throw e;
+        // From flags or with --yes there is nobody to ask: the run ends, writing nothing.
+        if (prompter === null || (values.user !== undefined && flagSecret !== null)) throw new InitAbort(e.message);
+        out(`  ✗ ${e.message}请重新填写账号和${kind === "password" ? "密码" : "令牌"}（回车保留刚才填的账号）。\n`);
+        tried = { user, kind };
+      }
+    }
+    const kind = secret.kind;
     out(`  ✓ 已${kind === "password" ? "登录" : "核对令牌"}：${userId}\n`);
 
     // 2. The database and the plan: a dry run first, then the import after confirmation (done at the end).

@@ -94,6 +94,8 @@ describe("duban init against a real Synapse", () => {
       users.bot!.userId,
       "1",
       "not-the-password",
+      "",
+      "",
       users.bot!.password,
       dbPath,
       BUNDLED_PLAN,
