@@ -51,6 +51,22 @@ async function importDump(file: string, config: Config): Promise<number> {
   }
 }
 
+/** A plan document read and parsed, as `import` reads it (`duban init` reads the plan through it too); a CliError says why not. */
+export async function readPlan(file: string): Promise<{ parsed: ParsedPlan; document: PlanDocument }> {
+  let document: PlanDocument | null = null;
+  try {
+    document = await readPlanFileDocument(file).catch((e) => {
+      if (e instanceof PlanParseError) throw e;
+      throw new CliError(`无法读取文件 ${file}：${(e as Error).message}`);
+    });
+    return { parsed: parsePlan(document.text), document };
+  } catch (e) {
+    if (!(e instanceof PlanParseError)) throw e;
+    const numbered = document?.autoNumbered.length ? `（有${document.autoNumbered.length}段用了 Word 自动编号。${AUTO_NUMBERING_HINT}）` : "";
+    throw new CliError(`${file}：${e.message}${numbered}。未写入任何数据。`);
+  }
+}
+
 /**
  * `duban import FILE [--code CODE] [--dry-run] [--allow-incomplete]`: a plan document (.docx or text) parsed and
  * imported, or re-imported over itself. A plan with incomplete tasks is refused, line by line, unless `--allow-incomplete`.
@@ -77,19 +93,7 @@ export default {
     if (values.dump !== undefined) return importDump(values.dump, config);
     const file = positionals[0];
     if (!file || positionals.length > 1) throw new CliError("import: 请给出一个计划文件 / give one plan file", { usage: true });
-    let parsed: ParsedPlan;
-    let document: PlanDocument | null = null;
-    try {
-      document = await readPlanFileDocument(file).catch((e) => {
-        if (e instanceof PlanParseError) throw e;
-        throw new CliError(`无法读取文件 ${file}：${(e as Error).message}`);
-      });
-      parsed = parsePlan(document.text);
-    } catch (e) {
-      if (!(e instanceof PlanParseError)) throw e;
-      const numbered = document?.autoNumbered.length ? `（有${document.autoNumbered.length}段用了 Word 自动编号。${AUTO_NUMBERING_HINT}）` : "";
-      throw new CliError(`${file}：${e.message}${numbered}。未写入任何数据。`);
-    }
+    const { parsed, document } = await readPlan(file);
     const dryRun = values["dry-run"];
     const problems = placedProblems(parsed, document);
     if (problems.length > 0 && !values["allow-incomplete"]) {

@@ -17,6 +17,7 @@ import explain from "./explain.js";
 import exportCmd from "./export.js";
 import help from "./help.js";
 import importCmd from "./import.js";
+import init from "./init.js";
 import reminders from "./reminders.js";
 import report from "./report.js";
 import restore from "./restore.js";
@@ -41,6 +42,7 @@ export const cliCommands: readonly CliCommand[] = [
   backup,
   restore,
   doctor,
+  init,
   help,
 ];
 
