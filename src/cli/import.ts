@@ -8,7 +8,7 @@ import { PlanCodeError } from "../plan/plan-code.js";
 import { parsePlan, PlanParseError } from "../plan/plan-parser.js";
 import type { ParsedPlan } from "../plan/types.js";
 import { DumpError, loadDump } from "../reports/dump.js";
-import { CliError, cliActor, clockFor, withApp, type CliCommand, print } from "./shared.js";
+import { CliError, cliActor, clockFor, withRepos, type CliCommand, print } from "./shared.js";
 
 function planJson(parsed: ParsedPlan) {
   return {
@@ -85,7 +85,7 @@ export default {
     const options = values.code === undefined ? {} : { code: values.code };
     const report = values["dry-run"]
       ? null
-      : await withApp(config, clock, (app) => app.repos.plans.importPlan(parsed, clock.now(), cliActor(env), options)).catch((e) => {
+      : await withRepos(config, clock, (repos) => repos.plans.importPlan(parsed, clock.now(), cliActor(env), options)).catch((e) => {
           if (e instanceof PlanCodeError) throw new CliError(`import: ${e.message}。未写入任何数据。`);
           throw e;
         });
