@@ -188,7 +188,7 @@ describe("production and demo mode as the operator meets them, run as processes"
     expect(existsSync(file)).toBe(false);
   });
 
-  it("a CLI command leaves a production database empty; import needs no directory and imports only the bureau's plan; doctor then passes the plan", async () => {
+  it("a CLI command leaves a production database empty; import needs no directory and imports only the given plan; doctor then passes", async () => {
     const { file, url } = newDatabase();
     const say = await run("duban", ["say", "任务6"], { DATABASE_URL: url, DUBAN_DIRECTORY: DEMO_DIRECTORY });
     expect(say.code, say.stderr).toBe(0);
