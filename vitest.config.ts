@@ -26,7 +26,9 @@ export default defineConfig({
     hookTimeout: 180_000,
     // SQLite files, PostgreSQL and Synapse are real; keep parallelism within the 2-core CI machine.
     maxWorkers: 2,
-    env: { CHECKPOINT_DISABLE: "1", TZ: "UTC" },
+    // The tests run on the demo (the bundled plan in every new database, the demo directory) unless one says otherwise:
+    // a test database has a DATABASE_URL, which alone would mean production mode. Tests of production set DUBAN_DEMO=false.
+    env: { CHECKPOINT_DISABLE: "1", TZ: "UTC", DUBAN_DEMO: "true" },
     projects: [
       {
         extends: true,
@@ -39,7 +41,7 @@ export default defineConfig({
           name: "postgres",
           include: POSTGRES_TESTS,
           globalSetup: ["tests/postgres-setup.ts"],
-          env: { CHECKPOINT_DISABLE: "1", TZ: "Asia/Shanghai", DUBAN_TEST_DB: "postgres" },
+          env: { CHECKPOINT_DISABLE: "1", TZ: "Asia/Shanghai", DUBAN_TEST_DB: "postgres", DUBAN_DEMO: "true" },
         },
       },
     ],

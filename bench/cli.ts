@@ -72,6 +72,7 @@ export function benchCli(runs = 5): CliFigures {
     const env = {
       ...process.env,
       DATABASE_URL: `file:${join(dir, "duban.db")}`,
+      DUBAN_DEMO: "true",
       DUBAN_NOW: "2024-06-30T10:00:00+08:00",
       CHECKPOINT_DISABLE: "1",
     };

@@ -47,7 +47,7 @@ async function open(file: string): Promise<App> {
   // The bench measures production's path, where the clock is the real one (live: the records are the state now,
   // src/core/plan-state.ts); a fixed instant keeps its figures reproducible. Every record is made at NOW.
   const clock = { ...fixedClock(NOW), live: true };
-  return openApp(readConfig({ DATABASE_URL: `file:${file}`, DUBAN_RATE_LIMIT: "0" }), clock, { logger: silent, quiet: true });
+  return openApp(readConfig({ DATABASE_URL: `file:${file}`, DUBAN_DEMO: "true", DUBAN_RATE_LIMIT: "0" }), clock, { logger: silent, quiet: true });
 }
 
 // The office's admin may post on any task, including the synthetic plan's (whose units are not in the directory).

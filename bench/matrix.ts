@@ -335,6 +335,7 @@ async function main(): Promise<Result> {
     writeDirectory(directoryFile, dubanRoom, users);
     const env = {
       DATABASE_URL: `file:${join(dir, "duban.db")}`,
+      DUBAN_DEMO: "true",
       DUBAN_DIRECTORY: directoryFile,
       DUBAN_RATE_LIMIT: "0",
       MATRIX_HOMESERVER_URL: url,

@@ -30,10 +30,14 @@ const silent = { info() {}, warn() {}, error: (m, c) => console.error(m, c) };
 
 globalThis.gc?.();
 const startRss = process.memoryUsage().rss;
-const app = await openApp(readConfig({ DATABASE_URL: `file:${join(dir, "duban.db")}`, DUBAN_DIRECTORY: join(dir, "directory.json") }), clock, {
-  logger: silent,
-  quiet: true,
-});
+const app = await openApp(
+  readConfig({ DATABASE_URL: `file:${join(dir, "duban.db")}`, DUBAN_DEMO: "true", DUBAN_DIRECTORY: join(dir, "directory.json") }),
+  clock,
+  {
+    logger: silent,
+    quiet: true,
+  },
+);
 globalThis.gc?.();
 const common = {
   tasks: built.tasks,

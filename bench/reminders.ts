@@ -34,7 +34,7 @@ interface Built {
 const paths = (dir: string) => ({ file: join(dir, "duban.db"), directory: join(dir, "directory.json"), meta: join(dir, "bench.json") });
 const configFor = (dir: string) => {
   const { file, directory } = paths(dir);
-  return readConfig({ DATABASE_URL: `file:${file}`, DUBAN_DIRECTORY: directory });
+  return readConfig({ DATABASE_URL: `file:${file}`, DUBAN_DEMO: "true", DUBAN_DIRECTORY: directory });
 };
 
 /** The synthetic database and directory in DIR (setup, not measured). */

@@ -192,6 +192,7 @@ async function postgresWriter(url: string): Promise<Writer> {
 const configFor = (url: string, dir: string) =>
   readConfig({
     DATABASE_URL: url,
+    DUBAN_DEMO: "true",
     DUBAN_DIRECTORY: join(dir, "directory.json"),
     DUBAN_RATE_LIMIT: "0",
     DUBAN_EXPORT_DIR: join(dir, "exports"),

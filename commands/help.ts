@@ -60,9 +60,11 @@ export default defineCommand({
     // With several plans in progress, how to name one (a room's default plan needs no code).
     const active = await ctx.repos.plans.activePlans();
     const closing = [h.more, ...(active.length > 1 ? [h.plansShort(`${active[0]!.code ?? ""} 任务6`)] : [])];
+    // A new production database has no plan until the office imports it: say so first, and how.
+    const opening = active.length === 0 && (await ctx.repos.plans.plans()).length === 0 ? [ctx.t.errors.noPlan] : [];
     const items = commandsFor(ctx, "main").map((c) => helpItem(ctx, c, english, 1));
-    const room = HELP_MAX_LINES - 1 - closing.length;
-    const lines = [ctx.t.help.header, ...items.slice(0, room), ...closing];
+    const room = HELP_MAX_LINES - 1 - opening.length - closing.length;
+    const lines = [ctx.t.help.header, ...opening, ...items.slice(0, room), ...closing];
     if (lines.length < HELP_MAX_LINES) lines.push(ctx.t.help.footer);
     return { replies: [reply(lines, { heading: true })] };
   },

@@ -1,5 +1,5 @@
 import { commands } from "../commands/index.js";
-import type { Config } from "./config.js";
+import { requireDirectory, type Config } from "./config.js";
 import { Bot } from "./core/bot.js";
 import type { Logger } from "./log/logger.js";
 import { createLogger } from "./log/pino-logger.js";
@@ -11,6 +11,7 @@ import { asCorruption, checkDatabaseFile, isCorruption } from "./db/integrity.js
 import { type Directory, loadDirectory } from "./directory/directory.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { importPlanText, readPlanFile } from "./plan/import-plan.js";
+import { IMPORT_PLAN_COMMAND } from "./plan/import-hint.js";
 import { DirectoryAdmin } from "./directory/directory-admin.js";
 import { FsEvidenceStore } from "./evidence/fs-evidence-store.js";
 import { databaseFiles, makePrivate } from "./util/private-files.js";
@@ -71,34 +72,54 @@ export function evidenceDirFor(config: Config): string {
 
 /**
  * Open everything the bot needs, the same way for `npm start` and every CLI command:
- * migrate the database, load the directory and, on first use, import the bundled plan.
+ * migrate the database, load the directory and, on first use in demo mode, import the bundled plan.
  * `startedAt` is the instant a run asked for (`--at`, DUBAN_NOW) while its clock runs on: the bundled plan's
  * import is stamped with it, not with the moment, a second later, the import happens, so the plan and its
  * targets exist at the instant asked.
  * A damaged SQLite file is refused first with a DatabaseCorruptError: by its header, or with `check: "quick"` (a
  * long-running process) by `PRAGMA quick_check` over every page; PostgreSQL checks its own pages.
+ * Outside demo mode without DUBAN_DIRECTORY it throws a ConfigError (requireDirectory) before touching the database.
  */
-export async function openApp(
+export async function openApp(config: Config, clock: Clock, opts: OpenOptions & { instance?: string } = {}): Promise<App> {
+  return checked(config, opts, () => openChecked(config, clock, opts));
+}
+
+/** How openApp and openDatabase open the database. */
+export interface OpenOptions {
+  logger?: Logger;
+  quiet?: boolean;
+  startedAt?: Date;
+  check?: "header" | "quick";
+}
+
+/** The database alone, prepared as openApp prepares it (migrated, plan codes, the bundled plan in demo mode): for commands that need no directory. */
+export async function openDatabase(
   config: Config,
   clock: Clock,
-  opts: { logger?: Logger; quiet?: boolean; instance?: string; startedAt?: Date; check?: "header" | "quick" } = {},
-): Promise<App> {
+  opts: OpenOptions = {},
+): Promise<{ db: PrismaClient; repos: Repositories; close(): Promise<void> }> {
+  return checked(config, opts, async () => {
+    const { db, repos } = await prepareDatabase(config, clock, opts.logger ?? createLogger(config.logLevel), opts);
+    return { db, repos, close: () => closePrisma(db) };
+  });
+}
+
+async function checked<T>(config: Config, opts: OpenOptions, open: () => Promise<T>): Promise<T> {
   const sqlite = isPostgresUrl(config.databaseUrl) ? null : sqlitePathFromUrl(config.databaseUrl);
   if (sqlite) checkDatabaseFile(sqlite, opts.check ?? "header");
   try {
-    return await openChecked(config, clock, opts);
+    return await open();
   } catch (e) {
     // A damaged page met while migrating, seeding or reading the plan: the same refusal as the checks'.
     throw sqlite ? asCorruption(e, sqlite) : e;
   }
 }
 
-async function openChecked(config: Config, clock: Clock, opts: { logger?: Logger; quiet?: boolean; instance?: string; startedAt?: Date }): Promise<App> {
-  const logger = opts.logger ?? createLogger(config.logLevel);
-  const directory = loadDirectory(config.directoryFile);
-  const policy = loadReminderPolicy(config.remindersFile);
-  const weights = loadScorecardWeights(config.scorecardFile);
-  const calendar = createWorkingCalendar();
+/**
+ * Migrate and open the database, give old plans their codes, and on an empty database import the bundled plan in
+ * demo mode, or in production say in the log how to import the bureau's own.
+ */
+async function prepareDatabase(config: Config, clock: Clock, logger: Logger, opts: OpenOptions): Promise<{ db: PrismaClient; repos: Repositories }> {
   await applyMigrations(config.databaseUrl);
   const db = await openPrisma(config.databaseUrl);
   try {
@@ -106,31 +127,49 @@ async function openChecked(config: Config, clock: Clock, opts: { logger?: Logger
     // The folder holding the database is not touched: it may be shared. New folders get 0700 from the umask.
     makePrivate([...(isPostgresUrl(config.databaseUrl) ? [] : databaseFiles(stem)), `${stem}.matrix-sync.json`, evidenceDirFor(config)]);
     const repos = prismaRepositories(db);
-    const { admin: directoryAdmin, skipped } = await DirectoryAdmin.open(config.directoryFile, directory, repos.directoryChanges, repos.audit);
+    // A database from before plan codes: its plans get codes derived from their titles.
+    await repos.plans.ensureCodes();
+    // Only an empty database gets the bundled plan, and only in demo mode: one whose plans are all archived stays as it is.
+    if ((await repos.plans.plans()).length === 0) {
+      if (config.demo) {
+        const { report, parsed } = await importPlanText(repos.plans, readPlanFile(config.bundledPlan), opts.startedAt ?? clock.now());
+        if (!opts.quiet) logger.info("imported the bundled plan on first start", { title: report?.title, tasks: parsed.tasks.length });
+      } else if (!opts.quiet) logger.warn(`尚未导入计划 / no plan imported yet: import the bureau's plan with ${IMPORT_PLAN_COMMAND}`);
+    }
+    return { db, repos };
+  } catch (e) {
+    await closePrisma(db);
+    throw e;
+  }
+}
+
+async function openChecked(config: Config, clock: Clock, opts: OpenOptions & { instance?: string }): Promise<App> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const directoryFile = requireDirectory(config);
+  const directory = loadDirectory(directoryFile);
+  const policy = loadReminderPolicy(config.remindersFile);
+  const weights = loadScorecardWeights(config.scorecardFile);
+  const calendar = createWorkingCalendar();
+  const { db, repos } = await prepareDatabase(config, clock, logger, opts);
+  try {
+    const { admin: directoryAdmin, skipped } = await DirectoryAdmin.open(directoryFile, directory, repos.directoryChanges, repos.audit);
     if (skipped.length > 0 && !opts.quiet)
       logger.warn("some directory changes made from chat no longer fit the directory file and are not applied", { skipped });
     const evidence = new FsEvidenceStore(evidenceDirFor(config));
-    // A database from before plan codes: its plans get codes derived from their titles.
-    await repos.plans.ensureCodes();
-    // Only an empty database gets the bundled plan: one whose plans are all archived stays as it is.
-    if ((await repos.plans.plans()).length === 0) {
-      const { report, parsed } = await importPlanText(repos.plans, readPlanFile(config.bundledPlan), opts.startedAt ?? clock.now());
-      if (!opts.quiet) logger.info("imported the bundled plan on first start", { title: report?.title, tasks: parsed.tasks.length });
-    }
     if (!opts.quiet) {
       const named = new Set<string>();
       for (const plan of await repos.plans.activePlans()) for (const u of await repos.plans.unitNames(plan.id)) named.add(u);
       const missing = directory.missingUnits(named);
       if (missing.length > 0)
         logger.warn("units named by the plan are missing from the directory; their reminders go to the office's room instead", {
-          directory: config.directoryFile,
+          directory: directoryFile,
           missing,
         });
       const codes = new Set((await repos.plans.plans()).map((p) => p.code));
       const unknown = directory.units.flatMap((u) => (u.plans ?? []).filter((c) => !codes.has(c)).map((c) => `${u.name}: ${c}`));
       if (unknown.length > 0)
         logger.warn("the directory names plan codes that no plan has; those rooms fall back to the plans in progress", {
-          directory: config.directoryFile,
+          directory: directoryFile,
           unknown,
         });
     }

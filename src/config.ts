@@ -31,6 +31,11 @@ const envSchema = z.object({
   DUBAN_MAX_MESSAGE_LENGTH: positiveInt(4000),
   DUBAN_CONFIRM_HOURS: positiveInt(24),
   DUBAN_BUNDLED_PLAN: optional,
+  DUBAN_DEMO: z
+    .enum(["true", "false", "1", "0", ""], {
+      message: 'must be "true" (the demo: the bundled plan and directory) or "false" (production: an empty database, your own directory)',
+    })
+    .optional(),
   MATRIX_HOMESERVER_URL: optional.refine((v) => v === undefined || /^https?:\/\//.test(v), "must start with http:// or https://"),
   MATRIX_ACCESS_TOKEN: optional,
   MATRIX_USER: optional,
@@ -64,7 +69,18 @@ export class ConfigError extends Error {
   }
 }
 
-function toConfig(e: z.infer<typeof envSchema>) {
+/**
+ * Demo mode: the bundled plan is imported into a new database and the demo directory stands in for an unset
+ * DUBAN_DIRECTORY. On with DUBAN_DEMO=true, or with the default demo database (DATABASE_URL unset) unless
+ * DUBAN_DEMO=false; off for any DATABASE_URL the operator sets: `isDemo({ DATABASE_URL: "file:/srv/duban.db" })` is false.
+ */
+export function isDemo(env: { DATABASE_URL?: string | undefined; DUBAN_DEMO?: string | undefined }): boolean {
+  const flag = env.DUBAN_DEMO?.trim();
+  if (flag) return flag === "true" || flag === "1";
+  return env.DATABASE_URL === undefined;
+}
+
+function toConfig(e: z.infer<typeof envSchema>, demo: boolean) {
   const matrix =
     e.MATRIX_HOMESERVER_URL !== undefined
       ? {
@@ -78,8 +94,11 @@ function toConfig(e: z.infer<typeof envSchema>) {
       : null;
   return {
     databaseUrl: e.DATABASE_URL,
-    directoryFile: e.DUBAN_DIRECTORY ?? DEMO_DIRECTORY,
-    usingDemoDirectory: e.DUBAN_DIRECTORY === undefined,
+    /** Demo mode (see isDemo): the bundled plan on first start, the demo directory when DUBAN_DIRECTORY is unset. */
+    demo,
+    /** DUBAN_DIRECTORY; unset, the demo directory in demo mode and none in production (see requireDirectory). */
+    directoryFile: e.DUBAN_DIRECTORY ?? (demo ? DEMO_DIRECTORY : null),
+    usingDemoDirectory: e.DUBAN_DIRECTORY === undefined && demo,
     lang: e.DUBAN_LANG,
     now: e.DUBAN_NOW ? parseInstant(e.DUBAN_NOW) : null,
     consoleUser: e.DUBAN_CONSOLE_USER,
@@ -119,5 +138,20 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (!e.MATRIX_HOMESERVER_URL && (e.MATRIX_ACCESS_TOKEN || e.MATRIX_USER))
     problems.push("MATRIX_HOMESERVER_URL: required when MATRIX_ACCESS_TOKEN or MATRIX_USER is set, e.g. http://127.0.0.1:8008");
   if (problems.length > 0) throw new ConfigError(problems);
-  return toConfig(e);
+  return toConfig(e, isDemo(env));
+}
+
+/**
+ * The directory file, or a ConfigError for a production deployment without one: the demo directory's fictional
+ * @…:bureau.local admins must never run a real bureau's bot. Commands that need no directory (import, doctor,
+ * backup, restore) do not call it.
+ */
+export function requireDirectory(config: Pick<Config, "directoryFile">): string {
+  if (config.directoryFile !== null) return config.directoryFile;
+  throw new ConfigError([
+    "DUBAN_DIRECTORY: 未设置。生产模式（设置了 DATABASE_URL，且 DUBAN_DEMO 未设置或为 false）不使用演示名录：" +
+      "请运行 duban init 生成本局的名录，或把 DUBAN_DIRECTORY 设为本局的名录文件（如 /etc/duban/directory.yaml）；只是试用请设 DUBAN_DEMO=true。" +
+      " / not set. Production mode (DATABASE_URL set, DUBAN_DEMO unset or false) never loads the demo directory, whose fictional users are admins: " +
+      "run duban init to write the bureau's directory, or set DUBAN_DIRECTORY to it (e.g. /etc/duban/directory.yaml); DUBAN_DEMO=true runs the demo.",
+  ]);
 }

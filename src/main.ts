@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { catalogue } from "./core/i18n/index.js";
 import { reply } from "./core/reply.js";
 import { openApp } from "./app.js";
-import { ConfigError, readConfig } from "./config.js";
+import { ConfigError, readConfig, requireDirectory } from "./config.js";
 import { offsetClock, systemClock, type Clock } from "./core/clock.js";
 import { formatDateTime } from "./core/time.js";
 import { DirectoryError } from "./directory/directory.js";
@@ -44,6 +44,7 @@ function untilSignal(): Promise<string> {
  */
 function watchDirectory(app: App, tell: (rooms: string[], text: string) => Promise<void>): () => void {
   const actor = { id: "duban", unit: null, transport: "system", room: null, eventId: null };
+  const file = requireDirectory(app.config);
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
   const reload = (why: string) => {
@@ -51,11 +52,11 @@ function watchDirectory(app: App, tell: (rooms: string[], text: string) => Promi
       try {
         const r = await app.directoryAdmin.reload(actor, app.clock.now());
         if (r.ok) {
-          app.logger.info("directory reloaded", { why, file: app.config.directoryFile, skipped: r.problems });
+          app.logger.info("directory reloaded", { why, file, skipped: r.problems });
           if (r.problems.length) await tell(app.directory.officeRooms(), catalogue(app.config.lang).directoryChat.overlaySkipped(r.problems.join("\n")));
         } else {
-          app.logger.error("directory file does not validate; the previous directory stays in force", { file: app.config.directoryFile, problems: r.problems });
-          await tell(app.directory.officeRooms(), catalogue(app.config.lang).directoryChat.reloadFailed(app.config.directoryFile, r.problems.join("\n")));
+          app.logger.error("directory file does not validate; the previous directory stays in force", { file, problems: r.problems });
+          await tell(app.directory.officeRooms(), catalogue(app.config.lang).directoryChat.reloadFailed(file, r.problems.join("\n")));
         }
       } catch (e) {
         app.logger.error("directory reload failed", { error: e instanceof Error ? e.message : String(e) });
@@ -67,8 +68,8 @@ function watchDirectory(app: App, tell: (rooms: string[], text: string) => Promi
   let watcher: FSWatcher | null = null;
   try {
     // Editors often replace the file, so watch its folder and filter by name; debounce bursts of events.
-    watcher = watch(dirname(app.config.directoryFile), (_event, name) => {
-      if (name !== basename(app.config.directoryFile)) return;
+    watcher = watch(dirname(file), (_event, name) => {
+      if (name !== basename(file)) return;
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => reload("file changed"), 300);
     });
@@ -183,6 +184,8 @@ async function main(): Promise<number> {
   const { values } = parseArgs({ args: process.argv.slice(2), options: { at: { type: "string" }, "catch-up": { type: "boolean" } } });
   const config = readConfig(values.at ? { ...process.env, DUBAN_NOW: values.at } : process.env);
   lang = config.lang;
+  // A production deployment without its own directory stops here, before it waits for the active role or opens the database.
+  requireDirectory(config);
   // With --at/DUBAN_NOW time starts at that instant and then runs on, so a demo session feels live.
   const clock: Clock = config.now ? offsetClock(config.now, () => systemClock.now().getTime()) : systemClock;
   // Several Matrix bots on one PostgreSQL database: only the active one opens the app; the others stand by.

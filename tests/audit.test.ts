@@ -231,7 +231,7 @@ describe.skipIf(ON_POSTGRES)("the migration to the hash-chained trail", () => {
       expect(r.differences).toEqual([]);
       expect(r.entries.notVerifiable).toBe(2);
       expect(r.values.notVerifiable).toBeGreaterThanOrEqual(2 * 5);
-      const cli = await verifyCli({ DATABASE_URL: url });
+      const cli = await verifyCli({ DATABASE_URL: url, DUBAN_DEMO: "true" });
       expect(cli.code, cli.stdout).toBe(0);
       expect(cli.stdout).toMatch(/数据库与审计记录一致 \/ tables match the trail: 核对了\d+项数据（回放审计记录\d+条）；另有2条审计记录、\d+项数据无法核对/);
       const legacy = await app.db.auditLog.findMany({ where: { id: { lte: 2 } } });
@@ -449,7 +449,7 @@ describe("audit --verify checks the database's integrity first", () => {
     writeSync(fd, Buffer.alloc(pageSize, 0xff), 0, pageSize, (rootpage - 1) * pageSize);
     closeSync(fd);
     try {
-      const r = await verifyCli({ DATABASE_URL: `file:${file}` });
+      const r = await verifyCli({ DATABASE_URL: `file:${file}`, DUBAN_DEMO: "true" });
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/^数据库完整性检查未通过 \/ database integrity_check FAILED: .+/);
       expect(r.stdout).not.toContain("审计链");

@@ -224,7 +224,10 @@ describe("the chart at the instant a demo started", () => {
       const env = { ...process.env, CHECKPOINT_DISABLE: "1", DATABASE_URL: `file:${join(dir, "duban.db")}` };
       const start = spawnSync(process.execPath, [join(import.meta.dirname, "..", "bin/start.js"), "--at", at], { cwd: dir, env, input: "", encoding: "utf8" });
       expect(start.status, start.stderr).toBe(0);
-      const app = await openApp(readConfig({ DATABASE_URL: env.DATABASE_URL }), fixedClock(new Date(at)), { logger: quietLogger, quiet: true });
+      const app = await openApp(readConfig({ DATABASE_URL: env.DATABASE_URL, DUBAN_DEMO: "true" }), fixedClock(new Date(at)), {
+        logger: quietLogger,
+        quiet: true,
+      });
       try {
         const plan = (await app.repos.plans.currentPlan())!;
         expect(plan.importedAt.toISOString()).toBe(new Date(at).toISOString());

@@ -67,7 +67,7 @@ const { readConfig } = await import(${src("config.ts")});
 const { fixedClock } = await import(${src("core/clock.ts")});
 const clock = fixedClock(new Date("2024-09-02T08:00:00+08:00"));
 const logger = { info() {}, warn() {}, error(m, c) { process.stderr.write(m + " " + JSON.stringify(c) + "\\n"); } };
-const app = await openApp(readConfig({ DATABASE_URL: process.argv[2], DUBAN_RATE_LIMIT: "0" }), clock, { logger, quiet: true });
+const app = await openApp(readConfig({ DATABASE_URL: process.argv[2], DUBAN_DEMO: "true", DUBAN_RATE_LIMIT: "0" }), clock, { logger, quiet: true });
 const sent = [];
 const scheduler = digestSchedulerFor({ ...app, logger }, { send: async (rooms, reply, key) => void sent.push({ rooms, key }) });
 if ((await scheduler.start()) !== null) throw new Error("sent before 09:00");

@@ -23,7 +23,7 @@ const say = async (app: Awaited<ReturnType<typeof open>>, text: string, sender =
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "duban-dir-admin-"));
   copyFileSync(DEMO_DIRECTORY, join(dir, "directory.yaml"));
-  env = { DATABASE_URL: `file:${join(dir, "duban.db")}`, DUBAN_DIRECTORY: join(dir, "directory.yaml"), CHECKPOINT_DISABLE: "1" };
+  env = { DATABASE_URL: `file:${join(dir, "duban.db")}`, DUBAN_DEMO: "true", DUBAN_DIRECTORY: join(dir, "directory.yaml"), CHECKPOINT_DISABLE: "1" };
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -155,11 +155,14 @@ function run(cmd: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?:
   });
 }
 
-/** The environment of every example: this machine's, without any duban setting, on the file's database. */
+/**
+ * The environment of every example: this machine's, without any duban setting, on the file's database, in demo mode
+ * as the default database is (the file's own database would otherwise mean production); an example may say DUBAN_DEMO=false.
+ */
 function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(DUBAN_|MATRIX_|DATABASE_URL$|LOG_LEVEL$)/.test(k)) env[k] = v;
-  return { ...env, CHECKPOINT_DISABLE: "1", LOG_LEVEL: "silent", DUBAN_NOW: NOW, DATABASE_URL: "file:./duban.db", ...extra };
+  return { ...env, CHECKPOINT_DISABLE: "1", LOG_LEVEL: "silent", DUBAN_NOW: NOW, DATABASE_URL: "file:./duban.db", DUBAN_DEMO: "true", ...extra };
 }
 
 function check(where: string, expected: string[], output: string, dir: string) {

@@ -195,7 +195,7 @@ describe("database dump and load", () => {
   it("runs as the bot's database afterwards: a new update gets a fresh id and extends the audit chain", async () => {
     await loaded.db.$disconnect();
     const clock = fixedClock(new Date("2025-01-10T10:00:00+08:00"));
-    const config = readConfig({ DATABASE_URL: loaded.url, DUBAN_RATE_LIMIT: "0" });
+    const config = readConfig({ DATABASE_URL: loaded.url, DUBAN_DEMO: "true", DUBAN_RATE_LIMIT: "0" });
     let bot: App | undefined;
     try {
       bot = await openApp(config, clock, { logger: quietLogger, quiet: true });

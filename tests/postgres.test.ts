@@ -238,7 +238,13 @@ describe("PostgreSQL: moving the data over from SQLite", () => {
     // The bot then runs on PostgreSQL: new rows continue after the loaded ids, and the audit chain goes on.
     const clock = fixedClock(new Date("2025-01-10T10:00:00+08:00"));
     const bot = await openApp(
-      readConfig({ DATABASE_URL: target.url, DUBAN_RATE_LIMIT: "0", DUBAN_EXPORT_DIR: join(dir, "exports"), DUBAN_EVIDENCE_DIR: join(dir, "evidence") }),
+      readConfig({
+        DATABASE_URL: target.url,
+        DUBAN_DEMO: "true",
+        DUBAN_RATE_LIMIT: "0",
+        DUBAN_EXPORT_DIR: join(dir, "exports"),
+        DUBAN_EVIDENCE_DIR: join(dir, "evidence"),
+      }),
       clock,
       { logger: quietLogger, quiet: true },
     );
@@ -267,7 +273,7 @@ describe("PostgreSQL: moving the data over from SQLite", () => {
   });
 
   it("doctor checks PostgreSQL: migrations, the audit chain, the plan's units; backup and restore point to pg_dump", async () => {
-    const checks = await runDoctor(readConfig({ DATABASE_URL: target.url }));
+    const checks = await runDoctor(readConfig({ DATABASE_URL: target.url, DUBAN_DEMO: "true" }));
     const database = checks.find((c) => c.name.startsWith("数据库"))!;
     expect(database).toMatchObject({ status: "ok" });
     expect(database.detail).toMatch(/^PostgreSQL \d+/);

@@ -239,7 +239,10 @@ interface OpResult {
 }
 
 async function openAt(file: string, env: Record<string, string> = {}): Promise<App> {
-  return openApp(readConfig({ DATABASE_URL: `file:${file}`, DUBAN_RATE_LIMIT: "0", ...env }), fixedClock(NOW), { logger: silent, quiet: true });
+  return openApp(readConfig({ DATABASE_URL: `file:${file}`, DUBAN_DEMO: "true", DUBAN_RATE_LIMIT: "0", ...env }), fixedClock(NOW), {
+    logger: silent,
+    quiet: true,
+  });
 }
 
 const inboundOf = (text: string): Inbound => ({
@@ -480,7 +483,7 @@ async function reminderRun(): Promise<ReminderResult> {
   const file = join(dir, "duban.db");
   const directory = join(dir, "directory.json");
   writeBenchDirectory(directory, REM_UNITS);
-  const config = readConfig({ DATABASE_URL: `file:${file}`, DUBAN_DIRECTORY: directory });
+  const config = readConfig({ DATABASE_URL: `file:${file}`, DUBAN_DEMO: "true", DUBAN_DIRECTORY: directory });
   const clock = fixedClock(zonedInstant(DAY, "09:00"));
   try {
     log(`reminders: building ${REM_TASKS} tasks, ${REM_UNITS} units, ${REM_UPDATES} updates…`);

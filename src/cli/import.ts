@@ -8,7 +8,7 @@ import { AUTO_NUMBERING_HINT, placedProblems, readPlanFileDocument, type PlanDoc
 import { parsePlan, PlanParseError } from "../plan/plan-parser.js";
 import type { ParsedPlan } from "../plan/types.js";
 import { DumpError, loadDump } from "../reports/dump.js";
-import { CliError, cliActor, clockFor, withApp, type CliCommand, print } from "./shared.js";
+import { CliError, cliActor, clockFor, withRepos, type CliCommand, print } from "./shared.js";
 
 function planJson(parsed: ParsedPlan, document: PlanDocument) {
   return {
@@ -107,7 +107,7 @@ export default {
     const options = values.code === undefined ? {} : { code: values.code };
     const report = dryRun
       ? null
-      : await withApp(config, clock, (app) => app.repos.plans.importPlan(parsed, clock.now(), cliActor(env), options)).catch((e) => {
+      : await withRepos(config, clock, (repos) => repos.plans.importPlan(parsed, clock.now(), cliActor(env), options)).catch((e) => {
           if (e instanceof PlanCodeError) throw new CliError(`import: ${e.message}。未写入任何数据。`);
           throw e;
         });

@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
-import { exportDirFor, openApp, type App } from "../app.js";
+import { exportDirFor, openApp, openDatabase, type App } from "../app.js";
 import type { Config } from "../config.js";
 import { fixedClock, parseInstant, systemClock, type Clock } from "../core/clock.js";
 import { catalogue } from "../core/i18n/index.js";
-import type { Actor, PlanRecord } from "../core/model.js";
+import type { Actor, PlanRecord, Repositories } from "../core/model.js";
 import { choosePlan, planList } from "../core/plan-scope.js";
 import type { OutboundFile } from "../core/reply.js";
 import { isPostgresUrl } from "../db/postgres.js";
@@ -57,6 +57,16 @@ export async function withApp<T>(config: Config, clock: Clock, fn: (app: App) =>
     return await fn(app);
   } finally {
     await app.close();
+  }
+}
+
+/** Opens the database alone, quietly, for a command that needs no directory (import); runs `fn` and closes it. */
+export async function withRepos<T>(config: Config, clock: Clock, fn: (repos: Repositories) => Promise<T>): Promise<T> {
+  const opened = await openDatabase(config, clock, { quiet: true });
+  try {
+    return await fn(opened.repos);
+  } finally {
+    await opened.close();
   }
 }
 

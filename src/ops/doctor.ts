@@ -14,6 +14,7 @@ import { auditReplayCheck } from "./audit-replay.js";
 import { headerProblem } from "../db/integrity.js";
 
 import type { Check } from "./check.js";
+import { IMPORT_PLAN_COMMAND } from "../plan/import-hint.js";
 
 export type { Check };
 
@@ -142,15 +143,28 @@ export async function runDoctor(config: Config): Promise<Check[]> {
     status: "ok",
     detail:
       `DATABASE_URL=${describeUrl(config.databaseUrl)}, ` +
-      `DUBAN_DIRECTORY=${config.directoryFile}${config.usingDemoDirectory ? " (demo)" : ""}, LOG_LEVEL=${config.logLevel}`,
+      `DUBAN_DIRECTORY=${config.directoryFile ?? "（未设置 not set）"}${config.usingDemoDirectory ? " (demo)" : ""}, LOG_LEVEL=${config.logLevel}`,
   });
 
   let directory: Directory | null = null;
-  try {
-    directory = loadDirectory(config.directoryFile);
-  } catch (e) {
-    checks.push({ name: "名录 directory", status: "fail", detail: e instanceof DirectoryError ? `${e.file}: ${e.problems.join("; ")}` : (e as Error).message });
-  }
+  if (config.directoryFile === null)
+    checks.push({
+      name: "名录 directory",
+      status: "fail",
+      detail:
+        "未设置 DUBAN_DIRECTORY，生产模式不使用演示名录，机器人不会启动：请运行 duban init 或设置 DUBAN_DIRECTORY / " +
+        "not set; production mode never loads the demo directory, so the bot will not start",
+    });
+  else
+    try {
+      directory = loadDirectory(config.directoryFile);
+    } catch (e) {
+      checks.push({
+        name: "名录 directory",
+        status: "fail",
+        detail: e instanceof DirectoryError ? `${e.file}: ${e.problems.join("; ")}` : (e as Error).message,
+      });
+    }
 
   let facts: { units: string[]; years: number[] } | null = null;
   if (isPostgresUrl(config.databaseUrl)) {
@@ -190,7 +204,11 @@ export async function runDoctor(config: Config): Promise<Check[]> {
   }
 
   // The tables replayed from the audit trail, once the database itself checks out.
-  if (checks.some((c) => c.name === "数据库 database" && c.status === "ok")) checks.push(await auditReplayCheck(config.databaseUrl));
+  const databaseOk = checks.some((c) => c.name === "数据库 database" && c.status === "ok");
+  if (databaseOk) checks.push(await auditReplayCheck(config.databaseUrl));
+  // A production database starts empty: until the bureau's plan is imported, every task message is refused.
+  if (databaseOk && !facts)
+    checks.push({ name: "计划 plan", status: "fail", detail: `尚未导入计划，请导入本局的方案：${IMPORT_PLAN_COMMAND} / no plan imported yet` });
 
   if (directory) {
     if (!facts) checks.push({ name: "名录 directory", status: "ok", detail: `${directory.units.length} 个单位；无计划可对照 / no plan to compare with` });

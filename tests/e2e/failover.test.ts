@@ -106,6 +106,8 @@ describe("several instances on PostgreSQL, one active, failover on SIGKILL", () 
     env = {
       CHECKPOINT_DISABLE: "1",
       DATABASE_URL: dbUrl,
+      // The bundled plan, as on the demo; the directory is the test's own.
+      DUBAN_DEMO: "true",
       DUBAN_DIRECTORY: writeDirectory(dir, rooms, users),
       DUBAN_RATE_LIMIT: "0",
       // A working day after the 09:00 run time: the active instance runs that day's reminders when it starts.
@@ -141,7 +143,7 @@ describe("several instances on PostgreSQL, one active, failover on SIGKILL", () 
     for (const name of ["A", "B", "C"]) start(name);
     const first = await activeInstance(90_000);
     await waitFor(() => instances.filter((i) => i !== first && logged(i, "instance standing by")).length === 2, 30_000, `two standbys\n${describeLogs()}`);
-    const checks = await runDoctor(readConfig({ DATABASE_URL: dbUrl }));
+    const checks = await runDoctor(readConfig({ DATABASE_URL: dbUrl, DUBAN_DEMO: "true" }));
     expect(checks.find((c) => c.name.startsWith("实例"))?.detail).toContain(`活动实例 active: ${first.name}`);
 
     // --- 1. The first active instance is killed while it sends the day's reminders (or just after).
@@ -235,7 +237,7 @@ describe("several instances on PostgreSQL, one active, failover on SIGKILL", () 
       expect({ id, reactions: reactions.length, replies: replies.length }).toEqual({ id, reactions: 1, replies: 1 });
     }
 
-    const after = await runDoctor(readConfig({ DATABASE_URL: dbUrl }));
+    const after = await runDoctor(readConfig({ DATABASE_URL: dbUrl, DUBAN_DEMO: "true" }));
     expect(after.find((c) => c.name.startsWith("实例"))?.detail).toContain(`活动实例 active: ${third.name}`);
     process.stdout.write(
       `failover: takeover (SIGKILL → standby active) ${takeover1} ms and ${takeover2} ms; ` +

@@ -99,6 +99,8 @@ export async function startBot(
   const dbUrl = `file:${join(dir, "duban.db")}`;
   const env = {
     DATABASE_URL: dbUrl,
+    // The bundled plan, as on the demo; the directory is the test's own.
+    DUBAN_DEMO: "true",
     DUBAN_DIRECTORY: directoryFile,
     // The bursts below come from one officer at one fixed instant.
     DUBAN_RATE_LIMIT: "0",

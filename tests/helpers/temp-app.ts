@@ -52,7 +52,10 @@ export async function freshDatabaseUrl(
   };
 }
 
-/** A real app on a fresh temporary database (SQLite, or PostgreSQL in that project), with the bundled plan imported and a fixed clock. */
+/**
+ * A real app on a fresh temporary database (SQLite, or PostgreSQL in that project), in demo mode (the bundled plan
+ * imported, the demo directory) unless `env` says DUBAN_DEMO=false, with a fixed clock.
+ */
 export async function tempApp(opts: { at?: string; env?: Record<string, string>; database?: "sqlite" | "postgres" } = {}): Promise<TempApp> {
   const dir = mkdtempSync(join(tmpdir(), "duban-test-"));
   const clock = fixedClock(new Date(opts.at ?? "2024-06-30T10:00:00+08:00"));
@@ -60,8 +63,10 @@ export async function tempApp(opts: { at?: string; env?: Record<string, string>;
   const database = await freshDatabaseUrl(dir, kind);
   // Tests send many changes at one fixed instant; the rate limit has its own tests (DUBAN_RATE_LIMIT set there).
   // Files that go with the database (exports, evidence) stay in the test's folder on PostgreSQL too.
+  // Demo mode explicitly: a DATABASE_URL alone means production (an empty database). `env` carries it to a second app or a CLI process.
   const env: Record<string, string> = {
     DATABASE_URL: database.url,
+    DUBAN_DEMO: opts.env?.DUBAN_DEMO ?? "true",
     ...(kind === "postgres" ? { DUBAN_EXPORT_DIR: join(dir, "exports"), DUBAN_EVIDENCE_DIR: join(dir, "evidence") } : {}),
   };
   const config = readConfig({ ...env, DUBAN_RATE_LIMIT: "0", ...opts.env });

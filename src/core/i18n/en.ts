@@ -209,7 +209,9 @@ export const en = {
     notAnOption: (n: number, options: string) => `Task ${n} was not one of the options (${options}). Reply with one of them, or “no”.`,
   },
   errors: {
-    noPlan: "No plan has been imported yet. The office can import one with: npx duban import FILE",
+    noPlan:
+      "No plan has been imported yet, so tasks can be neither queried nor reported. " +
+      "The office's admin imports the bureau's plan on the server: duban import plan.docx (in a source checkout: npx duban import plan.docx)",
     noActivePlan: 'No plan is in progress (all are archived). Archived plans can still be queried, e.g. "科技兴警 task 6".',
     planAmbiguous: (plans: string, example: string) => `Several plans are in progress; please name the plan's code, e.g. "${example}":\n${plans}`,
     unknownPlan: (code: string, plans: string) => `There is no plan with code "${code}". Plans:\n${plans}`,

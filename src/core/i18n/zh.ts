@@ -196,7 +196,7 @@ export const zh = {
     notAnOption: (n: number, options: string) => `任务${n}不在可选范围内（${options}）。请回复其中一个编号，或“否”忽略。`,
   },
   errors: {
-    noPlan: "尚未导入计划。请科技办先导入计划文件：npx duban import 文件",
+    noPlan: "尚未导入计划，暂时不能查询或报送任务。请科技办管理员在服务器上导入本局的方案：duban import 方案.docx（源码目录中为 npx duban import 方案.docx）",
     noActivePlan: "目前没有在执行的计划（都已归档）。已归档计划仍可查询，例如“科技兴警 任务6”。",
     planAmbiguous: (plans: string, example: string) => `现有多个计划在执行，请写明计划代码，例如“${example}”：\n${plans}`,
     unknownPlan: (code: string, plans: string) => `没有代码为“${code}”的计划。现有计划：\n${plans}`,
