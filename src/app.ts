@@ -106,7 +106,7 @@ async function openChecked(config: Config, clock: Clock, opts: { logger?: Logger
     // The folder holding the database is not touched: it may be shared. New folders get 0700 from the umask.
     makePrivate([...(isPostgresUrl(config.databaseUrl) ? [] : databaseFiles(stem)), `${stem}.matrix-sync.json`, evidenceDirFor(config)]);
     const repos = prismaRepositories(db);
-    const { admin: directoryAdmin, skipped } = await DirectoryAdmin.open(config.directoryFile, directory, repos.directoryChanges, repos.audit);
+    const { admin: directoryAdmin, skipped } = await DirectoryAdmin.open(config.directoryFile, directory, repos.directoryChanges, repos.audit, repos.settings);
     if (skipped.length > 0 && !opts.quiet)
       logger.warn("some directory changes made from chat no longer fit the directory file and are not applied", { skipped });
     const evidence = new FsEvidenceStore(evidenceDirFor(config));

@@ -1,3 +1,4 @@
+import { roomMemberLines } from "./core/room-members.js";
 import { watch, type FSWatcher } from "node:fs";
 import { privateUmask } from "./util/private-files.js";
 import { sqlitePathFromUrl } from "./db/migrate.js";
@@ -53,6 +54,8 @@ function watchDirectory(app: App, tell: (rooms: string[], text: string) => Promi
         if (r.ok) {
           app.logger.info("directory reloaded", { why, file: app.config.directoryFile, skipped: r.problems });
           if (r.problems.length) await tell(app.directory.officeRooms(), catalogue(app.config.lang).directoryChat.overlaySkipped(r.problems.join("\n")));
+          const viaRoom = roomMemberLines(app.directory, catalogue(app.config.lang), r.roomMembers);
+          if (viaRoom.length) await tell(app.directory.officeRooms(), viaRoom.join("\n"));
         } else {
           app.logger.error("directory file does not validate; the previous directory stays in force", { file: app.config.directoryFile, problems: r.problems });
           await tell(app.directory.officeRooms(), catalogue(app.config.lang).directoryChat.reloadFailed(app.config.directoryFile, r.problems.join("\n")));
