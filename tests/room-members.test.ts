@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openApp } from "../src/app.js";
 import { DEMO_DIRECTORY, readConfig } from "../src/config.js";
@@ -9,6 +11,8 @@ import type { Inbound } from "../src/core/inbound.js";
 import type { HandlerResult } from "../src/core/reply.js";
 import { quietLogger } from "./helpers/temp-app.js";
 
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, "..");
 const ADMIN = "@kejiban:bureau.local";
 const NEW = "@xiaoma:bureau.local";
 const SYSTEM = { id: "duban", unit: null, transport: "system", room: null, eventId: null };
@@ -209,5 +213,65 @@ describe("membership from rooms (members_from_room)", () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe("where each directory entry comes from, and what doctor says is left to set up", () => {
+  const cli = async (...args: string[]) => {
+    try {
+      const { stdout } = await run(process.execPath, [join(ROOT, "bin/duban.js"), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+      return { code: 0, stdout };
+    } catch (e) {
+      const err = e as { code: number; stdout: string };
+      return { code: err.code, stdout: err.stdout };
+    }
+  };
+
+  it("duban directory shows file, chat and room entries; --json names the source of each", async () => {
+    withRoomMembers("刑侦大队");
+    const app = await open();
+    try {
+      await say(app, "绑定 @wang2:bureau.local 刑侦大队");
+      await say(app, "绑定本群 刑侦大队", ADMIN, "!xz2:bureau.local");
+      await membership(app, [{ room: "xingzhen", joined: [NEW, "@zhang:bureau.local"] }]);
+    } finally {
+      await app.close();
+    }
+    const json = JSON.parse((await cli("directory", "--json")).stdout) as {
+      units: { name: string; members: string[]; members_from_room: boolean; sources: Record<string, Record<string, string>> }[];
+    };
+    const xz = json.units.find((u) => u.name === "刑侦大队")!;
+    expect(xz.members).toEqual(["@zhang:bureau.local", "@wang2:bureau.local", NEW]);
+    expect(xz.members_from_room).toBe(true);
+    expect(xz.sources).toEqual({
+      rooms: { xingzhen: "file", "!xz2:bureau.local": "chat" },
+      leaders: { "@li:bureau.local": "file" },
+      members: { "@zhang:bureau.local": "file", "@wang2:bureau.local": "chat", [NEW]: "room" },
+    });
+    expect(json.units.find((u) => u.name === "网安大队")!.sources.members).toEqual({ "@sun:bureau.local": "file" });
+    const text = (await cli("directory")).stdout;
+    expect(text).toContain(
+      "• 刑侦大队（刑侦） rooms: xingzhen, !xz2:bureau.local [chat] · leaders: @li:bureau.local · " +
+        "members: @zhang:bureau.local, @wang2:bureau.local [chat], @xiaoma:bureau.local [room] · members_from_room",
+    );
+    expect(text).toContain("[chat] 群内命令所加");
+  });
+
+  it("duban doctor lists the plan's units with no room and the units with a room but no leader, with the fix, and 绑定本群 clears one", async () => {
+    writeFileSync(
+      file,
+      readFileSync(DEMO_DIRECTORY, "utf8").replace("    rooms: [wangan]\n", "    rooms: []\n").replace('    leaders: ["@zhao:bureau.local"]\n', ""),
+    );
+    await cli("say", "任务6");
+    const before = await cli("doctor");
+    expect(before.code, before.stdout).toBe(0);
+    expect(before.stdout).toMatch(
+      /^! 单位工作群 unit rooms: 计划中的单位还没有工作群，提醒将发往科技办 \/ plan units with no room: 网安大队；.*“绑定本群 网安大队”/m,
+    );
+    expect(before.stdout).toMatch(/^! 单位负责人 unit leaders: .*units with a room but no leader: 政工室；在名录文件中为其填写 leaders/m);
+    await cli("say", "--room", "!wangan:bureau.local", "绑定本群 网安大队");
+    const after = await cli("doctor");
+    expect(after.stdout).not.toContain("单位工作群 unit rooms");
+    expect(after.stdout).toContain("单位负责人 unit leaders");
   });
 });
