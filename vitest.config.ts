@@ -17,6 +17,7 @@ export const POSTGRES_TESTS = [
   "tests/audit.test.ts",
   "tests/postgres.test.ts",
   "tests/plan-state.property.test.ts",
+  "tests/room-members.test.ts",
 ];
 
 export default defineConfig({

@@ -9,7 +9,7 @@ import { DEMO_DIRECTORY, readConfig } from "../src/config.js";
 import { fixedClock } from "../src/core/clock.js";
 import type { Inbound } from "../src/core/inbound.js";
 import type { HandlerResult } from "../src/core/reply.js";
-import { quietLogger } from "./helpers/temp-app.js";
+import { freshDatabaseUrl, quietLogger } from "./helpers/temp-app.js";
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "..");
@@ -49,12 +49,20 @@ const withRoomMembers = (...units: string[]) => {
   writeFileSync(file, text);
 };
 
-beforeEach(() => {
+let drop: () => Promise<void>;
+
+// A SQLite file, or in the postgres project a PostgreSQL database: who is joined is kept through the settings port on both.
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "duban-room-members-"));
   file = join(dir, "directory.yaml");
-  env = { DATABASE_URL: `file:${join(dir, "duban.db")}`, DUBAN_DIRECTORY: file, CHECKPOINT_DISABLE: "1" };
+  const database = await freshDatabaseUrl(dir);
+  drop = database.drop;
+  env = { DATABASE_URL: database.url, DUBAN_DIRECTORY: file, CHECKPOINT_DISABLE: "1", DUBAN_EXPORT_DIR: join(dir, "exports") };
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  await drop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe("membership from rooms (members_from_room)", () => {
   it("is off by default: joining a unit's room makes nobody a member, and nothing is told or audited", async () => {
