@@ -170,6 +170,11 @@ describe("membership from rooms (members_from_room)", () => {
       await membership(app, [{ room: "xingzhen", joined: ["@wu:bureau.local"] }], "@wu:bureau.local");
       expect(await say(app, "任务6进展：又一人入选市级数字工匠 指标+1", "@wu:bureau.local", "xingzhen", "$t2")).toContain("0→1/2名");
       expect(await target6()).toBe(1);
+      // 解绑 cannot remove someone counted from the room: it says how, and changes nothing.
+      expect(await say(app, "解绑 @wu:bureau.local 刑侦大队")).toBe(
+        "@wu:bureau.local是按刑侦大队工作群计入的成员，解绑不能移除，未作更改。请将其移出该工作群，或在名录文件中去掉刑侦大队的 members_from_room。",
+      );
+      expect(app.directory.roleOf("@wu:bureau.local")).toBe("member");
       // An admin in a unit's room stays an admin.
       await membership(app, [{ room: "xingzhen", joined: [ADMIN] }], ADMIN);
       expect(app.directory.roleOf(ADMIN)).toBe("admin");

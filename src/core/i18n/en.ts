@@ -448,6 +448,9 @@ export const en = {
     line: (unit: string, added: string, removed: string) =>
       `${unit}: ${[added && `added ${added}`, removed && `removed ${removed}`].filter(Boolean).join("; ")}`,
     names: (names: string[], total: number) => (total > names.length ? `${names.join(", ")} and ${total - names.length} more` : names.join(", ")),
+    unbind: (user: string, unit: string) =>
+      `${user} is a member of ${unit} because they are in its room; unbinding cannot remove them, so nothing was changed. ` +
+      `Remove them from the room, or take members_from_room off ${unit} in the directory file.`,
   },
   directoryChat: {
     bindUsage: "Write it like: bind @zhang:bureau.local 刑侦大队 [member|leader]",

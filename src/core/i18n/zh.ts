@@ -402,6 +402,8 @@ export const zh = {
     header: "【督办】按工作群计入的单位成员有变动：",
     line: (unit: string, added: string, removed: string) => `${unit}：${[added && `新增${added}`, removed && `移出${removed}`].filter(Boolean).join("；")}`,
     names: (names: string[], total: number) => (total > names.length ? `${names.join("、")}等${total}人` : `${names.join("、")}（${total}人）`),
+    unbind: (user: string, unit: string) =>
+      `${user}是按${unit}工作群计入的成员，解绑不能移除，未作更改。请将其移出该工作群，或在名录文件中去掉${unit}的 members_from_room。`,
   },
   directoryChat: {
     bindUsage: "格式：绑定 @zhang:bureau.local 刑侦大队 [member|leader]",
