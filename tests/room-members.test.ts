@@ -183,6 +183,29 @@ describe("membership from rooms (members_from_room)", () => {
     }
   });
 
+  it("tells of the members a file edit made while the bot was stopped, at the next start's list", async () => {
+    withRoomMembers();
+    const app = await open();
+    try {
+      await membership(app, [{ room: "xingzhen", joined: [NEW], complete: true }], "@duban:bureau.local");
+    } finally {
+      await app.close();
+    }
+    withRoomMembers("刑侦大队");
+    const again = await open();
+    try {
+      expect(noticeText(await membership(again, [{ room: "xingzhen", joined: [NEW], complete: true }], "@duban:bureau.local"))).toEqual([
+        "kejiban: 【督办】@xiaoma:bureau.local已加入刑侦大队工作群，计为刑侦大队成员。",
+      ]);
+      const audit = await again.db.auditLog.findMany({ where: { action: "directory-room-member" } });
+      expect(audit.map((a) => JSON.parse(a.detail).cause)).toEqual(["room-sync"]);
+      // Told once: the same list again says nothing.
+      expect(noticeText(await membership(again, [{ room: "xingzhen", joined: [NEW], complete: true }], "@duban:bureau.local"))).toEqual([]);
+    } finally {
+      await again.close();
+    }
+  });
+
   it("keeps a person of another unit by the file in both units, the file's first", async () => {
     withRoomMembers("政工室");
     const app = await open();

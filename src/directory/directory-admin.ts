@@ -16,6 +16,14 @@ import {
 /** Where who is joined to each room is kept (JSON: room → user ids), so a restart reports only what changed meanwhile. */
 export const JOINED_KEY = "directory.room-members";
 
+/**
+ * Where the memberships through rooms last audited and told are kept (JSON: [unit, user] pairs): what changed since, by
+ * a join or by the file (members_from_room turned on while the bot was stopped), is audited at the next report.
+ */
+export const ANNOUNCED_KEY = "directory.room-memberships";
+
+type Memberships = Map<string, { unit: string; user: string }>;
+
 /** A unit as `duban directory --json` shows it: the effective entries, and where each one comes from. */
 export type SourcedUnit = DirectoryData["units"][number] & {
   sources: { rooms: Record<string, EntrySource>; leaders: Record<string, EntrySource>; members: Record<string, EntrySource> };
@@ -34,6 +42,7 @@ export class DirectoryAdmin implements DirectoryAdminPort {
     private readonly changes: DirectoryChangeRepository,
     private readonly audit: AuditRepository,
     private readonly settings: SettingsStore,
+    private announced: Memberships = new Map(),
   ) {}
 
   /**
@@ -50,6 +59,7 @@ export class DirectoryAdmin implements DirectoryAdminPort {
     const admin = new DirectoryAdmin(file, structuredClone(fileDirectory.data), fileDirectory, changes, audit, settings);
     const skipped = await admin.rebuild(admin.fileData);
     fileDirectory.replaceJoined(await readJoined(settings));
+    admin.announced = await readAnnounced(settings);
     return { admin, skipped };
   }
 
@@ -83,9 +93,8 @@ export class DirectoryAdmin implements DirectoryAdminPort {
     const { data, skipped } = await this.effective(this.fileData, [change]);
     if (skipped.length > before.length) throw new DirectoryError(this.file, skipped.slice(before.length));
     await this.changes.add({ ...change, by: actor.id, at }, actor);
-    const was = this.directory.roomMemberships();
     this.directory.replace(data);
-    return this.auditRoomMembers(was, actor, at, change.op);
+    return this.auditRoomMembers(actor, at, change.op);
   }
 
   /**
@@ -103,13 +112,12 @@ export class DirectoryAdmin implements DirectoryAdminPort {
       if (users.size > 0) next.set(r.room, [...users].sort());
       else next.delete(r.room);
     }
-    if (JSON.stringify([...old].sort()) === JSON.stringify([...next].sort())) return [];
-    const was = this.directory.roomMemberships();
+    const same = JSON.stringify([...old].sort()) === JSON.stringify([...next].sort());
     this.directory.replaceJoined(next);
     try {
       // Audited first, then stored: a failure in between audits the change again on redelivery rather than never.
-      const changed = await this.auditRoomMembers(was, actor, at, reports.some((r) => r.complete) ? "room-sync" : "room-event");
-      await this.settings.set(JOINED_KEY, JSON.stringify(Object.fromEntries([...next].sort())));
+      const changed = await this.auditRoomMembers(actor, at, reports.some((r) => r.complete) ? "room-sync" : "room-event");
+      if (!same) await this.settings.set(JOINED_KEY, JSON.stringify(Object.fromEntries([...next].sort())));
       return changed;
     } catch (e) {
       this.directory.replaceJoined(old);
@@ -117,15 +125,19 @@ export class DirectoryAdmin implements DirectoryAdminPort {
     }
   }
 
-  /** Audit each difference between the room memberships before (`was`) and now; returns them, additions first. */
-  private async auditRoomMembers(was: Map<string, { unit: string; user: string }>, actor: Actor, at: Date, cause: string): Promise<RoomMemberChange[]> {
+  /** Audit each difference between the room memberships last announced and now, and keep now's; returns them, additions first. */
+  private async auditRoomMembers(actor: Actor, at: Date, cause: string): Promise<RoomMemberChange[]> {
+    const was = this.announced;
     const now = this.directory.roomMemberships();
     const changed: RoomMemberChange[] = [
       ...[...now].filter(([k]) => !was.has(k)).map(([, m]) => ({ ...m, change: "added" as const })),
       ...[...was].filter(([k]) => !now.has(k)).map(([, m]) => ({ ...m, change: "removed" as const })),
     ];
+    if (changed.length === 0) return [];
     for (const c of changed)
       await this.audit.append({ at, actor, action: "directory-room-member", detail: { unit: c.unit, user: c.user, change: c.change, cause } });
+    await this.settings.set(ANNOUNCED_KEY, JSON.stringify([...now.values()].map((m) => [m.unit, m.user])));
+    this.announced = now;
     return changed;
   }
 
@@ -162,10 +174,9 @@ export class DirectoryAdmin implements DirectoryAdminPort {
       await this.audit.append({ at, actor, action: "directory-reload", outcome: "refused", detail: { file: this.file, problems: e.problems } });
       return { ok: false, problems: e.problems, roomMembers: [] };
     }
-    const was = this.directory.roomMemberships();
     const skipped = await this.rebuild(structuredClone(loaded.data));
     await this.audit.append({ at, actor, action: "directory-reload", detail: { file: this.file, skipped } });
-    return { ok: true, problems: skipped, roomMembers: await this.auditRoomMembers(was, actor, at, "reload") };
+    return { ok: true, problems: skipped, roomMembers: await this.auditRoomMembers(actor, at, "reload") };
   }
 
   /** The effective directory as data (`npx duban directory --json`). */
@@ -186,4 +197,18 @@ async function readJoined(settings: SettingsStore): Promise<Map<string, string[]
   } catch {
     return new Map();
   }
+}
+
+/** The memberships through rooms last announced; none when never stored or damaged (the next report tells them all). */
+async function readAnnounced(settings: SettingsStore): Promise<Memberships> {
+  const raw = await settings.get(ANNOUNCED_KEY);
+  const out: Memberships = new Map();
+  try {
+    for (const pair of raw ? (JSON.parse(raw) as unknown[]) : [])
+      if (Array.isArray(pair) && typeof pair[0] === "string" && typeof pair[1] === "string")
+        out.set(`${pair[0]}\u0000${pair[1]}`, { unit: pair[0], user: pair[1] });
+  } catch {
+    return new Map();
+  }
+  return out;
 }
