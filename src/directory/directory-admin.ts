@@ -42,7 +42,6 @@ export class DirectoryAdmin implements DirectoryAdminPort {
     private readonly changes: DirectoryChangeRepository,
     private readonly audit: AuditRepository,
     private readonly settings: SettingsStore,
-    private announced: Memberships = new Map(),
   ) {}
 
   /**
@@ -59,7 +58,6 @@ export class DirectoryAdmin implements DirectoryAdminPort {
     const admin = new DirectoryAdmin(file, structuredClone(fileDirectory.data), fileDirectory, changes, audit, settings);
     const skipped = await admin.rebuild(admin.fileData);
     fileDirectory.replaceJoined(await readJoined(settings));
-    admin.announced = await readAnnounced(settings);
     return { admin, skipped };
   }
 
@@ -127,7 +125,8 @@ export class DirectoryAdmin implements DirectoryAdminPort {
 
   /** Audit each difference between the room memberships last announced and now, and keep now's; returns them, additions first. */
   private async auditRoomMembers(actor: Actor, at: Date, cause: string): Promise<RoomMemberChange[]> {
-    const was = this.announced;
+    // Read each time: a command-line 绑定本群 (npx duban say) announces in its own process.
+    const was = await readAnnounced(this.settings);
     const now = this.directory.roomMemberships();
     const changed: RoomMemberChange[] = [
       ...[...now].filter(([k]) => !was.has(k)).map(([, m]) => ({ ...m, change: "added" as const })),
@@ -137,7 +136,6 @@ export class DirectoryAdmin implements DirectoryAdminPort {
     for (const c of changed)
       await this.audit.append({ at, actor, action: "directory-room-member", detail: { unit: c.unit, user: c.user, change: c.change, cause } });
     await this.settings.set(ANNOUNCED_KEY, JSON.stringify([...now.values()].map((m) => [m.unit, m.user])));
-    this.announced = now;
     return changed;
   }
 
