@@ -1,4 +1,3 @@
-import { roomMemberLines } from "./core/room-members.js";
 import { watch, type FSWatcher } from "node:fs";
 import { privateUmask } from "./util/private-files.js";
 import { sqlitePathFromUrl } from "./db/migrate.js";
@@ -12,6 +11,7 @@ import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { catalogue } from "./core/i18n/index.js";
 import { reply } from "./core/reply.js";
+import { roomMemberLines } from "./core/room-members.js";
 import { openApp } from "./app.js";
 import { ConfigError, readConfig } from "./config.js";
 import { offsetClock, systemClock, type Clock } from "./core/clock.js";
