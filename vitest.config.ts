@@ -18,6 +18,7 @@ export const POSTGRES_TESTS = [
   "tests/postgres.test.ts",
   "tests/plan-state.property.test.ts",
   "tests/init.test.ts",
+  "tests/room-members.test.ts",
 ];
 
 export default defineConfig({

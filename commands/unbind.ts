@@ -22,7 +22,11 @@ export default defineCommand({
     await requireAdminFor(ctx, "directory-unbind", null);
     const known = ctx.directory.unit(parsed.unit);
     if (!known) throw new UserError(t.directoryChat.unknownUnit(parsed.unit, ctx.directory.units.map((u) => u.name).join("、")));
-    if (!known.members.includes(parsed.user) && !known.leaders.includes(parsed.user)) throw new UserError(t.directoryChat.notInUnit(parsed.user, known.name));
+    if (!known.members.includes(parsed.user) && !known.leaders.includes(parsed.user)) {
+      // Counted from the unit's room (members_from_room): only leaving the room, or the file, ends that.
+      if (ctx.directory.roomMembersOf(known).includes(parsed.user)) throw new UserError(t.roomMembers.unbind(parsed.user, known.name));
+      throw new UserError(t.directoryChat.notInUnit(parsed.user, known.name));
+    }
     await applyDirectoryChange(ctx, { op: "unbind", user: parsed.user, room: null, unit: known.name, role: null }, actorOf(ctx));
     return { replies: [reply([t.directoryChat.unbound(parsed.user, known.name)])] };
   },

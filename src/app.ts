@@ -152,7 +152,7 @@ async function openChecked(config: Config, clock: Clock, opts: OpenOptions & { i
   const calendar = createWorkingCalendar();
   const { db, repos } = await prepareDatabase(config, clock, logger, opts);
   try {
-    const { admin: directoryAdmin, skipped } = await DirectoryAdmin.open(directoryFile, directory, repos.directoryChanges, repos.audit);
+    const { admin: directoryAdmin, skipped } = await DirectoryAdmin.open(directoryFile, directory, repos.directoryChanges, repos.audit, repos.settings);
     if (skipped.length > 0 && !opts.quiet)
       logger.warn("some directory changes made from chat no longer fit the directory file and are not applied", { skipped });
     const evidence = new FsEvidenceStore(evidenceDirFor(config));

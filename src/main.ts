@@ -11,6 +11,7 @@ import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { catalogue } from "./core/i18n/index.js";
 import { reply } from "./core/reply.js";
+import { roomMemberLines } from "./core/room-members.js";
 import { openApp } from "./app.js";
 import { ConfigError, readConfig, requireDirectory } from "./config.js";
 import { offsetClock, systemClock, type Clock } from "./core/clock.js";
@@ -54,6 +55,8 @@ function watchDirectory(app: App, tell: (rooms: string[], text: string) => Promi
         if (r.ok) {
           app.logger.info("directory reloaded", { why, file, skipped: r.problems });
           if (r.problems.length) await tell(app.directory.officeRooms(), catalogue(app.config.lang).directoryChat.overlaySkipped(r.problems.join("\n")));
+          const viaRoom = roomMemberLines(app.directory, catalogue(app.config.lang), r.roomMembers);
+          if (viaRoom.length) await tell(app.directory.officeRooms(), viaRoom.join("\n"));
         } else {
           app.logger.error("directory file does not validate; the previous directory stays in force", { file, problems: r.problems });
           await tell(app.directory.officeRooms(), catalogue(app.config.lang).directoryChat.reloadFailed(file, r.problems.join("\n")));

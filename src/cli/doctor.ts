@@ -10,7 +10,7 @@ export default {
     const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
     if (positionals.length) throw new CliError(`doctor: unexpected ${positionals.join(" ")}`, { usage: true });
     const checks = await runDoctor(config);
-    const mark = { ok: "✓", fail: "✗", skip: "–" } as const;
+    const mark = { ok: "✓", fail: "✗", skip: "–", warn: "!" } as const;
     for (const c of checks) print(`${mark[c.status]} ${c.name}: ${c.detail}\n`);
     return checks.some((c) => c.status === "fail") ? 1 : 0;
   },

@@ -7,6 +7,7 @@ import { UserError, type AnyCommand, type DirectoryAdminPort, type ReminderPrevi
 import { CommandRegistry } from "./command-registry.js";
 import { onEdit } from "./events/edit.js";
 import { onFile } from "./events/file.js";
+import { onMembership } from "./events/membership.js";
 import { onMessage } from "./events/message.js";
 import { onReaction } from "./events/reaction.js";
 import { onRedaction } from "./events/redaction.js";
@@ -61,6 +62,7 @@ const handlers: Record<NonNullable<Inbound["kind"]>, (msg: Message, deps: BotDep
   redaction: onRedaction,
   reaction: onReaction,
   file: onFile,
+  membership: onMembership,
 };
 
 /** The last event stage: the handler of the event's kind. */

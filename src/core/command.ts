@@ -6,7 +6,7 @@ import type { CommandCues } from "./command-cues.js";
 import type { Message } from "./inbound.js";
 import type { Confidence } from "./interpreter/interpretation.js";
 import type { Actor, PendingRecord, Repositories } from "./model.js";
-import type { OverlayChange } from "../directory/directory.js";
+import type { OverlayChange, RoomMemberChange, RoomMembership } from "../directory/directory.js";
 import type { HandlerResult, OutboundFile } from "./reply.js";
 import type { PlanRecord } from "./model.js";
 import type { LightThresholds } from "./task-status.js";
@@ -67,8 +67,13 @@ export interface ReportsPort {
 
 /** Applies a chat change to the directory: validated like the file, stored, audited, and in force at once. */
 export interface DirectoryAdminPort {
-  /** Throws DirectoryError when the change would make the directory invalid; nothing is stored then. */
-  apply(change: OverlayChange, actor: Actor, at: Date): Promise<void>;
+  /**
+   * Throws DirectoryError when the change would make the directory invalid; nothing is stored then. Returns who became
+   * or stopped being a member through a room because of it (绑定本群 of a unit with members_from_room).
+   */
+  apply(change: OverlayChange, actor: Actor, at: Date): Promise<RoomMemberChange[]>;
+  /** Store what a transport saw of rooms' membership; returns, audited, who became or stopped being a member through a room. */
+  roomMembership(reports: readonly RoomMembership[], actor: Actor, at: Date): Promise<RoomMemberChange[]>;
 }
 
 /**

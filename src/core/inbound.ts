@@ -1,9 +1,10 @@
+import type { RoomMembership } from "../directory/directory.js";
 import type { PlanRecord } from "./model.js";
 
 /** One message from any transport, the single entry point into the core. What the bot adds is in `Message`. */
 export interface Inbound {
   transport: string; // console | cli | matrix
-  kind?: "message" | "edit" | "redaction" | "reaction" | "file"; // default message
+  kind?: "message" | "edit" | "redaction" | "reaction" | "file" | "membership"; // default message
   eventId?: string;
   /** For edits, redactions and reactions: the event id of the original message (for a reaction on the bot's question, the message it asked about). */
   targetEventId?: string;
@@ -20,6 +21,11 @@ export interface Inbound {
   link?: string;
   /** For kind "file": the file sent, fetched only if it is kept. `targetEventId` is the message it replies to. */
   file?: InboundFile;
+  /**
+   * For kind "membership": who joined or left rooms (`sender` is the person, or the bot for a whole room's list). The
+   * core decides what it means (members_from_room); the transport only reports it, never about the bot itself.
+   */
+  membership?: RoomMembership[];
 }
 
 /** A file or image sent in chat (佐证材料), with a way to download it from the chat server. */

@@ -12,6 +12,11 @@ const unitSchema = z.strictObject({
   leaders: z.array(z.string().trim().min(1)).default([]),
   /** Codes of the plans its rooms are about by default (`任务6` there means this plan's), when several are followed. */
   plans: z.array(z.string().trim().min(1)).default([]),
+  /**
+   * Everyone joined to the unit's rooms (the file's or 绑定本群's) counts as a member (成员) of the unit, kept current as
+   * people join and leave. Off by default; it never makes anyone a leader or an admin.
+   */
+  members_from_room: z.boolean().default(false),
 });
 
 /** The directory file: units, their rooms and people. Keys are fixed so operators' files keep working. */
@@ -41,7 +46,7 @@ function fixFor(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys")
     return (
       `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}; ` +
-      `allowed keys are office, admins, leaders, units, people (per unit: name, aliases, rooms, members, leaders, plans; per person: name)`
+      `allowed keys are office, admins, leaders, units, people (per unit: name, aliases, rooms, members, leaders, plans, members_from_room; per person: name)`
     );
   if (issue.code === "invalid_type") return `${issue.message}; expected ${issue.expected}`;
   return issue.message;
@@ -98,6 +103,27 @@ export function loadDirectory(file: string): Directory {
   return validateDirectory(data, file);
 }
 
+/** Where a directory entry comes from: the file, a chat change (绑定 / 绑定本群), or the unit's room (members_from_room). */
+export type EntrySource = "file" | "chat" | "room";
+
+/** A change in who counts as a unit's member through its room (members_from_room): someone joined or left. */
+export interface RoomMemberChange {
+  unit: string;
+  user: string;
+  change: "added" | "removed";
+}
+
+/**
+ * What a transport saw of a room's membership: who joined and who left, or (`complete`) everyone joined right now,
+ * as on start or when the bot joins the room. The bot itself is never in it.
+ */
+export interface RoomMembership {
+  room: string;
+  joined: string[];
+  left: string[];
+  complete: boolean;
+}
+
 /** A role from the directory: admin (the office), leader, member, or stranger (in no entry). */
 export type Role = "admin" | "leader" | "member" | "stranger";
 
@@ -149,6 +175,8 @@ export function applyOverlay(
 export class Directory {
   /** Names learnt from the chat network (the Matrix profile), used where the file gives none. Survives `replace`. */
   readonly names = new NameBook();
+  /** Who is joined to each room, as the transport last reported it (members_from_room). Survives `replace`. */
+  private joined = new Map<string, ReadonlySet<string>>();
   private byName = new Map<string, DirectoryUnit>();
   private byRoom = new Map<string, DirectoryUnit>();
   private current!: DirectoryData;
@@ -203,9 +231,44 @@ export class Directory {
     return this.byRoom.get(room);
   }
 
-  /** The units a user belongs to, as member or leader, in directory order. */
+  /** The units a user belongs to, as member or leader in directory order, then those they are a member of through the unit's room. */
   unitsOf(user: string): DirectoryUnit[] {
-    return this.current.units.filter((u) => u.members.includes(user) || u.leaders.includes(user));
+    // The file's and chat's units come first, so that joining another unit's room never changes whom one reports for
+    // where both units are responsible, nor the unit one's audit entries name.
+    const named = this.current.units.filter((u) => u.members.includes(user) || u.leaders.includes(user));
+    return [...named, ...this.current.units.filter((u) => !named.includes(u) && this.inUnitRoom(u, user))];
+  }
+
+  private inUnitRoom(u: DirectoryUnit, user: string): boolean {
+    return u.members_from_room && u.rooms.some((r) => this.joined.get(r)?.has(user));
+  }
+
+  /**
+   * The people who are the unit's members only through its room (members_from_room): joined to one of its rooms and
+   * not already its member or leader by the file or chat. Empty when the unit has not opted in.
+   */
+  roomMembersOf(unit: DirectoryUnit): string[] {
+    if (!unit.members_from_room) return [];
+    const out = new Set<string>();
+    for (const r of unit.rooms) for (const user of this.joined.get(r) ?? []) if (!unit.members.includes(user) && !unit.leaders.includes(user)) out.add(user);
+    return [...out].sort();
+  }
+
+  /** Every (unit, person) pair that holds through a room, keyed `unit\u0000user`: what members_from_room adds. */
+  roomMemberships(): Map<string, { unit: string; user: string }> {
+    const out = new Map<string, { unit: string; user: string }>();
+    for (const u of this.current.units) for (const user of this.roomMembersOf(u)) out.set(`${u.name}\u0000${user}`, { unit: u.name, user });
+    return out;
+  }
+
+  /** Who is joined to each room, as last reported (a copy). */
+  joinedMembers(): Map<string, string[]> {
+    return new Map([...this.joined].map(([room, users]) => [room, [...users].sort()]));
+  }
+
+  /** Swap in who is joined to each room (already stored by the caller). */
+  replaceJoined(joined: ReadonlyMap<string, readonly string[]>): void {
+    this.joined = new Map([...joined].map(([room, users]) => [room, new Set(users)]));
   }
 
   /** How a person is shown in replies: the file's `name`, else the chat profile's, else the id: `displayName("@zhang:bureau.local")` → `张伟`. */

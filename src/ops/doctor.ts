@@ -4,7 +4,7 @@ import type { Config } from "../config.js";
 import { pendingMigrations, pendingPostgresMigrations, sqlitePathFromUrl } from "../db/migrate.js";
 import { describeUrl, isPostgresUrl, withPgClient } from "../db/postgres.js";
 import { instances, recordedActive } from "./leadership.js";
-import { DirectoryError, loadDirectory, type Directory } from "../directory/directory.js";
+import { applyOverlay, DirectoryError, loadDirectory, type Directory, type DirectoryData, type OverlayChange } from "../directory/directory.js";
 import { createWorkingCalendar } from "../reminders/working-calendar.js";
 import { isCollectiveUnit } from "../plan/unit-list.js";
 import { silentLogger } from "../log/logger.js";
@@ -18,10 +18,17 @@ import { IMPORT_PLAN_COMMAND } from "../plan/import-hint.js";
 
 export type { Check };
 
+/** What doctor reads of the plan and the directory from the database: the plan's units and years, and the chat changes. */
+type Facts = { units: string[]; years: number[]; changes: OverlayChange[] };
+
+/** The directory changes made from chat (绑定, 解绑, 绑定本群), oldest first, as rows of the DirectoryChange table. */
+const CHANGES_SQL = 'SELECT "op", "user", "room", "unit", "role" FROM "DirectoryChange" ORDER BY "id"';
+
 /** Plan facts read straight from the file, without opening the app (which would migrate it). */
-function readPlanFacts(dbPath: string): { units: string[]; years: number[] } | null {
+function readPlanFacts(dbPath: string): Facts | null {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
+    const changes = db.prepare(CHANGES_SQL).all() as OverlayChange[];
     const plan = db.prepare('SELECT id, issuedOn, importedAt FROM "Plan" ORDER BY importedAt DESC, id DESC LIMIT 1').get() as
       | { id: number; issuedOn: string | null; importedAt: number | string }
       | undefined;
@@ -32,7 +39,7 @@ function readPlanFacts(dbPath: string): { units: string[]; years: number[] } | n
     const dates = (db.prepare('SELECT deadlineDate AS d FROM "Task" WHERE planId = ? AND deadlineDate IS NOT NULL').all(plan.id) as { d: string }[]).map(
       (r) => r.d,
     );
-    return planYears(units, plan.issuedOn, plan.importedAt, dates);
+    return { ...planYears(units, plan.issuedOn, plan.importedAt, dates), changes };
   } finally {
     db.close();
   }
@@ -63,7 +70,7 @@ const pendingDetail = (pending: string[]) =>
   `${pending.length} 个迁移未应用（启动时自动应用）/ migrations not applied yet (applied at start): ${pending.join(", ")}`;
 
 /** The database check on PostgreSQL: reachable, migrations applied, audit chain intact; and the plan facts. */
-async function postgresCheck(url: string): Promise<{ check: Check; facts: { units: string[]; years: number[] } | null; instances?: Check }> {
+async function postgresCheck(url: string): Promise<{ check: Check; facts: Facts | null; instances?: Check }> {
   const name = "数据库 database";
   try {
     const pending = await pendingPostgresMigrations(url);
@@ -76,7 +83,7 @@ async function postgresCheck(url: string): Promise<{ check: Check; facts: { unit
           'SELECT "id", "issuedOn", "importedAt" FROM "Plan" ORDER BY "importedAt" DESC, "id" DESC LIMIT 1',
         )
       ).rows[0];
-      let facts: { units: string[]; years: number[] } | null = null;
+      let facts: Facts | null = null;
       if (plan) {
         const units = (
           await c.query<{ unit: string }>(
@@ -87,7 +94,7 @@ async function postgresCheck(url: string): Promise<{ check: Check; facts: { unit
         const dates = (
           await c.query<{ d: string }>('SELECT "deadlineDate" AS "d" FROM "Task" WHERE "planId" = $1 AND "deadlineDate" IS NOT NULL', [plan.id])
         ).rows.map((r) => r.d);
-        facts = planYears(units, plan.issuedOn, plan.importedAt, dates);
+        facts = { ...planYears(units, plan.issuedOn, plan.importedAt, dates), changes: (await c.query<OverlayChange>(CHANGES_SQL)).rows };
       }
       const who = await instances(c);
       // Its name and start as the active instance recorded them (application_name is cut at 63 ASCII characters).
@@ -166,7 +173,7 @@ export async function runDoctor(config: Config): Promise<Check[]> {
       });
     }
 
-  let facts: { units: string[]; years: number[] } | null = null;
+  let facts: Facts | null = null;
   if (isPostgresUrl(config.databaseUrl)) {
     const r = await postgresCheck(config.databaseUrl);
     checks.push(r.check);
@@ -227,6 +234,7 @@ export async function runDoctor(config: Config): Promise<Check[]> {
               detail: `${directory.units.length} 个单位，覆盖计划中的全部${facts.units.length}个单位名称 / covers every unit the plan names`,
             },
       );
+      checks.push(...roomFindings(applyOverlay(directory.data, facts.changes).data, facts.units));
     }
   }
 
@@ -268,4 +276,40 @@ export async function runDoctor(config: Config): Promise<Check[]> {
     }
   }
   return checks;
+}
+
+/**
+ * What is left to set up in the directory, as the file and the chat changes make it: the plan's units that have no room
+ * (their reminders go to the office instead; fix: 绑定本群 in the unit's room), and units with a room but no leader
+ * (nobody there may answer for the unit; fix: leaders in the file). Findings, not failures: the bot runs meanwhile.
+ */
+export function roomFindings(data: DirectoryData, planUnits: readonly string[]): Check[] {
+  const unitOf = (name: string) => data.units.find((u) => u.name === name || u.aliases.includes(name));
+  const noRoom = [
+    ...new Set(
+      planUnits
+        .filter((n) => !isCollectiveUnit(n))
+        .map((n) => unitOf(n))
+        .filter((u) => u && u.rooms.length === 0),
+    ),
+  ].map((u) => u!.name);
+  const noLeader = data.units.filter((u) => u.rooms.length > 0 && u.leaders.length === 0).map((u) => u.name);
+  const out: Check[] = [];
+  if (noRoom.length)
+    out.push({
+      name: "单位工作群 unit rooms",
+      status: "warn",
+      detail:
+        `计划中的单位还没有工作群，提醒将发往科技办 / plan units with no room: ${noRoom.join("、")}；` +
+        `科技办管理员在该单位的群里发送“绑定本群 <单位>”，如“绑定本群 ${noRoom[0]}” / fix: say 绑定本群 <unit> in its room`,
+    });
+  if (noLeader.length)
+    out.push({
+      name: "单位负责人 unit leaders",
+      status: "warn",
+      detail:
+        `这些单位有工作群但没有负责人 / units with a room but no leader: ${noLeader.join("、")}；` +
+        `在名录文件中为其填写 leaders，或由管理员发送“绑定 @用户 <单位> leader” / fix: add leaders in the directory file`,
+    });
+  return out;
 }

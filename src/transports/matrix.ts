@@ -11,6 +11,8 @@ import {
 import { DatabaseStorageProvider } from "./matrix-storage.js";
 import { MatrixSyncLoop, type MatrixEvent, type SyncEncryptionData, type SyncResponse } from "./matrix-sync.js";
 import { emitSyncEvents } from "./matrix-sync-events.js";
+import { joinedList, memberChange } from "./matrix-membership.js";
+import type { RoomMembership } from "../directory/directory.js";
 import type { Bot } from "../core/bot.js";
 import type { Logger } from "../log/logger.js";
 import { makePrivate } from "../util/private-files.js";
@@ -158,6 +160,8 @@ export class MatrixTransport {
   readonly synced: Promise<void> = new Promise((resolve) => (this.markSynced = resolve));
   private stopped = false;
   private txnCounter = 0;
+  /** Whether this run has told the core who is in each room (after its first sync batch). */
+  private membersListed = false;
 
   constructor(private readonly opts: MatrixTransportOptions) {}
 
@@ -216,7 +220,8 @@ export class MatrixTransport {
     const joined = new Set(this.joined);
     await emitSyncEvents(batch, this.userId, joined, async (name, roomId, event) => {
       if (roomId !== null && name === "room.event" && group) group.push([roomId, event]);
-      else if (roomId !== null && (name === "room.invite" || name === "room.event" || name === "room.join")) await this.dispatch(name, roomId, event);
+      else if (roomId !== null && (name === "room.invite" || name === "room.event" || name === "room.join" || name === "room.leave"))
+        await this.dispatch(name, roomId, event);
       if (roomId === null) this.client.emit(name, event);
       else this.client.emit(name, roomId, event);
     });
@@ -226,6 +231,44 @@ export class MatrixTransport {
       await this.handleBatch(group);
     }
     this.joined = joined;
+    // After the first batch (whose joins and leaves came first, in order), everyone in every room, in one report: the
+    // core tells the office of what changed while the bot was away in one message, not one per person.
+    if (!this.membersListed) {
+      await this.reportMembers([...joined]);
+      this.membersListed = true;
+    }
+  }
+
+  /**
+   * Tell the core who is joined to each of `rooms` now (GET /joined_members, matrix-bot-sdk's public
+   * getJoinedRoomMembersWithProfiles), the bot left out, and send the office what it says. A room that cannot be read
+   * is skipped; an outage aborts the batch, which comes again.
+   */
+  private async reportMembers(rooms: string[]): Promise<void> {
+    const membership: RoomMembership[] = [];
+    for (const room of rooms) {
+      try {
+        const listed = joinedList(room, await this.withRetry(() => this.client.getJoinedRoomMembersWithProfiles(room)), this.userId);
+        membership.push(listed.membership);
+        for (const [user, name] of listed.names) if (this.opts.names && !this.opts.names.knows(user)) this.opts.names.remember(user, name);
+      } catch (e) {
+        if (this.stopped || retryDelay(e, 0) !== null) throw e;
+        this.opts.logger.warn("cannot list a room's members", { roomId: room, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    if (membership.length > 0) await this.tellMembership(rooms.length === 1 ? rooms[0]! : "", membership);
+  }
+
+  /** Hand the core what the bot saw of rooms' membership, and send the office what it says. */
+  private async tellMembership(room: string, membership: RoomMembership[]): Promise<void> {
+    const inbound: Inbound = { transport: "matrix", kind: "membership", room, sender: this.userId, text: "", isDirect: false, mentionsBot: false, membership };
+    const result = await this.opts.bot.handle(inbound);
+    for (const n of result.notices ?? []) for (const to of n.rooms) await this.send(to, n.reply);
+  }
+
+  /** The bot is out of a room: the core hears that nobody is in it any more (an empty complete list). */
+  private reportGone(roomId: string): Promise<void> {
+    return this.tellMembership(roomId, [{ room: roomId, joined: [], left: [], complete: true }]);
   }
 
   /** Log in if needed and check the credentials, without syncing (the CLI sends reminders this way). */
@@ -355,8 +398,13 @@ export class MatrixTransport {
       if (name === "room.invite") return await this.onInvite(roomId, event);
       if (name === "room.join") {
         this.joinedAt.set(roomId, event.origin_server_ts);
-        return await this.checkEncryption(roomId);
+        await this.checkEncryption(roomId);
+        // A room joined during the run: who is in it (the first batch's rooms are listed after it).
+        if (this.membersListed) await this.reportMembers([roomId]);
+        return;
       }
+      // The bot left or was removed: it can no longer see who is in the room, so nobody counts through it any more.
+      if (name === "room.leave") return await this.reportGone(roomId);
       await this.onRoomEvent(roomId, event);
     });
   }
@@ -533,7 +581,23 @@ export class MatrixTransport {
   private async inboundOf(roomId: string, event: MatrixEvent): Promise<Inbound | null> {
     if (event.type === "m.room.member") {
       this.memberCount.delete(roomId);
-      return null;
+      // Someone joined or left: reported to the core, which decides what it means (members_from_room).
+      const change = memberChange(event, this.userId);
+      // Changes from before the bot joined (in the timeline it first sees) are in the list it takes on joining.
+      if (!change || event.origin_server_ts < (await this.joinTs(roomId))) return null;
+      if (change.joined && this.opts.names) this.opts.names.remember(change.user, change.name);
+      const membership = { room: roomId, joined: change.joined ? [change.user] : [], left: change.joined ? [] : [change.user], complete: false };
+      return {
+        transport: "matrix",
+        kind: "membership",
+        eventId: event.event_id,
+        room: roomId,
+        sender: change.user,
+        text: "",
+        isDirect: false,
+        mentionsBot: false,
+        membership: [membership],
+      };
     }
     if (event.type === "m.room.encryption" || event.type === "m.room.encrypted") {
       await this.tellEncrypted(roomId);

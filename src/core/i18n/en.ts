@@ -437,7 +437,22 @@ export const en = {
       "directory-unbind": "unbind user",
       "directory-bind-room": "bind room",
       "directory-reload": "reload directory",
+      "directory-room-member": "member through the unit's room",
     } as Record<string, string>,
+  },
+  /** Membership from rooms (members_from_room): the office is told who joined or left a unit's room. */
+  roomMembers: {
+    one: (who: string, unit: string, added: boolean) =>
+      added
+        ? `[duban] ${who} joined ${unit}'s room and now counts as a member of ${unit}.`
+        : `[duban] ${who} left ${unit}'s room and is no longer a member of ${unit}.`,
+    header: "[duban] Members counted from the units' rooms have changed:",
+    line: (unit: string, added: string, removed: string) =>
+      `${unit}: ${[added && `added ${added}`, removed && `removed ${removed}`].filter(Boolean).join("; ")}`,
+    names: (names: string[], total: number) => (total > names.length ? `${names.join(", ")} and ${total - names.length} more` : names.join(", ")),
+    unbind: (user: string, unit: string) =>
+      `${user} is a member of ${unit} because they are in its room; unbinding cannot remove them, so nothing was changed. ` +
+      `Remove them from the room, or take members_from_room off ${unit} in the directory file.`,
   },
   directoryChat: {
     bindUsage: "Write it like: bind @zhang:bureau.local 刑侦大队 [member|leader]",
@@ -491,7 +506,7 @@ export const en = {
     restorePlan: "restore an archived plan (office admins)",
     archivePlan: "archive a plan: no more reminders, out of the overview, history still queryable (office admins)",
     unbind: "remove a person from a unit (office admins)",
-    bindRoom: "make this room a unit's room (office admins)",
+    bindRoom: "make this room a unit's room (office admins; the recommended way: say it once in each unit's room)",
     retract: "retract an update: your own latest, or (admins, with a reason) a numbered one",
   },
   /** The command line's own wording (`npx duban …`), where it differs from the chat's. */

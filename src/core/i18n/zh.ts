@@ -392,7 +392,18 @@ export const zh = {
       "directory-unbind": "解绑人员",
       "directory-bind-room": "绑定群组",
       "directory-reload": "重新加载名录",
+      "directory-room-member": "按工作群计入单位成员",
     } as Record<string, string>,
+  },
+  /** 按工作群计入成员（members_from_room）：有人入群、退群，告知科技办。 */
+  roomMembers: {
+    one: (who: string, unit: string, added: boolean) =>
+      added ? `【督办】${who}已加入${unit}工作群，计为${unit}成员。` : `【督办】${who}已退出${unit}工作群，不再计为${unit}成员。`,
+    header: "【督办】按工作群计入的单位成员有变动：",
+    line: (unit: string, added: string, removed: string) => `${unit}：${[added && `新增${added}`, removed && `移出${removed}`].filter(Boolean).join("；")}`,
+    names: (names: string[], total: number) => (total > names.length ? `${names.join("、")}等${total}人` : `${names.join("、")}（${total}人）`),
+    unbind: (user: string, unit: string) =>
+      `${user}是按${unit}工作群计入的成员，解绑不能移除，未作更改。请将其移出该工作群，或在名录文件中去掉${unit}的 members_from_room。`,
   },
   directoryChat: {
     bindUsage: "格式：绑定 @zhang:bureau.local 刑侦大队 [member|leader]",
@@ -443,7 +454,7 @@ export const zh = {
     restorePlan: "恢复已归档的计划（科技办管理员）",
     archivePlan: "归档计划：不再提醒，退出总览，历史仍可查询（科技办管理员）",
     unbind: "把人员从单位解绑（科技办管理员）",
-    bindRoom: "把本群绑定为单位工作群（科技办管理员）",
+    bindRoom: "把本群绑定为单位工作群（科技办管理员；推荐做法：在每个单位的群里各说一次）",
     retract: "撤回一条进展：自己最新的一条，或管理员指定条号（须写理由）",
   },
   cli: {
