@@ -57,7 +57,8 @@ beforeEach(async () => {
   file = join(dir, "directory.yaml");
   const database = await freshDatabaseUrl(dir);
   drop = database.drop;
-  env = { DATABASE_URL: database.url, DUBAN_DIRECTORY: file, CHECKPOINT_DISABLE: "1", DUBAN_EXPORT_DIR: join(dir, "exports") };
+  // Demo mode: the bundled plan is imported on first start.
+  env = { DATABASE_URL: database.url, DUBAN_DEMO: "true", DUBAN_DIRECTORY: file, CHECKPOINT_DISABLE: "1", DUBAN_EXPORT_DIR: join(dir, "exports") };
 });
 afterEach(async () => {
   await drop();
