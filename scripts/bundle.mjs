@@ -217,7 +217,14 @@ function thirdParty() {
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
-  writeFileSync(join(top, "sbom.cdx.json"), sbom);
+  // npm stamps the SBOM with the time and a random serial number; the commit's time and a serial derived from the
+  // content keep the same tree's bundle the same.
+  const bom = JSON.parse(sbom);
+  bom.metadata.timestamp = new Date(sourceDateEpoch() * 1000).toISOString();
+  delete bom.serialNumber;
+  const hex = createHash("sha256").update(JSON.stringify(bom)).digest("hex");
+  bom.serialNumber = `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  writeFileSync(join(top, "sbom.cdx.json"), `${JSON.stringify(bom, null, 2)}\n`);
   const rows = new Map();
   const walk = (dir) => {
     if (!existsSync(dir)) return;
