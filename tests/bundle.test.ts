@@ -38,7 +38,7 @@ beforeAll(() => {
   envFile = join(work, "duban.env");
   writeFileSync(
     envFile,
-    `# duban\nDATABASE_URL=file:${join(work, "data", "duban.db")}\nDUBAN_DIRECTORY=${join(bundle.root, "src/directory/demo-directory.yaml")}\n`,
+    `# duban\nDATABASE_URL=file:${join(work, "data", "duban.db")}\n\nDUBAN_DIRECTORY="${join(bundle.root, "src/directory/demo-directory.yaml")}"\n`,
   );
   console.log(`bundle test: unpacked into ${bundle.dir}; network cut off by ${networkIsolation()}`);
 }, 900_000);
@@ -128,7 +128,7 @@ describe("from the unpacked folder, with no network and no system Node", () => {
     const readsDocx = spawnSync("grep", ["-rlq", "mammoth", join(REPO, "src")]).status === 0;
     const r = duban$(["import", file], { DATABASE_URL: `file:${join(work, "data", "docx.db")}` });
     console.log(
-      `bundle test: .docx import ${readsDocx ? "supported (src/ uses mammoth): expecting success" : "not yet supported (nothing in src/ uses mammoth): expecting the refusal"}`,
+      `bundle test: .docx import ${readsDocx ? "supported (src/ uses mammoth): expecting success" : "not yet supported (no mammoth in src/): expecting a refusal"}`,
     );
     if (readsDocx) {
       expect(r.status).toBe(0);
@@ -179,6 +179,27 @@ describe("from the unpacked folder, with no network and no system Node", () => {
     expect(readdirSync(home)).toEqual([]);
     expect(existsSync(netLog) ? readFileSync(netLog, "utf8") : "").toBe("");
     expect(readdirSync(toolsDir())).toEqual([...BUNDLE_TOOLS].sort());
+  });
+});
+
+describe("the env file, as the wrappers read it", () => {
+  it("a variable already in the environment wins over the file", () => {
+    const r = duban$(["say", "任务6"], { DATABASE_URL: `file:${join(work, "data", "override.db")}`, DUBAN_NOW: NOW });
+    expect(r.status).toBe(0);
+    expect(existsSync(join(work, "data", "override.db"))).toBe(true);
+  });
+
+  it("reaches Node's own start (NODE_OPTIONS, NODE_EXTRA_CA_CERTS): the wrapper exports it before node runs", () => {
+    const marker = join(work, "node-options.log");
+    const script = join(work, "node-options.cjs");
+    writeFileSync(script, `require("node:fs").appendFileSync(${JSON.stringify(marker)}, "preloaded\\n");\n`);
+    const file = join(work, "with-node-options.env");
+    writeFileSync(file, `${readFileSync(envFile, "utf8")}NODE_OPTIONS=--require=${script}\n`);
+    const r = duban$(["doctor"], { DUBAN_ENV_FILE: file });
+    expect(r.status).toBe(0);
+    // Node reads NODE_OPTIONS before any JavaScript runs, so only the wrapper can have set it. Under the
+    // no-network preload NODE_OPTIONS is already in the environment, and the environment wins.
+    expect(existsSync(marker)).toBe(networkIsolation() === "unshare -n");
   });
 });
 
