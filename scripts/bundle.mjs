@@ -330,10 +330,18 @@ function main() {
   const nodeModuleVersion = execFileSync(join(top, "node", "bin", "node"), ["-p", "process.versions.modules"], { encoding: "utf8" }).trim();
   const glibc = glibcMinimum();
   const packages = thirdParty();
-  writeFileSync(
-    join(top, "bundle.json"),
-    `${JSON.stringify({ name: "duban", version: pkg.version, platform: "linux-x64", node: pin.version, nodeModuleVersion: Number(nodeModuleVersion), glibc: glibc.glibc, glibcxx: glibc.glibcxx, commit: commit() }, null, 2)}\n`,
-  );
+  // bundle.json marks the folder as a bundle (src/paths.ts IN_BUNDLE, bin/launch.js) and says what it was built with.
+  const info = {
+    name: "duban",
+    version: pkg.version,
+    platform: "linux-x64",
+    node: pin.version,
+    nodeModuleVersion: Number(nodeModuleVersion),
+    glibc: glibc.glibc,
+    glibcxx: glibc.glibcxx,
+    commit: commit(),
+  };
+  writeFileSync(join(top, "bundle.json"), `${JSON.stringify(info, null, 2)}\n`);
   releaseNotes(glibc, packages, nodeModuleVersion);
   for (const f of ["duban", "duban-start"]) {
     cpSync(join(root, "scripts", "bundle", `${f}.sh`), join(top, "bin", f));

@@ -127,9 +127,8 @@ describe("from the unpacked folder, with no network and no system Node", () => {
     // Until the .docx reader (issue 23 §2) is merged, `import` refuses a Word file; after, it must read it.
     const readsDocx = spawnSync("grep", ["-rlq", "mammoth", join(REPO, "src")]).status === 0;
     const r = duban$(["import", file], { DATABASE_URL: `file:${join(work, "data", "docx.db")}` });
-    console.log(
-      `bundle test: .docx import ${readsDocx ? "supported (src/ uses mammoth): expecting success" : "not yet supported (no mammoth in src/): expecting a refusal"}`,
-    );
+    const expecting = readsDocx ? "supported (src/ uses mammoth): expecting success" : "not yet supported (no mammoth in src/): expecting a refusal";
+    console.log(`bundle test: .docx import ${expecting}`);
     if (readsDocx) {
       expect(r.status).toBe(0);
       expect(r.stdout).toContain("25项任务");
