@@ -250,3 +250,31 @@ describe("checks at start: a plain refusal, never a stack trace", () => {
     expect(readdirSync(home)).toEqual([]);
   });
 });
+
+describe("the Debian package (npm run deb, from the same bundle)", () => {
+  it("installs the bundle under /opt/duban with /usr/bin/duban, duban.service, the duban user and /etc/duban/duban.env", () => {
+    const built = spawnSync(process.execPath, [join(REPO, "scripts/deb.mjs")], { env: { ...process.env, DUBAN_DEB_COMPRESSION: "none" }, encoding: "utf8" });
+    expect(built.status, built.stderr).toBe(0);
+    const deb = join(REPO, "build", `duban_${bundle.version}_amd64.deb`);
+    const info = JSON.parse(readFileSync(join(bundle.root, "bundle.json"), "utf8")) as { glibc: string };
+    const control = spawnSync("dpkg-deb", ["-f", deb], { encoding: "utf8" }).stdout;
+    expect(control).toContain("Package: duban");
+    expect(control).toContain("Architecture: amd64");
+    expect(control).toContain(`Depends: libc6 (>= ${info.glibc})`);
+    const into = join(bundle.dir, "deb");
+    expect(spawnSync("dpkg-deb", ["-x", deb, into]).status).toBe(0);
+    const control2 = join(bundle.dir, "deb-control");
+    expect(spawnSync("dpkg-deb", ["-e", deb, control2]).status).toBe(0);
+    expect(readFileSync(join(control2, "conffiles"), "utf8")).toBe("/etc/duban/duban.env\n");
+    expect(readFileSync(join(control2, "postinst"), "utf8")).toContain("adduser --system --group --home /var/lib/duban");
+    const unit = readFileSync(join(into, "lib/systemd/system/duban.service"), "utf8");
+    expect(unit).toContain("ExecStart=/usr/bin/duban-start");
+    expect(unit).toContain("User=duban");
+    expect(unit).toContain("EnvironmentFile=/etc/duban/duban.env");
+    expect(readFileSync(join(into, "etc/duban/duban.env"), "utf8")).toContain("DATABASE_URL=file:/var/lib/duban/duban.db");
+    // The unpacked package runs where it lies, offline, through its /usr/bin link.
+    const r = runOffline(join(into, "usr/bin/duban"), ["doctor"], { env: { DUBAN_ENV_FILE: envFile }, home, netLog });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(home)).toEqual([]);
+  });
+});

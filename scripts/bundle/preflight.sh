@@ -40,6 +40,10 @@ elif [ -f /etc/duban/duban.env ]; then
 else
   duban_env_file=
 fi
+if [ -n "$duban_env_file" ] && [ ! -r "$duban_env_file" ]; then
+  duban_fail "duban 无法启动：没有权限读取环境文件 $duban_env_file（请以 duban 用户或 root 运行，例如 sudo -u duban duban doctor）。" \
+    "duban cannot start: no permission to read the env file $duban_env_file (run as the duban user or root, e.g. sudo -u duban duban doctor)."
+fi
 if [ -n "$duban_env_file" ]; then
   while IFS= read -r duban_line || [ -n "$duban_line" ]; do
     duban_line=${duban_line%"$(printf '\r')"}
