@@ -162,6 +162,8 @@ function dereferenceLinks(dir) {
 function copyApp(nodeDir) {
   step("copying the app");
   cpSync(join(root, "dist"), join(top, "dist"), { recursive: true });
+  // The build's stamp holds the time of the build; the bundle's holds the commit's, like every file's time in it.
+  writeFileSync(join(top, "dist", ".built"), `${new Date(sourceDateEpoch() * 1000).toISOString()}\n`);
   cpSync(join(root, "prisma"), join(top, "prisma"), { recursive: true, filter: (src) => !/\.db(-wal|-shm)?$/.test(src) });
   for (const f of ["src/plan/bundled", "src/directory/demo-directory.yaml", "docs", "README.md"]) cpSync(join(root, f), join(top, f), { recursive: true });
   mkdirSync(join(top, "bin"), { recursive: true });
