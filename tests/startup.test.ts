@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -94,5 +95,17 @@ describe("the native module's ABI (better-sqlite3 compiled for another Node)", (
     });
     expect(message).toMatch(/无法加载.*GLIBCXX_3\.4\.30/);
     expect(message).toContain("RELEASE-NOTES.md");
+  });
+});
+
+describe("a reader that stops early", () => {
+  it("duban doctor | true (a reader gone before the first line): the command stops quietly, no EPIPE stack trace", () => {
+    const err = join(dir, "epipe.err");
+    const duban = join(import.meta.dirname, "..", "bin", "duban.js");
+    const r = spawnSync("sh", ["-c", `"$1" "$2" doctor 2>"$3" | true`, "sh", process.execPath, duban, err], {
+      env: { ...process.env, DATABASE_URL: `file:${join(dir, "epipe.db")}` },
+    });
+    expect(r.status).toBe(0);
+    expect(readFileSync(err, "utf8")).toBe("");
   });
 });
