@@ -226,7 +226,7 @@ describe("checks at start: a plain refusal, never a stack trace", () => {
   it("the bundle's JavaScript run by another Node (a native-module ABI mismatch)", () => {
     const info = JSON.parse(readFileSync(join(bundle.root, "bundle.json"), "utf8")) as { nodeModuleVersion: number };
     // This test's own Node is the "system Node": the bundle's Node is pinned to another major version.
-    expect(Number(process.versions.modules)).not.toBe(info.nodeModuleVersion);
+    expect(Number(process.versions.modules), "the tests' Node must differ from the bundle's to make a real mismatch").not.toBe(info.nodeModuleVersion);
     const r = spawnSync(process.execPath, [join(bundle.root, "bin/duban.js"), "doctor"], {
       env: { PATH: "/usr/bin:/bin", HOME: home, DUBAN_ENV_FILE: envFile },
       cwd: work,
