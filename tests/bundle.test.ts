@@ -5,7 +5,18 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, 
 import { join, relative } from "node:path";
 import { Document, Packer, Paragraph } from "docx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLE_TOOLS, buildBundle, networkIsolation, REPO, runOffline, toolsDir, type UnpackedBundle, unpackBundle, workDir } from "./helpers/bundle.js";
+import {
+  BUNDLE_TOOLS,
+  buildBundle,
+  networkIsolation,
+  REPO,
+  removeHelperFolders,
+  runOffline,
+  toolsDir,
+  type UnpackedBundle,
+  unpackBundle,
+  workDir,
+} from "./helpers/bundle.js";
 
 const NOW = "2025-06-03T09:00:00+08:00";
 let bundle: UnpackedBundle;
@@ -45,6 +56,7 @@ beforeAll(() => {
 
 afterAll(() => {
   if (bundle) rmSync(bundle.dir, { recursive: true, force: true });
+  removeHelperFolders();
 });
 
 describe("what the bundle holds", () => {

@@ -1,7 +1,7 @@
 // The offline bundle in tests (docs/bundle.md): build it once per test run, unpack it into an empty folder outside
 // the repository, and run its commands with no network, no system Node and no home-directory cache.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -57,12 +57,27 @@ export function unpackBundle(bundle: BuiltBundle = buildBundle()): UnpackedBundl
   return { dir, root: join(dir, bundle.name), version: bundle.version };
 }
 
+/** The helpers' own temporary folders (tool folders, homes), removed by removeHelperFolders(). */
+const helperFolders: string[] = [];
+
+function helperFolder(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  helperFolders.push(dir);
+  return dir;
+}
+
+/** Remove the tool folders and homes the helpers made (call it in afterAll). */
+export function removeHelperFolders(): void {
+  for (const dir of helperFolders.splice(0)) rmSync(dir, { recursive: true, force: true });
+  defaultTools = null;
+}
+
 /** The system tools a bundle command may use: its wrappers need these and nothing else (no node). */
 export const BUNDLE_TOOLS = ["sh", "readlink", "getconf"];
 
 /** A folder of symlinks to `tools` (found on this PATH), for a PATH that holds only them. `stubs`: name → sh script. */
 export function toolsDir(tools: string[] = BUNDLE_TOOLS, stubs: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), "duban-tools-"));
+  const dir = helperFolder("duban-tools-");
   for (const tool of tools) {
     if (tool in stubs) continue;
     const found = which(tool);
@@ -125,7 +140,7 @@ let defaultTools: string | null = null;
  * PATH (whitelisted tools, no node), HOME and XDG_* (an empty folder), LANG and `opts.env`.
  */
 export function runOffline(command: string, args: string[], opts: OfflineOptions = {}): OfflineRun {
-  const home = opts.home ?? mkdtempSync(join(tmpdir(), "duban-home-"));
+  const home = opts.home ?? helperFolder("duban-home-");
   defaultTools ??= toolsDir();
   const env: Record<string, string> = {
     PATH: opts.path ?? defaultTools,
