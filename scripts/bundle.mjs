@@ -352,6 +352,7 @@ function main() {
   writeFileSync(join(top, "bin", "preflight.sh"), readFileSync(join(root, "scripts", "bundle", "preflight.sh"), "utf8").replace("@GLIBC_MIN@", glibc.glibc));
   pack();
   rmSync(stage, { recursive: true, force: true });
+  rmSync(nodeDir, { recursive: true, force: true });
   console.log(`bundle: ${relative(root, tarball)} (Node ${pin.version}, glibc ${glibc.glibc} or newer, ${packages.length} third-party packages)`);
 }
 

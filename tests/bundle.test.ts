@@ -288,5 +288,7 @@ describe("the Debian package (npm run deb, from the same bundle)", () => {
     const r = runOffline(join(into, "usr/bin/duban"), ["doctor"], { env: { DUBAN_ENV_FILE: envFile }, home, netLog });
     expect(r.status, r.stderr).toBe(0);
     expect(readdirSync(home)).toEqual([]);
+    // Uncompressed, the package is as large as the unpacked bundle: it does not stay in build/.
+    rmSync(deb);
   });
 });
