@@ -1,6 +1,7 @@
 // Imports an entry point (src/cli/index or src/main) compiled from dist/ when that build is current, else from the
 // TypeScript source through tsx, and returns the module. A build is current when dist/.built is newer than every
 // file under src/ and commands/, so an edited checkout never runs stale code (npm run build brings dist/ up to date).
+// In the offline bundle (a bundle.json beside package.json, docs/bundle.md) dist/ is all there is, and always current.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -18,6 +19,7 @@ function newestSource(dir) {
 }
 
 export function buildIsCurrent() {
+  if (existsSync(join(root, "bundle.json"))) return true;
   const stamp = join(root, "dist", ".built");
   if (!existsSync(stamp) || process.env.DUBAN_FROM_SOURCE === "1") return false;
   const built = statSync(stamp).mtimeMs;

@@ -26,6 +26,7 @@ import { MatrixStartError } from "./transports/matrix-errors.js";
 import { DatabaseCorruptError } from "./db/integrity.js";
 import { MigrationError } from "./db/migrate.js";
 import type { Lang } from "./core/i18n/index.js";
+import { prepareStart, StartupError } from "./startup.js";
 
 /** The configured language, for the message of a start that fails. */
 let lang: Lang = "zh";
@@ -184,6 +185,7 @@ async function runAsOneOfSeveral(config: Config, clock: Clock): Promise<number> 
 /** `npm start`: the console chat unless a chat server is configured. The only module that knows every part. */
 async function main(): Promise<number> {
   privateUmask();
+  prepareStart(process.env);
   const { values } = parseArgs({ args: process.argv.slice(2), options: { at: { type: "string" }, "catch-up": { type: "boolean" } } });
   const config = readConfig(values.at ? { ...process.env, DUBAN_NOW: values.at } : process.env);
   lang = config.lang;
@@ -236,7 +238,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof DatabaseCorruptError) process.stderr.write(`duban: ${catalogue(lang).integrity.refused(e.file, e.detail)}\n`);
+    if (e instanceof StartupError) process.stderr.write(`${e.message}\n`);
+    else if (e instanceof DatabaseCorruptError) process.stderr.write(`duban: ${catalogue(lang).integrity.refused(e.file, e.detail)}\n`);
     else if (e instanceof ConfigError || e instanceof DirectoryError || e instanceof MatrixStartError || e instanceof MigrationError)
       process.stderr.write(`duban: ${e.message}\n`);
     else process.stderr.write(`duban: failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -18,3 +18,6 @@ function findRoot(): string {
 }
 
 export const REPO_ROOT = findRoot();
+
+/** True in the offline bundle (`npm run bundle`), whose folder has a bundle.json beside package.json (docs/bundle.md). */
+export const IN_BUNDLE = existsSync(join(REPO_ROOT, "bundle.json"));

@@ -5,6 +5,7 @@ import { DatabaseCorruptError } from "../db/integrity.js";
 import { MigrationError } from "../db/migrate.js";
 import { DirectoryError } from "../directory/directory.js";
 import { OpsError } from "../ops/backup.js";
+import { prepareStart, StartupError } from "../startup.js";
 import { privateUmask } from "../util/private-files.js";
 import audit from "./audit.js";
 import backup from "./backup.js";
@@ -74,6 +75,7 @@ export async function runCli(argv: string[], env: Env = process.env): Promise<nu
   const [name, ...rest] = argv;
   let lang: Lang = "zh";
   try {
+    prepareStart(env);
     const config = readConfig(env);
     lang = config.lang;
     if (name === undefined) {
@@ -84,6 +86,10 @@ export async function runCli(argv: string[], env: Env = process.env): Promise<nu
     if (!command) throw new CliError(`未知命令 / unknown command: ${name}`, { usage: true });
     return await command.run(rest, { config, env, usage: USAGE });
   } catch (e) {
+    if (e instanceof StartupError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
     if (e instanceof CliError) {
       process.stderr.write(`duban: ${e.message}\n${e.showUsage ? `${USAGE}\n` : ""}`);
       return 2;
