@@ -2,6 +2,7 @@
 // and check that the native module was compiled for this Node. Both fail with a plain message, never a stack trace.
 import Database from "better-sqlite3";
 import { existsSync, readFileSync } from "node:fs";
+import { unquote } from "./ops/env-file.js";
 import { IN_BUNDLE } from "./paths.js";
 
 /** A start refused for a reason the operator can fix; the message says what, in Chinese and English. */
@@ -17,7 +18,8 @@ export const DEFAULT_ENV_FILE = "/etc/duban/duban.env";
 
 /**
  * The variables of an env file: `KEY=value` lines, as systemd's EnvironmentFile and Node's `process.loadEnvFile`
- * read them. Blank lines and `#` comments are skipped; quotes around a value are taken off. A line that is not an
+ * read them. Blank lines and `#` comments are skipped; quotes around a value are taken off, and inside double quotes
+ * `\"`, `\\`, `\$` and `` \` `` are unescaped (as `duban init` writes them). A line that is not an
  * assignment is refused with its number, so a typo is not silently ignored.
  */
 export function parseEnvFile(text: string, file: string): Map<string, string> {
@@ -29,9 +31,7 @@ export function parseEnvFile(text: string, file: string): Map<string, string> {
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(line);
     if (!m?.[1] || m[2] === undefined)
       throw new StartupError(`环境文件 ${file} 第${i + 1}行不是“变量名=值”：${raw}\nthe env file ${file}, line ${i + 1}, is not KEY=value: ${raw}`);
-    let value = m[2].trim();
-    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0]) value = value.slice(1, -1);
-    vars.set(m[1], value);
+    vars.set(m[1], unquote(m[2]));
   });
   return vars;
 }
@@ -40,10 +40,15 @@ export function parseEnvFile(text: string, file: string): Map<string, string> {
  * Load the env file into `env`: `DUBAN_ENV_FILE` if set (a missing file is an error), else, in the offline bundle,
  * `/etc/duban/duban.env` when it exists. A variable already in `env` wins. Returns the file read, or null.
  */
-export function loadEnvFile(env: Record<string, string | undefined>, opts: { bundle?: boolean; defaultFile?: string } = {}): string | null {
+export function loadEnvFile(
+  env: Record<string, string | undefined>,
+  opts: { bundle?: boolean; defaultFile?: string; allowMissing?: boolean } = {},
+): string | null {
   const named = env.DUBAN_ENV_FILE?.trim();
   let file: string | null = null;
   if (named) {
+    // `duban init` is what writes the file: on a first run it does not exist yet.
+    if (!existsSync(named) && opts.allowMissing) return null;
     if (!existsSync(named)) throw new StartupError(`DUBAN_ENV_FILE 指向的文件不存在：${named}\nDUBAN_ENV_FILE names a file that does not exist: ${named}`);
     file = named;
   } else if (opts.bundle ?? IN_BUNDLE) {
@@ -101,8 +106,8 @@ export function nativeModuleProblem(load: () => void = () => new Database(":memo
 }
 
 /** Read the env file into `env`, then refuse a runtime the native module was not built for. Throws StartupError. */
-export function prepareStart(env: Record<string, string | undefined>): void {
-  loadEnvFile(env);
+export function prepareStart(env: Record<string, string | undefined>, opts: { command?: string } = {}): void {
+  loadEnvFile(env, { allowMissing: opts.command === "init" });
   const problem = nativeModuleProblem();
   if (problem) throw new StartupError(problem);
 }

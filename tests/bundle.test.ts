@@ -214,6 +214,17 @@ describe("the env file, as the wrappers read it", () => {
   });
 });
 
+describe("duban init from the bundle", () => {
+  it("may name in DUBAN_ENV_FILE the file it is about to write: neither the wrapper nor the app refuses it", () => {
+    const r = duban$(["init", "--yes"], { DUBAN_ENV_FILE: join(work, "not-yet.env") });
+    expect(r.stderr).not.toContain("DUBAN_ENV_FILE");
+    // With --yes and no homeserver given, init itself stops and says what it needs.
+    expect(r.status).toBe(1);
+    expect(r.stdout + r.stderr).toContain("Matrix 服务器地址");
+    expect(existsSync(join(work, "not-yet.env"))).toBe(false);
+  });
+});
+
 describe("checks at start: a plain refusal, never a stack trace", () => {
   it("DUBAN_ENV_FILE naming a missing file", () => {
     const r = duban$(["doctor"], { DUBAN_ENV_FILE: join(work, "nope.env") });

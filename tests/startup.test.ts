@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/index.js";
-import { loadEnvFile, nativeModuleProblem, parseEnvFile, StartupError } from "../src/startup.js";
+import { updateEnvText } from "../src/ops/env-file.js";
+import { loadEnvFile, nativeModuleProblem, parseEnvFile, prepareStart, StartupError } from "../src/startup.js";
 
 const dir = mkdtempSync(join(tmpdir(), "duban-startup-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,6 +20,19 @@ describe("the env file (DUBAN_ENV_FILE, or /etc/duban/duban.env in the bundle)",
   it("reads KEY=value lines as systemd and Node do: comments, blank lines and quotes", () => {
     const vars = parseEnvFile("# 督办\n\nDATABASE_URL=file:/var/lib/duban/duban.db\nDUBAN_LANG=\"zh\"\r\nexport LOG_LEVEL='info'\nEMPTY=\n", "x.env");
     expect(Object.fromEntries(vars)).toEqual({ DATABASE_URL: "file:/var/lib/duban/duban.db", DUBAN_LANG: "zh", LOG_LEVEL: "info", EMPTY: "" });
+  });
+
+  it("unescapes inside double quotes as systemd does, so a password duban init wrote comes back as typed", () => {
+    const password = 'p@ss "w" $HOME \\ `x` word';
+    const text = updateEnvText("", [{ key: "MATRIX_PASSWORD", value: password }]);
+    expect(Object.fromEntries(parseEnvFile(text, "x.env"))).toEqual({ MATRIX_PASSWORD: password });
+  });
+
+  it("DUBAN_ENV_FILE naming a file that does not exist yet is allowed for duban init, which writes it", () => {
+    const env = { DUBAN_ENV_FILE: join(dir, "to-be-written.env") };
+    expect(loadEnvFile(env, { bundle: false, allowMissing: true })).toBeNull();
+    expect(() => prepareStart({ ...env }, { command: "init" })).not.toThrow();
+    expect(() => prepareStart({ ...env }, { command: "doctor" })).toThrow(/DUBAN_ENV_FILE 指向的文件不存在/);
   });
 
   it("refuses a line that is not an assignment, naming the file and the line", () => {
@@ -53,7 +67,7 @@ describe("the env file (DUBAN_ENV_FILE, or /etc/duban/duban.env in the bundle)",
 
   it("the CLI reads it before the configuration, and a missing one exits 1 with the plain message", async () => {
     const path = file("cli.env", `DATABASE_URL=file:${join(dir, "cli.db")}\nDUBAN_NOW=2025-06-03T09:00:00+08:00\n`);
-    const env: Record<string, string | undefined> = { DUBAN_ENV_FILE: path, CHECKPOINT_DISABLE: "1" };
+    const env: Record<string, string | undefined> = { DUBAN_ENV_FILE: path, CHECKPOINT_DISABLE: "1", DUBAN_DEMO: "true" };
     const err: string[] = [];
     const [write, print] = [process.stderr.write, process.stdout.write];
     process.stderr.write = ((s: string) => err.push(s) > 0) as typeof process.stderr.write;

@@ -30,8 +30,11 @@ fi
 
 # The env file: $DUBAN_ENV_FILE, else /etc/duban/duban.env when it exists. KEY=value lines, as systemd's
 # EnvironmentFile reads them; a variable already in the environment wins. The app reads the same file again
-# (src/env-file.ts); loading it here too lets node itself see NODE_EXTRA_CA_CERTS and NODE_OPTIONS.
-if [ -n "${DUBAN_ENV_FILE:-}" ]; then
+# (src/startup.ts) with the one full parser; here only the NODE_* variables are exported, so that node itself sees
+# NODE_EXTRA_CA_CERTS and NODE_OPTIONS from its start. `duban init` writes the file, so its DUBAN_ENV_FILE may not exist yet.
+if [ -n "${DUBAN_ENV_FILE:-}" ] && [ ! -f "$DUBAN_ENV_FILE" ] && [ "${1:-}" = init ]; then
+  duban_env_file=
+elif [ -n "${DUBAN_ENV_FILE:-}" ]; then
   [ -f "$DUBAN_ENV_FILE" ] || duban_fail "duban 无法启动：DUBAN_ENV_FILE 指向的文件不存在：$DUBAN_ENV_FILE" \
     "duban cannot start: DUBAN_ENV_FILE names a file that does not exist: $DUBAN_ENV_FILE"
   duban_env_file=$DUBAN_ENV_FILE
@@ -51,7 +54,8 @@ if [ -n "$duban_env_file" ]; then
     duban_line=${duban_line#export }
     duban_key=${duban_line%%=*}
     [ "$duban_key" = "$duban_line" ] && continue
-    case $duban_key in '' | [0-9]* | *[!A-Za-z0-9_]*) continue ;; esac
+    case $duban_key in NODE_*) ;; *) continue ;; esac
+    case $duban_key in *[!A-Za-z0-9_]*) continue ;; esac
     duban_value=${duban_line#*=}
     # Surrounding quotes go, as systemd and Node's loadEnvFile take them off.
     case $duban_value in

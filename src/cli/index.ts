@@ -75,7 +75,7 @@ export async function runCli(argv: string[], env: Env = process.env): Promise<nu
   const [name, ...rest] = argv;
   let lang: Lang = "zh";
   try {
-    prepareStart(env);
+    prepareStart(env, { command: name });
     const config = readConfig(env);
     lang = config.lang;
     if (name === undefined) {

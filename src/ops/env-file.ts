@@ -13,7 +13,8 @@ export interface EnvChange {
 
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/;
 
-function unquote(raw: string): string {
+/** A value after `KEY=` as systemd reads it: surrounding quotes taken off, and `\"` `\\` `\$` `` \` `` unescaped inside double quotes. */
+export function unquote(raw: string): string {
   const v = raw.trim();
   if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) return v.slice(1, -1).replace(/\\(["\\$`])/g, "$1");
   if (v.length >= 2 && v.startsWith("'") && v.endsWith("'")) return v.slice(1, -1);
