@@ -10,7 +10,8 @@ import { closePrisma, openPrisma, sqlOf } from "./db/prisma-client.js";
 import { asCorruption, checkDatabaseFile, isCorruption } from "./db/integrity.js";
 import { type Directory, loadDirectory } from "./directory/directory.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
-import { importPlanText, readPlanFile } from "./plan/import-plan.js";
+import { importPlanText } from "./plan/import-plan.js";
+import { readPlanFileDocument } from "./plan/plan-document.js";
 import { IMPORT_PLAN_COMMAND } from "./plan/import-hint.js";
 import { DirectoryAdmin } from "./directory/directory-admin.js";
 import { FsEvidenceStore } from "./evidence/fs-evidence-store.js";
@@ -132,7 +133,7 @@ async function prepareDatabase(config: Config, clock: Clock, logger: Logger, opt
     // Only an empty database gets the bundled plan, and only in demo mode: one whose plans are all archived stays as it is.
     if ((await repos.plans.plans()).length === 0) {
       if (config.demo) {
-        const { report, parsed } = await importPlanText(repos.plans, readPlanFile(config.bundledPlan), opts.startedAt ?? clock.now());
+        const { report, parsed } = await importPlanText(repos.plans, (await readPlanFileDocument(config.bundledPlan)).text, opts.startedAt ?? clock.now());
         if (!opts.quiet) logger.info("imported the bundled plan on first start", { title: report?.title, tasks: parsed.tasks.length });
       } else if (!opts.quiet) logger.warn(`尚未导入计划 / no plan imported yet: import the bureau's plan with ${IMPORT_PLAN_COMMAND}`);
     }

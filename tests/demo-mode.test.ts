@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -149,6 +149,23 @@ describe("a production database", () => {
       await app.close();
     }
     expect(planCount(file)).toBe(1);
+  });
+
+  it("reads the demo plan DUBAN_BUNDLED_PLAN names as import reads a plan: a Word document too", async () => {
+    const { Document, Packer, Paragraph } = await import("docx");
+    const lines = readFileSync(BUNDLED_PLAN, "utf8").split("\n");
+    const docx = join(dir, "demo-plan.docx");
+    writeFileSync(docx, await Packer.toBuffer(new Document({ sections: [{ children: lines.map((text) => new Paragraph({ text })) }] })));
+    const { url } = newDatabase();
+    const config = readConfig({ DATABASE_URL: url, DUBAN_DEMO: "true", DUBAN_BUNDLED_PLAN: docx });
+    const app = await openApp(config, fixedClock(new Date(AT)), { logger: recordingLogger(), quiet: true });
+    try {
+      const plans = await app.repos.plans.plans();
+      expect(plans.map((p) => p.code)).toEqual(["科技兴警"]);
+      expect(await app.repos.plans.tasks(plans[0]!.id)).toHaveLength(25);
+    } finally {
+      await app.close();
+    }
   });
 
   it("lists 'no plan imported' among doctor's problems, with the command, until a plan is imported", async () => {
