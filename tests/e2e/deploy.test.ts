@@ -205,7 +205,29 @@ describe("docs/deploy.md from an unpacked bundle against a real Synapse", () => 
     expect(files).not.toContain("duban-2020-01-01.db");
   });
 
-  it("8. passes duban doctor", () => {
+  it("trusts the bureau's CA through the env file, and 8. passes duban doctor", () => {
+    // A CA certificate of the test's own: the test Synapse speaks plain HTTP, so this shows the block's commands work
+    // and the line breaks nothing. That the wrapper hands NODE_* to Node before it starts is tests/bundle.test.ts's.
+    const pem = join(T, "carry", "bureau-ca.pem");
+    const cert = spawnSync("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      "/dev/null",
+      "-out",
+      pem,
+      "-subj",
+      "/CN=bureau CA",
+      "-days",
+      "1",
+    ]);
+    expect(cert.status, String(cert.stderr)).toBe(0);
+    const ca = runBlock("ca");
+    expect(ca.status, ca.out).toBe(0);
+    expect(readFileSync(join(T, "etc/duban/duban.env"), "utf8")).toContain(`\nNODE_EXTRA_CA_CERTS=${T}/etc/duban/bureau-ca.pem\n`);
     const r = runBlock("doctor");
     expect(r.status, r.out).toBe(0);
     expect(r.out).toContain("migrations up to date");
