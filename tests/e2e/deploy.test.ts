@@ -179,6 +179,10 @@ describe("docs/deploy.md from an unpacked bundle against a real Synapse", () => 
     const asked = await say(admin, room, "绑定本群 刑侦大队");
     const reply = await replyFrom(admin, room, asked, users.bot.userId, 60_000);
     expect(reply.content.body).toContain("本群已绑定为刑侦大队的工作群");
+    // Step 6's check: a task asked about in a bound room is answered.
+    const status = await replyFrom(admin, room, await say(admin, room, "任务6"), users.bot.userId, 60_000);
+    expect(status.content.body).toContain("任务6");
+    expect(status.content.body).toContain("刑侦大队");
     const stopped = new Promise((done) => bot!.once("exit", done));
     bot.kill("SIGTERM");
     await stopped;
