@@ -1,11 +1,21 @@
 import { spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** One id per test run, so that test files can share what one of them built (the offline bundle). */
+    testRunId: string;
+  }
+}
 
 /**
  * Provision Synapse for the Matrix end-to-end tests before any test runs, so `npm test`
  * works on a fresh machine. Fast when the venv is cached under .cache/. Fails loudly, never skips.
  */
-export default function setup(): void {
+export default function setup(project: TestProject): void {
+  project.provide("testRunId", randomUUID());
   if (process.env.DUBAN_TEST_HOMESERVER_URL) return;
   const script = join(import.meta.dirname, "../../scripts/install-synapse.sh");
   const r = spawnSync("bash", [script], { stdio: "inherit" });

@@ -1,9 +1,10 @@
 // The offline bundle in tests (docs/bundle.md): build it once per test run, unpack it into an empty folder outside
 // the repository, and run its commands with no network, no system Node and no home-directory cache.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inject } from "vitest";
 
 export const REPO = join(import.meta.dirname, "..", "..");
 const PRELOAD = join(REPO, "tests", "helpers", "no-network.mjs");
@@ -18,7 +19,8 @@ export interface BuiltBundle {
 let built: BuiltBundle | null = null;
 
 /**
- * `npm run bundle` (scripts/bundle.mjs), once per process; its output goes to this process's output. With
+ * `npm run bundle` (scripts/bundle.mjs), once per test run (test files after the first reuse its tarball); its output
+ * goes to this process's output. With
  * DUBAN_TEST_REUSE_BUNDLE=1 (for working on the tests only) an existing build/ tarball is used as it is, and it says so.
  */
 export function buildBundle(): BuiltBundle {
@@ -31,14 +33,64 @@ export function buildBundle(): BuiltBundle {
     built = { tarball, name, version };
     return built;
   }
-  const r = spawnSync(process.execPath, [join(REPO, "scripts", "bundle.mjs")], {
-    cwd: REPO,
-    stdio: "inherit",
-    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  // Test files run in separate workers: one build per test run, shared through build/ (a marker naming the run), and
+  // never two builds at once (a lock folder).
+  const run = inject("testRunId");
+  const marker = join(REPO, "build", ".test-run");
+  return withBuildLock(() => {
+    if (run && existsSync(tarball) && existsSync(marker) && readFileSync(marker, "utf8") === run) {
+      console.warn(`bundle: using ${tarball}, built earlier in this test run by another test file`);
+      built = { tarball, name, version };
+      return built;
+    }
+    rmSync(marker, { force: true });
+    const r = spawnSync(process.execPath, [join(REPO, "scripts", "bundle.mjs")], {
+      cwd: REPO,
+      stdio: "inherit",
+      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    });
+    if (r.status !== 0) throw new Error(`npm run bundle failed (${r.error?.message ?? `exit ${r.status}`})`);
+    if (run) writeFileSync(marker, run);
+    built = { tarball, name, version };
+    return built;
   });
-  if (r.status !== 0) throw new Error(`npm run bundle failed (${r.error?.message ?? `exit ${r.status}`})`);
-  built = { tarball, name, version };
-  return built;
+}
+
+/** Run `fn` holding build/.test-lock (a folder with the holder's pid); a lock whose holder is gone is taken over. */
+function withBuildLock<T>(fn: () => T): T {
+  const lock = join(REPO, "build", ".test-lock");
+  mkdirSync(join(REPO, "build"), { recursive: true });
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, "pid"), String(process.pid));
+      break;
+    } catch {
+      let holder = 0;
+      try {
+        holder = Number(readFileSync(join(lock, "pid"), "utf8"));
+      } catch {
+        // Just released, or its holder is writing the pid: try again.
+      }
+      if (holder && !alive(holder)) rmSync(lock, { recursive: true, force: true });
+      else Atomics.wait(pause, 0, 0, 1000);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface UnpackedBundle {
