@@ -301,5 +301,6 @@ describe("the Debian package (npm run deb, from the same bundle)", () => {
     expect(readdirSync(home)).toEqual([]);
     // Uncompressed, the package is as large as the unpacked bundle: it does not stay in build/.
     rmSync(deb);
-  });
+    // dpkg-deb packs and unpacks the whole bundle twice: over a minute on a loaded 2-core machine.
+  }, 300_000);
 });

@@ -221,9 +221,21 @@ describe("production and demo mode as the operator meets them, run as processes"
     const imported = await run("duban", ["import", BUNDLED_PLAN], { DATABASE_URL: url });
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toContain("25项任务");
+    expect(imported.stdout).not.toContain("演示模式");
     expect(planCount(file)).toBe(1);
     const after = await run("duban", ["doctor"], { DATABASE_URL: url, DUBAN_DIRECTORY: DEMO_DIRECTORY, LOG_LEVEL: "silent" });
     expect(after.stdout).not.toContain("计划 plan");
+  });
+
+  it("import on the default database (no env file yet, before duban init) says it went into the demo database", async () => {
+    const cwd = mkdtempSync(join(dir, "checkout-"));
+    const plan = join(ROOT, "tests/fixtures/plans/qingliu-fengqiao.txt");
+    const r = await run("duban", ["import", plan], {}, { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      "注意：这是演示模式（未设置 DATABASE_URL），已导入到演示数据库 file:./data/duban.db，与演示方案并列。正式部署请先运行 duban init",
+    );
+    expect(planCount(join(cwd, "data/duban.db"))).toBe(2);
   });
 
   it("the README's first command still runs the demo: the default database, the bundled plan preloaded, the demo directory", async () => {
