@@ -123,10 +123,11 @@ export default {
       if (report.missing.length) out.push(`文件中已没有的任务（保留，未删除）：${report.missing.join("、")}`);
     }
     // An operator who imports before `duban init` (no env file yet) lands in the demo database, beside the demo plan.
-    if (config.demo)
-      out.push(
-        `注意：这是演示模式（${env.DATABASE_URL ? "DUBAN_DEMO=true" : "未设置 DATABASE_URL"}），${dryRun ? "正式导入时会导入到" : "已导入到"}演示数据库 ${config.databaseUrl}，与演示方案并列。正式部署请先运行 duban init（或设置 DATABASE_URL 和 DUBAN_DEMO=false），再导入。`,
-      );
+    if (config.demo) {
+      const why = env.DATABASE_URL ? "DUBAN_DEMO=true" : "未设置 DATABASE_URL";
+      const where = `${dryRun ? "正式导入时会导入到" : "已导入到"}演示数据库 ${config.databaseUrl}，与演示方案并列`;
+      out.push(`注意：这是演示模式（${why}），${where}。正式部署请先运行 duban init（或设置 DATABASE_URL 和 DUBAN_DEMO=false），再导入。`);
+    }
     for (const w of parsed.warnings) out.push(`警告：${w}`);
     if (document.autoNumbered.length > 0) out.push(`警告：有${document.autoNumbered.length}段用了 Word 自动编号，${AUTO_NUMBERING_HINT}`);
     print(`${out.join("\n")}\n`);
