@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Compiles src/ and commands/ to dist/ (tsconfig.build.json), so `npm start` and `npx duban` start without
-// transpiling. Run by postinstall after `prisma generate`, and by `npm run build`. Without TypeScript installed
-// (an install that omits dev dependencies) it says so and exits 0: the launchers then fall back to tsx.
+// transpiling. Run by postinstall after `prisma generate`, and by `npm run build`. TypeScript, like the prisma CLI
+// and tsx, is a development dependency: a checkout is installed with `npm ci`, and a server without development
+// tools runs the offline bundle (docs/bundle.md). Without TypeScript it says so and exits 0, keeping dist/.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { rmSync, writeFileSync } from "node:fs";
@@ -13,7 +14,7 @@ let tsc;
 try {
   tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 } catch {
-  console.warn("duban: TypeScript is not installed; not compiling (npm start and npx duban will use tsx)");
+  console.warn("duban: TypeScript is not installed; not compiling (install the development dependencies: npm ci)");
   process.exit(0);
 }
 rmSync(join(root, "dist"), { recursive: true, force: true });

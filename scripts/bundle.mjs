@@ -25,7 +25,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildIsCurrent } from "../bin/launch.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -114,7 +114,7 @@ function nodeGyp() {
 }
 
 /** 3. Production node_modules from package-lock.json, better-sqlite3 compiled for the bundled Node. */
-function installModules(nodeDir) {
+async function installModules(nodeDir) {
   step("installing production dependencies (npm ci --omit=dev --ignore-scripts)");
   for (const f of ["package.json", "package-lock.json"]) cpSync(join(root, f), join(top, f));
   cpSync(join(root, "packages"), join(top, "packages"), { recursive: true });
@@ -122,9 +122,11 @@ function installModules(nodeDir) {
     cwd: top,
     env: { ...process.env, npm_config_update_notifier: "false" },
   });
+  pruneUnreachable();
+  await trimPackages();
   // A file: dependency is installed as a symlink; the bundle carries a copy, so nothing points outside node_modules.
+  // The .bin folders (links to the packages' command-line tools, some of them just pruned) are left out.
   dereferenceLinks(join(top, "node_modules"));
-  rmSync(join(top, "node_modules", ".bin"), { recursive: true, force: true });
 
   const node = join(nodeDir, "bin", "node");
   const sqlite = join(top, "node_modules", "better-sqlite3");
@@ -147,10 +149,90 @@ function installModules(nodeDir) {
   run(node, ["-e", "new (require('better-sqlite3'))(':memory:').close()"], { cwd: top });
 }
 
+/**
+ * Removes what `npm ci --omit=dev` installs but nothing at run time can reach. npm keeps a package marked
+ * `devOptional` (a development dependency that a production package names as an optional peer): so the `prisma`
+ * CLI and `typescript`, optional peers of @prisma/client, came in with their own dependencies (pglite, effect,
+ * Prisma Studio…), though duban never loads them. The kept set is what the root's `dependencies` reach through
+ * `dependencies`, `optionalDependencies` and required `peerDependencies`, resolved as Node resolves them.
+ */
+function pruneUnreachable() {
+  const lock = JSON.parse(readFileSync(join(top, "package-lock.json"), "utf8")).packages;
+  const resolve = (from, dep) => {
+    for (let at = from; ; at = at.slice(0, Math.max(0, at.lastIndexOf("/node_modules/")))) {
+      const path = at ? `${at}/node_modules/${dep}` : `node_modules/${dep}`;
+      if (lock[path]) return path;
+      if (!at) return null;
+    }
+  };
+  const kept = new Set();
+  const visit = (path) => {
+    if (kept.has(path)) return;
+    kept.add(path);
+    const entry = lock[path];
+    if (!entry) throw new Error(`${path} is not in package-lock.json`);
+    if (entry.link) return visit(entry.resolved);
+    const optionalPeer = (dep) => entry.peerDependenciesMeta?.[dep]?.optional;
+    const deps = [
+      ...Object.keys(entry.dependencies ?? {}),
+      ...Object.keys(entry.optionalDependencies ?? {}),
+      ...Object.keys(entry.peerDependencies ?? {}).filter((dep) => !optionalPeer(dep)),
+    ];
+    for (const dep of deps) {
+      const found = resolve(path, dep);
+      if (found) visit(found);
+      else if (!entry.optionalDependencies?.[dep]) throw new Error(`${path || "duban"}: ${dep} is not in package-lock.json`);
+    }
+  };
+  const root = lock[""];
+  for (const dep of Object.keys({ ...root.dependencies, ...root.optionalDependencies })) visit(resolve("", dep));
+  const removed = [];
+  for (const path of Object.keys(lock)) {
+    if (!path.startsWith("node_modules/") || kept.has(path) || !existsSync(join(top, path))) continue;
+    rmSync(join(top, path), { recursive: true, force: true });
+    removed.push(path.replace(/^.*node_modules\//, ""));
+  }
+  step(`left out ${removed.length} packages no production dependency needs: ${removed.sort().join(", ")}`);
+}
+
+/**
+ * Leaves out the parts of three large production packages that duban never loads (docs/bundle.md has the figures):
+ * the font weights the chart does not use (it names two of nine, src/reports/chart.ts chartFontFiles); echarts'
+ * dist/, the single-file builds for require("echarts") and browsers (duban imports the ES modules: echarts/core,
+ * echarts/charts… in lib/); and the Prisma query compilers for other databases. tests/bundle.test.ts draws the
+ * chart and queries SQLite from the bundle.
+ */
+async function trimPackages() {
+  const { chartFontFiles } = await import(pathToFileURL(join(root, "dist", "src", "reports", "chart.js")).href);
+  const fonts = join(top, "node_modules", "@expo-google-fonts", "noto-sans-sc");
+  // Each file is <the package>/<weight>/<file>.ttf, wherever this checkout's node_modules resolves to.
+  const used = new Set(chartFontFiles().map((f) => f.split("/").at(-2)));
+  const weights = readdirSync(fonts).filter((f) => /^\d00[A-Za-z]+$/.test(f));
+  if (![...used].every((w) => weights.includes(w))) throw new Error(`the chart's fonts (${[...used].join(", ")}) are not in ${fonts}`);
+  const left = weights.filter((w) => !used.has(w));
+  for (const w of left) rmSync(join(fonts, w), { recursive: true });
+  rmSync(join(top, "node_modules", "echarts", "dist"), { recursive: true });
+  // @prisma/client carries a query compiler for each database Prisma supports, in two sizes, as CommonJS and ES
+  // modules, with source maps; the generated clients import the ones for SQLite and PostgreSQL.
+  const runtime = join(top, "node_modules", "@prisma", "client", "runtime");
+  const imported = new Set();
+  for (const file of files(join(root, "dist", "src", "generated")))
+    for (const m of readFileSync(file, "utf8").matchAll(/@prisma\/client\/runtime\/(query_compiler_[\w.-]+)["']/g)) imported.add(m[1]);
+  if (imported.size === 0) throw new Error("dist/src/generated imports no query compiler: has Prisma's generated client changed?");
+  const compilers = readdirSync(runtime).filter((f) => f.startsWith("query_compiler_"));
+  for (const f of compilers) if (!imported.has(f)) rmSync(join(runtime, f));
+  for (const f of readdirSync(runtime)) if (f.endsWith(".map")) rmSync(join(runtime, f));
+  step(
+    `left out the font weights the chart does not use (${left.join(", ")}), echarts/dist, and Prisma's query ` +
+      `compilers but the ${imported.size} the generated clients import, with @prisma/client's source maps`,
+  );
+}
+
 function dereferenceLinks(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isSymbolicLink() && entry.name !== ".bin") {
+    if (entry.name === ".bin") rmSync(path, { recursive: true, force: true });
+    else if (entry.isSymbolicLink()) {
       const target = realpathSync(path);
       rmSync(path);
       cpSync(target, path, { recursive: true, dereference: true });
@@ -214,19 +296,6 @@ function licenceOf(p) {
 /** 6. The third-party list: npm's SBOM (CycloneDX) and a table read from every installed package.json. */
 function thirdParty() {
   step("writing the SBOM and THIRD-PARTY.md");
-  const sbom = execFileSync("npm", ["sbom", "--package-lock-only", "--omit=dev", "--sbom-format=cyclonedx"], {
-    cwd: top,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  // npm stamps the SBOM with the time and a random serial number; the commit's time and a serial derived from the
-  // content keep the same tree's bundle the same.
-  const bom = JSON.parse(sbom);
-  bom.metadata.timestamp = new Date(sourceDateEpoch() * 1000).toISOString();
-  delete bom.serialNumber;
-  const hex = createHash("sha256").update(JSON.stringify(bom)).digest("hex");
-  bom.serialNumber = `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-  writeFileSync(join(top, "sbom.cdx.json"), `${JSON.stringify(bom, null, 2)}\n`);
   const rows = new Map();
   const walk = (dir) => {
     if (!existsSync(dir)) return;
@@ -246,12 +315,37 @@ function thirdParty() {
     }
   };
   walk(join(top, "node_modules"));
+  // npm's SBOM of the whole lockfile, cut to the packages installed here: `npm sbom --omit=dev` decides by itself
+  // what production is, and left out better-sqlite3 once `prisma` (which names it as an optional peer) became a
+  // development dependency, while it kept packages pruneUnreachable leaves out. The bundle's SBOM and
+  // THIRD-PARTY.md list the same packages: what is in node_modules (and the local packages/ it copies).
+  const sbom = execFileSync("npm", ["sbom", "--package-lock-only", "--sbom-format=cyclonedx"], {
+    cwd: top,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const bom = JSON.parse(sbom);
+  const local = new Set(
+    Object.keys(JSON.parse(readFileSync(join(top, "package-lock.json"), "utf8")).packages)
+      .filter((k) => k && !k.startsWith("node_modules/"))
+      .map((k) => k.split("/").pop()),
+  );
+  const inBundle = (ref) => ref === bom.metadata.component["bom-ref"] || rows.has(ref) || local.has(ref.replace(/@[^@]*$/, ""));
+  bom.components = bom.components.filter((c) => inBundle(c["bom-ref"]));
+  bom.dependencies = bom.dependencies.filter((d) => inBundle(d.ref)).map((d) => ({ ...d, dependsOn: d.dependsOn.filter(inBundle) }));
+  // npm stamps the SBOM with the time and a random serial number; the commit's time and a serial derived from the
+  // content keep the same tree's bundle the same.
+  bom.metadata.timestamp = new Date(sourceDateEpoch() * 1000).toISOString();
+  delete bom.serialNumber;
+  const hex = createHash("sha256").update(JSON.stringify(bom)).digest("hex");
+  bom.serialNumber = `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  writeFileSync(join(top, "sbom.cdx.json"), `${JSON.stringify(bom, null, 2)}\n`);
   const list = [...rows.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : 1));
   const lines = [
     `# Third-party software in ${name}`,
     "",
     "Generated by `npm run bundle` (scripts/bundle.mjs) from the package.json of every package in node_modules; the",
-    "same packages, with their checksums, are in sbom.cdx.json (CycloneDX, from `npm sbom --omit=dev` on package-lock.json).",
+    "same packages, with their checksums, are in sbom.cdx.json (CycloneDX, from `npm sbom` on package-lock.json).",
     "",
     `Node.js ${pin.version} (the official linux-x64 build, node/bin/node): MIT and the licences of its bundled`,
     "components, in full in node/LICENSE.",
@@ -320,14 +414,14 @@ function pack() {
   writeFileSync(join(out, "SHA256SUMS"), `${sha256(tarball)}  ${relative(out, tarball)}\n`);
 }
 
-function main() {
+async function main() {
   if (process.platform !== "linux" || process.arch !== "x64")
     throw new Error(`the bundle is built for linux-x64 only (this is ${process.platform}-${process.arch})`);
   buildApp();
   const nodeDir = fetchNode();
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(top, { recursive: true });
-  installModules(nodeDir);
+  await installModules(nodeDir);
   copyApp(nodeDir);
   const nodeModuleVersion = execFileSync(join(top, "node", "bin", "node"), ["-p", "process.versions.modules"], { encoding: "utf8" }).trim();
   const glibc = glibcMinimum();
@@ -356,4 +450,4 @@ function main() {
   console.log(`bundle: ${relative(root, tarball)} (Node ${pin.version}, glibc ${glibc.glibc} or newer, ${packages.length} third-party packages)`);
 }
 
-main();
+await main();

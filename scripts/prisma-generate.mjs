@@ -40,7 +40,17 @@ function main() {
   if (old !== pg) writeFileSync(POSTGRES_SCHEMA, pg);
 
   const require = createRequire(import.meta.url);
-  const cli = require.resolve("prisma/build/index.js");
+  let cli;
+  try {
+    cli = require.resolve("prisma/build/index.js");
+  } catch {
+    // The CLI is a development dependency (the running app needs only @prisma/client and the adapters).
+    console.error(
+      "duban: the prisma CLI (a development dependency) is not installed, so the Prisma clients cannot be generated.\n" +
+        "Install a checkout with npm ci (development dependencies included); a server without them runs the offline bundle (docs/bundle.md).",
+    );
+    process.exit(1);
+  }
   const env = {
     ...process.env,
     CHECKPOINT_DISABLE: "1",

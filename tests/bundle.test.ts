@@ -93,6 +93,12 @@ describe("what the bundle holds", () => {
     const devOnly = Object.entries(lock.packages).filter(([path, p]) => p.dev && path.startsWith("node_modules/"));
     expect(devOnly.map(([path]) => path)).toContain("node_modules/vitest");
     expect(devOnly.filter(([path]) => existsSync(join(bundle.root, path))).map(([path]) => path)).toEqual([]);
+    // Nor the development tools that a production package names as an optional peer (npm keeps those with
+    // --omit=dev): the Prisma CLI and TypeScript (optional peers of @prisma/client), and what they pull in.
+    for (const tool of ["prisma", "tsx", "esbuild", "typescript", "@prisma/studio-core", "@prisma/dev", "@electric-sql/pglite", "effect"])
+      expect(existsSync(join(bundle.root, "node_modules", tool)), tool).toBe(false);
+    expect(existsSync(join(bundle.root, "node_modules/@prisma/schema-engine-wasm/package.json"))).toBe(true);
+    expect(existsSync(join(bundle.root, "node_modules/.bin"))).toBe(false);
     for (const f of ["dist/src/cli/index.js", "dist/src/main.js", "prisma/schema.prisma", "prisma/postgres/schema.prisma", "README.md", "docs/bundle.md"])
       expect(existsSync(join(bundle.root, f)), f).toBe(true);
     expect(readdirSync(join(bundle.root, "prisma/migrations")).length).toBeGreaterThan(0);
@@ -116,9 +122,15 @@ describe("what the bundle holds", () => {
     expect(table).toContain("| matrix-bot-sdk | 0.8.0 | MIT |");
     expect(table).toMatch(/Node\.js 22\.\d+\.\d+.*node\/LICENSE/s);
     expect(table).not.toMatch(/\| vitest \|/);
-    const sbom = JSON.parse(readFileSync(join(bundle.root, "sbom.cdx.json"), "utf8")) as { bomFormat: string; components: { name: string }[] };
+    const sbom = JSON.parse(readFileSync(join(bundle.root, "sbom.cdx.json"), "utf8")) as { bomFormat: string; components: { name: string; version: string }[] };
     expect(sbom.bomFormat).toBe("CycloneDX");
     expect(sbom.components.map((c) => c.name)).toContain("better-sqlite3");
+    // The SBOM and the table list the same packages: what is installed (the SBOM names the local stub by its folder).
+    const listed = [...table.matchAll(/^\| (\S+) \| (\d\S*) \| /gm)].map((m) => `${m[1]}@${m[2]}`).sort();
+    const components = sbom.components
+      .map((c) => (c.name === "matrix-sdk-crypto-nodejs-stub" ? `@matrix-org/matrix-sdk-crypto-nodejs@${c.version}` : `${c.name}@${c.version}`))
+      .sort();
+    expect([...new Set(components)]).toEqual([...new Set(listed)]);
   });
 });
 
@@ -153,6 +165,16 @@ describe("from the unpacked folder, with no network and no system Node", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("任务6");
     expect(r.stdout).toContain("公安数字工匠");
+  });
+
+  it("chart: the progress chart as a PNG, with the fonts and echarts modules the bundle keeps", () => {
+    const out = join(work, "chart.png");
+    const r = duban$(["chart", "--at", NOW, "--out", out]);
+    expect(r.status).toBe(0);
+    noStackTrace(r.stderr);
+    const png = readFileSync(out);
+    expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
+    expect(png.length).toBeGreaterThan(20_000);
   });
 
   it("doctor", () => {
