@@ -62,6 +62,18 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, CHECKPOINT_DISABLE: "1", DUBAN_NOW: AT, ...extra };
 }
 
+/** Start the app on `env` and check that the bundled plan (科技兴警, 25 tasks) was imported on first start. */
+async function expectDemoPlanOnStart(env: Record<string, string>): Promise<void> {
+  const app = await openApp(readConfig(env), fixedClock(new Date(AT)), { logger: recordingLogger(), quiet: true });
+  try {
+    const plans = await app.repos.plans.plans();
+    expect(plans.map((p) => p.code)).toEqual(["科技兴警"]);
+    expect(await app.repos.plans.tasks(plans[0]!.id)).toHaveLength(25);
+  } finally {
+    await app.close();
+  }
+}
+
 /** Run bin/duban.js or bin/start.js (`npm start`) in `cwd`, with `input` on stdin. */
 function run(script: "duban" | "start", args: string[], env: Record<string, string>, opts: { cwd?: string; input?: string } = {}) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
@@ -140,14 +152,7 @@ describe("a production database", () => {
 
   it("gets the bundled plan when the operator asks for the demo on it with DUBAN_DEMO=true", async () => {
     const { file, url } = newDatabase();
-    const app = await openApp(readConfig({ DATABASE_URL: url, DUBAN_DEMO: "true" }), fixedClock(new Date(AT)), { logger: recordingLogger(), quiet: true });
-    try {
-      const plans = await app.repos.plans.plans();
-      expect(plans.map((p) => p.code)).toEqual(["科技兴警"]);
-      expect(await app.repos.plans.tasks(plans[0]!.id)).toHaveLength(25);
-    } finally {
-      await app.close();
-    }
+    await expectDemoPlanOnStart({ DATABASE_URL: url, DUBAN_DEMO: "true" });
     expect(planCount(file)).toBe(1);
   });
 
@@ -157,15 +162,7 @@ describe("a production database", () => {
     const docx = join(dir, "demo-plan.docx");
     writeFileSync(docx, await Packer.toBuffer(new Document({ sections: [{ children: lines.map((text) => new Paragraph({ text })) }] })));
     const { url } = newDatabase();
-    const config = readConfig({ DATABASE_URL: url, DUBAN_DEMO: "true", DUBAN_BUNDLED_PLAN: docx });
-    const app = await openApp(config, fixedClock(new Date(AT)), { logger: recordingLogger(), quiet: true });
-    try {
-      const plans = await app.repos.plans.plans();
-      expect(plans.map((p) => p.code)).toEqual(["科技兴警"]);
-      expect(await app.repos.plans.tasks(plans[0]!.id)).toHaveLength(25);
-    } finally {
-      await app.close();
-    }
+    await expectDemoPlanOnStart({ DATABASE_URL: url, DUBAN_DEMO: "true", DUBAN_BUNDLED_PLAN: docx });
   });
 
   it("lists 'no plan imported' among doctor's problems, with the command, until a plan is imported", async () => {
