@@ -203,7 +203,8 @@ function pruneUnreachable() {
  * chart and queries SQLite from the bundle.
  */
 async function trimPackages() {
-  const { chartFontFiles } = await import(pathToFileURL(join(root, "dist", "src", "reports", "chart.js")).href);
+  // The bundle's own copy of the code, resolving its packages from the bundle's node_modules.
+  const { chartFontFiles } = await import(pathToFileURL(join(top, "dist", "src", "reports", "chart.js")).href);
   const fonts = join(top, "node_modules", "@expo-google-fonts", "noto-sans-sc");
   // Each file is <the package>/<weight>/<file>.ttf, wherever this checkout's node_modules resolves to.
   const used = new Set(chartFontFiles().map((f) => f.split("/").at(-2)));
@@ -240,10 +241,21 @@ function dereferenceLinks(dir) {
   }
 }
 
-/** 4. The app: compiled code, Prisma files, the bundled plan and demo directory, docs, launchers, the Node binary. */
+/**
+ * The compiled code, copied from this tree's dist/ once, first, and checked: every later step reads the bundle's copy,
+ * so the bundle holds one consistent build even if dist/ in the tree is rebuilt meanwhile.
+ */
+function copyCompiled() {
+  step("copying the compiled JavaScript");
+  cpSync(join(root, "dist"), join(top, "dist"), { recursive: true });
+  const entries = ["src/cli/index.js", "src/main.js", "src/reports/chart.js"];
+  const missing = entries.filter((f) => !existsSync(join(top, "dist", f)));
+  if (missing.length > 0) throw new Error(`dist/ in this tree is incomplete (no ${missing.join(", ")}): run npm run build, then bundle again`);
+}
+
+/** 4. The app: Prisma files, the bundled plan and demo directory, docs, launchers, the Node binary. */
 function copyApp(nodeDir) {
   step("copying the app");
-  cpSync(join(root, "dist"), join(top, "dist"), { recursive: true });
   // The build's stamp holds the time of the build; the bundle's holds the commit's, like every file's time in it.
   writeFileSync(join(top, "dist", ".built"), `${new Date(sourceDateEpoch() * 1000).toISOString()}\n`);
   cpSync(join(root, "prisma"), join(top, "prisma"), { recursive: true, filter: (src) => !/\.db(-wal|-shm)?$/.test(src) });
@@ -421,6 +433,7 @@ async function main() {
   const nodeDir = fetchNode();
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(top, { recursive: true });
+  copyCompiled();
   await installModules(nodeDir);
   copyApp(nodeDir);
   const nodeModuleVersion = execFileSync(join(top, "node", "bin", "node"), ["-p", "process.versions.modules"], { encoding: "utf8" }).trim();
