@@ -227,6 +227,44 @@ describe("durable IndexedDB (issue 24, the crypto store)", () => {
     await again.close();
   });
 
+  it("(d) a crash in the middle of a compaction loses nothing: old snapshot + both logs, or new snapshot + a stale log", async () => {
+    const dir = tempStore();
+    const first = await openDurableIdb(dir);
+    await fill(first);
+    await first.close();
+    const oldSnapshot = readFileSync(join(dir, "crypto.v8"));
+    const [oldLogName] = readdirSync(dir).filter((n) => n.endsWith(".wal"));
+    const oldLog = readFileSync(join(dir, oldLogName!));
+    expect(oldLog.length).toBeGreaterThan(0);
+
+    const second = await openDurableIdb(dir); // compacts: a new snapshot, the next log
+    await commit(second, "app", ["kv", "people"], (tx) => {
+      tx.objectStore("kv").put("after compaction", "key1");
+      tx.objectStore("kv").delete("key2");
+      tx.objectStore("people").put({ id: 9, name: "new" });
+    });
+    const content = await second.dump();
+    await second.close();
+    const newSnapshot = readFileSync(join(dir, "crypto.v8"));
+
+    // The crash after the switch to the next log, before the new snapshot was renamed in.
+    writeFileSync(join(dir, "crypto.v8"), oldSnapshot);
+    writeFileSync(join(dir, oldLogName!), oldLog);
+    const a = await openDurableIdb(dir);
+    expect(await a.dump()).toEqual(content);
+    await a.close();
+
+    // The crash after the rename, before the old log was removed: the stale log is dropped, not replayed.
+    const b0 = await openDurableIdb(dir);
+    await b0.close();
+    writeFileSync(join(dir, oldLogName!), oldLog);
+    const b = await openDurableIdb(dir);
+    expect(b.stats.recordsReplayed).toBe(0);
+    expect(await b.dump()).toEqual(content);
+    await b.close();
+    expect(newSnapshot.length).toBeGreaterThan(0);
+  });
+
   it("(e) the folder is 0700 and its files 0600, whatever the umask", async () => {
     const dir = tempStore();
     await child("olm", dir, "umask 000 && ");

@@ -434,7 +434,7 @@ export class DurableIdb {
     for (const g of logs) {
       if (g < this.generation)
         unlinkSync(join(dir, logName(g))); // already folded into the snapshot
-      else await this.replayLog(join(dir, logName(g)), g === logs[logs.length - 1]);
+      else await this.replayLog(join(dir, logName(g)), g === logs[logs.length - 1], g === this.generation);
     }
     if (logs.length > 0) this.generation = Math.max(this.generation, logs[logs.length - 1]!);
     this.logGeneration = this.generation;
@@ -477,7 +477,8 @@ export class DurableIdb {
     }
   }
 
-  private async replayLog(file: string, isLast: boolean): Promise<void> {
+  /** `overlap`: the log of the snapshot's own generation, written while that snapshot was taken (it may hold part of it). */
+  private async replayLog(file: string, isLast: boolean, overlap: boolean): Promise<void> {
     const buf = readFileSync(file);
     let off = 0;
     while (off < buf.length) {
@@ -503,13 +504,13 @@ export class DurableIdb {
           `the crypto store log ${file} is damaged at byte ${off} (not at its end): refusing to start. Restore the folder from a backup.`,
         );
       }
-      await this.replayRecord(v8.deserialize(body!) as LogRecord);
+      await this.replayRecord(v8.deserialize(body!) as LogRecord, overlap);
       this.stats.recordsReplayed++;
       off = end;
     }
   }
 
-  private async replayRecord(rec: LogRecord): Promise<void> {
+  private async replayRecord(rec: LogRecord, overlap: boolean): Promise<void> {
     const existing = (await this.factory.databases()).find((d) => d.name === rec.db);
     if (rec.t === "deleteDb") {
       if (existing) await request(this.factory.deleteDatabase(rec.db));
@@ -521,13 +522,20 @@ export class DurableIdb {
       (await openDb(this.factory, rec.db, rec.version, (db, tx) => applyOps(db, tx, rec.ops))).close();
       return;
     }
+    // Over a snapshot taken after this record, its database or stores may since have been deleted: nothing to redo.
+    if (!existing) {
+      if (overlap) return;
+      throw new DurableIdbError(`the crypto store log has a transaction on the database ${rec.db}, which does not exist: refusing to start`);
+    }
     const db = await openDb(this.factory, rec.db);
     try {
-      const stores = [...new Set(rec.ops.map((o) => o[1]))];
+      const present = new Set(db.objectStoreNames);
+      const ops = overlap ? rec.ops.filter((o) => present.has(o[1])) : rec.ops;
+      const stores = [...new Set(ops.map((o) => o[1]))];
       if (stores.length === 0) return;
       const tx = db.transaction(stores, "readwrite");
       const done = txDone(tx);
-      applyOps(db, tx, rec.ops);
+      applyOps(db, tx, ops);
       await done;
     } finally {
       db.close();
