@@ -1,6 +1,6 @@
 // The durable IndexedDB for the WebAssembly crypto (issue 24, build step "1. Store"): src/transports/crypto/durable-idb.ts.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -265,14 +265,22 @@ describe("durable IndexedDB (issue 24, the crypto store)", () => {
     expect(newSnapshot.length).toBeGreaterThan(0);
   });
 
-  it("(e) the folder is 0700 and its files 0600, whatever the umask", async () => {
-    const dir = tempStore();
-    await child("olm", dir, "umask 000 && ");
-    await child("olm", dir, "umask 000 && ");
-    expect(statSync(dir).mode & 0o777).toBe(0o700);
-    const files = readdirSync(dir);
-    expect(files.length).toBe(2);
-    for (const f of files) expect([f, statSync(join(dir, f)).mode & 0o777]).toEqual([f, 0o600]);
+  it("(e) the folder is 0700 and its files 0600, whatever the umask and whatever the folder was", async () => {
+    const open = tempStore();
+    mkdirSync(open, { mode: 0o755 });
+    chmodSync(open, 0o755); // an operator made the folder readable to all
+    const strict = tempStore();
+    for (const [dir, umask] of [
+      [open, "000"],
+      [strict, "277"], // a umask that would leave the folder 0500 and the files 0400
+    ] as const) {
+      await child("olm", dir, `umask ${umask} && `);
+      await child("olm", dir, `umask ${umask} && `);
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      const files = readdirSync(dir);
+      expect(files.length).toBe(2);
+      for (const f of files) expect([f, statSync(join(dir, f)).mode & 0o777]).toEqual([f, 0o600]);
+    }
   });
 
   it("(f) a damaged snapshot is refused with a clear error, and the folder is left as it was", async () => {
