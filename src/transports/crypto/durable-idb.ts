@@ -21,6 +21,10 @@
  *   A damaged snapshot, a damaged record in the middle of a log, or a log without its snapshot is refused with a
  *   `DurableIdbError`: starting with empty keys would silently cost the bot its device.
  *
+ * Not supported (matrix-sdk-crypto-wasm 18.9.0 uses none of them, as run): a `put`/`add` into an auto-increment store
+ * with an inline key path is refused. The wasm's own writes include cursors' `update` and `delete`: logged as a put and
+ * a delete of the cursor's primary key.
+ *
  * The crypto reads `globalThis.indexedDB` and `globalThis.IDBKeyRange`: `installAsGlobalIndexedDB` points them here.
  */
 import { createHash } from "node:crypto";
@@ -64,7 +68,8 @@ interface Store {
   autoIncrement: boolean;
   indexNames: Iterable<string>;
   transaction: Tx;
-  index(name: string): { keyPath: string | string[]; unique: boolean; multiEntry: boolean };
+  index(name: string): { keyPath: string | string[]; unique: boolean; multiEntry: boolean; openCursor(range?: unknown): Req<CursorWithValue | null> };
+  openCursor(range?: unknown): Req<CursorWithValue | null>;
   put(value: unknown, key?: unknown): Req;
   delete(key: unknown): Req;
   clear(): Req;
@@ -115,6 +120,19 @@ const IDBFactoryClass = fakeIdb.IDBFactory as unknown as { new (): Factory; prot
 const IDBKeyRangeClass = fakeIdb.IDBKeyRange as unknown as KeyRangeClass;
 const IDBObjectStoreProto = (fakeIdb.IDBObjectStore as unknown as { prototype: Store }).prototype;
 const IDBDatabaseProto = (fakeIdb.IDBDatabase as unknown as { prototype: Db }).prototype;
+interface Cursor {
+  source: Store | { objectStore: Store };
+  primaryKey: unknown;
+  update(value: unknown): Req;
+  delete(): Req;
+}
+const IDBCursorProto = (fakeIdb.IDBCursor as unknown as { prototype: Cursor }).prototype;
+interface CursorWithValue extends Cursor {
+  key: unknown;
+  value: unknown;
+  continue(key?: unknown): void;
+}
+const storeOf = (c: Cursor): Store => ("objectStore" in c.source ? c.source.objectStore : c.source);
 
 /** A store folder that cannot be opened without risking the keys in it. */
 export class DurableIdbError extends Error {
@@ -201,6 +219,9 @@ function patchFakeIndexedDb(): void {
   for (const m of ["put", "add"] as const) {
     const orig = (OS as unknown as Record<string, (this: Store, v: unknown, k?: unknown) => Req>)[m]!;
     (OS as unknown as Record<string, unknown>)[m] = function (this: Store, value: unknown, key?: unknown): Req {
+      // The key such a store generates goes into its copy of the value, out of the log's reach: refused, not half-kept.
+      if (this.autoIncrement && this.keyPath !== null && connectionOwner.has(this.transaction.db))
+        throw new DurableIdbError(`the durable store cannot log ${m}() into ${this.name}, an auto-increment store with an inline key path`);
       const req = key === undefined ? orig.call(this, value) : orig.call(this, value, key);
       const op = record(this.transaction, ["put", this.name, v8.serialize(value), key === undefined ? undefined : encKey(key)]);
       // A generated key (autoIncrement) is logged as the key it became, so that a replay gives the same one.
@@ -230,6 +251,21 @@ function patchFakeIndexedDb(): void {
   OS.deleteIndex = function (this: Store, name: string) {
     origDeleteIndex.call(this, name);
     record(this.transaction, ["deleteIndex", this.name, name]);
+  };
+  const C = IDBCursorProto;
+  const origUpdate = C.update;
+  C.update = function (this: Cursor, value: unknown) {
+    const req = origUpdate.call(this, value);
+    const os = storeOf(this);
+    record(os.transaction, ["put", os.name, v8.serialize(value), os.keyPath === null ? { key: this.primaryKey } : undefined]);
+    return req;
+  };
+  const origCursorDelete = C.delete;
+  C.delete = function (this: Cursor) {
+    const req = origCursorDelete.call(this);
+    const os = storeOf(this);
+    record(os.transaction, ["delete", os.name, { key: this.primaryKey }]);
+    return req;
   };
   const F = IDBFactoryClass.prototype;
   const origOpen = F.open;
