@@ -216,6 +216,14 @@ describe("durable IndexedDB (issue 24, the crypto store)", () => {
     const w = (await store.dump()).find((d) => d.name === "w")!;
     expect(w.stores[0]!.keys).toEqual(before.keys);
     await store.close();
+
+    // A tail of zeros (the file grew, its data never reached the disk) is a torn record too.
+    const zeroLog = readdirSync(dir).find((n) => n.endsWith(".wal"))!;
+    appendFileSync(join(dir, zeroLog), Buffer.alloc(300));
+    const zeroed = await openDurableIdb(dir, { logger: collecting(warnings) });
+    expect(zeroed.stats.tornRecords).toBe(1);
+    expect((await zeroed.dump()).find((d) => d.name === "w")!.stores[0]!.keys).toEqual(before.keys);
+    await zeroed.close();
   });
 
   it("(d) compaction keeps the content and shrinks the log, at open and when the log passes its limit", async () => {

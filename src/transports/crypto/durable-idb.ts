@@ -527,7 +527,8 @@ export class DurableIdb {
           .subarray(0, 4)
           .equals(buf.subarray(off + 4, off + 8));
       if (!good) {
-        if (isLast && (!whole || end === buf.length)) {
+        // A crash can also leave the file longer than what reached the disk, the rest zeros.
+        if (isLast && (!whole || end === buf.length || buf.subarray(off).every((b) => b === 0))) {
           this.logger.warn("crypto store: ignoring a torn last log record (a crash in the middle of a write; its transaction never completed)", {
             file,
             offset: off,
