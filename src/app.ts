@@ -72,6 +72,15 @@ export function evidenceDirFor(config: Config): string {
 }
 
 /**
+ * Where the Matrix crypto store (device keys, Olm and Megolm sessions) is kept: DUBAN_CRYPTO_STORE_DIR, else next to
+ * the database, `<database file>.crypto/`. Its key, unless DUBAN_CRYPTO_STORE_KEY gives it, is the file
+ * `<store folder>.key` beside it (mode 0600). Backups carry both (docs/encryption.md).
+ */
+export function cryptoStoreDirFor(config: Config): string {
+  return config.matrix?.cryptoStoreDir ?? `${dataStemFor(config)}.crypto`;
+}
+
+/**
  * Open everything the bot needs, the same way for `npm start` and every CLI command:
  * migrate the database, load the directory and, on first use in demo mode, import the bundled plan.
  * `startedAt` is the instant a run asked for (`--at`, DUBAN_NOW) while its clock runs on: the bundled plan's

@@ -42,6 +42,12 @@ const envSchema = z.object({
   MATRIX_PASSWORD: optional,
   MATRIX_ALLOWED_INVITERS: optional,
   MATRIX_STORAGE_FILE: optional,
+  DUBAN_ENCRYPTION: z.enum(["true", "false", "1", "0", ""], { message: 'must be "true" or "false"' }).default("true"),
+  DUBAN_CRYPTO_STORE_DIR: optional,
+  DUBAN_CRYPTO_STORE_KEY: optional.refine(
+    (v) => v === undefined || Buffer.from(v, "base64").length === 32,
+    "must be 32 bytes in base64 (make one with: openssl rand -base64 32)",
+  ),
   DUBAN_REMINDERS: optional,
   DUBAN_SCORECARD: optional,
   DUBAN_EXPORT_DIR: optional,
@@ -90,6 +96,12 @@ function toConfig(e: z.infer<typeof envSchema>, demo: boolean) {
           password: e.MATRIX_PASSWORD,
           allowedInviters: (e.MATRIX_ALLOWED_INVITERS ?? "").split(/[,\s]+/).filter(Boolean),
           storageFile: e.MATRIX_STORAGE_FILE,
+          /** End-to-end encryption (issue 24, docs/encryption.md): on unless DUBAN_ENCRYPTION=false. */
+          encryption: e.DUBAN_ENCRYPTION !== "false" && e.DUBAN_ENCRYPTION !== "0",
+          /** The crypto store's folder: DUBAN_CRYPTO_STORE_DIR, else `<database file>.crypto/` (see cryptoStoreDirFor). */
+          cryptoStoreDir: e.DUBAN_CRYPTO_STORE_DIR,
+          /** The crypto store's 32-byte key in base64; unset, a key file beside the store is made at first start. */
+          cryptoStoreKey: e.DUBAN_CRYPTO_STORE_KEY,
         }
       : null;
   return {
