@@ -106,7 +106,7 @@ describe("cross-signing the bot's device, on a real Synapse", () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  it("signs the device with the bot's own keys at the first start (no password needed: Synapse follows MSC3967), and a second start uploads nothing", async () => {
+  it("signs the device with the bot's own keys at the first start, without a password (MSC3967); a restart uploads nothing", async () => {
     const dir = tempDir();
     const device = { userId: bot.userId, deviceId: bot.deviceId! };
     expect(await seenByViewer(device.deviceId)).toEqual({ master: undefined, deviceSigned: false });
@@ -142,7 +142,7 @@ describe("cross-signing the bot's device, on a real Synapse", () => {
     expect({ warnings: log.warnings, errors: log.errors }).toEqual({ warnings: [], errors: [] });
   });
 
-  it("on a new store without MATRIX_PASSWORD it starts anyway and says what Element shows and how to fix it; with the password it replaces the keys", async () => {
+  it("on a new store it warns without MATRIX_PASSWORD (what Element shows, the fix), and replaces the keys with it", async () => {
     expect(firstMaster).toBeDefined();
     const dir = tempDir();
     const login = await newDevice();

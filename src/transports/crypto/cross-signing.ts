@@ -59,7 +59,8 @@ export async function ensureCrossSigning(machine: sdk.OlmMachine, send: MatrixSe
     if (server.master && server.master !== local)
       logger.warn(
         reset
-          ? "Matrix cross-signing: the homeserver holds cross-signing keys for the bot that its crypto store does not have (a new or lost store); replacing them, so anyone who had verified the bot must verify it again"
+          ? "Matrix cross-signing: the homeserver holds cross-signing keys for the bot that its crypto store does not have " +
+              "(a new or lost store); replacing them, so anyone who had verified the bot must verify it again"
           : "Matrix cross-signing: the homeserver holds other cross-signing keys for the bot than its crypto store; uploading the store's keys again",
         { userId, deviceId },
       );
@@ -115,7 +116,8 @@ async function uploadSigningKeys(
   }
   if (!auth.password) {
     logger.warn(
-      `Matrix cross-signing: the homeserver asks for the bot's password to publish its cross-signing keys, and duban has only an access token. ${NOT_CROSS_SIGNED_HINT}`,
+      "Matrix cross-signing: the homeserver asks for the bot's password to publish its cross-signing keys, " +
+        `and duban has only an access token. ${NOT_CROSS_SIGNED_HINT}`,
       { userId, deviceId },
     );
     return false;
