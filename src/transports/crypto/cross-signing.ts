@@ -5,7 +5,7 @@ import type { Logger } from "../../log/logger.js";
  * The request function the crypto engine uses: resolves to the response (parsed JSON or its text) and rejects on a
  * non-2xx status with an error carrying `statusCode` and the parsed `body`, as matrix-bot-sdk's `doRequest` does.
  */
-export type MatrixSend = (method: "GET" | "POST" | "PUT", path: string, body?: unknown) => Promise<unknown>;
+export type MatrixSend = (method: string, path: string, body: unknown) => Promise<unknown>;
 
 /** How the bot may prove it is itself when the homeserver asks (user-interactive auth): its password, if it has one. */
 export interface CrossSigningAuth {
