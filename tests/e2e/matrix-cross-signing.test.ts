@@ -6,25 +6,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Logger } from "../../src/log/logger.js";
 import { ensureCrossSigning, type MatrixSend } from "../../src/transports/crypto/cross-signing.js";
 import { type DurableIdb, installAsGlobalIndexedDB, openDurableIdb } from "../../src/transports/crypto/durable-idb.js";
-import { startSynapse, type Synapse, type SynapseUser } from "./synapse.js";
+import { createMatrixClient, startSynapse, type Synapse, type SynapseUser } from "./synapse.js";
 
 let synapse: Synapse;
 let bot: SynapseUser;
 let viewer: SynapseUser;
 const dirs: string[] = [];
 
-/** The engine's request function, over fetch: what it sends is recorded, and a non-2xx rejects with statusCode and body. */
+/**
+ * The engine's request function: matrix-bot-sdk's `doRequest`, as the transport passes it (a 401 comes back as its
+ * MatrixError, or as the raw response when the body has no errcode). What it sends is recorded.
+ */
 function sender(accessToken: string, sent: string[]): MatrixSend {
-  return async (method, path, body) => {
+  const client = createMatrixClient(synapse.url, accessToken);
+  return (method, path, body) => {
     sent.push(`${method} ${path}`);
-    const res = await fetch(synapse.url + path, {
-      method,
-      headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json()) as unknown;
-    if (!res.ok) throw Object.assign(new Error(`${method} ${path} → ${res.status}`), { statusCode: res.status, body: json });
-    return json;
+    return client.doRequest(method, path, null, body);
   };
 }
 
