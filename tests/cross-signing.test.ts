@@ -116,6 +116,34 @@ describe("ensureCrossSigning when the homeserver asks who the bot is", () => {
     expect(log.warnings[0]).toContain("refused some signatures");
   });
 
+  it("when the homeserver already has the store's keys but the device is unsigned, only signs the device", async () => {
+    let published: Record<string, unknown> = {};
+    let signaturesRefused = true;
+    const server = fakeServer({
+      "keys/query": () => ({
+        master_keys: { "@duban:bureau.example": published.master_key },
+        self_signing_keys: { "@duban:bureau.example": published.self_signing_key },
+        device_keys: { "@duban:bureau.example": { DUBANDEVICE: { signatures: {} } } },
+      }),
+      "keys/upload": keysUploaded,
+      "keys/device_signing/upload": (call) => {
+        published = call.body;
+        return ok();
+      },
+      "keys/signatures/upload": () =>
+        signaturesRefused ? { failures: { "@duban:bureau.example": { DUBANDEVICE: { errcode: "M_UNKNOWN" } } } } : { failures: {} },
+    });
+    const m = await machine();
+    // The first start published the keys, but the signature of the device did not go through.
+    expect(await ensureCrossSigning(m, server.send, {}, collecting())).toBe("failed");
+    signaturesRefused = false;
+    server.calls.length = 0;
+    const log = collecting();
+    expect(await ensureCrossSigning(m, server.send, {}, log)).toBe("uploaded");
+    expect(server.calls.map((c) => c.path)).toEqual(["/_matrix/client/v3/keys/query", "/_matrix/client/v3/keys/signatures/upload"]);
+    expect(log.warnings).toEqual([]);
+  });
+
   it("never fails the start: an unreachable homeserver is logged without the password", async () => {
     const server = fakeServer({
       "keys/query": () => {
