@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { z } from "zod";
 
 const INTENTS = [
@@ -17,6 +17,7 @@ const INTENTS = [
   "resume-reminders",
   "complete",
   "retract",
+  "unreported",
   "none",
 ] as const;
 
@@ -32,6 +33,13 @@ const entry = z
     room: z.string().optional(),
     direct: z.boolean().optional(),
     note: z.string().optional(),
+    /** The bot's message this one is a Matrix reply to (issue 25): its text as quoted, and the tasks it was about. */
+    replyTo: z
+      .object({ text: z.string(), tasks: z.array(z.number().int().min(1)).optional() })
+      .strict()
+      .optional(),
+    /** Which writer's style (blind sets): voice, young, formal, weekly, leader, reply, chatter. */
+    style: z.string().optional(),
   })
   .strict();
 
@@ -39,11 +47,20 @@ export type CorpusEntry = z.infer<typeof entry> & { file: string; line: number }
 
 /** Every labelled message under tests/corpus/*.jsonl, checked against the format in its README. */
 export function loadCorpus(dir = new URL(".", import.meta.url).pathname): CorpusEntry[] {
+  return loadCorpusFiles(
+    readdirSync(dir)
+      .filter((f) => f.endsWith(".jsonl"))
+      .sort()
+      .map((f) => join(dir, f)),
+  );
+}
+
+/** The labelled messages of the given .jsonl files, each named in the entries by its base name. */
+export function loadCorpusFiles(paths: readonly string[]): CorpusEntry[] {
   const out: CorpusEntry[] = [];
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith(".jsonl"))
-    .sort()) {
-    readFileSync(join(dir, file), "utf8")
+  for (const path of paths) {
+    const file = basename(path);
+    readFileSync(path, "utf8")
       .split("\n")
       .forEach((line, i) => {
         if (!line.trim()) return;
