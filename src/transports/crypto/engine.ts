@@ -14,6 +14,7 @@
  *
  * The engine has no HTTP of its own: its requests go out through `send`, the transport's retried `doRequest`.
  */
+import { existsSync } from "node:fs";
 import * as sdk from "@matrix-org/matrix-sdk-crypto-wasm";
 import type { SettingsStore } from "../../core/model.js";
 import type { Logger } from "../../log/logger.js";
@@ -80,6 +81,7 @@ const json = (s: string): unknown => JSON.parse(s);
 
 export class MatrixCrypto {
   private readonly lock = new Lock();
+  private closing: Promise<void> | null = null;
   private closed = false;
   private readonly logger: Logger;
 
@@ -98,14 +100,21 @@ export class MatrixCrypto {
    */
   static async open(opts: MatrixCryptoOptions): Promise<MatrixCrypto> {
     const logger = opts.logger ?? silentLogger;
-    const recorded = await MatrixCrypto.recordedDevice(opts.settings);
-    if (recorded && (recorded.userId !== opts.userId || recorded.deviceId !== opts.deviceId))
-      throw new CryptoDeviceMismatch(
-        `加密存储属于设备 ${recorded.userId} / ${recorded.deviceId}，而当前登录的是 ${opts.userId} / ${opts.deviceId}。` +
-          `请使用原设备的访问令牌，或从备份恢复与当前设备匹配的加密存储；如确需作为新设备启动，请先把旧的加密存储目录 ${opts.storeDir} 移走并删除设置 ${DEVICE_SETTING}。` +
-          ` / The crypto store belongs to device ${recorded.deviceId} of ${recorded.userId}, but the bot is logged in as ${opts.deviceId} of ${opts.userId}. ` +
-          `Use that device's access token, or restore the store that matches this device; to start as a new device, move the old store ${opts.storeDir} away first.`,
-      );
+    let recorded = await MatrixCrypto.recordedDevice(opts.settings);
+    const fresh = !existsSync(opts.storeDir);
+    if (recorded && (recorded.userId !== opts.userId || recorded.deviceId !== opts.deviceId)) {
+      if (!fresh)
+        throw new CryptoDeviceMismatch(
+          `加密存储 ${opts.storeDir} 属于设备 ${recorded.userId} / ${recorded.deviceId}，而当前登录的是 ${opts.userId} / ${opts.deviceId}。` +
+            `请使用原设备的访问令牌，或从备份恢复与当前设备匹配的加密存储；如确需作为新设备启动，请先把旧的加密存储目录移走。` +
+            ` / The crypto store belongs to device ${recorded.deviceId} of ${recorded.userId}, ` +
+            `but the bot is logged in as ${opts.deviceId} of ${opts.userId}. Use that device's access token, ` +
+            `or restore the store that matches this device; to start as a new device, move the old store away first.`,
+        );
+      // A new device with a new store: nothing of the old one can be used any more.
+      logger.warn("matrix crypto: starting as a new device with a new store", { previous: recorded.deviceId, deviceId: opts.deviceId });
+      recorded = null;
+    }
     await initWasm();
     const store = await openDurableIdb(opts.storeDir, { logger });
     let machine: sdk.OlmMachine;
@@ -118,7 +127,8 @@ export class MatrixCrypto {
       } catch (e) {
         throw new CryptoDeviceMismatch(
           `无法用当前设备 ${opts.userId} / ${opts.deviceId} 打开加密存储 ${opts.storeDir}（${e instanceof Error ? e.message : String(e)}）。` +
-            `请恢复与该设备匹配的加密存储，或把该目录移走后作为新设备启动。 / The crypto store does not open for this device; restore the matching store, or move it away to start as a new device.`,
+            "请恢复与该设备匹配的加密存储，或把该目录移走后作为新设备启动。" +
+            " / The crypto store does not open for this device; restore the matching store, or move it away to start as a new device.",
         );
       } finally {
         handle.free();
@@ -132,8 +142,10 @@ export class MatrixCrypto {
     if (recorded && recorded.ed25519 !== me.ed25519) {
       await crypto.close();
       throw new CryptoDeviceMismatch(
-        `加密存储 ${opts.storeDir} 中的密钥与设备 ${opts.deviceId} 已登记的密钥不符（可能是新建或换错的存储）。请从备份恢复原加密存储。` +
-          ` / The keys in the crypto store are not the ones recorded for device ${opts.deviceId} (a new or wrong store); restore the original store from the backup.`,
+        `加密存储 ${opts.storeDir} 中的密钥与设备 ${opts.deviceId} 已登记的密钥不符（可能是新建或换错的存储）。` +
+          "请从备份恢复原加密存储；或把它移走，换一个新设备（新的访问令牌）启动。" +
+          ` / The keys in the crypto store are not the ones recorded for device ${opts.deviceId} (a new or wrong store): ` +
+          "restore the original store from the backup, or move it away and start as a new device (a new access token).",
       );
     }
     if (!recorded) await opts.settings.set(DEVICE_SETTING, JSON.stringify(me));
@@ -171,7 +183,7 @@ export class MatrixCrypto {
 
   /** A sync batch's share: to-device messages (room keys), device lists, key counts; then send what follows from it. */
   onSync(data: SyncEncryptionData): Promise<void> {
-    return this.lock.run(async () => {
+    return this.run(async () => {
       const processed = await this.machine.receiveSyncChanges(
         JSON.stringify(data.toDeviceEvents),
         new sdk.DeviceLists(
@@ -191,7 +203,7 @@ export class MatrixCrypto {
   /** Start following these users' devices (members of encrypted rooms); their keys are queried at the next flush. */
   trackUsers(users: string[]): Promise<void> {
     if (users.length === 0) return Promise.resolve();
-    return this.lock.run(async () => {
+    return this.run(async () => {
       await this.machine.updateTrackedUsers(users.map((u) => new sdk.UserId(u)));
       await this.flush();
     });
@@ -199,7 +211,7 @@ export class MatrixCrypto {
 
   /** Decrypt a room event; the clear event keeps the event's id, sender and time, and its relation (kept in clear). */
   decrypt(roomId: string, event: MatrixEvent): Promise<DecryptOutcome> {
-    return this.lock.run(async () => {
+    return this.run(async () => {
       try {
         const d = await this.machine.decryptRoomEvent(
           JSON.stringify({ ...event, room_id: roomId }),
@@ -232,7 +244,7 @@ export class MatrixCrypto {
    * default), then encrypt. Returns the `m.room.encrypted` content to send.
    */
   encrypt(roomId: string, type: string, content: unknown, members: string[]): Promise<Record<string, unknown>> {
-    return this.lock.run(async () => {
+    return this.run(async () => {
       // Fresh UserId objects for every call: the wasm consumes them.
       const users = () => members.map((u) => new sdk.UserId(u));
       await this.machine.updateTrackedUsers(users());
@@ -248,13 +260,37 @@ export class MatrixCrypto {
     });
   }
 
-  /** Close the machine (Node aborts with 134 at exit otherwise), after the calls under way, then the store. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.lock.run(async () => {
+  /** Close the machine (Node aborts with 134 at exit otherwise), after the calls under way, then the store. Later calls throw. */
+  close(): Promise<void> {
+    this.closing ??= this.run(async () => {
+      this.closed = true;
       this.machine.close();
       await this.store.close();
+    });
+    return this.closing;
+  }
+
+  /** Encrypt a file for an encrypted room: the bytes to upload, and the `file` object (key, iv, hashes) to send with its url. */
+  encryptAttachment(data: Uint8Array): { data: Uint8Array; file: Record<string, unknown> } {
+    const attachment = sdk.Attachment.encrypt(data);
+    try {
+      return { data: attachment.encryptedData, file: json(attachment.mediaEncryptionInfo ?? "{}") as Record<string, unknown> };
+    } finally {
+      attachment.free();
+    }
+  }
+
+  /** Decrypt a downloaded file of an encrypted room with its `file` object; throws when its hash does not match. */
+  decryptAttachment(data: Uint8Array, file: unknown): Uint8Array {
+    const { url: _url, mimetype: _type, ...info } = file as Record<string, unknown>;
+    return sdk.Attachment.decrypt(new sdk.EncryptedAttachment(data, JSON.stringify(info)));
+  }
+
+  /** Every machine call goes through the lock, and none after close. */
+  private run<T>(fn: () => Promise<T>): Promise<T> {
+    return this.lock.run(async () => {
+      if (this.closed) throw new Error("matrix crypto is closed");
+      return fn();
     });
   }
 
