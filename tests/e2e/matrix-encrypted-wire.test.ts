@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matrixTransportFor } from "../../src/app.js";
+import { reply } from "../../src/core/reply.js";
 import { quietLogger } from "../helpers/temp-app.js";
 import { startBot, writeDirectory, type BotUnderTest } from "./matrix-fixture.js";
 import { NioClient, serverEvents } from "./nio.js";
@@ -95,6 +96,18 @@ describe("encrypted rooms, wired into the Matrix transport", () => {
     expect((await officer.messages(room)).filter((e) => e.sender === botId && e.relates_to?.["m.in_reply_to"]?.event_id === eventId)).toHaveLength(1);
     expect(await bot.app.db.update.findMany({ where: { eventId } })).toHaveLength(0);
     expect(await bot.app.repos.settings.get("matrix.crypto.pending")).toBe("[]");
+  }, 60_000);
+
+  it("a command that connects without syncing (duban reminders) refuses to send into an encrypted room, and never opens the store", async () => {
+    const { MatrixSendRefused } = await import("../../src/transports/matrix.js");
+    const cli = await matrixTransportFor(bot.app, { logger: quietLogger });
+    await cli.connect();
+    const sent = cli.reminderSender().send([room], reply(["提醒：任务6"]), "cli-test");
+    await expect(sent).rejects.toThrow(MatrixSendRefused);
+    await expect(sent).rejects.toThrow(/已开启端到端加密，只有正在运行的机器人才能为它加密/);
+    // The running bot still answers: its store was not touched.
+    const eventId = await officer.send(room, "任务11进展:完成 10%");
+    expect(await officer.waitMessage(room, { from: botId, replyTo: eventId })).toMatchObject({ decrypted: true });
   }, 60_000);
 
   it("refuses to start as another device of the bot on the same store, and a password login keeps the recorded device", async () => {
