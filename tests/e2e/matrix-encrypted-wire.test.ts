@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matrixTransportFor } from "../../src/app.js";
 import { reply } from "../../src/core/reply.js";
 import { quietLogger } from "../helpers/temp-app.js";
-import { startBot, writeDirectory, type BotUnderTest } from "./matrix-fixture.js";
+import { startBot, waitFor, writeDirectory, type BotUnderTest } from "./matrix-fixture.js";
 import { NioClient, serverEvents } from "./nio.js";
 import { startSynapse, type Synapse, type SynapseUser } from "./synapse.js";
 
@@ -81,6 +81,20 @@ describe("encrypted rooms, wired into the Matrix transport", () => {
     await new Promise((r) => setTimeout(r, 2000));
     expect(await bot.app.db.update.findMany({ where: { eventId } })).toHaveLength(1);
     expect((await officer.messages(room)).filter((e) => e.sender === botId && e.relates_to?.["m.in_reply_to"]?.event_id === eventId)).toHaveLength(1);
+  }, 60_000);
+
+  it("an event waiting for its room key survives a restart, and is handled once when the key comes", async () => {
+    await officer.holdKeys(room, botId);
+    const eventId = await officer.send(room, "任务12进展:完成 70%");
+    await waitFor(async () => (await bot.app.repos.settings.get("matrix.crypto.pending"))?.includes(eventId), 20_000, "the event kept as pending");
+    await bot.restart(); // the sync position has moved past the event: only the pending list brings it back
+    await officer.releaseKeys(room);
+    const reply = await officer.waitMessage(room, { from: botId, replyTo: eventId });
+    expect(reply.decrypted).toBe(true);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await bot.app.db.update.findMany({ where: { eventId } })).toHaveLength(1);
+    expect((await officer.messages(room)).filter((e) => e.sender === botId && e.relates_to?.["m.in_reply_to"]?.event_id === eventId)).toHaveLength(1);
+    expect(await bot.app.repos.settings.get("matrix.crypto.pending")).toBe("[]");
   }, 60_000);
 
   it("a message whose room key never comes gets one notice after the grace period, and nothing is recorded", async () => {
