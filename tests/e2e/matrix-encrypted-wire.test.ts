@@ -55,6 +55,14 @@ describe("encrypted rooms, wired into the Matrix transport", () => {
     expect(check.decrypted).toBe(true);
     const updates = await bot.app.db.update.findMany({ where: { eventId } });
     expect(updates).toHaveLength(1);
+    // The bot's device is cross-signed by its own user at start (cross-signing.ts), so Element shows no red shield.
+    const keys = (await bot.transport.client.doRequest("POST", "/_matrix/client/v3/keys/query", null, { device_keys: { [botId]: [] } })) as {
+      master_keys?: Record<string, unknown>;
+      device_keys: Record<string, Record<string, { signatures: Record<string, Record<string, string>> }>>;
+    };
+    expect(keys.master_keys?.[botId]).toBeDefined();
+    const device = JSON.parse((await bot.app.repos.settings.get("matrix.crypto.device"))!) as { deviceId: string };
+    expect(Object.keys(keys.device_keys[botId]![device.deviceId]!.signatures[botId]!)).toHaveLength(2); // the device's own and the self-signing key's
     const types = new Set(
       serverEvents(synapse.dir!, [room])
         .filter((e) => !("state_key" in JSON.parse(e.json)))
