@@ -1,9 +1,13 @@
 /**
  * Encrypted events that arrive before their room keys (src/transports/matrix.ts, docs/encryption.md): kept, retried,
- * and after the grace period answered once with "无法解密这条消息，请重新发送" — never for an event already handled.
+ * and after the grace period answered once with "无法解密这条消息，请重新发送" — never for an event already handled;
+ * and an encrypted file read as evidence.
  * The transport's client and crypto are stand-ins here; the real thing runs in tests/e2e/matrix-encrypted-wire.test.ts.
  */
+import * as sdk from "@matrix-org/matrix-sdk-crypto-wasm";
 import { describe, expect, it } from "vitest";
+import type { Inbound } from "../src/core/inbound.js";
+import { MatrixCrypto } from "../src/transports/crypto/engine.js";
 import type { Bot } from "../src/core/bot.js";
 import type { SettingsStore } from "../src/core/model.js";
 import type { MatrixEvent } from "../src/transports/matrix-sync.js";
@@ -61,7 +65,7 @@ function setup(handled: Set<string>) {
     decryptOrWait(room: string, e: MatrixEvent): Promise<MatrixEvent | null>;
     pendingReady(): Promise<{ event: MatrixEvent }[]>;
   };
-  return { t, map, sent, marked, logs, keys, advance: (ms: number) => (now += ms) };
+  return { t, transport, map, sent, marked, logs, keys, advance: (ms: number) => (now += ms) };
 }
 
 describe("encrypted events before their keys", () => {
@@ -113,5 +117,41 @@ describe("encrypted events before their keys", () => {
     await s.t.pendingReady();
     expect(s.sent).toEqual([]);
     expect(s.map.get("matrix.crypto.pending")).toBe("[]");
+  });
+
+  it("reads an encrypted file (content.file, no url): evidence is the downloaded ciphertext decrypted with the event's key", async () => {
+    const s = setup(new Set());
+    await sdk.initAsync();
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, ...new TextEncoder().encode("证明材料")]);
+    const sealed = sdk.Attachment.encrypt(png);
+    const info = JSON.parse(sealed.mediaEncryptionInfo!) as Record<string, unknown>;
+    const ciphertext = sealed.encryptedData;
+    Object.assign(s.transport, {
+      client: {
+        getRoomState: async () => [],
+        getJoinedRoomMembers: async () => ["@zhang:example.org", "@li:example.org", "@bot:example.org"],
+        getEvent: async (_room: string, id: string) => ({ event_id: id, sender: "@li:example.org", type: "m.room.message", content: {} }),
+        downloadContent: async (url: string) => {
+          if (url !== "mxc://example.org/sealed") throw new Error(`unexpected download ${url}`);
+          return { data: Buffer.from(ciphertext) };
+        },
+      },
+      crypto: { decryptAttachment: MatrixCrypto.prototype.decryptAttachment },
+    });
+    const inbound = await (s.transport as unknown as { inboundOfClear(room: string, e: MatrixEvent): Promise<Inbound | null> }).inboundOfClear(ROOM, {
+      event_id: "$file",
+      type: "m.room.message",
+      sender: "@zhang:example.org",
+      origin_server_ts: 5,
+      content: {
+        msgtype: "m.image",
+        body: "证明.png",
+        info: { mimetype: "image/png", size: png.length },
+        file: { ...info, url: "mxc://example.org/sealed", mimetype: "image/png" },
+        "m.relates_to": { "m.in_reply_to": { event_id: "$request" } },
+      },
+    });
+    expect(inbound).toMatchObject({ kind: "file", targetEventId: "$request", file: { name: "证明.png", mimeType: "image/png" } });
+    expect(Buffer.from(await inbound!.file!.fetch()).equals(Buffer.from(png))).toBe(true);
   });
 });
