@@ -175,6 +175,8 @@ describe("duban in end-to-end encrypted rooms on a real Synapse (matrix-nio as t
   });
 
   it("still understands new encrypted messages after a restart, also one sent while it was down", async () => {
+    const before = await officer.devices(botId);
+    expect(before).toHaveLength(1);
     await bot.stop();
     const whileDown = await send(officer, rooms.xingzhen, "任务6进展:停机期间 70%");
     await bot.restart();
@@ -182,6 +184,8 @@ describe("duban in end-to-end encrypted rooms on a real Synapse (matrix-nio as t
     const after = await send(leader, rooms.direct, "任务6进展");
     expect((await replyTo(leader, rooms.direct, after)).body).toContain("停机期间 70%");
     expect((await updates({ text: "停机期间 70%" })).map((u) => u.eventId)).toEqual([whileDown]);
+    // The same device, with the same identity key: the keys survived, nothing was made anew.
+    expect(await officer.devices(botId)).toEqual(before);
   }, 90_000);
 
   it("handles a message whose room key arrives late exactly once, without a 无法解密 notice", async () => {

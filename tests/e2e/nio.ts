@@ -237,6 +237,11 @@ export class NioClient {
     );
   }
 
+  /** The active devices of `userId` as this client knows them (it queries keys first when it needs to). */
+  devices(userId: string): Promise<{ device_id: string; ed25519: string; deleted: boolean }[]> {
+    return this.request("devices", { user_id: userId });
+  }
+
   /** From now on, the room key of the next message in `roomId` is not sent to `userId`'s devices. */
   async holdKeys(roomId: string, userId: string): Promise<void> {
     await this.request("hold_keys", { room_id: roomId, user_id: userId });
