@@ -264,6 +264,8 @@ export class MatrixTransport {
         );
       throw new MatrixStartError(e instanceof Error ? e.message : String(e));
     }
+    // Before the sync loop, after the first key upload (done by open); with MATRIX_PASSWORD when the server asks for it.
+    await this.crypto.crossSign(this.opts.password ? { password: this.opts.password } : {});
     this.pending = await this.loadPending();
   }
 

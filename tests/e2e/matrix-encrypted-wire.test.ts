@@ -6,6 +6,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as sdk from "@matrix-org/matrix-sdk-crypto-wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matrixTransportFor } from "../../src/app.js";
 import { reply } from "../../src/core/reply.js";
@@ -55,12 +56,35 @@ describe("encrypted rooms, wired into the Matrix transport", () => {
     expect(check.decrypted).toBe(true);
     const updates = await bot.app.db.update.findMany({ where: { eventId } });
     expect(updates).toHaveLength(1);
+    // The bot's device is cross-signed by its own user at start (cross-signing.ts), so Element shows no red shield.
+    const keys = (await bot.transport.client.doRequest("POST", "/_matrix/client/v3/keys/query", null, { device_keys: { [botId]: [] } })) as {
+      master_keys?: Record<string, unknown>;
+      device_keys: Record<string, Record<string, { signatures: Record<string, Record<string, string>> }>>;
+    };
+    expect(keys.master_keys?.[botId]).toBeDefined();
+    const device = JSON.parse((await bot.app.repos.settings.get("matrix.crypto.device"))!) as { deviceId: string };
+    expect(Object.keys(keys.device_keys[botId]![device.deviceId]!.signatures[botId]!)).toHaveLength(2); // the device's own and the self-signing key's
     const types = new Set(
       serverEvents(synapse.dir!, [room])
         .filter((e) => !("state_key" in JSON.parse(e.json)))
         .map((e) => e.type),
     );
     expect([...types]).toEqual(["m.room.encrypted"]);
+  }, 60_000);
+
+  it("sends a chart into the encrypted room as an encrypted file, which decrypts to the PNG", async () => {
+    const eventId = await officer.send(room, "进度图");
+    const image = await officer.waitMessage(room, { from: botId, replyTo: eventId, predicate: (e) => e.msgtype === "m.image" });
+    expect(image.decrypted).toBe(true);
+    const file = image.content.file as { url: string; key: unknown; iv: string; hashes: unknown; v: string };
+    expect(image.content.url).toBeUndefined(); // no clear copy: only the encrypted one, its key in the encrypted event
+    expect(file.url).toMatch(/^mxc:\/\//);
+    const stored = new Uint8Array((await bot.transport.client.downloadContent(file.url)).data);
+    const PNG = [0x89, 0x50, 0x4e, 0x47];
+    expect([...stored.slice(0, 4)]).not.toEqual(PNG);
+    const { url: _url, ...info } = file as Record<string, unknown>;
+    const clear = sdk.Attachment.decrypt(new sdk.EncryptedAttachment(stored, JSON.stringify(info)));
+    expect([...clear.slice(0, 4)]).toEqual(PNG);
   }, 60_000);
 
   it("after a restart, the same device reads a new encrypted message", async () => {

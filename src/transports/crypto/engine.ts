@@ -20,6 +20,7 @@ import type { SettingsStore } from "../../core/model.js";
 import type { Logger } from "../../log/logger.js";
 import { silentLogger } from "../../log/logger.js";
 import type { MatrixEvent, SyncEncryptionData } from "../matrix-sync.js";
+import { ensureCrossSigning, type CrossSigningAuth, type CrossSigningOutcome } from "./cross-signing.js";
 import { installAsGlobalIndexedDB, openDurableIdb, type DurableIdb } from "./durable-idb.js";
 
 /** One HTTP request to the homeserver: method, path under the homeserver URL, JSON body; resolves to the parsed answer. */
@@ -174,6 +175,14 @@ export class MatrixCrypto {
       ed25519: keys.ed25519.toBase64(),
       curve25519: keys.curve25519.toBase64(),
     };
+  }
+
+  /**
+   * Cross-sign the bot's device (cross-signing.ts), under the lock and after the first key upload: Element then stops
+   * marking the bot's messages as sent by a device its owner has not verified. Never throws.
+   */
+  crossSign(auth: CrossSigningAuth): Promise<CrossSigningOutcome> {
+    return this.run(() => ensureCrossSigning(this.machine, this.opts.send, auth, this.logger));
   }
 
   /** The durable store under the machine (tests read its counters). */
