@@ -210,4 +210,18 @@ describe("MatrixCrypto", () => {
     expect(() => bot.decryptAttachment(damaged, file)).toThrow();
     await bot.close();
   });
+
+  it("skips a sync batch with nothing for the crypto, which would only cost a store write", async () => {
+    const server = new FakeServer();
+    const bot = await openBot(server, join(tempDir(), "bot.crypto"), memorySettings());
+    const quiet = server.syncFor("@bot:example.org", "BOTDEVICE");
+    await bot.onSync(quiet);
+    const written = bot.storeStats.recordsWritten;
+    for (let i = 0; i < 3; i++) await bot.onSync(quiet);
+    expect(bot.storeStats.recordsWritten).toBe(written);
+    // A change in the counts (a key claimed by someone) is handed over.
+    await bot.onSync({ ...quiet, oneTimeKeyCounts: { signed_curve25519: 0 } });
+    expect(server.calls.filter((c) => c.endsWith("keys/upload")).length).toBeGreaterThan(1);
+    await bot.close();
+  });
 });

@@ -84,6 +84,8 @@ export class MatrixCrypto {
   private readonly lock = new Lock();
   private closing: Promise<void> | null = null;
   private closed = false;
+  /** The key counts of the last sync batch handed to the machine. */
+  private lastCounts = "";
   private readonly logger: Logger;
 
   private constructor(
@@ -192,6 +194,11 @@ export class MatrixCrypto {
 
   /** A sync batch's share: to-device messages (room keys), device lists, key counts; then send what follows from it. */
   onSync(data: SyncEncryptionData): Promise<void> {
+    // A batch with nothing for the crypto (no to-device message, no device change, the same key counts as the last
+    // one) is skipped: the machine would learn nothing, and the store would still write and fsync (about 10 ms).
+    const counts = JSON.stringify([data.oneTimeKeyCounts, data.unusedFallbackKeyTypes ?? null]);
+    if (data.toDeviceEvents.length === 0 && data.deviceLists.changed.length === 0 && data.deviceLists.left.length === 0 && counts === this.lastCounts)
+      return Promise.resolve();
     return this.run(async () => {
       const processed = await this.machine.receiveSyncChanges(
         JSON.stringify(data.toDeviceEvents),
@@ -206,6 +213,7 @@ export class MatrixCrypto {
       const failed = processed.filter((p) => p.type === sdk.ProcessedToDeviceEventType.UnableToDecrypt).length;
       if (failed) this.logger.info("to-device messages that could not be decrypted (already used, or not for this device)", { count: failed });
       await this.flush();
+      this.lastCounts = counts;
     });
   }
 
