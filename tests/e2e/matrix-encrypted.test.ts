@@ -170,7 +170,10 @@ describe("duban in end-to-end encrypted rooms on a real Synapse (matrix-nio as t
     expect(reply.decrypted).toBe(true);
     expect(reply.body).toContain("任务6：培育“公安数字工匠”");
     expect(reply.body).toContain("完成初审 60%");
-    // A question records nothing.
+    // In a direct chat, even what is not a command gets an (encrypted) answer.
+    const hello = await send(leader, rooms.direct, "你好");
+    expect((await replyTo(leader, rooms.direct, hello)).body).toContain("发送“帮助”查看用法");
+    // Questions record nothing.
     expect(await updates()).toHaveLength(1);
   });
 
