@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyStore, DEVICE_SETTING, fingerprint } from "../src/ops/crypto-backup.js";
+import { copyStore, DEVICE_SETTING, deviceRecordedIn, fingerprint } from "../src/ops/crypto-backup.js";
 import { type DurableIdb, openDurableIdb } from "../src/transports/crypto/durable-idb.js";
 
 const run = promisify(execFile);
@@ -215,6 +215,21 @@ describe("restore: what it refuses, and what it keeps", () => {
     expect(r.stdout).toContain("原存储无法使用");
     expect(r.stdout).toMatch(/原存储保留为 .*duban\.db\.crypto\.before-restore-2024-12-20T02-00-00-000Z/);
     expect((await bot("decrypt", b.store, b.event)).identity).toEqual(b.identity);
+  });
+  it("keeps a live store of a newer device than the backup's, and records that device in the restored database", async () => {
+    // Since the backup, the store was lost and the bot started as a new device (recorded in the live database).
+    rmSync(b.store, { recursive: true });
+    unlinkSync(b.key);
+    const newer = (await bot("seed", b.store, join(b.dir, "event2.json"))).identity;
+    expect(newer.ed25519).not.toBe(b.identity.ed25519);
+    const conn = new Database(b.db);
+    conn.prepare('UPDATE "Setting" SET "value" = ? WHERE "key" = ?').run(JSON.stringify(newer), DEVICE_SETTING);
+    conn.close();
+    const r = await cli(["restore", backup], b.env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("完好，保持不变");
+    expect(deviceRecordedIn(b.db)).toEqual(newer);
+    expect((await bot("decrypt", b.store, join(b.dir, "event2.json"))).identity).toEqual(newer);
   });
 });
 

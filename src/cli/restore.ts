@@ -1,7 +1,8 @@
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { sqlitePathFromUrl } from "../db/migrate.js";
 import { checkRestorable, OpsError, replaceDatabase } from "../ops/backup.js";
-import { commitStoreRestore, deviceRecordedIn, discardStoreRestore, prepareStoreRestore } from "../ops/crypto-backup.js";
+import { commitStoreRestore, deviceRecordedIn, discardStoreRestore, prepareStoreRestore, recordDeviceIn } from "../ops/crypto-backup.js";
 import { liveDevice, liveStore, refuseWhileRunning, storeRestoreLines } from "./crypto-store.js";
 import { CliError, clockFor, refuseOnPostgres, type CliCommand, print } from "./shared.js";
 
@@ -24,7 +25,8 @@ export default {
       e instanceof OpsError ? new OpsError(`备份 ${backup} 不能用于恢复：${e.message}。当前数据库未改动，加密存储也未改动 / nothing restored`) : e;
     if (values["crypto-only"]) {
       await refuseWhileRunning(config);
-      const plan = await prepareStoreRestore(store.dir, backup, { configuredKey: store.configuredKey, device: await liveDevice(config) }).catch((e) => {
+      const live = await liveDevice(config);
+      const plan = await prepareStoreRestore(store.dir, backup, { configuredKey: store.configuredKey, device: live, liveDevice: live }).catch((e) => {
         throw refuse(e);
       });
       print(storeRestoreLines(plan, store.dir, commitStoreRestore(plan, store.dir, aside), config));
@@ -33,9 +35,13 @@ export default {
     refuseOnPostgres(config, "restore");
     const dbPath = sqlitePathFromUrl(config.databaseUrl);
     checkRestorable(dbPath, backup);
-    const plan = await prepareStoreRestore(store.dir, backup, { configuredKey: store.configuredKey, device: deviceRecordedIn(backup) }).catch((e) => {
-      throw refuse(e);
-    });
+    // The live database may be the damaged one being replaced: then its record is unknown (null).
+    const live = existsSync(dbPath) ? deviceRecordedIn(dbPath) : null;
+    const plan = await prepareStoreRestore(store.dir, backup, { configuredKey: store.configuredKey, device: deviceRecordedIn(backup), liveDevice: live }).catch(
+      (e) => {
+        throw refuse(e);
+      },
+    );
     let r: { keptAs: string | null };
     try {
       r = replaceDatabase(dbPath, backup, stamp);
@@ -43,6 +49,8 @@ export default {
       discardStoreRestore(plan);
       throw e;
     }
+    // The kept store's device, recorded in the restored database: the bot refuses a store whose device is not the recorded one.
+    if (plan.action === "keep" && plan.record) recordDeviceIn(dbPath, plan.record);
     print(`已从 ${backup} 恢复数据库${r.keptAs ? `；原数据库保留为 ${r.keptAs}` : ""} / restored\n`);
     print(storeRestoreLines(plan, store.dir, commitStoreRestore(plan, store.dir, aside), config));
     return 0;

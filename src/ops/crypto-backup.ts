@@ -293,18 +293,21 @@ export async function backupStore(liveDir: string, backupFile: string, opts: { c
 export type StoreRestorePlan =
   /** The backup's store, checked, staged at `staged`, replaces the live one (missing, or unusable for `why`). */
   | { action: "replace"; staged: string; liveWas: "missing" | "unusable"; why: string | null; ed25519: string | null }
-  /** The live store opens with its key: kept, since it is newer than the backup's. */
-  | { action: "keep"; backupHasStore: boolean }
+  /**
+   * The live store opens with its key (and holds the live database's device): kept, since it is newer than the backup's.
+   * `record`: the live device, to record in the restored database when the backup recorded another one.
+   */
+  | { action: "keep"; backupHasStore: boolean; record: DeviceRecord | null }
   /** The backup has no store and the live one is missing or unusable: the bot will start as a new device. */
   | { action: "none"; liveWas: "missing" | "unusable"; why: string | null };
 
 /** Why the live store cannot be used (null when it opens with its key). Checks a copy: the live folder is not opened. */
-async function liveStoreProblem(liveDir: string, configuredKey: string | undefined): Promise<string | null> {
+async function liveStoreProblem(liveDir: string, configuredKey: string | undefined, device: DeviceRecord | null): Promise<string | null> {
   const probe = `${liveDir}.checking-${process.pid}`;
   try {
     const key = keyFor(liveDir, configuredKey, "当前加密存储");
     await copyStoreFiles(liveDir, probe);
-    await checkStoreCopy(probe, key, null);
+    await checkStoreCopy(probe, key, device);
     return null;
   } catch (e) {
     return (e as Error).message;
@@ -326,12 +329,18 @@ async function liveStoreProblem(liveDir: string, configuredKey: string | undefin
 export async function prepareStoreRestore(
   liveDir: string,
   backupFile: string,
-  opts: { configuredKey?: string; device: DeviceRecord | null },
+  opts: { configuredKey?: string; device: DeviceRecord | null; liveDevice: DeviceRecord | null },
 ): Promise<StoreRestorePlan> {
   const from = backupStoreDir(backupFile);
   const backupHasStore = existsSync(from);
-  const liveProblem = existsSync(liveDir) ? await liveStoreProblem(liveDir, opts.configuredKey) : "missing";
-  if (liveProblem === null) return { action: "keep", backupHasStore };
+  // The live store is checked against the device the live database records (it is the newer record), else the backup's.
+  const liveProblem = existsSync(liveDir) ? await liveStoreProblem(liveDir, opts.configuredKey, opts.liveDevice ?? opts.device) : "missing";
+  if (liveProblem === null) {
+    const differs =
+      opts.liveDevice !== null &&
+      (opts.device === null || opts.device.deviceId !== opts.liveDevice.deviceId || opts.device.ed25519 !== opts.liveDevice.ed25519);
+    return { action: "keep", backupHasStore, record: differs ? opts.liveDevice : null };
+  }
   const liveWas = liveProblem === "missing" ? "missing" : "unusable";
   const why = liveProblem === "missing" ? null : liveProblem;
   if (!backupHasStore) return { action: "none", liveWas, why };
@@ -363,4 +372,17 @@ export function discardStoreRestore(plan: StoreRestorePlan): void {
   if (plan.action !== "replace") return;
   rmSync(plan.staged, { recursive: true, force: true });
   rmSync(storeKeyFile(plan.staged), { force: true });
+}
+
+/** Record `device` as the bot's in a SQLite database file (after a restore that kept a live store of another device). */
+export function recordDeviceIn(dbFile: string, device: DeviceRecord): void {
+  const db = new Database(dbFile, { fileMustExist: true });
+  try {
+    db.prepare('INSERT INTO "Setting" ("key", "value") VALUES (?, ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value"').run(
+      DEVICE_SETTING,
+      JSON.stringify(device),
+    );
+  } finally {
+    db.close();
+  }
 }
