@@ -85,7 +85,7 @@ export function deviceCheck(device: DeviceRecord | null): Check {
     status: "ok",
     detail:
       `${device.userId} 设备 ${device.deviceId}，指纹 ${fingerprint(device.ed25519)}` +
-      "（与 Element 中该会话的指纹核对 / compare with the session key Element shows）",
+      `（与 Element 中该会话的指纹核对 / compare with the session key Element shows; ed25519 ${device.ed25519}）`,
   };
 }
 
