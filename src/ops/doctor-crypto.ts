@@ -91,12 +91,22 @@ export function deviceCheck(device: DeviceRecord | null): Check {
 
 async function moduleCheck(): Promise<Check> {
   try {
+    // The store's IndexedDB first: the wasm is of no use without it.
+    await import("fake-indexeddb");
     const sdk = await import("@matrix-org/matrix-sdk-crypto-wasm");
     await sdk.initAsync();
     const v = sdk.getVersions();
-    return { name: MODULE, status: "ok", detail: `matrix-sdk-crypto-wasm 可加载 / loads (matrix-sdk-crypto ${v.matrix_sdk_crypto}, vodozemac ${v.vodozemac})` };
+    return {
+      name: MODULE,
+      status: "ok",
+      detail: `matrix-sdk-crypto-wasm 与 fake-indexeddb 可加载 / load (matrix-sdk-crypto ${v.matrix_sdk_crypto}, vodozemac ${v.vodozemac})`,
+    };
   } catch (e) {
-    return { name: MODULE, status: "fail", detail: `matrix-sdk-crypto-wasm 无法加载，加密房间将无法使用 / cannot load: ${(e as Error).message}` };
+    return {
+      name: MODULE,
+      status: "fail",
+      detail: `加密模块（matrix-sdk-crypto-wasm、fake-indexeddb）无法加载，加密房间将无法使用 / cannot load: ${(e as Error).message}`,
+    };
   }
 }
 
