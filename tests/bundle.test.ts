@@ -193,7 +193,7 @@ describe("from the unpacked folder, with no network and no system Node", () => {
       "const { createRequire } = await import('node:module');",
       `const root = ${JSON.stringify(bundle.root)};`,
       "const req = createRequire(root + '/package.json');",
-      "const sdk = await import(req.resolve('@matrix-org/matrix-sdk-crypto-wasm'));",
+      "const mod = await import(req.resolve('@matrix-org/matrix-sdk-crypto-wasm')); const sdk = mod.StoreHandle ? mod : mod.default;",
       "const idb = await import(root + '/dist/src/transports/crypto/durable-idb.js');",
       "const { loadStoreKey } = await import(root + '/dist/src/transports/crypto/store-key.js');",
       `const dir = ${JSON.stringify(`${db}.crypto`)};`,

@@ -198,7 +198,7 @@ describe("restore: what it refuses, and what it keeps", () => {
       const r = await cli(["restore", bare], { ...b.env, MATRIX_HOMESERVER_URL: "http://127.0.0.1:9", MATRIX_ACCESS_TOKEN: "x" });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain("已从");
-      expect(r.stdout).toContain("备份中没有加密存储，当前也没有：机器人启动时将作为新设备登录");
+      expect(r.stdout).toContain("备份中没有加密存储，当前也没有：机器人启动时将作为新设备登录（新的 MATRIX_ACCESS_TOKEN");
       expect(existsSync(b.store)).toBe(false);
     } finally {
       renameSync(`${b.store}.lost`, b.store);

@@ -75,9 +75,9 @@ export function storeRestoreLines(plan: StoreRestorePlan, liveDir: string, keptA
       );
     case "none":
       return (
-        `备份中没有加密存储${plan.liveWas === "missing" ? "，当前也没有" : `，当前的无法使用（${plan.why}）`}：` +
-        `机器人启动时将作为新设备登录，此前发给它的加密消息它无法再解密 / ` +
-        "no crypto store in the backup: the bot will start as a new device\n"
+        `备份中没有加密存储${plan.liveWas === "missing" ? "，当前也没有" : `，当前的无法使用（${plan.why}），请先把它移开`}：` +
+        "机器人启动时将作为新设备登录（新的 MATRIX_ACCESS_TOKEN，或用 MATRIX_USER 和 MATRIX_PASSWORD 登录），此前发给它的加密消息它无法再解密 / " +
+        "no crypto store in the backup: the bot will start as a new device (log it in again: a new token, or user and password)\n"
       );
   }
 }
