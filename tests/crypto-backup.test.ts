@@ -147,6 +147,21 @@ describe("restore: what it refuses, and what it keeps", () => {
     ).toEqual(["duban.db.crypto.key"]);
   });
 
+  it("a backup whose live store cannot be copied (its key file gone) keeps the database's copy, says which part failed, and exits non-zero", async () => {
+    renameSync(b.key, `${b.key}.away`);
+    try {
+      const target = join(b.dir, "keyless.db");
+      const r = await cli(["backup", target], b.env);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toContain(`已备份到 ${target}`);
+      expect(r.stderr).toContain("数据库已备份，但加密存储未能备份");
+      expect(r.stderr).toContain(`缺少加密存储的密钥文件 ${b.key}`);
+      expect(readdirSync(b.dir).filter((n) => n.startsWith("keyless.db"))).toEqual(["keyless.db"]);
+    } finally {
+      renameSync(`${b.key}.away`, b.key);
+    }
+  });
+
   it("refuses a backup whose key file is missing, or whose store is damaged, and changes nothing", async () => {
     const copy = (name: string) => {
       const to = join(b.dir, name);

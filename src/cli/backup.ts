@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { sqlitePathFromUrl } from "../db/migrate.js";
 import { isPostgresUrl } from "../db/postgres.js";
-import { backupDatabase } from "../ops/backup.js";
+import { backupDatabase, OpsError } from "../ops/backup.js";
 import { backupStore, deviceRecordedIn } from "../ops/crypto-backup.js";
 import { formatSize } from "../util/format-size.js";
 import { liveDevice, liveStore, storeBackupLines } from "./crypto-store.js";
@@ -31,9 +31,11 @@ export default {
     }
     refuseOnPostgres(config, "backup");
     const r = await backupDatabase(sqlitePathFromUrl(config.databaseUrl), target);
-    // The device recorded in the copy, so the store copied after it is checked against the same database.
-    const s = await backupStore(store.dir, target, { configuredKey: store.configuredKey, device: deviceRecordedIn(target) });
     print(`已备份到 ${target}（${formatSize(r.bytes)}，${r.pages} 页，integrity_check ok，${Math.round(performance.now() - started)} ms）/ backed up\n`);
+    // The device recorded in the copy, so the store copied after it is checked against the same database.
+    const s = await backupStore(store.dir, target, { configuredKey: store.configuredKey, device: deviceRecordedIn(target) }).catch((e: unknown) => {
+      throw e instanceof OpsError ? new OpsError(`数据库已备份，但加密存储未能备份：${e.message} / the database was backed up, the crypto store was not`) : e;
+    });
     print(storeBackupLines(s, config));
     return 0;
   },

@@ -206,7 +206,8 @@ export async function copyStore(
       return { attempts: attempt, ed25519 };
     } catch (e) {
       last = e;
-      // A damaged copy when the live store did not change is a damaged live store: no retry makes it whole.
+      // A copy that does not open may have been torn by the bot's writes: taken again (a damaged live store fails
+      // every time). A wrong key or another device stays so whatever the copy: no retry.
       if (!(e instanceof OpsError) || !/已损坏|damaged/.test(e.message)) break;
     }
   }
