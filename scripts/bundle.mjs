@@ -147,6 +147,12 @@ async function installModules(nodeDir) {
   mkdirSync(dirname(built), { recursive: true });
   cpSync(cached, built);
   run(node, ["-e", "new (require('better-sqlite3'))(':memory:').close()"], { cwd: top });
+  // Encrypted rooms (docs/encryption.md): the WebAssembly crypto with its .wasm file, and the IndexedDB its store runs on.
+  const wasm = join(top, "node_modules", "@matrix-org", "matrix-sdk-crypto-wasm", "pkg", "matrix_sdk_crypto_wasm_bg.wasm");
+  if (!existsSync(wasm)) throw new Error(`the bundle lacks ${relative(top, wasm)}: encrypted rooms would not work`);
+  run(node, ["--input-type=module", "-e", "await import('fake-indexeddb'); await (await import('@matrix-org/matrix-sdk-crypto-wasm')).initAsync()"], {
+    cwd: top,
+  });
 }
 
 /**

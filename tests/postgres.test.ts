@@ -287,6 +287,35 @@ describe("PostgreSQL: moving the data over from SQLite", () => {
     await expect(duban({ DATABASE_URL: target.url }, "backup", join(dir, "x.db"))).rejects.toMatchObject({ stderr: expect.stringContaining("pg_dump") });
     await expect(duban({ DATABASE_URL: target.url }, "restore", join(dir, "x.db"))).rejects.toMatchObject({ stderr: expect.stringContaining("pg_restore") });
   });
+
+  it("backs up and restores the crypto store alone (--crypto-only), beside pg_dump's file, with the device recorded in PostgreSQL", async () => {
+    const store = join(dir, "pg.crypto");
+    const child = join(ROOT, "tests/helpers/crypto-backup-child.ts");
+    const seeded = await run(process.execPath, ["--import", "tsx", child, "seed", store, join(dir, "pg-event.json")], { cwd: ROOT });
+    const identity = (JSON.parse(seeded.stdout.trim().split("\n").at(-1)!) as { identity: { ed25519: string } }).identity;
+    await withPgClient(target.url, (c) =>
+      c.query(`INSERT INTO "Setting" ("key", "value") VALUES ('matrix.crypto.device', $1) ON CONFLICT ("key") DO UPDATE SET "value" = $1`, [
+        JSON.stringify(identity),
+      ]),
+    );
+    const env = {
+      DATABASE_URL: target.url,
+      DUBAN_DEMO: "true",
+      DUBAN_CRYPTO_STORE_DIR: store,
+      MATRIX_HOMESERVER_URL: "http://127.0.0.1:9",
+      MATRIX_ACCESS_TOKEN: "x",
+    };
+    const dump = join(dir, "duban.dump");
+    const backup = await duban(env, "backup", "--crypto-only", dump);
+    expect(backup.stdout).toContain(`加密存储已一并备份到 ${dump}.crypto，设备指纹 ${identity.ed25519.match(/.{1,4}/g)!.join(" ")} 已核对`);
+    expect(backup.stdout).toContain("pg_dump");
+    rmSync(store, { recursive: true });
+    rmSync(`${store}.key`);
+    const restored = await duban(env, "restore", "--crypto-only", dump);
+    expect(restored.stdout).toContain(`加密存储已从备份恢复到 ${store}`);
+    const after = await run(process.execPath, ["--import", "tsx", child, "decrypt", store, join(dir, "pg-event.json")], { cwd: ROOT });
+    expect(JSON.parse(after.stdout.trim().split("\n").at(-1)!)).toMatchObject({ identity, body: "任务6 完成80%" });
+  });
 });
 
 describe("PostgreSQL: several instances, one active", () => {

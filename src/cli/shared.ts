@@ -124,8 +124,10 @@ export function refuseOnPostgres(config: Config, command: "backup" | "restore"):
   throw new CliError(
     command === "backup"
       ? `backup 只备份 SQLite 文件；PostgreSQL 请用 pg_dump 备份（如 pg_dump -Fc -f duban.dump "$DATABASE_URL"），或用 npx duban export --format json 导出全部数据 / ` +
-          `backup copies a SQLite file; back up PostgreSQL with pg_dump, or export everything with export --format json`
+          `backup copies a SQLite file; back up PostgreSQL with pg_dump, or export everything with export --format json. ` +
+          `加密存储请另用 npx duban backup --crypto-only 文件 备份 / back up the crypto store with backup --crypto-only FILE`
       : `restore 只恢复 SQLite 文件；PostgreSQL 请用 pg_restore 恢复，或在新建的空库上执行 npx duban import --dump 文件 / ` +
-          `restore replaces a SQLite file; restore PostgreSQL with pg_restore, or load a dump into a new empty database with import --dump`,
+          `restore replaces a SQLite file; restore PostgreSQL with pg_restore, or load a dump into a new empty database with import --dump. ` +
+          `加密存储请另用 npx duban restore --crypto-only 文件 恢复 / restore the crypto store with restore --crypto-only FILE`,
   );
 }

@@ -97,19 +97,29 @@ export function dubanDatabaseProblem(file: string): string | null {
  * `<db>.before-restore-<stamp>`, with its write-ahead log when it is too damaged to fold it in.
  */
 export function restoreDatabase(dbPath: string, backup: string, stamp: string): { keptAs: string | null } {
+  checkRestorable(dbPath, backup);
+  return replaceDatabase(dbPath, backup, stamp);
+}
+
+/** The checks of restoreDatabase, changing nothing: throws an OpsError saying why `backup` cannot replace the database now. */
+export function checkRestorable(dbPath: string, backup: string): void {
   if (!existsSync(backup)) throw new OpsError(`备份文件不存在 / no backup file at ${backup}`);
   const holders = liveHolders(dbPath);
   if (holders.length > 0)
     throw new OpsError(
       `数据库正被督办进程使用（pid ${holders.join(", ")}），请先停止机器人再恢复 / the database is in use by duban (pid ${holders.join(", ")}); stop the bot first`,
     );
-  const refuse = (why: string) => new OpsError(`备份文件 ${backup} 不能用于恢复：${why}。当前数据库未改动 / nothing restored`);
+  const refuse = (why: string) => new OpsError(`备份文件 ${backup} 不能用于恢复：${why}。当前数据库未改动，加密存储也未改动 / nothing restored`);
   const header = headerProblem(backup);
   if (header) throw refuse(header);
   const check = sqliteCheck(backup, "integrity_check");
   if (check !== "ok") throw refuse(`未通过完整性检查 integrity_check: ${check}`);
   const problem = dubanDatabaseProblem(backup);
   if (problem) throw refuse(problem);
+}
+
+/** The second half of restoreDatabase, once checkRestorable passed: the old database kept aside, the backup in its place. */
+export function replaceDatabase(dbPath: string, backup: string, stamp: string): { keptAs: string | null } {
   const tmp = `${dbPath}.restoring-${process.pid}`;
   copyFileSync(backup, tmp);
   let keptAs: string | null = null;

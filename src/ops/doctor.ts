@@ -12,6 +12,7 @@ import { ChainVerifier } from "../audit/chain.js";
 import { integrityCheck } from "./backup.js";
 import { auditReplayCheck } from "./audit-replay.js";
 import { headerProblem } from "../db/integrity.js";
+import { cryptoChecks } from "./doctor-crypto.js";
 
 import type { Check } from "./check.js";
 import { IMPORT_PLAN_COMMAND } from "../plan/import-hint.js";
@@ -274,6 +275,7 @@ export async function runDoctor(config: Config): Promise<Check[]> {
     } catch (e) {
       checks.push({ name: "Matrix", status: "fail", detail: (e as Error).message });
     }
+    checks.push(...(await cryptoChecks(config)));
   }
   return checks;
 }
