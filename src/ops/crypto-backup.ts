@@ -24,8 +24,9 @@ import { storeKeyFile } from "../transports/crypto/store-key.js";
 import { OpsError } from "./backup.js";
 import type { OlmMachine, StoreHandle } from "@matrix-org/matrix-sdk-crypto-wasm";
 
-/** The settings key under which the bot records its device (written by the Matrix transport). */
-export const DEVICE_SETTING = "matrix.crypto.device";
+import { DEVICE_SETTING } from "../transports/crypto/device-setting.js";
+
+export { DEVICE_SETTING };
 
 /** The bot's device as recorded in settings `matrix.crypto.device`. */
 export interface DeviceRecord {

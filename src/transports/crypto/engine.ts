@@ -21,13 +21,13 @@ import type { Logger } from "../../log/logger.js";
 import { silentLogger } from "../../log/logger.js";
 import type { MatrixEvent, SyncEncryptionData } from "../matrix-sync.js";
 import { ensureCrossSigning, type CrossSigningAuth, type CrossSigningOutcome } from "./cross-signing.js";
+import { DEVICE_SETTING } from "./device-setting.js";
 import { installAsGlobalIndexedDB, openDurableIdb, type DurableIdb } from "./durable-idb.js";
 
 /** One HTTP request to the homeserver: method, path under the homeserver URL, JSON body; resolves to the parsed answer. */
 export type CryptoSend = (method: string, path: string, body: unknown) => Promise<unknown>;
 
-/** Where the engine records the bot's device (doctor and the docs show its fingerprint without opening the store). */
-export const DEVICE_SETTING = "matrix.crypto.device";
+export { DEVICE_SETTING };
 
 /** The bot's device as recorded under `matrix.crypto.device`. */
 export interface CryptoDevice {
