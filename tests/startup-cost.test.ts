@@ -1,7 +1,8 @@
 /**
  * What a one-shot command loads, without timing it: `duban say 任务6` on an existing database must not load
- * Prisma's query compiler (WebAssembly; about 0.3 s and 80 MB before the process can exit). The child logs every
- * module it imports (tests/helpers/log-imports.mjs).
+ * Prisma's query compiler (WebAssembly; about 0.3 s and 80 MB before the process can exit) nor mammoth (the .docx
+ * reader, only for importing a Word plan). Both crept into the start between af80989 and 46e9dfc and took the command
+ * from 0.36 s to 0.87 s (bench/README.md). The child logs every module it imports (tests/helpers/log-imports.mjs).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -50,5 +51,9 @@ describe("say 任务6 on an existing database", () => {
 
   it("makes no Prisma query, so Prisma's query compiler is never loaded (the membership settings are read in SQL)", () => {
     expect(run.modules.filter((m) => m.includes("query_compiler"))).toEqual([]);
+  });
+
+  it("does not load mammoth: the .docx reader is imported only when a Word plan is read", () => {
+    expect(run.modules.filter((m) => m.includes("/node_modules/mammoth/"))).toEqual([]);
   });
 });
