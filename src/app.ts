@@ -263,6 +263,9 @@ export async function matrixTransportFor(app: App, overrides: Partial<MatrixTran
     logger: app.logger,
     lang: app.config.lang,
     groupCommit: groupCommitFor(app.db),
+    // End-to-end encryption (docs/encryption.md): the store next to the database, opened by start() only.
+    ...(m.encryption ? { encryption: { storeDir: cryptoStoreDirFor(app.config), ...(m.cryptoStoreKey ? { storeKey: m.cryptoStoreKey } : {}) } } : {}),
+    now: () => app.clock.now().getTime(),
     ...overrides,
   });
 }

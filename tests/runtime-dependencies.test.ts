@@ -48,8 +48,6 @@ function runtimeImports(): Map<string, string[]> {
 /** Production packages no run-time file imports by name, and why each is still needed. */
 const NEEDED_INDIRECTLY: Record<string, string> = {
   "@matrix-org/matrix-sdk-crypto-nodejs": "matrix-bot-sdk requires it; package.json points it at the local stub (packages/)",
-  "@matrix-org/matrix-sdk-crypto-wasm":
-    "issue 24: the encryption to come; its store (src/transports/crypto/durable-idb.ts) is built and tested against it, not wired yet",
 };
 
 /** Development packages that run-time code may import, and where: only on a path the bundle never takes. */

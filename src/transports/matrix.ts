@@ -8,7 +8,11 @@ import {
   SimpleFsStorageProvider,
   type IStorageProvider,
 } from "matrix-bot-sdk";
+import { existsSync } from "node:fs";
 import { DatabaseStorageProvider } from "./matrix-storage.js";
+import type { MatrixCrypto } from "./crypto/engine.js";
+import { loadStoreKey } from "./crypto/store-key.js";
+import { catalogue } from "../core/i18n/index.js";
 import { MatrixSyncLoop, type MatrixEvent, type SyncEncryptionData, type SyncResponse } from "./matrix-sync.js";
 import { emitSyncEvents } from "./matrix-sync-events.js";
 import { joinedList, memberChange } from "./matrix-membership.js";
@@ -56,14 +60,30 @@ export interface MatrixTransportOptions {
   syncEncryption?: (data: SyncEncryptionData) => Promise<void>;
   /** Where the senders' profile names go (the directory's name book), looked up once per person per run. */
   names?: NameSink;
+  /**
+   * End-to-end encryption (docs/encryption.md): the crypto store's folder and its configured key (DUBAN_CRYPTO_STORE_KEY).
+   * `start()` opens the store; a transport that only connects (the CLI) never does, and refuses to send into an
+   * encrypted room. Absent, encrypted rooms get a notice that the bot cannot read them.
+   */
+  encryption?: { storeDir: string; storeKey?: string };
+  /** How long an encrypted event waits for its room key before the room is told it cannot be decrypted (10 minutes). */
+  undecryptableGraceMs?: number;
+  /** The time in milliseconds (the app's clock); the system clock by default. */
+  now?: () => number;
 }
 
-import { MatrixStartError } from "./matrix-errors.js";
+/** Where encrypted events still waiting for their room keys are kept across restarts (the sync position moves on). */
+const PENDING_SETTING = "matrix.crypto.pending";
+
+/** An encrypted event whose room key has not come yet, and since when (ms) it waits. */
+type PendingEvent = { roomId: string; event: MatrixEvent; since: number };
+
+import { MatrixSendRefused, MatrixStartError } from "./matrix-errors.js";
 
 /** The event field that carries the key of the pending question a notice asks (Reply.asks): a 👍 on it answers that. */
 const ASKS = "org.duban.asks";
 
-export { MatrixStartError };
+export { MatrixSendRefused, MatrixStartError };
 
 /** Messages of one sync batch stored in one transaction at most (group commit). */
 const GROUP_MAX = 50;
@@ -162,12 +182,29 @@ export class MatrixTransport {
   private txnCounter = 0;
   /** Whether this run has told the core who is in each room (after its first sync batch). */
   private membersListed = false;
+  /** The encryption engine, open between start() and stop() when encryption is on. */
+  private crypto: MatrixCrypto | null = null;
+  /** Whether each room is encrypted, as learned from its m.room.encryption state (read once per room). */
+  private readonly encrypted = new Map<string, boolean>();
+  /** Each encrypted room's joined members, for sharing its room key; forgotten on any membership change. */
+  private readonly members = new Map<string, string[]>();
+  /** Encrypted events waiting for their keys (PENDING_SETTING), loaded at start. */
+  private pending: PendingEvent[] = [];
 
   constructor(private readonly opts: MatrixTransportOptions) {}
 
   /** Connect, check the token, and start syncing. Throws MatrixStartError with a clear message. */
   async start(): Promise<void> {
-    const { client, storage } = await this.connect();
+    const engine = this.opts.encryption ? await import("./crypto/engine.js") : null;
+    let deviceId: string | undefined;
+    if (engine && this.opts.encryption) {
+      // With a password, log in as the device the store belongs to: a new device each start would lose every key.
+      const recorded = await engine.MatrixCrypto.recordedDevice(this.opts.settings);
+      // Without the store (moved away, or a first start on this machine) it logs in as a new device.
+      if (recorded && existsSync(this.opts.encryption.storeDir)) deviceId = recorded.deviceId;
+    }
+    const { client, storage } = await this.connect({ deviceId });
+    if (engine) await this.openCrypto(engine);
     const filterId = await this.syncFilterId(storage);
     if (!(await storage.getSyncToken())) await this.skipHistory();
     // What matrix-bot-sdk's start() would do before syncing: the rooms we are in already (a join into one of them is
@@ -180,7 +217,11 @@ export class MatrixTransport {
         client.doRequest("GET", "/_matrix/client/v3/sync", { ...(since ? { since } : {}), filter: filterId, timeout }, null, timeout + 30_000),
       tokens: storage,
       handle: (batch) => this.onSync(batch),
-      ...(this.opts.syncEncryption ? { encryption: this.opts.syncEncryption } : {}),
+      ...(this.crypto
+        ? { encryption: (data: SyncEncryptionData) => this.crypto!.onSync(data) }
+        : this.opts.syncEncryption
+          ? { encryption: this.opts.syncEncryption }
+          : {}),
       timeoutMs,
       // Back off as for sends, but at most 8 s during an outage (the SDK's own loop waited 5–15 s): back soon after the server is.
       retryDelay: (e, attempt) => retryDelay(e, Math.min(attempt, 4)),
@@ -190,6 +231,40 @@ export class MatrixTransport {
     void this.sync.synced.then(this.markSynced);
     await this.sync.start();
     this.opts.logger.info("matrix transport started", { userId: this.userId, homeserver: this.opts.homeserverUrl });
+  }
+
+  /**
+   * Open the crypto store for this login's device. Refuses, with what to do, a store of another device or user, a
+   * store without its key, or a damaged store: starting anyway would cost the bot its keys.
+   */
+  private async openCrypto(engine: typeof import("./crypto/engine.js")): Promise<void> {
+    const { storeDir, storeKey } = this.opts.encryption!;
+    const who = (await this.withRetry(() => this.client.doRequest("GET", "/_matrix/client/v3/account/whoami"))) as { device_id?: string };
+    if (!who.device_id)
+      throw new MatrixStartError("访问令牌没有设备，无法加密 / the access token has no device: log in with a password, or use a token from a login");
+    try {
+      this.crypto = await engine.MatrixCrypto.open({
+        storeDir,
+        storeKey: loadStoreKey(storeDir, storeKey),
+        userId: this.userId,
+        deviceId: who.device_id,
+        settings: this.opts.settings,
+        logger: this.opts.logger,
+        send: (method, path, body) => this.withRetry(() => this.client.doRequest(method, path, null, body)),
+      });
+    } catch (e) {
+      if (retryDelay(e, 0) !== null) throw e;
+      if (e instanceof MatrixError && /already exists/.test(e.error ?? ""))
+        // The server holds keys of this device that this store never made: a new store for an old device.
+        throw new MatrixStartError(
+          `服务器上已有设备 ${who.device_id} 的另一套密钥，而加密存储 ${storeDir} 不是生成它们的那一个。请从备份恢复原加密存储及其密钥文件；` +
+            `或把该目录移走，换一个新设备（重新登录得到的新访问令牌）启动。 / The homeserver already holds keys of device ${who.device_id} ` +
+            `that the crypto store ${storeDir} did not make: restore the original store and its key file, or move it away and start as a new device ` +
+            `(a new access token from a new login). (${e.errcode})`,
+        );
+      throw new MatrixStartError(e instanceof Error ? e.message : String(e));
+    }
+    this.pending = await this.loadPending();
   }
 
   /** The id of our saved sync filter, registered with the homeserver when missing or changed. */
@@ -216,6 +291,12 @@ export class MatrixTransport {
       if (tl?.limited && tl.prev_batch) tl.events = [...(await this.backfillOrSkip(roomId, tl.prev_batch)), ...(tl.events ?? [])];
     }
     const group = this.opts.groupCommit ? ([] as [string, MatrixEvent][]) : null;
+    // Encrypted events whose keys came with this batch (the encryption step ran before this): handled first, as if new.
+    const ready = this.crypto ? await this.pendingReady() : [];
+    for (const p of ready) {
+      if (group) group.push([p.roomId, p.event]);
+      else await this.dispatch("room.event", p.roomId, p.event);
+    }
     // Rooms joined and left count only once the batch is through: a retried batch announces its joins again.
     const joined = new Set(this.joined);
     await emitSyncEvents(batch, this.userId, joined, async (name, roomId, event) => {
@@ -231,6 +312,10 @@ export class MatrixTransport {
       await this.handleBatch(group);
     }
     this.joined = joined;
+    if (ready.length) {
+      this.pending = this.pending.filter((p) => !ready.includes(p));
+      await this.savePending();
+    }
     // After the first batch (whose joins and leaves came first, in order), everyone in every room, in one report: the
     // core tells the office of what changed while the bot was away in one message, not one per person.
     if (!this.membersListed) {
@@ -272,7 +357,7 @@ export class MatrixTransport {
   }
 
   /** Log in if needed and check the credentials, without syncing (the CLI sends reminders this way). */
-  async connect(opts: { persist?: boolean } = {}): Promise<{ client: MatrixClient; storage: IStorageProvider }> {
+  async connect(opts: { persist?: boolean; deviceId?: string } = {}): Promise<{ client: MatrixClient; storage: IStorageProvider }> {
     LogService.setLevel(LogLevel.ERROR);
     LogService.muteModule("MatrixHttpClient");
     LogService.muteModule("MatrixClientLite");
@@ -281,7 +366,9 @@ export class MatrixTransport {
     if (!token) {
       if (!this.opts.user || !this.opts.password) throw new MatrixStartError("set MATRIX_ACCESS_TOKEN, or MATRIX_USER and MATRIX_PASSWORD");
       try {
-        token = (await new MatrixAuth(homeserverUrl).passwordLogin(this.opts.user, this.opts.password, "duban")).accessToken;
+        token = opts.deviceId
+          ? await this.loginAsDevice(this.opts.user, this.opts.password, opts.deviceId)
+          : (await new MatrixAuth(homeserverUrl).passwordLogin(this.opts.user, this.opts.password, "duban")).accessToken;
       } catch (e) {
         throw new MatrixStartError(this.describeStartError(e, "log in as MATRIX_USER with MATRIX_PASSWORD"));
       }
@@ -310,10 +397,24 @@ export class MatrixTransport {
     return { client, storage };
   }
 
-  /** Stop syncing, let the event being handled finish, and return. */
+  /** POST /login as an existing device (`device_id`), so the crypto store's keys stay this device's. */
+  private async loginAsDevice(user: string, password: string, deviceId: string): Promise<string> {
+    const res = (await new MatrixClient(this.opts.homeserverUrl, "").doRequest("POST", "/_matrix/client/v3/login", null, {
+      type: "m.login.password",
+      identifier: { type: "m.id.user", user },
+      password,
+      device_id: deviceId,
+      initial_device_display_name: "duban",
+    })) as { access_token: string };
+    return res.access_token;
+  }
+
+  /** Stop syncing, let the event being handled finish, close the crypto store, and return. */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.sync?.stop();
+    // The wasm machine must be closed before the process exits (Node aborts with status 134 otherwise).
+    await this.crypto?.close();
   }
 
   /** A reminder sender over this transport: the message goes to every room, each send deduplicated by `key`. */
@@ -342,10 +443,15 @@ export class MatrixTransport {
 
   /** Upload a file to the homeserver's media repository and send it as `m.file` (or `m.image`), as a reply. */
   async sendFile(roomId: string, file: OutboundFile, replyTo?: string, txnKey?: string): Promise<string> {
-    const url = await this.withRetry(() => this.client.uploadContent(file.data, file.mimeType, file.name));
     const info: Record<string, unknown> = { mimetype: file.mimeType, size: file.data.length };
     if (file.kind === "image" && file.width && file.height) Object.assign(info, { w: file.width, h: file.height });
-    const content: Record<string, unknown> = { msgtype: file.kind === "image" ? "m.image" : "m.file", body: file.name, filename: file.name, url, info };
+    const content: Record<string, unknown> = { msgtype: file.kind === "image" ? "m.image" : "m.file", body: file.name, filename: file.name, info };
+    if (this.crypto && (await this.roomEncrypted(roomId))) {
+      // Into an encrypted room the file goes encrypted: the server keeps only ciphertext, the key travels in the event.
+      const sealed = this.crypto.encryptAttachment(file.data);
+      const url = await this.withRetry(() => this.client.uploadContent(Buffer.from(sealed.data), "application/octet-stream"));
+      content.file = { ...sealed.file, url, mimetype: file.mimeType };
+    } else content.url = await this.withRetry(() => this.client.uploadContent(file.data, file.mimeType, file.name));
     if (replyTo) content["m.relates_to"] = { "m.in_reply_to": { event_id: replyTo } };
     return this.sendEvent(roomId, "m.room.message", content, txnKey);
   }
@@ -356,11 +462,51 @@ export class MatrixTransport {
   }
 
   /** PUT an event with a transaction id derived from `txnKey`, so a retried send is deduplicated by the server. */
-  private async sendEvent(roomId: string, type: string, content: unknown, txnKey?: string): Promise<string> {
-    const txnId = encodeURIComponent(`duban-${txnKey ?? `${Date.now()}-${++this.txnCounter}`}`);
+  private async sendEvent(roomId: string, plainType: string, plainContent: unknown, txnKey?: string): Promise<string> {
+    const txnId = encodeURIComponent(`duban-${txnKey ?? `${this.now()}-${++this.txnCounter}`}`);
+    let type = plainType;
+    let content = plainContent;
+    if (this.opts.encryption && (await this.roomEncrypted(roomId))) {
+      // Connected without the store (the CLI while the bot may hold it): never encrypt with a second machine on it.
+      if (!this.crypto) throw new MatrixSendRefused(catalogue(this.opts.lang ?? "zh").matrixEncryption.sendRefused(roomId));
+      // The same transaction id as in the clear, so a retried send is still deduplicated by the server.
+      content = await this.crypto.encrypt(roomId, plainType, plainContent, await this.roomMembers(roomId));
+      type = "m.room.encrypted";
+    }
     const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${txnId}`;
     const res = (await this.withRetry(() => this.client.doRequest("PUT", path, null, content))) as { event_id: string };
     return res.event_id;
+  }
+
+  /** Whether a room is encrypted: learned from its m.room.encryption state, read once per room (sync events update it). */
+  private async roomEncrypted(roomId: string): Promise<boolean> {
+    const known = this.encrypted.get(roomId);
+    if (known !== undefined) return known;
+    let state: unknown = null;
+    try {
+      state = await this.withRetry(() => this.client.getRoomStateEvent(roomId, "m.room.encryption", ""));
+    } catch (e) {
+      if (this.stopped || retryDelay(e, 0) !== null) throw e;
+      // M_NOT_FOUND: not encrypted. Not allowed to read it: not in the room, and the send itself will say so.
+      if (!(e instanceof MatrixError && e.errcode === "M_NOT_FOUND")) return false;
+    }
+    const encrypted = state !== null && typeof (state as { algorithm?: unknown }).algorithm === "string";
+    this.encrypted.set(roomId, encrypted);
+    return encrypted;
+  }
+
+  /** The joined members of a room (for sharing its room key), cached until the room's membership changes. */
+  private async roomMembers(roomId: string): Promise<string[]> {
+    let members = this.members.get(roomId);
+    if (!members) {
+      members = await this.withRetry(() => this.client.getJoinedRoomMembers(roomId));
+      this.members.set(roomId, members);
+    }
+    return members;
+  }
+
+  private now(): number {
+    return this.opts.now ? this.opts.now() : Date.now();
   }
 
   private async withRetry<T>(fn: () => Promise<T>): Promise<T> {
@@ -424,8 +570,16 @@ export class MatrixTransport {
     }
   }
 
-  /** Say once per room, in plain words, that encrypted messages cannot be read. */
+  /**
+   * At a join: with encryption on, follow the devices of an encrypted room's members; off, say once per room, in plain
+   * words, that encrypted messages cannot be read.
+   */
   private async checkEncryption(roomId: string): Promise<void> {
+    if (this.crypto) {
+      this.encrypted.delete(roomId);
+      if (await this.roomEncrypted(roomId)) await this.crypto.trackUsers(await this.roomMembers(roomId));
+      return;
+    }
     const state = await this.client.getRoomStateEvent(roomId, "m.room.encryption", "").catch(() => null);
     if (state) await this.tellEncrypted(roomId);
   }
@@ -457,7 +611,7 @@ export class MatrixTransport {
           reachedKnown = true;
           break;
         }
-        const isCommand = e.type === "m.room.message" && e.sender !== this.userId && e.content?.msgtype !== "m.notice";
+        const isCommand = (e.type === "m.room.encrypted" || (e.type === "m.room.message" && e.content?.msgtype !== "m.notice")) && e.sender !== this.userId;
         if (isCommand && (await this.opts.bot.seen(e.event_id))) {
           reachedKnown = true;
           break;
@@ -577,10 +731,88 @@ export class MatrixTransport {
     if (this.opts.names) await learnSenderName(this.opts.names, (u) => this.client.getUserProfile(u), user);
   }
 
-  /** What the bot is to handle for a room event (null: nothing). Reads from the homeserver as needed, writes nothing but the handled mark of a stray file. */
+  /**
+   * What the bot is to handle for a room event (null: nothing). An encrypted event is decrypted first, and then read
+   * as the same event in the clear (same id, sender and time); one whose room key has not come yet waits (pending).
+   */
   private async inboundOf(roomId: string, event: MatrixEvent): Promise<Inbound | null> {
+    if (event.type === "m.room.encryption") this.encrypted.set(roomId, true);
+    if (!this.crypto || (event.type !== "m.room.encrypted" && event.type !== "m.room.encryption")) return this.inboundOfClear(roomId, event);
+    if (event.type === "m.room.encryption" || event.sender === this.userId) return null;
+    const clear = await this.decryptOrWait(roomId, event);
+    return clear ? this.inboundOfClear(roomId, clear) : null;
+  }
+
+  /**
+   * Decrypt an event; when its room key has not come (or it fails otherwise), keep it pending and return null. An
+   * event already handled (a redelivered batch) is not kept: its keys were used, and it needs nothing more.
+   */
+  private async decryptOrWait(roomId: string, event: MatrixEvent): Promise<MatrixEvent | null> {
+    const outcome = await this.crypto!.decrypt(roomId, event);
+    if (outcome.ok) return outcome.event;
+    if (await this.opts.bot.seen(event.event_id)) return null;
+    if (!this.pending.some((p) => p.event.event_id === event.event_id)) {
+      this.opts.logger.info("encrypted event waits for its room key", { roomId, eventId: event.event_id, code: outcome.code });
+      this.pending.push({ roomId, event, since: this.now() });
+      await this.savePending();
+    }
+    return null;
+  }
+
+  /**
+   * The pending events that decrypt now (their keys came), to be handled as if they had just arrived. Those still
+   * undecryptable past the grace period get one reply in their room ("无法解密这条消息，请重新发送"), are logged
+   * without their content, marked handled and dropped.
+   */
+  private async pendingReady(): Promise<PendingEvent[]> {
+    const ready: PendingEvent[] = [];
+    const expired: PendingEvent[] = [];
+    const grace = this.opts.undecryptableGraceMs ?? 10 * 60_000;
+    for (const p of this.pending) {
+      if ((await this.crypto!.decrypt(p.roomId, p.event)).ok) ready.push(p);
+      else if (this.now() - p.since >= grace) expired.push(p);
+    }
+    for (const p of expired) {
+      if (!(await this.opts.bot.seen(p.event.event_id))) {
+        this.opts.logger.warn("could not decrypt an event within the grace period; the room was asked to send it again", {
+          roomId: p.roomId,
+          eventId: p.event.event_id,
+          sender: p.event.sender,
+        });
+        const text = catalogue(this.opts.lang ?? "zh").matrixEncryption.undecryptable;
+        await this.send(p.roomId, plainReply([text]), p.event.event_id, `undecryptable-${p.event.event_id}`);
+        await this.opts.bot.markHandled(p.event.event_id, p.roomId);
+      }
+      this.pending = this.pending.filter((q) => q !== p);
+      await this.savePending();
+    }
+    return ready;
+  }
+
+  private async loadPending(): Promise<PendingEvent[]> {
+    try {
+      const raw = await this.opts.settings.get(PENDING_SETTING);
+      return raw ? (JSON.parse(raw) as PendingEvent[]) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private savePending(): Promise<void> {
+    return this.opts.settings.set(PENDING_SETTING, JSON.stringify(this.pending));
+  }
+
+  private async inboundOfClear(roomId: string, event: MatrixEvent): Promise<Inbound | null> {
     if (event.type === "m.room.member") {
       this.memberCount.delete(roomId);
+      this.members.delete(roomId);
+      if (
+        this.crypto &&
+        event.state_key &&
+        (event.content.membership === "join" || event.content.membership === "invite") &&
+        (await this.roomEncrypted(roomId))
+      )
+        await this.crypto.trackUsers([event.state_key]);
       // Someone joined or left: reported to the core, which decides what it means (members_from_room).
       const change = memberChange(event, this.userId);
       // Changes from before the bot joined (in the timeline it first sees) are in the list it takes on joining.
@@ -636,14 +868,17 @@ export class MatrixTransport {
           isDirect: direct,
           mentionsBot: false,
         };
-      } else if (FILE_TYPES.has(c.msgtype ?? "") && typeof c.url === "string") {
+      } else if (FILE_TYPES.has(c.msgtype ?? "") && typeof (c.url ?? (c.file as { url?: unknown } | undefined)?.url) === "string") {
         // A file or image: evidence when it replies to a request (or to the bot's confirmation of one).
         const replyTo = rel?.["m.in_reply_to"]?.event_id;
         if (!replyTo) {
           await this.opts.bot.markHandled(event.event_id, roomId);
           return null;
         }
-        const url = c.url;
+        // In an encrypted room the file is ciphertext, its key in `content.file` (inside the encrypted event).
+        const sealed = c.file as { url: string } | undefined;
+        const url = c.url ?? sealed!.url;
+        const crypto = this.crypto;
         inbound = {
           ...base,
           kind: "file",
@@ -655,7 +890,12 @@ export class MatrixTransport {
             name: c.filename ?? c.body,
             mimeType: c.info?.mimetype ?? "application/octet-stream",
             size: typeof c.info?.size === "number" ? c.info.size : null,
-            fetch: async () => new Uint8Array((await this.withRetry(() => this.client.downloadContent(url))).data),
+            fetch: async () => {
+              const data = new Uint8Array((await this.withRetry(() => this.client.downloadContent(url))).data);
+              if (!sealed || c.url) return data;
+              if (!crypto) throw new Error("an encrypted file, and encryption is off");
+              return crypto.decryptAttachment(data, sealed);
+            },
           },
         };
       } else {
@@ -695,7 +935,12 @@ export class MatrixTransport {
    * in the event as `ASKS`); any other reaction is about its own event.
    */
   private async askedAbout(roomId: string, eventId: string): Promise<string> {
-    const reacted = (await this.withRetry(() => this.client.getEvent(roomId, eventId)).catch(() => null)) as MatrixEvent | null;
+    let reacted = (await this.withRetry(() => this.client.getEvent(roomId, eventId)).catch(() => null)) as MatrixEvent | null;
+    // The bot's own question in an encrypted room: its machine holds the room key it sent it with.
+    if (reacted?.type === "m.room.encrypted" && this.crypto) {
+      const outcome = await this.crypto.decrypt(roomId, reacted);
+      reacted = outcome.ok ? outcome.event : reacted;
+    }
     const asks = (reacted?.content as Record<string, unknown> | undefined)?.[ASKS];
     if (reacted?.sender === this.userId && typeof asks === "string") return asks;
     const original = reacted?.sender === this.userId ? reacted.content["m.relates_to"]?.["m.in_reply_to"]?.event_id : undefined;

@@ -5,7 +5,7 @@ import type { MatrixClient } from "matrix-bot-sdk";
 import { matrixTransportFor, openApp, type App } from "../../src/app.js";
 import { readConfig } from "../../src/config.js";
 import { fixedClock } from "../../src/core/clock.js";
-import type { MatrixTransport } from "../../src/transports/matrix.js";
+import type { MatrixTransport, MatrixTransportOptions } from "../../src/transports/matrix.js";
 import { quietLogger } from "../helpers/temp-app.js";
 import { createMatrixClient, waitFor, type Synapse, type SynapseUser } from "./synapse.js";
 
@@ -94,6 +94,7 @@ export async function startBot(
   directoryFile: string,
   allowed: string[],
   at = "2024-06-30T10:00:00+08:00",
+  overrides: Partial<MatrixTransportOptions> = {},
 ): Promise<BotUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), "duban-e2e-"));
   const dbUrl = `file:${join(dir, "duban.db")}`;
@@ -109,7 +110,7 @@ export async function startBot(
     MATRIX_ALLOWED_INVITERS: allowed.join(","),
   };
   const app = await openApp(readConfig(env), fixedClock(new Date(at)), { logger: quietLogger, quiet: true });
-  const make = () => matrixTransportFor(app, { syncTimeoutMs: 1000, logger: quietLogger });
+  const make = () => matrixTransportFor(app, { syncTimeoutMs: 1000, logger: quietLogger, ...overrides });
   const handle: BotUnderTest = {
     app,
     transport: await make(),

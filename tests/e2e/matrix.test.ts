@@ -213,14 +213,24 @@ describe("duban on a real Synapse homeserver", () => {
     expect(r.content.formatted_body).not.toMatch(/<script>|<b>x<\/b>/);
   });
 
-  it("says once, in plain words, that it cannot read an encrypted room", async () => {
+  it("with encryption off (DUBAN_ENCRYPTION=false), says once, in plain words, that it cannot read an encrypted room", async () => {
+    // Encryption is on by default (tests/e2e/matrix-encrypted*.test.ts); a second bot account runs without it here.
+    const { matrixTransportFor } = await import("../../src/app.js");
+    const plain = await matrixTransportFor(bot.app, {
+      accessToken: users.bot2!.accessToken,
+      storageFile: join(bot.dir, "plain-sync.json"),
+      encryption: undefined,
+      syncTimeoutMs: 1000,
+    });
+    await plain.start();
+    const plainId = users.bot2!.userId;
     const encrypted = await officer.createRoom({
       name: "加密房间",
-      invite: [botId],
+      invite: [plainId],
       initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }],
     });
     const notice = await waitFor(
-      async () => (await roomEvents(officer, encrypted)).find((e) => e.sender === botId && e.content.msgtype === "m.notice"),
+      async () => (await roomEvents(officer, encrypted)).find((e) => e.sender === plainId && e.content.msgtype === "m.notice"),
       30_000,
       "encryption notice",
     );
@@ -233,7 +243,8 @@ describe("duban on a real Synapse homeserver", () => {
       device_id: "d",
     });
     await new Promise((r) => setTimeout(r, 2000));
-    expect((await roomEvents(officer, encrypted)).filter((e) => e.sender === botId && e.content.msgtype === "m.notice")).toHaveLength(1);
+    expect((await roomEvents(officer, encrypted)).filter((e) => e.sender === plainId && e.content.msgtype === "m.notice")).toHaveLength(1);
+    await plain.stop();
   });
 
   it("delivers a reminder into the unit's room, mentioning the unit's members", async () => {
@@ -268,7 +279,12 @@ describe("duban on a real Synapse homeserver", () => {
 
   it("does not replay old room history when it starts with a new database and sync file in rooms it already joined", async () => {
     await bot.stop();
-    const fresh = await startBot(synapse, users.bot!, join(dir, "directory.json"), [users.officer!.userId]);
+    // A new database, but the bot's crypto store kept (its device keys are already on the server: a new store for the
+    // same device would be refused).
+    const { cryptoStoreDirFor } = await import("../../src/app.js");
+    const fresh = await startBot(synapse, users.bot!, join(dir, "directory.json"), [users.officer!.userId], undefined, {
+      encryption: { storeDir: cryptoStoreDirFor(bot.app.config) },
+    });
     try {
       const marker = await say(officer, rooms.xingzhen, "任务7");
       await replyFrom(officer, rooms.xingzhen, marker, botId);

@@ -454,6 +454,13 @@ export const en = {
       `${user} is a member of ${unit} because they are in its room; unbinding cannot remove them, so nothing was changed. ` +
       `Remove them from the room, or take members_from_room off ${unit} in the directory file.`,
   },
+  /** End-to-end encrypted rooms (issue 24): what the Matrix transport says when a message cannot be decrypted. */
+  matrixEncryption: {
+    undecryptable: "I could not decrypt this message. Please send it again.",
+    sendRefused: (room: string) =>
+      `Room ${room} is end-to-end encrypted, and only the running bot may encrypt for it (its crypto store is in use). ` +
+      "Let the running bot send this (reminders go out on schedule), or stop it before running this command.",
+  },
   directoryChat: {
     bindUsage: "Write it like: bind @zhang:bureau.local 刑侦大队 [member|leader]",
     unbindUsage: "Write it like: unbind @zhang:bureau.local 刑侦大队",

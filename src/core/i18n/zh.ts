@@ -405,6 +405,12 @@ export const zh = {
     unbind: (user: string, unit: string) =>
       `${user}是按${unit}工作群计入的成员，解绑不能移除，未作更改。请将其移出该工作群，或在名录文件中去掉${unit}的 members_from_room。`,
   },
+  matrixEncryption: {
+    undecryptable: "无法解密这条消息，请重新发送",
+    sendRefused: (room: string) =>
+      `房间 ${room} 已开启端到端加密，只有正在运行的机器人才能为它加密（加密存储正由机器人使用）。` +
+      "请让运行中的机器人发送（提醒会按时发出），或先停止机器人再运行此命令。",
+  },
   directoryChat: {
     bindUsage: "格式：绑定 @zhang:bureau.local 刑侦大队 [member|leader]",
     unbindUsage: "格式：解绑 @zhang:bureau.local 刑侦大队",

@@ -3,7 +3,7 @@
  * databases in memory, and this module makes them survive a restart and a `kill -9`, so that the WebAssembly crypto
  * (`@matrix-org/matrix-sdk-crypto-wasm`, whose only persistent store is IndexedDB) keeps the bot's device and keys.
  *
- * NOT WIRED YET: nothing in the transport opens this store; the Matrix transport still runs without encryption.
+ * Opened by the encryption engine (engine.ts) when the Matrix transport starts with encryption on.
  *
  * How it works (after the spike's idb-wal.mjs, /work/spike24/wasm.md):
  * - Each store is a folder (mode 0700) holding a snapshot `crypto.v8` and one or two logs `crypto.<generation>.wal`
