@@ -1,8 +1,9 @@
 /**
- * What a one-shot command loads, without timing it: `duban say 任务6` on an existing database must not load
- * Prisma's query compiler (WebAssembly; about 0.3 s and 80 MB before the process can exit) nor mammoth (the .docx
- * reader, only for importing a Word plan). Both crept into the start between af80989 and 46e9dfc and took the command
- * from 0.36 s to 0.87 s (bench/README.md). The child logs every module it imports (tests/helpers/log-imports.mjs).
+ * What a one-shot command loads, without timing it: `duban say 任务6`, the overview and the directory, on an existing
+ * database, must load neither Prisma's query compiler (WebAssembly; about 0.3 s and 80 MB before the process can
+ * exit) nor mammoth (the .docx reader, only for importing a Word plan). Both crept into the start between af80989 and
+ * 46e9dfc and took `say 任务6` from 0.36 s to 0.87 s (bench/README.md). The child logs every module it imports
+ * (tests/helpers/log-imports.mjs).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -37,14 +38,19 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("say 任务6 on an existing database", () => {
+// The one-shot reads that ran without a Prisma query at af80989: a task's status, the overview, the directory.
+describe.each([
+  { args: ["say", "任务6"], prints: "任务6：" },
+  { args: ["say", "总体情况"], prints: "任务" },
+  { args: ["directory"], prints: "刑侦大队" },
+])("duban $args.0 $args.1 on an existing database", ({ args, prints }) => {
   let run: { modules: string[]; stdout: string };
   beforeAll(() => {
-    run = modulesOf(["say", "任务6"], "say.log");
+    run = modulesOf(args, `${args.join("-")}.log`);
   });
 
   it("answers, and the log of its modules works (the SQLite driver and the app's own code are in it)", () => {
-    expect(run.stdout).toContain("任务6：");
+    expect(run.stdout).toContain(prints);
     expect(run.modules.some((m) => m.includes("/node_modules/better-sqlite3/"))).toBe(true);
     expect(run.modules.some((m) => /\/src\/app\.(js|ts)$/.test(m))).toBe(true);
   });
