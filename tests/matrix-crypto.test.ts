@@ -190,4 +190,38 @@ describe("MatrixCrypto", () => {
     await reopened.close();
     await bot.close();
   });
+
+  it("encrypts a file as the spec's `file` object (key, iv, hashes) and decrypts it back; a changed byte is refused", async () => {
+    const bot = await openBot(new FakeServer(), join(tempDir(), "bot.crypto"), memorySettings());
+    const data = new TextEncoder().encode("任务6 佐证材料 ".repeat(100));
+    const sealed = bot.encryptAttachment(data);
+    expect(Buffer.from(sealed.data).includes(Buffer.from(data.slice(0, 30)))).toBe(false);
+    expect(sealed.file).toMatchObject({
+      v: "v2",
+      key: { kty: "oct", alg: "A256CTR", ext: true },
+      iv: expect.any(String),
+      hashes: { sha256: expect.any(String) },
+    });
+    // As it comes back in an event: with the url and mimetype beside the keys.
+    const file = { ...sealed.file, url: "mxc://example.org/abc", mimetype: "text/plain" };
+    expect(Buffer.from(bot.decryptAttachment(sealed.data, file)).equals(Buffer.from(data))).toBe(true);
+    const damaged = new Uint8Array(sealed.data);
+    damaged[5] = damaged[5]! ^ 1;
+    expect(() => bot.decryptAttachment(damaged, file)).toThrow();
+    await bot.close();
+  });
+
+  it("skips a sync batch with nothing for the crypto, which would only cost a store write", async () => {
+    const server = new FakeServer();
+    const bot = await openBot(server, join(tempDir(), "bot.crypto"), memorySettings());
+    const quiet = server.syncFor("@bot:example.org", "BOTDEVICE");
+    await bot.onSync(quiet);
+    const written = bot.storeStats.recordsWritten;
+    for (let i = 0; i < 3; i++) await bot.onSync(quiet);
+    expect(bot.storeStats.recordsWritten).toBe(written);
+    // A change in the counts (a key claimed by someone) is handed over.
+    await bot.onSync({ ...quiet, oneTimeKeyCounts: { signed_curve25519: 0 } });
+    expect(server.calls.filter((c) => c.endsWith("keys/upload")).length).toBeGreaterThan(1);
+    await bot.close();
+  });
 });

@@ -13,7 +13,7 @@ import { DatabaseStorageProvider } from "./matrix-storage.js";
 import type { MatrixCrypto } from "./crypto/engine.js";
 import { loadStoreKey } from "./crypto/store-key.js";
 import { catalogue } from "../core/i18n/index.js";
-import { MatrixSyncLoop, type MatrixEvent, type SyncEncryptionData, type SyncResponse } from "./matrix-sync.js";
+import { encryptionDataOf, MatrixSyncLoop, type MatrixEvent, type SyncEncryptionData, type SyncResponse } from "./matrix-sync.js";
 import { emitSyncEvents } from "./matrix-sync-events.js";
 import { joinedList, memberChange } from "./matrix-membership.js";
 import type { RoomMembership } from "../directory/directory.js";
@@ -264,6 +264,8 @@ export class MatrixTransport {
         );
       throw new MatrixStartError(e instanceof Error ? e.message : String(e));
     }
+    // Before the sync loop, after the first key upload (done by open); with MATRIX_PASSWORD when the server asks for it.
+    await this.crypto.crossSign(this.opts.password ? { password: this.opts.password } : {});
     this.pending = await this.loadPending();
   }
 
@@ -463,7 +465,8 @@ export class MatrixTransport {
 
   /** PUT an event with a transaction id derived from `txnKey`, so a retried send is deduplicated by the server. */
   private async sendEvent(roomId: string, plainType: string, plainContent: unknown, txnKey?: string): Promise<string> {
-    const txnId = encodeURIComponent(`duban-${txnKey ?? `${this.now()}-${++this.txnCounter}`}`);
+    // The system clock, not the app's: with a fixed or replayed clock, a restarted transport's counter would reuse old ids.
+    const txnId = encodeURIComponent(`duban-${txnKey ?? `${Date.now()}-${++this.txnCounter}`}`);
     let type = plainType;
     let content = plainContent;
     if (this.opts.encryption && (await this.roomEncrypted(roomId))) {
@@ -530,6 +533,8 @@ export class MatrixTransport {
       next_batch: string;
       rooms?: { invite?: Record<string, { invite_state?: { events?: MatrixEvent[] } }> };
     };
+    // Its to-device messages and key counts still go to the crypto: only the rooms' history is skipped.
+    if (this.crypto) await this.crypto.onSync(encryptionDataOf(res as SyncResponse));
     for (const [roomId, room] of Object.entries(res.rooms?.invite ?? {})) {
       const invite = room.invite_state?.events?.find((e) => e.type === "m.room.member" && e.state_key === this.userId);
       if (invite) await this.onInvite(roomId, invite);

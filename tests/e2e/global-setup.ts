@@ -11,7 +11,7 @@ declare module "vitest" {
 }
 
 /**
- * Provision Synapse for the Matrix end-to-end tests before any test runs, so `npm test`
+ * Provision Synapse and matrix-nio (the encrypted test client) for the Matrix end-to-end tests before any test runs, so `npm test`
  * works on a fresh machine. Fast when the venv is cached under .cache/. Fails loudly, never skips.
  */
 export default function setup(project: TestProject): void {

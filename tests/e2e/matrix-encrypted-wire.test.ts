@@ -6,10 +6,12 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as sdk from "@matrix-org/matrix-sdk-crypto-wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matrixTransportFor } from "../../src/app.js";
+import { reply } from "../../src/core/reply.js";
 import { quietLogger } from "../helpers/temp-app.js";
-import { startBot, writeDirectory, type BotUnderTest } from "./matrix-fixture.js";
+import { startBot, waitFor, writeDirectory, type BotUnderTest } from "./matrix-fixture.js";
 import { NioClient, serverEvents } from "./nio.js";
 import { startSynapse, type Synapse, type SynapseUser } from "./synapse.js";
 
@@ -54,12 +56,35 @@ describe("encrypted rooms, wired into the Matrix transport", () => {
     expect(check.decrypted).toBe(true);
     const updates = await bot.app.db.update.findMany({ where: { eventId } });
     expect(updates).toHaveLength(1);
+    // The bot's device is cross-signed by its own user at start (cross-signing.ts), so Element shows no red shield.
+    const keys = (await bot.transport.client.doRequest("POST", "/_matrix/client/v3/keys/query", null, { device_keys: { [botId]: [] } })) as {
+      master_keys?: Record<string, unknown>;
+      device_keys: Record<string, Record<string, { signatures: Record<string, Record<string, string>> }>>;
+    };
+    expect(keys.master_keys?.[botId]).toBeDefined();
+    const device = JSON.parse((await bot.app.repos.settings.get("matrix.crypto.device"))!) as { deviceId: string };
+    expect(Object.keys(keys.device_keys[botId]![device.deviceId]!.signatures[botId]!)).toHaveLength(2); // the device's own and the self-signing key's
     const types = new Set(
       serverEvents(synapse.dir!, [room])
         .filter((e) => !("state_key" in JSON.parse(e.json)))
         .map((e) => e.type),
     );
     expect([...types]).toEqual(["m.room.encrypted"]);
+  }, 60_000);
+
+  it("sends a chart into the encrypted room as an encrypted file, which decrypts to the PNG", async () => {
+    const eventId = await officer.send(room, "进度图");
+    const image = await officer.waitMessage(room, { from: botId, replyTo: eventId, predicate: (e) => e.msgtype === "m.image" });
+    expect(image.decrypted).toBe(true);
+    const file = image.content.file as { url: string; key: unknown; iv: string; hashes: unknown; v: string };
+    expect(image.content.url).toBeUndefined(); // no clear copy: only the encrypted one, its key in the encrypted event
+    expect(file.url).toMatch(/^mxc:\/\//);
+    const stored = new Uint8Array((await bot.transport.client.downloadContent(file.url)).data);
+    const PNG = [0x89, 0x50, 0x4e, 0x47];
+    expect([...stored.slice(0, 4)]).not.toEqual(PNG);
+    const { url: _url, ...info } = file as Record<string, unknown>;
+    const clear = sdk.Attachment.decrypt(new sdk.EncryptedAttachment(stored, JSON.stringify(info)));
+    expect([...clear.slice(0, 4)]).toEqual(PNG);
   }, 60_000);
 
   it("after a restart, the same device reads a new encrypted message", async () => {
@@ -82,6 +107,20 @@ describe("encrypted rooms, wired into the Matrix transport", () => {
     expect((await officer.messages(room)).filter((e) => e.sender === botId && e.relates_to?.["m.in_reply_to"]?.event_id === eventId)).toHaveLength(1);
   }, 60_000);
 
+  it("an event waiting for its room key survives a restart, and is handled once when the key comes", async () => {
+    await officer.holdKeys(room, botId);
+    const eventId = await officer.send(room, "任务12进展:完成 70%");
+    await waitFor(async () => (await bot.app.repos.settings.get("matrix.crypto.pending"))?.includes(eventId), 20_000, "the event kept as pending");
+    await bot.restart(); // the sync position has moved past the event: only the pending list brings it back
+    await officer.releaseKeys(room);
+    const reply = await officer.waitMessage(room, { from: botId, replyTo: eventId });
+    expect(reply.decrypted).toBe(true);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await bot.app.db.update.findMany({ where: { eventId } })).toHaveLength(1);
+    expect((await officer.messages(room)).filter((e) => e.sender === botId && e.relates_to?.["m.in_reply_to"]?.event_id === eventId)).toHaveLength(1);
+    expect(await bot.app.repos.settings.get("matrix.crypto.pending")).toBe("[]");
+  }, 60_000);
+
   it("a message whose room key never comes gets one notice after the grace period, and nothing is recorded", async () => {
     await bot.transport.stop();
     bot.transport = await matrixTransportFor(bot.app, { syncTimeoutMs: 1000, logger: quietLogger, undecryptableGraceMs: 2000, now: () => Date.now() });
@@ -95,6 +134,18 @@ describe("encrypted rooms, wired into the Matrix transport", () => {
     expect((await officer.messages(room)).filter((e) => e.sender === botId && e.relates_to?.["m.in_reply_to"]?.event_id === eventId)).toHaveLength(1);
     expect(await bot.app.db.update.findMany({ where: { eventId } })).toHaveLength(0);
     expect(await bot.app.repos.settings.get("matrix.crypto.pending")).toBe("[]");
+  }, 60_000);
+
+  it("a command that connects without syncing (duban reminders) refuses to send into an encrypted room, and never opens the store", async () => {
+    const { MatrixSendRefused } = await import("../../src/transports/matrix.js");
+    const cli = await matrixTransportFor(bot.app, { logger: quietLogger });
+    await cli.connect();
+    const sent = cli.reminderSender().send([room], reply(["提醒：任务6"]), "cli-test");
+    await expect(sent).rejects.toThrow(MatrixSendRefused);
+    await expect(sent).rejects.toThrow(/已开启端到端加密，只有正在运行的机器人才能为它加密/);
+    // The running bot still answers: its store was not touched.
+    const eventId = await officer.send(room, "任务11进展:完成 10%");
+    expect(await officer.waitMessage(room, { from: botId, replyTo: eventId })).toMatchObject({ decrypted: true });
   }, 60_000);
 
   it("refuses to start as another device of the bot on the same store, and a password login keeps the recorded device", async () => {

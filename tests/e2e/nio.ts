@@ -18,7 +18,7 @@
  * to-device messages for `user` are kept back; `releaseKeys(room)` sends them, `dropKeys(room)` never does.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -81,6 +81,12 @@ export class NioClient {
   static start(homeserverUrl: string): NioClient {
     const dir = mkdtempSync(join(tmpdir(), "duban-nio-"));
     const python = join(synapseVenv(), "bin", "python");
+    if (!existsSync(python)) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(
+        `The encrypted test client needs matrix-nio[e2e] in ${synapseVenv()}: run \`bash scripts/install-synapse.sh\` (or set DUBAN_SYNAPSE_VENV).`,
+      );
+    }
     const logFile = join(dir, "nio.log");
     const child = spawn(python, ["-u", SCRIPT, "--homeserver", homeserverUrl, "--store", join(dir, "store")], {
       env: { ...process.env, PYTHONUNBUFFERED: "1" },
@@ -235,6 +241,11 @@ export class NioClient {
       { room_id: roomId, event_id: eventId, key, ...(opts.from ? { sender: opts.from } : {}), timeout_ms: timeoutMs },
       timeoutMs + 10_000,
     );
+  }
+
+  /** The active devices of `userId` as this client knows them (it queries keys first when it needs to). */
+  devices(userId: string): Promise<{ device_id: string; ed25519: string; deleted: boolean }[]> {
+    return this.request("devices", { user_id: userId });
   }
 
   /** From now on, the room key of the next message in `roomId` is not sent to `userId`'s devices. */

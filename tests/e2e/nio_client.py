@@ -10,7 +10,7 @@ block a send). After login the client syncs in the background, so keys flow whil
 
     python nio_client.py --homeserver http://127.0.0.1:8008 --store /tmp/x/nio-store
 
-Commands: login, create_room, join, wait_joined, send, messages, wait_message, wait_reaction,
+Commands: login, create_room, join, wait_joined, send, messages, wait_message, wait_reaction, devices,
 hold_keys, release_keys, drop_keys, close (see HANDLERS at the end).
 
 Late keys: hold_keys(room, user) rotates the room's Megolm session and, when the next message shares
@@ -354,6 +354,15 @@ class Harness:
 
         return await self.wait_until(f"reaction {key} on {event_id}", timeout_ms, find)
 
+    async def devices(self, user_id: str) -> list[dict[str, Any]]:
+        """The user's devices as this client knows them (after a key query): id, ed25519 key, deleted."""
+        client = self.need_client()
+        await self.settle_keys()
+        return [
+            {"device_id": d.id, "ed25519": d.ed25519, "deleted": d.deleted}
+            for d in client.device_store.active_user_devices(user_id)
+        ]
+
     async def hold_keys(self, room_id: str, user_id: str) -> dict[str, Any]:
         client = self.need_client()
         if room_id not in client.rooms:
@@ -416,6 +425,7 @@ HANDLERS = {
     "messages": Harness.messages,
     "wait_message": Harness.wait_message,
     "wait_reaction": Harness.wait_reaction,
+    "devices": Harness.devices,
     "hold_keys": Harness.hold_keys,
     "release_keys": Harness.release_keys,
     "drop_keys": Harness.drop_keys,

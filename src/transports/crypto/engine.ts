@@ -20,6 +20,7 @@ import type { SettingsStore } from "../../core/model.js";
 import type { Logger } from "../../log/logger.js";
 import { silentLogger } from "../../log/logger.js";
 import type { MatrixEvent, SyncEncryptionData } from "../matrix-sync.js";
+import { ensureCrossSigning, type CrossSigningAuth, type CrossSigningOutcome } from "./cross-signing.js";
 import { installAsGlobalIndexedDB, openDurableIdb, type DurableIdb } from "./durable-idb.js";
 
 /** One HTTP request to the homeserver: method, path under the homeserver URL, JSON body; resolves to the parsed answer. */
@@ -83,6 +84,8 @@ export class MatrixCrypto {
   private readonly lock = new Lock();
   private closing: Promise<void> | null = null;
   private closed = false;
+  /** The key counts of the last sync batch handed to the machine. */
+  private lastCounts = "";
   private readonly logger: Logger;
 
   private constructor(
@@ -176,6 +179,14 @@ export class MatrixCrypto {
     };
   }
 
+  /**
+   * Cross-sign the bot's device (cross-signing.ts), under the lock and after the first key upload: Element then stops
+   * marking the bot's messages as sent by a device its owner has not verified. Never throws.
+   */
+  crossSign(auth: CrossSigningAuth): Promise<CrossSigningOutcome> {
+    return this.run(() => ensureCrossSigning(this.machine, this.opts.send, auth, this.logger));
+  }
+
   /** The durable store under the machine (tests read its counters). */
   get storeStats(): DurableIdb["stats"] {
     return this.store.stats;
@@ -183,6 +194,11 @@ export class MatrixCrypto {
 
   /** A sync batch's share: to-device messages (room keys), device lists, key counts; then send what follows from it. */
   onSync(data: SyncEncryptionData): Promise<void> {
+    // A batch with nothing for the crypto (no to-device message, no device change, the same key counts as the last
+    // one) is skipped: the machine would learn nothing, and the store would still write and fsync (about 10 ms).
+    const counts = JSON.stringify([data.oneTimeKeyCounts, data.unusedFallbackKeyTypes ?? null]);
+    if (data.toDeviceEvents.length === 0 && data.deviceLists.changed.length === 0 && data.deviceLists.left.length === 0 && counts === this.lastCounts)
+      return Promise.resolve();
     return this.run(async () => {
       const processed = await this.machine.receiveSyncChanges(
         JSON.stringify(data.toDeviceEvents),
@@ -197,6 +213,7 @@ export class MatrixCrypto {
       const failed = processed.filter((p) => p.type === sdk.ProcessedToDeviceEventType.UnableToDecrypt).length;
       if (failed) this.logger.info("to-device messages that could not be decrypted (already used, or not for this device)", { count: failed });
       await this.flush();
+      this.lastCounts = counts;
     });
   }
 
