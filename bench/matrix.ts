@@ -1,6 +1,7 @@
 /**
  * Matrix latency on a real Synapse (issue 11): from an officer's update to the bot's ✅ reaction,
- * for duban and, in the same run, for a bare matrix-bot-sdk echo bot on the same homeserver.
+ * for duban and, in the same run, for a bare matrix-bot-sdk echo bot on the same homeserver, and
+ * for duban in an end-to-end encrypted room (issue 24).
  *
  *   CHECKPOINT_DISABLE=1 npx tsx bench/matrix.ts [--samples 30] [--warmup 3] [--gap-ms 100] [--json]
  *   npm run bench -- --matrix          (runs `node --import tsx bench/matrix.ts <args>`)
@@ -9,9 +10,18 @@
  * `PUT /rooms/{room}/send/m.room.message/{txn}`; the sample ends when its own `/sync` long-poll
  * (filtered to that room, timeout 30 s, never sleep-polled) returns the bot's `m.reaction` "✅"
  * whose `m.relates_to.event_id` is that message. Before each sample the officer's sync is caught
- * up: a request is in flight with the newest `since`. Duban and the echo bot alternate (duban i,
- * echo i), after 3 warm-up samples each that are not counted. A sample without its ✅ within 30 s
- * makes the run fail; no figure is ever made up.
+ * up: a request is in flight with the newest `since`. Duban, the echo bot and encrypted duban
+ * alternate (duban i, echo i, encrypted i), after 3 warm-up samples each that are not counted. A
+ * sample without its ✅ within 30 s makes the run fail; no figure is ever made up.
+ *
+ * The encrypted leg: the same officer, from a second device whose OlmMachine (memory store) lives in
+ * this process (bench/officer-crypto.ts), sends `m.room.encrypted` to a room created encrypted; the
+ * bot decrypts, reacts and replies encrypted, as in production. The officer encrypts its message
+ * (and shares its room key) before t0, and the sample ends at the /sync response that carried the
+ * bot's encrypted ✅, taken before the officer processes the batch; the officer's decrypting comes
+ * after, and a ✅ whose room key came only in a later batch is timed at that later batch. So the
+ * figure holds the bot's decrypting, encrypting (key sharing included) and sending, and none of the
+ * officer's crypto work. Every ✅ counted is checked to decrypt to the ✅ annotation of that message.
  *
  * Synapse comes from tests/e2e/synapse.ts (or DUBAN_TEST_HOMESERVER_URL); duban runs in this
  * process over a temporary SQLite file with a fixed clock (2024-06-30 10:00 Asia/Shanghai) and
@@ -22,6 +32,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { MatrixClient, SimpleFsStorageProvider } from "matrix-bot-sdk";
+import { OfficerCrypto, type SyncCrypto } from "./officer-crypto.js";
 import { matrixTransportFor, openApp, type App } from "../src/app.js";
 import type { Logger } from "../src/log/logger.js";
 import { fixedClock } from "../src/core/clock.js";
@@ -74,11 +85,17 @@ type SyncEvent = {
     "m.relates_to"?: { rel_type?: string; event_id?: string; key?: string; "m.in_reply_to"?: { event_id?: string } };
   };
 };
-type SyncBody = { next_batch: string; rooms?: { join?: Record<string, { timeline?: { limited?: boolean; events?: SyncEvent[] } }> } };
+type SyncBody = SyncCrypto & { next_batch: string; rooms?: { join?: Record<string, { timeline?: { limited?: boolean; events?: SyncEvent[] } }> } };
+
+/** The clear `m.relates_to` of an event: an encrypted event's decrypted content carries none (it stays outside). */
+type Relation = NonNullable<SyncEvent["content"]["m.relates_to"]>;
 
 /**
  * Long-polls `/sync` for one room and notes, with performance.now() as the response is parsed,
- * when the bot's ✅ annotation (and its reply notice) to each event arrived.
+ * when the bot's ✅ annotation (and its reply notice) to each event arrived. With `crypto`, the
+ * officer's device: each batch's to-device messages go to it after the time is taken, and the
+ * bot's `m.room.encrypted` events are decrypted then (one whose key has not come yet waits for a
+ * later batch, and takes that batch's time).
  */
 class RoomWatcher {
   private since = "";
@@ -91,12 +108,17 @@ class RoomWatcher {
   private readonly replies = new Map<string, number>();
   private readonly waiters = new Set<{ check: () => boolean; reject: (e: Error) => void }>();
   private loop: Promise<void> = Promise.resolve();
+  /** The bot's encrypted events not decrypted yet (their room key has not come). */
+  private undecrypted: SyncEvent[] = [];
+  /** The bot's ✅ events as they were on the server, for the check that they were encrypted. */
+  readonly reactionTypes = new Map<string, string>();
 
   constructor(
     private readonly url: string,
     private readonly token: string,
     readonly roomId: string,
     private readonly botId: string,
+    private readonly crypto?: OfficerCrypto,
   ) {
     // Only this room's timeline: no presence, account data, receipts or typing.
     this.filter = JSON.stringify({
@@ -146,17 +168,35 @@ class RoomWatcher {
       this.inFlight = false;
       const room = body.rooms?.join?.[this.roomId];
       if (room?.timeline?.limited) return this.fail(new Error(`officer /sync of ${this.roomId} came back limited: events were skipped`));
-      for (const e of room?.timeline?.events ?? []) {
-        if (e.sender !== this.botId) continue;
-        const rel = e.content["m.relates_to"];
-        if (e.type === "m.reaction" && rel?.rel_type === "m.annotation" && rel.key === CHECK && rel.event_id && !this.reactions.has(rel.event_id))
-          this.reactions.set(rel.event_id, at);
-        const replyTo = rel?.["m.in_reply_to"]?.event_id;
-        if (e.type === "m.room.message" && replyTo && !this.replies.has(replyTo)) this.replies.set(replyTo, at);
+      try {
+        if (this.crypto) await this.crypto.onSync(body);
+        const bots = (room?.timeline?.events ?? []).filter((e) => e.sender === this.botId);
+        for (const e of [...this.undecrypted.splice(0), ...bots]) {
+          if (e.type !== "m.room.encrypted" || !this.crypto) {
+            this.note(e.type, e.type, e.content["m.relates_to"], at);
+            continue;
+          }
+          const clear = await this.crypto.decrypt(this.roomId, e).catch(() => null);
+          if (!clear) this.undecrypted.push(e);
+          // The relation stays outside the encryption (as Element reads it); the key and type are inside.
+          else this.note(e.type, clear.type, (clear.content["m.relates_to"] as Relation | undefined) ?? e.content["m.relates_to"], at);
+        }
+      } catch (e) {
+        return this.fail(e instanceof Error ? e : new Error(String(e)));
       }
       this.since = body.next_batch;
       this.notify();
     }
+  }
+
+  /** A bot event (its type on the server, its clear type and relation) that arrived at `at`. */
+  private note(serverType: string, type: string, rel: Relation | undefined, at: number): void {
+    if (type === "m.reaction" && rel?.rel_type === "m.annotation" && rel.key === CHECK && rel.event_id && !this.reactions.has(rel.event_id)) {
+      this.reactions.set(rel.event_id, at);
+      this.reactionTypes.set(rel.event_id, serverType);
+    }
+    const replyTo = rel?.["m.in_reply_to"]?.event_id;
+    if (type === "m.room.message" && replyTo && !this.replies.has(replyTo)) this.replies.set(replyTo, at);
   }
 
   private notify(): void {
@@ -217,14 +257,27 @@ class RoomWatcher {
 
 let txnCounter = 0;
 
-/** Send the officer's message with a raw PUT; t0 is taken just before the request. */
-async function put(url: string, token: string, roomId: string, body: string): Promise<{ eventId: string; t0: number }> {
+/**
+ * Send the officer's message with a raw PUT; t0 is taken just before the request. With `crypto`, the message is
+ * encrypted (and the room key shared) first, outside the measured time.
+ */
+async function put(
+  url: string,
+  token: string,
+  roomId: string,
+  body: string,
+  crypto?: { officer: OfficerCrypto; members: string[] },
+): Promise<{ eventId: string; t0: number }> {
   const txn = `bench-${process.pid}-${Date.now()}-${++txnCounter}`;
-  const endpoint = `${url}/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${txn}`;
+  const clear = { msgtype: "m.text", body };
+  const [type, content] = crypto
+    ? ["m.room.encrypted", await crypto.officer.encrypt(roomId, "m.room.message", clear, crypto.members)]
+    : ["m.room.message", clear];
+  const endpoint = `${url}/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${type}/${txn}`;
   const init = {
     method: "PUT",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ msgtype: "m.text", body }),
+    body: JSON.stringify(content),
   };
   const t0 = performance.now();
   const res = await fetch(endpoint, init);
@@ -257,8 +310,8 @@ function figures(all: number[]): Figures {
 // ---------------------------------------------------------------------------
 // Setup
 
-function writeDirectory(file: string, room: string, users: { admin: SynapseUser; leader: SynapseUser; officer: SynapseUser }): void {
-  // As in tests/e2e/matrix-fixture.ts: the officer belongs to 刑侦大队 (a lead unit of task 6), whose room is the measured one.
+function writeDirectory(file: string, rooms: string[], users: { admin: SynapseUser; leader: SynapseUser; officer: SynapseUser }): void {
+  // As in tests/e2e/matrix-fixture.ts: the officer belongs to 刑侦大队 (a lead unit of task 6), whose rooms are the measured ones.
   writeFileSync(
     file,
     JSON.stringify({
@@ -267,7 +320,7 @@ function writeDirectory(file: string, room: string, users: { admin: SynapseUser;
       leaders: [users.leader.userId],
       units: [
         { name: "科技办", rooms: [], members: [users.admin.userId] },
-        { name: "刑侦大队", aliases: ["刑侦"], rooms: [room], members: [users.officer.userId], leaders: [users.leader.userId] },
+        { name: "刑侦大队", aliases: ["刑侦"], rooms, members: [users.officer.userId], leaders: [users.leader.userId] },
         { name: "指挥情报中心", rooms: [] },
         { name: "网安大队", rooms: [] },
       ],
@@ -295,7 +348,12 @@ interface Result {
   echo: Figures;
   /** Informational: from the send to the /sync that carried duban's reply notice. */
   dubanReply: Figures;
+  /** Duban in an encrypted room (see the header for what the figure holds). */
+  dubanEncrypted: Figures;
+  dubanEncryptedReply: Figures;
   ratio: number;
+  /** dubanEncrypted p50 ÷ duban p50: what encryption adds to the same bot in the same run. */
+  encryptedRatio: number;
   goal: number;
   machine: { cpu: string; cores: number; node: string };
   homeserver: string;
@@ -327,12 +385,26 @@ async function main(): Promise<Result> {
     // Two rooms of three members each: officer + bot + leader (a group room, as in the e2e fixture).
     const dubanRoom = await officer.createRoom({ name: "刑侦大队", invite: [users.bot.userId, users.leader.userId] });
     const echoRoom = await officer.createRoom({ name: "echo", invite: [users.echo.userId, users.leader.userId] });
-    await leader.joinRoom(dubanRoom);
-    await leader.joinRoom(echoRoom);
+    // The third, encrypted from its creation as Element makes a private room.
+    const encryptedRoom = await officer.createRoom({
+      name: "刑侦大队（加密）",
+      invite: [users.bot.userId, users.leader.userId],
+      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }],
+    });
+    for (const room of [dubanRoom, echoRoom, encryptedRoom]) await leader.joinRoom(room);
 
-    // Duban: the real app and Matrix transport, as tests/e2e/matrix-fixture.ts starts them.
+    // The officer's second device, with keys: the one that sends in the encrypted room.
+    const login = await fetch(`${url}/_matrix/client/v3/login`, {
+      method: "POST",
+      body: JSON.stringify({ type: "m.login.password", identifier: { type: "m.id.user", user: users.officer.localpart }, password: users.officer.password }),
+    });
+    const device = (await login.json()) as { access_token?: string; device_id?: string };
+    if (!device.access_token || !device.device_id) throw new Error(`the officer's second login failed: ${login.status} ${JSON.stringify(device)}`);
+    const e2eToken = device.access_token;
+
+    // Duban: the real app and Matrix transport, as tests/e2e/matrix-fixture.ts starts them (encryption on, the default).
     const directoryFile = join(dir, "directory.json");
-    writeDirectory(directoryFile, dubanRoom, users);
+    writeDirectory(directoryFile, [dubanRoom, encryptedRoom], users);
     const env = {
       DATABASE_URL: `file:${join(dir, "duban.db")}`,
       DUBAN_DEMO: "true",
@@ -348,7 +420,17 @@ async function main(): Promise<Result> {
     cleanups.push(() => transport.stop());
     await transport.start();
     await transport.synced;
-    await waitFor(async () => (await transport.client.getJoinedRooms()).includes(dubanRoom), 30_000, "duban joined its room");
+    await waitFor(
+      async () => {
+        const joined = await transport.client.getJoinedRooms();
+        return joined.includes(dubanRoom) && joined.includes(encryptedRoom);
+      },
+      30_000,
+      "duban joined its rooms",
+    );
+    const officerCrypto = await OfficerCrypto.open(url, e2eToken, users.officer.userId, device.device_id);
+    cleanups.push(() => officerCrypto.close());
+    const encryptedMembers = [users.officer.userId, users.bot.userId, users.leader.userId];
 
     // The echo bot: bare matrix-bot-sdk, ✅ on every message from someone else, the same payload as duban's react().
     const echo = new MatrixClient(url, users.echo.accessToken, new SimpleFsStorageProvider(join(dir, "echo-sync.json")));
@@ -367,26 +449,32 @@ async function main(): Promise<Result> {
     const watchers = {
       duban: new RoomWatcher(url, officerToken, dubanRoom, users.bot.userId),
       echo: new RoomWatcher(url, officerToken, echoRoom, users.echo.userId),
+      encrypted: new RoomWatcher(url, e2eToken, encryptedRoom, users.bot.userId, officerCrypto),
     };
     for (const w of Object.values(watchers)) {
       await w.start();
       cleanups.push(() => w.stop());
     }
 
-    const one = async (bot: "duban" | "echo", text: string): Promise<{ ms: number; replyMs?: number }> => {
+    const one = async (bot: "duban" | "echo" | "encrypted", text: string): Promise<{ ms: number; replyMs?: number }> => {
       const w = watchers[bot];
       await w.caughtUp();
-      const { eventId, t0 } = await put(url, officerToken, w.roomId, text);
+      const { eventId, t0 } =
+        bot === "encrypted"
+          ? await put(url, e2eToken, w.roomId, text, { officer: officerCrypto, members: encryptedMembers })
+          : await put(url, officerToken, w.roomId, text);
       const at = await w.reaction(eventId);
+      const sent = w.reactionTypes.get(eventId);
+      if (bot === "encrypted" && sent !== "m.room.encrypted") throw new Error(`duban's ✅ in the encrypted room came as ${sent}, not encrypted`);
       // duban also answers in text (the ✅ goes first); waiting for it keeps that send out of the next sample.
       if (bot === "echo") return { ms: at - t0 };
       const reply = await w.reply(eventId);
       return { ms: at - t0, replyMs: reply - t0 };
     };
 
-    const results = { duban: [] as number[], echo: [] as number[], dubanReply: [] as number[] };
+    const results = { duban: [] as number[], echo: [] as number[], dubanReply: [] as number[], encrypted: [] as number[], encryptedReply: [] as number[] };
     const total = WARMUP + SAMPLES;
-    progress(`${WARMUP} warm-up + ${SAMPLES} samples per bot, alternating duban / echo…`);
+    progress(`${WARMUP} warm-up + ${SAMPLES} samples per bot, alternating duban / echo / duban in the encrypted room…`);
     for (let i = 0; i < total; i++) {
       const warm = i < WARMUP;
       const n = warm ? i + 1 : i - WARMUP + 1;
@@ -395,30 +483,43 @@ async function main(): Promise<Result> {
       const d = await one("duban", text);
       await sleep(GAP_MS);
       const e = await one("echo", text);
+      await sleep(GAP_MS);
+      const x = await one("encrypted", warm ? `任务6进展：加密延迟测试预热第${n}次 60%` : `任务6进展：加密延迟测试第${n}次 60%`);
       if (!warm) {
         results.duban.push(d.ms);
         results.echo.push(e.ms);
+        results.encrypted.push(x.ms);
         if (d.replyMs !== undefined) results.dubanReply.push(d.replyMs);
+        if (x.replyMs !== undefined) results.encryptedReply.push(x.replyMs);
       }
-      progress(`  ${warm ? "warm-up" : "sample"} ${n}: duban ${d.ms.toFixed(1)} ms (reply ${d.replyMs?.toFixed(1) ?? "none"}), echo ${e.ms.toFixed(1)} ms`);
+      progress(
+        `  ${warm ? "warm-up" : "sample"} ${n}: duban ${d.ms.toFixed(1)} ms (reply ${d.replyMs?.toFixed(1) ?? "none"}), echo ${e.ms.toFixed(1)} ms, ` +
+          `encrypted ${x.ms.toFixed(1)} ms (reply ${x.replyMs?.toFixed(1) ?? "none"})`,
+      );
     }
 
     // Every update must really be recorded, and neither bot may have failed along the way.
     const stored = await app.db.update.count({ where: { text: { contains: "延迟测试" } } });
-    if (stored !== total) throw new Error(`duban recorded ${stored} of the ${total} updates`);
+    if (stored !== 2 * total) throw new Error(`duban recorded ${stored} of the ${2 * total} updates`);
     if (dubanErrors.length) throw new Error(`duban logged errors during the run:\n${dubanErrors.join("\n")}`);
     if (echoErrors.length) throw new Error(`the echo bot failed to react:\n${echoErrors.join("\n")}`);
     if (results.dubanReply.length !== SAMPLES) throw new Error(`duban's reply notice came back for ${results.dubanReply.length} of ${SAMPLES} samples`);
+    if (results.encryptedReply.length !== SAMPLES)
+      throw new Error(`duban's encrypted reply came back for ${results.encryptedReply.length} of ${SAMPLES} samples`);
 
     const duban = figures(results.duban);
     const echoFig = figures(results.echo);
+    const encrypted = figures(results.encrypted);
     return {
       samples: SAMPLES,
       warmup: WARMUP,
       duban,
       echo: echoFig,
       dubanReply: figures(results.dubanReply),
+      dubanEncrypted: encrypted,
+      dubanEncryptedReply: figures(results.encryptedReply),
       ratio: round(duban.p50 / echoFig.p50),
+      encryptedRatio: round(encrypted.p50 / duban.p50),
       goal: GOAL,
       machine: { cpu: cpus()[0]?.model ?? "?", cores: cpus().length, node: process.version },
       homeserver: synapse.external ? "external" : "synapse (tests/e2e/synapse.ts)",
@@ -445,8 +546,11 @@ function table(r: Result): string {
     line("duban", r.duban),
     line("echo (matrix-bot-sdk)", r.echo),
     line("(duban reply notice)", r.dubanReply),
+    line("duban, encrypted room", r.dubanEncrypted),
+    line("(encrypted reply)", r.dubanEncryptedReply),
     "",
     `duban p50 ÷ echo p50 = ${r.ratio.toFixed(2)}× (goal ≤ ${GOAL}×)`,
+    `duban encrypted p50 ÷ duban unencrypted p50 = ${r.encryptedRatio.toFixed(2)}×`,
   ].join("\n");
 }
 

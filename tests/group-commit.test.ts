@@ -127,6 +127,31 @@ describe("group commit (one transaction for a sync batch's messages)", () => {
     );
   });
 
+  it("a settings read from another flow waits for an open group, as Prisma's read did, and never sees what the group then rolls back", async () => {
+    let opened!: () => void;
+    const groupOpen = new Promise<void>((r) => (opened = r));
+    let finish!: () => void;
+    const hold = new Promise<void>((r) => (finish = r));
+    const seen: (string | null)[] = [];
+    // Registered outside the group: another flow (a scheduler's timer, say) reading while the group is open.
+    const outside = groupOpen.then(async () => seen.push(await app.repos.settings.get("group.joined")));
+    const group = sql.group(async () => {
+      await app.say("任务6进展：组内的一条", zhang); // opens the group's transaction
+      // Written inside that transaction (Prisma's own writes would commit the group first: see the test above).
+      await sql.run`INSERT INTO "Setting" ("key", "value") VALUES (${"group.joined"}, ${"uncommitted"})`;
+      expect(await app.repos.settings.get("group.joined")).toBe("uncommitted"); // the group sees its own write
+      opened();
+      await hold;
+      throw new Error("homeserver went away");
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(seen).toEqual([]);
+    finish();
+    await expect(group).rejects.toThrow("homeserver went away");
+    await outside;
+    expect(seen).toEqual([null]);
+  });
+
   it("a Prisma transaction that cannot begin (another process holds the write lock too long) fails alone, and the next ones work", async () => {
     sql.connection.pragma("busy_timeout = 300");
     const blocker = new Database(join(app.dir, "duban.db"));

@@ -15,6 +15,7 @@ import { PrismaPendingRepository } from "../src/repositories/prisma-pending-repo
 import { PrismaPlanRepository } from "../src/repositories/prisma-plan-repository.js";
 import { PrismaReminderRepository } from "../src/repositories/prisma-reminder-repository.js";
 import { PrismaRequestRepository } from "../src/repositories/prisma-request-repository.js";
+import { PrismaSettings } from "../src/repositories/prisma-settings.js";
 import { PrismaUpdateRepository } from "../src/repositories/prisma-update-repository.js";
 import { SqlDirectoryChangeRepository } from "../src/repositories/sql/sql-directory-change-repository.js";
 import { SqlEventLog } from "../src/repositories/sql/sql-event-log.js";
@@ -22,6 +23,7 @@ import { SqlPendingRepository } from "../src/repositories/sql/sql-pending-reposi
 import { SqlPlanRepository } from "../src/repositories/sql/sql-plan-repository.js";
 import { SqlReminderRepository } from "../src/repositories/sql/sql-reminder-repository.js";
 import { SqlRequestRepository } from "../src/repositories/sql/sql-request-repository.js";
+import { SqlSettings } from "../src/repositories/sql/sql-settings.js";
 import { SqlUpdateRepository } from "../src/repositories/sql/sql-update-repository.js";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
 import { syntheticPlan } from "../bench/synthetic.js";
@@ -185,6 +187,7 @@ describe("the SQL repositories on a real SQLite file", () => {
     expect(sqlRepos.pending).toBeInstanceOf(SqlPendingRepository);
     expect(sqlRepos.requests).toBeInstanceOf(SqlRequestRepository);
     expect(sqlRepos.directoryChanges).toBeInstanceOf(SqlDirectoryChangeRepository);
+    expect(sqlRepos.settings).toBeInstanceOf(SqlSettings);
     // The reference is plain Prisma, not a SQL subclass.
     expect(ref.plans).not.toBeInstanceOf(SqlPlanRepository);
     expect(ref.updates).not.toBeInstanceOf(SqlUpdateRepository);
@@ -343,6 +346,20 @@ describe("the SQL repositories on a real SQLite file", () => {
       expect(prisma.map((c) => c.op)).toEqual(["bind", "unbind", "bind-room"]);
       expect(prisma[0]!.at).toBeInstanceOf(Date);
       expect(await sqlRepos.directoryChanges.list()).toStrictEqual(prisma);
+    });
+  });
+
+  describe("settings", () => {
+    it("get(): what Prisma wrote, a value set twice, an empty one, and null for a key never set", async () => {
+      const prisma = new PrismaSettings(app.db);
+      const joined = JSON.stringify({ "!xingzhen:bureau.local": [ZHANG, "@李四:bureau.local"] });
+      await prisma.set("test.joined", "[]");
+      await prisma.set("test.joined", joined);
+      await prisma.set("test.empty", "");
+      expect(await prisma.setOnce("test.once", "督办")).toBe(true);
+      for (const key of ["test.joined", "test.empty", "test.once", "test.never"]) expect(await sqlRepos.settings.get(key), key).toBe(await prisma.get(key));
+      expect(await sqlRepos.settings.get("test.joined")).toBe(joined);
+      expect(await sqlRepos.settings.get("test.never")).toBeNull();
     });
   });
 

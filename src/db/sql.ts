@@ -63,6 +63,11 @@ export interface Sql {
    * committed yet (SQLite: one connection, shared by every flow). A cache fills only from committed rows.
    */
   readonly inTransaction: boolean;
+  /**
+   * A group commit open in another flow, for a read that must see only committed rows, as Prisma's reads do
+   * (SQLite: one connection, shared by every flow); null when there is none, or the caller is that group.
+   */
+  groupToWaitFor?(): Promise<void> | null;
 }
 
 export const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string | number));

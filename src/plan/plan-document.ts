@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import mammoth from "mammoth";
 import { PlanParseError } from "./plan-parser.js";
 import type { ParsedPlan } from "./types.js";
 
@@ -74,6 +73,9 @@ export async function readPlanFileDocument(file: string): Promise<PlanDocument> 
 
 /** The text of a .docx, one line per paragraph (headings, list items and table cells included, empty ones left out). */
 async function docxText(bytes: Buffer): Promise<{ text: string; autoNumbered: number[] }> {
+  // Imported here, not at the top: every start reads the demo plan's module, and mammoth with its ZIP and XML
+  // libraries adds about 60 ms to a one-shot command that never sees a .docx (tests/startup-cost.test.ts).
+  const { default: mammoth } = await import("mammoth");
   let html: string;
   try {
     const result = await mammoth.convertToHtml({ buffer: bytes }, { convertImage: mammoth.images.imgElement(async () => ({ src: "" })) });

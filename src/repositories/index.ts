@@ -20,6 +20,7 @@ import { SqlPendingRepository } from "./sql/sql-pending-repository.js";
 import { SqlAuditRepository } from "./sql/sql-audit-repository.js";
 import { SqlPlanRepository } from "./sql/sql-plan-repository.js";
 import { SqlReminderRepository } from "./sql/sql-reminder-repository.js";
+import { SqlSettings } from "./sql/sql-settings.js";
 import { SqlRequestRepository } from "./sql/sql-request-repository.js";
 import { SqlUpdateRepository } from "./sql/sql-update-repository.js";
 
@@ -34,7 +35,7 @@ export function prismaRepositories(db: PrismaClient): Repositories {
     plans: sql ? new SqlPlanRepository(db, sql) : new PrismaPlanRepository(db),
     updates: sql ? new SqlUpdateRepository(db, sql) : new PrismaUpdateRepository(db),
     events: sql ? new SqlEventLog(db, sql) : new PrismaEventLog(db),
-    settings: new PrismaSettings(db),
+    settings: sql ? new SqlSettings(db, sql) : new PrismaSettings(db),
     reminders: sql ? new SqlReminderRepository(db, sql) : new PrismaReminderRepository(db),
     pending: sql ? new SqlPendingRepository(db, sql) : new PrismaPendingRepository(db),
     audit: sql ? new SqlAuditRepository(db, sql) : new PrismaAuditRepository(db),
