@@ -2,6 +2,7 @@ import type { AnyCommand, CommandCues } from "../command.js";
 import type { Confidence, Interpretation, UpdateSegment } from "./interpretation.js";
 import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.js";
 import type { SubjectIndex } from "./subject-index.js";
+import { normalise } from "./normalise.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import {
   alternation,
@@ -72,27 +73,12 @@ function cutRefs(text: string, refs: readonly TaskRef[]): string {
   return out + text.slice(at);
 }
 
-/**
- * NFKC, one code point at a time, remembering where each output unit came from, so that text
- * found in the normalised form can be cut from the message as written: `nfkcWithOrigin("任务６，")`.
- */
-function nfkcWithOrigin(raw: string): { text: string; origin: number[] } {
-  let text = "";
-  const origin: number[] = [];
-  let i = 0;
-  for (const ch of raw) {
-    const n = ch.normalize("NFKC");
-    for (let k = 0; k < n.length; k++) origin.push(i);
-    text += n;
-    i += ch.length;
-  }
-  origin.push(raw.length);
-  return { text, origin };
-}
-
 function uniq(numbers: number[]): number[] {
   return [...new Set(numbers)];
 }
+
+/** After a quote, words that pass it on: to a colleague by name (`@刘洋`), or to everyone (`转发各位知悉`). */
+const PASS_ON = /^\s*(?:@|转发|转给|转各位|请各位|各位|知悉)/u;
 
 const isQuestion = (text: string) => alt(QUESTION_WORDS).test(text) || /(?:没有?|了没|未)\s*$/.test(text);
 /** Asking how a task stands, whatever else the message says: `任务6进度怎么样了，局长下午要听汇报`. */
@@ -109,7 +95,9 @@ const isPlainQuestion = (text: string) => /[?？]|[吗呢么嘛]\s*[~～…!！.
  */
 export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   const cues: string[] = [];
-  const { text: nfkc, origin } = nfkcWithOrigin(raw);
+  // Quotes left out, NFKC, traditional → simplified, `T6` → `任务6`, keywords typed as homophones (normalise.ts).
+  const { text: nfkc, origin, steps, quoted } = normalise(raw);
+  if (steps.length > 0) cues.push(...steps.map((s) => `normalised:${s}`));
   const names = alternation(["督办", "督办机器人", ...(ctx.botNames ?? [])]);
   const address = cached(`^\\s*@?(?:${names})(?:\\s*[:：,，]\\s*|\\s+|$)|^\\s*@(?:${names})`, "iu").exec(nfkc);
   if (address) cues.push(`addressed:${address[0].trim()}`);
@@ -149,6 +137,9 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     cues,
   });
   if (!low) return none("empty");
+  // Quoting a message (often the bot's own reminder) to pass it on to a colleague, `> 【督办提醒】…⏎@刘洋 这个你跟一下`, is
+  // neither an update nor a command, whatever task numbers the instruction names.
+  if (quoted > 0 && !address && !trailing && PASS_ON.test(text)) return none("quote-passed-on");
   const byKind = <K extends CommandCues["kind"]>(kind: K) =>
     ctx.commands.filter((c): c is AnyCommand & { cues: Extract<CommandCues, { kind: K }> } => c.cues.kind === kind);
 
@@ -453,8 +444,10 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
 
   const segs: UpdateSegment[] = segmentsOf(text, low, refs).map((s) => {
     const seg = text.slice(s.start, s.end).replace(/[;；。,，\s]+$/, "");
-    const body = h.written(s.start + bodyStart(seg, s.refs, s.start), s.start + seg.length).trim();
-    const p = extractPercent(body);
+    const from = s.start + bodyStart(seg, s.refs, s.start);
+    const body = h.written(from, s.start + seg.length).trim();
+    // The figure is read from the normalised text (`進度過半`, voice input's `进展60`); the body is kept as written.
+    const p = extractPercent(text.slice(from, s.start + seg.length));
     return { numbers: uniq(s.refs.flatMap((r) => r.numbers)), body, percent: p?.value ?? null, percentRaw: p?.raw ?? null };
   });
   // "任务17、18 … 17完成80% 18完成60%", "分别完成50%、70%": as many figures as tasks go to them in order.
