@@ -77,6 +77,11 @@ function uniq(numbers: number[]): number[] {
   return [...new Set(numbers)];
 }
 
+/** Words that say no report is made now: `这个月先不报了`, `暂不报送`, `无需重复报`. */
+const NOT_REPORTING = /(?:先|暂|暂时|这次|本次|这个月|本月|这周|本周)(?:就)?不(?:报|报送|上报)了?|不用报|无需(?:重复)?报|不再报/u;
+/** A first line that heads a summary of supervision, not of work done: `科技办6月督办情况`, `督办通报`. */
+const SUPERVISION_HEADING = /^[^\n]{0,20}?(督办情况|督办通报|催办情况|督查通报|督办通知)[^\n]*\n/u;
+
 /** After a quote, words that pass it on: to a colleague by name (`@刘洋`), or to everyone (`转发各位知悉`). */
 const PASS_ON = /^\s*(?:@|转发|转给|转各位|请各位|各位|知悉)/u;
 
@@ -207,6 +212,12 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     }
     const update = byKind("update")[0];
     if (!update) return none();
+    // Saying one is not reporting (`上个月报的任务14是30%，这个月先不报了`), or the office's summary of its own
+    // supervision (`科技办6月督办情况⏎1.任务1、任务2已逾期…`), reports no progress.
+    const declines = NOT_REPORTING.exec(low);
+    if (declines) return none(`not-reporting:${declines[0]}`);
+    const heading = SUPERVISION_HEADING.exec(low);
+    if (heading && refs[0]!.start >= heading[0].length) return none(`supervision-summary:${heading[1]}`);
     // A word like 查询 or 看看 inside an update ("已开通…查询功能，进度七成") does not make it a question.
     const updateQuestion = question && (isPlainQuestion(low) || (!doneWork(low) && !extractPercent(text)));
     const heads = headRefs(low, refs);
