@@ -28,6 +28,10 @@ describe("traditional characters", () => {
     expect(acted("任務7進度如何")).toEqual({ command: "status", tasks: [7], percent: null });
   });
 
+  it("a character the table keeps as it is changes nothing, and says so: 乾坤", () => {
+    expect(normalise("乾坤已定").steps).toEqual([]);
+  });
+
   it("leave a simplified message untouched", () => {
     const n = normalise("任务6进展：已推荐3名民警");
     expect(n.steps).toEqual([]);

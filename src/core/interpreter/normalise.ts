@@ -116,6 +116,7 @@ function simplify(m: Mapped, steps: string[]): Mapped {
     toSimplified = opencc.Converter({ from: "t", to: "cn" });
   }
   const whole = toSimplified(m.text);
+  if (whole === m.text) return m;
   steps.push("traditional");
   if (whole.length === m.text.length) return { text: whole, origin: m.origin };
   // A phrase that converts to a different length: convert character by character instead, keeping the origins.
