@@ -154,11 +154,14 @@ describe("chatter that names a task and a figure but reports nothing", () => {
     "上个月报的任务14是30%，这个月先不报了，等模型测完再说",
     "任务6本周先不报了，上次报的60%不变",
     "科技办6月督办情况\n1.任务1、任务2已逾期，已发催办通知\n2.本月有5个单位未报送进展\n3.任务12进展率65%",
+    "任务2要是弄完了就赶紧报办结，别拖",
+    "T2如果搞定了跟我说一声",
   ])("%s", (raw) => {
     expect(acted(raw)).toBeNull();
   });
 
   it("a unit's own weekly summary is still read", () => {
     expect(acted("刑侦大队本周工作情况\n1.任务6已完成60%")).toEqual({ command: "update", tasks: [6], percent: 60 });
+    expect(acted("任务6已完成60%，如果设备到位下月可完成")).toEqual({ command: "update", tasks: [6], percent: 60 });
   });
 });
