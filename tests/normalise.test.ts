@@ -156,6 +156,7 @@ describe("chatter that names a task and a figure but reports nothing", () => {
     "科技办6月督办情况\n1.任务1、任务2已逾期，已发催办通知\n2.本月有5个单位未报送进展\n3.任务12进展率65%",
     "任务2要是弄完了就赶紧报办结，别拖",
     "T2如果搞定了跟我说一声",
+    "任务6完成率才40%，刑侦、网安要加把劲",
   ])("%s", (raw) => {
     expect(acted(raw)).toBeNull();
   });
