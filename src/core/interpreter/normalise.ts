@@ -203,8 +203,11 @@ function keywords(m: Mapped, steps: string[]): Mapped {
  * 进度 (with `到`, `达到`, `为` or `是` between) is the figure, unless a unit or a date follows it (`进度3项`, `进展6月`), or
  * the keyword starts the message, where `进展 6 …` names task 6.
  */
-const BARE_FIGURE =
-  /(?<=(?:进展|进度)\s*(?:到了?|达到|为|是)?\s*)(\d{1,3}|[一二三四五六七八九十]{1,3}|一百)(?![\d.%一二三四五六七八九十百千万成半点]|\s*(?:[a-z]|个|台|套|名|人|家|项|件|天|日|号|月|年|次|万|元|米|处|所|条|份|批|场|起|分|小时|周|星期))/giu;
+const BARE_FIGURE = new RegExp(
+  String.raw`(?<=(?:进展|进度)\s*(?:到了?|达到|为|是)?\s*)(\d{1,3}|[一二三四五六七八九十]{1,3}|一百)` +
+    String.raw`(?![\d.%一二三四五六七八九十百千万成半点]|\s*(?:[a-z]|个|台|套|名|人|家|项|件|天|日|号|月|年|次|万|元|米|处|所|条|份|批|场|起|分|小时|周|星期))`,
+  "giu",
+);
 
 function bareFigures(m: Mapped, steps: string[]): Mapped {
   return rewrite(m, BARE_FIGURE, (hit) => {

@@ -527,8 +527,13 @@ export const FUTURE_MARKS = new RegExp(
 );
 
 /** A request to people, not an update: `下周一前把任务6的台账报上来`, `第二季度的考核材料发我一下`. */
-export const REQUEST_MARKS =
-  /请(?!假|示)|务必|麻烦|把.{0,24}(?:报上来|交上来|发我|发给|报给|交给|送过来|发过来|送来|准备好|整理好|弄好)|发我|给我|发给我|报上来|交上来|发过来|送过来|抓紧|尽快|赶紧|加把劲|要求各|通知各|提醒大家|请各单位|大家|记得|别忘|please|make sure|remember/i;
+export const REQUEST_MARKS = new RegExp(
+  [
+    "请(?!假|示)|务必|麻烦|把.{0,24}(?:报上来|交上来|发我|发给|报给|交给|送过来|发过来|送来|准备好|整理好|弄好)",
+    "发我|给我|发给我|报上来|交上来|发过来|送过来|抓紧|尽快|赶紧|加把劲|要求各|通知各|提醒大家|请各单位|大家|记得|别忘|please|make sure|remember",
+  ].join("|"),
+  "i",
+);
 
 /** Leading words of an update before the task: `报告：任务11…`, `关于任务6`, `汇报一下任务六`. */
 export const UPDATE_LEAD = /^(?:报告|汇报|报送|进展报告|进展|周报|月报|情况报告|情况汇报|更新|补报|补充|关于|就|update|report)\s*(?:一下)?\s*[:：,，\s-]*/i;
