@@ -58,6 +58,14 @@ describe("the duban command line, run as processes", () => {
     expect(st.stdout).toContain("进展条数：0");
   });
 
+  it("explains what normalisation did (issue 25): the text it read, each step, and the body kept as written", async () => {
+    const r = await duban(["explain", "任物6 近展60 設備到位"]);
+    expect(r.stdout).toContain("规范化 normalised: 任务6 进展60% 设备到位");
+    expect(r.stdout).toContain("1. 任务6 · 60% · 近展60 設備到位");
+    expect(r.stdout).toMatch(/依据 cues: normalised:traditional · normalised:keyword:任物→任务 · normalised:keyword:近展→进展/);
+    expect((await duban(["explain", "任务6进展：已完成60%"])).stdout).not.toContain("规范化");
+  });
+
   it("keeps an update across processes, as the given user and room, at DUBAN_NOW", async () => {
     const rec = await duban(["say", "--as", "@zhang:bureau.local", "--room", "xingzhen", "任务6进展:两名民警通过市级数字工匠初审 60%"], {
       DUBAN_NOW: "2024-06-30T10:00:00+08:00",

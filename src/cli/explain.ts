@@ -17,7 +17,9 @@ export default {
         print(`${JSON.stringify(i, null, 2)}\n`);
         return 0;
       }
+      const normalised = i.cues.some((c) => c.startsWith("normalised:"));
       const out = [
+        ...(normalised ? [`规范化 normalised: ${i.text}`] : []),
         `意图 intent: ${i.command ?? "无 none"}（${CONFIDENCE[i.confidence]}）${i.addressed ? " · 点名机器人 addressed" : ""}`,
         `任务 tasks: ${i.tasks.length ? i.tasks.join("、") : "—"}`,
         `进度 percent: ${i.percent === null ? "—" : `${i.percent}%`}`,

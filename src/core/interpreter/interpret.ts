@@ -2,6 +2,7 @@ import type { AnyCommand, CommandCues } from "../command.js";
 import type { Confidence, Interpretation, UpdateSegment } from "./interpretation.js";
 import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.js";
 import type { SubjectIndex } from "./subject-index.js";
+import { normalise } from "./normalise.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import {
   alternation,
@@ -72,27 +73,17 @@ function cutRefs(text: string, refs: readonly TaskRef[]): string {
   return out + text.slice(at);
 }
 
-/**
- * NFKC, one code point at a time, remembering where each output unit came from, so that text
- * found in the normalised form can be cut from the message as written: `nfkcWithOrigin("任务６，")`.
- */
-function nfkcWithOrigin(raw: string): { text: string; origin: number[] } {
-  let text = "";
-  const origin: number[] = [];
-  let i = 0;
-  for (const ch of raw) {
-    const n = ch.normalize("NFKC");
-    for (let k = 0; k < n.length; k++) origin.push(i);
-    text += n;
-    i += ch.length;
-  }
-  origin.push(raw.length);
-  return { text, origin };
-}
-
 function uniq(numbers: number[]): number[] {
   return [...new Set(numbers)];
 }
+
+/** Words that say no report is made now: `这个月先不报了`, `暂不报送`, `无需重复报`. */
+const NOT_REPORTING = /(?:先|暂|暂时|这次|本次|这个月|本月|这周|本周)(?:就)?不(?:报|报送|上报)了?|不用报|无需(?:重复)?报|不再报/u;
+/** A first line that heads a summary of supervision, not of work done: `科技办6月督办情况`, `督办通报`. */
+const SUPERVISION_HEADING = /^[^\n]{0,20}?(督办情况|督办通报|催办情况|督查通报|督办通知)[^\n]*\n/u;
+
+/** After a quote, words that pass it on: to a colleague by name (`@刘洋`), or to everyone (`转发各位知悉`). */
+const PASS_ON = /^\s*(?:@|转发|转给|转各位|请各位|各位|知悉)/u;
 
 const isQuestion = (text: string) => alt(QUESTION_WORDS).test(text) || /(?:没有?|了没|未)\s*$/.test(text);
 /** Asking how a task stands, whatever else the message says: `任务6进度怎么样了，局长下午要听汇报`. */
@@ -109,7 +100,9 @@ const isPlainQuestion = (text: string) => /[?？]|[吗呢么嘛]\s*[~～…!！.
  */
 export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   const cues: string[] = [];
-  const { text: nfkc, origin } = nfkcWithOrigin(raw);
+  // Quotes left out, NFKC, traditional → simplified, `T6` → `任务6`, keywords typed as homophones (normalise.ts).
+  const { text: nfkc, origin, steps, quoted } = normalise(raw);
+  if (steps.length > 0) cues.push(...steps.map((s) => `normalised:${s}`));
   const names = alternation(["督办", "督办机器人", ...(ctx.botNames ?? [])]);
   const address = cached(`^\\s*@?(?:${names})(?:\\s*[:：,，]\\s*|\\s+|$)|^\\s*@(?:${names})`, "iu").exec(nfkc);
   if (address) cues.push(`addressed:${address[0].trim()}`);
@@ -149,6 +142,9 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     cues,
   });
   if (!low) return none("empty");
+  // Quoting a message (often the bot's own reminder) to pass it on to a colleague, `> 【督办提醒】…⏎@刘洋 这个你跟一下`, is
+  // neither an update nor a command, whatever task numbers the instruction names.
+  if (quoted > 0 && !address && !trailing && PASS_ON.test(text)) return none("quote-passed-on");
   const byKind = <K extends CommandCues["kind"]>(kind: K) =>
     ctx.commands.filter((c): c is AnyCommand & { cues: Extract<CommandCues, { kind: K }> } => c.cues.kind === kind);
 
@@ -216,6 +212,12 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     }
     const update = byKind("update")[0];
     if (!update) return none();
+    // Saying one is not reporting (`上个月报的任务14是30%，这个月先不报了`), or the office's summary of its own
+    // supervision (`科技办6月督办情况⏎1.任务1、任务2已逾期…`), reports no progress.
+    const declines = NOT_REPORTING.exec(low);
+    if (declines) return none(`not-reporting:${declines[0]}`);
+    const heading = SUPERVISION_HEADING.exec(low);
+    if (heading && refs[0]!.start >= heading[0].length) return none(`supervision-summary:${heading[1]}`);
     // A word like 查询 or 看看 inside an update ("已开通…查询功能，进度七成") does not make it a question.
     const updateQuestion = question && (isPlainQuestion(low) || (!doneWork(low) && !extractPercent(text)));
     const heads = headRefs(low, refs);
@@ -453,8 +455,10 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
 
   const segs: UpdateSegment[] = segmentsOf(text, low, refs).map((s) => {
     const seg = text.slice(s.start, s.end).replace(/[;；。,，\s]+$/, "");
-    const body = h.written(s.start + bodyStart(seg, s.refs, s.start), s.start + seg.length).trim();
-    const p = extractPercent(body);
+    const from = s.start + bodyStart(seg, s.refs, s.start);
+    const body = h.written(from, s.start + seg.length).trim();
+    // The figure is read from the normalised text (`進度過半`, voice input's `进展60`); the body is kept as written.
+    const p = extractPercent(text.slice(from, s.start + seg.length));
     return { numbers: uniq(s.refs.flatMap((r) => r.numbers)), body, percent: p?.value ?? null, percentRaw: p?.raw ?? null };
   });
   // "任务17、18 … 17完成80% 18完成60%", "分别完成50%、70%": as many figures as tasks go to them in order.

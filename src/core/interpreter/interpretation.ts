@@ -25,7 +25,7 @@ export interface Interpretation {
   confidence: Confidence;
   /** The message addresses the bot by name at its start (`督办：任务6进度`). */
   addressed: boolean;
-  /** The text after the address, as written. */
+  /** The text after the address as the interpreter read it: quoted lines left out, NFKC, simplified (normalise.ts). */
   text: string;
   args: {
     numbers?: number[];

@@ -50,7 +50,8 @@ const FORMS: Form[] = [
     name: "关键词 N",
     re: new RegExp(`^\\s*(?:status|history|update|progress|进展|进度|历史|进展记录|报送进展|查询|查看|查)\\s*#?\\s*(${LONG_N})(?=$|[\\s:：,，])`, "giu"),
   },
-  { name: "#N", re: new RegExp(`(?<![\\w#])#\\s*(${N})(?![\\d.])`, "gu") },
+  // Not a floor, a building or a gate: "#1楼", "#3号门".
+  { name: "#N", re: new RegExp(`(?<![\\w#])#\\s*(${N})(?![\\d.]|\\s*(?:号?(?:楼|栋|幢|层|室|门|岗|单元|车道|机位)))`, "gu") },
 ];
 
 function numbersIn(list: string): number[] {

@@ -1,0 +1,241 @@
+import { createRequire } from "node:module";
+import { chineseNumber } from "../grammar.js";
+import { TRADITIONAL_CHARS } from "./traditional-chars.js";
+
+/*
+ * Normalisation before interpreting (issue 25): what the interpreter reads is the message with quoted lines left
+ * out, in NFKC, in simplified characters, with English short forms of a task reference (`T6`, `tsk 6`) and the bot's
+ * own keywords typed as homophones (`人物6`, `任务6近展`) written the way the rules expect. Every unit of the result
+ * remembers where it came from in the message as written (`origin`), so that what is stored (an update's body) is
+ * the sender's own words, cut from the original text.
+ */
+
+/** The text the interpreter reads, where each of its units came from in the raw message, and what was changed. */
+export interface Normalised {
+  text: string;
+  /** `origin[i]` is the offset in the raw message of `text[i]`; one more entry for the end. */
+  origin: number[];
+  /** What normalisation did, for `duban explain`: `quote:2`, `traditional`, `short-form:T6→任务6`, `keyword:人物→任务`. */
+  steps: string[];
+  /** How many quoted lines (`> …`) were left out. */
+  quoted: number;
+}
+
+interface Mapped {
+  text: string;
+  origin: number[];
+}
+
+/** Replace each match of `re` (global) by `by(match)`; a replacement of the same length keeps the origins one to one. */
+function rewrite(m: Mapped, re: RegExp, by: (match: RegExpExecArray) => string | null): Mapped {
+  let text = "";
+  const origin: number[] = [];
+  let at = 0;
+  re.lastIndex = 0;
+  for (let hit = re.exec(m.text); hit; hit = re.exec(m.text)) {
+    if (hit[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    const replacement = by(hit);
+    if (replacement === null) {
+      re.lastIndex = hit.index + 1;
+      continue;
+    }
+    text += m.text.slice(at, hit.index);
+    for (let k = at; k < hit.index; k++) origin.push(m.origin[k]!);
+    text += replacement;
+    const same = replacement.length === hit[0].length;
+    for (let k = 0; k < replacement.length; k++) origin.push(m.origin[hit.index + (same ? k : 0)]!);
+    at = hit.index + hit[0].length;
+  }
+  if (at === 0) return m;
+  text += m.text.slice(at);
+  for (let k = at; k < m.origin.length; k++) origin.push(m.origin[k]!);
+  return { text, origin };
+}
+
+/**
+ * Leave out quoted lines: Element's `> ` quote and a reply's fallback are someone else's words (often the bot's own
+ * reminder), never the sender's update or command. A blank line right after a quote goes with it.
+ */
+function dropQuotes(raw: string): Mapped & { quoted: number } {
+  let text = "";
+  const origin: number[] = [];
+  let quoted = 0;
+  let afterQuote = false;
+  let at = 0;
+  for (const line of raw.split("\n")) {
+    const end = at + line.length + 1;
+    const isQuote = /^\s*>/.test(line);
+    if (isQuote) quoted++;
+    else if (!(afterQuote && line.trim() === "")) {
+      const kept = raw.slice(at, Math.min(end, raw.length));
+      text += kept;
+      for (let k = 0; k < kept.length; k++) origin.push(at + k);
+    }
+    if (!(afterQuote && line.trim() === "")) afterQuote = isQuote;
+    at = end;
+  }
+  origin.push(raw.length);
+  return { text, origin, quoted };
+}
+
+/** NFKC, one code point at a time, so that each output unit keeps its origin: `任务６，` → `任务6,`. */
+function nfkc(m: Mapped): Mapped {
+  let text = "";
+  const origin: number[] = [];
+  let i = 0;
+  for (const ch of m.text) {
+    const n = ch.normalize("NFKC");
+    for (let k = 0; k < n.length; k++) origin.push(m.origin[i]!);
+    text += n;
+    i += ch.length;
+  }
+  origin.push(m.origin[m.text.length]!);
+  return { text, origin };
+}
+
+// Loaded on first use, so that a message in simplified characters (nearly all of them) costs nothing and a one-shot
+// `duban say` does not load either library's dictionaries.
+const require = createRequire(import.meta.url);
+let traditionalSet: Set<string> | null = null;
+let toSimplified: ((text: string) => string) | null = null;
+
+function hasTraditional(text: string): boolean {
+  traditionalSet ??= new Set(TRADITIONAL_CHARS);
+  for (const ch of text) if (traditionalSet.has(ch)) return true;
+  return false;
+}
+
+/** Traditional → simplified with opencc-js (`任務3進展` → `任务3进展`), only when the text holds a traditional character. */
+function simplify(m: Mapped, steps: string[]): Mapped {
+  if (!/[\u3400-\u9fff\u{20000}-\u{3134f}]/u.test(m.text) || !hasTraditional(m.text)) return m;
+  if (!toSimplified) {
+    const opencc = require("opencc-js/t2cn") as { Converter(o: { from: string; to: string }): (t: string) => string };
+    toSimplified = opencc.Converter({ from: "t", to: "cn" });
+  }
+  const whole = toSimplified(m.text);
+  if (whole === m.text) return m;
+  steps.push("traditional");
+  if (whole.length === m.text.length) return { text: whole, origin: m.origin };
+  // A phrase that converts to a different length: convert character by character instead, keeping the origins.
+  return rewrite(m, /[\s\S]/gu, (hit) => toSimplified!(hit[0]));
+}
+
+/**
+ * English short forms of a task reference, where they stand as one: `T6`, `t6`, `tsk 6`, `task6` → `任务6`. Not `T恤`,
+ * `6T硬盘` or `T3级`: the letters stand alone (no letter or digit before), and a unit, a letter or a decimal point
+ * after the number makes it a quantity or a model name.
+ */
+const SHORT_FORM = /(?<![\p{L}\p{N}_@#./:-])(t(?=\d)|tsk\s?(?=\d)|task\s?(?=\d))(?=\d{1,3}(?![\d.%]|[a-z]|\s*(?:个|台|套|寸|级|型|号楼|楼|年|月|天|日)))/giu;
+
+interface Keyword {
+  word: string;
+  syllables: readonly string[];
+}
+const TASK: Keyword = { word: "任务", syllables: ["ren", "wu"] };
+const PROGRESS: Keyword = { word: "进展", syllables: ["jin", "zhan"] };
+const PROGRESS_RATE: Keyword = { word: "进度", syllables: ["jin", "du"] };
+
+const NUMERAL = "(?:\\d{1,3}|[一二三四五六七八九十两]{1,3})";
+const HAN2 = "([\\u4e00-\\u9fff]{2})";
+/**
+ * Where the bot's keywords stand, and only there, a word that sounds like one is read as it: `任务` before a task
+ * number (`人物6`, `任物六`) or after `几个`/`哪几个` (`负责哪几个人物`); `进展`/`进度` right after a task reference
+ * (`任务6近展`), after the verbs that report one (`报近展`, `交进都`) or before `记录`. So `人物画像` and `列车进站`,
+ * with no task reference beside them, stay as written.
+ */
+const KEYWORD_PLACES: readonly { re: RegExp; keywords: readonly Keyword[] }[] = [
+  { re: new RegExp(`${HAN2}(?=\\s*#?${NUMERAL}(?![\\d%]))`, "gu"), keywords: [TASK] },
+  { re: new RegExp(`(?<=(?:几|哪几|哪些)个?\\s*)${HAN2}`, "gu"), keywords: [TASK] },
+  {
+    re: new RegExp(`(?<=任务\\s*#?${NUMERAL}\\s*(?:号)?\\s*(?:的)?\\s*(?:现在|目前)?\\s*(?:什么|啥)?\\s*)${HAN2}`, "gu"),
+    keywords: [PROGRESS, PROGRESS_RATE],
+  },
+  { re: new RegExp(`(?<=(?:报|交|报送|什么|啥)\\s*)${HAN2}|${HAN2}(?=\\s*记录)`, "gu"), keywords: [PROGRESS, PROGRESS_RATE] },
+];
+
+let readings: ((text: string) => string[][]) | null = null;
+const readingCache = new Map<string, readonly string[]>();
+
+/** Every toneless reading of a character (`都` → dou, du), from pinyin-pro, loaded on first use and cached. */
+function readingsOf(ch: string): readonly string[] {
+  let r = readingCache.get(ch);
+  if (!r) {
+    if (!readings) {
+      const pinyin = require("pinyin-pro") as { polyphonic(t: string, o: { toneType: "none"; type: "array" }): string[][] };
+      readings = (t) => pinyin.polyphonic(t, { toneType: "none", type: "array" });
+    }
+    r = readings(ch)[0] ?? [];
+    readingCache.set(ch, r);
+  }
+  return r;
+}
+
+/** The keyword among `keywords` that `word` is a homophone of (tones ignored), or null: `人物` → `任务`. */
+function homophoneOf(word: string, keywords: readonly Keyword[]): Keyword | null {
+  for (const k of keywords) {
+    if (word === k.word) return null;
+    const chars = [...word];
+    if (chars.length === k.syllables.length && chars.every((c, i) => readingsOf(c).includes(k.syllables[i]!))) return k;
+  }
+  return null;
+}
+
+function keywords(m: Mapped, steps: string[]): Mapped {
+  let out = m;
+  for (const place of KEYWORD_PLACES) {
+    out = rewrite(out, place.re, (hit) => {
+      const word = hit[1] ?? hit[2]!;
+      if (place.keywords.some((k) => k.word === word)) return null;
+      const k = homophoneOf(word, place.keywords);
+      if (!k) return null;
+      steps.push(`keyword:${word}→${k.word}`);
+      return hit[0].replace(word, k.word);
+    });
+  }
+  return out;
+}
+
+/**
+ * Voice input drops the percent sign: `任务6进展60设备到位`, `近展60`. A bare number of at most 100 right after 进展 or
+ * 进度 (with `到`, `达到`, `为` or `是` between) is the figure, unless a unit or a date follows it (`进度3项`, `进展6月`), or
+ * the keyword starts the message, where `进展 6 …` names task 6.
+ */
+const BARE_FIGURE = new RegExp(
+  String.raw`(?<=(?:进展|进度)\s*(?:到了?|达到|为|是)?\s*)(\d{1,3}|[一二三四五六七八九十]{1,3}|一百)` +
+    String.raw`(?![\d.%一二三四五六七八九十百千万成半点]|\s*(?:[a-z]|个|台|套|名|人|家|项|件|天|日|号|月|年|次|万|元|米|处|所|条|份|批|场|起|分|小时|周|星期))`,
+  "giu",
+);
+
+function bareFigures(m: Mapped, steps: string[]): Mapped {
+  return rewrite(m, BARE_FIGURE, (hit) => {
+    // `进展 6 完成初审` at the start of a message (after any address) is the command word and a task number.
+    const before = m.text.slice(0, hit.index).replace(/(?:进展|进度)\s*(?:到了?|达到|为|是)?\s*$/u, "");
+    if (before.replace(/^\s*(?:@\S+\s*)*(?:督办\s*[:：,，]?)?\s*/u, "") === "") return null;
+    const n = /^\d/.test(hit[1]!) ? Number(hit[1]) : chineseNumber(hit[1]!);
+    if (n === null || n > 100) return null;
+    steps.push(`figure:${hit[1]}→${n}%`);
+    return `${n}%`;
+  });
+}
+
+/**
+ * What the interpreter reads of a raw message: `normalise("任務3進展：…").text` → `任务3进展:…`,
+ * `normalise("人物六近展 百分之六十").text` → `任务六进展 百分之六十`, `normalise("> 【督办提醒】…\n@刘洋 跟一下").text` → `@刘洋 跟一下`.
+ */
+export function normalise(raw: string): Normalised {
+  const steps: string[] = [];
+  const unquoted = dropQuotes(raw);
+  if (unquoted.quoted > 0) steps.push(`quote:${unquoted.quoted}`);
+  let m = nfkc(unquoted);
+  m = simplify(m, steps);
+  m = rewrite(m, SHORT_FORM, (hit) => {
+    steps.push(`short-form:${hit[0].trim()}→任务`);
+    return "任务";
+  });
+  m = keywords(m, steps);
+  m = bareFigures(m, steps);
+  return { ...m, steps, quoted: unquoted.quoted };
+}
