@@ -3,6 +3,7 @@ import type { Confidence, Interpretation, UpdateSegment } from "./interpretation
 import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.js";
 import type { SubjectIndex } from "./subject-index.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
+import { asksCompletion, completionWord, listItemSpan, onlyPlans, progressWord } from "./progress-figures.js";
 import {
   alternation,
   DONE_MARKS,
@@ -208,7 +209,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       const filler = [...STATUS_FILLER, ...unitWords, ...(question ? STATUS_FILLER_IN_QUESTION : [])];
       const left = residual(rest, filler);
       const statesFigure = extractPercent(text) !== null && !isPlainQuestion(low);
-      const asks = question ? STATUS_ASK.exec(low) : null;
+      const asks = question ? (STATUS_ASK.exec(low) ?? asksCompletion(low)) : null;
       if (status && !statesFigure && (left.length === 0 || (question && (address !== null || trailing !== null)) || asks)) {
         cues.push(left.length === 0 ? "only-status-words" : asks ? `asks:${asks[0]}` : "addressed-question");
         return found(status, { numbers });
@@ -405,6 +406,9 @@ function segmentsOf(text: string, low: string, refs: readonly TaskRef[]): { star
   const segs = starts.map((s, i) => {
     const next = starts[i + 1] ?? text.length;
     const own = refs.filter((r) => r.start >= s && r.start < next);
+    // One task in a pasted list (`1.…\n2.任务15 …四成\n3.…98%`): its item only, so no other item's figure reaches it.
+    const item = starts.length === 1 && own[0] ? listItemSpan(low, own[0]) : null;
+    if (item) return { start: item.start, end: item.end, refs: own };
     let end = next;
     const lineEnd = own[0] && starts.length > 1 ? text.indexOf("\n", own[0].end) : -1;
     if (lineEnd !== -1 && lineEnd < next && text.slice(own[0]!.end, lineEnd).replace(SEPARATOR, "").replace(UPDATE_LABEL, "").trim() !== "") end = lineEnd;
@@ -422,8 +426,9 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
       .slice(0, refs[0]!.start)
       .replace(UPDATE_LEAD, "")
       .replace(/[\s【[]/g, "") === "";
-  const done = doneWork(low);
+  const done = doneWork(low) ?? completionWord(low);
   const pct = extractPercent(text);
+  const progress = progressWord(low);
   const future = FUTURE_MARKS.exec(low);
   const request = REQUEST_MARKS.exec(low);
   if (done) cues.push(`done:${done}`);
@@ -438,7 +443,11 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   else if (request && !/已/.test(done ?? "")) return h.none();
   else if (done || pct) confidence = "certain";
   else if (future) return h.none();
-  else if (WEAK_DONE_MARKS.test(low)) {
+  else if (progress) {
+    // `任务8 过半`, `任务6有进展`: a report with no figure.
+    confidence = "certain";
+    cues.push(`progress-word:${progress}`);
+  } else if (WEAK_DONE_MARKS.test(low)) {
     confidence = "likely";
     cues.push(`weak-done:${WEAK_DONE_MARKS.exec(low)![0]}`);
   } else if (
@@ -455,8 +464,22 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     const seg = text.slice(s.start, s.end).replace(/[;；。,，\s]+$/, "");
     const body = h.written(s.start + bodyStart(seg, s.refs, s.start), s.start + seg.length).trim();
     const p = extractPercent(body);
-    return { numbers: uniq(s.refs.flatMap((r) => r.numbers)), body, percent: p?.value ?? null, percentRaw: p?.raw ?? null };
+    // `任务4已经完成了`, `可以算完成了`: a clerk writes 100; only the review (办结审核) closes the task.
+    const completed = p ? null : completionWord(low.slice(s.refs[s.refs.length - 1]!.end, s.start + seg.length));
+    if (completed) cues.push(`completed:${completed}`);
+    return {
+      numbers: uniq(s.refs.flatMap((r) => r.numbers)),
+      body,
+      percent: p?.value ?? (completed ? 100 : null),
+      percentRaw: p?.raw ?? (completed ? "100" : null),
+    };
   });
+  // A line that only plans (`1.任务17材料下周报送`) is not an update, even when another line of the message is.
+  const planned = segs.filter((s) => onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), FUTURE_MARKS));
+  if (planned.length > 0 && planned.length < segs.length) {
+    cues.push(`plans-only:${planned.flatMap((s) => s.numbers).join(",")}`);
+    segs.splice(0, segs.length, ...segs.filter((s) => !planned.includes(s)));
+  }
   // "任务17、18 … 17完成80% 18完成60%", "分别完成50%、70%": as many figures as tasks go to them in order.
   const split = segs.flatMap((s) => {
     const figures = s.numbers.length > 1 ? extractPercents(s.body) : [];
