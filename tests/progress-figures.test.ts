@@ -125,3 +125,44 @@ describe("the reply to an update at 100%", () => {
     expect((await say("任务6进展：完成初审 60%")).text).not.toContain("申请办结");
   });
 });
+
+describe("Chinese numerals that split two ways", () => {
+  const read = (text: string) => interpret(text, ctx);
+  it.each([
+    ["任务十二批次新型单警装备已于本周全部到货并验收完毕，截至目前配发进度达七成。", 12],
+    ["任务二十五个重要信息系统已全部完成等保定级备案，截至目前完成约百分之七十五。", 25],
+    ["治安大队本周\n1.任务十一台无人机反制设备已在县城完成安装调试\n2.查处噪音扰民12起", 11],
+    ["1.任务七名师工作室已于6月20日正式挂牌，首批带徒4人\n2.本周抓获网上逃犯2名", 7],
+  ])("chooses the reading whose task's subject the message is about: %s", (text, n) => {
+    const r = read(text);
+    expect(r.command).toBe("update");
+    expect(r.confidence).toBe("certain");
+    expect(r.tasks).toEqual([n]);
+    expect(r.cues.some((c) => c.startsWith("numeral:"))).toBe(true);
+  });
+
+  it("asks between the readings when neither task's subject is in the message", () => {
+    const r = read("任务十二名民警已完成培训，进度五成");
+    expect(r.command).toBe("update");
+    expect(r.confidence).toBe("likely");
+    expect(r.args.candidates?.map((c) => c.number)).toEqual([12, 10]);
+  });
+
+  it("leaves a plain numeral alone", () => {
+    expect(update("任务十二进展：完成40%")).toEqual([[[12], 40]]);
+  });
+});
+
+describe("a subject without a number, but with a figure", () => {
+  it("asks which task, offering the one whose subject it names", () => {
+    const r = interpret("工作室挂牌那件事，进度七成了", ctx);
+    expect(r.command).toBe("update");
+    expect(r.confidence).toBe("likely");
+    expect(r.args.candidates?.[0]?.number).toBe(7);
+    expect(r.percent).toBe(70);
+  });
+
+  it("does not take a demand's figure for a report", () => {
+    expect(interpret("省厅要求2024年底前等保测评完成率100%", ctx).command).toBeNull();
+  });
+});

@@ -3,7 +3,8 @@ import type { Confidence, Interpretation, UpdateSegment } from "./interpretation
 import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.js";
 import type { SubjectIndex } from "./subject-index.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
-import { asksCompletion, completionWord, listItemSpan, onlyPlans, progressWord } from "./progress-figures.js";
+import { readNumerals } from "./numeral-readings.js";
+import { asksCompletion, completionWord, listItemSpan, onlyPlans, progressWord, subjectsOfReport } from "./progress-figures.js";
 import {
   alternation,
   DONE_MARKS,
@@ -183,7 +184,8 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     }
   }
 
-  const refs = findTaskRefs(low);
+  const numerals = readNumerals(low, findTaskRefs(low), ctx.subjects, cues);
+  const refs = numerals.refs;
   const question = isQuestion(low.replace(/[?？]\s*$/, "?"));
   if (question) cues.push("question");
   const unitWords = ctx.units.flatMap((u) => [u.name, ...u.aliases]);
@@ -227,7 +229,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
           .flatMap((r) => r.numbers)
           .join(",")}`,
       );
-    return interpretUpdate(low, text, heads, {
+    const read = interpretUpdate(low, text, heads, {
       question: updateQuestion,
       explicitLabel,
       cues,
@@ -235,6 +237,10 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       found: (args, conf, extra) => found(update, args, conf, extra),
       none,
     });
+    // `任务十一台…` read as 11 or as 10 and neither task's subject in the message: ask which.
+    return numerals.ask && read.command === update.name
+      ? { ...read, confidence: "likely", args: { ...read.args, candidates: numerals.ask }, tasks: numerals.ask.map((c) => c.number) }
+      : read;
   }
 
   // 3. A list: `看看逾期的`, `有哪些快到期的任务`, `我们单位的任务`, `总览`.
@@ -286,10 +292,13 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     }
   }
   if (update && ctx.subjects && !question && !notice && !REQUEST_MARKS.test(low)) {
-    const done = doneWork(low) ?? WEAK_DONE_MARKS.exec(low)?.[0] ?? null;
+    // A figure or a word like 过半 is a report too: `工作室挂牌那件事，进度七成了` (issue 25).
+    // A demand or a goal (`省厅要求2024年底前…完成率100%`) states no progress.
+    const figure = /要求|目标|底前|以前|之前|力争|确保|以上/.test(low) ? null : extractPercent(text);
+    const done = doneWork(low) ?? WEAK_DONE_MARKS.exec(low)?.[0] ?? progressWord(low) ?? (figure ? `${figure.value}%` : null);
     // "已经安排下周组织数字工匠评选" is a plan, not an update: only 已…完成-style words outweigh talk of the future.
     if (done && !(FUTURE_MARKS.test(low) && !/^(?:已|已经)?完成|结业|完工|竣工/.test(done))) {
-      const candidates = ctx.subjects.match(low);
+      const candidates = subjectsOfReport(low, ctx.subjects, figure !== null);
       if (candidates.length > 0) {
         cues.push(`done:${done}`, ...candidates.map((c) => `subject:${c.number}(${c.shared.join("+")}) ${c.score}`));
         const pct = extractPercent(text);

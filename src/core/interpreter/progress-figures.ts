@@ -1,3 +1,5 @@
+import type { SubjectIndex, SubjectMatch } from "./subject-index.js";
+
 /*
  * What an update says about progress when it gives no figure in the usual form (issue 25, "Completion words",
  * "Hedged figures", "Multi-line reports"): a task said to be done is at 100, a word like 过半 is a report with no
@@ -19,8 +21,13 @@ const COMPLETION = new RegExp(
 const NOT_COMPLETED =
   /(?:没|没有|未|尚未|还未|不|不能|无法|难以|基本|大部分|部分|大体|初步|一半|要|将|需|需要|须|必须|争取|力争|确保|计划|预计|准备|拟|打算|前|底前|以前|之前|能否|能不能|是否|如果|要是|若|假如)\s*(?:已经?|都)?\s*$/u;
 /** What may stand before a completion said of the whole task: the task itself and when (`该项工作`, `上个月就`). */
-const WHOLE_TASK =
-  /(?:(?:该|这|此|本)\s*(?:项|个)?\s*(?:任务|工作)?|任务|工作|(?:上|这|本|今|去|前)?个?(?:月|周|礼拜|星期|年)(?:底|初|末|中)?|今天|昨天|前天|日前|前几天|目前|现在|截至目前|已经|已|于|早就|早|就|都|均|也|可以|全部|全面|[\s:：])/gu;
+const WHOLE_TASK = new RegExp(
+  [
+    "(?:(?:该|这|此|本)\\s*(?:项|个)?\\s*(?:任务|工作)?|任务|工作|(?:上|这|本|今|去|前)?个?(?:月|周|礼拜|星期|年)(?:底|初|末|中)?",
+    "今天|昨天|前天|日前|前几天|目前|现在|截至目前|已经|已|于|早就|早|就|都|均|也|可以|全部|全面|[\\s:：])",
+  ].join("|"),
+  "gu",
+);
 
 /**
  * The completion word of a clause that says the whole task is done, or null:
@@ -52,8 +59,14 @@ export function asksCompletion(text: string): RegExpExecArray | null {
  * Words that report progress without a figure: `过半`, `基本完成`, `有进展`, `接近尾声`. They make a named task's
  * message an update with no percent, never a figure.
  */
-const PROGRESS_WORDS =
-  /过半|过了一半|大半|多半|基本完成|基本结束|基本到位|大部分完成|接近尾声|进入尾声|收尾|快完成|快弄完|快结束|即将完成|有进展|有了进展|有新进展|取得进展|取得(?:了)?(?:阶段性)?(?:成效|成果|突破)|稳步推进|正常推进|按计划推进|有序推进|推进中|进行中|在推进|在做|在弄|还在调|在调试/u;
+const PROGRESS_WORDS = new RegExp(
+  [
+    "过半|过了一半|大半|多半|基本完成|基本结束|基本到位|大部分完成|接近尾声|进入尾声|收尾|快完成|快弄完|快结束|即将完成",
+    "有进展|有了进展|有新进展|取得进展|取得(?:了)?(?:阶段性)?(?:成效|成果|突破)|稳步推进|正常推进|按计划推进|有序推进",
+    "推进中|进行中|在推进|在做|在弄|还在调|在调试",
+  ].join("|"),
+  "u",
+);
 
 /** A word that reports progress with no figure, or null: `progressWord("任务8 过半")` → "过半". */
 export function progressWord(text: string): string | null {
@@ -91,4 +104,16 @@ export function listItemSpan(low: string, ref: { start: number; end: number }): 
   const lineEnd = low.indexOf("\n", ref.end);
   if (lineEnd !== -1 && lineEnd < end && low.slice(ref.end, lineEnd).replace(/[\s:：,，;；】\]]/gu, "") !== "") end = lineEnd;
   return { start, end };
+}
+
+/** Words that point at a task by its subject: `工作室挂牌那件事`, `单警装备那块`. */
+const POINTER = /那件事|那个事|这件事|那项|这项|那块|这块|那个任务|这个任务|那项工作|那个工作/u;
+
+/**
+ * The tasks a report names only by subject, best first. With a figure and a pointing word (`工作室挂牌那件事，进度七成了`)
+ * one distinctive word of the task's title is enough; otherwise two, as for any subject match. The bot always asks.
+ */
+export function subjectsOfReport(low: string, subjects: SubjectIndex, hasFigure: boolean): SubjectMatch[] {
+  const found = subjects.match(low);
+  return found.length > 0 || !hasFigure || !POINTER.test(low) ? found : subjects.match(low, { minPairs: 1 });
 }

@@ -57,12 +57,17 @@ export class SubjectIndex {
     }
   }
 
+  /** A task's title, or null when the plan has no such task. */
+  title(number: number): string | null {
+    return this.titles.get(number) ?? null;
+  }
+
   /**
    * The tasks the text is most likely about, best first: only those scoring at least `minScore`
-   * and within `ratio` of the best. Needs two or more distinctive shared pairs.
+   * and within `ratio` of the best. Needs `minPairs` (two unless told) distinctive shared pairs.
    */
-  match(text: string, opts: { minScore?: number; ratio?: number; max?: number } = {}): SubjectMatch[] {
-    const { minScore = 5, ratio = 0.75, max = 3 } = opts;
+  match(text: string, opts: { minScore?: number; ratio?: number; max?: number; minPairs?: number } = {}): SubjectMatch[] {
+    const { minScore = 5, ratio = 0.75, max = 3, minPairs = 2 } = opts;
     if (this.n === 0) return [];
     const scores = new Map<number, { score: number; pairs: string[] }>();
     for (const b of new Set(bigrams(text))) {
@@ -78,7 +83,7 @@ export class SubjectIndex {
       }
     }
     const ranked = [...scores.entries()]
-      .filter(([, s]) => s.pairs.length >= 2)
+      .filter(([, s]) => s.pairs.length >= minPairs)
       .map(([number, s]) => ({ number, title: this.titles.get(number) ?? "", score: Math.round(s.score * 10) / 10, shared: joinPairs(s.pairs) }))
       .sort((a, b) => b.score - a.score || a.number - b.number);
     const best = ranked[0];
