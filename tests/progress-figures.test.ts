@@ -148,6 +148,13 @@ describe("Chinese numerals that split two ways", () => {
     expect(r.args.candidates?.map((c) => c.number)).toEqual([12, 10]);
   });
 
+  it("takes the reading whose task the sender's unit leads when the subject decides nothing", () => {
+    const as = (units: string[]) => interpret("任务十二名民警已完成培训，进度五成", { ...ctx, senderUnits: units });
+    expect(as(["警务保障室"])).toMatchObject({ confidence: "certain", tasks: [12] });
+    expect(as(["刑侦大队"])).toMatchObject({ confidence: "certain", tasks: [10] });
+    expect(as(["交警大队"]).confidence).toBe("likely");
+  });
+
   it("leaves a plain numeral alone", () => {
     expect(update("任务十二进展：完成40%")).toEqual([[[12], 40]]);
   });

@@ -31,6 +31,8 @@ export interface InterpretContext {
   subjects?: SubjectIndex | null;
   /** Names that address the bot at the start of a message; `督办` always does. */
   botNames?: readonly string[];
+  /** The sender's units in the directory: a tie-breaker between two readings of a Chinese numeral. */
+  senderUnits?: readonly string[];
 }
 
 const compiled = new Map<string, RegExp>();
@@ -184,7 +186,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     }
   }
 
-  const numerals = readNumerals(low, findTaskRefs(low), ctx.subjects, cues);
+  const numerals = readNumerals(low, findTaskRefs(low), ctx.subjects, cues, ctx.senderUnits);
   const refs = numerals.refs;
   const question = isQuestion(low.replace(/[?？]\s*$/, "?"));
   if (question) cues.push("question");

@@ -22,7 +22,13 @@ export interface NumeralReading {
  * Read every `任务` + Chinese numeral two ways where it can be, and keep the reading whose task the rest of the message is
  * about: `readNumerals("任务十二批次新型单警装备…", refs, subjects)` → the reference to 12, not 10.
  */
-export function readNumerals(low: string, refs: readonly TaskRef[], subjects: SubjectIndex | null | undefined, cues: string[]): NumeralReading {
+export function readNumerals(
+  low: string,
+  refs: readonly TaskRef[],
+  subjects: SubjectIndex | null | undefined,
+  cues: string[],
+  senderUnits: readonly string[] = [],
+): NumeralReading {
   if (!subjects) return { refs: [...refs], ask: null };
   let out = [...refs];
   let ask: SubjectMatch[] | null = null;
@@ -43,11 +49,18 @@ export function readNumerals(low: string, refs: readonly TaskRef[], subjects: Su
     // The rest of the clause, the same for every reading: what the task is about.
     const rest = low.slice(at + run.length).split(/[。；;\n]/u)[0]!;
     const scores = new Map(subjects.match(rest, { minScore: 0, ratio: 0, max: 50, minPairs: 1 }).map((s) => [s.number, s]));
-    const ranked = readings.map((r) => ({ ...r, score: scores.get(r.n)?.score ?? 0 })).sort((a, b) => b.score - a.score);
+    // The subject decides; between readings it leaves equal, the one whose task the sender's unit leads.
+    const leads = (n: number) => (subjects.leadUnits(n).some((u) => senderUnits.includes(u)) ? 1 : 0);
+    const ranked = readings.map((r) => ({ ...r, score: scores.get(r.n)?.score ?? 0, lead: leads(r.n) })).sort((a, b) => b.score - a.score || b.lead - a.lead);
     const best = ranked[0]!;
     const ref: TaskRef = { numbers: [best.n], start: existing?.start ?? m.index!, end: at + best.len, form: "任务N" };
-    if (best.score > 0 && (ranked.length === 1 || ranked[1]!.score < best.score)) {
-      cues.push(`numeral:${run}→${best.n}(subject ${best.score})`);
+    const second = ranked[1];
+    if (best.score > 0 && (!second || second.score < best.score || (existing && best.lead > second.lead))) {
+      cues.push(`numeral:${run}→${best.n}(subject ${best.score}${best.lead ? ", sender leads it" : ""})`);
+      out = [...out.filter((r) => r !== existing), ref].sort((a, b) => a.start - b.start);
+    } else if (existing && second && best.lead > second.lead) {
+      // No subject either way, but only one of the tasks is led by the sender's unit.
+      cues.push(`numeral:${run}→${best.n}(sender leads it)`);
       out = [...out.filter((r) => r !== existing), ref].sort((a, b) => a.start - b.start);
     } else if (existing && readings.length > 1) {
       // Read two ways and neither task's subject is in the message: keep the old reading, and ask.

@@ -3,6 +3,8 @@ export interface SubjectTask {
   number: number;
   title: string;
   description: string;
+  /** Its lead units (牵头单位), when known. */
+  leadUnits?: readonly string[];
 }
 
 export interface SubjectMatch {
@@ -36,12 +38,14 @@ const GENERIC = new Set(
 export class SubjectIndex {
   private readonly postings = new Map<string, Map<number, number>>();
   private readonly titles = new Map<number, string>();
+  private readonly leads = new Map<number, readonly string[]>();
   private readonly n: number;
 
   constructor(tasks: readonly SubjectTask[]) {
     this.n = tasks.length;
     for (const t of tasks) {
       this.titles.set(t.number, t.title);
+      this.leads.set(t.number, t.leadUnits ?? []);
       const weights = new Map<string, number>();
       for (const b of bigrams(t.description)) weights.set(b, Math.max(weights.get(b) ?? 0, 1));
       for (const b of bigrams(t.title)) weights.set(b, 2);
@@ -55,6 +59,11 @@ export class SubjectIndex {
         p.set(t.number, w);
       }
     }
+  }
+
+  /** A task's lead units, as imported: [] when unknown. */
+  leadUnits(number: number): readonly string[] {
+    return this.leads.get(number) ?? [];
   }
 
   /** A task's title, or null when the plan has no such task. */
