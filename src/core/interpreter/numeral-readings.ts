@@ -11,6 +11,8 @@ import type { TaskRef } from "./task-refs.js";
 
 const RUN = /(?:任务|task)\s*(?:编号|第)?\s*([零〇一二两三四五六七八九十]{1,4})/giu;
 
+const MAX_REREAD = 8;
+
 /** What reading the numerals of a message gave: the references to use, and the tasks to ask about when unsure. */
 export interface NumeralReading {
   refs: TaskRef[];
@@ -32,14 +34,18 @@ export function readNumerals(
   if (!subjects) return { refs: [...refs], ask: null };
   let out = [...refs];
   let ask: SubjectMatch[] | null = null;
+  const byStart = new Map(refs.map((r) => [r.start, r]));
+  let reread = 0;
   for (const m of low.matchAll(RUN)) {
     const run = m[1]!;
     const at = m.index! + m[0].length - run.length;
-    const existing = out.find((r) => r.start <= m.index! && r.end > m.index!);
+    const existing = byStart.get(m.index!);
     // A reference that took the whole run is plain (`任务十二进展`); one that stopped short (`任务十` of `任务十二名…`,
     // where `名` may count) or none at all (`任务十二批次`, `任务七名师…`) is read again.
-    if (existing && (existing.end >= at + run.length || existing.start < m.index!)) continue;
-    if (!existing && out.some((r) => r.start < at + run.length && r.end > m.index!)) continue;
+    if (existing && existing.end >= at + run.length) continue;
+    if (!existing && refs.some((r) => r.start < at + run.length && r.end > m.index!)) continue;
+    // A report names a few tasks: past that, a run of numerals is not read again (and a hostile text stays cheap).
+    if (++reread > MAX_REREAD) break;
     const readings: { n: number; len: number }[] = [];
     for (let k = run.length; k >= 1; k--) {
       const n = taskNumber(run.slice(0, k));
@@ -47,7 +53,7 @@ export function readNumerals(
     }
     if (readings.length === 0) continue;
     // The rest of the clause, the same for every reading: what the task is about.
-    const rest = low.slice(at + run.length).split(/[。；;\n]/u)[0]!;
+    const rest = low.slice(at + run.length, at + run.length + 120).split(/[。；;\n]/u)[0]!;
     const scores = new Map(subjects.match(rest, { minScore: 0, ratio: 0, max: 50, minPairs: 1 }).map((s) => [s.number, s]));
     // The subject decides; between readings it leaves equal, the one whose task the sender's unit leads.
     const leads = (n: number) => (subjects.leadUnits(n).some((u) => senderUnits.includes(u)) ? 1 : 0);
