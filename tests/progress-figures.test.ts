@@ -45,6 +45,13 @@ describe("completion words", () => {
     },
   );
 
+  it.each(["任务2要是弄完了就赶紧报办结，别拖", "叶主任，你看下任务21、22年底前能不能弄完，不行的话早点跟我说"])(
+    "does not record a completion only supposed or asked about: %s",
+    (text) => {
+      expect(interpret(text, ctx).command).toBeNull();
+    },
+  );
+
   it("keeps a stated figure over the completion word", () => {
     expect(update("任务6已经完成了，进度90%")).toEqual([[[6], 90]]);
   });

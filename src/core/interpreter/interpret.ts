@@ -4,7 +4,7 @@ import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.
 import type { SubjectIndex } from "./subject-index.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
-import { asksCompletion, completionWord, listItemSpan, onlyPlans, progressWord, subjectsOfReport } from "./progress-figures.js";
+import { asksCompletion, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
   alternation,
   DONE_MARKS,
@@ -452,6 +452,7 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   if (h.question && !h.explicitLabel) return h.none("question-not-about-status");
   if (h.explicitLabel) confidence = "certain";
   else if (request && !/已/.test(done ?? "")) return h.none();
+  else if (!pct && SUPPOSED.test(low)) return h.none(`supposed:${SUPPOSED.exec(low)![0]}`);
   else if (done || pct) confidence = "certain";
   else if (future) return h.none();
   else if (progress) {
