@@ -7,6 +7,7 @@ import { TargetRangeError, type TaskRecord } from "../src/core/model.js";
 import { checkUpdate, targetLimitError, type CheckedUpdate } from "../src/core/update-rules.js";
 import { requestTargetMoves } from "../src/core/target-request.js";
 import type { Notice } from "../src/core/reply.js";
+import { unmetTargets } from "../src/core/completion-check.js";
 
 /** How much of the update the confirmation quotes back. */
 const QUOTE = 80;
@@ -43,6 +44,13 @@ async function validate(segments: UpdateSegments, ctx: CommandContext, checkSend
     }
   }
   return parts;
+}
+
+/** The next step after an update at 100%: the unmet targets, as the completion review will show them, then how to apply. */
+function completionOffer(ctx: CommandContext, task: TaskRecord, moved: readonly { targetId: number; to: number }[]): string[] {
+  const now = { ...task, targets: task.targets.map((x) => ({ ...x, current: moved.find((m) => m.targetId === x.id)?.to ?? x.current })) };
+  const unmet = unmetTargets(ctx, now);
+  return [...(unmet ? [ctx.t.figures.unmetTargets(task.number, unmet)] : []), ctx.t.figures.offerCompletion(task.number)];
 }
 
 /** Record an update: every part checked first, then stored, then the confirmation (also for an update confirmed after a question). */
@@ -92,6 +100,8 @@ async function record(segments: UpdateSegments, ctx: CommandContext): Promise<Ha
       asks ??= asked.asks;
     }
     if (part.task.completedAt) lines.push(t.update.done(part.task.number));
+    // 100% is not completion: only the office's review closes a task, so the reply offers the request (申请办结).
+    else if (stored.percent === 100 && !part.task.reviewPending) lines.push(...completionOffer(ctx, part.task, targets));
   }
   // A reply that asks this room's lead unit about a target move carries the question's key, so a 👍 on it answers.
   return { replies: [{ ...reply(lines), ...(asks ? { asks } : {}) }], reaction: "✅", ...(notices.length ? { notices } : {}) };

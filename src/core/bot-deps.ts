@@ -63,5 +63,6 @@ export function commandContext(deps: BotDeps, msg: Message, confidence: Confiden
  */
 export async function interpretContext(deps: BotDeps, msg: Message, plan = planOfMessage(msg, deps.directory)): Promise<InterpretContext> {
   const vocabulary = await deps.vocabularies.of(plan);
-  return { commands: deps.commands, units: vocabulary.units, subjects: vocabulary.subjects };
+  const senderUnits = deps.directory.unitsOf(msg.sender).map((u) => u.name);
+  return { commands: deps.commands, units: vocabulary.units, subjects: vocabulary.subjects, senderUnits };
 }

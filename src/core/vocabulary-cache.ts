@@ -41,7 +41,7 @@ export class VocabularyCache {
     const directoryUnits = this.directory.units.map((u) => ({ name: u.name, aliases: [...u.aliases] }));
     const planUnits = plan ? (await this.plans.unitNames(plan.id)).filter((n) => !directoryUnits.some((u) => u.name === n)) : [];
     const vocabulary: Vocabulary = {
-      subjects: new SubjectIndex(tasks.map((t) => ({ number: t.number, title: t.title, description: t.description }))),
+      subjects: new SubjectIndex(tasks.map((t) => ({ number: t.number, title: t.title, description: t.description, leadUnits: t.leadUnits }))),
       units: [...directoryUnits, ...planUnits.map((name) => ({ name, aliases: [] }))],
       tasks: tasks.length,
     };

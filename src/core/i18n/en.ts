@@ -188,6 +188,11 @@ export const en = {
       `Which of task ${n}'s targets is meant? Its targets: ${names.join(", ")}. Name one, e.g. "指标：${names[0] ?? "name"}+1". Nothing was stored.`,
     targetMoved: (name: string, from: number, to: number, count: number, unit: string) => `Target "${name}": ${from}→${to}/${count}${unit ? ` ${unit}` : ""}`,
   },
+  /** An update that says its task is done (issue 25, "Completion words"): recorded at 100, and the next step offered. */
+  figures: {
+    offerCompletion: (n: number) => `Apply for completion? Reply "request done ${n} <note>" (what was achieved); the office's review completes it.`,
+    unmetTargets: (n: number, targets: string) => `Note: task ${n} has targets not yet met: ${targets}. The completion review will list them.`,
+  },
   /** What a message's numbers may be: a task number of absurd length, a percentage written oddly (issue 22). */
   updateReading: {
     taskNumberTooLong: (min: number, max: number) => `There is no task with a number that long. Task numbers in this plan run from ${min} to ${max}.`,

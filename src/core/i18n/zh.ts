@@ -180,6 +180,11 @@ export const zh = {
       `无法确定是任务${n}的哪一项指标。任务${n}的指标有：${names.join("、")}。请写明，例如“指标：${names[0] ?? "名称"}+1”。本条进展未记录。`,
     targetMoved: (name: string, from: number, to: number, count: number, unit: string) => `指标：${name} ${from}→${to}/${count}${unit}`,
   },
+  /** An update that says its task is done (issue 25, "Completion words"): recorded at 100, and the next step offered. */
+  figures: {
+    offerCompletion: (n: number) => `要申请办结吗？回复“申请办结 ${n} 说明”（说明写办结情况），由科技办办结审核后办结。`,
+    unmetTargets: (n: number, targets: string) => `注意：任务${n}尚有指标未完成：${targets}。申请办结时，办结审核会列出这些指标。`,
+  },
   /** What a message's numbers may be: a task number of absurd length, a percentage written oddly (issue 22). */
   updateReading: {
     taskNumberTooLong: (min: number, max: number) => `没有这个编号的任务（编号位数过多）。本计划的任务编号为${min}–${max}。`,

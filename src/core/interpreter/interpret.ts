@@ -4,6 +4,8 @@ import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.
 import type { SubjectIndex } from "./subject-index.js";
 import { normalise } from "./normalise.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
+import { readNumerals } from "./numeral-readings.js";
+import { asksCompletion, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
   alternation,
   DONE_MARKS,
@@ -30,6 +32,8 @@ export interface InterpretContext {
   subjects?: SubjectIndex | null;
   /** Names that address the bot at the start of a message; `督办` always does. */
   botNames?: readonly string[];
+  /** The sender's units in the directory: a tie-breaker between two readings of a Chinese numeral. */
+  senderUnits?: readonly string[];
 }
 
 const compiled = new Map<string, RegExp>();
@@ -178,7 +182,8 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     }
   }
 
-  const refs = findTaskRefs(low);
+  const numerals = readNumerals(low, findTaskRefs(low), ctx.subjects, cues, ctx.senderUnits);
+  const refs = numerals.refs;
   const question = isQuestion(low.replace(/[?？]\s*$/, "?"));
   if (question) cues.push("question");
   const unitWords = ctx.units.flatMap((u) => [u.name, ...u.aliases]);
@@ -204,7 +209,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       const filler = [...STATUS_FILLER, ...unitWords, ...(question ? STATUS_FILLER_IN_QUESTION : [])];
       const left = residual(rest, filler);
       const statesFigure = extractPercent(text) !== null && !isPlainQuestion(low);
-      const asks = question ? STATUS_ASK.exec(low) : null;
+      const asks = question ? (STATUS_ASK.exec(low) ?? asksCompletion(low)) : null;
       if (status && !statesFigure && (left.length === 0 || (question && (address !== null || trailing !== null)) || asks)) {
         cues.push(left.length === 0 ? "only-status-words" : asks ? `asks:${asks[0]}` : "addressed-question");
         return found(status, { numbers });
@@ -228,7 +233,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
           .flatMap((r) => r.numbers)
           .join(",")}`,
       );
-    return interpretUpdate(low, text, heads, {
+    const read = interpretUpdate(low, text, heads, {
       question: updateQuestion,
       explicitLabel,
       cues,
@@ -236,6 +241,10 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       found: (args, conf, extra) => found(update, args, conf, extra),
       none,
     });
+    // `任务十一台…` read as 11 or as 10 and neither task's subject in the message: ask which.
+    return numerals.ask && read.command === update.name
+      ? { ...read, confidence: "likely", args: { ...read.args, candidates: numerals.ask }, tasks: numerals.ask.map((c) => c.number) }
+      : read;
   }
 
   // 3. A list: `看看逾期的`, `有哪些快到期的任务`, `我们单位的任务`, `总览`.
@@ -287,10 +296,13 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     }
   }
   if (update && ctx.subjects && !question && !notice && !REQUEST_MARKS.test(low)) {
-    const done = doneWork(low) ?? WEAK_DONE_MARKS.exec(low)?.[0] ?? null;
+    // A figure or a word like 过半 is a report too: `工作室挂牌那件事，进度七成了` (issue 25).
+    // A demand or a goal (`省厅要求2024年底前…完成率100%`) states no progress.
+    const figure = /要求|目标|底前|以前|之前|力争|确保|以上/.test(low) ? null : extractPercent(text);
+    const done = doneWork(low) ?? WEAK_DONE_MARKS.exec(low)?.[0] ?? progressWord(low) ?? (figure ? `${figure.value}%` : null);
     // "已经安排下周组织数字工匠评选" is a plan, not an update: only 已…完成-style words outweigh talk of the future.
     if (done && !(FUTURE_MARKS.test(low) && !/^(?:已|已经)?完成|结业|完工|竣工/.test(done))) {
-      const candidates = ctx.subjects.match(low);
+      const candidates = subjectsOfReport(low, ctx.subjects, figure !== null);
       if (candidates.length > 0) {
         cues.push(`done:${done}`, ...candidates.map((c) => `subject:${c.number}(${c.shared.join("+")}) ${c.score}`));
         const pct = extractPercent(text);
@@ -407,6 +419,9 @@ function segmentsOf(text: string, low: string, refs: readonly TaskRef[]): { star
   const segs = starts.map((s, i) => {
     const next = starts[i + 1] ?? text.length;
     const own = refs.filter((r) => r.start >= s && r.start < next);
+    // One task in a pasted list (`1.…\n2.任务15 …四成\n3.…98%`): its item only, so no other item's figure reaches it.
+    const item = starts.length === 1 && own[0] ? listItemSpan(low, own[0]) : null;
+    if (item) return { start: item.start, end: item.end, refs: own };
     let end = next;
     const lineEnd = own[0] && starts.length > 1 ? text.indexOf("\n", own[0].end) : -1;
     if (lineEnd !== -1 && lineEnd < next && text.slice(own[0]!.end, lineEnd).replace(SEPARATOR, "").replace(UPDATE_LABEL, "").trim() !== "") end = lineEnd;
@@ -424,8 +439,9 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
       .slice(0, refs[0]!.start)
       .replace(UPDATE_LEAD, "")
       .replace(/[\s【[]/g, "") === "";
-  const done = doneWork(low);
+  const done = doneWork(low) ?? completionWord(low);
   const pct = extractPercent(text);
+  const progress = progressWord(low);
   const future = FUTURE_MARKS.exec(low);
   const request = REQUEST_MARKS.exec(low);
   if (done) cues.push(`done:${done}`);
@@ -438,9 +454,14 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   if (h.question && !h.explicitLabel) return h.none("question-not-about-status");
   if (h.explicitLabel) confidence = "certain";
   else if (request && !/已/.test(done ?? "")) return h.none();
+  else if (!pct && SUPPOSED.test(low)) return h.none(`supposed:${SUPPOSED.exec(low)![0]}`);
   else if (done || pct) confidence = "certain";
   else if (future) return h.none();
-  else if (WEAK_DONE_MARKS.test(low)) {
+  else if (progress) {
+    // `任务8 过半`, `任务6有进展`: a report with no figure.
+    confidence = "certain";
+    cues.push(`progress-word:${progress}`);
+  } else if (WEAK_DONE_MARKS.test(low)) {
     confidence = "likely";
     cues.push(`weak-done:${WEAK_DONE_MARKS.exec(low)![0]}`);
   } else if (
@@ -459,8 +480,22 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     const body = h.written(from, s.start + seg.length).trim();
     // The figure is read from the normalised text (`進度過半`, voice input's `进展60`); the body is kept as written.
     const p = extractPercent(text.slice(from, s.start + seg.length));
-    return { numbers: uniq(s.refs.flatMap((r) => r.numbers)), body, percent: p?.value ?? null, percentRaw: p?.raw ?? null };
+    // `任务4已经完成了`, `可以算完成了`: a clerk writes 100; only the review (办结审核) closes the task.
+    const completed = p ? null : completionWord(low.slice(s.refs[s.refs.length - 1]!.end, s.start + seg.length));
+    if (completed) cues.push(`completed:${completed}`);
+    return {
+      numbers: uniq(s.refs.flatMap((r) => r.numbers)),
+      body,
+      percent: p?.value ?? (completed ? 100 : null),
+      percentRaw: p?.raw ?? (completed ? "100" : null),
+    };
   });
+  // A line that only plans (`1.任务17材料下周报送`) is not an update, even when another line of the message is.
+  const planned = segs.filter((s) => onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), FUTURE_MARKS));
+  if (planned.length > 0 && planned.length < segs.length) {
+    cues.push(`plans-only:${planned.flatMap((s) => s.numbers).join(",")}`);
+    segs.splice(0, segs.length, ...segs.filter((s) => !planned.includes(s)));
+  }
   // "任务17、18 … 17完成80% 18完成60%", "分别完成50%、70%": as many figures as tasks go to them in order.
   const split = segs.flatMap((s) => {
     const figures = s.numbers.length > 1 ? extractPercents(s.body) : [];

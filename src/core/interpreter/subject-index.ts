@@ -3,6 +3,8 @@ export interface SubjectTask {
   number: number;
   title: string;
   description: string;
+  /** Its lead units (牵头单位), when known. */
+  leadUnits?: readonly string[];
 }
 
 export interface SubjectMatch {
@@ -36,12 +38,14 @@ const GENERIC = new Set(
 export class SubjectIndex {
   private readonly postings = new Map<string, Map<number, number>>();
   private readonly titles = new Map<number, string>();
+  private readonly leads = new Map<number, readonly string[]>();
   private readonly n: number;
 
   constructor(tasks: readonly SubjectTask[]) {
     this.n = tasks.length;
     for (const t of tasks) {
       this.titles.set(t.number, t.title);
+      this.leads.set(t.number, t.leadUnits ?? []);
       const weights = new Map<string, number>();
       for (const b of bigrams(t.description)) weights.set(b, Math.max(weights.get(b) ?? 0, 1));
       for (const b of bigrams(t.title)) weights.set(b, 2);
@@ -57,12 +61,22 @@ export class SubjectIndex {
     }
   }
 
+  /** A task's lead units, as imported: [] when unknown. */
+  leadUnits(number: number): readonly string[] {
+    return this.leads.get(number) ?? [];
+  }
+
+  /** A task's title, or null when the plan has no such task. */
+  title(number: number): string | null {
+    return this.titles.get(number) ?? null;
+  }
+
   /**
    * The tasks the text is most likely about, best first: only those scoring at least `minScore`
-   * and within `ratio` of the best. Needs two or more distinctive shared pairs.
+   * and within `ratio` of the best. Needs `minPairs` (two unless told) distinctive shared pairs.
    */
-  match(text: string, opts: { minScore?: number; ratio?: number; max?: number } = {}): SubjectMatch[] {
-    const { minScore = 5, ratio = 0.75, max = 3 } = opts;
+  match(text: string, opts: { minScore?: number; ratio?: number; max?: number; minPairs?: number } = {}): SubjectMatch[] {
+    const { minScore = 5, ratio = 0.75, max = 3, minPairs = 2 } = opts;
     if (this.n === 0) return [];
     const scores = new Map<number, { score: number; pairs: string[] }>();
     for (const b of new Set(bigrams(text))) {
@@ -78,7 +92,7 @@ export class SubjectIndex {
       }
     }
     const ranked = [...scores.entries()]
-      .filter(([, s]) => s.pairs.length >= 2)
+      .filter(([, s]) => s.pairs.length >= minPairs)
       .map(([number, s]) => ({ number, title: this.titles.get(number) ?? "", score: Math.round(s.score * 10) / 10, shared: joinPairs(s.pairs) }))
       .sort((a, b) => b.score - a.score || a.number - b.number);
     const best = ranked[0];
