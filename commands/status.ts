@@ -15,8 +15,17 @@ export default defineCommand({
   help: { topic: "main" },
   // Any question about a numbered task that is not for another task query.
   cues: { kind: "task-query", words: [] },
-  args: z.object({ numbers: z.array(z.number().int()).min(1) }),
-  async handle({ numbers }, ctx) {
+  args: z.object({
+    numbers: z.array(z.number().int()).min(1),
+    /** Tasks a question named only by its subject (`无人机那一块怎么样了`), best first. */
+    candidates: z.array(z.object({ number: z.number().int(), title: z.string() })).optional(),
+  }),
+  async handle({ numbers, candidates }, ctx) {
+    // Several tasks fit the subject: ask with the best guesses rather than answer for each (issue 25).
+    if (ctx.confidence === "likely" && candidates && candidates.length > 1) {
+      const offered = candidates.slice(0, 3).map((c) => ctx.t.leaderQuestions.guess(c.number, c.title));
+      return { replies: [reply([ctx.t.leaderQuestions.which(offered.join("、"), candidates[0]!.number)])] };
+    }
     const replies = [];
     for (const number of numbers.slice(0, MAX_TASKS)) {
       const found = await requireTask(ctx, number);

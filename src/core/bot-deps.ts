@@ -63,5 +63,6 @@ export function commandContext(deps: BotDeps, msg: Message, confidence: Confiden
  */
 export async function interpretContext(deps: BotDeps, msg: Message, plan = planOfMessage(msg, deps.directory)): Promise<InterpretContext> {
   const vocabulary = await deps.vocabularies.of(plan);
-  return { commands: deps.commands, units: vocabulary.units, subjects: vocabulary.subjects };
+  const sender = { direct: msg.isDirect, leader: deps.directory.isLeader(msg.sender), addressed: msg.mentionsBot };
+  return { commands: deps.commands, units: vocabulary.units, subjects: vocabulary.subjects, lexicon: vocabulary.lexicon, sender };
 }

@@ -2,6 +2,8 @@ import type { AnyCommand, CommandCues } from "../command.js";
 import type { Confidence, Interpretation, UpdateSegment } from "./interpretation.js";
 import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.js";
 import type { SubjectIndex } from "./subject-index.js";
+import type { Lexicon } from "./lexicon.js";
+import { leaderQuestion, type Sender, taskQuestion } from "./questions.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import {
   alternation,
@@ -29,6 +31,10 @@ export interface InterpretContext {
   subjects?: SubjectIndex | null;
   /** Names that address the bot at the start of a message; `督办` always does. */
   botNames?: readonly string[];
+  /** Short names derived from the plan and the directory (src/core/interpreter/lexicon.ts). */
+  lexicon?: Lexicon | null;
+  /** Who writes, where: one of the signals of a question (issue 25). */
+  sender?: Sender;
 }
 
 const compiled = new Map<string, RegExp>();
@@ -214,6 +220,15 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
         return found(status, { numbers });
       }
     }
+    // Not covered by cues and filler, but asked all the same: `麻烦帮我查一下任务20现在到什么程度了，谢谢`, `那任务7呢？`.
+    if (!explicitLabel) {
+      const sender = { ...ctx.sender, addressed: ctx.sender?.addressed || address !== null || trailing !== null };
+      const asked = taskQuestion(low, rest, byKind("task-query"), sender, doneWork(low) !== null);
+      if (asked) {
+        cues.push(...asked.cues);
+        return found(asked.command, { numbers });
+      }
+    }
     const update = byKind("update")[0];
     if (!update) return none();
     // A word like 查询 or 看看 inside an update ("已开通…查询功能，进度七成") does not make it a question.
@@ -268,6 +283,13 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       cues.push(`${cmd.name}:implied`);
       return { ...found(cmd, { name: implied[1]!.trim(), explicit: false }), confidence: addressed ? "certain" : "likely" };
     }
+  }
+
+  // 4b. A leader's question by evidence: a subject (`无人机管控那块怎么样了`), a unit's nickname, an aggregate.
+  const leader = leaderQuestion(low, { ...ctx, sender: { ...ctx.sender, addressed: ctx.sender?.addressed || address !== null || trailing !== null } }, byKind);
+  if (leader) {
+    cues.push(...leader.cues);
+    return found(leader.command, leader.args, leader.confidence);
   }
 
   // 5. An update that names its task only by subject: `数字工匠评选材料已报市局`. Always asked about.
