@@ -23,8 +23,22 @@ export default defineCommand({
   async handle({ numbers, candidates }, ctx) {
     // Several tasks fit the subject: ask with the best guesses rather than answer for each (issue 25).
     if (ctx.confidence === "likely" && candidates && candidates.length > 1) {
-      const offered = candidates.slice(0, 3).map((c) => ctx.t.leaderQuestions.guess(c.number, c.title));
-      return { replies: [reply([ctx.t.leaderQuestions.which(offered.join("、"), candidates[0]!.number)])] };
+      const guesses = candidates.slice(0, 3);
+      // Kept as a pending question of its asker, so that 是, 👍 or a number answers it.
+      await ctx.repos.pending.create({
+        eventId: ctx.inbound.eventId ?? null,
+        room: ctx.inbound.room,
+        authorId: ctx.inbound.sender,
+        transport: ctx.inbound.transport,
+        text: ctx.inbound.text,
+        segments: [],
+        candidates: guesses.map((c) => c.number),
+        at: ctx.clock.now(),
+        expiresAt: new Date(ctx.clock.now().getTime() + ctx.confirmHours * 3600_000),
+        kind: "status",
+      });
+      const offered = guesses.map((c) => ctx.t.leaderQuestions.guess(c.number, c.title));
+      return { replies: [reply([ctx.t.leaderQuestions.which(offered.join("、"))])] };
     }
     const replies = [];
     for (const number of numbers.slice(0, MAX_TASKS)) {

@@ -13,7 +13,7 @@ export default defineCommand({
   name: "unreported",
   summary: "unreported",
   examples: ["未报送", "本月还有谁没交进展", "哪些单位还没报进展"],
-  help: { topic: "main" },
+  help: { topic: "reports" },
   cues: {
     kind: "list-query",
     words: ["未报送", "没报送", "未报进展", "没报进展", "未报", "没报", "没交进展", "没有报", "not reported", "unreported", "silent units"],

@@ -102,7 +102,15 @@ describe("leaders' questions through the bot, on a real SQLite file", () => {
     expect((await ask("一网通办推进得怎么样")).text).toContain("任务15");
     expect((await ask("创新团队报上去没")).text).toContain("任务5");
     const which = await ask("无人机那一块现在怎么样了");
-    expect(which.text).toMatch(/^您是想查看：任务11（加强关键核心技术攻关）、任务13（加强新技术创新整合应用）的进度吗？/);
+    expect(which.text).toBe("您是想查看：任务11（加强关键核心技术攻关）、任务13（加强新技术创新整合应用）的进度吗？回复“是”或编号");
+    // 是 answers with the first guess, a number with the one chosen; then the question is closed.
+    expect((await ask("是")).text).toMatch(/^任务11：加强关键核心技术攻关/);
+    expect((await ask("是")).text).not.toContain("任务11");
+    await ask("无人机那一块现在怎么样了");
+    expect((await ask("13")).text).toMatch(/^任务13：加强新技术创新整合应用/);
+    await ask("无人机那一块现在怎么样了");
+    expect((await ask("否")).text).toBe("好的。");
+    expect(await app.db.update.count()).toBe(0);
   });
 
   it("understands unit nicknames, derived and from the directory", async () => {

@@ -215,7 +215,8 @@ export const en = {
   },
   leaderQuestions: {
     guess: (n: number, title: string) => `task ${n} (${title})`,
-    which: (guesses: string, first: number) => `Did you mean ${guesses}? Reply with its number, e.g. "status ${first}".`,
+    declined: "All right.",
+    which: (guesses: string) => `Did you mean the status of ${guesses}? Reply "yes" or the number`,
   },
   courtesy: {
     thanks: "You are welcome; ask me any time.",

@@ -202,7 +202,8 @@ export const zh = {
   },
   leaderQuestions: {
     guess: (n: number, title: string) => `任务${n}（${title}）`,
-    which: (guesses: string, first: number) => `您是想查看：${guesses}的进度吗？请回复“任务${first}”这样的编号。`,
+    declined: "好的。",
+    which: (guesses: string) => `您是想查看：${guesses}的进度吗？回复“是”或编号`,
   },
   courtesy: {
     thanks: "不客气，有需要随时找我。",
