@@ -121,7 +121,10 @@ describe("leaders' questions through the bot, on a real SQLite file", () => {
   });
 
   it("answers aggregates: due before the year's end, the overview, and the new 未报送", async () => {
-    expect((await ask("年底前要完成的还有几个")).text).toContain("到期的任务");
+    // To the year's end (2024-12-31 on the test clock of 2024-06-30), not the 14-day warning window.
+    const yearEnd = await ask("年底前要完成的还有几个");
+    expect(yearEnd.text).toMatch(/^2024-12-31前到期、尚未完成的任务（\d+项）：/);
+    expect(yearEnd.text).toContain("任务4");
     expect((await ask("总体进展怎么样了")).text).toContain("总览");
     const silent = await ask("本月还有谁没交进展");
     expect(silent.text).toMatch(/^本报送周期（\d{4}-\d{2}-\d{2}以来）未报送进展的牵头单位（\d+个）：/);

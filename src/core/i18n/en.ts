@@ -216,6 +216,8 @@ export const en = {
   leaderQuestions: {
     guess: (n: number, title: string) => `task ${n} (${title})`,
     declined: "All right.",
+    dueByHeader: (end: string, n: number) => `Open tasks due by ${end} (${n}):`,
+    dueByNone: (end: string) => `No open task is due by ${end}.`,
     which: (guesses: string) => `Did you mean the status of ${guesses}? Reply "yes" or the number`,
   },
   courtesy: {

@@ -203,6 +203,8 @@ export const zh = {
   leaderQuestions: {
     guess: (n: number, title: string) => `任务${n}（${title}）`,
     declined: "好的。",
+    dueByHeader: (end: string, n: number) => `${end}前到期、尚未完成的任务（${n}项）：`,
+    dueByNone: (end: string) => `${end}前没有到期、尚未完成的任务。`,
     which: (guesses: string) => `您是想查看：${guesses}的进度吗？回复“是”或编号`,
   },
   courtesy: {

@@ -3,7 +3,7 @@ import type { Confidence, Interpretation, UpdateSegment } from "./interpretation
 import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.js";
 import type { SubjectIndex } from "./subject-index.js";
 import type { Lexicon } from "./lexicon.js";
-import { leaderQuestion, type Sender, taskQuestion } from "./questions.js";
+import { dueUntil, leaderQuestion, type Sender, taskQuestion } from "./questions.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import {
   alternation,
@@ -256,7 +256,8 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     const hit = alt(cmd.cues.words).exec(low);
     if (hit && residual(low, [...cmd.cues.words, ...LIST_FILLER], true).length === 0) {
       cues.push(`${cmd.name}:${hit[0]}`);
-      return found(cmd, {});
+      const until = cmd.name === "due-soon" ? dueUntil(low) : undefined;
+      return found(cmd, until ? { until } : {});
     }
   }
   // 4. A unit's tasks: `刑侦大队负责哪些任务`, `unit 刑侦大队`.

@@ -195,7 +195,14 @@ export function leaderQuestion(
     for (const a of AGGREGATES) {
       const cmd = listed.find((c) => c.name === a.command);
       const m = a.re.exec(low);
-      if (cmd && m) return { command: cmd, args: {}, confidence: "certain", cues: [...cues, `aggregate:${a.command}:${m[0]}`] };
+      if (!cmd || !m) continue;
+      const until = a.command === "due-soon" ? dueUntil(low) : undefined;
+      return {
+        command: cmd,
+        args: until ? { until } : {},
+        confidence: "certain",
+        cues: [...cues, `aggregate:${a.command}:${m[0]}`, ...(until ? [`until:${until}`] : [])],
+      };
     }
   const subjectCues = candidates.map((c) => `subject:${c.number}(${c.shared.join("+")}) ${c.score}`);
   // A unit with a frame (`指挥中心牵头的那么多项`) is about the unit, unless a subject is named by a short name of its
@@ -215,4 +222,11 @@ export function leaderQuestion(
   if (unit && unitQuery && (UNIT_FRAME.test(low.replace(unit.alias, "")) || q.signals.some((s) => s.name.startsWith("ask:"))))
     return { command: unitQuery, args: { name: unit.name, explicit: false }, confidence: "certain", cues: [...cues, `unit:${unit.alias}→${unit.name}`] };
   return null;
+}
+
+/** `年底前要完成的` → "year", `本月到期的` → "month": due-soon to that end instead of the warning window. */
+export function dueUntil(low: string): "year" | "month" | undefined {
+  if (/年底|年内|年前|今年/.test(low)) return "year";
+  if (/月底|本月|这个月|当月/.test(low)) return "month";
+  return undefined;
 }
