@@ -33,6 +33,8 @@ describe("a lexicon derived from the plan and the directory (issue 25)", () => {
     ]);
     expect(subjectHits(lexicon, "等保测评做完了没有")[0]).toEqual(["等保", [25]]);
     expect(subjectHits(lexicon, "一网通办推进得怎么样")[0]).toEqual(["一网通办", [15]]);
+    // 数字工匠 is task 6's; task 7 (数字工匠创新工作室) does not take it as a leading-words short name.
+    expect(subjectHits(lexicon, "数字工匠现在培养出几个了")[0]).toEqual(["数字工匠", [6]]);
     expect(unitHit(lexicon, "交警队负责哪些")).toEqual(["交警队", "交警大队"]);
     // 科技 (from 科技办) is a word of half the plan's titles: it names no unit.
     expect(unitHit(lexicon, "科技兴警这些任务的整体情况")).toBeNull();

@@ -78,7 +78,8 @@ export function subjectAliases(title: string): string[] {
     // 移动警务终端 → 移动终端: the middle word left out.
     if (p.length === 6) out.add(p.slice(0, 2) + p.slice(4));
     // A long phrase's leading words (执法办案管理中心智能化改造 → 执法办案, 执法办案管理中心): officials name the head.
-    if (p.length >= 8) for (let n = 4; n <= p.length - 2; n += 2) out.add(p.slice(0, n));
+    // Not for shorter ones: 数字工匠创新工作室 would take 数字工匠 from the task that is about 数字工匠.
+    if (p.length >= 10) for (let n = 4; n <= p.length - 2; n += 2) out.add(p.slice(0, n));
     // 无人机管控技术 → 无人机管控; 公安数字工匠 → 数字工匠.
     if (p.length >= 5) {
       out.add(p.slice(0, -2));
