@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { commands } from "../commands/index.js";
 import { BUNDLED_PLAN, DEMO_DIRECTORY } from "../src/config.js";
 import { interpret, type InterpretContext } from "../src/core/interpreter/interpret.js";
+import { buildLexicon } from "../src/core/interpreter/lexicon.js";
 import { SubjectIndex } from "../src/core/interpreter/subject-index.js";
 import { loadDirectory } from "../src/directory/directory.js";
 import { parsePlan } from "../src/plan/plan-parser.js";
@@ -38,11 +39,9 @@ export function benchInterpreter(rounds: number): InterpreterFigures {
   const texts = loadCorpus().map((e) => e.text);
   const plan = parsePlan(readFileSync(BUNDLED_PLAN, "utf8"));
   const directory = loadDirectory(DEMO_DIRECTORY);
-  const ctx: InterpretContext = {
-    commands,
-    units: directory.units.map((u) => ({ name: u.name, aliases: [...u.aliases] })),
-    subjects: new SubjectIndex(plan.tasks),
-  };
+  const units = directory.units.map((u) => ({ name: u.name, aliases: [...u.aliases] }));
+  // As the bot reads a direct chat: with the derived lexicon and the sender's signals (issue 25).
+  const ctx: InterpretContext = { commands, units, subjects: new SubjectIndex(plan.tasks), lexicon: buildLexicon(plan.tasks, units), sender: { direct: true } };
   const sink: unknown[] = [];
   const perMessageMs = summarize(perMessage(texts, rounds, (t) => sink.push(interpret(t, ctx))));
   const baseline = summarize(perMessage(texts, rounds, (t) => sink.push(t.normalize("NFKC").toLowerCase())));

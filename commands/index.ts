@@ -11,6 +11,7 @@ import helpTopic from "./help-topic.js";
 import history from "./history.js";
 import mine from "./mine.js";
 import overdue from "./overdue.js";
+import unreported from "./unreported.js";
 import overview from "./overview.js";
 import pauseReminders from "./pause-reminders.js";
 import remindersPreview from "./reminders-preview.js";
@@ -49,6 +50,7 @@ export const commands: readonly AnyCommand[] = [
   overview,
   overdue,
   dueSoon,
+  unreported,
   mine,
   unit,
   remindersPreview,

@@ -15,8 +15,31 @@ export default defineCommand({
   help: { topic: "main" },
   // Any question about a numbered task that is not for another task query.
   cues: { kind: "task-query", words: [] },
-  args: z.object({ numbers: z.array(z.number().int()).min(1) }),
-  async handle({ numbers }, ctx) {
+  args: z.object({
+    numbers: z.array(z.number().int()).min(1),
+    /** Tasks a question named only by its subject (`无人机那一块怎么样了`), best first. */
+    candidates: z.array(z.object({ number: z.number().int(), title: z.string() })).optional(),
+  }),
+  async handle({ numbers, candidates }, ctx) {
+    // Several tasks fit the subject: ask with the best guesses rather than answer for each (issue 25).
+    if (ctx.confidence === "likely" && candidates && candidates.length > 1) {
+      const guesses = candidates.slice(0, 3);
+      // Kept as a pending question of its asker, so that 是, 👍 or a number answers it.
+      await ctx.repos.pending.create({
+        eventId: ctx.inbound.eventId ?? null,
+        room: ctx.inbound.room,
+        authorId: ctx.inbound.sender,
+        transport: ctx.inbound.transport,
+        text: ctx.inbound.text,
+        segments: [],
+        candidates: guesses.map((c) => c.number),
+        at: ctx.clock.now(),
+        expiresAt: new Date(ctx.clock.now().getTime() + ctx.confirmHours * 3600_000),
+        kind: "status",
+      });
+      const offered = guesses.map((c) => ctx.t.leaderQuestions.guess(c.number, c.title));
+      return { replies: [reply([ctx.t.leaderQuestions.which(offered.join("、"))])] };
+    }
     const replies = [];
     for (const number of numbers.slice(0, MAX_TASKS)) {
       const found = await requireTask(ctx, number);

@@ -191,6 +191,7 @@ describe("the command registry", () => {
       "overview",
       "overdue",
       "due-soon",
+      "unreported",
       "mine",
       "unit",
       "reminders-preview",

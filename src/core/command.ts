@@ -59,6 +59,8 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ["xlsx", "csv", "ics", "j
 /** What the report commands need (src/reports/report-service.ts implements it). */
 export interface ReportsPort {
   digestLines(plan: PlanRecord, at: Date): Promise<string[]>;
+  /** The lead units that have not reported on an open task of theirs in the current report cycle (the digest's own list). */
+  unreported(plan: PlanRecord, at: Date): Promise<{ unit: string; tasks: number[]; since: string }[]>;
   scorecardLines(plan: PlanRecord, year: number | null, unit: string | null, at: Date): Promise<string[]>;
   reportFile(plan: PlanRecord, kind: ReportKind, at: Date): Promise<OutboundFile>;
   exportFile(plan: PlanRecord, format: ExportFormat, at: Date): Promise<OutboundFile>;

@@ -1,4 +1,5 @@
 import type { Directory } from "../directory/directory.js";
+import { buildLexicon, type Lexicon } from "./interpreter/lexicon.js";
 import { SubjectIndex } from "./interpreter/subject-index.js";
 import type { PlanRecord, PlanRepository } from "./model.js";
 
@@ -6,6 +7,8 @@ import type { PlanRecord, PlanRepository } from "./model.js";
 export interface Vocabulary {
   subjects: SubjectIndex;
   units: { name: string; aliases: string[] }[];
+  /** Short names derived from the tasks' titles and the units' names (issue 25). */
+  lexicon: Lexicon;
   /** How many tasks it covers, counted against the cache's limit. */
   tasks: number;
 }
@@ -40,9 +43,11 @@ export class VocabularyCache {
     const tasks = plan ? await this.plans.tasks(plan.id) : [];
     const directoryUnits = this.directory.units.map((u) => ({ name: u.name, aliases: [...u.aliases] }));
     const planUnits = plan ? (await this.plans.unitNames(plan.id)).filter((n) => !directoryUnits.some((u) => u.name === n)) : [];
+    const units = [...directoryUnits, ...planUnits.map((name) => ({ name, aliases: [] }))];
     const vocabulary: Vocabulary = {
       subjects: new SubjectIndex(tasks.map((t) => ({ number: t.number, title: t.title, description: t.description, leadUnits: t.leadUnits }))),
-      units: [...directoryUnits, ...planUnits.map((name) => ({ name, aliases: [] }))],
+      units,
+      lexicon: buildLexicon(tasks, units),
       tasks: tasks.length,
     };
     // The old key of a re-imported plan is evicted in its turn, as the least recently used. Two messages may have

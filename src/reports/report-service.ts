@@ -29,6 +29,10 @@ export class ReportService {
     return digestLines(await buildDigest(this.d, plan, at, since));
   }
 
+  async unreported(plan: PlanRecord, at: Date): Promise<{ unit: string; tasks: number[]; since: string }[]> {
+    return (await buildDigest(this.d, plan, at)).silentUnits;
+  }
+
   digest(plan: PlanRecord, at: Date) {
     return buildDigest(this.d, plan, at);
   }

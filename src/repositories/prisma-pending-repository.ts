@@ -17,7 +17,7 @@ export function toPending(row: Row): PendingRecord {
     expiresAt: row.expiresAt,
     resolvedAt: row.resolvedAt,
     resolution: row.resolution,
-    kind: row.kind === "target" ? "target" : "update",
+    kind: row.kind === "target" || row.kind === "status" ? row.kind : "update",
     request: row.request ? (JSON.parse(row.request) as TargetRequest) : null,
   };
 }
@@ -39,7 +39,7 @@ export class PrismaPendingRepository implements PendingRepository {
       resolvedAt: null,
       resolution: null,
       resolvedBy: null,
-      kind: p.request ? "target" : "update",
+      kind: p.request ? "target" : (p.kind ?? "update"),
       request: p.request ? JSON.stringify(p.request) : null,
     };
     const row = p.eventId

@@ -33,7 +33,9 @@ export async function run(app: TempApp, entry: CorpusEntry, i: number): Promise<
     orderBy: { id: "asc" },
     include: { task: { select: { number: true } } },
   });
-  const pending = await app.db.pendingUpdate.findUnique({ where: { eventId } });
+  const question = await app.db.pendingUpdate.findUnique({ where: { eventId } });
+  // "您是想查看…吗？" (kind status) asks about a question, not an update.
+  const pending = question?.kind === "status" ? null : question;
   const recorded = stored.map((u) => u.task.number);
   const asked = pending
     ? [...(JSON.parse(pending.candidates) as number[]), ...(JSON.parse(pending.segments) as { numbers: number[] }[]).flatMap((s) => s.numbers)]

@@ -4,6 +4,7 @@ import { confirmPending, expirePending } from "../pending-update.js";
 import { answerTargetRequest, expireTargetRequest } from "../target-request.js";
 import { mayMoveTargets } from "../permissions.js";
 import type { HandlerResult } from "../reply.js";
+import { answerStatus } from "../pipeline/pending-question.js";
 
 /** Reactions that confirm a question on Matrix. */
 const YES_REACTION = /^(?:👍|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿|✅|✔️?|是|yes)$/u;
@@ -22,6 +23,12 @@ export async function onReaction(msg: Message, deps: BotDeps): Promise<HandlerRe
     if (!task || !mayMoveTargets(deps.directory, msg.sender, task)) return { replies: [] };
     if (pending.expiresAt <= deps.clock.now()) return expireTargetRequest(deps, pending, msg.sender);
     return answerTargetRequest(deps, msg, pending, true);
+  }
+  if (pending.kind === "status") {
+    // 👍 on "您是想查看：任务11…的进度吗？" from its asker: the first guess's status.
+    if (pending.authorId !== msg.sender || pending.expiresAt <= deps.clock.now() || pending.candidates.length === 0) return { replies: [] };
+    await deps.repos.pending.resolve(pending.id, "confirmed", msg.sender, deps.clock.now());
+    return answerStatus({ msg, deps }, pending.candidates[0]!);
   }
   if (pending.authorId !== msg.sender && !deps.directory.isAdmin(msg.sender)) return { replies: [] };
   if (pending.expiresAt <= deps.clock.now()) return expirePending(deps, pending, msg.sender);

@@ -97,6 +97,11 @@ export const en = {
     deadlineToday: (text: string) => `${text} (due today)`,
     truncated: (shown: number, total: number) => `(showing ${shown} of ${total})`,
   },
+  unreported: {
+    header: (since: string, n: number) => `Lead units that have not reported in this report cycle (since ${since}) (${n}):`,
+    item: (unit: string, tasks: string) => `• ${unit}: task ${tasks}`,
+    none: "Every lead unit has reported in this report cycle.",
+  },
   mine: {
     header: (units: string, n: number) => `Tasks led by your unit ${units} (${n}):`,
     notInDirectory: (user: string) => `${user} is not in the directory, so I do not know your unit. Ask the office (科技办) to add you, or send "unit NAME".`,
@@ -212,6 +217,16 @@ export const en = {
     expired: (hours: number) =>
       `That question expired (after ${hours} hours), so nothing was recorded. Please post the update again, e.g. update task 6: … 60%`,
     notAnOption: (n: number, options: string) => `Task ${n} was not one of the options (${options}). Reply with one of them, or “no”.`,
+  },
+  leaderQuestions: {
+    guess: (n: number, title: string) => `task ${n} (${title})`,
+    declined: "All right.",
+    dueByHeader: (end: string, n: number) => `Open tasks due by ${end} (${n}):`,
+    dueByNone: (end: string) => `No open task is due by ${end}.`,
+    which: (guesses: string) => `Did you mean the status of ${guesses}? Reply "yes" or the number`,
+  },
+  courtesy: {
+    thanks: "You are welcome; ask me any time.",
   },
   errors: {
     noPlan:
@@ -488,6 +503,7 @@ export const en = {
     overview: "overview of all tasks by traffic light",
     overdue: "tasks past their deadline",
     dueSoon: "tasks due soon",
+    unreported: "lead units that have not reported this cycle",
     unit: "tasks led by a unit",
     mine: "tasks led by your unit",
     history: "the updates of a task",

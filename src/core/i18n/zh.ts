@@ -97,6 +97,11 @@ export const zh = {
     deadlineToday: (text: string) => `${text}（今天到期）`,
     truncated: (shown: number, total: number) => `（仅显示${shown}项，共${total}项）`,
   },
+  unreported: {
+    header: (since: string, n: number) => `本报送周期（${since}以来）未报送进展的牵头单位（${n}个）：`,
+    item: (unit: string, tasks: string) => `• ${unit}：任务${tasks}`,
+    none: "本报送周期各牵头单位都已报送进展。",
+  },
   mine: {
     header: (units: string, n: number) => `你所在单位（${units}）牵头的任务（${n}项）：`,
     notInDirectory: (user: string) => `名册中没有${user}，无法确定你所在的单位。请联系科技办登记，或发送“单位名称的任务”，例如“刑侦大队的任务”。`,
@@ -199,6 +204,16 @@ export const zh = {
     declined: "好的，未记录。",
     expired: (hours: number) => `这条确认已超过${hours}小时，已失效，未记录。请重新报送，例如：任务6进展:内容 60%`,
     notAnOption: (n: number, options: string) => `任务${n}不在可选范围内（${options}）。请回复其中一个编号，或“否”忽略。`,
+  },
+  leaderQuestions: {
+    guess: (n: number, title: string) => `任务${n}（${title}）`,
+    declined: "好的。",
+    dueByHeader: (end: string, n: number) => `${end}前到期、尚未完成的任务（${n}项）：`,
+    dueByNone: (end: string) => `${end}前没有到期、尚未完成的任务。`,
+    which: (guesses: string) => `您是想查看：${guesses}的进度吗？回复“是”或编号`,
+  },
+  courtesy: {
+    thanks: "不客气，有需要随时找我。",
   },
   errors: {
     noPlan: "尚未导入计划，暂时不能查询或报送任务。请科技办管理员在服务器上导入本局的方案：duban import 方案.docx（源码目录中为 npx duban import 方案.docx）",
@@ -435,6 +450,7 @@ export const zh = {
     overview: "全部任务按红黄绿灯汇总",
     overdue: "已逾期的任务",
     dueSoon: "即将到期的任务",
+    unreported: "本报送周期未报送进展的牵头单位",
     unit: "某单位牵头的任务",
     mine: "我所在单位牵头的任务",
     history: "一项任务的进展记录",

@@ -3,6 +3,8 @@ import type { Confidence, Interpretation, UpdateSegment } from "./interpretation
 import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.js";
 import type { SubjectIndex } from "./subject-index.js";
 import { normalise } from "./normalise.js";
+import type { Lexicon } from "./lexicon.js";
+import { dueUntil, leaderQuestion, type Sender, taskQuestion } from "./questions.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
 import { asksCompletion, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
@@ -34,6 +36,10 @@ export interface InterpretContext {
   botNames?: readonly string[];
   /** The sender's units in the directory: a tie-breaker between two readings of a Chinese numeral. */
   senderUnits?: readonly string[];
+  /** Short names derived from the plan and the directory (src/core/interpreter/lexicon.ts). */
+  lexicon?: Lexicon | null;
+  /** Who writes, where: one of the signals of a question (issue 25). */
+  sender?: Sender;
 }
 
 const compiled = new Map<string, RegExp>();
@@ -215,6 +221,15 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
         return found(status, { numbers });
       }
     }
+    // Not covered by cues and filler, but asked all the same: `麻烦帮我查一下任务20现在到什么程度了，谢谢`, `那任务7呢？`.
+    if (!explicitLabel) {
+      const sender = { ...ctx.sender, addressed: ctx.sender?.addressed || address !== null || trailing !== null };
+      const asked = taskQuestion(low, rest, byKind("task-query"), sender, doneWork(low) !== null);
+      if (asked) {
+        cues.push(...asked.cues);
+        return found(asked.command, { numbers });
+      }
+    }
     const update = byKind("update")[0];
     if (!update) return none();
     // Saying one is not reporting (`上个月报的任务14是30%，这个月先不报了`), or the office's summary of its own
@@ -252,7 +267,8 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     const hit = alt(cmd.cues.words).exec(low);
     if (hit && residual(low, [...cmd.cues.words, ...LIST_FILLER], true).length === 0) {
       cues.push(`${cmd.name}:${hit[0]}`);
-      return found(cmd, {});
+      const until = cmd.name === "due-soon" ? dueUntil(low) : undefined;
+      return found(cmd, until ? { until } : {});
     }
   }
   // 4. A unit's tasks: `刑侦大队负责哪些任务`, `unit 刑侦大队`.
@@ -279,6 +295,13 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       cues.push(`${cmd.name}:implied`);
       return { ...found(cmd, { name: implied[1]!.trim(), explicit: false }), confidence: addressed ? "certain" : "likely" };
     }
+  }
+
+  // 4b. A leader's question by evidence: a subject (`无人机管控那块怎么样了`), a unit's nickname, an aggregate.
+  const leader = leaderQuestion(low, { ...ctx, sender: { ...ctx.sender, addressed: ctx.sender?.addressed || address !== null || trailing !== null } }, byKind);
+  if (leader) {
+    cues.push(...leader.cues);
+    return found(leader.command, leader.args, leader.confidence);
   }
 
   // 5. An update that names its task only by subject: `数字工匠评选材料已报市局`. Always asked about.

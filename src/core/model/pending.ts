@@ -31,7 +31,7 @@ export interface PendingRecord {
   resolvedAt: Date | null;
   resolution: string | null;
   /** "update": a likely update asked about, answered by its author; "target": a target request, asked in a lead unit's room. */
-  kind: "update" | "target";
+  kind: "update" | "target" | "status";
   /** For kind "target": what waits; `authorId` asked for it, `room` is the lead unit's room asked. */
   request: TargetRequest | null;
 }
@@ -48,6 +48,8 @@ export interface NewPending {
   expiresAt: Date;
   /** A target request; a likely update when absent. */
   request?: TargetRequest;
+  /** "status": a question named a task only by its subject and the bot asked which (`candidates`); answered with its status. */
+  kind?: "status";
 }
 
 /** Storage of pending updates: nothing a user was asked about is lost across a restart. */

@@ -3,7 +3,16 @@ import { reply } from "../reply.js";
 import { confirmPending, expirePending } from "../pending-update.js";
 import { answerTargetRequest, expireTargetRequest } from "../target-request.js";
 import { addressedToBot } from "./understood.js";
+import { commandContext } from "../bot-deps.js";
+import type { HandlerResult } from "../reply.js";
 import type { Stage, Turn } from "./pipeline.js";
+
+/** The status of task `n`, as the status command answers it: the answer to "您是想查看：任务11…的进度吗？". */
+export async function answerStatus(turn: Pick<Turn, "msg" | "deps">, n: number): Promise<HandlerResult> {
+  const status = turn.deps.commands.find((c) => c.name === "status");
+  if (!status) return { replies: [] };
+  return status.handle({ numbers: [n] }, commandContext(turn.deps, turn.msg, "certain"));
+}
 
 /** Replies that answer a "要记录…吗？" question. */
 const YES = /^(?:是|是的|对|对的|确认|记录|要|要的|没错|yes|y|confirm|👍|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿|✅|✔️?)$/iu;
@@ -26,6 +35,14 @@ export const pendingQuestion: Stage<Turn> = async (turn, next) => {
   const now = deps.clock.now();
   const isAdmin = deps.directory.isAdmin(msg.sender);
   const open = await deps.repos.pending.unresolved(msg.room);
+  // The asker's newest open question, if it is "您是想查看…吗？": 是 or a number offered answers it with that task's status.
+  const newest = open.find((p) => p.kind !== "target" && p.authorId === msg.sender && p.expiresAt > now);
+  if (newest?.kind === "status") {
+    const n = choice && !yes ? taskNumber(choice[1]!) : (newest.candidates[0] ?? null);
+    if (n === null || !newest.candidates.includes(n)) return next();
+    await deps.repos.pending.resolve(newest.id, no ? "declined" : "confirmed", msg.sender, now);
+    return no ? { replies: [reply([deps.t.leaderQuestions.declined])] } : answerStatus(turn, n);
+  }
   const mine = open.filter((p) => p.kind === "update" && (p.authorId === msg.sender || isAdmin));
   const pending = mine.find((p) => p.expiresAt > now);
   if (!pending) {

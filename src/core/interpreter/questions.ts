@@ -1,0 +1,232 @@
+import type { AnyCommand, CommandCues } from "../command.js";
+import type { Confidence, Interpretation } from "./interpretation.js";
+import type { SubjectIndex, SubjectMatch } from "./subject-index.js";
+import { alternation } from "./vocabulary.js";
+import { type Lexicon, subjectHits, unitHit } from "./lexicon.js";
+
+/**
+ * Leaders' questions by evidence (issue 25, "Intent by evidence, not by coverage alone"): a question is scored from
+ * several signals (question forms, asking words, requests to the bot, the sender, negative signs of talk to people)
+ * instead of needing every word covered by cues and filler. Each signal is named, with its score, for `explain`.
+ */
+
+export interface Signal {
+  name: string;
+  score: number;
+}
+
+/** A question beyond doubt: a question mark or a closing particle (`吗`, `呢`, `没有`). */
+const FORM = /[?？]|[吗嘛呢么][\s~～…!！.。]*$|(?:了没|没有|没)\s*[?？]?\s*$|有没有|是不是|是否/u;
+/** Asking how something stands. */
+const ASK = new RegExp(
+  [
+    "怎么样|咋样|如何|怎样|到哪一?步|到了?哪|什么程度|何种程度|啥进度|什么进度|什么情况|啥情况|有什么新|新进展|有眉目|进展如何|推进情况",
+    "最新情况|最新进展|进展情况|搞得|弄得|做得|建得|推进得|落实得|完成(?:了|得)?多少|百分之几|几成|啥时候|什么时候|何时|还剩多少天",
+    "还有几天|怎么用|怎么报|如何报|能查些?什么|情况",
+  ].join("|"),
+  "u",
+);
+/** Counting or listing: `还有几个`, `哪些`. `那几项` points at tasks, it does not ask. */
+const COUNT = /(?<![那这])(?:几个|几项|多少|哪些|哪几)/u;
+/** Asking the bot to look something up or show it. */
+const REQUEST = /帮我(?:查|看|列|汇总)|查一下|查查|看一下|看下|给我看|发一下|汇报一下|^请?报告|列一下|列出|列明|说一下|给我说|调出来|调阅/u;
+/** Asking who: `本月还有谁没交进展`. */
+const WHO = /谁|哪家|哪个单位|哪些单位|哪几个单位/u;
+/** Openers that are not a person's name: `截至目前，…`, `你好，…`. */
+const OPENERS = "你好|您好|督办|请问|截至|目前|现在|今天|本月|这个|那个|另外|还有|麻烦|谢谢|好的|收到|对了|总的|整体|总体";
+/** Talk to a person by name at the start (`刘洋，…`, `叶主任，你看下…`), a quote passed on, or an instruction to people. */
+const TO_PERSON = new RegExp(
+  `^>|^(?![\\u4e00-\\u9fff]{0,2}(?:${OPENERS}))[\\u4e00-\\u9fff]{2,4}[，,]|^@(?!督办)|^[\\u4e00-\\u9fff]{1,3}(?:主任|所长|局长|队长|科长|政委)[，,\\s]`,
+  "u",
+);
+const INSTRUCTION = new RegExp(
+  [
+    "抓紧|尽快|务必|加把劲|准备一下|报上来|发我|跟一下|抓一下|统筹|上点心|注意[:：]|通报|下周|明天|下午|亲自|回头|别拖|表扬",
+    "我已经|我下|周[一二三四五六日末]前|请(?!问)[\\u4e00-\\u9fff]{1,5}(?:说明|明确|予以|核实|答复|推荐)|要不要|不是[\\u4e00-\\u9fff]{1,8}吗|我们是",
+  ].join("|"),
+  "u",
+);
+/** A figure stated, not asked: `完成率才40%`. */
+const FIGURE = /\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九]成/u;
+
+/** The signals that make a message a question for the bot, and their sum. */
+export function questionSignals(low: string, sender: Sender = {}): { score: number; signals: Signal[] } {
+  const signals: Signal[] = [];
+  const add = (name: string, score: number) => signals.push({ name, score });
+  const form = FORM.exec(low);
+  if (form) add(`form:${form[0].trim() || "?"}`, 2);
+  const ask = ASK.exec(low);
+  if (ask) add(`ask:${ask[0]}`, ask[0] === "情况" ? 1 : 2);
+  const count = COUNT.exec(low);
+  if (count) add(`count:${count[0]}`, 1);
+  const request = REQUEST.exec(low);
+  if (request) add(`request:${request[0]}`, 1);
+  const who = WHO.exec(low);
+  if (who) add(`who:${who[0]}`, 1);
+  if (sender.direct) add("direct", 1);
+  else if (sender.addressed) add("addressed", 1);
+  if (sender.leader) add("leader", 1);
+  const person = TO_PERSON.exec(low);
+  if (person) add(`to-person:${person[0]}`, -4);
+  const instruction = INSTRUCTION.exec(low);
+  if (instruction) add(`instruction:${instruction[0]}`, -3);
+  const figure = FIGURE.exec(low);
+  if (figure && !form) add(`figure:${figure[0]}`, -3);
+  return { score: signals.reduce((s, x) => s + x.score, 0), signals };
+}
+
+/** Who writes, where. */
+export interface Sender {
+  direct?: boolean;
+  leader?: boolean;
+  /** The bot is named or mentioned in a group room. */
+  addressed?: boolean;
+}
+
+/**
+ * Enough evidence of a question: a question form or asking word, and no sign of talk to people. In a group room,
+ * not addressed to the bot, a question of the room's own (`一网通办的咨询电话转到交警那边了吗？`) needs an asking word
+ * about progress, not only a question form.
+ */
+export function isAsked(q: { score: number; signals: Signal[] }, sender: Sender = {}): boolean {
+  const asks = q.signals.some((s) => /^(?:form|ask|count|request|who):/.test(s.name) && s.score > 0);
+  if (!asks || q.score < 2 || q.signals.some((s) => s.score <= -3)) return false;
+  return sender.direct === true || sender.addressed === true || q.signals.some((s) => s.name.startsWith("ask:") && s.score >= 2);
+}
+
+/**
+ * The tasks a question names by its subject, best first: the plan's subject index on the text, with each derived
+ * alias it contains (`等保` → task 25) counted as a strong shared phrase. One clear task, or up to three guesses.
+ */
+export function subjectCandidates(low: string, subjects: SubjectIndex | null | undefined, lexicon: Lexicon | null | undefined): SubjectMatch[] {
+  const scores = new Map<number, SubjectMatch>();
+  for (const m of subjects?.match(low, { minScore: 4, ratio: 0.5 }) ?? []) scores.set(m.number, { ...m });
+  if (lexicon)
+    for (const [alias, tasks] of subjectHits(lexicon, low))
+      for (const n of tasks) {
+        const prev = scores.get(n) ?? { number: n, title: "", score: 0, shared: [] };
+        scores.set(n, {
+          ...prev,
+          score: Math.round((prev.score + (alias.length >= 4 ? 10 : 6) / tasks.length) * 10) / 10,
+          shared: [...prev.shared, `≈${alias}`],
+        });
+      }
+  const ranked = [...scores.values()].sort((a, b) => b.score - a.score || a.number - b.number);
+  const best = ranked[0];
+  if (!best || best.score < 5) return [];
+  return ranked.filter((r) => r.score >= best.score * 0.6).slice(0, 3);
+}
+
+/** One clear task: the best scores well ahead of the next. */
+export function clearWinner(candidates: readonly SubjectMatch[]): boolean {
+  return candidates.length === 1 || (candidates.length > 1 && candidates[0]!.score >= candidates[1]!.score * 1.5);
+}
+
+/** The unit a question names, by its name, a directory alias or a derived one (`情报中心`, `交警队`). */
+export function unitOf(low: string, lexicon: Lexicon | null | undefined): { alias: string; name: string } | null {
+  const hit = lexicon ? unitHit(lexicon, low) : null;
+  return hit ? { alias: hit[0], name: hit[1] } : null;
+}
+
+/** A question about a unit's tasks: `出入境那边怎么样`, `巡特警的几项`, `交警队负责哪些`. */
+export const UNIT_FRAME = /那边|那块|的任务|的几项|那几项|那几个|几项|几个|牵头|负责|手上|上的|任务/u;
+
+/** The aggregate questions and the words that show each, beyond the commands' own cues. */
+export const AGGREGATES: readonly { command: string; re: RegExp }[] = [
+  {
+    command: "unreported",
+    re: /(?:谁|哪些单位|哪几个单位|哪几家|哪些|单位).{0,8}(?:没|未|还没)(?:有)?(?:交|报|报送|上报|提交)|未报送|没报送|未报进展|没报进展/u,
+  },
+  { command: "due-soon", re: /(?:年底|月底|年内|年前|季度末)(?:之?前)?.{0,6}(?:要|须|需|得)?完成|要到期|快到期|即将到期|到期的/u },
+  { command: "overdue", re: /逾期|超期|过期未|超过.{0,4}时限|未按期/u },
+  { command: "help", re: /怎么用|如何使用|能查些?什么|能做什么|能干啥|怎么报|如何报|格式是什么/u },
+  { command: "overview", re: /总体|整体|总的情况|全部任务|各项任务|总览|二十五项|25项/u },
+];
+
+type TaskQuery = AnyCommand & { cues: Extract<CommandCues, { kind: "task-query" }> };
+
+/**
+ * A question about numbered tasks that the covered forms missed: the task-query whose cue word it holds (历史,
+ * 谁牵头…), else status. Null when the evidence is short, or when work done is stated without a question form.
+ */
+export function taskQuestion(
+  low: string,
+  rest: string,
+  queries: readonly TaskQuery[],
+  sender: Sender | undefined,
+  statesWork: boolean,
+): { command: AnyCommand; cues: string[] } | null {
+  const q = questionSignals(low, sender);
+  if (!isAsked(q, sender)) return null;
+  if (statesWork && !q.signals.some((s) => s.name.startsWith("form:"))) return null;
+  const cues = [`evidence:${q.score}`, ...q.signals.map((s) => `${s.name}(${s.score > 0 ? "+" : ""}${s.score})`)];
+  for (const cmd of queries) {
+    if (cmd.cues.words.length === 0) continue;
+    const hit = new RegExp(alternation(cmd.cues.words), "i").exec(rest);
+    if (hit) return { command: cmd, cues: [...cues, `${cmd.name}:${hit[0]}`] };
+  }
+  const status = queries.find((c) => c.cues.words.length === 0);
+  return status ? { command: status, cues } : null;
+}
+
+interface LeaderContext {
+  subjects?: SubjectIndex | null;
+  lexicon?: Lexicon | null;
+  sender?: Sender;
+}
+
+/**
+ * A question with no task number: an aggregate (`年底前要完成的还有几个`, `本月还有谁没交进展`), a task by its subject
+ * or abbreviation (`无人机管控那块怎么样了`), or a unit by its nickname (`出入境那边的任务`). Null unless asked.
+ */
+export function leaderQuestion(
+  low: string,
+  ctx: LeaderContext,
+  byKind: <K extends CommandCues["kind"]>(kind: K) => (AnyCommand & { cues: Extract<CommandCues, { kind: K }> })[],
+): { command: AnyCommand; args: Interpretation["args"]; confidence: Confidence; cues: string[] } | null {
+  const q = questionSignals(low, ctx.sender);
+  if (!isAsked(q, ctx.sender)) return null;
+  const cues = [`evidence:${q.score}`, ...q.signals.map((s) => `${s.name}(${s.score > 0 ? "+" : ""}${s.score})`)];
+  const unit = unitOf(low, ctx.lexicon);
+  const candidates = subjectCandidates(low, ctx.subjects, ctx.lexicon);
+  const status = byKind("task-query").find((c) => c.cues.words.length === 0);
+  const listed = byKind("list-query");
+  if (!unit)
+    for (const a of AGGREGATES) {
+      const cmd = listed.find((c) => c.name === a.command);
+      const m = a.re.exec(low);
+      if (!cmd || !m) continue;
+      const until = a.command === "due-soon" ? dueUntil(low) : undefined;
+      return {
+        command: cmd,
+        args: until ? { until } : {},
+        confidence: "certain",
+        cues: [...cues, `aggregate:${a.command}:${m[0]}`, ...(until ? [`until:${until}`] : [])],
+      };
+    }
+  const subjectCues = candidates.map((c) => `subject:${c.number}(${c.shared.join("+")}) ${c.score}`);
+  // A unit with a frame (`指挥中心牵头的那么多项`) is about the unit, unless a subject is named by a short name of its
+  // own (`一网通办那个事出入境那边弄得怎么样了` is about task 15).
+  const unitFramed = unit !== null && UNIT_FRAME.test(low.replace(unit.alias, ""));
+  const named = candidates[0]?.shared.some((w) => w.startsWith("≈")) ?? false;
+  if (status && candidates.length > 0 && (!unit || (!unitFramed && clearWinner(candidates)) || named)) {
+    const numbers = clearWinner(candidates) ? [candidates[0]!.number] : candidates.map((c) => c.number);
+    return {
+      command: status,
+      args: { numbers, candidates },
+      confidence: clearWinner(candidates) ? "certain" : "likely",
+      cues: [...cues, ...subjectCues, clearWinner(candidates) ? "subject-clear" : "subject-guesses"],
+    };
+  }
+  const unitQuery = byKind("unit-query")[0];
+  if (unit && unitQuery && (UNIT_FRAME.test(low.replace(unit.alias, "")) || q.signals.some((s) => s.name.startsWith("ask:"))))
+    return { command: unitQuery, args: { name: unit.name, explicit: false }, confidence: "certain", cues: [...cues, `unit:${unit.alias}→${unit.name}`] };
+  return null;
+}
+
+/** `年底前要完成的` → "year", `本月到期的` → "month": due-soon to that end instead of the warning window. */
+export function dueUntil(low: string): "year" | "month" | undefined {
+  if (/年底|年内|年前|今年/.test(low)) return "year";
+  if (/月底|本月|这个月|当月/.test(low)) return "month";
+  return undefined;
+}
