@@ -66,5 +66,7 @@ module.exports = {
     // An import written `./x.js` resolves to `./x.ts` with no further option (dependency-cruiser does what
     // TypeScript's NodeNext resolution does); the rule "resolvable" fails if that ever stops.
     tsPreCompilationDeps: true,
+    // Package subpaths resolve through their `exports` map, for require() as for import (opencc-js/t2cn).
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["require", "node", "default"] },
   },
 };
