@@ -72,6 +72,9 @@ describe("questions by evidence", () => {
     expect(courtesyOf("谢谢，辛苦了！")).toBe("thanks");
     expect(courtesyOf("好的")).toBe("ack");
     expect(courtesyOf("收到，知道了")).toBe("ack");
+    // A greeting is not an acknowledgement: the direct chat answers it with the usage hint (tests/e2e/matrix-encrypted.test.ts).
+    expect(courtesyOf("你好")).toBeNull();
+    expect(courtesyOf("您好！")).toBeNull();
     expect(courtesyOf("谢谢，任务6怎么样了")).toBeNull();
   });
 });
