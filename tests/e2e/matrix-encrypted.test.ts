@@ -9,12 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MatrixClient } from "matrix-bot-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type App, matrixTransportFor, openApp } from "../../src/app.js";
-import { readConfig } from "../../src/config.js";
 import { offsetClock } from "../../src/core/clock.js";
 import type { Logger } from "../../src/log/logger.js";
-import type { MatrixTransport } from "../../src/transports/matrix.js";
-import { writeDirectory } from "./matrix-fixture.js";
+import { type BotUnderTest, startBot, writeDirectory } from "./matrix-fixture.js";
 import { NioClient, type NioEvent, serverEvents, serverFilesContaining } from "./nio.js";
 import { createMatrixClient, startSynapse, type Synapse, type SynapseUser, waitFor } from "./synapse.js";
 
@@ -39,16 +36,9 @@ const eventIds: string[] = [];
 
 const updates = (where: object = {}) => bot.app.db.update.findMany({ where, orderBy: { id: "asc" } });
 
-interface EncryptedBot {
-  app: App;
-  transport: MatrixTransport;
-  logs: string[];
-  restart(): Promise<void>;
-  stop(): Promise<void>;
-  dispose(): Promise<void>;
-}
+type EncryptedBot = BotUnderTest & { logs: string[] };
 
-/** The real bot in-process, encryption on, its crypto store in the temp folder, a short grace period. */
+/** The real bot in-process (encryption is on by default), its logs recorded, a running clock, a short grace period. */
 async function startEncryptedBot(directoryFile: string): Promise<EncryptedBot> {
   const logs: string[] = [];
   const record =
@@ -57,42 +47,12 @@ async function startEncryptedBot(directoryFile: string): Promise<EncryptedBot> {
       logs.push(`${level} ${msg} ${ctx === undefined ? "" : JSON.stringify(ctx)}`);
     };
   const logger: Logger = { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") };
-  const env = {
-    DATABASE_URL: `file:${join(dir, "duban.db")}`,
-    DUBAN_DEMO: "true",
-    DUBAN_DIRECTORY: directoryFile,
-    DUBAN_RATE_LIMIT: "0",
-    MATRIX_HOMESERVER_URL: synapse.url,
-    MATRIX_ACCESS_TOKEN: users.bot.accessToken,
-    MATRIX_ALLOWED_INVITERS: [users.officer.userId, users.leader.userId, users.admin.userId].join(","),
-    DUBAN_ENCRYPTION: "true",
-    DUBAN_CRYPTO_STORE_DIR: join(dir, "crypto"),
-  };
   // A clock that runs (the transport's grace period is measured on the app's clock), from the demo plan's date.
   const clock = offsetClock(new Date("2024-06-30T10:00:00+08:00"), () => Date.now());
-  const app = await openApp(readConfig(env), clock, { logger, quiet: true });
+  const allowed = [users.officer.userId, users.leader.userId, users.admin.userId];
   // undecryptableGraceMs: agreed with the transport's side in the issue 24 notes.
-  const overrides = { syncTimeoutMs: 1000, logger, undecryptableGraceMs: GRACE_MS } as Parameters<typeof matrixTransportFor>[1];
-  const make = () => matrixTransportFor(app, overrides);
-  const handle: EncryptedBot = {
-    app,
-    transport: await make(),
-    logs,
-    async restart() {
-      await handle.transport.stop();
-      handle.transport = await make();
-      await handle.transport.start();
-    },
-    async stop() {
-      await handle.transport.stop();
-    },
-    async dispose() {
-      await handle.transport.stop();
-      await app.close();
-    },
-  };
-  await handle.transport.start();
-  return handle;
+  const running = await startBot(synapse, users.bot, directoryFile, allowed, undefined, { undecryptableGraceMs: GRACE_MS }, { clock, logger });
+  return Object.assign(running, { logs });
 }
 
 /** Send as a nio user, remembering the text and the event for the database checks. */

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import type { MatrixClient } from "matrix-bot-sdk";
 import { matrixTransportFor, openApp, type App } from "../../src/app.js";
 import { readConfig } from "../../src/config.js";
-import { fixedClock } from "../../src/core/clock.js";
+import { type Clock, fixedClock } from "../../src/core/clock.js";
+import type { Logger } from "../../src/log/logger.js";
 import type { MatrixTransport, MatrixTransportOptions } from "../../src/transports/matrix.js";
 import { quietLogger } from "../helpers/temp-app.js";
 import { createMatrixClient, waitFor, type Synapse, type SynapseUser } from "./synapse.js";
@@ -87,7 +88,10 @@ export function writeDirectory(dir: string, rooms: { xingzhen: string; office: s
   return file;
 }
 
-/** Run the real bot in-process against the homeserver: real SQLite, real transport, fixed clock. */
+/**
+ * Run the real bot in-process against the homeserver: real SQLite, real transport, fixed clock (or `app.clock`, e.g. a
+ * running one where the transport measures time, and `app.logger` to record what the app and transport log).
+ */
 export async function startBot(
   synapse: Synapse,
   bot: SynapseUser,
@@ -95,6 +99,7 @@ export async function startBot(
   allowed: string[],
   at = "2024-06-30T10:00:00+08:00",
   overrides: Partial<MatrixTransportOptions> = {},
+  opts: { clock?: Clock; logger?: Logger } = {},
 ): Promise<BotUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), "duban-e2e-"));
   const dbUrl = `file:${join(dir, "duban.db")}`;
@@ -109,8 +114,9 @@ export async function startBot(
     MATRIX_ACCESS_TOKEN: bot.accessToken,
     MATRIX_ALLOWED_INVITERS: allowed.join(","),
   };
-  const app = await openApp(readConfig(env), fixedClock(new Date(at)), { logger: quietLogger, quiet: true });
-  const make = () => matrixTransportFor(app, { syncTimeoutMs: 1000, logger: quietLogger, ...overrides });
+  const logger = opts.logger ?? quietLogger;
+  const app = await openApp(readConfig(env), opts.clock ?? fixedClock(new Date(at)), { logger, quiet: true });
+  const make = () => matrixTransportFor(app, { syncTimeoutMs: 1000, logger, ...overrides });
   const handle: BotUnderTest = {
     app,
     transport: await make(),
