@@ -6,8 +6,8 @@
  *
  * Prints the confusion table, issue 25's "understood" figure, and every message the bot got wrong; `--by-style` adds
  * the figure per writer's style. The bot runs as tests/corpus.test.ts runs it: the bundled plan, the demo directory,
- * a real SQLite file, the clock at 2024-06-30 10:00 Asia/Shanghai. A reply's quoted bot message is not passed on
- * (the Matrix transport strips the quote), so replies are measured on their own text, as the bot sees them today.
+ * a real SQLite file, the clock at 2024-06-30 10:00 Asia/Shanghai. A reply (`replyTo`) carries the bot's message it
+ * answers, as the Matrix transport passes it (Inbound.replyTo).
  */
 import { loadCorpusFiles } from "../tests/corpus/load-corpus.js";
 import { type Outcome, report, run, understood } from "../tests/corpus/measure.js";

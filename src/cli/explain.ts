@@ -3,16 +3,23 @@ import { CliError, clockFor, withApp, type CliCommand, print } from "./shared.js
 
 const CONFIDENCE: Record<string, string> = { certain: "确定 certain", likely: "需确认 likely", unlikely: "不像命令 unlikely" };
 
-/** `duban explain "MESSAGE"`: what the interpreter makes of a message and the cues that decided, changing nothing. */
+/**
+ * `duban explain "MESSAGE"`: what the interpreter makes of a message and the cues that decided, changing nothing.
+ * `--reply-to "…"` reads it as a Matrix reply to that message of the bot's (a reminder, a status answer).
+ */
 export default {
   name: "explain",
-  usage: ['explain [--json] "MESSAGE"'],
+  usage: ['explain [--json] [--reply-to "THE BOT\'S MESSAGE"] "MESSAGE"'],
   async run(argv, { config }) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: "boolean", default: false } } });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: "boolean", default: false }, "reply-to": { type: "string" } },
+    });
     const text = positionals.join(" ");
     if (!text.trim()) throw new CliError("explain: 请给出消息内容 / give the message text", { usage: true });
     return withApp(config, clockFor(undefined, config), async (app) => {
-      const i = await app.bot.explain(text);
+      const i = await app.bot.explain(text, { replyTo: values["reply-to"] });
       if (values.json) {
         print(`${JSON.stringify(i, null, 2)}\n`);
         return 0;
@@ -26,7 +33,8 @@ export default {
       ];
       for (const [k, s] of (i.args.segments ?? []).entries())
         out.push(`  ${k + 1}. 任务${s.numbers.join("、")}${s.percent === null ? "" : ` · ${s.percent}%`} · ${s.body}`);
-      for (const c of i.args.candidates ?? []) out.push(`  候选 candidate: 任务${c.number} ${c.title}（${c.shared.join("、")}，${c.score}）`);
+      for (const c of i.args.candidates ?? [])
+        out.push(`  候选 candidate: 任务${c.number} ${c.title}${c.shared.length ? `（${c.shared.join("、")}，${c.score}）` : ""}`);
       if (i.args.name) out.push(`单位 unit: ${i.args.name}`);
       if (i.args.reason) out.push(`原因 reason: ${i.args.reason}`);
       out.push(`依据 cues: ${i.cues.length ? i.cues.join(" · ") : "—"}`);

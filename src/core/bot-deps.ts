@@ -6,6 +6,7 @@ import type { AnyCommand, CommandContext, Confidence, DirectoryAdminPort, Remind
 import type { Catalogue, Lang } from "./i18n/index.js";
 import type { Message } from "./inbound.js";
 import type { InterpretContext } from "./interpreter/interpret.js";
+import { tasksOfBotMessage } from "./interpreter/reply-context.js";
 import type { Repositories } from "./model.js";
 import { planOfMessage } from "./plan-scope.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -65,5 +66,6 @@ export async function interpretContext(deps: BotDeps, msg: Message, plan = planO
   const vocabulary = await deps.vocabularies.of(plan);
   const senderUnits = deps.directory.unitsOf(msg.sender).map((u) => u.name);
   const sender = { direct: msg.isDirect, leader: deps.directory.isLeader(msg.sender), addressed: msg.mentionsBot };
-  return { commands: deps.commands, units: vocabulary.units, subjects: vocabulary.subjects, lexicon: vocabulary.lexicon, sender, senderUnits };
+  const replyTo = msg.replyTo ? { tasks: tasksOfBotMessage(msg.replyTo.text) } : undefined;
+  return { commands: deps.commands, units: vocabulary.units, subjects: vocabulary.subjects, lexicon: vocabulary.lexicon, sender, senderUnits, replyTo };
 }

@@ -152,8 +152,10 @@ export class Bot {
   }
 
   /** What the bot makes of a message, without acting on it (`npx duban explain`). */
-  async explain(text: string): Promise<Interpretation> {
-    const msg = addressMessage({ transport: "cli", room: "", sender: "", text, isDirect: true, mentionsBot: true }, await this.opts.repos.plans.plans());
+  async explain(text: string, opts: { replyTo?: string } = {}): Promise<Interpretation> {
+    const inbound: Inbound = { transport: "cli", room: "", sender: "", text, isDirect: true, mentionsBot: true };
+    if (opts.replyTo) inbound.replyTo = { text: opts.replyTo };
+    const msg = addressMessage(inbound, await this.opts.repos.plans.plans());
     return interpret(msg.text, await interpretContext(this.deps, msg));
   }
 

@@ -17,6 +17,11 @@ export interface Inbound {
   isDirect: boolean;
   /** The message mentions the bot, so in a group room it is addressed to us. */
   mentionsBot: boolean;
+  /**
+   * The bot's own message this one is a reply to (Matrix `m.in_reply_to`), when the transport can read it: a reply to
+   * the bot's reminder or status answer about task N is about task N although it names none (issue 25).
+   */
+  replyTo?: { eventId?: string; text: string };
   /** A link to this message that others can open (Matrix: a matrix.to permalink), when the transport has one. */
   link?: string;
   /** For kind "file": the file sent, fetched only if it is kept. `targetEventId` is the message it replies to. */

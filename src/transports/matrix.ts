@@ -906,7 +906,9 @@ export class MatrixTransport {
       } else {
         const body = rel?.["m.in_reply_to"] ? stripReplyFallback(c.body) : c.body;
         const { mentions, text } = this.addressed(body, event);
+        const replyTo = rel?.["m.in_reply_to"]?.event_id ? await this.botMessage(roomId, rel["m.in_reply_to"].event_id) : null;
         inbound = { ...base, kind: "message", text, isDirect: direct, mentionsBot: mentions, link: permalink(roomId, event.event_id) };
+        if (replyTo) inbound.replyTo = replyTo;
       }
     }
     return inbound;
@@ -950,6 +952,22 @@ export class MatrixTransport {
     if (reacted?.sender === this.userId && typeof asks === "string") return asks;
     const original = reacted?.sender === this.userId ? reacted.content["m.relates_to"]?.["m.in_reply_to"]?.event_id : undefined;
     return original ?? eventId;
+  }
+
+  /**
+   * The bot's own message that a reply answers (a reminder, a status answer, a confirmation), so the core can tell
+   * which task a reply that names none is about. Null for a reply to anyone else, or when the event cannot be read.
+   */
+  private async botMessage(roomId: string, eventId: string): Promise<{ eventId: string; text: string } | null> {
+    let event = (await this.withRetry(() => this.client.getEvent(roomId, eventId)).catch(() => null)) as MatrixEvent | null;
+    if (event?.sender !== this.userId) return null;
+    // In an encrypted room the bot's machine holds the room key it sent its own message with.
+    if (event.type === "m.room.encrypted" && this.crypto) {
+      const outcome = await this.crypto.decrypt(roomId, event);
+      event = outcome.ok ? outcome.event : null;
+    }
+    const body = event?.content.body;
+    return typeof body === "string" ? { eventId, text: body } : null;
   }
 
   private describeStartError(e: unknown, fix: string): string {

@@ -27,6 +27,7 @@ export async function run(app: TempApp, entry: CorpusEntry, i: number): Promise<
     text: entry.text,
     isDirect: direct,
     mentionsBot: direct,
+    ...(entry.replyTo ? { replyTo: { text: entry.replyTo.text } } : {}),
   });
   const stored = await app.db.update.findMany({
     where: { OR: [{ eventId }, { eventId: { startsWith: `${eventId}#` } }] },

@@ -262,6 +262,29 @@ describe("duban on a real Synapse homeserver", () => {
     expect(again).toEqual([]);
   });
 
+  it("reads a reply to its reminder that names no task as about the reminder's task whose subject it names (issue 25)", async () => {
+    const reminder = await waitFor(
+      async () => (await roomEvents(officer, rooms.xingzhen)).find((e) => e.sender === botId && e.content.body?.startsWith("【督办提醒】刑侦大队")),
+      20_000,
+      "the reminder of the test before",
+    );
+    const text = "数字工匠评选又推荐了两名民警，进度七成";
+    const eventId = await officer.sendMessage(rooms.xingzhen, {
+      msgtype: "m.text",
+      body: text,
+      "m.relates_to": { "m.in_reply_to": { event_id: reminder.event_id } },
+    });
+    expect((await replyFrom(officer, rooms.xingzhen, eventId, botId)).content.body).toContain("已记录任务6（培育“公安数字工匠”）");
+    const task6 = await bot.app.db.task.findFirstOrThrow({ where: { number: 6 } });
+    expect(await updates({ eventId })).toEqual([expect.objectContaining({ taskId: task6.id, percent: 70, text })]);
+    // The same words, not a reply: they name the task only by its subject, so the bot asks first and records nothing.
+    const alone = await say(officer, rooms.xingzhen, text);
+    const asked = (await replyFrom(officer, rooms.xingzhen, alone, botId)).content.body;
+    expect(asked).toContain("要记录为");
+    expect(asked).toContain("任务6");
+    expect(await updates({ eventId: alone })).toEqual([]);
+  });
+
   it("refuses a wrong token or an unreachable server with a clear error, and can log in with a password", async () => {
     const { MatrixTransport, MatrixStartError } = await import("../../src/transports/matrix.js");
     const base = { bot: bot.app.bot, settings: bot.app.repos.settings, allowedInviters: [], logger: bot.app.logger, storageFile: join(bot.dir, "x.json") };

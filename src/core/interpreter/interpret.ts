@@ -7,6 +7,7 @@ import type { Lexicon } from "./lexicon.js";
 import { dueUntil, leaderQuestion, type Sender, taskQuestion } from "./questions.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
+import { followUpTask, replyTask } from "./reply-context.js";
 import { asksCompletion, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
   alternation,
@@ -40,6 +41,8 @@ export interface InterpretContext {
   lexicon?: Lexicon | null;
   /** Who writes, where: one of the signals of a question (issue 25). */
   sender?: Sender;
+  /** The message is a Matrix reply to one of the bot's own messages, about these tasks (reply-context.ts). */
+  replyTo?: { tasks: readonly number[] };
 }
 
 const compiled = new Map<string, RegExp>();
@@ -91,6 +94,9 @@ function uniq(numbers: number[]): number[] {
 const NOT_REPORTING = /(?:先|暂|暂时|这次|本次|这个月|本月|这周|本周)(?:就)?不(?:报|报送|上报)了?|不用报|无需(?:重复)?报|不再报/u;
 /** A first line that heads a summary of supervision, not of work done: `科技办6月督办情况`, `督办通报`. */
 const SUPERVISION_HEADING = /^[^\n]{0,20}?(督办情况|督办通报|催办情况|督查通报|督办通知)[^\n]*\n/u;
+
+/** A request to the bot in a reply that is not phrased as a question: `把这个任务的进展记录都列出来`. */
+const REPLY_REQUEST = /列出|列一下|看看|看一下|给我看|调出/u;
 
 /** After a quote, words that pass it on: to a colleague by name (`@刘洋`), or to everyone (`转发各位知悉`). */
 const PASS_ON = /^\s*(?:@|转发|转给|转各位|请各位|各位|知悉)/u;
@@ -189,10 +195,61 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   }
 
   const numerals = readNumerals(low, findTaskRefs(low), ctx.subjects, cues, ctx.senderUnits);
-  const refs = numerals.refs;
+  let refs = numerals.refs;
   const question = isQuestion(low.replace(/[?？]\s*$/, "?"));
   if (question) cues.push("question");
   const unitWords = ctx.units.flatMap((u) => [u.name, ...u.aliases]);
+
+  // A reply to the bot's reminder, status answer or confirmation that names no task is about the task of that message
+  // (`设备已全部到货，进度六成` in reply to task 12's reminder), or, of several, the one whose subject it names.
+  const replyTasks = ctx.replyTo?.tasks ?? [];
+  // A question about a unit or about many tasks (`指挥中心其他任务怎么样`, `还有哪些单位没报？`) is not about the task replied to.
+  const deictic = /这个任务|这项|这条|该任务|此项|这个(?!月|周|季|星期|礼拜)/u.test(low);
+  const wider = question && !deictic && (alt(unitWords).test(low) || /哪些|哪几|其他|其它|别的|所有|全部|几个|几项|单位/u.test(low));
+  let fromReply = false;
+  if (refs.length === 0 && replyTasks.length > 0 && !wider) {
+    const status = byKind("task-query").find((c) => c.cues.words.length === 0);
+    const follow = followUpTask(low);
+    if (status && follow !== null) {
+      cues.push(`reply-follow-up:${follow}`);
+      return found(status, { numbers: [follow] });
+    }
+    const chosen = replyTask(low, replyTasks, ctx.subjects);
+    if (chosen) {
+      cues.push(chosen.cue);
+      refs = [chosen.ref];
+      fromReply = true;
+      // A task command's own words with no number, meant for the task replied to: `这条记错了，麻烦撤回`, `这项申请办结`.
+      if (!question)
+        for (const cmd of byKind("task-command")) {
+          const verbs = [...cmd.cues.prefixes, ...(cmd.cues.suffixes ?? [])].filter((v) => /^[\u4e00-\u9fff]{2,}$/u.test(v));
+          // At the start or the end of the message, as the fixed syntax places it: not `办结佐证材料随后报送` inside a report.
+          const hit = verbs.length
+            ? cached(`^(?:麻烦|请|帮我)?(?:${alternation(verbs)})|(?:${alternation(verbs)})(?:一下)?[吧了]?[\\s。.!！~～]*$`, "iu").exec(low)
+            : null;
+          if (hit) {
+            cues.push(`reply-command:${hit[0]}`);
+            return found(cmd, { numbers: chosen.ref.numbers, reason: written(0, text.length).trim() });
+          }
+        }
+    } else {
+      // Several tasks and none named: a report of work done is asked about, with the reminder's tasks as the guesses.
+      const update = byKind("update")[0];
+      const pct = extractPercent(text);
+      const done = doneWork(low) ?? completionWord(low) ?? progressWord(low) ?? (pct ? `${pct.value}%` : null);
+      if (update && done && !question && !/@(?!督办)/u.test(low) && !FUTURE_MARKS.test(low)) {
+        cues.push(`reply-to:several→${replyTasks.join(",")}`, `done:${done}`);
+        const candidates = replyTasks.slice(0, 3).map((n) => ({ number: n, title: ctx.subjects?.title(n) ?? "", score: 0, shared: [] }));
+        const body = written(0, text.length).trim();
+        return found(
+          update,
+          { segments: [{ numbers: [replyTasks[0]!], body, percent: pct?.value ?? null, percentRaw: pct?.raw ?? null }], candidates },
+          "likely",
+          { tasks: candidates.map((c) => c.number), percent: pct?.value ?? null },
+        );
+      }
+    }
+  }
 
   if (refs.length > 0) {
     const numbers = uniq(refs.flatMap((r) => r.numbers));
@@ -201,8 +258,9 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     const explicitLabel =
       (refs[0]!.start <= 6 && UPDATE_LABEL.test(low.slice(refs[0]!.end))) || /^\s*(?:update|进展|报送进展)\s*(?:task\s*)?#?\s*\d/i.test(low);
 
-    // 2. A question about one task: `任务6目前啥进度？`, `任务6历史`, `谁牵头任务12`.
-    if (!explicitLabel || question) {
+    // 2. A question about one task: `任务6目前啥进度？`, `任务6历史`, `谁牵头任务12`. A reply that names no task asks
+    // about the task replied to only when it is a question: `👍`, `本期无新进展` are not.
+    if ((!explicitLabel || question) && (!fromReply || question)) {
       for (const cmd of byKind("task-query")) {
         if (cmd.cues.words.length === 0) continue;
         const hit = alt(cmd.cues.words).exec(rest);
@@ -222,7 +280,7 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       }
     }
     // Not covered by cues and filler, but asked all the same: `麻烦帮我查一下任务20现在到什么程度了，谢谢`, `那任务7呢？`.
-    if (!explicitLabel) {
+    if (!explicitLabel && (!fromReply || question || REPLY_REQUEST.test(low))) {
       const sender = { ...ctx.sender, addressed: ctx.sender?.addressed || address !== null || trailing !== null };
       const asked = taskQuestion(low, rest, byKind("task-query"), sender, doneWork(low) !== null);
       if (asked) {
