@@ -45,11 +45,25 @@ const entry = z
 
 export type CorpusEntry = z.infer<typeof entry> & { file: string; line: number };
 
-/** Every labelled message under tests/corpus/*.jsonl, checked against the format in its README. */
-export function loadCorpus(dir = new URL(".", import.meta.url).pathname): CorpusEntry[] {
+const HERE = new URL(".", import.meta.url).pathname;
+/** The fresh set (`fresh-*.jsonl`): written blind and never tuned on, the set the next change is measured on. */
+const isFresh = (f: string) => f.startsWith("fresh-");
+
+/** Every labelled message under tests/corpus/*.jsonl but the fresh set, checked against the format in its README. */
+export function loadCorpus(dir = HERE): CorpusEntry[] {
   return loadCorpusFiles(
     readdirSync(dir)
-      .filter((f) => f.endsWith(".jsonl"))
+      .filter((f) => f.endsWith(".jsonl") && !isFresh(f))
+      .sort()
+      .map((f) => join(dir, f)),
+  );
+}
+
+/** The fresh set alone (tests/corpus/fresh-*.jsonl): measured and reported, never gated, so nobody tunes on it. */
+export function loadFreshCorpus(dir = HERE): CorpusEntry[] {
+  return loadCorpusFiles(
+    readdirSync(dir)
+      .filter((f) => f.endsWith(".jsonl") && isFresh(f))
       .sort()
       .map((f) => join(dir, f)),
   );
