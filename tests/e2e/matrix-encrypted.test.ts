@@ -56,9 +56,9 @@ async function startEncryptedBot(directoryFile: string): Promise<EncryptedBot> {
 }
 
 /** Send as a nio user, remembering the text and the event for the database checks. */
-async function send(client: NioClient, roomId: string, text: string): Promise<string> {
+async function send(client: NioClient, roomId: string, text: string, inReplyTo?: string): Promise<string> {
   plainTexts.push(text);
-  const eventId = await client.send(roomId, text);
+  const eventId = await client.send(roomId, text, inReplyTo);
   eventIds.push(eventId);
   return eventId;
 }
@@ -122,6 +122,10 @@ describe("duban in end-to-end encrypted rooms on a real Synapse (matrix-nio as t
     const all = await updates();
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ text: "完成初审 60%", percent: 60, authorId: users.officer.userId, authorUnit: "刑侦大队", room: rooms.xingzhen, eventId });
+    // A reply to that encrypted confirmation, naming no task: the bot decrypts its own message and reads task 6 from it.
+    const more = await send(officer, rooms.xingzhen, "补充：又有两名民警通过初审，进度70%", reply.event_id);
+    expect((await replyTo(officer, rooms.xingzhen, more)).body).toContain("已记录任务6（培育“公安数字工匠”）的第2条进展，进度70%");
+    expect(await updates()).toEqual([expect.anything(), expect.objectContaining({ percent: 70, eventId: more })]);
   });
 
   it("answers a leader's status question in an encrypted direct chat", async () => {
@@ -129,12 +133,12 @@ describe("duban in end-to-end encrypted rooms on a real Synapse (matrix-nio as t
     const reply = await replyTo(leader, rooms.direct, eventId);
     expect(reply.decrypted).toBe(true);
     expect(reply.body).toContain("任务6：培育“公安数字工匠”");
-    expect(reply.body).toContain("完成初审 60%");
+    expect(reply.body).toContain("又有两名民警通过初审，进度70%");
     // In a direct chat, even what is not a command gets an (encrypted) answer.
     const hello = await send(leader, rooms.direct, "你好");
     expect((await replyTo(leader, rooms.direct, hello)).body).toContain("发送“帮助”查看用法");
-    // Questions record nothing.
-    expect(await updates()).toHaveLength(1);
+    // Questions record nothing: only the update and the reply to its confirmation of the test before.
+    expect(await updates()).toHaveLength(2);
   });
 
   it("still understands new encrypted messages after a restart, also one sent while it was down", async () => {
