@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
+import { parse as parseYaml } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatDateTime } from "../src/core/time.js";
 import { loadReminderPolicy, ReminderPolicyError } from "../src/reminders/load-policy.js";
@@ -274,5 +275,18 @@ describe("working hours in the reminder policy", () => {
     writeFileSync(file, "workingHours:\n  - 08:30-12:00\n  - 14:30-12:00\n");
     expect(() => loadReminderPolicy(file)).toThrow(ReminderPolicyError);
     expect(() => loadReminderPolicy(file)).toThrow(`reminder policy ${file} is invalid:\n  - workingHours.1: "14:30-12:00" does not end after it starts`);
+  });
+
+  it("is documented in docs/reminders.md as the code reads it", () => {
+    const doc = readFileSync(join(import.meta.dirname, "..", "docs", "reminders.md"), "utf8");
+    const yamlBlocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseYaml(m[1]!) as unknown);
+    expect(yamlBlocks.length).toBeGreaterThanOrEqual(2);
+    // The policy file shown is the defaults, and every example is a valid policy.
+    expect(reminderPolicySchema.strict().parse(yamlBlocks[0])).toEqual(defaultReminderPolicy);
+    for (const block of yamlBlocks) expect(reminderPolicySchema.strict().safeParse(block).success).toBe(true);
+    const shownError = /reminder policy \/etc\/duban\/reminders\.yaml is invalid:\n(.*)\n/.exec(doc)?.[1];
+    const file = join(dir, "shown.yaml");
+    writeFileSync(file, 'workingHours: ["08:30-12:00", "14:30-12:00"]\n');
+    expect(() => loadReminderPolicy(file)).toThrow(`${file} is invalid:\n${shownError}`);
   });
 });
