@@ -64,6 +64,7 @@ describe("reminderPolicySchema", () => {
       digestEnabled: true,
       timezone: "Asia/Shanghai",
       catchUpDays: 3,
+      workingHours: ["08:30-12:00", "14:30-17:30"],
     });
     expect(defaultReminderPolicy).toEqual(reminderPolicySchema.parse({}));
   });

@@ -20,6 +20,7 @@
 import { z } from "zod";
 import type { Deadline } from "../plan/types.js";
 import { dayFromNumber, dayNumber, requireDayNumber, type WorkingCalendar } from "./working-calendar.js";
+import { DEFAULT_WORKING_HOURS, parseWorkingPeriods } from "./working-hours.js";
 
 const MS_PER_DAY = 86_400_000;
 
@@ -56,6 +57,17 @@ export const reminderPolicySchema = z.object({
   digestEnabled: z.boolean().default(true),
   /** After downtime, the scheduler catches up on at most this many missed days. */
   catchUpDays: z.number().int().nonnegative().default(3),
+  /**
+   * Working hours (工作时间) of a working day, in `timezone`, in order of the day: follow-ups ("re-notify after 4 working
+   * hours") count time only within them. Each "HH:MM-HH:MM"; see working-hours.ts.
+   */
+  workingHours: z
+    .array(z.string())
+    .superRefine((list, ctx) => {
+      const parsed = parseWorkingPeriods(list);
+      if ("problems" in parsed) for (const p of parsed.problems) ctx.addIssue({ code: "custom", message: p.message, path: p.index === null ? [] : [p.index] });
+    })
+    .default(() => [...DEFAULT_WORKING_HOURS]),
 });
 
 export type ReminderPolicy = z.output<typeof reminderPolicySchema>;
