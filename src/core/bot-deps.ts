@@ -64,6 +64,6 @@ export function commandContext(deps: BotDeps, msg: Message, confidence: Confiden
 export async function interpretContext(deps: BotDeps, msg: Message, plan = planOfMessage(msg, deps.directory)): Promise<InterpretContext> {
   const vocabulary = await deps.vocabularies.of(plan);
   const senderUnits = deps.directory.unitsOf(msg.sender).map((u) => u.name);
-  const sender = { direct: msg.isDirect, leader: deps.directory.isLeader(msg.sender), addressed: msg.mentionsBot };
+  const sender = { direct: msg.isDirect, leader: deps.directory.isLeader(msg.sender), admin: deps.directory.isAdmin(msg.sender), addressed: msg.mentionsBot };
   return { commands: deps.commands, units: vocabulary.units, subjects: vocabulary.subjects, lexicon: vocabulary.lexicon, sender, senderUnits };
 }

@@ -92,6 +92,15 @@ const NOT_REPORTING = /(?:先|暂|暂时|这次|本次|这个月|本月|这周|�
 /** A first line that heads a summary of supervision, not of work done: `科技办6月督办情况`, `督办通报`. */
 const SUPERVISION_HEADING = /^[^\n]{0,20}?(督办情况|督办通报|催办情况|督查通报|督办通知)[^\n]*\n/u;
 
+/** Between a command's verb and its task: `撤回刚才任务6那条`. */
+const EARLIER = "(?:(?:刚才|刚刚|上面|前面|之前)\\s*的?\\s*)?";
+/** After the task of a command: `撤回刚才任务6那条 报错了`. */
+const THAT_ONE = "(?:\\s*的?\\s*(?:那一?条|这一?条)(?:进展)?)?";
+/** Before a command's verb after its task: `任务3先暂停提醒`. */
+const FOR_NOW = "(?:(?:先|暂时|暂且|就)\\s*)?";
+/** Words around a command named with no task, left out before its `bare` phrases are matched: `提醒先停一下` → `提醒停`. */
+const BARE_FILLER = /一下|所有的?|全部的?|先|都|暂时|统一|的/gu;
+
 /** After a quote, words that pass it on: to a colleague by name (`@刘洋`), or to everyone (`转发各位知悉`). */
 const PASS_ON = /^\s*(?:@|转发|转给|转各位|请各位|各位|知悉)/u;
 
@@ -174,8 +183,8 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   for (const cmd of byKind("task-command")) {
     const { prefixes, suffixes = [], around = [] } = cmd.cues;
     const forms = [
-      `^(?<verb>${alternation(prefixes)})\\s*${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?${reason}`,
-      ...(suffixes.length ? [`^${task}\\s*#?\\s*${list}\\s*的?\\s*(?<verb>${alternation(suffixes)})${reason}`] : []),
+      `^(?<verb>${alternation(prefixes)})\\s*${EARLIER}${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?${THAT_ONE}${reason}`,
+      ...(suffixes.length ? [`^${task}\\s*#?\\s*${list}\\s*的?\\s*${FOR_NOW}(?<verb>${alternation(suffixes)})${reason}`] : []),
       ...around.map(([before, after]) => `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?\\s*的?\\s*${alternation([after])}${reason}`),
     ];
     for (const form of forms) {
@@ -260,6 +269,27 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     return numerals.ask && read.command === update.name
       ? { ...read, confidence: "likely", args: { ...read.args, candidates: numerals.ask }, tasks: numerals.ask.map((c) => c.number) }
       : read;
+  }
+
+  // 2b. An instruction named with no task, from the office: `这周局里集中整训，提醒先停一下`, `提醒恢复吧`. Its
+  // handler asks which tasks; nothing changes until they are named.
+  if (ctx.sender?.admin && !question) {
+    const bare = low.replace(BARE_FILLER, "");
+    let best: { cmd: AnyCommand; at: number; word: string } | null = null;
+    for (const cmd of byKind("task-command")) {
+      if (!cmd.cues.bare?.length) continue;
+      // The phrase ends a clause: `提醒停一下吧`, not `提醒停车的事`.
+      const m = cached(`(?:${alternation(cmd.cues.bare)})(?=$|[^\\p{Script=Han}]|[吧了啊呀嘛])`, "iu").exec(bare);
+      if (m && (!best || m.index < best.at)) best = { cmd, at: m.index, word: m[0] };
+    }
+    if (best) {
+      cues.push(`${best.cmd.name}:bare:${best.word}`);
+      const rest = text
+        .split(/[\s,，。;；!！]+/u)
+        .filter((c) => c && !/提醒|催办|^(?:吧|了|啊)$/u.test(c))
+        .join("，");
+      return found(best.cmd, { numbers: [], reason: rest });
+    }
   }
 
   // 3. A list: `看看逾期的`, `有哪些快到期的任务`, `我们单位的任务`, `总览`.

@@ -124,11 +124,12 @@ function simplify(m: Mapped, steps: string[]): Mapped {
 }
 
 /**
- * English short forms of a task reference, where they stand as one: `T6`, `t6`, `tsk 6`, `task6` → `任务6`. Not `T恤`,
- * `6T硬盘` or `T3级`: the letters stand alone (no letter or digit before), and a unit, a letter or a decimal point
- * after the number makes it a quantity or a model name.
+ * English short forms of a task reference, where they stand as one: `T6`, `t6`, `tsk 6`, `task6` → `任务6`, also right
+ * after Chinese (`撤回刚才T6那条`). Not `T恤`, `6T硬盘` or `T3级`: the letters stand alone (no Latin letter or digit
+ * before), and a unit, a letter or a decimal point after the number makes it a quantity or a model name.
  */
-const SHORT_FORM = /(?<![\p{L}\p{N}_@#./:-])(t(?=\d)|tsk\s?(?=\d)|task\s?(?=\d))(?=\d{1,3}(?![\d.%]|[a-z]|\s*(?:个|台|套|寸|级|型|号楼|楼|年|月|天|日)))/giu;
+const SHORT_FORM =
+  /(?<![\p{Script=Latin}\p{N}_@#./:-])(t(?=\d)|tsk\s?(?=\d)|task\s?(?=\d))(?=\d{1,3}(?![\d.%]|[a-z]|\s*(?:个|台|套|寸|级|型|号楼|楼|年|月|天|日)))/giu;
 
 interface Keyword {
   word: string;

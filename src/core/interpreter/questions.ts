@@ -79,6 +79,8 @@ export function questionSignals(low: string, sender: Sender = {}): { score: numb
 export interface Sender {
   direct?: boolean;
   leader?: boolean;
+  /** An admin of the office (科技办): its instructions to the bot need no task (`提醒先停一下`). */
+  admin?: boolean;
   /** The bot is named or mentioned in a group room. */
   addressed?: boolean;
 }

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempApp, type TempApp } from "./helpers/temp-app.js";
+
+/**
+ * Phrasings of the blind set (issue 25) that named no command word the rules knew: the office's instructions with no
+ * task, a retraction with 刚才, completion and hedged words, aggregates and unit nicknames asked in other words.
+ */
+describe("phrasings officers, leaders and the office write (issue 25's blind set)", () => {
+  let app: TempApp;
+  let seq = 0;
+  const office = { sender: "@kejiban:bureau.local", room: "!dm-kejiban", isDirect: true, mentionsBot: true };
+  const officeRoom = { sender: "@kejiban:bureau.local", room: "kejiban", isDirect: false, mentionsBot: false };
+  const leader = { sender: "@juzhang:bureau.local", room: "!dm-juzhang", isDirect: true, mentionsBot: true };
+  const officer = { sender: "@zhang:bureau.local", room: "xingzhen", isDirect: false, mentionsBot: false };
+  const handle = (text: string, who: typeof office) => app.bot.handle({ transport: "test", eventId: `$p${++seq}`, text, ...who });
+  const say = async (text: string, who: typeof office) => (await handle(text, who)).replies.map((r) => r.text).join("\n");
+  beforeAll(async () => {
+    app = await tempApp();
+  });
+  afterAll(async () => {
+    await app.dispose();
+  });
+
+  it("asks the office which tasks when it pauses reminders without naming one, and pauses nothing", async () => {
+    const r = await handle("这周局里集中整训，提醒先停一下", office);
+    expect(r.interpretation?.command).toBe("pause-reminders");
+    expect(r.replies[0]!.text).toBe("暂停哪些任务的提醒？请写任务编号和原因，例如：暂停提醒 6、7 这周局里集中整训");
+    expect((await handle("先暂停一下所有提醒，国庆后再恢复", officeRoom)).interpretation?.command).toBe("pause-reminders");
+    expect((await handle("提醒先停一下 國慶後再開", office)).interpretation?.command).toBe("pause-reminders");
+    expect((await app.db.task.findMany({ where: { remindersPaused: true } })).length).toBe(0);
+  });
+
+  it("shows the office the paused tasks when it resumes reminders without naming one", async () => {
+    expect(await say("提醒恢复吧", office)).toBe("目前没有暂停提醒的任务。");
+    expect(await say("任务3先暂停提醒，等市局联席会议的通知再说", office)).toBe("已暂停任务3的提醒。原因：等市局联席会议的通知再说");
+    expect(await say("提醒恢复吧", office)).toBe("目前暂停提醒的任务：任务3（等市局联席会议的通知再说）。恢复哪些？例如：恢复提醒 6");
+    expect(await say("恢复提醒 3", office)).toBe("已恢复任务3的提醒。");
+  });
+
+  it("leaves these words alone from anyone but the office, and in other senses", async () => {
+    expect((await handle("提醒先停一下", officer)).replies).toHaveLength(0);
+    expect((await handle("提醒先停一下", leader)).interpretation?.command ?? null).toBeNull();
+    expect((await handle("提醒停车的事", office)).interpretation?.command ?? null).toBeNull();
+    expect((await handle("提醒先停了吗", office)).interpretation?.command ?? null).toBeNull();
+  });
+
+  it("retracts the update named with 刚才 and 那条, in traditional characters with T6", async () => {
+    await say("任务6进展：推荐3名民警参加评选，完成40%", officer);
+    const r = await handle("撤回剛才T6那條 報錯了", officer);
+    expect(r.interpretation?.command).toBe("retract");
+    expect(r.interpretation?.tasks).toEqual([6]);
+    expect(await app.db.update.count({ where: { retractedAt: null } })).toBe(0);
+  });
+});
