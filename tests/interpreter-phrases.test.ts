@@ -51,4 +51,17 @@ describe("phrasings officers, leaders and the office write (issue 25's blind set
     expect(r.interpretation?.tasks).toEqual([6]);
     expect(await app.db.update.count({ where: { retractedAt: null } })).toBe(0);
   });
+
+  it("answers the reminders preview, due-before-the-year's-end and a unit asked with 有什么 / 有啥", async () => {
+    expect(await say("下一轮提醒会发给哪些单位，先给我看看", office)).toMatch(/^下次提醒：2024-07-01 09:00/);
+    expect(await say("今年底前要交的有啥", leader)).toMatch(/^2024-12-31前到期、尚未完成的任务/);
+    expect(await say("國保那邊有什麼任務", leader)).toMatch(/^国保大队牵头的任务/);
+    // 有什么问题 asks nothing of the bot.
+    expect((await handle("国保那边有什么问题", officer)).replies).toHaveLength(0);
+  });
+
+  it("takes a unit's short name framed as a unit (网安的任务) as the unit, though a task's title holds it too", async () => {
+    expect(await say("網安的任務咋樣了", leader)).toMatch(/^网安大队牵头的任务/);
+    expect(await say("网安那项怎么样了", leader)).toMatch(/^任务25：/);
+  });
 });

@@ -26,8 +26,8 @@ const ASK = new RegExp(
   ].join("|"),
   "u",
 );
-/** Counting or listing: `还有几个`, `哪些`. `那几项` points at tasks, it does not ask. */
-const COUNT = /(?<![那这])(?:几个|几项|多少|哪些|哪几)/u;
+/** Counting or listing: `还有几个`, `哪些`, `有啥`, `有什么任务`. `那几项` points at tasks, it does not ask. */
+const COUNT = /(?<![那这])(?:几个|几项|多少|哪些|哪几)|有(?:啥|什么)(?!事|问题|情况|意见|要求|困难)/u;
 /** Asking the bot to look something up or show it. */
 const REQUEST = /帮我(?:查|看|列|汇总)|查一下|查查|看一下|看下|给我看|发一下|汇报一下|^请?报告|列一下|列出|列明|说一下|给我说|调出来|调阅/u;
 /** Asking who: `本月还有谁没交进展`. */
@@ -139,7 +139,12 @@ export const AGGREGATES: readonly { command: string; re: RegExp }[] = [
     command: "unreported",
     re: /(?:谁|哪些单位|哪几个单位|哪几家|哪些|单位).{0,8}(?:没|未|还没)(?:有)?(?:交|报|报送|上报|提交)|未报送|没报送|未报进展|没报进展/u,
   },
-  { command: "due-soon", re: /(?:年底|月底|年内|年前|季度末)(?:之?前)?.{0,6}(?:要|须|需|得)?完成|要到期|快到期|即将到期|到期的/u },
+  {
+    command: "due-soon",
+    re: /(?:年底|月底|年内|年前|季度末)(?:之?前)?.{0,6}(?:要|须|需|得)?(?:完成|交|报|办结)|要到期|快到期|即将到期|到期的/u,
+  },
+  // What the next reminder run sends: `下一轮提醒会发给哪些单位`, `明天的提醒发给谁`.
+  { command: "reminders-preview", re: /(?:下一?[轮次回批]|明天|接下来)(?:的)?(?:提醒|催办)|(?:提醒|催办).{0,4}(?:发给|发哪些|发什么|发谁)/u },
   { command: "overdue", re: /逾期|超期|过期未|超过.{0,4}时限|未按期/u },
   { command: "help", re: /怎么用|如何使用|能查些?什么|能做什么|能干啥|怎么报|如何报|格式是什么/u },
   { command: "overview", re: /总体|整体|总的情况|全部任务|各项任务|总览|二十五项|25项/u },
@@ -210,7 +215,9 @@ export function leaderQuestion(
   // A unit with a frame (`指挥中心牵头的那么多项`) is about the unit, unless a subject is named by a short name of its
   // own (`一网通办那个事出入境那边弄得怎么样了` is about task 15).
   const unitFramed = unit !== null && UNIT_FRAME.test(low.replace(unit.alias, ""));
-  const named = candidates[0]?.shared.some((w) => w.startsWith("≈")) ?? false;
+  // A short name that is also the unit's (`网安`: 网安大队, and 网络安全 in task 25's title) names the unit when framed as
+  // one: `网安的任务咋样了`.
+  const named = candidates[0]?.shared.some((w) => w.startsWith("≈") && !(unitFramed && unit?.alias.includes(w.slice(1)))) ?? false;
   if (status && candidates.length > 0 && (!unit || (!unitFramed && clearWinner(candidates)) || named)) {
     const numbers = clearWinner(candidates) ? [candidates[0]!.number] : candidates.map((c) => c.number);
     return {
