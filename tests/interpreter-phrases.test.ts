@@ -64,4 +64,15 @@ describe("phrasings officers, leaders and the office write (issue 25's blind set
     expect(await say("網安的任務咋樣了", leader)).toMatch(/^网安大队牵头的任务/);
     expect(await say("网安那项怎么样了", leader)).toMatch(/^任务25：/);
   });
+
+  it("reads 可以办结了 from the office as 办结 (which asks its reason), and from an officer as a report of 100%", async () => {
+    const office1 = await handle("T1 可以辦結了", office);
+    expect(office1.interpretation?.command).toBe("complete");
+    expect(office1.replies[0]!.text).toBe("请写明理由，例如：办结 1 市局已验收。未作任何更改。");
+    expect((await handle("把第1项标记为已完成", officeRoom)).interpretation?.command).toBe("complete");
+    expect((await app.db.task.findFirst({ where: { number: 1 } }))?.completedAt ?? null).toBeNull();
+    const officer4 = await handle("任务4可以办结了", officer);
+    expect(officer4.interpretation?.command).toBe("update");
+    expect(officer4.interpretation?.percent).toBe(100);
+  });
 });

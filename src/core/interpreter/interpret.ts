@@ -98,6 +98,8 @@ const EARLIER = "(?:(?:刚才|刚刚|上面|前面|之前)\\s*的?\\s*)?";
 const THAT_ONE = "(?:\\s*的?\\s*(?:那一?条|这一?条)(?:进展)?)?";
 /** Before a command's verb after its task: `任务3先暂停提醒`. */
 const FOR_NOW = "(?:(?:先|暂时|暂且|就)\\s*)?";
+/** The same from the office, which may also say it may be done: `任务1可以办结了`. */
+const OFFICE_MODAL = "(?:(?:先|暂时|暂且|就|可以|能|准予|同意|予以)\\s*)?";
 /** Words around a command named with no task, left out before its `bare` phrases are matched: `提醒先停一下` → `提醒停`. */
 const BARE_FILLER = /一下|所有的?|全部的?|先|都|暂时|统一|的/gu;
 
@@ -179,13 +181,16 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   // 1. Instructions with a fixed syntax: `暂停提醒 6 原因`, `恢复提醒 6`, `办结 6`, `任务6办结`, `暂停任务7、9的提醒`.
   const list = `(?<list>${NUMBER}(?:\\s*(?:[、,，/&]|和|及|与|and)\\s*(?:任务)?\\s*${NUMBER})*)`;
   const reason = "(?:$|[\\s:：,，。;；]+([\\s\\S]*)$)";
-  const task = "(?:任务|tasks?)";
+  const task = "(?:任务|tasks?|第)";
+  const ordinal = "(?:号任务|号|项任务|项)?";
+  // The office's own word for a step it takes: `T1 可以办结了` closes task 1 (from an officer it reports 100%).
+  const modal = ctx.sender?.admin ? OFFICE_MODAL : FOR_NOW;
   for (const cmd of byKind("task-command")) {
     const { prefixes, suffixes = [], around = [] } = cmd.cues;
     const forms = [
-      `^(?<verb>${alternation(prefixes)})\\s*${EARLIER}${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?${THAT_ONE}${reason}`,
-      ...(suffixes.length ? [`^${task}\\s*#?\\s*${list}\\s*的?\\s*${FOR_NOW}(?<verb>${alternation(suffixes)})${reason}`] : []),
-      ...around.map(([before, after]) => `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?\\s*的?\\s*${alternation([after])}${reason}`),
+      `^(?<verb>${alternation(prefixes)})\\s*${EARLIER}${task}?\\s*#?\\s*${list}\\s*${ordinal}${THAT_ONE}${reason}`,
+      ...(suffixes.length ? [`^${task}\\s*#?\\s*${list}\\s*${ordinal}\\s*的?\\s*${modal}(?<verb>${alternation(suffixes)})(?:了|吧|啦)*${reason}`] : []),
+      ...around.map(([before, after]) => `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*${ordinal}\\s*的?\\s*${alternation([after])}${reason}`),
     ];
     for (const form of forms) {
       const m = cached(form, "iu").exec(text);
