@@ -75,4 +75,20 @@ describe("phrasings officers, leaders and the office write (issue 25's blind set
     expect(officer4.interpretation?.command).toBe("update");
     expect(officer4.interpretation?.percent).toBe(100);
   });
+
+  it("leaves talk of the chat group, of where files are, and a file's name alone", async () => {
+    for (const text of ["任务6的群建好了，拉你们进去", "task 6 docs are in the shared drive", "任务6进展情况汇总表（6月）.xlsx"]) {
+      const r = await handle(text, officer);
+      expect(r.interpretation?.command ?? null, text).toBeNull();
+      expect(r.replies, text).toHaveLength(0);
+    }
+    expect(await app.db.pendingUpdate.count()).toBe(0);
+  });
+
+  it("reads 无新进展 as a statement (asked about as a report), and 有没有新进展 as a question", async () => {
+    const none = await handle("第20项任务 本周无新进展，等市局终端到货", { ...officer, sender: "@liu:bureau.local", room: "zhzx" });
+    expect(none.interpretation?.command).toBe("update");
+    expect(none.interpretation?.confidence).toBe("likely");
+    expect((await handle("任务20有没有新进展", leader)).interpretation?.command).toBe("status");
+  });
 });

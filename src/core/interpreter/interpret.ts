@@ -9,6 +9,7 @@ import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
 import { asksCompletion, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
+  ABOUT_CHAT_OR_FILES,
   alternation,
   DONE_MARKS,
   FUTURE_MARKS,
@@ -519,7 +520,8 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     // `任务8 过半`, `任务6有进展`: a report with no figure.
     confidence = "certain";
     cues.push(`progress-word:${progress}`);
-  } else if (WEAK_DONE_MARKS.test(low)) {
+  } else if (ABOUT_CHAT_OR_FILES.test(low)) return h.none(`about-chat-or-files:${ABOUT_CHAT_OR_FILES.exec(low)![0]}`);
+  else if (WEAK_DONE_MARKS.test(low)) {
     confidence = "likely";
     cues.push(`weak-done:${WEAK_DONE_MARKS.exec(low)![0]}`);
   } else if (

@@ -20,7 +20,7 @@ const FORM = /[?？]|[吗嘛呢么][\s~～…!！.。]*$|(?:了没|没有|没)\s
 /** Asking how something stands. */
 const ASK = new RegExp(
   [
-    "怎么样|咋样|如何|怎样|到哪一?步|到了?哪|什么程度|何种程度|啥进度|什么进度|什么情况|啥情况|有什么新|新进展|有眉目|进展如何|推进情况",
+    "怎么样|咋样|如何|怎样|到哪一?步|到了?哪|什么程度|何种程度|啥进度|什么进度|什么情况|啥情况|有什么新|(?<![无没])新进展|有眉目|进展如何|推进情况",
     "最新情况|最新进展|进展情况|搞得|弄得|做得|建得|推进得|落实得|完成(?:了|得)?多少|百分之几|几成|啥时候|什么时候|何时|还剩多少天",
     "还有几天|怎么用|怎么报|如何报|能查些?什么|情况",
   ].join("|"),
@@ -46,6 +46,8 @@ const INSTRUCTION = new RegExp(
   ].join("|"),
   "u",
 );
+/** A file's name (`任务6进展情况汇总表（6月）.xlsx`): a file shared, not a question. */
+const FILE_NAME = /\.(?:docx?|xlsx?|pdf|pptx?|wps|et|zip|rar|7z|jpe?g|png)\s*$/iu;
 /** A figure stated, not asked: `完成率才40%`. */
 const FIGURE = /\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九]成/u;
 
@@ -70,6 +72,8 @@ export function questionSignals(low: string, sender: Sender = {}): { score: numb
   if (person) add(`to-person:${person[0]}`, -4);
   const instruction = INSTRUCTION.exec(low);
   if (instruction) add(`instruction:${instruction[0]}`, -3);
+  const file = FILE_NAME.exec(low);
+  if (file) add(`file-name:${file[0].trim()}`, -4);
   const figure = FIGURE.exec(low);
   if (figure && !form) add(`figure:${figure[0]}`, -3);
   return { score: signals.reduce((s, x) => s + x.score, 0), signals };
