@@ -91,4 +91,18 @@ describe("phrasings officers, leaders and the office write (issue 25's blind set
     expect(none.interpretation?.confidence).toBe("likely");
     expect((await handle("任务20有没有新进展", leader)).interpretation?.command).toBe("status");
   });
+
+  it("takes a list headed 本周任务 for work to do, and records nothing", async () => {
+    const list = "本周任务：\n1.迎接市局检查\n2.完成平安建设满意度电话测评，目标满意率95%以上\n3.落实夏季治安打击整治";
+    const r = await handle(list, { ...officer, sender: "@chu:bureau.local", room: "zhian" });
+    expect(r.replies).toHaveLength(0);
+    expect(await app.db.pendingUpdate.count({ where: { eventId: `$p${seq}` } })).toBe(0);
+  });
+
+  it("records a report on one task and leaves out the task that only waits (；任务6还在等市局通知)", async () => {
+    const r = await handle("任务4：一名民警入选市级领军人才候选名单，进度60%；任务6还在等市局通知", officer);
+    expect(r.interpretation?.tasks).toEqual([4]);
+    const stored = await app.db.update.findMany({ where: { eventId: { startsWith: `$p${seq}` } }, include: { task: true } });
+    expect(stored.map((u) => [u.task.number, u.percent])).toEqual([[4, 60]]);
+  });
 });

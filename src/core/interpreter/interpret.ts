@@ -19,6 +19,7 @@ import {
   UPDATE_LABEL,
   UPDATE_LEAD,
   REQUEST_MARKS,
+  WAITING_MARKS,
   STATUS_FILLER,
   STATUS_FILLER_IN_QUESTION,
   WEAK_DONE_MARKS,
@@ -103,6 +104,10 @@ const FOR_NOW = "(?:(?:先|暂时|暂且|就)\\s*)?";
 const OFFICE_MODAL = "(?:(?:先|暂时|暂且|就|可以|能|准予|同意|予以)\\s*)?";
 /** Words around a command named with no task, left out before its `bare` phrases are matched: `提醒先停一下` → `提醒停`. */
 const BARE_FILLER = /一下|所有的?|全部的?|先|都|暂时|统一|的/gu;
+
+/** The heading of a list of work to do: `本周任务：`, `下周工作安排：`, `近期重点工作：`. */
+const TODO_HEADING =
+  /^\s*(?:本周|这周|下周|本月|这个月|下月|下个月|近期|今年|明天|今天)?\s*(?:的)?\s*(?:重点|主要)?\s*(?:任务|工作安排|工作计划|计划|安排|待办|要做的|工作要点)\s*[:：]\s*\n/u;
 
 /** After a quote, words that pass it on: to a colleague by name (`@刘洋`), or to everyone (`转发各位知悉`). */
 const PASS_ON = /^\s*(?:@|转发|转给|转各位|请各位|各位|知悉)/u;
@@ -354,7 +359,10 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       return found(status, { numbers: candidates.map((c) => c.number), candidates }, "likely");
     }
   }
-  if (update && ctx.subjects && !question && !notice && !REQUEST_MARKS.test(low)) {
+  // A list headed as work to do (`本周任务：⏎1.迎接市局检查⏎2.完成…测评`) plans; it reports nothing done.
+  const todo = TODO_HEADING.exec(low);
+  if (todo) cues.push(`todo-list:${todo[0].trim()}`);
+  if (update && ctx.subjects && !question && !notice && !todo && !REQUEST_MARKS.test(low)) {
     // A figure or a word like 过半 is a report too: `工作室挂牌那件事，进度七成了` (issue 25).
     // A demand or a goal (`省厅要求2024年底前…完成率100%`) states no progress.
     const figure = /要求|目标|底前|以前|之前|力争|确保|以上/.test(low) ? null : extractPercent(text);
@@ -550,8 +558,13 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
       percentRaw: p?.raw ?? (completed ? "100" : null),
     };
   });
-  // A line that only plans (`1.任务17材料下周报送`) is not an update, even when another line of the message is.
-  const planned = segs.filter((s) => onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), FUTURE_MARKS));
+  // A line that only plans (`1.任务17材料下周报送`) or waits (`；任务6还在等市局通知`) is not an update, even when another
+  // line of the message is.
+  const planned = segs.filter(
+    (s) =>
+      onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), FUTURE_MARKS) ||
+      onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), WAITING_MARKS),
+  );
   if (planned.length > 0 && planned.length < segs.length) {
     cues.push(`plans-only:${planned.flatMap((s) => s.numbers).join(",")}`);
     segs.splice(0, segs.length, ...segs.filter((s) => !planned.includes(s)));

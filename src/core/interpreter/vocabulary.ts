@@ -524,6 +524,10 @@ export const NOT_DONE = new RegExp(
 );
 
 /** Talk of work still to come: `任务6的材料明天交`, `准备下周开展任务11的设备调试`. */
+/** A clause that says a task waits, with no work done: `任务6还在等市局通知`, `20、21还没动静`. */
+export const WAITING_MARKS =
+  /还在等|正在等|仍在等|在等待|等待|等(?:市局|省厅|上级|县局|领导)|待(?:市局|省厅|上级)|还没动|没动静|尚未启动|未启动|暂无进展|没有进展|无新进展/u;
+
 export const FUTURE_MARKS = new RegExp(
   [
     "计划(?!书|表|单|中的)|明天|明日|后天|下周|下星期|下个?月|下一阶段|下阶段|过几天|过两天|回头|稍后|晚点|待会|等会",
