@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildLexicon, subjectSoundHits, unitSoundHit } from "../src/core/interpreter/lexicon.js";
+import { soundsLike } from "../src/core/interpreter/normalise.js";
+import { parsePlan } from "../src/plan/plan-parser.js";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
 
 /**
@@ -104,5 +109,30 @@ describe("phrasings officers, leaders and the office write (issue 25's blind set
     expect(r.interpretation?.tasks).toEqual([4]);
     const stored = await app.db.update.findMany({ where: { eventId: { startsWith: `$p${seq}` } }, include: { task: true } });
     expect(stored.map((u) => [u.task.number, u.percent])).toEqual([[4, 60]]);
+  });
+
+  it("answers a question whose subject or unit voice input wrote as it sounds (等宝 for 等保, 行政大队 for 刑侦大队)", async () => {
+    const r = await handle("那个等宝测评的事情 现在到哪一步了", leader);
+    expect(r.interpretation?.tasks).toEqual([25]);
+    expect(r.interpretation?.cues).toContain("subject:25(≈等宝=等保) 6");
+    expect(r.replies[0]!.text).toMatch(/^任务25：/);
+    expect(await say("行政大队的任务怎么样了", leader)).toMatch(/^刑侦大队牵头的任务/);
+    // Not a question: nothing is answered, whatever it sounds like.
+    expect((await handle("等宝的材料我放桌上了", officer)).replies).toHaveLength(0);
+  });
+});
+
+describe("sound-alike names, derived from any plan", () => {
+  it("hears a homophone keeping one character of a short name, and a unit with -n/-ng blurred and its suffix as written", () => {
+    expect(soundsLike("等宝", "等保")).toBe(true);
+    expect(soundsLike("行政", "刑侦")).toBe(false);
+    expect(soundsLike("行政", "刑侦", true)).toBe(true);
+    const taining = parsePlan(readFileSync(join(import.meta.dirname, "fixtures", "plans", "taining-zhihui.txt"), "utf8"));
+    const lexicon = buildLexicon(taining.tasks, [{ name: "法制大队", aliases: [] }]);
+    // 执法办案 is a short name of 泰宁's task 4: heard as 执法半案 it is still found, and plain talk names nothing.
+    expect(subjectSoundHits(lexicon, "执法半案那块到哪一步了").map(([h, a]) => [h, a])).toContainEqual(["执法半案", "执法办案"]);
+    expect(subjectSoundHits(lexicon, "今天天气不错")).toEqual([]);
+    expect(unitSoundHit(lexicon, "法治大队那边怎么样")).toEqual(["法治大队", "法制大队"]);
+    expect(unitSoundHit(lexicon, "法制大队那边怎么样")).toBeNull();
   });
 });

@@ -174,6 +174,25 @@ function readingsOf(ch: string): readonly string[] {
   return r;
 }
 
+/** A syllable without the front/back nasal distinction that speech engines blur (`zheng` → `zhen`, `ying` → `yin`). */
+const blurNasal = (syllable: string) => syllable.replace(/ng$/, "n");
+
+/**
+ * Whether `heard` sounds like `word`, character by character, tones ignored: `soundsLike("等宝", "等保")` → true. With
+ * `blur`, -n and -ng are one (`soundsLike("行政", "刑侦", true)` → true). Words of different lengths never do.
+ */
+export function soundsLike(heard: string, word: string, blur = false): boolean {
+  const a = [...heard];
+  const b = [...word];
+  if (a.length !== b.length) return false;
+  return a.every((c, i) => {
+    if (c === b[i]) return true;
+    const ra = readingsOf(c);
+    const rb = readingsOf(b[i]!);
+    return blur ? ra.some((x) => rb.some((y) => blurNasal(x) === blurNasal(y))) : ra.some((x) => rb.includes(x));
+  });
+}
+
 /** The keyword among `keywords` that `word` is a homophone of (tones ignored), or null: `人物` → `任务`. */
 function homophoneOf(word: string, keywords: readonly Keyword[]): Keyword | null {
   for (const k of keywords) {

@@ -2,7 +2,7 @@ import type { AnyCommand, CommandCues } from "../command.js";
 import type { Confidence, Interpretation } from "./interpretation.js";
 import type { SubjectIndex, SubjectMatch } from "./subject-index.js";
 import { alternation } from "./vocabulary.js";
-import { type Lexicon, subjectHits, unitHit } from "./lexicon.js";
+import { type Lexicon, subjectHits, subjectSoundHits, unitHit, unitSoundHit } from "./lexicon.js";
 
 /**
  * Leaders' questions by evidence (issue 25, "Intent by evidence, not by coverage alone"): a question is scored from
@@ -107,16 +107,19 @@ export function isAsked(q: { score: number; signals: Signal[] }, sender: Sender 
 export function subjectCandidates(low: string, subjects: SubjectIndex | null | undefined, lexicon: Lexicon | null | undefined): SubjectMatch[] {
   const scores = new Map<number, SubjectMatch>();
   for (const m of subjects?.match(low, { minScore: 4, ratio: 0.5 }) ?? []) scores.set(m.number, { ...m });
-  if (lexicon)
-    for (const [alias, tasks] of subjectHits(lexicon, low))
-      for (const n of tasks) {
-        const prev = scores.get(n) ?? { number: n, title: "", score: 0, shared: [] };
-        scores.set(n, {
-          ...prev,
-          score: Math.round((prev.score + (alias.length >= 4 ? 10 : 6) / tasks.length) * 10) / 10,
-          shared: [...prev.shared, `≈${alias}`],
-        });
-      }
+  const written = lexicon ? subjectHits(lexicon, low) : [];
+  // Heard, not written (`等宝` for 等保): only when no alias is written as it is.
+  const heard = lexicon && written.length === 0 ? subjectSoundHits(lexicon, low) : [];
+  const hits = [...written.map(([a, tasks]) => ({ alias: a, label: a, tasks })), ...heard.map(([h, a, tasks]) => ({ alias: a, label: `${h}=${a}`, tasks }))];
+  for (const { alias, label, tasks } of hits)
+    for (const n of tasks) {
+      const prev = scores.get(n) ?? { number: n, title: "", score: 0, shared: [] };
+      scores.set(n, {
+        ...prev,
+        score: Math.round((prev.score + (alias.length >= 4 ? 10 : 6) / tasks.length) * 10) / 10,
+        shared: [...prev.shared, `≈${label}`],
+      });
+    }
   const ranked = [...scores.values()].sort((a, b) => b.score - a.score || a.number - b.number);
   const best = ranked[0];
   if (!best || best.score < 5) return [];
@@ -130,7 +133,7 @@ export function clearWinner(candidates: readonly SubjectMatch[]): boolean {
 
 /** The unit a question names, by its name, a directory alias or a derived one (`情报中心`, `交警队`). */
 export function unitOf(low: string, lexicon: Lexicon | null | undefined): { alias: string; name: string } | null {
-  const hit = lexicon ? unitHit(lexicon, low) : null;
+  const hit = lexicon ? (unitHit(lexicon, low) ?? unitSoundHit(lexicon, low)) : null;
   return hit ? { alias: hit[0], name: hit[1] } : null;
 }
 
@@ -224,10 +227,12 @@ export function leaderQuestion(
   const named = candidates[0]?.shared.some((w) => w.startsWith("≈") && !(unitFramed && unit?.alias.includes(w.slice(1)))) ?? false;
   if (status && candidates.length > 0 && (!unit || (!unitFramed && clearWinner(candidates)) || named)) {
     const numbers = clearWinner(candidates) ? [candidates[0]!.number] : candidates.map((c) => c.number);
+    // A subject only heard (`等宝` for 等保) is asked about first.
+    const heardOnly = candidates[0]!.shared.every((w) => w.startsWith("≈") && w.includes("="));
     return {
       command: status,
       args: { numbers, candidates },
-      confidence: clearWinner(candidates) ? "certain" : "likely",
+      confidence: clearWinner(candidates) && !heardOnly ? "certain" : "likely",
       cues: [...cues, ...subjectCues, clearWinner(candidates) ? "subject-clear" : "subject-guesses"],
     };
   }
