@@ -120,6 +120,13 @@ describe("phrasings officers, leaders and the office write (issue 25's blind set
     // Not a question: nothing is answered, whatever it sounds like.
     expect((await handle("等宝的材料我放桌上了", officer)).replies).toHaveLength(0);
   });
+
+  it("asks about a report by subject that a step was settled (實驗室那個 場地定了), and leaves 时间定了 alone", async () => {
+    const r = await handle("實驗室那個 場地定了", { ...officer, sender: "@sun:bureau.local", room: "wangan" });
+    expect(r.interpretation?.confidence).toBe("likely");
+    expect(r.interpretation?.tasks[0]).toBe(9);
+    expect((await handle("时间定了，周三下午开会", officer)).replies).toHaveLength(0);
+  });
 });
 
 describe("sound-alike names, derived from any plan", () => {
