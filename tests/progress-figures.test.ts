@@ -69,6 +69,12 @@ describe("completion words", () => {
     expect(completionWord("完成初审 60%")).toBeNull();
     expect(completionWord("装备清点完了就早点回去")).toBeNull();
   });
+
+  it("takes the tasks pointed at in speech as the whole task: 那个两个都已经弄完了", () => {
+    expect(completionWord("那个两个都已经弄完了 文件都发了")).toBe("已经弄完了");
+    expect(completionWord("嗯 这两项都完成了")).toBe("都完成了");
+    expect(completionWord("那边弄完了")).toBeNull();
+  });
 });
 
 describe("hedged figures", () => {

@@ -20,11 +20,13 @@ const COMPLETION = new RegExp(
 /** Words before a completion that deny it, make it partial, or put it in the future: `还没完成`, `基本完成`, `年底前完成`. */
 const NOT_COMPLETED =
   /(?:没|没有|未|尚未|还未|不|不能|无法|难以|基本|大部分|部分|大体|初步|一半|要|将|需|需要|须|必须|争取|力争|确保|计划|预计|准备|拟|打算|前|底前|以前|之前|能否|能不能|是否|如果|要是|若|假如)\s*(?:已经?|都)?\s*$/u;
-/** What may stand before a completion said of the whole task: the task itself and when (`该项工作`, `上个月就`). */
+/** What may stand before a completion said of the whole task: the task itself and when (`该项工作`, `上个月就`, `那两个都`). */
 const WHOLE_TASK = new RegExp(
   [
     "(?:(?:该|这|此|本)\\s*(?:项|个)?\\s*(?:任务|工作)?|任务|工作|(?:上|这|本|今|去|前)?个?(?:月|周|礼拜|星期|年)(?:底|初|末|中)?",
-    "今天|昨天|前天|日前|前几天|目前|现在|截至目前|已经|已|于|早就|早|就|都|均|也|可以|全部|全面|[\\s:：])",
+    "今天|昨天|前天|日前|前几天|目前|现在|截至目前|已经|已|于|早就|早|就|都|均|也|可以|全部|全面|[\\s:：]",
+    // The tasks pointed at in speech: `那个两个都已经弄完了`, `这两项都完成了`.
+    "(?:那|这)?(?:个)?\\s*[两俩三几]\\s*(?:个|项)(?:任务|工作)?|那个|这个|嗯|呃)",
   ].join("|"),
   "gu",
 );
