@@ -127,6 +127,12 @@ describe("phrasings officers, leaders and the office write (issue 25's blind set
     expect(r.interpretation?.tasks[0]).toBe(9);
     expect((await handle("时间定了，周三下午开会", officer)).replies).toHaveLength(0);
   });
+
+  it("answers a question about deadlines in a year already over with the overdue tasks, and this year's with due-soon", async () => {
+    expect((await handle("2023年底到期的还有哪些没完成", leader)).interpretation?.command).toBe("overdue");
+    expect((await handle("去年底到期的有哪些", leader)).interpretation?.command).toBe("overdue");
+    expect((await handle("2024年底到期的还有哪些", leader)).interpretation?.command).toBe("due-soon");
+  });
 });
 
 describe("sound-alike names, derived from any plan", () => {

@@ -8,6 +8,7 @@ import type { Message } from "./inbound.js";
 import type { InterpretContext } from "./interpreter/interpret.js";
 import type { Repositories } from "./model.js";
 import { planOfMessage } from "./plan-scope.js";
+import { dayOf } from "./time.js";
 import type { RateLimiter } from "./rate-limit.js";
 import type { LightThresholds } from "./task-status.js";
 import type { VocabularyCache } from "./vocabulary-cache.js";
@@ -65,5 +66,6 @@ export async function interpretContext(deps: BotDeps, msg: Message, plan = planO
   const vocabulary = await deps.vocabularies.of(plan);
   const senderUnits = deps.directory.unitsOf(msg.sender).map((u) => u.name);
   const sender = { direct: msg.isDirect, leader: deps.directory.isLeader(msg.sender), admin: deps.directory.isAdmin(msg.sender), addressed: msg.mentionsBot };
-  return { commands: deps.commands, units: vocabulary.units, subjects: vocabulary.subjects, lexicon: vocabulary.lexicon, sender, senderUnits };
+  const today = dayOf(deps.clock.now());
+  return { commands: deps.commands, units: vocabulary.units, subjects: vocabulary.subjects, lexicon: vocabulary.lexicon, sender, senderUnits, today };
 }

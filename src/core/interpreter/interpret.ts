@@ -4,7 +4,7 @@ import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.
 import type { SubjectIndex } from "./subject-index.js";
 import { normalise } from "./normalise.js";
 import type { Lexicon } from "./lexicon.js";
-import { dueUntil, leaderQuestion, type Sender, taskQuestion } from "./questions.js";
+import { dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion } from "./questions.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
 import { asksCompletion, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
@@ -42,6 +42,8 @@ export interface InterpretContext {
   lexicon?: Lexicon | null;
   /** Who writes, where: one of the signals of a question (issue 25). */
   sender?: Sender;
+  /** Today (YYYY-MM-DD, the bot's time zone): a deadline in a year already over is overdue (`2023年底到期的`). */
+  today?: string;
 }
 
 const compiled = new Map<string, RegExp>();
@@ -308,6 +310,13 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
     const hit = alt(cmd.cues.words).exec(low);
     if (hit && residual(low, [...cmd.cues.words, ...LIST_FILLER], true).length === 0) {
       cues.push(`${cmd.name}:${hit[0]}`);
+      // Due at the end of a year already over: those tasks are overdue.
+      const past = cmd.name === "due-soon" ? pastYear(low, ctx.today) : null;
+      const overdue = past ? byKind("list-query").find((c) => c.name === "overdue") : undefined;
+      if (overdue) {
+        cues.push(`past-year:${past}`);
+        return found(overdue, {});
+      }
       const until = cmd.name === "due-soon" ? dueUntil(low) : undefined;
       return found(cmd, until ? { until } : {});
     }

@@ -187,6 +187,8 @@ interface LeaderContext {
   subjects?: SubjectIndex | null;
   lexicon?: Lexicon | null;
   sender?: Sender;
+  /** YYYY-MM-DD: a deadline in a year already over is overdue. */
+  today?: string;
 }
 
 /**
@@ -207,9 +209,11 @@ export function leaderQuestion(
   const listed = byKind("list-query");
   if (!unit)
     for (const a of AGGREGATES) {
-      const cmd = listed.find((c) => c.name === a.command);
       const m = a.re.exec(low);
+      const past = a.command === "due-soon" && m ? pastYear(low, ctx.today) : null;
+      const cmd = listed.find((c) => c.name === (past ? "overdue" : a.command));
       if (!cmd || !m) continue;
+      if (past) return { command: cmd, args: {}, confidence: "certain", cues: [...cues, `aggregate:due-soon:${m[0]}`, `past-year:${past}`] };
       const until = a.command === "due-soon" ? dueUntil(low) : undefined;
       return {
         command: cmd,
@@ -247,4 +251,16 @@ export function dueUntil(low: string): "year" | "month" | undefined {
   if (/年底|年内|年前|今年/.test(low)) return "year";
   if (/月底|本月|这个月|当月/.test(low)) return "month";
   return undefined;
+}
+
+/**
+ * A year named in a question about deadlines that is already over on `today` (YYYY-MM-DD): `2023年底到期的还有哪些没完成`
+ * on 2024-06-30 asks for the overdue tasks. `pastYear("去年底到期的", "2024-06-30")` → "去年".
+ */
+export function pastYear(low: string, today: string | undefined): string | null {
+  if (!today) return null;
+  const year = Number(today.slice(0, 4));
+  const m = /(20\d\d)\s*年|去年|前年/u.exec(low);
+  if (!m) return null;
+  return m[1] === undefined || Number(m[1]) < year ? m[0] : null;
 }
