@@ -143,6 +143,9 @@ export function unitHit(lexicon: Lexicon, text: string): [string, string] | null
   return best;
 }
 
+/** How much of a question is searched for names heard by sound: questions are short, and a long text costs no more. */
+const SOUND_SPAN = 120;
+
 /**
  * The subject aliases a question names by their sound, as voice input writes them (`等宝测评` for 等保测评): a
  * two- to four-character abbreviation or name, heard as a homophone that keeps at least one of its characters. For
@@ -151,15 +154,19 @@ export function unitHit(lexicon: Lexicon, text: string): [string, string] | null
  */
 export function subjectSoundHits(lexicon: Lexicon, text: string): [string, string, number[]][] {
   const hits: [string, string, number[]][] = [];
-  const chars = [...text];
+  const chars = [...text.slice(0, SOUND_SPAN)];
+  const at = new Map<string, number[]>();
+  for (const [i, c] of chars.entries()) at.set(c, [...(at.get(c) ?? []), i]);
   for (const [a, tasks] of lexicon.subjects) {
-    const n = [...a].length;
+    const letters = [...a];
+    const n = letters.length;
     if (n < 2 || n > 4) continue;
-    for (let i = 0; i + n <= chars.length; i++) {
+    // Windows that keep one of the alias's characters in its place.
+    const starts = new Set(letters.flatMap((c, k) => (at.get(c) ?? []).map((i) => i - k)).filter((i) => i >= 0 && i + n <= chars.length));
+    for (const i of starts) {
       const heard = chars.slice(i, i + n).join("");
-      if (heard === a || ![...heard].some((c, k) => c === [...a][k])) continue;
-      if (!/^\p{Script=Han}+$/u.test(heard)) continue;
-      if (soundsLike(heard, a)) hits.push([heard, a, tasks]);
+      if (heard === a || !/^\p{Script=Han}+$/u.test(heard)) continue;
+      if (soundsLike(heard, a) && !hits.some(([h]) => h === heard)) hits.push([heard, a, tasks]);
     }
   }
   return hits;
@@ -169,7 +176,8 @@ export function subjectSoundHits(lexicon: Lexicon, text: string): [string, strin
  * A unit named by a name that sounds like one in the directory, with the same suffix (`行政大队` for 刑侦大队: speech
  * engines blur -n and -ng), when no unit is named as written. `[heard, canonical name]` or null.
  */
-export function unitSoundHit(lexicon: Lexicon, text: string): [string, string] | null {
+export function unitSoundHit(lexicon: Lexicon, question: string): [string, string] | null {
+  const text = question.slice(0, SOUND_SPAN);
   for (const [a, name] of lexicon.units) {
     const suffix = UNIT_SUFFIXES.find((s) => a.endsWith(s) && a.length - s.length >= 2);
     if (!suffix) continue;

@@ -507,7 +507,8 @@ export const DONE_MARKS = new RegExp(
 export const ABOUT_CHAT_OR_FILES =
   /(?:工作|微信|钉钉|政务微信|专项)?群(?:已|建|拉|里)|拉(?:你们|大家|各位|他|她|我)?进(?:群|去|来)|进群|共享(?:盘|文件夹|目录)|网盘|群文件|shared (?:drive|folder)|in the (?:\w+ )?(?:drive|folder)/iu;
 
-export const WEAK_DONE_MARKS = /[\u4e00-\u9fff](?:好了|完了|上了|起来了|到位了|下来了)|完毕|新装|新建|新上|又装|[签装建交挂换配定]了|已经?[\u4e00-\u9fff]/;
+export const WEAK_DONE_MARKS =
+  /[\u4e00-\u9fff](?:好了|完了|上了|起来了|到位了|下来了)|完毕|新装|新建|新上|又装|[签装建交挂换配]了|(?<!搞)定了|已经?[\u4e00-\u9fff]/;
 
 /** Completion words that are not done work: a deadline or a demand ("6月底前完成", "务必完成"). */
 export const NOT_DONE = new RegExp(
