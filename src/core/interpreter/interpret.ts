@@ -7,7 +7,7 @@ import type { Lexicon } from "./lexicon.js";
 import { dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion } from "./questions.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
-import { asksCompletion, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
+import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
   ABOUT_CHAT_OR_FILES,
   alternation,
@@ -270,7 +270,9 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
           .flatMap((r) => r.numbers)
           .join(",")}`,
       );
+    const subjects = ctx.subjects;
     const read = interpretUpdate(low, text, heads, {
+      ...(subjects ? { titleWord: (n: number, w: string) => subjects.titleWord(n, w) } : {}),
       question: updateQuestion,
       explicitLabel,
       cues,
@@ -403,6 +405,8 @@ function doneWork(text: string): string | null {
 }
 
 interface UpdateHelpers {
+  /** Whether a word names the task by its title (SubjectIndex.titleWord). */
+  titleWord?: (number: number, word: string) => boolean;
   question: boolean;
   explicitLabel: boolean;
   cues: string[];
@@ -558,10 +562,14 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     // The figure is read from the normalised text (`進度過半`, voice input's `进展60`); the body is kept as written.
     const p = extractPercent(text.slice(from, s.start + seg.length));
     // `任务4已经完成了`, `可以算完成了`: a clerk writes 100; only the review (办结审核) closes the task.
-    const completed = p ? null : completionWord(low.slice(s.refs[s.refs.length - 1]!.end, s.start + seg.length));
+    const tail = low.slice(s.refs[s.refs.length - 1]!.end, s.start + seg.length);
+    const numbers = uniq(s.refs.flatMap((r) => r.numbers));
+    // ... or of the task by a word of its title (`tsk19 网络改造弄完了`, task 19 完善公安网络体系), one task named.
+    const titled = numbers.length === 1 && h.titleWord ? completionOfSubject(tail, (w) => h.titleWord!(numbers[0]!, w)) : null;
+    const completed = p ? null : (completionWord(tail) ?? titled);
     if (completed) cues.push(`completed:${completed}`);
     return {
-      numbers: uniq(s.refs.flatMap((r) => r.numbers)),
+      numbers,
       body,
       percent: p?.value ?? (completed ? 100 : null),
       percentRaw: p?.raw ?? (completed ? "100" : null),

@@ -49,6 +49,24 @@ export function completionWord(text: string): string | null {
   return null;
 }
 
+/**
+ * A completion said of the task by a word of its own title: `tsk19 网络改造弄完了` for 完善公安网络体系 (`titleWord` says
+ * whether a two-character word names the task). The object is short (two to six characters); `completionOfSubject("方案弄完了", …)`
+ * → null, as `方案` is a step.
+ */
+export function completionOfSubject(text: string, titleWord: (word: string) => boolean): string | null {
+  for (const clause of text.split(/[,，。;；!！?？\s]/u)) {
+    const m = COMPLETION.exec(clause);
+    if (!m || /算/u.test(m[0])) continue;
+    const before = clause.slice(0, m.index);
+    if (NOT_COMPLETED.test(before)) continue;
+    const object = before.replace(WHOLE_TASK, "").trim();
+    if (!/^\p{Script=Han}{2,6}$/u.test(object)) continue;
+    for (let i = 0; i + 2 <= object.length; i++) if (titleWord(object.slice(i, i + 2))) return m[0].trim();
+  }
+  return null;
+}
+
 /** Asking whether a task is done, which is a question about it and not a report: `任务19算完成了吗？`, `任务1弄完了没`. */
 const ASKS_DONE = new RegExp(`${FINISHED}\\s*(?:了)?\\s*(?:吗|么|没有?|没|了没有?|与否)\\s*[?？]?\\s*$|是否(?:已经?)?\\s*${FINISHED}`, "u");
 
