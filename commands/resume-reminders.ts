@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
-import { requireTask } from "../src/core/task-view.js";
+import { requirePlan, requireTask } from "../src/core/task-view.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
 
 /** `恢复提醒 6`: an admin resumes a task's reminders. */
@@ -18,10 +18,20 @@ export default defineCommand({
       ["恢复", "提醒"],
       ["恢复", "催办"],
     ],
+    // `提醒恢复吧` names no task: the office is shown the paused ones and asked which.
+    bare: ["恢复提醒", "恢复催办", "提醒恢复", "催办恢复", "提醒重新开", "提醒再开"],
   },
-  args: z.object({ numbers: z.array(z.number().int()).min(1) }),
+  args: z.object({ numbers: z.array(z.number().int()) }),
   async handle({ numbers }, ctx) {
     const t = ctx.t;
+    if (numbers.length === 0) {
+      await requireAdminFor(ctx, "resume-reminders", null);
+      const plan = await requirePlan(ctx);
+      const paused = (await ctx.repos.plans.tasks(plan.id)).filter((task) => task.remindersPaused);
+      if (paused.length === 0) return { replies: [reply([t.remindersWhich.noneResume])] };
+      const items = paused.map((task) => t.remindersWhich.pausedItem(task.number, task.pauseReason ?? "—"));
+      return { replies: [reply([t.remindersWhich.resume(t.list(items))])] };
+    }
     const tasks = [];
     for (const n of numbers) tasks.push((await requireTask(ctx, n)).task);
     await requireAdminFor(ctx, "resume-reminders", tasks[0]!);

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commands } from "../commands/index.js";
 import { BUNDLED_PLAN, DEMO_DIRECTORY } from "../src/config.js";
 import { interpret, type InterpretContext } from "../src/core/interpreter/interpret.js";
-import { completionWord, progressWord } from "../src/core/interpreter/progress-figures.js";
+import { completionOfSubject, completionWord, progressWord } from "../src/core/interpreter/progress-figures.js";
 import { SubjectIndex } from "../src/core/interpreter/subject-index.js";
 import { loadDirectory } from "../src/directory/directory.js";
 import { parsePlan } from "../src/plan/plan-parser.js";
@@ -68,6 +68,23 @@ describe("completion words", () => {
     expect(completionWord("已经完成了")).toBe("已经完成了");
     expect(completionWord("完成初审 60%")).toBeNull();
     expect(completionWord("装备清点完了就早点回去")).toBeNull();
+  });
+
+  it("takes a completion said of a word of the task's own title as the whole task: tsk19 網絡改造弄完了", () => {
+    expect(update("tsk19 網絡改造弄完了🎉")).toEqual([[[19], 100]]);
+    // 方案 is no word of task 19's title: a step, recorded with no percent.
+    expect(update("任务19 方案弄完了")).toEqual([[[19], null]]);
+    expect(update("任务19 网络改造还没弄完")).toBeNull();
+    const si = new SubjectIndex(plan.tasks);
+    expect(completionOfSubject("网络改造弄完了", (w) => si.titleWord(19, w))).toBe("弄完了");
+    // 公安 is in most titles: it names no task.
+    expect(completionOfSubject("公安的弄完了", (w) => si.titleWord(19, w))).toBeNull();
+  });
+
+  it("takes the tasks pointed at in speech as the whole task: 那个两个都已经弄完了", () => {
+    expect(completionWord("那个两个都已经弄完了 文件都发了")).toBe("已经弄完了");
+    expect(completionWord("嗯 这两项都完成了")).toBe("都完成了");
+    expect(completionWord("那边弄完了")).toBeNull();
   });
 });
 

@@ -9,6 +9,7 @@ import type { InterpretContext } from "./interpreter/interpret.js";
 import { tasksOfBotMessage } from "./interpreter/reply-context.js";
 import type { Repositories } from "./model.js";
 import { planOfMessage } from "./plan-scope.js";
+import { dayOf } from "./time.js";
 import type { RateLimiter } from "./rate-limit.js";
 import type { LightThresholds } from "./task-status.js";
 import type { VocabularyCache } from "./vocabulary-cache.js";
@@ -65,7 +66,8 @@ export function commandContext(deps: BotDeps, msg: Message, confidence: Confiden
 export async function interpretContext(deps: BotDeps, msg: Message, plan = planOfMessage(msg, deps.directory)): Promise<InterpretContext> {
   const vocabulary = await deps.vocabularies.of(plan);
   const senderUnits = deps.directory.unitsOf(msg.sender).map((u) => u.name);
-  const sender = { direct: msg.isDirect, leader: deps.directory.isLeader(msg.sender), addressed: msg.mentionsBot };
+  const sender = { direct: msg.isDirect, leader: deps.directory.isLeader(msg.sender), admin: deps.directory.isAdmin(msg.sender), addressed: msg.mentionsBot };
+  const today = dayOf(deps.clock.now());
   const replyTo = msg.replyTo ? { tasks: tasksOfBotMessage(msg.replyTo.text) } : undefined;
-  return { commands: deps.commands, units: vocabulary.units, subjects: vocabulary.subjects, lexicon: vocabulary.lexicon, sender, senderUnits, replyTo };
+  return { commands: deps.commands, units: vocabulary.units, subjects: vocabulary.subjects, lexicon: vocabulary.lexicon, sender, senderUnits, today, replyTo };
 }

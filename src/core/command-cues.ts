@@ -6,7 +6,9 @@
  * - `list-query`: a question answered by a list; `words` are what it is about (`逾期`, `快到期`).
  * - `unit-query`: a unit's tasks; `words` link a unit name to tasks (`负责`, `牵头`).
  * - `task-command`: an instruction with fixed syntax: one of `prefixes` before task numbers, one of `suffixes` after them,
- *   or an `around` pair on both sides (`暂停` … `的提醒`), then an optional reason.
+ *   or an `around` pair on both sides (`暂停` … `的提醒`), then an optional reason. With `bare`, one of those phrases
+ *   in a message that names no task, from an admin, in a direct chat or addressed to the bot, is the command with no
+ *   numbers (`这周局里集中整训，提醒先停一下`), and its handler asks which tasks.
  * - `directive`: an instruction that names no task (`绑定 @zhang:bureau.local 刑侦大队`): one of `prefixes`, then the rest as written;
  *   with `rest`, only when the rest matches it (so `周报 任务6 本周完成…` stays an update, not a request for the digest).
  */
@@ -15,5 +17,11 @@ export type CommandCues =
   | { kind: "task-query"; words: readonly string[] }
   | { kind: "list-query"; words: readonly string[] }
   | { kind: "unit-query"; words: readonly string[]; explicit: readonly string[] }
-  | { kind: "task-command"; prefixes: readonly string[]; suffixes?: readonly string[]; around?: readonly (readonly [string, string])[] }
+  | {
+      kind: "task-command";
+      prefixes: readonly string[];
+      suffixes?: readonly string[];
+      around?: readonly (readonly [string, string])[];
+      bare?: readonly string[];
+    }
   | { kind: "directive"; prefixes: readonly string[]; rest?: RegExp };

@@ -321,6 +321,14 @@ export const en = {
     notAdmin: "Only the office's administrators (科技办) may do that.",
     notRunning: "Reminders are not configured in this process.",
   },
+  /** Instructions to the reminders that name no task (`提醒先停一下`): the bot asks which tasks. */
+  remindersWhich: {
+    pause: (reason: string) => `Pause the reminders of which tasks? Name them with the reason, e.g. pause reminders 6, 7 ${reason}`,
+    resume: (paused: string) => `Reminders are paused for: ${paused}. Resume which? E.g. resume reminders 6`,
+    pausedItem: (n: number, reason: string) => `task ${n} (${reason})`,
+    noneResume: "No task has its reminders paused.",
+    exampleReason: "waiting for the city bureau",
+  },
   completion: {
     done: (n: number, title: string) => `Task ${n} ${title} is completed (办结); no more reminders will be sent for it.`,
     already: (n: number) => `Task ${n} was already completed.`,

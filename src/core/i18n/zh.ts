@@ -289,6 +289,14 @@ export const zh = {
     notAdmin: "只有科技办管理员可以执行此操作。",
     notRunning: "本进程未启用提醒。",
   },
+  /** Instructions to the reminders that name no task (`提醒先停一下`): the bot asks which tasks. */
+  remindersWhich: {
+    pause: (reason: string) => `暂停哪些任务的提醒？请写任务编号和原因，例如：暂停提醒 6、7 ${reason}`,
+    resume: (paused: string) => `目前暂停提醒的任务：${paused}。恢复哪些？例如：恢复提醒 6`,
+    pausedItem: (n: number, reason: string) => `任务${n}（${reason}）`,
+    noneResume: "目前没有暂停提醒的任务。",
+    exampleReason: "已报市局协调",
+  },
   completion: {
     done: (n: number, title: string) => `已办结任务${n}（${title}），此后不再发送提醒。`,
     already: (n: number) => `任务${n}此前已办结。`,

@@ -4,12 +4,13 @@ import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.
 import type { SubjectIndex } from "./subject-index.js";
 import { normalise } from "./normalise.js";
 import type { Lexicon } from "./lexicon.js";
-import { dueUntil, leaderQuestion, type Sender, taskQuestion } from "./questions.js";
+import { dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion } from "./questions.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
 import { followUpTask, replyTask } from "./reply-context.js";
-import { asksCompletion, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
+import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
+  ABOUT_CHAT_OR_FILES,
   alternation,
   DONE_MARKS,
   FUTURE_MARKS,
@@ -19,6 +20,7 @@ import {
   UPDATE_LABEL,
   UPDATE_LEAD,
   REQUEST_MARKS,
+  WAITING_MARKS,
   STATUS_FILLER,
   STATUS_FILLER_IN_QUESTION,
   WEAK_DONE_MARKS,
@@ -43,6 +45,8 @@ export interface InterpretContext {
   sender?: Sender;
   /** The message is a Matrix reply to one of the bot's own messages, about these tasks (reply-context.ts). */
   replyTo?: { tasks: readonly number[] };
+  /** Today (YYYY-MM-DD, the bot's time zone): a deadline in a year already over is overdue (`2023年底到期的`). */
+  today?: string;
 }
 
 const compiled = new Map<string, RegExp>();
@@ -97,6 +101,20 @@ const SUPERVISION_HEADING = /^[^\n]{0,20}?(督办情况|督办通报|催办情�
 
 /** A request to the bot in a reply that is not phrased as a question: `把这个任务的进展记录都列出来`. */
 const REPLY_REQUEST = /列出|列一下|看看|看一下|给我看|调出/u;
+/** Between a command's verb and its task: `撤回刚才任务6那条`. */
+const EARLIER = "(?:(?:刚才|刚刚|上面|前面|之前)\\s*的?\\s*)?";
+/** After the task of a command: `撤回刚才任务6那条 报错了`. */
+const THAT_ONE = "(?:\\s*的?\\s*(?:那一?条|这一?条)(?:进展)?)?";
+/** Before a command's verb after its task: `任务3先暂停提醒`. */
+const FOR_NOW = "(?:(?:先|暂时|暂且|就)\\s*)?";
+/** The same from the office, which may also say it may be done: `任务1可以办结了`. */
+const OFFICE_MODAL = "(?:(?:先|暂时|暂且|就|可以|能|准予|同意|予以)\\s*)?";
+/** Words around a command named with no task, left out before its `bare` phrases are matched: `提醒先停一下` → `提醒停`. */
+const BARE_FILLER = /一下|所有的?|全部的?|先|都|暂时|统一|的/gu;
+
+/** The heading of a list of work to do: `本周任务：`, `下周工作安排：`, `近期重点工作：`. */
+const TODO_HEADING =
+  /^\s*(?:本周|这周|下周|本月|这个月|下月|下个月|近期|今年|明天|今天)?\s*(?:的)?\s*(?:重点|主要)?\s*(?:任务|工作安排|工作计划|计划|安排|待办|要做的|工作要点)\s*[:：]\s*\n/u;
 
 /** After a quote, words that pass it on: to a colleague by name (`@刘洋`), or to everyone (`转发各位知悉`). */
 const PASS_ON = /^\s*(?:@|转发|转给|转各位|请各位|各位|知悉)/u;
@@ -176,13 +194,16 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
   // 1. Instructions with a fixed syntax: `暂停提醒 6 原因`, `恢复提醒 6`, `办结 6`, `任务6办结`, `暂停任务7、9的提醒`.
   const list = `(?<list>${NUMBER}(?:\\s*(?:[、,，/&]|和|及|与|and)\\s*(?:任务)?\\s*${NUMBER})*)`;
   const reason = "(?:$|[\\s:：,，。;；]+([\\s\\S]*)$)";
-  const task = "(?:任务|tasks?)";
+  const task = "(?:任务|tasks?|第)";
+  const ordinal = "(?:号任务|号|项任务|项)?";
+  // The office's own word for a step it takes: `T1 可以办结了` closes task 1 (from an officer it reports 100%).
+  const modal = ctx.sender?.admin ? OFFICE_MODAL : FOR_NOW;
   for (const cmd of byKind("task-command")) {
     const { prefixes, suffixes = [], around = [] } = cmd.cues;
     const forms = [
-      `^(?<verb>${alternation(prefixes)})\\s*${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?${reason}`,
-      ...(suffixes.length ? [`^${task}\\s*#?\\s*${list}\\s*的?\\s*(?<verb>${alternation(suffixes)})${reason}`] : []),
-      ...around.map(([before, after]) => `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*(?:号任务|号)?\\s*的?\\s*${alternation([after])}${reason}`),
+      `^(?<verb>${alternation(prefixes)})\\s*${EARLIER}${task}?\\s*#?\\s*${list}\\s*${ordinal}${THAT_ONE}${reason}`,
+      ...(suffixes.length ? [`^${task}\\s*#?\\s*${list}\\s*${ordinal}\\s*的?\\s*${modal}(?<verb>${alternation(suffixes)})(?:了|吧|啦)*${reason}`] : []),
+      ...around.map(([before, after]) => `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*${ordinal}\\s*的?\\s*${alternation([after])}${reason}`),
     ];
     for (const form of forms) {
       const m = cached(form, "iu").exec(text);
@@ -306,7 +327,9 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
           .flatMap((r) => r.numbers)
           .join(",")}`,
       );
+    const subjects = ctx.subjects;
     const read = interpretUpdate(low, text, heads, {
+      ...(subjects ? { titleWord: (n: number, w: string) => subjects.titleWord(n, w) } : {}),
       question: updateQuestion,
       explicitLabel,
       cues,
@@ -320,11 +343,39 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       : read;
   }
 
+  // 2b. An instruction named with no task, from the office: `这周局里集中整训，提醒先停一下`, `提醒恢复吧`. Its
+  // handler asks which tasks; nothing changes until they are named.
+  if (ctx.sender?.admin && !question) {
+    const bare = low.replace(BARE_FILLER, "");
+    let best: { cmd: AnyCommand; at: number; word: string } | null = null;
+    for (const cmd of byKind("task-command")) {
+      if (!cmd.cues.bare?.length) continue;
+      // The phrase ends a clause: `提醒停一下吧`, not `提醒停车的事`.
+      const m = cached(`(?:${alternation(cmd.cues.bare)})(?=$|[^\\p{Script=Han}]|[吧了啊呀嘛])`, "iu").exec(bare);
+      if (m && (!best || m.index < best.at)) best = { cmd, at: m.index, word: m[0] };
+    }
+    if (best) {
+      cues.push(`${best.cmd.name}:bare:${best.word}`);
+      const rest = text
+        .split(/[\s,，。;；!！]+/u)
+        .filter((c) => c && !/提醒|催办|^(?:吧|了|啊)$/u.test(c))
+        .join("，");
+      return found(best.cmd, { numbers: [], reason: rest });
+    }
+  }
+
   // 3. A list: `看看逾期的`, `有哪些快到期的任务`, `我们单位的任务`, `总览`.
   for (const cmd of byKind("list-query")) {
     const hit = alt(cmd.cues.words).exec(low);
     if (hit && residual(low, [...cmd.cues.words, ...LIST_FILLER], true).length === 0) {
       cues.push(`${cmd.name}:${hit[0]}`);
+      // Due at the end of a year already over: those tasks are overdue.
+      const past = cmd.name === "due-soon" ? pastYear(low, ctx.today) : null;
+      const overdue = past ? byKind("list-query").find((c) => c.name === "overdue") : undefined;
+      if (overdue) {
+        cues.push(`past-year:${past}`);
+        return found(overdue, {});
+      }
       const until = cmd.name === "due-soon" ? dueUntil(low) : undefined;
       return found(cmd, until ? { until } : {});
     }
@@ -376,7 +427,10 @@ export function interpret(raw: string, ctx: InterpretContext): Interpretation {
       return found(status, { numbers: candidates.map((c) => c.number), candidates }, "likely");
     }
   }
-  if (update && ctx.subjects && !question && !notice && !REQUEST_MARKS.test(low)) {
+  // A list headed as work to do (`本周任务：⏎1.迎接市局检查⏎2.完成…测评`) plans; it reports nothing done.
+  const todo = TODO_HEADING.exec(low);
+  if (todo) cues.push(`todo-list:${todo[0].trim()}`);
+  if (update && ctx.subjects && !question && !notice && !todo && !REQUEST_MARKS.test(low)) {
     // A figure or a word like 过半 is a report too: `工作室挂牌那件事，进度七成了` (issue 25).
     // A demand or a goal (`省厅要求2024年底前…完成率100%`) states no progress.
     const figure = /要求|目标|底前|以前|之前|力争|确保|以上/.test(low) ? null : extractPercent(text);
@@ -408,6 +462,8 @@ function doneWork(text: string): string | null {
 }
 
 interface UpdateHelpers {
+  /** Whether a word names the task by its title (SubjectIndex.titleWord). */
+  titleWord?: (number: number, word: string) => boolean;
   question: boolean;
   explicitLabel: boolean;
   cues: string[];
@@ -542,7 +598,8 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     // `任务8 过半`, `任务6有进展`: a report with no figure.
     confidence = "certain";
     cues.push(`progress-word:${progress}`);
-  } else if (WEAK_DONE_MARKS.test(low)) {
+  } else if (ABOUT_CHAT_OR_FILES.test(low)) return h.none(`about-chat-or-files:${ABOUT_CHAT_OR_FILES.exec(low)![0]}`);
+  else if (WEAK_DONE_MARKS.test(low)) {
     confidence = "likely";
     cues.push(`weak-done:${WEAK_DONE_MARKS.exec(low)![0]}`);
   } else if (
@@ -562,17 +619,26 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     // The figure is read from the normalised text (`進度過半`, voice input's `进展60`); the body is kept as written.
     const p = extractPercent(text.slice(from, s.start + seg.length));
     // `任务4已经完成了`, `可以算完成了`: a clerk writes 100; only the review (办结审核) closes the task.
-    const completed = p ? null : completionWord(low.slice(s.refs[s.refs.length - 1]!.end, s.start + seg.length));
+    const tail = low.slice(s.refs[s.refs.length - 1]!.end, s.start + seg.length);
+    const numbers = uniq(s.refs.flatMap((r) => r.numbers));
+    // ... or of the task by a word of its title (`tsk19 网络改造弄完了`, task 19 完善公安网络体系), one task named.
+    const titled = numbers.length === 1 && h.titleWord ? completionOfSubject(tail, (w) => h.titleWord!(numbers[0]!, w)) : null;
+    const completed = p ? null : (completionWord(tail) ?? titled);
     if (completed) cues.push(`completed:${completed}`);
     return {
-      numbers: uniq(s.refs.flatMap((r) => r.numbers)),
+      numbers,
       body,
       percent: p?.value ?? (completed ? 100 : null),
       percentRaw: p?.raw ?? (completed ? "100" : null),
     };
   });
-  // A line that only plans (`1.任务17材料下周报送`) is not an update, even when another line of the message is.
-  const planned = segs.filter((s) => onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), FUTURE_MARKS));
+  // A line that only plans (`1.任务17材料下周报送`) or waits (`；任务6还在等市局通知`) is not an update, even when another
+  // line of the message is.
+  const planned = segs.filter(
+    (s) =>
+      onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), FUTURE_MARKS) ||
+      onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), WAITING_MARKS),
+  );
   if (planned.length > 0 && planned.length < segs.length) {
     cues.push(`plans-only:${planned.flatMap((s) => s.numbers).join(",")}`);
     segs.splice(0, segs.length, ...segs.filter((s) => !planned.includes(s)));

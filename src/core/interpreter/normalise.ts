@@ -124,11 +124,12 @@ function simplify(m: Mapped, steps: string[]): Mapped {
 }
 
 /**
- * English short forms of a task reference, where they stand as one: `T6`, `t6`, `tsk 6`, `task6` → `任务6`. Not `T恤`,
- * `6T硬盘` or `T3级`: the letters stand alone (no letter or digit before), and a unit, a letter or a decimal point
- * after the number makes it a quantity or a model name.
+ * English short forms of a task reference, where they stand as one: `T6`, `t6`, `tsk 6`, `task6` → `任务6`, also right
+ * after Chinese (`撤回刚才T6那条`). Not `T恤`, `6T硬盘` or `T3级`: the letters stand alone (no Latin letter or digit
+ * before), and a unit, a letter or a decimal point after the number makes it a quantity or a model name.
  */
-const SHORT_FORM = /(?<![\p{L}\p{N}_@#./:-])(t(?=\d)|tsk\s?(?=\d)|task\s?(?=\d))(?=\d{1,3}(?![\d.%]|[a-z]|\s*(?:个|台|套|寸|级|型|号楼|楼|年|月|天|日)))/giu;
+const SHORT_FORM =
+  /(?<![\p{Script=Latin}\p{N}_@#./:-])(t(?=\d)|tsk\s?(?=\d)|task\s?(?=\d))(?=\d{1,3}(?![\d.%]|[a-z]|\s*(?:个|台|套|寸|级|型|号楼|楼|年|月|天|日)))/giu;
 
 interface Keyword {
   word: string;
@@ -171,6 +172,25 @@ function readingsOf(ch: string): readonly string[] {
     readingCache.set(ch, r);
   }
   return r;
+}
+
+/** A syllable without the front/back nasal distinction that speech engines blur (`zheng` → `zhen`, `ying` → `yin`). */
+const blurNasal = (syllable: string) => syllable.replace(/ng$/, "n");
+
+/**
+ * Whether `heard` sounds like `word`, character by character, tones ignored: `soundsLike("等宝", "等保")` → true. With
+ * `blur`, -n and -ng are one (`soundsLike("行政", "刑侦", true)` → true). Words of different lengths never do.
+ */
+export function soundsLike(heard: string, word: string, blur = false): boolean {
+  const a = [...heard];
+  const b = [...word];
+  if (a.length !== b.length) return false;
+  return a.every((c, i) => {
+    if (c === b[i]) return true;
+    const ra = readingsOf(c);
+    const rb = readingsOf(b[i]!);
+    return blur ? ra.some((x) => rb.some((y) => blurNasal(x) === blurNasal(y))) : ra.some((x) => rb.includes(x));
+  });
 }
 
 /** The keyword among `keywords` that `word` is a homophone of (tones ignored), or null: `人物` → `任务`. */

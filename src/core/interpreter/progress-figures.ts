@@ -20,12 +20,13 @@ const COMPLETION = new RegExp(
 /** Words before a completion that deny it, make it partial, or put it in the future: `还没完成`, `基本完成`, `年底前完成`. */
 const NOT_COMPLETED =
   /(?:没|没有|未|尚未|还未|不|不能|无法|难以|基本|大部分|部分|大体|初步|一半|要|将|需|需要|须|必须|争取|力争|确保|计划|预计|准备|拟|打算|前|底前|以前|之前|能否|能不能|是否|如果|要是|若|假如)\s*(?:已经?|都)?\s*$/u;
-/** What may stand before a completion said of the whole task: the task itself and when (`该项工作`, `上个月就`). */
+/** What may stand before a completion said of the whole task: the task itself and when (`该项工作`, `上个月就`, `那两个都`). */
 const WHOLE_TASK = new RegExp(
   [
     "(?:(?:该|这|此|本)\\s*(?:项|个)?\\s*(?:任务|工作)?|任务|工作|(?:上|这|本|今|去|前)?个?(?:月|周|礼拜|星期|年)(?:底|初|末|中)?",
-    // A spoken `那个` (um), and `这两项`/`两个` for both tasks of a reply or a list (`那个两个都已经弄完了`).
-    "那个|(?:这|那)?(?:两|几)\\s*(?:个|项)|今天|昨天|前天|日前|前几天|目前|现在|截至目前|已经|已|于|早就|早|就|都|均|也|可以|全部|全面|[\\s:：])",
+    "今天|昨天|前天|日前|前几天|目前|现在|截至目前|已经|已|于|早就|早|就|都|均|也|可以|全部|全面|[\\s:：]",
+    // The tasks pointed at in speech: `那个两个都已经弄完了`, `这两项都完成了`.
+    "(?:那|这)?(?:个)?\\s*[两俩三几]\\s*(?:个|项)(?:任务|工作)?|那个|这个|嗯|呃)",
   ].join("|"),
   "gu",
 );
@@ -44,6 +45,24 @@ export function completionWord(text: string): string | null {
     // `可以算完成了` judges the whole task; otherwise nothing but time words may come before (`方案已完成` is a step).
     if (!/算/u.test(m[0]) && before.replace(WHOLE_TASK, "").trim() !== "") continue;
     return m[0].trim();
+  }
+  return null;
+}
+
+/**
+ * A completion said of the task by a word of its own title: `tsk19 网络改造弄完了` for 完善公安网络体系 (`titleWord` says
+ * whether a two-character word names the task). The object is short (two to six characters); `completionOfSubject("方案弄完了", …)`
+ * → null, as `方案` is a step.
+ */
+export function completionOfSubject(text: string, titleWord: (word: string) => boolean): string | null {
+  for (const clause of text.split(/[,，。;；!！?？\s]/u)) {
+    const m = COMPLETION.exec(clause);
+    if (!m || /算/u.test(m[0])) continue;
+    const before = clause.slice(0, m.index);
+    if (NOT_COMPLETED.test(before)) continue;
+    const object = before.replace(WHOLE_TASK, "").trim();
+    if (!/^\p{Script=Han}{2,6}$/u.test(object)) continue;
+    for (let i = 0; i + 2 <= object.length; i++) if (titleWord(object.slice(i, i + 2))) return m[0].trim();
   }
   return null;
 }

@@ -2,7 +2,7 @@ import type { AnyCommand, CommandCues } from "../command.js";
 import type { Confidence, Interpretation } from "./interpretation.js";
 import type { SubjectIndex, SubjectMatch } from "./subject-index.js";
 import { alternation } from "./vocabulary.js";
-import { type Lexicon, subjectHits, unitHit } from "./lexicon.js";
+import { type Lexicon, subjectHits, subjectSoundHits, unitHit, unitSoundHit } from "./lexicon.js";
 
 /**
  * Leaders' questions by evidence (issue 25, "Intent by evidence, not by coverage alone"): a question is scored from
@@ -20,14 +20,14 @@ const FORM = /[?？]|[吗嘛呢么][\s~～…!！.。]*$|(?:了没|没有|没)\s
 /** Asking how something stands. */
 const ASK = new RegExp(
   [
-    "怎么样|咋样|如何|怎样|到哪一?步|到了?哪|什么程度|何种程度|啥进度|什么进度|什么情况|啥情况|有什么新|新进展|有眉目|进展如何|推进情况",
+    "怎么样|咋样|如何|怎样|到哪一?步|到了?哪|什么程度|何种程度|啥进度|什么进度|什么情况|啥情况|有什么新|(?<![无没])新进展|有眉目|进展如何|推进情况",
     "最新情况|最新进展|进展情况|搞得|弄得|做得|建得|推进得|落实得|完成(?:了|得)?多少|百分之几|几成|啥时候|什么时候|何时|还剩多少天",
     "还有几天|怎么用|怎么报|如何报|能查些?什么|情况",
   ].join("|"),
   "u",
 );
-/** Counting or listing: `还有几个`, `哪些`. `那几项` points at tasks, it does not ask. */
-const COUNT = /(?<![那这])(?:几个|几项|多少|哪些|哪几)/u;
+/** Counting or listing: `还有几个`, `哪些`, `有啥`, `有什么任务`. `那几项` points at tasks, it does not ask. */
+const COUNT = /(?<![那这])(?:几个|几项|多少|哪些|哪几)|有(?:啥|什么)(?!事|问题|情况|意见|要求|困难)/u;
 /** Asking the bot to look something up or show it. */
 const REQUEST = /帮我(?:查|看|列|汇总)|查一下|查查|看一下|看下|给我看|发一下|汇报一下|^请?报告|列一下|列出|列明|说一下|给我说|调出来|调阅/u;
 /** Asking who: `本月还有谁没交进展`. */
@@ -46,6 +46,8 @@ const INSTRUCTION = new RegExp(
   ].join("|"),
   "u",
 );
+/** A file's name (`任务6进展情况汇总表（6月）.xlsx`): a file shared, not a question. */
+const FILE_NAME = /\.(?:docx?|xlsx?|pdf|pptx?|wps|et|zip|rar|7z|jpe?g|png)\s*$/iu;
 /** A figure stated, not asked: `完成率才40%`. */
 const FIGURE = /\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九]成/u;
 
@@ -70,6 +72,8 @@ export function questionSignals(low: string, sender: Sender = {}): { score: numb
   if (person) add(`to-person:${person[0]}`, -4);
   const instruction = INSTRUCTION.exec(low);
   if (instruction) add(`instruction:${instruction[0]}`, -3);
+  const file = FILE_NAME.exec(low);
+  if (file) add(`file-name:${file[0].trim()}`, -4);
   const figure = FIGURE.exec(low);
   if (figure && !form) add(`figure:${figure[0]}`, -3);
   return { score: signals.reduce((s, x) => s + x.score, 0), signals };
@@ -79,6 +83,8 @@ export function questionSignals(low: string, sender: Sender = {}): { score: numb
 export interface Sender {
   direct?: boolean;
   leader?: boolean;
+  /** An admin of the office (科技办): its instructions to the bot need no task (`提醒先停一下`). */
+  admin?: boolean;
   /** The bot is named or mentioned in a group room. */
   addressed?: boolean;
 }
@@ -101,16 +107,19 @@ export function isAsked(q: { score: number; signals: Signal[] }, sender: Sender 
 export function subjectCandidates(low: string, subjects: SubjectIndex | null | undefined, lexicon: Lexicon | null | undefined): SubjectMatch[] {
   const scores = new Map<number, SubjectMatch>();
   for (const m of subjects?.match(low, { minScore: 4, ratio: 0.5 }) ?? []) scores.set(m.number, { ...m });
-  if (lexicon)
-    for (const [alias, tasks] of subjectHits(lexicon, low))
-      for (const n of tasks) {
-        const prev = scores.get(n) ?? { number: n, title: "", score: 0, shared: [] };
-        scores.set(n, {
-          ...prev,
-          score: Math.round((prev.score + (alias.length >= 4 ? 10 : 6) / tasks.length) * 10) / 10,
-          shared: [...prev.shared, `≈${alias}`],
-        });
-      }
+  const written = lexicon ? subjectHits(lexicon, low) : [];
+  // Heard, not written (`等宝` for 等保): only when no alias is written as it is.
+  const heard = lexicon && written.length === 0 ? subjectSoundHits(lexicon, low) : [];
+  const hits = [...written.map(([a, tasks]) => ({ alias: a, label: a, tasks })), ...heard.map(([h, a, tasks]) => ({ alias: a, label: `${h}=${a}`, tasks }))];
+  for (const { alias, label, tasks } of hits)
+    for (const n of tasks) {
+      const prev = scores.get(n) ?? { number: n, title: "", score: 0, shared: [] };
+      scores.set(n, {
+        ...prev,
+        score: Math.round((prev.score + (alias.length >= 4 ? 10 : 6) / tasks.length) * 10) / 10,
+        shared: [...prev.shared, `≈${label}`],
+      });
+    }
   const ranked = [...scores.values()].sort((a, b) => b.score - a.score || a.number - b.number);
   const best = ranked[0];
   if (!best || best.score < 5) return [];
@@ -124,7 +133,7 @@ export function clearWinner(candidates: readonly SubjectMatch[]): boolean {
 
 /** The unit a question names, by its name, a directory alias or a derived one (`情报中心`, `交警队`). */
 export function unitOf(low: string, lexicon: Lexicon | null | undefined): { alias: string; name: string } | null {
-  const hit = lexicon ? unitHit(lexicon, low) : null;
+  const hit = lexicon ? (unitHit(lexicon, low) ?? unitSoundHit(lexicon, low)) : null;
   return hit ? { alias: hit[0], name: hit[1] } : null;
 }
 
@@ -137,7 +146,12 @@ export const AGGREGATES: readonly { command: string; re: RegExp }[] = [
     command: "unreported",
     re: /(?:谁|哪些单位|哪几个单位|哪几家|哪些|单位).{0,8}(?:没|未|还没)(?:有)?(?:交|报|报送|上报|提交)|未报送|没报送|未报进展|没报进展/u,
   },
-  { command: "due-soon", re: /(?:年底|月底|年内|年前|季度末)(?:之?前)?.{0,6}(?:要|须|需|得)?完成|要到期|快到期|即将到期|到期的/u },
+  {
+    command: "due-soon",
+    re: /(?:年底|月底|年内|年前|季度末)(?:之?前)?.{0,6}(?:要|须|需|得)?(?:完成|交|报|办结)|要到期|快到期|即将到期|到期的/u,
+  },
+  // What the next reminder run sends: `下一轮提醒会发给哪些单位`, `明天的提醒发给谁`.
+  { command: "reminders-preview", re: /(?:下一?[轮次回批]|明天|接下来)(?:的)?(?:提醒|催办)|(?:提醒|催办).{0,4}(?:发给|发哪些|发什么|发谁)/u },
   { command: "overdue", re: /逾期|超期|过期未|超过.{0,4}时限|未按期/u },
   { command: "help", re: /怎么用|如何使用|能查些?什么|能做什么|能干啥|怎么报|如何报|格式是什么/u },
   { command: "overview", re: /总体|整体|总的情况|全部任务|各项任务|总览|二十五项|25项/u },
@@ -173,6 +187,8 @@ interface LeaderContext {
   subjects?: SubjectIndex | null;
   lexicon?: Lexicon | null;
   sender?: Sender;
+  /** YYYY-MM-DD: a deadline in a year already over is overdue. */
+  today?: string;
 }
 
 /**
@@ -193,9 +209,11 @@ export function leaderQuestion(
   const listed = byKind("list-query");
   if (!unit)
     for (const a of AGGREGATES) {
-      const cmd = listed.find((c) => c.name === a.command);
       const m = a.re.exec(low);
+      const past = a.command === "due-soon" && m ? pastYear(low, ctx.today) : null;
+      const cmd = listed.find((c) => c.name === (past ? "overdue" : a.command));
       if (!cmd || !m) continue;
+      if (past) return { command: cmd, args: {}, confidence: "certain", cues: [...cues, `aggregate:due-soon:${m[0]}`, `past-year:${past}`] };
       const until = a.command === "due-soon" ? dueUntil(low) : undefined;
       return {
         command: cmd,
@@ -208,13 +226,17 @@ export function leaderQuestion(
   // A unit with a frame (`指挥中心牵头的那么多项`) is about the unit, unless a subject is named by a short name of its
   // own (`一网通办那个事出入境那边弄得怎么样了` is about task 15).
   const unitFramed = unit !== null && UNIT_FRAME.test(low.replace(unit.alias, ""));
-  const named = candidates[0]?.shared.some((w) => w.startsWith("≈")) ?? false;
+  // A short name that is also the unit's (`网安`: 网安大队, and 网络安全 in task 25's title) names the unit when framed as
+  // one: `网安的任务咋样了`.
+  const named = candidates[0]?.shared.some((w) => w.startsWith("≈") && !(unitFramed && unit?.alias.includes(w.slice(1)))) ?? false;
   if (status && candidates.length > 0 && (!unit || (!unitFramed && clearWinner(candidates)) || named)) {
     const numbers = clearWinner(candidates) ? [candidates[0]!.number] : candidates.map((c) => c.number);
+    // A subject only heard (`等宝` for 等保) is asked about first.
+    const heardOnly = candidates[0]!.shared.every((w) => w.startsWith("≈") && w.includes("="));
     return {
       command: status,
       args: { numbers, candidates },
-      confidence: clearWinner(candidates) ? "certain" : "likely",
+      confidence: clearWinner(candidates) && !heardOnly ? "certain" : "likely",
       cues: [...cues, ...subjectCues, clearWinner(candidates) ? "subject-clear" : "subject-guesses"],
     };
   }
@@ -229,4 +251,16 @@ export function dueUntil(low: string): "year" | "month" | undefined {
   if (/年底|年内|年前|今年/.test(low)) return "year";
   if (/月底|本月|这个月|当月/.test(low)) return "month";
   return undefined;
+}
+
+/**
+ * A year named in a question about deadlines that is already over on `today` (YYYY-MM-DD): `2023年底到期的还有哪些没完成`
+ * on 2024-06-30 asks for the overdue tasks. `pastYear("去年底到期的", "2024-06-30")` → "去年".
+ */
+export function pastYear(low: string, today: string | undefined): string | null {
+  if (!today) return null;
+  const year = Number(today.slice(0, 4));
+  const m = /(20\d\d)\s*年|去年|前年/u.exec(low);
+  if (!m) return null;
+  return m[1] === undefined || Number(m[1]) < year ? m[0] : null;
 }

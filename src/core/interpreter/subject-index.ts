@@ -66,6 +66,17 @@ export class SubjectIndex {
     return this.leads.get(number) ?? [];
   }
 
+  /**
+   * Whether `word` (two characters) is a word of task `number`'s title that names it: not a generic word, and in the
+   * titles of at most two tasks. `titleWord(19, "网络")` → true for 完善公安网络体系 when one other title has 网络.
+   */
+  titleWord(number: number, word: string): boolean {
+    if (word.length !== 2 || GENERIC.has(word) || !this.titles.get(number)?.includes(word)) return false;
+    let n = 0;
+    for (const t of this.titles.values()) if (t.includes(word)) n++;
+    return n <= 2;
+  }
+
   /** A task's title, or null when the plan has no such task. */
   title(number: number): string | null {
     return this.titles.get(number) ?? null;

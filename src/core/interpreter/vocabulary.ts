@@ -500,7 +500,15 @@ export const DONE_MARKS = new RegExp(
  * Weaker signs of done work, colloquial result complements: `装好了`, `挂上了`, `搭起来了`, `发放完毕`.
  * Enough to ask about an update, not to record it unasked ("任务6的群建好了" is chatter).
  */
-export const WEAK_DONE_MARKS = /[\u4e00-\u9fff](?:好了|完了|上了|起来了|到位了|下来了)|完毕|新装|新建|新上|又装|[签装建交挂换配]了|已经?[\u4e00-\u9fff]/;
+/**
+ * Talk about the chat or where files are, not about the work: `任务6的群建好了，拉你们进去`, `task 6 docs are in the
+ * shared drive`. A message with only weak signs of work and one of these is not an update.
+ */
+export const ABOUT_CHAT_OR_FILES =
+  /(?:工作|微信|钉钉|政务微信|专项)?群(?:已|建|拉|里)|拉(?:你们|大家|各位|他|她|我)?进(?:群|去|来)|进群|共享(?:盘|文件夹|目录)|网盘|群文件|shared (?:drive|folder)|in the (?:\w+ )?(?:drive|folder)/iu;
+
+export const WEAK_DONE_MARKS =
+  /[\u4e00-\u9fff](?:好了|完了|上了|起来了|到位了|下来了)|完毕|新装|新建|新上|又装|[签装建交挂换配]了|(?<!搞)定了|已经?[\u4e00-\u9fff]/;
 
 /** Completion words that are not done work: a deadline or a demand ("6月底前完成", "务必完成"). */
 export const NOT_DONE = new RegExp(
@@ -517,6 +525,10 @@ export const NOT_DONE = new RegExp(
 );
 
 /** Talk of work still to come: `任务6的材料明天交`, `准备下周开展任务11的设备调试`. */
+/** A clause that says a task waits, with no work done: `任务6还在等市局通知`, `20、21还没动静`. */
+export const WAITING_MARKS =
+  /还在等|正在等|仍在等|在等待|等待|等(?:市局|省厅|上级|县局|领导)|待(?:市局|省厅|上级)|还没动|没动静|尚未启动|未启动|暂无进展|没有进展|无新进展/u;
+
 export const FUTURE_MARKS = new RegExp(
   [
     "计划(?!书|表|单|中的)|明天|明日|后天|下周|下星期|下个?月|下一阶段|下阶段|过几天|过两天|回头|稍后|晚点|待会|等会",
