@@ -42,7 +42,10 @@ export interface ExampleCatalogue {
   examples: readonly Example[];
   /** Where the usual examples stand in `examples`. */
   usual: readonly number[];
-  weight(gram: string): number;
+  /** For each gram, the examples that hold it and its squared weight. */
+  postings: ReadonlyMap<string, { examples: readonly number[]; w2: number }>;
+  /** The squared weight of a gram no example holds. */
+  unseen: number;
 }
 
 const CJK = /[\u4e00-\u9fff]/u;
@@ -52,8 +55,12 @@ const CJK = /[\u4e00-\u9fff]/u;
  * normalised, lower case, digits as one sign, no punctuation.
  */
 export function grams(text: string): Set<string> {
-  const t = normalise(text)
-    .text.toLowerCase()
+  return gramsOfNormalised(normalise(text).text);
+}
+
+function gramsOfNormalised(text: string): Set<string> {
+  const t = text
+    .toLowerCase()
     .replace(/\d+/gu, "#")
     .replace(/[\p{P}\p{S}\s]+/gu, " ")
     .trim();
@@ -92,13 +99,14 @@ export function exampleCatalogue(commands: readonly AnyCommand[], lang: "zh" | "
     for (const text of cmd.examples) if (CJK.test(text) === (lang === "zh")) texts.push({ text, command: cmd.name });
     if (cmd.cues.kind === "update") for (const text of MORE_UPDATES[lang]) texts.push({ text, command: cmd.name });
   }
-  const df = new Map<string, number>();
   const withGrams = texts.map((e) => ({ ...e, grams: grams(e.text) }));
-  for (const e of withGrams) for (const g of e.grams) df.set(g, (df.get(g) ?? 0) + 1);
-  const weight = (g: string) => Math.log((withGrams.length + 1) / ((df.get(g) ?? 0) + 0.5));
-  const examples = withGrams.map((e) => ({ ...e, norm: Math.sqrt([...e.grams].reduce((s, g) => s + weight(g) ** 2, 0)) }));
+  const holders = new Map<string, number[]>();
+  for (const [i, e] of withGrams.entries()) for (const g of e.grams) holders.set(g, [...(holders.get(g) ?? []), i]);
+  const w2 = (df: number) => Math.log((withGrams.length + 1) / (df + 0.5)) ** 2;
+  const postings = new Map([...holders].map(([g, examples]) => [g, { examples, w2: w2(examples.length) }]));
+  const examples = withGrams.map((e) => ({ ...e, norm: Math.sqrt([...e.grams].reduce((sum, g) => sum + postings.get(g)!.w2, 0)) }));
   const usual = USUAL[lang].map((u) => examples.findIndex((e) => e.text === u)).filter((i) => i !== -1);
-  const catalogue = { examples, usual, weight };
+  const catalogue = { examples, usual, postings, unseen: w2(0) };
   byLang.set(lang, catalogue);
   return catalogue;
 }
@@ -106,7 +114,7 @@ export function exampleCatalogue(commands: readonly AnyCommand[], lang: "zh" | "
 /**
  * The `n` examples closest to `text` (cosine over weighted character unigrams and bigrams), at most one per command,
  * ties in catalogue order: `closestExamples(catalogue, "逾期的有哪些情况汇总一下给我")` → ["哪些任务逾期了", …].
- * With a task number in `text`, the examples' `任务6` names that task. `task`: the task the examples name instead; `except`:
+ * With a task number in `text`, the examples' `任务6` (`任务5`, `审计 6`) names that task. `task`: the task the examples name instead; `except`:
  * commands left out; `usual: false`: only close examples, none to stand in.
  */
 export function closestExamples(
@@ -115,17 +123,20 @@ export function closestExamples(
   opts: { n?: number; except?: readonly string[]; usual?: boolean; task?: number } = {},
 ): string[] {
   const { n = 3, except = [], usual = true } = opts;
-  const mine = grams(text);
-  const norm = Math.sqrt([...mine].reduce((s, g) => s + catalogue.weight(g) ** 2, 0)) || 1;
-  const scored = catalogue.examples.map((e, i) => {
-    let dot = 0;
-    for (const g of mine) if (e.grams.has(g)) dot += catalogue.weight(g) ** 2;
-    // How much of the example the text holds, and how alike the two are: `逾期` is wholly in `逾期的有哪些…`.
-    const covered = dot / (e.norm || 1) ** 2;
-    return { e, i, score: covered + dot / (norm * (e.norm || 1)) };
-  });
+  const normalised = normalise(text).text;
+  const mine = gramsOfNormalised(normalised);
+  const dots = new Array<number>(catalogue.examples.length).fill(0);
+  let sum = 0;
+  for (const g of mine) {
+    const p = catalogue.postings.get(g);
+    sum += p?.w2 ?? catalogue.unseen;
+    if (p) for (const i of p.examples) dots[i]! += p.w2;
+  }
+  const norm = Math.sqrt(sum) || 1;
+  // How much of the example the text holds, and how alike the two are: `逾期` is wholly in `逾期的有哪些…`.
+  const scored = catalogue.examples.map((e, i) => ({ e, i, score: dots[i]! / (e.norm || 1) ** 2 + dots[i]! / (norm * (e.norm || 1)) }));
   scored.sort((a, b) => b.score - a.score || a.i - b.i);
-  const task = opts.task ?? /(?:任务|task)\s*(\d{1,3})(?!\d)/iu.exec(normalise(text).text)?.[1];
+  const task = opts.task ?? /(?:任务|task)\s*(\d{1,3})(?!\d)/iu.exec(normalised)?.[1];
   // Examples that share next to nothing with the text are not "close": the usual three stand in for them.
   const close = scored.filter((s) => s.score >= CLOSE).map((s) => s.e);
   const fill = usual ? catalogue.usual.map((i) => catalogue.examples[i]!) : [];
@@ -134,7 +145,7 @@ export function closestExamples(
   for (const e of [...close, ...fill]) {
     if (seen.has(e.command)) continue;
     seen.add(e.command);
-    out.push(task ? e.text.replace(/(任务|task\s|\S\s)6(?![\d%])/giu, `$1${task}`) : e.text);
+    out.push(task ? e.text.replace(/(任务|task\s|[^\s\d]\s)\d{1,2}(?![\d%])/giu, `$1${task}`) : e.text);
     if (out.length === n) break;
   }
   return out;
