@@ -233,6 +233,8 @@ export const en = {
     notUnderstood: "I did not understand that. Messages like these work:",
     example: (text: string) => `• ${text}`,
     help: 'Send "help" for everything I can do.',
+    status: (guess: string) => `Did you mean the status of ${guess}? Reply "yes"`,
+    orSend: (examples: readonly string[]) => `Or send: ${examples.map((e) => `"${e}"`).join(", ")}`,
   },
   errors: {
     noPlan:

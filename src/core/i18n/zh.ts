@@ -219,6 +219,8 @@ export const zh = {
     notUnderstood: "没看懂这条消息。可以这样写：",
     example: (text: string) => `• ${text}`,
     help: "发送“帮助”查看全部用法。",
+    status: (guess: string) => `您是想查看${guess}的进度吗？回复“是”`,
+    orSend: (examples: readonly string[]) => `也可以发送：${examples.map((e) => `“${e}”`).join("、")}`,
   },
   errors: {
     noPlan: "尚未导入计划，暂时不能查询或报送任务。请科技办管理员在服务器上导入本局的方案：duban import 方案.docx（源码目录中为 npx duban import 方案.docx）",
