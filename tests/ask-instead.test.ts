@@ -21,12 +21,12 @@ describe("没看懂 with the examples closest to what was written", () => {
     expect(lines.slice(1, 4).every((l) => l.startsWith("• "))).toBe(true);
     // The overdue list comes first: 逾期 is what the text shares with it.
     expect(lines[1]).toMatch(/逾期/);
-    expect(lines[4]).toBe("发送“帮助”查看全部用法。");
+    expect(lines[4]).toBe("发送“帮助”查看用法。");
   });
 
   it("shows the usual examples when nothing in the catalogue is close", async () => {
     const r = await app.say("督办 今天天气不错", group);
-    expect(r.text).toBe("没看懂这条消息。可以这样写：\n• 任务6\n• 总览\n• 任务6进展:完成初审 60%\n发送“帮助”查看全部用法。");
+    expect(r.text).toBe("没看懂这条消息。可以这样写：\n• 任务6\n• 总览\n• 任务6进展:完成初审 60%\n发送“帮助”查看用法。");
   });
 
   it("gives the same answer to the same text, in a direct chat too", async () => {

@@ -218,7 +218,7 @@ export const zh = {
   askInstead: {
     notUnderstood: "没看懂这条消息。可以这样写：",
     example: (text: string) => `• ${text}`,
-    help: "发送“帮助”查看全部用法。",
+    help: "发送“帮助”查看用法。",
     status: (guess: string) => `您是想查看${guess}的进度吗？回复“是”`,
     orSend: (examples: readonly string[]) => `也可以发送：${examples.map((e) => `“${e}”`).join("、")}`,
   },
