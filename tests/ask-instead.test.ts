@@ -86,6 +86,15 @@ describe("a message addressed to the bot that names a task but says too little i
     await nothingStored();
   });
 
+  it("takes a 👍 reaction from the asker on Matrix as 是, and ignores anyone else's", async () => {
+    await app.bot.handle({ transport: "test", eventId: "$ask-react", text: "督办 任务9 场地", ...group });
+    const react = (sender: string, id: string) =>
+      app.bot.handle({ transport: "test", kind: "reaction", eventId: id, targetEventId: "$ask-react", text: "👍", room: "xingzhen", sender });
+    expect((await react("@sun:bureau.local", "$r1")).replies).toEqual([]);
+    expect((await react(group.sender, "$r2")).replies[0]?.text).toMatch(/^任务9：/);
+    await nothingStored();
+  });
+
   it("reads `6号那个` in a direct chat as a guess at task 6, and a number offered answers it", async () => {
     const r = await app.say("6号那个", direct);
     expect(r.text).toBe("您是想查看任务6（培育“公安数字工匠”）的进度吗？回复“是”");
