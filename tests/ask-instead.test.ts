@@ -41,7 +41,7 @@ describe("没看懂 with the examples closest to what was written", () => {
     expect((await app.say("逾期没弄完的那些都给我汇总一下吧", group)).count).toBe(0);
   });
 
-  it("answers in English with English examples when DUBAN_LANG=en", async () => {
+  it("answers in English with English examples when DUBAN_LANG=en, and asks in English", async () => {
     const en = await tempApp({ env: { DUBAN_LANG: "en" } });
     try {
       const r = await en.say("督办 show me the overdue ones please", group);
@@ -50,6 +50,7 @@ describe("没看懂 with the examples closest to what was written", () => {
       expect(lines[1]).toMatch(/overdue/);
       expect(lines.slice(1, 4).join(" ")).not.toMatch(/[\u4e00-\u9fff]/u);
       expect(lines[4]).toBe('Send "help" for everything I can do.');
+      expect((await en.say("督办 任务6 材料", group)).text.split("\n")[0]).toBe('Did you mean the status of task 6 (培育“公安数字工匠”)? Reply "yes"');
     } finally {
       await en.dispose();
     }
