@@ -90,7 +90,7 @@ describe("a message addressed to the bot that names a task but says too little i
   it("takes a 👍 reaction from the asker on Matrix as 是, and ignores anyone else's", async () => {
     await app.bot.handle({ transport: "test", eventId: "$ask-react", text: "督办 任务9 场地", ...group });
     const react = (sender: string, id: string) =>
-      app.bot.handle({ transport: "test", kind: "reaction", eventId: id, targetEventId: "$ask-react", text: "👍", room: "xingzhen", sender });
+      app.bot.handle({ transport: "test", kind: "reaction", eventId: id, targetEventId: "$ask-react", text: "👍", ...group, sender });
     expect((await react("@sun:bureau.local", "$r1")).replies).toEqual([]);
     expect((await react(group.sender, "$r2")).replies[0]?.text).toMatch(/^任务9：/);
     await nothingStored();
