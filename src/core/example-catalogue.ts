@@ -52,7 +52,7 @@ const CJK = /[\u4e00-\u9fff]/u;
 
 /**
  * Character unigrams and bigrams of the Chinese in a text, and the words of the rest, as the interpreter reads it:
- * normalised, lower case, digits as one sign, no punctuation.
+ * normalised, lower case, digits and punctuation left out (a number says nothing of the intent).
  */
 export function grams(text: string): Set<string> {
   return gramsOfNormalised(normalise(text).text);
@@ -61,11 +61,12 @@ export function grams(text: string): Set<string> {
 function gramsOfNormalised(text: string): Set<string> {
   const t = text
     .toLowerCase()
-    .replace(/\d+/gu, "#")
+    .replace(/\d+/gu, " ")
     .replace(/[\p{P}\p{S}\s]+/gu, " ")
     .trim();
   const out = new Set<string>();
-  for (const word of t.split(/(?<=[\u4e00-\u9fff])(?=[^\u4e00-\u9fff])|(?<=[^\u4e00-\u9fff])(?=[\u4e00-\u9fff])| /u)) {
+  for (const part of t.split(/(?<=[\u4e00-\u9fff])(?=[^\u4e00-\u9fff])|(?<=[^\u4e00-\u9fff])(?=[\u4e00-\u9fff])| /u)) {
+    const word = part.trim();
     if (!word) continue;
     // A word in Latin letters is one gram, and its first five letters another (`overdue`, `overview` share none).
     if (!CJK.test(word)) {
