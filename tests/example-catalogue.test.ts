@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../commands/index.js";
-import { closestExamples, exampleCatalogue } from "../src/core/example-catalogue.js";
+import { closestExamples, exampleCatalogue, grams } from "../src/core/example-catalogue.js";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
 
 // The examples shown with "没看懂" (issue 25, "Ask instead of giving up").
@@ -21,6 +21,12 @@ describe("the example catalogue", () => {
     expect(en.examples.map((e) => e.text).every((t) => !/[\u4e00-\u9fff]/u.test(t))).toBe(true);
     for (const office of ["review-completion", "review-extension", "complete", "set-deadline", "bind", "set-target", "archive-plan"])
       expect(zh.examples.filter((e) => e.command === office)).toEqual([]);
+  });
+});
+
+describe("grams", () => {
+  it("are the Chinese characters and their pairs and the Latin words, without spaces, digits or punctuation", () => {
+    expect([...grams("督办 任务6：材料 overdue")].sort()).toEqual(["任", "任务", "务", "办", "督", "督办", "料", "材", "材料", "overd", "overdue"].sort());
   });
 });
 
