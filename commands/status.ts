@@ -3,6 +3,7 @@ import { defineCommand } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { requireTask, statusLines, taskStatusNow } from "../src/core/task-view.js";
 import { planTag } from "../src/core/plan-scope.js";
+import { closestExamples, exampleCatalogue } from "../src/core/example-catalogue.js";
 
 /** At most this many tasks are answered in one status reply. */
 const MAX_TASKS = 5;
@@ -19,10 +20,12 @@ export default defineCommand({
     numbers: z.array(z.number().int()).min(1),
     /** Tasks a question named only by its subject (`无人机那一块怎么样了`), best first. */
     candidates: z.array(z.object({ number: z.number().int(), title: z.string() })).optional(),
+    /** Ask even for one task: the message named it but said too little to read (`督办 任务6 材料`). */
+    ask: z.boolean().optional(),
   }),
-  async handle({ numbers, candidates }, ctx) {
-    // Several tasks fit the subject: ask with the best guesses rather than answer for each (issue 25).
-    if (ctx.confidence === "likely" && candidates && candidates.length > 1) {
+  async handle({ numbers, candidates, ask }, ctx) {
+    // Several tasks fit the subject, or the message was not clear: ask with the best guesses rather than answer (issue 25).
+    if (ctx.confidence === "likely" && candidates && (candidates.length > 1 || (ask && candidates.length > 0))) {
       const guesses = candidates.slice(0, 3);
       // Kept as a pending question of its asker, so that 是, 👍 or a number answers it.
       await ctx.repos.pending.create({
@@ -38,7 +41,15 @@ export default defineCommand({
         kind: "status",
       });
       const offered = guesses.map((c) => ctx.t.leaderQuestions.guess(c.number, c.title));
-      return { replies: [reply([ctx.t.leaderQuestions.which(offered.join("、"))])] };
+      if (guesses.length > 1) return { replies: [reply([ctx.t.leaderQuestions.which(offered.join("、"))])] };
+      // One guess: 是 answers it; other commands about the task, close to what was written, are shown too.
+      const others = closestExamples(exampleCatalogue(ctx.commands, ctx.lang), ctx.inbound.text, {
+        n: 2,
+        except: ["status"],
+        usual: false,
+        task: guesses[0]!.number,
+      }).filter((e) => new RegExp(`(?<!\\d)${guesses[0]!.number}(?!\\d)`).test(e));
+      return { replies: [reply([ctx.t.askInstead.status(offered[0]!), ...(others.length ? [ctx.t.askInstead.orSend(others.slice(0, 2))] : [])])] };
     }
     const replies = [];
     for (const number of numbers.slice(0, MAX_TASKS)) {

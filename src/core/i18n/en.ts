@@ -228,6 +228,14 @@ export const en = {
   courtesy: {
     thanks: "You are welcome; ask me any time.",
   },
+  /** Issue 25, "Ask instead of giving up": the close examples with "not understood", and the guess at a task named. */
+  askInstead: {
+    notUnderstood: "I did not understand that. Messages like these work:",
+    example: (text: string) => `• ${text}`,
+    help: 'Send "help" for everything I can do.',
+    status: (guess: string) => `Did you mean the status of ${guess}? Reply "yes"`,
+    orSend: (examples: readonly string[]) => `Or send: ${examples.map((e) => `"${e}"`).join(", ")}`,
+  },
   errors: {
     noPlan:
       "No plan has been imported yet, so tasks can be neither queried nor reported. " +
@@ -241,7 +249,6 @@ export const en = {
     unknownTask: (n: number, min: number, max: number) => `There is no task ${n}. Task numbers in this plan run from ${min} to ${max}.`,
     tooLong: (length: number, max: number) => `The message is too long (${length} characters, at most ${max}), so nothing was recorded.`,
     unknownUnit: (name: string, known: string) => `No unit is called "${name}". Units: ${known}`,
-    notUnderstood: 'I did not understand that. Send "help" for what I can do, e.g. "status 6", "overview", "update task 6: TEXT 60%".',
     truncated: (n: number) => `… ${n} more lines not shown: the reply was too long. Ask about less at once, e.g. "status 6" or "unit 刑侦大队".`,
     rateLimited: (perMinute: number, seconds: number) =>
       `Too many changes: at most ${perMinute} a minute. Nothing was recorded; please try again in about ${seconds} seconds.`,

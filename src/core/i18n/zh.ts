@@ -215,6 +215,13 @@ export const zh = {
   courtesy: {
     thanks: "不客气，有需要随时找我。",
   },
+  askInstead: {
+    notUnderstood: "没看懂这条消息。可以这样写：",
+    example: (text: string) => `• ${text}`,
+    help: "发送“帮助”查看用法。",
+    status: (guess: string) => `您是想查看${guess}的进度吗？回复“是”`,
+    orSend: (examples: readonly string[]) => `也可以发送：${examples.map((e) => `“${e}”`).join("、")}`,
+  },
   errors: {
     noPlan: "尚未导入计划，暂时不能查询或报送任务。请科技办管理员在服务器上导入本局的方案：duban import 方案.docx（源码目录中为 npx duban import 方案.docx）",
     noActivePlan: "目前没有在执行的计划（都已归档）。已归档计划仍可查询，例如“科技兴警 任务6”。",
@@ -225,7 +232,6 @@ export const zh = {
     unknownTask: (n: number, min: number, max: number) => `没有任务${n}。本计划的任务编号为${min}–${max}。`,
     tooLong: (length: number, max: number) => `消息过长（${length}字，上限${max}字），未记录。请精简后重发。`,
     unknownUnit: (name: string, known: string) => `没有名为“${name}”的单位。现有单位：${known}`,
-    notUnderstood: "没看懂这条消息。发送“帮助”查看用法，例如：任务6、总览、任务6进展:完成初审 60%",
     truncated: (n: number) => `…另有${n}行未显示（内容过长）。请缩小查询范围，例如“任务6”或“刑侦大队的任务”。`,
     rateLimited: (perMinute: number, seconds: number) => `操作过于频繁：每分钟最多${perMinute}次更改，本条未记录。请约${seconds}秒后再试。`,
     internal: "抱歉，处理这条消息时出错了，已记录日志。请稍后再试或联系科技办。",

@@ -7,6 +7,7 @@ import type { Lexicon } from "./lexicon.js";
 import { dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion } from "./questions.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
+import { askInstead } from "./ask-instead.js";
 import { followUpTask, replyTask } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
@@ -133,6 +134,11 @@ const isPlainQuestion = (text: string) => /[?？]|[吗呢么嘛]\s*[~～…!！.
  * `interpret("6号任务进展：已推荐3名民警参加评选，完成40%", ctx)` → {command: "update", tasks: [6], percent: 40, confidence: "certain"}.
  */
 export function interpret(raw: string, ctx: InterpretContext): Interpretation {
+  // Addressed to the bot, naming a task, but unread: asked about instead of "没看懂" (ask-instead.ts).
+  return askInstead(read(raw, ctx), ctx);
+}
+
+function read(raw: string, ctx: InterpretContext): Interpretation {
   const cues: string[] = [];
   // Quotes left out, NFKC, traditional → simplified, `T6` → `任务6`, keywords typed as homophones (normalise.ts).
   const { text: nfkc, origin, steps, quoted } = normalise(raw);

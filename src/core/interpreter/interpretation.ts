@@ -37,6 +37,8 @@ export interface Interpretation {
     /** Task commands: the prefix or suffix as written (`approve`, `reject`); directives: the text after the prefix. */
     verb?: string;
     rest?: string;
+    /** status: ask before answering, even for one task (the fallback's guess, `您是想查看任务6（…）的进度吗？`). */
+    ask?: boolean;
     /** due-soon: to the end of the year or the month (`年底前要完成的还有几个`) instead of the warning window. */
     until?: "year" | "month";
   };

@@ -1,4 +1,5 @@
 import { reply, type HandlerResult } from "../reply.js";
+import { closestExamples, exampleCatalogue } from "../example-catalogue.js";
 import { courtesyOf } from "./courtesy.js";
 import type { Stage, Turn } from "./pipeline.js";
 
@@ -7,12 +8,18 @@ export function addressedToBot({ msg, interpretation }: Turn): boolean {
   return msg.isDirect || msg.mentionsBot || interpretation.addressed;
 }
 
-/** "没看懂…" where the message was for the bot; in a group room, chatter gets nothing. */
+/**
+ * "没看懂…" where the message was for the bot, with the three example sentences closest to what was written (issue 25);
+ * in a group room, chatter gets nothing.
+ */
 export function notUnderstood(turn: Turn): HandlerResult {
   // `多谢`, `辛苦了` in a direct chat: a short courteous answer; `好的`, `收到`: nothing. Never "没看懂".
   const courtesy = turn.msg.isDirect ? courtesyOf(turn.interpretation.text) : null;
   if (courtesy) return { replies: courtesy === "thanks" ? [reply([turn.deps.t.courtesy.thanks])] : [], interpretation: turn.interpretation };
-  return { replies: addressedToBot(turn) ? [reply([turn.deps.t.errors.notUnderstood])] : [], interpretation: turn.interpretation };
+  if (!addressedToBot(turn)) return { replies: [], interpretation: turn.interpretation };
+  const { t, commands, lang } = turn.deps;
+  const examples = closestExamples(exampleCatalogue(commands, lang), turn.interpretation.text);
+  return { replies: [reply([t.askInstead.notUnderstood, ...examples.map(t.askInstead.example), t.askInstead.help])], interpretation: turn.interpretation };
 }
 
 /** A message the interpreter reads as no command, or as one only unlikely, is not understood. */
