@@ -661,7 +661,7 @@ export class MatrixTransport {
   }
 
   /** Whether the message addresses the bot, and its text with a leading mention removed. */
-  private addressed(body: string, event: MatrixEvent): { mentions: boolean; text: string } {
+  private addressed(body: string, event: MatrixEvent): { mentions: boolean; text: string; onlyByField?: boolean } {
     const esc = (n: string) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const names = [esc(this.userId), ...[this.displayName, this.localpart].filter(Boolean).map((n) => `@?${esc(n)}`)];
     // A name must be followed by a separator, so "督办事项已落实" is not taken as addressed to a bot named 督办.
@@ -669,7 +669,8 @@ export class MatrixTransport {
     const m = lead.exec(body);
     const byField = event.content["m.mentions"]?.user_ids?.includes(this.userId) ?? false;
     if (m) return { mentions: true, text: body.slice(m[0].length) };
-    return { mentions: byField || body.includes(this.userId), text: body };
+    const inBody = body.includes(this.userId);
+    return { mentions: byField || inBody, text: body, onlyByField: byField && !inBody };
   }
 
   /**
@@ -905,9 +906,12 @@ export class MatrixTransport {
         };
       } else {
         const body = rel?.["m.in_reply_to"] ? stripReplyFallback(c.body) : c.body;
-        const { mentions, text } = this.addressed(body, event);
+        const { mentions, text, onlyByField } = this.addressed(body, event);
         const replyTo = rel?.["m.in_reply_to"]?.event_id ? await this.botMessage(roomId, rel["m.in_reply_to"].event_id) : null;
-        inbound = { ...base, kind: "message", text, isDirect: direct, mentionsBot: mentions, link: permalink(roomId, event.event_id) };
+        // Element mentions the author of the message replied to: a reply to the bot (`收到` under a reminder) is not
+        // addressed to it unless it names the bot in its text, so reply chatter in a group room gets no 没看懂.
+        const mentionsBot = mentions && !(replyTo && onlyByField);
+        inbound = { ...base, kind: "message", text, isDirect: direct, mentionsBot, link: permalink(roomId, event.event_id) };
         if (replyTo) inbound.replyTo = replyTo;
       }
     }

@@ -277,6 +277,16 @@ describe("duban on a real Synapse homeserver", () => {
     expect((await replyFrom(officer, rooms.xingzhen, eventId, botId)).content.body).toContain("已记录任务6（培育“公安数字工匠”）");
     const task6 = await bot.app.db.task.findFirstOrThrow({ where: { number: 6 } });
     expect(await updates({ eventId })).toEqual([expect.objectContaining({ taskId: task6.id, percent: 70, text })]);
+    // `收到` in reply to the reminder, with the mention of the bot that Element adds to a reply: chatter, so silence.
+    const ack = await officer.sendMessage(rooms.xingzhen, {
+      msgtype: "m.text",
+      body: "收到",
+      "m.mentions": { user_ids: [botId] },
+      "m.relates_to": { "m.in_reply_to": { event_id: reminder.event_id } },
+    });
+    const marker = await say(officer, rooms.xingzhen, "任务5");
+    await replyFrom(officer, rooms.xingzhen, marker, botId);
+    expect(await repliesTo(officer, rooms.xingzhen, ack, botId)).toEqual([]);
     // The same words, not a reply: they name the task only by its subject, so the bot asks first and records nothing.
     const alone = await say(officer, rooms.xingzhen, text);
     const asked = (await replyFrom(officer, rooms.xingzhen, alone, botId)).content.body;

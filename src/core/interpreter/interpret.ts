@@ -8,7 +8,7 @@ import { dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion } from ".
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
 import { askInstead } from "./ask-instead.js";
-import { followUpTask, replyTask } from "./reply-context.js";
+import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
   ABOUT_CHAT_OR_FILES,
@@ -99,6 +99,10 @@ function uniq(numbers: number[]): number[] {
 const NOT_REPORTING = /(?:先|暂|暂时|这次|本次|这个月|本月|这周|本周)(?:就)?不(?:报|报送|上报)了?|不用报|无需(?:重复)?报|不再报/u;
 /** A first line that heads a summary of supervision, not of work done: `科技办6月督办情况`, `督办通报`. */
 const SUPERVISION_HEADING = /^[^\n]{0,20}?(督办情况|督办通报|催办情况|督查通报|督办通知)[^\n]*\n/u;
+
+/** A withdrawal said as a whole reply to the bot's confirmation: `这条记错了，麻烦撤回`, `撤回`, `请把这条删掉`. */
+const RETRACT_REPLY =
+  /^(?:(?:这条|这个|刚才那条|刚才的|那条|上一条)?\s*(?:记错了|报错了|打错了|填错了|搞错了|弄错了|错了)?\s*[,，、\s]*)?(?:麻烦|请|帮我)?\s*(?:把这条|把它|这条)?\s*(?:撤回|撤销|删掉|删除)(?:一下|掉)?[吧了]?[\s。.!！~～]*$/u;
 
 /** A request to the bot in a reply that is not phrased as a question: `把这个任务的进展记录都列出来`. */
 const REPLY_REQUEST = /列出|列一下|看看|看一下|给我看|调出/u;
@@ -246,34 +250,30 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       cues.push(chosen.cue);
       refs = [chosen.ref];
       fromReply = true;
-      // A task command's own words with no number, meant for the task replied to: `这条记错了，麻烦撤回`, `这项申请办结`.
-      if (!question)
-        for (const cmd of byKind("task-command")) {
-          const verbs = [...cmd.cues.prefixes, ...(cmd.cues.suffixes ?? [])].filter((v) => /^[\u4e00-\u9fff]{2,}$/u.test(v));
-          // At the start or the end of the message, as the fixed syntax places it: not `办结佐证材料随后报送` inside a report.
-          const hit = verbs.length
-            ? cached(`^(?:麻烦|请|帮我)?(?:${alternation(verbs)})|(?:${alternation(verbs)})(?:一下)?[吧了]?[\\s。.!！~～]*$`, "iu").exec(low)
-            : null;
-          if (hit) {
-            cues.push(`reply-command:${hit[0]}`);
-            return found(cmd, { numbers: chosen.ref.numbers, reason: written(0, text.length).trim() });
-          }
-        }
+      // Acknowledgements, instructions, demands and hearsay in a reply report nothing, whatever 已 or figure they hold.
+      const notReport = NOT_A_REPORT.exec(low);
+      if (notReport) return none(`reply-not-a-report:${notReport[0]}`);
+      // Only a withdrawal may be said in a reply with no number, and only as the whole message (`这条记错了，麻烦撤回`):
+      // `不要撤回`, `下周再申请办结` or `服务器要重启` never act, and no other command is taken from a reply.
+      const retract = byKind("task-command").find((c) => c.name === "retract");
+      if (retract && RETRACT_REPLY.test(low)) {
+        cues.push("reply-command:retract");
+        return found(retract, { numbers: chosen.ref.numbers, reason: "" });
+      }
     } else {
       // Several tasks and none named: a report of work done is asked about, with the reminder's tasks as the guesses.
       const update = byKind("update")[0];
       const pct = extractPercent(text);
       const done = doneWork(low) ?? completionWord(low) ?? progressWord(low) ?? (pct ? `${pct.value}%` : null);
-      if (update && done && !question && !/@(?!督办)/u.test(low) && !FUTURE_MARKS.test(low)) {
+      if (update && done && !question && !TO_SOMEONE.test(low) && !NOT_A_REPORT.test(low) && !FUTURE_MARKS.test(low)) {
         cues.push(`reply-to:several→${replyTasks.join(",")}`, `done:${done}`);
-        const candidates = replyTasks.slice(0, 3).map((n) => ({ number: n, title: ctx.subjects?.title(n) ?? "", score: 0, shared: [] }));
+        const ranked = rankReplyTasks(low, replyTasks, ctx.subjects);
+        const candidates = ranked.slice(0, 3).map((n) => ({ number: n, title: ctx.subjects?.title(n) ?? "", score: 0, shared: [] }));
         const body = written(0, text.length).trim();
-        return found(
-          update,
-          { segments: [{ numbers: [replyTasks[0]!], body, percent: pct?.value ?? null, percentRaw: pct?.raw ?? null }], candidates },
-          "likely",
-          { tasks: candidates.map((c) => c.number), percent: pct?.value ?? null },
-        );
+        return found(update, { segments: [{ numbers: [ranked[0]!], body, percent: pct?.value ?? null, percentRaw: pct?.raw ?? null }], candidates }, "likely", {
+          tasks: candidates.map((c) => c.number),
+          percent: pct?.value ?? null,
+        });
       }
     }
   }
@@ -343,6 +343,12 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       found: (args, conf, extra) => found(update, args, conf, extra),
       none,
     });
+    // A task known only from the message replied to is recorded at once only with a figure, a completion or a word of
+    // progress (`进度六成`, `可以算完成了`, `过半`); done work alone (`设备已全部到货`) is asked about first.
+    if (fromReply && read.command === update.name && read.confidence === "certain" && !extractPercent(text) && !completionWord(low) && !progressWord(low)) {
+      cues.push("reply-to:ask-first");
+      return { ...read, confidence: "likely" };
+    }
     // `任务十一台…` read as 11 or as 10 and neither task's subject in the message: ask which.
     return numerals.ask && read.command === update.name
       ? { ...read, confidence: "likely", args: { ...read.args, candidates: numerals.ask }, tasks: numerals.ask.map((c) => c.number) }

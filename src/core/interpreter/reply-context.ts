@@ -8,15 +8,31 @@ import { normalise } from "./normalise.js";
  * about task 12 although it names none. Pure functions; the transport passes the bot's message text (Inbound.replyTo).
  */
 
+/**
+ * The bot's messages that are about tasks, by their first line: a reminder or notice (`【督办提醒】…`, `[duban reminder]`),
+ * a status answer (`任务6：…`, `Task 6: …`) or a confirmation (`已记录任务6…`, `Recorded for task 6…`). Help, 没看懂 and
+ * their example sentences (`任务6进展:完成初审 60%`) are about no task.
+ */
+const ABOUT_TASKS = /^\s*(?:[【[]|(?:任务|task\s*)\d+\s*[：:]|已记录任务|recorded for task)/iu;
+
 /** The tasks a message of the bot's names, in order: `【督办提醒】…⏎🔴 任务1 …⏎🔴 任务2 …` → [1, 2]. */
 export function tasksOfBotMessage(text: string): number[] {
+  if (!ABOUT_TASKS.test(text)) return [];
   const out: number[] = [];
   for (const ref of findTaskRefs(normalise(text).text.toLowerCase())) for (const n of ref.numbers) if (!out.includes(n)) out.push(n);
   return out;
 }
 
 /** Talk to a colleague in a reply (`@叶主任 这两项您看怎么回`, `@刘洋 任务1…`): the reply is not for the bot. */
-const TO_SOMEONE = /@(?!督办)[^\s@]/u;
+export const TO_SOMEONE = /@[^\s@]/u;
+
+/**
+ * What in a reply to the bot reports nothing, although it may say 已 or give a figure: an acknowledgement (`已阅`,
+ * `已转发给相关民警`), an instruction to a colleague (`小王你抓紧报一下`), a demand or a goal (`局长要求年底完成80%`),
+ * hearsay (`刑侦那边说他们完成了80%`), a figure disowned (`上次报的60%是错的`) or one still to be chosen (`按60%报吧`).
+ */
+export const NOT_A_REPORT =
+  /^(?:好的|好|收到|已收到|已阅|阅|已知悉|知悉|明白|了解|谢谢)[\s,，.。!！~～]*(?:好的|收到|谢谢|马上落实|马上办)?[\s,，.。!！~～]*$|^(?:已转发|已转办|已经?报过|已经?跟)|转发给|已通知|已提醒|报过了|你把|你们把|你抓紧|你们抓紧|抓紧报|报一下|报上来|跟一下|跟进一下|要求|目标|力争|确保|底前|那边说|他们说|听说|是错的|按\s*\d+\s*%?\s*报/u;
 
 export interface ReplyTask {
   /** The task the reply is about. */
@@ -34,17 +50,25 @@ export function replyTask(low: string, tasks: readonly number[], subjects: Subje
   if (tasks.length === 0 || TO_SOMEONE.test(low)) return null;
   const ref = (n: number, cue: string): ReplyTask => ({ ref: { numbers: [n], start: 0, end: 0, form: `回复→任务${n}` }, cue: `reply-to:${cue}→${n}` });
   if (tasks.length === 1) return ref(tasks[0]!, "only-task");
-  // `这两项都已经完成了`, `两个都弄完了` in reply to a reminder of two tasks: every task of it.
+  // `这两项都已经完成了`, `两个都弄完了` in reply to a reminder of two tasks: every task of it, when the count is theirs.
   const all = BOTH.exec(low);
-  if (all && (tasks.length === 2 || !/两|二/u.test(all[0])))
+  const count = all ? (COUNTS[all[3]!] ?? (all[2] ? tasks.length : 0)) : 0;
+  if (all && !all[1] && count === tasks.length)
     return { ref: { numbers: [...tasks], start: 0, end: 0, form: `回复→任务${tasks.join("、")}` }, cue: `reply-to:all(${all[0]})→${tasks.join(",")}` };
-  const named = (subjects?.match(low, { minScore: 0 }) ?? []).filter((c) => tasks.includes(c.number));
+  const named = (subjects?.match(low, { minScore: 3, ratio: 0, max: 25 }) ?? []).filter((c) => tasks.includes(c.number));
   if (named.length === 1 || (named.length > 1 && named[0]!.score > named[1]!.score)) return ref(named[0]!.number, `subject(${named[0]!.shared.join("+")})`);
   return null;
 }
 
-/** Every task of the bot's message: `两个都`, `这两项都`, `这几项全部`. */
-const BOTH = /(?:这|那)?(?:两|二|几|三|四)\s*(?:个|项|件)(?:任务|工作)?\s*(?:都|全|均)/u;
+/** Every task of the bot's message: `两个都`, `这两项都`, `这几项全部`; `其中三个都` is some of them. */
+const BOTH = /(其中)?(这|那)?(两|二|俩|三|四|五|几)\s*(?:个|项|件)(?:任务|工作)?\s*(?:都|全|均)/u;
+const COUNTS: Record<string, number> = { 两: 2, 二: 2, 俩: 2, 三: 3, 四: 4, 五: 5 };
+
+/** The tasks of the bot's message ranked by how much of their subject the reply shares, best first (the guesses to offer). */
+export function rankReplyTasks(low: string, tasks: readonly number[], subjects: SubjectIndex | null | undefined): number[] {
+  const scores = new Map((subjects?.match(low, { minScore: 0, ratio: 0, max: 25, minPairs: 1 }) ?? []).map((c) => [c.number, c.score]));
+  return [...tasks].sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0));
+}
 
 /** `那13呢`, `还有15号呢` in reply to the bot: the same question about another task. */
 const FOLLOW_UP = /^(?:那|那么|还有|再看看?)?\s*(?:任务)?\s*(\d{1,3})\s*(?:号|项)?\s*(?:呢|的呢|怎么样|咋样)\s*[?？]?$/u;
