@@ -207,7 +207,8 @@ async function main(): Promise<number> {
     // What this bot's previous process claimed and never sent (it was killed mid-run) goes out at the first sweep.
     const others = liveHolders(sqlitePathFromUrl(config.databaseUrl)).length;
     const expired = await expireEarlierClaims(app.repos, owner, others);
-    if (expired > 0) app.logger.info("reminders left claimed by this bot's previous process will be sent at the first sweep", { owner, reminders: expired });
+    if (expired.reminders + expired.digests > 0)
+      app.logger.info("freed what this bot's previous process had claimed and not sent; it goes out now", { owner, ...expired });
     return runMatrix(app).finally(release);
   }
   const user = config.consoleUser ?? app.directory.data.admins[0] ?? "console";

@@ -35,7 +35,7 @@ const owner = botClaimOwner(undefined, randomUUID().slice(0, 8));
 const app = await openApp(readConfig({ DATABASE_URL: url, DUBAN_DEMO: "true", DUBAN_RATE_LIMIT: "0" }), clock, { logger, quiet: true, instance: owner });
 const path = sqlitePathFromUrl(url);
 holdDatabase(path);
-say({ owner, expired: await expireEarlierClaims(app.repos, owner, liveHolders(path).length) });
+say({ owner, expired: (await expireEarlierClaims(app.repos, owner, liveHolders(path).length)).reminders });
 let sends = 0;
 const sender = {
   async send(rooms, reply, key) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { reminderSchedulerFor } from "../src/app.js";
+import { digestSchedulerFor, reminderSchedulerFor } from "../src/app.js";
 import type { Reply } from "../src/core/reply.js";
 import { zonedInstant } from "../src/core/time.js";
 import { botClaimOwner, expireEarlierClaims } from "../src/ops/restart-claims.js";
@@ -161,8 +161,8 @@ describe("the sweep (补发): abandoned claims are sent within minutes, on a rea
     const owner = botClaimOwner(undefined, "99999999");
     expect(owner).toBe("bot#99999999");
     // Another bot process on the file: its claims may be live, so nothing is touched.
-    expect(await expireEarlierClaims(app.repos, owner, 1)).toBe(0);
-    expect(await expireEarlierClaims(app.repos, owner, 0)).toBe(rows.filter((r) => r.unit === "刑侦大队").length);
+    expect(await expireEarlierClaims(app.repos, owner, 1)).toEqual({ reminders: 0, digests: 0 });
+    expect(await expireEarlierClaims(app.repos, owner, 0)).toEqual({ reminders: rows.filter((r) => r.unit === "刑侦大队").length, digests: 0 });
     const scheduler = schedulerFor(sender);
     await scheduler.start({ catchUp: false });
     const swept = await sweepAt(scheduler, at("09:01"));
@@ -172,5 +172,21 @@ describe("the sweep (补发): abandoned claims are sent within minutes, on a rea
     expect(await sweepAt(scheduler, at("09:06"))).toEqual([]);
     expect((await sweepAt(scheduler, at("09:21"))).map((m) => m.unit).sort()).toEqual(["政工室", "网安大队"].sort());
     expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+  });
+
+  it("a restart frees the weekly digest its previous process claimed and did not send, and the digest's catch-up sends it", async () => {
+    // Monday 2024-09-02: the previous process claimed the week's digest at 09:00 and was killed while sending it.
+    const nine = at("09:00", "2024-09-02");
+    await app.db.digest.create({ data: { week: "2024-09-02", createdAt: nine, claimToken: "bot#1a2b3c4d/digest", claimedAt: nine } });
+    expect(await expireEarlierClaims(app.repos, "bot#99999999", 0)).toEqual({ reminders: 0, digests: 1 });
+    app.clock.set(at("09:02", "2024-09-02"));
+    const digest = digestSchedulerFor({ ...app, logger: quietLogger }, sender);
+    try {
+      expect(await digest.start()).not.toBeNull();
+    } finally {
+      await digest.stop();
+    }
+    expect(sender.sent.map((s) => [s.room, s.key])).toEqual([["kejiban", "digest-2024-09-02"]]);
+    expect((await app.db.digest.findUniqueOrThrow({ where: { week: "2024-09-02" } })).deliveredAt).not.toBeNull();
   });
 });

@@ -6,12 +6,18 @@ export function botClaimOwner(instance: string | undefined, random: string): str
 }
 
 /**
- * At a bot's start on SQLite, when no other bot process holds the file: the reminders that this bot's earlier processes
- * claimed and left unsent (owner `<name>#…`, `owner` without its random part) belong to a process that is gone, killed
- * mid-run or mid-sweep. They are marked abandoned now, so the first sweep sends them instead of waiting for their claim
- * to age past CLAIM_TTL_MS. With another bot on the file its claims may be live, and are left to age. Returns how many.
+ * At a bot's start on SQLite, when no other bot process holds the file: what this bot's earlier processes claimed and
+ * left unsent (owner `<name>#…`, `owner` without its random part) belongs to a process that is gone, killed mid-run or
+ * mid-sweep. Its reminders are marked abandoned now, so the catch-up or the first sweep sends them instead of waiting
+ * for their claim to age past CLAIM_TTL_MS; its weekly digest is freed, so the digest's catch-up at start sends it
+ * rather than the next day's check. With another bot on the file its claims may be live, and are left to age.
  */
-export async function expireEarlierClaims(repos: Pick<Repositories, "reminders">, owner: string, otherBots: number): Promise<number> {
-  if (otherBots > 0) return 0;
-  return repos.reminders.expireClaims(owner.replace(/#[^#]*$/, "#"));
+export async function expireEarlierClaims(
+  repos: Pick<Repositories, "reminders" | "digests">,
+  owner: string,
+  otherBots: number,
+): Promise<{ reminders: number; digests: number }> {
+  if (otherBots > 0) return { reminders: 0, digests: 0 };
+  const prefix = owner.replace(/#[^#]*$/, "#");
+  return { reminders: await repos.reminders.expireClaims(prefix), digests: await repos.digests.releaseClaims(prefix) };
 }
