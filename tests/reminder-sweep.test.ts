@@ -189,4 +189,30 @@ describe("the sweep (补发): abandoned claims are sent within minutes, on a rea
     expect(sender.sent.map((s) => [s.room, s.key])).toEqual([["kejiban", "digest-2024-09-02"]]);
     expect((await app.db.digest.findUniqueOrThrow({ where: { week: "2024-09-02" } })).deliveredAt).not.toBeNull();
   });
+
+  it("logs a failed sweep and tries again at the next interval, without failing the minute's job", async () => {
+    const errors: string[] = [];
+    let calls = 0;
+    const failing = Object.create(app.reminders.service) as typeof app.reminders.service;
+    failing.sweep = async (now, s) => {
+      if (++calls === 1) throw new Error("database is locked");
+      return app.reminders.service.sweep(now, s);
+    };
+    const scheduler = new ReminderScheduler({
+      service: failing,
+      settings: app.repos.settings,
+      clock: app.clock,
+      policy: app.reminders.policy,
+      calendar: app.reminders.calendar,
+      sender,
+      logger: { ...quietLogger, error: (msg, ctx) => void errors.push(`${msg} ${JSON.stringify(ctx)}`) },
+    });
+    started.push(scheduler);
+    await scheduler.start({ catchUp: false });
+    await app.repos.reminders.insertClaimed(await app.reminders.service.dueRows(["2024-12-31"]), "bot#dead/1", at("09:00"));
+    expect(await sweepAt(scheduler, at("09:21"))).toEqual([]);
+    expect(errors).toEqual([expect.stringContaining("database is locked")]);
+    expect(await sweepAt(scheduler, at("09:22"))).toEqual([]);
+    expect((await sweepAt(scheduler, at("09:26"))).length).toBe(5);
+  });
 });

@@ -83,7 +83,13 @@ export class ReminderScheduler {
    * since the last sweep (at once after a start), send the abandoned claims. Never at the same time as a run.
    */
   sweep(): Promise<ReminderMessage[]> {
-    return this.queue(() => this.sweepOnce());
+    return this.queue(() =>
+      this.sweepOnce().catch((e: unknown) => {
+        // A minute's job must not end the process; the rows stay abandoned and the next sweep tries again.
+        this.d.logger.error("the reminder sweep failed; it is tried again at the next interval", { error: e instanceof Error ? e.message : String(e) });
+        return [];
+      }),
+    );
   }
 
   private serial(includeToday: boolean): Promise<ReminderMessage[]> {
