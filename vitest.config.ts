@@ -8,6 +8,7 @@ import { defineConfig } from "vitest/config";
 export const POSTGRES_TESTS = [
   "tests/core.test.ts",
   "tests/reminders.test.ts",
+  "tests/reminder-sweep.test.ts",
   "tests/plans.test.ts",
   "tests/review.test.ts",
   "tests/targets.test.ts",

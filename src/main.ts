@@ -6,7 +6,8 @@ import { instanceName, Leadership, takeOver } from "./ops/leadership.js";
 import { randomUUID } from "node:crypto";
 import { createLogger } from "./log/pino-logger.js";
 import type { Config } from "./config.js";
-import { holdDatabase } from "./ops/holders.js";
+import { holdDatabase, liveHolders } from "./ops/holders.js";
+import { botClaimOwner, expireEarlierClaims } from "./ops/restart-claims.js";
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { catalogue } from "./core/i18n/index.js";
@@ -196,11 +197,20 @@ async function main(): Promise<number> {
   // Several Matrix bots on one PostgreSQL database: only the active one opens the app; the others stand by.
   if (config.matrix && isPostgresUrl(config.databaseUrl)) return runAsOneOfSeveral(config, clock);
   // A long-running process reads every page once before it starts: a damaged file is refused now, not message by message.
-  const app = await openApp(config, clock, { check: "quick", ...(config.now ? { startedAt: config.now } : {}) });
+  // A Matrix bot (here, on SQLite) starts its claim tokens with its name, so that its next start knows them.
+  const owner = config.matrix ? botClaimOwner(config.instance, randomUUID().slice(0, 8)) : undefined;
+  const app = await openApp(config, clock, { check: "quick", ...(owner ? { instance: owner } : {}), ...(config.now ? { startedAt: config.now } : {}) });
   // While this process runs, `npx duban restore` refuses to replace the SQLite file under it.
   const release = isPostgresUrl(config.databaseUrl) ? () => {} : holdDatabase(sqlitePathFromUrl(config.databaseUrl));
   process.once("exit", release);
-  if (config.matrix) return runMatrix(app).finally(release);
+  if (config.matrix && owner) {
+    // What this bot's previous process claimed and never sent (it was killed mid-run) goes out at the first sweep.
+    const others = liveHolders(sqlitePathFromUrl(config.databaseUrl)).length;
+    const expired = await expireEarlierClaims(app.repos, owner, others);
+    if (expired.reminders + expired.digests > 0)
+      app.logger.info("freed what this bot's previous process had claimed and not sent; it goes out now", { owner, ...expired });
+    return runMatrix(app).finally(release);
+  }
   const user = config.consoleUser ?? app.directory.data.admins[0] ?? "console";
   const banner =
     config.lang === "en"

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openApp } from "../src/app.js";
+import { openApp, reminderSchedulerFor } from "../src/app.js";
 import { readConfig } from "../src/config.js";
 import { fixedClock } from "../src/core/clock.js";
 import {
@@ -446,6 +446,32 @@ describe("PostgreSQL: several instances, one active", () => {
     } finally {
       await a.close();
       await b.close();
+      await app.dispose();
+    }
+  });
+
+  it("a new active instance's first sweep sends what the lost one claimed after the day's run was recorded (lost mid-sweep)", async () => {
+    const app = await tempApp({ database: "postgres", at: "2024-12-31T10:00:00+08:00" });
+    const day = "2024-12-31";
+    try {
+      // A had run the day (recorded) and was lost in a sweep, holding 刑侦大队's reminders.
+      const rows = (await app.reminders.service.dueRows([day])).filter((r) => r.unit === "刑侦大队");
+      await app.repos.reminders.insertClaimed(rows, "A#1/sweep", app.clock.now());
+      await app.repos.settings.set("reminders.lastRunDay", day);
+      await app.repos.settings.set("instance.active", JSON.stringify({ owner: "A#1", instance: "A", since: app.clock.now().toISOString() }));
+      app.clock.advance(60_000);
+      expect(await takeOver(app.repos, "B#2", app.clock.now())).toMatchObject({ previous: "A#1", reminders: rows.length });
+      const sent: string[] = [];
+      const scheduler = reminderSchedulerFor({ ...app, logger: quietLogger }, { send: async (rooms) => void sent.push(rooms.join(",")) });
+      try {
+        expect(await scheduler.start()).toEqual([]);
+        expect((await scheduler.sweep()).map((m) => m.unit)).toEqual(["刑侦大队"]);
+      } finally {
+        await scheduler.stop();
+      }
+      expect(sent).toEqual(["xingzhen"]);
+      expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+    } finally {
       await app.dispose();
     }
   });

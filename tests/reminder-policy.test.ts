@@ -64,9 +64,16 @@ describe("reminderPolicySchema", () => {
       digestEnabled: true,
       timezone: "Asia/Shanghai",
       catchUpDays: 3,
+      sweepMinutes: 5,
       workingHours: ["08:30-12:00", "14:30-17:30"],
     });
     expect(defaultReminderPolicy).toEqual(reminderPolicySchema.parse({}));
+  });
+
+  it("sweeps every 1 to 60 whole minutes, and refuses any other interval", () => {
+    expect(reminderPolicySchema.parse({ sweepMinutes: 15 }).sweepMinutes).toBe(15);
+    expect(reminderPolicySchema.parse({ sweepMinutes: 60 }).sweepMinutes).toBe(60);
+    for (const bad of [0, -5, 61, 2.5, "5"]) expect(reminderPolicySchema.safeParse({ sweepMinutes: bad }).success, String(bad)).toBe(false);
   });
 
   it("sorts beforeDays from the earliest warning to the latest and drops duplicates", () => {

@@ -387,6 +387,33 @@ describe("the SQL repositories on a real SQLite file", () => {
       expect((await sqlRepos.reminders.claimPending(claimToken, now, new Date(now.getTime() - 15 * 60_000))).length).toBe(undelivered.length);
     });
 
+    it("claimAbandoned claims only claims older than the stale instant, on the SQL path as on Prisma's, and expireClaims makes them so", async () => {
+      await sqlRepos.reminders.releaseClaims(claimToken); // the test before leaves them claimed
+      const undelivered = await ref.reminders.pending();
+      const now = app.clock.now();
+      const stale = new Date(now.getTime() - 15 * 60_000);
+      // Nothing claimed yet: never-claimed and failed rows are not abandoned.
+      expect(await sqlRepos.reminders.claimAbandoned("sweep", now, stale)).toStrictEqual([]);
+      expect(await ref.reminders.claimAbandoned("sweep", now, stale)).toStrictEqual([]);
+      expect((await sqlRepos.reminders.claimPending("dead#1/run", now, stale)).length).toBe(undelivered.length);
+      // Claimed now: live, for both.
+      expect(await sqlRepos.reminders.claimAbandoned("sweep", now, stale)).toStrictEqual([]);
+      expect(await ref.reminders.claimAbandoned("sweep", now, stale)).toStrictEqual([]);
+      // Expired by another owner's prefix: untouched; by its own: abandoned, and the SQL sweep takes them, as Prisma reads them.
+      expect(await sqlRepos.reminders.expireClaims("dead#2/")).toBe(0);
+      expect(await sqlRepos.reminders.expireClaims("dead#")).toBe(undelivered.length);
+      const sql = await sqlRepos.reminders.claimAbandoned("sql-sweep", now, stale);
+      expect(sql.map(reminderFields)).toStrictEqual(undelivered.map(reminderFields));
+      expect(await sqlRepos.reminders.claimAbandoned("again", now, stale)).toStrictEqual([]);
+      await ref.reminders.expireClaims("sql-sweep");
+      const prisma = await ref.reminders.claimAbandoned("prisma-sweep", now, stale);
+      expect(prisma.map(reminderFields)).toStrictEqual(undelivered.map(reminderFields));
+      expect(await app.db.reminder.count({ where: { claimToken: "prisma-sweep" } })).toBe(undelivered.length);
+      // As the test before left them, for the tests after.
+      await ref.reminders.releaseClaims("prisma-sweep");
+      expect((await sqlRepos.reminders.claimPending(claimToken, now, stale)).length).toBe(undelivered.length);
+    });
+
     it("insertClaimed inserts the new keys already claimed and returns their ids, and leaves existing keys alone, as Prisma does", async () => {
       const at = app.clock.now();
       const row = (key: string, n: number) => ({ key, taskId: idOf(n), unit: "刑侦大队", kind: "overdue", occurrence: "2024-12-20", dueOn: "2024-12-20" });

@@ -202,12 +202,14 @@ export interface TakeOver {
  * The first thing an instance does once it holds the lock: free the reminders and the digest that the previous
  * active process claimed and did not send (it is gone: its session, and with it the lock, ended), then record
  * itself as the active one. A standby that took over sends them at its catch-up instead of after CLAIM_TTL_MS.
+ * The reminders' claims are marked abandoned (expireClaims) rather than cleared, so that the first sweep takes
+ * them too when there is no catch-up (the lost instance had run the day and died in a sweep).
  */
 export async function takeOver(repos: Pick<Repositories, "settings" | "reminders" | "digests">, owner: string, since: Date): Promise<TakeOver> {
   const before = (await recordedActive(repos.settings))?.owner ?? null;
   const out: TakeOver = { previous: before !== owner ? before : null, reminders: 0, digests: 0 };
   if (out.previous) {
-    out.reminders = await repos.reminders.releaseClaims(`${out.previous}/`);
+    out.reminders = await repos.reminders.expireClaims(`${out.previous}/`);
     out.digests = await repos.digests.releaseClaims(`${out.previous}/`);
   }
   await repos.settings.set(ACTIVE_KEY, JSON.stringify({ owner, instance: owner.replace(/#[^#]*$/, ""), since: since.toISOString() }));

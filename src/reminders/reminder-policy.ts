@@ -58,6 +58,11 @@ export const reminderPolicySchema = z.object({
   /** After downtime, the scheduler catches up on at most this many missed days. */
   catchUpDays: z.number().int().nonnegative().default(3),
   /**
+   * On working days after the day's run, every this many minutes (1–60) the sweep (补发) sends what a crashed process
+   * had claimed and left unsent.
+   */
+  sweepMinutes: z.number().int().min(1).max(60).default(5),
+  /**
    * Working hours (工作时间) of a working day, in `timezone`, in order of the day: follow-ups ("re-notify after 4 working
    * hours") count time only within them. Each "HH:MM-HH:MM"; see working-hours.ts.
    */

@@ -8,6 +8,8 @@ import type { ReminderMessage, ReminderSender, ReminderService } from "./reminde
 import type { WorkingCalendar } from "./working-calendar.js";
 
 const LAST_RUN_KEY = "reminders.lastRunDay";
+/** The sweep's cron fires every minute; the clock says whether `sweepMinutes` have passed since the last sweep. */
+const SWEEP_CRON = "* * * * *";
 
 /** The first time of day the cron expression fires, "HH:mm": `firstFireTime("0 9 * * *")` → "09:00". */
 export function firstFireTime(expression: string): string {
@@ -33,10 +35,16 @@ export interface ReminderSchedulerDeps {
  * Runs the reminder check on a node-cron schedule in the policy's time zone. The cron job only
  * says "it is time"; what is due is computed from the injected clock, so tests and `--at` move time.
  * At start it catches up, once, on runs missed while the bot was down (within `catchUpDays`).
+ * With a chat transport it also sweeps (补发), every `sweepMinutes` on working days after the day's run time: what a
+ * crashed process claimed and left unsent goes out then, rather than at the next day's run.
  */
 export class ReminderScheduler {
   cronTask: ScheduledTask | null = null;
+  /** The sweep's job; none without a chat transport (the console never marks anything delivered). */
+  sweepTask: ScheduledTask | null = null;
   private running: Promise<ReminderMessage[]> = Promise.resolve([]);
+  /** When this process last swept (by the clock): the next sweep is due `sweepMinutes` later. */
+  private lastSweep: number | null = null;
 
   constructor(private readonly d: ReminderSchedulerDeps) {}
 
@@ -45,12 +53,15 @@ export class ReminderScheduler {
     const { policy } = this.d;
     if (!cron.validate(policy.cron)) throw new Error(`reminder cron expression "${policy.cron}" is not valid`);
     this.cronTask = cron.schedule(policy.cron, () => this.tick(), { timezone: policy.timezone, name: "duban-reminders", noOverlap: true });
+    if (this.d.sender) this.sweepTask = cron.schedule(SWEEP_CRON, () => this.sweep(), { timezone: policy.timezone, name: "duban-sweep", noOverlap: true });
     return opts.catchUp === false ? [] : this.catchUp();
   }
 
   async stop(): Promise<void> {
     await this.cronTask?.destroy();
+    await this.sweepTask?.destroy();
     this.cronTask = null;
+    this.sweepTask = null;
     await this.running.catch(() => undefined);
   }
 
@@ -67,10 +78,44 @@ export class ReminderScheduler {
     return this.serial(now.getTime() >= due.getTime());
   }
 
+  /**
+   * What the sweep's job does each minute: on a working day after the day's run time, once `sweepMinutes` have passed
+   * since the last sweep (at once after a start), send the abandoned claims. Never at the same time as a run.
+   */
+  sweep(): Promise<ReminderMessage[]> {
+    return this.queue(() =>
+      this.sweepOnce().catch((e: unknown) => {
+        // A minute's job must not end the process; the rows stay abandoned and the next sweep tries again.
+        this.d.logger.error("the reminder sweep failed; it is tried again at the next interval", { error: e instanceof Error ? e.message : String(e) });
+        return [];
+      }),
+    );
+  }
+
   private serial(includeToday: boolean): Promise<ReminderMessage[]> {
-    const next = this.running.catch(() => []).then(() => this.runOnce(includeToday));
+    return this.queue(() => this.runOnce(includeToday));
+  }
+
+  private queue(job: () => Promise<ReminderMessage[]>): Promise<ReminderMessage[]> {
+    const next = this.running.catch(() => []).then(job);
     this.running = next;
     return next;
+  }
+
+  private async sweepOnce(): Promise<ReminderMessage[]> {
+    const { clock, policy, calendar, sender, service } = this.d;
+    if (!sender) return [];
+    const now = clock.now();
+    const today = dayOf(now, policy.timezone);
+    if (!calendar.isWorkday(today)) return [];
+    if (now.getTime() < zonedInstant(today, firstFireTime(policy.cron), policy.timezone).getTime()) return [];
+    // A clock set back (--at, a test) starts the interval again.
+    const since = this.lastSweep === null ? Number.POSITIVE_INFINITY : now.getTime() - this.lastSweep;
+    if (since >= 0 && since < policy.sweepMinutes * 60_000) return [];
+    this.lastSweep = now.getTime();
+    const messages = await service.sweep(now, sender);
+    if (messages.length) this.d.logger.info("reminders swept: sent what a crashed process had claimed", { messages: messages.length });
+    return messages;
   }
 
   private async runOnce(includeToday: boolean): Promise<ReminderMessage[]> {

@@ -211,10 +211,10 @@ export class ReminderService {
     // The plans in progress, read once for the whole run.
     const plans = await this.inProgress();
     const active = [...plans.values()];
-    const token = this.d.claimOwner ? `${this.d.claimOwner}/${randomUUID()}` : randomUUID();
+    const token = this.token();
     const stale = () => new Date(now.getTime() - CLAIM_TTL_MS);
     // Which tasks change while the run goes on (null where the database cannot tell): asked before the first read.
-    let changes = await this.d.repos.plans.changesSince(null);
+    const changes = await this.d.repos.plans.changesSince(null);
     // First what earlier runs left undelivered (a failed room, a crash, a freed claim): their ids are the lowest.
     const claimed: Pending[] = await reminders.claimPending(token, now, stale());
     const shown = new Map<number, Shown>();
@@ -245,6 +245,39 @@ export class ReminderService {
       now,
     ))
       shown.set(id, task);
+    return this.send(claimed, { shown, plans, changes, token, now, sender });
+  }
+
+  /**
+   * The sweep (补发): claim only abandoned claims (rows a process claimed and stopped renewing for longer than
+   * CLAIM_TTL_MS: it crashed mid-run) and send them, each unit's rooms not reached yet, as a run would. Rows never
+   * claimed, failed rows waiting for the next run and live claims are left as they are.
+   */
+  async sweep(now: Date, sender: ReminderSender): Promise<ReminderMessage[]> {
+    const token = this.token();
+    const claimed: Pending[] = await this.d.repos.reminders.claimAbandoned(token, now, new Date(now.getTime() - CLAIM_TTL_MS));
+    if (claimed.length === 0) return [];
+    const changes = await this.d.repos.plans.changesSince(null);
+    const shown = await this.shownFor(
+      claimed.map((r) => r.taskId),
+      now,
+    );
+    return this.send(claimed, { shown, plans: await this.inProgress(), changes, token, now, sender });
+  }
+
+  /** A new claim token of this process. */
+  private token(): string {
+    return this.d.claimOwner ? `${this.d.claimOwner}/${randomUUID()}` : randomUUID();
+  }
+
+  /** Compose and send the rows `token` claimed (oldest first), unit by unit, while the claim holds. */
+  private async send(
+    claimed: Pending[],
+    run: { shown: Map<number, Shown>; plans: Map<number, PlanRecord>; changes: TaskChanges | null; token: string; now: Date; sender: ReminderSender },
+  ): Promise<ReminderMessage[]> {
+    const { shown, plans, token, now, sender } = run;
+    let { changes } = run;
+    const reminders = this.d.repos.reminders;
     const messages: ReminderMessage[] = [];
     let renewed = now.getTime();
     // Before every send, at most once a minute: a claim is never older than a minute plus one send (which gives up

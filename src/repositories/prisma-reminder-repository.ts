@@ -45,13 +45,21 @@ export class PrismaReminderRepository implements ReminderRepository {
   }
 
   async claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {
+    return this.claimWhere(`("claimToken" IS NULL OR "claimedAt" < `, token, at, staleClaimBefore);
+  }
+
+  async claimAbandoned(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {
+    return this.claimWhere(`("claimToken" IS NOT NULL AND "claimedAt" < `, token, at, staleClaimBefore);
+  }
+
+  /** Claim the undelivered rows matching `condition` (completed by the stale instant and a parenthesis). */
+  private async claimWhere(condition: string, token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {
     // One statement claims and names the rows, so only those this call claimed come back.
     const pg = onPostgres(this.db);
     const time = (d: Date) => (pg ? d : d.toISOString().replace("Z", "+00:00")); // on SQLite, the text form Prisma writes
     const [a, b, c] = pg ? ["$1", "$2", "$3"] : ["?", "?", "?"];
     const claimed = await this.db.$queryRawUnsafe<{ id: number }[]>(
-      `UPDATE "Reminder" SET "claimToken" = ${a}, "claimedAt" = ${b} ` +
-        `WHERE "deliveredAt" IS NULL AND ("claimToken" IS NULL OR "claimedAt" < ${c}) RETURNING "id"`,
+      `UPDATE "Reminder" SET "claimToken" = ${a}, "claimedAt" = ${b} WHERE "deliveredAt" IS NULL AND ${condition}${c}) RETURNING "id"`,
       token,
       time(at),
       time(staleClaimBefore),
@@ -64,6 +72,15 @@ export class PrismaReminderRepository implements ReminderRepository {
   }
 
   async releaseClaims(prefix: string): Promise<number> {
+    return this.updateClaims(prefix, { claimToken: null, claimedAt: null });
+  }
+
+  async expireClaims(prefix: string): Promise<number> {
+    return this.updateClaims(prefix, { claimedAt: new Date(0) });
+  }
+
+  /** Update the undelivered rows claimed with tokens that start with `prefix`. */
+  private async updateClaims(prefix: string, data: { claimToken?: null; claimedAt: Date | null }): Promise<number> {
     // The tokens are compared in JavaScript: LIKE (Prisma's startsWith) would read `_` and `%` in a name as wildcards.
     const held = await this.db.reminder.findMany({
       where: { deliveredAt: null, claimToken: { not: null } },
@@ -72,10 +89,7 @@ export class PrismaReminderRepository implements ReminderRepository {
     });
     const tokens = held.map((r) => r.claimToken!).filter((t) => t.startsWith(prefix));
     if (tokens.length === 0) return 0;
-    const { count } = await this.db.reminder.updateMany({
-      where: { deliveredAt: null, claimToken: { in: tokens } },
-      data: { claimToken: null, claimedAt: null },
-    });
+    const { count } = await this.db.reminder.updateMany({ where: { deliveredAt: null, claimToken: { in: tokens } }, data });
     return count;
   }
 

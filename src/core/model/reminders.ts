@@ -36,6 +36,12 @@ export interface ReminderRepository {
   insertClaimed(rows: NewReminder[], token: string, at: Date): Promise<Map<string, number>>;
   /** Atomically claim every undelivered reminder not claimed by a live sender; returns the rows this call claimed, oldest first. */
   claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]>;
+  /**
+   * Atomically claim only abandoned rows: undelivered, claimed, and not renewed since `staleClaimBefore` (their
+   * process is gone). Rows never claimed, failed rows waiting for the next run and live claims are left alone.
+   * Returns the rows this call claimed, oldest first.
+   */
+  claimAbandoned(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]>;
   /** Undelivered rows, without claiming (for previews). */
   pending(): Promise<ReminderRecord[]>;
   /** Which of these keys exist already. */
@@ -52,5 +58,11 @@ export interface ReminderRepository {
    * (a standby that takes over frees the lost active instance's), so they are sent now rather than after CLAIM_TTL_MS.
    */
   releaseClaims(prefix: string): Promise<number>;
+  /**
+   * Mark the undelivered rows claimed with tokens that start with `prefix` abandoned now (claimed at the epoch), keeping
+   * the token: for a process known to be dead (a restart on SQLite), so the next sweep sends them rather than after
+   * CLAIM_TTL_MS. Returns how many.
+   */
+  expireClaims(prefix: string): Promise<number>;
   markFailed(ids: number[], error: string): Promise<void>;
 }

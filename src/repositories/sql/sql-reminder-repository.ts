@@ -67,6 +67,14 @@ export class SqlReminderRepository extends PrismaReminderRepository {
     return rows.map(record).sort((a, b) => a.id - b.id);
   }
 
+  override async claimAbandoned(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {
+    const rows = await this.sql.transaction(
+      (q) => q.all`UPDATE "Reminder" SET "claimToken" = ${token}, "claimedAt" = ${at}
+        WHERE "deliveredAt" IS NULL AND "claimToken" IS NOT NULL AND "claimedAt" < ${staleClaimBefore} RETURNING ${FIELDS}`,
+    );
+    return rows.map(record).sort((a, b) => a.id - b.id);
+  }
+
   override async markDelivered(ids: number[], at: Date, note?: string): Promise<void> {
     if (ids.length === 0) return;
     await this.sql
