@@ -946,12 +946,7 @@ export class MatrixTransport {
    * in the event as `ASKS`); any other reaction is about its own event.
    */
   private async askedAbout(roomId: string, eventId: string): Promise<string> {
-    let reacted = (await this.withRetry(() => this.client.getEvent(roomId, eventId)).catch(() => null)) as MatrixEvent | null;
-    // The bot's own question in an encrypted room: its machine holds the room key it sent it with.
-    if (reacted?.type === "m.room.encrypted" && this.crypto) {
-      const outcome = await this.crypto.decrypt(roomId, reacted);
-      reacted = outcome.ok ? outcome.event : reacted;
-    }
+    const reacted = await this.readEvent(roomId, eventId);
     const asks = (reacted?.content as Record<string, unknown> | undefined)?.[ASKS];
     if (reacted?.sender === this.userId && typeof asks === "string") return asks;
     const original = reacted?.sender === this.userId ? reacted.content["m.relates_to"]?.["m.in_reply_to"]?.event_id : undefined;
@@ -963,15 +958,20 @@ export class MatrixTransport {
    * which task a reply that names none is about. Null for a reply to anyone else, or when the event cannot be read.
    */
   private async botMessage(roomId: string, eventId: string): Promise<{ eventId: string; text: string } | null> {
-    let event = (await this.withRetry(() => this.client.getEvent(roomId, eventId)).catch(() => null)) as MatrixEvent | null;
-    if (event?.sender !== this.userId) return null;
-    // In an encrypted room the bot's machine holds the room key it sent its own message with.
-    if (event.type === "m.room.encrypted" && this.crypto) {
-      const outcome = await this.crypto.decrypt(roomId, event);
-      event = outcome.ok ? outcome.event : null;
-    }
-    const body = event?.content.body;
+    const event = await this.readEvent(roomId, eventId);
+    const body = event?.sender === this.userId ? event.content.body : undefined;
     return typeof body === "string" ? { eventId, text: body } : null;
+  }
+
+  /**
+   * An event of the room, null when it cannot be fetched; one of the bot's own in an encrypted room is decrypted (its
+   * machine holds the room key it sent it with), and stays encrypted when that fails.
+   */
+  private async readEvent(roomId: string, eventId: string): Promise<MatrixEvent | null> {
+    const event = (await this.withRetry(() => this.client.getEvent(roomId, eventId)).catch(() => null)) as MatrixEvent | null;
+    if (event?.sender !== this.userId || event.type !== "m.room.encrypted" || !this.crypto) return event;
+    const outcome = await this.crypto.decrypt(roomId, event);
+    return outcome.ok ? outcome.event : event;
   }
 
   private describeStartError(e: unknown, fix: string): string {
