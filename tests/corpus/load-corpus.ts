@@ -16,6 +16,7 @@ const INTENTS = [
   "pause-reminders",
   "resume-reminders",
   "complete",
+  "request-completion",
   "retract",
   "unreported",
   "none",
