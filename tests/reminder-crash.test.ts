@@ -13,7 +13,7 @@ const src = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, "src", pat
 /**
  * One bot process on the SQLite file, started the way src/main.ts starts a Matrix bot on SQLite (a claim owner of its
  * own, the file held, its previous process's claims marked abandoned, the reminder scheduler started with catch-up),
- * at the instant argv[3] on a clock the parent moves through stdin ("sweep <ISO>" fires the real sweep job then).
+ * at the instant argv[3] on a clock the parent moves through stdin ("sweep <ISO>" fires the scheduler's real wake-up then).
  * Its sender prints each room it reaches as a JSON line, and after argv[4] sends hangs for ever, as a send stuck
  * in a Matrix outage would: the parent kills it there with SIGKILL.
  */
@@ -51,7 +51,7 @@ say({ started: (await scheduler.start()).length });
 for await (const line of createInterface({ input: process.stdin })) {
   if (line.startsWith("sweep ")) {
     clock.set(new Date(line.slice(6)));
-    say({ swept: ((await scheduler.sweepTask.execute()) ?? []).length });
+    say({ swept: (await scheduler.wakeTask.execute()).filter((r) => r.kind === "reminders.sweep").flatMap((r) => r.result).length });
   } else if (line === "quit") break;
 }
 await scheduler.stop();
