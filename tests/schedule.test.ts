@@ -92,7 +92,7 @@ describe("the one scheduler: a persisted agenda and one wake-up", () => {
     expect(await app.db.scheduleItem.findUniqueOrThrow({ where: { key: "renotify/7" } })).toMatchObject({ doneAt: due, claimToken: null, attempts: 1 });
   });
 
-  it("a restart neither skips nor repeats: the day's run and the digest done before it are not done again, and what fell due while down runs once", async () => {
+  it("a restart neither skips nor repeats: the run and the digest done before it are not done again, and what fell due while down runs once", async () => {
     // Monday 2024-12-30, 08:00: one scheduler with the day's run, the sweep and the digest on it, as src/main.ts starts it.
     app.clock.set(at("2024-12-30", "08:00"));
     const bot = (a: App) => {
