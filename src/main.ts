@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { createLogger } from "./log/pino-logger.js";
 import type { Config } from "./config.js";
 import { holdDatabase, liveHolders } from "./ops/holders.js";
-import { botClaimOwner, expireEarlierClaims } from "./ops/restart-claims.js";
+import { botClaimOwner, expireEarlierClaims, releaseEarlierItems } from "./ops/restart-claims.js";
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { catalogue } from "./core/i18n/index.js";
@@ -212,7 +212,7 @@ async function main(): Promise<number> {
     const others = liveHolders(sqlitePathFromUrl(config.databaseUrl)).length;
     const expired = await expireEarlierClaims(app.repos, owner, others);
     // Its scheduled items too (a run it died in): due again now, not after their claim's time to live.
-    const items = others > 0 ? 0 : await app.repos.schedule.releaseClaims(owner.replace(/#[^#]*$/, "#"));
+    const items = await releaseEarlierItems(app.repos, owner, others);
     if (expired.reminders + expired.digests + items > 0)
       app.logger.info("freed what this bot's previous process had claimed and not sent; it goes out now", { owner, ...expired, items });
     return runMatrix(app).finally(release);
