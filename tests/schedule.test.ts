@@ -4,6 +4,7 @@ import { readConfig } from "../src/config.js";
 import type { Reply } from "../src/core/reply.js";
 import { zonedInstant } from "../src/core/time.js";
 import type { ReminderSender } from "../src/reminders/reminder-service.js";
+import { takeOver } from "../src/ops/leadership.js";
 import { addWorkingHours, workingHoursOf } from "../src/reminders/working-hours.js";
 import { nextCronFire } from "../src/schedule/cron-fire.js";
 import { ITEM_CLAIM_TTL_MS, RETRY_MS, type DueItem, type Scheduler } from "../src/schedule/scheduler.js";
@@ -203,6 +204,20 @@ describe("the one scheduler: a persisted agenda and one wake-up", () => {
     expect(await wakeAt(schedule, new Date(t + ITEM_CLAIM_TTL_MS - 60_000))).toEqual([]);
     expect((await wakeAt(schedule, new Date(t + ITEM_CLAIM_TTL_MS + 60_000))).map((r) => r.kind)).toEqual(["escalate"]);
     expect(ran).toEqual([{ task: 6 }, { task: 7 }, { task: 8 }]);
+  });
+
+  it("a standby taking over from a lost active instance runs at once the item the lost one was running", async () => {
+    const ran: { key: string; payload: unknown; at: Date }[] = [];
+    const b = followUps(app, ran);
+    await b.start();
+    const now = app.clock.now();
+    expect((await takeOver(app.repos, "A#1", now)).previous).toBeNull();
+    const item = await b.schedule("renotify", now, { notice: 3 }, "renotify/3");
+    expect(await app.repos.schedule.claim(item.id, "A#1/0c1d", now, new Date(now.getTime() - ITEM_CLAIM_TTL_MS))).toBe(true);
+    expect(await wakeAt(b, new Date(now.getTime() + 60_000))).toEqual([]);
+    expect(await takeOver(app.repos, "B#2", new Date(now.getTime() + 60_000))).toMatchObject({ previous: "A#1", schedule: 1 });
+    expect((await wakeAt(b, new Date(now.getTime() + 120_000))).map((r) => r.key)).toEqual(["renotify/3"]);
+    expect(ran.map((r) => r.payload)).toEqual([{ notice: 3 }]);
   });
 
   it("keeps the console's agenda in memory: its runs never stand in for a chat transport's", async () => {
