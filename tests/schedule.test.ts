@@ -152,6 +152,19 @@ describe("the one scheduler: a persisted agenda and one wake-up", () => {
     expect(new Set(runs.map((i) => i.key)).size).toBe(runs.length);
   });
 
+  it("a process that died between running an occurrence and adding the next gets the next one added, without running it again", async () => {
+    app.clock.set(at("2024-12-30", "08:00"));
+    const schedule = scheduleFor({ ...app, logger: quietLogger }, sender);
+    reminderSchedulerFor({ ...app, logger: quietLogger }, sender, undefined, schedule);
+    started.push(schedule);
+    await schedule.start();
+    expect((await wakeAt(schedule, at("2024-12-30"))).map((r) => r.kind)).toContain("reminders.run");
+    // The next occurrence is lost, as if the process had died before adding it.
+    await app.db.scheduleItem.deleteMany({ where: { kind: "reminders.run", doneAt: null } });
+    expect((await wakeAt(schedule, at("2024-12-30", "09:01"))).map((r) => r.kind)).not.toContain("reminders.run");
+    expect((await app.repos.schedule.pending("reminders.run")).map((i) => i.dueAt)).toEqual([at("2024-12-31")]);
+  });
+
   it("of two instances on one agenda, only one runs an item", async () => {
     const ran: { key: string; payload: unknown; at: Date }[] = [];
     const a = followUps(app, ran);

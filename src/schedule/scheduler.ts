@@ -41,7 +41,7 @@ export interface Ran {
 export interface Recurring {
   /** When the occurrence after one run at `now` is due; null: none. */
   next(now: Date): Date | null;
-  /** The first occurrence, with none pending (a new database, an item lost): by default `now` with catch-up, else `next(now)`. */
+  /** The first occurrence, with none pending: by default `now` at a start with catch-up, else `next(now)`. */
   first?(now: Date, catchUp: boolean): Date | null;
   /** False: an occurrence due at start waits for the first wake-up instead of the start's catch-up (the sweep). */
   atStart?: boolean;
@@ -148,7 +148,7 @@ export class Scheduler {
   private async wakeOnce(o: { start: boolean; catchUp: boolean }): Promise<Ran[]> {
     const { agenda, clock, logger } = this.d;
     const now = clock.now();
-    await this.ensureRecurring(now, o.catchUp);
+    await this.ensureRecurring(now, o.start && o.catchUp);
     if (o.start && !o.catchUp) return [];
     const items = await agenda.due(this.kinds(o.start), now, new Date(now.getTime() - ITEM_CLAIM_TTL_MS), BATCH);
     const ran: Ran[] = [];
@@ -177,9 +177,10 @@ export class Scheduler {
   }
 
   /**
-   * Each recurring kind has its next occurrence on the agenda: the first one if none is pending (a new database,
-   * or a process that died between running one and adding the next). A clock set back before a pending item was
-   * added (--at, a test) starts the kind again from that instant.
+   * Each recurring kind has its next occurrence on the agenda. With none pending: at a start with catch-up (a new
+   * database, a database from before the agenda) the first is due at once, and the job's own rules say what it
+   * missed; otherwise (a process that died between running one and adding the next) the next after now. A clock
+   * set back before a pending item was added (--at, a test) starts the kind again from that instant.
    */
   private async ensureRecurring(now: Date, catchUp: boolean): Promise<void> {
     const { agenda } = this.d;
