@@ -29,10 +29,10 @@ module.exports = {
     {
       name: "commands-through-ports",
       comment:
-        "Commands and reminders reach storage only through the core's ports (ctx.repos, the Repositories interfaces), " +
-        "never a repository or the database itself.",
+        "Commands, reminders and the scheduler reach storage only through the core's ports (ctx.repos, the Repositories " +
+        "interfaces), never a repository or the database itself.",
       severity: "error",
-      from: { path: ["^commands/", "^src/reminders/"] },
+      from: { path: ["^commands/", "^src/reminders/", "^src/schedule/"] },
       to: { path: STORAGE },
     },
     {

@@ -15,6 +15,7 @@ export const POSTGRES_TESTS = [
   "tests/permissions.test.ts",
   "tests/confirm.test.ts",
   "tests/digest.test.ts",
+  "tests/schedule.test.ts",
   "tests/audit.test.ts",
   "tests/postgres.test.ts",
   "tests/plan-state.property.test.ts",

@@ -30,6 +30,9 @@ import { resolve } from "node:path";
 import type { MatrixTransport, MatrixTransportOptions } from "./transports/matrix.js";
 import { ReportService } from "./reports/report-service.js";
 import { DigestScheduler } from "./reports/digest-scheduler.js";
+import { MemoryAgenda } from "./schedule/memory-agenda.js";
+import { Scheduler } from "./schedule/scheduler.js";
+import { workingHoursOf } from "./reminders/working-hours.js";
 import { loadScorecardWeights } from "./reports/load-weights.js";
 import type { Reply } from "./core/reply.js";
 
@@ -276,11 +279,35 @@ function groupCommitFor(db: PrismaClient): (<T>(fn: () => Promise<T>) => Promise
   return sql ? (fn) => sql.group(fn) : undefined;
 }
 
-/** The reminder scheduler for an app, delivering through `sender` (null: the caller prints, as the console does). */
+/**
+ * The one scheduler for an app's timed jobs (src/schedule/): on the database's agenda with a chat transport
+ * (`sender`), on one in memory for the console, whose runs never stand in for a chat transport's.
+ */
+export function scheduleFor(
+  app: Pick<App, "reminders" | "repos" | "clock" | "logger"> & Partial<Pick<App, "instance">>,
+  sender: ReminderSender | null,
+): Scheduler {
+  const { policy, calendar } = app.reminders;
+  return new Scheduler({
+    agenda: sender ? app.repos.schedule : new MemoryAgenda(),
+    clock: app.clock,
+    logger: app.logger,
+    timezone: policy.timezone,
+    claimOwner: app.instance ?? undefined,
+    workingHours: workingHoursOf(policy),
+    calendar,
+  });
+}
+
+/**
+ * The reminder jobs for an app, delivering through `sender` (null: the caller prints, as the console does), on
+ * `schedule` (shared, started by the caller) or on a scheduler of their own, which their `start` starts.
+ */
 export function reminderSchedulerFor(
-  app: Pick<App, "reminders" | "repos" | "clock" | "logger">,
+  app: Pick<App, "reminders" | "repos" | "clock" | "logger"> & Partial<Pick<App, "instance">>,
   sender: ReminderSender | null,
   onRun?: (messages: ReminderMessage[]) => void,
+  schedule?: Scheduler,
 ): ReminderScheduler {
   return new ReminderScheduler({
     service: app.reminders.service,
@@ -291,6 +318,8 @@ export function reminderSchedulerFor(
     sender,
     logger: app.logger,
     onRun,
+    schedule: schedule ?? scheduleFor(app, sender),
+    owned: !schedule,
   });
 }
 
@@ -311,6 +340,7 @@ export function digestSchedulerFor(
   app: Pick<App, "reminders" | "repos" | "clock" | "logger" | "directory" | "reports"> & Partial<Pick<App, "instance">>,
   sender: ReminderSender | null,
   onRun?: (week: string, reply: Reply) => void,
+  schedule?: Scheduler,
 ): DigestScheduler {
   return new DigestScheduler({
     repos: app.repos,
@@ -323,5 +353,7 @@ export function digestSchedulerFor(
     logger: app.logger,
     onRun,
     claimOwner: app.instance ?? undefined,
+    schedule: schedule ?? scheduleFor(app, sender),
+    owned: !schedule,
   });
 }

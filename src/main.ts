@@ -7,20 +7,19 @@ import { randomUUID } from "node:crypto";
 import { createLogger } from "./log/pino-logger.js";
 import type { Config } from "./config.js";
 import { holdDatabase, liveHolders } from "./ops/holders.js";
-import { botClaimOwner, expireEarlierClaims } from "./ops/restart-claims.js";
+import { botClaimOwner, expireEarlierClaims, releaseEarlierItems } from "./ops/restart-claims.js";
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { catalogue } from "./core/i18n/index.js";
-import { reply } from "./core/reply.js";
+import { reply, type Reply } from "./core/reply.js";
 import { roomMemberLines } from "./core/room-members.js";
 import { openApp } from "./app.js";
 import { ConfigError, readConfig, requireDirectory } from "./config.js";
 import { offsetClock, systemClock, type Clock } from "./core/clock.js";
 import { formatDateTime } from "./core/time.js";
 import { DirectoryError } from "./directory/directory.js";
-import { digestSchedulerFor, exportDirFor, matrixTransportFor, pruneHandledEvents, reminderSchedulerFor, type App } from "./app.js";
-import type { ReminderScheduler } from "./reminders/reminder-scheduler.js";
-import type { DigestScheduler } from "./reports/digest-scheduler.js";
+import { digestSchedulerFor, exportDirFor, matrixTransportFor, pruneHandledEvents, reminderSchedulerFor, scheduleFor, type App } from "./app.js";
+import type { Scheduler } from "./schedule/scheduler.js";
 import type { ReminderMessage, ReminderSender } from "./reminders/reminder-service.js";
 import { printReminders, runConsole } from "./transports/console.js";
 import { MatrixStartError } from "./transports/matrix-errors.js";
@@ -88,27 +87,33 @@ function watchDirectory(app: App, tell: (rooms: string[], text: string) => Promi
   };
 }
 
-/** Start the reminder scheduler; it catches up on missed runs at once. */
-async function startReminders(app: App, sender: ReminderSender | null, print?: (m: ReminderMessage[]) => void, catchUp = true) {
-  const scheduler = reminderSchedulerFor(app, sender, print);
-  await scheduler.start({ catchUp });
-  return scheduler;
+/**
+ * The one scheduler with every timed job on it (the day's reminder run, the sweep with a chat transport, the weekly
+ * digest), started: it catches up at once on what fell due while the bot was down, unless told not to.
+ */
+async function startSchedule(
+  app: App,
+  sender: ReminderSender | null,
+  hooks: { reminders?: (m: ReminderMessage[]) => void; digest?: (week: string, r: Reply) => void } = {},
+  catchUp = true,
+): Promise<Scheduler> {
+  const schedule = scheduleFor(app, sender);
+  reminderSchedulerFor(app, sender, hooks.reminders, schedule);
+  digestSchedulerFor(app, sender, hooks.digest, schedule);
+  await schedule.start({ catchUp });
+  return schedule;
 }
 
 /** Run as a Matrix bot until SIGTERM: in-flight handling finishes, then the database closes. */
 async function runMatrix(app: App, stopped: Promise<string> = untilSignal()): Promise<number> {
   const transport = await matrixTransportFor(app);
-  let scheduler: ReminderScheduler | null = null;
-  let digest: DigestScheduler | null = null;
+  let schedule: Scheduler | null = null;
   try {
     await transport.start();
-    scheduler = await startReminders(app, transport.reminderSender());
-    digest = digestSchedulerFor(app, transport.reminderSender());
-    await digest.start();
+    schedule = await startSchedule(app, transport.reminderSender());
   } catch (e) {
     await transport.stop();
-    await scheduler?.stop();
-    await digest?.stop();
+    await schedule?.stop();
     await app.close();
     throw e;
   }
@@ -127,8 +132,7 @@ async function runMatrix(app: App, stopped: Promise<string> = untilSignal()): Pr
   // The transport first: once it is stopping, a reminder send stuck in an outage gives up at once
   // (and is retried next run) instead of holding the shutdown for minutes.
   await transport.stop();
-  await scheduler.stop();
-  await digest?.stop();
+  await schedule.stop();
   await app.close();
   app.logger.info("stopped", { signal });
   return 0;
@@ -207,8 +211,10 @@ async function main(): Promise<number> {
     // What this bot's previous process claimed and never sent (it was killed mid-run) goes out at the first sweep.
     const others = liveHolders(sqlitePathFromUrl(config.databaseUrl)).length;
     const expired = await expireEarlierClaims(app.repos, owner, others);
-    if (expired.reminders + expired.digests > 0)
-      app.logger.info("freed what this bot's previous process had claimed and not sent; it goes out now", { owner, ...expired });
+    // Its scheduled items too (a run it died in): due again now, not after their claim's time to live.
+    const items = await releaseEarlierItems(app.repos, owner, others);
+    if (expired.reminders + expired.digests + items > 0)
+      app.logger.info("freed what this bot's previous process had claimed and not sent; it goes out now", { owner, ...expired, items });
     return runMatrix(app).finally(release);
   }
   const user = config.consoleUser ?? app.directory.data.admins[0] ?? "console";
@@ -218,9 +224,15 @@ async function main(): Promise<number> {
       : `督办控制台：当前用户 ${user}，房间“${config.consoleRoom}”，现在是 ${formatDateTime(clock.now())}（北京时间）。输入“帮助”查看用法，Ctrl-D 退出。`;
   // Runs missed before this instant (the day's reminders, the week's digest) are shown only when asked: --catch-up.
   const catchUp = values["catch-up"] === true;
-  const scheduler = await startReminders(app, null, (messages) => printReminders(process.stdout, messages), catchUp);
-  const digest = digestSchedulerFor(app, null, (week, r) => void process.stdout.write(terminalSafe(`[→ ${app.directory.office} 周报 ${week}]\n${r.text}\n\n`)));
-  await digest.start({ catchUp });
+  const schedule = await startSchedule(
+    app,
+    null,
+    {
+      reminders: (messages) => printReminders(process.stdout, messages),
+      digest: (week, r) => void process.stdout.write(terminalSafe(`[→ ${app.directory.office} 周报 ${week}]\n${r.text}\n\n`)),
+    },
+    catchUp,
+  );
   const unwatch = watchDirectory(app, async (rooms, text) => {
     process.stdout.write(terminalSafe(`[→ ${rooms.join(", ")}]\n${text}\n`));
   });
@@ -237,8 +249,7 @@ async function main(): Promise<number> {
     });
   } finally {
     unwatch();
-    await digest.stop();
-    await scheduler.stop();
+    await schedule.stop();
     await app.close();
     release();
   }

@@ -7,7 +7,8 @@ import { digestSchedulerFor, openApp, type App } from "../src/app.js";
 import { readConfig } from "../src/config.js";
 import type { Reply } from "../src/core/reply.js";
 import { addDays, dayOf, zonedInstant } from "../src/core/time.js";
-import { digestDue, type DigestScheduler } from "../src/reports/digest-scheduler.js";
+import { digestDue, digestResult, type DigestScheduler } from "../src/reports/digest-scheduler.js";
+import type { Ran } from "../src/schedule/scheduler.js";
 import type { ReminderSender } from "../src/reminders/reminder-service.js";
 import { createWorkingCalendar } from "../src/reminders/working-calendar.js";
 import { quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
@@ -42,10 +43,10 @@ function schedulerFor(
   return scheduler;
 }
 
-/** Fire the real cron job at `when` (the injected clock is set first). */
+/** Fire the scheduler's real wake-up job at `when` (the injected clock is set first): the digest it sent, if any. */
 async function fire(scheduler: DigestScheduler, when: Date): Promise<Reply | null> {
   app.clock.set(when);
-  return (await scheduler.cronTask!.execute()) as Reply | null;
+  return digestResult((await scheduler.wakeTask!.execute()) as Ran[]);
 }
 
 /** A second "process" on the same SQLite file, sharing the test's clock. */
@@ -58,7 +59,7 @@ const src = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, "src", pat
 
 /**
  * One bot process with only the digest scheduler: started at Monday 2024-09-02 08:00 (nothing due), it prints
- * "ready", waits for "go" on stdin, then fires the real cron job at 09:00 and prints what it sent as JSON.
+ * "ready", waits for "go" on stdin, then fires the scheduler's real wake-up at 09:00 and prints what it sent as JSON.
  */
 const PROCESS_SCRIPT = `
 import { createInterface } from "node:readline";
@@ -75,7 +76,7 @@ process.stdout.write("ready\\n");
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) if (line === "go") break;
 clock.set(new Date("2024-09-02T09:00:00+08:00"));
-const returned = (await scheduler.cronTask.execute()) !== null;
+const returned = (await scheduler.wakeTask.execute()).some((r) => r.kind === "digest" && r.result !== null);
 process.stdout.write(JSON.stringify({ sent, returned }) + "\\n");
 await scheduler.stop();
 await app.close();
@@ -149,10 +150,10 @@ describe("the weekly digest scheduler on a real SQLite file", () => {
   it("wires node-cron to 09:00 Asia/Shanghai and sends at 09:00 on Monday, exactly once that week, across a restart", async () => {
     const scheduler = schedulerFor(app, sender);
     expect(await scheduler.start()).toBeNull();
-    const task = scheduler.cronTask!;
-    expect(task.getPattern()).toBe("0 9 * * *");
-    expect(task.match(at("2024-09-02"))).toBe(true);
-    expect(task.match(new Date("2024-09-02T09:00:00Z"))).toBe(false);
+    // One wake-up a minute; the agenda holds the digest's check, due at 09:00 Beijing time.
+    const task = scheduler.wakeTask!;
+    expect(task.getPattern()).toBe("* * * * *");
+    expect((await app.repos.schedule.pending("digest")).map((i) => i.dueAt)).toEqual([at("2024-09-02")]);
 
     expect(await fire(scheduler, at("2024-09-02", "08:59"))).toBeNull();
     expect(sender.sent).toEqual([]);
@@ -179,7 +180,7 @@ describe("the weekly digest scheduler on a real SQLite file", () => {
     expect(await fire(scheduler, at("2024-09-03"))).toBeNull();
     expect(sender.sent).toHaveLength(1);
     await scheduler.stop();
-    expect(scheduler.cronTask).toBeNull();
+    expect(scheduler.wakeTask).toBeNull();
 
     // A restart: a new process on the same database, the same week.
     const other = await reopen();
@@ -249,7 +250,7 @@ describe("the weekly digest scheduler on a real SQLite file", () => {
 
     // Every day at 09:00 from 09-19 to the end of October: one digest a week, on its working day.
     for (let day = "2024-09-19"; day <= "2024-10-31"; day = addDays(day, 1)) {
-      expect(scheduler.cronTask!.match(at(day))).toBe(true);
+      expect(scheduler.wakeTask!.match(at(day))).toBe(true);
       await fire(scheduler, at(day));
     }
     expect(sender.sent.map((s) => `${s.key}@${s.day}`)).toEqual([
@@ -355,7 +356,7 @@ describe("the weekly digest scheduler on a real SQLite file", () => {
       const offSender = new RecordingSender(() => "2024-09-02");
       const scheduler = schedulerFor(off, offSender);
       expect(await scheduler.start()).toBeNull();
-      expect(scheduler.cronTask).toBeNull();
+      expect(scheduler.wakeTask).toBeNull();
       expect(offSender.sent).toEqual([]);
       expect(await off.db.digest.count()).toBe(0);
       await scheduler.stop();

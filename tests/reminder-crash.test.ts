@@ -12,8 +12,9 @@ const src = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, "src", pat
 
 /**
  * One bot process on the SQLite file, started the way src/main.ts starts a Matrix bot on SQLite (a claim owner of its
- * own, the file held, its previous process's claims marked abandoned, the reminder scheduler started with catch-up),
- * at the instant argv[3] on a clock the parent moves through stdin ("sweep <ISO>" fires the real sweep job then).
+ * own, the file held, its previous process's claims marked abandoned and its scheduled items freed, the reminder
+ * scheduler started with catch-up), at the instant argv[3] on a clock the parent moves through stdin ("sweep <ISO>"
+ * fires the scheduler's real wake-up then).
  * Its sender prints each room it reaches as a JSON line, and after argv[4] sends hangs for ever, as a send stuck
  * in a Matrix outage would: the parent kills it there with SIGKILL.
  */
@@ -26,7 +27,7 @@ const { readConfig } = await import(${src("config.ts")});
 const { fixedClock } = await import(${src("core/clock.ts")});
 const { sqlitePathFromUrl } = await import(${src("db/migrate.ts")});
 const { holdDatabase, liveHolders } = await import(${src("ops/holders.ts")});
-const { botClaimOwner, expireEarlierClaims } = await import(${src("ops/restart-claims.ts")});
+const { botClaimOwner, expireEarlierClaims, releaseEarlierItems } = await import(${src("ops/restart-claims.ts")});
 const [url, startAt, hangAfter] = process.argv.slice(2);
 const say = (v) => writeSync(1, JSON.stringify(v) + "\\n");
 const clock = fixedClock(new Date(startAt));
@@ -35,7 +36,8 @@ const owner = botClaimOwner(undefined, randomUUID().slice(0, 8));
 const app = await openApp(readConfig({ DATABASE_URL: url, DUBAN_DEMO: "true", DUBAN_RATE_LIMIT: "0" }), clock, { logger, quiet: true, instance: owner });
 const path = sqlitePathFromUrl(url);
 holdDatabase(path);
-say({ owner, expired: (await expireEarlierClaims(app.repos, owner, liveHolders(path).length)).reminders });
+const others = liveHolders(path).length;
+say({ owner, expired: (await expireEarlierClaims(app.repos, owner, others)).reminders, items: await releaseEarlierItems(app.repos, owner, others) });
 let sends = 0;
 const sender = {
   async send(rooms, reply, key) {
@@ -51,7 +53,7 @@ say({ started: (await scheduler.start()).length });
 for await (const line of createInterface({ input: process.stdin })) {
   if (line.startsWith("sweep ")) {
     clock.set(new Date(line.slice(6)));
-    say({ swept: ((await scheduler.sweepTask.execute()) ?? []).length });
+    say({ swept: (await scheduler.wakeTask.execute()).filter((r) => r.kind === "reminders.sweep").flatMap((r) => r.result).length });
   } else if (line === "quit") break;
 }
 await scheduler.stop();
@@ -62,6 +64,7 @@ process.exit(0);
 interface Line {
   owner?: string;
   expired?: number;
+  items?: number;
   sent?: string[];
   unit?: string;
   at?: string;
@@ -130,7 +133,8 @@ describe("a bot killed mid-run (SIGKILL) on a real SQLite file, and restarted", 
     // are its own, so they go out now instead of at the next day's run.
     const second = startBot(script, url, "2024-12-31T09:02:00+08:00", 99);
     bots.push(second);
-    expect((await second.line("expired")).expired).toBe(held);
+    // The scheduler's item of the day's run, which the dead process held, is freed too: the catch-up runs it again.
+    expect(await second.line("expired")).toMatchObject({ expired: held, items: 1 });
     await second.line("started");
     second.child.stdin.write("sweep 2024-12-31T09:07:00+08:00\n");
     await second.line("swept");
@@ -145,6 +149,9 @@ describe("a bot killed mid-run (SIGKILL) on a real SQLite file, and restarted", 
     expect(units).toEqual(["刑侦大队", "城关派出所", "指挥情报中心", "政工室", "网安大队"].sort());
     expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
     expect(await app.db.reminder.count({ where: { claimToken: { not: null } } })).toBe(0);
+    // The day's run item the dead process held was run again by the restart, not left claimed for its time to live.
+    expect(await app.db.scheduleItem.count({ where: { claimToken: { not: null } } })).toBe(0);
+    expect(await app.db.scheduleItem.count({ where: { kind: "reminders.run", doneAt: { not: null } } })).toBe(1);
   }, 120_000);
 
   it("with another bot on the file, leaves the dead claims to age, and the sweep sends them once their time to live is past", async () => {
@@ -162,7 +169,7 @@ describe("a bot killed mid-run (SIGKILL) on a real SQLite file, and restarted", 
     try {
       const second = startBot(script, url, "2024-12-31T09:02:00+08:00", 99);
       bots.push(second);
-      expect((await second.line("expired")).expired).toBe(0);
+      expect(await second.line("expired")).toMatchObject({ expired: 0, items: 0 });
       expect((await second.line("started")).started).toBe(0);
       second.child.stdin.write("sweep 2024-12-31T09:07:00+08:00\n");
       await second.line("swept");

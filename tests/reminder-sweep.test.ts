@@ -3,8 +3,9 @@ import { digestSchedulerFor, reminderSchedulerFor } from "../src/app.js";
 import type { Reply } from "../src/core/reply.js";
 import { zonedInstant } from "../src/core/time.js";
 import { botClaimOwner, expireEarlierClaims } from "../src/ops/restart-claims.js";
-import { ReminderScheduler } from "../src/reminders/reminder-scheduler.js";
-import type { ReminderMessage, ReminderSender } from "../src/reminders/reminder-service.js";
+import { ReminderScheduler, sweepResults } from "../src/reminders/reminder-scheduler.js";
+import type { Ran } from "../src/schedule/scheduler.js";
+import type { ReminderSender } from "../src/reminders/reminder-service.js";
 import { quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
 
 /** A sender that records what was sent, one room at a time. */
@@ -40,10 +41,10 @@ function schedulerFor(s: ReminderSender | null, policy = app.reminders.policy): 
   return scheduler;
 }
 
-/** Fire the real sweep job at `when` (the injected clock is set first). */
+/** Fire the scheduler's real wake-up job at `when` (the injected clock is set first): what its sweeps sent. */
 async function sweepAt(scheduler: ReminderScheduler, when: Date) {
   app.clock.set(when);
-  return (await scheduler.sweepTask!.execute()) as ReminderMessage[];
+  return sweepResults((await scheduler.wakeTask!.execute()) as Ran[]);
 }
 
 /**
@@ -57,6 +58,8 @@ async function recordEveryState(renewedAt: Date) {
   const rows = await app.reminders.service.dueRows(["2024-12-31"]);
   const of = (unit: string) => rows.filter((r) => r.unit === unit);
   const nine = at("09:00");
+  // The day's run is done (recorded as run): the scheduler's wake-up, which also runs what else is due, runs no other.
+  await app.repos.settings.set("reminders.lastRunDay", "2024-12-31");
   const dead = await reminders.insertClaimed(of("刑侦大队"), "bot#dead/1", nine);
   await reminders.markRoomDelivered([...dead.values()], "xingzhen");
   await reminders.insertClaimed(of("网安大队"), "other#live/1", nine);
@@ -110,10 +113,12 @@ describe("the sweep (补发): abandoned claims are sent within minutes, on a rea
 
   it("runs on the real cron job every sweepMinutes, on working days after the day's run time, and only with a chat transport", async () => {
     const { dead } = await recordEveryState(at("09:15"));
-    expect(schedulerFor(null).sweepTask).toBeNull();
+    const console = schedulerFor(null);
+    await console.start({ catchUp: false });
+    expect(await console.schedule.wake()).toEqual([]);
     const every15 = schedulerFor(sender, { ...app.reminders.policy, sweepMinutes: 15 });
     await every15.start({ catchUp: false });
-    const job = every15.sweepTask!;
+    const job = every15.wakeTask!;
     expect(job.getPattern()).toBe("* * * * *");
     expect(job.match(at("09:21"))).toBe(true);
     // Claims still live at 09:07; the sweep then waits 15 minutes, so 09:21 does nothing although the claim is stale.
@@ -158,6 +163,8 @@ describe("the sweep (补发): abandoned claims are sent within minutes, on a rea
       "0c1d2e3f-cli-run",
       nine,
     );
+    // The previous process had run the day: what it left goes out in the sweep (the wake-up runs what else is due too).
+    await app.repos.settings.set("reminders.lastRunDay", "2024-12-31");
     const owner = botClaimOwner(undefined, "99999999");
     expect(owner).toBe("bot#99999999");
     // Another bot process on the file: its claims may be live, so nothing is touched.
@@ -210,6 +217,8 @@ describe("the sweep (补发): abandoned claims are sent within minutes, on a rea
     started.push(scheduler);
     await scheduler.start({ catchUp: false });
     await app.repos.reminders.insertClaimed(await app.reminders.service.dueRows(["2024-12-31"]), "bot#dead/1", at("09:00"));
+    // The dead process had run the day; the wake-up runs what else is due too, and only the sweep has work.
+    await app.repos.settings.set("reminders.lastRunDay", "2024-12-31");
     expect(await sweepAt(scheduler, at("09:21"))).toEqual([]);
     expect(errors).toEqual([expect.stringContaining("database is locked")]);
     expect(await sweepAt(scheduler, at("09:22"))).toEqual([]);

@@ -71,10 +71,10 @@ describe("reminders on a real SQLite file", () => {
     app.clock.set(new Date("2024-10-01T08:00:00+08:00"));
     await scheduler.start();
     try {
-      const task = scheduler.cronTask!;
-      expect(task.getPattern()).toBe("0 9 * * *");
-      expect(task.match(new Date("2024-10-01T09:00:00+08:00"))).toBe(true);
-      expect(task.match(new Date("2024-10-01T09:00:00Z"))).toBe(false);
+      // One wake-up a minute; the agenda holds the day's run, due at 09:00 Beijing time.
+      const task = scheduler.wakeTask!;
+      expect(task.getPattern()).toBe("* * * * *");
+      expect((await app.repos.schedule.pending("reminders.run")).map((i) => i.dueAt)).toEqual([new Date("2024-10-01T09:00:00+08:00")]);
       app.clock.set(at9("2024-10-01"));
       await task.execute();
       expect(sender.sent).toEqual([]);
@@ -91,8 +91,8 @@ describe("reminders on a real SQLite file", () => {
     try {
       for (let day = "2023-11-18"; day <= "2026-01-31"; day = addDays(day, 1)) {
         app.clock.set(at9(day));
-        expect(scheduler.cronTask!.match(app.clock.now())).toBe(true);
-        await scheduler.cronTask!.execute();
+        expect(scheduler.wakeTask!.match(app.clock.now())).toBe(true);
+        await scheduler.wakeTask!.execute();
       }
     } finally {
       await scheduler.stop();
@@ -129,7 +129,7 @@ describe("reminders on a real SQLite file", () => {
     app.clock.set(new Date("2024-12-27T08:00:00+08:00"));
     await first.start();
     app.clock.set(at9("2024-12-27"));
-    await first.cronTask!.execute();
+    await first.wakeTask!.execute();
     await first.stop();
     const before = sender.sent.length;
 

@@ -14,6 +14,7 @@ export * from "./model/plans.js";
 export * from "./model/reminders.js";
 export * from "./model/repositories.js";
 export * from "./model/requests.js";
+export * from "./model/schedule.js";
 export * from "./model/settings.js";
 export * from "./model/targets.js";
 export * from "./model/updates.js";

@@ -196,6 +196,8 @@ export interface TakeOver {
   previous: string | null;
   reminders: number;
   digests: number;
+  /** The scheduler's items it was running (src/schedule/): due again at once, not after their claim's time to live. */
+  schedule: number;
 }
 
 /**
@@ -205,12 +207,13 @@ export interface TakeOver {
  * The reminders' claims are marked abandoned (expireClaims) rather than cleared, so that the first sweep takes
  * them too when there is no catch-up (the lost instance had run the day and died in a sweep).
  */
-export async function takeOver(repos: Pick<Repositories, "settings" | "reminders" | "digests">, owner: string, since: Date): Promise<TakeOver> {
+export async function takeOver(repos: Pick<Repositories, "settings" | "reminders" | "digests" | "schedule">, owner: string, since: Date): Promise<TakeOver> {
   const before = (await recordedActive(repos.settings))?.owner ?? null;
-  const out: TakeOver = { previous: before !== owner ? before : null, reminders: 0, digests: 0 };
+  const out: TakeOver = { previous: before !== owner ? before : null, reminders: 0, digests: 0, schedule: 0 };
   if (out.previous) {
     out.reminders = await repos.reminders.expireClaims(`${out.previous}/`);
     out.digests = await repos.digests.releaseClaims(`${out.previous}/`);
+    out.schedule = await repos.schedule.releaseClaims(`${out.previous}/`);
   }
   await repos.settings.set(ACTIVE_KEY, JSON.stringify({ owner, instance: owner.replace(/#[^#]*$/, ""), since: since.toISOString() }));
   return out;

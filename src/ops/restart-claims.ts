@@ -21,3 +21,13 @@ export async function expireEarlierClaims(
   const prefix = owner.replace(/#[^#]*$/, "#");
   return { reminders: await repos.reminders.expireClaims(prefix), digests: await repos.digests.releaseClaims(prefix) };
 }
+
+/**
+ * At the same start (SQLite, no other bot process on the file): free the scheduler's items this bot's earlier
+ * processes held (a run it was killed in), so they are due again at the start's catch-up rather than after their
+ * claim's time to live. With another bot on the file they may be live, and are left to age.
+ */
+export async function releaseEarlierItems(repos: Pick<Repositories, "schedule">, owner: string, otherBots: number): Promise<number> {
+  if (otherBots > 0) return 0;
+  return repos.schedule.releaseClaims(owner.replace(/#[^#]*$/, "#"));
+}

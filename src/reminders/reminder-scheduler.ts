@@ -6,10 +6,11 @@ import { addDays, dayOf, zonedInstant } from "../core/time.js";
 import type { ReminderPolicy } from "./reminder-policy.js";
 import type { ReminderMessage, ReminderSender, ReminderService } from "./reminder-service.js";
 import type { WorkingCalendar } from "./working-calendar.js";
+import { nextCronFire } from "../schedule/cron-fire.js";
+import { MemoryAgenda } from "../schedule/memory-agenda.js";
+import { type Ran, Scheduler } from "../schedule/scheduler.js";
 
 const LAST_RUN_KEY = "reminders.lastRunDay";
-/** The sweep's cron fires every minute; the clock says whether `sweepMinutes` have passed since the last sweep. */
-const SWEEP_CRON = "* * * * *";
 
 /** The first time of day the cron expression fires, "HH:mm": `firstFireTime("0 9 * * *")` → "09:00". */
 export function firstFireTime(expression: string): string {
@@ -29,77 +30,110 @@ export interface ReminderSchedulerDeps {
   logger: Logger;
   /** Called with the messages of each run (the console transport prints them). */
   onRun?: (messages: ReminderMessage[]) => void | Promise<void>;
+  /** The scheduler to put the jobs on; by default one of its own, with an agenda in memory. */
+  schedule?: Scheduler;
+  /** True: `start` and `stop` start and stop `schedule` (made for these jobs alone); false: the wiring does (shared). */
+  owned?: boolean;
 }
 
+/** The reminder messages of the day's runs among what a wake-up ran. */
+export function runResults(ran: Ran[]): ReminderMessage[] {
+  return ran.filter((r) => r.kind === RUN_KIND).flatMap((r) => r.result as ReminderMessage[]);
+}
+
+/** The reminder messages of the sweeps among what a wake-up ran. */
+export function sweepResults(ran: Ran[]): ReminderMessage[] {
+  return ran.filter((r) => r.kind === SWEEP_KIND).flatMap((r) => r.result as ReminderMessage[]);
+}
+
+/** The agenda's kinds for the day's reminder run and the sweep. */
+export const RUN_KIND = "reminders.run";
+export const SWEEP_KIND = "reminders.sweep";
+
 /**
- * Runs the reminder check on a node-cron schedule in the policy's time zone. The cron job only
- * says "it is time"; what is due is computed from the injected clock, so tests and `--at` move time.
- * At start it catches up, once, on runs missed while the bot was down (within `catchUpDays`).
- * With a chat transport it also sweeps (补发), every `sweepMinutes` on working days after the day's run time: what a
- * crashed process claimed and left unsent goes out then, rather than at the next day's run.
+ * The reminder jobs on the one scheduler (src/schedule/): the day's run at the policy's cron time in its time zone,
+ * and, with a chat transport, the sweep (补发) every `sweepMinutes` on working days after the day's run time, which
+ * sends what a crashed process claimed and left unsent rather than leaving it to the next day's run. What is due is
+ * computed from the injected clock, so tests and `--at` move time. At start the scheduler catches up, once, on a run
+ * missed while the bot was down (within `catchUpDays`; today's only if its time has passed).
  */
 export class ReminderScheduler {
-  cronTask: ScheduledTask | null = null;
-  /** The sweep's job; none without a chat transport (the console never marks anything delivered). */
-  sweepTask: ScheduledTask | null = null;
-  private running: Promise<ReminderMessage[]> = Promise.resolve([]);
-  /** When this process last swept (by the clock): the next sweep is due `sweepMinutes` later. */
-  private lastSweep: number | null = null;
+  readonly schedule: Scheduler;
+  private readonly ownsSchedule: boolean;
 
-  constructor(private readonly d: ReminderSchedulerDeps) {}
-
-  /** Register the cron job and, unless told not to (the console without --catch-up), catch up on missed runs. */
-  async start(opts: { catchUp?: boolean } = {}): Promise<ReminderMessage[]> {
-    const { policy } = this.d;
+  constructor(private readonly d: ReminderSchedulerDeps) {
+    const { policy, calendar } = d;
     if (!cron.validate(policy.cron)) throw new Error(`reminder cron expression "${policy.cron}" is not valid`);
-    this.cronTask = cron.schedule(policy.cron, () => this.tick(), { timezone: policy.timezone, name: "duban-reminders", noOverlap: true });
-    if (this.d.sender) this.sweepTask = cron.schedule(SWEEP_CRON, () => this.sweep(), { timezone: policy.timezone, name: "duban-sweep", noOverlap: true });
-    return opts.catchUp === false ? [] : this.catchUp();
+    this.ownsSchedule = d.owned ?? !d.schedule;
+    this.schedule = d.schedule ?? new Scheduler({ agenda: new MemoryAgenda(), clock: d.clock, logger: d.logger, timezone: policy.timezone });
+    this.schedule.every(RUN_KIND, { next: (now) => nextCronFire(policy.cron, now, policy.timezone), run: () => this.runDue() });
+    if (!d.sender) return;
+    const runTime = (day: string) => zonedInstant(day, firstFireTime(policy.cron), policy.timezone);
+    // The first instant from `at` inside a sweep window: a working day, after the day's run time.
+    const inWindow = (at: Date): Date => {
+      let day = dayOf(at, policy.timezone);
+      for (let i = 0; i < 400 && !calendar.isWorkday(day); i++) day = addDays(day, 1);
+      if (day !== dayOf(at, policy.timezone)) return runTime(day);
+      return at.getTime() < runTime(day).getTime() ? runTime(day) : at;
+    };
+    this.schedule.every(SWEEP_KIND, {
+      first: (now) => inWindow(now),
+      next: (now) => inWindow(new Date(now.getTime() + policy.sweepMinutes * 60_000)),
+      // A restart's first sweep comes at the first wake-up, never inside the start's catch-up.
+      atStart: false,
+      run: () => this.sweepSafely(),
+    });
   }
 
-  async stop(): Promise<void> {
-    await this.cronTask?.destroy();
-    await this.sweepTask?.destroy();
-    this.cronTask = null;
-    this.sweepTask = null;
-    await this.running.catch(() => undefined);
-  }
-
-  /** What the cron job does: run today's reminders, plus any missed working days within the window. */
-  tick(): Promise<ReminderMessage[]> {
-    return this.serial(true);
-  }
-
-  /** At start: run missed days, and today only if today's run time has already passed. */
-  catchUp(): Promise<ReminderMessage[]> {
-    const now = this.d.clock.now();
-    const today = dayOf(now, this.d.policy.timezone);
-    const due = zonedInstant(today, firstFireTime(this.d.policy.cron), this.d.policy.timezone);
-    return this.serial(now.getTime() >= due.getTime());
+  /** The wake-up of the scheduler the reminder jobs are on. */
+  get wakeTask(): ScheduledTask | null {
+    return this.schedule.wakeTask;
   }
 
   /**
-   * What the sweep's job does each minute: on a working day after the day's run time, once `sweepMinutes` have passed
-   * since the last sweep (at once after a start), send the abandoned claims. Never at the same time as a run.
+   * Start the scheduler, if this one made its own (the wiring starts a shared one itself), and, unless told not to
+   * (the console without --catch-up), catch up on missed runs: what that catch-up sent is returned.
+   */
+  async start(opts: { catchUp?: boolean } = {}): Promise<ReminderMessage[]> {
+    if (!this.ownsSchedule) return [];
+    return runResults(await this.schedule.start(opts));
+  }
+
+  async stop(): Promise<void> {
+    if (this.ownsSchedule) await this.schedule.stop();
+  }
+
+  /** Run today's reminders now, plus any missed working days within the window. */
+  tick(): Promise<ReminderMessage[]> {
+    return this.schedule.queue(() => this.runOnce(true));
+  }
+
+  /** Run missed days now, and today only if today's run time has already passed: what the run's item does. */
+  catchUp(): Promise<ReminderMessage[]> {
+    return this.schedule.queue(() => this.runDue());
+  }
+
+  /**
+   * Sweep now: on a working day after the day's run time, send the abandoned claims (what the sweep's item does,
+   * every `sweepMinutes`). Never at the same time as a run. A failure is logged and the next sweep tries again.
    */
   sweep(): Promise<ReminderMessage[]> {
-    return this.queue(() =>
-      this.sweepOnce().catch((e: unknown) => {
-        // A minute's job must not end the process; the rows stay abandoned and the next sweep tries again.
-        this.d.logger.error("the reminder sweep failed; it is tried again at the next interval", { error: e instanceof Error ? e.message : String(e) });
-        return [];
-      }),
-    );
+    return this.schedule.queue(() => this.sweepSafely());
   }
 
-  private serial(includeToday: boolean): Promise<ReminderMessage[]> {
-    return this.queue(() => this.runOnce(includeToday));
+  private runDue(): Promise<ReminderMessage[]> {
+    const now = this.d.clock.now();
+    const today = dayOf(now, this.d.policy.timezone);
+    const due = zonedInstant(today, firstFireTime(this.d.policy.cron), this.d.policy.timezone);
+    return this.runOnce(now.getTime() >= due.getTime());
   }
 
-  private queue(job: () => Promise<ReminderMessage[]>): Promise<ReminderMessage[]> {
-    const next = this.running.catch(() => []).then(job);
-    this.running = next;
-    return next;
+  private sweepSafely(): Promise<ReminderMessage[]> {
+    return this.sweepOnce().catch((e: unknown) => {
+      // A failed sweep must not end the process; the rows stay abandoned and the next sweep tries again.
+      this.d.logger.error("the reminder sweep failed; it is tried again at the next interval", { error: e instanceof Error ? e.message : String(e) });
+      return [];
+    });
   }
 
   private async sweepOnce(): Promise<ReminderMessage[]> {
@@ -109,10 +143,6 @@ export class ReminderScheduler {
     const today = dayOf(now, policy.timezone);
     if (!calendar.isWorkday(today)) return [];
     if (now.getTime() < zonedInstant(today, firstFireTime(policy.cron), policy.timezone).getTime()) return [];
-    // A clock set back (--at, a test) starts the interval again.
-    const since = this.lastSweep === null ? Number.POSITIVE_INFINITY : now.getTime() - this.lastSweep;
-    if (since >= 0 && since < policy.sweepMinutes * 60_000) return [];
-    this.lastSweep = now.getTime();
     const messages = await service.sweep(now, sender);
     if (messages.length) this.d.logger.info("reminders swept: sent what a crashed process had claimed", { messages: messages.length });
     return messages;

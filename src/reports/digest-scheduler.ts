@@ -11,6 +11,9 @@ import type { ReminderPolicy } from "../reminders/reminder-policy.js";
 import { CLAIM_TTL_MS, type ReminderSender } from "../reminders/reminder-service.js";
 import type { WorkingCalendar } from "../reminders/working-calendar.js";
 import type { ReportService } from "./report-service.js";
+import { nextCronFire } from "../schedule/cron-fire.js";
+import { MemoryAgenda } from "../schedule/memory-agenda.js";
+import { type Ran, Scheduler } from "../schedule/scheduler.js";
 
 const CONSOLE_KEY = "digest.lastWeek.console";
 
@@ -27,6 +30,20 @@ export interface DigestSchedulerDeps {
   onRun?: (week: string, reply: Reply) => void | Promise<void>;
   /** Starts claim tokens, as ReminderServiceDeps.claimOwner. */
   claimOwner?: string;
+  /** The scheduler to put the digest on; by default one of its own, with an agenda in memory. */
+  schedule?: Scheduler;
+  /** True: `start` and `stop` start and stop `schedule` (made for the digest alone); false: the wiring does (shared). */
+  owned?: boolean;
+}
+
+/** The digest sent among what a wake-up ran, if any. */
+export function digestResult(ran: Ran[]): Reply | null {
+  return (
+    ran
+      .filter((r) => r.kind === DIGEST_KIND && r.result !== null)
+      .map((r) => r.result as Reply)
+      .at(-1) ?? null
+  );
 }
 
 /** When the digest is due in the week of `day`: the week key (its scheduled day) and the working day it goes out on. */
@@ -46,45 +63,55 @@ export function digestDue(day: string, expression: string, calendar: WorkingCale
   return { week, sendOn };
 }
 
+/** The agenda's kind for the weekly digest's daily check. */
+export const DIGEST_KIND = "digest";
+
 /**
- * Sends the weekly digest (周报) to the office's rooms, mentioning the bureau leaders. The cron job fires every
- * day at the digest's time and only says "it is time": whether this week's digest is due is computed from the
- * injected clock, on working days only, and at start it catches up within the current week. Exactly once: one row
- * per week, claimed before sending and marked delivered after, room by room like reminders.
+ * Sends the weekly digest (周报) to the office's rooms, mentioning the bureau leaders. Its item on the one scheduler
+ * (src/schedule/) falls due every day at the digest's time and only says "it is time": whether this week's digest is
+ * due is computed from the injected clock, on working days only, and at start it catches up within the current
+ * week. Exactly once: one row per week, claimed before sending and marked delivered after, room by room like reminders.
  */
 export class DigestScheduler {
-  cronTask: ScheduledTask | null = null;
-  private running: Promise<Reply | null> = Promise.resolve(null);
+  readonly schedule: Scheduler;
+  private readonly ownsSchedule: boolean;
 
-  constructor(private readonly d: DigestSchedulerDeps) {}
+  constructor(private readonly d: DigestSchedulerDeps) {
+    const { policy } = d;
+    this.ownsSchedule = d.owned ?? !d.schedule;
+    this.schedule = d.schedule ?? new Scheduler({ agenda: new MemoryAgenda(), clock: d.clock, logger: d.logger, timezone: policy.timezone });
+    if (!policy.digestEnabled) return;
+    const [hh, mm] = this.fireTime.split(":");
+    const daily = `${Number(mm)} ${Number(hh)} * * *`;
+    this.schedule.every(DIGEST_KIND, { next: (now) => nextCronFire(daily, now, policy.timezone), run: () => this.runOnce() });
+  }
+
+  /** The wake-up of the scheduler the digest is on. */
+  get wakeTask(): ScheduledTask | null {
+    return this.schedule.wakeTask;
+  }
 
   private get fireTime(): string {
     const f = cron.parse(this.d.policy.digestCron);
     return `${String(Math.min(...f.hour)).padStart(2, "0")}:${String(Math.min(...f.minute)).padStart(2, "0")}`;
   }
 
-  /** Register the daily check and, unless told not to (the console without --catch-up), send a digest due and missed. */
+  /**
+   * Start the scheduler, if this one made its own (the wiring starts a shared one itself), and, unless told not to
+   * (the console without --catch-up), send a digest due and missed: returned.
+   */
   async start(opts: { catchUp?: boolean } = {}): Promise<Reply | null> {
-    if (!this.d.policy.digestEnabled) return null;
-    const [hh, mm] = this.fireTime.split(":");
-    this.cronTask = cron.schedule(`${Number(mm)} ${Number(hh)} * * *`, () => this.tick(), {
-      timezone: this.d.policy.timezone,
-      name: "duban-digest",
-      noOverlap: true,
-    });
-    return opts.catchUp === false ? null : this.tick();
+    if (!this.d.policy.digestEnabled || !this.ownsSchedule) return null;
+    return digestResult(await this.schedule.start(opts));
   }
 
   async stop(): Promise<void> {
-    await this.cronTask?.destroy();
-    this.cronTask = null;
-    await this.running.catch(() => undefined);
+    if (this.ownsSchedule) await this.schedule.stop();
   }
 
+  /** Check now whether this week's digest is due, and send it if so. */
   tick(): Promise<Reply | null> {
-    const next = this.running.catch(() => null).then(() => this.runOnce());
-    this.running = next;
-    return next;
+    return this.schedule.queue(() => this.runOnce());
   }
 
   private async runOnce(): Promise<Reply | null> {

@@ -295,6 +295,23 @@ export const DUMP_TABLES = {
       lastError: "String?",
     },
   },
+  ScheduleItem: {
+    key: ["id"],
+    autoincrement: true,
+    columns: {
+      id: "Int",
+      key: "String",
+      kind: "String",
+      dueAt: "DateTime",
+      payload: "String",
+      createdAt: "DateTime",
+      claimToken: "String?",
+      claimedAt: "DateTime?",
+      doneAt: "DateTime?",
+      attempts: "Int",
+      lastError: "String?",
+    },
+  },
 } as const satisfies { [M in ModelName]: TableSpec<M> };
 
 /** The tables in foreign-key order. */
@@ -450,6 +467,9 @@ function parseDump(dump: unknown): Record<ModelName, Row[]> {
   if (typeof tables === "object" && tables !== null && Array.isArray((tables as Record<string, unknown>).PendingUpdate))
     for (const row of (tables as { PendingUpdate: unknown[] }).PendingUpdate)
       if (typeof row === "object" && row !== null && !("kind" in row)) Object.assign(row, { kind: "update", request: null });
+  // A dump from before the scheduler's agenda: it starts empty, and the scheduler adds its runs' next occurrences.
+  if (typeof tables === "object" && tables !== null && !Array.isArray(tables) && !("ScheduleItem" in tables))
+    (tables as Record<string, unknown>).ScheduleItem = [];
   const extraKeys = Object.keys(dump).filter((k) => !["format", "version", "tables"].includes(k));
   if (extraKeys.length > 0) throw new DumpError(`导出文件含有未知的字段：${extraKeys.join("、")}，导入已取消`);
   if (typeof tables !== "object" || tables === null || Array.isArray(tables)) throw new DumpError(`导出文件的 tables 不是对象，导入已取消`);

@@ -13,6 +13,7 @@ import { PrismaUpdateRepository } from "./prisma-update-repository.js";
 import { PrismaTargetRepository } from "./prisma-target-repository.js";
 import { PrismaHistoryRepository } from "./prisma-history-repository.js";
 import { PrismaDigestRepository } from "./prisma-digest-repository.js";
+import { PrismaScheduleRepository } from "./prisma-schedule-repository.js";
 import { sqlOf } from "../db/prisma-client.js";
 import { SqlDirectoryChangeRepository } from "./sql/sql-directory-change-repository.js";
 import { SqlEventLog } from "./sql/sql-event-log.js";
@@ -45,5 +46,6 @@ export function prismaRepositories(db: PrismaClient): Repositories {
     targets: new PrismaTargetRepository(db),
     history: new PrismaHistoryRepository(db),
     digests: new PrismaDigestRepository(db),
+    schedule: new PrismaScheduleRepository(db),
   };
 }

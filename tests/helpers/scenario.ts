@@ -11,7 +11,7 @@ const nullSender: ReminderSender = { send: async (_rooms: string[], _reply: Repl
 /**
  * A row in every table, most through the bot as people would make them: updates (retracted, edited, refused),
  * requests and their decisions, a pause, a directory change, a pending question, reminders delivered and
- * recorded, settings, evidence, targets, digests and many handled events. For the dump tests and for moving the
+ * recorded, settings, evidence, targets, digests, scheduled items and many handled events. For the dump tests and for moving the
  * data from SQLite to PostgreSQL. Starts at the app's clock (2024-12-20 10:00 in both).
  */
 export async function recordScenario(app: TempApp): Promise<void> {
@@ -101,6 +101,10 @@ export async function recordScenario(app: TempApp): Promise<void> {
   await app.db.targetChange.create({ data: { targetId: target.id, fromCount: 1, toCount: 1, reason: "核对", actor: "@kejiban:bureau.local", at: now } });
   await app.db.digest.create({ data: { week: "2025-01-06", createdAt: now, deliveredAt: now, deliveredRooms: JSON.stringify(["kejiban"]), attempts: 1 } });
   await app.db.digest.create({ data: { week: "2024-12-30", createdAt: now, claimToken: "tok", claimedAt: now, lastError: "timeout", attempts: 2 } });
+  // The scheduler's agenda: a run done, and a follow-up pending with its payload.
+  await app.repos.schedule.add({ key: "reminders.run@2024-12-30T01:00:00.000Z", kind: "reminders.run", dueAt: now, payload: "{}", createdAt: now });
+  await app.db.scheduleItem.updateMany({ data: { doneAt: now, attempts: 1 } });
+  await app.repos.schedule.add({ key: "renotify/1", kind: "renotify", dueAt: new Date(now.getTime() + 3_600_000), payload: '{"notice":1}', createdAt: now });
 
   // Enough rows in one table for the load to insert it in several chunks.
   await app.db.processedEvent.createMany({

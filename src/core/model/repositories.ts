@@ -9,6 +9,7 @@ import type { PendingRepository } from "./pending.js";
 import type { PlanRepository } from "./plans.js";
 import type { ReminderRepository } from "./reminders.js";
 import type { RequestRepository } from "./requests.js";
+import type { ScheduleRepository } from "./schedule.js";
 import type { SettingsStore } from "./settings.js";
 import type { TargetRepository } from "./targets.js";
 import type { UpdateRepository } from "./updates.js";
@@ -27,4 +28,6 @@ export interface Repositories {
   targets: TargetRepository;
   history: HistoryRepository;
   digests: DigestRepository;
+  /** The scheduler's agenda (src/schedule/). */
+  schedule: ScheduleRepository;
 }
