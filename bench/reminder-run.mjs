@@ -67,7 +67,7 @@ if (phase === "--preview") {
   const runMs = performance.now() - t;
   const peakRss = process.resourceUsage().maxRSS * 1024;
   const stored = await app.db.reminder.count();
-  const undelivered = await app.db.reminder.count({ where: { deliveredAt: null } });
+  const undelivered = await app.db.reminder.count({ where: { notice: { deliveredAt: null } } });
   out = { ...common, sentMessages: sent.length, stored, undelivered, runMs, peakRss, heapAfter: process.memoryUsage().heapUsed };
 }
 await app.close();

@@ -123,7 +123,7 @@ describe("a bot killed mid-run (SIGKILL) on a real SQLite file, and restarted", 
     const sentBefore = first.lines().filter((l) => l.sent);
     expect(sentBefore).toHaveLength(2);
     const owner = first.lines()[0]!.owner!;
-    const held = await app.db.reminder.count({ where: { deliveredAt: null, claimToken: { startsWith: `${owner}/` } } });
+    const held = await app.db.notice.count({ where: { deliveredAt: null, claimToken: { startsWith: `${owner}/` } } });
     expect(held).toBeGreaterThan(0);
 
     // Restarted two minutes later: the dead process's claims (two minutes old, far inside the 20-minute time to live)
@@ -143,8 +143,8 @@ describe("a bot killed mid-run (SIGKILL) on a real SQLite file, and restarted", 
     // Every unit once, across both processes; nothing left undelivered or claimed.
     const units = [...sentBefore, ...sentAfter].map((l) => l.unit).sort();
     expect(units).toEqual(["刑侦大队", "城关派出所", "指挥情报中心", "政工室", "网安大队"].sort());
-    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
-    expect(await app.db.reminder.count({ where: { claimToken: { not: null } } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { notice: { claimToken: { not: null } } } })).toBe(0);
   }, 120_000);
 
   it("with another bot on the file, leaves the dead claims to age, and the sweep sends them once their time to live is past", async () => {
@@ -175,7 +175,7 @@ describe("a bot killed mid-run (SIGKILL) on a real SQLite file, and restarted", 
       await second.exited;
       const units = [...sentBefore, ...sentAfter].map((l) => l.unit).sort();
       expect(units).toEqual(["刑侦大队", "城关派出所", "指挥情报中心", "政工室", "网安大队"].sort());
-      expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+      expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
     } finally {
       release();
     }
