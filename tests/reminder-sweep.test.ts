@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { digestSchedulerFor, reminderSchedulerFor } from "../src/app.js";
+import type { NewReminder } from "../src/core/model.js";
 import type { Reply } from "../src/core/reply.js";
 import { zonedInstant } from "../src/core/time.js";
 import { botClaimOwner, expireEarlierClaims } from "../src/ops/restart-claims.js";
@@ -58,16 +59,20 @@ async function recordEveryState(renewedAt: Date) {
   const rows = await app.reminders.service.dueRows(["2024-12-31"]);
   const of = (unit: string) => rows.filter((r) => r.unit === unit);
   const nine = at("09:00");
-  // Each call records one unit's occurrences in a notice of its own; `noticesOf` names the notices.
-  const noticesOf = (recorded: Map<string, { noticeId: number }>) => [...new Set([...recorded.values()].map((r) => r.noticeId))];
-  const dead = await reminders.insertClaimed(of("刑侦大队"), "bot#dead/1", nine, new Map());
-  await reminders.markRoomDelivered(noticesOf(dead), "xingzhen");
+  // Each call records one unit's occurrences in a notice of its own, named in the map it is given.
+  const noticeOf = async (unitRows: NewReminder[], token: string) => {
+    const notices = new Map<string, number>();
+    await reminders.insertClaimed(unitRows, token, nine, notices);
+    return [...notices.values()];
+  };
+  const deadNotice = await noticeOf(of("刑侦大队"), "bot#dead/1");
+  await reminders.markRoomDelivered(deadNotice, "xingzhen");
   await reminders.insertClaimed(of("网安大队"), "other#live/1", nine, new Map());
   await reminders.renewClaim("other#live/1", renewedAt);
   await reminders.insertNew(of("政工室"), nine);
-  await reminders.markFailed(noticesOf(await reminders.insertClaimed(of("城关派出所"), "bot#dead/2", nine, new Map())), "room unreachable");
-  await reminders.markDelivered(noticesOf(await reminders.insertClaimed(of("指挥情报中心"), "bot#dead/3", nine, new Map())), nine);
-  return { dead: [...dead.values()].map((r) => r.id) };
+  await reminders.markFailed(await noticeOf(of("城关派出所"), "bot#dead/2"), "room unreachable");
+  await reminders.markDelivered(await noticeOf(of("指挥情报中心"), "bot#dead/3"), nine);
+  return { dead: (await app.db.reminder.findMany({ where: { noticeId: { in: deadNotice } }, select: { id: true } })).map((r) => r.id) };
 }
 
 /** Each row's state by unit, to show what a sweep left alone. */

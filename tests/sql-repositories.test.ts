@@ -432,20 +432,22 @@ describe("the SQL repositories on a real SQLite file", () => {
       const at = app.clock.now();
       const row = (key: string, n: number) => ({ key, taskId: idOf(n), unit: "刑侦大队", kind: "overdue", occurrence: "2024-12-20", dueOn: "2024-12-20" });
       const existing = (await ref.reminders.pending())[0]!.key;
-      const bySql = await sqlRepos.reminders.insertClaimed([row("test:sql-1", 4), row(existing, 4), row("test:sql-2", 5)], "sql-token", at, new Map());
+      const sqlNotices = new Map<string, number>();
+      const prismaNotices = new Map<string, number>();
+      const bySql = await sqlRepos.reminders.insertClaimed([row("test:sql-1", 4), row(existing, 4), row("test:sql-2", 5)], "sql-token", at, sqlNotices);
       const byPrisma = await ref.reminders.insertClaimed(
         [row("test:prisma-1", 4), row("test:sql-1", 4), row(existing, 4), row("test:prisma-2", 5)],
         "prisma-token",
         at,
-        new Map(),
+        prismaNotices,
       );
       expect([...bySql.keys()]).toEqual(["test:sql-1", "test:sql-2"]);
       expect([...byPrisma.keys()]).toEqual(["test:prisma-1", "test:prisma-2"]);
       const stored = async (key: string) => (await reminderRows(app.db, { key }))[0]!;
-      for (const [key, { id, noticeId }] of [...bySql, ...byPrisma]) expect(await stored(key), key).toMatchObject({ id, noticeId });
-      // Each call records 刑侦大队's new occurrences in one new notice of its own.
-      expect(new Set([...bySql.values()].map((r) => r.noticeId)).size).toBe(1);
-      expect(new Set([...byPrisma.values()].map((r) => r.noticeId)).size).toBe(1);
+      // Each call records 刑侦大队's new occurrences in one new notice of its own, added to the map it is given.
+      for (const [key, id] of bySql) expect(await stored(key), key).toMatchObject({ id, noticeId: sqlNotices.get("刑侦大队") });
+      for (const [key, id] of byPrisma) expect(await stored(key), key).toMatchObject({ id, noticeId: prismaNotices.get("刑侦大队") });
+      expect(sqlNotices.get("刑侦大队")).not.toBe(prismaNotices.get("刑侦大队"));
       // The same row either way, but for its key, id, notice and claim.
       const shape = (r: Awaited<ReturnType<typeof stored>>) => ({ ...r, id: 0, key: "", noticeId: 0, claimToken: r.claimToken?.replace(/^(sql|prisma)-/, "") });
       expect(shape(await stored("test:sql-1"))).toStrictEqual(shape(await stored("test:prisma-1")));

@@ -5,7 +5,6 @@ import type {
   NewReminder,
   PlanReader,
   PlanRecord,
-  RecordedReminder,
   ReminderRecord,
   ReminderRepository,
   ReminderTaskRow,
@@ -229,13 +228,14 @@ export class ReminderService {
     // This run's notice for each unit, made with the unit's first new occurrence.
     const notices = new Map<string, number>();
     for await (const page of this.pages(days, active)) {
-      const ids = page.rows.length ? await reminders.insertClaimed(page.rows, token, now, notices) : new Map<string, RecordedReminder>();
+      const ids = page.rows.length ? await reminders.insertClaimed(page.rows, token, now, notices) : new Map<string, number>();
       const wanted = new Set<number>();
       for (const r of page.rows) {
-        const recorded = ids.get(r.key);
-        if (recorded === undefined) continue; // recorded before: delivered, or claimed above or by another process
+        const id = ids.get(r.key);
+        if (id === undefined) continue; // recorded before: delivered, or claimed above or by another process
         ids.delete(r.key); // a notice comes once for each day of a catch-up, under one key
-        claimed.push({ ...recorded, taskId: r.taskId, unit: r.unit, kind: r.kind, occurrence: r.occurrence, deliveredRooms: NO_ROOMS });
+        const noticeId = notices.get(r.unit)!;
+        claimed.push({ id, noticeId, taskId: r.taskId, unit: r.unit, kind: r.kind, occurrence: r.occurrence, deliveredRooms: NO_ROOMS });
         if (r.taskId !== null) wanted.add(r.taskId);
       }
       const start = planStart(page.plan);

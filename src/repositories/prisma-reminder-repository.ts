@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { onPostgres } from "../db/postgres.js";
-import type { NewReminder, RecordedReminder, ReminderRecord, ReminderRepository } from "../core/model.js";
+import type { NewReminder, ReminderRecord, ReminderRepository } from "../core/model.js";
 
 /** The kind of notice a reminder run sends. */
 export const REMINDER_NOTICE = "reminder";
@@ -41,14 +41,15 @@ export class PrismaReminderRepository implements ReminderRepository {
     return recorded.size;
   }
 
-  async insertClaimed(rows: NewReminder[], token: string, at: Date, notices: Map<string, number>): Promise<Map<string, RecordedReminder>> {
+  async insertClaimed(rows: NewReminder[], token: string, at: Date, notices: Map<string, number>): Promise<Map<string, number>> {
     return this.write(rows, token, at, notices);
   }
 
   /** New notices for the units not in `notices`, the occurrences whose key is new, and no empty new notice: one transaction. */
-  private async write(rows: NewReminder[], token: string | null, at: Date, notices: Map<string, number>): Promise<Map<string, RecordedReminder>> {
-    const out = new Map<string, RecordedReminder>();
+  private async write(rows: NewReminder[], token: string | null, at: Date, notices: Map<string, number>): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
     if (rows.length === 0) return out;
+    const used = new Set<number>();
     const pg = onPostgres(this.db);
     // On SQLite, DateTime is the text form Prisma writes.
     const time = pg ? at : at.toISOString().replace("Z", "+00:00");
@@ -74,13 +75,14 @@ export class PrismaReminderRepository implements ReminderRepository {
           rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, time, notices.get(r.unit)!]),
           ` ON CONFLICT ("key") DO NOTHING RETURNING "id", "key", "noticeId"`,
         ))
-          for (const r of await tx.$queryRawUnsafe<{ id: number; key: string; noticeId: number }[]>(text, ...params))
-            out.set(r.key, { id: Number(r.id), noticeId: Number(r.noticeId) });
+          for (const r of await tx.$queryRawUnsafe<{ id: number; key: string; noticeId: number }[]>(text, ...params)) {
+            out.set(r.key, Number(r.id));
+            used.add(Number(r.noticeId));
+          }
         return made;
       },
       { maxWait: 30_000, timeout: 10 * 60_000 },
     );
-    const used = new Set([...out.values()].map((r) => r.noticeId));
     const empty = created.filter((id) => !used.has(id));
     if (empty.length > 0) {
       await this.db.notice.deleteMany({ where: { id: { in: empty } } });

@@ -33,12 +33,6 @@ export interface NewReminder {
   dueOn: string;
 }
 
-/** An occurrence a run recorded: its id and its notice's. */
-export interface RecordedReminder {
-  id: number;
-  noticeId: number;
-}
-
 /**
  * Storage of reminders: unique keys make every occurrence exactly once; a notice (one per unit and run) carries a
  * unit's occurrences and is claimed, delivered room by room and retried as one record.
@@ -52,10 +46,10 @@ export interface ReminderRepository {
   /**
    * Record the occurrences whose key is new in notices claimed by `token` at `at`, in one transaction: a unit's go
    * into its notice in `notices` (unit → notice id), or into a new one, added to `notices`. Existing keys are left
-   * alone, and a new notice that got no occurrence is not kept. Returns the new occurrences by key: a run sends exactly
-   * these (and what it claimed before) without reading them back.
+   * alone, and a new notice that got no occurrence is not kept. Returns the new occurrences' ids by key (each is in its
+   * unit's notice in `notices`): a run sends exactly these (and what it claimed before) without reading them back.
    */
-  insertClaimed(rows: NewReminder[], token: string, at: Date, notices: Map<string, number>): Promise<Map<string, RecordedReminder>>;
+  insertClaimed(rows: NewReminder[], token: string, at: Date, notices: Map<string, number>): Promise<Map<string, number>>;
   /**
    * Atomically claim every undelivered reminder notice not claimed by a live sender; returns the occurrences they
    * carry that are still to be sent, oldest first.

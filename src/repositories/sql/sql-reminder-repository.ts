@@ -1,5 +1,5 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
-import type { NewReminder, RecordedReminder, ReminderRecord } from "../../core/model.js";
+import type { NewReminder, ReminderRecord } from "../../core/model.js";
 import { anyOf, asDateOrNull, fragment, type Row, type Sql } from "../../db/sql.js";
 import { PrismaReminderRepository, REMINDER_NOTICE } from "../prisma-reminder-repository.js";
 
@@ -38,7 +38,7 @@ export class SqlReminderRepository extends PrismaReminderRepository {
     return (await this.writeSql(rows, null, at, new Map())).size;
   }
 
-  override async insertClaimed(rows: NewReminder[], token: string, at: Date, notices: Map<string, number>): Promise<Map<string, RecordedReminder>> {
+  override async insertClaimed(rows: NewReminder[], token: string, at: Date, notices: Map<string, number>): Promise<Map<string, number>> {
     return this.writeSql(rows, token, at, notices);
   }
 
@@ -46,8 +46,8 @@ export class SqlReminderRepository extends PrismaReminderRepository {
    * One transaction: a notice for each unit of `rows` not in `notices`, the occurrences whose key is new (a unit's
    * into its notice), and no new notice left without an occurrence.
    */
-  private async writeSql(rows: NewReminder[], token: string | null, at: Date, notices: Map<string, number>): Promise<Map<string, RecordedReminder>> {
-    const out = new Map<string, RecordedReminder>();
+  private async writeSql(rows: NewReminder[], token: string | null, at: Date, notices: Map<string, number>): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
     if (rows.length === 0) return out;
     await this.sql.transaction(async (q) => {
       const fresh = new Map<string, string>(); // unit → its first row's run day
@@ -64,17 +64,16 @@ export class SqlReminderRepository extends PrismaReminderRepository {
           notices.set(unit, id);
           made.set(id, unit);
         }
-      const inserted = await q.insertReturning<[number, string, number]>(
+      const inserted = await q.insertReturning<[number, string]>(
         "Reminder",
         COLUMNS,
         "key",
         rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at, notices.get(r.unit)!]),
-        ["id", "key", "noticeId"],
+        ["id", "key"],
       );
-      for (const [id, key, noticeId] of inserted) {
-        out.set(key, { id, noticeId });
-        made.delete(noticeId);
-      }
+      for (const [id, key] of inserted) out.set(key, id);
+      // A new notice that got no occurrence: its unit's occurrences were all recorded before.
+      if (made.size > 0) for (const r of rows) if (out.has(r.key)) made.delete(notices.get(r.unit)!);
       // A unit whose occurrences were all recorded before keeps no new notice.
       if (made.size > 0) {
         await q.run`DELETE FROM "Notice" WHERE "id" ${anyOf([...made.keys()])}`;
