@@ -421,6 +421,9 @@ describe("reminders on a real SQLite file", () => {
     await service.run(["2024-12-31"], app.clock.now(), sender);
     expect(toXz()).toEqual(["xingzhen", "xingzhen2"]);
     expect((await reminderRows(app.db, { unit: "刑侦大队" })).every((r) => r.deliveredAt !== null)).toBe(true);
+    // The unit's notice records the rooms it was addressed to, and those it reached.
+    const [notice] = await app.db.notice.findMany({ where: { unit: "刑侦大队" } });
+    expect([notice?.rooms, notice?.deliveredRooms, notice?.attempts]).toEqual(['["xingzhen","xingzhen2"]', '["xingzhen"]', 2]);
   });
 
   it("renews its claim before every message, so a slow run is never taken over by another process", async () => {

@@ -380,10 +380,10 @@ export class ReminderService {
       }
     }
     // Rooms are written down only when some failed: the usual all-delivered case costs one write.
-    if (failed.length === 0) await reminders.markDelivered(m.noticeIds, now);
+    if (failed.length === 0) await reminders.markDelivered(m.noticeIds, now, undefined, m.rooms);
     else {
       for (const room of reached) await reminders.markRoomDelivered(m.noticeIds, room);
-      await reminders.markFailed(m.noticeIds, `${failed.join(", ")}: ${error}`);
+      await reminders.markFailed(m.noticeIds, `${failed.join(", ")}: ${error}`, m.rooms);
     }
   }
 

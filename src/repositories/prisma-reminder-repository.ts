@@ -175,11 +175,17 @@ export class PrismaReminderRepository implements ReminderRepository {
     return out;
   }
 
-  async markDelivered(noticeIds: number[], at: Date, note?: string): Promise<void> {
+  async markDelivered(noticeIds: number[], at: Date, note?: string, rooms?: string[]): Promise<void> {
     for (let i = 0; i < noticeIds.length; i += 500)
       await this.db.notice.updateMany({
         where: { id: { in: noticeIds.slice(i, i + 500) } },
-        data: { deliveredAt: at, attempts: { increment: 1 }, claimToken: null, ...(note ? { lastError: note } : {}) },
+        data: {
+          deliveredAt: at,
+          attempts: { increment: 1 },
+          claimToken: null,
+          ...(note ? { lastError: note } : {}),
+          ...(rooms ? { rooms: JSON.stringify(rooms) } : {}),
+        },
       });
   }
 
@@ -205,11 +211,17 @@ export class PrismaReminderRepository implements ReminderRepository {
     await this.db.notice.updateMany({ where: { claimToken: token, deliveredAt: null }, data: { claimedAt: at } });
   }
 
-  async markFailed(noticeIds: number[], error: string): Promise<void> {
+  async markFailed(noticeIds: number[], error: string, rooms?: string[]): Promise<void> {
     for (let i = 0; i < noticeIds.length; i += 500)
       await this.db.notice.updateMany({
         where: { id: { in: noticeIds.slice(i, i + 500) } },
-        data: { attempts: { increment: 1 }, lastError: error.slice(0, 500), claimToken: null, claimedAt: null },
+        data: {
+          attempts: { increment: 1 },
+          lastError: error.slice(0, 500),
+          claimToken: null,
+          claimedAt: null,
+          ...(rooms ? { rooms: JSON.stringify(rooms) } : {}),
+        },
       });
   }
 }

@@ -65,8 +65,8 @@ export interface ReminderRepository {
   pending(): Promise<ReminderRecord[]>;
   /** Which of these keys exist already. */
   existingKeys(keys: string[]): Promise<Set<string>>;
-  /** These notices reached every room, or are settled without a message (`note` says why). */
-  markDelivered(noticeIds: number[], at: Date, note?: string): Promise<void>;
+  /** These notices reached every room (`rooms`, when given, is where they were addressed), or are settled without a message (`note` says why). */
+  markDelivered(noticeIds: number[], at: Date, note?: string, rooms?: string[]): Promise<void>;
   /** These occurrences go in no message (task done, paused, under review; plan archived): `note` says why. */
   markSkipped(ids: number[], note: string): Promise<void>;
   /** Record that these notices reached one room (the others may still be due). */
@@ -87,5 +87,6 @@ export interface ReminderRepository {
    * after CLAIM_TTL_MS. Returns how many notices.
    */
   expireClaims(prefix: string): Promise<number>;
-  markFailed(noticeIds: number[], error: string): Promise<void>;
+  /** A send to some of `rooms` failed: the notices stay undelivered, unclaimed, for the next run. */
+  markFailed(noticeIds: number[], error: string, rooms?: string[]): Promise<void>;
 }

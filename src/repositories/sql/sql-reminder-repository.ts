@@ -114,11 +114,11 @@ export class SqlReminderRepository extends PrismaReminderRepository {
     return rows.map(record);
   }
 
-  override async markDelivered(noticeIds: number[], at: Date, note?: string): Promise<void> {
+  override async markDelivered(noticeIds: number[], at: Date, note?: string, rooms?: string[]): Promise<void> {
     if (noticeIds.length === 0) return;
     await this.sql
-      .run`UPDATE "Notice" SET "deliveredAt" = ${at}, "attempts" = "attempts" + 1, "claimToken" = NULL, "lastError" = COALESCE(${note ?? null}, "lastError")
-      WHERE "id" ${anyOf(noticeIds)}`;
+      .run`UPDATE "Notice" SET "deliveredAt" = ${at}, "attempts" = "attempts" + 1, "claimToken" = NULL, "lastError" = COALESCE(${note ?? null}, "lastError"),
+      "rooms" = COALESCE(${rooms ? JSON.stringify(rooms) : null}, "rooms") WHERE "id" ${anyOf(noticeIds)}`;
   }
 
   override async markSkipped(ids: number[], note: string): Promise<void> {
