@@ -223,7 +223,9 @@ goal({
   measuredText: ms(r.runMs!, 0),
   goal: { op: "≤", value: 1000, unit: "ms", text: "≤ 1,000 ms" },
   baseline: {
-    what: "raw better-sqlite3: the same task pages read, notices and occurrences inserted, notices marked (bench/reminder-run.mjs --raw); and the policy's compute",
+    what:
+      "raw better-sqlite3: the same task pages read, notices and occurrences inserted, notices marked (bench/reminder-run.mjs --raw); " +
+      "and the policy's compute",
     text: `raw SQL ${ms(r.rawMs!, 0)} (run ${fmt(r.runMs! / r.rawMs!, 1)}×, goal ≤ 1.3×); compute ${ms(r.computeMs!, 0)}`,
     ms: r.rawMs,
     computeMs: r.computeMs,
