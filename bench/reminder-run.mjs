@@ -94,7 +94,8 @@ if (phase === "--preview") {
     for (let i = 0; i < units.length; i += chunk) {
       const part = units.slice(i, i + chunk);
       const stmt = db.prepare(
-        `INSERT INTO "Notice" ("kind", "unit", "dueOn", "createdAt", "claimToken", "claimedAt") VALUES ${part.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} RETURNING "id", "unit"`,
+        `INSERT INTO "Notice" ("kind", "unit", "dueOn", "createdAt", "claimToken", "claimedAt") ` +
+          `VALUES ${part.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} RETURNING "id", "unit"`,
       );
       for (const n of stmt.all(part.flatMap((u) => ["reminder", u, DAY, at, "raw", at]))) notices.set(n.unit, n.id);
     }
