@@ -133,6 +133,22 @@ describe("the sweep (补发): abandoned claims are sent within minutes, on a rea
     expect(sender.sent.map((s) => s.room)).toEqual(["xingzhen2"]);
   });
 
+  it("settles a claimed notice none of whose occurrences is left to send, instead of claiming it again at every sweep", async () => {
+    // A process noted every occurrence of 刑侦大队's notice skipped (its tasks done meanwhile) and stopped before settling it.
+    const reminders = app.repos.reminders;
+    const rows = (await app.reminders.service.dueRows(["2024-12-31"])).filter((r) => r.unit === "刑侦大队");
+    const notices = new Map<string, number>();
+    const ids = await reminders.insertClaimed(rows, "bot#dead/1", at("09:00"), notices);
+    await reminders.markSkipped([...ids.values()], "skipped: task done, reminders paused, or completion under review");
+    expect(await reminders.claimAbandoned("sweep", at("09:30"), at("09:10"))).toEqual([]);
+    const notice = await app.db.notice.findUniqueOrThrow({ where: { id: notices.get("刑侦大队")! } });
+    expect(notice).toMatchObject({ claimToken: null, lastError: "skipped: nothing left to send" });
+    expect(notice.deliveredAt).not.toBeNull();
+    expect(await app.db.notice.count({ where: { deliveredAt: null } })).toBe(0);
+    // Its occurrences still say why they were not sent: the scorecard counts none of them.
+    expect((await reminderRows(app.db)).every((r) => r.lastError?.startsWith("skipped: task done"))).toBe(true);
+  });
+
   it("does not sweep before the day's run time nor on a day off", async () => {
     const nine = at("09:00", "2024-12-30");
     const rows = await app.reminders.service.dueRows(["2024-12-30"]);

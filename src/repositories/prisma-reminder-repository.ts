@@ -4,6 +4,11 @@ import type { NewReminder, ReminderRecord, ReminderRepository } from "../core/mo
 
 /** The kind of notice a reminder run sends. */
 export const REMINDER_NOTICE = "reminder";
+/**
+ * What a claimed notice none of whose occurrences is left to send is settled with: a process stopped between noting
+ * its occurrences skipped and settling it (ReminderService.send).
+ */
+export const NOTHING_LEFT = "skipped: nothing left to send";
 
 type Occurrence = Awaited<ReturnType<PrismaClient["reminder"]["findFirstOrThrow"]>>;
 type NoticeRow = Awaited<ReturnType<PrismaClient["notice"]["findFirstOrThrow"]>>;
@@ -124,7 +129,12 @@ export class PrismaReminderRepository implements ReminderRepository {
       time(staleClaimBefore),
       REMINDER_NOTICE,
     );
-    return this.occurrencesOf(claimed.map((r) => Number(r.id)));
+    const ids = claimed.map((r) => Number(r.id));
+    const open = await this.occurrencesOf(ids);
+    const carried = new Set(open.map((r) => r.noticeId));
+    const empty = ids.filter((id) => !carried.has(id));
+    if (empty.length > 0) await this.markDelivered(empty, at, NOTHING_LEFT);
+    return open;
   }
 
   /** The occurrences still to be sent of these notices, oldest first. */

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { NewReminder, ReminderRecord } from "../../core/model.js";
 import { anyOf, asDateOrNull, fragment, type Row, type Sql } from "../../db/sql.js";
-import { PrismaReminderRepository, REMINDER_NOTICE } from "../prisma-reminder-repository.js";
+import { NOTHING_LEFT, PrismaReminderRepository, REMINDER_NOTICE } from "../prisma-reminder-repository.js";
 
 const COLUMNS = ["key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt", "noticeId"] as const;
 const NOTICE_COLUMNS = ["kind", "unit", "dueOn", "createdAt", "claimToken", "claimedAt"] as const;
@@ -91,6 +91,7 @@ export class SqlReminderRepository extends PrismaReminderRepository {
       return this.occurrences(
         q,
         ids.map(([id]) => id),
+        at,
       );
     });
   }
@@ -102,16 +103,24 @@ export class SqlReminderRepository extends PrismaReminderRepository {
       return this.occurrences(
         q,
         ids.map(([id]) => id),
+        at,
       );
     });
   }
 
-  /** The occurrences still to be sent of these notices, oldest first. */
-  private async occurrences(q: Sql, noticeIds: number[]): Promise<ReminderRecord[]> {
+  /** The occurrences still to be sent of these claimed notices, oldest first; a notice with none is settled. */
+  private async occurrences(q: Sql, noticeIds: number[], at: Date): Promise<ReminderRecord[]> {
     if (noticeIds.length === 0) return [];
-    const rows = await q.all`SELECT ${FIELDS} FROM "Reminder" r JOIN "Notice" n ON n."id" = r."noticeId"
-      WHERE r."noticeId" ${anyOf(noticeIds)} AND r."note" IS NULL ORDER BY r."id"`;
-    return rows.map(record);
+    const rows = (
+      await q.all`SELECT ${FIELDS} FROM "Reminder" r JOIN "Notice" n ON n."id" = r."noticeId"
+      WHERE r."noticeId" ${anyOf(noticeIds)} AND r."note" IS NULL ORDER BY r."id"`
+    ).map(record);
+    const carried = new Set(rows.map((r) => r.noticeId));
+    const empty = noticeIds.filter((id) => !carried.has(id));
+    if (empty.length > 0)
+      await q.run`UPDATE "Notice" SET "deliveredAt" = ${at}, "attempts" = "attempts" + 1, "claimToken" = NULL, "lastError" = ${NOTHING_LEFT}
+        WHERE "id" ${anyOf(empty)}`;
+    return rows;
   }
 
   override async markDelivered(noticeIds: number[], at: Date, note?: string, rooms?: string[]): Promise<void> {
