@@ -58,41 +58,38 @@ export class PrismaReminderRepository implements ReminderRepository {
     const pg = onPostgres(this.db);
     // On SQLite, DateTime is the text form Prisma writes.
     const time = pg ? at : at.toISOString().replace("Z", "+00:00");
+    // The run's map learns the new notices only once they are committed.
     const created = await this.db.$transaction(
       async (tx) => {
         const fresh = new Map<string, string>(); // unit → its first row's run day
         for (const r of rows) if (!notices.has(r.unit) && !fresh.has(r.unit)) fresh.set(r.unit, r.dueOn);
-        const made: number[] = [];
-        const units = [...fresh];
+        const made = new Map<string, number>();
         for (const { text, params } of this.inserts(
           "Notice",
           NOTICE_COLUMNS,
-          units.map(([unit, dueOn]) => [REMINDER_NOTICE, unit, dueOn, time, token, token === null ? null : time]),
+          [...fresh].map(([unit, dueOn]) => [REMINDER_NOTICE, unit, dueOn, time, token, token === null ? null : time]),
           ` RETURNING "id", "unit"`,
         ))
-          for (const n of await tx.$queryRawUnsafe<{ id: number; unit: string }[]>(text, ...params)) {
-            notices.set(n.unit, Number(n.id));
-            made.push(Number(n.id));
-          }
+          for (const n of await tx.$queryRawUnsafe<{ id: number; unit: string }[]>(text, ...params)) made.set(n.unit, Number(n.id));
+        const noticeOf = (unit: string) => notices.get(unit) ?? made.get(unit)!;
         for (const { text, params } of this.inserts(
           "Reminder",
           COLUMNS,
-          rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, time, notices.get(r.unit)!]),
+          rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, time, noticeOf(r.unit)]),
           ` ON CONFLICT ("key") DO NOTHING RETURNING "id", "key", "noticeId"`,
         ))
           for (const r of await tx.$queryRawUnsafe<{ id: number; key: string; noticeId: number }[]>(text, ...params)) {
             out.set(r.key, Number(r.id));
             used.add(Number(r.noticeId));
           }
-        return made;
+        // A unit whose occurrences were all recorded before keeps no new notice.
+        const empty = [...made.values()].filter((id) => !used.has(id));
+        if (empty.length > 0) await tx.notice.deleteMany({ where: { id: { in: empty } } });
+        return [...made].filter(([, id]) => used.has(id));
       },
       { maxWait: 30_000, timeout: 10 * 60_000 },
     );
-    const empty = created.filter((id) => !used.has(id));
-    if (empty.length > 0) {
-      await this.db.notice.deleteMany({ where: { id: { in: empty } } });
-      for (const [unit, id] of notices) if (empty.includes(id)) notices.delete(unit);
-    }
+    for (const [unit, id] of created) notices.set(unit, id);
     return out;
   }
 

@@ -49,10 +49,11 @@ export class SqlReminderRepository extends PrismaReminderRepository {
   private async writeSql(rows: NewReminder[], token: string | null, at: Date, notices: Map<string, number>): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (rows.length === 0) return out;
-    await this.sql.transaction(async (q) => {
+    // The run's map learns the new notices only once they are committed.
+    const kept = await this.sql.transaction(async (q) => {
       const fresh = new Map<string, string>(); // unit → its first row's run day
       for (const r of rows) if (!notices.has(r.unit) && !fresh.has(r.unit)) fresh.set(r.unit, r.dueOn);
-      const made = new Map<number, string>();
+      const made = new Map<string, number>();
       if (fresh.size > 0)
         for (const [id, unit] of await q.insertReturning<[number, string]>(
           "Notice",
@@ -60,26 +61,24 @@ export class SqlReminderRepository extends PrismaReminderRepository {
           "id",
           [...fresh].map(([unit, dueOn]) => [REMINDER_NOTICE, unit, dueOn, at, token, token === null ? null : at]),
           ["id", "unit"],
-        )) {
-          notices.set(unit, id);
-          made.set(id, unit);
-        }
+        ))
+          made.set(unit, id);
       const inserted = await q.insertReturning<[number, string]>(
         "Reminder",
         COLUMNS,
         "key",
-        rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at, notices.get(r.unit)!]),
+        rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at, notices.get(r.unit) ?? made.get(r.unit)!]),
         ["id", "key"],
       );
       for (const [id, key] of inserted) out.set(key, id);
-      // A new notice that got no occurrence: its unit's occurrences were all recorded before.
-      if (made.size > 0) for (const r of rows) if (out.has(r.key)) made.delete(notices.get(r.unit)!);
       // A unit whose occurrences were all recorded before keeps no new notice.
-      if (made.size > 0) {
-        await q.run`DELETE FROM "Notice" WHERE "id" ${anyOf([...made.keys()])}`;
-        for (const unit of made.values()) notices.delete(unit);
-      }
+      const used = new Set<string>();
+      if (made.size > 0) for (const r of rows) if (made.has(r.unit) && out.has(r.key)) used.add(r.unit);
+      const empty = [...made].filter(([unit]) => !used.has(unit)).map(([, id]) => id);
+      if (empty.length > 0) await q.run`DELETE FROM "Notice" WHERE "id" ${anyOf(empty)}`;
+      return [...made].filter(([unit]) => used.has(unit));
     });
+    for (const [unit, id] of kept) notices.set(unit, id);
     return out;
   }
 
