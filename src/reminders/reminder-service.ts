@@ -115,7 +115,8 @@ export const reminderKey = (taskId: number, unit: string, kind: string, occurren
 
 /**
  * Computes, records and delivers reminders. Exactly once: every occurrence has a unique key,
- * pending rows are claimed atomically before sending, and only a successful send marks them delivered.
+ * a unit's occurrences go in one notice (one message to its rooms), notices are claimed atomically before sending,
+ * and only a successful send marks them delivered.
  */
 export class ReminderService {
   constructor(private readonly d: ReminderServiceDeps) {}
@@ -187,9 +188,10 @@ export class ReminderService {
    * already claimed, and send one grouped message per unit.
    * With no sender it only records and returns the messages (console printing is the caller's).
    *
-   * The run reads each task once, page by page: a page's new rows are inserted under this run's claim, and what
-   * the messages show of the page's tasks is kept (a line each), not the tasks. Nothing is read back: the run
-   * knows the ids of the rows it inserted. Then each unit's message is composed, sent and marked delivered. Before
+   * The run reads each task once, page by page: a page's new occurrences are inserted into this run's notice for
+   * their unit, under this run's claim, and what the messages show of the page's tasks is kept (a line each), not the
+   * tasks. Nothing is read back: the run knows the ids it inserted. Then each unit's message is composed, sent and its
+   * notices marked delivered. Before
    * each message the run checks that its claim still holds, and reads again the tasks that changed meanwhile.
    */
   async run(days: string[], now: Date, sender: ReminderSender | null): Promise<ReminderMessage[]> {
