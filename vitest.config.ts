@@ -9,6 +9,7 @@ export const POSTGRES_TESTS = [
   "tests/core.test.ts",
   "tests/reminders.test.ts",
   "tests/reminder-sweep.test.ts",
+  "tests/notice-upgrade.test.ts",
   "tests/plans.test.ts",
   "tests/review.test.ts",
   "tests/targets.test.ts",

@@ -268,7 +268,7 @@ async function measure(url: string, dir: string, sizes: Sizes) {
   const sent = await app.reminders.service.run([DAY], clock.now(), { send: () => new Promise((res) => setImmediate(res)) });
   const runMs = performance.now() - t;
   const stored = await app.db.reminder.count();
-  const undelivered = await app.db.reminder.count({ where: { deliveredAt: null } });
+  const undelivered = await app.db.reminder.count({ where: { notice: { deliveredAt: null } } });
   await app.close();
   return {
     status,

@@ -172,7 +172,9 @@ describe("the duban command line, run as processes", () => {
     const again = await duban(["reminders", "--at", "2024-12-31T09:00:00+08:00", "--json"], fresh);
     expect((JSON.parse(again.stdout) as unknown[]).length).toBe(planned.length);
     const db = new (await import("better-sqlite3")).default(join(dir, "reminders.db"), { readonly: true });
-    const rows = db.prepare("SELECT COUNT(*) AS n, COUNT(deliveredAt) AS delivered, COUNT(DISTINCT key) AS keys FROM Reminder").get() as {
+    const rows = db
+      .prepare("SELECT COUNT(*) AS n, COUNT(t.deliveredAt) AS delivered, COUNT(DISTINCT key) AS keys FROM Reminder r JOIN Notice t ON t.id = r.noticeId")
+      .get() as {
       n: number;
       delivered: number;
       keys: number;

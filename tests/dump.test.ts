@@ -21,6 +21,7 @@ import {
 } from "../src/reports/dump.js";
 import { prismaRepositories } from "../src/repositories/index.js";
 import { quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
+import { reminderRows } from "./helpers/reminder-rows.js";
 import { recordScenario, ZHANG } from "./helpers/scenario.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -87,8 +88,9 @@ describe("database dump and load", () => {
       ["extension", "approved"],
     ]);
     expect(dump1.tables.PendingUpdate.some((p) => p.resolvedAt === null)).toBe(true);
-    expect(dump1.tables.Reminder.some((r) => r.deliveredAt === null)).toBe(true);
-    expect(dump1.tables.Reminder.some((r) => r.deliveredAt !== null)).toBe(true);
+    expect(dump1.tables.Notice.some((r) => r.deliveredAt === null)).toBe(true);
+    expect(dump1.tables.Notice.some((r) => r.deliveredAt !== null)).toBe(true);
+    expect(dump1.tables.Reminder.every((r) => dump1.tables.Notice.some((n) => n.id === r.noticeId))).toBe(true);
     expect(dump1.tables.AuditLog.some((a) => a.outcome === "refused")).toBe(true);
     expect(dump1.tables.Setting.map((s) => s.key)).toEqual([...dump1.tables.Setting.map((s) => s.key)].sort());
     expect(dump1.tables.ProcessedEvent.length).toBeGreaterThan(1300);
@@ -134,18 +136,51 @@ describe("database dump and load", () => {
   });
 
   it("loads a dump from before the reminder kind 'report' became 'report-due' with the new kind and keys, so nothing is sent twice", async () => {
-    const old = JSON.parse(json1) as { tables: { Reminder: Record<string, unknown>[] } };
-    const template = old.tables.Reminder.find((r) => r.taskId !== null && r.deliveredAt !== null)!;
+    const old = JSON.parse(json1) as { tables: { Reminder: Record<string, unknown>[]; Notice: Record<string, unknown>[] } };
+    const delivered = new Map(old.tables.Notice.filter((n) => n.deliveredAt !== null).map((n) => [n.id, n.deliveredAt] as const));
+    const template = old.tables.Reminder.find((r) => r.taskId !== null && delivered.has(r.noticeId))!;
     const id = Math.max(...old.tables.Reminder.map((r) => Number(r.id))) + 1;
     const row: Record<string, unknown> = { ...template, id, kind: "report", occurrence: "2024-11-25", dueOn: "2024-11-25" };
     old.tables.Reminder.push({ ...row, key: `${row.taskId}:${row.unit}:report:2024-11-25` });
     const target = await emptyDatabase(dir, "before-report-due.db");
     try {
       await loadDump(target.db, old);
-      const loadedRow = await target.db.reminder.findUniqueOrThrow({ where: { id } });
+      const loadedRow = await target.db.reminder.findUniqueOrThrow({ where: { id }, include: { notice: true } });
       expect(loadedRow).toMatchObject({ kind: "report-due", key: `${row.taskId}:${row.unit}:report-due:2024-11-25` });
-      expect(loadedRow.deliveredAt).toEqual(new Date(String(template.deliveredAt)));
+      expect(loadedRow.notice.deliveredAt).toEqual(new Date(String(delivered.get(template.noticeId))));
       expect(await target.db.reminder.count({ where: { kind: "report" } })).toBe(0);
+    } finally {
+      await target.db.$disconnect();
+    }
+  });
+
+  it("loads a dump from before notices (version 2) with each message's rows as one notice, every occurrence's delivery intact", async () => {
+    // Today's dump taken back to version 2: each Reminder row carries its notice's delivery and claim, no Notice table.
+    const v3 = JSON.parse(json1) as { tables: Record<string, Record<string, unknown>[]> };
+    const notices = new Map(v3.tables.Notice!.map((n) => [n.id, n] as const));
+    const { Notice: _, ...tables } = v3.tables;
+    const rows = tables.Reminder!.map(({ noticeId, note, ...r }) => {
+      const n = notices.get(noticeId)!;
+      return {
+        ...r,
+        deliveredAt: n.deliveredAt,
+        attempts: n.attempts,
+        lastError: note ?? n.lastError,
+        claimToken: n.claimToken,
+        claimedAt: n.claimedAt,
+        deliveredRooms: n.deliveredRooms,
+      };
+    });
+    const target = await emptyDatabase(dir, "before-notices.db");
+    try {
+      await loadDump(target.db, structuredClone({ format: "duban-dump", version: 2, tables: { ...tables, Reminder: rows } }));
+      const flat = await reminderRows(target.db);
+      const view = (r: Record<string, unknown>) => ({ ...r, deliveredAt: r.deliveredAt === null ? null : new Date(String(r.deliveredAt)) });
+      const keep = ["id", "key", "unit", "kind", "occurrence", "deliveredAt", "attempts", "lastError", "deliveredRooms"] as const;
+      const pick = (r: Record<string, unknown>) => Object.fromEntries(keep.map((k) => [k, r[k]]));
+      expect(flat.map(pick)).toEqual(rows.map(view).map(pick));
+      // A unit's rows delivered together are one notice again.
+      expect(await target.db.notice.count()).toBeLessThan(rows.length);
     } finally {
       await target.db.$disconnect();
     }
@@ -232,7 +267,7 @@ describe("database dump and load", () => {
       ["not an object", () => [1, 2, 3], /不是督办数据导出文件/],
       ["wrong format", (d) => ({ ...d, format: "other-dump" }), /不是督办数据导出文件：format 为 "other-dump"，应为 "duban-dump"/],
       ["no format", (d) => ({ version: d.version, tables: d.tables }), /format 为 （缺失）/],
-      ["wrong version", (d) => ({ ...d, version: 3 }), /导出文件的版本 3 不受支持/],
+      ["wrong version", (d) => ({ ...d, version: 4 }), /导出文件的版本 4 不受支持/],
       ["an unknown table", (d) => ({ ...d, tables: { ...d.tables, Secrets: [] } }), /导出文件含有未知的表：Secrets/],
       [
         "a missing table",

@@ -18,6 +18,7 @@ import { PlanCodeError, derivePlanCode, planCodeProblem } from "../src/plan/plan
 import { parsePlan } from "../src/plan/plan-parser.js";
 import { planPeriod } from "../src/reports/review-data.js";
 import { freshDatabaseUrl, quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
+import { reminderRows } from "./helpers/reminder-rows.js";
 
 const ADMIN = { sender: "@kejiban:bureau.local" };
 /** 刑侦大队's member, in its room; the directory below makes 科技兴警 that room's default plan. */
@@ -310,8 +311,9 @@ describe("several plans in one database", () => {
     const sent: string[] = [];
     await app.reminders.service.run(["2024-07-01"], app.clock.now(), { send: async (_rooms, r) => void sent.push(r.text) });
     expect(sent.join("\n")).not.toContain("合成任务");
-    expect(await app.db.reminder.findUniqueOrThrow({ where: { key: "test:before-archive" } })).toMatchObject({ lastError: "skipped: plan archived" });
-    expect((await app.db.reminder.findUniqueOrThrow({ where: { key: "test:before-archive" } })).deliveredAt).not.toBeNull();
+    const [archived] = await reminderRows(app.db, { key: "test:before-archive" });
+    expect(archived).toMatchObject({ lastError: "skipped: plan archived" });
+    expect(archived!.deliveredAt).not.toBeNull();
     // No reminder for its tasks, even on a day they are all overdue.
     const due = await app.reminders.service.dueRows(["2025-01-14"]);
     const secondTasks = new Set((await app.repos.plans.tasks(second)).map((t) => t.id));

@@ -428,7 +428,7 @@ describe("PostgreSQL: several instances, one active", () => {
         },
       });
       await stuck;
-      const claimed = await app.db.reminder.count({ where: { deliveredAt: null, claimToken: { startsWith: "A#1/" } } });
+      const claimed = await app.db.notice.count({ where: { deliveredAt: null, claimToken: { startsWith: "A#1/" } } });
       expect(claimed).toBeGreaterThan(0);
 
       // B takes over: A's claims are freed, and B's run sends the rest, each unit's message once.
@@ -437,7 +437,7 @@ describe("PostgreSQL: several instances, one active", () => {
       const sentByB: string[] = [];
       const messages = await b.reminders.service.run([day], app.clock.now(), { send: async (rooms) => void sentByB.push(rooms.join(",")) });
       expect(sentByB.length).toBe(messages.filter((m) => m.rooms.length > 0).length);
-      expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+      expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
       const units = await app.db.reminder.findMany({ distinct: ["unit"], select: { unit: true } });
       expect(sentByA.length + messages.length).toBe(units.length);
       // Restarted under the same name, B is a new process with a new owner: its own dead claims are freed too.
@@ -456,11 +456,11 @@ describe("PostgreSQL: several instances, one active", () => {
     try {
       // A had run the day (recorded) and was lost in a sweep, holding 刑侦大队's reminders.
       const rows = (await app.reminders.service.dueRows([day])).filter((r) => r.unit === "刑侦大队");
-      await app.repos.reminders.insertClaimed(rows, "A#1/sweep", app.clock.now());
+      await app.repos.reminders.insertClaimed(rows, "A#1/sweep", app.clock.now(), new Map());
       await app.repos.settings.set("reminders.lastRunDay", day);
       await app.repos.settings.set("instance.active", JSON.stringify({ owner: "A#1", instance: "A", since: app.clock.now().toISOString() }));
       app.clock.advance(60_000);
-      expect(await takeOver(app.repos, "B#2", app.clock.now())).toMatchObject({ previous: "A#1", reminders: rows.length });
+      expect(await takeOver(app.repos, "B#2", app.clock.now())).toMatchObject({ previous: "A#1", reminders: 1 }); // its one notice
       const sent: string[] = [];
       const scheduler = reminderSchedulerFor({ ...app, logger: quietLogger }, { send: async (rooms) => void sent.push(rooms.join(",")) });
       try {
@@ -470,7 +470,7 @@ describe("PostgreSQL: several instances, one active", () => {
         await scheduler.stop();
       }
       expect(sent).toEqual(["xingzhen"]);
-      expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+      expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
     } finally {
       await app.dispose();
     }
@@ -480,18 +480,18 @@ describe("PostgreSQL: several instances, one active", () => {
     const app = await tempApp({ database: "postgres", at: "2024-12-31T10:00:00+08:00" });
     try {
       await app.reminders.service.run(["2024-12-31"], app.clock.now(), null);
-      const rows = await app.db.reminder.findMany({ orderBy: { id: "asc" } });
+      const rows = await app.db.notice.findMany({ orderBy: { id: "asc" } });
       expect(rows.length).toBeGreaterThan(3);
-      await app.db.reminder.update({ where: { id: rows[0]!.id }, data: { claimToken: "host-a:1/uuid-1", claimedAt: app.clock.now() } });
-      await app.db.reminder.update({ where: { id: rows[1]!.id }, data: { claimToken: "host-a:12/uuid-2", claimedAt: app.clock.now() } });
-      await app.db.reminder.update({
+      await app.db.notice.update({ where: { id: rows[0]!.id }, data: { claimToken: "host-a:1/uuid-1", claimedAt: app.clock.now() } });
+      await app.db.notice.update({ where: { id: rows[1]!.id }, data: { claimToken: "host-a:12/uuid-2", claimedAt: app.clock.now() } });
+      await app.db.notice.update({
         where: { id: rows[2]!.id },
         data: { claimToken: "host-a:1/uuid-3", claimedAt: app.clock.now(), deliveredAt: app.clock.now() },
       });
       expect(await app.repos.reminders.releaseClaims("host-a:1/")).toBe(1);
       // "_" in a name is a letter, not LIKE's any-character: host_a:12 is not host-a:12.
       expect(await app.repos.reminders.releaseClaims("host_a:12/")).toBe(0);
-      const after = await app.db.reminder.findMany({ where: { id: { in: rows.slice(0, 3).map((r) => r.id) } }, orderBy: { id: "asc" } });
+      const after = await app.db.notice.findMany({ where: { id: { in: rows.slice(0, 3).map((r) => r.id) } }, orderBy: { id: "asc" } });
       expect(after.map((r) => r.claimToken)).toEqual([null, "host-a:12/uuid-2", "host-a:1/uuid-3"]);
       await app.db.digest.create({ data: { week: "2024-12-30", createdAt: app.clock.now(), claimToken: "host-a:1/x", claimedAt: app.clock.now() } });
       expect(await app.repos.digests.releaseClaims("host-a:1/")).toBe(1);

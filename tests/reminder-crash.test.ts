@@ -126,7 +126,7 @@ describe("a bot killed mid-run (SIGKILL) on a real SQLite file, and restarted", 
     const sentBefore = first.lines().filter((l) => l.sent);
     expect(sentBefore).toHaveLength(2);
     const owner = first.lines()[0]!.owner!;
-    const held = await app.db.reminder.count({ where: { deliveredAt: null, claimToken: { startsWith: `${owner}/` } } });
+    const held = await app.db.notice.count({ where: { deliveredAt: null, claimToken: { startsWith: `${owner}/` } } });
     expect(held).toBeGreaterThan(0);
 
     // Restarted two minutes later: the dead process's claims (two minutes old, far inside the 20-minute time to live)
@@ -147,8 +147,8 @@ describe("a bot killed mid-run (SIGKILL) on a real SQLite file, and restarted", 
     // Every unit once, across both processes; nothing left undelivered or claimed.
     const units = [...sentBefore, ...sentAfter].map((l) => l.unit).sort();
     expect(units).toEqual(["刑侦大队", "城关派出所", "指挥情报中心", "政工室", "网安大队"].sort());
-    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
-    expect(await app.db.reminder.count({ where: { claimToken: { not: null } } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { notice: { claimToken: { not: null } } } })).toBe(0);
     // The day's run item the dead process held was run again by the restart, not left claimed for its time to live.
     expect(await app.db.scheduleItem.count({ where: { claimToken: { not: null } } })).toBe(0);
     expect(await app.db.scheduleItem.count({ where: { kind: "reminders.run", doneAt: { not: null } } })).toBe(1);
@@ -182,7 +182,7 @@ describe("a bot killed mid-run (SIGKILL) on a real SQLite file, and restarted", 
       await second.exited;
       const units = [...sentBefore, ...sentAfter].map((l) => l.unit).sort();
       expect(units).toEqual(["刑侦大队", "城关派出所", "指挥情报中心", "政工室", "网安大队"].sort());
-      expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+      expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
     } finally {
       release();
     }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { digestSchedulerFor, reminderSchedulerFor } from "../src/app.js";
+import type { NewReminder } from "../src/core/model.js";
 import type { Reply } from "../src/core/reply.js";
 import { zonedInstant } from "../src/core/time.js";
 import { botClaimOwner, expireEarlierClaims } from "../src/ops/restart-claims.js";
@@ -7,6 +8,7 @@ import { ReminderScheduler, sweepResults } from "../src/reminders/reminder-sched
 import type { Ran } from "../src/schedule/scheduler.js";
 import type { ReminderSender } from "../src/reminders/reminder-service.js";
 import { quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
+import { reminderRows } from "./helpers/reminder-rows.js";
 
 /** A sender that records what was sent, one room at a time. */
 class RecordingSender implements ReminderSender {
@@ -60,19 +62,25 @@ async function recordEveryState(renewedAt: Date) {
   const nine = at("09:00");
   // The day's run is done (recorded as run): the scheduler's wake-up, which also runs what else is due, runs no other.
   await app.repos.settings.set("reminders.lastRunDay", "2024-12-31");
-  const dead = await reminders.insertClaimed(of("刑侦大队"), "bot#dead/1", nine);
-  await reminders.markRoomDelivered([...dead.values()], "xingzhen");
-  await reminders.insertClaimed(of("网安大队"), "other#live/1", nine);
+  // Each call records one unit's occurrences in a notice of its own, named in the map it is given.
+  const noticeOf = async (unitRows: NewReminder[], token: string) => {
+    const notices = new Map<string, number>();
+    await reminders.insertClaimed(unitRows, token, nine, notices);
+    return [...notices.values()];
+  };
+  const deadNotice = await noticeOf(of("刑侦大队"), "bot#dead/1");
+  await reminders.markRoomDelivered(deadNotice, "xingzhen");
+  await reminders.insertClaimed(of("网安大队"), "other#live/1", nine, new Map());
   await reminders.renewClaim("other#live/1", renewedAt);
   await reminders.insertNew(of("政工室"), nine);
-  await reminders.markFailed([...(await reminders.insertClaimed(of("城关派出所"), "bot#dead/2", nine)).values()], "room unreachable");
-  await reminders.markDelivered([...(await reminders.insertClaimed(of("指挥情报中心"), "bot#dead/3", nine)).values()], nine);
-  return { dead: [...dead.values()] };
+  await reminders.markFailed(await noticeOf(of("城关派出所"), "bot#dead/2"), "room unreachable");
+  await reminders.markDelivered(await noticeOf(of("指挥情报中心"), "bot#dead/3"), nine);
+  return { dead: (await app.db.reminder.findMany({ where: { noticeId: { in: deadNotice } }, select: { id: true } })).map((r) => r.id) };
 }
 
 /** Each row's state by unit, to show what a sweep left alone. */
 async function states() {
-  const rows = await app.db.reminder.findMany({ orderBy: { id: "asc" } });
+  const rows = await reminderRows(app.db);
   const out: Record<string, string[]> = {};
   for (const r of rows) {
     const state = `${r.deliveredAt ? "delivered" : "open"}:${r.claimToken ?? "-"}:${r.deliveredRooms}`;
@@ -124,16 +132,32 @@ describe("the sweep (补发): abandoned claims are sent within minutes, on a rea
     // Claims still live at 09:07; the sweep then waits 15 minutes, so 09:21 does nothing although the claim is stale.
     expect(await sweepAt(every15, at("09:07"))).toEqual([]);
     expect(await sweepAt(every15, at("09:21"))).toEqual([]);
-    expect(await app.db.reminder.count({ where: { id: { in: dead }, deliveredAt: null } })).toBe(dead.length);
+    expect(await app.db.reminder.count({ where: { id: { in: dead }, notice: { deliveredAt: null } } })).toBe(dead.length);
     const swept = await sweepAt(every15, at("09:22"));
     expect(swept.map((m) => m.unit)).toEqual(["刑侦大队"]);
     expect(sender.sent.map((s) => s.room)).toEqual(["xingzhen2"]);
   });
 
+  it("settles a claimed notice none of whose occurrences is left to send, instead of claiming it again at every sweep", async () => {
+    // A process noted every occurrence of 刑侦大队's notice skipped (its tasks done meanwhile) and stopped before settling it.
+    const reminders = app.repos.reminders;
+    const rows = (await app.reminders.service.dueRows(["2024-12-31"])).filter((r) => r.unit === "刑侦大队");
+    const notices = new Map<string, number>();
+    const ids = await reminders.insertClaimed(rows, "bot#dead/1", at("09:00"), notices);
+    await reminders.markSkipped([...ids.values()], "skipped: task done, reminders paused, or completion under review");
+    expect(await reminders.claimAbandoned("sweep", at("09:30"), at("09:10"))).toEqual([]);
+    const notice = await app.db.notice.findUniqueOrThrow({ where: { id: notices.get("刑侦大队")! } });
+    expect(notice).toMatchObject({ claimToken: null, lastError: "skipped: nothing left to send" });
+    expect(notice.deliveredAt).not.toBeNull();
+    expect(await app.db.notice.count({ where: { deliveredAt: null } })).toBe(0);
+    // Its occurrences still say why they were not sent: the scorecard counts none of them.
+    expect((await reminderRows(app.db)).every((r) => r.lastError?.startsWith("skipped: task done"))).toBe(true);
+  });
+
   it("does not sweep before the day's run time nor on a day off", async () => {
     const nine = at("09:00", "2024-12-30");
     const rows = await app.reminders.service.dueRows(["2024-12-30"]);
-    await app.repos.reminders.insertClaimed(rows, "bot#dead/1", nine);
+    await app.repos.reminders.insertClaimed(rows, "bot#dead/1", nine, new Map());
     const scheduler = schedulerFor(sender);
     await scheduler.start({ catchUp: false });
     // 2024-12-31 08:59: the claim is a day old, but today's run time has not come.
@@ -152,16 +176,19 @@ describe("the sweep (补发): abandoned claims are sent within minutes, on a rea
       rows.filter((r) => r.unit === "刑侦大队"),
       "bot#1a2b3c4d/run",
       nine,
+      new Map(),
     );
     await reminders.insertClaimed(
       rows.filter((r) => r.unit === "网安大队"),
       "bot-two#5e6f7a8b/run",
       nine,
+      new Map(),
     );
     await reminders.insertClaimed(
       rows.filter((r) => r.unit === "政工室"),
       "0c1d2e3f-cli-run",
       nine,
+      new Map(),
     );
     // The previous process had run the day: what it left goes out in the sweep (the wake-up runs what else is due too).
     await app.repos.settings.set("reminders.lastRunDay", "2024-12-31");
@@ -169,7 +196,8 @@ describe("the sweep (补发): abandoned claims are sent within minutes, on a rea
     expect(owner).toBe("bot#99999999");
     // Another bot process on the file: its claims may be live, so nothing is touched.
     expect(await expireEarlierClaims(app.repos, owner, 1)).toEqual({ reminders: 0, digests: 0 });
-    expect(await expireEarlierClaims(app.repos, owner, 0)).toEqual({ reminders: rows.filter((r) => r.unit === "刑侦大队").length, digests: 0 });
+    // Its one notice (刑侦大队's message), whatever the number of occurrences it carries.
+    expect(await expireEarlierClaims(app.repos, owner, 0)).toEqual({ reminders: 1, digests: 0 });
     const scheduler = schedulerFor(sender);
     await scheduler.start({ catchUp: false });
     const swept = await sweepAt(scheduler, at("09:01"));
@@ -178,7 +206,7 @@ describe("the sweep (补发): abandoned claims are sent within minutes, on a rea
     // The other bot's and the command line's claims wait for their time to live, then go in a sweep too.
     expect(await sweepAt(scheduler, at("09:06"))).toEqual([]);
     expect((await sweepAt(scheduler, at("09:21"))).map((m) => m.unit).sort()).toEqual(["政工室", "网安大队"].sort());
-    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
   });
 
   it("a restart frees the weekly digest its previous process claimed and did not send, and the digest's catch-up sends it", async () => {
@@ -216,7 +244,7 @@ describe("the sweep (补发): abandoned claims are sent within minutes, on a rea
     });
     started.push(scheduler);
     await scheduler.start({ catchUp: false });
-    await app.repos.reminders.insertClaimed(await app.reminders.service.dueRows(["2024-12-31"]), "bot#dead/1", at("09:00"));
+    await app.repos.reminders.insertClaimed(await app.reminders.service.dueRows(["2024-12-31"]), "bot#dead/1", at("09:00"), new Map());
     // The dead process had run the day; the wake-up runs what else is due too, and only the sweep has work.
     await app.repos.settings.set("reminders.lastRunDay", "2024-12-31");
     expect(await sweepAt(scheduler, at("09:21"))).toEqual([]);

@@ -9,6 +9,7 @@ import { ReminderService, reminderKey, type ReminderMessage, type ReminderSender
 import { createWorkingCalendar, workingCalendarFrom } from "../src/reminders/working-calendar.js";
 import { catalogue } from "../src/core/i18n/index.js";
 import { quietLogger, tempApp, type TempApp } from "./helpers/temp-app.js";
+import { reminderRows } from "./helpers/reminder-rows.js";
 import { syntheticPlan } from "../bench/synthetic.js";
 import { SYSTEM_ACTOR } from "../src/plan/import-plan.js";
 
@@ -63,7 +64,7 @@ describe("reminders on a real SQLite file", () => {
     expect(xz.reply.mentions).toEqual(["@zhang:bureau.local"]);
     expect(await service.run(["2024-12-31"], app.clock.now(), sender)).toEqual([]);
     expect(sender.sent).toHaveLength(5);
-    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
   });
 
   it("wires node-cron to 09:00 Asia/Shanghai and sends nothing on National Day", async () => {
@@ -102,7 +103,7 @@ describe("reminders on a real SQLite file", () => {
     for (let d = "2024-02-10"; d <= "2024-02-17"; d = addDays(d, 1)) expect(days.has(d)).toBe(false);
     for (let d = "2024-10-01"; d <= "2024-10-07"; d = addDays(d, 1)) expect(days.has(d)).toBe(false);
 
-    const rows = await app.db.reminder.findMany({ include: { task: { select: { number: true } } }, orderBy: { id: "asc" } });
+    const rows = await reminderRows(app.db);
     expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
     expect(rows.every((r) => r.deliveredAt !== null)).toBe(true);
     const task6 = rows.filter((r) => r.task?.number === 6 && r.unit === "刑侦大队");
@@ -160,7 +161,7 @@ describe("reminders on a real SQLite file", () => {
     const november = await service.run(["2024-11-25"], at9("2024-11-25"), sender);
     expect(november.some((m) => m.kinds.includes("report-due"))).toBe(true);
     await service.run(["2024-12-25"], at9("2024-12-25"), null);
-    const rows = () => app.db.reminder.findMany({ where: { kind: { in: ["report", "report-due"] } }, orderBy: { id: "asc" } });
+    const rows = () => reminderRows(app.db, { kind: { in: ["report", "report-due"] } });
     const recorded = await rows();
     expect(recorded.filter((r) => r.deliveredAt === null).length).toBeGreaterThan(0);
     expect(recorded.filter((r) => r.deliveredAt !== null).length).toBeGreaterThan(0);
@@ -174,7 +175,7 @@ describe("reminders on a real SQLite file", () => {
     await app.close(); // migrating takes the database to itself
     const reopened = await openApp(readConfig(app.env), app.clock, { logger: quietLogger, quiet: true });
     try {
-      const migrated = await reopened.db.reminder.findMany({ where: { kind: { in: ["report", "report-due"] } }, orderBy: { id: "asc" } });
+      const migrated = await reminderRows(reopened.db, { kind: { in: ["report", "report-due"] } });
       expect(migrated).toEqual(recorded);
       expect(migrated.every((r) => r.key === reminderKey(r.taskId!, r.unit, "report-due", r.occurrence))).toBe(true);
 
@@ -188,7 +189,7 @@ describe("reminders on a real SQLite file", () => {
       expect(sender.sent.length - sentBefore).toBe(again.length);
       expect(await reopened.reminders.service.run(["2024-11-25", "2024-12-25"], at9("2024-12-25"), sender)).toEqual([]);
       // No row was added: November's, delivered under the old keys, were found under the new ones.
-      const after = await reopened.db.reminder.findMany({ where: { kind: { in: ["report", "report-due"] } }, orderBy: { id: "asc" } });
+      const after = await reminderRows(reopened.db, { kind: { in: ["report", "report-due"] } });
       expect(after.map((r) => [r.id, r.key, r.kind])).toEqual(migrated.map((r) => [r.id, r.key, r.kind]));
       expect(after.every((r) => r.deliveredAt !== null)).toBe(true);
     } finally {
@@ -215,7 +216,7 @@ describe("reminders on a real SQLite file", () => {
     sender.failRooms.add("xingzhen");
     await app.reminders.service.run(["2024-12-31"], app.clock.now(), sender);
     expect(sender.sent.map((s) => s.rooms[0])).not.toContain("xingzhen");
-    const failed = await app.db.reminder.findMany({ where: { deliveredAt: null } });
+    const failed = await reminderRows(app.db, { notice: { deliveredAt: null } });
     expect(failed.map((r) => r.unit)).toEqual(["刑侦大队", "刑侦大队", "刑侦大队"]);
     expect(failed[0]!.lastError).toContain("unreachable");
     sender.failRooms.clear();
@@ -225,7 +226,7 @@ describe("reminders on a real SQLite file", () => {
     const next = await app.reminders.service.run(["2025-01-02"], app.clock.now(), sender);
     const xz = next.find((m) => m.unit === "刑侦大队")!;
     expect(xz.taskNumbers).toEqual([4, 5, 6]);
-    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
   });
 
   it("sends nothing for a completed or paused task, and records who paused it and why", async () => {
@@ -315,8 +316,8 @@ describe("reminders on a real SQLite file", () => {
     expect(messages).toHaveLength(1);
     expect(sender.sent).toHaveLength(1);
     // The others' reminders are recorded as skipped, not left to send later.
-    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
-    expect(await app.db.reminder.count({ where: { lastError: { startsWith: "skipped: task done" } } })).toBeGreaterThan(0);
+    expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { note: { startsWith: "skipped: task done" } } })).toBeGreaterThan(0);
   });
 
   it("stops when another instance takes its claim over mid-run, and that instance sends the rest, each once", async () => {
@@ -344,13 +345,13 @@ describe("reminders on a real SQLite file", () => {
     const a = await new ReminderService({ ...deps, repos: { ...app.repos, reminders }, claimOwner: "A#1" }).run(["2024-12-31"], now, sender);
     expect(a).toHaveLength(1);
     expect(sender.sent).toHaveLength(1);
-    expect(await app.db.reminder.count({ where: { deliveredAt: null, claimToken: "B#1/run" } })).toBeGreaterThan(0);
+    expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null, claimToken: "B#1/run" } } })).toBeGreaterThan(0);
     // B's next run (its claim freed, as a restart under its name would be) sends the rest; nothing goes twice.
     await app.repos.reminders.releaseClaims("B#1/");
     const b = await new ReminderService({ ...deps, repos: app.repos, claimOwner: "B#2" }).run(["2024-12-31"], now, sender);
     expect(b).toHaveLength(4);
     expect(new Set(sender.sent.map((x) => x.reply.text)).size).toBe(5);
-    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
   });
 
   it("sends what the console recorded while the run was recording, in the same run", async () => {
@@ -365,18 +366,18 @@ describe("reminders on a real SQLite file", () => {
     let first = true;
     // The console records the day's reminders (unclaimed) just before the run inserts its own.
     const reminders = Object.assign(Object.create(app.repos.reminders) as typeof app.repos.reminders, {
-      insertClaimed: async (rows: Parameters<typeof app.repos.reminders.insertClaimed>[0], token: string, at: Date) => {
+      insertClaimed: async (rows: Parameters<typeof app.repos.reminders.insertClaimed>[0], token: string, at: Date, notices: Map<string, number>) => {
         if (first) {
           first = false;
           await app.repos.reminders.insertNew(rows, at);
         }
-        return app.repos.reminders.insertClaimed(rows, token, at);
+        return app.repos.reminders.insertClaimed(rows, token, at, notices);
       },
     });
     const sent = await new ReminderService({ ...deps, repos: { ...app.repos, reminders } }).run(["2024-12-31"], app.clock.now(), sender);
     expect(sent).toHaveLength(5);
     expect(byUnit(sent).刑侦大队).toEqual([4, 5, 6]);
-    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
   });
 
   it("catching up on two working days in one run, tells the office each notice once", async () => {
@@ -400,7 +401,7 @@ describe("reminders on a real SQLite file", () => {
     const office = sent.find((m) => m.unit === "科技办")!.reply.text;
     expect(office.split("任务12的完成时限“视情况而定”无法识别")).toHaveLength(2);
     expect(office.split("工作日历缺少2025年的节假日数据")).toHaveLength(2);
-    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
     // The console, which records and shows without sending, shows each once too.
     const shown = await new ReminderService({ ...deps, calendar }).run(["2025-01-06", "2025-01-07"], at9("2025-01-07"), null);
     const toOffice = shown.find((m) => m.unit === "科技办")!.reply.text;
@@ -414,12 +415,15 @@ describe("reminders on a real SQLite file", () => {
     await service.run(["2024-12-31"], app.clock.now(), sender);
     const toXz = () => sender.sent.filter((s) => s.reply.text.includes("【督办提醒】刑侦大队")).map((s) => s.rooms.join(","));
     expect(toXz()).toEqual(["xingzhen"]);
-    const rows = await app.db.reminder.findMany({ where: { unit: "刑侦大队" } });
+    const rows = await reminderRows(app.db, { unit: "刑侦大队" });
     expect(rows.every((r) => r.deliveredAt === null && r.deliveredRooms === '["xingzhen"]')).toBe(true);
     sender.failRooms.clear();
     await service.run(["2024-12-31"], app.clock.now(), sender);
     expect(toXz()).toEqual(["xingzhen", "xingzhen2"]);
-    expect((await app.db.reminder.findMany({ where: { unit: "刑侦大队" } })).every((r) => r.deliveredAt !== null)).toBe(true);
+    expect((await reminderRows(app.db, { unit: "刑侦大队" })).every((r) => r.deliveredAt !== null)).toBe(true);
+    // The unit's notice records the rooms it was addressed to, and those it reached.
+    const [notice] = await app.db.notice.findMany({ where: { unit: "刑侦大队" } });
+    expect([notice?.rooms, notice?.deliveredRooms, notice?.attempts]).toEqual(['["xingzhen","xingzhen2"]', '["xingzhen"]', 2]);
   });
 
   it("renews its claim before every message, so a slow run is never taken over by another process", async () => {
@@ -446,7 +450,7 @@ describe("reminders on a real SQLite file", () => {
   it("without a chat transport records and shows reminders but delivers none, and keeps its own last run", async () => {
     const shown = await app.reminders.service.run(["2024-12-31"], app.clock.now(), null);
     expect(byUnit(shown).刑侦大队).toEqual([4, 5, 6]);
-    expect(await app.db.reminder.count({ where: { deliveredAt: { not: null } } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { notice: { deliveredAt: { not: null } } } })).toBe(0);
     const console = schedulerFor(app, null);
     await console.start();
     await console.stop();
@@ -455,7 +459,7 @@ describe("reminders on a real SQLite file", () => {
     // A bot with a transport on the same database then sends every one of them.
     const sent = await app.reminders.service.run(["2024-12-31"], app.clock.now(), sender);
     expect(byUnit(sent)).toEqual(byUnit(shown));
-    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
   });
 
   it("a run reads each task once, in its pages, and none again to compose the messages unless it changed, a retry of a failed room included", async () => {
@@ -492,7 +496,7 @@ describe("reminders on a real SQLite file", () => {
     expect(calls).toEqual({ pages: 2, byIds: [] });
     expect(sender.sent.filter((s) => s.rooms[0] === "xingzhen")).toHaveLength(1);
     // A task written while the run sends (an update to it) is read again, alone, before the next message that shows it.
-    await app.db.reminder.updateMany({ data: { deliveredAt: null, claimToken: null } });
+    await app.db.notice.updateMany({ data: { deliveredAt: null, claimToken: null } });
     const last = first[first.length - 1]!;
     const changing: ReminderSender = {
       send: async (rooms, reply, key) => {
@@ -543,7 +547,7 @@ describe("reminders on a real SQLite file", () => {
     const sent = await new ReminderService({ ...deps, repos: app.repos }).run([day], app.clock.now(), sender);
     expect(sent.map((m) => m.unit).sort()).toEqual([...new Set(paged.map((r) => r.unit))].sort());
     expect(sender.sent).toHaveLength(sent.length);
-    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
     expect(await app.db.reminder.count()).toBe(paged.length);
     expect(await app.reminders.service.run([day], app.clock.now(), sender)).toEqual([]);
   });

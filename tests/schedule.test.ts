@@ -135,7 +135,7 @@ describe("the one scheduler: a persisted agenda and one wake-up", () => {
     expect(new Set(keys).size).toBe(keys.length);
     expect(sender.sent.length).toBeGreaterThan(monday);
     const afterCatchUp = sender.sent.length;
-    expect(await app.db.reminder.count({ where: { deliveredAt: null } })).toBe(0);
+    expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
     await third.stop();
 
     // Started again at the same instant: nothing more.

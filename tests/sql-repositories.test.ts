@@ -26,13 +26,27 @@ import { SqlRequestRepository } from "../src/repositories/sql/sql-request-reposi
 import { SqlSettings } from "../src/repositories/sql/sql-settings.js";
 import { SqlUpdateRepository } from "../src/repositories/sql/sql-update-repository.js";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
+import { reminderRows } from "./helpers/reminder-rows.js";
 import { syntheticPlan } from "../bench/synthetic.js";
 
 const ZHANG = "@zhang:bureau.local"; // 刑侦大队, a lead unit of tasks 4, 5 and 6
 const ADMIN = "@kejiban:bureau.local";
 const zhang = { sender: ZHANG, room: "xingzhen", isDirect: false, mentionsBot: false };
 /** The fields of the ReminderRecord interface (src/core/model.ts). */
-const REMINDER_FIELDS = ["id", "key", "taskId", "unit", "kind", "occurrence", "dueOn", "deliveredAt", "attempts", "lastError", "deliveredRooms"] as const;
+const REMINDER_FIELDS = [
+  "id",
+  "key",
+  "taskId",
+  "unit",
+  "kind",
+  "occurrence",
+  "dueOn",
+  "noticeId",
+  "deliveredAt",
+  "attempts",
+  "lastError",
+  "deliveredRooms",
+] as const;
 const reminderFields = (r: ReminderRecord) => Object.fromEntries(REMINDER_FIELDS.map((k) => [k, r[k]]));
 
 let app: TempApp;
@@ -168,8 +182,8 @@ beforeAll(async () => {
   expect(sent.length).toBeGreaterThan(0);
   app.clock.set(zonedInstant("2025-01-07", "09:00"));
   await app.reminders.service.run(["2025-01-07"], app.clock.now(), null);
-  // A reminder that reached one of its rooms before another failed (what the run records room by room).
-  const failed = (await app.db.reminder.findFirstOrThrow({ where: { deliveredAt: null, attempts: { gt: 0 } }, orderBy: { id: "asc" } })).id;
+  // A notice that reached one of its rooms before another failed (what the run records room by room).
+  const failed = (await app.db.notice.findFirstOrThrow({ where: { deliveredAt: null, attempts: { gt: 0 } }, orderBy: { id: "asc" } })).id;
   await app.repos.reminders.markRoomDelivered([failed], "kejiban");
 }, 60_000);
 
@@ -375,12 +389,12 @@ describe("the SQL repositories on a real SQLite file", () => {
       // The SQL returns the interface's fields only.
       for (const r of sql) expect(Object.keys(r).sort()).toStrictEqual([...REMINDER_FIELDS].sort());
       expect(sql.map(reminderFields)).toStrictEqual(undelivered.map(reminderFields));
-      expect(await app.db.reminder.count({ where: { claimToken, deliveredAt: null } })).toBe(undelivered.length);
+      expect(await app.db.reminder.count({ where: { notice: { claimToken, deliveredAt: null } } })).toBe(undelivered.length);
       // Claimed now, they are nobody else's until the claim is stale.
       expect(await sqlRepos.reminders.claimPending("another-token", now, new Date(now.getTime() - 15 * 60_000))).toStrictEqual([]);
       expect(await ref.reminders.claimPending("another-token", now, new Date(now.getTime() - 15 * 60_000))).toStrictEqual([]);
       // Freed, they are Prisma's to claim: the same rows, oldest first.
-      expect(await sqlRepos.reminders.releaseClaims(claimToken)).toBe(undelivered.length);
+      expect(await sqlRepos.reminders.releaseClaims(claimToken)).toBe(new Set(undelivered.map((r) => r.noticeId)).size);
       const prisma = await ref.reminders.claimPending("prisma-token", now, new Date(now.getTime() - 15 * 60_000));
       expect(prisma.map(reminderFields)).toStrictEqual(undelivered.map(reminderFields));
       await sqlRepos.reminders.releaseClaims("prisma-token");
@@ -401,14 +415,14 @@ describe("the SQL repositories on a real SQLite file", () => {
       expect(await ref.reminders.claimAbandoned("sweep", now, stale)).toStrictEqual([]);
       // Expired by another owner's prefix: untouched; by its own: abandoned, and the SQL sweep takes them, as Prisma reads them.
       expect(await sqlRepos.reminders.expireClaims("dead#2/")).toBe(0);
-      expect(await sqlRepos.reminders.expireClaims("dead#")).toBe(undelivered.length);
+      expect(await sqlRepos.reminders.expireClaims("dead#")).toBe(new Set(undelivered.map((r) => r.noticeId)).size);
       const sql = await sqlRepos.reminders.claimAbandoned("sql-sweep", now, stale);
       expect(sql.map(reminderFields)).toStrictEqual(undelivered.map(reminderFields));
       expect(await sqlRepos.reminders.claimAbandoned("again", now, stale)).toStrictEqual([]);
       await ref.reminders.expireClaims("sql-sweep");
       const prisma = await ref.reminders.claimAbandoned("prisma-sweep", now, stale);
       expect(prisma.map(reminderFields)).toStrictEqual(undelivered.map(reminderFields));
-      expect(await app.db.reminder.count({ where: { claimToken: "prisma-sweep" } })).toBe(undelivered.length);
+      expect(await app.db.reminder.count({ where: { notice: { claimToken: "prisma-sweep" } } })).toBe(undelivered.length);
       // As the test before left them, for the tests after.
       await ref.reminders.releaseClaims("prisma-sweep");
       expect((await sqlRepos.reminders.claimPending(claimToken, now, stale)).length).toBe(undelivered.length);
@@ -418,23 +432,35 @@ describe("the SQL repositories on a real SQLite file", () => {
       const at = app.clock.now();
       const row = (key: string, n: number) => ({ key, taskId: idOf(n), unit: "刑侦大队", kind: "overdue", occurrence: "2024-12-20", dueOn: "2024-12-20" });
       const existing = (await ref.reminders.pending())[0]!.key;
-      const bySql = await sqlRepos.reminders.insertClaimed([row("test:sql-1", 4), row(existing, 4), row("test:sql-2", 5)], "sql-token", at);
+      const sqlNotices = new Map<string, number>();
+      const prismaNotices = new Map<string, number>();
+      const bySql = await sqlRepos.reminders.insertClaimed([row("test:sql-1", 4), row(existing, 4), row("test:sql-2", 5)], "sql-token", at, sqlNotices);
       const byPrisma = await ref.reminders.insertClaimed(
         [row("test:prisma-1", 4), row("test:sql-1", 4), row(existing, 4), row("test:prisma-2", 5)],
         "prisma-token",
         at,
+        prismaNotices,
       );
       expect([...bySql.keys()]).toEqual(["test:sql-1", "test:sql-2"]);
       expect([...byPrisma.keys()]).toEqual(["test:prisma-1", "test:prisma-2"]);
-      const stored = async (key: string) => await app.db.reminder.findUniqueOrThrow({ where: { key } });
-      for (const [key, id] of [...bySql, ...byPrisma]) expect((await stored(key)).id, key).toBe(id);
-      // The same row either way, but for its key, id and claim.
-      const shape = (r: Awaited<ReturnType<typeof stored>>) => ({ ...r, id: 0, key: "", claimToken: r.claimToken?.replace(/^(sql|prisma)-/, "") });
+      const stored = async (key: string) => (await reminderRows(app.db, { key }))[0]!;
+      // Each call records 刑侦大队's new occurrences in one new notice of its own, added to the map it is given.
+      for (const [key, id] of bySql) expect(await stored(key), key).toMatchObject({ id, noticeId: sqlNotices.get("刑侦大队") });
+      for (const [key, id] of byPrisma) expect(await stored(key), key).toMatchObject({ id, noticeId: prismaNotices.get("刑侦大队") });
+      expect(sqlNotices.get("刑侦大队")).not.toBe(prismaNotices.get("刑侦大队"));
+      // The same row either way, but for its key, id, notice and claim.
+      const shape = (r: Awaited<ReturnType<typeof stored>>) => ({ ...r, id: 0, key: "", noticeId: 0, claimToken: r.claimToken?.replace(/^(sql|prisma)-/, "") });
       expect(shape(await stored("test:sql-1"))).toStrictEqual(shape(await stored("test:prisma-1")));
       expect(await stored("test:sql-1")).toMatchObject({ claimToken: "sql-token", claimedAt: at, deliveredAt: null, attempts: 0, createdAt: at });
       // The existing row is untouched: still claimed by the claim above, not by either insert.
       expect((await stored(existing)).claimToken).toBe(claimToken);
-      expect(await sqlRepos.reminders.insertClaimed([], "sql-token", at)).toStrictEqual(new Map());
+      expect(await sqlRepos.reminders.insertClaimed([], "sql-token", at, new Map())).toStrictEqual(new Map());
+      // A unit all of whose occurrences were recorded before gets no new notice.
+      const notices = await app.db.notice.count();
+      const into = new Map<string, number>();
+      expect(await sqlRepos.reminders.insertClaimed([row(existing, 4)], "sql-token", at, into)).toStrictEqual(new Map());
+      expect(await ref.reminders.insertClaimed([row(existing, 4)], "prisma-token", at, into)).toStrictEqual(new Map());
+      expect([await app.db.notice.count(), into]).toStrictEqual([notices, new Map()]);
     });
   });
 

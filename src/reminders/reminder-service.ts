@@ -49,7 +49,10 @@ export interface ReminderMessage {
   taskNumbers: number[];
   rooms: string[];
   reply: Reply;
+  /** The occurrences it carries (none in a preview or on the console). */
   reminderIds: number[];
+  /** The notices (one per unit and run; a retry adds the earlier ones) that record it. */
+  noticeIds: number[];
 }
 
 /** Delivers one message to rooms; throws when it could not. A stable `key` lets a transport deduplicate retries. */
@@ -77,7 +80,7 @@ export interface ReminderServiceDeps {
   claimOwner?: string;
 }
 
-type Pending = Pick<ReminderRecord, "taskId" | "unit" | "kind" | "occurrence"> & { id: number | null; deliveredRooms?: string[] };
+type Pending = Pick<ReminderRecord, "taskId" | "unit" | "kind" | "occurrence"> & { id: number | null; noticeId: number | null; deliveredRooms?: string[] };
 
 /**
  * What a message shows of a task, worked out once per run however many units it goes to: a run holds this for
@@ -103,13 +106,17 @@ interface Shown {
 type ShownSource = Assessable & Pick<ReminderTaskRow, "id" | "number" | "title" | "leadUnits" | "progress" | "paused" | "reviewPending">;
 
 const NO_ROOMS: string[] = [];
+/** Why an occurrence goes in no message, and why a notice none of whose occurrences goes out is settled. */
+const SKIPPED = "skipped: task done, reminders paused, or completion under review";
+const ARCHIVED = "skipped: plan archived";
 
 /** Reminder key, unique per (task, unit, kind, occurrence date). */
 export const reminderKey = (taskId: number, unit: string, kind: string, occurrence: string) => `${taskId}:${unit}:${kind}:${occurrence}`;
 
 /**
  * Computes, records and delivers reminders. Exactly once: every occurrence has a unique key,
- * pending rows are claimed atomically before sending, and only a successful send marks them delivered.
+ * a unit's occurrences go in one notice (one message to its rooms), notices are claimed atomically before sending,
+ * and only a successful send marks them delivered.
  */
 export class ReminderService {
   constructor(private readonly d: ReminderServiceDeps) {}
@@ -181,9 +188,10 @@ export class ReminderService {
    * already claimed, and send one grouped message per unit.
    * With no sender it only records and returns the messages (console printing is the caller's).
    *
-   * The run reads each task once, page by page: a page's new rows are inserted under this run's claim, and what
-   * the messages show of the page's tasks is kept (a line each), not the tasks. Nothing is read back: the run
-   * knows the ids of the rows it inserted. Then each unit's message is composed, sent and marked delivered. Before
+   * The run reads each task once, page by page: a page's new occurrences are inserted into this run's notice for
+   * their unit, under this run's claim, and what the messages show of the page's tasks is kept (a line each), not the
+   * tasks. Nothing is read back: the run knows the ids it inserted. Then each unit's message is composed, sent and its
+   * notices marked delivered. Before
    * each message the run checks that its claim still holds, and reads again the tasks that changed meanwhile.
    */
   async run(days: string[], now: Date, sender: ReminderSender | null): Promise<ReminderMessage[]> {
@@ -197,7 +205,7 @@ export class ReminderService {
       await reminders.insertNew(due, now);
       // A notice is due on each day of a catch-up, under one key: it is shown once.
       const keys = new Set<string>();
-      const pending = due.filter((r) => !keys.has(r.key) && keys.add(r.key)).map((r) => ({ ...r, id: null }));
+      const pending = due.filter((r) => !keys.has(r.key) && keys.add(r.key)).map((r) => ({ ...r, id: null, noticeId: null }));
       return this.compose(
         pending,
         await this.shownFor(
@@ -219,14 +227,17 @@ export class ReminderService {
     const claimed: Pending[] = await reminders.claimPending(token, now, stale());
     const shown = new Map<number, Shown>();
     const earlier = new Set(claimed.map((r) => r.taskId));
+    // This run's notice for each unit, made with the unit's first new occurrence.
+    const notices = new Map<string, number>();
     for await (const page of this.pages(days, active)) {
-      const ids = page.rows.length ? await reminders.insertClaimed(page.rows, token, now) : new Map<string, number>();
+      const ids = page.rows.length ? await reminders.insertClaimed(page.rows, token, now, notices) : new Map<string, number>();
       const wanted = new Set<number>();
       for (const r of page.rows) {
         const id = ids.get(r.key);
         if (id === undefined) continue; // recorded before: delivered, or claimed above or by another process
         ids.delete(r.key); // a notice comes once for each day of a catch-up, under one key
-        claimed.push({ id, taskId: r.taskId, unit: r.unit, kind: r.kind, occurrence: r.occurrence, deliveredRooms: NO_ROOMS });
+        const noticeId = notices.get(r.unit)!;
+        claimed.push({ id, noticeId, taskId: r.taskId, unit: r.unit, kind: r.kind, occurrence: r.occurrence, deliveredRooms: NO_ROOMS });
         if (r.taskId !== null) wanted.add(r.taskId);
       }
       const start = planStart(page.plan);
@@ -307,8 +318,18 @@ export class ReminderService {
       // it is now.
       changes = await this.refresh(rows, shown, changes, now);
       const { messages: composed, skipped, archived } = this.compose(rows, shown, now, plans);
-      if (skipped.length) await reminders.markDelivered(skipped, now, "skipped: task done, reminders paused, or completion under review");
-      if (archived.length) await reminders.markDelivered(archived, now, "skipped: plan archived");
+      if (skipped.length) await reminders.markSkipped(skipped, SKIPPED);
+      if (archived.length) await reminders.markSkipped(archived, ARCHIVED);
+      // A notice none of whose occurrences goes out is settled without a message.
+      const inMessage = new Set(composed.flatMap((m) => m.noticeIds));
+      const settled = new Map<number, string>();
+      for (const r of rows)
+        if (r.noticeId !== null && !inMessage.has(r.noticeId) && settled.get(r.noticeId) !== SKIPPED)
+          settled.set(r.noticeId, r.id !== null && archived.includes(r.id) ? ARCHIVED : SKIPPED);
+      for (const note of [SKIPPED, ARCHIVED]) {
+        const ids = [...settled].filter(([, n]) => n === note).map(([id]) => id);
+        if (ids.length) await reminders.markDelivered(ids, now, note);
+      }
       for (const m of composed) {
         messages.push(m);
         await this.deliver(m, rows, sender, now, renew);
@@ -339,7 +360,7 @@ export class ReminderService {
     if (m.rooms.length === 0) {
       // Neither the unit nor the office has a room: retrying cannot help, so record why instead.
       this.d.logger.warn("reminder has no room to go to; map the unit or the office to a room in the directory", { unit: m.unit });
-      await reminders.markDelivered(m.reminderIds, now, "undeliverable: no room for the unit or the office");
+      await reminders.markDelivered(m.noticeIds, now, "undeliverable: no room for the unit or the office");
       return;
     }
     // Room by room: a room that fails is retried next run, and only that room.
@@ -361,10 +382,10 @@ export class ReminderService {
       }
     }
     // Rooms are written down only when some failed: the usual all-delivered case costs one write.
-    if (failed.length === 0) await reminders.markDelivered(m.reminderIds, now);
+    if (failed.length === 0) await reminders.markDelivered(m.noticeIds, now, undefined, m.rooms);
     else {
-      for (const room of reached) await reminders.markRoomDelivered(m.reminderIds, room);
-      await reminders.markFailed(m.reminderIds, `${failed.join(", ")}: ${error}`);
+      for (const room of reached) await reminders.markRoomDelivered(m.noticeIds, room);
+      await reminders.markFailed(m.noticeIds, `${failed.join(", ")}: ${error}`, m.rooms);
     }
   }
 
@@ -377,7 +398,7 @@ export class ReminderService {
     const pending: Pending[] = recorded;
     for (const r of rows)
       if (!existing.has(r.key) && !seen.has(r.key)) {
-        pending.push({ ...r, id: null });
+        pending.push({ ...r, id: null, noticeId: null });
         seen.add(r.key);
       }
     return this.compose(
@@ -514,6 +535,7 @@ export class ReminderService {
       rooms,
       reply: reply(lines, { heading: true, mentions: [...mentions] }),
       reminderIds: list.map((x) => x.id).filter((id): id is number => id !== null),
+      noticeIds: [...new Set(list.map((x) => x.noticeId).filter((id): id is number => id !== null))],
     };
   }
 }

@@ -16,8 +16,12 @@ import { z } from "zod";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 
 export const DUMP_FORMAT = "duban-dump";
-/** 2: Plan has code, archivedAt, archivedBy, archiveReason (several plans). A version 1 dump loads with them null. */
-export const DUMP_VERSION = 2;
+/**
+ * 2: Plan has code, archivedAt, archivedBy, archiveReason (several plans). A version 1 dump loads with them null.
+ * 3: Notice (one per message to a unit's rooms) carries the delivery and claims a Reminder row had; a version 1 or 2
+ * dump's rows become notices as migration 20261207192913_notices turns a database's (reminderRowsToNotices).
+ */
+export const DUMP_VERSION = 3;
 const PLAN_COLUMNS_SINCE_2 = ["code", "archivedAt", "archivedBy", "archiveReason"] as const;
 
 /**
@@ -135,6 +139,25 @@ export const DUMP_TABLES = {
     autoincrement: false,
     columns: { eventId: "String", room: "String", handledAt: "DateTime" },
   },
+  Notice: {
+    key: ["id"],
+    autoincrement: true,
+    columns: {
+      id: "Int",
+      kind: "String",
+      unit: "String",
+      rooms: "String",
+      text: "String?",
+      dueOn: "String",
+      createdAt: "DateTime",
+      deliveredAt: "DateTime?",
+      attempts: "Int",
+      lastError: "String?",
+      claimToken: "String?",
+      claimedAt: "DateTime?",
+      deliveredRooms: "String",
+    },
+  },
   Reminder: {
     key: ["id"],
     autoincrement: true,
@@ -147,12 +170,8 @@ export const DUMP_TABLES = {
       occurrence: "String",
       createdAt: "DateTime",
       dueOn: "String",
-      deliveredAt: "DateTime?",
-      attempts: "Int",
-      lastError: "String?",
-      claimToken: "String?",
-      claimedAt: "DateTime?",
-      deliveredRooms: "String",
+      noticeId: "Int",
+      note: "String?",
     },
   },
   PendingUpdate: {
@@ -457,8 +476,11 @@ function parseDump(dump: unknown): Record<ModelName, Row[]> {
     throw new DumpError(`不是督办数据导出文件：应为含 format、version、tables 的 JSON 对象，导入已取消`);
   const { format, version, tables } = dump as { format?: unknown; version?: unknown; tables?: unknown };
   if (format !== DUMP_FORMAT) throw new DumpError(`不是督办数据导出文件：format 为 ${JSON.stringify(format) ?? "（缺失）"}，应为 "${DUMP_FORMAT}"，导入已取消`);
-  if (version !== DUMP_VERSION && version !== 1)
-    throw new DumpError(`导出文件的版本 ${JSON.stringify(version) ?? "（缺失）"} 不受支持（本程序读取版本 1 和 ${DUMP_VERSION}），导入已取消`);
+  if (version !== DUMP_VERSION && version !== 1 && version !== 2)
+    throw new DumpError(`导出文件的版本 ${JSON.stringify(version) ?? "（缺失）"} 不受支持（本程序读取版本 1 至 ${DUMP_VERSION}），导入已取消`);
+  // A dump from before notices: each message's reminder rows become one notice and its occurrences.
+  if (version !== DUMP_VERSION && typeof tables === "object" && tables !== null && Array.isArray((tables as Record<string, unknown>).Reminder))
+    reminderRowsToNotices(tables as Record<string, unknown>);
   // A dump from before plan codes: its plans get codes when the app next opens the database (ensureCodes).
   if (version === 1 && typeof tables === "object" && tables !== null && Array.isArray((tables as Record<string, unknown>).Plan))
     for (const row of (tables as { Plan: unknown[] }).Plan)
@@ -503,6 +525,48 @@ function renameReportReminders(rows: Row[]): void {
     if (r.taskId !== null && r.key === `${r.taskId}:${r.unit}:report:${r.occurrence}`) r.key = `${r.taskId}:${r.unit}:report-due:${r.occurrence}`;
     r.kind = "report-due";
   }
+}
+
+/** The delivery state of a reminder row before notices: the rows of one message share it (and their unit). */
+const DELIVERY_COLUMNS = ["unit", "deliveredAt", "attempts", "lastError", "claimToken", "claimedAt", "deliveredRooms"] as const;
+
+/**
+ * Reminder rows of a dump taken before notices (version 1 or 2) become a Notice table and occurrences, as migration
+ * 20261207192913_notices does to a database: rows alike in unit and delivery make one notice, numbered by its lowest
+ * row, which keeps their delivery, rooms reached, error and claim. A malformed row is left for the checks to name.
+ */
+function reminderRowsToNotices(tables: Record<string, unknown>): void {
+  const rows = tables.Reminder as unknown[];
+  if ("Notice" in tables || !rows.every((r) => typeof r === "object" && r !== null)) return;
+  const notices = new Map<string, Row>();
+  const byId = [...(rows as Row[])].sort((a, b) => Number(a.id) - Number(b.id));
+  for (const r of byId) {
+    const group = JSON.stringify(DELIVERY_COLUMNS.map((c) => r[c] ?? null));
+    let notice = notices.get(group);
+    if (!notice) {
+      notice = {
+        id: r.id,
+        kind: "reminder",
+        unit: r.unit,
+        rooms: r.deliveredRooms,
+        text: null,
+        dueOn: r.dueOn,
+        createdAt: r.createdAt,
+        deliveredAt: r.deliveredAt ?? null,
+        attempts: r.attempts,
+        lastError: r.lastError ?? null,
+        claimToken: r.claimToken ?? null,
+        claimedAt: r.claimedAt ?? null,
+        deliveredRooms: r.deliveredRooms,
+      };
+      notices.set(group, notice);
+    }
+    if (typeof r.dueOn === "string" && typeof notice.dueOn === "string" && r.dueOn < notice.dueOn) notice.dueOn = r.dueOn;
+    if (typeof r.createdAt === "string" && typeof notice.createdAt === "string" && r.createdAt < notice.createdAt) notice.createdAt = r.createdAt;
+    for (const c of ["deliveredAt", "attempts", "lastError", "claimToken", "claimedAt", "deliveredRooms"]) delete r[c];
+    Object.assign(r, { noticeId: notice.id, note: null });
+  }
+  tables.Notice = [...notices.values()].sort((a, b) => Number(a.id) - Number(b.id));
 }
 
 /** Rows per createMany: well under SQLite's bound-parameter limit for the widest table. */

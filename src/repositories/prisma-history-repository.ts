@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { toRequest } from "./prisma-request-repository.js";
+import { toRecord } from "./prisma-reminder-repository.js";
 import type { EvidenceRecord, HistoryRepository, ReminderRecord, RequestRecord, TaskEvent, UpdateRecord } from "../core/model.js";
 import type { Deadline } from "../plan/types.js";
 
@@ -13,8 +14,13 @@ export class PrismaHistoryRepository implements HistoryRepository {
   }
 
   async reminders(planId: number): Promise<ReminderRecord[]> {
-    const rows = await this.db.reminder.findMany({ where: { OR: [{ task: { planId } }, { taskId: null }] }, orderBy: { id: "asc" } });
-    return rows.map((r) => ({ ...r, deliveredRooms: JSON.parse(r.deliveredRooms) as string[] }));
+    // Each occurrence with the delivery of the notice that carried it.
+    const rows = await this.db.reminder.findMany({
+      where: { OR: [{ task: { planId } }, { taskId: null }] },
+      orderBy: { id: "asc" },
+      include: { notice: { select: { deliveredAt: true, attempts: true, lastError: true, deliveredRooms: true } } },
+    });
+    return rows.map(toRecord);
   }
 
   async requests(planId: number): Promise<RequestRecord[]> {

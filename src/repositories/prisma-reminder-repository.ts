@@ -1,46 +1,107 @@
-import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { onPostgres } from "../db/postgres.js";
 import type { NewReminder, ReminderRecord, ReminderRepository } from "../core/model.js";
 
-type Row = Awaited<ReturnType<PrismaClient["reminder"]["findFirstOrThrow"]>>;
-const toRecord = (r: Row): ReminderRecord => ({ ...r, deliveredRooms: JSON.parse(r.deliveredRooms) as string[] });
+/** The kind of notice a reminder run sends. */
+export const REMINDER_NOTICE = "reminder";
+/**
+ * What a claimed notice none of whose occurrences is left to send is settled with: a process stopped between noting
+ * its occurrences skipped and settling it (ReminderService.send).
+ */
+export const NOTHING_LEFT = "skipped: nothing left to send";
 
-const COLUMNS = ["key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt"];
+type Occurrence = Awaited<ReturnType<PrismaClient["reminder"]["findFirstOrThrow"]>>;
+type NoticeRow = Awaited<ReturnType<PrismaClient["notice"]["findFirstOrThrow"]>>;
+type Db = PrismaClient | Prisma.TransactionClient;
 
-/** Reminders in SQLite or PostgreSQL. `key` is unique, so a repeated run or a second process cannot add an occurrence twice. */
+/** An occurrence with its notice's delivery, as the reports and a run read it. */
+export const toRecord = (r: Occurrence & { notice: Pick<NoticeRow, "deliveredAt" | "attempts" | "lastError" | "deliveredRooms"> }): ReminderRecord => ({
+  id: r.id,
+  key: r.key,
+  taskId: r.taskId,
+  unit: r.unit,
+  kind: r.kind,
+  occurrence: r.occurrence,
+  dueOn: r.dueOn,
+  noticeId: r.noticeId,
+  deliveredAt: r.notice.deliveredAt,
+  attempts: r.notice.attempts,
+  lastError: r.note ?? r.notice.lastError,
+  deliveredRooms: JSON.parse(r.notice.deliveredRooms) as string[],
+});
+
+const DELIVERY = { deliveredAt: true, attempts: true, lastError: true, deliveredRooms: true } as const;
+const COLUMNS = ["key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt", "noticeId"];
+const NOTICE_COLUMNS = ["kind", "unit", "dueOn", "createdAt", "claimToken", "claimedAt"];
+
+/**
+ * Reminders in SQLite or PostgreSQL: notices and the occurrences they carry. `key` is unique, so a repeated run or a
+ * second process cannot add an occurrence twice.
+ */
 export class PrismaReminderRepository implements ReminderRepository {
   constructor(private readonly db: PrismaClient) {}
 
   async insertNew(rows: NewReminder[], at: Date): Promise<number> {
-    let inserted = 0;
-    for (const { text, params } of this.inserts(rows, at, null, "")) inserted += await this.db.$executeRawUnsafe(text, ...params);
-    return inserted;
+    const recorded = await this.write(rows, null, at, new Map());
+    return recorded.size;
   }
 
-  async insertClaimed(rows: NewReminder[], token: string, at: Date): Promise<Map<string, number>> {
+  async insertClaimed(rows: NewReminder[], token: string, at: Date, notices: Map<string, number>): Promise<Map<string, number>> {
+    return this.write(rows, token, at, notices);
+  }
+
+  /** New notices for the units not in `notices`, the occurrences whose key is new, and no empty new notice: one transaction. */
+  private async write(rows: NewReminder[], token: string | null, at: Date, notices: Map<string, number>): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    for (const { text, params } of this.inserts(rows, at, token, ` RETURNING "id", "key"`))
-      for (const r of await this.db.$queryRawUnsafe<{ id: number; key: string }[]>(text, ...params)) out.set(r.key, Number(r.id));
+    if (rows.length === 0) return out;
+    const used = new Set<number>();
+    const pg = onPostgres(this.db);
+    // On SQLite, DateTime is the text form Prisma writes.
+    const time = pg ? at : at.toISOString().replace("Z", "+00:00");
+    // The run's map learns the new notices only once they are committed.
+    const created = await this.db.$transaction(
+      async (tx) => {
+        const fresh = new Map<string, string>(); // unit → its first row's run day
+        for (const r of rows) if (!notices.has(r.unit) && !fresh.has(r.unit)) fresh.set(r.unit, r.dueOn);
+        const made = new Map<string, number>();
+        for (const { text, params } of this.inserts(
+          "Notice",
+          NOTICE_COLUMNS,
+          [...fresh].map(([unit, dueOn]) => [REMINDER_NOTICE, unit, dueOn, time, token, token === null ? null : time]),
+          ` RETURNING "id", "unit"`,
+        ))
+          for (const n of await tx.$queryRawUnsafe<{ id: number; unit: string }[]>(text, ...params)) made.set(n.unit, Number(n.id));
+        const noticeOf = (unit: string) => notices.get(unit) ?? made.get(unit)!;
+        for (const { text, params } of this.inserts(
+          "Reminder",
+          COLUMNS,
+          rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, time, noticeOf(r.unit)]),
+          ` ON CONFLICT ("key") DO NOTHING RETURNING "id", "key", "noticeId"`,
+        ))
+          for (const r of await tx.$queryRawUnsafe<{ id: number; key: string; noticeId: number }[]>(text, ...params)) {
+            out.set(r.key, Number(r.id));
+            used.add(Number(r.noticeId));
+          }
+        // A unit whose occurrences were all recorded before keeps no new notice.
+        const empty = [...made.values()].filter((id) => !used.has(id));
+        if (empty.length > 0) await tx.notice.deleteMany({ where: { id: { in: empty } } });
+        return [...made].filter(([, id]) => used.has(id));
+      },
+      { maxWait: 30_000, timeout: 10 * 60_000 },
+    );
+    for (const [unit, id] of created) notices.set(unit, id);
     return out;
   }
 
-  /** Multi-row inserts that leave out existing keys, claimed by `token` when it is set. */
-  private *inserts(rows: NewReminder[], at: Date, token: string | null, tail: string) {
+  /** Multi-row inserts of `columns`, with `tail` (a conflict clause, RETURNING). */
+  private *inserts(table: string, columns: string[], rows: unknown[][], tail: string) {
     const pg = onPostgres(this.db);
-    const columns = token === null ? COLUMNS : [...COLUMNS, "claimToken", "claimedAt"];
     const size = Math.floor(30_000 / columns.length);
-    // On SQLite, DateTime is the text form Prisma writes.
-    const time = pg ? at : at.toISOString().replace("Z", "+00:00");
     for (let i = 0; i < rows.length; i += size) {
       const chunk = rows.slice(i, i + size);
       // PostgreSQL numbers its placeholders; SQLite takes `?`.
       const values = chunk.map((_, i) => `(${columns.map((_, j) => (pg ? `$${i * columns.length + j + 1}` : "?")).join(", ")})`).join(", ");
-      const params = chunk.flatMap((r) => {
-        const row: unknown[] = [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, time];
-        if (token !== null) row.push(token, time);
-        return row;
-      });
-      yield { text: `INSERT INTO "Reminder" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${values} ON CONFLICT ("key") DO NOTHING${tail}`, params };
+      yield { text: `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${values}${tail}`, params: chunk.flat() };
     }
   }
 
@@ -52,23 +113,37 @@ export class PrismaReminderRepository implements ReminderRepository {
     return this.claimWhere(`("claimToken" IS NOT NULL AND "claimedAt" < `, token, at, staleClaimBefore);
   }
 
-  /** Claim the undelivered rows matching `condition` (completed by the stale instant and a parenthesis). */
+  /** Claim the undelivered reminder notices matching `condition` (completed by the stale instant and a parenthesis). */
   private async claimWhere(condition: string, token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {
-    // One statement claims and names the rows, so only those this call claimed come back.
+    // One statement claims and names the notices, so only those this call claimed come back.
     const pg = onPostgres(this.db);
     const time = (d: Date) => (pg ? d : d.toISOString().replace("Z", "+00:00")); // on SQLite, the text form Prisma writes
-    const [a, b, c] = pg ? ["$1", "$2", "$3"] : ["?", "?", "?"];
+    const [a, b, c, k] = pg ? ["$1", "$2", "$3", "$4"] : ["?", "?", "?", "?"];
     const claimed = await this.db.$queryRawUnsafe<{ id: number }[]>(
-      `UPDATE "Reminder" SET "claimToken" = ${a}, "claimedAt" = ${b} WHERE "deliveredAt" IS NULL AND ${condition}${c}) RETURNING "id"`,
+      `UPDATE "Notice" SET "claimToken" = ${a}, "claimedAt" = ${b} WHERE "deliveredAt" IS NULL AND ${condition}${c}) AND "kind" = ${k} RETURNING "id"`,
       token,
       time(at),
       time(staleClaimBefore),
+      REMINDER_NOTICE,
     );
+    const ids = claimed.map((r) => Number(r.id));
+    const open = await this.occurrencesOf(ids);
+    const carried = new Set(open.map((r) => r.noticeId));
+    const empty = ids.filter((id) => !carried.has(id));
+    if (empty.length > 0) await this.markDelivered(empty, at, NOTHING_LEFT);
+    return open;
+  }
+
+  /** The occurrences still to be sent of these notices, oldest first. */
+  protected async occurrencesOf(noticeIds: number[], db: Db = this.db): Promise<ReminderRecord[]> {
     const out: ReminderRecord[] = [];
-    const ids = claimed.map((r) => Number(r.id)).sort((a, b) => a - b); // RETURNING comes in no set order
-    for (let i = 0; i < ids.length; i += 500)
-      out.push(...(await this.db.reminder.findMany({ where: { id: { in: ids.slice(i, i + 500) } }, orderBy: { id: "asc" } })).map(toRecord));
-    return out;
+    for (let i = 0; i < noticeIds.length; i += 500)
+      out.push(
+        ...(
+          await db.reminder.findMany({ where: { noticeId: { in: noticeIds.slice(i, i + 500) }, note: null }, include: { notice: { select: DELIVERY } } })
+        ).map(toRecord),
+      );
+    return out.sort((a, b) => a.id - b.id);
   }
 
   async releaseClaims(prefix: string): Promise<number> {
@@ -79,22 +154,23 @@ export class PrismaReminderRepository implements ReminderRepository {
     return this.updateClaims(prefix, { claimedAt: new Date(0) });
   }
 
-  /** Update the undelivered rows claimed with tokens that start with `prefix`. */
+  /** Update the undelivered notices claimed with tokens that start with `prefix`. */
   private async updateClaims(prefix: string, data: { claimToken?: null; claimedAt: Date | null }): Promise<number> {
     // The tokens are compared in JavaScript: LIKE (Prisma's startsWith) would read `_` and `%` in a name as wildcards.
-    const held = await this.db.reminder.findMany({
+    const held = await this.db.notice.findMany({
       where: { deliveredAt: null, claimToken: { not: null } },
       distinct: ["claimToken"],
       select: { claimToken: true },
     });
     const tokens = held.map((r) => r.claimToken!).filter((t) => t.startsWith(prefix));
     if (tokens.length === 0) return 0;
-    const { count } = await this.db.reminder.updateMany({ where: { deliveredAt: null, claimToken: { in: tokens } }, data });
+    const { count } = await this.db.notice.updateMany({ where: { deliveredAt: null, claimToken: { in: tokens } }, data });
     return count;
   }
 
   async pending(): Promise<ReminderRecord[]> {
-    return (await this.db.reminder.findMany({ where: { deliveredAt: null }, orderBy: { id: "asc" } })).map(toRecord);
+    const notices = await this.db.notice.findMany({ where: { deliveredAt: null, kind: REMINDER_NOTICE }, select: { id: true } });
+    return this.occurrencesOf(notices.map((n) => n.id));
   }
 
   async existingKeys(keys: string[]): Promise<Set<string>> {
@@ -106,37 +182,53 @@ export class PrismaReminderRepository implements ReminderRepository {
     return out;
   }
 
-  async markDelivered(ids: number[], at: Date, note?: string): Promise<void> {
-    for (let i = 0; i < ids.length; i += 500)
-      await this.db.reminder.updateMany({
-        where: { id: { in: ids.slice(i, i + 500) } },
-        data: { deliveredAt: at, attempts: { increment: 1 }, claimToken: null, ...(note ? { lastError: note } : {}) },
+  async markDelivered(noticeIds: number[], at: Date, note?: string, rooms?: string[]): Promise<void> {
+    for (let i = 0; i < noticeIds.length; i += 500)
+      await this.db.notice.updateMany({
+        where: { id: { in: noticeIds.slice(i, i + 500) } },
+        data: {
+          deliveredAt: at,
+          attempts: { increment: 1 },
+          claimToken: null,
+          ...(note ? { lastError: note } : {}),
+          ...(rooms ? { rooms: JSON.stringify(rooms) } : {}),
+        },
       });
   }
 
-  async markRoomDelivered(ids: number[], room: string): Promise<void> {
+  async markSkipped(ids: number[], note: string): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) await this.db.reminder.updateMany({ where: { id: { in: ids.slice(i, i + 500) } }, data: { note } });
+  }
+
+  async markRoomDelivered(noticeIds: number[], room: string): Promise<void> {
     await this.db.$transaction(async (tx) => {
-      const rows = await tx.reminder.findMany({ where: { id: { in: ids } }, select: { id: true, deliveredRooms: true } });
+      const rows = await tx.notice.findMany({ where: { id: { in: noticeIds } }, select: { id: true, deliveredRooms: true } });
       for (const r of rows) {
         const rooms = JSON.parse(r.deliveredRooms) as string[];
-        if (!rooms.includes(room)) await tx.reminder.update({ where: { id: r.id }, data: { deliveredRooms: JSON.stringify([...rooms, room]) } });
+        if (!rooms.includes(room)) await tx.notice.update({ where: { id: r.id }, data: { deliveredRooms: JSON.stringify([...rooms, room]) } });
       }
     });
   }
 
   async holds(token: string): Promise<boolean> {
-    return (await this.db.reminder.findFirst({ where: { claimToken: token, deliveredAt: null }, select: { id: true } })) !== null;
+    return (await this.db.notice.findFirst({ where: { claimToken: token, deliveredAt: null }, select: { id: true } })) !== null;
   }
 
   async renewClaim(token: string, at: Date): Promise<void> {
-    await this.db.reminder.updateMany({ where: { claimToken: token, deliveredAt: null }, data: { claimedAt: at } });
+    await this.db.notice.updateMany({ where: { claimToken: token, deliveredAt: null }, data: { claimedAt: at } });
   }
 
-  async markFailed(ids: number[], error: string): Promise<void> {
-    for (let i = 0; i < ids.length; i += 500)
-      await this.db.reminder.updateMany({
-        where: { id: { in: ids.slice(i, i + 500) } },
-        data: { attempts: { increment: 1 }, lastError: error.slice(0, 500), claimToken: null, claimedAt: null },
+  async markFailed(noticeIds: number[], error: string, rooms?: string[]): Promise<void> {
+    for (let i = 0; i < noticeIds.length; i += 500)
+      await this.db.notice.updateMany({
+        where: { id: { in: noticeIds.slice(i, i + 500) } },
+        data: {
+          attempts: { increment: 1 },
+          lastError: error.slice(0, 500),
+          claimToken: null,
+          claimedAt: null,
+          ...(rooms ? { rooms: JSON.stringify(rooms) } : {}),
+        },
       });
   }
 }

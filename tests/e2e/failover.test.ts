@@ -164,9 +164,9 @@ describe("several instances on PostgreSQL, one active, failover on SIGKILL", () 
     const ready1 = (logged(second, "matrix transport started")!.time as number) - killedAt;
     expect(takeover1).toBeLessThan(30_000);
 
-    // Every reminder row of the day is delivered, and each unit's message is in the rooms once.
+    // Every notice of the day is delivered, and each unit's message is in the rooms once.
     await waitFor(
-      async () => withPgClient(dbUrl, async (c) => (await c.query(`SELECT count(*)::int AS n FROM "Reminder" WHERE "deliveredAt" IS NULL`)).rows[0].n === 0),
+      async () => withPgClient(dbUrl, async (c) => (await c.query(`SELECT count(*)::int AS n FROM "Notice" WHERE "deliveredAt" IS NULL`)).rows[0].n === 0),
       60_000,
       `all reminders delivered\n${describeLogs()}`,
     );

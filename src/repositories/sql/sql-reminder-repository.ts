@@ -1,12 +1,15 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { NewReminder, ReminderRecord } from "../../core/model.js";
 import { anyOf, asDateOrNull, fragment, type Row, type Sql } from "../../db/sql.js";
-import { PrismaReminderRepository } from "../prisma-reminder-repository.js";
+import { NOTHING_LEFT, PrismaReminderRepository, REMINDER_NOTICE } from "../prisma-reminder-repository.js";
 
-const COLUMNS = ["key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt"] as const;
-const CLAIMED_COLUMNS = [...COLUMNS, "claimToken", "claimedAt"] as const;
-/** The columns of a ReminderRecord, read by a claim. */
-const FIELDS = fragment(`"id", "key", "taskId", "unit", "kind", "occurrence", "dueOn", "deliveredAt", "attempts", "lastError", "deliveredRooms"`);
+const COLUMNS = ["key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt", "noticeId"] as const;
+const NOTICE_COLUMNS = ["kind", "unit", "dueOn", "createdAt", "claimToken", "claimedAt"] as const;
+/** The columns of a ReminderRecord: the occurrence's, and its notice's delivery. */
+const FIELDS = fragment(
+  `r."id", r."key", r."taskId", r."unit", r."kind", r."occurrence", r."dueOn", r."noticeId", n."deliveredAt", n."attempts",
+   COALESCE(r."note", n."lastError") AS "lastError", n."deliveredRooms"`,
+);
 const record = (r: Row): ReminderRecord => ({
   id: r.id as number,
   key: r.key as string,
@@ -15,6 +18,7 @@ const record = (r: Row): ReminderRecord => ({
   kind: r.kind as string,
   occurrence: r.occurrence as string,
   dueOn: r.dueOn as string,
+  noticeId: r.noticeId as number,
   deliveredAt: asDateOrNull(r.deliveredAt),
   attempts: r.attempts as number,
   lastError: r.lastError as string | null,
@@ -31,62 +35,110 @@ export class SqlReminderRepository extends PrismaReminderRepository {
   }
 
   override async insertNew(rows: NewReminder[], at: Date): Promise<number> {
-    if (rows.length === 0) return 0;
-    return this.sql.transaction((q) =>
-      q.insertIgnoring(
+    return (await this.writeSql(rows, null, at, new Map())).size;
+  }
+
+  override async insertClaimed(rows: NewReminder[], token: string, at: Date, notices: Map<string, number>): Promise<Map<string, number>> {
+    return this.writeSql(rows, token, at, notices);
+  }
+
+  /**
+   * One transaction: a notice for each unit of `rows` not in `notices`, the occurrences whose key is new (a unit's
+   * into its notice), and no new notice left without an occurrence.
+   */
+  private async writeSql(rows: NewReminder[], token: string | null, at: Date, notices: Map<string, number>): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (rows.length === 0) return out;
+    // The run's map learns the new notices only once they are committed.
+    const kept = await this.sql.transaction(async (q) => {
+      const fresh = new Map<string, string>(); // unit → its first row's run day
+      for (const r of rows) if (!notices.has(r.unit) && !fresh.has(r.unit)) fresh.set(r.unit, r.dueOn);
+      const made = new Map<string, number>();
+      if (fresh.size > 0)
+        for (const [id, unit] of await q.insertReturning<[number, string]>(
+          "Notice",
+          NOTICE_COLUMNS,
+          "id",
+          [...fresh].map(([unit, dueOn]) => [REMINDER_NOTICE, unit, dueOn, at, token, token === null ? null : at]),
+          ["id", "unit"],
+        ))
+          made.set(unit, id);
+      const inserted = await q.insertReturning<[number, string]>(
         "Reminder",
         COLUMNS,
         "key",
-        rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at]),
-      ),
-    );
-  }
-
-  override async insertClaimed(rows: NewReminder[], token: string, at: Date): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    if (rows.length === 0) return out;
-    const inserted = await this.sql.transaction((q) =>
-      q.insertReturning<[number, string]>(
-        "Reminder",
-        CLAIMED_COLUMNS,
-        "key",
-        rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at, token, at]),
+        rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at, notices.get(r.unit) ?? made.get(r.unit)!]),
         ["id", "key"],
-      ),
-    );
-    for (const [id, key] of inserted) out.set(key, id);
+      );
+      for (const [id, key] of inserted) out.set(key, id);
+      // A unit whose occurrences were all recorded before keeps no new notice.
+      const used = new Set<string>();
+      if (made.size > 0) for (const r of rows) if (made.has(r.unit) && out.has(r.key)) used.add(r.unit);
+      const empty = [...made].filter(([unit]) => !used.has(unit)).map(([, id]) => id);
+      if (empty.length > 0) await q.run`DELETE FROM "Notice" WHERE "id" ${anyOf(empty)}`;
+      return [...made].filter(([unit]) => used.has(unit));
+    });
+    for (const [unit, id] of kept) notices.set(unit, id);
     return out;
   }
 
   override async claimPending(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {
     // A write through a read (RETURNING), so in a transaction of its own: never inside another flow's group commit.
-    const rows = await this.sql.transaction(
-      (q) => q.all`UPDATE "Reminder" SET "claimToken" = ${token}, "claimedAt" = ${at}
-        WHERE "deliveredAt" IS NULL AND ("claimToken" IS NULL OR "claimedAt" < ${staleClaimBefore}) RETURNING ${FIELDS}`,
-    );
-    return rows.map(record).sort((a, b) => a.id - b.id);
+    return this.sql.transaction(async (q) => {
+      const ids = await q.values<[number]>`UPDATE "Notice" SET "claimToken" = ${token}, "claimedAt" = ${at}
+        WHERE "deliveredAt" IS NULL AND ("claimToken" IS NULL OR "claimedAt" < ${staleClaimBefore}) AND "kind" = ${REMINDER_NOTICE} RETURNING "id"`;
+      return this.occurrences(
+        q,
+        ids.map(([id]) => id),
+        at,
+      );
+    });
   }
 
   override async claimAbandoned(token: string, at: Date, staleClaimBefore: Date): Promise<ReminderRecord[]> {
-    const rows = await this.sql.transaction(
-      (q) => q.all`UPDATE "Reminder" SET "claimToken" = ${token}, "claimedAt" = ${at}
-        WHERE "deliveredAt" IS NULL AND "claimToken" IS NOT NULL AND "claimedAt" < ${staleClaimBefore} RETURNING ${FIELDS}`,
-    );
-    return rows.map(record).sort((a, b) => a.id - b.id);
+    return this.sql.transaction(async (q) => {
+      const ids = await q.values<[number]>`UPDATE "Notice" SET "claimToken" = ${token}, "claimedAt" = ${at}
+        WHERE "deliveredAt" IS NULL AND "claimToken" IS NOT NULL AND "claimedAt" < ${staleClaimBefore} AND "kind" = ${REMINDER_NOTICE} RETURNING "id"`;
+      return this.occurrences(
+        q,
+        ids.map(([id]) => id),
+        at,
+      );
+    });
   }
 
-  override async markDelivered(ids: number[], at: Date, note?: string): Promise<void> {
-    if (ids.length === 0) return;
+  /** The occurrences still to be sent of these claimed notices, oldest first; a notice with none is settled. */
+  private async occurrences(q: Sql, noticeIds: number[], at: Date): Promise<ReminderRecord[]> {
+    if (noticeIds.length === 0) return [];
+    const rows = (
+      await q.all`SELECT ${FIELDS} FROM "Reminder" r JOIN "Notice" n ON n."id" = r."noticeId"
+      WHERE r."noticeId" ${anyOf(noticeIds)} AND r."note" IS NULL ORDER BY r."id"`
+    ).map(record);
+    const carried = new Set(rows.map((r) => r.noticeId));
+    const empty = noticeIds.filter((id) => !carried.has(id));
+    if (empty.length > 0)
+      await q.run`UPDATE "Notice" SET "deliveredAt" = ${at}, "attempts" = "attempts" + 1, "claimToken" = NULL, "lastError" = ${NOTHING_LEFT}
+        WHERE "id" ${anyOf(empty)}`;
+    return rows;
+  }
+
+  override async markDelivered(noticeIds: number[], at: Date, note?: string, rooms?: string[]): Promise<void> {
+    if (noticeIds.length === 0) return;
     await this.sql
-      .run`UPDATE "Reminder" SET "deliveredAt" = ${at}, "attempts" = "attempts" + 1, "claimToken" = NULL, "lastError" = COALESCE(${note ?? null}, "lastError")
-      WHERE "id" ${anyOf(ids)}`;
+      .run`UPDATE "Notice" SET "deliveredAt" = ${at}, "attempts" = "attempts" + 1, "claimToken" = NULL, "lastError" = COALESCE(${note ?? null}, "lastError"),
+      "rooms" = COALESCE(${rooms ? JSON.stringify(rooms) : null}, "rooms") WHERE "id" ${anyOf(noticeIds)}`;
+  }
+
+  override async markSkipped(ids: number[], note: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.sql.run`UPDATE "Reminder" SET "note" = ${note} WHERE "id" ${anyOf(ids)}`;
   }
 
   override async holds(token: string): Promise<boolean> {
-    return (await this.sql.get`SELECT 1 AS "one" FROM "Reminder" WHERE "claimToken" = ${token} AND "deliveredAt" IS NULL LIMIT 1`) !== undefined;
+    return (await this.sql.get`SELECT 1 AS "one" FROM "Notice" WHERE "claimToken" = ${token} AND "deliveredAt" IS NULL LIMIT 1`) !== undefined;
   }
 
   override async renewClaim(token: string, at: Date): Promise<void> {
-    await this.sql.run`UPDATE "Reminder" SET "claimedAt" = ${at} WHERE "claimToken" = ${token} AND "deliveredAt" IS NULL`;
+    await this.sql.run`UPDATE "Notice" SET "claimedAt" = ${at} WHERE "claimToken" = ${token} AND "deliveredAt" IS NULL`;
   }
 }
