@@ -13,8 +13,8 @@ import { taskNumber } from "../grammar.js";
  * chatter in a group room (not addressed to the bot) is left alone.
  */
 
-/** None given on purpose: an empty message, a quote passed on, "先不报了", the office's summary of its supervision. */
-const ON_PURPOSE = /^(?:empty|quote-passed-on|not-reporting:|supervision-summary:)/u;
+/** None given on purpose: an empty message, a quote passed on, "先不报了", the office's summary of its supervision, a report forwarded. */
+const ON_PURPOSE = /^(?:empty|quote-passed-on|not-reporting:|supervision-summary:|forwarded:)/u;
 
 /** A task by its number alone, the whole message: `6号那个`, `那13呢`, `第六项`, `6`. Only read where the bot is addressed. */
 const LOOSE =

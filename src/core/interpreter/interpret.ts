@@ -8,6 +8,7 @@ import { dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion } from ".
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
 import { askInstead } from "./ask-instead.js";
+import { forwardedReport, hideForecasts, hideLike, hideSharing } from "./not-progress.js";
 import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
@@ -323,6 +324,9 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     if (declines) return none(`not-reporting:${declines[0]}`);
     const heading = SUPERVISION_HEADING.exec(low);
     if (heading && refs[0]!.start >= heading[0].length) return none(`supervision-summary:${heading[1]}`);
+    // A report of another unit forwarded or quoted (`转发刑侦周报：…`, `各单位进展汇总（摘自督办系统）`) is not ours to record.
+    const forwarded = forwardedReport(low);
+    if (forwarded) return none(`forwarded:${forwarded}`);
     // A word like 查询 or 看看 inside an update ("已开通…查询功能，进度七成") does not make it a question.
     const updateQuestion = question && (isPlainQuestion(low) || (!doneWork(low) && !extractPercent(text)));
     const heads = headRefs(low, refs);
@@ -334,7 +338,10 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
           .join(",")}`,
       );
     const subjects = ctx.subjects;
+    // Work done is read without forecasts (`预计下周能到60%`) and without a file shared for people to act on.
+    const evidenceLow = hideSharing(hideForecasts(low), REQUEST_MARKS.test(low));
     const read = interpretUpdate(low, text, heads, {
+      evidence: { low: evidenceLow, text: hideLike(text, evidenceLow) },
       ...(subjects ? { titleWord: (n: number, w: string) => subjects.titleWord(n, w) } : {}),
       question: updateQuestion,
       explicitLabel,
@@ -428,7 +435,9 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   // 5. An update that names its task only by subject: `数字工匠评选材料已报市局`. Always asked about.
   const update = byKind("update")[0];
   // A forwarded notice ("市局通报：全市…联网率达到95%") reports on others, not on our tasks.
-  const notice = /^[【[]?(?:通报|通知|转发|转|公告|提醒|温馨提示|fyi|fw|fwd)[】\]]?\s*[:：]|^(?:市局|省厅|县局|上级)\s*(?:通报|通知)/i.test(low);
+  const notice =
+    /^[【[]?(?:通报|通知|转发|转|公告|提醒|温馨提示|fyi|fw|fwd)[】\]]?\s*[:：]|^(?:市局|省厅|县局|上级)\s*(?:通报|通知)/i.test(low) ||
+    forwardedReport(low) !== null;
   // A question about a task named by its subject: `数字工匠那个任务现在啥情况？`, `等保那项现在完成多少了`.
   const status = byKind("task-query").find((c) => c.cues.words.length === 0);
   const asks = STATUS_ASK.exec(low) ?? (isPlainQuestion(low) && /进展|进度|情况|谁牵头|谁负责/.exec(low));
@@ -445,11 +454,15 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   if (update && ctx.subjects && !question && !notice && !todo && !REQUEST_MARKS.test(low)) {
     // A figure or a word like 过半 is a report too: `工作室挂牌那件事，进度七成了` (issue 25).
     // A demand or a goal (`省厅要求2024年底前…完成率100%`) states no progress.
-    const figure = /要求|目标|底前|以前|之前|力争|确保|以上/.test(low) ? null : extractPercent(text);
-    const done = doneWork(low) ?? WEAK_DONE_MARKS.exec(low)?.[0] ?? progressWord(low) ?? (figure ? `${figure.value}%` : null);
+    // In a list (`警保室本周：⏎1. 完成工资发放…⏎4. 下周盘点单警装备库存`) only the lines that report work done are read, and
+    // 截至目前 alone is a date, not work done (`截至目前，市局尚未下发…通知`).
+    const reported = reportedPart(low);
+    const figure = /要求|目标|底前|以前|之前|力争|确保|以上/.test(reported) ? null : extractPercent(hideLike(text, hideForecasts(low)));
+    const asOf = reported.replace(AS_OF, " ");
+    const done = doneWork(asOf) ?? WEAK_DONE_MARKS.exec(asOf)?.[0] ?? progressWord(asOf) ?? (figure ? `${figure.value}%` : null);
     // "已经安排下周组织数字工匠评选" is a plan, not an update: only 已…完成-style words outweigh talk of the future.
     if (done && !(FUTURE_MARKS.test(low) && !/^(?:已|已经)?完成|结业|完工|竣工/.test(done))) {
-      const candidates = subjectsOfReport(low, ctx.subjects, figure !== null);
+      const candidates = subjectsOfReport(reported, ctx.subjects, figure !== null);
       if (candidates.length > 0) {
         cues.push(`done:${done}`, ...candidates.map((c) => `subject:${c.number}(${c.shared.join("+")}) ${c.score}`));
         const pct = extractPercent(text);
@@ -466,6 +479,44 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   return none();
 }
 
+/** A numbered item of a list, even one run on a line with single blanks: `… 2.新增… 3.任务15…`. */
+const ITEM_MARK = /(?:^|\n|[;；:：,，。]|\s)\s*\d{1,2}\s*[.、．)）](?!\d)/gu;
+
+/** The list item a task reference stands in, or null when it stands in no numbered list. */
+function listItemOf(low: string, ref: TaskRef): string | null {
+  let start = -1;
+  let end = low.length;
+  for (const m of low.matchAll(ITEM_MARK)) {
+    if (m.index! + m[0].length <= ref.start) start = m.index! + m[0].length;
+    else if (m.index! >= ref.end) {
+      end = m.index!;
+      break;
+    }
+  }
+  return start === -1 ? null : low.slice(start, end);
+}
+
+/** A date of the report, not work done: `截至目前`, `截止到现在`. */
+const AS_OF = /(?:截至|截止)(?:到)?(?:目前|现在|今天|当前|本周|本月|[^,，。;；\n]{0,8}?(?:底|日|号))?/gu;
+
+/**
+ * The lines of a list that report work done, or the whole text when it is no list: the heading, routine lines and
+ * lines that plan (`4. 下周盘点单警装备库存`) are left out, so a subject they merely mention names no task. A line
+ * headed by its topic (`1. 数字工匠：我队推荐的2名民警进入市局复审`) reports on that topic and is kept.
+ */
+function reportedPart(low: string): string {
+  const items = low.split(/\n|(?<=[\s:：;；。])(?=\d{1,2}\s*[.、．)）](?!\d))/u).filter((l) => l.trim() !== "");
+  if (items.length < 2) return low;
+  return items
+    .filter((item) => {
+      const ev = hideForecasts(item);
+      if (/[:：]\s*$/u.test(item) || FUTURE_MARKS.test(ev)) return false;
+      if (/^\s*(?:\d{1,2}\s*[.、．)）]\s*)?[^\s:：,，。]{2,8}[:：]\s*\S/u.test(item)) return true;
+      return doneWork(ev.replace(AS_OF, " ")) !== null || progressWord(ev) !== null || extractPercent(ev) !== null;
+    })
+    .join("\n");
+}
+
 /** The word that shows work was done, or null: `doneWork("已完成初审")` → "已". Completions that are demands or plans do not count. */
 function doneWork(text: string): string | null {
   const cleaned = text.replace(NOT_DONE, " ");
@@ -474,6 +525,8 @@ function doneWork(text: string): string | null {
 }
 
 interface UpdateHelpers {
+  /** The text where work done is read: forecasts and shared files hidden (not-progress.ts), same offsets. */
+  evidence: { low: string; text: string };
   /** Whether a word names the task by its title (SubjectIndex.titleWord). */
   titleWord?: (number: number, word: string) => boolean;
   question: boolean;
@@ -588,9 +641,11 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
       .slice(0, refs[0]!.start)
       .replace(UPDATE_LEAD, "")
       .replace(/[\s【[]/g, "") === "";
-  const done = doneWork(low) ?? completionWord(low);
-  const pct = extractPercent(text);
-  const progress = progressWord(low);
+  const ev = h.evidence;
+  if (ev.low !== low) cues.push("hidden:forecast-or-shared-file");
+  const done = doneWork(ev.low) ?? completionWord(ev.low);
+  const pct = extractPercent(ev.text);
+  const progress = progressWord(ev.low);
   const future = FUTURE_MARKS.exec(low);
   const request = REQUEST_MARKS.exec(low);
   if (done) cues.push(`done:${done}`);
@@ -598,6 +653,12 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   if (future) cues.push(`future:${future[0]}`);
   if (request) cues.push(`request:${request[0]}`);
   if (h.explicitLabel) cues.push("label");
+
+  // One task named inside a list of other work (`1.完成驾驶人考试… 2.… 3.任务15相关材料下周报科技办`): its own item says
+  // whether it reports, not the other items' 完成.
+  const item = refs.length === 1 && !atStart && !h.explicitLabel ? listItemOf(low, refs[0]!) : null;
+  const figureIn = (t: string) => extractPercent(t) !== null || /百分之|[一二三四五六七八九十两几]\s*成|过半/u.test(t);
+  if (item !== null && onlyPlans(item, figureIn(item), doneWork(item), FUTURE_MARKS)) return h.none(`plans-only:${refs[0]!.numbers.join(",")}`);
 
   let confidence: Confidence;
   if (h.question && !h.explicitLabel) return h.none("question-not-about-status");
@@ -616,6 +677,8 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     cues.push(`weak-done:${WEAK_DONE_MARKS.exec(low)![0]}`);
   } else if (
     atStart &&
+    // `#12 的发票找到了`: a thing of the task's, not a report on it.
+    !/^\s*的/.test(low.slice(refs[0]!.end)) &&
     (/^\s*(?:[:：,，\-—]|\s)/.test(low.slice(refs[0]!.end)) || /[\s】\]]$/.test(low.slice(refs[0]!.start, refs[0]!.end))) &&
     low.slice(refs[0]!.end).replace(SEPARATOR, "").length >= 4 &&
     !/\.(?:docx?|xlsx?|pdf|pptx?|wps|zip|rar|jpg|png)\b/.test(low)
@@ -629,9 +692,9 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     const from = s.start + bodyStart(seg, s.refs, s.start);
     const body = h.written(from, s.start + seg.length).trim();
     // The figure is read from the normalised text (`進度過半`, voice input's `进展60`); the body is kept as written.
-    const p = extractPercent(text.slice(from, s.start + seg.length));
+    const p = extractPercent(ev.text.slice(from, s.start + seg.length));
     // `任务4已经完成了`, `可以算完成了`: a clerk writes 100; only the review (办结审核) closes the task.
-    const tail = low.slice(s.refs[s.refs.length - 1]!.end, s.start + seg.length);
+    const tail = ev.low.slice(s.refs[s.refs.length - 1]!.end, s.start + seg.length);
     const numbers = uniq(s.refs.flatMap((r) => r.numbers));
     // ... or of the task by a word of its title (`tsk19 网络改造弄完了`, task 19 完善公安网络体系), one task named.
     const titled = numbers.length === 1 && h.titleWord ? completionOfSubject(tail, (w) => h.titleWord!(numbers[0]!, w)) : null;
@@ -651,6 +714,9 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
       onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), FUTURE_MARKS) ||
       onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), WAITING_MARKS),
   );
+  // Every line that names a task only plans (`3.任务15相关材料下周报科技办` under other lines of routine work): no update.
+  const plansOnly = (s: UpdateSegment) => onlyPlans(s.body, s.percent !== null || figureIn(s.body), doneWork(s.body.toLowerCase()), FUTURE_MARKS);
+  if (segs.length > 0 && segs.every(plansOnly) && !h.explicitLabel) return h.none(`plans-only:${segs.flatMap((s) => s.numbers).join(",")}`);
   if (planned.length > 0 && planned.length < segs.length) {
     cues.push(`plans-only:${planned.flatMap((s) => s.numbers).join(",")}`);
     segs.splice(0, segs.length, ...segs.filter((s) => !planned.includes(s)));
