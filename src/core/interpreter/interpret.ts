@@ -101,10 +101,6 @@ const NOT_REPORTING = /(?:先|暂|暂时|这次|本次|这个月|本月|这周|�
 /** A first line that heads a summary of supervision, not of work done: `科技办6月督办情况`, `督办通报`. */
 const SUPERVISION_HEADING = /^[^\n]{0,20}?(督办情况|督办通报|催办情况|督查通报|督办通知)[^\n]*\n/u;
 
-/** A withdrawal said as a whole reply to the bot's confirmation: `这条记错了，麻烦撤回`, `撤回`, `请把这条删掉`. */
-const RETRACT_REPLY =
-  /^(?:(?:这条|这个|刚才那条|刚才的|那条|上一条)?\s*(?:记错了|报错了|打错了|填错了|搞错了|弄错了|错了)?\s*[,，、\s]*)?(?:麻烦|请|帮我)?\s*(?:把这条|把它|这条)?\s*(?:撤回|撤销|删掉|删除)(?:一下|掉)?[吧了]?[\s。.!！~～]*$/u;
-
 /** A request to the bot in a reply that is not phrased as a question: `把这个任务的进展记录都列出来`. */
 const REPLY_REQUEST = /列出|列一下|看看|看一下|给我看|调出/u;
 /** Between a command's verb and its task: `撤回刚才任务6那条`. */
@@ -226,6 +222,14 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     }
   }
 
+  // 1b. A command said in other words, the whole message (`刚才所报第二十二项进度有误，请予撤回`, `撤回上一条`, in reply to
+  // the bot's confirmation `撤回，这条发错群了`): the forms are the command's own (its cues' `whole`).
+  const said = wholeCommand(low, byKind("task-command"), ctx.replyTo?.tasks ?? []);
+  if (said) {
+    cues.push(`whole:${said.cmd.name}${said.from ? `(${said.from})` : ""}`);
+    return found(said.cmd, { numbers: said.numbers, reason: written(0, text.length).trim(), words: true });
+  }
+
   const numerals = readNumerals(low, findTaskRefs(low), ctx.subjects, cues, ctx.senderUnits);
   let refs = numerals.refs;
   const question = isQuestion(low.replace(/[?？]\s*$/, "?"));
@@ -254,13 +258,6 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       // Acknowledgements, instructions, demands and hearsay in a reply report nothing, whatever 已 or figure they hold.
       const notReport = NOT_A_REPORT.exec(low);
       if (notReport) return none(`reply-not-a-report:${notReport[0]}`);
-      // Only a withdrawal may be said in a reply with no number, and only as the whole message (`这条记错了，麻烦撤回`):
-      // `不要撤回`, `下周再申请办结` or `服务器要重启` never act, and no other command is taken from a reply.
-      const retract = byKind("task-command").find((c) => c.name === "retract");
-      if (retract && RETRACT_REPLY.test(low)) {
-        cues.push("reply-command:retract");
-        return found(retract, { numbers: chosen.ref.numbers, reason: "" });
-      }
     } else {
       // Several tasks and none named: a report of work done is asked about, with the reminder's tasks as the guesses.
       const update = byKind("update")[0];
@@ -494,6 +491,36 @@ function listItemOf(low: string, ref: TaskRef): string | null {
     }
   }
   return start === -1 ? null : low.slice(start, end);
+}
+
+type TaskCommand = AnyCommand & { cues: Extract<CommandCues, { kind: "task-command" }> };
+
+/**
+ * A task command said in other words, the whole message, by one of its `whole` forms (the retract command's
+ * `撤回上一条`, `所报数字有误，此条请先予撤回`): its tasks are those the message names, else the number the form captures as
+ * `task` (`不是6`), else the one task of the bot's message replied to, else none (the handler then finds the sender's own).
+ * A form with a `task` group never takes the message's references: they name the right task (`这条是任务7的，不是6`).
+ */
+function wholeCommand(low: string, cmds: readonly TaskCommand[], replyTasks: readonly number[]): { cmd: TaskCommand; numbers: number[]; from: string } | null {
+  const refs = findTaskRefs(low);
+  let masked = "";
+  let at = 0;
+  for (const r of refs) {
+    masked += `${low.slice(at, r.start)}#`;
+    at = r.end;
+  }
+  masked = (masked + low.slice(at)).trim();
+  for (const cmd of cmds)
+    for (const form of cmd.cues.whole ?? []) {
+      const m = form.exec(masked);
+      if (!m) continue;
+      const captured = m.groups?.task ? taskNumber(m.groups.task) : null;
+      if (captured !== null) return { cmd, numbers: [captured], from: "named" };
+      if (refs.length > 0 && !form.source.includes("?<task>")) return { cmd, numbers: uniq(refs.flatMap((r) => r.numbers)), from: "" };
+      if (replyTasks.length === 1) return { cmd, numbers: [...replyTasks], from: `reply→${replyTasks[0]}` };
+      return { cmd, numbers: [], from: "latest" };
+    }
+  return null;
 }
 
 /** A date of the report, not work done: `截至目前`, `截止到现在`. */

@@ -41,6 +41,8 @@ export interface Interpretation {
     ask?: boolean;
     /** due-soon: to the end of the year or the month (`年底前要完成的还有几个`) instead of the warning window. */
     until?: "year" | "month";
+    /** Task commands: said in other words, the whole message (the cues' `whole`); the reason is the message as written. */
+    words?: boolean;
   };
   tasks: number[];
   percent: number | null;
