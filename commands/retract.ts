@@ -64,6 +64,7 @@ export default defineCommand({
       ["撤回", "进展"],
     ],
     whole: [WITHDRAWAL, WRONG_TASK],
+    wholeWithoutTask: true,
   },
   access: "change",
   // `words`: said in other words (the cues' `whole`), the reason being the whole message.

@@ -227,7 +227,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   const said = wholeCommand(low, byKind("task-command"), ctx.replyTo?.tasks ?? []);
   if (said) {
     cues.push(`whole:${said.cmd.name}${said.from ? `(${said.from})` : ""}`);
-    return found(said.cmd, { numbers: said.numbers, reason: written(0, text.length).trim(), words: true });
+    return found(said.cmd, { numbers: said.numbers, reason: said.reason ?? written(0, text.length).trim(), words: true });
   }
 
   const numerals = readNumerals(low, findTaskRefs(low), ctx.subjects, cues, ctx.senderUnits);
@@ -501,7 +501,11 @@ type TaskCommand = AnyCommand & { cues: Extract<CommandCues, { kind: "task-comma
  * `task` (`不是6`), else the one task of the bot's message replied to, else none (the handler then finds the sender's own).
  * A form with a `task` group never takes the message's references: they name the right task (`这条是任务7的，不是6`).
  */
-function wholeCommand(low: string, cmds: readonly TaskCommand[], replyTasks: readonly number[]): { cmd: TaskCommand; numbers: number[]; from: string } | null {
+function wholeCommand(
+  low: string,
+  cmds: readonly TaskCommand[],
+  replyTasks: readonly number[],
+): { cmd: TaskCommand; numbers: number[]; from: string; reason: string | null } | null {
   const refs = findTaskRefs(low);
   let masked = "";
   let at = 0;
@@ -514,11 +518,12 @@ function wholeCommand(low: string, cmds: readonly TaskCommand[], replyTasks: rea
     for (const form of cmd.cues.whole ?? []) {
       const m = form.exec(masked);
       if (!m) continue;
+      const reason = m.groups?.reason?.trim() ?? null;
       const captured = m.groups?.task ? taskNumber(m.groups.task) : null;
-      if (captured !== null) return { cmd, numbers: [captured], from: "named" };
-      if (refs.length > 0 && !form.source.includes("?<task>")) return { cmd, numbers: uniq(refs.flatMap((r) => r.numbers)), from: "" };
-      if (replyTasks.length === 1) return { cmd, numbers: [...replyTasks], from: `reply→${replyTasks[0]}` };
-      return { cmd, numbers: [], from: "latest" };
+      if (captured !== null) return { cmd, numbers: [captured], from: "named", reason };
+      if (refs.length > 0 && !form.source.includes("?<task>")) return { cmd, numbers: uniq(refs.flatMap((r) => r.numbers)), from: "", reason };
+      if (replyTasks.length === 1) return { cmd, numbers: [...replyTasks], from: `reply→${replyTasks[0]}`, reason };
+      if (cmd.cues.wholeWithoutTask) return { cmd, numbers: [], from: "latest", reason };
     }
   return null;
 }

@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { commands } from "../commands/index.js";
+import { BUNDLED_PLAN, DEMO_DIRECTORY } from "../src/config.js";
+import { interpret, type InterpretContext } from "../src/core/interpreter/interpret.js";
+import { tasksOfBotMessage } from "../src/core/interpreter/reply-context.js";
+import { SubjectIndex } from "../src/core/interpreter/subject-index.js";
+import { loadDirectory } from "../src/directory/directory.js";
+import { parsePlan } from "../src/plan/plan-parser.js";
+import { tempApp, type TempApp } from "./helpers/temp-app.js";
+
+/* Issue 25: the office's instructions said in words, with the task named or replied to (pause and resume reminders, 申请办结). */
+
+const plan = parsePlan(readFileSync(BUNDLED_PLAN, "utf8"));
+const ctx: InterpretContext = {
+  commands,
+  units: loadDirectory(DEMO_DIRECTORY).units.map((u) => ({ name: u.name, aliases: [...u.aliases] })),
+  subjects: new SubjectIndex(plan.tasks),
+  sender: { admin: true, direct: true },
+};
+const REMINDER_23 = "【督办提醒】指挥情报中心 · 2024-06-28\n请报送本期进展（1项）：\n⚪ 任务23 加快智能感知设备迭代升级 · 持续推进";
+const STATUS_3 = "任务3：完善公安科技创新体系,建立市县公安科技兴警联席会议制度\n完成时限：长期持续";
+const read = (text: string, bot?: string) => {
+  const r = interpret(text, { ...ctx, ...(bot ? { replyTo: { tasks: tasksOfBotMessage(bot) } } : {}) });
+  return [r.command, r.tasks, r.args.reason ?? null];
+};
+
+describe("pausing and resuming reminders in words", () => {
+  it.each([
+    ["任务3是长期任务，先暂停提醒吧", [3], "长期任务"],
+    ["任务12还在招标，暂停催办", [12], "还在招标"],
+    ["第七项的提醒先停一下，等省厅通知", [7], "等省厅通知"],
+    ["任务9先别催了，市局还没开会", [9], "市局还没开会"],
+  ])("pauses %s", (text, tasks, reason) => {
+    expect(read(text)).toEqual(["pause-reminders", tasks, reason]);
+  });
+
+  it.each([
+    ["这个提醒能不能先停掉，雪亮二期要等县里立项下来才能动", "雪亮二期要等县里立项下来才能动"],
+    ["这个先别催了，市局还没开会", "市局还没开会"],
+    ["该项催办暂停一下吧，设备还没到", "设备还没到"],
+  ])("pauses the task replied to: %s", (text, reason) => {
+    expect(read(text, REMINDER_23)).toEqual(["pause-reminders", [23], reason]);
+  });
+
+  it.each([
+    ["十九号任务的催办重新打开", [19]],
+    ["任务十九的提醒恢复一下", [19]],
+    ["任务7的提醒可以重新开启了", [7]],
+  ])("resumes %s", (text, tasks) => {
+    expect(read(text).slice(0, 2)).toEqual(["resume-reminders", tasks]);
+  });
+
+  it.each(["这个恢复提醒吧，市局方案已经下发了", "这个任务的催办重新打开吧"])("resumes the task replied to: %s", (text) => {
+    expect(read(text, STATUS_3).slice(0, 2)).toEqual(["resume-reminders", [3]]);
+  });
+
+  it.each(["不要暂停提醒", "下周恢复提醒", "提醒怎么停不了", "任务3的提醒停了吗？", "这个提醒是谁发的"])("pauses or resumes no task for %s", (text) => {
+    expect(["pause-reminders", "resume-reminders"]).not.toContain(read(text, REMINDER_23)[0]);
+    const [command, tasks] = read(text);
+    if (command === "pause-reminders" || command === "resume-reminders") expect(tasks).toEqual([]);
+  });
+});
+
+describe("pausing in words, stored before the bot confirms it", () => {
+  let app: TempApp;
+  beforeEach(async () => {
+    app = await tempApp({ at: "2024-06-30T10:00:00+08:00" });
+  });
+  afterEach(() => app.dispose());
+  const ADMIN = { sender: "@kejiban:bureau.local", room: "kejiban", isDirect: true, mentionsBot: true };
+
+  it("pauses and resumes the task replied to, and refuses a member", async () => {
+    const r = await app.say("这个先别催了，市局还没开会", { ...ADMIN, replyTo: { text: REMINDER_23 } });
+    expect(r.text).toContain("已暂停任务23的提醒");
+    expect(await app.db.task.findFirstOrThrow({ where: { number: 23 } })).toMatchObject({ remindersPaused: true, pauseReason: "市局还没开会" });
+    const member = await app.say("这个恢复提醒吧", { sender: "@liu:bureau.local", room: "zhzx", replyTo: { text: REMINDER_23 } });
+    expect(member.text).toContain("只能由科技办管理员办理");
+    expect((await app.db.task.findFirstOrThrow({ where: { number: 23 } })).remindersPaused).toBe(true);
+    expect((await app.say("任务二十三的催办重新打开", ADMIN)).text).toContain("已恢复任务23的提醒");
+    expect((await app.db.task.findFirstOrThrow({ where: { number: 23 } })).remindersPaused).toBe(false);
+  });
+});
