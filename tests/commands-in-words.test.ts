@@ -62,6 +62,29 @@ describe("pausing and resuming reminders in words", () => {
   });
 });
 
+describe("applying to close (申请办结) in words", () => {
+  const REMINDER_1_2 =
+    "【督办提醒】指挥情报中心 · 2024-06-24\n已逾期，请抓紧办理（2项）：\n🔴 任务1 成立科技兴警工作领导小组及其办公室,完善公安科技信息化指挥决策体系 · 2023年底前\n" +
+    "🔴 任务2 制定完善科技信息化项目管理办法 · 2023年底前";
+  it.each([
+    ["任务一各项工作已全部落实到位，现申请办结。", [1], "各项工作已全部落实到位"],
+    ["任务二十一已经全部弄完了申请办结", [21], "已经全部弄完了"],
+    ["第12项任务单警装备已全部配发到位，特此申请办结", [12], "单警装备已全部配发到位"],
+    ["T9 实验室已挂牌运行 申请办结", [9], "实验室已挂牌运行"],
+  ])("is the request, not an update: %s", (text, tasks, reason) => {
+    expect(read(text)).toEqual(["request-completion", tasks, reason]);
+  });
+
+  it("applies for every task of the reminder replied to when the reply says both", () => {
+    expect(read("这两项都是去年底就办完的，申请办结", REMINDER_1_2).slice(0, 2)).toEqual(["request-completion", [1, 2]]);
+  });
+
+  it.each(["下周再申请办结", "任务6已经完成了，能不能申请办结", "任务6还没完成，先不申请办结", "任务6可以申请办结了吗"])("is no request: %s", (text) => {
+    expect(read(text, REMINDER_23)[0]).not.toBe("request-completion");
+    expect(read(text)[0]).not.toBe("request-completion");
+  });
+});
+
 describe("pausing in words, stored before the bot confirms it", () => {
   let app: TempApp;
   beforeEach(async () => {
@@ -79,5 +102,13 @@ describe("pausing in words, stored before the bot confirms it", () => {
     expect((await app.db.task.findFirstOrThrow({ where: { number: 23 } })).remindersPaused).toBe(true);
     expect((await app.say("任务二十三的催办重新打开", ADMIN)).text).toContain("已恢复任务23的提醒");
     expect((await app.db.task.findFirstOrThrow({ where: { number: 23 } })).remindersPaused).toBe(false);
+  });
+
+  it("files 申请办结 said in words as the request, and records no update", async () => {
+    const r = await app.say("任务二十一已经全部弄完了申请办结", { sender: "@liu:bureau.local", room: "zhzx" });
+    expect(r.text).toContain("已提交任务21");
+    const task = await app.db.task.findFirstOrThrow({ where: { number: 21 } });
+    expect(await app.db.request.findMany({ where: { taskId: task.id, state: "pending" } })).toHaveLength(1);
+    expect(await app.db.update.count({ where: { taskId: task.id } })).toBe(0);
   });
 });

@@ -224,7 +224,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
 
   // 1b. A command said in other words, the whole message (`刚才所报第二十二项进度有误，请予撤回`, `撤回上一条`, in reply to
   // the bot's confirmation `撤回，这条发错群了`): the forms are the command's own (its cues' `whole`).
-  const said = wholeCommand(low, byKind("task-command"), ctx.replyTo?.tasks ?? []);
+  const said = wholeCommand(low, byKind("task-command"), ctx.replyTo?.tasks ?? [], ctx.subjects);
   if (said) {
     cues.push(`whole:${said.cmd.name}${said.from ? `(${said.from})` : ""}`);
     return found(said.cmd, { numbers: said.numbers, reason: said.reason ?? written(0, text.length).trim(), words: true });
@@ -505,6 +505,7 @@ function wholeCommand(
   low: string,
   cmds: readonly TaskCommand[],
   replyTasks: readonly number[],
+  subjects: SubjectIndex | null | undefined,
 ): { cmd: TaskCommand; numbers: number[]; from: string; reason: string | null } | null {
   const refs = findTaskRefs(low);
   let masked = "";
@@ -522,7 +523,9 @@ function wholeCommand(
       const captured = m.groups?.task ? taskNumber(m.groups.task) : null;
       if (captured !== null) return { cmd, numbers: [captured], from: "named", reason };
       if (refs.length > 0 && !form.source.includes("?<task>")) return { cmd, numbers: uniq(refs.flatMap((r) => r.numbers)), from: "", reason };
-      if (replyTasks.length === 1) return { cmd, numbers: [...replyTasks], from: `reply→${replyTasks[0]}`, reason };
+      // The task replied to: the only one, every one (`这两项都…`), or the one whose subject the message names (reply-context.ts).
+      const replied = replyTask(low, replyTasks, subjects);
+      if (replied) return { cmd, numbers: replied.ref.numbers, from: replied.cue, reason };
       if (cmd.cues.wholeWithoutTask) return { cmd, numbers: [], from: "latest", reason };
     }
   return null;
