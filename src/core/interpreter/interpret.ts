@@ -14,6 +14,7 @@ import { asksCompletion, completionOfSubject, completionWord, listItemSpan, only
 import {
   ABOUT_CHAT_OR_FILES,
   alternation,
+  DEMAND_OR_GOAL,
   DONE_MARKS,
   FUTURE_MARKS,
   LIST_FILLER,
@@ -454,7 +455,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     // In a list (`警保室本周：⏎1. 完成工资发放…⏎4. 下周盘点单警装备库存`) only the lines that report work done are read, and
     // 截至目前 alone is a date, not work done (`截至目前，市局尚未下发…通知`).
     const reported = reportedPart(low);
-    const figure = /要求|目标|底前|以前|之前|力争|确保|以上/.test(reported) ? null : extractPercent(hideLike(text, hideForecasts(low)));
+    const figure = DEMAND_OR_AFTER.test(reported) ? null : extractPercent(hideLike(text, hideForecasts(low)));
     const asOf = reported.replace(AS_OF, " ");
     const done = doneWork(asOf) ?? WEAK_DONE_MARKS.exec(asOf)?.[0] ?? progressWord(asOf) ?? (figure ? `${figure.value}%` : null);
     // "已经安排下周组织数字工匠评选" is a plan, not an update: only 已…完成-style words outweigh talk of the future.
@@ -530,6 +531,9 @@ function wholeCommand(
     }
   return null;
 }
+
+/** A demand or a goal (vocabulary.ts), or a figure only bounded (`以上`, `之前`): no figure of progress. */
+const DEMAND_OR_AFTER = new RegExp(`${DEMAND_OR_GOAL}|以前|之前|以上`, "u");
 
 /** A date of the report, not work done: `截至目前`, `截止到现在`. */
 const AS_OF = /(?:截至|截止)(?:到)?(?:目前|现在|今天|当前|本周|本月|[^,，。;；\n]{0,8}?(?:底|日|号))?/gu;
