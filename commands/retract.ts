@@ -68,8 +68,9 @@ export default defineCommand({
   },
   access: "change",
   // `words`: said in other words (the cues' `whole`), the reason being the whole message.
-  args: z.object({ numbers: z.array(z.number().int()), reason: z.string().default(""), words: z.boolean().default(false) }),
-  async handle({ numbers, reason: said, words }, ctx) {
+  // `quote`: in reply to the bot's confirmation, the text of the update confirmed.
+  args: z.object({ numbers: z.array(z.number().int()), reason: z.string().default(""), words: z.boolean().default(false), quote: z.string().optional() }),
+  async handle({ numbers, reason: said, words, quote: confirmed }, ctx) {
     const t = ctx.t;
     const r = t.retract;
     if (numbers.length > 1) throw new UserError(r.oneTask(numbers[0]!));
@@ -86,7 +87,10 @@ export default defineCommand({
     if (total === 0) throw new UserError(r.empty(task.number));
     // Oldest first, so that all[m - 1] is 第m条 as the history numbers it.
     const all = (await ctx.repos.updates.history(task.id, total)).reverse();
-    const ownIndex = all.map((u) => u.authorId === sender && !u.retractedAt).lastIndexOf(true);
+    const own = all.map((u) => u.authorId === sender && !u.retractedAt);
+    // The update of the confirmation replied to, when it is the sender's and live; else their latest.
+    const replied = confirmed === undefined ? -1 : all.map((u, i) => own[i] && u.text === confirmed).lastIndexOf(true);
+    const ownIndex = replied >= 0 ? replied : own.lastIndexOf(true);
     let index: number;
     if (ordinal === null) {
       if (ownIndex < 0) {

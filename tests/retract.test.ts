@@ -183,4 +183,13 @@ describe("a withdrawal said in words (issue 25)", () => {
     expect(r.text).not.toContain("已撤回");
     expect(await liveTexts(6)).toEqual(["张的内容 30%"]);
   });
+
+  it("takes back the update the confirmation replied to names, not the sender's later one", async () => {
+    const first = await app.say("任务6进展：俩人都过市里初审了 80%", ZHANG);
+    app.clock.advance(60_000);
+    await app.say("任务6进展：复审材料已提交 85%", ZHANG);
+    const r = await app.say("撤回 打错了 是40不是80", { ...ZHANG, replyTo: { text: first.text } });
+    expect(r.text).toContain("已撤回任务6的第1条进展");
+    expect(await liveTexts(6)).toEqual(["复审材料已提交 85%"]);
+  });
 });

@@ -47,7 +47,7 @@ export interface InterpretContext {
   /** Who writes, where: one of the signals of a question (issue 25). */
   sender?: Sender;
   /** The message is a Matrix reply to one of the bot's own messages, about these tasks (reply-context.ts). */
-  replyTo?: { tasks: readonly number[] };
+  replyTo?: { tasks: readonly number[]; confirmed?: { task: number; text: string } };
   /** Today (YYYY-MM-DD, the bot's time zone): a deadline in a year already over is overdue (`2023年底到期的`). */
   today?: string;
 }
@@ -228,7 +228,10 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   const said = wholeCommand(low, byKind("task-command"), ctx.replyTo?.tasks ?? [], ctx.subjects);
   if (said) {
     cues.push(`whole:${said.cmd.name}${said.from ? `(${said.from})` : ""}`);
-    return found(said.cmd, { numbers: said.numbers, reason: said.reason ?? written(0, text.length).trim(), words: true });
+    // In reply to the bot's confirmation of one update, the withdrawal is of that update (its text as stored).
+    const confirmed = ctx.replyTo?.confirmed;
+    const quote = confirmed && said.numbers.length === 1 && said.numbers[0] === confirmed.task ? { quote: confirmed.text } : {};
+    return found(said.cmd, { numbers: said.numbers, reason: said.reason ?? written(0, text.length).trim(), words: true, ...quote });
   }
 
   const numerals = readNumerals(low, findTaskRefs(low), ctx.subjects, cues, ctx.senderUnits);

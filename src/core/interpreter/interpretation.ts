@@ -43,6 +43,8 @@ export interface Interpretation {
     until?: "year" | "month";
     /** Task commands: said in other words, the whole message (the cues' `whole`); the reason is the message as written. */
     words?: boolean;
+    /** retract: the text of the update the bot's confirmation replied to names (`撤回` in reply withdraws that one). */
+    quote?: string;
   };
   tasks: number[];
   percent: number | null;

@@ -25,6 +25,20 @@ export function tasksOfBotMessage(text: string): number[] {
   return out;
 }
 
+/** The bot's confirmation of one update, zh or en: `已记录任务6（…）的第2条进展，进度40%：推荐3名民警`. */
+const CONFIRMATION = /^(?:已记录任务(\d+)（.*）的第\d+条进展(?:，进度\d+%)?：|recorded for task (\d+) .*\(update #\d+\): )(.*)$/iu;
+
+/**
+ * The update a confirmation of the bot's is about, or null when it confirms none or several: its task and its text as
+ * stored. `confirmedUpdate("已记录任务6（培育“公安数字工匠”）的第2条进展，进度40%：推荐3名民警")` → `{ task: 6, text: "推荐3名民警" }`.
+ */
+export function confirmedUpdate(text: string): { task: number; text: string } | null {
+  const lines = text.split("\n").filter((l) => CONFIRMATION.test(l));
+  if (lines.length !== 1 || !text.startsWith(lines[0]!)) return null;
+  const m = CONFIRMATION.exec(lines[0]!)!;
+  return { task: Number(m[1] ?? m[2]), text: m[3]!.trim() };
+}
+
 /** Talk to a colleague in a reply (`@叶主任 这两项您看怎么回`, `@刘洋 任务1…`): the reply is not for the bot. */
 export const TO_SOMEONE = /@[^\s@]/u;
 
