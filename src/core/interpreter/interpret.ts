@@ -8,7 +8,7 @@ import { dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion } from ".
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
 import { askInstead } from "./ask-instead.js";
-import { forwardedReport, hideForecasts, hideLike, hideSharing } from "./not-progress.js";
+import { forwardedReport, hideForecasts, hideLike, hideSharing, onlyHidden, othersDigest, WHERE_IT_IS } from "./not-progress.js";
 import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
@@ -328,6 +328,9 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     // A report of another unit forwarded or quoted (`转发刑侦周报：…`, `各单位进展汇总（摘自督办系统）`) is not ours to record.
     const forwarded = forwardedReport(low);
     if (forwarded) return none(`forwarded:${forwarded}`);
+    // Figures of two units or more, each with its task (`科技办汇总：刑侦 任务6 60%；警保 任务12 55%`): a digest of others'.
+    const digest = othersDigest(low, refs, unitAliasMap(ctx));
+    if (digest) return none(`forwarded:units(${digest.join("+")})`);
     // A word like 查询 or 看看 inside an update ("已开通…查询功能，进度七成") does not make it a question.
     const updateQuestion = question && (isPlainQuestion(low) || (!doneWork(low) && !extractPercent(text)));
     const heads = headRefs(low, refs);
@@ -535,6 +538,13 @@ function wholeCommand(
   return null;
 }
 
+/** Every unit name and alias the interpreter knows, listed and derived, to its unit. */
+function unitAliasMap(ctx: InterpretContext): ReadonlyMap<string, string> {
+  const out = new Map<string, string>(ctx.lexicon?.units ?? []);
+  for (const u of ctx.units) for (const a of [u.name, ...u.aliases]) out.set(a, u.name);
+  return out;
+}
+
 /** A demand or a goal (vocabulary.ts), or a figure only bounded (`以上`, `之前`): no figure of progress. */
 const DEMAND_OR_AFTER = new RegExp(`${DEMAND_OR_GOAL}|以前|之前|以上`, "u");
 
@@ -702,6 +712,9 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   const figureIn = (t: string) => extractPercent(t) !== null || /百分之|[一二三四五六七八九十两几]\s*成|过半/u.test(t);
   if (item !== null && onlyPlans(item, figureIn(item), doneWork(item), FUTURE_MARKS)) return h.none(`plans-only:${refs[0]!.numbers.join(",")}`);
 
+  // Nothing but a forecast after the task (`任务12 目标是年底前全覆盖`, `任务19 年内能完成`): no report.
+  if (!h.explicitLabel && onlyHidden(ev.low.slice(refs[refs.length - 1]!.end))) return h.none("forecast-only");
+
   let confidence: Confidence;
   if (h.question && !h.explicitLabel) return h.none("question-not-about-status");
   if (h.explicitLabel) confidence = "certain";
@@ -719,8 +732,9 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     cues.push(`weak-done:${WEAK_DONE_MARKS.exec(low)![0]}`);
   } else if (
     atStart &&
-    // `#12 的发票找到了`: a thing of the task's, not a report on it.
+    // `#12 的发票找到了`, `#6 报名表在我桌上`: a thing of the task's, or where it is, not a report on it.
     !/^\s*的/.test(low.slice(refs[0]!.end)) &&
+    !WHERE_IT_IS.test(low) &&
     (/^\s*(?:[:：,，\-—]|\s)/.test(low.slice(refs[0]!.end)) || /[\s】\]]$/.test(low.slice(refs[0]!.start, refs[0]!.end))) &&
     low.slice(refs[0]!.end).replace(SEPARATOR, "").length >= 4 &&
     !/\.(?:docx?|xlsx?|pdf|pptx?|wps|zip|rar|jpg|png)\b/.test(low)

@@ -21,16 +21,13 @@ const FORECAST = new RegExp(
   ].join("|"),
   "gu",
 );
-/** What a forecast must hold to hide: a figure or a word of completion (`达到60%`, `八成`, `完成`). */
-const FIGURE_OR_DONE = /\d\s*%|百分之|[一二三四五六七八九十]\s*成|过半|一半|完成|弄完|做完|搞定|到位|全覆盖/u;
-
 /**
  * The text with every forecast clause hidden (same length, so offsets still hold): `任务6完成60%，预计下周到80%` →
  * `任务6完成60%，` and hidden characters. Work done earlier in the message is still read.
  */
 export function hideForecasts(low: string): string {
   if (!/预|望|争取|力争|计划|打算|目标[是为]|估计|下周|下星期|下个?月|月底|年底|年内|季度末|阶段|近期|过[几两]天/u.test(low)) return low;
-  return low.replace(FORECAST, (m, at: number) => (FIGURE_OR_DONE.test(m) && !/已/u.test(low.slice(Math.max(0, at - 2), at)) ? HIDDEN.repeat(m.length) : m));
+  return low.replace(FORECAST, (m) => HIDDEN.repeat(m.length));
 }
 
 /** Hide in `text` (as written, same length) what is hidden in `hidden` (its lower-cased copy). */
@@ -41,8 +38,11 @@ export function hideLike(text: string, hidden: string): string {
   return out;
 }
 
-/** The heading of a report that is another's: `转发刑侦周报：`, `各单位进展汇总（摘自督办系统）：`. */
-const FORWARDED_HEAD = /转发|转自|转载|摘自|引自|来源[:：]|各单位|各所队|各大队|各部门|各科室/u;
+/**
+ * The heading of a report that is another's or a model to copy: `转发刑侦周报：`, `各单位进展汇总（摘自督办系统）：`, `转：`,
+ * `以下是刑侦大队的周报，供参考：`, `示例：`.
+ */
+const FORWARDED_HEAD = /转发|转自|转载|摘自|引自|来源|各单位|各所队|各大队|各部门|各科室|供参考|示例|范例|样例|模板|格式|^(?:转|fw|fwd)$/u;
 /** Anywhere: a source quoted (`（摘自督办系统）`) or a report passed on as a model to copy (`参考这个格式写`). */
 const FORWARDED_ANYWHERE =
   /[(（]\s*(?:摘自|转自|引自|来源|源自)|(?:参考|参照|按照?|照着?|仿照|学习)\s*(?:一下)?\s*(?:这个|这份|此|这|上面的?|以下的?|下面的?)\s*(?:格式|样式|模板|写法|样子|范本)/u;
@@ -71,5 +71,30 @@ export function hideSharing(low: string, request: boolean): string {
   return low.replace(new RegExp(`(?:(?!${CLAUSE_END})[\\s\\S])+`, "gu"), (clause) => (SHARED.test(clause) ? HIDDEN.repeat(clause.length) : clause));
 }
 
-/** The whole message is hidden but for its task references, punctuation and blanks. */
-export const HIDDEN_MARK = HIDDEN;
+/** Whether `text` holds no word once hidden clauses are taken out: `任务12 目标是年底前全覆盖` says nothing done. */
+export function onlyHidden(text: string): boolean {
+  return text.includes(HIDDEN) && !/[\p{Script=Han}a-z\d]/iu.test(text);
+}
+
+/** Where a thing is, not what was done: `#6 报名表在我桌上`, `发票在我抽屉里`. */
+export const WHERE_IT_IS = /在(?:我|你|他|她|咱|我们|你们)?(?:的)?(?:桌上|桌子上|抽屉|柜子|办公室|这儿|这里|那儿|那里|手上|手里|电脑里|邮箱里)/u;
+
+/**
+ * The units a message attributes tasks to, when two or more are named right beside their tasks (`刑侦 任务6 60%；警保 任务12
+ * 55%`, `任务6 刑侦报60%`): a digest of others' reports, not the sender's. A unit named in a line's body (`配合国保完成…`,
+ * `已配发城关、胡坊等5个所队`) is not one. `units` maps each name or alias to its unit.
+ */
+export function othersDigest(low: string, refs: readonly { start: number; end: number }[], units: ReadonlyMap<string, string>): string[] | null {
+  if (refs.length < 2 || /我|本单位|本大队|本所|本室|本中心/u.test(low)) return null;
+  const named = new Set<string>();
+  for (const r of refs) {
+    const before = low.slice(Math.max(0, r.start - 12), r.start).replace(/[\s:：,，]+$/u, "");
+    const after = low.slice(r.end, r.end + 16).replace(/^[\s:：,，]+/u, "");
+    for (const [alias, unit] of units) {
+      const a = alias.toLowerCase();
+      if (a.length < 2) continue;
+      if (before.endsWith(a) || (after.startsWith(a) && /^(?:报送?|上报|填报|报了)/u.test(after.slice(a.length)))) named.add(unit);
+    }
+  }
+  return named.size >= 2 ? [...named] : null;
+}
