@@ -31,6 +31,7 @@ describe("pausing and resuming reminders in words", () => {
     ["任务12还在招标，暂停催办", [12], "还在招标"],
     ["第七项的提醒先停一下，等省厅通知", [7], "等省厅通知"],
     ["任务9先别催了，市局还没开会", [9], "市局还没开会"],
+    ["暂停任务6的提醒吧，等市局通知", [6], "等市局通知"],
   ])("pauses %s", (text, tasks, reason) => {
     expect(read(text)).toEqual(["pause-reminders", tasks, reason]);
   });
@@ -62,6 +63,32 @@ describe("pausing and resuming reminders in words", () => {
   });
 });
 
+describe("withdrawing in words, with no task named or replied to", () => {
+  const member = (text: string) => {
+    const r = interpret(text, { ...ctx, sender: {} });
+    return [r.command, r.tasks];
+  };
+  it.each([
+    ["麻烦撤回一下我刚才报的", []],
+    ["我想撤回上一条", []],
+    ["请撤回我刚才报送的任务六进展", [6]],
+    ["我刚才报的任务6那条撤回", [6]],
+  ])("withdraws %s", (text, tasks) => {
+    expect(member(text)).toEqual(["retract", tasks]);
+  });
+
+  it.each(["撤回吧", "删掉吧", "我要撤回", "领导说撤回", "怎么撤回", "刚才那条我撤回了，发错群了"])(
+    "takes %s, which points at no report, for no withdrawal",
+    (text) => {
+      expect(member(text)[0]).not.toBe("retract");
+    },
+  );
+
+  it("still withdraws the update replied to with a bare 撤回吧", () => {
+    expect(read("撤回吧", "已记录任务6（培育“公安数字工匠”）的第2条进展，进度40%：推荐3名民警").slice(0, 2)).toEqual(["retract", [6]]);
+  });
+});
+
 describe("applying to close (申请办结) in words", () => {
   const REMINDER_1_2 =
     "【督办提醒】指挥情报中心 · 2024-06-24\n已逾期，请抓紧办理（2项）：\n🔴 任务1 成立科技兴警工作领导小组及其办公室,完善公安科技信息化指挥决策体系 · 2023年底前\n" +
@@ -71,6 +98,8 @@ describe("applying to close (申请办结) in words", () => {
     ["任务二十一已经全部弄完了申请办结", [21], "已经全部弄完了"],
     ["第12项任务单警装备已全部配发到位，特此申请办结", [12], "单警装备已全部配发到位"],
     ["T9 实验室已挂牌运行 申请办结", [9], "实验室已挂牌运行"],
+    ["任务6 全部完成 请求办结", [6], "全部完成"],
+    ["任务6 已完成 申请销号", [6], "已完成"],
   ])("is the request, not an update: %s", (text, tasks, reason) => {
     expect(read(text)).toEqual(["request-completion", tasks, reason]);
   });
@@ -79,7 +108,14 @@ describe("applying to close (申请办结) in words", () => {
     expect(read("这两项都是去年底就办完的，申请办结", REMINDER_1_2).slice(0, 2)).toEqual(["request-completion", [1, 2]]);
   });
 
-  it.each(["下周再申请办结", "任务6已经完成了，能不能申请办结", "任务6还没完成，先不申请办结", "任务6可以申请办结了吗"])("is no request: %s", (text) => {
+  it.each([
+    "下周再申请办结",
+    "任务6已经完成了，能不能申请办结",
+    "任务6还没完成，先不申请办结",
+    "任务6可以申请办结了吗",
+    "任务6如果完成了就申请办结",
+    "等市局验收后再申请办结",
+  ])("is no request: %s", (text) => {
     expect(read(text, REMINDER_23)[0]).not.toBe("request-completion");
     expect(read(text)[0]).not.toBe("request-completion");
   });

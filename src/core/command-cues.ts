@@ -12,7 +12,8 @@
  *   With `whole`, a message that is only this command in other words, with no fixed syntax (`刚才所报第二十二项进度有误，请予撤回`,
  *   `撤回上一条`): each form is matched on the whole message with its task references replaced by `#`; the tasks are
  *   the references', else a number the form captures as `task` (`不是6`), else the task replied to, else none (then
- *   only with `wholeWithoutTask`: the retract command finds the sender's latest update). A `reason` group is the reason.
+ *   only where the message matches `wholeWithoutTask`: the retract command finds the sender's latest update). A `reason`
+ *   group is the reason.
  * - `directive`: an instruction that names no task (`绑定 @zhang:bureau.local 刑侦大队`): one of `prefixes`, then the rest as written;
  *   with `rest`, only when the rest matches it (so `周报 任务6 本周完成…` stays an update, not a request for the digest).
  */
@@ -28,6 +29,6 @@ export type CommandCues =
       around?: readonly (readonly [string, string])[];
       bare?: readonly string[];
       whole?: readonly RegExp[];
-      wholeWithoutTask?: boolean;
+      wholeWithoutTask?: RegExp;
     }
   | { kind: "directive"; prefixes: readonly string[]; rest?: RegExp };

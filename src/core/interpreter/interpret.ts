@@ -211,7 +211,9 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     const forms = [
       `^(?<verb>${alternation(prefixes)})\\s*${EARLIER}${task}?\\s*#?\\s*${list}\\s*${ordinal}${THAT_ONE}${reason}`,
       ...(suffixes.length ? [`^${task}\\s*#?\\s*${list}\\s*${ordinal}\\s*的?\\s*${modal}(?<verb>${alternation(suffixes)})(?:了|吧|啦)*${reason}`] : []),
-      ...around.map(([before, after]) => `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*${ordinal}\\s*的?\\s*${alternation([after])}${reason}`),
+      ...around.map(
+        ([before, after]) => `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*${ordinal}\\s*的?\\s*${alternation([after])}(?:吧|了|啊)*${reason}`,
+      ),
     ];
     for (const form of forms) {
       const m = cached(form, "iu").exec(text);
@@ -533,7 +535,7 @@ function wholeCommand(
       // The task replied to: the only one, every one (`这两项都…`), or the one whose subject the message names (reply-context.ts).
       const replied = replyTask(low, replyTasks, subjects);
       if (replied) return { cmd, numbers: replied.ref.numbers, from: replied.cue, reason };
-      if (cmd.cues.wholeWithoutTask) return { cmd, numbers: [], from: "latest", reason };
+      if (cmd.cues.wholeWithoutTask?.test(masked)) return { cmd, numbers: [], from: "latest", reason };
     }
   return null;
 }
