@@ -43,8 +43,15 @@ describe("a forecast is not progress", () => {
     ["任务23 累计完成年度计划的百分之四十五", 45],
     ["任务20：新增授权民警56名，完成年度目标的八成", 80],
     ["任务6我看有个五成，估计下个月能到八成", 50],
+    ["任务6已完成计划任务的60%", 60],
   ])("still reads the figure reached in %s", (text, percent) => {
     expect(update(text)?.[0]?.[1]).toBe(percent);
+  });
+
+  it("still asks about work done named by its subject, with a forecast after it", () => {
+    const r = interpret("数字工匠评选材料已报市局，预计下周出结果", ctx);
+    expect([r.command, r.confidence]).toEqual(["update", "likely"]);
+    expect(r.tasks.slice(0, 3)).toContain(6);
   });
 
   it("hides the forecast clause only, keeping offsets", () => {

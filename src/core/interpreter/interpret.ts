@@ -467,7 +467,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     const asOf = reported.replace(AS_OF, " ");
     const done = doneWork(asOf) ?? WEAK_DONE_MARKS.exec(asOf)?.[0] ?? progressWord(asOf) ?? (figure ? `${figure.value}%` : null);
     // "已经安排下周组织数字工匠评选" is a plan, not an update: only 已…完成-style words outweigh talk of the future.
-    if (done && !(FUTURE_MARKS.test(low) && !/^(?:已|已经)?完成|结业|完工|竣工/.test(done))) {
+    // A forecast after the work done (`…已报市局，预计下周出结果`) does not make it a plan.
+    if (done && !(FUTURE_MARKS.test(hideForecasts(low)) && !/^(?:已|已经)?完成|结业|完工|竣工/.test(done))) {
       const candidates = subjectsOfReport(reported, ctx.subjects, figure !== null);
       if (candidates.length > 0) {
         cues.push(`done:${done}`, ...candidates.map((c) => `subject:${c.number}(${c.shared.join("+")}) ${c.score}`));
