@@ -29,7 +29,7 @@ export function ordinalAndReason(rest: string): { ordinal: number | null; reason
 
 /** Words that may stand around a withdrawal: what is withdrawn, why, politeness and filler (`刚才所报…有误，请予…`). */
 const AROUND =
-  "(?:#|这条|这一条|此条|该条|那条|那一条|这个|那个|上一条|上条|刚才|刚刚|之前|所报|报的|发的|的|嗯|呃|啊|一下|麻烦|请予|请|予以|予|帮我|帮忙|先|把|它|我|想|要" +
+  "(?:#|这条|这一条|此条|该条|那条|那一条|这个|那个|上一条|上条|刚才|刚刚|之前|所报|报的|发的|的|嗯|呃|啊|一下|麻烦|请|予以|予|帮我|帮忙|先|把|它|我|想|要" +
   "|进度|进展|数字|数据|比例|百分比|内容|信息|有误|错误|不对|错了|(?:打|写|说|报|记|填|搞|弄|发)错(?:群)?了?|重复了?|核实后|重新|报送|上报|再报|稍后" +
   "|是\\s*\\d+\\s*%?\\s*不是\\s*\\d+\\s*%?|应该是\\s*\\d+\\s*%?|[\\s,，。.!！~～、:：;；])*";
 /** A withdrawal said in words, the whole message: `撤回上一条`, `所报数字有误，此条请先予撤回。`; never `不要撤回`, `我撤回了`. */

@@ -84,6 +84,14 @@ describe("withdrawing in words, with no task named or replied to", () => {
     },
   );
 
+  it("reads a long run of its words in linear time (请予 is 请 and 予, one way only)", () => {
+    for (const text of [`${"请予".repeat(400)}撤回x`, `${"这条".repeat(400)}撤回x`, `${"刚才的".repeat(300)}撤回 x`]) {
+      const at = performance.now();
+      interpret(text, ctx);
+      expect(performance.now() - at).toBeLessThan(1000);
+    }
+  });
+
   it("still withdraws the update replied to with a bare 撤回吧", () => {
     expect(read("撤回吧", "已记录任务6（培育“公安数字工匠”）的第2条进展，进度40%：推荐3名民警").slice(0, 2)).toEqual(["retract", [6]]);
   });
