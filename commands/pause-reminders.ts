@@ -4,6 +4,22 @@ import { reply } from "../src/core/reply.js";
 import { requireTask } from "../src/core/task-view.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
 
+/** What a request in words points at: the task (`#` where the message names it) or the one replied to (`这个`). */
+const THIS = "(?:#|这个|这项|这件事|该项|此项|该任务|这个任务)?\\s*(?:任务)?\\s*的?\\s*";
+/** A reason after the request: `，雪亮二期要等县里立项下来才能动`. */
+const THEN_REASON = "\\s*(?:一下)?\\s*[吧了啊呀]*\\s*(?:[,，。;；!！?？\\s]+(?<reason>[\\s\\S]*?))?[\\s。!！]*$";
+/** Asking, not telling: `能不能`, `可以`. */
+const MAY = "(?:能不能|可不可以|能否|可否|可以|就)?\\s*(?:先|暂时|暂且)?\\s*";
+/**
+ * Pausing said in words, the whole message: `这个提醒能不能先停掉，…`, `这个先别催了，市局还没开会` (in reply to the bot),
+ * `任务3是长期任务，先暂停提醒吧` (the reason before). `不要暂停提醒` and `下周…` are not.
+ */
+const PAUSE_IN_WORDS = [
+  new RegExp(`^${THIS}(?:提醒|催办)\\s*${MAY}(?:暂停|停掉|停一下|停一停|停发|停了|关掉|关一下)${THEN_REASON}`, "u"),
+  new RegExp(`^${THIS}${MAY}(?:别|不要|不用|不必|停止)\\s*催(?:办|了)?${THEN_REASON}`, "u"),
+  /^#\s*(?:是)?(?<reason>[^,，。;；\n]{2,24})[,，]\s*(?:先|暂时|暂且|就)?\s*(?:暂停提醒|暂停催办|提醒暂停|催办暂停|停止提醒|停止催办|提醒先停|催办先停|别催了?)\s*(?:一下)?\s*[吧了]*[\s。!！]*$/u,
+];
+
 /** `暂停提醒 6 已报市局协调`: an admin pauses a task's reminders, with the reason recorded. */
 export default defineCommand({
   name: "pause-reminders",
@@ -35,6 +51,7 @@ export default defineCommand({
     // With no task named (`这周局里集中整训，提醒先停一下`), the office is asked which tasks; words as the interpreter
     // reads them, 先/一下/所有 left out.
     bare: ["暂停提醒", "暂停催办", "提醒暂停", "催办暂停", "停止提醒", "停止催办", "提醒停", "催办停", "停发提醒", "提醒停发"],
+    whole: PAUSE_IN_WORDS,
   },
   args: z.object({ numbers: z.array(z.number().int()), reason: z.string() }),
   async handle({ numbers, reason }, ctx) {

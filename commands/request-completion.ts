@@ -7,6 +7,20 @@ import { notice, requireRequester, submitRequest } from "../src/core/review.js";
 import { requireTask } from "../src/core/task-view.js";
 
 /**
+ * Applying to close in words, the whole message: the work done, then the request (`任务一各项工作已全部落实到位，现申请办结。`,
+ * `任务二十一已经全部弄完了申请办结`; in reply to a reminder `这两项都是去年底就办完的，申请办结`). What comes before is the
+ * note and must say the work is done; `下周再申请办结`, `能不能申请办结` or `先不申请办结` are not requests.
+ */
+const APPLY_IN_WORDS = [
+  new RegExp(
+    "^(?!.*(?:如果|要是|假如|若是|万一|等到?|待|以后|之后|能不能|是否|吗))(?:#|这两项|这几项|这个|这项|该项|两项|此项)?\\s*(?:任务)?\\s*" +
+      "(?<reason>[^\\n]{0,60}?(?:已|完成|办完|弄完|做完|搞完|干完|落实到位|到位|结束|完毕)[^\\n]{0,60}?)" +
+      "[,，。;；\\s]*(?:现|特此|现在|故|特|所以|就|因此)?\\s*(?<!再|不|要|想|能|可以|是否|准备|打算)(?:申请|提请|请求|报请)\\s*(?:办结|销号)(?:吧|了)?[\\s。.!！]*$",
+    "u",
+  ),
+];
+
+/**
  * `申请办结 6 两名民警已入选市级数字工匠`: a lead unit asks the office to approve completion. The task
  * shows 待审核 and gets no overdue reminders until the office decides; the office's room is told.
  */
@@ -19,6 +33,7 @@ export default defineCommand({
     kind: "task-command",
     prefixes: ["申请办结", "办结申请", "提请办结", "request done", "request completion of task", "request completion"],
     suffixes: ["申请办结", "办结申请", "提请办结"],
+    whole: APPLY_IN_WORDS,
   },
   args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default("") }),
   async handle({ numbers, reason }, ctx) {

@@ -4,6 +4,21 @@ import { reply } from "../src/core/reply.js";
 import { requirePlan, requireTask } from "../src/core/task-view.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
 
+/** What a request in words points at: the task (`#` where the message names it) or the one replied to (`这个`). */
+const THIS = "(?:#|这个|这项|这件事|该项|此项|该任务|这个任务)?\\s*(?:任务)?\\s*的?\\s*";
+const RESUME = "(?:恢复|重新打开|重新开启|重新开|再开|打开|开启)";
+/** A reason after the request: `，市局方案已经下发了`. */
+const THEN_REASON = "\\s*(?:一下)?\\s*[吧了啊呀]*\\s*(?:[,，。;；!！?？\\s]+[\\s\\S]*)?$";
+/**
+ * Resuming said in words, the whole message: `十九号任务的催办重新打开`, `任务十九的提醒恢复一下`, `这个恢复提醒吧，市局方案已经下发了`
+ * (in reply to the bot). `下周恢复提醒` is not.
+ */
+const RESUME_IN_WORDS = [
+  new RegExp(`^${THIS}(?:提醒|催办)\\s*(?:可以|就)?\\s*${RESUME}${THEN_REASON}`, "u"),
+  new RegExp(`^${THIS}(?:可以|就)?\\s*${RESUME}\\s*(?:提醒|催办)${THEN_REASON}`, "u"),
+  /^#\s*[^,，。;；\n]{2,24}[,，]\s*(?:可以|就)?\s*(?:恢复提醒|恢复催办|提醒恢复|催办恢复)\s*(?:一下)?\s*[吧了]*[\s。!！]*$/u,
+];
+
 /** `恢复提醒 6`: an admin resumes a task's reminders. */
 export default defineCommand({
   name: "resume-reminders",
@@ -20,6 +35,7 @@ export default defineCommand({
     ],
     // `提醒恢复吧` names no task: the office is shown the paused ones and asked which.
     bare: ["恢复提醒", "恢复催办", "提醒恢复", "催办恢复", "提醒重新开", "提醒再开"],
+    whole: RESUME_IN_WORDS,
   },
   args: z.object({ numbers: z.array(z.number().int()) }),
   async handle({ numbers }, ctx) {

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { withdrawTargetRequests } from "../src/core/target-request.js";
 import { personLabel } from "../src/core/person.js";
-import { defineCommand, UserError } from "../src/core/command.js";
+import { type CommandContext, defineCommand, UserError } from "../src/core/command.js";
 import { chineseNumber } from "../src/core/grammar.js";
 import type { UpdateRecord } from "../src/core/model.js";
 import { actorOf, refuse } from "../src/core/permissions.js";
 import { assertPlanActive, planTag } from "../src/core/plan-scope.js";
 import { reply } from "../src/core/reply.js";
-import { requireTask } from "../src/core/task-view.js";
+import { requirePlan, requireTask } from "../src/core/task-view.js";
 import { formatDateTime } from "../src/core/time.js";
 
 /** The quoted text of an update in the reply: long ones cut. */
@@ -26,6 +26,23 @@ export function ordinalAndReason(rest: string): { ordinal: number | null; reason
   const digits = m[1] ?? m[2]!;
   return { ordinal: /^\d+$/.test(digits) ? Number(digits) : chineseNumber(digits), reason: rest.trim().slice(m[0].length).trim() };
 }
+
+/** Words that may stand around a withdrawal: what is withdrawn, why, politeness and filler (`刚才所报…有误，请予…`). */
+const AROUND =
+  "(?:#|这条|这一条|此条|该条|那条|那一条|这个|那个|上一条|上条|刚才|刚刚|之前|所报|报的|发的|的|嗯|呃|啊|一下|麻烦|请|予以|予|帮我|帮忙|先|把|它|我|想|要" +
+  "|进度|进展|数字|数据|比例|百分比|内容|信息|有误|错误|不对|错了|(?:打|写|说|报|记|填|搞|弄|发)错(?:群)?了?|重复了?|核实后|重新|报送|上报|再报|稍后" +
+  "|是\\s*\\d+\\s*%?\\s*不是\\s*\\d+\\s*%?|应该是\\s*\\d+\\s*%?|[\\s,，。.!！~～、:：;；])*";
+/** A withdrawal said in words, the whole message: `撤回上一条`, `所报数字有误，此条请先予撤回。`; never `不要撤回`, `我撤回了`. */
+const WITHDRAWAL = new RegExp(`^${AROUND}(?:撤回|撤销|删掉|删除|作废)(?:一下|掉)?吧?${AROUND}$`, "u");
+/** A record on the wrong task: `不对，这条是任务7工作室的，不是6` withdraws it from 6 (then the sender reports it on 7). */
+const WRONG_TASK = new RegExp(
+  "^(?:不对|错了|搞错了|弄错了|报错了)?[\\s,，]*(?:这条|这一条|刚才那条|刚才的|那条|上一条)?\\s*(?:应该)?是\\s*#[^,，。;；\\n]{0,10}?[,，\\s]*" +
+    "(?:而)?不是\\s*(?:任务)?\\s*(?<task>\\d{1,3}|[一二三四五六七八九十]{1,3})?\\s*(?:号|项)?\\s*(?:任务)?(?:的)?[\\s。.!！]*$",
+  "u",
+);
+
+/** A member's withdrawal that names no task takes back their latest update only when it is this recent (hours). */
+const RECENT_HOURS = 24;
 
 /**
  * `撤回 任务5` / `retract task 5`: retract the sender's own latest live update on task 5, on any transport (a Matrix
@@ -46,14 +63,23 @@ export default defineCommand({
       ["撤回", "最新进展"],
       ["撤回", "进展"],
     ],
+    whole: [WITHDRAWAL, WRONG_TASK],
+    // With no task named or replied to, only what points at the sender's own report: `撤回上一条`, not `撤回吧`.
+    wholeWithoutTask: /上一?条|刚才|刚刚|所报|报的|发的|报送的|进展|进度/u,
   },
   access: "change",
-  args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default("") }),
-  async handle({ numbers, reason: rest }, ctx) {
+  // `words`: said in other words (the cues' `whole`), the reason being the whole message.
+  // `quote`: in reply to the bot's confirmation, the text of the update confirmed.
+  args: z.object({ numbers: z.array(z.number().int()), reason: z.string().default(""), words: z.boolean().default(false), quote: z.string().optional() }),
+  async handle({ numbers, reason: said, words, quote: confirmed }, ctx) {
     const t = ctx.t;
     const r = t.retract;
     if (numbers.length > 1) throw new UserError(r.oneTask(numbers[0]!));
-    const { plan, task } = await requireTask(ctx, numbers[0]!);
+    // Said in words with no task (`撤回上一条`): the sender's own latest update, when it is recent; the message is the reason.
+    const inWords = words || numbers.length === 0;
+    const n = numbers[0] ?? (await latestOwnTask(ctx));
+    const rest = inWords ? "" : said;
+    const { plan, task } = await requireTask(ctx, n);
     assertPlanActive(t, ctx.inbound, task.planId);
     const sender = ctx.inbound.sender;
     const admin = ctx.directory.isAdmin(sender);
@@ -62,7 +88,10 @@ export default defineCommand({
     if (total === 0) throw new UserError(r.empty(task.number));
     // Oldest first, so that all[m - 1] is 第m条 as the history numbers it.
     const all = (await ctx.repos.updates.history(task.id, total)).reverse();
-    const ownIndex = all.map((u) => u.authorId === sender && !u.retractedAt).lastIndexOf(true);
+    const own = all.map((u) => u.authorId === sender && !u.retractedAt);
+    // The update of the confirmation replied to, when it is the sender's and live; else their latest.
+    const replied = confirmed === undefined ? -1 : all.map((u, i) => own[i] && u.text === confirmed).lastIndexOf(true);
+    const ownIndex = replied >= 0 ? replied : own.lastIndexOf(true);
     let index: number;
     if (ordinal === null) {
       if (ownIndex < 0) {
@@ -81,7 +110,7 @@ export default defineCommand({
       }
     }
     const target: UpdateRecord = all[index]!;
-    const retracted = await ctx.repos.updates.retractById(target.id, actorOf(ctx), ctx.clock.now(), reason || null);
+    const retracted = await ctx.repos.updates.retractById(target.id, actorOf(ctx), ctx.clock.now(), (inWords ? said : reason) || null);
     if (!retracted) throw new UserError(r.already(task.number, index + 1));
     await withdrawTargetRequests(ctx, task, target.id, sender);
     const after = (await ctx.repos.plans.taskById(task.id)) ?? task;
@@ -89,6 +118,30 @@ export default defineCommand({
     const who = personLabel(t, ctx.directory, target.authorId, target.authorUnit);
     // With several plans in progress the reply says whose task 6 it was, as an update's confirmation does.
     const done = (await planTag(ctx, plan)) + r.done(task.number, index + 1, formatDateTime(target.createdAt), who, quote);
-    return { replies: [reply([done, r.after(task.number, after.progress, after.updateCount)])] };
+    // `撤回 打错了 是40不是80`: the right figure or task is reported anew, not guessed from the withdrawal.
+    const resend = inWords && MISTAKE.test(said) ? [t.withdrawal.resend] : [];
+    return { replies: [reply([done, r.after(task.number, after.progress, after.updateCount), ...resend])] };
   },
 });
+
+/** A withdrawal that says what was wrong (`是40不是80`, `数字有误`, `不是6`): the sender is told to report it again. */
+const MISTAKE = /错|有误|不对|不是|应该是/u;
+
+/** The task of the sender's own latest live update in the plan, made within RECENT_HOURS; otherwise the sender is asked to name it. */
+async function latestOwnTask(ctx: CommandContext): Promise<number> {
+  const plan = await requirePlan(ctx);
+  const sender = ctx.inbound.sender;
+  const since = ctx.clock.now().getTime() - RECENT_HOURS * 3600_000;
+  let best: { at: number; task: number } | null = null;
+  for (const task of await ctx.repos.plans.tasks(plan.id)) {
+    const total = await ctx.repos.updates.count(task.id);
+    if (total === 0) continue;
+    for (const u of await ctx.repos.updates.history(task.id, total)) {
+      if (u.authorId !== sender || u.retractedAt || u.createdAt.getTime() < since) continue;
+      if (!best || u.createdAt.getTime() > best.at) best = { at: u.createdAt.getTime(), task: task.number };
+      break;
+    }
+  }
+  if (!best) throw new UserError(ctx.t.withdrawal.noneRecent(RECENT_HOURS));
+  return best.task;
+}

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commands } from "../commands/index.js";
 import { BUNDLED_PLAN, DEMO_DIRECTORY } from "../src/config.js";
 import { interpret, type InterpretContext } from "../src/core/interpreter/interpret.js";
-import { followUpTask, tasksOfBotMessage } from "../src/core/interpreter/reply-context.js";
+import { confirmedUpdate, followUpTask, tasksOfBotMessage } from "../src/core/interpreter/reply-context.js";
 import { SubjectIndex } from "../src/core/interpreter/subject-index.js";
 import { loadDirectory } from "../src/directory/directory.js";
 import { parsePlan } from "../src/plan/plan-parser.js";
@@ -185,5 +185,22 @@ describe("through the bot, on a real SQLite file", () => {
     expect((await app.db.update.findFirstOrThrow({ where: { taskId: task.id } })).percent).toBe(60);
     await app.say("@叶 这个你跟一下", { ...room, eventId: "$r2", replyTo: { text: REMINDER_12 } });
     expect(await app.db.update.count()).toBe(1);
+  });
+});
+
+describe("the update a confirmation of the bot's is about", () => {
+  it("reads the task and the text as stored from a confirmation of one update, in zh and en", () => {
+    expect(confirmedUpdate(CONFIRMED_6)).toEqual({ task: 6, text: "推荐3名民警，完成40%" });
+    expect(confirmedUpdate("已记录任务10（加强共性应用技术研究）的第1条进展：场景建模3个")).toEqual({ task: 10, text: "场景建模3个" });
+    expect(confirmedUpdate("Recorded for task 6 Digital craftsmen, progress 40% (update #2): two officers passed")).toEqual({
+      task: 6,
+      text: "two officers passed",
+    });
+  });
+
+  it("reads none from a confirmation of several updates, a reminder or a status answer", () => {
+    expect(confirmedUpdate(`${CONFIRMED_6}\n已记录任务10（加强共性应用技术研究）的第1条进展：场景建模3个`)).toBeNull();
+    expect(confirmedUpdate(REMINDER_12)).toBeNull();
+    expect(confirmedUpdate(STATUS_6)).toBeNull();
   });
 });

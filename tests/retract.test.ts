@@ -121,3 +121,75 @@ describe("retracting an update from chat (撤回)", () => {
     expect(ordinalAndReason("#3x")).toEqual({ ordinal: null, reason: "#3x" });
   });
 });
+
+describe("a withdrawal said in words (issue 25)", () => {
+  let app: TempApp;
+  beforeEach(async () => {
+    app = await tempApp({ at: "2024-06-30T10:00:00+08:00" });
+  });
+  afterEach(() => app.dispose());
+
+  const liveTexts = async (n: number) => {
+    const task = await app.db.task.findFirstOrThrow({ where: { number: n } });
+    return (await app.db.update.findMany({ where: { taskId: task.id, retractedAt: null }, orderBy: { id: "asc" } })).map((u) => u.text);
+  };
+  const confirmation = (n: number, m: number) => ({ replyTo: { text: `已记录任务${n}（…）的第${m}条进展，进度80%：俩人都过市里初审了` } });
+
+  it.each(["撤回上一条", "那个刚才报的那条撤回一下嗯数字说错了", "刚才报的那条删掉吧", "上一条作废，数据报错了"])(
+    "takes back the sender's own latest update with no task named: %s",
+    async (text) => {
+      await app.say("任务6进展：张的内容 30%", ZHANG);
+      app.clock.advance(60_000);
+      await app.say("任务7进展：张的另一条 20%", ZHANG);
+      app.clock.advance(60_000);
+      await app.say("任务7进展：李的内容 40%", LI);
+      const r = await app.say(text, ZHANG);
+      expect(r.text).toContain("已撤回任务7的第1条进展");
+      expect(await liveTexts(7)).toEqual(["李的内容 40%"]);
+      expect(await liveTexts(6)).toEqual(["张的内容 30%"]);
+    },
+  );
+
+  it("asks for the task rather than take back an update older than a day, and changes nothing", async () => {
+    await app.say("任务6进展：张的内容 30%", ZHANG);
+    app.clock.advance(25 * 3600_000);
+    expect((await app.say("撤回上一条", ZHANG)).text).toContain("请写明任务，如：撤回 任务6");
+    expect(await liveTexts(6)).toEqual(["张的内容 30%"]);
+  });
+
+  it("takes back the task named in a formal withdrawal, and asks for the right figure again", async () => {
+    await app.say("任务22进展：数据对接完成 80%", ZHANG);
+    const r = await app.say("刚才所报第二十二项进度有误，请予撤回，核实后重新报送。", ZHANG);
+    expect(r.text).toContain("已撤回任务22的第1条进展");
+    expect(r.text).toContain("核实后请重新报送正确的进展");
+    expect(await liveTexts(22)).toEqual([]);
+    const audit = await app.db.auditLog.findFirstOrThrow({ where: { action: "retract" } });
+    expect(audit.detail ?? "").toContain("进度有误");
+  });
+
+  it.each(["撤回，这条发错群了", "所报数字有误，此条请先予撤回。", "撤回 打错了 是40不是80", "不对，这条是任务7工作室的，不是6"])(
+    "takes back the update of the confirmation replied to: %s",
+    async (text) => {
+      await app.say("任务6进展：俩人都过市里初审了 80%", ZHANG);
+      const r = await app.say(text, { ...ZHANG, ...confirmation(6, 1) });
+      expect(r.text).toContain("已撤回任务6的第1条进展");
+      expect(await liveTexts(6)).toEqual([]);
+    },
+  );
+
+  it.each(["刚才那条我撤回了，发错群了", "不要撤回", "张三撤回了一条消息", "任务6的材料先撤回来改一下", "撤回吗？"])("leaves %s alone", async (text) => {
+    await app.say("任务6进展：张的内容 30%", ZHANG);
+    const r = await app.say(text, ZHANG);
+    expect(r.text).not.toContain("已撤回");
+    expect(await liveTexts(6)).toEqual(["张的内容 30%"]);
+  });
+
+  it("takes back the update the confirmation replied to names, not the sender's later one", async () => {
+    const first = await app.say("任务6进展：俩人都过市里初审了 80%", ZHANG);
+    app.clock.advance(60_000);
+    await app.say("任务6进展：复审材料已提交 85%", ZHANG);
+    const r = await app.say("撤回 打错了 是40不是80", { ...ZHANG, replyTo: { text: first.text } });
+    expect(r.text).toContain("已撤回任务6的第1条进展");
+    expect(await liveTexts(6)).toEqual(["复审材料已提交 85%"]);
+  });
+});

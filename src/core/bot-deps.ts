@@ -6,7 +6,7 @@ import type { AnyCommand, CommandContext, Confidence, DirectoryAdminPort, Remind
 import type { Catalogue, Lang } from "./i18n/index.js";
 import type { Message } from "./inbound.js";
 import type { InterpretContext } from "./interpreter/interpret.js";
-import { tasksOfBotMessage } from "./interpreter/reply-context.js";
+import { tasksOfBotMessage, confirmedUpdate } from "./interpreter/reply-context.js";
 import type { Repositories } from "./model.js";
 import { planOfMessage } from "./plan-scope.js";
 import { dayOf } from "./time.js";
@@ -68,6 +68,7 @@ export async function interpretContext(deps: BotDeps, msg: Message, plan = planO
   const senderUnits = deps.directory.unitsOf(msg.sender).map((u) => u.name);
   const sender = { direct: msg.isDirect, leader: deps.directory.isLeader(msg.sender), admin: deps.directory.isAdmin(msg.sender), addressed: msg.mentionsBot };
   const today = dayOf(deps.clock.now());
-  const replyTo = msg.replyTo ? { tasks: tasksOfBotMessage(msg.replyTo.text) } : undefined;
+  const confirmed = msg.replyTo ? confirmedUpdate(msg.replyTo.text) : null;
+  const replyTo = msg.replyTo ? { tasks: tasksOfBotMessage(msg.replyTo.text), ...(confirmed ? { confirmed } : {}) } : undefined;
   return { commands: deps.commands, units: vocabulary.units, subjects: vocabulary.subjects, lexicon: vocabulary.lexicon, sender, senderUnits, today, replyTo };
 }

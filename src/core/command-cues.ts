@@ -9,6 +9,11 @@
  *   or an `around` pair on both sides (`暂停` … `的提醒`), then an optional reason. With `bare`, one of those phrases
  *   in a message that names no task, from an admin, in a direct chat or addressed to the bot, is the command with no
  *   numbers (`这周局里集中整训，提醒先停一下`), and its handler asks which tasks.
+ *   With `whole`, a message that is only this command in other words, with no fixed syntax (`刚才所报第二十二项进度有误，请予撤回`,
+ *   `撤回上一条`): each form is matched on the whole message with its task references replaced by `#`; the tasks are
+ *   the references', else a number the form captures as `task` (`不是6`), else the task replied to, else none (then
+ *   only where the message matches `wholeWithoutTask`: the retract command finds the sender's latest update). A `reason`
+ *   group is the reason.
  * - `directive`: an instruction that names no task (`绑定 @zhang:bureau.local 刑侦大队`): one of `prefixes`, then the rest as written;
  *   with `rest`, only when the rest matches it (so `周报 任务6 本周完成…` stays an update, not a request for the digest).
  */
@@ -23,5 +28,7 @@ export type CommandCues =
       suffixes?: readonly string[];
       around?: readonly (readonly [string, string])[];
       bare?: readonly string[];
+      whole?: readonly RegExp[];
+      wholeWithoutTask?: RegExp;
     }
   | { kind: "directive"; prefixes: readonly string[]; rest?: RegExp };

@@ -132,6 +132,10 @@ export const en = {
     noSuch: (n: number, m: number, total: number) => `Task ${n} has no update #${m} (it has ${total}; see "history ${n}" for the numbers).`,
     already: (n: number, m: number) => `Update #${m} of task ${n} is already retracted; nothing changed.`,
   },
+  withdrawal: {
+    noneRecent: (hours: number) => `You have no live update from the last ${hours} hours. Name the task, e.g. retract task 6`,
+    resend: "Please send the correct update again, e.g. task 6 update: … 40%",
+  },
   reports: {
     unavailable: "Reports are not available here; use npx duban report / export / chart.",
     unknownUnit: (name: string, known: string) => `No unit "${name}". Units: ${known}`,

@@ -130,6 +130,10 @@ export const zh = {
     noSuch: (n: number, m: number, total: number) => `任务${n}没有第${m}条进展（共${total}条，条号见“任务${n}历史”）。`,
     already: (n: number, m: number) => `任务${n}的第${m}条进展已经撤回，没有再次撤回。`,
   },
+  withdrawal: {
+    noneRecent: (hours: number) => `没有找到您${hours}小时内报送的、未撤回的进展。请写明任务，如：撤回 任务6`,
+    resend: "核实后请重新报送正确的进展，如：任务6进展：… 40%",
+  },
   reports: {
     unavailable: "此处无法生成报表，请在命令行使用 npx duban report / export / chart。",
     unknownUnit: (name: string, known: string) => `没有找到单位“${name}”。可选：${known}`,

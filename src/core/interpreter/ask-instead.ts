@@ -3,7 +3,7 @@ import type { Sender } from "./questions.js";
 import type { SubjectIndex } from "./subject-index.js";
 import type { Interpretation } from "./interpretation.js";
 import { findTaskRefs } from "./task-refs.js";
-import { taskNumber } from "../grammar.js";
+import { looseTask } from "./loose-task.js";
 
 /**
  * The second stage of the fallback (issue 25, "Ask instead of giving up", after Rasa's TwoStageFallback): a message
@@ -13,12 +13,8 @@ import { taskNumber } from "../grammar.js";
  * chatter in a group room (not addressed to the bot) is left alone.
  */
 
-/** None given on purpose: an empty message, a quote passed on, "先不报了", the office's summary of its supervision. */
-const ON_PURPOSE = /^(?:empty|quote-passed-on|not-reporting:|supervision-summary:)/u;
-
-/** A task by its number alone, the whole message: `6号那个`, `那13呢`, `第六项`, `6`. Only read where the bot is addressed. */
-const LOOSE =
-  /^(?:那|那么|还有|看看|查查|查一下)?\s*第?\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:号|项)?\s*(?:任务|那个|这个|那项|这项|那件事|那一项)?\s*(?:呢|吗|怎么样了?|咋样了?)?\s*[?？]?$/u;
+/** None given on purpose: an empty message, a quote passed on, "先不报了", the office's summary of its supervision, a report forwarded. */
+const ON_PURPOSE = /^(?:empty|quote-passed-on|not-reporting:|supervision-summary:|forwarded:)/u;
 
 /** What the guess needs of the interpret context: the commands, the plan's tasks, who writes where. */
 interface GuessContext {
@@ -39,8 +35,9 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
   if (!status || !ctx.subjects) return i;
   const low = i.text.toLowerCase();
   const refs = findTaskRefs(low);
-  const loose = refs.length === 0 ? LOOSE.exec(low.trim()) : null;
-  const named = refs.length > 0 ? refs.flatMap((r) => r.numbers) : loose ? [taskNumber(loose[1]!)] : [];
+  // A task by its number alone (`6号那个`, `第六项`): only read where the bot is addressed (loose-task.ts).
+  const loose = refs.length === 0 ? looseTask(low) : null;
+  const named = refs.length > 0 ? refs.flatMap((r) => r.numbers) : loose !== null ? [loose] : [];
   const numbers = [...new Set(named)].filter((n): n is number => n !== null && ctx.subjects?.title(n) != null).slice(0, MAX_GUESSES);
   if (numbers.length === 0) return i;
   const form = refs.length > 0 ? refs.map((r) => r.form).join("+") : "N号";

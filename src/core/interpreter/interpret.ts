@@ -8,11 +8,13 @@ import { dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion } from ".
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
 import { askInstead } from "./ask-instead.js";
+import { forwardedReport, hideForecasts, hideLike, hideSharing, onlyHidden, othersDigest, WHERE_IT_IS } from "./not-progress.js";
 import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
   ABOUT_CHAT_OR_FILES,
   alternation,
+  DEMAND_OR_GOAL,
   DONE_MARKS,
   FUTURE_MARKS,
   LIST_FILLER,
@@ -45,7 +47,7 @@ export interface InterpretContext {
   /** Who writes, where: one of the signals of a question (issue 25). */
   sender?: Sender;
   /** The message is a Matrix reply to one of the bot's own messages, about these tasks (reply-context.ts). */
-  replyTo?: { tasks: readonly number[] };
+  replyTo?: { tasks: readonly number[]; confirmed?: { task: number; text: string } };
   /** Today (YYYY-MM-DD, the bot's time zone): a deadline in a year already over is overdue (`2023年底到期的`). */
   today?: string;
 }
@@ -99,10 +101,6 @@ function uniq(numbers: number[]): number[] {
 const NOT_REPORTING = /(?:先|暂|暂时|这次|本次|这个月|本月|这周|本周)(?:就)?不(?:报|报送|上报)了?|不用报|无需(?:重复)?报|不再报/u;
 /** A first line that heads a summary of supervision, not of work done: `科技办6月督办情况`, `督办通报`. */
 const SUPERVISION_HEADING = /^[^\n]{0,20}?(督办情况|督办通报|催办情况|督查通报|督办通知)[^\n]*\n/u;
-
-/** A withdrawal said as a whole reply to the bot's confirmation: `这条记错了，麻烦撤回`, `撤回`, `请把这条删掉`. */
-const RETRACT_REPLY =
-  /^(?:(?:这条|这个|刚才那条|刚才的|那条|上一条)?\s*(?:记错了|报错了|打错了|填错了|搞错了|弄错了|错了)?\s*[,，、\s]*)?(?:麻烦|请|帮我)?\s*(?:把这条|把它|这条)?\s*(?:撤回|撤销|删掉|删除)(?:一下|掉)?[吧了]?[\s。.!！~～]*$/u;
 
 /** A request to the bot in a reply that is not phrased as a question: `把这个任务的进展记录都列出来`. */
 const REPLY_REQUEST = /列出|列一下|看看|看一下|给我看|调出/u;
@@ -213,7 +211,9 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     const forms = [
       `^(?<verb>${alternation(prefixes)})\\s*${EARLIER}${task}?\\s*#?\\s*${list}\\s*${ordinal}${THAT_ONE}${reason}`,
       ...(suffixes.length ? [`^${task}\\s*#?\\s*${list}\\s*${ordinal}\\s*的?\\s*${modal}(?<verb>${alternation(suffixes)})(?:了|吧|啦)*${reason}`] : []),
-      ...around.map(([before, after]) => `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*${ordinal}\\s*的?\\s*${alternation([after])}${reason}`),
+      ...around.map(
+        ([before, after]) => `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*${ordinal}\\s*的?\\s*${alternation([after])}(?:吧|了|啊)*${reason}`,
+      ),
     ];
     for (const form of forms) {
       const m = cached(form, "iu").exec(text);
@@ -223,6 +223,17 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
         return found(cmd, { numbers, reason: (m[m.length - 1] ?? "").trim(), ...(m.groups?.verb ? { verb: m.groups.verb } : {}) });
       }
     }
+  }
+
+  // 1b. A command said in other words, the whole message (`刚才所报第二十二项进度有误，请予撤回`, `撤回上一条`, in reply to
+  // the bot's confirmation `撤回，这条发错群了`): the forms are the command's own (its cues' `whole`).
+  const said = wholeCommand(low, byKind("task-command"), ctx.replyTo?.tasks ?? [], ctx.subjects);
+  if (said) {
+    cues.push(`whole:${said.cmd.name}${said.from ? `(${said.from})` : ""}`);
+    // In reply to the bot's confirmation of one update, the withdrawal is of that update (its text as stored).
+    const confirmed = ctx.replyTo?.confirmed;
+    const quote = confirmed && said.numbers.length === 1 && said.numbers[0] === confirmed.task ? { quote: confirmed.text } : {};
+    return found(said.cmd, { numbers: said.numbers, reason: said.reason ?? written(0, text.length).trim(), words: true, ...quote });
   }
 
   const numerals = readNumerals(low, findTaskRefs(low), ctx.subjects, cues, ctx.senderUnits);
@@ -253,13 +264,6 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       // Acknowledgements, instructions, demands and hearsay in a reply report nothing, whatever 已 or figure they hold.
       const notReport = NOT_A_REPORT.exec(low);
       if (notReport) return none(`reply-not-a-report:${notReport[0]}`);
-      // Only a withdrawal may be said in a reply with no number, and only as the whole message (`这条记错了，麻烦撤回`):
-      // `不要撤回`, `下周再申请办结` or `服务器要重启` never act, and no other command is taken from a reply.
-      const retract = byKind("task-command").find((c) => c.name === "retract");
-      if (retract && RETRACT_REPLY.test(low)) {
-        cues.push("reply-command:retract");
-        return found(retract, { numbers: chosen.ref.numbers, reason: "" });
-      }
     } else {
       // Several tasks and none named: a report of work done is asked about, with the reminder's tasks as the guesses.
       const update = byKind("update")[0];
@@ -323,6 +327,12 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     if (declines) return none(`not-reporting:${declines[0]}`);
     const heading = SUPERVISION_HEADING.exec(low);
     if (heading && refs[0]!.start >= heading[0].length) return none(`supervision-summary:${heading[1]}`);
+    // A report of another unit forwarded or quoted (`转发刑侦周报：…`, `各单位进展汇总（摘自督办系统）`) is not ours to record.
+    const forwarded = forwardedReport(low);
+    if (forwarded) return none(`forwarded:${forwarded}`);
+    // Figures of two units or more, each with its task (`科技办汇总：刑侦 任务6 60%；警保 任务12 55%`): a digest of others'.
+    const digest = othersDigest(low, refs, unitAliasMap(ctx));
+    if (digest) return none(`forwarded:units(${digest.join("+")})`);
     // A word like 查询 or 看看 inside an update ("已开通…查询功能，进度七成") does not make it a question.
     const updateQuestion = question && (isPlainQuestion(low) || (!doneWork(low) && !extractPercent(text)));
     const heads = headRefs(low, refs);
@@ -334,7 +344,10 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
           .join(",")}`,
       );
     const subjects = ctx.subjects;
+    // Work done is read without forecasts (`预计下周能到60%`) and without a file shared for people to act on.
+    const evidenceLow = hideSharing(hideForecasts(low), REQUEST_MARKS.test(low));
     const read = interpretUpdate(low, text, heads, {
+      evidence: { low: evidenceLow, text: hideLike(text, evidenceLow) },
       ...(subjects ? { titleWord: (n: number, w: string) => subjects.titleWord(n, w) } : {}),
       question: updateQuestion,
       explicitLabel,
@@ -428,7 +441,9 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   // 5. An update that names its task only by subject: `数字工匠评选材料已报市局`. Always asked about.
   const update = byKind("update")[0];
   // A forwarded notice ("市局通报：全市…联网率达到95%") reports on others, not on our tasks.
-  const notice = /^[【[]?(?:通报|通知|转发|转|公告|提醒|温馨提示|fyi|fw|fwd)[】\]]?\s*[:：]|^(?:市局|省厅|县局|上级)\s*(?:通报|通知)/i.test(low);
+  const notice =
+    /^[【[]?(?:通报|通知|转发|转|公告|提醒|温馨提示|fyi|fw|fwd)[】\]]?\s*[:：]|^(?:市局|省厅|县局|上级)\s*(?:通报|通知)/i.test(low) ||
+    forwardedReport(low) !== null;
   // A question about a task named by its subject: `数字工匠那个任务现在啥情况？`, `等保那项现在完成多少了`.
   const status = byKind("task-query").find((c) => c.cues.words.length === 0);
   const asks = STATUS_ASK.exec(low) ?? (isPlainQuestion(low) && /进展|进度|情况|谁牵头|谁负责/.exec(low));
@@ -445,11 +460,16 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   if (update && ctx.subjects && !question && !notice && !todo && !REQUEST_MARKS.test(low)) {
     // A figure or a word like 过半 is a report too: `工作室挂牌那件事，进度七成了` (issue 25).
     // A demand or a goal (`省厅要求2024年底前…完成率100%`) states no progress.
-    const figure = /要求|目标|底前|以前|之前|力争|确保|以上/.test(low) ? null : extractPercent(text);
-    const done = doneWork(low) ?? WEAK_DONE_MARKS.exec(low)?.[0] ?? progressWord(low) ?? (figure ? `${figure.value}%` : null);
+    // In a list (`警保室本周：⏎1. 完成工资发放…⏎4. 下周盘点单警装备库存`) only the lines that report work done are read, and
+    // 截至目前 alone is a date, not work done (`截至目前，市局尚未下发…通知`).
+    const reported = reportedPart(low);
+    const figure = DEMAND_OR_AFTER.test(reported) ? null : extractPercent(hideLike(text, hideForecasts(low)));
+    const asOf = reported.replace(AS_OF, " ");
+    const done = doneWork(asOf) ?? WEAK_DONE_MARKS.exec(asOf)?.[0] ?? progressWord(asOf) ?? (figure ? `${figure.value}%` : null);
     // "已经安排下周组织数字工匠评选" is a plan, not an update: only 已…完成-style words outweigh talk of the future.
-    if (done && !(FUTURE_MARKS.test(low) && !/^(?:已|已经)?完成|结业|完工|竣工/.test(done))) {
-      const candidates = subjectsOfReport(low, ctx.subjects, figure !== null);
+    // A forecast after the work done (`…已报市局，预计下周出结果`) does not make it a plan.
+    if (done && !(FUTURE_MARKS.test(hideForecasts(low)) && !/^(?:已|已经)?完成|结业|完工|竣工/.test(done))) {
+      const candidates = subjectsOfReport(reported, ctx.subjects, figure !== null);
       if (candidates.length > 0) {
         cues.push(`done:${done}`, ...candidates.map((c) => `subject:${c.number}(${c.shared.join("+")}) ${c.score}`));
         const pct = extractPercent(text);
@@ -466,6 +486,92 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   return none();
 }
 
+/** A numbered item of a list, even one run on a line with single blanks: `… 2.新增… 3.任务15…`. */
+const ITEM_MARK = /(?:^|\n|[;；:：,，。]|\s)\s*\d{1,2}\s*[.、．)）](?!\d)/gu;
+
+/** The list item a task reference stands in, or null when it stands in no numbered list. */
+function listItemOf(low: string, ref: TaskRef): string | null {
+  let start = -1;
+  let end = low.length;
+  for (const m of low.matchAll(ITEM_MARK)) {
+    if (m.index! + m[0].length <= ref.start) start = m.index! + m[0].length;
+    else if (m.index! >= ref.end) {
+      end = m.index!;
+      break;
+    }
+  }
+  return start === -1 ? null : low.slice(start, end);
+}
+
+type TaskCommand = AnyCommand & { cues: Extract<CommandCues, { kind: "task-command" }> };
+
+/**
+ * A task command said in other words, the whole message, by one of its `whole` forms (the retract command's
+ * `撤回上一条`, `所报数字有误，此条请先予撤回`): its tasks are those the message names, else the number the form captures as
+ * `task` (`不是6`), else the one task of the bot's message replied to, else none (the handler then finds the sender's own).
+ * A form with a `task` group never takes the message's references: they name the right task (`这条是任务7的，不是6`).
+ */
+function wholeCommand(
+  low: string,
+  cmds: readonly TaskCommand[],
+  replyTasks: readonly number[],
+  subjects: SubjectIndex | null | undefined,
+): { cmd: TaskCommand; numbers: number[]; from: string; reason: string | null } | null {
+  const refs = findTaskRefs(low);
+  let masked = "";
+  let at = 0;
+  for (const r of refs) {
+    masked += `${low.slice(at, r.start)}#`;
+    at = r.end;
+  }
+  masked = (masked + low.slice(at)).trim();
+  for (const cmd of cmds)
+    for (const form of cmd.cues.whole ?? []) {
+      const m = form.exec(masked);
+      if (!m) continue;
+      const reason = m.groups?.reason?.trim() ?? null;
+      const captured = m.groups?.task ? taskNumber(m.groups.task) : null;
+      if (captured !== null) return { cmd, numbers: [captured], from: "named", reason };
+      if (refs.length > 0 && !form.source.includes("?<task>")) return { cmd, numbers: uniq(refs.flatMap((r) => r.numbers)), from: "", reason };
+      // The task replied to: the only one, every one (`这两项都…`), or the one whose subject the message names (reply-context.ts).
+      const replied = replyTask(low, replyTasks, subjects);
+      if (replied) return { cmd, numbers: replied.ref.numbers, from: replied.cue, reason };
+      if (cmd.cues.wholeWithoutTask?.test(masked)) return { cmd, numbers: [], from: "latest", reason };
+    }
+  return null;
+}
+
+/** Every unit name and alias the interpreter knows, listed and derived, to its unit. */
+function unitAliasMap(ctx: InterpretContext): ReadonlyMap<string, string> {
+  const out = new Map<string, string>(ctx.lexicon?.units ?? []);
+  for (const u of ctx.units) for (const a of [u.name, ...u.aliases]) out.set(a, u.name);
+  return out;
+}
+
+/** A demand or a goal (vocabulary.ts), or a figure only bounded (`以上`, `之前`): no figure of progress. */
+const DEMAND_OR_AFTER = new RegExp(`${DEMAND_OR_GOAL}|以前|之前|以上`, "u");
+
+/** A date of the report, not work done: `截至目前`, `截止到现在`. */
+const AS_OF = /(?:截至|截止)(?:到)?(?:目前|现在|今天|当前|本周|本月|[^,，。;；\n]{0,8}?(?:底|日|号))?/gu;
+
+/**
+ * The lines of a list that report work done, or the whole text when it is no list: the heading, routine lines and
+ * lines that plan (`4. 下周盘点单警装备库存`) are left out, so a subject they merely mention names no task. A line
+ * headed by its topic (`1. 数字工匠：我队推荐的2名民警进入市局复审`) reports on that topic and is kept.
+ */
+function reportedPart(low: string): string {
+  const items = low.split(/\n|(?<=[\s:：;；。])(?=\d{1,2}\s*[.、．)）](?!\d))/u).filter((l) => l.trim() !== "");
+  if (items.length < 2) return low;
+  return items
+    .filter((item) => {
+      const ev = hideForecasts(item);
+      if (/[:：]\s*$/u.test(item) || FUTURE_MARKS.test(ev)) return false;
+      if (/^\s*(?:\d{1,2}\s*[.、．)）]\s*)?[^\s:：,，。]{2,8}[:：]\s*\S/u.test(item)) return true;
+      return doneWork(ev.replace(AS_OF, " ")) !== null || progressWord(ev) !== null || extractPercent(ev) !== null;
+    })
+    .join("\n");
+}
+
 /** The word that shows work was done, or null: `doneWork("已完成初审")` → "已". Completions that are demands or plans do not count. */
 function doneWork(text: string): string | null {
   const cleaned = text.replace(NOT_DONE, " ");
@@ -474,6 +580,8 @@ function doneWork(text: string): string | null {
 }
 
 interface UpdateHelpers {
+  /** The text where work done is read: forecasts and shared files hidden (not-progress.ts), same offsets. */
+  evidence: { low: string; text: string };
   /** Whether a word names the task by its title (SubjectIndex.titleWord). */
   titleWord?: (number: number, word: string) => boolean;
   question: boolean;
@@ -588,9 +696,11 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
       .slice(0, refs[0]!.start)
       .replace(UPDATE_LEAD, "")
       .replace(/[\s【[]/g, "") === "";
-  const done = doneWork(low) ?? completionWord(low);
-  const pct = extractPercent(text);
-  const progress = progressWord(low);
+  const ev = h.evidence;
+  if (ev.low !== low) cues.push("hidden:forecast-or-shared-file");
+  const done = doneWork(ev.low) ?? completionWord(ev.low);
+  const pct = extractPercent(ev.text);
+  const progress = progressWord(ev.low);
   const future = FUTURE_MARKS.exec(low);
   const request = REQUEST_MARKS.exec(low);
   if (done) cues.push(`done:${done}`);
@@ -598,6 +708,15 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   if (future) cues.push(`future:${future[0]}`);
   if (request) cues.push(`request:${request[0]}`);
   if (h.explicitLabel) cues.push("label");
+
+  // One task named inside a list of other work (`1.完成驾驶人考试… 2.… 3.任务15相关材料下周报科技办`): its own item says
+  // whether it reports, not the other items' 完成.
+  const item = refs.length === 1 && !atStart && !h.explicitLabel ? listItemOf(low, refs[0]!) : null;
+  const figureIn = (t: string) => extractPercent(t) !== null || /百分之|[一二三四五六七八九十两几]\s*成|过半/u.test(t);
+  if (item !== null && onlyPlans(item, figureIn(item), doneWork(item), FUTURE_MARKS)) return h.none(`plans-only:${refs[0]!.numbers.join(",")}`);
+
+  // Nothing but a forecast after the task (`任务12 目标是年底前全覆盖`, `任务19 年内能完成`): no report.
+  if (!h.explicitLabel && onlyHidden(ev.low.slice(refs[refs.length - 1]!.end))) return h.none("forecast-only");
 
   let confidence: Confidence;
   if (h.question && !h.explicitLabel) return h.none("question-not-about-status");
@@ -616,6 +735,9 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     cues.push(`weak-done:${WEAK_DONE_MARKS.exec(low)![0]}`);
   } else if (
     atStart &&
+    // `#12 的发票找到了`, `#6 报名表在我桌上`: a thing of the task's, or where it is, not a report on it.
+    !/^\s*的/.test(low.slice(refs[0]!.end)) &&
+    !WHERE_IT_IS.test(low) &&
     (/^\s*(?:[:：,，\-—]|\s)/.test(low.slice(refs[0]!.end)) || /[\s】\]]$/.test(low.slice(refs[0]!.start, refs[0]!.end))) &&
     low.slice(refs[0]!.end).replace(SEPARATOR, "").length >= 4 &&
     !/\.(?:docx?|xlsx?|pdf|pptx?|wps|zip|rar|jpg|png)\b/.test(low)
@@ -629,9 +751,9 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     const from = s.start + bodyStart(seg, s.refs, s.start);
     const body = h.written(from, s.start + seg.length).trim();
     // The figure is read from the normalised text (`進度過半`, voice input's `进展60`); the body is kept as written.
-    const p = extractPercent(text.slice(from, s.start + seg.length));
+    const p = extractPercent(ev.text.slice(from, s.start + seg.length));
     // `任务4已经完成了`, `可以算完成了`: a clerk writes 100; only the review (办结审核) closes the task.
-    const tail = low.slice(s.refs[s.refs.length - 1]!.end, s.start + seg.length);
+    const tail = ev.low.slice(s.refs[s.refs.length - 1]!.end, s.start + seg.length);
     const numbers = uniq(s.refs.flatMap((r) => r.numbers));
     // ... or of the task by a word of its title (`tsk19 网络改造弄完了`, task 19 完善公安网络体系), one task named.
     const titled = numbers.length === 1 && h.titleWord ? completionOfSubject(tail, (w) => h.titleWord!(numbers[0]!, w)) : null;
@@ -651,6 +773,9 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
       onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), FUTURE_MARKS) ||
       onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), WAITING_MARKS),
   );
+  // Every line that names a task only plans (`3.任务15相关材料下周报科技办` under other lines of routine work): no update.
+  const plansOnly = (s: UpdateSegment) => onlyPlans(s.body, s.percent !== null || figureIn(s.body), doneWork(s.body.toLowerCase()), FUTURE_MARKS);
+  if (segs.length > 0 && segs.every(plansOnly) && !h.explicitLabel) return h.none(`plans-only:${segs.flatMap((s) => s.numbers).join(",")}`);
   if (planned.length > 0 && planned.length < segs.length) {
     cues.push(`plans-only:${planned.flatMap((s) => s.numbers).join(",")}`);
     segs.splice(0, segs.length, ...segs.filter((s) => !planned.includes(s)));

@@ -41,6 +41,10 @@ export interface Interpretation {
     ask?: boolean;
     /** due-soon: to the end of the year or the month (`年底前要完成的还有几个`) instead of the warning window. */
     until?: "year" | "month";
+    /** Task commands: said in other words, the whole message (the cues' `whole`); the reason is the message as written. */
+    words?: boolean;
+    /** retract: the text of the update the bot's confirmation replied to names (`撤回` in reply withdraws that one). */
+    quote?: string;
   };
   tasks: number[];
   percent: number | null;

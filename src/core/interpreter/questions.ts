@@ -46,6 +46,9 @@ const INSTRUCTION = new RegExp(
   ].join("|"),
   "u",
 );
+/** When people meet or go (`T9 啥时候开会讨论啊`, `什么时候碰个头`): a question to colleagues, not about a task's progress. */
+const WHEN_WE_MEET =
+  /(?:啥时候|什么时候|何时|几点|哪天)\s*(?:再|一起|大家|咱们|我们)?\s*(?:开会|开个会|讨论|碰头|碰一下|碰个头|商量|研究一下|见面|集合|出发|吃饭|聚餐|去|过去|过来)/u;
 /** A file's name (`任务6进展情况汇总表（6月）.xlsx`): a file shared, not a question. */
 const FILE_NAME = /\.(?:docx?|xlsx?|pdf|pptx?|wps|et|zip|rar|7z|jpe?g|png)\s*$/iu;
 /** A figure stated, not asked: `完成率才40%`. */
@@ -72,6 +75,8 @@ export function questionSignals(low: string, sender: Sender = {}): { score: numb
   if (person) add(`to-person:${person[0]}`, -4);
   const instruction = INSTRUCTION.exec(low);
   if (instruction) add(`instruction:${instruction[0]}`, -3);
+  const meet = WHEN_WE_MEET.exec(low);
+  if (meet) add(`when-we-meet:${meet[0]}`, -3);
   const file = FILE_NAME.exec(low);
   if (file) add(`file-name:${file[0].trim()}`, -4);
   const figure = FIGURE.exec(low);

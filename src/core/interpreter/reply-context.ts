@@ -1,6 +1,8 @@
 import type { SubjectIndex } from "./subject-index.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { normalise } from "./normalise.js";
+import { looseTask } from "./loose-task.js";
+import { DEMAND_OR_GOAL } from "./vocabulary.js";
 
 /*
  * A Matrix reply to one of the bot's own messages (issue 25, "Replies to the bot"): the reminder, status answer or
@@ -23,6 +25,20 @@ export function tasksOfBotMessage(text: string): number[] {
   return out;
 }
 
+/** The bot's confirmation of one update, zh or en: `已记录任务6（…）的第2条进展，进度40%：推荐3名民警`. */
+const CONFIRMATION = /^(?:已记录任务(\d+)（.*）的第\d+条进展(?:，进度\d+%)?：|recorded for task (\d+) .*\(update #\d+\): )(.*)$/iu;
+
+/**
+ * The update a confirmation of the bot's is about, or null when it confirms none or several: its task and its text as
+ * stored. `confirmedUpdate("已记录任务6（培育“公安数字工匠”）的第2条进展，进度40%：推荐3名民警")` → `{ task: 6, text: "推荐3名民警" }`.
+ */
+export function confirmedUpdate(text: string): { task: number; text: string } | null {
+  const lines = text.split("\n").filter((l) => CONFIRMATION.test(l));
+  if (lines.length !== 1 || !text.startsWith(lines[0]!)) return null;
+  const m = CONFIRMATION.exec(lines[0]!)!;
+  return { task: Number(m[1] ?? m[2]), text: m[3]!.trim() };
+}
+
 /** Talk to a colleague in a reply (`@叶主任 这两项您看怎么回`, `@刘洋 任务1…`): the reply is not for the bot. */
 export const TO_SOMEONE = /@[^\s@]/u;
 
@@ -36,7 +52,7 @@ export const NOT_A_REPORT = new RegExp(
     "^(?:好的|好|收到|已收到|已阅|阅|已知悉|知悉|明白|了解|谢谢)[\\s,，.。!！~～]*(?:好的|收到|谢谢|马上落实|马上办)?[\\s,，.。!！~～]*$",
     "^(?:已转发|已转办|已经?报过|已经?跟)|转发给|已通知|已提醒|报过了",
     "你把|你们把|你抓紧|你们抓紧|抓紧报|报一下|报上来|跟一下|跟进一下",
-    "要求|目标|力争|确保|底前|那边说|他们说|听说|是错的|按\\s*\\d+\\s*%?\\s*报",
+    `${DEMAND_OR_GOAL}|那边说|他们说|听说|是错的|按\\s*\\d+\\s*%?\\s*报`,
   ].join("|"),
   "u",
 );
@@ -77,11 +93,7 @@ export function rankReplyTasks(low: string, tasks: readonly number[], subjects: 
   return [...tasks].sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0));
 }
 
-/** `那13呢`, `还有15号呢` in reply to the bot: the same question about another task. */
-const FOLLOW_UP = /^(?:那|那么|还有|再看看?)?\s*(?:任务)?\s*(\d{1,3})\s*(?:号|项)?\s*(?:呢|的呢|怎么样|咋样)\s*[?？]?$/u;
-
-/** The task of a short follow-up question in reply to the bot, or null. */
+/** The task of a short follow-up question in reply to the bot (`那13呢`, `还有15号呢`), or null: the same question about another task. */
 export function followUpTask(low: string): number | null {
-  const m = FOLLOW_UP.exec(low.trim());
-  return m ? Number(m[1]) : null;
+  return looseTask(low, { asking: true });
 }

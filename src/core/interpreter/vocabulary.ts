@@ -538,6 +538,12 @@ export const FUTURE_MARKS = new RegExp(
   "i",
 );
 
+/**
+ * A demand or a goal, not progress made (`局长要求年底完成80%`, `力争年底前全覆盖`, `确保6月底前到位`): a figure beside these
+ * words is no report, in a reply to the bot (NOT_A_REPORT) as in a message that names its task by subject.
+ */
+export const DEMAND_OR_GOAL = "要求|目标|力争|确保|底前";
+
 /** A request to people, not an update: `下周一前把任务6的台账报上来`, `第二季度的考核材料发我一下`. */
 export const REQUEST_MARKS = new RegExp(
   [
