@@ -1,4 +1,5 @@
 /** Shared pieces of the chat grammar: normalising text, task numbers and percentages. */
+import { spokenFigures } from "./spoken-figures.js";
 
 /** A task number as written: Arabic digits (any number of them, see `taskNumber`) or Chinese numerals. */
 export const NUMBER = "(\\d+|[零〇一二两三四五六七八九十百千]{1,8})";
@@ -109,6 +110,8 @@ export function extractPercents(text: string): { value: number; raw: string }[] 
     const v = taskNumber(m[1]!);
     if (v !== null) found.push({ index: m.index! + m[0].length - m[1]!.length - 1, value: v * 10, raw: `${v * 10}` });
   }
+  // `三分之二左右` is 67, `七八成` is 70 (spoken-figures.ts).
+  found.push(...spokenFigures(t));
   // "进度差不多一半" is 50; "过半" says no figure.
   for (const m of t.matchAll(/(?:进度|进展|完成|差不多|大约|大概|约|有)\s*(?:了|约|大约|大概|差不多)?\s*一半/g))
     found.push({ index: m.index!, value: 50, raw: "50" });

@@ -24,12 +24,27 @@ const NOT_COMPLETED =
 const WHOLE_TASK = new RegExp(
   [
     "(?:(?:该|这|此|本)\\s*(?:项|个)?\\s*(?:任务|工作)?|任务|工作|(?:上|这|本|今|去|前)?个?(?:月|周|礼拜|星期|年)(?:底|初|末|中)?",
+    // A date: `去年12月就完成了`, `2023年底已完成`, `5月份`.
+    "(?:\\d{1,4}|[一二三四五六七八九十]{1,3})\\s*(?:年|月|日|号)(?:份|底|初|末|中)?",
     "今天|昨天|前天|日前|前几天|目前|现在|截至目前|已经|已|于|早就|早|就|都|均|也|可以|全部|全面|[\\s:：]",
     // The tasks pointed at in speech: `那个两个都已经弄完了`, `这两项都完成了`.
     "(?:那|这)?(?:个)?\\s*[两俩三几]\\s*(?:个|项)(?:任务|工作)?|那个|这个|嗯|呃)",
   ].join("|"),
   "gu",
 );
+
+/**
+ * Where voice input, which has no punctuation, joins two clauses: after a finished verb (`成立了`), a joining word
+ * (`就是`, `不过`), or a word on reporting itself (`一直没报`), so that what follows is said of the whole task.
+ */
+const SPOKEN_JOIN = /了|就是|但是|不过|其实|反正|总之|所以|现在|目前|(?:一直|还|都)?(?:没|没有|未|忘了|忘记)(?:及时)?(?:报|上报|报送)/gu;
+
+/** The last clause of a run of spoken clauses: `lastSpokenClause("文件也发了就是一直没报")` → "". */
+function lastSpokenClause(text: string): string {
+  let at = 0;
+  for (const m of text.matchAll(SPOKEN_JOIN)) at = m.index! + m[0].length;
+  return text.slice(at);
+}
 
 /**
  * The completion word of a clause that says the whole task is done, or null:
@@ -42,8 +57,9 @@ export function completionWord(text: string): string | null {
     if (!m) continue;
     const before = clause.slice(0, m.index);
     if (NOT_COMPLETED.test(before)) continue;
-    // `可以算完成了` judges the whole task; otherwise nothing but time words may come before (`方案已完成` is a step).
-    if (!/算/u.test(m[0]) && before.replace(WHOLE_TASK, "").trim() !== "") continue;
+    // `可以算完成了` judges the whole task; otherwise nothing but time words may come before (`方案已完成` is a step),
+    // in the last spoken clause when voice input runs clauses together (`文件也发了就是一直没报已经完成了`).
+    if (!/算/u.test(m[0]) && lastSpokenClause(before).replace(WHOLE_TASK, "").trim() !== "") continue;
     return m[0].trim();
   }
   return null;
