@@ -66,3 +66,17 @@ describe("completion words after a date or a run of spoken clauses", () => {
     },
   );
 });
+
+describe("a formal report that names its task by subject", () => {
+  it.each([
+    ["智能感知设备迭代升级工作稳步推进，本月新增联网点位八十六个，累计完成年度计划的百分之四十五。", 23, 45],
+    ["智能感知设备迭代升级工作按工作计划有序推进，已完成全年计划的六成", 23, 60],
+  ])("asks whether %s is about its task, with the figure", (text, task, percent) => {
+    const r = interpret(text, ctx);
+    expect([r.command, r.confidence, r.tasks[0], r.percent]).toEqual(["update", "likely", task, percent]);
+  });
+
+  it("still takes 计划 as a verb for a plan: 计划下月启动", () => {
+    expect(interpret("智能感知设备迭代升级计划下月启动，已完成前期调研", ctx).command).toBeNull();
+  });
+});
