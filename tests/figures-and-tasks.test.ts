@@ -80,3 +80,83 @@ describe("a formal report that names its task by subject", () => {
     expect(interpret("智能感知设备迭代升级计划下月启动，已完成前期调研", ctx).command).toBeNull();
   });
 });
+
+describe("multi-task lines and weekly reports", () => {
+  it("starts a segment after a comma where the clause says its task is done", () => {
+    expect(update("任务2的管理办法5月已经印发，任务1去年就完成了")).toEqual([
+      [[2], null],
+      [[1], 100],
+    ]);
+    expect(update("任务6复审材料已提交，任务7上个月就弄完了")).toEqual([
+      [[6], null],
+      [[7], 100],
+    ]);
+  });
+
+  it("keeps a task named after a comma in the body when its clause is not a completion", () => {
+    expect(update("任务6复审材料已提交，任务12的材料下周报")).toEqual([[[6], null]]);
+  });
+
+  it("reads items numbered inline with no line break, each with its own figure", () => {
+    expect(update("6月工作小结：1.任务20完成 移动终端全部换发到位 2.任务21 65% 3.任务22 已完成 4.其他：机房空调更换")).toEqual([
+      [[20], 100],
+      [[21], 65],
+      [[22], 100],
+    ]);
+    expect(update("本月情况 1、任务9 进度40% 2、任务10 完成了七八成 3、值班备勤")).toEqual([
+      [[9], 40],
+      [[10], 70],
+    ]);
+  });
+
+  it("does not take 2.5 for a list item", () => {
+    expect(update("任务6 完成评审 2.5万元经费已到位，任务7的材料下周报")).toEqual([[[6], null]]);
+  });
+
+  it("reads 一是 / 二是 as list heads, each item ending at the next", () => {
+    const r = interpret("这周主要三件事 一是任务8大数据生态这块跟两家企业对接了 二是任务14研判模型又上了两个 三是值班", ctx);
+    expect(r.args.segments?.map((s) => [s.numbers, s.body])).toEqual([
+      [[8], "大数据生态这块跟两家企业对接了"],
+      [[14], "研判模型又上了两个"],
+    ]);
+    expect(update("本周两项，一是任务3方案已上报，二是任务5完成六成")).toEqual([
+      [[3], null],
+      [[5], 60],
+    ]);
+  });
+
+  it("reads a subject with its task in brackets at a line's head", () => {
+    const text =
+      "城关所6月工作小结\n1. 辖区入户走访312户\n2. 科技兴警示范点（任务18）：智慧警务室已建成投用，完成约75%\n3. 创新团队（任务5）：团队成员调整到位\n4. 反诈宣传进社区6场";
+    expect(update(text)).toEqual([
+      [[18], 75],
+      [[5], null],
+    ]);
+    expect(update("网安周报\n- 数字工匠(任务6)：复审已通过，进度八成\n- 等保测评：下周开始")).toEqual([[[6], 80]]);
+  });
+
+  it("does not take a bracketed task in a line's body for a head", () => {
+    expect(update("任务6：已配合（任务12）完成设备调试，进度50%")).toEqual([[[6], 50]]);
+  });
+
+  it("records tasks under 一、 heads, both tasks of a joined head at 100", () => {
+    const text =
+      "上半年工作回顾\n一、任务1、任务2已于2023年底完成\n二、任务19：新增接入点位23个，进度九成\n三、任务14：研判模型上线5个\n四、共发布预警信息1532条";
+    expect(update(text)).toEqual([
+      [[1, 2], 100],
+      [[19], 90],
+      [[14], null],
+    ]);
+  });
+
+  it("leaves out a line that reports nothing, and records nothing when no line reports", () => {
+    expect(update("网安本周小结\n1. 任务13 进展：无\n2. 任务6：复审材料已提交，进度65%\n3. 网吧巡查21家")).toEqual([[[6], 65]]);
+    expect(update("本周小结\n1. 任务13：暂无\n2. 任务6 本周无进展")).toBeNull();
+    expect(interpret("任务13 进展：无", ctx).command).toBeNull();
+  });
+
+  it("records nothing for an item of a pasted list that only plans", () => {
+    expect(interpret("交警大队6月月报：1.完成驾驶人考试3120人次，合格率78% 2.新增电子警察点位9处 3.任务15相关材料下周报科技办", ctx).command).toBeNull();
+    expect(interpret("本周：1.完成值班备勤 2.任务9方案下周上报", ctx).command).toBeNull();
+  });
+});

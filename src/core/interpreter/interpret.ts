@@ -7,6 +7,7 @@ import type { Lexicon } from "./lexicon.js";
 import { dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion } from "./questions.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
+import { completesAfterComma, inlineItemEnd, isNilReport, itemHeadStart, LEADING_INLINE_HEAD } from "./segment-heads.js";
 import { askInstead } from "./ask-instead.js";
 import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
@@ -492,6 +493,7 @@ function bodyStart(segment: string, refs: readonly TaskRef[], offset: number): n
   if (
     lead
       .replace(LEADING_MARKER, "")
+      .replace(LEADING_INLINE_HEAD, "")
       .replace(UPDATE_LEAD, "")
       .replace(/[\s【[]/g, "") !== ""
   )
@@ -524,12 +526,15 @@ const LEADING_MARKER = new RegExp(`^[\\s;；。,，]*${LIST_MARKER}`, "u");
  * `。任务7进展：…`), so that `已报送。任务12的材料下周报` and `配合任务12推进` stay in task 6's body.
  */
 function segmentStart(low: string, r: TaskRef): number {
+  // `1.任务20完成 2.任务21 65%`, `一是任务8… 二是任务14…`, `2. 科技兴警示范点（任务18）：…` (segment-heads.ts).
+  const item = itemHeadStart(low, r);
+  if (item !== -1) return item;
   const lead = SEGMENT_LEAD.exec(low.slice(0, r.start));
   if (!lead) return -1;
   const boundary = /^(?:[;；。,，\n]|\s{2,})/u.exec(lead[0])![0];
   const marked = lead[0].slice(boundary.length).replace(/[\s【[]/gu, "") !== "";
   const weak = !marked && !/[;；\n]/u.test(boundary);
-  if (weak && !/^\s*[:：]/.test(low.slice(r.end)) && !UPDATE_LABEL.test(low.slice(r.end))) return -1;
+  if (weak && !/^\s*[:：]/.test(low.slice(r.end)) && !UPDATE_LABEL.test(low.slice(r.end)) && !completesAfterComma(low, r)) return -1;
   return lead.index + 1;
 }
 
@@ -560,7 +565,8 @@ function headRefs(low: string, refs: readonly TaskRef[]): TaskRef[] {
 function segmentsOf(text: string, low: string, refs: readonly TaskRef[]): { start: number; end: number; refs: TaskRef[] }[] {
   // Lines before the first one that starts with a task reference ("本周进展：") are context for no task.
   const first = refs[0] ? SEGMENT_LEAD.exec(low.slice(0, refs[0].start)) : null;
-  const starts: number[] = [first && low[first.index] === "\n" ? first.index + 1 : 0];
+  const item = refs[0] ? itemHeadStart(low, refs[0]) : -1;
+  const starts: number[] = [item !== -1 ? item : first && low[first.index] === "\n" ? first.index + 1 : 0];
   for (const r of refs.slice(1)) {
     const start = segmentStart(low, r);
     if (start !== -1) starts.push(start);
@@ -571,6 +577,10 @@ function segmentsOf(text: string, low: string, refs: readonly TaskRef[]): { star
     // One task in a pasted list (`1.…\n2.任务15 …四成\n3.…98%`): its item only, so no other item's figure reaches it.
     const item = starts.length === 1 && own[0] ? listItemSpan(low, own[0]) : null;
     if (item) return { start: item.start, end: item.end, refs: own };
+    // An item numbered inline (`…：1.任务20完成 2.任务21 65%`, `一是任务8… 二是…`) ends at the next head of its kind.
+    const inline = own[0] ? itemHeadStart(low, own[0]) : -1;
+    const inlineEnd = inline !== -1 ? inlineItemEnd(low, inline, own[own.length - 1]!.end) : null;
+    if (inline !== -1) return { start: inline, end: Math.min(inlineEnd ?? next, next), refs: own };
     let end = next;
     const lineEnd = own[0] && starts.length > 1 ? text.indexOf("\n", own[0].end) : -1;
     if (lineEnd !== -1 && lineEnd < next && text.slice(own[0]!.end, lineEnd).replace(SEPARATOR, "").replace(UPDATE_LABEL, "").trim() !== "") end = lineEnd;
@@ -624,7 +634,10 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     cues.push("task-first-no-progress-cue");
   } else return h.none();
 
-  const segs: UpdateSegment[] = segmentsOf(text, low, refs).map((s) => {
+  const spans = segmentsOf(text, low, refs);
+  // One item of a pasted list (`交警大队6月月报：1.… 3.任务15相关材料下周报科技办`): the rest of the message is no task's.
+  const oneItem = spans.length === 1 && (spans[0]!.start > 0 || text.slice(spans[0]!.end).trim() !== "");
+  const segs: UpdateSegment[] = spans.map((s) => {
     const seg = text.slice(s.start, s.end).replace(/[;；。,，\s]+$/, "");
     const from = s.start + bodyStart(seg, s.refs, s.start);
     const body = h.written(from, s.start + seg.length).trim();
@@ -651,10 +664,14 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
       onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), FUTURE_MARKS) ||
       onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), WAITING_MARKS),
   );
+  // A line that reports nothing (`1. 任务13 进展：无`) is not an update either.
+  const nil = segs.filter((s) => !planned.includes(s) && s.percent === null && isNilReport(s.body));
+  if (nil.length > 0) cues.push(`nothing-to-report:${nil.flatMap((s) => s.numbers).join(",")}`);
+  planned.push(...nil);
   if (planned.length > 0 && planned.length < segs.length) {
     cues.push(`plans-only:${planned.flatMap((s) => s.numbers).join(",")}`);
     segs.splice(0, segs.length, ...segs.filter((s) => !planned.includes(s)));
-  }
+  } else if (planned.length > 0 && planned.length === segs.length && (segs.length > 1 || nil.length > 0 || oneItem)) return h.none("plans-only");
   // "任务17、18 … 17完成80% 18完成60%", "分别完成50%、70%": as many figures as tasks go to them in order.
   const split = segs.flatMap((s) => {
     const figures = s.numbers.length > 1 ? extractPercents(s.body) : [];
