@@ -160,3 +160,36 @@ describe("multi-task lines and weekly reports", () => {
     expect(interpret("本周：1.完成值班备勤 2.任务9方案下周上报", ctx).command).toBeNull();
   });
 });
+
+describe("queries", () => {
+  const asked = (text: string, extra: Partial<InterpretContext> = {}) => {
+    const r = interpret(text, { ...ctx, ...extra });
+    return [r.command, r.tasks, r.args.name ?? null];
+  };
+
+  it.each([
+    ["4、5、6三个任务分别到什么程度了？", [4, 5, 6]],
+    ["7和8两项任务现在怎么样", [7, 8]],
+    ["3、4号这两个任务进展如何", [3, 4]],
+  ])("reads the status of several bare-numbered tasks counted by 任务: %s", (text, tasks) => {
+    expect(asked(text, { sender: { direct: true } })).toEqual(["status", tasks, null]);
+  });
+
+  it("reads no list of tasks when the count is not the list's", () => {
+    expect(interpret("今年3、4五个任务都要完成", ctx).tasks).toEqual([]);
+  });
+
+  it.each(["咱们室有啥任务 🤔", "我们所的任务有哪些嗯就是现在还没完成的", "咱们中心有什么任务啊", "本室有哪些任务"])(
+    "reads %s as the sender's own unit's tasks",
+    (text) => {
+      expect(asked(text)[0]).toBe("mine");
+    },
+  );
+
+  it.each([
+    ["警保有啥仁务", "警保"],
+    ["刑侦有什么人物", "刑侦"],
+  ])("reads a homophone of 任务 after 有啥 in a unit's question: %s", (text, unit) => {
+    expect(asked(text, { sender: { direct: true } })).toEqual(["unit", [], unit]);
+  });
+});

@@ -156,6 +156,8 @@ const KEYWORD_PLACES: readonly { re: RegExp; keywords: readonly Keyword[] }[] = 
     keywords: [PROGRESS, PROGRESS_RATE],
   },
   { re: new RegExp(`(?<=(?:报|交|报送|什么|啥)\\s{0,3})${HAN2}|${HAN2}(?=\\s{0,3}记录)`, "gu"), keywords: [PROGRESS, PROGRESS_RATE] },
+  // `警保有啥仁务`, `有什么壬务`: what a unit has.
+  { re: new RegExp(`(?<=(?:有啥|有什么|有哪些|有多少)\\s{0,3})${HAN2}`, "gu"), keywords: [TASK] },
 ];
 
 let readings: ((text: string) => string[][]) | null = null;

@@ -40,6 +40,14 @@ const FORMS: Form[] = [
       "giu",
     ),
   },
+  // A list of bare numbers then their count and 任务: "4、5、6三个任务", "7和8两项任务", "3、4号这两个任务".
+  {
+    name: "N、N个任务",
+    re: new RegExp(
+      `(?<![\\d.%/:])(${N}(?:\\s*号)?(?:\\s*(?:[、,，/&]|和|及|与|以及)\\s*${N}(?:\\s*号)?)+)\\s*(?:这|那)?\\s*(?:[两三四五六七八九十]|\\d{1,2})\\s*(?:个|项)\\s*(?:任务|工作)`,
+      "gu",
+    ),
+  },
   { name: "第N项", re: new RegExp(`第\\s*(${N}${MORE})\\s*项\\s*(?:任务|工作)?`, "gu") },
   { name: "N号任务", re: new RegExp(`(?<![月\\d年])(${LONG_N}(?:\\s*号)?${more(LONG_N)})\\s*号\\s*(?:任务|工作)`, "gu") },
   { name: "编号N", re: new RegExp(`编号\\s*(?:为|是)?\\s*(${N})`, "gu") },
@@ -81,6 +89,8 @@ export function findTaskRefs(text: string): TaskRef[] {
       if (/[零〇一二两三四五六七八九十]$/u.test(m[1]!) && m.index! + m[0].length === end && NUMERAL_WORD.test(text.slice(end))) continue;
       const numbers = numbersIn(m[1]!);
       if (numbers.length === 0 || numbers.some((n) => n <= 0)) continue;
+      // The count must be the list's: "4、5、6三个任务"; "3、4五个任务" is no list of tasks.
+      if (form.name === "N、N个任务" && taskNumber(/([两三四五六七八九十]|\d{1,2})\s*(?:个|项)\s*(?:任务|工作)$/u.exec(m[0])![1]!) !== numbers.length) continue;
       for (let i = start; i < end; i++) taken[i] = true;
       refs.push({ numbers, start, end, form: form.name });
     }
