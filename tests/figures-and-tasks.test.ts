@@ -4,6 +4,7 @@ import { commands } from "../commands/index.js";
 import { BUNDLED_PLAN, DEMO_DIRECTORY } from "../src/config.js";
 import { extractPercent } from "../src/core/grammar.js";
 import { interpret, type InterpretContext } from "../src/core/interpreter/interpret.js";
+import { buildLexicon } from "../src/core/interpreter/lexicon.js";
 import { completionWord } from "../src/core/interpreter/progress-figures.js";
 import { SubjectIndex } from "../src/core/interpreter/subject-index.js";
 import { loadDirectory } from "../src/directory/directory.js";
@@ -12,10 +13,13 @@ import { parsePlan } from "../src/plan/plan-parser.js";
 /* Issue 25, second blind set: figures said in words, tasks of multi-task lines and weekly reports, and queries. */
 
 const plan = parsePlan(readFileSync(BUNDLED_PLAN, "utf8"));
+/** The directory's units and the plan's own (`局属各单位`, its 责任单位), as the bot's vocabulary has them. */
+const units = [...loadDirectory(DEMO_DIRECTORY).units.map((u) => ({ name: u.name, aliases: [...u.aliases] })), { name: "局属各单位", aliases: [] as string[] }];
 const ctx: InterpretContext = {
   commands,
-  units: loadDirectory(DEMO_DIRECTORY).units.map((u) => ({ name: u.name, aliases: [...u.aliases] })),
+  units,
   subjects: new SubjectIndex(plan.tasks),
+  lexicon: buildLexicon(plan.tasks, units),
 };
 /** Per segment: [tasks, percent]; null when the message is not read as a certain update. */
 function update(text: string, extra: Partial<InterpretContext> = {}): [number[], number | null][] | null {
@@ -191,5 +195,35 @@ describe("queries", () => {
     ["刑侦有什么人物", "刑侦"],
   ])("reads a homophone of 任务 after 有啥 in a unit's question: %s", (text, unit) => {
     expect(asked(text, { sender: { direct: true } })).toEqual(["unit", [], unit]);
+  });
+});
+
+describe("questions of the office and in replies to the bot", () => {
+  it.each(["关于局属各单位本月进展报送情况，请统计一下哪些单位尚未报送。", "局属各单位有哪些还没报送进展？", "各单位这个月谁还没报"])(
+    "reads %s as who has not reported, not as one unit's tasks",
+    (text) => {
+      expect(interpret(text, { ...ctx, sender: { direct: true } }).command).toBe("unreported");
+    },
+  );
+
+  const reply = (text: string, task: number) => {
+    const r = interpret(text, { ...ctx, replyTo: { tasks: [task] }, sender: {} });
+    return [r.command, r.tasks];
+  };
+
+  it.each([
+    ["截止时间是哪天", 13, "status"],
+    ["这个啥时候到期？", 13, "status"],
+    ["完成时限是几号", 6, "status"],
+    ["牵头的除了警保还有谁？", 12, "status"],
+    ["这个是谁牵头的？", 12, "status"],
+    ["之前报过哪些？都调出来", 6, "history"],
+    ["这个之前都报过哪些了？我看一下再补", 13, "history"],
+  ])("reads %s in reply to the bot's message on its task as a question about it", (text, task, command) => {
+    expect(reply(text, task)).toEqual([command, [task]]);
+  });
+
+  it("still reads a question about a unit's other tasks in a reply as about the unit", () => {
+    expect(reply("指挥中心牵头的还有哪些任务？", 12)[0]).not.toBe("status");
   });
 });

@@ -105,6 +105,12 @@ const SUPERVISION_HEADING = /^[^\n]{0,20}?(督办情况|督办通报|催办情�
 const RETRACT_REPLY =
   /^(?:(?:这条|这个|刚才那条|刚才的|那条|上一条)?\s*(?:记错了|报错了|打错了|填错了|搞错了|弄错了|错了)?\s*[,，、\s]*)?(?:麻烦|请|帮我)?\s*(?:把这条|把它|这条)?\s*(?:撤回|撤销|删掉|删除)(?:一下|掉)?[吧了]?[\s。.!！~～]*$/u;
 
+/**
+ * A fact of a task asked in a reply to the bot about it: what was reported (`之前报过哪些`), its deadline (`截止时间是哪天`),
+ * who leads it (`牵头的除了警保还有谁`).
+ */
+const REPLY_FACT = /报过|报了哪些|进展记录|历史|截止|时限|期限|到期|哪天|几号|何时|(?:牵头|负责)[^,，。;；?？]{0,10}谁|谁(?:牵头|负责)/u;
+
 /** A request to the bot in a reply that is not phrased as a question: `把这个任务的进展记录都列出来`. */
 const REPLY_REQUEST = /列出|列一下|看看|看一下|给我看|调出/u;
 /** Between a command's verb and its task: `撤回刚才任务6那条`. */
@@ -237,7 +243,9 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   const replyTasks = ctx.replyTo?.tasks ?? [];
   // A question about a unit or about many tasks (`指挥中心其他任务怎么样`, `还有哪些单位没报？`) is not about the task replied to.
   const deictic = /这个任务|这项|这条|该任务|此项|这个(?!月|周|季|星期|礼拜)/u.test(low);
-  const wider = question && !deictic && (alt(unitWords).test(low) || /哪些|哪几|其他|其它|别的|所有|全部|几个|几项|单位/u.test(low));
+  // Who leads the task replied to (`牵头的除了警保还有谁？`) or what was reported on it (`之前报过哪些？`) is about it.
+  const aboutIt = REPLY_FACT.test(low) && !/任务|哪些单位|哪几个单位|单位/u.test(low.replace(/谁/gu, ""));
+  const wider = question && !deictic && !aboutIt && (alt(unitWords).test(low) || /哪些|哪几|其他|其它|别的|所有|全部|几个|几项|单位/u.test(low));
   let fromReply = false;
   if (refs.length === 0 && replyTasks.length > 0 && !wider) {
     const status = byKind("task-query").find((c) => c.cues.words.length === 0);
@@ -309,7 +317,10 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     }
     // Not covered by cues and filler, but asked all the same: `麻烦帮我查一下任务20现在到什么程度了，谢谢`, `那任务7呢？`.
     if (!explicitLabel && (!fromReply || question || REPLY_REQUEST.test(low))) {
-      const sender = { ...ctx.sender, addressed: ctx.sender?.addressed || address !== null || trailing !== null };
+      // A reply to the bot that asks a fact of its task (`截止时间是哪天`, `之前报过哪些`) is addressed to the bot.
+      const asksFact = fromReply && question && REPLY_FACT.test(low);
+      if (asksFact) cues.push(`reply-asks:${REPLY_FACT.exec(low)![0]}`);
+      const sender = { ...ctx.sender, addressed: ctx.sender?.addressed || address !== null || trailing !== null || asksFact };
       const asked = taskQuestion(low, rest, byKind("task-query"), sender, doneWork(low) !== null);
       if (asked) {
         cues.push(...asked.cues);

@@ -67,6 +67,10 @@ export const QUESTION_WORDS = [
   "who",
   "whats",
   "any",
+  // When: `截止时间是哪天`.
+  "哪天",
+  "几号",
+  "何时",
 ];
 
 /** Words that may stand around a question about one task without changing what is asked. */
