@@ -227,3 +227,28 @@ describe("questions of the office and in replies to the bot", () => {
     expect(reply("指挥中心牵头的还有哪些任务？", 12)[0]).not.toBe("status");
   });
 });
+
+describe("replies that correct a figure or say the work is nearly done", () => {
+  const inReply = (text: string, task: number) => update(text, { replyTo: { tasks: [task] } });
+
+  it.each([
+    ["这条进度写错了，应该是35不是53", 35],
+    ["写错了 应为40 不是80", 40],
+    ["更正为40%，而不是80%", 40],
+    ["应该是35%不是53%", 35],
+  ])("records the corrected figure of %s", (text, percent) => {
+    expect(inReply(text, 24)).toEqual([[[24], percent]]);
+  });
+
+  it("never takes the rejected figure", () => {
+    expect(extractPercent("是40%而不是80%")?.value).toBe(40);
+  });
+
+  it.each(["弄得差不多了，就剩智能运维那块", "搞得差不多了", "平台建得差不多了，还剩联调"])("records %s with no figure", (text) => {
+    expect(inReply(text, 21)).toEqual([[[21], null]]);
+  });
+
+  it.each(["差不多了吧", "差不多就行"])("records nothing for %s", (text) => {
+    expect(inReply(text, 21)).toBeNull();
+  });
+});

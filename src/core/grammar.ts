@@ -127,7 +127,9 @@ export function extractPercents(text: string): { value: number; raw: string }[] 
           .slice(0, f.index)
           .split(/[,，。;；:：\n]/)
           .pop() ?? "";
-      return !REMAINING.test(before) && !NOT_PROGRESS.some((re) => re.test(before)) && !RATE_IN_CLAUSE.test(clause);
+      // The figure a correction rejects: `应该是35不是53`, `是40%而不是80%`.
+      const rejected = /(?:而)?不是\s*$/u.test(before);
+      return !REMAINING.test(before) && !NOT_PROGRESS.some((re) => re.test(before)) && !RATE_IN_CLAUSE.test(clause) && !rejected;
     })
     .sort((x, y) => x.index - y.index);
   return progress.map((p) => ({ value: p.value, raw: p.raw }));

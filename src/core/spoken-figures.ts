@@ -3,7 +3,8 @@ import { chineseNumber } from "./grammar.js";
 /*
  * Progress figures said the way people speak or write formally rather than as `60%` (issue 25, "Hedged figures"):
  * a fraction (`三分之二左右` → 67) and a spoken range of tenths (`七八成` → 70, its lower bound, as a clerk writes
- * no more than was claimed). `extractPercents` in grammar.ts reads them with the other forms.
+ * no more than was claimed), and a figure corrected (`应该是35不是53` → 35). `extractPercents` in grammar.ts reads them
+ * with the other forms.
  */
 
 const DIGIT = "[一二两三四五六七八九]";
@@ -17,6 +18,9 @@ const FRACTION = new RegExp(
 );
 /** `七八成`, `六七成`, `七到八成`: two neighbouring tenths. */
 const RANGE_OF_TENTHS = new RegExp(`${LEAD}(${DIGIT})\\s*(?:到|至|-|~|～)?\\s*(${DIGIT})\\s*成(?![功员本果绩立熟交型为])`, "gdu");
+
+/** A figure corrected: `应该是35不是53`, `更正为40%，而不是80%` (the rejected one is left out by extractPercents). */
+const CORRECTED = /(?:应该是|应该为|应为|应是|改为|改成|更正为|实际是|实际为|正确的是)\s*(\d{1,3}(?:\.\d+)?)\s*%?(?=\s*[,，]?\s*(?:而)?不是\s*\d)/dgu;
 
 /** A figure found in text: where it starts, its value (0–100) and how to store it as written. */
 export interface SpokenFigure {
@@ -46,6 +50,11 @@ export function spokenFigures(text: string): SpokenFigure[] {
     // Neighbours only (`七八成`); `一二成` is no hedge on a count of tenths read elsewhere.
     if (low === null || high === null || high !== low + 1) continue;
     out.push({ index: m.indices![1]![0], value: low * 10, raw: `${low * 10}` });
+  }
+  for (const m of text.matchAll(CORRECTED)) {
+    // With a percent sign the figure is read already; only the bare one is added.
+    if (/%/u.test(m[0])) continue;
+    out.push({ index: m.indices![1]![0], value: Number(m[1]), raw: m[1]! });
   }
   return out;
 }
