@@ -252,3 +252,52 @@ describe("replies that correct a figure or say the work is nearly done", () => {
     expect(inReply(text, 21)).toBeNull();
   });
 });
+
+describe("neighbours of the fresh set's misses", () => {
+  it("gives each task after a comma its own figure", () => {
+    expect(update("任务5完成60%，任务6完成80%")).toEqual([
+      [[5], 60],
+      [[6], 80],
+    ]);
+    expect(update("任务5 进度六成，任务6 七成")).toEqual([
+      [[5], 60],
+      [[6], 70],
+    ]);
+  });
+
+  it("keeps a task named after a comma without a figure of its own in the body", () => {
+    expect(update("任务6进度60%，任务12的材料也报了")).toEqual([[[6], 60]]);
+  });
+
+  it.each([
+    ["任务7 早在去年就完成了", 7],
+    ["任务3 上周五就已经全部弄好了", 3],
+    ["任务9 2024年5月已完成", 9],
+  ])("records %s at 100", (text, task) => {
+    expect(update(text)).toEqual([[[task], 100]]);
+  });
+
+  it("does not take a step done somewhere for the whole task: 在市局完成了评审", () => {
+    expect(update("任务6 在市局完成了评审")).toEqual([[[6], null]]);
+  });
+
+  it("reads 第一，… 第二，… as list heads", () => {
+    expect(update("第一，任务6初审已通过；第二，任务7工作室挂牌了")).toEqual([
+      [[6], null],
+      [[7], null],
+    ]);
+  });
+
+  it("reads 百分之六七十 at its lower bound", () => {
+    expect(extractPercent("完成百分之六七十")?.value).toBe(60);
+  });
+
+  it("reads several tasks counted by 这几个", () => {
+    expect(interpret("4，5，6这几个任务怎么样了", { ...ctx, sender: { direct: true } }).tasks).toEqual([4, 5, 6]);
+  });
+
+  it("reads 这个牵头单位是哪个 in reply to the bot as about the task replied to", () => {
+    const r = interpret("这个牵头单位是哪个", { ...ctx, replyTo: { tasks: [12] }, sender: {} });
+    expect([r.command, r.tasks]).toEqual(["status", [12]]);
+  });
+});

@@ -16,6 +16,8 @@ const FRACTION = new RegExp(
   `${LEAD}(?:(${DIGIT}|十)\\s*分之\\s*(${DIGIT})|(?<=(?:完成|进度|进展|约|大约|大概|了)\\s*)([1-9])\\s*/\\s*([1-9])(?![\\d/]))(?!\\s*的)`,
   "gdu",
 );
+/** `百分之六七十`: two neighbouring tens. */
+const RANGE_OF_TENS = /百分之\s*([一二三四五六七八])([二三四五六七八九])十(?![一二三四五六七八九])/dgu;
 /** `七八成`, `六七成`, `七到八成`: two neighbouring tenths. */
 const RANGE_OF_TENTHS = new RegExp(`${LEAD}(${DIGIT})\\s*(?:到|至|-|~|～)?\\s*(${DIGIT})\\s*成(?![功员本果绩立熟交型为])`, "gdu");
 
@@ -50,6 +52,11 @@ export function spokenFigures(text: string): SpokenFigure[] {
     // Neighbours only (`七八成`); `一二成` is no hedge on a count of tenths read elsewhere.
     if (low === null || high === null || high !== low + 1) continue;
     out.push({ index: m.indices![1]![0], value: low * 10, raw: `${low * 10}` });
+  }
+  for (const m of text.matchAll(RANGE_OF_TENS)) {
+    const low = chineseNumber(m[1]!);
+    if (low === null || chineseNumber(m[2]!) !== low + 1) continue;
+    out.push({ index: m.index!, value: low * 10, raw: `${low * 10}` });
   }
   for (const m of text.matchAll(CORRECTED)) {
     // With a percent sign the figure is read already; only the bare one is added.

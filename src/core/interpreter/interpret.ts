@@ -109,7 +109,8 @@ const RETRACT_REPLY =
  * A fact of a task asked in a reply to the bot about it: what was reported (`之前报过哪些`), its deadline (`截止时间是哪天`),
  * who leads it (`牵头的除了警保还有谁`).
  */
-const REPLY_FACT = /报过|报了哪些|进展记录|历史|截止|时限|期限|到期|哪天|几号|何时|(?:牵头|负责)[^,，。;；?？]{0,10}谁|谁(?:牵头|负责)/u;
+const REPLY_FACT =
+  /报过|报了哪些|进展记录|历史|截止|时限|期限|到期|哪天|几号|何时|(?:牵头|负责)[^,，。;；?？]{0,10}谁|谁(?:牵头|负责)|(?:牵头|责任|负责)单位(?:是|有)?(?:哪|谁|什么)/u;
 
 /** A request to the bot in a reply that is not phrased as a question: `把这个任务的进展记录都列出来`. */
 const REPLY_REQUEST = /列出|列一下|看看|看一下|给我看|调出/u;
@@ -244,7 +245,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   // A question about a unit or about many tasks (`指挥中心其他任务怎么样`, `还有哪些单位没报？`) is not about the task replied to.
   const deictic = /这个任务|这项|这条|该任务|此项|这个(?!月|周|季|星期|礼拜)/u.test(low);
   // Who leads the task replied to (`牵头的除了警保还有谁？`) or what was reported on it (`之前报过哪些？`) is about it.
-  const aboutIt = REPLY_FACT.test(low) && !/任务|哪些单位|哪几个单位|单位/u.test(low.replace(/谁/gu, ""));
+  const aboutIt = REPLY_FACT.test(low) && !/任务|哪些单位|哪几个单位|其他|其它|别的/u.test(low);
   const wider = question && !deictic && !aboutIt && (alt(unitWords).test(low) || /哪些|哪几|其他|其它|别的|所有|全部|几个|几项|单位/u.test(low));
   let fromReply = false;
   if (refs.length === 0 && replyTasks.length > 0 && !wider) {

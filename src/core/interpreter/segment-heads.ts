@@ -9,7 +9,8 @@ import { completionWord } from "./progress-figures.js";
  */
 
 /** A list head written inline: `1.` (not `2.5`), `一是`, `其一`, `首先`, `其次`, `此外`. */
-export const INLINE_HEAD = "(?:\\d{1,2}\\s*[.、](?!\\d)|[一二三四五六七八九十]\\s*是|其[一二三四五六]|首先|其次|再次|此外|另外)";
+export const INLINE_HEAD =
+  "(?:\\d{1,2}\\s*[.、](?!\\d)|[一二三四五六七八九十]\\s*是|其[一二三四五六]|第[一二三四五六七八九十]+\\s*[,，、:：]?|首先|其次|再次|此外|另外)";
 const INLINE_ITEM = new RegExp(`(?:^|[\\s:：,，;；。])\\s*${INLINE_HEAD}\\s*[【[]?\\s*$`, "u");
 /** At a line's head, after its list marker: a short subject and an opening bracket, `2. 科技兴警示范点（`. */
 const BRACKETED = /(?:^|\n)\s*(?:\d{1,2}\s*[.、)）]|[一二三四五六七八九十]+\s*[、.．]|[-•·*])?\s*[^\n,，。;；:：()（）]{1,16}[(（]\s*$/u;
@@ -29,10 +30,16 @@ export function itemHeadStart(low: string, ref: { start: number; end: number }):
   return -1;
 }
 
-/** After a comma, a clause that says its task is done: `，任务1去年就完成了`. */
+/** A clause that opens with its own figure: `任务6完成80%`, `任务6 进度七成`, `任务6 65%`. */
+const OWN_FIGURE =
+  /^\s*(?:的)?\s*(?:进度|进展|完成(?:了)?|已完成|达到)?\s*(?:约|大约|大概|近)?\s*(?:\d{1,3}(?:\.\d+)?\s*%|百分之|[一二两三四五六七八九十]\s*成)/u;
+
+/**
+ * After a comma, a clause that says its task is done or gives its own figure: `，任务1去年就完成了`, `，任务6完成80%`.
+ */
 export function completesAfterComma(low: string, ref: { end: number }): boolean {
   const clause = /^[^,，。;；\n]*/u.exec(low.slice(ref.end))![0];
-  return completionWord(clause) !== null;
+  return completionWord(clause) !== null || OWN_FIGURE.test(clause);
 }
 
 /** A segment's body that reports nothing: `任务13 进展：无`, `暂无`, `本周无进展`. */
@@ -44,7 +51,7 @@ export function isNilReport(body: string): boolean {
 }
 
 /** The kinds of inline heads, so that an item ends at the next head of its own kind only. */
-const KINDS = [/\d{1,2}\s*[.、](?!\d)/u, /[一二三四五六七八九十]\s*是/u, /其[一二三四五六]/u, /首先|其次|再次|此外|另外/u];
+const KINDS = [/\d{1,2}\s*[.、](?!\d)/u, /[一二三四五六七八九十]\s*是/u, /其[一二三四五六]/u, /第[一二三四五六七八九十]+/u, /首先|其次|再次|此外|另外/u];
 
 /**
  * Where an item that starts with an inline head at `start` ends: at the next head of the same kind after `from`

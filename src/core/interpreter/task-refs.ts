@@ -44,7 +44,7 @@ const FORMS: Form[] = [
   {
     name: "N、N个任务",
     re: new RegExp(
-      `(?<![\\d.%/:])(${N}(?:\\s*号)?(?:\\s*(?:[、,，/&]|和|及|与|以及)\\s*${N}(?:\\s*号)?)+)\\s*(?:这|那)?\\s*(?:[两三四五六七八九十]|\\d{1,2})\\s*(?:个|项)\\s*(?:任务|工作)`,
+      `(?<![\\d.%/:])(${N}(?:\\s*号)?(?:\\s*(?:[、,，/&]|和|及|与|以及)\\s*${N}(?:\\s*号)?)+)\\s*(?:这|那)?\\s*(?:[两三四五六七八九十几]|\\d{1,2})\\s*(?:个|项)\\s*(?:任务|工作)`,
       "gu",
     ),
   },
@@ -90,7 +90,8 @@ export function findTaskRefs(text: string): TaskRef[] {
       const numbers = numbersIn(m[1]!);
       if (numbers.length === 0 || numbers.some((n) => n <= 0)) continue;
       // The count must be the list's: "4、5、6三个任务"; "3、4五个任务" is no list of tasks.
-      if (form.name === "N、N个任务" && taskNumber(/([两三四五六七八九十]|\d{1,2})\s*(?:个|项)\s*(?:任务|工作)$/u.exec(m[0])![1]!) !== numbers.length) continue;
+      const count = form.name === "N、N个任务" ? /([两三四五六七八九十几]|\d{1,2})\s*(?:个|项)\s*(?:任务|工作)$/u.exec(m[0])![1]! : null;
+      if (count !== null && count !== "几" && taskNumber(count) !== numbers.length) continue;
       for (let i = start; i < end; i++) taken[i] = true;
       refs.push({ numbers, start, end, form: form.name });
     }

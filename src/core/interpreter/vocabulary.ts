@@ -67,8 +67,10 @@ export const QUESTION_WORDS = [
   "who",
   "whats",
   "any",
-  // When: `截止时间是哪天`.
+  // When and which: `截止时间是哪天`, `牵头单位是哪个`.
   "哪天",
+  "哪个",
+  "哪家",
   "几号",
   "何时",
 ];
