@@ -87,7 +87,7 @@ describe("a formal report that names its task by subject", () => {
 
 describe("multi-task lines and weekly reports", () => {
   it("starts a segment after a comma where the clause says its task is done", () => {
-    expect(update("任务2的管理办法5月已经印发，任务1去年就完成了")).toEqual([
+    expect(update("任务2的方案5月已经上报，任务1去年就完成了")).toEqual([
       [[2], null],
       [[1], 100],
     ]);
@@ -299,5 +299,33 @@ describe("neighbours of the fresh set's misses", () => {
   it("reads 这个牵头单位是哪个 in reply to the bot as about the task replied to", () => {
     const r = interpret("这个牵头单位是哪个", { ...ctx, replyTo: { tasks: [12] }, sender: {} });
     expect([r.command, r.tasks]).toEqual(["status", [12]]);
+  });
+});
+
+describe("a task that draws up a document is done when the document is issued", () => {
+  it.each([
+    [
+      "任务2的管理办法5月已经印发，任务1去年就完成了",
+      [
+        [[2], 100],
+        [[1], 100],
+      ],
+    ],
+    ["任务2 项目管理办法已正式出台", [[[2], 100]]],
+    ["任务3 联席会议制度已于6月印发了", [[[3], 100]]],
+  ])("records %s at 100", (text, segments) => {
+    expect(update(text)).toEqual(segments);
+  });
+
+  it.each([
+    ["任务2 管理办法初稿已完成，待局党委会审议后印发", [[[2], null]]],
+    ["任务19 建设方案已印发", [[[19], null]]],
+    ["任务2 办法已报审，准备印发", [[[2], null]]],
+  ])("records %s with no figure: a draft, or a document that is not the task's", (text, segments) => {
+    expect(update(text)).toEqual(segments);
+  });
+
+  it("records nothing as done for 管理办法还没印发", () => {
+    expect(update("任务2 管理办法还没印发")?.[0]?.[1] ?? null).toBeNull();
   });
 });

@@ -65,6 +65,9 @@ export function completionWord(text: string): string | null {
   return null;
 }
 
+/** A part or a stage of the work, never the whole task: `管理办法初稿`, `一期工程`, `前期调研`, `试点`. */
+const STEP = /初稿|草稿|征求意见稿|送审稿|讨论稿|初审|前期|调研|[一二三]期|第[一二三四五六七八九十\d]|部分|试点|阶段|招标|采购|设计|立项|选址|初步/u;
+
 /**
  * A completion said of the task by a word of its own title: `tsk19 网络改造弄完了` for 完善公安网络体系 (`titleWord` says
  * whether a two-character word names the task). The object is short (two to six characters); `completionOfSubject("方案弄完了", …)`
@@ -77,7 +80,7 @@ export function completionOfSubject(text: string, titleWord: (word: string) => b
     const before = clause.slice(0, m.index);
     if (NOT_COMPLETED.test(before)) continue;
     const object = before.replace(WHOLE_TASK, "").trim();
-    if (!/^\p{Script=Han}{2,6}$/u.test(object)) continue;
+    if (!/^\p{Script=Han}{2,6}$/u.test(object) || STEP.test(object)) continue;
     for (let i = 0; i + 2 <= object.length; i++) if (titleWord(object.slice(i, i + 2))) return m[0].trim();
   }
   return null;
