@@ -302,30 +302,25 @@ describe("neighbours of the fresh set's misses", () => {
   });
 });
 
-describe("a task that draws up a document is done when the document is issued", () => {
+describe("a document issued, and a draft", () => {
+  // The corpus's convention (updates.jsonl, fresh-voice-young.jsonl:15): issuing a task's document with no completion
+  // word or figure is done work with no figure; a clerk writes 100 only when the author says the task is done.
   it.each([
     [
       "任务2的管理办法5月已经印发，任务1去年就完成了",
       [
-        [[2], 100],
+        [[2], null],
         [[1], 100],
       ],
     ],
-    ["任务2 项目管理办法已正式出台", [[[2], 100]]],
-    ["任务3 联席会议制度已于6月印发了", [[[3], 100]]],
-  ])("records %s at 100", (text, segments) => {
-    expect(update(text)).toEqual(segments);
-  });
-
-  it.each([
+    ["任务2 项目管理办法已正式出台", [[[2], null]]],
     ["任务2 管理办法初稿已完成，待局党委会审议后印发", [[[2], null]]],
-    ["任务19 建设方案已印发", [[[19], null]]],
-    ["任务2 办法已报审，准备印发", [[[2], null]]],
-  ])("records %s with no figure: a draft, or a document that is not the task's", (text, segments) => {
+    ["任务19 建设方案一期已完成", [[[19], null]]],
+  ])("records %s with no figure for the document or the draft", (text, segments) => {
     expect(update(text)).toEqual(segments);
   });
 
-  it("records nothing as done for 管理办法还没印发", () => {
-    expect(update("任务2 管理办法还没印发")?.[0]?.[1] ?? null).toBeNull();
+  it("still records a task completed by a word of its title at 100: tsk19 网络改造弄完了", () => {
+    expect(update("tsk19 网络改造弄完了")).toEqual([[[19], 100]]);
   });
 });

@@ -6,7 +6,6 @@ import { normalise } from "./normalise.js";
 import type { Lexicon } from "./lexicon.js";
 import { dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion } from "./questions.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
-import { documentIssued } from "./document-issued.js";
 import { readNumerals } from "./numeral-readings.js";
 import { completesAfterComma, inlineItemEnd, isNilReport, itemHeadStart, LEADING_INLINE_HEAD } from "./segment-heads.js";
 import { askInstead } from "./ask-instead.js";
@@ -661,9 +660,7 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     const numbers = uniq(s.refs.flatMap((r) => r.numbers));
     // ... or of the task by a word of its title (`tsk19 网络改造弄完了`, task 19 完善公安网络体系), one task named.
     const titled = numbers.length === 1 && h.titleWord ? completionOfSubject(tail, (w) => h.titleWord!(numbers[0]!, w)) : null;
-    // ... or by the issuing of the document the task draws up (`任务2的管理办法5月已经印发`, document-issued.ts).
-    const issued = numbers.length === 1 && h.titleWord && !p ? documentIssued(tail, (w) => h.titleWord!(numbers[0]!, w)) : null;
-    const completed = p ? null : (completionWord(tail) ?? titled ?? issued);
+    const completed = p ? null : (completionWord(tail) ?? titled);
     if (completed) cues.push(`completed:${completed}`);
     return {
       numbers,
