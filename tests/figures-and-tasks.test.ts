@@ -324,3 +324,29 @@ describe("a document issued, and a draft", () => {
     expect(update("tsk19 网络改造弄完了")).toEqual([[[19], 100]]);
   });
 });
+
+describe("figures half typed or said with a verb", () => {
+  it.each([
+    ["进度有五成了", 50],
+    ["已经发了一半了", 50],
+    ["设备装了一半", 50],
+  ])("reads %s as %i", (text, value) => {
+    expect(extractPercent(text)?.value).toBe(value);
+  });
+
+  it("reads no figure in 材料看了一半 (reading is no work on the task)", () => {
+    expect(extractPercent("材料看了一半")).toBeNull();
+  });
+
+  it.each([
+    ["#9 实验室设备到齐 装好了 进zhan 50", [[[9], 50]]],
+    ["任务6 进du 60%", [[[6], 60]]],
+    ["任务6 jinzhan：复审通过 65%", [[[6], 65]]],
+  ])("reads 进展 or 进度 half typed in pinyin in %s", (text, segments) => {
+    expect(update(text)).toEqual(segments);
+  });
+
+  it("leaves other pinyin as it is", () => {
+    expect(interpret("jinzhang 你好", ctx).command).toBeNull();
+  });
+});

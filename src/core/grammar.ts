@@ -105,7 +105,7 @@ export function extractPercents(text: string): { value: number; raw: string }[] 
     if (v !== null) found.push({ index: m.index!, value: v, raw: m[1]! });
   }
   for (const m of t.matchAll(
-    /(?:完成|进度|进展|达到|已达|约|大约|大概|接近|近|已过|过了|超过|差不多|有个|估计有|的|^|[\s,，;；:：])\s*(?:了|约|大约|大概|接近|近|差不多|为|达|:|：)?\s*([一二两三四五六七八九十]|\d{1,2})\s*成(?![功员本果绩立熟交型为])/g,
+    /(?:完成|进度|进展|达到|已达|约|大约|大概|接近|近|已过|过了|超过|差不多|有个|估计有|的|^|[\s,，;；:：])\s*(?:了|约|大约|大概|接近|近|差不多|为|达|:|：|有)?\s*([一二两三四五六七八九十]|\d{1,2})\s*成(?![功员本果绩立熟交型为])/g,
   )) {
     const v = taskNumber(m[1]!);
     if (v !== null) found.push({ index: m.index! + m[0].length - m[1]!.length - 1, value: v * 10, raw: `${v * 10}` });
@@ -113,7 +113,10 @@ export function extractPercents(text: string): { value: number; raw: string }[] 
   // `三分之二左右` is 67, `七八成` is 70 (spoken-figures.ts).
   found.push(...spokenFigures(t));
   // "进度差不多一半" is 50; "过半" says no figure.
-  for (const m of t.matchAll(/(?:进度|进展|完成|差不多|大约|大概|约|有)\s*(?:了|约|大约|大概|差不多)?\s*一半/g))
+  // "发了一半", "装了一半": half the work of a verb of work done.
+  for (const m of t.matchAll(
+    /(?:进度|进展|完成|差不多|大约|大概|约|有|(?:发|配|装|建|做|弄|干|搞|推进|交|铺|换|改|签|录|接入|部署|到)了)\s*(?:了|约|大约|大概|差不多)?\s*一半/g,
+  ))
     found.push({ index: m.index!, value: 50, raw: "50" });
   for (const m of t.matchAll(/(?:全部|全面|圆满|彻底)\s*(?:完成|完工|办结|建成)|已?(?:完成|完工)\s*(?:全部|所有)\s*(?:工作|任务)?/g)) {
     found.push({ index: m.index!, value: 100, raw: "100" });
