@@ -350,3 +350,40 @@ describe("figures half typed or said with a verb", () => {
     expect(interpret("jinzhang 你好", ctx).command).toBeNull();
   });
 });
+
+describe("voice input that runs two reports together", () => {
+  it.each([
+    [
+      "任务6完成了百分之六十任务7完成了百分之八十",
+      [
+        [[6], 60],
+        [[7], 80],
+      ],
+    ],
+    [
+      "任务6 60% 任务7 80%",
+      [
+        [[6], 60],
+        [[7], 80],
+      ],
+    ],
+    [
+      "任务6已经完成了任务7也弄完了",
+      [
+        [[6], 100],
+        [[7], 100],
+      ],
+    ],
+  ])("gives each task of %s its own figure", (text, segments) => {
+    expect(update(text)).toEqual(segments);
+  });
+
+  it.each([
+    ["任务6进度60%任务12配合推进", [[[6], 60]]],
+    ["任务6 进度60% 任务12配合完成", [[[6], 60]]],
+    ["任务6已经完成了任务7还在弄", [[[6], 100]]],
+    ["任务6完成任务书编写", [[[6], null]]],
+  ])("keeps a task with no figure of its own in the body of %s", (text, segments) => {
+    expect(update(text)).toEqual(segments);
+  });
+});

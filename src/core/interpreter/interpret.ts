@@ -7,7 +7,7 @@ import type { Lexicon } from "./lexicon.js";
 import { dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion } from "./questions.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
-import { completesAfterComma, inlineItemEnd, isNilReport, itemHeadStart, LEADING_INLINE_HEAD } from "./segment-heads.js";
+import { completesAfterComma, inlineItemEnd, isNilReport, itemHeadStart, LEADING_INLINE_HEAD, runOnHead } from "./segment-heads.js";
 import { askInstead } from "./ask-instead.js";
 import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
@@ -542,7 +542,7 @@ function segmentStart(low: string, r: TaskRef): number {
   const item = itemHeadStart(low, r);
   if (item !== -1) return item;
   const lead = SEGMENT_LEAD.exec(low.slice(0, r.start));
-  if (!lead) return -1;
+  if (!lead) return runOnHead(low, r) ? r.start : -1;
   const boundary = /^(?:[;；。,，\n]|\s{2,})/u.exec(lead[0])![0];
   const marked = lead[0].slice(boundary.length).replace(/[\s【[]/gu, "") !== "";
   const weak = !marked && !/[;；\n]/u.test(boundary);

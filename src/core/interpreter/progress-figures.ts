@@ -10,11 +10,11 @@ import type { SubjectIndex, SubjectMatch } from "./subject-index.js";
 const FINISHED = "(?:完成|弄完|做完|搞完|办完|干完|整完|弄好|搞好|做好|完工|竣工|办结|结束|落实到位|搞定|销号)";
 /**
  * A completion said of the whole task: the completion word ends its clause (`任务4已经完成了`, `可以算完成了`,
- * `上个月就弄完了`, `搞定✅`), with nothing done to an object after it (`完成初审` is a step).
+ * `上个月就弄完了`, `搞定✅`, voice input's `任务6已经完成了任务7…`), with nothing done to an object after it (`完成初审` is a step).
  */
 const COMPLETION = new RegExp(
   `(?:(?:可以|应该|应当|基本上?可以|也)?\\s*算(?:是)?\\s*|已经?|都|就|全部|全都|也|早就|彻底|圆满)?\\s*${FINISHED}\\s*(?:了|啦|咯|喽)?` +
-    `(?=\\s*(?:吧|哈|啊|呀)?\\s*(?:[,，。.!！;；~～…\\n]|[\\u{1F000}-\\u{1FAFF}\\u{2600}-\\u{27BF}\\u{FE0F}]|\\s|$))`,
+    `(?=\\s*(?:吧|哈|啊|呀)?\\s*(?:[,，。.!！;；~～…\\n]|[\\u{1F000}-\\u{1FAFF}\\u{2600}-\\u{27BF}\\u{FE0F}]|\\s|$|任务\\s*(?:\\d|[一二三四五六七八九十]+(?![半点些批]))))`,
   "u",
 );
 /** Words before a completion that deny it, make it partial, or put it in the future: `还没完成`, `基本完成`, `年底前完成`. */

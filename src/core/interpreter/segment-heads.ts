@@ -42,6 +42,20 @@ export function completesAfterComma(low: string, ref: { end: number }): boolean 
   return completionWord(clause) !== null || OWN_FIGURE.test(clause);
 }
 
+/** The end of a clause that gave its figure or said it is done: `…百分之六十`, `… 60%`, `…已经完成了`. */
+const FIGURE_END = /(?:\d\s*%|[一二两三四五六七八九十]\s*成|百分之[零〇一二两三四五六七八九十百]+|完成了?|弄完了?|搞定了?)\s*$/u;
+
+/**
+ * Voice input with no punctuation runs two reports together: a reference right after a clause that ended with its
+ * figure, whose own clause opens with a figure or says its task is done, heads a segment
+ * (`任务6完成了百分之六十任务7完成了百分之八十`, `任务6 60% 任务7 80%`). `任务6进度60%任务12配合推进` stays one.
+ */
+export function runOnHead(low: string, ref: { start: number; end: number }): boolean {
+  if (!FIGURE_END.test(low.slice(Math.max(0, ref.start - 20), ref.start))) return false;
+  const clause = /^[^,，。;；\n]*?(?=任务|$|[,，。;；\n])/u.exec(low.slice(ref.end))![0];
+  return completionWord(clause) !== null || OWN_FIGURE.test(clause);
+}
+
 /** A segment's body that reports nothing: `任务13 进展：无`, `暂无`, `本周无进展`. */
 const NIL = /^(?:(?:本周|本月|本期|目前)?\s*(?:无|暂无|没有|无新|暂无新)\s*(?:进展|进度|变化|更新)?|同上|[-—–/、]+)\s*[。.]?$/u;
 
