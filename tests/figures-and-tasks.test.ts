@@ -387,3 +387,21 @@ describe("voice input that runs two reports together", () => {
     expect(update(text)).toEqual(segments);
   });
 });
+
+describe("a range of tasks", () => {
+  it.each([
+    ["任务4到6进展如何", [4, 5, 6]],
+    ["第4至6项怎么样了", [4, 5, 6]],
+    ["4-6号任务进度", [4, 5, 6]],
+    ["任务十到十二的情况", [10, 11, 12]],
+  ])("reads %s as every task of the range", (text, tasks) => {
+    expect(interpret(text, { ...ctx, sender: { direct: true } }).tasks).toEqual(tasks);
+  });
+
+  it.each([
+    ["任务4-6月完成了调研", [4]],
+    ["任务6-3进展", [6]],
+  ])("reads no range in %s", (text, tasks) => {
+    expect(interpret(text, ctx).tasks).toEqual(tasks);
+  });
+});
