@@ -405,3 +405,17 @@ describe("a range of tasks", () => {
     expect(interpret(text, ctx).tasks).toEqual(tasks);
   });
 });
+
+describe("more inline list heads", () => {
+  it.each([
+    "本周：（1）任务6完成60%（2）任务7完成80%",
+    "本周：①任务6完成60%②任务7完成80%",
+    "A.任务6 完成60% B.任务7 完成80%",
+    "(一)任务6完成60% (二)任务7完成80%",
+  ])("gives each item of %s its own figure", (text) => {
+    expect(update(text)).toEqual([
+      [[6], 60],
+      [[7], 80],
+    ]);
+  });
+});

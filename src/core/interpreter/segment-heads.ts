@@ -8,10 +8,14 @@ import { completionWord } from "./progress-figures.js";
  * is done (`任务2的办法已经印发，任务1去年就完成了`). A number in the body of a segment is still never a task.
  */
 
+/** A bracketed item number: `（2）`, `(二)`. */
+const PAREN = "[(（]\\s*(?:\\d{1,2}|[一二三四五六七八九十]+)\\s*[)）]";
 /** A list head written inline: `1.` (not `2.5`), `一是`, `其一`, `首先`, `其次`, `此外`. */
 export const INLINE_HEAD =
-  "(?:\\d{1,2}\\s*[.、](?!\\d)|[一二三四五六七八九十]\\s*是|其[一二三四五六]|第[一二三四五六七八九十]+\\s*[,，、:：]?|首先|其次|再次|此外|另外)";
-const INLINE_ITEM = new RegExp(`(?:^|[\\s:：,，;；。])\\s*${INLINE_HEAD}\\s*[【[]?\\s*$`, "u");
+  "(?:\\d{1,2}\\s*[.、](?!\\d)|[一二三四五六七八九十]\\s*是|其[一二三四五六]|第[一二三四五六七八九十]+\\s*[,，、:：]?|首先|其次|再次|此外|另外" +
+  `|${PAREN}|[a-h]\\s*[.、)）](?![a-z\\d]))`;
+/** An inline head after a boundary; a bracketed number after anything (`60%（2）任务7`); `②` (NFKC `2`) after a figure. */
+const INLINE_ITEM = new RegExp(`(?:(?:^|[\\s:：,，;；。%])\\s*${INLINE_HEAD}|${PAREN}|(?<=[%成])\\s*\\d{1,2})\\s*[【[]?\\s*$`, "u");
 /** At a line's head, after its list marker: a short subject and an opening bracket, `2. 科技兴警示范点（`. */
 const BRACKETED = /(?:^|\n)\s*(?:\d{1,2}\s*[.、)）]|[一二三四五六七八九十]+\s*[、.．]|[-•·*])?\s*[^\n,，。;；:：()（）]{1,16}[(（]\s*$/u;
 /** The inline head before a segment's first reference, to leave out of its body: `一是`, `2.`. */
@@ -26,7 +30,7 @@ export function itemHeadStart(low: string, ref: { start: number; end: number }):
   const bracket = BRACKETED.exec(before);
   if (bracket && /^\s*[)）]/u.test(low.slice(ref.end))) return bracket.index + (low[bracket.index] === "\n" ? 1 : 0);
   const item = INLINE_ITEM.exec(before);
-  if (item) return item.index + (/^[\s:：,，;；。]/u.test(item[0]) ? 1 : 0);
+  if (item) return item.index + (/^[\s:：,，;；。%]/u.test(item[0]) ? 1 : 0);
   return -1;
 }
 
@@ -65,7 +69,15 @@ export function isNilReport(body: string): boolean {
 }
 
 /** The kinds of inline heads, so that an item ends at the next head of its own kind only. */
-const KINDS = [/\d{1,2}\s*[.、](?!\d)/u, /[一二三四五六七八九十]\s*是/u, /其[一二三四五六]/u, /第[一二三四五六七八九十]+/u, /首先|其次|再次|此外|另外/u];
+const KINDS = [
+  new RegExp(PAREN, "u"),
+  /[a-h]\s*[.、)）]/u,
+  /\d{1,2}\s*[.、](?!\d)/u,
+  /[一二三四五六七八九十]\s*是/u,
+  /其[一二三四五六]/u,
+  /第[一二三四五六七八九十]+/u,
+  /首先|其次|再次|此外|另外/u,
+];
 
 /**
  * Where an item that starts with an inline head at `start` ends: at the next head of the same kind after `from`
