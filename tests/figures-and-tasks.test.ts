@@ -419,3 +419,20 @@ describe("more inline list heads", () => {
     ]);
   });
 });
+
+describe("a goal is not a level reached", () => {
+  it.each([
+    ["完成60%，目标是年底100%", 60],
+    ["进度70%，确保年底前完成", 70],
+  ])("reads the level in %s", (text, value) => {
+    expect(extractPercent(text)?.value).toBe(value);
+  });
+
+  it.each(["任务6 60%的目标", "百分之八十的要求", "进度六成的目标", "力争年底达到80%"])("reads no level in %s", (text) => {
+    expect(extractPercent(text)).toBeNull();
+  });
+
+  it("records no goal as progress: 任务6 60%的目标 任务7 80%的目标 都得年底前完成", () => {
+    expect(update("任务6 60%的目标 任务7 80%的目标 都得年底前完成")).toBeNull();
+  });
+});

@@ -73,6 +73,11 @@ const NOT_PROGRESS = [
   /(?:提升|提高|增长|增加|上升|下降|降低|减少|涨|降|超过|高于|低于)\s*(?:了|约|近|超)?\s*$/,
 ];
 
+/** After a figure, words that make it a goal: `60%的目标`, `百分之八十的要求`. */
+const GOAL_AFTER = /^[^,，。;；\s]{0,8}?(?:%|成)?\s*的?\s*(?:目标|要求|指标)/u;
+/** Before a figure, words that make it a goal: `目标是年底100%`, `力争达到80%`. */
+const GOAL_BEFORE = /(?:目标|要求|力争|争取|确保)(?:是|为)?[^,，。;；\d%]{0,6}$/u;
+
 const RATE_IN_CLAUSE = /(?<!完成|进度|进展)率|占比|同比|环比/;
 
 /**
@@ -132,7 +137,9 @@ export function extractPercents(text: string): { value: number; raw: string }[] 
           .pop() ?? "";
       // The figure a correction rejects: `应该是35不是53`, `是40%而不是80%`.
       const rejected = /(?:而)?不是\s*$/u.test(before);
-      return !REMAINING.test(before) && !NOT_PROGRESS.some((re) => re.test(before)) && !RATE_IN_CLAUSE.test(clause) && !rejected;
+      // A goal, not a level reached: `60%的目标`, `目标是年底100%`, `力争达到80%`.
+      const goal = GOAL_AFTER.test(t.slice(f.index, f.index + 16)) || GOAL_BEFORE.test(before);
+      return !REMAINING.test(before) && !NOT_PROGRESS.some((re) => re.test(before)) && !RATE_IN_CLAUSE.test(clause) && !rejected && !goal;
     })
     .sort((x, y) => x.index - y.index);
   return progress.map((p) => ({ value: p.value, raw: p.raw }));
