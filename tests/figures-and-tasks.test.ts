@@ -436,3 +436,15 @@ describe("a goal is not a level reached", () => {
     expect(update("任务6 60%的目标 任务7 80%的目标 都得年底前完成")).toBeNull();
   });
 });
+
+describe("only a reference that says 任务 heads a segment by what its clause says", () => {
+  it.each([
+    "任务1进展：已完成，编号2已完成，进度10%",
+    "任务1进展：已完成，第12项已完成，进度10%",
+    "任务1进展：已完成，【16】已完成，进度10%",
+    "任务1进展：已完成，任务9也在推进 已完成，进度10%",
+    "任务1 60% #7 80%",
+  ])("writes %s to task 1 only", (text) => {
+    expect(update(text)?.map(([tasks]) => tasks)).toEqual([[1]]);
+  });
+});

@@ -542,13 +542,20 @@ function segmentStart(low: string, r: TaskRef): number {
   const item = itemHeadStart(low, r);
   if (item !== -1) return item;
   const lead = SEGMENT_LEAD.exec(low.slice(0, r.start));
-  if (!lead) return runOnHead(low, r) ? r.start : -1;
+  if (!lead) return NAMES_A_TASK.has(r.form) && runOnHead(low, r) ? r.start : -1;
   const boundary = /^(?:[;；。,，\n]|\s{2,})/u.exec(lead[0])![0];
   const marked = lead[0].slice(boundary.length).replace(/[\s【[]/gu, "") !== "";
   const weak = !marked && !/[;；\n]/u.test(boundary);
-  if (weak && !/^\s*[:：]/.test(low.slice(r.end)) && !UPDATE_LABEL.test(low.slice(r.end)) && !completesAfterComma(low, r)) return -1;
+  if (weak && !/^\s*[:：]/.test(low.slice(r.end)) && !UPDATE_LABEL.test(low.slice(r.end)) && !(NAMES_A_TASK.has(r.form) && completesAfterComma(low, r)))
+    return -1;
   return lead.index + 1;
 }
+
+/**
+ * The forms that say "task" (`任务7`, `7号任务`), unlike `编号7`, `#7`, `【7】` or `第7项` (often an item of a list of
+ * indicators): only these head a segment by what their clause says.
+ */
+const NAMES_A_TASK = new Set(["任务N", "N号任务", "N、N个任务", "任务N到M"]);
 
 /** Between two references of one head: `任务6、任务7`, `1号任务和2号任务`. */
 const JOINED = /^\s*(?:[、,，/&]|和|及|与|以及|跟|and)\s*$/i;

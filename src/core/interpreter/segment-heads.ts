@@ -42,7 +42,8 @@ const OWN_FIGURE =
  * After a comma, a clause that says its task is done or gives its own figure: `，任务1去年就完成了`, `，任务6完成80%`.
  */
 export function completesAfterComma(low: string, ref: { end: number }): boolean {
-  const clause = /^[^,，。;；\n]*/u.exec(low.slice(ref.end))![0];
+  // Its own first clause only: in `，任务9也在推进 已完成` the completion is said of something else.
+  const clause = /^[^,，。;；\n\s]*/u.exec(low.slice(ref.end).replace(/^\s+/u, ""))![0];
   return completionWord(clause) !== null || OWN_FIGURE.test(clause);
 }
 
