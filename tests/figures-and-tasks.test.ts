@@ -448,3 +448,17 @@ describe("only a reference that says 任务 heads a segment by what its clause s
     expect(update(text)?.map(([tasks]) => tasks)).toEqual([[1]]);
   });
 });
+
+describe("the sender's own unit", () => {
+  it.each(["咱们大队还有啥没弄完的", "我这边有哪些任务", "本所的任务完成得怎么样", "我们科有什么任务吗"])("reads %s as the sender's unit's tasks", (text) => {
+    expect(interpret(text, ctx).command).toBe("mine");
+  });
+
+  it.each(["我们都报了", "我这边都报了", "咱们都报了", "我这边有"])("answers nothing to %s in a group room: it asks for no list", (text) => {
+    expect(interpret(text, ctx).command).toBeNull();
+  });
+
+  it("still answers 我们单位 in a direct chat", () => {
+    expect(interpret("我们单位", { ...ctx, sender: { direct: true } }).command).toBe("mine");
+  });
+});

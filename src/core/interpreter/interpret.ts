@@ -137,6 +137,9 @@ const isQuestion = (text: string) => alt(QUESTION_WORDS).test(text) || /(?:没�
 const STATUS_ASK =
   /(?:进展|进度|情况|状态)\s*(?:怎么样|咋样|如何|怎样|到哪|多少)|怎么样了?|咋样了?|如何了|什么情况|啥情况|啥进度|什么进度|到哪一?步|完成(?:了|得)?多少|status of|how is|how's/i;
 
+/** What makes a list asked for, not only named: `我们单位的任务`, `咱们室有啥`, `我们队负责哪些`, `my tasks`. */
+const ASKS_A_LIST = /任务|工作|事项|哪|什么|啥|几|多少|清单|列表|负责|牵头|看看|查|列|[?？吗呢]|\b(?:mine|my|our)\b/iu;
+
 /** A question beyond doubt: a question mark or a closing particle (`吗`, `呢`, `么`, `没`). */
 const isPlainQuestion = (text: string) => /[?？]|[吗呢么嘛]\s*[~～…!！.。]*\s*$|(?:了没|没有|没)\s*[?？]?\s*$/.test(text);
 
@@ -392,6 +395,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   // 3. A list: `看看逾期的`, `有哪些快到期的任务`, `我们单位的任务`, `总览`.
   for (const cmd of byKind("list-query")) {
     const hit = alt(cmd.cues.words).exec(low);
+    // `我们都报了`, `我这边有` in a group room say something of the sender's unit; they ask nothing.
+    if (cmd.name === "mine" && !ctx.sender?.direct && !address && !trailing && !ASKS_A_LIST.test(low)) continue;
     if (hit && residual(low, [...cmd.cues.words, ...LIST_FILLER], true).length === 0) {
       cues.push(`${cmd.name}:${hit[0]}`);
       // Due at the end of a year already over: those tasks are overdue.
