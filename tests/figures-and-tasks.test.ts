@@ -462,3 +462,24 @@ describe("the sender's own unit", () => {
     expect(interpret("我们单位", { ...ctx, sender: { direct: true } }).command).toBe("mine");
   });
 });
+
+describe("more hedged and mixed figures", () => {
+  it.each([
+    ["完成40%-50%", 40],
+    ["完成40-50%", 40],
+    ["进度40%到50%", 40],
+    ["完成了30%~40%", 30],
+    ["从60%到70%", 70],
+    ["快八成了", 80],
+    ["估计六成吧", 60],
+    ["进度将近一半", 50],
+    ["已完成百分之30", 30],
+    ["完成60%，5-6月完成调试", 60],
+  ])("reads %s as %i", (text, value) => {
+    expect(extractPercent(text)?.value).toBe(value);
+  });
+
+  it("still reads a sign that is no range's dash: 进度-5% is refused later by the update rules", () => {
+    expect(extractPercent("进度-5%")?.value).toBe(-5);
+  });
+});

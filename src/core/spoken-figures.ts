@@ -3,7 +3,7 @@ import { chineseNumber } from "./grammar.js";
 /*
  * Progress figures said the way people speak or write formally rather than as `60%` (issue 25, "Hedged figures"):
  * a fraction (`三分之二左右` → 67) and a spoken range of tenths (`七八成` → 70, its lower bound, as a clerk writes
- * no more than was claimed), and a figure corrected (`应该是35不是53` → 35). `extractPercents` in grammar.ts reads them
+ * no more than was claimed; `40%-50%` → 40), and a figure corrected (`应该是35不是53` → 35). `extractPercents` in grammar.ts reads them
  * with the other forms.
  */
 
@@ -23,6 +23,9 @@ const RANGE_OF_TENTHS = new RegExp(`${LEAD}(${DIGIT})\\s*(?:到|至|-|~|～)?\\s
 
 /** A figure corrected: `应该是35不是53`, `更正为40%，而不是80%` (the rejected one is left out by extractPercents). */
 const CORRECTED = /(?:应该是|应该为|应为|应是|改为|改成|更正为|实际是|实际为|正确的是)\s*(\d{1,3}(?:\.\d+)?)\s*%?(?=\s*[,，]?\s*(?:而)?不是\s*\d)/dgu;
+
+/** A range of percentages: `40%-50%`, `40-50%`, `四五十%` is not read; the lower bound is the figure. */
+const RANGE_OF_PERCENTS = /(?<!(?:从|由)\s*)(?<![\d.])(\d{1,3})\s*%?\s*(?:-|~|～|到|至)\s*(\d{1,3})\s*%/dgu;
 
 /** A figure found in text: where it starts, its value (0–100) and how to store it as written. */
 export interface SpokenFigure {
@@ -57,6 +60,10 @@ export function spokenFigures(text: string): SpokenFigure[] {
     const low = chineseNumber(m[1]!);
     if (low === null || chineseNumber(m[2]!) !== low + 1) continue;
     out.push({ index: m.index!, value: low * 10, raw: `${low * 10}` });
+  }
+  for (const m of text.matchAll(RANGE_OF_PERCENTS)) {
+    const [low, high] = [Number(m[1]), Number(m[2])];
+    if (high > low && high - low <= 20) out.push({ index: m.indices![1]![0], value: low, raw: m[1]! });
   }
   for (const m of text.matchAll(CORRECTED)) {
     // With a percent sign the figure is read already; only the bare one is added.
