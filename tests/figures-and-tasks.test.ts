@@ -483,3 +483,21 @@ describe("more hedged and mixed figures", () => {
     expect(extractPercent("进度-5%")?.value).toBe(-5);
   });
 });
+
+describe("regressions the gated corpus caught", () => {
+  it.each([
+    ["任务目标全部完成 100%", 100],
+    ["累计完成年度目标的55%", 55],
+    ["完成年度目标的八成", 80],
+  ])("reads the level reached in %s (a share of the goal, not the goal)", (text, value) => {
+    expect(extractPercent(text)?.value).toBe(value);
+  });
+
+  it("records an item with goods arrived beside a plan for the rest", () => {
+    expect(update("警保室本周\n1.任务12：新型装备到货三成，剩余下周到货\n2.完成被装发放")).toEqual([[[12], null]]);
+  });
+
+  it("records nothing for an item of goods still to arrive", () => {
+    expect(update("本周\n1.任务12：设备下周到货\n2.完成被装发放")).toBeNull();
+  });
+});

@@ -88,8 +88,8 @@ const TENTHS = new RegExp(
 
 /** After a figure, words that make it a goal: `60%的目标`, `百分之八十的要求`. */
 const GOAL_AFTER = /^[^,，。;；\s]{0,8}?(?:%|成)?\s*的?\s*(?:目标|要求|指标)/u;
-/** Before a figure, words that make it a goal: `目标是年底100%`, `力争达到80%`. */
-const GOAL_BEFORE = /(?:目标|要求|力争|争取|确保)(?:是|为)?[^,，。;；\d%]{0,6}$/u;
+/** Before a figure, words that make it a goal: `目标是年底100%`, `力争达到80%`; `完成年度目标的55%` is a level reached. */
+const GOAL_BEFORE = /(?:目标(?:是|为)|要求(?:是|为)?|力争|争取|确保)[^,，。;；\d%]{0,6}$/u;
 
 const RATE_IN_CLAUSE = /(?<!完成|进度|进展)率|占比|同比|环比/;
 

@@ -562,6 +562,9 @@ function segmentStart(low: string, r: TaskRef): number {
  */
 const NAMES_A_TASK = new Set(["任务N", "N号任务", "N、N个任务", "任务N到M"]);
 
+/** Goods arrived, which is work done even beside a plan for the rest: `新型装备到货三成，剩余下周到货`; `下周到货` is not. */
+const ARRIVED = /(?<!下周|下个?月|明天|后天|月底|将|才|要|会|待|未|没)(?:到货|已到|到了|运抵)/u;
+
 /** Between two references of one head: `任务6、任务7`, `1号任务和2号任务`. */
 const JOINED = /^\s*(?:[、,，/&]|和|及|与|以及|跟|and)\s*$/i;
 
@@ -685,8 +688,8 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   // line of the message is.
   const planned = segs.filter(
     (s) =>
-      onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), FUTURE_MARKS) ||
-      onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), WAITING_MARKS),
+      onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()) ?? ARRIVED.exec(s.body)?.[0] ?? null, FUTURE_MARKS) ||
+      onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()) ?? ARRIVED.exec(s.body)?.[0] ?? null, WAITING_MARKS),
   );
   // A line that reports nothing (`1. 任务13 进展：无`) is not an update either.
   const nil = segs.filter((s) => !planned.includes(s) && s.percent === null && isNilReport(s.body));
