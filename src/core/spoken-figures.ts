@@ -1,4 +1,6 @@
-import { chineseNumber } from "./grammar.js";
+/** The Chinese digits these forms use, one character each (grammar.ts imports this file, so it has its own). */
+const DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+const chineseNumber = (ch: string): number | null => DIGITS[ch] ?? null;
 
 /*
  * Progress figures said the way people speak or write formally rather than as `60%` (issue 25, "Hedged figures"):
