@@ -1,4 +1,5 @@
 /** Shared pieces of the chat grammar: normalising text, task numbers and percentages. */
+import { spokenFigures } from "./spoken-figures.js";
 
 /** A task number as written: Arabic digits (any number of them, see `taskNumber`) or Chinese numerals. */
 export const NUMBER = "(\\d+|[零〇一二两三四五六七八九十百千]{1,8})";
@@ -72,6 +73,24 @@ const NOT_PROGRESS = [
   /(?:提升|提高|增长|增加|上升|下降|降低|减少|涨|降|超过|高于|低于)\s*(?:了|约|近|超)?\s*$/,
 ];
 
+/** The upper bound of a range read at its lower one (`40%-50%`, spoken-figures.ts); `从60%到70%` is a change, not a range. */
+function upperOfRange(t: string, index: number, value: number): boolean {
+  const m = /(?<!(?:从|由)\s*)(?<![\d.])(\d{1,3})\s*%?\s*(?:-|~|～|到|至)\s*$/u.exec(t.slice(Math.max(0, index - 12), index));
+  return m !== null && value > Number(m[1]) && value - Number(m[1]) <= 20;
+}
+
+/** A figure in tenths after a progress word or a hedge: `进度六成`, `约五成`, `快八成了`, `估计六成吧`. */
+const TENTHS = new RegExp(
+  "(?:完成|进度|进展|达到|已达|约|大约|大概|接近|近|已过|过了|超过|差不多|有个|估计有|估计|快|将近|的|^|[\\s,，;；:：])" +
+    "\\s*(?:了|约|大约|大概|接近|近|差不多|为|达|:|：|有)?\\s*([一二两三四五六七八九十]|\\d{1,2})\\s*成(?![功员本果绩立熟交型为])",
+  "g",
+);
+
+/** After a figure, words that make it a goal: `60%的目标`, `百分之八十的要求`. */
+const GOAL_AFTER = /^[^,，。;；\s]{0,8}?(?:%|成)?\s*的?\s*(?:目标|要求|指标)/u;
+/** Before a figure, words that make it a goal: `目标是年底100%`, `力争达到80%`; `完成年度目标的55%` is a level reached. */
+const GOAL_BEFORE = /(?:目标(?:是|为)|要求(?:是|为)?|力争|争取|确保)[^,，。;；\d%]{0,6}$/u;
+
 const RATE_IN_CLAUSE = /(?<!完成|进度|进展)率|占比|同比|环比/;
 
 /**
@@ -92,25 +111,31 @@ export function extractPercents(text: string): { value: number; raw: string }[] 
   const found: { index: number; value: number; raw: string }[] = [];
   // The figure as written, odd forms too (`0x10`, `1e2`, `99.99999999999999999`, `1.2.3`): the update rules refuse those
   // by what was written, rather than this reading `0x10%` as 10% or the value rounding to 100.
-  for (const m of t.matchAll(/(-?(?:0[xob][0-9a-f]+|\d+(?:\.\d+)*(?:e\d+)?))\s*%/gi))
+  // A minus sign right after another figure is a range's dash (`40%-50%`), not a sign.
+  for (const m of t.matchAll(/((?:(?<![\d%]\s*)-)?(?:0[xob][0-9a-f]+|\d+(?:\.\d+)*(?:e\d+)?))\s*%/gi))
     found.push({ index: m.index!, value: Number(m[1]) || Number.parseFloat(m[1]!), raw: m[1]! });
   for (const m of t.matchAll(
     /进度\s*(?:为|达到|达|:|已达|已到|到了|约|大约|大概|接近|近)?\s*(-?\d+(?:\.\d+)?)(?!\s*[%\d.]|[a-z])(?!\s*(?:项|个|名|人|次|天|月|年|件|份|条|成|号|台|套|家|所|处|批))/g,
   )) {
     found.push({ index: m.index! + m[0].length - m[1]!.length, value: Number(m[1]), raw: m[1]! });
   }
+  // `百分之30`, half typed in digits.
+  for (const m of t.matchAll(/百分之\s*(\d{1,3})(?![\d.%])/g)) found.push({ index: m.index!, value: Number(m[1]), raw: m[1]! });
   for (const m of t.matchAll(/百分之([零〇一二两三四五六七八九十百]+)/g)) {
     const v = chineseNumber(m[1]!);
     if (v !== null) found.push({ index: m.index!, value: v, raw: m[1]! });
   }
-  for (const m of t.matchAll(
-    /(?:完成|进度|进展|达到|已达|约|大约|大概|接近|近|已过|过了|超过|差不多|有个|估计有|的|^|[\s,，;；:：])\s*(?:了|约|大约|大概|接近|近|差不多|为|达|:|：)?\s*([一二两三四五六七八九十]|\d{1,2})\s*成(?![功员本果绩立熟交型为])/g,
-  )) {
+  for (const m of t.matchAll(TENTHS)) {
     const v = taskNumber(m[1]!);
     if (v !== null) found.push({ index: m.index! + m[0].length - m[1]!.length - 1, value: v * 10, raw: `${v * 10}` });
   }
+  // `三分之二左右` is 67, `七八成` is 70 (spoken-figures.ts).
+  found.push(...spokenFigures(t));
   // "进度差不多一半" is 50; "过半" says no figure.
-  for (const m of t.matchAll(/(?:进度|进展|完成|差不多|大约|大概|约|有)\s*(?:了|约|大约|大概|差不多)?\s*一半/g))
+  // "发了一半", "装了一半": half the work of a verb of work done.
+  for (const m of t.matchAll(
+    /(?:进度|进展|完成|差不多|大约|大概|约|有|将近|接近|快|(?:发|配|装|建|做|弄|干|搞|推进|交|铺|换|改|签|录|接入|部署|到)了)\s*(?:了|约|大约|大概|差不多)?\s*一半/g,
+  ))
     found.push({ index: m.index!, value: 50, raw: "50" });
   for (const m of t.matchAll(/(?:全部|全面|圆满|彻底)\s*(?:完成|完工|办结|建成)|已?(?:完成|完工)\s*(?:全部|所有)\s*(?:工作|任务)?/g)) {
     found.push({ index: m.index!, value: 100, raw: "100" });
@@ -124,7 +149,11 @@ export function extractPercents(text: string): { value: number; raw: string }[] 
           .slice(0, f.index)
           .split(/[,，。;；:：\n]/)
           .pop() ?? "";
-      return !REMAINING.test(before) && !NOT_PROGRESS.some((re) => re.test(before)) && !RATE_IN_CLAUSE.test(clause);
+      // The figure a correction rejects: `应该是35不是53`, `是40%而不是80%`.
+      const rejected = /(?:而)?不是\s*$/u.test(before) || upperOfRange(t, f.index, f.value);
+      // A goal, not a level reached: `60%的目标`, `目标是年底100%`, `力争达到80%`.
+      const goal = GOAL_AFTER.test(t.slice(f.index, f.index + 16)) || GOAL_BEFORE.test(before);
+      return !REMAINING.test(before) && !NOT_PROGRESS.some((re) => re.test(before)) && !RATE_IN_CLAUSE.test(clause) && !rejected && !goal;
     })
     .sort((x, y) => x.index - y.index);
   return progress.map((p) => ({ value: p.value, raw: p.raw }));

@@ -60,8 +60,11 @@ export async function run(app: TempApp, entry: CorpusEntry, i: number): Promise<
     if (!o.correct) o.why = recorded.length ? `RECORDED for ${recorded.join(",")}` : pending ? `asked about ${asked.join(",")}` : `answered as ${predicted}`;
   } else {
     o.correct = predicted === entry.intent;
+    // A question that names its task only by subject is understood when the bot asks back with the labelled task among
+    // its first three guesses (issue 25, "What 'understood' means"), as for an update labelled `confirm`.
+    const askedRight = entry.confirm === true && interp?.confidence === "likely" && (interp.tasks ?? []).slice(0, 3).includes(entry.tasks?.[0] ?? -1);
     if (!o.correct) o.why = `taken as ${predicted}`;
-    else if (entry.tasks && !sameSet(interp?.tasks ?? [], entry.tasks)) [o.correct, o.why] = [false, `tasks ${interp?.tasks.join(",")}`];
+    else if (entry.tasks && !askedRight && !sameSet(interp?.tasks ?? [], entry.tasks)) [o.correct, o.why] = [false, `tasks ${interp?.tasks.join(",")}`];
     else if (entry.unit) {
       const name = interp?.args.name ?? "";
       const canonical = app.directory.unit(name)?.name ?? name;

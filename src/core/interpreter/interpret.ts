@@ -7,6 +7,7 @@ import type { Lexicon } from "./lexicon.js";
 import { dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion } from "./questions.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
+import { completesAfterComma, inlineItemEnd, isNilReport, itemHeadStart, LEADING_INLINE_HEAD, runOnHead } from "./segment-heads.js";
 import { askInstead } from "./ask-instead.js";
 import { forwardedReport, hideForecasts, hideLike, hideSharing, onlyHidden, othersDigest, WHERE_IT_IS } from "./not-progress.js";
 import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
@@ -102,6 +103,13 @@ const NOT_REPORTING = /(?:先|暂|暂时|这次|本次|这个月|本月|这周|�
 /** A first line that heads a summary of supervision, not of work done: `科技办6月督办情况`, `督办通报`. */
 const SUPERVISION_HEADING = /^[^\n]{0,20}?(督办情况|督办通报|催办情况|督查通报|督办通知)[^\n]*\n/u;
 
+/**
+ * A fact of a task asked in a reply to the bot about it: what was reported (`之前报过哪些`), its deadline (`截止时间是哪天`),
+ * who leads it (`牵头的除了警保还有谁`).
+ */
+const REPLY_FACT =
+  /报过|报了哪些|进展记录|历史|截止|时限|期限|到期|哪天|几号|何时|(?:牵头|负责)[^,，。;；?？]{0,10}谁|谁(?:牵头|负责)|(?:牵头|责任|负责)单位(?:是|有)?(?:哪|谁|什么)/u;
+
 /** A request to the bot in a reply that is not phrased as a question: `把这个任务的进展记录都列出来`. */
 const REPLY_REQUEST = /列出|列一下|看看|看一下|给我看|调出/u;
 /** Between a command's verb and its task: `撤回刚才任务6那条`. */
@@ -126,6 +134,9 @@ const isQuestion = (text: string) => alt(QUESTION_WORDS).test(text) || /(?:没�
 /** Asking how a task stands, whatever else the message says: `任务6进度怎么样了，局长下午要听汇报`. */
 const STATUS_ASK =
   /(?:进展|进度|情况|状态)\s*(?:怎么样|咋样|如何|怎样|到哪|多少)|怎么样了?|咋样了?|如何了|什么情况|啥情况|啥进度|什么进度|到哪一?步|完成(?:了|得)?多少|status of|how is|how's/i;
+
+/** What makes a list asked for, not only named: `我们单位的任务`, `咱们室有啥`, `我们队负责哪些`, `my tasks`. */
+const ASKS_A_LIST = /任务|工作|事项|哪|什么|啥|几|多少|清单|列表|负责|牵头|看看|查|列|[?？吗呢]|\b(?:mine|my|our)\b/iu;
 
 /** A question beyond doubt: a question mark or a closing particle (`吗`, `呢`, `么`, `没`). */
 const isPlainQuestion = (text: string) => /[?？]|[吗呢么嘛]\s*[~～…!！.。]*\s*$|(?:了没|没有|没)\s*[?？]?\s*$/.test(text);
@@ -247,7 +258,9 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   const replyTasks = ctx.replyTo?.tasks ?? [];
   // A question about a unit or about many tasks (`指挥中心其他任务怎么样`, `还有哪些单位没报？`) is not about the task replied to.
   const deictic = /这个任务|这项|这条|该任务|此项|这个(?!月|周|季|星期|礼拜)/u.test(low);
-  const wider = question && !deictic && (alt(unitWords).test(low) || /哪些|哪几|其他|其它|别的|所有|全部|几个|几项|单位/u.test(low));
+  // Who leads the task replied to (`牵头的除了警保还有谁？`) or what was reported on it (`之前报过哪些？`) is about it.
+  const aboutIt = REPLY_FACT.test(low) && !/任务|哪些单位|哪几个单位|其他|其它|别的/u.test(low);
+  const wider = question && !deictic && !aboutIt && (alt(unitWords).test(low) || /哪些|哪几|其他|其它|别的|所有|全部|几个|几项|单位/u.test(low));
   let fromReply = false;
   if (refs.length === 0 && replyTasks.length > 0 && !wider) {
     const status = byKind("task-query").find((c) => c.cues.words.length === 0);
@@ -312,7 +325,10 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     }
     // Not covered by cues and filler, but asked all the same: `麻烦帮我查一下任务20现在到什么程度了，谢谢`, `那任务7呢？`.
     if (!explicitLabel && (!fromReply || question || REPLY_REQUEST.test(low))) {
-      const sender = { ...ctx.sender, addressed: ctx.sender?.addressed || address !== null || trailing !== null };
+      // A reply to the bot that asks a fact of its task (`截止时间是哪天`, `之前报过哪些`) is addressed to the bot.
+      const asksFact = fromReply && question && REPLY_FACT.test(low);
+      if (asksFact) cues.push(`reply-asks:${REPLY_FACT.exec(low)![0]}`);
+      const sender = { ...ctx.sender, addressed: ctx.sender?.addressed || address !== null || trailing !== null || asksFact };
       const asked = taskQuestion(low, rest, byKind("task-query"), sender, doneWork(low) !== null);
       if (asked) {
         cues.push(...asked.cues);
@@ -392,6 +408,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   // 3. A list: `看看逾期的`, `有哪些快到期的任务`, `我们单位的任务`, `总览`.
   for (const cmd of byKind("list-query")) {
     const hit = alt(cmd.cues.words).exec(low);
+    // `我们都报了`, `我这边有` in a group room say something of the sender's unit; they ask nothing.
+    if (cmd.name === "mine" && !ctx.sender?.direct && !address && !trailing && !ASKS_A_LIST.test(low)) continue;
     if (hit && residual(low, [...cmd.cues.words, ...LIST_FILLER], true).length === 0) {
       cues.push(`${cmd.name}:${hit[0]}`);
       // Due at the end of a year already over: those tasks are overdue.
@@ -600,6 +618,7 @@ function bodyStart(segment: string, refs: readonly TaskRef[], offset: number): n
   if (
     lead
       .replace(LEADING_MARKER, "")
+      .replace(LEADING_INLINE_HEAD, "")
       .replace(UPDATE_LEAD, "")
       .replace(/[\s【[]/g, "") !== ""
   )
@@ -632,14 +651,27 @@ const LEADING_MARKER = new RegExp(`^[\\s;；。,，]*${LIST_MARKER}`, "u");
  * `。任务7进展：…`), so that `已报送。任务12的材料下周报` and `配合任务12推进` stay in task 6's body.
  */
 function segmentStart(low: string, r: TaskRef): number {
+  // `1.任务20完成 2.任务21 65%`, `一是任务8… 二是任务14…`, `2. 科技兴警示范点（任务18）：…` (segment-heads.ts).
+  const item = itemHeadStart(low, r);
+  if (item !== -1) return item;
   const lead = SEGMENT_LEAD.exec(low.slice(0, r.start));
-  if (!lead) return -1;
+  if (!lead) return NAMES_A_TASK.has(r.form) && runOnHead(low, r) ? r.start : -1;
   const boundary = /^(?:[;；。,，\n]|\s{2,})/u.exec(lead[0])![0];
   const marked = lead[0].slice(boundary.length).replace(/[\s【[]/gu, "") !== "";
   const weak = !marked && !/[;；\n]/u.test(boundary);
-  if (weak && !/^\s*[:：]/.test(low.slice(r.end)) && !UPDATE_LABEL.test(low.slice(r.end))) return -1;
+  if (weak && !/^\s*[:：]/.test(low.slice(r.end)) && !UPDATE_LABEL.test(low.slice(r.end)) && !(NAMES_A_TASK.has(r.form) && completesAfterComma(low, r)))
+    return -1;
   return lead.index + 1;
 }
+
+/**
+ * The forms that say "task" (`任务7`, `7号任务`), unlike `编号7`, `#7`, `【7】` or `第7项` (often an item of a list of
+ * indicators): only these head a segment by what their clause says.
+ */
+const NAMES_A_TASK = new Set(["任务N", "N号任务", "N、N个任务", "任务N到M"]);
+
+/** Goods arrived, which is work done even beside a plan for the rest: `新型装备到货三成，剩余下周到货`; `下周到货` is not. */
+const ARRIVED = /(?<!下周|下个?月|明天|后天|月底|将|才|要|会|待|未|没)(?:到货|已到|到了|运抵)/u;
 
 /** Between two references of one head: `任务6、任务7`, `1号任务和2号任务`. */
 const JOINED = /^\s*(?:[、,，/&]|和|及|与|以及|跟|and)\s*$/i;
@@ -668,7 +700,8 @@ function headRefs(low: string, refs: readonly TaskRef[]): TaskRef[] {
 function segmentsOf(text: string, low: string, refs: readonly TaskRef[]): { start: number; end: number; refs: TaskRef[] }[] {
   // Lines before the first one that starts with a task reference ("本周进展：") are context for no task.
   const first = refs[0] ? SEGMENT_LEAD.exec(low.slice(0, refs[0].start)) : null;
-  const starts: number[] = [first && low[first.index] === "\n" ? first.index + 1 : 0];
+  const item = refs[0] ? itemHeadStart(low, refs[0]) : -1;
+  const starts: number[] = [item !== -1 ? item : first && low[first.index] === "\n" ? first.index + 1 : 0];
   for (const r of refs.slice(1)) {
     const start = segmentStart(low, r);
     if (start !== -1) starts.push(start);
@@ -679,6 +712,10 @@ function segmentsOf(text: string, low: string, refs: readonly TaskRef[]): { star
     // One task in a pasted list (`1.…\n2.任务15 …四成\n3.…98%`): its item only, so no other item's figure reaches it.
     const item = starts.length === 1 && own[0] ? listItemSpan(low, own[0]) : null;
     if (item) return { start: item.start, end: item.end, refs: own };
+    // An item numbered inline (`…：1.任务20完成 2.任务21 65%`, `一是任务8… 二是…`) ends at the next head of its kind.
+    const inline = own[0] ? itemHeadStart(low, own[0]) : -1;
+    const inlineEnd = inline !== -1 ? inlineItemEnd(low, inline, own[own.length - 1]!.end) : null;
+    if (inline !== -1) return { start: inline, end: Math.min(inlineEnd ?? next, next), refs: own };
     let end = next;
     const lineEnd = own[0] && starts.length > 1 ? text.indexOf("\n", own[0].end) : -1;
     if (lineEnd !== -1 && lineEnd < next && text.slice(own[0]!.end, lineEnd).replace(SEPARATOR, "").replace(UPDATE_LABEL, "").trim() !== "") end = lineEnd;
@@ -746,7 +783,10 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     cues.push("task-first-no-progress-cue");
   } else return h.none();
 
-  const segs: UpdateSegment[] = segmentsOf(text, low, refs).map((s) => {
+  const spans = segmentsOf(text, low, refs);
+  // One item of a pasted list (`交警大队6月月报：1.… 3.任务15相关材料下周报科技办`): the rest of the message is no task's.
+  const oneItem = spans.length === 1 && (spans[0]!.start > 0 || text.slice(spans[0]!.end).trim() !== "");
+  const segs: UpdateSegment[] = spans.map((s) => {
     const seg = text.slice(s.start, s.end).replace(/[;；。,，\s]+$/, "");
     const from = s.start + bodyStart(seg, s.refs, s.start);
     const body = h.written(from, s.start + seg.length).trim();
@@ -770,16 +810,20 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   // line of the message is.
   const planned = segs.filter(
     (s) =>
-      onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), FUTURE_MARKS) ||
-      onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()), WAITING_MARKS),
+      onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()) ?? ARRIVED.exec(s.body)?.[0] ?? null, FUTURE_MARKS) ||
+      onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()) ?? ARRIVED.exec(s.body)?.[0] ?? null, WAITING_MARKS),
   );
   // Every line that names a task only plans (`3.任务15相关材料下周报科技办` under other lines of routine work): no update.
   const plansOnly = (s: UpdateSegment) => onlyPlans(s.body, s.percent !== null || figureIn(s.body), doneWork(s.body.toLowerCase()), FUTURE_MARKS);
   if (segs.length > 0 && segs.every(plansOnly) && !h.explicitLabel) return h.none(`plans-only:${segs.flatMap((s) => s.numbers).join(",")}`);
+  // A line that reports nothing (`1. 任务13 进展：无`) is not an update either.
+  const nil = segs.filter((s) => !planned.includes(s) && s.percent === null && isNilReport(s.body));
+  if (nil.length > 0) cues.push(`nothing-to-report:${nil.flatMap((s) => s.numbers).join(",")}`);
+  planned.push(...nil);
   if (planned.length > 0 && planned.length < segs.length) {
     cues.push(`plans-only:${planned.flatMap((s) => s.numbers).join(",")}`);
     segs.splice(0, segs.length, ...segs.filter((s) => !planned.includes(s)));
-  }
+  } else if (planned.length > 0 && planned.length === segs.length && (segs.length > 1 || nil.length > 0 || oneItem)) return h.none("plans-only");
   // "任务17、18 … 17完成80% 18完成60%", "分别完成50%、70%": as many figures as tasks go to them in order.
   const split = segs.flatMap((s) => {
     const figures = s.numbers.length > 1 ? extractPercents(s.body) : [];

@@ -131,6 +131,12 @@ function simplify(m: Mapped, steps: string[]): Mapped {
 const SHORT_FORM =
   /(?<![\p{Script=Latin}\p{N}_@#./:-])(t(?=\d)|tsk\s?(?=\d)|task\s?(?=\d))(?=\d{1,3}(?![\d.%]|[a-z]|\s*(?:个|台|套|寸|级|型|号楼|楼|年|月|天|日)))/giu;
 
+/**
+ * A keyword half typed in pinyin, the input method not yet switched: `进zhan 50`, `进du 60%`, `jinzhan`. Only 进展 and
+ * 进度, after which a figure is read; free text in pinyin stays as it is.
+ */
+const PINYIN_KEYWORD = /(?:进|jin)\s?(zhan|du)(?![a-z])/giu;
+
 interface Keyword {
   word: string;
   syllables: readonly string[];
@@ -156,6 +162,8 @@ const KEYWORD_PLACES: readonly { re: RegExp; keywords: readonly Keyword[] }[] = 
     keywords: [PROGRESS, PROGRESS_RATE],
   },
   { re: new RegExp(`(?<=(?:报|交|报送|什么|啥)\\s{0,3})${HAN2}|${HAN2}(?=\\s{0,3}记录)`, "gu"), keywords: [PROGRESS, PROGRESS_RATE] },
+  // `警保有啥仁务`, `有什么壬务`: what a unit has.
+  { re: new RegExp(`(?<=(?:有啥|有什么|有哪些|有多少)\\s{0,3})${HAN2}`, "gu"), keywords: [TASK] },
 ];
 
 let readings: ((text: string) => string[][]) | null = null;
@@ -260,6 +268,11 @@ export function normalise(raw: string): Normalised {
     return "任务";
   });
   m = keywords(m, steps);
+  m = rewrite(m, PINYIN_KEYWORD, (hit) => {
+    const word = hit[1]!.toLowerCase() === "zhan" ? "进展" : "进度";
+    steps.push(`pinyin:${hit[0]}→${word}`);
+    return word;
+  });
   m = bareFigures(m, steps);
   return { ...m, steps, quoted: unquoted.quoted };
 }

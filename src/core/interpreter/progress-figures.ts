@@ -10,11 +10,11 @@ import type { SubjectIndex, SubjectMatch } from "./subject-index.js";
 const FINISHED = "(?:完成|弄完|做完|搞完|办完|干完|整完|弄好|搞好|做好|完工|竣工|办结|结束|落实到位|搞定|销号)";
 /**
  * A completion said of the whole task: the completion word ends its clause (`任务4已经完成了`, `可以算完成了`,
- * `上个月就弄完了`, `搞定✅`), with nothing done to an object after it (`完成初审` is a step).
+ * `上个月就弄完了`, `搞定✅`, voice input's `任务6已经完成了任务7…`), with nothing done to an object after it (`完成初审` is a step).
  */
 const COMPLETION = new RegExp(
   `(?:(?:可以|应该|应当|基本上?可以|也)?\\s*算(?:是)?\\s*|已经?|都|就|全部|全都|也|早就|彻底|圆满)?\\s*${FINISHED}\\s*(?:了|啦|咯|喽)?` +
-    `(?=\\s*(?:吧|哈|啊|呀)?\\s*(?:[,，。.!！;；~～…\\n]|[\\u{1F000}-\\u{1FAFF}\\u{2600}-\\u{27BF}\\u{FE0F}]|\\s|$))`,
+    `(?=\\s*(?:吧|哈|啊|呀)?\\s*(?:[,，。.!！;；~～…\\n]|[\\u{1F000}-\\u{1FAFF}\\u{2600}-\\u{27BF}\\u{FE0F}]|\\s|$|任务\\s*(?:\\d|[一二三四五六七八九十]+(?![半点些批]))))`,
   "u",
 );
 /** Words before a completion that deny it, make it partial, or put it in the future: `还没完成`, `基本完成`, `年底前完成`. */
@@ -23,13 +23,28 @@ const NOT_COMPLETED =
 /** What may stand before a completion said of the whole task: the task itself and when (`该项工作`, `上个月就`, `那两个都`). */
 const WHOLE_TASK = new RegExp(
   [
-    "(?:(?:该|这|此|本)\\s*(?:项|个)?\\s*(?:任务|工作)?|任务|工作|(?:上|这|本|今|去|前)?个?(?:月|周|礼拜|星期|年)(?:底|初|末|中)?",
+    "(?:(?:上|这|本)?(?:周|星期|礼拜)[一二三四五六日天]|(?:该|这|此|本)\\s*(?:项|个)?\\s*(?:任务|工作)?|任务|工作|(?:上|这|本|今|去|前)?个?(?:月|周|礼拜|星期|年)(?:底|初|末|中)?",
+    // A date: `去年12月就完成了`, `2023年底已完成`, `5月份`.
+    "(?:\\d{1,4}|[一二三四五六七八九十]{1,3})\\s*(?:年|月|日|号)(?:份|底|初|末|中)?|早在|在",
     "今天|昨天|前天|日前|前几天|目前|现在|截至目前|已经|已|于|早就|早|就|都|均|也|可以|全部|全面|[\\s:：]",
     // The tasks pointed at in speech: `那个两个都已经弄完了`, `这两项都完成了`.
     "(?:那|这)?(?:个)?\\s*[两俩三几]\\s*(?:个|项)(?:任务|工作)?|那个|这个|嗯|呃)",
   ].join("|"),
   "gu",
 );
+
+/**
+ * Where voice input, which has no punctuation, joins two clauses: after a finished verb (`成立了`), a joining word
+ * (`就是`, `不过`), or a word on reporting itself (`一直没报`), so that what follows is said of the whole task.
+ */
+const SPOKEN_JOIN = /了|就是|但是|不过|其实|反正|总之|所以|现在|目前|(?:一直|还|都)?(?:没|没有|未|忘了|忘记)(?:及时)?(?:报|上报|报送)/gu;
+
+/** The last clause of a run of spoken clauses: `lastSpokenClause("文件也发了就是一直没报")` → "". */
+function lastSpokenClause(text: string): string {
+  let at = 0;
+  for (const m of text.matchAll(SPOKEN_JOIN)) at = m.index! + m[0].length;
+  return text.slice(at);
+}
 
 /**
  * The completion word of a clause that says the whole task is done, or null:
@@ -42,12 +57,16 @@ export function completionWord(text: string): string | null {
     if (!m) continue;
     const before = clause.slice(0, m.index);
     if (NOT_COMPLETED.test(before)) continue;
-    // `可以算完成了` judges the whole task; otherwise nothing but time words may come before (`方案已完成` is a step).
-    if (!/算/u.test(m[0]) && before.replace(WHOLE_TASK, "").trim() !== "") continue;
+    // `可以算完成了` judges the whole task; otherwise nothing but time words may come before (`方案已完成` is a step),
+    // in the last spoken clause when voice input runs clauses together (`文件也发了就是一直没报已经完成了`).
+    if (!/算/u.test(m[0]) && lastSpokenClause(before).replace(WHOLE_TASK, "").trim() !== "") continue;
     return m[0].trim();
   }
   return null;
 }
+
+/** A part or a stage of the work, never the whole task: `管理办法初稿`, `一期工程`, `前期调研`, `试点`. */
+const STEP = /初稿|草稿|征求意见稿|送审稿|讨论稿|初审|前期|调研|[一二三]期|第[一二三四五六七八九十\d]|部分|试点|阶段|招标|采购|设计|立项|选址|初步/u;
 
 /**
  * A completion said of the task by a word of its own title: `tsk19 网络改造弄完了` for 完善公安网络体系 (`titleWord` says
@@ -61,7 +80,7 @@ export function completionOfSubject(text: string, titleWord: (word: string) => b
     const before = clause.slice(0, m.index);
     if (NOT_COMPLETED.test(before)) continue;
     const object = before.replace(WHOLE_TASK, "").trim();
-    if (!/^\p{Script=Han}{2,6}$/u.test(object)) continue;
+    if (!/^\p{Script=Han}{2,6}$/u.test(object) || STEP.test(object)) continue;
     for (let i = 0; i + 2 <= object.length; i++) if (titleWord(object.slice(i, i + 2))) return m[0].trim();
   }
   return null;
@@ -84,6 +103,8 @@ const PROGRESS_WORDS = new RegExp(
     "过半|过了一半|大半|多半|基本完成|基本结束|基本到位|大部分完成|接近尾声|进入尾声|收尾|快完成|快弄完|快结束|即将完成",
     "有进展|有了进展|有新进展|取得进展|取得(?:了)?(?:阶段性)?(?:成效|成果|突破)|稳步推进|正常推进|按计划推进|有序推进",
     "推进中|进行中|在推进|在做|在弄|还在调|在调试",
+    // `弄得差不多了，就剩智能运维那块`: nearly done, no figure.
+    "(?:弄|搞|做|干|建|整|推进)得差不多了?|差不多(?:弄|搞|做|干)?完了",
   ].join("|"),
   "u",
 );

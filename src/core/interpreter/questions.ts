@@ -142,6 +142,9 @@ export function unitOf(low: string, lexicon: Lexicon | null | undefined): { alia
   return hit ? { alias: hit[0], name: hit[1] } : null;
 }
 
+/** A name for every unit at once, not one of them: `局属各单位`, `各单位`, `各所队`, `全局`. */
+const COLLECTIVE = /^(?:局属|县局|全局)?各|^全局$|^所有单位$/u;
+
 /** A question about a unit's tasks: `出入境那边怎么样`, `巡特警的几项`, `交警队负责哪些`. */
 export const UNIT_FRAME = /那边|那块|的任务|的几项|那几项|那几个|几项|几个|牵头|负责|手上|上的|任务/u;
 
@@ -208,7 +211,9 @@ export function leaderQuestion(
   const q = questionSignals(low, ctx.sender);
   if (!isAsked(q, ctx.sender)) return null;
   const cues = [`evidence:${q.score}`, ...q.signals.map((s) => `${s.name}(${s.score > 0 ? "+" : ""}${s.score})`)];
-  const unit = unitOf(low, ctx.lexicon);
+  // Every unit (`局属各单位`, `各所队`) is no one unit: `局属各单位…哪些单位尚未报送` asks who has not reported.
+  const named = unitOf(low, ctx.lexicon);
+  const unit = named && COLLECTIVE.test(named.name) ? null : named;
   const candidates = subjectCandidates(low, ctx.subjects, ctx.lexicon);
   const status = byKind("task-query").find((c) => c.cues.words.length === 0);
   const listed = byKind("list-query");
@@ -233,8 +238,8 @@ export function leaderQuestion(
   const unitFramed = unit !== null && UNIT_FRAME.test(low.replace(unit.alias, ""));
   // A short name that is also the unit's (`网安`: 网安大队, and 网络安全 in task 25's title) names the unit when framed as
   // one: `网安的任务咋样了`.
-  const named = candidates[0]?.shared.some((w) => w.startsWith("≈") && !(unitFramed && unit?.alias.includes(w.slice(1)))) ?? false;
-  if (status && candidates.length > 0 && (!unit || (!unitFramed && clearWinner(candidates)) || named)) {
+  const byAlias = candidates[0]?.shared.some((w) => w.startsWith("≈") && !(unitFramed && unit?.alias.includes(w.slice(1)))) ?? false;
+  if (status && candidates.length > 0 && (!unit || (!unitFramed && clearWinner(candidates)) || byAlias)) {
     const numbers = clearWinner(candidates) ? [candidates[0]!.number] : candidates.map((c) => c.number);
     // A subject only heard (`等宝` for 等保) is asked about first.
     const heardOnly = candidates[0]!.shared.every((w) => w.startsWith("≈") && w.includes("="));

@@ -24,6 +24,9 @@ const more = (n: string) => `(?:\\s*(?:[、,，/&]|和|及|与|以及|跟|and)\\
 const MORE = more(N);
 const LONG = `${LONG_N}${more(LONG_N)}`;
 
+/** Between the ends of a range: `4到6`, `4至6`, `4-6`. */
+const TO = "\\s*(?:到|至|~|～|-|—)\\s*";
+
 interface Form {
   name: string;
   re: RegExp;
@@ -33,11 +36,28 @@ interface Form {
 // explicit forms come first, and a position taken by one form is not matched again.
 const FORMS: Form[] = [
   { name: "【任务N】", re: new RegExp(`[【\\[](?:任务|task)?\\s*#?(${LONG})\\s*(?:号任务|号)?[】\\]]`, "giu") },
+  // A range: "任务4到6", "任务4-6", "第4至6项", "4到6号任务" (at most ten tasks, see RANGE).
+  {
+    name: "任务N到M",
+    re: new RegExp(
+      `(?:(?:任务|tasks?|第)\\s*(${N}${TO}(?:任务|第)?\\s*${N})(?![\\d.%])(?!\\s*(?:个|名|次|天|月|日|年|条|份|件|台|套|家|批|周))` +
+        `|(${N}${TO}${N})\\s*号\\s*任务)`,
+      "gu",
+    ),
+  },
   {
     name: "任务N",
     re: new RegExp(
       `(?:任务|tasks?)\\s*(?:编号|第|no\\.?|number)?\\s*#?\\s*(${LONG})(?![\\d.%])(?!(?:个|名|次|天|月|日|年|项任务|条|份|件|台|套|家|批))`,
       "giu",
+    ),
+  },
+  // A list of bare numbers then their count and 任务: "4、5、6三个任务", "7和8两项任务", "3、4号这两个任务".
+  {
+    name: "N、N个任务",
+    re: new RegExp(
+      `(?<![\\d.%/:])(${N}(?:\\s*号)?(?:\\s*(?:[、,，/&]|和|及|与|以及)\\s*${N}(?:\\s*号)?)+)\\s*(?:这|那)?\\s*(?:[两三四五六七八九十几]|\\d{1,2})\\s*(?:个|项)\\s*(?:任务|工作)`,
+      "gu",
     ),
   },
   { name: "第N项", re: new RegExp(`第\\s*(${N}${MORE})\\s*项\\s*(?:任务|工作)?`, "gu") },
@@ -53,6 +73,16 @@ const FORMS: Form[] = [
   // Not a floor, a building or a gate: "#1楼", "#3号门".
   { name: "#N", re: new RegExp(`(?<![\\w#])#\\s*(${N})(?![\\d.]|\\s*(?:号?(?:楼|栋|幢|层|室|门|岗|单元|车道|机位)))`, "gu") },
 ];
+
+/** A range names every task from its first number to its last: `rangeIn("4到6")` → [4, 5, 6]; wider than ten, null. */
+const RANGE = new RegExp(`^(${LONG_N})${TO}(?:任务|第)?\\s*(${LONG_N})$`, "u");
+function rangeIn(list: string): number[] | null {
+  const m = RANGE.exec(list.trim());
+  if (!m) return null;
+  const [a, b] = [taskNumber(m[1]!), taskNumber(m[2]!)];
+  if (a === null || b === null || b <= a || b - a > 9) return null;
+  return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+}
 
 function numbersIn(list: string): number[] {
   const out: number[] = [];
@@ -78,9 +108,12 @@ export function findTaskRefs(text: string): TaskRef[] {
       const start = form.name === "关键词 N" ? m.index! + m[0].lastIndexOf(m[1]!) : m.index!;
       const end = m.index! + m[0].length;
       if (taken.slice(start, end).some(Boolean)) continue;
-      if (/[零〇一二两三四五六七八九十]$/u.test(m[1]!) && m.index! + m[0].length === end && NUMERAL_WORD.test(text.slice(end))) continue;
-      const numbers = numbersIn(m[1]!);
+      if (/[零〇一二两三四五六七八九十]$/u.test(m[1] ?? m[2]!) && m.index! + m[0].length === end && NUMERAL_WORD.test(text.slice(end))) continue;
+      const numbers = form.name === "任务N到M" ? (rangeIn(m[1] ?? m[2]!) ?? []) : numbersIn(m[1]!);
       if (numbers.length === 0 || numbers.some((n) => n <= 0)) continue;
+      // The count must be the list's: "4、5、6三个任务"; "3、4五个任务" is no list of tasks.
+      const count = form.name === "N、N个任务" ? /([两三四五六七八九十几]|\d{1,2})\s*(?:个|项)\s*(?:任务|工作)$/u.exec(m[0])![1]! : null;
+      if (count !== null && count !== "几" && taskNumber(count) !== numbers.length) continue;
       for (let i = start; i < end; i++) taken[i] = true;
       refs.push({ numbers, start, end, form: form.name });
     }

@@ -67,6 +67,12 @@ export const QUESTION_WORDS = [
   "who",
   "whats",
   "any",
+  // When and which: `截止时间是哪天`, `牵头单位是哪个`.
+  "哪天",
+  "哪个",
+  "哪家",
+  "几号",
+  "何时",
 ];
 
 /** Words that may stand around a question about one task without changing what is asked. */
@@ -378,6 +384,19 @@ export const LIST_FILLER = [
   "还没办结",
   "哪几项",
   "哪几个",
+  // Spoken and casual: `咱们室有啥任务`, `我们所的任务有哪些嗯就是现在还没完成的`.
+  "有啥",
+  "有什么",
+  "嗯",
+  "呃",
+  "就是",
+  "没弄完",
+  "没做完",
+  "没搞完",
+  "没干完",
+  "完成得",
+  "推进得",
+  "进展得",
   "几项",
   "什么",
   "啥",
@@ -531,7 +550,8 @@ export const WAITING_MARKS =
 
 export const FUTURE_MARKS = new RegExp(
   [
-    "计划(?!书|表|单|中的)|明天|明日|后天|下周|下星期|下个?月|下一阶段|下阶段|过几天|过两天|回头|稍后|晚点|待会|等会",
+    // `计划` as a verb, not the noun of a formal report: `累计完成年度计划的百分之四十五`, `按工作计划推进`.
+    "(?<!年度|全年|工作|实施|建设|总体|年初|既定|原|按)计划(?!书|表|单|中的|的|任务|目标|数|进度)|明天|明日|后天|下周|下星期|下个?月|下一阶段|下阶段|过几天|过两天|回头|稍后|晚点|待会|等会",
     "将于|将要|将会|即将|准备|计划于|计划在|打算|拟于|拟在|预计|争取|要在|定于|安排在",
     "tomorrow|next week|next month|will|plan to|going to",
   ].join("|"),
