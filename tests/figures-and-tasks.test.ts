@@ -303,7 +303,7 @@ describe("neighbours of the fresh set's misses", () => {
 });
 
 describe("a document issued, and a draft", () => {
-  // The corpus's convention (updates.jsonl, fresh-voice-young.jsonl:15): issuing a task's document with no completion
+  // The corpus's convention (updates.jsonl, blind2-voice-young.jsonl:15): issuing a task's document with no completion
   // word or figure is done work with no figure; a clerk writes 100 only when the author says the task is done.
   it.each([
     [
