@@ -115,6 +115,9 @@ describe("several instances on PostgreSQL, one active, failover on SIGKILL", () 
       DUBAN_FAILOVER_SECONDS: "30",
       DUBAN_EXPORT_DIR: join(dir, "exports"),
       DUBAN_EVIDENCE_DIR: join(dir, "evidence"),
+      // The instances' shared crypto store in the test's own folder, not beside a database file under the repository's
+      // data/ (a PostgreSQL URL has none): a store left there by an earlier run is another device's, and no instance starts.
+      DUBAN_CRYPTO_STORE_DIR: join(dir, "crypto"),
       MATRIX_HOMESERVER_URL: synapse.url,
       // One account and one access token for all: a message re-sent after a takeover has the same transaction id,
       // which the homeserver deduplicates.
