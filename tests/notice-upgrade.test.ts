@@ -126,6 +126,8 @@ describe(`upgrading a database filled by the release before notices (${ON_POSTGR
         // Where a notice was addressed was never recorded before notices: its rooms reached are kept, its rooms unknown.
         expect(notices.filter((n) => n.rooms !== "[]")).toEqual([]);
         expect(notices.some((n) => n.deliveredRooms !== "[]")).toBe(true);
+        // A notice goes with none of its occurrences' keys: deleting one that carries them fails.
+        await expect(app.db.notice.delete({ where: { id: notices[0]!.id } })).rejects.toThrow();
 
         // The figures the release before reported, at the same instant.
         const plan = (await app.repos.plans.activePlans())[0]!;
