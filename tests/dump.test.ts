@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApp, type App } from "../src/app.js";
 import { readConfig } from "../src/config.js";
@@ -159,6 +160,9 @@ describe("database dump and load", () => {
     const v3 = JSON.parse(json1) as { tables: Record<string, Record<string, unknown>[]> };
     const notices = new Map(v3.tables.Notice!.map((n) => [n.id, n] as const));
     const { Notice: _, ...tables } = v3.tables;
+    // One message reached a room after a failed one: the rooms it reached were kept, as the release before did.
+    const retried = v3.tables.Notice!.find((n) => n.deliveredAt !== null)!;
+    retried.deliveredRooms = JSON.stringify(["xingzhen"]);
     const rows = tables.Reminder!.map(({ noticeId, note, ...r }) => {
       const n = notices.get(noticeId)!;
       return {
@@ -179,10 +183,48 @@ describe("database dump and load", () => {
       const keep = ["id", "key", "unit", "kind", "occurrence", "deliveredAt", "attempts", "lastError", "deliveredRooms"] as const;
       const pick = (r: Record<string, unknown>) => Object.fromEntries(keep.map((k) => [k, r[k]]));
       expect(flat.map(pick)).toEqual(rows.map(view).map(pick));
-      // A unit's rows delivered together are one notice again.
+      // A unit's rows delivered together are one notice again; where it was addressed was never recorded before notices.
       expect(await target.db.notice.count()).toBeLessThan(rows.length);
+      expect(await target.db.notice.count({ where: { rooms: { not: "[]" } } })).toBe(0);
     } finally {
       await target.db.$disconnect();
+    }
+  });
+
+  it("loads the release before notices' own dump into the notices and occurrences its migrated database holds", async () => {
+    // tests/fixtures/reminders-before-notices: dump.json is what that release's `duban dump` wrote of the database
+    // sqlite.sql holds; that database is built at that release's last migration and the notices migration applied.
+    const fixture = join(import.meta.dirname, "fixtures/reminders-before-notices");
+    const migrations = join(import.meta.dirname, "../prisma/migrations");
+    const previous = join(dir, "previous-migrations");
+    mkdirSync(previous, { recursive: true });
+    for (const name of readdirSync(migrations).filter((n) => /^\d+_/.test(n) && !n.endsWith("_notices")))
+      cpSync(join(migrations, name), join(previous, name), { recursive: true });
+    cpSync(join(migrations, "migration_lock.toml"), join(previous, "migration_lock.toml"));
+    const migratedUrl = `file:${join(dir, "previous-release.db")}`;
+    await applyMigrations(migratedUrl, { migrationsDir: previous });
+    const raw = new Database(join(dir, "previous-release.db"));
+    raw.exec(readFileSync(join(fixture, "sqlite.sql"), "utf8"));
+    raw.close();
+    expect((await applyMigrations(migratedUrl)).applied).toEqual([expect.stringMatching(/_notices$/)]);
+
+    const dump = JSON.parse(readFileSync(join(fixture, "dump.json"), "utf8")) as { version: number; tables: Record<string, unknown[]> };
+    expect(dump.version).toBe(2);
+    expect("Notice" in dump.tables).toBe(false);
+    const target = await emptyDatabase(dir, "previous-release-dump.db");
+    const migrated = await openPrisma(migratedUrl);
+    try {
+      await loadDump(target.db, dump);
+      const fromDump = (await dumpDatabase(target.db)).tables;
+      const fromMigration = (await dumpDatabase(migrated)).tables;
+      expect(fromDump.Notice!.length).toBeGreaterThan(1);
+      expect(fromDump.Reminder).toHaveLength(dump.tables.Reminder!.length);
+      expect(fromDump.Notice).toEqual(fromMigration.Notice);
+      expect(fromDump.Reminder).toEqual(fromMigration.Reminder);
+      expect(fromDump).toEqual(fromMigration);
+    } finally {
+      await target.db.$disconnect();
+      await migrated.$disconnect();
     }
   });
 

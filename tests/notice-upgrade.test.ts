@@ -7,8 +7,10 @@ import { zonedInstant } from "../src/core/time.js";
 import { applyMigrations } from "../src/db/migrate.js";
 import { withDatabase, withPgClient } from "../src/db/postgres.js";
 import type { Reply } from "../src/core/reply.js";
+import { reminderSchedulerFor, scheduleFor } from "../src/app.js";
+import { runResults } from "../src/reminders/reminder-scheduler.js";
 import { reminderRows } from "./helpers/reminder-rows.js";
-import { ON_POSTGRES, tempApp } from "./helpers/temp-app.js";
+import { ON_POSTGRES, quietLogger, tempApp } from "./helpers/temp-app.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const FIXTURE = join(import.meta.dirname, "fixtures/reminders-before-notices");
@@ -50,9 +52,10 @@ describe(`upgrading a database filled by the release before notices (${ON_POSTGR
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   /** An empty database at the release before's last migration, and how to read its Reminder rows and drop it. */
-  async function previousRelease(): Promise<{
+  async function previousRelease(label: string): Promise<{
     url: string;
     rows(): Promise<Record<string, unknown>[]>;
+    setting(key: string): Promise<string | null>;
     load(sql: string): Promise<void>;
     drop(): Promise<void>;
   }> {
@@ -62,8 +65,9 @@ describe(`upgrading a database filled by the release before notices (${ON_POSTGR
       cpSync(join(MIGRATIONS, name), join(previous, name), { recursive: true });
     cpSync(join(MIGRATIONS, "migration_lock.toml"), join(previous, "migration_lock.toml"));
     const select = `SELECT * FROM "Reminder" ORDER BY "id"`;
+    const setting = `SELECT "value" FROM "Setting" WHERE "key" = $1`;
     if (!ON_POSTGRES) {
-      const file = join(tmp, "old.db");
+      const file = join(tmp, `${label}.db`);
       const url = `file:${file}`;
       await applyMigrations(url, { migrationsDir: previous });
       const use = <T>(fn: (db: Database.Database) => T) => {
@@ -77,25 +81,27 @@ describe(`upgrading a database filled by the release before notices (${ON_POSTGR
       return {
         url,
         rows: async () => use((db) => db.prepare(select).all() as Record<string, unknown>[]),
+        setting: async (key) => use((db) => (db.prepare(setting.replace("$1", "?")).get(key) as { value: string } | undefined)?.value ?? null),
         load: async (sql) => void use((db) => db.exec(sql)),
         drop: async () => {},
       };
     }
     const server = inject("postgresUrl");
-    const name = `duban_notice_upgrade_${process.pid}`;
+    const name = `duban_notice_upgrade_${label}_${process.pid}`;
     await withPgClient(server, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => c.query(`CREATE DATABASE "${name}"`)));
     const url = withDatabase(server, name);
     await applyMigrations(url, { migrationsDir: previous });
     return {
       url,
       rows: () => withPgClient(url, async (c) => (await c.query(select)).rows as Record<string, unknown>[]),
+      setting: (key) => withPgClient(url, async (c) => ((await c.query(setting, [key])).rows[0] as { value: string } | undefined)?.value ?? null),
       load: (sql) => withPgClient(url, async (c) => void (await c.query(sql))),
       drop: () => withPgClient(server, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
     };
   }
 
   it("keeps every occurrence with its delivery, rooms and claim, the scorecard, the digest and the preview; the next run sends none twice", async () => {
-    const db = await previousRelease();
+    const db = await previousRelease("history");
     try {
       await db.load(readFileSync(join(FIXTURE, ON_POSTGRES ? "postgres.sql" : "sqlite.sql"), "utf8"));
       const before = (await db.rows()).map(shape);
@@ -117,6 +123,11 @@ describe(`upgrading a database filled by the release before notices (${ON_POSTGR
         const notices = await app.db.notice.findMany({ include: { _count: { select: { reminders: true } } } });
         expect(notices.length).toBeLessThan(before.length);
         expect(notices.every((n) => n.kind === "reminder" && n._count.reminders > 0)).toBe(true);
+        // Where a notice was addressed was never recorded before notices: its rooms reached are kept, its rooms unknown.
+        expect(notices.filter((n) => n.rooms !== "[]")).toEqual([]);
+        expect(notices.some((n) => n.deliveredRooms !== "[]")).toBe(true);
+        // A notice goes with none of its occurrences' keys: deleting one that carries them fails.
+        await expect(app.db.notice.delete({ where: { id: notices[0]!.id } })).rejects.toThrow();
 
         // The figures the release before reported, at the same instant.
         const plan = (await app.repos.plans.activePlans())[0]!;
@@ -146,6 +157,61 @@ describe(`upgrading a database filled by the release before notices (${ON_POSTGR
         const after = new Map((await reminderRows(app.db)).map((r) => [r.id, shape(r)] as const));
         for (const r of before.filter((r) => r.deliveredAt !== null)) expect(after.get(r.id as number)).toEqual(r);
       } finally {
+        await app.dispose();
+      }
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
+
+  it("the scheduler's first start on the upgraded database sends the killed run's and the console's occurrences once, none delivered again", async () => {
+    const db = await previousRelease("first-start");
+    try {
+      await db.load(readFileSync(join(FIXTURE, ON_POSTGRES ? "postgres.sql" : "sqlite.sql"), "utf8"));
+      // The release before kept the bot's last run day (the 27th: the 31st's run was killed) and the console's.
+      expect(await db.setting("reminders.lastRunDay")).toBe("2024-12-27");
+      expect(await db.setting("reminders.lastRunDay.console")).toBe("2024-12-30");
+      const before = (await db.rows()).map(shape);
+      await applyMigrations(db.url);
+
+      // The upgraded bot starts on 2024-12-31 at 10:00, an hour after the killed run claimed its rows.
+      const app = await tempApp({ at: "2024-12-31T10:00:00+08:00", env: { DATABASE_URL: db.url, DUBAN_DIRECTORY: join(FIXTURE, "directory.yaml") } });
+      const sent: { room: string; key: string }[] = [];
+      const sender = { send: async (rooms: string[], _reply: Reply, key: string) => void sent.push(...rooms.map((room) => ({ room, key }))) };
+      const schedule = scheduleFor({ ...app, logger: quietLogger }, sender);
+      reminderSchedulerFor({ ...app, logger: quietLogger }, sender, undefined, schedule);
+      try {
+        expect(await app.db.scheduleItem.count()).toBe(0); // a database from before the agenda
+        const messages = runResults(await schedule.start());
+        const carried = messages.flatMap((m) => m.reminderIds);
+        expect(new Set(carried).size).toBe(carried.length);
+        const delivered = new Set(before.filter((r) => r.deliveredAt !== null).map((r) => r.id));
+        expect(carried.filter((id) => delivered.has(id))).toEqual([]);
+        const waiting = before.filter((r) => r.deliveredAt === null).map((r) => r.id as number);
+        expect(waiting.length).toBeGreaterThan(0);
+        expect(waiting.filter((id) => !carried.includes(id))).toEqual([]);
+        expect(sent).toHaveLength(messages.reduce((n, m) => n + m.rooms.length, 0));
+        expect(new Set(sent.map((s) => `${s.key} ${s.room}`)).size).toBe(sent.length);
+        expect(await app.db.notice.count({ where: { deliveredAt: null } })).toBe(0);
+        expect(await app.repos.settings.get("reminders.lastRunDay")).toBe("2024-12-31");
+
+        // The wake-ups of the rest of the day (runs, sweeps) and a restart send nothing more.
+        const count = sent.length;
+        for (const hhmm of ["10:05", "12:00", "16:30"]) {
+          app.clock.set(zonedInstant("2024-12-31", hhmm));
+          await schedule.wake();
+        }
+        await schedule.stop();
+        const again = scheduleFor({ ...app, logger: quietLogger }, sender);
+        reminderSchedulerFor({ ...app, logger: quietLogger }, sender, undefined, again);
+        try {
+          expect(runResults(await again.start())).toEqual([]);
+        } finally {
+          await again.stop();
+        }
+        expect(sent).toHaveLength(count);
+      } finally {
+        await schedule.stop();
         await app.dispose();
       }
     } finally {

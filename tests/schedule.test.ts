@@ -165,6 +165,41 @@ describe("the one scheduler: a persisted agenda and one wake-up", () => {
     expect((await app.repos.schedule.pending("reminders.run")).map((i) => i.dueAt)).toEqual([at("2024-12-31")]);
   });
 
+  it("renews the day's run's claim before each unit's message: a run held up past the claim's time to live is not run again elsewhere", async () => {
+    app.clock.set(at("2024-12-30", "08:00"));
+    const warnings: string[] = [];
+    let rival: Scheduler | null = null;
+    const rivalRan: string[] = [];
+    let sends = 0;
+    // Each message takes 15 minutes (a homeserver that does not answer); during the second, the other instance wakes.
+    const slow: ReminderSender = {
+      send: async (rooms, reply, key) => {
+        await sender.send(rooms, reply, key);
+        app.clock.set(new Date(app.clock.now().getTime() + 15 * 60_000));
+        if (++sends === 2) rivalRan.push(...(await rival!.wake()).map((r) => r.kind));
+      },
+    };
+    const logger = { ...quietLogger, warn: (m: string) => void warnings.push(m) };
+    const first = scheduleFor({ ...app, logger }, slow);
+    reminderSchedulerFor({ ...app, logger }, slow, undefined, first);
+    started.push(first);
+    const other = await reopen();
+    rival = scheduleFor({ ...other, clock: app.clock, logger: quietLogger }, new RecordingSender());
+    reminderSchedulerFor({ ...other, clock: app.clock, logger: quietLogger }, new RecordingSender(), undefined, rival);
+    started.push(rival);
+    await first.start();
+    await rival.start();
+
+    expect((await wakeAt(first, at("2024-12-30"))).map((r) => r.kind)).toContain("reminders.run");
+    // The run outlasted the claim's time to live, and the other instance woke inside it, past that time.
+    expect(sends * 15 * 60_000).toBeGreaterThan(ITEM_CLAIM_TTL_MS);
+    expect(sends).toBeGreaterThan(2);
+    expect(rivalRan).not.toContain("reminders.run");
+    expect(warnings).toEqual([]);
+    const runs = await app.db.scheduleItem.findMany({ where: { kind: "reminders.run", doneAt: { not: null } } });
+    expect(runs.find((i) => i.dueAt.getTime() === at("2024-12-30").getTime())).toMatchObject({ attempts: 1, claimToken: null });
+  });
+
   it("of two instances on one agenda, only one runs an item", async () => {
     const ran: { key: string; payload: unknown; at: Date }[] = [];
     const a = followUps(app, ran);

@@ -462,6 +462,19 @@ describe("the SQL repositories on a real SQLite file", () => {
       expect(await ref.reminders.insertClaimed([row(existing, 4)], "prisma-token", at, into)).toStrictEqual(new Map());
       expect([await app.db.notice.count(), into]).toStrictEqual([notices, new Map()]);
     });
+
+    it("a notice that carries occurrences cannot be deleted, so their keys never go and come back to be sent again; an empty one can", async () => {
+      const carried = (await ref.reminders.pending())[0]!;
+      const occurrences = await app.db.reminder.count();
+      await expect(app.db.notice.delete({ where: { id: carried.noticeId } })).rejects.toThrow();
+      await expect(app.db.$executeRawUnsafe(`DELETE FROM "Notice" WHERE "id" = ${carried.noticeId}`)).rejects.toThrow();
+      expect(await app.db.reminder.count()).toBe(occurrences);
+      expect(await app.db.notice.count({ where: { id: carried.noticeId } })).toBe(1);
+      // What write() does with a new notice none of whose occurrences was new.
+      const empty = await app.db.notice.create({ data: { kind: "reminder", unit: "刑侦大队", dueOn: "2024-12-20", createdAt: app.clock.now() } });
+      await app.db.notice.deleteMany({ where: { id: { in: [empty.id] } } });
+      expect(await app.db.notice.count({ where: { id: empty.id } })).toBe(0);
+    });
   });
 
   describe("changesSince", () => {

@@ -8,7 +8,7 @@ import type { ReminderMessage, ReminderSender, ReminderService } from "./reminde
 import type { WorkingCalendar } from "./working-calendar.js";
 import { nextCronFire } from "../schedule/cron-fire.js";
 import { MemoryAgenda } from "../schedule/memory-agenda.js";
-import { type Ran, Scheduler } from "../schedule/scheduler.js";
+import { type DueItem, type Ran, Scheduler } from "../schedule/scheduler.js";
 
 const LAST_RUN_KEY = "reminders.lastRunDay";
 
@@ -66,7 +66,7 @@ export class ReminderScheduler {
     if (!cron.validate(policy.cron)) throw new Error(`reminder cron expression "${policy.cron}" is not valid`);
     this.ownsSchedule = d.owned ?? !d.schedule;
     this.schedule = d.schedule ?? new Scheduler({ agenda: new MemoryAgenda(), clock: d.clock, logger: d.logger, timezone: policy.timezone });
-    this.schedule.every(RUN_KIND, { next: (now) => nextCronFire(policy.cron, now, policy.timezone), run: () => this.runDue() });
+    this.schedule.every(RUN_KIND, { next: (now) => nextCronFire(policy.cron, now, policy.timezone), run: (item) => this.runDue(item) });
     if (!d.sender) return;
     const runTime = (day: string) => zonedInstant(day, firstFireTime(policy.cron), policy.timezone);
     // The first instant from `at` inside a sweep window: a working day, after the day's run time.
@@ -81,7 +81,7 @@ export class ReminderScheduler {
       next: (now) => inWindow(new Date(now.getTime() + policy.sweepMinutes * 60_000)),
       // A restart's first sweep comes at the first wake-up, never inside the start's catch-up.
       atStart: false,
-      run: () => this.sweepSafely(),
+      run: (item) => this.sweepSafely(item),
     });
   }
 
@@ -121,23 +121,43 @@ export class ReminderScheduler {
     return this.schedule.queue(() => this.sweepSafely());
   }
 
-  private runDue(): Promise<ReminderMessage[]> {
+  private runDue(item?: DueItem): Promise<ReminderMessage[]> {
     const now = this.d.clock.now();
     const today = dayOf(now, this.d.policy.timezone);
     const due = zonedInstant(today, firstFireTime(this.d.policy.cron), this.d.policy.timezone);
-    return this.runOnce(now.getTime() >= due.getTime());
+    return this.runOnce(now.getTime() >= due.getTime(), item);
   }
 
-  private sweepSafely(): Promise<ReminderMessage[]> {
-    return this.sweepOnce().catch((e: unknown) => {
+  /**
+   * The sender, renewing `item`'s claim on the agenda before each unit's message: a run held up by an unreachable
+   * homeserver (each send gives up after 10 minutes) is not taken for a dead one, nor run again by another instance.
+   */
+  private senderFor(item: DueItem | undefined): ReminderSender | null {
+    const { sender, logger } = this.d;
+    if (!sender || !item) return sender;
+    let lost = false;
+    return {
+      send: async (rooms, reply, key) => {
+        if (!(await item.renew()) && !lost) {
+          lost = true;
+          logger.warn("a reminder job outran its claim on the agenda; its notices' own claims keep each message once", { kind: item.kind });
+        }
+        return sender.send(rooms, reply, key);
+      },
+    };
+  }
+
+  private sweepSafely(item?: DueItem): Promise<ReminderMessage[]> {
+    return this.sweepOnce(item).catch((e: unknown) => {
       // A failed sweep must not end the process; the rows stay abandoned and the next sweep tries again.
       this.d.logger.error("the reminder sweep failed; it is tried again at the next interval", { error: e instanceof Error ? e.message : String(e) });
       return [];
     });
   }
 
-  private async sweepOnce(): Promise<ReminderMessage[]> {
-    const { clock, policy, calendar, sender, service } = this.d;
+  private async sweepOnce(item?: DueItem): Promise<ReminderMessage[]> {
+    const { clock, policy, calendar, service } = this.d;
+    const sender = this.senderFor(item);
     if (!sender) return [];
     const now = clock.now();
     const today = dayOf(now, policy.timezone);
@@ -148,7 +168,7 @@ export class ReminderScheduler {
     return messages;
   }
 
-  private async runOnce(includeToday: boolean): Promise<ReminderMessage[]> {
+  private async runOnce(includeToday: boolean, item?: DueItem): Promise<ReminderMessage[]> {
     const { clock, policy, calendar, settings, service } = this.d;
     const now = clock.now();
     const today = dayOf(now, policy.timezone);
@@ -165,7 +185,7 @@ export class ReminderScheduler {
     const days: string[] = [];
     for (let d = from; d <= end; d = addDays(d, 1)) days.push(d);
     if (days.length === 0) return [];
-    const messages = await service.run(days, now, this.d.sender);
+    const messages = await service.run(days, now, this.senderFor(item));
     await settings.set(key, end);
     if (messages.length) this.d.logger.info("reminders sent", { days, messages: messages.length });
     await this.d.onRun?.(messages);

@@ -533,7 +533,8 @@ const DELIVERY_COLUMNS = ["unit", "deliveredAt", "attempts", "lastError", "claim
 /**
  * Reminder rows of a dump taken before notices (version 1 or 2) become a Notice table and occurrences, as migration
  * 20261207192913_notices does to a database: rows alike in unit and delivery make one notice, numbered by its lowest
- * row, which keeps their delivery, rooms reached, error and claim. A malformed row is left for the checks to name.
+ * row, which keeps their delivery, rooms reached, error and claim; its addressed rooms are unknown ("[]"). A malformed
+ * row is left for the checks to name.
  */
 function reminderRowsToNotices(tables: Record<string, unknown>): void {
   const rows = tables.Reminder as unknown[];
@@ -548,7 +549,7 @@ function reminderRowsToNotices(tables: Record<string, unknown>): void {
         id: r.id,
         kind: "reminder",
         unit: r.unit,
-        rooms: r.deliveredRooms,
+        rooms: "[]",
         text: null,
         dueOn: r.dueOn,
         createdAt: r.createdAt,

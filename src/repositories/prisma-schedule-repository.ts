@@ -32,6 +32,11 @@ export class PrismaScheduleRepository implements ScheduleRepository {
     return count === 1;
   }
 
+  async renew(id: number, token: string, at: Date): Promise<boolean> {
+    const { count } = await this.db.scheduleItem.updateMany({ where: { id, claimToken: token, doneAt: null }, data: { claimedAt: at } });
+    return count === 1;
+  }
+
   async finish(id: number, token: string, at: Date): Promise<boolean> {
     const { count } = await this.db.scheduleItem.updateMany({
       where: { id, claimToken: token, doneAt: null },

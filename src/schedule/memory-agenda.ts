@@ -31,6 +31,13 @@ export class MemoryAgenda implements ScheduleRepository {
     return true;
   }
 
+  async renew(id: number, token: string, at: Date): Promise<boolean> {
+    const i = this.byId(id);
+    if (!i || i.claimToken !== token || i.doneAt !== null) return false;
+    i.claimedAt = at;
+    return true;
+  }
+
   async finish(id: number, token: string, at: Date): Promise<boolean> {
     const i = this.byId(id);
     if (!i || i.claimToken !== token || i.doneAt !== null) return false;

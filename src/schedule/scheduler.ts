@@ -10,7 +10,8 @@ import { addWorkingHours, type WorkingHours } from "../reminders/working-hours.j
 export const WAKE_CRON = "* * * * *";
 /**
  * An item's claim is taken over once older than this: a process that died while running it. The same as a reminder's
- * (CLAIM_TTL_MS): the day's run, which claims both, is its longest item.
+ * (CLAIM_TTL_MS): a long item renews its claim as it goes (DueItem.renew; the day's run before each unit's message,
+ * whose send gives up after 10 minutes), so only a process that stopped renewing loses it.
  */
 export const ITEM_CLAIM_TTL_MS = 20 * 60_000;
 /** A handler that failed is tried again this much later. */
@@ -27,6 +28,11 @@ export interface DueItem {
   key: string;
   dueAt: Date;
   payload: unknown;
+  /**
+   * Renew this item's claim now (by the injected clock): a handler that runs long calls it as it goes, at least every
+   * ITEM_CLAIM_TTL_MS, so that no other instance takes the item over while it runs. False: the claim was lost.
+   */
+  renew(): Promise<boolean>;
 }
 
 /** What one wake-up ran: each item's kind, key, due instant and its handler's result. */
@@ -159,7 +165,8 @@ export class Scheduler {
       const handler = recurring ? (i: DueItem) => recurring.run(i) : this.handlers.get(item.kind)!;
       let result: unknown;
       try {
-        result = await handler({ id: item.id, kind: item.kind, key: item.key, dueAt: item.dueAt, payload: JSON.parse(item.payload) as unknown });
+        const renew = () => agenda.renew(item.id, token, clock.now());
+        result = await handler({ id: item.id, kind: item.kind, key: item.key, dueAt: item.dueAt, payload: JSON.parse(item.payload) as unknown, renew });
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
         // A failed item must not end the process nor block the others: it is due again in RETRY_MS.

@@ -2,10 +2,12 @@
 -- delivery; the occurrences it covers (Reminder) link to it and keep their unique key. Written from Prisma's diff,
 -- with the data added by hand; the same steps as on PostgreSQL (prisma/postgres/migrations/20261207192915_notices).
 --
--- Each earlier row becomes an occurrence of a notice. The rows one message carried share their unit and their whole
--- delivery state (delivered at the same instant, the same attempts, error and rooms reached; or the same claim), so
--- rows alike in all of these make one notice, numbered by its lowest row: every occurrence keeps its delivery, its
--- rooms, its error and its claim, and a row still waiting is sent once, by the next run or the sweep.
+-- Each earlier row becomes an occurrence of a notice. Rows alike in unit and in their whole delivery state (delivered
+-- at the same instant, the same attempts, error and rooms reached, the same claim) make one notice, numbered by its
+-- lowest row. A message's rows usually share that state, but rows with different histories sent in one message (a
+-- failed day's rows retried with the next day's: their attempts differ) become one notice each. Every occurrence keeps
+-- its delivery, its rooms reached, its error and its claim, and a row still waiting is sent once, by the next run or
+-- the sweep. A notice's "rooms" (where it was addressed) is '[]': the release before recorded only the rooms reached.
 -- CreateTable
 CREATE TABLE "Notice" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
@@ -24,7 +26,7 @@ CREATE TABLE "Notice" (
 );
 
 INSERT INTO "Notice" ("id", "kind", "unit", "rooms", "dueOn", "createdAt", "deliveredAt", "attempts", "lastError", "claimToken", "claimedAt", "deliveredRooms")
-SELECT MIN("id"), 'reminder', "unit", "deliveredRooms", MIN("dueOn"), MIN("createdAt"), "deliveredAt", "attempts", "lastError", "claimToken", "claimedAt", "deliveredRooms"
+SELECT MIN("id"), 'reminder', "unit", '[]', MIN("dueOn"), MIN("createdAt"), "deliveredAt", "attempts", "lastError", "claimToken", "claimedAt", "deliveredRooms"
 FROM "Reminder"
 GROUP BY "unit", "deliveredAt", "attempts", "lastError", "claimToken", "claimedAt", "deliveredRooms";
 
@@ -43,7 +45,7 @@ CREATE TABLE "new_Reminder" (
     "noticeId" INTEGER NOT NULL,
     "note" TEXT,
     CONSTRAINT "Reminder_taskId_fkey" FOREIGN KEY ("taskId") REFERENCES "Task" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
-    CONSTRAINT "Reminder_noticeId_fkey" FOREIGN KEY ("noticeId") REFERENCES "Notice" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    CONSTRAINT "Reminder_noticeId_fkey" FOREIGN KEY ("noticeId") REFERENCES "Notice" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
 INSERT INTO "new_Reminder" ("createdAt", "dueOn", "id", "key", "kind", "occurrence", "taskId", "unit", "noticeId")
 SELECT "createdAt", "dueOn", "id", "key", "kind", "occurrence", "taskId", "unit",

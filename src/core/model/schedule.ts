@@ -29,6 +29,8 @@ export interface ScheduleRepository {
   pending(kind: string): Promise<ScheduleItem[]>;
   /** Claim an item for this process; false when it is done or another live process holds it. */
   claim(id: number, token: string, at: Date, staleClaimBefore: Date): Promise<boolean>;
+  /** Renew the holder's claim at `at`, so that a long run is not taken for a dead one; false when the claim was lost. */
+  renew(id: number, token: string, at: Date): Promise<boolean>;
   /** Mark an item done by the holder of its claim; false when the claim was lost (taken over as stale). */
   finish(id: number, token: string, at: Date): Promise<boolean>;
   /** Give a failed item back, due again at `dueAt`, with its error. */
