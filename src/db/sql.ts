@@ -282,19 +282,17 @@ export class SqliteSql implements Sql {
    * command inside the bot) could then never commit. Waits at most the connection's busy timeout.
    */
   async begin(): Promise<void> {
-    // Through statements prepared once: `db.pragma()` prepares its statement again at every call, three times per
-    // transaction (a reminder run at 100,000 tasks opens some 1,000 transactions).
-    const patience = Number(Object.values(this.prepared("PRAGMA busy_timeout").get() as Row)[0]) || 0;
+    const patience = Number(this.db.pragma("busy_timeout", { simple: true })) || 0;
     let waited = 0;
     for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-      this.prepared("PRAGMA busy_timeout = 0").get();
+      this.db.pragma("busy_timeout = 0");
       try {
         this.exec("BEGIN IMMEDIATE");
         return;
       } catch (e) {
         if ((e as { code?: string }).code !== "SQLITE_BUSY" || waited >= patience) throw e;
       } finally {
-        this.prepared(`PRAGMA busy_timeout = ${patience}`).get();
+        this.db.pragma(`busy_timeout = ${patience}`);
       }
       await new Promise((r) => setTimeout(r, pause));
       waited += pause;
