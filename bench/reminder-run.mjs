@@ -9,7 +9,7 @@
  *   node bench/reminder-run.mjs --raw DIR       the run's reads and writes in plain better-sqlite3 on DIR (a copy): the floor
  *
  * The run's JSON line: tasks, units, updates, day, from ("dist" or "src"), reminders, messages, sentMessages,
- * stored, computeMs, previewMs, runMs, startRss (before opening the app), baselineRss (after opening it),
+ * stored, computeMs, previewMs, runMs, cpuMs (the run's CPU time), startRss (before opening the app), baselineRss (after opening it),
  * baselineMaxRss, peakRss, heapAfter.
  */
 import { readFileSync } from "node:fs";
@@ -62,79 +62,134 @@ if (phase === "--preview") {
   const previewMs = performance.now() - t;
   out = { ...common, reminders: rows.length, messages: preview.length, computeMs, previewMs, previewPeakRss: process.resourceUsage().maxRSS * 1024 };
 } else if (phase === "--raw") {
-  // The floor (issue 26 §2): what the run reads and writes, in plain better-sqlite3 with no app in between. The rows to
-  // write are the run's own (computed first, not timed); timed are every task page as the run reads it, the unit's
-  // notices and every occurrence inserted in one transaction (multi-row statements, as the run's), and one delivered
-  // mark per notice, each in a transaction of its own as the run's are.
-  const due = await app.reminders.service.dueRows([DAY]);
+  // The floor (issue 26 §2): the run's own reads and writes, statement for statement and transaction for transaction,
+  // in plain better-sqlite3 with no app in between (on SQLite, as SqlReminderRepository and SqlPlanRepository run
+  // them). The rows to write are the run's own, page by page (computed first, not timed). Timed: the plans read; the
+  // change counter read; the claim of earlier notices; every task page and its targets as the run reads them, each
+  // page's new notices and occurrences inserted in one transaction (multi-row statements of 500, as the run's); the
+  // claim again for rows recorded meanwhile; then for each unit, as the run sends it: the claim check, the changed
+  // tasks read, and its notice marked delivered with its rooms.
+  const service = app.reminders.service;
+  const limit = 5_000; // TASK_PAGE in src/reminders/reminder-service.ts
+  const duePages = [];
+  for await (const page of service.pages([DAY])) duePages.push(page.rows); // the run's private generator, for its exact pages
+  const roomsOf = new Map(app.directory.units.map((u) => [u.name, JSON.stringify(u.rooms?.length ? u.rooms : app.directory.officeRooms())]));
   await app.close();
   const { default: Database } = await import("better-sqlite3");
   const db = new Database(join(dir, "duban.db"));
   for (const p of ["journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", "wal_autocheckpoint = 4000"]) db.pragma(p);
   const at = clock.now().toISOString().replace("Z", "+00:00");
+  const stale = new Date(clock.now().getTime() - 20 * 60_000).toISOString().replace("Z", "+00:00");
+  const inTransaction = (fn) => {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const out = fn();
+      db.exec("COMMIT");
+      return out;
+    } catch (e) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      throw e;
+    }
+  };
+  const chunk = 500;
+  const values = (n, width) => Array.from({ length: n }, () => `(${Array(width).fill("?").join(", ")})`).join(", ");
+  const noticeInsert = (n) =>
+    db
+      .prepare(
+        `INSERT INTO "Notice" ("kind", "unit", "dueOn", "createdAt", "claimToken", "claimedAt") VALUES ${values(n, 6)} ` +
+          `ON CONFLICT ("id") DO NOTHING RETURNING "id", "unit"`,
+      )
+      .raw();
+  const reminderInsert = (n) =>
+    db
+      .prepare(
+        `INSERT INTO "Reminder" ("key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt", "noticeId") VALUES ${values(n, 8)} ` +
+          `ON CONFLICT ("key") DO NOTHING RETURNING "id", "key"`,
+      )
+      .raw();
+  const fullInsert = reminderInsert(chunk);
   const t = performance.now();
-  const planId = db.prepare(`SELECT "id" FROM "Plan" WHERE "archivedAt" IS NULL ORDER BY "id" LIMIT 1`).pluck().get();
+  const plans = db
+    .prepare(
+      `SELECT "id", "title", "issuedOn", "importedAt", "revisedAt", "code", "archivedAt", "archivedBy", "archiveReason" FROM "Plan" ` +
+        `WHERE "archivedAt" IS NULL ORDER BY "importedAt", "id"`,
+    )
+    .all();
+  const maxSeq = db.prepare(`SELECT coalesce(max("seq"), 0) AS "seq" FROM "TaskChange"`);
+  let marker = maxSeq.get().seq;
+  const claim = db.prepare(
+    `UPDATE "Notice" SET "claimToken" = ?, "claimedAt" = ? WHERE "deliveredAt" IS NULL AND ("claimToken" IS NULL OR "claimedAt" < ?) ` +
+      `AND "kind" = 'reminder' RETURNING "id"`,
+  );
+  const claimedBefore = inTransaction(() => claim.all("raw", at, stale)).length;
   const page = db
     .prepare(
       `SELECT "id", "number", "title", "leadUnits", "deadlineText", "deadlineKind", "deadlineDate", "completedAt", "remindersPaused", "reviewPending", ` +
-        `"lastUpdateAt", "progress" FROM "Task" WHERE "planId" = ? AND "inDocument" = 1 AND "number" > ? ORDER BY "number" LIMIT 5000`,
+        `"lastUpdateAt", "progress" FROM "Task" WHERE "planId" = ? AND "inDocument" = ? AND "number" > ? ORDER BY "number" LIMIT ?`,
     )
     .raw();
+  const targets = db.prepare(
+    `SELECT g.* FROM "Target" g JOIN "Task" t ON t."id" = g."taskId" WHERE t."planId" = ? AND t."inDocument" = ? AND t."number" > ? ` +
+      `AND t."number" <= ? AND g."removedAt" IS NULL ORDER BY g."id"`,
+  );
+  const notices = new Map();
   let read = 0;
-  for (let after = 0; ; ) {
-    const rows = page.all(planId, after);
-    read += rows.length;
-    if (rows.length < 5000) break;
-    after = rows[rows.length - 1][1];
+  let inserted = 0;
+  let p = 0;
+  for (const plan of plans)
+    for (let after = 0; ; ) {
+      const rows = page.all(plan.id, 1, after, limit);
+      read += rows.length;
+      if (rows.length > 0) targets.all(plan.id, 1, after, rows[rows.length - 1][1]);
+      const due = duePages[p++] ?? [];
+      if (due.length > 0)
+        inTransaction(() => {
+          const fresh = [...new Set(due.map((r) => r.unit))].filter((u) => !notices.has(u));
+          for (let i = 0; i < fresh.length; i += chunk) {
+            const part = fresh.slice(i, i + chunk);
+            for (const [id, unit] of noticeInsert(part.length).all(part.flatMap((u) => ["reminder", u, DAY, at, "raw", at]))) notices.set(unit, id);
+          }
+          for (let i = 0; i < due.length; i += chunk) {
+            const part = due.slice(i, i + chunk);
+            const params = [];
+            for (const r of part) params.push(r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at, notices.get(r.unit));
+            inserted += (part.length === chunk ? fullInsert : reminderInsert(part.length)).all(params).length;
+          }
+        });
+      if (rows.length < limit) break;
+      after = rows[rows.length - 1][1];
+    }
+  const late = inTransaction(() => claim.all("raw", at, stale)).length;
+  const holds = db.prepare(`SELECT 1 AS "one" FROM "Notice" WHERE "claimToken" = ? AND "deliveredAt" IS NULL LIMIT 1`);
+  const changed = db.prepare(`SELECT "taskId" FROM "TaskChange" WHERE "seq" > ?`).raw();
+  const mark = db.prepare(
+    `UPDATE "Notice" SET "deliveredAt" = ?, "attempts" = "attempts" + 1, "claimToken" = NULL, "lastError" = COALESCE(?, "lastError"), ` +
+      `"rooms" = COALESCE(?, "rooms") WHERE "id" IN (SELECT value FROM json_each(?))`,
+  );
+  for (const [unit, id] of notices) {
+    if (!holds.get("raw")) throw new Error("the raw floor lost its claim");
+    const max = maxSeq.get().seq;
+    changed.all(marker);
+    marker = max;
+    mark.run(at, null, roomsOf.get(unit) ?? null, JSON.stringify([id]));
   }
-  const chunk = 500;
-  const units = [...new Set(due.map((r) => r.unit))];
-  const insertAll = db.transaction(() => {
-    const notices = new Map();
-    for (let i = 0; i < units.length; i += chunk) {
-      const part = units.slice(i, i + chunk);
-      const stmt = db.prepare(
-        `INSERT INTO "Notice" ("kind", "unit", "dueOn", "createdAt", "claimToken", "claimedAt") ` +
-          `VALUES ${part.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} RETURNING "id", "unit"`,
-      );
-      for (const n of stmt.all(part.flatMap((u) => ["reminder", u, DAY, at, "raw", at]))) notices.set(n.unit, n.id);
-    }
-    let inserted = 0;
-    const full = db.prepare(
-      `INSERT INTO "Reminder" ("key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt", "noticeId") VALUES ` +
-        `${Array.from({ length: chunk }, () => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")} ON CONFLICT ("key") DO NOTHING RETURNING "id", "key"`,
-    );
-    for (let i = 0; i < due.length; i += chunk) {
-      const part = due.slice(i, i + chunk);
-      const stmt =
-        part.length === chunk
-          ? full
-          : db.prepare(
-              `INSERT INTO "Reminder" ("key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt", "noticeId") VALUES ` +
-                `${part.map(() => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")} ON CONFLICT ("key") DO NOTHING RETURNING "id", "key"`,
-            );
-      inserted += stmt.raw().all(part.flatMap((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at, notices.get(r.unit)])).length;
-    }
-    return { notices, inserted };
-  });
-  const { notices, inserted } = insertAll();
-  const mark = db.prepare(`UPDATE "Notice" SET "deliveredAt" = ?, "attempts" = "attempts" + 1, "claimToken" = NULL WHERE "id" = ?`);
-  const markOne = db.transaction((id) => mark.run(at, id));
-  for (const id of notices.values()) markOne(id);
   const rawMs = performance.now() - t;
   db.close();
-  out = { ...common, tasksRead: read, rawInserted: inserted, rawNotices: notices.size, rawMs };
+  out = { ...common, tasksRead: read, rawInserted: inserted, rawNotices: notices.size, rawClaimed: claimedBefore + late, rawMs };
   console.log(JSON.stringify(out));
   process.exit(0);
 } else {
   // The sender yields a turn of the event loop, as a send over the network does.
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const sent = await app.reminders.service.run([DAY], clock.now(), { send: () => new Promise((r) => setImmediate(r)) });
   const runMs = performance.now() - t;
+  const { user, system } = process.cpuUsage(cpu);
+  const cpuMs = (user + system) / 1000; // the run's CPU time: steadier than its wall time on a loaded machine
   const peakRss = process.resourceUsage().maxRSS * 1024;
   const stored = await app.db.reminder.count();
   const undelivered = await app.db.reminder.count({ where: { notice: { deliveredAt: null } } });
-  out = { ...common, sentMessages: sent.length, stored, undelivered, runMs, peakRss, heapAfter: process.memoryUsage().heapUsed };
+  out = { ...common, sentMessages: sent.length, stored, undelivered, runMs, cpuMs, peakRss, heapAfter: process.memoryUsage().heapUsed };
 }
 await app.close();
 console.log(JSON.stringify(out));

@@ -224,7 +224,8 @@ goal({
   goal: { op: "≤", value: 1000, unit: "ms", text: "≤ 1,000 ms" },
   baseline: {
     what:
-      "raw better-sqlite3: the same task pages read, notices and occurrences inserted, notices marked (bench/reminder-run.mjs --raw); " +
+      "raw better-sqlite3: the run's statements and transactions (task pages and targets, claims, inserts per page, per unit its claim check, " +
+      "changed tasks and delivered mark; bench/reminder-run.mjs --raw); " +
       "and the policy's compute",
     text: `raw SQL ${ms(r.rawMs!, 0)} (run ${fmt(r.runMs! / r.rawMs!, 1)}×, goal ≤ 1.3×); compute ${ms(r.computeMs!, 0)}`,
     ms: r.rawMs,

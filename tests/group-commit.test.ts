@@ -167,4 +167,55 @@ describe("group commit (one transaction for a sync batch's messages)", () => {
     expect((await app.say("办结 6 确认 市局已验收")).text).toContain("已办结");
     expect((await app.say("任务5进展：锁释放之后", { sender: "@kejiban:bureau.local" })).text).toContain("已记录任务5");
   }, 20_000);
+
+  it("the tasks changed since a marker wait for an open group: a rolled-back group's change is never counted, a committed one is", async () => {
+    const plans = app.repos.plans;
+    const start = (await plans.changesSince(null))!;
+    for (const outcome of ["rolled back", "committed"] as const) {
+      let opened!: () => void;
+      const groupOpen = new Promise<void>((r) => (opened = r));
+      let finish!: () => void;
+      const hold = new Promise<void>((r) => (finish = r));
+      const group = sql.group(async () => {
+        await app.say("任务6进展：组内的变化 60%", zhang);
+        opened();
+        await hold;
+        if (outcome === "rolled back") throw new Error("homeserver went away");
+      });
+      await groupOpen;
+      const asked = plans.changesSince(start.marker);
+      await new Promise((r) => setTimeout(r, 30));
+      finish();
+      if (outcome === "rolled back") await expect(group).rejects.toThrow("homeserver went away");
+      else await group;
+      const changes = (await asked)!;
+      expect(changes.taskIds.size, outcome).toBe(outcome === "rolled back" ? 0 : 1);
+      if (outcome === "rolled back") expect(changes.marker).toBe(start.marker);
+    }
+  });
+
+  it("a transaction waits for another process's write lock at every begin, and leaves the connection's busy timeout as it found it", async () => {
+    const writer = new Database(join(app.dir, "duban.db"));
+    try {
+      for (let round = 0; round < 3; round++) {
+        writer.exec("BEGIN IMMEDIATE");
+        const release = setTimeout(() => writer.exec("COMMIT"), 150);
+        const t = performance.now();
+        await sql.transaction(async (q) => q.get`SELECT 1 AS "one"`);
+        clearTimeout(release);
+        if (writer.inTransaction) writer.exec("COMMIT");
+        // It waited for the lock (about 150 ms): the commit that frees it ran on the event loop meanwhile.
+        expect(performance.now() - t, `round ${round}`).toBeGreaterThan(100);
+      }
+      expect(sql.connection.pragma("busy_timeout", { simple: true })).toBeGreaterThan(0);
+      // And the connection keeps its own busy timeout after each, whatever it was set to meanwhile.
+      for (const timeout of [4321, 1234, 4321, 1234]) {
+        sql.connection.pragma(`busy_timeout = ${timeout}`);
+        await sql.transaction(async (q) => q.get`SELECT 1 AS "one"`);
+        expect(Number(sql.connection.pragma("busy_timeout", { simple: true }))).toBe(timeout);
+      }
+    } finally {
+      writer.close();
+    }
+  });
 });

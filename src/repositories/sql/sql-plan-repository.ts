@@ -144,15 +144,28 @@ export class SqlPlanRepository extends PrismaPlanRepository {
   override async changesSince(marker: number | null): Promise<TaskChanges | null> {
     // The counter is kept by triggers: without them (see openCache), the audit log tells, as on PostgreSQL.
     if (!(await this.cache())) return super.changesSince(marker);
-    // In a transaction of its own: it waits for a group commit on the connection, so it never counts (and then
-    // skips) the changes of a group that may still roll back.
-    return this.sql.transaction(async (q) => {
-      const max = await this.maxSeq(q);
-      if (marker === null) return { marker: max, taskIds: new Set<number>() };
-      if (max < marker) return null; // TaskChange emptied, or the file replaced by an older copy
-      const rows = await q.values<[number]>`SELECT "taskId" FROM "TaskChange" WHERE "seq" > ${marker}`;
-      return { marker: max, taskIds: new Set(rows.map((r) => r[0])) };
-    });
+    // It never counts (and then skips) the changes of a group commit that may still roll back: it waits for one
+    // open in another flow, then reads with no transaction open on the connection, so it sees committed rows only.
+    // No transaction of its own: a reminder run asks before each of its 500 messages, and a transaction
+    // (BEGIN IMMEDIATE) takes the write lock for a read.
+    const group = this.sql.groupToWaitFor?.();
+    if (group) await group.catch(() => undefined);
+    if (this.sql.inTransaction) return this.sql.transaction(async (q) => this.readChanges(q, marker));
+    return this.readChanges(this.sql, marker);
+  }
+
+  /**
+   * The change counter and the tasks changed past `marker`. Both statements are issued at once, with no await
+   * between them (the SQLite client runs each when it is called), so no other flow writes in between.
+   */
+  private async readChanges(q: Sql, marker: number | null): Promise<TaskChanges | null> {
+    const maxRead = this.maxSeq(q);
+    const rowsRead = marker === null ? null : q.values<[number]>`SELECT "taskId" FROM "TaskChange" WHERE "seq" > ${marker}`;
+    const max = await maxRead;
+    if (marker === null) return { marker: max, taskIds: new Set<number>() };
+    const rows = await rowsRead!;
+    if (max < marker) return null; // TaskChange emptied, or the file replaced by an older copy
+    return { marker: max, taskIds: new Set(rows.map((r) => r[0])) };
   }
 
   /** The newest change counter (read through `q`: the connection, or a transaction on it). */
