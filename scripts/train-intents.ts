@@ -29,12 +29,12 @@ export function modelFile(): string {
 
 /** Out-of-sample figures: accuracy, and at each threshold how many of each kind the signal would route. */
 function crossValidate(name: string, folds: [string[], string[]][], all: ReturnType<typeof trainingSet>): string[] {
-  const preds: { intent: string; top: string; p: number }[] = [];
+  const preds: { intent: string; top: string; p: number; text: string }[] = [];
   for (const [trainFiles, testFiles] of folds) {
     const s = scorer(train(all.filter((e) => trainFiles.includes(e.file))));
     for (const e of all.filter((x) => testFiles.includes(x.file))) {
       const [best] = score(s, e.text);
-      preds.push({ intent: e.intent, top: best!.intent, p: best!.p });
+      preds.push({ intent: e.intent, top: best!.intent, p: best!.p, text: e.text });
     }
   }
   const pct = (n: number, d: number) => (d === 0 ? "—" : `${((100 * n) / d).toFixed(1)}%`);
@@ -42,7 +42,7 @@ function crossValidate(name: string, folds: [string[], string[]][], all: ReturnT
   const lines = [`${name}: ${preds.length} messages, top-1 accuracy ${pct(right, preds.length)}`];
   const command = (i: string) => i !== "none" && i !== "update";
   lines.push("  threshold  commands routed (right / wrong)   chatter routed   updates routed as a command");
-  for (const t of [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98]) {
+  for (const t of [0.5, 0.7, 0.8, 0.9, 0.95, 0.96, 0.97, 0.98, 0.99]) {
     const routed = preds.filter((x) => command(x.top) && x.p >= t);
     const cmds = preds.filter((x) => command(x.intent));
     const okay = routed.filter((x) => x.top === x.intent).length;
@@ -55,6 +55,8 @@ function crossValidate(name: string, folds: [string[], string[]][], all: ReturnT
         `${`${chatter}/${preds.filter((x) => x.intent === "none").length}`.padEnd(17)}${updates}${mark}`,
     );
   }
+  for (const x of preds.filter((y) => y.intent === "none" && command(y.top) && y.p >= CLASSIFIER_THRESHOLD))
+    lines.push(`  chatter routed at the threshold: ${x.text.slice(0, 40)} → ${x.top} ${x.p.toFixed(3)}`);
   const intents = [...new Set(preds.map((x) => x.intent))].sort();
   lines.push("  per intent (recall at the threshold):");
   for (const i of intents) {

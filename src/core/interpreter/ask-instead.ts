@@ -31,7 +31,7 @@ interface GuessContext {
 const MAX_GUESSES = 3;
 
 /** The learned signal routes a message only at this probability or above (chosen by cross-validation: scripts/train-intents.ts). */
-export const CLASSIFIER_THRESHOLD = 0.9;
+export const CLASSIFIER_THRESHOLD = 0.96;
 
 /** `askInstead(interpret("督办 任务6 材料", ctx), ctx)` → status of task 6, `likely`, asked first (`args.ask`). */
 export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation {
