@@ -66,6 +66,17 @@ describe("the learned signal in the bot", () => {
     expect(i.learned?.used).toBe("answered");
   });
 
+  it("answers more read-only questions in words the rules never saw: due soon, the next reminders", async () => {
+    for (const [text, command] of [
+      ["快到点的任务列一下", "due-soon"],
+      ["明天会提醒哪些单位", "reminders-preview"],
+    ] as const) {
+      const i = await app.bot.explain(text);
+      expect([i.command, i.learned?.used]).toEqual([command, "answered"]);
+      expect((await app.say(text, direct)).text).not.toMatch(/^没看懂/);
+    }
+  });
+
   it("stays silent in a group room when the message is not addressed to the bot, whatever the classifier says", async () => {
     for (const text of ["撤回撤回 手滑了", "怎么给你报进度啊", "任务6的提醒先别发了 市局还没批"]) expect((await app.say(text, group)).count).toBe(0);
   });
