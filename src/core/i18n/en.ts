@@ -240,6 +240,33 @@ export const en = {
     status: (guess: string) => `Did you mean the status of ${guess}? Reply "yes"`,
     orSend: (examples: readonly string[]) => `Or send: ${examples.map((e) => `"${e}"`).join(", ")}`,
   },
+  learnedSignal: {
+    suggest: (what: string, command: string) => `Did you mean to ${what}? A change like this needs the command sent by you: ${command}`,
+    suggestQuery: (what: string, command: string) => `Did you mean to ${what}? Send: ${command}`,
+    what: {
+      retract: (n: string) => `withdraw your latest update on ${n}`,
+      "pause-reminders": (n: string) => `pause the reminders of ${n}`,
+      "resume-reminders": (n: string) => `resume the reminders of ${n}`,
+      "request-completion": (n: string) => `request completion of ${n}`,
+      complete: (n: string) => `complete ${n}`,
+      status: (n: string) => `see the progress of ${n}`,
+      history: (n: string) => `see the updates reported on ${n}`,
+      unit: (_n: string) => "see a unit's tasks",
+    },
+    task: (n: number | null) => (n === null ? "a task" : `task ${n}`),
+    command: {
+      retract: (n: string) => `retract task ${n}`,
+      "pause-reminders": (n: string) => `pause reminders ${n} REASON`,
+      "resume-reminders": (n: string) => `resume reminders ${n}`,
+      "request-completion": (n: string) => `request done ${n} NOTE`,
+      complete: (n: string) => `complete task ${n} NOTE`,
+      status: (n: string) => `status task ${n}`,
+      history: (n: string) => `history ${n}`,
+      unit: (_n: string) => "unit 刑侦大队",
+    },
+    /** In a command, the task's number, or a placeholder where the message named none. */
+    number: (n: number | null) => (n === null ? "N" : String(n)),
+  },
   errors: {
     noPlan:
       "No plan has been imported yet, so tasks can be neither queried nor reported. " +

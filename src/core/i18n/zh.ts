@@ -226,6 +226,33 @@ export const zh = {
     status: (guess: string) => `您是想查看${guess}的进度吗？回复“是”`,
     orSend: (examples: readonly string[]) => `也可以发送：${examples.map((e) => `“${e}”`).join("、")}`,
   },
+  learnedSignal: {
+    suggest: (what: string, command: string) => `您是想${what}吗？这类更改须由您本人发送命令：${command}`,
+    suggestQuery: (what: string, command: string) => `您是想${what}吗？请发送：${command}`,
+    what: {
+      retract: (n: string) => `撤回您在${n}的最近一条进展`,
+      "pause-reminders": (n: string) => `暂停${n}的提醒`,
+      "resume-reminders": (n: string) => `恢复${n}的提醒`,
+      "request-completion": (n: string) => `为${n}申请办结`,
+      complete: (n: string) => `办结${n}`,
+      status: (n: string) => `查看${n}的进度`,
+      history: (n: string) => `查看${n}报过的进展`,
+      unit: (_n: string) => "查看某个单位的任务",
+    },
+    task: (n: number | null) => (n === null ? "某项任务" : `任务${n}`),
+    command: {
+      retract: (n: string) => `撤回 任务${n}`,
+      "pause-reminders": (n: string) => `暂停提醒 ${n} 原因`,
+      "resume-reminders": (n: string) => `恢复提醒 ${n}`,
+      "request-completion": (n: string) => `申请办结 ${n} 说明`,
+      complete: (n: string) => `办结 ${n} 说明`,
+      status: (n: string) => `任务${n}`,
+      history: (n: string) => `任务${n}历史`,
+      unit: (_n: string) => "刑侦大队的任务",
+    },
+    /** In a command, the task's number, or a placeholder where the message named none. */
+    number: (n: number | null) => (n === null ? "N" : String(n)),
+  },
   errors: {
     noPlan: "尚未导入计划，暂时不能查询或报送任务。请科技办管理员在服务器上导入本局的方案：duban import 方案.docx（源码目录中为 npx duban import 方案.docx）",
     noActivePlan: "目前没有在执行的计划（都已归档）。已归档计划仍可查询，例如“科技兴警 任务6”。",

@@ -4,6 +4,7 @@ import type { SubjectIndex } from "./subject-index.js";
 import type { Interpretation } from "./interpretation.js";
 import { findTaskRefs } from "./task-refs.js";
 import { looseTask } from "./loose-task.js";
+import { classifyIntent } from "./intent-classifier.js";
 
 /**
  * The second stage of the fallback (issue 25, "Ask instead of giving up", after Rasa's TwoStageFallback): a message
@@ -21,15 +22,22 @@ interface GuessContext {
   commands: readonly AnyCommand[];
   subjects?: SubjectIndex | null;
   sender?: Sender;
+  units?: readonly { name: string; aliases: readonly string[] }[];
+  /** The message is a Matrix reply to one of the bot's own messages, about these tasks. */
+  replyTo?: { tasks: readonly number[] };
 }
 
 /** At most this many tasks are offered. */
 const MAX_GUESSES = 3;
 
+/** The learned signal routes a message only at this probability or above (chosen by cross-validation: scripts/train-intents.ts). */
+export const CLASSIFIER_THRESHOLD = 0.96;
+
 /** `askInstead(interpret("督办 任务6 材料", ctx), ctx)` → status of task 6, `likely`, asked first (`args.ask`). */
 export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation {
   if (i.command !== null && i.confidence !== "unlikely") return i;
-  if (!(i.addressed || ctx.sender?.direct || ctx.sender?.addressed)) return i;
+  const replyToBot = (ctx.replyTo?.tasks.length ?? 0) > 0;
+  if (!(i.addressed || ctx.sender?.direct || ctx.sender?.addressed || replyToBot)) return i;
   if (i.cues.some((c) => ON_PURPOSE.test(c))) return i;
   const status = ctx.commands.find((c) => c.cues.kind === "task-query" && c.cues.words.length === 0);
   if (!status || !ctx.subjects) return i;
@@ -39,11 +47,15 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
   const loose = refs.length === 0 ? looseTask(low) : null;
   const named = refs.length > 0 ? refs.flatMap((r) => r.numbers) : loose !== null ? [loose] : [];
   const numbers = [...new Set(named)].filter((n): n is number => n !== null && ctx.subjects?.title(n) != null).slice(0, MAX_GUESSES);
-  if (numbers.length === 0) return i;
+  // The learned signal is read first: a withdrawal or a pause that names its task (`撤回撤回 任务6 手滑了`) must not be
+  // answered with task 6's status.
+  const learned = learnedSignal(i, ctx, numbers, replyToBot);
+  if (learned.command !== null || learned.learned?.used || numbers.length === 0) return learned;
+  if (!(i.addressed || ctx.sender?.direct || ctx.sender?.addressed)) return learned;
   const form = refs.length > 0 ? refs.map((r) => r.form).join("+") : "N号";
   const candidates = numbers.map((n) => ({ number: n, title: ctx.subjects!.title(n)!, score: 0, shared: [form] }));
   return {
-    ...i,
+    ...learned,
     command: status.name,
     kind: status.cues.kind,
     confidence: "likely",
@@ -52,4 +64,57 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
     percent: null,
     cues: [...i.cues, `ask-instead:${form}→${numbers.join(",")}`],
   };
+}
+
+/** Queries that change nothing and need no argument: run on the classifier's word where it is sure. */
+const READ_ONLY = new Set(["overview", "overdue", "due-soon", "unreported", "help", "reminders-preview", "mine"]);
+/** Commands that change something: never run on the classifier's word; the exact command to send is offered. */
+const CHANGES = new Set(["retract", "pause-reminders", "resume-reminders", "request-completion", "complete"]);
+
+/**
+ * The learned signal (intent-classifier.ts) on a message the rules left unread, addressed to the bot or replying to
+ * it: a read-only query it is sure of is answered (history and unit only where the task or unit is written); a command
+ * that changes something is never run, the bot offers the exact command to send (`要撤回请发送：撤回 任务6`); an update is
+ * never recorded on its word. Below the threshold, or reading chatter or an update, the interpretation is unchanged
+ * but for what explain shows.
+ */
+function learnedSignal(i: Interpretation, ctx: GuessContext, numbers: number[], replyToBot: boolean): Interpretation {
+  if (!i.text.trim()) return i;
+  const top = classifyIntent(i.text).slice(0, 3);
+  const best = top[0]!;
+  const shown = top.map((s) => ({ intent: s.intent, p: Math.round(s.p * 1000) / 1000 }));
+  const signal = (used: "answered" | "suggested" | null, suggest?: { intent: string; numbers: number[] }) => ({
+    top: shown,
+    threshold: CLASSIFIER_THRESHOLD,
+    used,
+    ...(suggest ? { suggest } : {}),
+  });
+  const keep = (): Interpretation => ({ ...i, learned: signal(null) });
+  if (best.p < CLASSIFIER_THRESHOLD || best.intent === "none" || best.intent === "update") return keep();
+  const tasks = numbers.length ? numbers : [...(ctx.replyTo?.tasks ?? [])].slice(0, 1);
+  const cue = `learned:${best.intent}@${best.p.toFixed(2)}`;
+  const suggested = (): Interpretation => ({ ...i, learned: signal("suggested", { intent: best.intent, numbers: tasks }), cues: [...i.cues, cue] });
+  if (CHANGES.has(best.intent)) return suggested();
+  const cmd = ctx.commands.find((c) => c.name === best.intent);
+  if (!cmd) return keep();
+  const run = (args: Interpretation["args"], onTasks: number[] = []): Interpretation => ({
+    ...i,
+    command: cmd.name,
+    kind: cmd.cues.kind,
+    confidence: "likely",
+    args,
+    tasks: onTasks,
+    percent: null,
+    cues: [...i.cues, cue],
+    learned: signal("answered"),
+  });
+  if (READ_ONLY.has(best.intent)) return run({});
+  if (best.intent === "history") return tasks.length ? run({ numbers: tasks }, tasks) : suggested();
+  if (best.intent === "status") return numbers.length ? keep() : tasks.length && replyToBot ? run({ numbers: tasks }, tasks) : suggested();
+  if (best.intent === "unit") {
+    const low = i.text.toLowerCase();
+    const unit = (ctx.units ?? []).find((u) => [u.name, ...u.aliases].some((n) => n.length >= 2 && low.includes(n.toLowerCase())));
+    return unit ? run({ name: unit.name, explicit: true }) : suggested();
+  }
+  return keep();
 }

@@ -49,4 +49,17 @@ export interface Interpretation {
   tasks: number[];
   percent: number | null;
   cues: string[];
+  /** The learned signal (intent-classifier.ts), where it was consulted: its best intents, and what the bot did with it. */
+  learned?: LearnedSignal;
+}
+
+/** The classifier's reading of a message the rules left unread, addressed to the bot (ask-instead.ts). */
+export interface LearnedSignal {
+  /** The best three intents with their probabilities. */
+  top: { intent: string; p: number }[];
+  threshold: number;
+  /** `answered`: a read-only query run; `suggested`: the exact command to send was offered; `null`: not used. */
+  used: "answered" | "suggested" | null;
+  /** What to suggest: a command that changes something (never run on the classifier's word) or a query missing its task. */
+  suggest?: { intent: string; numbers: number[] };
 }
