@@ -123,6 +123,24 @@ describe("applying to close (申请办结) in words", () => {
     "任务6可以申请办结了吗",
     "任务6如果完成了就申请办结",
     "等市局验收后再申请办结",
+    // The review of issue 25: negations, third persons, questions and requests already made file nothing.
+    "任务6还没完成，无法申请办结",
+    "任务6还没完成，没法申请办结",
+    "任务6已完成，不用申请办结",
+    "任务6已完成，无需申请办结",
+    "任务6已完成，别申请办结",
+    "任务6已完成，暂缓申请办结",
+    "任务6已经完成了，还没申请办结",
+    "任务6已经完成了，他们已申请办结了",
+    "任务6尚未全部完成，申请办结",
+    "任务6未完成申请办结",
+    "任务6已经完成了，已经申请办结了",
+    "任务6已完成，已申请办结",
+    "任务6她说已经弄完了，申请办结",
+    "刑侦那边说任务6已完成，申请办结",
+    "任务6已完成，为什么申请办结",
+    "任务6已完成，谁申请办结",
+    "任务6已完成的话申请办结",
   ])("is no request: %s", (text) => {
     expect(read(text, REMINDER_23)[0]).not.toBe("request-completion");
     expect(read(text)[0]).not.toBe("request-completion");
