@@ -56,7 +56,24 @@ describe("pausing and resuming reminders in words", () => {
     expect(read(text, STATUS_3).slice(0, 2)).toEqual(["resume-reminders", [3]]);
   });
 
-  it.each(["不要暂停提醒", "下周恢复提醒", "提醒怎么停不了", "任务3的提醒停了吗？", "这个提醒是谁发的"])("pauses or resumes no task for %s", (text) => {
+  it.each([
+    "不要暂停提醒",
+    "下周恢复提醒",
+    "提醒怎么停不了",
+    "任务3的提醒停了吗？",
+    "这个提醒是谁发的",
+    // The review of issue 25: a question or a remark about a reminder that stopped is no request.
+    "任务3提醒停了，怎么回事",
+    "任务3的催办关掉了？谁关的",
+    "提醒停了？",
+    "任务3提醒停了",
+    "任务3的提醒关掉了",
+    "这个提醒停掉了？",
+    "任务3先别催了？",
+    "任务3提醒暂停了吗",
+    "任务3是长期任务，暂停提醒了",
+    "这个提醒谁停掉的，市局还没开会",
+  ])("pauses or resumes no task for %s", (text) => {
     expect(["pause-reminders", "resume-reminders"]).not.toContain(read(text, REMINDER_23)[0]);
     const [command, tasks] = read(text);
     if (command === "pause-reminders" || command === "resume-reminders") expect(tasks).toEqual([]);
@@ -164,6 +181,14 @@ describe("pausing in words, stored before the bot confirms it", () => {
     expect((await app.db.task.findFirstOrThrow({ where: { number: 23 } })).remindersPaused).toBe(true);
     expect((await app.say("任务二十三的催办重新打开", ADMIN)).text).toContain("已恢复任务23的提醒");
     expect((await app.db.task.findFirstOrThrow({ where: { number: 23 } })).remindersPaused).toBe(false);
+  });
+
+  it("pauses nothing when the words after a pause ask why (任务3的提醒暂停了，为什么)", async () => {
+    for (const text of ["任务3的提醒暂停了，为什么", "任务3提醒暂停了？", "暂停提醒 3 谁停的"]) {
+      const r = await app.say(text, ADMIN);
+      expect(r.text).not.toContain("已暂停");
+      expect((await app.db.task.findFirstOrThrow({ where: { number: 3 } })).remindersPaused).toBe(false);
+    }
   });
 
   it("files 申请办结 said in words as the request, and records no update", async () => {
