@@ -95,6 +95,12 @@ export default defineCommand({
     // The update of the confirmation replied to, when it is the sender's and live; else their latest.
     const replied = confirmed === undefined ? -1 : all.map((u, i) => own[i] && u.text === confirmed).lastIndexOf(true);
     const ownIndex = replied >= 0 ? replied : own.lastIndexOf(true);
+    // The confirmation replied to is of someone else's update, or of one withdrawn already: never another of the sender's.
+    const quoted = confirmed === undefined || replied >= 0 ? -1 : all.map((u) => u.text === confirmed).lastIndexOf(true);
+    if (quoted >= 0 && ordinal === null) {
+      if (all[quoted]!.authorId !== sender) await refuse(ctx, "retract", task, t.withdrawalByReply.notYours(task.number, quoted + 1));
+      throw new UserError(r.already(task.number, quoted + 1));
+    }
     let index: number;
     if (ordinal === null) {
       if (ownIndex < 0) {
@@ -102,6 +108,9 @@ export default defineCommand({
         throw new UserError(r.noneOwn(task.number));
       }
       index = ownIndex;
+      // Said in words and not in reply to its confirmation (`这个删掉吧` to a reminder, `我刚才报的任务6那条撤回`): only a recent one.
+      const since = ctx.clock.now().getTime() - RECENT_HOURS * 3600_000;
+      if (inWords && replied < 0 && all[index]!.createdAt.getTime() < since) throw new UserError(t.withdrawalByReply.notRecent(task.number, RECENT_HOURS));
     } else {
       if (ordinal < 1 || ordinal > all.length) throw new UserError(r.noSuch(task.number, ordinal, all.length));
       index = ordinal - 1;
