@@ -139,7 +139,8 @@ export const en = {
   /** A withdrawal in reply to the bot (issue 25 review): never of an update other than the one replied to, nor an old one. */
   withdrawalByReply: {
     notYours: (n: number, m: number) =>
-      `That update (task ${n}, no. ${m}) is not yours; nothing was retracted. Its author may retract it; an admin names it with a reason: retract task ${n} #${m} reason`,
+      `That update (task ${n}, no. ${m}) is not yours; nothing was retracted. Its author may retract it; ` +
+      `an admin names it with a reason: retract task ${n} #${m} reason`,
     notRecent: (n: number, hours: number) =>
       `Your latest update on task ${n} is more than ${hours} hours old; nothing was retracted. To retract it, write: retract task ${n}`,
   },
