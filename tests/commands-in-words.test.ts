@@ -73,6 +73,9 @@ describe("pausing and resuming reminders in words", () => {
     "任务3提醒暂停了吗",
     "任务3是长期任务，暂停提醒了",
     "这个提醒谁停掉的，市局还没开会",
+    "任务3的提醒恢复了？谁恢复的",
+    "这个提醒恢复了吗",
+    "任务3的催办为什么重新打开了",
   ])("pauses or resumes no task for %s", (text) => {
     expect(["pause-reminders", "resume-reminders"]).not.toContain(read(text, REMINDER_23)[0]);
     const [command, tasks] = read(text);
@@ -201,6 +204,14 @@ describe("pausing in words, stored before the bot confirms it", () => {
       const r = await app.say(text, ADMIN);
       expect(r.text).not.toContain("已暂停");
       expect((await app.db.task.findFirstOrThrow({ where: { number: 3 } })).remindersPaused).toBe(false);
+    }
+  });
+
+  it("resumes nothing when the words ask about a resumed reminder (任务3提醒恢复了，怎么回事)", async () => {
+    await app.say("暂停提醒 3 等市局通知", ADMIN);
+    for (const text of ["任务3提醒恢复了，怎么回事", "任务3的提醒恢复了？谁恢复的", "恢复提醒 3 为什么"]) {
+      expect((await app.say(text, ADMIN)).text).not.toContain("已恢复");
+      expect((await app.db.task.findFirstOrThrow({ where: { number: 3 } })).remindersPaused).toBe(true);
     }
   });
 
