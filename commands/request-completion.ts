@@ -9,13 +9,16 @@ import { requireTask } from "../src/core/task-view.js";
 /**
  * Applying to close in words, the whole message: the work done, then the request (`任务一各项工作已全部落实到位，现申请办结。`,
  * `任务二十一已经全部弄完了申请办结`; in reply to a reminder `这两项都是去年底就办完的，申请办结`). What comes before is the
- * note and must say the work is done; `下周再申请办结`, `能不能申请办结` or `先不申请办结` are not requests.
+ * note and must say the work is done; `下周再申请办结`, `能不能申请办结` or `先不申请办结` are not requests. Nor is a note with a
+ * negation anywhere (`还没完成，无法申请办结`, `已完成，不用申请办结`), what others did or said (`他们已申请办结了`), a question
+ * (`为什么申请办结`) or a request already made (`已经申请办结了`): chatter about closing never files one.
  */
 const APPLY_IN_WORDS = [
   new RegExp(
-    "^(?!.*(?:如果|要是|假如|若是|万一|等到?|待|以后|之后|能不能|是否|吗))(?:#|这两项|这几项|这个|这项|该项|两项|此项)?\\s*(?:任务)?\\s*" +
+    "^(?!.*(?:如果|要是|假如|若是|万一|等到?|待|以后|之后|的话|能不能|是否|吗|没|未|不|无|别|暂缓|尚|他们|他|她|对方|说|谁|为什么|怎么|什么时候|何时))" +
+      "(?:#|这两项|这几项|这个|这项|该项|两项|此项)?\\s*(?:任务)?\\s*" +
       "(?<reason>[^\\n]{0,60}?(?:已|完成|办完|弄完|做完|搞完|干完|落实到位|到位|结束|完毕)[^\\n]{0,60}?)" +
-      "[,，。;；\\s]*(?:现|特此|现在|故|特|所以|就|因此)?\\s*(?<!再|不|要|想|能|可以|是否|准备|打算)(?:申请|提请|请求|报请)\\s*(?:办结|销号)(?:吧|了)?[\\s。.!！]*$",
+      "[,，。;；\\s]*(?:现|特此|现在|故|特|所以|就|因此)?\\s*(?<!已|已经|曾|再|要|想|能|可以|准备|打算)(?:申请|提请|请求|报请)\\s*(?:办结|销号)吧?[\\s。.!！]*$",
     "u",
   ),
 ];

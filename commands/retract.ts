@@ -32,8 +32,11 @@ const AROUND =
   "(?:#|这条|这一条|此条|该条|那条|那一条|这个|那个|上一条|上条|刚才|刚刚|之前|所报|报的|发的|的|嗯|呃|啊|一下|麻烦|请|予以|予|帮我|帮忙|先|把|它|我|想|要" +
   "|进度|进展|数字|数据|比例|百分比|内容|信息|有误|错误|不对|错了|(?:打|写|说|报|记|填|搞|弄|发)错(?:群)?了?|重复了?|核实后|重新|报送|上报|再报|稍后" +
   "|是\\s*\\d+\\s*%?\\s*不是\\s*\\d+\\s*%?|应该是\\s*\\d+\\s*%?|[\\s,，。.!！~～、:：;；])*";
-/** A withdrawal said in words, the whole message: `撤回上一条`, `所报数字有误，此条请先予撤回。`; never `不要撤回`, `我撤回了`. */
-const WITHDRAWAL = new RegExp(`^${AROUND}(?:撤回|撤销|删掉|删除|作废)(?:一下|掉)?吧?${AROUND}$`, "u");
+/**
+ * A withdrawal said in words, the whole message: `撤回上一条`, `所报数字有误，此条请先予撤回。`; never `不要撤回`, `我撤回了`,
+ * nor one told of (`刚才撤回的那条数字写错了`, `删除了的那条`): the verb is followed by neither 的 nor 了.
+ */
+const WITHDRAWAL = new RegExp(`^${AROUND}(?:撤回|撤销|删掉|删除|作废)(?:一下|掉)?吧?(?![的了掉])${AROUND}$`, "u");
 /** A record on the wrong task: `不对，这条是任务7工作室的，不是6` withdraws it from 6 (then the sender reports it on 7). */
 const WRONG_TASK = new RegExp(
   "^(?:不对|错了|搞错了|弄错了|报错了)?[\\s,，]*(?:这条|这一条|刚才那条|刚才的|那条|上一条)?\\s*(?:应该)?是\\s*#[^,，。;；\\n]{0,10}?[,，\\s]*" +
@@ -92,6 +95,12 @@ export default defineCommand({
     // The update of the confirmation replied to, when it is the sender's and live; else their latest.
     const replied = confirmed === undefined ? -1 : all.map((u, i) => own[i] && u.text === confirmed).lastIndexOf(true);
     const ownIndex = replied >= 0 ? replied : own.lastIndexOf(true);
+    // The confirmation replied to is of someone else's update, or of one withdrawn already: never another of the sender's.
+    const quoted = confirmed === undefined || replied >= 0 ? -1 : all.map((u) => u.text === confirmed).lastIndexOf(true);
+    if (quoted >= 0 && ordinal === null) {
+      if (all[quoted]!.authorId !== sender) await refuse(ctx, "retract", task, t.withdrawalByReply.notYours(task.number, quoted + 1));
+      throw new UserError(r.already(task.number, quoted + 1));
+    }
     let index: number;
     if (ordinal === null) {
       if (ownIndex < 0) {
@@ -99,6 +108,9 @@ export default defineCommand({
         throw new UserError(r.noneOwn(task.number));
       }
       index = ownIndex;
+      // Said in words and not in reply to its confirmation (`这个删掉吧` to a reminder, `我刚才报的任务6那条撤回`): only a recent one.
+      const since = ctx.clock.now().getTime() - RECENT_HOURS * 3600_000;
+      if (inWords && replied < 0 && all[index]!.createdAt.getTime() < since) throw new UserError(t.withdrawalByReply.notRecent(task.number, RECENT_HOURS));
     } else {
       if (ordinal < 1 || ordinal > all.length) throw new UserError(r.noSuch(task.number, ordinal, all.length));
       index = ordinal - 1;

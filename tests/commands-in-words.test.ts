@@ -56,7 +56,27 @@ describe("pausing and resuming reminders in words", () => {
     expect(read(text, STATUS_3).slice(0, 2)).toEqual(["resume-reminders", [3]]);
   });
 
-  it.each(["不要暂停提醒", "下周恢复提醒", "提醒怎么停不了", "任务3的提醒停了吗？", "这个提醒是谁发的"])("pauses or resumes no task for %s", (text) => {
+  it.each([
+    "不要暂停提醒",
+    "下周恢复提醒",
+    "提醒怎么停不了",
+    "任务3的提醒停了吗？",
+    "这个提醒是谁发的",
+    // The review of issue 25: a question or a remark about a reminder that stopped is no request.
+    "任务3提醒停了，怎么回事",
+    "任务3的催办关掉了？谁关的",
+    "提醒停了？",
+    "任务3提醒停了",
+    "任务3的提醒关掉了",
+    "这个提醒停掉了？",
+    "任务3先别催了？",
+    "任务3提醒暂停了吗",
+    "任务3是长期任务，暂停提醒了",
+    "这个提醒谁停掉的，市局还没开会",
+    "任务3的提醒恢复了？谁恢复的",
+    "这个提醒恢复了吗",
+    "任务3的催办为什么重新打开了",
+  ])("pauses or resumes no task for %s", (text) => {
     expect(["pause-reminders", "resume-reminders"]).not.toContain(read(text, REMINDER_23)[0]);
     const [command, tasks] = read(text);
     if (command === "pause-reminders" || command === "resume-reminders") expect(tasks).toEqual([]);
@@ -77,12 +97,25 @@ describe("withdrawing in words, with no task named or replied to", () => {
     expect(member(text)).toEqual(["retract", tasks]);
   });
 
-  it.each(["撤回吧", "删掉吧", "我要撤回", "领导说撤回", "怎么撤回", "刚才那条我撤回了，发错群了"])(
-    "takes %s, which points at no report, for no withdrawal",
-    (text) => {
-      expect(member(text)[0]).not.toBe("retract");
-    },
-  );
+  it.each([
+    "撤回吧",
+    "删掉吧",
+    "我要撤回",
+    "领导说撤回",
+    "怎么撤回",
+    "刚才那条我撤回了，发错群了",
+    // The review of issue 25: a withdrawal told of, with 的 or 了 after the verb, withdraws nothing more.
+    "刚才撤回的那条数字写错了",
+    "刚才删除的那条进展",
+    "之前删掉的那条进展",
+    "刚才撤销的是40不是80",
+    "我刚才删除了那条进展",
+    "上一条已经作废了",
+    "刚才报的撤回了",
+    "刚才撤回掉的那条",
+  ])("takes %s, which points at no report, for no withdrawal", (text) => {
+    expect(member(text)[0]).not.toBe("retract");
+  });
 
   it("reads a long run of its words in linear time (请予 is 请 and 予, one way only)", () => {
     for (const text of [`${"请予".repeat(400)}撤回x`, `${"这条".repeat(400)}撤回x`, `${"刚才的".repeat(300)}撤回 x`]) {
@@ -123,6 +156,24 @@ describe("applying to close (申请办结) in words", () => {
     "任务6可以申请办结了吗",
     "任务6如果完成了就申请办结",
     "等市局验收后再申请办结",
+    // The review of issue 25: negations, third persons, questions and requests already made file nothing.
+    "任务6还没完成，无法申请办结",
+    "任务6还没完成，没法申请办结",
+    "任务6已完成，不用申请办结",
+    "任务6已完成，无需申请办结",
+    "任务6已完成，别申请办结",
+    "任务6已完成，暂缓申请办结",
+    "任务6已经完成了，还没申请办结",
+    "任务6已经完成了，他们已申请办结了",
+    "任务6尚未全部完成，申请办结",
+    "任务6未完成申请办结",
+    "任务6已经完成了，已经申请办结了",
+    "任务6已完成，已申请办结",
+    "任务6她说已经弄完了，申请办结",
+    "刑侦那边说任务6已完成，申请办结",
+    "任务6已完成，为什么申请办结",
+    "任务6已完成，谁申请办结",
+    "任务6已完成的话申请办结",
   ])("is no request: %s", (text) => {
     expect(read(text, REMINDER_23)[0]).not.toBe("request-completion");
     expect(read(text)[0]).not.toBe("request-completion");
@@ -146,6 +197,22 @@ describe("pausing in words, stored before the bot confirms it", () => {
     expect((await app.db.task.findFirstOrThrow({ where: { number: 23 } })).remindersPaused).toBe(true);
     expect((await app.say("任务二十三的催办重新打开", ADMIN)).text).toContain("已恢复任务23的提醒");
     expect((await app.db.task.findFirstOrThrow({ where: { number: 23 } })).remindersPaused).toBe(false);
+  });
+
+  it("pauses nothing when the words after a pause ask why (任务3的提醒暂停了，为什么)", async () => {
+    for (const text of ["任务3的提醒暂停了，为什么", "任务3提醒暂停了？", "暂停提醒 3 谁停的"]) {
+      const r = await app.say(text, ADMIN);
+      expect(r.text).not.toContain("已暂停");
+      expect((await app.db.task.findFirstOrThrow({ where: { number: 3 } })).remindersPaused).toBe(false);
+    }
+  });
+
+  it("resumes nothing when the words ask about a resumed reminder (任务3提醒恢复了，怎么回事)", async () => {
+    await app.say("暂停提醒 3 等市局通知", ADMIN);
+    for (const text of ["任务3提醒恢复了，怎么回事", "任务3的提醒恢复了？谁恢复的", "恢复提醒 3 为什么"]) {
+      expect((await app.say(text, ADMIN)).text).not.toContain("已恢复");
+      expect((await app.db.task.findFirstOrThrow({ where: { number: 3 } })).remindersPaused).toBe(true);
+    }
   });
 
   it("files 申请办结 said in words as the request, and records no update", async () => {

@@ -314,3 +314,26 @@ describe("the docs examples' own rules", () => {
     ]);
   });
 });
+
+describe("what the docs say of commands said in a reply", () => {
+  /** How docs/reading-messages.md names each command that has forms said in words (its cues' `whole`). */
+  const NAMED: Record<string, string> = {
+    retract: "**withdrawal**",
+    "pause-reminders": "**pausing**",
+    "resume-reminders": "**resuming reminders**",
+    "request-completion": "**申请办结**",
+  };
+
+  it("names every command that may be said in words in a reply, and no fewer (review of issue 25)", async () => {
+    const { commands } = await import("../commands/index.js");
+    const said = commands.filter((c) => c.cues.kind === "task-command" && (c.cues.whole?.length ?? 0) > 0).map((c) => c.name);
+    const replies = readFileSync(join(ROOT, "docs/reading-messages.md"), "utf8")
+      .split("\n")
+      .find((l) => l.includes("**Replies to the bot**"))!;
+    for (const name of said) {
+      expect(NAMED[name], `a name in the docs for ${name}`).toBeDefined();
+      expect(replies).toContain(NAMED[name]);
+    }
+    expect(replies).not.toContain("only a withdrawal may be said");
+  });
+});

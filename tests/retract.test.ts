@@ -184,6 +184,38 @@ describe("a withdrawal said in words (issue 25)", () => {
     expect(await liveTexts(6)).toEqual(["张的内容 30%"]);
   });
 
+  it.each(["这条数字有误，撤回", "撤回吧", "这条删掉", "所报数字有误，此条请先予撤回。"])(
+    "refuses to take back someone else's update confirmed, and takes back none of the sender's: %s",
+    async (text) => {
+      await app.say("任务6进展：张的内容 30%", ZHANG);
+      app.clock.advance(60_000);
+      const li = await app.say("任务6进展：李的内容 80%", LI);
+      const r = await app.say(text, { ...ZHANG, replyTo: { text: li.text } });
+      expect(r.text).toContain("这条不是您报的进展");
+      expect(await liveTexts(6)).toEqual(["张的内容 30%", "李的内容 80%"]);
+      // An update already withdrawn is said so, not swapped for another.
+      await app.say("撤回 任务6", LI);
+      expect((await app.say(text, { ...LI, replyTo: { text: li.text } })).text).toContain("已经撤回");
+      expect(await liveTexts(6)).toEqual(["张的内容 30%"]);
+    },
+  );
+
+  it.each(["这个删掉吧", "撤回吧", "这条撤回", "刚才报的撤回一下"])(
+    "takes back no update older than a day in reply to a reminder, and one from today: %s",
+    async (text) => {
+      const reminder = { replyTo: { text: "【督办提醒】刑侦大队 · 2024-07-01\n请报送本期进展（1项）：\n⚪ 任务6 培育“公安数字工匠” · 持续推进" } };
+      await app.say("任务6进展：张的内容 30%", ZHANG);
+      app.clock.advance(3 * 24 * 3600_000);
+      const r = await app.say(text, { ...ZHANG, ...reminder });
+      expect(r.text).not.toContain("已撤回");
+      expect(await liveTexts(6)).toEqual(["张的内容 30%"]);
+      await app.say("任务6进展：张的新内容 40%", ZHANG);
+      app.clock.advance(60_000);
+      expect((await app.say(text, { ...ZHANG, ...reminder })).text).toContain("已撤回任务6的第2条进展");
+      expect(await liveTexts(6)).toEqual(["张的内容 30%"]);
+    },
+  );
+
   it("takes back the update the confirmation replied to names, not the sender's later one", async () => {
     const first = await app.say("任务6进展：俩人都过市里初审了 80%", ZHANG);
     app.clock.advance(60_000);

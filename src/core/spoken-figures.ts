@@ -20,8 +20,8 @@ const FRACTION = new RegExp(
 );
 /** `百分之六七十`: two neighbouring tens. */
 const RANGE_OF_TENS = /百分之\s*([一二三四五六七八])([二三四五六七八九])十(?![一二三四五六七八九])/dgu;
-/** `七八成`, `六七成`, `七到八成`: two neighbouring tenths. */
-const RANGE_OF_TENTHS = new RegExp(`${LEAD}(${DIGIT})\\s*(?:到|至|-|~|～)?\\s*(${DIGIT})\\s*成(?![功员本果绩立熟交型为])`, "gdu");
+/** `七八成`, `六七成`, `七到八成`: two neighbouring tenths; not a share of something named after it (`七八成的所队`). */
+const RANGE_OF_TENTHS = new RegExp(`${LEAD}(${DIGIT})\\s*(?:到|至|-|~|～)?\\s*(${DIGIT})\\s*成(?![功员本果绩立熟交型为])(?!\\s*的)`, "gdu");
 
 /** A figure corrected: `应该是35不是53`, `更正为40%，而不是80%` (the rejected one is left out by extractPercents). */
 const CORRECTED = /(?:应该是|应该为|应为|应是|改为|改成|更正为|实际是|实际为|正确的是)\s*(\d{1,3}(?:\.\d+)?)\s*%?(?=\s*[,，]?\s*(?:而)?不是\s*\d)/dgu;

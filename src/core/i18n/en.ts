@@ -136,6 +136,18 @@ export const en = {
     noneRecent: (hours: number) => `You have no live update from the last ${hours} hours. Name the task, e.g. retract task 6`,
     resend: "Please send the correct update again, e.g. task 6 update: … 40%",
   },
+  /** A withdrawal in reply to the bot (issue 25 review): never of an update other than the one replied to, nor an old one. */
+  withdrawalByReply: {
+    notYours: (n: number, m: number) =>
+      `That update (task ${n}, no. ${m}) is not yours; nothing was retracted. Its author may retract it; ` +
+      `an admin names it with a reason: retract task ${n} #${m} reason`,
+    notRecent: (n: number, hours: number) =>
+      `Your latest update on task ${n} is more than ${hours} hours old; nothing was retracted. To retract it, write: retract task ${n}`,
+  },
+  /** A question about reminders that reads like pausing or resuming them (issue 25 review): nothing changes. */
+  remindersAsked: {
+    notChanged: (n: number) => `Task ${n}'s reminders were not changed. To resume them: resume reminders ${n}; to pause them: pause reminders ${n} reason`,
+  },
   reports: {
     unavailable: "Reports are not available here; use npx duban report / export / chart.",
     unknownUnit: (name: string, known: string) => `No unit "${name}". Units: ${known}`,

@@ -569,6 +569,9 @@ function unitAliasMap(ctx: InterpretContext): ReadonlyMap<string, string> {
 /** A demand or a goal (vocabulary.ts), or a figure only bounded (`以上`, `之前`): no figure of progress. */
 const DEMAND_OR_AFTER = new RegExp(`${DEMAND_OR_GOAL}|以前|之前|以上`, "u");
 
+/** A demand, a goal or what someone said (`局长说`, `要完成`, `要求`): a figure in such a message is not work done. */
+const DEMANDED = new RegExp(`${DEMAND_OR_GOAL}|说(?!明)|要(?:完成|达到|做到)`, "u");
+
 /** A date of the report, not work done: `截至目前`, `截止到现在`. */
 const AS_OF = /(?:截至|截止)(?:到)?(?:目前|现在|今天|当前|本周|本月|[^,，。;；\n]{0,8}?(?:底|日|号))?/gu;
 
@@ -782,6 +785,13 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     confidence = "likely";
     cues.push("task-first-no-progress-cue");
   } else return h.none();
+
+  // A demand, a goal or hearsay (`局长说任务6要完成三分之二`, `任务6 要完成60%`): asked first, never recorded at once.
+  const demanded = confidence === "certain" && !h.explicitLabel && (pct || done) ? DEMANDED.exec(ev.low) : null;
+  if (demanded) {
+    confidence = "likely";
+    cues.push(`demand-or-hearsay:${demanded[0]}`);
+  }
 
   const spans = segmentsOf(text, low, refs);
   // One item of a pasted list (`交警大队6月月报：1.… 3.任务15相关材料下周报科技办`): the rest of the message is no task's.

@@ -26,13 +26,26 @@ export const LEADING_INLINE_HEAD = new RegExp(`^[\\s:：,，;；。]*${INLINE_HE
  * `itemHeadStart("小结：1.任务20完成 2.任务21 65%", {start: 17, end: 21})` → 15 (the `2.` item).
  */
 export function itemHeadStart(low: string, ref: { start: number; end: number }): number {
-  const before = low.slice(0, ref.start);
-  const bracket = BRACKETED.exec(before);
-  if (bracket && /^\s*[)）]/u.test(low.slice(ref.end))) return bracket.index + (low[bracket.index] === "\n" ? 1 : 0);
-  const item = INLINE_ITEM.exec(before);
-  if (item) return item.index + (/^[\s:：,，;；。%]/u.test(item[0]) ? 1 : 0);
+  // Only the text just before the reference can head it: the forms are read in a window (each of a report's lines would
+  // otherwise rescan the whole text before it), behind a character that none of them can start with, so that the
+  // window's start is no `^`.
+  const from = Math.max(0, ref.start - HEAD_WINDOW);
+  const window = low.slice(from, ref.start);
+  const at = (prefix: string, index: number) => (from > 0 ? from + index - prefix.length : index);
+  const bracketPrefix = from > 0 ? "，" : "";
+  const bracket = BRACKETED.exec(bracketPrefix + window);
+  if (bracket && /^\s*[)）]/u.test(low.slice(ref.end))) {
+    const index = at(bracketPrefix, bracket.index);
+    return index + (low[index] === "\n" ? 1 : 0);
+  }
+  const itemPrefix = from > 0 ? "\u0001" : "";
+  const item = INLINE_ITEM.exec(itemPrefix + window);
+  if (item) return at(itemPrefix, item.index) + (/^[\s:：,，;；。%]/u.test(item[0]) ? 1 : 0);
   return -1;
 }
+
+/** How far before a reference its head may start (characters): a list marker and a subject of at most 16, with spaces. */
+const HEAD_WINDOW = 48;
 
 /** A clause that opens with its own figure: `任务6完成80%`, `任务6 进度七成`, `任务6 65%`. */
 const OWN_FIGURE =
