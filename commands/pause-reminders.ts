@@ -3,18 +3,13 @@ import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { requireTask } from "../src/core/task-view.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
+import { ASKS, WHOLE_NOT_ASKING, WHOLE_THIS_TASK } from "../src/core/command-cues.js";
 
-/** What a request in words points at: the task (`#` where the message names it) or the one replied to (`这个`). */
-const THIS = "(?:#|这个|这项|这件事|该项|此项|该任务|这个任务)?\\s*(?:任务)?\\s*的?\\s*";
 /**
  * A reason after the request: `，雪亮二期要等县里立项下来才能动`. 了 only after 吧 (`停掉吧了` is rare, `停掉了` tells what
  * happened), and no question mark: `提醒停了？` asks.
  */
 const THEN_REASON = "\\s*(?:一下)?\\s*(?:吧了?|[啊呀])?\\s*(?:[,，。;；!！\\s]+(?<reason>[^?？]*?))?[\\s。!！]*$";
-/** A question or a remark about a reminder that stopped (`…，怎么回事`, `谁关的`): never a request. */
-const NOT_ASKING = "(?![\\s\\S]*(?:谁|怎么|为什么|为啥|咋|吗|什么|啥|[?？]))";
-/** A reason that asks (`为什么`, `谁关的`): the message asks about the reminders and pauses nothing. */
-const QUESTION = /谁|怎么|为什么|为啥|咋|吗|什么|啥|[?？]/u;
 /** Asking, not telling: `能不能`, `可以`. */
 const MAY = "(?:能不能|可不可以|能否|可否|可以|就)?\\s*(?:先|暂时|暂且)?\\s*";
 /**
@@ -22,10 +17,10 @@ const MAY = "(?:能不能|可不可以|能否|可否|可以|就)?\\s*(?:先|暂�
  * `任务3是长期任务，先暂停提醒吧` (the reason before). `不要暂停提醒` and `下周…` are not.
  */
 const PAUSE_IN_WORDS = [
-  new RegExp(`^${NOT_ASKING}${THIS}(?:提醒|催办)\\s*${MAY}(?:暂停|停掉|停一下|停一停|停发|关掉|关一下)${THEN_REASON}`, "u"),
-  new RegExp(`^${NOT_ASKING}${THIS}${MAY}(?:别|不要|不用|不必|停止)\\s*催(?:办|了)?${THEN_REASON}`, "u"),
+  new RegExp(`^${WHOLE_NOT_ASKING}${WHOLE_THIS_TASK}(?:提醒|催办)\\s*${MAY}(?:暂停|停掉|停一下|停一停|停发|关掉|关一下)${THEN_REASON}`, "u"),
+  new RegExp(`^${WHOLE_NOT_ASKING}${WHOLE_THIS_TASK}${MAY}(?:别|不要|不用|不必|停止)\\s*催(?:办|了)?${THEN_REASON}`, "u"),
   new RegExp(
-    `^${NOT_ASKING}#\\s*(?:是)?(?<reason>[^,，。;；\\n]{2,24})[,，]\\s*(?:先|暂时|暂且|就)?\\s*` +
+    `^${WHOLE_NOT_ASKING}#\\s*(?:是)?(?<reason>[^,，。;；\\n]{2,24})[,，]\\s*(?:先|暂时|暂且|就)?\\s*` +
       "(?:暂停提醒|暂停催办|提醒暂停|催办暂停|停止提醒|停止催办|提醒先停|催办先停|别催了?)\\s*(?:一下)?\\s*(?:吧了?)?[\\s。!！]*$",
     "u",
   ),
@@ -76,7 +71,7 @@ export default defineCommand({
     for (const n of numbers) tasks.push((await requireTask(ctx, n)).task);
     await requireAdminFor(ctx, "pause-reminders", tasks[0]!);
     // `任务3的提醒暂停了，为什么`: a question about a pause is no reason for one; nothing changes.
-    if (!reason || QUESTION.test(reason)) throw new UserError(t.reminders.needReason(numbers[0]!));
+    if (!reason || ASKS.test(reason)) throw new UserError(t.reminders.needReason(numbers[0]!));
     for (const task of tasks) await ctx.repos.plans.setPaused(task.id, true, reason, actorOf(ctx), ctx.clock.now());
     return { replies: [reply(tasks.map((task) => t.reminders.paused(task.number, reason)))] };
   },

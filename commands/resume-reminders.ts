@@ -3,24 +3,22 @@ import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { requirePlan, requireTask } from "../src/core/task-view.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
+import { ASKS, WHOLE_NOT_ASKING, WHOLE_THIS_TASK } from "../src/core/command-cues.js";
 
-/** What a request in words points at: the task (`#` where the message names it) or the one replied to (`这个`). */
-const THIS = "(?:#|这个|这项|这件事|该项|此项|该任务|这个任务)?\\s*(?:任务)?\\s*的?\\s*";
 const RESUME = "(?:恢复|重新打开|重新开启|重新开|再开|打开|开启)";
 /** A reason after the request: `，市局方案已经下发了`; no question mark (`提醒恢复了？` asks). */
 const THEN_REASON = "\\s*(?:一下)?\\s*[吧了啊呀]*\\s*(?:[,，。;；!！\\s]+[^?？]*)?$";
-/** Words that ask (`谁恢复的`, `怎么回事`): a question about reminders resumes nothing. */
-const ASKING = "谁|怎么|为什么|为啥|咋|吗|什么|啥|[?？]";
-const NOT_ASKING = `(?![\\s\\S]*(?:${ASKING}))`;
-const QUESTION = new RegExp(ASKING, "u");
 /**
  * Resuming said in words, the whole message: `十九号任务的催办重新打开`, `任务十九的提醒恢复一下`, `这个恢复提醒吧，市局方案已经下发了`
  * (in reply to the bot). `下周恢复提醒` is not.
  */
 const RESUME_IN_WORDS = [
-  new RegExp(`^${NOT_ASKING}${THIS}(?:提醒|催办)\\s*(?:可以|就)?\\s*${RESUME}${THEN_REASON}`, "u"),
-  new RegExp(`^${NOT_ASKING}${THIS}(?:可以|就)?\\s*${RESUME}\\s*(?:提醒|催办)${THEN_REASON}`, "u"),
-  /^(?![\s\S]*(?:谁|怎么|为什么|为啥|咋|吗|什么|啥|[?？]))#\s*[^,，。;；\n]{2,24}[,，]\s*(?:可以|就)?\s*(?:恢复提醒|恢复催办|提醒恢复|催办恢复)\s*(?:一下)?\s*[吧了]*[\s。!！]*$/u,
+  new RegExp(`^${WHOLE_NOT_ASKING}${WHOLE_THIS_TASK}(?:提醒|催办)\\s*(?:可以|就)?\\s*${RESUME}${THEN_REASON}`, "u"),
+  new RegExp(`^${WHOLE_NOT_ASKING}${WHOLE_THIS_TASK}(?:可以|就)?\\s*${RESUME}\\s*(?:提醒|催办)${THEN_REASON}`, "u"),
+  new RegExp(
+    `^${WHOLE_NOT_ASKING}#\\s*[^,，。;；\\n]{2,24}[,，]\\s*(?:可以|就)?\\s*(?:恢复提醒|恢复催办|提醒恢复|催办恢复)\\s*(?:一下)?\\s*[吧了]*[\\s。!！]*$`,
+    "u",
+  ),
 ];
 
 /** `恢复提醒 6`: an admin resumes a task's reminders. */
@@ -45,7 +43,7 @@ export default defineCommand({
   async handle({ numbers, reason }, ctx) {
     const t = ctx.t;
     // `任务3提醒恢复了，怎么回事`: a question about reminders, not a request; nothing changes.
-    if (QUESTION.test(reason)) throw new UserError(t.remindersAsked.notChanged(numbers[0] ?? 6));
+    if (ASKS.test(reason)) throw new UserError(t.remindersAsked.notChanged(numbers[0] ?? 6));
     if (numbers.length === 0) {
       await requireAdminFor(ctx, "resume-reminders", null);
       const plan = await requirePlan(ctx);

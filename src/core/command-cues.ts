@@ -32,3 +32,15 @@ export type CommandCues =
       wholeWithoutTask?: RegExp;
     }
   | { kind: "directive"; prefixes: readonly string[]; rest?: RegExp };
+
+/**
+ * Pieces of the commands' `whole` forms that several commands share. `WHOLE_THIS_TASK`: what a request in words points
+ * at, the task (`#` where the message names it) or the one replied to (`这个`).
+ */
+export const WHOLE_THIS_TASK = "(?:#|这个|这项|这件事|该项|此项|该任务|这个任务)?\\s*(?:任务)?\\s*的?\\s*";
+/** Words that ask (`谁关的`, `怎么回事`, `为什么`): a message holding one asks about a command and changes nothing. */
+const ASKING_WORDS = "谁|怎么|为什么|为啥|咋|吗|什么|啥|[?？]";
+/** At the start of a `whole` form: the message holds no asking word anywhere. */
+export const WHOLE_NOT_ASKING = `(?![\\s\\S]*(?:${ASKING_WORDS}))`;
+/** A reason (or message) that asks: the command changes nothing. */
+export const ASKS = new RegExp(ASKING_WORDS, "u");
