@@ -24,6 +24,8 @@ import type { WorkingCalendar } from "./working-calendar.js";
 /** Kinds in the order a message lists them: the most urgent first. */
 const KIND_ORDER = ["escalation", "overdue", "due", "before", "stale", "report-due", "notice"] as const;
 type Kind = (typeof KIND_ORDER)[number];
+/** Each kind's place in KIND_ORDER. */
+const KIND_AT = new Map<string, number>(KIND_ORDER.map((k, i) => [k, i]));
 /**
  * A claim older than this is taken to belong to a crashed process, and the reminder is sent again.
  * It is renewed before each send once a minute has passed, and one send gives up after 10 minutes (the Matrix
@@ -492,13 +494,38 @@ export class ReminderService {
     const entry = directory.unit(unit);
     const ownRooms = entry?.rooms ?? [];
     const rooms = ownRooms.length ? ownRooms : directory.officeRooms();
+    // One pass over the unit's rows (a unit may have thousands): each kind's rows, the occurrences and notices it
+    // carries, and the task numbers.
+    const byKind: Pending[][] = KIND_ORDER.map(() => []);
+    const reminderIds: number[] = [];
+    const noticeIds: number[] = [];
+    const notices = new Set<number>();
+    const numbers = new Set<number>();
+    let firstTask: Shown | undefined;
+    for (const x of list) {
+      const k = KIND_AT.get(x.kind);
+      if (k !== undefined) byKind[k]!.push(x);
+      if (x.id !== null) reminderIds.push(x.id);
+      if (x.noticeId !== null && !notices.has(x.noticeId)) {
+        notices.add(x.noticeId);
+        noticeIds.push(x.noticeId);
+      }
+      const task = x.taskId === null ? undefined : tasks.get(x.taskId);
+      if (task) {
+        numbers.add(task.number);
+        firstTask ??= task;
+      }
+    }
     const lines = [isOffice ? r.officeHeader(day) : r.header(unit, day)];
-    const kinds = KIND_ORDER.filter((k) => list.some((x) => x.kind === k));
+    const kinds: Kind[] = [];
     const mentions = new Set<string>(isOffice ? [] : (entry?.members ?? []));
     // With several plans in progress, every task line says which plan it is in: 【科技兴警】🟡 任务6 …
     const code = (task: Shown) => (plans.size > 1 ? this.d.t.plans.heading(plans.get(task.planId)?.code ?? "", "") : "");
-    for (const kind of kinds) {
-      const items = list.filter((x) => x.kind === kind);
+    for (let k = 0; k < KIND_ORDER.length; k++) {
+      const items = byKind[k]!;
+      if (items.length === 0) continue;
+      const kind = KIND_ORDER[k]!;
+      kinds.push(kind);
       const seen = new Set<number>(); // task ids: two plans may both have a task 6
       const itemLines: string[] = [];
       for (const x of items) {
@@ -518,24 +545,21 @@ export class ReminderService {
         }
       }
       const count = kind === "notice" ? itemLines.length : seen.size;
-      lines.push(kind === "escalation" ? r.section.escalation(count, this.d.policy.escalateAfterDays) : r.section[kind](count), ...itemLines);
+      lines.push(kind === "escalation" ? r.section.escalation(count, this.d.policy.escalateAfterDays) : r.section[kind](count));
+      for (const line of itemLines) lines.push(line);
     }
     // With several plans in progress a bare 任务N may be open: the footer shows how to name the plan.
-    const firstTask = list.map((x) => (x.taskId === null ? undefined : tasks.get(x.taskId))).find((x) => x !== undefined);
     if (!isOffice) lines.push(plans.size > 1 && firstTask ? r.footerPlans(plans.get(firstTask.planId)?.code ?? "") : r.footer);
     if (!ownRooms.length && !isOffice) lines.push(r.noRoom(unit));
-    const taskNumbers = [...new Set(list.map((x) => (x.taskId === null ? null : tasks.get(x.taskId)?.number)).filter((n): n is number => n != null))].sort(
-      (a, b) => a - b,
-    );
     return {
       unit,
       kind: kinds[0]!,
       kinds,
-      taskNumbers,
+      taskNumbers: [...numbers].sort((a, b) => a - b),
       rooms,
       reply: reply(lines, { heading: true, mentions: [...mentions] }),
-      reminderIds: list.map((x) => x.id).filter((id): id is number => id !== null),
-      noticeIds: [...new Set(list.map((x) => x.noticeId).filter((id): id is number => id !== null))],
+      reminderIds,
+      noticeIds,
     };
   }
 }

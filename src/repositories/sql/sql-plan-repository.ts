@@ -240,12 +240,20 @@ export class SqlPlanRepository extends PrismaPlanRepository {
       targets.map((r) => toTarget(targetRow(r))),
       (t) => t.taskId,
     );
+    // Tasks share their lead units (a plan has a few hundred units at most): each list is parsed once a page, and the
+    // tasks that name the same units share one array (read-only, like every task's).
+    const units = new Map<string, string[]>();
+    const unitsOf = (text: string): string[] => {
+      let list = units.get(text);
+      if (list === undefined) units.set(text, (list = JSON.parse(text) as string[]));
+      return list;
+    };
     return rows.map(
       ([id, number, title, leadUnits, deadlineText, deadlineKind, deadlineDate, completedAt, remindersPaused, reviewPending, lastUpdateAt, progress]) => ({
         id,
         number,
         title,
-        leadUnits: JSON.parse(leadUnits) as string[],
+        leadUnits: unitsOf(leadUnits),
         deadline: { text: deadlineText, kind: deadlineKind as DeadlineKind, date: deadlineDate },
         completedAt: asDateOrNull(completedAt),
         paused: asBool(remindersPaused),
