@@ -112,6 +112,24 @@ const NO_ROOMS: string[] = [];
 const SKIPPED = "skipped: task done, reminders paused, or completion under review";
 const ARCHIVED = "skipped: plan archived";
 
+/**
+ * The rows unit by unit, units in the order of their names, each unit's rows in their order: a run's messages (and
+ * a preview's) come in that order. Grouped, then the units sorted, not every row: a page has thousands of rows and a
+ * few hundred units.
+ */
+function byUnit<T extends { unit: string }>(rows: T[]): T[] {
+  const lists = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = lists.get(r.unit);
+    if (list) list.push(r);
+    else lists.set(r.unit, [r]);
+  }
+  if (lists.size < 2) return rows;
+  const out: T[] = [];
+  for (const unit of [...lists.keys()].sort()) for (const r of lists.get(unit)!) out.push(r);
+  return out;
+}
+
 /** Reminder key, unique per (task, unit, kind, occurrence date). */
 export const reminderKey = (taskId: number, unit: string, kind: string, occurrence: string) => `${taskId}:${unit}:${kind}:${occurrence}`;
 
@@ -139,6 +157,7 @@ export class ReminderService {
     const workdays = days.filter((d) => this.d.calendar.isWorkday(d));
     if (workdays.length === 0) return;
     const office = this.d.directory.office;
+    const expand = this.expander();
     let first = true;
     for (const plan of active ?? (await this.d.repos.plans.activePlans())) {
       const startDay = planStart(plan);
@@ -166,7 +185,7 @@ export class ReminderService {
             if (r.deadline.kind === "unknown" && r.completedAt === null)
               out.push({ key: `notice:unknown-deadline:${r.id}`, taskId: r.id, unit: office, kind: "notice", occurrence: r.deadline.text, dueOn: day });
           for (const due of dueReminders(tasks, day, { calendar: this.d.calendar, policy: this.d.policy, officeUnit: office }))
-            for (const unit of this.expand(due.unit))
+            for (const unit of expand(due.unit))
               out.push({
                 key: reminderKey(due.taskId, unit, due.kind, due.occurrence),
                 taskId: due.taskId,
@@ -177,8 +196,7 @@ export class ReminderService {
               });
         }
         first = false;
-        // Stored unit by unit, a unit's rows share pages, so marking its message delivered rewrites fewer of them.
-        yield { plan, tasks: rows, rows: out.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0)) };
+        yield { plan, tasks: rows, rows: byUnit(out) };
         if (rows.length < limit) break;
         after = rows[rows.length - 1]!.number;
       }
@@ -453,6 +471,19 @@ export class ReminderService {
   private expand(unit: string): string[] {
     if (!isCollectiveUnit(unit)) return [this.d.directory.canonical(unit)];
     return this.d.directory.units.map((u) => u.name).filter((n) => n !== this.d.directory.office);
+  }
+
+  /** `expand`, worked out once per lead unit as written for a run's pages (the lists are shared: read-only). */
+  private expander(): (unit: string) => readonly string[] {
+    const known = new Map<string, string[]>();
+    return (unit) => {
+      let units = known.get(unit);
+      if (units === undefined) {
+        units = this.expand(unit);
+        known.set(unit, units);
+      }
+      return units;
+    };
   }
 
   /** One message per unit for `rows`, and the rows that go to nobody: skipped (done, paused, under review) or archived. */
