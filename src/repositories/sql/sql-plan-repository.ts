@@ -243,18 +243,7 @@ export class SqlPlanRepository extends PrismaPlanRepository {
       targets.map((r) => toTarget(targetRow(r))),
       (t) => t.taskId,
     );
-    // Tasks share their lead units (a plan has a few hundred units at most): each list is parsed once a page, and the
-    // tasks that name the same units share one array (read-only, like every task's).
-    const units = new Map<string, string[]>();
-    const unitsOf = (text: string): string[] => {
-      let list = units.get(text);
-      if (list === undefined) {
-        list = JSON.parse(text) as string[];
-        units.set(text, list);
-      }
-      return list;
-    };
-    // Deadlines repeat too (`2023年底前`): tasks with the same one share it.
+    // Deadlines repeat (`2023年底前`): tasks with the same one share it (read-only, like every task's).
     const deadlines = new Map<string, Deadline>();
     const deadlineOf = (text: string, kind: DeadlineKind, date: string | null): Deadline => {
       const known = deadlines.get(text);
@@ -268,7 +257,7 @@ export class SqlPlanRepository extends PrismaPlanRepository {
         id,
         number,
         title,
-        leadUnits: unitsOf(leadUnits),
+        leadUnits: JSON.parse(leadUnits) as string[],
         deadline: deadlineOf(deadlineText, deadlineKind as DeadlineKind, deadlineDate),
         completedAt: asDateOrNull(completedAt),
         paused: asBool(remindersPaused),
