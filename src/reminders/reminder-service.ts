@@ -394,10 +394,12 @@ export class ReminderService {
       await reminders.markDelivered(m.noticeIds, now, "undeliverable: no room for the unit or the office");
       return;
     }
-    // Room by room: a room that fails is retried next run, and only that room.
-    const inMessage = new Set(m.reminderIds);
-    const sent = rows.filter((r) => r.id !== null && inMessage.has(r.id));
-    const todo = m.rooms.filter((room) => sent.some((r) => !(r.deliveredRooms ?? NO_ROOMS).includes(room)));
+    // Room by room: a room that fails is retried next run, and only that room. A run's new occurrences have reached
+    // no room yet (the usual case: every room, with no set of the message's thousands of ids to build).
+    const reachedSome = rows.some((r) => (r.deliveredRooms ?? NO_ROOMS).length > 0);
+    const inMessage = reachedSome ? new Set(m.reminderIds) : null;
+    const sent = inMessage ? rows.filter((r) => r.id !== null && inMessage.has(r.id)) : null;
+    const todo = sent ? m.rooms.filter((room) => sent.some((r) => !(r.deliveredRooms ?? NO_ROOMS).includes(room))) : m.reminderIds.length ? m.rooms : [];
     const failed: string[] = [];
     const reached: string[] = [];
     let error = "";
