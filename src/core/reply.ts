@@ -47,6 +47,8 @@ export interface Notice {
 }
 
 const HTML_SPECIAL = /[&<>"']/;
+const NEWLINE = /\n/g;
+const BR = "<br>\n";
 
 /** Escape text for HTML: `escapeHtml("<b>x</b>")` → "&lt;b&gt;x&lt;/b&gt;". */
 export function escapeHtml(text: string): string {
@@ -62,7 +64,13 @@ export function escapeHtml(text: string): string {
  */
 export function reply(lines: string[], opts: { heading?: boolean; mentions?: string[] } = {}): Reply {
   const text = lines.join("\n");
-  const html = lines.map((line, i) => (i === 0 && opts.heading ? `<b>${escapeHtml(line)}</b>` : escapeHtml(line))).join("<br>\n");
+  // Escaped whole, not line by line: a reminder to a unit with many tasks has hundreds of lines. A line break inside
+  // a line is a break in the HTML too.
+  const head = opts.heading && lines.length > 0 ? lines[0]! : null;
+  const body = head === null ? text : text.slice(head.length + 1);
+  const html =
+    (head === null ? "" : `<b>${escapeHtml(head).replace(NEWLINE, BR)}</b>${lines.length > 1 ? BR : ""}`) +
+    (head === null || lines.length > 1 ? escapeHtml(body).replace(NEWLINE, BR) : "");
   return opts.mentions && opts.mentions.length > 0 ? { text, html, mentions: opts.mentions } : { text, html };
 }
 

@@ -24,6 +24,8 @@ import type { WorkingCalendar } from "./working-calendar.js";
 /** Kinds in the order a message lists them: the most urgent first. */
 const KIND_ORDER = ["escalation", "overdue", "due", "before", "stale", "report-due", "notice"] as const;
 type Kind = (typeof KIND_ORDER)[number];
+/** Each kind's place in KIND_ORDER. */
+const KIND_AT = new Map<string, number>(KIND_ORDER.map((k, i) => [k, i]));
 /**
  * A claim older than this is taken to belong to a crashed process, and the reminder is sent again.
  * It is renewed before each send once a minute has passed, and one send gives up after 10 minutes (the Matrix
@@ -110,6 +112,35 @@ const NO_ROOMS: string[] = [];
 const SKIPPED = "skipped: task done, reminders paused, or completion under review";
 const ARCHIVED = "skipped: plan archived";
 
+/**
+ * The rows unit by unit, units in the order of their names, each unit's rows in their order: a run's messages (and
+ * a preview's) come in that order. Grouped, then the units sorted, not every row: a page has thousands of rows and a
+ * few hundred units.
+ */
+function byUnit<T extends { unit: string }>(rows: T[]): T[] {
+  const lists = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = lists.get(r.unit);
+    if (list) list.push(r);
+    else lists.set(r.unit, [r]);
+  }
+  if (lists.size < 2) return rows;
+  const out: T[] = [];
+  for (const unit of [...lists.keys()].sort()) for (const r of lists.get(unit)!) out.push(r);
+  return out;
+}
+
+/**
+ * The same string, made flat: a line built from pieces is a tree of them in V8, and a run keeps one line per task
+ * until its messages are composed, so each would be copied from one heap generation to the next piece by piece.
+ * A regular expression works on a flat string, so testing one flattens it in place, once.
+ */
+const ANYTHING = /^/;
+function flat(line: string): string {
+  ANYTHING.test(line);
+  return line;
+}
+
 /** Reminder key, unique per (task, unit, kind, occurrence date). */
 export const reminderKey = (taskId: number, unit: string, kind: string, occurrence: string) => `${taskId}:${unit}:${kind}:${occurrence}`;
 
@@ -137,6 +168,7 @@ export class ReminderService {
     const workdays = days.filter((d) => this.d.calendar.isWorkday(d));
     if (workdays.length === 0) return;
     const office = this.d.directory.office;
+    const expand = this.expander();
     let first = true;
     for (const plan of active ?? (await this.d.repos.plans.activePlans())) {
       const startDay = planStart(plan);
@@ -164,7 +196,7 @@ export class ReminderService {
             if (r.deadline.kind === "unknown" && r.completedAt === null)
               out.push({ key: `notice:unknown-deadline:${r.id}`, taskId: r.id, unit: office, kind: "notice", occurrence: r.deadline.text, dueOn: day });
           for (const due of dueReminders(tasks, day, { calendar: this.d.calendar, policy: this.d.policy, officeUnit: office }))
-            for (const unit of this.expand(due.unit))
+            for (const unit of expand(due.unit))
               out.push({
                 key: reminderKey(due.taskId, unit, due.kind, due.occurrence),
                 taskId: due.taskId,
@@ -175,8 +207,7 @@ export class ReminderService {
               });
         }
         first = false;
-        // Stored unit by unit, a unit's rows share pages, so marking its message delivered rewrites fewer of them.
-        yield { plan, tasks: rows, rows: out.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0)) };
+        yield { plan, tasks: rows, rows: byUnit(out) };
         if (rows.length < limit) break;
         after = rows[rows.length - 1]!.number;
       }
@@ -363,10 +394,12 @@ export class ReminderService {
       await reminders.markDelivered(m.noticeIds, now, "undeliverable: no room for the unit or the office");
       return;
     }
-    // Room by room: a room that fails is retried next run, and only that room.
-    const inMessage = new Set(m.reminderIds);
-    const sent = rows.filter((r) => r.id !== null && inMessage.has(r.id));
-    const todo = m.rooms.filter((room) => sent.some((r) => !(r.deliveredRooms ?? NO_ROOMS).includes(room)));
+    // Room by room: a room that fails is retried next run, and only that room. A run's new occurrences have reached
+    // no room yet (the usual case: every room, with no set of the message's thousands of ids to build).
+    const reachedSome = rows.some((r) => (r.deliveredRooms ?? NO_ROOMS).length > 0);
+    const inMessage = reachedSome ? new Set(m.reminderIds) : null;
+    const sent = inMessage ? rows.filter((r) => r.id !== null && inMessage.has(r.id)) : null;
+    const todo = sent ? m.rooms.filter((room) => sent.some((r) => !(r.deliveredRooms ?? NO_ROOMS).includes(room))) : m.reminderIds.length ? m.rooms : [];
     const failed: string[] = [];
     const reached: string[] = [];
     let error = "";
@@ -432,7 +465,7 @@ export class ReminderService {
       reviewPending: task.reviewPending,
       icon: LIGHT_ICON[a.light],
       daysOverdue: a.daysOverdue ?? 0,
-      item: taskItem(this.d.t, task, a),
+      item: flat(taskItem(this.d.t, task, a)),
     };
   }
 
@@ -451,6 +484,19 @@ export class ReminderService {
   private expand(unit: string): string[] {
     if (!isCollectiveUnit(unit)) return [this.d.directory.canonical(unit)];
     return this.d.directory.units.map((u) => u.name).filter((n) => n !== this.d.directory.office);
+  }
+
+  /** `expand`, worked out once per lead unit as written for a run's pages (the lists are shared: read-only). */
+  private expander(): (unit: string) => readonly string[] {
+    const known = new Map<string, string[]>();
+    return (unit) => {
+      let units = known.get(unit);
+      if (units === undefined) {
+        units = this.expand(unit);
+        known.set(unit, units);
+      }
+      return units;
+    };
   }
 
   /** One message per unit for `rows`, and the rows that go to nobody: skipped (done, paused, under review) or archived. */
@@ -492,13 +538,38 @@ export class ReminderService {
     const entry = directory.unit(unit);
     const ownRooms = entry?.rooms ?? [];
     const rooms = ownRooms.length ? ownRooms : directory.officeRooms();
+    // One pass over the unit's rows (a unit may have thousands): each kind's rows, the occurrences and notices it
+    // carries, and the task numbers.
+    const byKind: Pending[][] = KIND_ORDER.map(() => []);
+    const reminderIds: number[] = [];
+    const noticeIds: number[] = [];
+    const notices = new Set<number>();
+    const numbers = new Set<number>();
+    let firstTask: Shown | undefined;
+    for (const x of list) {
+      const k = KIND_AT.get(x.kind);
+      if (k !== undefined) byKind[k]!.push(x);
+      if (x.id !== null) reminderIds.push(x.id);
+      if (x.noticeId !== null && !notices.has(x.noticeId)) {
+        notices.add(x.noticeId);
+        noticeIds.push(x.noticeId);
+      }
+      const task = x.taskId === null ? undefined : tasks.get(x.taskId);
+      if (task) {
+        numbers.add(task.number);
+        firstTask ??= task;
+      }
+    }
     const lines = [isOffice ? r.officeHeader(day) : r.header(unit, day)];
-    const kinds = KIND_ORDER.filter((k) => list.some((x) => x.kind === k));
+    const kinds: Kind[] = [];
     const mentions = new Set<string>(isOffice ? [] : (entry?.members ?? []));
     // With several plans in progress, every task line says which plan it is in: 【科技兴警】🟡 任务6 …
     const code = (task: Shown) => (plans.size > 1 ? this.d.t.plans.heading(plans.get(task.planId)?.code ?? "", "") : "");
-    for (const kind of kinds) {
-      const items = list.filter((x) => x.kind === kind);
+    for (let k = 0; k < KIND_ORDER.length; k++) {
+      const items = byKind[k]!;
+      if (items.length === 0) continue;
+      const kind = KIND_ORDER[k]!;
+      kinds.push(kind);
       const seen = new Set<number>(); // task ids: two plans may both have a task 6
       const itemLines: string[] = [];
       for (const x of items) {
@@ -518,24 +589,21 @@ export class ReminderService {
         }
       }
       const count = kind === "notice" ? itemLines.length : seen.size;
-      lines.push(kind === "escalation" ? r.section.escalation(count, this.d.policy.escalateAfterDays) : r.section[kind](count), ...itemLines);
+      lines.push(kind === "escalation" ? r.section.escalation(count, this.d.policy.escalateAfterDays) : r.section[kind](count));
+      for (const line of itemLines) lines.push(line);
     }
     // With several plans in progress a bare 任务N may be open: the footer shows how to name the plan.
-    const firstTask = list.map((x) => (x.taskId === null ? undefined : tasks.get(x.taskId))).find((x) => x !== undefined);
     if (!isOffice) lines.push(plans.size > 1 && firstTask ? r.footerPlans(plans.get(firstTask.planId)?.code ?? "") : r.footer);
     if (!ownRooms.length && !isOffice) lines.push(r.noRoom(unit));
-    const taskNumbers = [...new Set(list.map((x) => (x.taskId === null ? null : tasks.get(x.taskId)?.number)).filter((n): n is number => n != null))].sort(
-      (a, b) => a - b,
-    );
     return {
       unit,
       kind: kinds[0]!,
       kinds,
-      taskNumbers,
+      taskNumbers: [...numbers].sort((a, b) => a - b),
       rooms,
       reply: reply(lines, { heading: true, mentions: [...mentions] }),
-      reminderIds: list.map((x) => x.id).filter((id): id is number => id !== null),
-      noticeIds: [...new Set(list.map((x) => x.noticeId).filter((id): id is number => id !== null))],
+      reminderIds,
+      noticeIds,
     };
   }
 }

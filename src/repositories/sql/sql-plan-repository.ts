@@ -1,11 +1,14 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
-import type { PlanRecord, ReminderTaskRow, TaskChanges, TaskRecord } from "../../core/model.js";
-import type { DeadlineKind } from "../../plan/types.js";
+import type { PlanRecord, ReminderTaskRow, TargetRecord, TaskChanges, TaskRecord } from "../../core/model.js";
+import type { Deadline, DeadlineKind } from "../../plan/types.js";
 import { anyOf, asBool, asDate, asDateOrNull, fragment, type Row, type Sql } from "../../db/sql.js";
 import { PrismaPlanRepository, toTarget, toTask } from "../prisma-plan-repository.js";
 import { groupBy } from "../../core/group-by.js";
 import { targetRow, taskRow } from "./rows.js";
 import { TaskListCache, type TaskReader } from "./task-cache.js";
+
+/** The targets of a task that has none, shared by every such task of a reminder page (read-only). */
+const NO_TARGETS: TargetRecord[] = [];
 
 /** The triggers of migrations 20261129064109_task_change and 20261129083000_task_change_gaps that keep TaskChange current. */
 const TASK_CHANGE_TRIGGERS = 10;
@@ -240,19 +243,28 @@ export class SqlPlanRepository extends PrismaPlanRepository {
       targets.map((r) => toTarget(targetRow(r))),
       (t) => t.taskId,
     );
+    // Deadlines repeat (`2023年底前`): tasks with the same one share it (read-only, like every task's).
+    const deadlines = new Map<string, Deadline>();
+    const deadlineOf = (text: string, kind: DeadlineKind, date: string | null): Deadline => {
+      const known = deadlines.get(text);
+      if (known !== undefined && known.kind === kind && known.date === date) return known;
+      const deadline = { text, kind, date };
+      deadlines.set(text, deadline);
+      return deadline;
+    };
     return rows.map(
       ([id, number, title, leadUnits, deadlineText, deadlineKind, deadlineDate, completedAt, remindersPaused, reviewPending, lastUpdateAt, progress]) => ({
         id,
         number,
         title,
         leadUnits: JSON.parse(leadUnits) as string[],
-        deadline: { text: deadlineText, kind: deadlineKind as DeadlineKind, date: deadlineDate },
+        deadline: deadlineOf(deadlineText, deadlineKind as DeadlineKind, deadlineDate),
         completedAt: asDateOrNull(completedAt),
         paused: asBool(remindersPaused),
         reviewPending: reviewPending === "completion",
         lastUpdateAt: asDateOrNull(lastUpdateAt),
         progress,
-        targets: byTask.get(id) ?? [],
+        targets: byTask.get(id) ?? NO_TARGETS,
       }),
     );
   }

@@ -63,14 +63,13 @@ export class SqlReminderRepository extends PrismaReminderRepository {
           ["id", "unit"],
         ))
           made.set(unit, id);
-      const inserted = await q.insertReturning<[number, string]>(
+      const ids = await q.insertIds(
         "Reminder",
         COLUMNS,
         "key",
         rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at, notices.get(r.unit) ?? made.get(r.unit)!]),
-        ["id", "key"],
       );
-      for (const [id, key] of inserted) out.set(key, id);
+      for (let i = 0; i < rows.length; i++) if (ids[i] !== null) out.set(rows[i]!.key, ids[i]!);
       // A unit whose occurrences were all recorded before keeps no new notice.
       const used = new Set<string>();
       if (made.size > 0) for (const r of rows) if (made.has(r.unit) && out.has(r.key)) used.add(r.unit);

@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Gate, SqliteSql } from "../src/db/sql.js";
+
+// `insertIds` (the reminder run's occurrence insert) reads no value back when every row is new: it relies on
+// AUTOINCREMENT ids rising in the order of the VALUES rows. These cases check both paths against the table itself.
+describe("SqliteSql.insertIds", () => {
+  let dir: string;
+  let db: Database.Database;
+  let sql: SqliteSql;
+  const ids = () => new Map((db.prepare('SELECT "key", "id" FROM "Row"').all() as { key: string; id: number }[]).map((r) => [r.key, r.id]));
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "duban-insert-ids-"));
+    db = new Database(join(dir, "t.db"));
+    db.pragma("journal_mode = WAL");
+    db.exec(
+      'CREATE TABLE "Row" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "key" TEXT NOT NULL, "n" INTEGER); CREATE UNIQUE INDEX "Row_key" ON "Row"("key")',
+    );
+    sql = new SqliteSql(db, new Gate());
+  });
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("gives each new row its own id, in the rows' order, over several statements of 500", async () => {
+    // Ids not in key order: a row deleted first leaves the sequence ahead of the table.
+    db.exec(`INSERT INTO "Row" ("key") VALUES ('gone'); DELETE FROM "Row"`);
+    const rows = Array.from({ length: 1234 }, (_, i) => [`k${(i * 7919) % 1234}`, i]);
+    const out = await sql.insertIds("Row", ["key", "n"], "key", rows);
+    const stored = ids();
+    expect(out).toHaveLength(rows.length);
+    expect(out).toEqual(rows.map(([key]) => stored.get(key as string)));
+    expect(new Set(out).size).toBe(rows.length);
+  });
+
+  it("gives null for a row already there and for a repeat within the rows, and the right id to the others", async () => {
+    await sql.insertIds("Row", ["key", "n"], "key", [
+      ["b", 0],
+      ["d", 0],
+    ]);
+    const before = ids();
+    const out = await sql.insertIds("Row", ["key", "n"], "key", [
+      ["a", 1],
+      ["b", 1],
+      ["c", 1],
+      ["c", 2],
+      ["d", 1],
+      ["e", 1],
+    ]);
+    const after = ids();
+    expect(out).toEqual([after.get("a"), null, after.get("c"), null, null, after.get("e")]);
+    expect(after.get("b")).toBe(before.get("b"));
+    expect(db.prepare('SELECT "n" FROM "Row" WHERE "key" = ?').pluck().get("c")).toBe(1);
+  });
+});
