@@ -108,6 +108,7 @@ if (phase === "--preview") {
       )
       .raw();
   const fullInsert = reminderInsert(chunk);
+  const cpu = process.cpuUsage();
   const t = performance.now();
   const plans = db
     .prepare(
@@ -183,8 +184,17 @@ if (phase === "--preview") {
     mark.run(at, null, roomsOf.get(unit) ?? null, JSON.stringify([id]));
   }
   const rawMs = performance.now() - t;
+  const { user, system } = process.cpuUsage(cpu);
   db.close();
-  out = { ...common, tasksRead: read, rawInserted: inserted, rawNotices: notices.size, rawClaimed: claimedBefore + late, rawMs };
+  out = {
+    ...common,
+    tasksRead: read,
+    rawInserted: inserted,
+    rawNotices: notices.size,
+    rawClaimed: claimedBefore + late,
+    rawMs,
+    rawCpuMs: (user + system) / 1000,
+  };
   console.log(JSON.stringify(out));
   process.exit(0);
 } else {
