@@ -103,11 +103,12 @@ if (phase === "--preview") {
   const reminderInsert = (n) =>
     db
       .prepare(
-        `INSERT INTO "Reminder" ("key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt", "noticeId") VALUES ${values(n, 8)} ` +
-          `ON CONFLICT ("key") DO NOTHING RETURNING "id", "key"`,
+        `INSERT INTO "Reminder" ("key", "taskId", "kind", "occurrence", "dueOn", "createdAt", "noticeId") VALUES ${values(n, 7)} ` +
+          `ON CONFLICT ("key") DO NOTHING RETURNING "id"`,
       )
       .raw();
   const fullInsert = reminderInsert(chunk);
+  const cpu = process.cpuUsage();
   const t = performance.now();
   const plans = db
     .prepare(
@@ -133,6 +134,7 @@ if (phase === "--preview") {
       `AND t."number" <= ? AND g."removedAt" IS NULL ORDER BY g."id"`,
   );
   const notices = new Map();
+  const noticeDay = new Map(); // notice id → its run day: an occurrence on that day writes NULL (its notice's), as the run does
   let read = 0;
   let inserted = 0;
   let p = 0;
@@ -144,15 +146,23 @@ if (phase === "--preview") {
       const due = duePages[p++] ?? [];
       if (due.length > 0)
         inTransaction(() => {
-          const fresh = [...new Set(due.map((r) => r.unit))].filter((u) => !notices.has(u));
-          for (let i = 0; i < fresh.length; i += chunk) {
-            const part = fresh.slice(i, i + chunk);
-            for (const [id, unit] of noticeInsert(part.length).all(part.flatMap((u) => ["reminder", u, DAY, at, "raw", at]))) notices.set(unit, id);
+          const fresh = new Map(); // unit → its first row's run day
+          for (const r of due) if (!notices.has(r.unit) && !fresh.has(r.unit)) fresh.set(r.unit, r.dueOn);
+          const units = [...fresh.keys()];
+          for (let i = 0; i < units.length; i += chunk) {
+            const part = units.slice(i, i + chunk);
+            for (const [id, unit] of noticeInsert(part.length).all(part.flatMap((u) => ["reminder", u, fresh.get(u), at, "raw", at]))) {
+              notices.set(unit, id);
+              noticeDay.set(id, fresh.get(unit));
+            }
           }
           for (let i = 0; i < due.length; i += chunk) {
             const part = due.slice(i, i + chunk);
             const params = [];
-            for (const r of part) params.push(r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at, notices.get(r.unit));
+            for (const r of part) {
+              const notice = notices.get(r.unit);
+              params.push(r.key, r.taskId, r.kind, r.occurrence, noticeDay.get(notice) === r.dueOn ? null : r.dueOn, null, notice);
+            }
             inserted += (part.length === chunk ? fullInsert : reminderInsert(part.length)).all(params).length;
           }
         });
@@ -174,8 +184,17 @@ if (phase === "--preview") {
     mark.run(at, null, roomsOf.get(unit) ?? null, JSON.stringify([id]));
   }
   const rawMs = performance.now() - t;
+  const { user, system } = process.cpuUsage(cpu);
   db.close();
-  out = { ...common, tasksRead: read, rawInserted: inserted, rawNotices: notices.size, rawClaimed: claimedBefore + late, rawMs };
+  out = {
+    ...common,
+    tasksRead: read,
+    rawInserted: inserted,
+    rawNotices: notices.size,
+    rawClaimed: claimedBefore + late,
+    rawMs,
+    rawCpuMs: (user + system) / 1000,
+  };
   console.log(JSON.stringify(out));
   process.exit(0);
 } else {

@@ -17,6 +17,7 @@ import {
   DUMP_TABLES,
   DUMP_VERSION,
   dumpDatabase,
+  dumpedColumns,
   loadDump,
   type Dump,
 } from "../src/reports/dump.js";
@@ -75,7 +76,7 @@ describe("database dump and load", () => {
     expect(Object.keys(dump1.tables)).toEqual(DUMP_TABLE_ORDER);
     for (const [table, rows] of Object.entries(dump1.tables)) {
       expect(rows.length, `${table} should have rows in this test`).toBeGreaterThan(0);
-      for (const row of rows) expect(Object.keys(row)).toEqual(Object.keys(DUMP_TABLES[table as keyof typeof DUMP_TABLES].columns));
+      for (const row of rows) expect(Object.keys(row)).toEqual(dumpedColumns(table as keyof typeof DUMP_TABLES).map(([name]) => name));
     }
     const updates = dump1.tables.Update;
     expect(updates.map((u) => u.id)).toEqual([...updates.map((u) => u.id)].sort((a, b) => a - b));
@@ -119,6 +120,30 @@ describe("database dump and load", () => {
     expect(await loadDump(loaded.db, JSON.parse(json1))).toEqual({ rows: total });
     const dump2 = await dumpDatabase(loaded.db);
     expect(JSON.stringify(dump2)).toBe(json1);
+  });
+
+  it("stores each occurrence slim (unit, and createdAt and dueOn where they are its notice's, only on the notice) and dumps it back as it was", async () => {
+    // One occurrence with a day and an instant of its own, as a catch-up's earlier day or a row from before slim occurrences keeps them.
+    const d = JSON.parse(json1) as LooseDump;
+    const own = rowOf(d, "Reminder", 0);
+    own.dueOn = "2024-12-02";
+    own.createdAt = "2024-12-02T01:00:00.000Z";
+    const target = await emptyDatabase(dir, "slim.db");
+    try {
+      await loadDump(target.db, structuredClone(d));
+      const columns = (await target.db.$queryRawUnsafe<{ name: string }[]>(`PRAGMA table_info("Reminder")`)).map((c) => c.name);
+      expect(columns).not.toContain("unit");
+      const stored = await target.db.$queryRawUnsafe<{ id: number; createdAt: string | null; dueOn: string | null }[]>(
+        `SELECT "id", "createdAt", "dueOn" FROM "Reminder" ORDER BY "id"`,
+      );
+      expect(stored).toHaveLength(d.tables.Reminder!.length);
+      expect(stored[0]).toMatchObject({ id: own.id, dueOn: "2024-12-02" });
+      expect(new Date(String(stored[0]!.createdAt)).toISOString()).toBe("2024-12-02T01:00:00.000Z");
+      expect(stored.slice(1).every((r) => r.createdAt === null && r.dueOn === null)).toBe(true);
+      expect(JSON.stringify(await dumpDatabase(target.db))).toBe(JSON.stringify(d));
+    } finally {
+      await target.db.$disconnect();
+    }
   });
 
   it("loads a version 1 dump (from before plan codes): the plans get codes when the app next opens the database", async () => {
@@ -198,15 +223,16 @@ describe("database dump and load", () => {
     const migrations = join(import.meta.dirname, "../prisma/migrations");
     const previous = join(dir, "previous-migrations");
     mkdirSync(previous, { recursive: true });
-    for (const name of readdirSync(migrations).filter((n) => /^\d+_/.test(n) && !n.endsWith("_notices")))
-      cpSync(join(migrations, name), join(previous, name), { recursive: true });
+    const names = readdirSync(migrations);
+    const notices = names.find((n) => n.endsWith("_notices"))!;
+    for (const name of names.filter((n) => /^\d+_/.test(n) && n < notices)) cpSync(join(migrations, name), join(previous, name), { recursive: true });
     cpSync(join(migrations, "migration_lock.toml"), join(previous, "migration_lock.toml"));
     const migratedUrl = `file:${join(dir, "previous-release.db")}`;
     await applyMigrations(migratedUrl, { migrationsDir: previous });
     const raw = new Database(join(dir, "previous-release.db"));
     raw.exec(readFileSync(join(fixture, "sqlite.sql"), "utf8"));
     raw.close();
-    expect((await applyMigrations(migratedUrl)).applied).toEqual([expect.stringMatching(/_notices$/)]);
+    expect((await applyMigrations(migratedUrl)).applied).toEqual([expect.stringMatching(/_notices$/), expect.stringMatching(/_slim_occurrences$/)]);
 
     const dump = JSON.parse(readFileSync(join(fixture, "dump.json"), "utf8")) as { version: number; tables: Record<string, unknown[]> };
     expect(dump.version).toBe(2);
@@ -368,6 +394,23 @@ describe("database dump and load", () => {
           return d;
         },
         /导入失败，已全部撤销/,
+      ],
+      // An occurrence's unit is its notice's: the database keeps it only there.
+      [
+        "an occurrence of another unit than its notice's",
+        (d) => {
+          rowOf(d, "Reminder", 1).unit = "不存在的单位";
+          return d;
+        },
+        /Reminder 第 2 行 unit：“不存在的单位”不是其 Notice \d+ 的单位/,
+      ],
+      [
+        "an occurrence of a notice the dump lacks",
+        (d) => {
+          rowOf(d, "Reminder", 0).noticeId = 999_999;
+          return d;
+        },
+        /Reminder 第 1 行 noticeId：没有编号为 999999 的 Notice/,
       ],
     ];
     it.each(cases)("%s", async (_name, mutate, message) => {

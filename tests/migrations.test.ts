@@ -161,6 +161,48 @@ describe("migrations", () => {
     await expect(failure).rejects.toThrow(new RegExp(`Migration ${first.name} was applied .*checksum mismatch`));
   });
 
+  it("slim occurrences rebuilds Reminder with its rows, keys and indexes, and its id counter where it was, so no id comes back", async () => {
+    const path = freshPath("slim.db");
+    const previous = freshPath("previous");
+    mkdirSync(previous, { recursive: true });
+    for (const m of readMigrations(MIGRATIONS_DIR).filter((m) => !m.name.endsWith("_slim_occurrences")))
+      cpSync(join(MIGRATIONS_DIR, m.name), join(previous, m.name), { recursive: true });
+    cpSync(join(MIGRATIONS_DIR, "migration_lock.toml"), join(previous, "migration_lock.toml"));
+    await applyMigrations(`file:${path}`, { migrationsDir: previous });
+    const db = new Database(path);
+    db.exec(
+      `INSERT INTO "Notice" ("id", "kind", "unit", "dueOn", "createdAt") VALUES (1, 'reminder', '刑侦大队', '2024-12-31', '2024-12-31T01:00:00.000+00:00')`,
+    );
+    const insert = db.prepare(
+      `INSERT INTO "Reminder" ("key", "unit", "kind", "occurrence", "createdAt", "dueOn", "noticeId") VALUES (?, '刑侦大队', 'notice', '2024', ?, ?, 1)`,
+    );
+    for (let i = 1; i <= 5; i++) insert.run(`notice:${i}`, "2024-12-31T01:00:00.000+00:00", i === 2 ? "2024-12-30" : "2024-12-31");
+    db.exec(`DELETE FROM "Reminder" WHERE "id" > 3`); // the newest occurrences gone (their task deleted)
+    db.close();
+    expect((await applyMigrations(`file:${path}`)).applied).toEqual([expect.stringMatching(/_slim_occurrences$/)]);
+    const after = new Database(path);
+    try {
+      expect(after.prepare(`SELECT "id", "key", "createdAt", "dueOn" FROM "Reminder" ORDER BY "id"`).all()).toEqual(
+        [1, 2, 3].map((id) => ({
+          id,
+          key: `notice:${id}`,
+          createdAt: "2024-12-31T01:00:00.000+00:00",
+          dueOn: id === 2 ? "2024-12-30" : "2024-12-31",
+        })),
+      );
+      expect((after.prepare(`PRAGMA table_info("Reminder")`).all() as { name: string }[]).map((c) => c.name)).not.toContain("unit");
+      expect(after.prepare(`SELECT "name" FROM sqlite_master WHERE "type" = 'index' AND "tbl_name" = 'Reminder' ORDER BY "name"`).pluck().all()).toEqual([
+        "Reminder_key_key",
+        "Reminder_noticeId_idx",
+      ]);
+      after.exec(`INSERT INTO "Reminder" ("key", "kind", "occurrence", "noticeId") VALUES ('notice:6', 'notice', '2024', 1)`);
+      expect(after.prepare(`SELECT MAX("id") FROM "Reminder"`).pluck().get()).toBe(6);
+      expect(after.pragma("foreign_key_check")).toEqual([]);
+    } finally {
+      after.close();
+    }
+  });
+
   it("a migration that fails to apply is named in the error", async () => {
     const migrationsDir = freshPath("migrations");
     cpSync(MIGRATIONS_DIR, migrationsDir, { recursive: true });

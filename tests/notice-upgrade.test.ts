@@ -9,6 +9,7 @@ import { withDatabase, withPgClient } from "../src/db/postgres.js";
 import type { Reply } from "../src/core/reply.js";
 import { reminderSchedulerFor, scheduleFor } from "../src/app.js";
 import { runResults } from "../src/reminders/reminder-scheduler.js";
+import { dumpDatabase } from "../src/reports/dump.js";
 import { reminderRows } from "./helpers/reminder-rows.js";
 import { ON_POSTGRES, quietLogger, tempApp } from "./helpers/temp-app.js";
 
@@ -21,7 +22,10 @@ const figures = JSON.parse(readFileSync(join(FIXTURE, "figures.json"), "utf8")) 
   digest: string[];
   preview: { unit: string; kinds: string[]; taskNumbers: number[] }[];
 };
-/** What a row of the release before held, compared field by field (instants as ISO strings). */
+/**
+ * What a row of the release before held, compared field by field (instants as ISO strings): today an occurrence's
+ * unit is its notice's, and its createdAt and dueOn are its own or (NULL) its notice's, so these are the values they stand for.
+ */
 const FIELDS = [
   "id",
   "key",
@@ -29,6 +33,7 @@ const FIELDS = [
   "unit",
   "kind",
   "occurrence",
+  "createdAt",
   "dueOn",
   "deliveredAt",
   "attempts",
@@ -39,7 +44,17 @@ const FIELDS = [
 ];
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v instanceof Date ? v : String(v)).toISOString());
 const shape = (r: Record<string, unknown>) =>
-  Object.fromEntries(FIELDS.map((k) => [k, ["deliveredAt", "claimedAt"].includes(k) ? iso(r[k]) : typeof r[k] === "bigint" ? Number(r[k]) : r[k]]));
+  Object.fromEntries(
+    FIELDS.map((k) => [k, ["createdAt", "deliveredAt", "claimedAt"].includes(k) ? iso(r[k]) : typeof r[k] === "bigint" ? Number(r[k]) : r[k]]),
+  );
+/** The occurrence's own columns of FIELDS, as a dump writes them. */
+const OWN = ["id", "key", "taskId", "unit", "kind", "occurrence", "createdAt", "dueOn"];
+const own = (r: Record<string, unknown>) => Object.fromEntries(OWN.map((k) => [k, k === "createdAt" ? iso(r[k]) : r[k]]));
+/** The migrations of the release before notices: those before the notices migration. */
+const beforeNotices = (names: string[]) => {
+  const notices = names.find((n) => n.endsWith("_notices"))!;
+  return names.filter((n) => /^\d+_/.test(n) && n < notices);
+};
 
 /**
  * Upgrading to notices (issue 26 §1): a database filled by the release before (tests/fixtures/reminders-before-notices,
@@ -61,8 +76,7 @@ describe(`upgrading a database filled by the release before notices (${ON_POSTGR
   }> {
     const previous = join(tmp, "previous");
     mkdirSync(previous, { recursive: true });
-    for (const name of readdirSync(MIGRATIONS).filter((n) => /^\d+_/.test(n) && !n.endsWith("_notices")))
-      cpSync(join(MIGRATIONS, name), join(previous, name), { recursive: true });
+    for (const name of beforeNotices(readdirSync(MIGRATIONS))) cpSync(join(MIGRATIONS, name), join(previous, name), { recursive: true });
     cpSync(join(MIGRATIONS, "migration_lock.toml"), join(previous, "migration_lock.toml"));
     const select = `SELECT * FROM "Reminder" ORDER BY "id"`;
     const setting = `SELECT "value" FROM "Setting" WHERE "key" = $1`;
@@ -112,13 +126,17 @@ describe(`upgrading a database filled by the release before notices (${ON_POSTGR
       expect(before.some((r) => r.deliveredAt === null && r.claimToken !== null)).toBe(true); // a run killed after claiming
 
       const { applied } = await applyMigrations(db.url);
-      expect(applied).toHaveLength(1);
-      expect(applied[0]).toMatch(/_notices$/);
+      expect(applied).toEqual([expect.stringMatching(/_notices$/), expect.stringMatching(/_slim_occurrences$/)]);
 
       const app = await tempApp({ at: "2024-12-31T12:00:00+08:00", env: { DATABASE_URL: db.url, DUBAN_DIRECTORY: join(FIXTURE, "directory.yaml") } });
       try {
-        // Every occurrence, delivered or not, with its delivery, rooms reached, error and claim.
+        // Every occurrence, delivered or not, with its unit, createdAt and dueOn, its delivery, rooms reached, error and claim.
         expect((await reminderRows(app.db)).map(shape)).toEqual(before);
+        // As the app's own readers read them: the reports' history, and a dump.
+        const byId = new Map(before.map((r) => [r.id, r] as const));
+        const history = await app.repos.history.reminders((await app.repos.plans.activePlans())[0]!.id);
+        expect(history.map((r) => ({ id: r.id, unit: r.unit, dueOn: r.dueOn }))).toEqual(before.map((r) => ({ id: r.id, unit: r.unit, dueOn: r.dueOn })));
+        expect((await dumpDatabase(app.db)).tables.Reminder.map(own)).toEqual([...byId.values()].map(own));
         // The rows one message carried are one notice; the console's and the killed run's are a notice per unit.
         const notices = await app.db.notice.findMany({ include: { _count: { select: { reminders: true } } } });
         expect(notices.length).toBeLessThan(before.length);

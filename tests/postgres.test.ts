@@ -438,7 +438,7 @@ describe("PostgreSQL: several instances, one active", () => {
       const messages = await b.reminders.service.run([day], app.clock.now(), { send: async (rooms) => void sentByB.push(rooms.join(",")) });
       expect(sentByB.length).toBe(messages.filter((m) => m.rooms.length > 0).length);
       expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
-      const units = await app.db.reminder.findMany({ distinct: ["unit"], select: { unit: true } });
+      const units = await app.db.notice.findMany({ where: { reminders: { some: {} } }, distinct: ["unit"], select: { unit: true } });
       expect(sentByA.length + messages.length).toBe(units.length);
       // Restarted under the same name, B is a new process with a new owner: its own dead claims are freed too.
       expect((await takeOver(b.repos, "B#3", app.clock.now())).previous).toBe("B#2");

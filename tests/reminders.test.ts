@@ -170,11 +170,16 @@ describe("reminders on a real SQLite file", () => {
     // renaming migration not applied yet. Opening the app again applies it, as the restart after the upgrade does.
     const migration = readdirSync(join(import.meta.dirname, "../prisma/migrations")).find((n) => n.endsWith("_reminder_kind_report_due"))!;
     await app.db.$executeRawUnsafe(`UPDATE "Reminder" SET "kind" = 'report', "key" = replace("key", ':report-due:', ':report:') WHERE "kind" = 'report-due'`);
+    // That migration reads each row's unit, which an occurrence has held only on its notice since …_slim_occurrences:
+    // the row gets it back for the migration's sake, and loses it again after.
+    await app.db.$executeRawUnsafe(`ALTER TABLE "Reminder" ADD COLUMN "unit" TEXT`);
+    await app.db.$executeRawUnsafe(`UPDATE "Reminder" SET "unit" = (SELECT n."unit" FROM "Notice" n WHERE n."id" = "Reminder"."noticeId")`);
     await app.db.$executeRawUnsafe(`DELETE FROM "_prisma_migrations" WHERE "migration_name" = '${migration}'`);
     expect((await rows()).every((r) => r.kind === "report" && r.key === `${r.taskId}:${r.unit}:report:${r.occurrence}`)).toBe(true);
     await app.close(); // migrating takes the database to itself
     const reopened = await openApp(readConfig(app.env), app.clock, { logger: quietLogger, quiet: true });
     try {
+      await reopened.db.$executeRawUnsafe(`ALTER TABLE "Reminder" DROP COLUMN "unit"`);
       const migrated = await reminderRows(reopened.db, { kind: { in: ["report", "report-due"] } });
       expect(migrated).toEqual(recorded);
       expect(migrated.every((r) => r.key === reminderKey(r.taskId!, r.unit, "report-due", r.occurrence))).toBe(true);
@@ -415,12 +420,12 @@ describe("reminders on a real SQLite file", () => {
     await service.run(["2024-12-31"], app.clock.now(), sender);
     const toXz = () => sender.sent.filter((s) => s.reply.text.includes("【督办提醒】刑侦大队")).map((s) => s.rooms.join(","));
     expect(toXz()).toEqual(["xingzhen"]);
-    const rows = await reminderRows(app.db, { unit: "刑侦大队" });
+    const rows = await reminderRows(app.db, { notice: { unit: "刑侦大队" } });
     expect(rows.every((r) => r.deliveredAt === null && r.deliveredRooms === '["xingzhen"]')).toBe(true);
     sender.failRooms.clear();
     await service.run(["2024-12-31"], app.clock.now(), sender);
     expect(toXz()).toEqual(["xingzhen", "xingzhen2"]);
-    expect((await reminderRows(app.db, { unit: "刑侦大队" })).every((r) => r.deliveredAt !== null)).toBe(true);
+    expect((await reminderRows(app.db, { notice: { unit: "刑侦大队" } })).every((r) => r.deliveredAt !== null)).toBe(true);
     // The unit's notice records the rooms it was addressed to, and those it reached.
     const [notice] = await app.db.notice.findMany({ where: { unit: "刑侦大队" } });
     expect([notice?.rooms, notice?.deliveredRooms, notice?.attempts]).toEqual(['["xingzhen","xingzhen2"]', '["xingzhen"]', 2]);
@@ -550,5 +555,41 @@ describe("reminders on a real SQLite file", () => {
     expect(await app.db.reminder.count({ where: { notice: { deliveredAt: null } } })).toBe(0);
     expect(await app.db.reminder.count()).toBe(paged.length);
     expect(await app.reminders.service.run([day], app.clock.now(), sender)).toEqual([]);
+  });
+
+  it("stores a run's occurrences slim across its pages and days: no unit, and createdAt and dueOn only where they are not their notice's", async () => {
+    await app.repos.plans.importPlan(syntheticPlan("超大计划", 4500, 40), app.clock.now(), SYSTEM_ACTOR);
+    const deps = {
+      repos: app.repos,
+      directory: app.directory,
+      calendar: app.reminders.calendar,
+      policy: app.reminders.policy,
+      t: catalogue("zh"),
+      thresholds: app.config.thresholds,
+      logger: quietLogger,
+      taskPage: 2000,
+    };
+    // A catch-up over two working days, in pages: a unit's notice is made on its first page, later pages add to it.
+    const days = ["2024-12-30", "2024-12-31"];
+    const due = await new ReminderService(deps).dueRows(days);
+    const sent = await new ReminderService(deps).run(days, app.clock.now(), sender);
+    expect(sent.length).toBeGreaterThan(40);
+    const [one] = await app.db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "Reminder" LIMIT 1`);
+    expect(Object.keys(one!)).not.toContain("unit");
+    const stored = await app.db.$queryRawUnsafe<{ key: string; createdAt: string | null; dueOn: string | null; noticeDueOn: string }[]>(
+      `SELECT r."key", r."createdAt", r."dueOn", n."dueOn" AS "noticeDueOn" FROM "Reminder" r JOIN "Notice" n ON n."id" = r."noticeId"`,
+    );
+    expect(stored).toHaveLength(due.length);
+    expect(stored.filter((r) => r.createdAt !== null)).toEqual([]);
+    expect(stored.filter((r) => r.dueOn !== null && r.dueOn === r.noticeDueOn)).toEqual([]);
+    // The earlier day's occurrences of a notice made on the later day, or the other way round, keep their own.
+    expect(stored.some((r) => r.dueOn !== null)).toBe(true);
+    expect(stored.filter((r) => r.dueOn === null).length).toBeGreaterThan(stored.length / 2);
+    // And read back as the run found them, unit and day, by the reports' history as by the helper.
+    const found = new Map(due.map((r) => [r.key, [r.unit, r.dueOn]]));
+    const history = (await Promise.all((await app.repos.plans.activePlans()).map((p) => app.repos.history.reminders(p.id)))).flat();
+    expect(new Map(history.map((r) => [r.key, [r.unit, r.dueOn]]))).toEqual(found);
+    expect(new Map((await reminderRows(app.db)).map((r) => [r.key, [r.unit, r.dueOn]]))).toEqual(found);
+    expect((await reminderRows(app.db)).every((r) => r.createdAt.getTime() === app.clock.now().getTime())).toBe(true);
   });
 });

@@ -463,6 +463,59 @@ describe("the SQL repositories on a real SQLite file", () => {
       expect([await app.db.notice.count(), into]).toStrictEqual([notices, new Map()]);
     });
 
+    it("insertClaimed writes each occurrence slim, as Prisma does: no unit, and createdAt and dueOn NULL where they are its notice's", async () => {
+      type Raw = { key: string; createdAt: string | null; dueOn: string | null };
+      const raw = async (prefix: string) =>
+        (await app.db.$queryRawUnsafe<Raw[]>(`SELECT "key", "createdAt", "dueOn" FROM "Reminder" WHERE "key" LIKE ? ORDER BY "id"`, `${prefix}%`)).map((r) => ({
+          ...r,
+          createdAt: r.createdAt === null ? null : new Date(r.createdAt).toISOString(),
+        }));
+      const columns = (await app.db.$queryRawUnsafe<{ name: string }[]>(`PRAGMA table_info("Reminder")`)).map((c) => c.name);
+      expect(columns).not.toContain("unit");
+      const at = app.clock.now();
+      const later = new Date(at.getTime() + 60_000);
+      const row = (key: string, n: number, dueOn: string) => ({ key, taskId: idOf(n), unit: "刑侦大队", kind: "overdue", occurrence: dueOn, dueOn });
+      for (const [name, repo] of [
+        ["sql", sqlRepos.reminders],
+        ["prisma", ref.reminders],
+      ] as const) {
+        const p = `test:slim-${name}-`;
+        const run = new Map<string, number>();
+        // A catch-up's first page: the notice is made on the unit's first row's day; an occurrence of a later day keeps its own.
+        await repo.insertClaimed([row(`${p}1`, 4, "2024-12-19"), row(`${p}2`, 5, "2024-12-20")], `${name}-slim`, at, run);
+        // A later page of the same run: into the same notice, repeating nothing of it.
+        await repo.insertClaimed([row(`${p}3`, 6, "2024-12-19")], `${name}-slim`, at, run);
+        // Another run's map naming that notice, at another instant: the occurrence keeps its own day and instant.
+        await repo.insertClaimed([row(`${p}4`, 6, "2024-12-19")], `${name}-slim`, later, new Map(run));
+        expect(await raw(p), name).toEqual([
+          { key: `${p}1`, createdAt: null, dueOn: null },
+          { key: `${p}2`, createdAt: null, dueOn: "2024-12-20" },
+          { key: `${p}3`, createdAt: null, dueOn: null },
+          { key: `${p}4`, createdAt: later.toISOString(), dueOn: "2024-12-19" },
+        ]);
+        const notice = await app.db.notice.findUniqueOrThrow({ where: { id: run.get("刑侦大队")! } });
+        expect(notice, name).toMatchObject({ unit: "刑侦大队", dueOn: "2024-12-19", createdAt: at });
+        // Every reader reads the values they stand for: the unit and, where it holds none, the day and instant of its notice.
+        const expected = [
+          [`${p}1`, "2024-12-19", at],
+          [`${p}2`, "2024-12-20", at],
+          [`${p}3`, "2024-12-19", at],
+          [`${p}4`, "2024-12-19", later],
+        ] as const;
+        for (const read of [await ref.reminders.pending(), await sqlRepos.reminders.pending(), await app.repos.history.reminders(planId)])
+          expect(
+            read.filter((r) => r.key.startsWith(p)).map((r) => [r.key, r.unit, r.dueOn]),
+            name,
+          ).toEqual(expected.map(([key, dueOn]) => [key, "刑侦大队", dueOn]));
+        expect((await reminderRows(app.db, { key: { startsWith: p } })).map((r) => [r.key, r.unit, r.dueOn, r.createdAt])).toEqual(
+          expected.map(([key, dueOn, createdAt]) => [key, "刑侦大队", dueOn, createdAt]),
+        );
+      }
+      // Gone again, for the tests after.
+      await app.db.$executeRawUnsafe(`DELETE FROM "Reminder" WHERE "key" LIKE 'test:slim-%'`);
+      await app.db.notice.deleteMany({ where: { claimToken: { in: ["sql-slim", "prisma-slim"] } } });
+    });
+
     it("a notice that carries occurrences cannot be deleted, so their keys never go and come back to be sent again; an empty one can", async () => {
       const carried = (await ref.reminders.pending())[0]!;
       const occurrences = await app.db.reminder.count();

@@ -48,12 +48,21 @@ describe("upgrading a database from the first migration", () => {
     const columns = new Map(tables.map((t) => [t, (old.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).map((c) => `"${c.name}"`)]));
     old.exec(`ATTACH DATABASE '${sourceFile}' AS src`);
     old.pragma("foreign_keys = OFF");
-    // Today a reminder's delivery and claim belong to the notice that carries it (migration …_notices): the old
-    // database gets each occurrence with its notice's, as the release before stored them, one row each.
-    const moved = new Set(['"deliveredAt"', '"attempts"', '"lastError"', '"claimToken"', '"claimedAt"']);
+    // Today a reminder's delivery and claim belong to the notice that carries it (migration …_notices), and so does its
+    // unit, and its createdAt and dueOn where it holds none (…_slim_occurrences): the old database gets each occurrence
+    // with its notice's, as the release before stored them, one row each.
+    const moved = new Set(['"deliveredAt"', '"attempts"', '"lastError"', '"claimToken"', '"claimedAt"', '"unit"']);
     const reminderColumns = columns
       .get("Reminder")!
-      .map((c) => (c === '"lastError"' ? `COALESCE(r."note", n."lastError") AS "lastError"` : moved.has(c) ? `n.${c}` : `r.${c}`));
+      .map((c) =>
+        c === '"lastError"'
+          ? `COALESCE(r."note", n."lastError") AS "lastError"`
+          : c === '"createdAt"' || c === '"dueOn"'
+            ? `COALESCE(r.${c}, n.${c}) AS ${c}`
+            : moved.has(c)
+              ? `n.${c}`
+              : `r.${c}`,
+      );
     const joined = (schema: string) =>
       `SELECT ${reminderColumns.join(", ")} FROM ${schema}"Reminder" r JOIN ${schema}"Notice" n ON n."id" = r."noticeId" ORDER BY r."id"`;
     for (const t of tables)

@@ -165,11 +165,10 @@ export const DUMP_TABLES = {
       id: "Int",
       key: "String",
       taskId: "Int?",
-      unit: "String",
       kind: "String",
       occurrence: "String",
-      createdAt: "DateTime",
-      dueOn: "String",
+      createdAt: "DateTime?",
+      dueOn: "String?",
       noticeId: "Int",
       note: "String?",
     },
@@ -336,13 +335,35 @@ export const DUMP_TABLES = {
 /** The tables in foreign-key order. */
 export const DUMP_TABLE_ORDER = Object.keys(DUMP_TABLES) as ModelName[];
 
+/**
+ * An occurrence (Reminder) as a dump holds it: with its unit, createdAt and dueOn, as every version of the dump has.
+ * The database holds none of them where they are its notice's (slim occurrences, migration …_slim_occurrences): a
+ * dump writes the values they stand for, and a load stores them slim again, so the format did not change.
+ */
+export const DUMPED_REMINDER_COLUMNS = {
+  id: "Int",
+  key: "String",
+  taskId: "Int?",
+  unit: "String",
+  kind: "String",
+  occurrence: "String",
+  createdAt: "DateTime",
+  dueOn: "String",
+  noticeId: "Int",
+  note: "String?",
+} as const satisfies Record<string, ColumnType>;
+
 /** A row as it appears in a dump: DateTime columns as ISO 8601 strings, the rest as they are. */
 type DumpRowOf<M extends ModelName> = { [K in keyof Scalars<M>]: Scalars<M>[K] extends infer V ? (V extends Date ? string : V) : never };
+type ValueOf<T extends ColumnType> =
+  | (T extends `Int${string}` ? number : T extends `Boolean${string}` ? boolean : string)
+  | (T extends `${string}?` ? null : never);
+type DumpedReminder = { -readonly [K in keyof typeof DUMPED_REMINDER_COLUMNS]: ValueOf<(typeof DUMPED_REMINDER_COLUMNS)[K]> };
 
 export interface Dump {
   format: typeof DUMP_FORMAT;
   version: typeof DUMP_VERSION;
-  tables: { [M in ModelName]: DumpRowOf<M>[] };
+  tables: { [M in ModelName]: M extends "Reminder" ? DumpedReminder[] : DumpRowOf<M>[] };
 }
 
 /** A dump that cannot be loaded, or a database it cannot be loaded into; the message says why (in Chinese). */
@@ -367,6 +388,11 @@ function delegate(db: Client, model: ModelName): Delegate {
 
 function columnsOf(model: ModelName): [string, ColumnType][] {
   return Object.entries(DUMP_TABLES[model].columns) as [string, ColumnType][];
+}
+
+/** The columns of a table's rows in a dump, in order: the schema's, except an occurrence's (DUMPED_REMINDER_COLUMNS). */
+export function dumpedColumns(model: ModelName): [string, ColumnType][] {
+  return model === "Reminder" ? Object.entries(DUMPED_REMINDER_COLUMNS) : columnsOf(model);
 }
 
 /**
@@ -408,7 +434,7 @@ export function checkDumpCoversSchema(
 /** One row for the dump: the columns in schema order, DateTime as ISO strings. */
 function dumpRow(model: ModelName, row: Row): Row {
   const out: Row = {};
-  for (const [name, type] of columnsOf(model)) {
+  for (const [name, type] of dumpedColumns(model)) {
     if (!(name in row)) throw new Error(`Prisma returned a ${model} row without column ${name}.`);
     const v = row[name];
     out[name] = v instanceof Date ? v.toISOString() : v;
@@ -431,13 +457,22 @@ export async function dumpDatabase(db: PrismaClient): Promise<Dump> {
   const reads = DUMP_TABLE_ORDER.map((model) => delegate(db, model).findMany({ orderBy: DUMP_TABLES[model].key.map((k) => ({ [k]: "asc" as const })) }));
   const results = await db.$transaction(reads);
   const tables: Record<string, Row[]> = {};
+  const notices = new Map(results[DUMP_TABLE_ORDER.indexOf("Notice")]!.map((n) => [n.id, n]));
   DUMP_TABLE_ORDER.forEach((model, i) => {
     // Sorted again here, in JavaScript's string order: the database orders text keys by its collation, which differs between
     // SQLite and a PostgreSQL created with a locale, and the dump must be the same whatever it came from.
     const key = DUMP_TABLES[model].key;
-    tables[model] = results[i]!.map((row) => dumpRow(model, row)).sort((a, b) => compareKeys(a, b, key));
+    const rows = model === "Reminder" ? results[i]!.map((r) => withNoticeValues(r, notices.get(r.noticeId))) : results[i]!;
+    tables[model] = rows.map((row) => dumpRow(model, row)).sort((a, b) => compareKeys(a, b, key));
   });
   return { format: DUMP_FORMAT, version: DUMP_VERSION, tables: tables as unknown as Dump["tables"] };
+}
+
+/** An occurrence with the unit, createdAt and dueOn it stands for: its notice's where it holds none of its own. */
+function withNoticeValues(r: Row, notice: Row | undefined): Row {
+  if (!notice) throw new Error(`Reminder ${String(r.id)} refers to notice ${String(r.noticeId)}, which the dump did not read.`);
+  const { id, key, taskId, kind, occurrence, createdAt, dueOn, noticeId, note } = r;
+  return { id, key, taskId, unit: notice.unit, kind, occurrence, createdAt: createdAt ?? notice.createdAt, dueOn: dueOn ?? notice.dueOn, noticeId, note };
 }
 
 function compareKeys(a: Row, b: Row, key: readonly string[]): number {
@@ -465,7 +500,7 @@ function columnSchema(type: ColumnType): z.ZodType {
 }
 
 const rowSchemas = Object.fromEntries(
-  DUMP_TABLE_ORDER.map((model) => [model, z.array(z.strictObject(Object.fromEntries(columnsOf(model).map(([name, type]) => [name, columnSchema(type)]))))]),
+  DUMP_TABLE_ORDER.map((model) => [model, z.array(z.strictObject(Object.fromEntries(dumpedColumns(model).map(([name, type]) => [name, columnSchema(type)]))))]),
 );
 
 const tablesSchema = z.strictObject(rowSchemas);
@@ -511,7 +546,27 @@ function parseDump(dump: unknown): Record<ModelName, Row[]> {
   }
   const rows = parsed.data as Record<ModelName, Row[]>;
   renameReportReminders(rows.Reminder);
+  slimOccurrences(rows);
   return rows;
+}
+
+/**
+ * Occurrences as the database holds them: without their unit, which must be their notice's, and with createdAt and
+ * dueOn NULL where they are their notice's (slim occurrences); a dump of the loaded database writes them back as they
+ * were. An occurrence of a notice the dump lacks, or of another unit than its notice's, is refused.
+ */
+function slimOccurrences(rows: Record<ModelName, Row[]>): void {
+  const notices = new Map(rows.Notice.map((n) => [n.id, n]));
+  rows.Reminder.forEach((r, i) => {
+    const notice = notices.get(r.noticeId);
+    const where = `导出文件的数据不正确，导入已取消：Reminder 第 ${i + 1} 行`;
+    if (!notice) throw new DumpError(`${where} noticeId：没有编号为 ${String(r.noticeId)} 的 Notice`);
+    if (r.unit !== notice.unit)
+      throw new DumpError(`${where} unit：“${String(r.unit)}”不是其 Notice ${String(r.noticeId)} 的单位“${String(notice.unit)}”（一条通知只发给一个单位）`);
+    delete r.unit;
+    if ((r.createdAt as Date).getTime() === (notice.createdAt as Date).getTime()) r.createdAt = null;
+    if (r.dueOn === notice.dueOn) r.dueOn = null;
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { toRequest } from "./prisma-request-repository.js";
-import { toRecord } from "./prisma-reminder-repository.js";
+import { OF_NOTICE, toRecord } from "./prisma-reminder-repository.js";
 import type { EvidenceRecord, HistoryRepository, ReminderRecord, RequestRecord, TaskEvent, UpdateRecord } from "../core/model.js";
 import type { Deadline } from "../plan/types.js";
 
@@ -14,11 +14,11 @@ export class PrismaHistoryRepository implements HistoryRepository {
   }
 
   async reminders(planId: number): Promise<ReminderRecord[]> {
-    // Each occurrence with the delivery of the notice that carried it.
+    // Each occurrence with the unit and delivery of the notice that carried it.
     const rows = await this.db.reminder.findMany({
       where: { OR: [{ task: { planId } }, { taskId: null }] },
       orderBy: { id: "asc" },
-      include: { notice: { select: { deliveredAt: true, attempts: true, lastError: true, deliveredRooms: true } } },
+      include: { notice: { select: OF_NOTICE } },
     });
     return rows.map(toRecord);
   }

@@ -14,15 +14,17 @@ type Occurrence = Awaited<ReturnType<PrismaClient["reminder"]["findFirstOrThrow"
 type NoticeRow = Awaited<ReturnType<PrismaClient["notice"]["findFirstOrThrow"]>>;
 type Db = PrismaClient | Prisma.TransactionClient;
 
-/** An occurrence with its notice's delivery, as the reports and a run read it. */
-export const toRecord = (r: Occurrence & { notice: Pick<NoticeRow, "deliveredAt" | "attempts" | "lastError" | "deliveredRooms"> }): ReminderRecord => ({
+/** An occurrence with its notice's unit (and day, where it has none of its own) and delivery, as the reports and a run read it. */
+export const toRecord = (
+  r: Occurrence & { notice: Pick<NoticeRow, "unit" | "dueOn" | "deliveredAt" | "attempts" | "lastError" | "deliveredRooms"> },
+): ReminderRecord => ({
   id: r.id,
   key: r.key,
   taskId: r.taskId,
-  unit: r.unit,
+  unit: r.notice.unit,
   kind: r.kind,
   occurrence: r.occurrence,
-  dueOn: r.dueOn,
+  dueOn: r.dueOn ?? r.notice.dueOn,
   noticeId: r.noticeId,
   deliveredAt: r.notice.deliveredAt,
   attempts: r.notice.attempts,
@@ -30,9 +32,43 @@ export const toRecord = (r: Occurrence & { notice: Pick<NoticeRow, "deliveredAt"
   deliveredRooms: JSON.parse(r.notice.deliveredRooms) as string[],
 });
 
-const DELIVERY = { deliveredAt: true, attempts: true, lastError: true, deliveredRooms: true } as const;
-const COLUMNS = ["key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt", "noticeId"];
+/** What an occurrence reads of its notice (toRecord). */
+export const OF_NOTICE = { unit: true, dueOn: true, deliveredAt: true, attempts: true, lastError: true, deliveredRooms: true } as const;
+/** An occurrence's columns: its unit, and its createdAt and dueOn where they are its notice's, are its notice's (NULL). */
+const COLUMNS = ["key", "taskId", "kind", "occurrence", "dueOn", "createdAt", "noticeId"];
 const NOTICE_COLUMNS = ["kind", "unit", "dueOn", "createdAt", "claimToken", "claimedAt"];
+
+/** The run day and instant of a notice a run made. */
+interface Stamp {
+  dueOn: string;
+  at: number;
+}
+/** Per run (its map of unit → notice, which lives as long as the run), the day and instant of each notice it made and kept. */
+const runStamps = new WeakMap<Map<string, number>, Map<number, Stamp>>();
+
+/**
+ * Whether an occurrence's day and instant are its notice's, so that it writes NULL (its notice's) instead of repeating
+ * them: the notices just made (`made`, unit → id, on the days in `fresh`, unit → day) at `at`, or made and kept
+ * earlier in the same run (`notices`). Of a notice it does not know it writes its own values.
+ */
+export function occurrenceStamps(notices: Map<string, number>, made: Map<string, number>, fresh: Map<string, string>, at: Date) {
+  const earlier = runStamps.get(notices);
+  const now = new Map<number, Stamp>();
+  for (const [unit, id] of made) now.set(id, { dueOn: fresh.get(unit)!, at: at.getTime() });
+  const stamp = (notice: number) => now.get(notice) ?? earlier?.get(notice);
+  return {
+    sameDay: (notice: number, dueOn: string) => stamp(notice)?.dueOn === dueOn,
+    sameInstant: (notice: number) => stamp(notice)?.at === at.getTime(),
+  };
+}
+
+/** Once committed, the run (its map `notices`) remembers the day and instant of the notices it kept (unit, id), made at `at` on `fresh`'s days. */
+export function rememberStamps(notices: Map<string, number>, kept: [string, number][], fresh: Map<string, string>, at: Date): void {
+  if (kept.length === 0) return;
+  const stamps = runStamps.get(notices) ?? new Map<number, Stamp>();
+  runStamps.set(notices, stamps);
+  for (const [unit, id] of kept) stamps.set(id, { dueOn: fresh.get(unit)!, at: at.getTime() });
+}
 
 /**
  * Reminders in SQLite or PostgreSQL: notices and the occurrences they carry. `key` is unique, so a repeated run or a
@@ -72,10 +108,14 @@ export class PrismaReminderRepository implements ReminderRepository {
         ))
           for (const n of await tx.$queryRawUnsafe<{ id: number; unit: string }[]>(text, ...params)) made.set(n.unit, Number(n.id));
         const noticeOf = (unit: string) => notices.get(unit) ?? made.get(unit)!;
+        const stamps = occurrenceStamps(notices, made, fresh, at);
         for (const { text, params } of this.inserts(
           "Reminder",
           COLUMNS,
-          rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, time, noticeOf(r.unit)]),
+          rows.map((r) => {
+            const notice = noticeOf(r.unit);
+            return [r.key, r.taskId, r.kind, r.occurrence, stamps.sameDay(notice, r.dueOn) ? null : r.dueOn, stamps.sameInstant(notice) ? null : time, notice];
+          }),
           ` ON CONFLICT ("key") DO NOTHING RETURNING "id", "key", "noticeId"`,
         ))
           for (const r of await tx.$queryRawUnsafe<{ id: number; key: string; noticeId: number }[]>(text, ...params)) {
@@ -85,11 +125,12 @@ export class PrismaReminderRepository implements ReminderRepository {
         // A unit whose occurrences were all recorded before keeps no new notice.
         const empty = [...made.values()].filter((id) => !used.has(id));
         if (empty.length > 0) await tx.notice.deleteMany({ where: { id: { in: empty } } });
-        return [...made].filter(([, id]) => used.has(id));
+        return { kept: [...made].filter(([, id]) => used.has(id)), fresh };
       },
       { maxWait: 30_000, timeout: 10 * 60_000 },
     );
-    for (const [unit, id] of created) notices.set(unit, id);
+    for (const [unit, id] of created.kept) notices.set(unit, id);
+    rememberStamps(notices, created.kept, created.fresh, at);
     return out;
   }
 
@@ -140,7 +181,7 @@ export class PrismaReminderRepository implements ReminderRepository {
     for (let i = 0; i < noticeIds.length; i += 500)
       out.push(
         ...(
-          await db.reminder.findMany({ where: { noticeId: { in: noticeIds.slice(i, i + 500) }, note: null }, include: { notice: { select: DELIVERY } } })
+          await db.reminder.findMany({ where: { noticeId: { in: noticeIds.slice(i, i + 500) }, note: null }, include: { notice: { select: OF_NOTICE } } })
         ).map(toRecord),
       );
     return out.sort((a, b) => a.id - b.id);

@@ -173,7 +173,9 @@ describe("several instances on PostgreSQL, one active, failover on SIGKILL", () 
       60_000,
       `all reminders delivered\n${describeLogs()}`,
     );
-    const units = await withPgClient(dbUrl, async (c) => (await c.query<{ unit: string }>(`SELECT DISTINCT "unit" FROM "Reminder"`)).rows.map((r) => r.unit));
+    const units = await withPgClient(dbUrl, async (c) =>
+      (await c.query<{ unit: string }>(`SELECT DISTINCT n."unit" FROM "Reminder" r JOIN "Notice" n ON n."id" = r."noticeId"`)).rows.map((r) => r.unit),
+    );
     expect(units.length).toBeGreaterThan(1);
     const reminderHeaders = [
       ...botNotices(await roomEvents(officer, rooms.xingzhen, 500)),

@@ -1,14 +1,15 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { NewReminder, ReminderRecord } from "../../core/model.js";
 import { anyOf, asDateOrNull, fragment, type Row, type Sql } from "../../db/sql.js";
-import { NOTHING_LEFT, PrismaReminderRepository, REMINDER_NOTICE } from "../prisma-reminder-repository.js";
+import { NOTHING_LEFT, occurrenceStamps, PrismaReminderRepository, REMINDER_NOTICE, rememberStamps } from "../prisma-reminder-repository.js";
 
-const COLUMNS = ["key", "taskId", "unit", "kind", "occurrence", "dueOn", "createdAt", "noticeId"] as const;
+/** An occurrence's columns: its unit, and its createdAt and dueOn where they are its notice's, are its notice's (NULL). */
+const COLUMNS = ["key", "taskId", "kind", "occurrence", "dueOn", "createdAt", "noticeId"] as const;
 const NOTICE_COLUMNS = ["kind", "unit", "dueOn", "createdAt", "claimToken", "claimedAt"] as const;
-/** The columns of a ReminderRecord: the occurrence's, and its notice's delivery. */
+/** The columns of a ReminderRecord: the occurrence's, its notice's unit and day where it has none, and its notice's delivery. */
 const FIELDS = fragment(
-  `r."id", r."key", r."taskId", r."unit", r."kind", r."occurrence", r."dueOn", r."noticeId", n."deliveredAt", n."attempts",
-   COALESCE(r."note", n."lastError") AS "lastError", n."deliveredRooms"`,
+  `r."id", r."key", r."taskId", n."unit", r."kind", r."occurrence", COALESCE(r."dueOn", n."dueOn") AS "dueOn", r."noticeId", n."deliveredAt",
+   n."attempts", COALESCE(r."note", n."lastError") AS "lastError", n."deliveredRooms"`,
 );
 const record = (r: Row): ReminderRecord => ({
   id: r.id as number,
@@ -50,9 +51,9 @@ export class SqlReminderRepository extends PrismaReminderRepository {
     const out = new Map<string, number>();
     if (rows.length === 0) return out;
     // The run's map learns the new notices only once they are committed.
+    const fresh = new Map<string, string>(); // unit → its first row's run day
+    for (const r of rows) if (!notices.has(r.unit) && !fresh.has(r.unit)) fresh.set(r.unit, r.dueOn);
     const kept = await this.sql.transaction(async (q) => {
-      const fresh = new Map<string, string>(); // unit → its first row's run day
-      for (const r of rows) if (!notices.has(r.unit) && !fresh.has(r.unit)) fresh.set(r.unit, r.dueOn);
       const made = new Map<string, number>();
       if (fresh.size > 0)
         for (const [id, unit] of await q.insertReturning<[number, string]>(
@@ -63,11 +64,15 @@ export class SqlReminderRepository extends PrismaReminderRepository {
           ["id", "unit"],
         ))
           made.set(unit, id);
+      const stamps = occurrenceStamps(notices, made, fresh, at);
       const ids = await q.insertIds(
         "Reminder",
         COLUMNS,
         "key",
-        rows.map((r) => [r.key, r.taskId, r.unit, r.kind, r.occurrence, r.dueOn, at, notices.get(r.unit) ?? made.get(r.unit)!]),
+        rows.map((r) => {
+          const notice = notices.get(r.unit) ?? made.get(r.unit)!;
+          return [r.key, r.taskId, r.kind, r.occurrence, stamps.sameDay(notice, r.dueOn) ? null : r.dueOn, stamps.sameInstant(notice) ? null : at, notice];
+        }),
       );
       for (let i = 0; i < rows.length; i++) if (ids[i] !== null) out.set(rows[i]!.key, ids[i]!);
       // A unit whose occurrences were all recorded before keeps no new notice.
@@ -78,6 +83,7 @@ export class SqlReminderRepository extends PrismaReminderRepository {
       return [...made].filter(([unit]) => used.has(unit));
     });
     for (const [unit, id] of kept) notices.set(unit, id);
+    rememberStamps(notices, kept, fresh, at);
     return out;
   }
 
