@@ -144,10 +144,6 @@ export const en = {
     notRecent: (n: number, hours: number) =>
       `Your latest update on task ${n} is more than ${hours} hours old; nothing was retracted. To retract it, write: retract task ${n}`,
   },
-  /** A question about reminders that reads like pausing or resuming them (issue 25 review): nothing changes. */
-  remindersAsked: {
-    notChanged: (n: number) => `Task ${n}'s reminders were not changed. To resume them: resume reminders ${n}; to pause them: pause reminders ${n} reason`,
-  },
   reports: {
     unavailable: "Reports are not available here; use npx duban report / export / chart.",
     unknownUnit: (name: string, known: string) => `No unit "${name}". Units: ${known}`,

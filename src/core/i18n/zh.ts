@@ -140,10 +140,6 @@ export const zh = {
       `这条不是您报的进展（任务${n}第${m}条），没有撤回。报送人可自己撤回；管理员撤回他人的一条请写明条号和理由：撤回 任务${n} 第${m}条 理由`,
     notRecent: (n: number, hours: number) => `您在任务${n}上最新的一条进展是${hours}小时以前报送的，没有撤回。确要撤回，请写：撤回 任务${n}`,
   },
-  /** A question about reminders that reads like pausing or resuming them (issue 25 review): nothing changes. */
-  remindersAsked: {
-    notChanged: (n: number) => `任务${n}的提醒没有改动。要恢复请写：恢复提醒 ${n}；要暂停请写：暂停提醒 ${n} 原因`,
-  },
   reports: {
     unavailable: "此处无法生成报表，请在命令行使用 npx duban report / export / chart。",
     unknownUnit: (name: string, known: string) => `没有找到单位“${name}”。可选：${known}`,
