@@ -101,6 +101,26 @@ describe("a question about a task command is never the command", () => {
     expectStatusOf(r.text, n);
   });
 
+  it.each([
+    ["任务6办结，为什么", "办结 6 说明"],
+    ["办结 6 为什么", "办结 6 说明"],
+    ["申请办结 23 什么时候审核", "申请办结 23 说明"],
+    ["暂停提醒 6 市局还没定什么时候开会", "暂停提醒 6 原因"],
+    ["重启任务 5 谁定的", "重启任务 5 理由"],
+  ])("says that %s, written as an order with a question in it, changed nothing, and how to send the order", async (text, command) => {
+    await setUp();
+    const before = await state();
+    const r = await app.say(text, ADMIN);
+    expect(await state()).toEqual(before);
+    expect(r.text).toContain(`这条消息带有问句，已按询问回答，未作任何更改。如确要办理，请不带问句发送：${command}`);
+  });
+
+  it("tells no such thing when a fact is told and asked about (任务6办结了，为什么)", async () => {
+    for (const text of ["任务6办结了，为什么", "任务23已经申请办结了，什么时候审核", "任务23进展撤回了，为什么"]) {
+      expect((await app.say(text, ADMIN)).text).not.toContain("带有问句");
+    }
+  });
+
   it("answers 任务6办结了吗 with task 6's status, never 没看懂", async () => {
     for (const text of ["任务6办结了吗", "任务6办结了？", "任务6是不是办结了", "任务6办结了没有"]) {
       const before = await state();

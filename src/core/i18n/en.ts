@@ -240,6 +240,21 @@ export const en = {
   courtesy: {
     thanks: "You are welcome; ask me any time.",
   },
+  /** A task command written as an order but with a question in it (issue 25, a question is never an order): answered as a question. */
+  askedNotOrdered: {
+    note: (command: string | null) =>
+      `This message asks a question, so it was answered as one and nothing was changed. ` +
+      (command ? `To do it, send it without the question: ${command}` : "To do it, send it again without the question."),
+    command: {
+      complete: (n: number) => `complete task ${n} NOTE`,
+      reopen: (n: number) => `reopen task ${n} REASON`,
+      "pause-reminders": (n: number) => `pause reminders ${n} REASON`,
+      "resume-reminders": (n: number) => `resume reminders ${n}`,
+      retract: (n: number) => `retract task ${n}`,
+      "request-completion": (n: number) => `request done ${n} NOTE`,
+      "request-extension": (n: number) => `request extension ${n} NEW-DEADLINE REASON`,
+    },
+  },
   /** Issue 25, "Ask instead of giving up": the close examples with "not understood", and the guess at a task named. */
   askInstead: {
     notUnderstood: "I did not understand that. Messages like these work:",

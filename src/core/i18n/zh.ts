@@ -225,6 +225,20 @@ export const zh = {
   courtesy: {
     thanks: "不客气，有需要随时找我。",
   },
+  /** A task command written as an order but with a question in it (issue 25, a question is never an order): answered as a question. */
+  askedNotOrdered: {
+    note: (command: string | null) =>
+      `这条消息带有问句，已按询问回答，未作任何更改。${command ? `如确要办理，请不带问句发送：${command}` : "如确要办理，请不带问句重新发送。"}`,
+    command: {
+      complete: (n: number) => `办结 ${n} 说明`,
+      reopen: (n: number) => `重启任务 ${n} 理由`,
+      "pause-reminders": (n: number) => `暂停提醒 ${n} 原因`,
+      "resume-reminders": (n: number) => `恢复提醒 ${n}`,
+      retract: (n: number) => `撤回 任务${n}`,
+      "request-completion": (n: number) => `申请办结 ${n} 说明`,
+      "request-extension": (n: number) => `申请延期 ${n} 新的完成时限 理由`,
+    },
+  },
   askInstead: {
     notUnderstood: "没看懂这条消息。可以这样写：",
     example: (text: string) => `• ${text}`,

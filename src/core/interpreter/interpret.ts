@@ -219,7 +219,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   // The office's own word for a step it takes: `T1 可以办结了` closes task 1 (from an officer it reports 100%, and is matched
   // here only to see whether it asks: `T6 可以办结了，谁批的`).
   const modal = `(?<modal>${OFFICE_MODAL})`;
-  let asked: { command: string; numbers: number[] } | null = null;
+  let asked: { command: string; numbers: number[]; outright: boolean } | null = null;
   for (const cmd of byKind("task-command")) {
     if (asked) break;
     const { prefixes, suffixes = [], around = [] } = cmd.cues;
@@ -247,7 +247,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
         // `任务8已经申请办结了` tells what was done, and `任务6可以办结了` from an officer reports work done: never the command.
         const onlyTold = m.groups?.already !== undefined || (!ctx.sender?.admin && !cached(`^${FOR_NOW}$`, "u").test(m.groups?.modal ?? ""));
         if (ASKS.test(said) && (toldFact || onlyTold || accessOf(cmd) === "change")) {
-          asked = { command: cmd.name, numbers };
+          // Written as an order (not told as a fact), the answer says that nothing was done and how to do it.
+          asked = { command: cmd.name, numbers, outright: !toldFact && !onlyTold };
           break;
         }
         // Not asked: read on (a fact, or a report), as before.
@@ -275,7 +276,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   let refs = numerals.refs;
   // A question put to a command by its number alone (`办结 6 为什么`): about that task all the same.
   const statusQuery = byKind("task-query").find((c) => c.cues.words.length === 0);
-  if (asked && refs.length === 0 && statusQuery) return found(statusQuery, { numbers: asked.numbers });
+  const heldBack = asked?.outright ? { asked: asked.command } : {};
+  if (asked && refs.length === 0 && statusQuery) return found(statusQuery, { numbers: asked.numbers, ...heldBack });
   const question = asked !== null || isQuestion(low.replace(/[?？]\s*$/, "?"));
   if (question) cues.push("question");
   const unitWords = ctx.units.flatMap((u) => [u.name, ...u.aliases]);
@@ -348,7 +350,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       // A question about a command (`任务6办结了，60%怎么就办结了`) is answered with the status whatever figure it holds.
       if (status && (asked || (!statesFigure && (left.length === 0 || (question && (address !== null || trailing !== null)) || asks)))) {
         cues.push(left.length === 0 ? "only-status-words" : asks ? `asks:${asks[0]}` : asked ? "asks-about-command" : "addressed-question");
-        return found(status, { numbers });
+        return found(status, { numbers, ...heldBack });
       }
     }
     // Not covered by cues and filler, but asked all the same: `麻烦帮我查一下任务20现在到什么程度了，谢谢`, `那任务7呢？`.
