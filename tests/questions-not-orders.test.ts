@@ -1,4 +1,11 @@
+import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { commands } from "../commands/index.js";
+import { BUNDLED_PLAN, DEMO_DIRECTORY } from "../src/config.js";
+import { interpret, type InterpretContext } from "../src/core/interpreter/interpret.js";
+import { SubjectIndex } from "../src/core/interpreter/subject-index.js";
+import { loadDirectory } from "../src/directory/directory.js";
+import { parsePlan } from "../src/plan/plan-parser.js";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
 
 /*
@@ -145,5 +152,47 @@ describe("a question about a task command is never the command", () => {
     expect((await app.db.task.findFirstOrThrow({ where: { number: 1 } })).completedAt).not.toBeNull();
     expect((await app.say("任务6办结 确认 材料齐全", ADMIN)).text).toContain("办结");
     expect((await app.db.task.findFirstOrThrow({ where: { number: 6 } })).completedAt).not.toBeNull();
+  });
+});
+
+describe("the interpreter's fixed-syntax step", () => {
+  const plan = parsePlan(readFileSync(BUNDLED_PLAN, "utf8"));
+  const ctx = (admin: boolean): InterpretContext => ({
+    commands,
+    units: loadDirectory(DEMO_DIRECTORY).units.map((u) => ({ name: u.name, aliases: [...u.aliases] })),
+    subjects: new SubjectIndex(plan.tasks),
+    sender: { admin, direct: true },
+  });
+
+  it.each([
+    ["任务6办结了，为什么", "complete"],
+    ["任务8已经申请办结了，什么时候审核", "request-completion"],
+    ["任务8申请延期了，什么时候批", "request-extension"],
+    ["任务8重启了，为什么", "reopen"],
+    ["任务6进展撤回了，谁撤的", "retract"],
+    ["任务3提醒暂停了，怎么回事", "pause-reminders"],
+    ["暂停任务3的提醒了，为什么", "pause-reminders"],
+    ["恢复任务3的提醒了，为啥", "resume-reminders"],
+    ["任务8审计了，什么时候出结果", "audit"],
+  ])("reads %s as a question about its task, and explain names the command asked about", (text, command) => {
+    for (const admin of [true, false]) {
+      const r = interpret(text, ctx(admin));
+      expect(r.command).toBe("status");
+      expect(r.cues).toContain(`asks-about:${command}`);
+    }
+  });
+
+  it.each([
+    ["任务6办结", "complete", true],
+    ["任务6办结 材料齐全", "complete", true],
+    ["T1 可以办结了", "complete", true],
+    ["T1 可以办结了", "update", false],
+    ["任务12暂停催办，设备招标流程中", "pause-reminders", true],
+    ["任务3恢复提醒", "resume-reminders", true],
+    ["任务7申请办结 已完成验收", "request-completion", false],
+    ["任务8佐证材料", "evidence", false],
+    ["审计 6 谁改的", "audit", true],
+  ])("still reads the order %s as %s (admin: %s)", (text, command, admin) => {
+    expect(interpret(text, ctx(admin)).command).toBe(command);
   });
 });
