@@ -242,11 +242,11 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
         // A question is never an order (issue 25): `任务6办结了，为什么` tells a fact and asks about it, `申请办结 8 什么时候审核`
         // asks. Nothing is done; the message is read on as a question about the task. A command that only shows records
         // (审计, 佐证) answers a question put to it outright (`审计 6 谁改的`), but not a fact told about the task (`任务8审计了，…`).
-        const said = (m[m.length - 1] ?? "").trim();
+        const after = (m[m.length - 1] ?? "").trim();
         const toldFact = /了/u.test(m.groups?.tail ?? "");
         // `任务8已经申请办结了` tells what was done, and `任务6可以办结了` from an officer reports work done: never the command.
         const onlyTold = m.groups?.already !== undefined || (!ctx.sender?.admin && !cached(`^${FOR_NOW}$`, "u").test(m.groups?.modal ?? ""));
-        if (ASKS.test(said) && (toldFact || onlyTold || accessOf(cmd) === "change")) {
+        if (ASKS.test(after) && (toldFact || onlyTold || accessOf(cmd) === "change")) {
           // Written as an order (not told as a fact), the answer says that nothing was done and how to do it.
           asked = { command: cmd.name, numbers, outright: !toldFact && !onlyTold };
           break;
@@ -254,7 +254,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
         // Not asked: read on (a fact, or a report), as before.
         if (onlyTold) continue;
         cues.push(`command:${cmd.name}`);
-        return found(cmd, { numbers, reason: (m[m.length - 1] ?? "").trim(), ...(m.groups?.verb ? { verb: m.groups.verb } : {}) });
+        return found(cmd, { numbers, reason: after, ...(m.groups?.verb ? { verb: m.groups.verb } : {}) });
       }
     }
   }
