@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { defineCommand, UserError } from "../src/core/command.js";
+import { defineCommand } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { requirePlan, requireTask } from "../src/core/task-view.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
-import { ASKS, WHOLE_NOT_ASKING, WHOLE_THIS_TASK } from "../src/core/command-cues.js";
+import { WHOLE_NOT_ASKING, WHOLE_THIS_TASK } from "../src/core/command-cues.js";
 
 const RESUME = "(?:恢复|重新打开|重新开启|重新开|再开|打开|开启)";
 /** A reason after the request: `，市局方案已经下发了`; no question mark (`提醒恢复了？` asks). */
@@ -40,10 +40,8 @@ export default defineCommand({
     whole: RESUME_IN_WORDS,
   },
   args: z.object({ numbers: z.array(z.number().int()), reason: z.string().default("") }),
-  async handle({ numbers, reason }, ctx) {
+  async handle({ numbers }, ctx) {
     const t = ctx.t;
-    // `任务3提醒恢复了，怎么回事`: a question about reminders, not a request; nothing changes.
-    if (ASKS.test(reason)) throw new UserError(t.remindersAsked.notChanged(numbers[0] ?? 6));
     if (numbers.length === 0) {
       await requireAdminFor(ctx, "resume-reminders", null);
       const plan = await requirePlan(ctx);

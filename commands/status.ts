@@ -22,8 +22,10 @@ export default defineCommand({
     candidates: z.array(z.object({ number: z.number().int(), title: z.string() })).optional(),
     /** Ask even for one task: the message named it but said too little to read (`督办 任务6 材料`). */
     ask: z.boolean().optional(),
+    /** A task command written as an order with a question in it (`暂停提醒 6 谁停的`): answered here, and said so. */
+    asked: z.string().optional(),
   }),
-  async handle({ numbers, candidates, ask }, ctx) {
+  async handle({ numbers, candidates, ask, asked }, ctx) {
     // Several tasks fit the subject, or the message was not clear: ask with the best guesses rather than answer (issue 25).
     if (ctx.confidence === "likely" && candidates && (candidates.length > 1 || (ask && candidates.length > 0))) {
       const guesses = candidates.slice(0, 3);
@@ -59,6 +61,11 @@ export default defineCommand({
       const { task, latest, pending } = await taskStatusNow(ctx, plan, found.task);
       const [first = "", ...rest] = statusLines(ctx, plan, task, latest, pending);
       replies.push(reply([(await planTag(ctx, plan)) + first, ...rest], { heading: true }));
+    }
+    if (asked) {
+      const n = ctx.t.askedNotOrdered;
+      const command = asked in n.command ? n.command[asked as keyof typeof n.command](numbers[0]!) : null;
+      replies.push(reply([n.note(command)]));
     }
     return { replies };
   },

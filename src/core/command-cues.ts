@@ -38,8 +38,12 @@ export type CommandCues =
  * at, the task (`#` where the message names it) or the one replied to (`这个`).
  */
 export const WHOLE_THIS_TASK = "(?:#|这个|这项|这件事|该项|此项|该任务|这个任务)?\\s*(?:任务)?\\s*的?\\s*";
-/** Words that ask (`谁关的`, `怎么回事`, `为什么`): a message holding one asks about a command and changes nothing. */
-const ASKING_WORDS = "谁|怎么|为什么|为啥|咋|吗|什么|啥|[?？]";
+/**
+ * Words that ask (`谁关的`, `怎么回事`, `为什么`, `多会儿审核`, `有没有批`), or a closing 呢/么: a message holding one asks about a
+ * command and changes nothing. The interpreter's fixed-syntax step (src/core/interpreter/interpret.ts) reads the words after
+ * a command with them, so that `任务6办结了，什么时候审核` is a question about task 6, never an order.
+ */
+const ASKING_WORDS = "谁|怎么|为什么|为啥|咋|吗|什么|啥|何时|几时|多会|是不是|有没有|[呢么](?=[\\s~～…!！.。]*$)|[?？]";
 /** At the start of a `whole` form: the message holds no asking word anywhere. */
 export const WHOLE_NOT_ASKING = `(?![\\s\\S]*(?:${ASKING_WORDS}))`;
 /** A reason (or message) that asks: the command changes nothing. */

@@ -144,10 +144,6 @@ export const en = {
     notRecent: (n: number, hours: number) =>
       `Your latest update on task ${n} is more than ${hours} hours old; nothing was retracted. To retract it, write: retract task ${n}`,
   },
-  /** A question about reminders that reads like pausing or resuming them (issue 25 review): nothing changes. */
-  remindersAsked: {
-    notChanged: (n: number) => `Task ${n}'s reminders were not changed. To resume them: resume reminders ${n}; to pause them: pause reminders ${n} reason`,
-  },
   reports: {
     unavailable: "Reports are not available here; use npx duban report / export / chart.",
     unknownUnit: (name: string, known: string) => `No unit "${name}". Units: ${known}`,
@@ -243,6 +239,21 @@ export const en = {
   },
   courtesy: {
     thanks: "You are welcome; ask me any time.",
+  },
+  /** A task command written as an order but with a question in it (issue 25, a question is never an order): answered as a question. */
+  askedNotOrdered: {
+    note: (command: string | null) =>
+      `This message asks a question, so it was answered as one and nothing was changed. ` +
+      (command ? `To do it, send it without the question: ${command}` : "To do it, send it again without the question."),
+    command: {
+      complete: (n: number) => `complete task ${n} NOTE`,
+      reopen: (n: number) => `reopen task ${n} REASON`,
+      "pause-reminders": (n: number) => `pause reminders ${n} REASON`,
+      "resume-reminders": (n: number) => `resume reminders ${n}`,
+      retract: (n: number) => `retract task ${n}`,
+      "request-completion": (n: number) => `request done ${n} NOTE`,
+      "request-extension": (n: number) => `request extension ${n} NEW-DEADLINE REASON`,
+    },
   },
   /** Issue 25, "Ask instead of giving up": the close examples with "not understood", and the guess at a task named. */
   askInstead: {

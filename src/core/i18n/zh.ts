@@ -140,10 +140,6 @@ export const zh = {
       `这条不是您报的进展（任务${n}第${m}条），没有撤回。报送人可自己撤回；管理员撤回他人的一条请写明条号和理由：撤回 任务${n} 第${m}条 理由`,
     notRecent: (n: number, hours: number) => `您在任务${n}上最新的一条进展是${hours}小时以前报送的，没有撤回。确要撤回，请写：撤回 任务${n}`,
   },
-  /** A question about reminders that reads like pausing or resuming them (issue 25 review): nothing changes. */
-  remindersAsked: {
-    notChanged: (n: number) => `任务${n}的提醒没有改动。要恢复请写：恢复提醒 ${n}；要暂停请写：暂停提醒 ${n} 原因`,
-  },
   reports: {
     unavailable: "此处无法生成报表，请在命令行使用 npx duban report / export / chart。",
     unknownUnit: (name: string, known: string) => `没有找到单位“${name}”。可选：${known}`,
@@ -228,6 +224,20 @@ export const zh = {
   },
   courtesy: {
     thanks: "不客气，有需要随时找我。",
+  },
+  /** A task command written as an order but with a question in it (issue 25, a question is never an order): answered as a question. */
+  askedNotOrdered: {
+    note: (command: string | null) =>
+      `这条消息带有问句，已按询问回答，未作任何更改。${command ? `如确要办理，请不带问句发送：${command}` : "如确要办理，请不带问句重新发送。"}`,
+    command: {
+      complete: (n: number) => `办结 ${n} 说明`,
+      reopen: (n: number) => `重启任务 ${n} 理由`,
+      "pause-reminders": (n: number) => `暂停提醒 ${n} 原因`,
+      "resume-reminders": (n: number) => `恢复提醒 ${n}`,
+      retract: (n: number) => `撤回 任务${n}`,
+      "request-completion": (n: number) => `申请办结 ${n} 说明`,
+      "request-extension": (n: number) => `申请延期 ${n} 新的完成时限 理由`,
+    },
   },
   askInstead: {
     notUnderstood: "没看懂这条消息。可以这样写：",

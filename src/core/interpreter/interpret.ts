@@ -1,4 +1,5 @@
-import type { AnyCommand, CommandCues } from "../command.js";
+import { accessOf, type AnyCommand, type CommandCues } from "../command.js";
+import { ASKS } from "../command-cues.js";
 import type { Confidence, Interpretation, UpdateSegment } from "./interpretation.js";
 import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.js";
 import type { SubjectIndex } from "./subject-index.js";
@@ -215,30 +216,54 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   const reason = "(?:$|[\\s:：,，。;；]+([\\s\\S]*)$)";
   const task = "(?:任务|tasks?|第)";
   const ordinal = "(?:号任务|号|项任务|项)?";
-  // The office's own word for a step it takes: `T1 可以办结了` closes task 1 (from an officer it reports 100%).
-  const modal = ctx.sender?.admin ? OFFICE_MODAL : FOR_NOW;
+  // The office's own word for a step it takes: `T1 可以办结了` closes task 1 (from an officer it reports 100%, and is matched
+  // here only to see whether it asks: `T6 可以办结了，谁批的`).
+  const modal = `(?<modal>${OFFICE_MODAL})`;
+  let asked: { command: string; numbers: number[]; outright: boolean } | null = null;
   for (const cmd of byKind("task-command")) {
+    if (asked) break;
     const { prefixes, suffixes = [], around = [] } = cmd.cues;
     const forms = [
       `^(?<verb>${alternation(prefixes)})\\s*${EARLIER}${task}?\\s*#?\\s*${list}\\s*${ordinal}${THAT_ONE}${reason}`,
-      ...(suffixes.length ? [`^${task}\\s*#?\\s*${list}\\s*${ordinal}\\s*的?\\s*${modal}(?<verb>${alternation(suffixes)})(?:了|吧|啦)*${reason}`] : []),
+      ...(suffixes.length
+        ? [
+            `^${task}\\s*#?\\s*${list}\\s*${ordinal}\\s*的?\\s*${modal}(?<already>(?:已经|已)\\s*)?(?<verb>${alternation(suffixes)})(?<tail>(?:了|吧|啦)*)${reason}`,
+          ]
+        : []),
       ...around.map(
-        ([before, after]) => `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*${ordinal}\\s*的?\\s*${alternation([after])}(?:吧|了|啊)*${reason}`,
+        ([before, after]) =>
+          `^${alternation([before])}\\s*${task}?\\s*#?\\s*${list}\\s*${ordinal}\\s*的?\\s*${alternation([after])}(?<tail>(?:吧|了|啊)*)${reason}`,
       ),
     ];
     for (const form of forms) {
       const m = cached(form, "iu").exec(text);
       const numbers = m ? uniq([...m.groups!.list!.matchAll(cached(NUMBER, "gu"))].map((x) => taskNumber(x[0])).filter((n): n is number => n !== null)) : [];
       if (m && numbers.length > 0) {
+        // A question is never an order (issue 25): `任务6办结了，为什么` tells a fact and asks about it, `申请办结 8 什么时候审核`
+        // asks. Nothing is done; the message is read on as a question about the task. A command that only shows records
+        // (审计, 佐证) answers a question put to it outright (`审计 6 谁改的`), but not a fact told about the task (`任务8审计了，…`).
+        const after = (m[m.length - 1] ?? "").trim();
+        const toldFact = /了/u.test(m.groups?.tail ?? "");
+        // `任务8已经申请办结了` tells what was done, and `任务6可以办结了` from an officer reports work done: never the command.
+        const onlyTold = m.groups?.already !== undefined || (!ctx.sender?.admin && !cached(`^${FOR_NOW}$`, "u").test(m.groups?.modal ?? ""));
+        if (ASKS.test(after) && (toldFact || onlyTold || accessOf(cmd) === "change")) {
+          // Written as an order (not told as a fact), the answer says that nothing was done and how to do it.
+          asked = { command: cmd.name, numbers, outright: !toldFact && !onlyTold };
+          break;
+        }
+        // Not asked: read on (a fact, or a report), as before.
+        if (onlyTold) continue;
         cues.push(`command:${cmd.name}`);
-        return found(cmd, { numbers, reason: (m[m.length - 1] ?? "").trim(), ...(m.groups?.verb ? { verb: m.groups.verb } : {}) });
+        return found(cmd, { numbers, reason: after, ...(m.groups?.verb ? { verb: m.groups.verb } : {}) });
       }
     }
   }
 
+  if (asked) cues.push(`asks-about:${asked.command}`);
+
   // 1b. A command said in other words, the whole message (`刚才所报第二十二项进度有误，请予撤回`, `撤回上一条`, in reply to
   // the bot's confirmation `撤回，这条发错群了`): the forms are the command's own (its cues' `whole`).
-  const said = wholeCommand(low, byKind("task-command"), ctx.replyTo?.tasks ?? [], ctx.subjects);
+  const said = asked ? null : wholeCommand(low, byKind("task-command"), ctx.replyTo?.tasks ?? [], ctx.subjects);
   if (said) {
     cues.push(`whole:${said.cmd.name}${said.from ? `(${said.from})` : ""}`);
     // In reply to the bot's confirmation of one update, the withdrawal is of that update (its text as stored).
@@ -249,7 +274,11 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
 
   const numerals = readNumerals(low, findTaskRefs(low), ctx.subjects, cues, ctx.senderUnits);
   let refs = numerals.refs;
-  const question = isQuestion(low.replace(/[?？]\s*$/, "?"));
+  // A question put to a command by its number alone (`办结 6 为什么`): about that task all the same.
+  const statusQuery = byKind("task-query").find((c) => c.cues.words.length === 0);
+  const heldBack = asked?.outright ? { asked: asked.command } : {};
+  if (asked && refs.length === 0 && statusQuery) return found(statusQuery, { numbers: asked.numbers, ...heldBack });
+  const question = asked !== null || isQuestion(low.replace(/[?？]\s*$/, "?"));
   if (question) cues.push("question");
   const unitWords = ctx.units.flatMap((u) => [u.name, ...u.aliases]);
 
@@ -318,9 +347,10 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       const left = residual(rest, filler);
       const statesFigure = extractPercent(text) !== null && !isPlainQuestion(low);
       const asks = question ? (STATUS_ASK.exec(low) ?? asksCompletion(low)) : null;
-      if (status && !statesFigure && (left.length === 0 || (question && (address !== null || trailing !== null)) || asks)) {
-        cues.push(left.length === 0 ? "only-status-words" : asks ? `asks:${asks[0]}` : "addressed-question");
-        return found(status, { numbers });
+      // A question about a command (`任务6办结了，60%怎么就办结了`) is answered with the status whatever figure it holds.
+      if (status && (asked || (!statesFigure && (left.length === 0 || (question && (address !== null || trailing !== null)) || asks)))) {
+        cues.push(left.length === 0 ? "only-status-words" : asks ? `asks:${asks[0]}` : asked ? "asks-about-command" : "addressed-question");
+        return found(status, { numbers, ...heldBack });
       }
     }
     // Not covered by cues and filler, but asked all the same: `麻烦帮我查一下任务20现在到什么程度了，谢谢`, `那任务7呢？`.

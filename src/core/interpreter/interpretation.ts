@@ -45,6 +45,8 @@ export interface Interpretation {
     words?: boolean;
     /** retract: the text of the update the bot's confirmation replied to names (`撤回` in reply withdraws that one). */
     quote?: string;
+    /** status: the task command whose order, written with a question in it (`办结 6 为什么`), was answered as a question. */
+    asked?: string;
   };
   tasks: number[];
   percent: number | null;
