@@ -65,6 +65,13 @@ export interface Sql {
    */
   transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
   /**
+   * Run `fn`, a long batch of writes (a reminder run), with the connection's routine WAL checkpoints held until it
+   * ends: one is queued then if any came due meanwhile, so the log is copied back once, after the batch, instead of
+   * every few hundred of its commits. SQLite's own automatic checkpoint (the backstop, see `openPrisma`) is off
+   * meanwhile, and back when the batch ends.
+   */
+  batch<T>(fn: () => Promise<T>): Promise<T>;
+  /**
    * Whether a transaction is open on the connection that reads run on, so that what they see may not be
    * committed yet (SQLite: one connection, shared by every flow). A cache fills only from committed rows.
    */
@@ -216,7 +223,7 @@ export class SqliteSql implements Sql {
     if (this.groupOpen && !this.inOwnGroup()) return this.groupOpen.then(() => this.insertIgnoring(table, columns, conflict, rows));
     try {
       let inserted = 0;
-      for (const { text, params } of this.inserts(table, columns, conflict, rows, "")) inserted += this.prepared(text).run(...params).changes;
+      for (const { text, params } of this.inserts(table, columns, conflict, rows, "")) inserted += this.prepared(text).run(params).changes;
       return Promise.resolve(inserted);
     } catch (e) {
       return Promise.reject(e);
@@ -234,7 +241,7 @@ export class SqliteSql implements Sql {
     try {
       const out: T[] = [];
       for (const { text, params } of this.inserts(table, columns, conflict, rows, ` RETURNING ${returning.map(quote).join(", ")}`))
-        for (const row of this.prepared(text, true).all(...params) as T[]) out.push(row);
+        for (const row of this.prepared(text, true).all(params) as T[]) out.push(row);
       return Promise.resolve(out);
     } catch (e) {
       return Promise.reject(e);
@@ -248,7 +255,7 @@ export class SqliteSql implements Sql {
       const keyAt = columns.indexOf(conflict);
       let at = 0;
       for (const { text, params, count } of this.inserts(table, columns, conflict, rows, ' RETURNING "id"')) {
-        const ids = (this.prepared(text, true).all(...params) as [number][]).map(([id]) => id).sort((a, b) => a - b);
+        const ids = (this.prepared(text, true).all(params) as [number][]).map(([id]) => id).sort((a, b) => a - b);
         if (ids.length === count) {
           // Every row is new. SQLite inserts the rows of VALUES in their order, and AUTOINCREMENT gives each new row
           // an id above every earlier one: the ascending ids are the rows' in order.
@@ -273,7 +280,11 @@ export class SqliteSql implements Sql {
     }
   }
 
-  /** Multi-row `INSERT … ON CONFLICT (…) DO NOTHING` statements of up to INSERT_CHUNK rows each. */
+  /**
+   * Multi-row `INSERT … ON CONFLICT (…) DO NOTHING` statements of up to INSERT_CHUNK rows each. Their parameters are
+   * bound as one array (better-sqlite3 binds an array's items in order): spreading thousands of arguments into a call
+   * costs more than the binding.
+   */
   private *inserts(table: string, columns: readonly string[], conflict: string, rows: readonly unknown[][], tail: string) {
     const head = `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES `;
     const one = `(${columns.map(() => "?").join(", ")})`;
@@ -464,6 +475,26 @@ export class SqliteSql implements Sql {
 
   private commits = 0;
   private checkpointScheduled = false;
+  /** Batches running (see `batch`): while any runs, no routine checkpoint is queued. */
+  private batches = 0;
+
+  async batch<T>(fn: () => Promise<T>): Promise<T> {
+    // SQLite's own backstop would otherwise copy the batch's log back inside one of its commits.
+    if (this.batches++ === 0) {
+      this.backstop = Number(this.db.pragma("wal_autocheckpoint", { simple: true }));
+      this.db.pragma("wal_autocheckpoint = 0");
+    }
+    try {
+      return await fn();
+    } finally {
+      if (--this.batches === 0) {
+        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${this.backstop}`);
+        if (this.commits >= CHECKPOINT_EVERY) this.queueCheckpoint();
+      }
+    }
+  }
+  /** The connection's automatic checkpoint threshold (pages), restored when the last batch ends. */
+  private backstop = 0;
 
   /**
    * WAL checkpoints off the message path. SQLite's automatic checkpoint runs inside the commit that takes the
@@ -473,7 +504,12 @@ export class SqliteSql implements Sql {
    * message has been handled, while its reply is on the network.
    */
   private committed(): void {
-    if (++this.commits < CHECKPOINT_EVERY || this.checkpointScheduled) return;
+    if (++this.commits < CHECKPOINT_EVERY || this.batches > 0) return;
+    this.queueCheckpoint();
+  }
+
+  private queueCheckpoint(): void {
+    if (this.checkpointScheduled) return;
     this.checkpointScheduled = true;
     setImmediate(() => {
       this.checkpointScheduled = false;

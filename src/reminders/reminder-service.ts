@@ -226,6 +226,11 @@ export class ReminderService {
    * each message the run checks that its claim still holds, and reads again the tasks that changed meanwhile.
    */
   async run(days: string[], now: Date, sender: ReminderSender | null): Promise<ReminderMessage[]> {
+    // Hundreds of commits (a page's occurrences, a unit's delivery): the log is checkpointed once, after the run.
+    return this.d.repos.reminders.batch(() => this.runBatch(days, now, sender));
+  }
+
+  private async runBatch(days: string[], now: Date, sender: ReminderSender | null): Promise<ReminderMessage[]> {
     // Nothing goes out on a day off, earlier failures included: they wait for the next working day.
     if (!days.some((d) => this.d.calendar.isWorkday(d))) return [];
     const reminders = this.d.repos.reminders;
@@ -377,6 +382,7 @@ export class ReminderService {
   private async refresh(rows: Pending[], shown: Map<number, Shown>, changes: TaskChanges | null, now: Date): Promise<TaskChanges | null> {
     const next = changes && (await this.d.repos.plans.changesSince(changes.marker));
     if (next && changes) for (const id of changes.taskIds) next.taskIds.add(id);
+    if (next && next.taskIds.size === 0) return next; // nothing changed: the usual case, with no pass over the rows
     const ids = new Set<number>();
     for (const r of rows) if (r.taskId !== null && (!next || next.taskIds.has(r.taskId))) ids.add(r.taskId);
     if (ids.size === 0) return next;
@@ -508,9 +514,10 @@ export class ReminderService {
   ): { messages: ReminderMessage[]; skipped: number[]; archived: number[] } {
     const skipped: number[] = [];
     const archived: number[] = [];
-    const byUnit = new Map<string, Pending[]>();
+    // Each unit's rows, and beside them their tasks: looked up once per row, not again by the message.
+    const byUnit = new Map<string, { rows: Pending[]; tasks: (Shown | undefined)[] }>();
     for (const r of rows) {
-      const task = r.taskId === null ? null : tasks.get(r.taskId);
+      const task = r.taskId === null ? undefined : tasks.get(r.taskId);
       const underReview = task?.reviewPending && (r.kind === "overdue" || r.kind === "escalation");
       // A task of an archived plan gets no reminder nor notice, even one recorded before the plan was archived.
       if (task && !plans.has(task.planId)) {
@@ -521,17 +528,20 @@ export class ReminderService {
         if (r.id !== null) skipped.push(r.id);
         continue;
       }
-      const list = byUnit.get(r.unit);
-      if (list) list.push(r);
-      else byUnit.set(r.unit, [r]);
+      const unit = byUnit.get(r.unit);
+      if (unit) {
+        unit.rows.push(r);
+        unit.tasks.push(task);
+      } else byUnit.set(r.unit, { rows: [r], tasks: [task] });
     }
     const messages: ReminderMessage[] = [];
     const day = dayOf(now, this.d.policy.timezone);
-    for (const [unit, list] of byUnit) messages.push(this.message(unit, list, tasks, plans, day));
+    for (const [unit, list] of byUnit) messages.push(this.message(unit, list.rows, list.tasks, plans, day));
     return { messages, skipped, archived };
   }
 
-  private message(unit: string, list: Pending[], tasks: Map<number, Shown>, plans: Map<number, PlanRecord>, day: string): ReminderMessage {
+  /** The unit's message for `list`, whose tasks are `taskOf` (the same places; undefined for none). */
+  private message(unit: string, list: Pending[], taskOf: (Shown | undefined)[], plans: Map<number, PlanRecord>, day: string): ReminderMessage {
     const { t, directory } = this.d;
     const r = t.reminders;
     const isOffice = unit === directory.office;
@@ -540,21 +550,22 @@ export class ReminderService {
     const rooms = ownRooms.length ? ownRooms : directory.officeRooms();
     // One pass over the unit's rows (a unit may have thousands): each kind's rows, the occurrences and notices it
     // carries, and the task numbers.
-    const byKind: Pending[][] = KIND_ORDER.map(() => []);
+    const byKind: number[][] = KIND_ORDER.map(() => []); // places in `list`
     const reminderIds: number[] = [];
     const noticeIds: number[] = [];
     const notices = new Set<number>();
     const numbers = new Set<number>();
     let firstTask: Shown | undefined;
-    for (const x of list) {
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i]!;
       const k = KIND_AT.get(x.kind);
-      if (k !== undefined) byKind[k]!.push(x);
+      if (k !== undefined) byKind[k]!.push(i);
       if (x.id !== null) reminderIds.push(x.id);
       if (x.noticeId !== null && !notices.has(x.noticeId)) {
         notices.add(x.noticeId);
         noticeIds.push(x.noticeId);
       }
-      const task = x.taskId === null ? undefined : tasks.get(x.taskId);
+      const task = taskOf[i];
       if (task) {
         numbers.add(task.number);
         firstTask ??= task;
@@ -565,6 +576,7 @@ export class ReminderService {
     const mentions = new Set<string>(isOffice ? [] : (entry?.members ?? []));
     // With several plans in progress, every task line says which plan it is in: 【科技兴警】🟡 任务6 …
     const code = (task: Shown) => (plans.size > 1 ? this.d.t.plans.heading(plans.get(task.planId)?.code ?? "", "") : "");
+    const oneOnly = plans.size <= 1;
     for (let k = 0; k < KIND_ORDER.length; k++) {
       const items = byKind[k]!;
       if (items.length === 0) continue;
@@ -572,20 +584,21 @@ export class ReminderService {
       kinds.push(kind);
       const seen = new Set<number>(); // task ids: two plans may both have a task 6
       const itemLines: string[] = [];
-      for (const x of items) {
+      for (const i of items) {
+        const x = list[i]!;
         if (kind === "notice") {
-          const task = x.taskId === null ? null : tasks.get(x.taskId);
+          const task = taskOf[i];
           itemLines.push(task ? code(task) + r.unknownDeadline(task.number, task.deadlineText) : r.calendarMissing(Number(x.occurrence)));
           continue;
         }
-        const task = tasks.get(x.taskId!)!;
+        const task = taskOf[i]!;
         if (seen.has(task.id)) continue;
         seen.add(task.id);
         if (kind === "escalation") {
           itemLines.push(code(task) + r.escalationItem(task.icon, task.number, task.title, t.list(task.leadUnits), task.daysOverdue));
           for (const lead of task.leadUnits) for (const leader of directory.unit(lead)?.leaders ?? []) mentions.add(leader);
         } else {
-          itemLines.push(code(task) + task.item);
+          itemLines.push(oneOnly ? task.item : code(task) + task.item);
         }
       }
       const count = kind === "notice" ? itemLines.length : seen.size;

@@ -77,6 +77,11 @@ export function rememberStamps(notices: Map<string, number>, kept: [string, numb
 export class PrismaReminderRepository implements ReminderRepository {
   constructor(private readonly db: PrismaClient) {}
 
+  /** No routine maintenance to hold here (PostgreSQL checkpoints on its own). */
+  batch<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
   async insertNew(rows: NewReminder[], at: Date): Promise<number> {
     const recorded = await this.write(rows, null, at, new Map());
     return recorded.size;

@@ -39,6 +39,11 @@ export interface NewReminder {
  */
 export interface ReminderRepository {
   /**
+   * Run `fn`, a reminder run's writes, as one batch: the database's routine maintenance (SQLite's WAL checkpoints)
+   * waits until it ends.
+   */
+  batch<T>(fn: () => Promise<T>): Promise<T>;
+  /**
    * Record the occurrences whose key is new, each unit's in one new notice, unclaimed (the console: a bot on the same
    * database sends them); existing keys are left alone. Returns how many occurrences were new.
    */

@@ -35,6 +35,10 @@ export class SqlReminderRepository extends PrismaReminderRepository {
     super(db);
   }
 
+  override batch<T>(fn: () => Promise<T>): Promise<T> {
+    return this.sql.batch(fn);
+  }
+
   override async insertNew(rows: NewReminder[], at: Date): Promise<number> {
     return (await this.writeSql(rows, null, at, new Map())).size;
   }

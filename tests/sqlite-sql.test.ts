@@ -7,7 +7,8 @@ import { Gate, SqliteSql } from "../src/db/sql.js";
 
 // `insertIds` (the reminder run's occurrence insert) reads no value back when every row is new: it relies on
 // AUTOINCREMENT ids rising in the order of the VALUES rows. These cases check both paths against the table itself.
-describe("SqliteSql.insertIds", () => {
+// `batch` (a reminder run) holds the routine WAL checkpoints until it ends.
+describe("SqliteSql", () => {
   let dir: string;
   let db: Database.Database;
   let sql: SqliteSql;
@@ -56,5 +57,30 @@ describe("SqliteSql.insertIds", () => {
     expect(out).toEqual([after.get("a"), null, after.get("c"), null, null, after.get("e")]);
     expect(after.get("b")).toBe(before.get("b"));
     expect(db.prepare('SELECT "n" FROM "Row" WHERE "key" = ?').pluck().get("c")).toBe(1);
+  });
+
+  it("holds routine checkpoints during a batch and runs one after it; outside a batch, one every 100 commits", async () => {
+    let checkpoints = 0;
+    const pragma = db.pragma.bind(db);
+    db.pragma = ((text: string, options?: Database.PragmaOptions) => {
+      if (text.startsWith("wal_checkpoint")) checkpoints++;
+      return pragma(text, options);
+    }) as typeof db.pragma;
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const commits = async (n: number, from: number) => {
+      for (let i = 0; i < n; i++) {
+        await sql.run`INSERT INTO "Row" ("key") VALUES (${`k${from + i}`})`;
+        await turn();
+      }
+    };
+    await commits(100, 0);
+    await turn();
+    expect(checkpoints).toBe(1);
+    await sql.batch(async () => {
+      await commits(250, 100);
+      expect(checkpoints).toBe(1);
+    });
+    await turn();
+    expect(checkpoints).toBe(2);
   });
 });
