@@ -382,14 +382,14 @@ interface Expected {
 function naiveNominalReminders(t: PolicyTask, until: string, policy: ReminderPolicy, cal: WorkingCalendar): Expected[] {
   const out: Expected[] = [];
   const { kind, date } = t.deadline;
-  const start = t.startDay;
+  const start = t.startDay!; // every task here gives its own
   const add = (k: string, nominal: string, unit: string, back: boolean) => {
     if (nominal < start) return;
     out.push({ key: `${k}|${nominal}|${unit}`, sendDay: back ? cal.workdayOnOrBefore(nominal) : cal.workdayOnOrAfter(nominal) });
   };
   const isReport = (day: string) =>
     Number(day.slice(8, 10)) === policy.reportDayOfMonth && day >= start && (kind === "ongoing" || (kind === "date+ongoing" && date !== null && day > date));
-  const ref = t.lastUpdateDay ?? t.startDay;
+  const ref = t.lastUpdateDay ?? start;
   for (let day = start; day <= until; day = addDays(day, 1)) {
     for (const unit of t.leadUnits) {
       if (date !== null && (kind === "date" || kind === "date+ongoing")) {

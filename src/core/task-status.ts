@@ -60,29 +60,41 @@ export function assessTask(task: Assessable, now: Date, th: LightThresholds, pla
   const silentSince = task.lastUpdateAt ? dayOf(task.lastUpdateAt) : planStart;
   const daysSilent = Math.max(0, daysBetween(silentSince, today));
   const stale = daysSilent >= th.staleDays;
-  // An admin's target is scheduled from the day it was added; the plan's own from the plan's start.
-  const from = (x: TaskRecord["targets"][number]) => (x.source === "admin" && x.createdAt && dayOf(x.createdAt) > planStart ? dayOf(x.createdAt) : planStart);
+  const targets = task.targets ?? NO_TARGETS;
   const targetsBehind: number[] = [];
-  if (!task.completedAt) for (const x of task.targets ?? []) if (targetBehind(x, today, from(x))) targetsBehind.push(x.id);
-  // Built in one place with every field, not by spreading a base: an overview assesses every task of the plan.
-  const result = (light: Light, daysLeft: number | null = null, daysOverdue: number | null = null, pastMilestone = false): TaskAssessment => ({
-    light,
-    daysLeft,
-    daysOverdue,
-    stale,
-    daysSilent,
-    pastMilestone,
-    targetsBehind,
-  });
-  if (task.completedAt) return result("done");
+  if (!task.completedAt) for (const x of targets) if (targetBehind(x, today, targetStart(x, planStart))) targetsBehind.push(x.id);
+  if (task.completedAt) return assessment("done", null, null, stale, daysSilent, false, targetsBehind);
   const behind = targetsBehind.length > 0;
 
   const { kind, date } = task.deadline;
   if (date && (kind === "date" || kind === "date+ongoing")) {
     const daysLeft = daysBetween(today, date);
-    if (kind === "date+ongoing" && daysLeft < 0) return result(stale || behind ? "yellow" : "ongoing", null, null, true);
-    if (daysLeft < 0) return result("red", null, -daysLeft);
-    return result(daysLeft <= th.warnDays || stale || behind ? "yellow" : "green", daysLeft);
+    if (kind === "date+ongoing" && daysLeft < 0) return assessment(stale || behind ? "yellow" : "ongoing", null, null, stale, daysSilent, true, targetsBehind);
+    if (daysLeft < 0) return assessment("red", null, -daysLeft, stale, daysSilent, false, targetsBehind);
+    return assessment(daysLeft <= th.warnDays || stale || behind ? "yellow" : "green", daysLeft, null, stale, daysSilent, false, targetsBehind);
   }
-  return result(stale || behind ? "yellow" : "ongoing");
+  return assessment(stale || behind ? "yellow" : "ongoing", null, null, stale, daysSilent, false, targetsBehind);
+}
+
+const NO_TARGETS: readonly TaskRecord["targets"][number][] = [];
+
+/** An admin's target is scheduled from the day it was added; the plan's own from the plan's start. */
+function targetStart(x: TaskRecord["targets"][number], planStart: string): string {
+  return x.source === "admin" && x.createdAt && dayOf(x.createdAt) > planStart ? dayOf(x.createdAt) : planStart;
+}
+
+/**
+ * An assessment built in one place with every field, not by spreading a base, and by a plain function, not a
+ * closure per task: an overview assesses every task of the plan, a reminder run tens of thousands.
+ */
+function assessment(
+  light: Light,
+  daysLeft: number | null,
+  daysOverdue: number | null,
+  stale: boolean,
+  daysSilent: number,
+  pastMilestone: boolean,
+  targetsBehind: number[],
+): TaskAssessment {
+  return { light, daysLeft, daysOverdue, stale, daysSilent, pastMilestone, targetsBehind };
 }

@@ -99,8 +99,8 @@ export interface PolicyTask {
   reviewPending?: boolean;
   /** Day of the last recorded update (进展), if any. */
   lastUpdateDay: string | null;
-  /** The plan's issue day or import day: reference for "stale" without updates; nothing is due before it. */
-  startDay: string;
+  /** The plan's issue day or import day: reference for "stale" without updates; nothing is due before it (default: the context's). */
+  startDay?: string;
 }
 
 export interface DueReminder {
@@ -122,6 +122,8 @@ export interface DueRemindersContext {
   policy: ReminderPolicy;
   /** The office (科技办) room's unit, which receives escalations. */
   officeUnit: string;
+  /** The start day of tasks that give none (a page of one plan's tasks: the plan's). */
+  startDay?: string;
 }
 
 export interface DayWindow {
@@ -272,7 +274,7 @@ export function dueReminders(tasks: readonly PolicyTask[], runDay: string, ctx: 
     if (task.done || task.paused) continue;
     const kind = task.deadline.kind;
     if (kind === "unknown") continue;
-    const start = parse(task.startDay);
+    const start = parse(task.startDay ?? ctx.startDay ?? "");
     if (Number.isNaN(start)) continue;
     const hasMilestone = kind === "date" || kind === "date+ongoing";
     const deadline = task.deadline.date === null ? Number.NaN : parse(task.deadline.date);

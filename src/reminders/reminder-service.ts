@@ -18,7 +18,7 @@ import { planStart, taskItem } from "../core/task-view.js";
 import { dayOf } from "../core/time.js";
 import type { Directory } from "../directory/directory.js";
 import { isCollectiveUnit } from "../plan/unit-list.js";
-import { dueReminders, type PolicyTask, type ReminderPolicy } from "./reminder-policy.js";
+import { dueReminders, type ReminderPolicy } from "./reminder-policy.js";
 import type { WorkingCalendar } from "./working-calendar.js";
 
 /** Kinds in the order a message lists them: the most urgent first. */
@@ -176,17 +176,6 @@ export class ReminderService {
         const limit = this.d.taskPage ?? TASK_PAGE;
         const rows = await this.d.repos.plans.reminderTasks(plan.id, { after, limit });
         if (rows.length === 0 && !first) break;
-        const tasks: PolicyTask[] = rows.map((r) => ({
-          id: r.id,
-          number: r.number,
-          leadUnits: r.leadUnits,
-          deadline: r.deadline,
-          done: r.completedAt !== null,
-          paused: r.paused,
-          reviewPending: r.reviewPending,
-          lastUpdateDay: r.lastUpdateAt ? dayOf(r.lastUpdateAt) : null,
-          startDay,
-        }));
         const out: NewReminder[] = [];
         for (const day of workdays) {
           const year = Number(day.slice(0, 4));
@@ -195,7 +184,8 @@ export class ReminderService {
           for (const r of rows)
             if (r.deadline.kind === "unknown" && r.completedAt === null)
               out.push({ key: `notice:unknown-deadline:${r.id}`, taskId: r.id, unit: office, kind: "notice", occurrence: r.deadline.text, dueOn: day });
-          for (const due of dueReminders(tasks, day, { calendar: this.d.calendar, policy: this.d.policy, officeUnit: office }))
+          // A row is its own PolicyTask (done, lastUpdateDay), its plan's start given once.
+          for (const due of dueReminders(rows, day, { calendar: this.d.calendar, policy: this.d.policy, officeUnit: office, startDay }))
             for (const unit of expand(due.unit))
               out.push({
                 key: reminderKey(due.taskId, unit, due.kind, due.occurrence),

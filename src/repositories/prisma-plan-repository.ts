@@ -1,4 +1,5 @@
 import { groupBy } from "../core/group-by.js";
+import { dayOf } from "../core/time.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Actor, ImportReport, PlanRecord, PlanRepository, ReminderTaskRow, TargetRecord, TaskChanges, TaskRecord } from "../core/model.js";
 import type { Deadline, DeadlineKind, ParsedPlan, ParsedTarget } from "../plan/types.js";
@@ -245,6 +246,8 @@ export class PrismaPlanRepository implements PlanRepository {
       lastUpdateAt: r.lastUpdateAt,
       progress: r.progress,
       targets: byTask.get(r.id) ?? [],
+      done: r.completedAt !== null,
+      lastUpdateDay: r.lastUpdateAt ? dayOf(r.lastUpdateAt) : null,
     }));
   }
 

@@ -82,6 +82,10 @@ export interface ReminderTaskRow {
   progress: number | null;
   /** The live targets (指标), which can make a task's light yellow. */
   targets: TargetRecord[];
+  /** completedAt is set. With lastUpdateDay, what the reminder policy reads (a row is its PolicyTask). */
+  done: boolean;
+  /** The Beijing day of lastUpdateAt. */
+  lastUpdateDay: string | null;
 }
 
 /** Tasks changed since a marker (changesSince): to know which a long reminder run must read again. */

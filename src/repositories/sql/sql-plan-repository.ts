@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
+import { dayOf } from "../../core/time.js";
 import type { PlanRecord, ReminderTaskRow, TargetRecord, TaskChanges, TaskRecord } from "../../core/model.js";
 import type { Deadline, DeadlineKind } from "../../plan/types.js";
 import { anyOf, asBool, asDate, asDateOrNull, fragment, type Row, type Sql } from "../../db/sql.js";
@@ -253,19 +254,24 @@ export class SqlPlanRepository extends PrismaPlanRepository {
       return deadline;
     };
     return rows.map(
-      ([id, number, title, leadUnits, deadlineText, deadlineKind, deadlineDate, completedAt, remindersPaused, reviewPending, lastUpdateAt, progress]) => ({
-        id,
-        number,
-        title,
-        leadUnits: JSON.parse(leadUnits) as string[],
-        deadline: deadlineOf(deadlineText, deadlineKind as DeadlineKind, deadlineDate),
-        completedAt: asDateOrNull(completedAt),
-        paused: asBool(remindersPaused),
-        reviewPending: reviewPending === "completion",
-        lastUpdateAt: asDateOrNull(lastUpdateAt),
-        progress,
-        targets: byTask.get(id) ?? NO_TARGETS,
-      }),
+      ([id, number, title, leadUnits, deadlineText, deadlineKind, deadlineDate, completedAt, remindersPaused, reviewPending, lastUpdateAt, progress]) => {
+        const updated = asDateOrNull(lastUpdateAt);
+        return {
+          id,
+          number,
+          title,
+          leadUnits: JSON.parse(leadUnits) as string[],
+          deadline: deadlineOf(deadlineText, deadlineKind as DeadlineKind, deadlineDate),
+          completedAt: asDateOrNull(completedAt),
+          paused: asBool(remindersPaused),
+          reviewPending: reviewPending === "completion",
+          lastUpdateAt: updated,
+          progress,
+          targets: byTask.get(id) ?? NO_TARGETS,
+          done: completedAt !== null && completedAt !== undefined,
+          lastUpdateDay: updated ? dayOf(updated) : null,
+        };
+      },
     );
   }
 
