@@ -32,7 +32,7 @@ describe("SqliteSql", () => {
     // Ids not in key order: a row deleted first leaves the sequence ahead of the table.
     db.exec(`INSERT INTO "Row" ("key") VALUES ('gone'); DELETE FROM "Row"`);
     const rows = Array.from({ length: 1234 }, (_, i) => [`k${(i * 7919) % 1234}`, i]);
-    const out = await sql.insertIds("Row", ["key", "n"], "key", rows);
+    const out = await sql.insertIds("Row", ["key", "n"], "key", rows, (r, into) => into.push(...r));
     const stored = ids();
     expect(out).toHaveLength(rows.length);
     expect(out).toEqual(rows.map(([key]) => stored.get(key as string)));
@@ -40,19 +40,31 @@ describe("SqliteSql", () => {
   });
 
   it("gives null for a row already there and for a repeat within the rows, and the right id to the others", async () => {
-    await sql.insertIds("Row", ["key", "n"], "key", [
-      ["b", 0],
-      ["d", 0],
-    ]);
+    await sql.insertIds(
+      "Row",
+      ["key", "n"],
+      "key",
+      [
+        ["b", 0],
+        ["d", 0],
+      ],
+      (r, into) => into.push(...r),
+    );
     const before = ids();
-    const out = await sql.insertIds("Row", ["key", "n"], "key", [
-      ["a", 1],
-      ["b", 1],
-      ["c", 1],
-      ["c", 2],
-      ["d", 1],
-      ["e", 1],
-    ]);
+    const out = await sql.insertIds(
+      "Row",
+      ["key", "n"],
+      "key",
+      [
+        ["a", 1],
+        ["b", 1],
+        ["c", 1],
+        ["c", 2],
+        ["d", 1],
+        ["e", 1],
+      ],
+      (r, into) => into.push(...r),
+    );
     const after = ids();
     expect(out).toEqual([after.get("a"), null, after.get("c"), null, null, after.get("e")]);
     expect(after.get("b")).toBe(before.get("b"));

@@ -55,10 +55,17 @@ export interface Sql {
   ): Promise<T[]>;
   /**
    * As `insertIgnoring`, for a table whose id is AUTOINCREMENT: the id of each row of `rows`, in their order, or null
-   * for a row left out (its conflict value was there before, or came earlier in `rows`). Cheaper than
+   * for a row left out (its conflict value was there before, or came earlier in `rows`). `values` pushes a row's
+   * values, in the order of `columns`, straight into a statement's parameters (no array per row). Cheaper than
    * `insertReturning` with the conflict column: no value is read back unless some row was left out.
    */
-  insertIds(table: string, columns: readonly string[], conflict: string, rows: readonly unknown[][]): Promise<(number | null)[]>;
+  insertIds<R>(
+    table: string,
+    columns: readonly string[],
+    conflict: string,
+    rows: readonly R[],
+    values: (row: R, into: unknown[]) => void,
+  ): Promise<(number | null)[]>;
   /**
    * Run `fn` in one transaction: all or nothing. Inside `group()`, it is a savepoint of the group's transaction
    * instead, so a failed one leaves the others of the group alone.
@@ -223,7 +230,8 @@ export class SqliteSql implements Sql {
     if (this.groupOpen && !this.inOwnGroup()) return this.groupOpen.then(() => this.insertIgnoring(table, columns, conflict, rows));
     try {
       let inserted = 0;
-      for (const { text, params } of this.inserts(table, columns, conflict, rows, "")) inserted += this.prepared(text).run(params).changes;
+      for (const { text, params } of this.inserts(table, columns, conflict, rows.length, (i, into) => into.push(...rows[i]!), ""))
+        inserted += this.prepared(text).run(params).changes;
       return Promise.resolve(inserted);
     } catch (e) {
       return Promise.reject(e);
@@ -240,7 +248,14 @@ export class SqliteSql implements Sql {
     if (this.groupOpen && !this.inOwnGroup()) return this.groupOpen.then(() => this.insertReturning<T>(table, columns, conflict, rows, returning));
     try {
       const out: T[] = [];
-      for (const { text, params } of this.inserts(table, columns, conflict, rows, ` RETURNING ${returning.map(quote).join(", ")}`))
+      for (const { text, params } of this.inserts(
+        table,
+        columns,
+        conflict,
+        rows.length,
+        (i, into) => into.push(...rows[i]!),
+        ` RETURNING ${returning.map(quote).join(", ")}`,
+      ))
         for (const row of this.prepared(text, true).all(params) as T[]) out.push(row);
       return Promise.resolve(out);
     } catch (e) {
@@ -248,31 +263,36 @@ export class SqliteSql implements Sql {
     }
   }
 
-  insertIds(table: string, columns: readonly string[], conflict: string, rows: readonly unknown[][]): Promise<(number | null)[]> {
-    if (this.groupOpen && !this.inOwnGroup()) return this.groupOpen.then(() => this.insertIds(table, columns, conflict, rows));
+  insertIds<R>(
+    table: string,
+    columns: readonly string[],
+    conflict: string,
+    rows: readonly R[],
+    values: (row: R, into: unknown[]) => void,
+  ): Promise<(number | null)[]> {
+    if (this.groupOpen && !this.inOwnGroup()) return this.groupOpen.then(() => this.insertIds(table, columns, conflict, rows, values));
     try {
       const out: (number | null)[] = [];
+      const width = columns.length;
       const keyAt = columns.indexOf(conflict);
-      let at = 0;
-      for (const { text, params, count } of this.inserts(table, columns, conflict, rows, ' RETURNING "id"')) {
+      for (const { text, params, count } of this.inserts(table, columns, conflict, rows.length, (i, into) => values(rows[i]!, into), ' RETURNING "id"')) {
         const ids = (this.prepared(text, true).all(params) as [number][]).map(([id]) => id).sort((a, b) => a - b);
         if (ids.length === count) {
           // Every row is new. SQLite inserts the rows of VALUES in their order, and AUTOINCREMENT gives each new row
           // an id above every earlier one: the ascending ids are the rows' in order.
           for (const id of ids) out.push(id);
-        } else {
-          // Some rows were there before: the new ones are told apart by their conflict column, read back.
-          const back = this.prepared(`SELECT "id", ${quote(conflict)} FROM ${quote(table)} WHERE "id" IN (SELECT value FROM json_each(?))`, true).all(
-            JSON.stringify(ids),
-          ) as [number, unknown][];
-          const byKey = new Map(back.map(([id, key]) => [key, id] as const));
-          for (let i = at; i < at + count; i++) {
-            const key = encode(rows[i]![keyAt]);
-            out.push(byKey.get(key) ?? null);
-            byKey.delete(key); // a repeat of the key further on was left out
-          }
+          continue;
         }
-        at += count;
+        // Some rows were there before: the new ones are told apart by their conflict column, read back.
+        const back = this.prepared(`SELECT "id", ${quote(conflict)} FROM ${quote(table)} WHERE "id" IN (SELECT value FROM json_each(?))`, true).all(
+          JSON.stringify(ids),
+        ) as [number, unknown][];
+        const byKey = new Map(back.map(([id, key]) => [key, id] as const));
+        for (let i = 0; i < count; i++) {
+          const key = params[i * width + keyAt];
+          out.push(byKey.get(key) ?? null);
+          byKey.delete(key); // a repeat of the key further on was left out
+        }
       }
       return Promise.resolve(out);
     } catch (e) {
@@ -285,26 +305,29 @@ export class SqliteSql implements Sql {
    * bound as one array (better-sqlite3 binds an array's items in order): spreading thousands of arguments into a call
    * costs more than the binding.
    */
-  private *inserts(table: string, columns: readonly string[], conflict: string, rows: readonly unknown[][], tail: string) {
+  private *inserts(table: string, columns: readonly string[], conflict: string, count: number, fill: (i: number, into: unknown[]) => void, tail: string) {
     const head = `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES `;
     const one = `(${columns.map(() => "?").join(", ")})`;
     let lastDate: Date | null = null;
     let lastText: unknown = null;
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK);
+    let full: string | null = null; // the text of a whole chunk, made once
+    const textFor = (n: number) => `${head}${Array(n).fill(one).join(", ")} ON CONFLICT (${quote(conflict)}) DO NOTHING${tail}`;
+    for (let i = 0; i < count; i += INSERT_CHUNK) {
+      const n = Math.min(INSERT_CHUNK, count - i);
       const params: unknown[] = [];
-      for (const row of chunk)
-        for (const v of row) {
-          // A run's rows all carry the same instants: each Date is turned into text once.
-          if (v instanceof Date) {
-            if (v !== lastDate) {
-              lastDate = v;
-              lastText = encode(v);
-            }
-            params.push(lastText);
-          } else params.push(encode(v));
-        }
-      yield { text: `${head}${Array(chunk.length).fill(one).join(", ")} ON CONFLICT (${quote(conflict)}) DO NOTHING${tail}`, params, count: chunk.length };
+      for (let j = i; j < i + n; j++) fill(j, params);
+      for (let k = 0; k < params.length; k++) {
+        const v = params[k];
+        // A run's rows all carry the same instants: each Date is turned into text once.
+        if (v instanceof Date) {
+          if (v !== lastDate) {
+            lastDate = v;
+            lastText = encode(v);
+          }
+          params[k] = lastText;
+        } else if (typeof v === "boolean" || v === undefined) params[k] = encode(v);
+      }
+      yield { text: n === INSERT_CHUNK ? (full ??= textFor(n)) : textFor(n), params, count: n };
     }
   }
 

@@ -69,15 +69,10 @@ export class SqlReminderRepository extends PrismaReminderRepository {
         ))
           made.set(unit, id);
       const stamps = occurrenceStamps(notices, made, fresh, at);
-      const ids = await q.insertIds(
-        "Reminder",
-        COLUMNS,
-        "key",
-        rows.map((r) => {
-          const notice = notices.get(r.unit) ?? made.get(r.unit)!;
-          return [r.key, r.taskId, r.kind, r.occurrence, stamps.sameDay(notice, r.dueOn) ? null : r.dueOn, stamps.sameInstant(notice) ? null : at, notice];
-        }),
-      );
+      const ids = await q.insertIds("Reminder", COLUMNS, "key", rows, (r, into) => {
+        const notice = notices.get(r.unit) ?? made.get(r.unit)!;
+        into.push(r.key, r.taskId, r.kind, r.occurrence, stamps.sameDay(notice, r.dueOn) ? null : r.dueOn, stamps.sameInstant(notice) ? null : at, notice);
+      });
       for (let i = 0; i < rows.length; i++) if (ids[i] !== null) out.set(rows[i]!.key, ids[i]!);
       // A unit whose occurrences were all recorded before keeps no new notice.
       const used = new Set<string>();
