@@ -327,7 +327,8 @@ export class SqliteSql implements Sql {
           params[k] = lastText;
         } else if (typeof v === "boolean" || v === undefined) params[k] = encode(v);
       }
-      yield { text: n === INSERT_CHUNK ? (full ??= textFor(n)) : textFor(n), params, count: n };
+      if (n === INSERT_CHUNK) full ??= textFor(n);
+      yield { text: n === INSERT_CHUNK && full !== null ? full : textFor(n), params, count: n };
     }
   }
 
