@@ -35,6 +35,16 @@ function schedulerFor(app: TempApp, sender: ReminderSender | null) {
 let app: TempApp;
 let sender: RecordingSender;
 
+/** What a ReminderService is built with in these tests, but its repositories. */
+const serviceDeps = () => ({
+  directory: app.directory,
+  calendar: app.reminders.calendar,
+  policy: app.reminders.policy,
+  t: catalogue("zh"),
+  thresholds: app.config.thresholds,
+  logger: quietLogger,
+});
+
 describe("reminders on a real SQLite file", () => {
   beforeEach(async () => {
     app = await tempApp({ at: "2024-12-31T09:00:00+08:00" });
@@ -326,14 +336,7 @@ describe("reminders on a real SQLite file", () => {
   });
 
   it("stops when another instance takes its claim over mid-run, and that instance sends the rest, each once", async () => {
-    const deps = {
-      directory: app.directory,
-      calendar: app.reminders.calendar,
-      policy: app.reminders.policy,
-      t: catalogue("zh"),
-      thresholds: app.config.thresholds,
-      logger: quietLogger,
-    };
+    const deps = serviceDeps();
     const now = app.clock.now();
     const stale = new Date(now.getTime() - 20 * 60_000);
     let marks = 0;
@@ -360,14 +363,7 @@ describe("reminders on a real SQLite file", () => {
   });
 
   it("sends what the console recorded while the run was recording, in the same run", async () => {
-    const deps = {
-      directory: app.directory,
-      calendar: app.reminders.calendar,
-      policy: app.reminders.policy,
-      t: catalogue("zh"),
-      thresholds: app.config.thresholds,
-      logger: quietLogger,
-    };
+    const deps = serviceDeps();
     let first = true;
     // The console records the day's reminders (unclaimed) just before the run inserts its own.
     const reminders = Object.assign(Object.create(app.repos.reminders) as typeof app.repos.reminders, {
@@ -480,14 +476,7 @@ describe("reminders on a real SQLite file", () => {
         return plans.tasksByIds(ids);
       },
     });
-    const deps = {
-      directory: app.directory,
-      calendar: app.reminders.calendar,
-      policy: app.reminders.policy,
-      t: catalogue("zh"),
-      thresholds: app.config.thresholds,
-      logger: quietLogger,
-    };
+    const deps = serviceDeps();
     const service = new ReminderService({ ...deps, repos: { ...app.repos, plans: counting } });
     sender.failRooms.add("xingzhen");
     const first = await service.run(["2024-12-31"], app.clock.now(), sender);
@@ -532,15 +521,7 @@ describe("reminders on a real SQLite file", () => {
     const whole = Object.assign(Object.create(plans) as typeof plans, {
       reminderTasks: async (planId: number, page?: { after: number }) => (page && page.after > 0 ? [] : plans.reminderTasks(planId)),
     });
-    const deps = {
-      directory: app.directory,
-      calendar: app.reminders.calendar,
-      policy: app.reminders.policy,
-      t: catalogue("zh"),
-      thresholds: app.config.thresholds,
-      logger: quietLogger,
-      taskPage: 2000,
-    };
+    const deps = { ...serviceDeps(), taskPage: 2000 };
     const paged = await new ReminderService({ ...deps, repos: { ...app.repos, plans: counting } }).dueRows([day]);
     const reference = await new ReminderService({ ...deps, repos: { ...app.repos, plans: whole } }).dueRows([day]);
     // Every plan in progress is read: the bundled plan's 25 tasks, then the big one in pages.
@@ -559,16 +540,7 @@ describe("reminders on a real SQLite file", () => {
 
   it("stores a run's occurrences slim across its pages and days: no unit, and createdAt and dueOn only where they are not their notice's", async () => {
     await app.repos.plans.importPlan(syntheticPlan("超大计划", 4500, 40), app.clock.now(), SYSTEM_ACTOR);
-    const deps = {
-      repos: app.repos,
-      directory: app.directory,
-      calendar: app.reminders.calendar,
-      policy: app.reminders.policy,
-      t: catalogue("zh"),
-      thresholds: app.config.thresholds,
-      logger: quietLogger,
-      taskPage: 2000,
-    };
+    const deps = { ...serviceDeps(), repos: app.repos, taskPage: 2000 };
     // A catch-up over two working days, in pages: a unit's notice is made on its first page, later pages add to it.
     const days = ["2024-12-30", "2024-12-31"];
     const due = await new ReminderService(deps).dueRows(days);
