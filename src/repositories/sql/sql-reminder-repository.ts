@@ -69,9 +69,20 @@ export class SqlReminderRepository extends PrismaReminderRepository {
         ))
           made.set(unit, id);
       const stamps = occurrenceStamps(notices, made, fresh, at);
+      // Per unit, once: its notice, whether the notice was made at `at` (then createdAt is left NULL), and whether
+      // it was made on the day of the unit's last row (then dueOn is; a page's rows have one or two days).
+      const units = new Map<string, { notice: number; sameInstant: boolean; day: string; sameDay: boolean }>();
       const ids = await q.insertIds("Reminder", COLUMNS, "key", rows, (r, into) => {
-        const notice = notices.get(r.unit) ?? made.get(r.unit)!;
-        into.push(r.key, r.taskId, r.kind, r.occurrence, stamps.sameDay(notice, r.dueOn) ? null : r.dueOn, stamps.sameInstant(notice) ? null : at, notice);
+        let unit = units.get(r.unit);
+        if (unit === undefined) {
+          const notice = notices.get(r.unit) ?? made.get(r.unit)!;
+          unit = { notice, sameInstant: stamps.sameInstant(notice), day: r.dueOn, sameDay: stamps.sameDay(notice, r.dueOn) };
+          units.set(r.unit, unit);
+        } else if (unit.day !== r.dueOn) {
+          unit.day = r.dueOn;
+          unit.sameDay = stamps.sameDay(unit.notice, r.dueOn);
+        }
+        into.push(r.key, r.taskId, r.kind, r.occurrence, unit.sameDay ? null : r.dueOn, unit.sameInstant ? null : at, unit.notice);
       });
       for (let i = 0; i < rows.length; i++) if (ids[i] !== null) out.set(rows[i]!.key, ids[i]!);
       // A unit whose occurrences were all recorded before keeps no new notice.
