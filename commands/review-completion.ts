@@ -31,6 +31,8 @@ export default defineCommand({
       "approve",
       "reject",
     ],
+    // A rejection's reason is put to the officer and may ask (`退回 缺少验收报告，是不是漏传了？`); `办结审核 6 退回了吗` still asks.
+    reasonMayAsk: /^(?:reject\S*(?: completion)?(?: of)?(?: task)?\s+\S|(?:办结审核|审核办结)\s+(?:退回|驳回|不予通过|不通过)[\s,，:：]+\S)/iu,
   },
   args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default(""), verb: z.string().optional() }),
   async handle({ numbers, reason, verb }, ctx) {

@@ -196,3 +196,61 @@ describe("the interpreter's fixed-syntax step", () => {
     expect(interpret(text, ctx(admin)).command).toBe(command);
   });
 });
+
+// The review of issue 25's work: asking words the list missed (是否, 哪天, 多久, 行不行, 能否, 要不要, 可不可以) let a
+// question act, and words it took for asking (没什么问题, a closing 呢, a question told as what is awaited) refused genuine
+// orders.
+describe("the asking words: every way of asking, and nothing that only tells", () => {
+  let app: TempApp;
+  beforeEach(async () => {
+    app = await tempApp({ at: "2024-06-30T10:00:00+08:00" });
+  });
+  afterEach(() => app.dispose());
+  const state = async () => ({
+    tasks: await app.db.task.findMany({ orderBy: { number: "asc" }, select: { number: true, completedAt: true, remindersPaused: true } }),
+    requests: await app.db.request.findMany({ orderBy: { id: "asc" }, select: { id: true, kind: true, state: true } }),
+  });
+  const task = (n: number) => app.db.task.findFirstOrThrow({ where: { number: n } });
+
+  it.each([
+    ["任务1办结了，是否需要审核", ADMIN],
+    ["任务1办结了，哪天审核", ADMIN],
+    ["任务1办结了，多久能审核", ADMIN],
+    ["办结 1 行不行", ADMIN],
+    ["办结 1 能否", ADMIN],
+    ["暂停提醒 12 要不要等市局方案", ADMIN],
+    ["暂停提醒 12 可不可以", ADMIN],
+    ["申请办结 23 是否可以", OFFICER],
+    ["任务23申请办结了，哪天能批", OFFICER],
+  ] as const)("%s changes nothing", async (text, who) => {
+    const before = await state();
+    await app.say(text, who);
+    expect(await state()).toEqual(before);
+  });
+
+  it.each([
+    ["办结 6 确认 市局已验收，没什么问题", 6, "complete"],
+    ["暂停提醒 12 设备还在招标呢", 12, "pause"],
+    ["暂停提醒 12 等市局通知何时启动", 12, "pause"],
+    ["任务12暂停催办，设备招标流程中呢", 12, "pause"],
+  ] as const)("the admin's %s acts", async (text, n, what) => {
+    await app.say(text, ADMIN);
+    const t = await task(n);
+    if (what === "complete") expect(t.completedAt).not.toBeNull();
+    else expect(t.remindersPaused).toBe(true);
+  });
+
+  it.each(["任务23申请办结 已完成验收，没什么问题", "申请办结 23 已完成验收，系统运行没啥问题"])("the officer's %s files the request", async (text) => {
+    await app.say(text, OFFICER);
+    expect(await app.db.request.findMany({ select: { kind: true, state: true } })).toEqual([{ kind: "completion", state: "pending" }]);
+  });
+
+  it("a rejection whose reason asks the officer something is the rejection; `退回了吗` still only asks", async () => {
+    expect((await app.say("任务23申请办结 已完成验收", OFFICER)).text).toContain("已提交任务23");
+    const before = await state();
+    await app.say("办结审核 23 退回了吗", ADMIN);
+    expect(await state()).toEqual(before);
+    await app.say("办结审核 23 退回 缺少验收报告，是不是漏传了？", ADMIN);
+    expect((await app.db.request.findMany({ select: { state: true } })).map((r) => r.state)).not.toContain("pending");
+  });
+});

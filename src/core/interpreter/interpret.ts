@@ -246,7 +246,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
         const toldFact = /了/u.test(m.groups?.tail ?? "");
         // `任务8已经申请办结了` tells what was done, and `任务6可以办结了` from an officer reports work done: never the command.
         const onlyTold = m.groups?.already !== undefined || (!ctx.sender?.admin && !cached(`^${FOR_NOW}$`, "u").test(m.groups?.modal ?? ""));
-        if (ASKS.test(after) && (toldFact || onlyTold || accessOf(cmd) === "change")) {
+        const mayAsk = cmd.cues.reasonMayAsk?.test(`${m.groups?.verb ?? ""} ${after}`) === true;
+        if (!mayAsk && ASKS.test(after) && (toldFact || onlyTold || accessOf(cmd) === "change")) {
           // Written as an order (not told as a fact), the answer says that nothing was done and how to do it.
           asked = { command: cmd.name, numbers, outright: !toldFact && !onlyTold };
           break;
