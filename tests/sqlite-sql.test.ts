@@ -95,4 +95,39 @@ describe("SqliteSql", () => {
     await turn();
     expect(checkpoints).toBe(2);
   });
+
+  it("turns SQLite's automatic checkpoint off for a batch and back on after it, even when the batch throws", async () => {
+    db.pragma("wal_autocheckpoint = 4000");
+    const threshold = () => Number(db.pragma("wal_autocheckpoint", { simple: true }));
+    await sql.batch(async () => expect(threshold()).toBe(0));
+    expect(threshold()).toBe(4000);
+    await expect(
+      sql.batch(async () => {
+        throw new Error("the run failed");
+      }),
+    ).rejects.toThrow("the run failed");
+    expect(threshold()).toBe(4000);
+  });
+
+  it("lets the checkpoints go when a batch outlasts its hold (sends that hang), while the batch goes on", async () => {
+    db.pragma("wal_autocheckpoint = 4000");
+    let checkpoints = 0;
+    const pragma = db.pragma.bind(db);
+    db.pragma = ((text: string, options?: Database.PragmaOptions) => {
+      if (text.startsWith("wal_checkpoint")) checkpoints++;
+      return pragma(text, options);
+    }) as typeof db.pragma;
+    sql.holdLimitMs = 30;
+    await sql.batch(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(Number(pragma("wal_autocheckpoint", { simple: true }))).toBe(4000);
+      const before = checkpoints;
+      for (let i = 0; i < 100; i++) {
+        await sql.run`INSERT INTO "Row" ("key") VALUES (${`late${i}`})`;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(checkpoints).toBeGreaterThan(before);
+    });
+  });
 });

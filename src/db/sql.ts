@@ -503,19 +503,43 @@ export class SqliteSql implements Sql {
   private batches = 0;
 
   async batch<T>(fn: () => Promise<T>): Promise<T> {
-    // SQLite's own backstop would otherwise copy the batch's log back inside one of its commits.
-    if (this.batches++ === 0) {
-      this.backstop = Number(this.db.pragma("wal_autocheckpoint", { simple: true }));
-      this.db.pragma("wal_autocheckpoint = 0");
-    }
+    const release = this.holdCheckpoints();
     try {
       return await fn();
     } finally {
-      if (--this.batches === 0) {
-        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${this.backstop}`);
-        if (this.commits >= CHECKPOINT_EVERY) this.queueCheckpoint();
-      }
+      release();
     }
+  }
+
+  /**
+   * How long a batch may hold the checkpoints: a run whose sends hang (a chat server down, each room retried for
+   * minutes) lets them go after this, so the log does not grow for as long as the chat traffic goes on.
+   */
+  holdLimitMs = 60_000;
+
+  /** Hold the checkpoints (see `batch`); the function returned lets them go, once. */
+  private holdCheckpoints(): () => void {
+    if (this.batches === 0) {
+      // SQLite's own backstop would otherwise copy the batch's log back inside one of its commits.
+      this.backstop = Number(this.db.pragma("wal_autocheckpoint", { simple: true }));
+      this.db.pragma("wal_autocheckpoint = 0");
+    }
+    this.batches++;
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      clearTimeout(timer);
+      if (--this.batches > 0) return;
+      if (this.db.open) {
+        this.db.pragma(`wal_autocheckpoint = ${this.backstop}`);
+        // However few its commits, a batch may have written a long log: it is checkpointed now, off the message path.
+        this.queueCheckpoint();
+      }
+    };
+    const timer = setTimeout(release, this.holdLimitMs);
+    timer.unref();
+    return release;
   }
   /** The connection's automatic checkpoint threshold (pages), restored when the last batch ends. */
   private backstop = 0;

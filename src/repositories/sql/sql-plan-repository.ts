@@ -9,7 +9,7 @@ import { targetRow, taskRow } from "./rows.js";
 import { TaskListCache, type TaskReader } from "./task-cache.js";
 
 /** The targets of a task that has none, shared by every such task of a reminder page (read-only). */
-const NO_TARGETS: TargetRecord[] = [];
+const NO_TARGETS = Object.freeze([]) as unknown as TargetRecord[]; // frozen: shared, so a push would fail loudly
 
 /** The triggers of migrations 20261129064109_task_change and 20261129083000_task_change_gaps that keep TaskChange current. */
 const TASK_CHANGE_TRIGGERS = 10;
@@ -249,7 +249,7 @@ export class SqlPlanRepository extends PrismaPlanRepository {
     const deadlineOf = (text: string, kind: DeadlineKind, date: string | null): Deadline => {
       const known = deadlines.get(text);
       if (known !== undefined && known.kind === kind && known.date === date) return known;
-      const deadline = { text, kind, date };
+      const deadline = Object.freeze({ text, kind, date }); // shared by the page's tasks: frozen
       deadlines.set(text, deadline);
       return deadline;
     };
