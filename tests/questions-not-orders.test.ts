@@ -233,6 +233,8 @@ describe("the asking words: every way of asking, and nothing that only tells", (
     ["暂停提醒 12 设备还在招标呢", 12, "pause"],
     ["暂停提醒 12 等市局通知何时启动", 12, "pause"],
     ["任务12暂停催办，设备招标流程中呢", 12, "pause"],
+    ["暂停提醒 12 哪怕市局不同意也先停一停", 12, "pause"],
+    ["暂停提醒 12 局党委正在讨论如何调整", 12, "pause"],
   ] as const)("the admin's %s acts", async (text, n, what) => {
     await app.say(text, ADMIN);
     const t = await task(n);

@@ -47,12 +47,12 @@ export const WHOLE_THIS_TASK = "(?:#|这个|这项|这件事|该项|此项|该�
  * Words that ask (`谁关的`, `怎么回事`, `为什么`, `多会儿审核`, `有没有批`, `是否需要审核`, a closing `行不行`), or a closing 么: a message
  * holding one asks about a command and changes nothing. The interpreter's fixed-syntax step (src/core/interpreter/interpret.ts)
  * reads the words after a command with them, so that `任务6办结了，什么时候审核` is a question about task 6, never an order.
- * Not asking: `没什么问题`, `什么的`, a closing 呢 (`设备还在招标呢`), and a question told as what is awaited
- * (`等市局通知何时启动`, `待确定有没有经费`).
+ * Not asking: `没什么问题`, `什么的`, `哪怕`, a closing 呢 (`设备还在招标呢`), and a question told as what is awaited or
+ * weighed (`等市局通知何时启动`, `待确定有没有经费`, `正在研究如何推进`).
  */
-const WAITED_ON = "(?<!(?:等|待|看|视|确定|通知|明确|决定|了解|请示|商定|研究|问清)[^，,。;；!！?？\n]{0,8})";
+const WAITED_ON = "(?<!(?:等|待|看|视|确定|通知|明确|决定|了解|请示|商定|商量|讨论|考虑|研究|问清)[^，,。;；!！?？\n]{0,8})";
 const ASKING_WORDS =
-  `[?？]|吗|么(?=[\\s~～…!！.。]*$)|${WAITED_ON}(?:谁|怎么|为什么|为啥|咋|(?<!没)(?:什么|啥)(?!的)|何时|几时|多会|多久|哪|如何|` +
+  `[?？]|吗|么(?=[\\s~～…!！.。]*$)|${WAITED_ON}(?:谁|怎么|为什么|为啥|咋|(?<!没)(?:什么|啥)(?!的)|何时|几时|多会|多久|哪(?!怕)|如何|` +
   "是否|是不是|有没有|要不要|" +
   // A request may be put politely (`能不能先停掉`): asking for leave only closes the message (`办结 1 行不行`).
   "(?:能不能|可不可以|能否|可否|行不行|好不好|对不对|可以不)(?=[\\s~～…!！.。吧呀啊]*$))";
