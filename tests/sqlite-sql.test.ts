@@ -12,6 +12,16 @@ describe("SqliteSql", () => {
   let dir: string;
   let db: Database.Database;
   let sql: SqliteSql;
+  /** Counts the checkpoints run on the connection; `pragma` is the original, uncounted. */
+  const countCheckpoints = () => {
+    const checkpoints = { n: 0 };
+    const pragma = db.pragma.bind(db);
+    db.pragma = ((text: string, options?: Database.PragmaOptions) => {
+      if (text.startsWith("wal_checkpoint")) checkpoints.n++;
+      return pragma(text, options);
+    }) as typeof db.pragma;
+    return { checkpoints, pragma };
+  };
   const ids = () => new Map((db.prepare('SELECT "key", "id" FROM "Row"').all() as { key: string; id: number }[]).map((r) => [r.key, r.id]));
 
   beforeEach(() => {
@@ -72,12 +82,7 @@ describe("SqliteSql", () => {
   });
 
   it("holds routine checkpoints during a batch and runs one after it; outside a batch, one every 100 commits", async () => {
-    let checkpoints = 0;
-    const pragma = db.pragma.bind(db);
-    db.pragma = ((text: string, options?: Database.PragmaOptions) => {
-      if (text.startsWith("wal_checkpoint")) checkpoints++;
-      return pragma(text, options);
-    }) as typeof db.pragma;
+    const { checkpoints } = countCheckpoints();
     const turn = () => new Promise((resolve) => setImmediate(resolve));
     const commits = async (n: number, from: number) => {
       for (let i = 0; i < n; i++) {
@@ -87,13 +92,13 @@ describe("SqliteSql", () => {
     };
     await commits(100, 0);
     await turn();
-    expect(checkpoints).toBe(1);
+    expect(checkpoints.n).toBe(1);
     await sql.batch(async () => {
       await commits(250, 100);
-      expect(checkpoints).toBe(1);
+      expect(checkpoints.n).toBe(1);
     });
     await turn();
-    expect(checkpoints).toBe(2);
+    expect(checkpoints.n).toBe(2);
   });
 
   it("turns SQLite's automatic checkpoint off for a batch and back on after it, even when the batch throws", async () => {
@@ -111,23 +116,18 @@ describe("SqliteSql", () => {
 
   it("lets the checkpoints go when a batch outlasts its hold (sends that hang), while the batch goes on", async () => {
     db.pragma("wal_autocheckpoint = 4000");
-    let checkpoints = 0;
-    const pragma = db.pragma.bind(db);
-    db.pragma = ((text: string, options?: Database.PragmaOptions) => {
-      if (text.startsWith("wal_checkpoint")) checkpoints++;
-      return pragma(text, options);
-    }) as typeof db.pragma;
+    const { checkpoints, pragma } = countCheckpoints();
     sql.holdLimitMs = 30;
     await sql.batch(async () => {
       await new Promise((resolve) => setTimeout(resolve, 60));
       expect(Number(pragma("wal_autocheckpoint", { simple: true }))).toBe(4000);
-      const before = checkpoints;
+      const before = checkpoints.n;
       for (let i = 0; i < 100; i++) {
         await sql.run`INSERT INTO "Row" ("key") VALUES (${`late${i}`})`;
         await new Promise((resolve) => setImmediate(resolve));
       }
       await new Promise((resolve) => setImmediate(resolve));
-      expect(checkpoints).toBeGreaterThan(before);
+      expect(checkpoints.n).toBeGreaterThan(before);
     });
   });
 });
