@@ -133,9 +133,20 @@ describe("what a reply never does (review of issue 25)", () => {
     expect(inReplyTo(REMINDER_12, text).command).toBeNull();
   });
 
-  it("asks first when a reply reports done work with no figure, completion or progress word", () => {
-    const r = inReplyTo(REMINDER_12, "设备已全部到货");
-    expect([r.command, r.confidence, r.tasks]).toEqual(["update", "likely", [12]]);
+  it("records work plainly done in reply to a message about one task, and asks first on a weaker sign", () => {
+    // Changed in issue 25's fourth round: three blind sets' writers all wanted `设备已全部到货` under the one task replied to
+    // recorded, as a clerk would; a weak sign of work (`场地定了`) is still asked about.
+    for (const text of ["设备已全部到货", "本周又新增联网点位120个", "县城3个点位已部署完毕，乡镇还没开始"]) {
+      const r = inReplyTo(REMINDER_12, text);
+      expect([r.command, r.confidence, r.tasks, r.percent]).toEqual(["update", "certain", [12], null]);
+    }
+    const weak = inReplyTo(REMINDER_12, "实验室场地定了，三楼东侧那两间");
+    expect([weak.command, weak.confidence, weak.tasks]).toEqual(["update", "likely", [12]]);
+  });
+
+  it("asks first when the task is chosen by its subject among several replied to", () => {
+    const r = inReplyTo(REMINDER_1_2, "领导小组的文件上周已经印发了");
+    expect([r.command, r.confidence, r.tasks[0]]).toEqual(["update", "likely", 1]);
   });
 
   it("reads no task from a message of the bot's that only shows examples", () => {

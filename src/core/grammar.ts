@@ -81,7 +81,9 @@ function upperOfRange(t: string, index: number, value: number): boolean {
 
 /** A figure in tenths after a progress word or a hedge: `进度六成`, `约五成`, `快八成了`, `估计六成吧`. */
 const TENTHS = new RegExp(
-  "(?:完成|进度|进展|达到|已达|约|大约|大概|接近|近|已过|过了|超过|差不多|有个|估计有|估计|快|将近|的|^|[\\s,，;；:：])" +
+  "(?:完成|进度|进展|达到|已达|约|大约|大概|约莫|约摸|接近|近|已过|过了|超过|差不多|有个|估计有|估计|快|将近|算是|算|都到|已到|的|^|[\\s,，;；:：]|" +
+    // What a verb of work did (`做了七成`, `弄了六成`), not a share of something named after it (`来了三成的人`).
+    "(?:做|搞|弄|干|推进|装|建|铺|改|完成)了(?=\\s*[一二两三四五六七八九十\\d]{1,2}\\s*成(?!\\s*的)))" +
     "\\s*(?:了|约|大约|大概|接近|近|差不多|为|达|:|：|有)?\\s*([一二两三四五六七八九十]|\\d{1,2})\\s*成(?![功员本果绩立熟交型为])",
   "g",
 );
@@ -119,6 +121,9 @@ export function extractPercents(text: string): { value: number; raw: string }[] 
   )) {
     found.push({ index: m.index! + m[0].length - m[1]!.length, value: Number(m[1]), raw: m[1]! });
   }
+  // English words for it (`percent 40`, `40 percent`, `40 pct`): a young officer's shorthand.
+  for (const m of t.matchAll(/(?<![\w.])(\d{1,3})\s*(?:percent|pct)\b|\b(?:percent|pct)\s*[:：]?\s*(\d{1,3})(?![\d.%])/gi))
+    found.push({ index: m.index!, value: Number(m[1] ?? m[2]), raw: m[1] ?? m[2]! });
   // `百分之30`, half typed in digits.
   for (const m of t.matchAll(/百分之\s*(\d{1,3})(?![\d.%])/g)) found.push({ index: m.index!, value: Number(m[1]), raw: m[1]! });
   for (const m of t.matchAll(/百分之([零〇一二两三四五六七八九十百]+)/g)) {
@@ -134,7 +139,7 @@ export function extractPercents(text: string): { value: number; raw: string }[] 
   // "进度差不多一半" is 50; "过半" says no figure.
   // "发了一半", "装了一半": half the work of a verb of work done.
   for (const m of t.matchAll(
-    /(?:进度|进展|完成|差不多|大约|大概|约|有|将近|接近|快|(?:发|配|装|建|做|弄|干|搞|推进|交|铺|换|改|签|录|接入|部署|到)了)\s*(?:了|约|大约|大概|差不多)?\s*一半/g,
+    /(?:进度|进展|完成|差不多|大约|大概|约|约莫|算是|算|有|将近|接近|快|(?:发|配|装|建|做|弄|干|搞|推进|交|铺|换|改|签|录|接入|部署|到)了)\s*(?:了|约|大约|大概|差不多)?\s*一半/g,
   ))
     found.push({ index: m.index!, value: 50, raw: "50" });
   for (const m of t.matchAll(/(?:全部|全面|圆满|彻底)\s*(?:完成|完工|办结|建成)|已?(?:完成|完工)\s*(?:全部|所有)\s*(?:工作|任务)?/g)) {

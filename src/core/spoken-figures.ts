@@ -12,10 +12,13 @@ const chineseNumber = (ch: string): number | null => DIGITS[ch] ?? null;
 const DIGIT = "[一二两三四五六七八九]";
 /** What may stand before a spoken figure: a progress word, a hedge, or a clause boundary. */
 const LEAD =
-  "(?:完成|进度|进展|达到|已达|到了|约|大约|大概|接近|近|已过|过了|超过|差不多|有个|估计有|的|^|[\\s,，;；:：])\\s*(?:了|约|大约|大概|接近|近|差不多|为|达)?\\s*";
+  "(?:完成|进度|进展|达到|已达|到了|约|大约|大概|约莫|接近|近|已过|过了|超过|差不多|有个|估计有|算是|算|都到|" +
+  "(?:做|搞|弄|干|推进|装|建|铺|改)了|的|^|[\\s,，;；:：])\\s*(?:了|约|大约|大概|接近|近|差不多|为|达)?\\s*";
 /** `三分之二`, `四分之三`, `2/3` after a progress word: a fraction of the work, not of something named after it (`三分之一的民警`). */
 const FRACTION = new RegExp(
-  `${LEAD}(?:(${DIGIT}|十)\\s*分之\\s*(${DIGIT})|(?<=(?:完成|进度|进展|约|大约|大概|了)\\s*)([1-9])\\s*/\\s*([1-9])(?![\\d/]))(?!\\s*的)`,
+  `${LEAD}(?:(${DIGIT}|十)\\s*分之\\s*(${DIGIT})|(?<=(?:完成|进度|进展|约|大约|大概|了)\\s*)([1-9])\\s*/\\s*([1-9])(?![\\d/]))(?!\\s*的)` +
+    // … unless a verb that completes work stands before it: `做完了三分之二的系统` is two thirds of the work done.
+    `|(?<=(?:完成了?|做完了?|弄完了?|搞完了?|干完了?|测完了?|装完了?|建完了?)\\s*)(${DIGIT}|十)\\s*分之\\s*(${DIGIT})`,
   "gdu",
 );
 /** `百分之六七十`: two neighbouring tens. */
@@ -45,11 +48,12 @@ export function spokenFigures(text: string): SpokenFigure[] {
   const out: SpokenFigure[] = [];
   for (const m of text.matchAll(FRACTION)) {
     // `三分之二` names the whole first, `2/3` the part.
-    const whole = m[1] ? chineseNumber(m[1]) : Number(m[4]);
-    const part = m[2] ? chineseNumber(m[2]) : Number(m[3]);
+    const [w, p] = m[1] ? [m[1], m[2]!] : [m[5], m[6]];
+    const whole = w ? chineseNumber(w) : Number(m[4]);
+    const part = p ? chineseNumber(p) : Number(m[3]);
     if (!whole || part === null || part <= 0 || part >= whole) continue;
     const value = Math.round((100 * part) / whole);
-    out.push({ index: (m.indices![1] ?? m.indices![3])![0], value, raw: `${value}` });
+    out.push({ index: (m.indices![1] ?? m.indices![3] ?? m.indices![5])![0], value, raw: `${value}` });
   }
   for (const m of text.matchAll(RANGE_OF_TENTHS)) {
     const low = chineseNumber(m[1]!);

@@ -126,6 +126,12 @@ export function report(corpus: readonly CorpusEntry[], outcomes: readonly Outcom
     lines.push(`  [percent ${o.entry.percent} got ${o.percent}] ${o.entry.text.replace(/\n/g, "⏎").slice(0, 70)}  (${o.entry.file}:${o.entry.line})`);
   // Not wrong, but not understood either: a clarifying question on an update that names its task (a softer miss).
   for (const o of updates.filter((x) => !x.entry.confirm && x.asked.length && !x.recorded.length))
-    lines.push(`  [asked although certain] ${o.entry.text.replace(/\n/g, "⏎").slice(0, 70)} → asked about ${o.asked.join(",")}  (${o.entry.file}:${o.entry.line})`);
+    lines.push(
+      `  [asked although certain] ${o.entry.text.replace(/\n/g, "⏎").slice(0, 70)} → asked about ${o.asked.join(",")}  (${o.entry.file}:${o.entry.line})`,
+    );
+  for (const o of updates.filter((x) => x.entry.confirm && x.recorded.length))
+    lines.push(
+      `  [recorded although labelled confirm] ${o.entry.text.replace(/\n/g, "⏎").slice(0, 70)} → ${o.recorded.join(",")}  (${o.entry.file}:${o.entry.line})`,
+    );
   return lines.join("\n");
 }

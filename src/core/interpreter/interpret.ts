@@ -99,8 +99,9 @@ function uniq(numbers: number[]): number[] {
   return [...new Set(numbers)];
 }
 
-/** Words that say no report is made now: `这个月先不报了`, `暂不报送`, `无需重复报`. */
-const NOT_REPORTING = /(?:先|暂|暂时|这次|本次|这个月|本月|这周|本周)(?:就)?不(?:报|报送|上报)了?|不用报|无需(?:重复)?报|不再报/u;
+/** Words that say no report is made now: `这个月先不报了`, `暂不报送`, `无需重复报`, `还没核对…核对完再正式报`. */
+const NOT_REPORTING =
+  /(?:先|暂|暂时|这次|本次|这个月|本月|这周|本周)(?:就)?不(?:报|报送|上报)了?|不用报|无需(?:重复)?报|不再报|(?:还没|尚未|未经|没有)(?:核对|核实|审核)[^。\n]{0,40}?(?:再|后)(?:正式)?(?:报|上报|报送)/u;
 /** A first line that heads a summary of supervision, not of work done: `科技办6月督办情况`, `督办通报`. */
 const SUPERVISION_HEADING = /^[^\n]{0,20}?(督办情况|督办通报|催办情况|督查通报|督办通知)[^\n]*\n/u;
 
@@ -403,9 +404,18 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       found: (args, conf, extra) => found(update, args, conf, extra),
       none,
     });
-    // A task known only from the message replied to is recorded at once only with a figure, a completion or a word of
-    // progress (`进度六成`, `可以算完成了`, `过半`); done work alone (`设备已全部到货`) is asked about first.
-    if (fromReply && read.command === update.name && read.confidence === "certain" && !extractPercent(text) && !completionWord(low) && !progressWord(low)) {
+    // A task known only from the message replied to is recorded at once with a figure, a completion, a word of progress
+    // (`进度六成`, `可以算完成了`, `过半`), or work plainly done (`设备已全部到货`) in reply to a message about that one
+    // task; a weaker sign (`场地定了`), or a task chosen by its subject among several replied to, is asked about first.
+    if (
+      fromReply &&
+      read.command === update.name &&
+      read.confidence === "certain" &&
+      !extractPercent(text) &&
+      !completionWord(low) &&
+      !progressWord(low) &&
+      !(replyTasks.length === 1 && doneWork(evidenceLow))
+    ) {
       cues.push("reply-to:ask-first");
       return { ...read, confidence: "likely" };
     }
@@ -600,8 +610,16 @@ function unitAliasMap(ctx: InterpretContext): ReadonlyMap<string, string> {
 /** A demand or a goal (vocabulary.ts), or a figure only bounded (`以上`, `之前`): no figure of progress. */
 const DEMAND_OR_AFTER = new RegExp(`${DEMAND_OR_GOAL}|以前|之前|以上`, "u");
 
-/** A demand, a goal or what someone said (`局长说`, `要完成`, `要求`): a figure in such a message is not work done. */
-const DEMANDED = new RegExp(`${DEMAND_OR_GOAL}|说(?!明)|要(?:完成|达到|做到)`, "u");
+/**
+ * A demand, a goal or what someone said (`局长说`, `要完成`, `要求`): a figure in such a message is not work done. A goal
+ * reached is not one (`完成年度目标的八成`, `目标提前实现`), nor what is hard to say (`具体几成说不好`).
+ */
+const DEMANDED = new RegExp(
+  `${DEMAND_OR_GOAL.replace("目标", "(?<!重点|打击|管控|监控|侦查)目标(?!的|提前|已|全部|均已|都已|实现|完成|达成|人|对象|车辆)")}|说(?!明|不好|不准|不清|不定|实话)|要(?:完成|达到|做到)`,
+  "u",
+);
+/** A name or a title in quotes (`“2024年底前基本完成”的目标`): the words inside it demand nothing. */
+const QUOTED_NAME = /“[^”\n]{0,40}”|"[^"\n]{0,40}"/gu;
 
 /** A date of the report, not work done: `截至目前`, `截止到现在`. */
 const AS_OF = /(?:截至|截止)(?:到)?(?:目前|现在|今天|当前|本周|本月|[^,，。;；\n]{0,8}?(?:底|日|号))?/gu;
@@ -707,8 +725,8 @@ const NAMES_A_TASK = new Set(["任务N", "N号任务", "N、N个任务", "任务
 /** Goods arrived, which is work done even beside a plan for the rest: `新型装备到货三成，剩余下周到货`; `下周到货` is not. */
 const ARRIVED = /(?<!下周|下个?月|明天|后天|月底|将|才|要|会|待|未|没)(?:到货|已到|到了|运抵)/u;
 
-/** Between two references of one head: `任务6、任务7`, `1号任务和2号任务`. */
-const JOINED = /^\s*(?:[、,，/&]|和|及|与|以及|跟|and)\s*$/i;
+/** Between two references of one head: `任务6、任务7`, `1号任务和2号任务`, `T21 T22` (a blank alone). */
+const JOINED = /^\s*(?:[、,，/&]|和|及|与|以及|跟|and)\s*$|^\s+$/i;
 
 /**
  * The task references that head a segment; the others are numbers in a segment's body and name no task
@@ -818,7 +836,12 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   } else return h.none();
 
   // A demand, a goal or hearsay (`局长说任务6要完成三分之二`, `任务6 要完成60%`): asked first, never recorded at once.
-  const demanded = confidence === "certain" && !h.explicitLabel && (pct || done) ? DEMANDED.exec(ev.low) : null;
+  // Hearsay only before the work it reports: `…整体算一半吧，然后周队说下个月再看` reports first, then tells what was said.
+  const demandedAt =
+    confidence === "certain" && !h.explicitLabel && (pct || done) ? DEMANDED.exec(ev.low.replace(QUOTED_NAME, (q) => " ".repeat(q.length))) : null;
+  const before = demandedAt ? ev.low.slice(0, demandedAt.index) : "";
+  const toldAfter = demandedAt?.[0] === "说" && (extractPercent(before) !== null || (doneWork(before) ?? completionWord(before)) !== null);
+  const demanded = toldAfter ? null : demandedAt;
   if (demanded) {
     confidence = "likely";
     cues.push(`demand-or-hearsay:${demanded[0]}`);

@@ -125,11 +125,11 @@ function simplify(m: Mapped, steps: string[]): Mapped {
 
 /**
  * English short forms of a task reference, where they stand as one: `T6`, `t6`, `tsk 6`, `task6` → `任务6`, also right
- * after Chinese (`撤回刚才T6那条`). Not `T恤`, `6T硬盘` or `T3级`: the letters stand alone (no Latin letter or digit
+ * after Chinese (`撤回刚才T6那条`), and `No.11`. Not `T恤`, `6T硬盘` or `T3级`: the letters stand alone (no Latin letter or digit
  * before), and a unit, a letter or a decimal point after the number makes it a quantity or a model name.
  */
 const SHORT_FORM =
-  /(?<![\p{Script=Latin}\p{N}_@#./:-])(t(?=\d)|tsk\s?(?=\d)|task\s?(?=\d))(?=\d{1,3}(?![\d.%]|[a-z]|\s*(?:个|台|套|寸|级|型|号楼|楼|年|月|天|日)))/giu;
+  /(?<![\p{Script=Latin}\p{N}_@#./:-])(t(?=\d)|tsk\s?(?=\d)|task\s?(?=\d)|no\.\s?(?=\d))(?=\d{1,3}(?![\d.%]|[a-z]|\s*(?:个|台|套|寸|级|型|号楼|楼|年|月|天|日)))/giu;
 
 /**
  * A keyword half typed in pinyin, the input method not yet switched: `进zhan 50`, `进du 60%`, `jinzhan`. Only 进展 and
@@ -162,6 +162,15 @@ const KEYWORD_PLACES: readonly { re: RegExp; keywords: readonly Keyword[] }[] = 
     keywords: [PROGRESS, PROGRESS_RATE],
   },
   { re: new RegExp(`(?<=(?:报|交|报送|什么|啥)\\s{0,3})${HAN2}|${HAN2}(?=\\s{0,3}记录)`, "gu"), keywords: [PROGRESS, PROGRESS_RATE] },
+  // Right before a figure, in a message that names a task before it (`任务18 示范点定了 劲度六成`, `T17 申报表交了 進站30`):
+  // `列车进站30分钟` names no task, and a unit after the number makes it a count.
+  {
+    re: new RegExp(
+      `(?<=(?:任务\\s{0,3}#?|#\\s?)${NUMERAL}[^\\n]{0,40}?)${HAN2}(?=\\s{0,3}(?:到了?|达到|为|是|有)?\\s{0,3}(?:百分之|一半|[一二三四五六七八九十两]\\s?成|\\d{1,3}\\s*%|\\d{1,3}(?![\\d.]|\\s*(?:[a-z]|个|台|套|名|人|家|项|件|天|日|号|月|年|次|万|元|米|处|所|条|份|批|场|起|分|小时|周|星期))))`,
+      "gu",
+    ),
+    keywords: [PROGRESS, PROGRESS_RATE],
+  },
   // `警保有啥仁务`, `有什么壬务`: what a unit has.
   { re: new RegExp(`(?<=(?:有啥|有什么|有哪些|有多少)\\s{0,3})${HAN2}`, "gu"), keywords: [TASK] },
 ];

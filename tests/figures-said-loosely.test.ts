@@ -1,0 +1,135 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { commands } from "../commands/index.js";
+import { BUNDLED_PLAN, DEMO_DIRECTORY } from "../src/config.js";
+import { extractPercent } from "../src/core/grammar.js";
+import { interpret, type InterpretContext } from "../src/core/interpreter/interpret.js";
+import { normalise } from "../src/core/interpreter/normalise.js";
+import { SubjectIndex } from "../src/core/interpreter/subject-index.js";
+import { loadDirectory } from "../src/directory/directory.js";
+import { parsePlan } from "../src/plan/plan-parser.js";
+
+/*
+ * Issue 25, the third blind set's updates: figures, keywords and task references written loosely (`都到七成了`,
+ * `劲度六成`, `No.11`, `percent 40`), work done told in words the rules did not know (`报上去了`, `获…二等奖`), and hearsay
+ * or a goal that is not one (`具体几成说不好`, `完成年度目标的八成`). Each with neighbours of our own and the chatter
+ * that must stay as it was.
+ */
+
+const plan = parsePlan(readFileSync(BUNDLED_PLAN, "utf8"));
+const ctx: InterpretContext = {
+  commands,
+  units: loadDirectory(DEMO_DIRECTORY).units.map((u) => ({ name: u.name, aliases: [...u.aliases] })),
+  subjects: new SubjectIndex(plan.tasks),
+};
+/** [tasks, percent, confidence] of an update, or null when the message is not read as one. */
+function update(text: string): [number[], number | null, string] | null {
+  const r = interpret(text, ctx);
+  return r.command === "update" ? [r.tasks, r.percent, r.confidence] : null;
+}
+
+describe("figures said loosely", () => {
+  it.each([
+    ["都到七成了", 70],
+    ["差不多都到八成了", 80],
+    ["已到六成", 60],
+    ["大概做了七八成", 70],
+    ["弄了五成多", 50],
+    ["整体算一半吧", 50],
+    ["算是一半了", 50],
+    ["约莫五成吧", 50],
+    ["已经做完了三分之二的系统", 67],
+    ["测完了三分之一的点位", 33],
+    ["percent 40", 40],
+    ["进度 percent: 35", 35],
+    ["40 percent done", 40],
+    ["about 60 pct", 60],
+  ])("%s → %i%%", (text, value) => {
+    expect(extractPercent(text)?.value).toBe(value);
+  });
+
+  it.each([
+    // a share of a delivery, as every blind set's writers labelled it
+    "设备到了三成，剩下的下个月才到",
+    "要到六成",
+    "来了三成的人",
+    "三分之一的民警还没培训",
+    "版本2.40 percent",
+  ])("reads no figure of progress in %s", (text) => {
+    expect(extractPercent(text)).toBeNull();
+  });
+});
+
+describe("keywords and task references typed loosely", () => {
+  it.each([
+    ["任务18 示范点定在城关所了 劲度六成", "进度六成"],
+    ["T17 申报表交了 進站30", "进展30%"],
+    ["#22 省市检索比对接通了 进都90", "进度90%"],
+    ["任务6 两名民警过了初审 近度百分之四十", "进度百分之四十"],
+  ])("a homophone of 进度/进展 before a figure, after a task: %s", (text, expected) => {
+    expect(normalise(text).text).toContain(expected);
+  });
+
+  it.each(["列车进站30分钟", "任务6的人今天进站30人次", "金都90元一晚"])("leaves real words before a count alone: %s", (text) => {
+    expect(normalise(text).steps.filter((s) => s.startsWith("keyword:"))).toEqual([]);
+  });
+
+  it.each([
+    ["No.11 反制设备调试ok 约莫五成吧", [11], 50],
+    ["no. 7 工作室挂牌了 percent 40", [7], 40],
+    ["T21 T22 都到七成了", [21, 22], 70],
+    ["任务18 示范点定在城关所了 劲度六成", [18], 60],
+  ])("records %s", (text, tasks, percent) => {
+    expect(update(text)).toEqual([tasks, percent, "certain"]);
+  });
+
+  it.each(["no.5 检查站明天开会", "No.3 机房钥匙在我这"])("a short form names a task, but says nothing done: %s", (text) => {
+    expect(update(text)?.[2] ?? "none").not.toBe("certain");
+  });
+});
+
+describe("work done told in other words", () => {
+  it.each([
+    ["任务5 申报市级创新团队的材料昨天报上去了", 5],
+    ["任务3 联席会议制度稿子交上去了", 3],
+    ["#18 示范点通过科技办中期评估 👍", 18],
+    ["任务7 工作室顺利通过市局验收", 7],
+    ["任务4：我队民警的研判工具获市局创新大赛二等奖", 4],
+    ["任务6 两名民警获评市级数字工匠称号", 6],
+    ["第二十四项任务：两个场景各上线1个", 24],
+    ["任务23 本周又部署了12路", 23],
+    ["task 7: studio officially opened", 7],
+  ])("%s", (text, n) => {
+    expect(update(text)).toEqual([[n], null, "certain"]);
+  });
+
+  it.each(["任务7 下周通过验收前要把材料准备好", "任务4 争取获市局创新大赛二等奖", "任务18 通过评估后再挂牌"])("but not a plan: %s", (text) => {
+    expect(update(text)?.[2] ?? "none").not.toBe("certain");
+  });
+});
+
+describe("hearsay, goals and drafts", () => {
+  it.each([
+    ["#16 预警模块上线了 有进展 具体几成说不好", [16], null],
+    ["任务9 设备进场了 整体算一半吧 然后周队说下个月再看", [9], 50],
+    ["任务20：新增授权民警56名，完成年度目标的八成", [20], 80],
+    ["任务25：整改全部完成，“2024年底前基本完成”的目标提前实现，进度100%", [25], 100],
+    ["16号任务 反恐重点目标预警模型已经上线试运行 完成30%", [16], 30],
+  ])("records %s at once", (text, tasks, percent) => {
+    expect(update(text)).toEqual([tasks, percent, "certain"]);
+  });
+
+  it.each(["局长说任务6要完成三分之二", "任务6 要完成60%", "任务6 目标是年底前完成80%", "任务6 局里要求年底达到60%"])(
+    "asks first about a demand, a goal or hearsay before the figure: %s",
+    (text) => {
+      expect(update(text)?.[2] ?? "none").not.toBe("certain");
+    },
+  );
+
+  it.each(["科技办要的数我先列一下，还没核对：任务20装机率87%、任务24接入1800路，核对完再正式报", "任务6 完成60%，还没核实，核实后再报"])(
+    "records nothing that the sender says is not checked yet: %s",
+    (text) => {
+      expect(interpret(text, ctx).command).toBeNull();
+    },
+  );
+});
