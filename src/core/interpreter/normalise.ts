@@ -146,6 +146,10 @@ const PROGRESS: Keyword = { word: "进展", syllables: ["jin", "zhan"] };
 const PROGRESS_RATE: Keyword = { word: "进度", syllables: ["jin", "du"] };
 
 const NUMERAL = "(?:\\d{1,3}|[一二三四五六七八九十两]{1,3})";
+/** A figure of progress ahead (`六成`, `30`, `百分之四十`), not a count (`30分钟`, `60场`). */
+const FIGURE_AHEAD =
+  "(?:百分之|一半|[一二三四五六七八九十两]\\s?成|\\d{1,3}\\s*%|" +
+  "\\d{1,3}(?![\\d.]|\\s*(?:[a-z]|个|台|套|名|人|家|项|件|天|日|号|月|年|次|万|元|米|处|所|条|份|批|场|起|分|小时|周|星期)))";
 const HAN2 = "([\\u4e00-\\u9fff]{2})";
 /**
  * Where the bot's keywords stand, and only there, a word that sounds like one is read as it: `任务` before a task
@@ -166,7 +170,7 @@ const KEYWORD_PLACES: readonly { re: RegExp; keywords: readonly Keyword[] }[] = 
   // `列车进站30分钟` names no task, and a unit after the number makes it a count.
   {
     re: new RegExp(
-      `(?<=(?:任务\\s{0,3}#?|#\\s?)${NUMERAL}[^\\n]{0,40}?)${HAN2}(?=\\s{0,3}(?:到了?|达到|为|是|有)?\\s{0,3}(?:百分之|一半|[一二三四五六七八九十两]\\s?成|\\d{1,3}\\s*%|\\d{1,3}(?![\\d.]|\\s*(?:[a-z]|个|台|套|名|人|家|项|件|天|日|号|月|年|次|万|元|米|处|所|条|份|批|场|起|分|小时|周|星期))))`,
+      `(?<=(?:任务\\s{0,3}#?|#\\s?)${NUMERAL}[^\\n]{0,40}?)${HAN2}(?=\\s{0,3}(?:到了?|达到|为|是|有)?\\s{0,3}${FIGURE_AHEAD})`,
       "gu",
     ),
     keywords: [PROGRESS, PROGRESS_RATE],
