@@ -4,7 +4,7 @@
  *   npx tsx scripts/train-intents.ts [--check] [--no-cv]
  *
  * The corpus is every tests/corpus/*.jsonl but the fresh set (loadCorpus leaves fresh-*.jsonl out: it is never trained
- * on). Prints the cross-validation table (leave one file out, and the second blind set held out as a new writer would
+ * on). Prints the cross-validation table (leave one file out, and the newest blind set held out as a new writer would
  * be) at the thresholds the interpreter could use; `--check` only says whether the committed model is what the corpus
  * gives (tests/intent-classifier.test.ts checks the same, so nobody edits the model by hand).
  */
@@ -88,8 +88,8 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()
       ),
       "",
       ...crossValidate(
-        "the second blind set held out (trained without blind2-*.jsonl)",
-        [[files.filter((f) => !f.startsWith("blind2-")), files.filter((f) => f.startsWith("blind2-"))]],
+        "the newest blind set held out (trained without blind3-*.jsonl)",
+        [[files.filter((f) => !f.startsWith("blind3-")), files.filter((f) => f.startsWith("blind3-"))]],
         all,
       ),
     ];
