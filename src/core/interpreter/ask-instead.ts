@@ -68,6 +68,8 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
 
 /** Queries that change nothing and need no argument: run on the classifier's word where it is sure. */
 const READ_ONLY = new Set(["overview", "overdue", "due-soon", "unreported", "help", "reminders-preview", "mine"]);
+/** A command's verb told as done (`我撤回了`, `已经暂停了`, `办结了吧`), not asked for. */
+const TOLD_AS_DONE = /(?:撤回|撤销|删除|删掉|暂停|停掉|停了|恢复|办结|申请)(?:了|过了)|已(?:经)?(?:撤回|撤销|暂停|恢复|办结|申请)/u;
 /** Commands that change something: never run on the classifier's word; the exact command to send is offered. */
 const CHANGES = new Set(["retract", "pause-reminders", "resume-reminders", "request-completion", "complete"]);
 
@@ -94,7 +96,8 @@ function learnedSignal(i: Interpretation, ctx: GuessContext, numbers: number[], 
   const tasks = numbers.length ? numbers : [...(ctx.replyTo?.tasks ?? [])].slice(0, 1);
   const cue = `learned:${best.intent}@${best.p.toFixed(2)}`;
   const suggested = (): Interpretation => ({ ...i, learned: signal("suggested", { intent: best.intent, numbers: tasks }), cues: [...i.cues, cue] });
-  if (CHANGES.has(best.intent)) return suggested();
+  // A step told as taken (`刚才那条我撤回了，发错群了`, `提醒已经暂停了`) is news, not an order: nothing to offer.
+  if (CHANGES.has(best.intent)) return TOLD_AS_DONE.test(i.text) ? keep() : suggested();
   const cmd = ctx.commands.find((c) => c.name === best.intent);
   if (!cmd) return keep();
   const run = (args: Interpretation["args"], onTasks: number[] = []): Interpretation => ({
