@@ -83,6 +83,17 @@ describe("keywords and task references typed loosely", () => {
     expect(update(text)).toEqual([tasks, percent, "certain"]);
   });
 
+  it.each([
+    ["任务2 在写了 初稿出来了 差不多60吧", [2], 60],
+    ["任务6 大概40左右", [6], 40],
+  ])("a hedged bare number that closes its clause is the figure: %s", (text, tasks, percent) => {
+    expect(update(text)).toEqual([tasks, percent, "certain"]);
+  });
+
+  it.each(["会议差不多10点开始", "我们队差不多20人吧", "大概3个吧", "大约2024年"])("a hedged number that counts or tells the time is not: %s", (text) => {
+    expect(normalise(text).steps).toEqual([]);
+  });
+
   it.each(["no.5 检查站明天开会", "No.3 机房钥匙在我这"])("a short form names a task, but says nothing done: %s", (text) => {
     expect(update(text)?.[2] ?? "none").not.toBe("certain");
   });

@@ -169,10 +169,7 @@ const KEYWORD_PLACES: readonly { re: RegExp; keywords: readonly Keyword[] }[] = 
   // Right before a figure, in a message that names a task before it (`任务18 示范点定了 劲度六成`, `T17 申报表交了 進站30`):
   // `列车进站30分钟` names no task, and a unit after the number makes it a count.
   {
-    re: new RegExp(
-      `(?<=(?:任务\\s{0,3}#?|#\\s?)${NUMERAL}[^\\n]{0,40}?)${HAN2}(?=\\s{0,3}(?:到了?|达到|为|是|有)?\\s{0,3}${FIGURE_AHEAD})`,
-      "gu",
-    ),
+    re: new RegExp(`(?<=(?:任务\\s{0,3}#?|#\\s?)${NUMERAL}[^\\n]{0,40}?)${HAN2}(?=\\s{0,3}(?:到了?|达到|为|是|有)?\\s{0,3}${FIGURE_AHEAD})`, "gu"),
     keywords: [PROGRESS, PROGRESS_RATE],
   },
   // `警保有啥仁务`, `有什么壬务`: what a unit has.
@@ -251,6 +248,21 @@ const BARE_FIGURE = new RegExp(
   "giu",
 );
 
+/**
+ * A hedged bare number that closes its clause, `差不多60吧`, `大概40左右`: spoken, it is the figure (`差不多60人`, `大概10点`
+ * and `约3个` count or tell the time; a number that ends nothing is left alone).
+ */
+const HEDGED_FIGURE = /(?<=(?:差不多|大概|大约|约莫|估计|约)\s{0,2})(\d{1,3})(?=\s{0,2}(?:吧|了|左右|的样子)?\s{0,2}(?:$|[,，。;；!！~～\n]|\s))/gu;
+
+function hedgedFigures(m: Mapped, steps: string[]): Mapped {
+  return rewrite(m, HEDGED_FIGURE, (hit) => {
+    const n = Number(hit[1]);
+    if (n < 5 || n > 100) return null;
+    steps.push(`figure:${hit[1]}→${n}%`);
+    return `${n}%`;
+  });
+}
+
 function bareFigures(m: Mapped, steps: string[]): Mapped {
   return rewrite(m, BARE_FIGURE, (hit) => {
     // `进展 6 完成初审` at the start of a message (after any address) is the command word and a task number.
@@ -287,5 +299,6 @@ export function normalise(raw: string): Normalised {
     return word;
   });
   m = bareFigures(m, steps);
+  m = hedgedFigures(m, steps);
   return { ...m, steps, quoted: unquoted.quoted };
 }
