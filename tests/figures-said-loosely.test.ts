@@ -144,3 +144,21 @@ describe("hearsay, goals and drafts", () => {
     },
   );
 });
+
+describe("a bare number said with the task's subject (voice input)", () => {
+  it.each([
+    ["嗯那个 二十三 就是智能感知那个 这周又装了三十个点位 百分之五十", [23], 50],
+    ["那个 十一 无人机管控那个 反制设备已经部署完毕", [11], null],
+  ])("%s", (text, tasks, percent) => {
+    expect(update(text)).toEqual([tasks, percent, "certain"]);
+  });
+
+  it.each([
+    "智能感知设备已装了 23 路",
+    "智能感知设备已装了23 个",
+    // the number and the subject disagree: asked, with the subject's task
+    "嗯那个 二十二 就是智能感知那个 这周又装了三十个点位",
+  ])("asks when the number counts or disagrees: %s", (text) => {
+    expect(update(text)?.[2]).toBe("likely");
+  });
+});

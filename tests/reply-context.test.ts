@@ -144,6 +144,24 @@ describe("what a reply never does (review of issue 25)", () => {
     expect([weak.command, weak.confidence, weak.tasks]).toEqual(["update", "likely", [12]]);
   });
 
+  it("takes the one task of several whose bare number heads a clause of work done", () => {
+    const THREE =
+      "【督办提醒】指挥情报中心 · 2024-06-28\n即将到期（3项）：\n🟡 任务20 完善共性化应用支撑体系\n🟡 任务21 推进公安大数据资源\n🟡 任务22 进一步融入省市公安大数据应用体系";
+    for (const [text, n, percent] of [
+      ["20、21还没动静，22已经完成省市平台对接了，进度90%", 22, 90],
+      ["21号已经上线了", 21, null],
+      ["22 完成60%", 22, 60],
+    ] as const) {
+      const r = inReplyTo(THREE, text);
+      expect([r.command, r.confidence, r.tasks, r.percent]).toEqual(["update", "certain", [n], percent]);
+    }
+    // Counts, dates, two numbers that both report, or none that reports: asked about, with the reminder's tasks.
+    for (const text of ["3个已完成", "6月已完成对接", "21已上线，22也完成了", "21还没动静，其他的已经完成了"]) {
+      const r = inReplyTo(THREE, text);
+      expect(r.confidence).not.toBe("certain");
+    }
+  });
+
   it("asks first when the task is chosen by its subject among several replied to", () => {
     const r = inReplyTo(REMINDER_1_2, "领导小组的文件上周已经印发了");
     expect([r.command, r.confidence, r.tasks[0]]).toEqual(["update", "likely", 1]);

@@ -293,6 +293,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   const aboutIt = REPLY_FACT.test(low) && !/任务|哪些单位|哪几个单位|其他|其它|别的/u.test(low);
   const wider = question && !deictic && !aboutIt && (alt(unitWords).test(low) || /哪些|哪几|其他|其它|别的|所有|全部|几个|几项|单位/u.test(low));
   let fromReply = false;
+  /** The reply is about one task beyond doubt: the bot's message had one, or the reply heads a clause with its number. */
+  let oneTaskReplied = false;
   if (refs.length === 0 && replyTasks.length > 0 && !wider) {
     const status = byKind("task-query").find((c) => c.cues.words.length === 0);
     const follow = followUpTask(low);
@@ -305,6 +307,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       cues.push(chosen.cue);
       refs = [chosen.ref];
       fromReply = true;
+      oneTaskReplied = replyTasks.length === 1 || chosen.cue.startsWith("reply-to:numbered-clause");
       // Acknowledgements, instructions, demands and hearsay in a reply report nothing, whatever 已 or figure they hold.
       const notReport = NOT_A_REPORT.exec(low);
       if (notReport) return none(`reply-not-a-report:${notReport[0]}`);
@@ -406,7 +409,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     });
     // A task known only from the message replied to is recorded at once with a figure, a completion, a word of progress
     // (`进度六成`, `可以算完成了`, `过半`), or work plainly done (`设备已全部到货`) in reply to a message about that one
-    // task; a weaker sign (`场地定了`), or a task chosen by its subject among several replied to, is asked about first.
+    // task (or with its number: `21号已经上线了`); a weaker sign (`场地定了`), or a task chosen by its subject among several replied to, is asked about first.
     if (
       fromReply &&
       read.command === update.name &&
@@ -414,7 +417,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       !extractPercent(text) &&
       !completionWord(low) &&
       !progressWord(low) &&
-      !(replyTasks.length === 1 && doneWork(evidenceLow))
+      !(oneTaskReplied && doneWork(evidenceLow))
     ) {
       cues.push("reply-to:ask-first");
       return { ...read, confidence: "likely" };
@@ -533,16 +536,33 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
         cues.push(`done:${done}`, ...candidates.map((c) => `subject:${c.number}(${c.shared.join("+")}) ${c.score}`));
         const pct = extractPercent(text);
         const body = written(0, text.length).trim();
+        // Voice input says the number bare and then the subject (`二十三 就是智能感知那个 这周又装了三十个点位`): the number and
+        // the subject agree on one task, and the report is recorded on it at once.
+        const spoken = spokenNumberOf(low, candidates[0]!.number);
+        if (spoken) cues.push(`number+subject:${spoken}→${candidates[0]!.number}`);
         return found(
           update,
-          { segments: [{ numbers: [candidates[0]!.number], body, percent: pct?.value ?? null, percentRaw: pct?.raw ?? null }], candidates },
-          "likely",
-          { tasks: candidates.map((c) => c.number), percent: pct?.value ?? null },
+          {
+            segments: [{ numbers: [candidates[0]!.number], body, percent: pct?.value ?? null, percentRaw: pct?.raw ?? null }],
+            ...(spoken ? {} : { candidates }),
+          },
+          spoken ? "certain" : "likely",
+          { tasks: spoken ? [candidates[0]!.number] : candidates.map((c) => c.number), percent: pct?.value ?? null },
         );
       }
     }
   }
   return none();
+}
+
+/** A number standing alone as a word (`嗯那个 二十三 就是…`, `23，就是…`): spoken, it names a task. */
+const BARE_NUMBER =
+  /(?<=^|[\s,，。、:：])(?:第\s*)?(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:号|项)?(?=$|[\s,，。、:：]|就是|那个|这个)(?!\s*(?:个|台|套|名|人|家|项|件|天|日|号|月|年|次|万|元|米|处|所|条|份|批|场|起|分|小时|周|成|点|路|%))/gu;
+
+/** The bare number in `low` that is task `n`, as written, or null. */
+function spokenNumberOf(low: string, n: number): string | null {
+  for (const m of low.matchAll(BARE_NUMBER)) if (taskNumber(m[1]!) === n) return m[0].trim();
+  return null;
 }
 
 /** A numbered item of a list, even one run on a line with single blanks: `… 2.新增… 3.任务15…`. */

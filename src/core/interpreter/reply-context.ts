@@ -2,7 +2,8 @@ import type { SubjectIndex } from "./subject-index.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { normalise } from "./normalise.js";
 import { looseTask } from "./loose-task.js";
-import { DEMAND_OR_GOAL } from "./vocabulary.js";
+import { DEMAND_OR_GOAL, DONE_MARKS } from "./vocabulary.js";
+import { extractPercent, taskNumber } from "../grammar.js";
 
 /*
  * A Matrix reply to one of the bot's own messages (issue 25, "Replies to the bot"): the reminder, status answer or
@@ -78,10 +79,36 @@ export function replyTask(low: string, tasks: readonly number[], subjects: Subje
   const count = all ? (COUNTS[all[3]!] ?? (all[2] ? tasks.length : 0)) : 0;
   if (all && !all[1] && count === tasks.length)
     return { ref: { numbers: [...tasks], start: 0, end: 0, form: `回复→任务${tasks.join("、")}` }, cue: `reply-to:all(${all[0]})→${tasks.join(",")}` };
+  // `20、21还没动静，22已经完成省市平台对接了`: the one task of the message whose bare number heads a clause of work done.
+  const numbered = numberedClause(low, tasks);
+  if (numbered !== null) return ref(numbered, "numbered-clause");
   const named = (subjects?.match(low, { minScore: 3, ratio: 0, max: 25 }) ?? []).filter((c) => tasks.includes(c.number));
   if (named.length === 1 || (named.length > 1 && named[0]!.score > named[1]!.score)) return ref(named[0]!.number, `subject(${named[0]!.shared.join("+")})`);
   return null;
 }
+
+/** A bare number at the head of a clause (`22已经完成…`, `第二项 已印发`), not a count, a date or a percent (`3个`, `6月`, `20%`). */
+const CLAUSE_HEAD_NUMBER =
+  /^\s*(?:第\s*)?(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:号|项)?(?![\d.%．]|\s*(?:个|台|套|名|人|家|项|件|天|日|号|月|年|次|万|元|米|处|所|条|份|批|场|起|分|小时|周|成|点))/u;
+
+/**
+ * The one task of the bot's message that the reply reports on by its bare number, or null: each clause headed by such a
+ * number is read, and only those that tell work done or a figure count (`20、21还没动静，22已经完成…，进度90%` → 22).
+ */
+function numberedClause(low: string, tasks: readonly number[]): number | null {
+  const hits = new Set<number>();
+  for (const clause of low.split(/[,，。;；\n]/u)) {
+    const m = CLAUSE_HEAD_NUMBER.exec(clause);
+    const n = m ? taskNumber(m[1]!) : null;
+    if (n === null || !tasks.includes(n)) continue;
+    const rest = clause.slice(m![0].length);
+    if (/^\s*[、,，和及与]/u.test(rest) || NOT_DONE_YET.test(rest)) continue;
+    if (DONE_MARKS.test(rest) || extractPercent(rest) !== null) hits.add(n);
+  }
+  return hits.size === 1 ? [...hits][0]! : null;
+}
+/** A clause that says nothing was done: `还没动静`, `尚未启动`. */
+const NOT_DONE_YET = /还没|尚未|没有?(?:动静|进展|开始|启动)|未(?:开始|启动)/u;
 
 /** Every task of the bot's message: `两个都`, `这两项都`, `这几项全部`; `其中三个都` is some of them. */
 const BOTH = /(其中)?(这|那)?(两|二|俩|三|四|五|几)\s*(?:个|项|件)(?:任务|工作)?\s*(?:都|全|均)/u;
