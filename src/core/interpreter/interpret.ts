@@ -556,8 +556,11 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
 }
 
 /** A number standing alone as a word (`嗯那个 二十三 就是…`, `23，就是…`): spoken, it names a task. */
-const BARE_NUMBER =
-  /(?<=^|[\s,，。、:：])(?:第\s*)?(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:号|项)?(?=$|[\s,，。、:：]|就是|那个|这个)(?!\s*(?:个|台|套|名|人|家|项|件|天|日|号|月|年|次|万|元|米|处|所|条|份|批|场|起|分|小时|周|成|点|路|%))/gu;
+const BARE_NUMBER = new RegExp(
+  String.raw`(?<=^|[\s,，。、:：])(?:第\s*)?(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:号|项)?(?=$|[\s,，。、:：]|就是|那个|这个)` +
+    String.raw`(?!\s*(?:个|台|套|名|人|家|项|件|天|日|号|月|年|次|万|元|米|处|所|条|份|批|场|起|分|小时|周|成|点|路|%))`,
+  "gu",
+);
 
 /** The bare number in `low` that is task `n`, as written, or null. */
 function spokenNumberOf(low: string, n: number): string | null {
