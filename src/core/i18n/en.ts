@@ -136,6 +136,11 @@ export const en = {
     noneRecent: (hours: number) => `You have no live update from the last ${hours} hours. Name the task, e.g. retract task 6`,
     resend: "Please send the correct update again, e.g. task 6 update: … 40%",
   },
+  /** A withdrawal that only owns a slip (`撤回撤回 手滑了`): of the update sent just now, or none. */
+  withdrawalJustSent: {
+    none: (minutes: number) =>
+      `You sent no update in the last ${minutes} minutes; nothing was retracted. To retract an earlier one, name the task, e.g. retract task 6`,
+  },
   /** A withdrawal in reply to the bot (issue 25 review): never of an update other than the one replied to, nor an old one. */
   withdrawalByReply: {
     notYours: (n: number, m: number) =>

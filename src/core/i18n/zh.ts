@@ -134,6 +134,10 @@ export const zh = {
     noneRecent: (hours: number) => `没有找到您${hours}小时内报送的、未撤回的进展。请写明任务，如：撤回 任务6`,
     resend: "核实后请重新报送正确的进展，如：任务6进展：… 40%",
   },
+  /** A withdrawal that only owns a slip (`撤回撤回 手滑了`): of the update sent just now, or none. */
+  withdrawalJustSent: {
+    none: (minutes: number) => `没有找到您${minutes}分钟内报送的进展，没有撤回。如要撤回较早的一条，请写明任务，如：撤回 任务6`,
+  },
   /** A withdrawal in reply to the bot (issue 25 review): never of an update other than the one replied to, nor an old one. */
   withdrawalByReply: {
     notYours: (n: number, m: number) =>
