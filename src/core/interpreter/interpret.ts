@@ -10,6 +10,7 @@ import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
 import { completesAfterComma, inlineItemEnd, isNilReport, itemHeadStart, LEADING_INLINE_HEAD, runOnHead } from "./segment-heads.js";
 import { askInstead } from "./ask-instead.js";
+import { correctedFigure } from "./correction.js";
 import { forwardedReport, hideForecasts, hideLike, hideSharing, onlyHidden, othersDigest, WHERE_IT_IS } from "./not-progress.js";
 import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
@@ -281,6 +282,19 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   // reports no progress.
   const consent = CONSENT_TALK.exec(low);
   if (consent && !asked && !isQuestion(low) && !extractPercent(text)) return none(`consent-talk:${consent[0]}`);
+  // A figure corrected in reply to the bot's confirmation (`不是80，是85，上一条数字写错了`, `打错了 是45`): the right figure
+  // recorded on the task confirmed.
+  const fixed = ctx.replyTo?.confirmed && !asked ? correctedFigure(low) : null;
+  const correctedTask = ctx.replyTo?.confirmed?.task;
+  const updateCmd = byKind("update")[0];
+  if (fixed && correctedTask !== undefined && updateCmd) {
+    cues.push(`correction:${correctedTask}→${fixed.value}%`);
+    const body = written(0, text.length).trim();
+    return found(updateCmd, { segments: [{ numbers: [correctedTask], body, percent: fixed.value, percentRaw: fixed.raw }] }, "certain", {
+      tasks: [correctedTask],
+      percent: fixed.value,
+    });
+  }
 
   const numerals = readNumerals(low, findTaskRefs(low), ctx.subjects, cues, ctx.senderUnits);
   let refs = numerals.refs;
