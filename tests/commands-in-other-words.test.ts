@@ -39,6 +39,7 @@ describe("the office's consent to close, in words (interpreter)", () => {
     ["同意办结，材料齐全", REQUEST_NOTICE_6, [6]],
     ["经核实，项目管理办法已正式印发，此项予以办结", "任务2：制定完善科技信息化项目管理办法\n牵头单位：指挥情报中心", [2]],
     ["材料已核，准予办结。", REQUEST_NOTICE_6, [6]],
+    ["可以办结", REQUEST_NOTICE_6, [6]],
     ["经科技办审核，任务一各项工作已全部落实到位，佐证材料齐全，同意办结。", undefined, [1]],
     ["任务十二佐证齐全，予以办结", undefined, [12]],
   ])("completes: %s", (text, bot, tasks) => {
@@ -86,6 +87,8 @@ describe("pausing and resuming reminders in other words (interpreter)", () => {
   it.each([
     ["因指挥情报中心近期承担七一安保任务，第二十一项、第二十二项任务的督办提醒暂停发送，七月五日后另行恢复。", [21, 22]],
     ["任务16、任务23的催办暂停一周", [16, 23]],
+    // Voice input, with no separator between the tasks.
+    ["任务十六任务二十三的催办暂停一周", [16, 23]],
     ["任务3的督办提醒暂停两周", [3]],
     ["市局还没开会，任务3的提醒先暂停吧", [3]],
   ])("pauses %s", (text, tasks) => {

@@ -52,7 +52,7 @@ export const WHOLE_THIS_TASK = "(?:#|这个|这项|这件事|该项|此项|该�
  * What a reminder instruction in words is about: tasks named (`#`, `#、#`) or the one replied to (`这个`, `该项`), then the
  * kind of reminder (`的督办提醒`, `的催办`).
  */
-export const WHOLE_THESE_TASKS = "(?:#(?:\\s*(?:[、,，/&]|和|及|与)\\s*#)*|这个|这项|这件事|该项|此项|本项|该任务|这个任务)\\s*(?:任务)?\\s*的?\\s*";
+export const WHOLE_THESE_TASKS = "(?:#(?:\\s*(?:[、,，/&]|和|及|与)?\\s*#)*|这个|这项|这件事|该项|此项|本项|该任务|这个任务)\\s*(?:任务)?\\s*的?\\s*";
 /** A reason told before an instruction, ending in a comma: `因指挥情报中心近期承担七一安保任务，`, `市局已经部署下来了，`. */
 export const WHOLE_LEAD_REASON = "(?:(?:因|由于|鉴于|考虑到)?[^,，。;；!！\\n#]{2,40}[,，]\\s*(?:即日起|自即日起|从今天起|现|特此|故)?\\s*)?";
 /** How long, after a pause: `暂停一周`, `停两个月`. */
