@@ -3,6 +3,7 @@ import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { requireTask } from "../src/core/task-view.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
+import { passOnLeaderRequest } from "../src/core/leader-reminders.js";
 import { FOR_A_WHILE, WHOLE_LEAD_REASON, WHOLE_NOT_ASKING, WHOLE_THESE_TASKS, WHOLE_THIS_TASK } from "../src/core/command-cues.js";
 
 /**
@@ -35,7 +36,7 @@ const PAUSE_IN_WORDS = [
   new RegExp(`^${WHOLE_NOT_ASKING}${WHOLE_LEAD_REASON}${WHOLE_THESE_TASKS}${MAY}(?:暂停|停止|停发)${FOR_A_WHILE}\\s*(?:督办|催办)?(?:提醒|催办)${MORE}`, "u"),
 ];
 
-/** `暂停提醒 6 已报市局协调`: an admin pauses a task's reminders, with the reason recorded. */
+/** `暂停提醒 6 已报市局协调`: an admin pauses a task's reminders, with the reason recorded; a leader's request is passed on to the office. */
 export default defineCommand({
   name: "pause-reminders",
   summary: "pauseReminders",
@@ -89,12 +90,16 @@ export default defineCommand({
   async handle({ numbers, reason }, ctx) {
     const t = ctx.t;
     if (numbers.length === 0) {
+      const passed = await passOnLeaderRequest(ctx, "pause", []);
+      if (passed) return passed;
       await requireAdminFor(ctx, "pause-reminders", null);
       return { replies: [reply([t.remindersWhich.pause(reason || t.remindersWhich.exampleReason)])] };
     }
     // Check every task first, so that one unknown number pauses nothing.
     const tasks = [];
     for (const n of numbers) tasks.push((await requireTask(ctx, n)).task);
+    const passed = await passOnLeaderRequest(ctx, "pause", tasks);
+    if (passed) return passed;
     await requireAdminFor(ctx, "pause-reminders", tasks[0]!);
     // A question about a pause (`任务3的提醒暂停了，为什么`) never gets here: the interpreter reads it as a question about task 3.
     if (!reason) throw new UserError(t.reminders.needReason(numbers[0]!));

@@ -3,6 +3,7 @@ import { defineCommand } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { requirePlan, requireTask } from "../src/core/task-view.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
+import { passOnLeaderRequest } from "../src/core/leader-reminders.js";
 import { WHOLE_LEAD_REASON, WHOLE_NOT_ASKING, WHOLE_THESE_TASKS, WHOLE_THIS_TASK } from "../src/core/command-cues.js";
 
 const RESUME = "(?:恢复|重新打开|重新开启|重新开|再开|打开|开启)";
@@ -51,6 +52,8 @@ export default defineCommand({
   async handle({ numbers }, ctx) {
     const t = ctx.t;
     if (numbers.length === 0) {
+      const passed = await passOnLeaderRequest(ctx, "resume", []);
+      if (passed) return passed;
       await requireAdminFor(ctx, "resume-reminders", null);
       const plan = await requirePlan(ctx);
       const paused = (await ctx.repos.plans.tasks(plan.id)).filter((task) => task.remindersPaused);
@@ -65,6 +68,8 @@ export default defineCommand({
     }
     const tasks = [];
     for (const n of numbers) tasks.push((await requireTask(ctx, n)).task);
+    const passed = await passOnLeaderRequest(ctx, "resume", tasks);
+    if (passed) return passed;
     await requireAdminFor(ctx, "resume-reminders", tasks[0]!);
     const lines = [];
     for (const task of tasks) {

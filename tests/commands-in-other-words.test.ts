@@ -181,7 +181,7 @@ describe("the same, through Bot.handle on a real database", () => {
     expect((await task(23)).remindersPaused).toBe(true);
   });
 
-  it("takes a leader's 最近别催了 as a pause it may not make, and an officer's 别催了 as talk", async () => {
+  it("passes a leader's 最近别催了 on to the office, pausing nothing, and takes an officer's 别催了 as talk", async () => {
     const talk = await app.say("别催了我在写", ZHANG);
     expect(talk.count).toBe(0);
     const leader = await app.say("最近别催了，大家都在忙夏季治安打击整治，7月15号以后再说", {
@@ -190,8 +190,22 @@ describe("the same, through Bot.handle on a real database", () => {
       isDirect: true,
       mentionsBot: true,
     });
-    expect(leader.text).toContain("科技办");
+    expect(leader.text).toBe("暂停或恢复提醒只能由科技办办理，已为您转告科技办，目前未作任何更改。");
     expect(await app.db.task.count({ where: { remindersPaused: true } })).toBe(0);
+    const passed = await app.bot.handle({
+      transport: "test",
+      sender: "@ye:bureau.local",
+      room: "zhzx",
+      text: "这个先暂停提醒，运维平台要等省厅统一招标",
+      isDirect: false,
+      mentionsBot: false,
+      replyTo: { text: REMINDER_21 },
+    });
+    expect(passed.replies.map((r) => r.text)).toEqual(["暂停或恢复提醒只能由科技办办理，已为您转告科技办，目前未作任何更改。"]);
+    expect(passed.notices?.[0]).toMatchObject({ rooms: ["kejiban"] });
+    expect(passed.notices?.[0]!.reply.text).toContain("请求暂停提醒（任务21）：这个先暂停提醒，运维平台要等省厅统一招标");
+    expect((await task(21)).remindersPaused).toBe(false);
+    expect(await app.db.auditLog.count({ where: { outcome: "refused", action: "pause-reminders" } })).toBe(2);
   });
 
   it("resumes every paused task on 恢复全部任务的督办提醒, and the one replied to on 这项恢复提醒吧", async () => {
