@@ -203,7 +203,7 @@ describe("the same, through Bot.handle on a real database", () => {
     });
     expect(passed.replies.map((r) => r.text)).toEqual(["暂停或恢复提醒只能由科技办办理，已为您转告科技办，目前未作任何更改。"]);
     expect(passed.notices?.[0]).toMatchObject({ rooms: ["kejiban"] });
-    expect(passed.notices?.[0]!.reply.text).toContain("请求暂停提醒（任务21）：这个先暂停提醒，运维平台要等省厅统一招标");
+    expect(passed.notices?.[0]?.reply.text).toContain("请求暂停提醒（任务21）：这个先暂停提醒，运维平台要等省厅统一招标");
     expect((await task(21)).remindersPaused).toBe(false);
     expect(await app.db.auditLog.count({ where: { outcome: "refused", action: "pause-reminders" } })).toBe(2);
   });
