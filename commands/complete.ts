@@ -16,8 +16,8 @@ const CONSENT =
  * message is the reason. Only the office's words (`wholeBy`): from anyone else `同意办结` completes nothing.
  */
 const COMPLETE_IN_WORDS = [
-  new RegExp(`^${WHOLE_NOT_ASKING}(?:[^\\n]{2,160}?[,，。;；\\s]+)?${CONSENT}吧?[\\s。.!！]*$`, "u"),
-  new RegExp(`^${WHOLE_NOT_ASKING}${CONSENT}(?:[,，。;；\\s]+[^\\n]{0,60}?)?[\\s。.!！]*$`, "u"),
+  new RegExp(`^(?=[\\s\\S]*?办结)${WHOLE_NOT_ASKING}(?:[^\\n]{2,160}?[,，。;；\\s]+)?${CONSENT}吧?[\\s。.!！]*$`, "u"),
+  new RegExp(`^(?=[\\s\\S]*?办结)${WHOLE_NOT_ASKING}${CONSENT}(?:[,，。;；\\s]+[^\\n]{0,60}?)?[\\s。.!！]*$`, "u"),
 ];
 
 /**

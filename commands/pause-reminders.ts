@@ -11,6 +11,8 @@ import { FOR_A_WHILE, WHOLE_LEAD_REASON, WHOLE_NOT_ASKING, WHOLE_THESE_TASKS, WH
  * happened), and no question mark: `提醒停了？` asks.
  */
 const THEN_REASON = "\\s*(?:一下)?\\s*(?:吧了?|[啊呀])?\\s*(?:[,，。;；!！\\s]+(?<reason>[^?？]*?))?[\\s。!！]*$";
+/** A cheap look ahead before the costlier ones: the message speaks of reminders at all. */
+const ABOUT_REMINDERS = "(?=[\\s\\S]*?(?:提醒|催办))";
 /** What may follow, as THEN_REASON without its group (the whole message is then the reason). */
 const MORE = "\\s*(?:一下)?\\s*(?:吧了?|[啊呀])?\\s*(?:[,，。;；!！\\s]+[^?？]*?)?[\\s。!！]*$";
 /** Asking, not telling: `能不能`, `可以`. */
@@ -30,10 +32,13 @@ const PAUSE_IN_WORDS = [
   // The formal and the terse: `因…安保任务，第二十一项、第二十二项任务的督办提醒暂停发送，七月五日后另行恢复。`, `任务16、任务23的催办暂停一周`,
   // in reply `这个先暂停提醒，运维平台要等省厅统一招标`; the whole message is the reason.
   new RegExp(
-    `^${WHOLE_NOT_ASKING}${WHOLE_LEAD_REASON}${WHOLE_THESE_TASKS}(?:督办|催办)?(?:提醒|催办)\\s*${MAY}(?:暂停|停止|停发)(?:发送|推送)?${FOR_A_WHILE}${MORE}`,
+    `^${ABOUT_REMINDERS}${WHOLE_NOT_ASKING}${WHOLE_LEAD_REASON}${WHOLE_THESE_TASKS}(?:督办|催办)?(?:提醒|催办)\\s*${MAY}(?:暂停|停止|停发)(?:发送|推送)?${FOR_A_WHILE}${MORE}`,
     "u",
   ),
-  new RegExp(`^${WHOLE_NOT_ASKING}${WHOLE_LEAD_REASON}${WHOLE_THESE_TASKS}${MAY}(?:暂停|停止|停发)${FOR_A_WHILE}\\s*(?:督办|催办)?(?:提醒|催办)${MORE}`, "u"),
+  new RegExp(
+    `^${ABOUT_REMINDERS}${WHOLE_NOT_ASKING}${WHOLE_LEAD_REASON}${WHOLE_THESE_TASKS}${MAY}(?:暂停|停止|停发)${FOR_A_WHILE}\\s*(?:督办|催办)?(?:提醒|催办)${MORE}`,
+    "u",
+  ),
 ];
 
 /** `暂停提醒 6 已报市局协调`: an admin pauses a task's reminders, with the reason recorded; a leader's request is passed on to the office. */

@@ -25,7 +25,7 @@ const AFTER_APPLYING =
 const APPLY_IN_WORDS = [
   // A formal application headed by its subject: `刑侦大队关于第四项任务的办结申请：…已达成，特申请办结。`, the work done after it.
   new RegExp(
-    `^${WHOLE_NOT_ASKING}[^\\n:：]{0,20}?关于\\s*#\\s*(?:任务)?\\s*的?\\s*(?:办结申请|申请办结|销号申请)\\s*[:：]\\s*` +
+    `^(?=[^\\n:：]{0,20}?关于)${WHOLE_NOT_ASKING}[^\\n:：]{0,20}?关于\\s*#\\s*(?:任务)?\\s*的?\\s*(?:办结申请|申请办结|销号申请)\\s*[:：]\\s*` +
       "(?<reason>[\\s\\S]{0,200}?(?:已|完成|办完|落实到位|达成|到位|结束|完毕)[\\s\\S]*?)[\\s。.!！]*$",
     "u",
   ),

@@ -22,7 +22,7 @@ const RESUME_IN_WORDS = [
   ),
   // A reason first: `市局已经部署下来了，这项恢复提醒吧`, `汛期已过，任务7、任务9的督办提醒即日起恢复`.
   new RegExp(
-    `^${WHOLE_NOT_ASKING}${WHOLE_LEAD_REASON}${WHOLE_THESE_TASKS}` +
+    `^(?=[\\s\\S]*?(?:提醒|催办))${WHOLE_NOT_ASKING}${WHOLE_LEAD_REASON}${WHOLE_THESE_TASKS}` +
       `(?:(?:督办|催办)?(?:提醒|催办)\\s*(?:即日起|可以|就)?\\s*${RESUME}(?:发送|推送)?|(?:可以|就)?\\s*${RESUME}\\s*(?:督办|催办)?(?:提醒|催办))${THEN_REASON}`,
     "u",
   ),
