@@ -41,6 +41,9 @@ describe("a figure corrected in reply to the bot's confirmation (interpreter)", 
     ["数字有误 应该是45", 45],
     ["不是40是45", 45],
     ["sorry 手滑了 应该是50", 50],
+    // Voice input: the wrong figure said, the right one in words.
+    ["不对 那个是百分之六十五 刚才说成六十了", 65],
+    ["刚才说成六十了 是六十五", 65],
   ])("records %s with the right figure on the task confirmed", (text, percent) => {
     expect(read(text, OFFICER_IN_ROOM, CONFIRMED_6)).toMatchObject({ command: "update", tasks: [6], percent });
   });
@@ -49,6 +52,23 @@ describe("a figure corrected in reply to the bot's confirmation (interpreter)", 
     "records nothing for %s",
     (text) => {
       expect(read(text, OFFICER_IN_ROOM, CONFIRMED_6).command).not.toBe("update");
+    },
+  );
+
+  it.each([
+    ["T6 打错了 是40 不是4", 40],
+    ["任务6 数字有误 应为五成", 50],
+    ["刚才任务6打错了是40", 40],
+    ["任務6 打錯了 應該是45%", 45],
+  ])("records %s, which names its one task, with the right figure on it", (text, percent) => {
+    expect(read(text, OFFICER_IN_ROOM)).toMatchObject({ command: "update", tasks: [6], percent });
+  });
+
+  it.each(["任务6 打错了 是4个人不是3个", "任务6的材料打错了 是第4页", "打错了 是周四开会 不是周三", "任务6 是40吗 打错了？", "任务6、7打错了 是40"])(
+    "records no corrected figure for %s",
+    (text) => {
+      const r = read(text, OFFICER_IN_ROOM);
+      expect(r.command === "update" && r.percent !== null).toBe(false);
     },
   );
 
@@ -77,5 +97,7 @@ describe("the same, through Bot.handle on a real database", () => {
     await app.say("打错了 是45 😅", { ...LIU, replyTo: { text: confirmation } });
     expect((await updates(20)).map((u) => u.percent)).toEqual([4, 45]);
     expect((await task(20)).progress).toBe(45);
+    await app.say("T20 写错了 应该是50", LIU);
+    expect((await updates(20)).map((u) => u.percent)).toEqual([4, 45, 50]);
   });
 });

@@ -284,8 +284,10 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   if (consent && !asked && !isQuestion(low) && !extractPercent(text)) return none(`consent-talk:${consent[0]}`);
   // A figure corrected in reply to the bot's confirmation (`不是80，是85，上一条数字写错了`, `打错了 是45`): the right figure
   // recorded on the task confirmed.
-  const fixed = ctx.replyTo?.confirmed && !asked ? correctedFigure(low) : null;
-  const correctedTask = ctx.replyTo?.confirmed?.task;
+  // With its one task named (`T6 打错了 是40 不是4`), the same correction is of that task.
+  const named = ctx.replyTo?.confirmed || asked ? null : oneTaskNamed(low);
+  const fixed = asked ? null : ctx.replyTo?.confirmed ? correctedFigure(low) : named ? correctedFigure(named.rest) : null;
+  const correctedTask = ctx.replyTo?.confirmed?.task ?? named?.task;
   const updateCmd = byKind("update")[0];
   if (fixed && correctedTask !== undefined && updateCmd) {
     cues.push(`correction:${correctedTask}→${fixed.value}%`);
@@ -559,6 +561,13 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     }
   }
   return none();
+}
+
+/** The one task a message names, and the message without it: `oneTaskNamed("任务6 打错了 是40")` → `{ task: 6, rest: "  打错了 是40" }`. */
+function oneTaskNamed(low: string): { task: number; rest: string } | null {
+  const refs = findTaskRefs(low);
+  if (refs.length !== 1 || refs[0]!.numbers.length !== 1) return null;
+  return { task: refs[0]!.numbers[0]!, rest: cutRefs(low, refs) };
 }
 
 /** A numbered item of a list, even one run on a line with single blanks: `… 2.新增… 3.任务15…`. */
