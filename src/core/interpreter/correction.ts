@@ -13,12 +13,9 @@ const FIGURE =
 /** What says which figure is right: `应该是45`, `应为85%`, `改成60`, `是45` (not `不是80`). */
 const RIGHT = new RegExp(`(?:应该是|应当是|应是|应为|应该为|改为|改成|更正为|实际(?:是|为)|正确的?(?:是|为)|(?<!不)是)\\s*(?:进度)?\\s*${FIGURE}`, "gu");
 /** The wrong figure named: `不是80`, `不是80%`, `刚才说成六十了`. */
-const WRONG = new RegExp(
-  "(?:不是|(?:说|写|打|报|填|记|输)成)\\s*(?:进度)?\\s*(?:百分之)?\\s*(?:\\d{1,3}(?:\\.\\d+)?|[零〇一二两三四五六七八九十百]{1,4})\\s*(?:%|成)?",
-  "gu",
-);
+const WRONG = /(?:不是|(?:说|写|打|报|填|记|输)成)\s*(?:进度)?\s*(?:百分之)?\s*(?:\d{1,3}(?:\.\d+)?|[零〇一二两三四五六七八九十百]{1,4})\s*(?:%|成)?/gu;
 /** Beside a wrong figure named, the right one may be a bare Chinese numeral: `刚才说成六十了 是六十五`. */
-const RIGHT_BARE = new RegExp(`(?<!不)(?:应该是|应为|是)\\s*(?:进度)?\\s*(?<figure>[零〇一二两三四五六七八九十百]{1,4})`, "gu");
+const RIGHT_BARE = /(?<!不)(?:应该是|应为|是)\s*(?:进度)?\s*(?<figure>[零〇一二两三四五六七八九十百]{1,4})/gu;
 /** A mistake owned: without one, `是45` alone is no correction. */
 const MISTAKE = /错|有误|不对|更正|纠正|不是\s*\d|应该是|应为|应是|改为|改成|(?:说|写|打|报|填)成/u;
 /**
