@@ -57,6 +57,10 @@ describe("the office's consent to close, in words (interpreter)", () => {
     expect(read(text, OFFICE, bot).command).not.toBe("complete");
   });
 
+  it.each(["任务6已经办结了", "任务6已通过验收，局党委同意办结"])("still reads %s, no consent denied or told of, as before: an update", (text) => {
+    expect(read(text, OFFICER_IN_ROOM).command).toBe("update");
+  });
+
   it.each(["同意办结", "同意办结，材料齐全", "此项予以办结"])("is no completion and no update from an officer: %s", (text) => {
     const r = read(text, OFFICER_IN_ROOM, REQUEST_NOTICE_6);
     expect(r.command).toBeNull();

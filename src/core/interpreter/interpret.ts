@@ -126,8 +126,10 @@ const OFFICE_MODAL = "(?:(?:先|暂时|暂且|就|可以|能|准予|同意|予�
 const BARE_FILLER = /一下|所有的?|全部的?|先|都|暂时|统一|的/gu;
 /** Then the kind of reminder: `恢复任务督办提醒` → `恢复提醒`. */
 const BARE_KIND = /任务(?=督办|催办|提醒)|督办(?=提醒)/gu;
-/** Consenting to close, or refusing to: `同意办结`, `暂不予办结`. */
-const CONSENT_TALK = /(?:同意|准予|予以|批准|不予)\s*(?:办结|销号)/u;
+/** Consent to close denied or told of (`暂不同意办结`, `不予办结`, `局长已同意办结`): talk, whoever says it. */
+const CONSENT_TOLD = /(?:不|未|没|已|已经)\s*(?:同意|准予|予以|批准)\s*(?:办结|销号)|不予\s*(?:办结|销号)/u;
+/** Consent to close (`同意办结`): in a reply to the bot, talk unless it is the office's (the complete command's own forms). */
+const CONSENT = /(?:同意|准予|予以|批准)\s*(?:办结|销号)/u;
 
 /** The heading of a list of work to do: `本周任务：`, `下周工作安排：`, `近期重点工作：`. */
 const TODO_HEADING =
@@ -280,7 +282,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   }
   // Talk of consenting to close that is no order of the office's (`暂不同意办结`, `局长已同意办结`, `同意办结` from an officer)
   // reports no progress.
-  const consent = CONSENT_TALK.exec(low);
+  const consent = CONSENT_TOLD.exec(low) ?? (ctx.replyTo ? CONSENT.exec(low) : null);
   if (consent && !asked && !isQuestion(low) && !extractPercent(text)) return none(`consent-talk:${consent[0]}`);
   // A figure corrected in reply to the bot's confirmation (`不是80，是85，上一条数字写错了`, `打错了 是45`): the right figure
   // recorded on the task confirmed.
