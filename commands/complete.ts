@@ -5,6 +5,20 @@ import { actorOf, requireAdminFor } from "../src/core/permissions.js";
 import { leadRooms, notice } from "../src/core/review.js";
 import { requireTask } from "../src/core/task-view.js";
 import { checkCompletion, readConfirmation } from "../src/core/completion-check.js";
+import { WHOLE_NOT_ASKING } from "../src/core/command-cues.js";
+
+/** The office's consent, not denied (`暂不同意`) nor told as done (`已同意`): `同意办结`, `此项予以办结`, `准予办结`, `可以办结`. */
+const CONSENT =
+  "(?:现|特此|故|经研究|经审核|经核实)?\\s*(?:#|该项|此项|这项|本项|这个)?\\s*(?:任务)?\\s*(?<!不|未|没|已|已经|暂不|无法|不能|不予|才能|再)(?:同意|准予|予以|批准|可以)\\s*办结";
+/**
+ * Completing said in words by the office, the whole message: `同意办结` (in reply to a request or a confirmation),
+ * `经核实，项目管理办法已正式印发，此项予以办结`, `经科技办审核，任务一各项工作已全部落实到位，佐证材料齐全，同意办结。`; the
+ * message is the reason. Only the office's words (`wholeBy`): from anyone else `同意办结` completes nothing.
+ */
+const COMPLETE_IN_WORDS = [
+  new RegExp(`^(?=[\\s\\S]*?办结)${WHOLE_NOT_ASKING}(?:[^\\n]{2,160}?[,，。;；\\s]+)?${CONSENT}吧?[\\s。.!！]*$`, "u"),
+  new RegExp(`^(?=[\\s\\S]*?办结)${WHOLE_NOT_ASKING}${CONSENT}(?:[,，。;；\\s]+[^\\n]{0,60}?)?[\\s。.!！]*$`, "u"),
+];
 
 /**
  * `办结 6 市局已验收`: an office admin completes a task directly, with a reason; done tasks get no more
@@ -31,6 +45,8 @@ export default defineCommand({
       ["把", "标为已完成"],
       ["将", "标记为已完成"],
     ],
+    whole: COMPLETE_IN_WORDS,
+    wholeBy: "admin",
   },
   args: z.object({ numbers: z.array(z.number().int()).min(1), reason: z.string().default("") }),
   async handle({ numbers, reason }, ctx) {

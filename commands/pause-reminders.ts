@@ -3,13 +3,18 @@ import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { requireTask } from "../src/core/task-view.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
-import { WHOLE_NOT_ASKING, WHOLE_THIS_TASK } from "../src/core/command-cues.js";
+import { passOnLeaderRequest } from "../src/core/leader-reminders.js";
+import { FOR_A_WHILE, WHOLE_LEAD_REASON, WHOLE_NOT_ASKING, WHOLE_THESE_TASKS, WHOLE_THIS_TASK } from "../src/core/command-cues.js";
 
 /**
  * A reason after the request: `，雪亮二期要等县里立项下来才能动`. 了 only after 吧 (`停掉吧了` is rare, `停掉了` tells what
  * happened), and no question mark: `提醒停了？` asks.
  */
 const THEN_REASON = "\\s*(?:一下)?\\s*(?:吧了?|[啊呀])?\\s*(?:[,，。;；!！\\s]+(?<reason>[^?？]*?))?[\\s。!！]*$";
+/** A cheap look ahead before the costlier ones: the message speaks of reminders at all. */
+const ABOUT_REMINDERS = "(?=[\\s\\S]*?(?:提醒|催办))";
+/** What may follow, as THEN_REASON without its group (the whole message is then the reason). */
+const MORE = "\\s*(?:一下)?\\s*(?:吧了?|[啊呀])?\\s*(?:[,，。;；!！\\s]+[^?？]*?)?[\\s。!！]*$";
 /** Asking, not telling: `能不能`, `可以`. */
 const MAY = "(?:能不能|可不可以|能否|可否|可以|就)?\\s*(?:先|暂时|暂且)?\\s*";
 /**
@@ -24,9 +29,19 @@ const PAUSE_IN_WORDS = [
       "(?:暂停提醒|暂停催办|提醒暂停|催办暂停|停止提醒|停止催办|提醒先停|催办先停|别催了?)\\s*(?:一下)?\\s*(?:吧了?)?[\\s。!！]*$",
     "u",
   ),
+  // The formal and the terse: `因…安保任务，第二十一项、第二十二项任务的督办提醒暂停发送，七月五日后另行恢复。`, `任务16、任务23的催办暂停一周`,
+  // in reply `这个先暂停提醒，运维平台要等省厅统一招标`; the whole message is the reason.
+  new RegExp(
+    `^${ABOUT_REMINDERS}${WHOLE_NOT_ASKING}${WHOLE_LEAD_REASON}${WHOLE_THESE_TASKS}(?:督办|催办)?(?:提醒|催办)\\s*${MAY}(?:暂停|停止|停发)(?:发送|推送)?${FOR_A_WHILE}${MORE}`,
+    "u",
+  ),
+  new RegExp(
+    `^${ABOUT_REMINDERS}${WHOLE_NOT_ASKING}${WHOLE_LEAD_REASON}${WHOLE_THESE_TASKS}${MAY}(?:暂停|停止|停发)${FOR_A_WHILE}\\s*(?:督办|催办)?(?:提醒|催办)${MORE}`,
+    "u",
+  ),
 ];
 
-/** `暂停提醒 6 已报市局协调`: an admin pauses a task's reminders, with the reason recorded. */
+/** `暂停提醒 6 已报市局协调`: an admin pauses a task's reminders, with the reason recorded; a leader's request is passed on to the office. */
 export default defineCommand({
   name: "pause-reminders",
   summary: "pauseReminders",
@@ -56,19 +71,40 @@ export default defineCommand({
     ],
     // With no task named (`这周局里集中整训，提醒先停一下`), the office is asked which tasks; words as the interpreter
     // reads them, 先/一下/所有 left out.
-    bare: ["暂停提醒", "暂停催办", "提醒暂停", "催办暂停", "停止提醒", "停止催办", "提醒停", "催办停", "停发提醒", "提醒停发"],
+    // `别催了`, `不要再催了`: said to the bot by the office or a leader (an officer's `别催了我在写` is talk).
+    bare: [
+      "暂停提醒",
+      "暂停催办",
+      "提醒暂停",
+      "催办暂停",
+      "停止提醒",
+      "停止催办",
+      "提醒停",
+      "催办停",
+      "停发提醒",
+      "提醒停发",
+      "别催",
+      "别再催",
+      "不要催",
+      "不要再催",
+      "不用催",
+    ],
     whole: PAUSE_IN_WORDS,
   },
   args: z.object({ numbers: z.array(z.number().int()), reason: z.string() }),
   async handle({ numbers, reason }, ctx) {
     const t = ctx.t;
     if (numbers.length === 0) {
+      const passed = await passOnLeaderRequest(ctx, "pause", []);
+      if (passed) return passed;
       await requireAdminFor(ctx, "pause-reminders", null);
       return { replies: [reply([t.remindersWhich.pause(reason || t.remindersWhich.exampleReason)])] };
     }
     // Check every task first, so that one unknown number pauses nothing.
     const tasks = [];
     for (const n of numbers) tasks.push((await requireTask(ctx, n)).task);
+    const passed = await passOnLeaderRequest(ctx, "pause", tasks);
+    if (passed) return passed;
     await requireAdminFor(ctx, "pause-reminders", tasks[0]!);
     // A question about a pause (`任务3的提醒暂停了，为什么`) never gets here: the interpreter reads it as a question about task 3.
     if (!reason) throw new UserError(t.reminders.needReason(numbers[0]!));

@@ -5,6 +5,15 @@ import { personLabel } from "../src/core/person.js";
 import { reply } from "../src/core/reply.js";
 import { notice, requireRequester, submitRequest } from "../src/core/review.js";
 import { requireTask } from "../src/core/task-view.js";
+import { WHOLE_NOT_ASKING } from "../src/core/command-cues.js";
+
+/**
+ * What may follow an application in words: the office asked to review it (`，请科技办审核`), or where the evidence is
+ * (`，佐证材料已发科技办邮箱`, `🙏 文件都在共享盘里了`).
+ */
+const AFTER_APPLYING =
+  "(?:[,，。;；\\s\\p{Extended_Pictographic}\\u{FE0F}]+(?:(?:请|望|恳请|烦请|麻烦)[^\\n,，。;；]{0,12}?(?:审核|审批|审定|批准|核准|把关|查收|审阅)(?:为盼|为谢)?" +
+  "|(?:相关|有关)?(?:佐证|证明|验收|印发)?(?:材料|附件|文件|资料|台账|报告)[^\\n,，。;；]{0,30}))*[\\s。.!！\\p{Extended_Pictographic}\\u{FE0F}]*$";
 
 /**
  * Applying to close in words, the whole message: the work done, then the request (`任务一各项工作已全部落实到位，现申请办结。`,
@@ -14,11 +23,19 @@ import { requireTask } from "../src/core/task-view.js";
  * (`为什么申请办结`) or a request already made (`已经申请办结了`): chatter about closing never files one.
  */
 const APPLY_IN_WORDS = [
+  // A formal application headed by its subject: `刑侦大队关于第四项任务的办结申请：…已达成，特申请办结。`, the work done after it.
+  new RegExp(
+    `^(?=[^\\n:：]{0,20}?关于)${WHOLE_NOT_ASKING}[^\\n:：]{0,20}?关于\\s*#\\s*(?:任务)?\\s*的?\\s*(?:办结申请|申请办结|销号申请)\\s*[:：]\\s*` +
+      "(?<reason>[\\s\\S]{0,200}?(?:已|完成|办完|落实到位|达成|到位|结束|完毕)[\\s\\S]*?)[\\s。.!！]*$",
+    "u",
+  ),
   new RegExp(
     "^(?!.*(?:如果|要是|假如|若是|万一|等到?|待|以后|之后|的话|能不能|是否|吗|没|未|不|无|别|暂缓|尚|他们|他|她|对方|说|谁|为什么|怎么|什么时候|何时))" +
       "(?:#|这两项|这几项|这个|这项|该项|两项|此项)?\\s*(?:任务)?\\s*" +
       "(?<reason>[^\\n]{0,60}?(?:已|完成|办完|弄完|做完|搞完|干完|落实到位|到位|结束|完毕)[^\\n]{0,60}?)" +
-      "[,，。;；\\s]*(?:现|特此|现在|故|特|所以|就|因此)?\\s*(?<!已|已经|曾|再|要|想|能|可以|准备|打算)(?:申请|提请|请求|报请)\\s*(?:办结|销号)吧?[\\s。.!！]*$",
+      "[,，。;；\\s]*(?:现|特此|现在|故|特|所以|就|因此)?\\s*(?:#|这项|该项|此项|本项|这个|这两项|这几项)?\\s*(?:任务)?\\s*" +
+      "(?<!已|已经|曾|再|要|想|能|可以|准备|打算)(?:申请|提请|请求|报请)\\s*(?:办结|销号)吧?" +
+      AFTER_APPLYING,
     "u",
   ),
 ];

@@ -3,7 +3,8 @@ import { defineCommand } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
 import { requirePlan, requireTask } from "../src/core/task-view.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
-import { WHOLE_NOT_ASKING, WHOLE_THIS_TASK } from "../src/core/command-cues.js";
+import { passOnLeaderRequest } from "../src/core/leader-reminders.js";
+import { WHOLE_LEAD_REASON, WHOLE_NOT_ASKING, WHOLE_THESE_TASKS, WHOLE_THIS_TASK } from "../src/core/command-cues.js";
 
 const RESUME = "(?:恢复|重新打开|重新开启|重新开|再开|打开|开启)";
 /** A reason after the request: `，市局方案已经下发了`; no question mark (`提醒恢复了？` asks). */
@@ -19,9 +20,18 @@ const RESUME_IN_WORDS = [
     `^${WHOLE_NOT_ASKING}#\\s*[^,，。;；\\n]{2,24}[,，]\\s*(?:可以|就)?\\s*(?:恢复提醒|恢复催办|提醒恢复|催办恢复)\\s*(?:一下)?\\s*[吧了]*[\\s。!！]*$`,
     "u",
   ),
+  // A reason first: `市局已经部署下来了，这项恢复提醒吧`, `汛期已过，任务7、任务9的督办提醒即日起恢复`.
+  new RegExp(
+    `^(?=[\\s\\S]*?(?:提醒|催办))${WHOLE_NOT_ASKING}${WHOLE_LEAD_REASON}${WHOLE_THESE_TASKS}` +
+      `(?:(?:督办|催办)?(?:提醒|催办)\\s*(?:即日起|可以|就)?\\s*${RESUME}(?:发送|推送)?|(?:可以|就)?\\s*${RESUME}\\s*(?:督办|催办)?(?:提醒|催办))${THEN_REASON}`,
+    "u",
+  ),
 ];
 
-/** `恢复提醒 6`: an admin resumes a task's reminders. */
+/** Every task, said with no task named: `恢复全部任务的提醒`, `提醒全部恢复`, `所有催办都恢复`. */
+const EVERY = /全部|所有|全体|一律|各项|统统/u;
+
+/** `恢复提醒 6`: an admin resumes a task's reminders; with no task named, the paused ones are listed, or all resumed when it says so. */
 export default defineCommand({
   name: "resume-reminders",
   summary: "resumeReminders",
@@ -43,15 +53,24 @@ export default defineCommand({
   async handle({ numbers }, ctx) {
     const t = ctx.t;
     if (numbers.length === 0) {
+      const passed = await passOnLeaderRequest(ctx, "resume", []);
+      if (passed) return passed;
       await requireAdminFor(ctx, "resume-reminders", null);
       const plan = await requirePlan(ctx);
       const paused = (await ctx.repos.plans.tasks(plan.id)).filter((task) => task.remindersPaused);
       if (paused.length === 0) return { replies: [reply([t.remindersWhich.noneResume])] };
+      // `即日起恢复全部任务的督办提醒`, `提醒全部恢复`: every paused task, each stored before the reply.
+      if (EVERY.test(ctx.inbound.text)) {
+        for (const task of paused) await ctx.repos.plans.setPaused(task.id, false, null, actorOf(ctx), ctx.clock.now());
+        return { replies: [reply(paused.map((task) => t.reminders.resumed(task.number)))] };
+      }
       const items = paused.map((task) => t.remindersWhich.pausedItem(task.number, task.pauseReason ?? "—"));
       return { replies: [reply([t.remindersWhich.resume(t.list(items))])] };
     }
     const tasks = [];
     for (const n of numbers) tasks.push((await requireTask(ctx, n)).task);
+    const passed = await passOnLeaderRequest(ctx, "resume", tasks);
+    if (passed) return passed;
     await requireAdminFor(ctx, "resume-reminders", tasks[0]!);
     const lines = [];
     for (const task of tasks) {

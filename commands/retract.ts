@@ -29,14 +29,15 @@ export function ordinalAndReason(rest: string): { ordinal: number | null; reason
 
 /** Words that may stand around a withdrawal: what is withdrawn, why, politeness and filler (`刚才所报…有误，请予…`). */
 const AROUND =
-  "(?:#|这条|这一条|此条|该条|那条|那一条|这个|那个|上一条|上条|刚才|刚刚|之前|所报|报的|发的|的|嗯|呃|啊|一下|麻烦|请|予以|予|帮我|帮忙|先|把|它|我|想|要" +
-  "|进度|进展|数字|数据|比例|百分比|内容|信息|有误|错误|不对|错了|(?:打|写|说|报|记|填|搞|弄|发)错(?:群)?了?|重复了?|核实后|重新|报送|上报|再报|稍后" +
+  "(?:#|这条|这一条|此条|该条|那条|那一条|这个|那个|上一条|上条|刚才|刚刚|之前|所报|报的|发的|的|嗯|呃|啊|哎|唉|一下|麻烦|请|予以|予|现|帮我|帮忙|先|把|它|我|本人|想|要" +
+  "|进度|进展|数字|数据|比例|百分比|内容|信息|有误|错误|不对|错了|(?:打|写|说|报|记|填|搞|弄|发|点|输|录|传)(?:错|重)(?:群|任务|人|地方|数|字)?了?|重复了?|多发了?(?:一条)?|发多了" +
+  "|手滑了?|手误|不好意思|抱歉|核实后|待|重新(?:说|报|发|填|写|传)?|报送|上报|再报|稍后|晚点|回头|等下|一会儿?|明天|下午|马上" +
   "|是\\s*\\d+\\s*%?\\s*不是\\s*\\d+\\s*%?|应该是\\s*\\d+\\s*%?|[\\s,，。.!！~～、:：;；])*";
 /**
  * A withdrawal said in words, the whole message: `撤回上一条`, `所报数字有误，此条请先予撤回。`; never `不要撤回`, `我撤回了`,
  * nor one told of (`刚才撤回的那条数字写错了`, `删除了的那条`): the verb is followed by neither 的 nor 了.
  */
-const WITHDRAWAL = new RegExp(`^${AROUND}(?:撤回|撤销|删掉|删除|作废)(?:一下|掉)?吧?(?![的了掉])${AROUND}$`, "u");
+const WITHDRAWAL = new RegExp(`^${AROUND}(?:撤回|撤销|删掉|删除|作废)(?:\\s*(?:撤回|撤销))?(?:一下|掉)?吧?(?![的了掉])${AROUND}$`, "u");
 /** A record on the wrong task: `不对，这条是任务7工作室的，不是6` withdraws it from 6 (then the sender reports it on 7). */
 const WRONG_TASK = new RegExp(
   "^(?:不对|错了|搞错了|弄错了|报错了)?[\\s,，]*(?:这条|这一条|刚才那条|刚才的|那条|上一条)?\\s*(?:应该)?是\\s*#[^,，。;；\\n]{0,10}?[,，\\s]*" +
@@ -46,6 +47,10 @@ const WRONG_TASK = new RegExp(
 
 /** A member's withdrawal that names no task takes back their latest update only when it is this recent (hours). */
 const RECENT_HOURS = 24;
+/** Words of a withdrawal that point at a report: with none (`撤回撤回 手滑了`), only an update sent this recently is taken back. */
+const POINTS_AT_REPORT = /上一?条|刚才|刚刚|所报|报的|发的|报送的|进展|进度/u;
+/** Minutes: `撤回撤回 手滑了` may be about any message just sent; an update is what it takes back only when it is that fresh. */
+const JUST_SENT_MINUTES = 10;
 
 /**
  * `撤回 任务5` / `retract task 5`: retract the sender's own latest live update on task 5, on any transport (a Matrix
@@ -68,7 +73,8 @@ export default defineCommand({
     ],
     whole: [WITHDRAWAL, WRONG_TASK],
     // With no task named or replied to, only what points at the sender's own report: `撤回上一条`, not `撤回吧`.
-    wholeWithoutTask: /上一?条|刚才|刚刚|所报|报的|发的|报送的|进展|进度/u,
+    // A slip owned (`撤回撤回 手滑了`, `撤回，发重了`) points at the sender's message just sent (JUST_SENT_MINUTES).
+    wholeWithoutTask: new RegExp(`${POINTS_AT_REPORT.source}|错|有误|不对|手滑|手误|发重|重复|多发|发多`, "u"),
   },
   access: "change",
   // `words`: said in other words (the cues' `whole`), the reason being the whole message.
@@ -80,7 +86,11 @@ export default defineCommand({
     if (numbers.length > 1) throw new UserError(r.oneTask(numbers[0]!));
     // Said in words with no task (`撤回上一条`): the sender's own latest update, when it is recent; the message is the reason.
     const inWords = words || numbers.length === 0;
-    const n = numbers[0] ?? (await latestOwnTask(ctx));
+    // Only a slip owned, with no word for a report (`撤回撤回 手滑了`): the update sent just now, or, in a group room where it
+    // may be about any message, silence.
+    const slip = numbers.length === 0 && !POINTS_AT_REPORT.test(said);
+    const n = numbers[0] ?? (slip ? await justSentTask(ctx) : await latestOwnTask(ctx));
+    if (n === null) return { replies: [] };
     const rest = inWords ? "" : said;
     const { plan, task } = await requireTask(ctx, n);
     assertPlanActive(t, ctx.inbound, task.planId);
@@ -139,11 +149,29 @@ export default defineCommand({
 /** A withdrawal that says what was wrong (`是40不是80`, `数字有误`, `不是6`): the sender is told to report it again. */
 const MISTAKE = /错|有误|不对|不是|应该是/u;
 
+/**
+ * The task of the sender's own latest live update made within JUST_SENT_MINUTES; otherwise, said to the bot, the sender is
+ * told none was found, and in a group room nothing is said (null).
+ */
+async function justSentTask(ctx: CommandContext): Promise<number | null> {
+  const task = await latestOwnUpdate(ctx, JUST_SENT_MINUTES * 60_000);
+  if (task !== null) return task;
+  if (ctx.inbound.isDirect || ctx.inbound.mentionsBot) throw new UserError(ctx.t.withdrawalJustSent.none(JUST_SENT_MINUTES));
+  return null;
+}
+
 /** The task of the sender's own latest live update in the plan, made within RECENT_HOURS; otherwise the sender is asked to name it. */
 async function latestOwnTask(ctx: CommandContext): Promise<number> {
+  const task = await latestOwnUpdate(ctx, RECENT_HOURS * 3600_000);
+  if (task === null) throw new UserError(ctx.t.withdrawal.noneRecent(RECENT_HOURS));
+  return task;
+}
+
+/** The task of the sender's own latest live update in the plan made within `ms`, or null. */
+async function latestOwnUpdate(ctx: CommandContext, ms: number): Promise<number | null> {
   const plan = await requirePlan(ctx);
   const sender = ctx.inbound.sender;
-  const since = ctx.clock.now().getTime() - RECENT_HOURS * 3600_000;
+  const since = ctx.clock.now().getTime() - ms;
   let best: { at: number; task: number } | null = null;
   for (const task of await ctx.repos.plans.tasks(plan.id)) {
     const total = await ctx.repos.updates.count(task.id);
@@ -154,6 +182,5 @@ async function latestOwnTask(ctx: CommandContext): Promise<number> {
       break;
     }
   }
-  if (!best) throw new UserError(ctx.t.withdrawal.noneRecent(RECENT_HOURS));
-  return best.task;
+  return best?.task ?? null;
 }

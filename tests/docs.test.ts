@@ -322,6 +322,7 @@ describe("what the docs say of commands said in a reply", () => {
     "pause-reminders": "**pausing**",
     "resume-reminders": "**resuming reminders**",
     "request-completion": "**申请办结**",
+    complete: "**completing**",
   };
 
   it("names every command that may be said in words in a reply, and no fewer (review of issue 25)", async () => {

@@ -44,7 +44,9 @@ describe("phrasings officers, leaders and the office write (issue 25's blind set
 
   it("leaves these words alone from anyone but the office, and in other senses", async () => {
     expect((await handle("提醒先停一下", officer)).replies).toHaveLength(0);
-    expect((await handle("提醒先停一下", leader)).interpretation?.command ?? null).toBeNull();
+    // A leader's word said to the bot is read as the pause (issue 25, commands in other words); only the office pauses.
+    expect((await handle("提醒先停一下", leader)).interpretation?.command).toBe("pause-reminders");
+    expect(await app.db.task.count({ where: { remindersPaused: true } })).toBe(0);
     expect((await handle("提醒停车的事", office)).interpretation?.command ?? null).toBeNull();
     expect((await handle("提醒先停了吗", office)).interpretation?.command ?? null).toBeNull();
   });

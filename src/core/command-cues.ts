@@ -31,6 +31,11 @@ export type CommandCues =
       whole?: readonly RegExp[];
       wholeWithoutTask?: RegExp;
       /**
+       * Whose words the `whole` forms are: `admin`, only the office's (`同意办结` from the office completes the task replied to;
+       * from anyone else it is talk, never the command).
+       */
+      wholeBy?: "admin";
+      /**
        * Tested on `<verb> <the words after the numbers>`: where it matches, a question in those words does not stop the
        * command (a rejection's reason may ask the officer something: `办结审核 23 退回 缺少验收报告，是不是漏传了？`).
        */
@@ -43,6 +48,16 @@ export type CommandCues =
  * at, the task (`#` where the message names it) or the one replied to (`这个`).
  */
 export const WHOLE_THIS_TASK = "(?:#|这个|这项|这件事|该项|此项|该任务|这个任务)?\\s*(?:任务)?\\s*的?\\s*";
+/**
+ * What a reminder instruction in words is about: tasks named (`#`, `#、#`) or the one replied to (`这个`, `该项`), then the
+ * kind of reminder (`的督办提醒`, `的催办`).
+ */
+export const WHOLE_THESE_TASKS = "(?:#(?:\\s*(?:[、,，/&]|和|及|与)?\\s*#)*|这个|这项|这件事|该项|此项|本项|该任务|这个任务)\\s*(?:任务)?\\s*的?\\s*";
+/** A reason told before an instruction, ending in a comma: `因指挥情报中心近期承担七一安保任务，`, `市局已经部署下来了，`. */
+export const WHOLE_LEAD_REASON = "(?:(?:因|由于|鉴于|考虑到)?[^,，。;；!！\\n#]{2,40}[,，]\\s*(?:即日起|自即日起|从今天起|现|特此|故)?\\s*)?";
+/** How long, after a pause: `暂停一周`, `停两个月`. */
+export const FOR_A_WHILE = "(?:\\s*(?:一下|[一二两三四五六七八九十几半\\d]+\\s*(?:天|日|周|个?星期|个?礼拜|个?月)))?";
+
 /**
  * Words that ask (`谁关的`, `怎么回事`, `为什么`, `多会儿审核`, `有没有批`, `是否需要审核`, a closing `行不行`), or a closing 么: a message
  * holding one asks about a command and changes nothing. The interpreter's fixed-syntax step (src/core/interpreter/interpret.ts)

@@ -136,6 +136,18 @@ export const en = {
     noneRecent: (hours: number) => `You have no live update from the last ${hours} hours. Name the task, e.g. retract task 6`,
     resend: "Please send the correct update again, e.g. task 6 update: … 40%",
   },
+  /** A leader's pause or resume of reminders (`最近别催了`): only the office changes them, so it is passed on. */
+  leaderReminders: {
+    passedOn: (office: string) => `Only ${office} may pause or resume reminders; your request was passed on to them, and nothing was changed yet.`,
+    officeNotice: (kind: "pause" | "resume", who: string, tasks: readonly number[], text: string, link: string) =>
+      `[duban] ${who} asks to ${kind} reminders${tasks.length ? ` (tasks ${tasks.join(", ")})` : ""}: ${text}` +
+      `${link ? `\nMessage: ${link}` : ""}\nTo do it: ${kind === "pause" ? "pause reminders N reason" : "resume reminders N"}`,
+  },
+  /** A withdrawal that only owns a slip (`撤回撤回 手滑了`): of the update sent just now, or none. */
+  withdrawalJustSent: {
+    none: (minutes: number) =>
+      `You sent no update in the last ${minutes} minutes; nothing was retracted. To retract an earlier one, name the task, e.g. retract task 6`,
+  },
   /** A withdrawal in reply to the bot (issue 25 review): never of an update other than the one replied to, nor an old one. */
   withdrawalByReply: {
     notYours: (n: number, m: number) =>

@@ -134,6 +134,17 @@ export const zh = {
     noneRecent: (hours: number) => `没有找到您${hours}小时内报送的、未撤回的进展。请写明任务，如：撤回 任务6`,
     resend: "核实后请重新报送正确的进展，如：任务6进展：… 40%",
   },
+  /** A leader's pause or resume of reminders (`最近别催了`): only the office changes them, so it is passed on. */
+  leaderReminders: {
+    passedOn: (office: string) => `暂停或恢复提醒只能由${office}办理，已为您转告${office}，目前未作任何更改。`,
+    officeNotice: (kind: "pause" | "resume", who: string, tasks: readonly number[], text: string, link: string) =>
+      `【督办】${who}请求${kind === "pause" ? "暂停" : "恢复"}提醒${tasks.length ? `（任务${tasks.join("、")}）` : ""}：${text}` +
+      `${link ? `\n消息：${link}` : ""}\n办理：${kind === "pause" ? "暂停提醒 编号 原因" : "恢复提醒 编号"}`,
+  },
+  /** A withdrawal that only owns a slip (`撤回撤回 手滑了`): of the update sent just now, or none. */
+  withdrawalJustSent: {
+    none: (minutes: number) => `没有找到您${minutes}分钟内报送的进展，没有撤回。如要撤回较早的一条，请写明任务，如：撤回 任务6`,
+  },
   /** A withdrawal in reply to the bot (issue 25 review): never of an update other than the one replied to, nor an old one. */
   withdrawalByReply: {
     notYours: (n: number, m: number) =>

@@ -10,6 +10,7 @@ import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
 import { completesAfterComma, inlineItemEnd, isNilReport, itemHeadStart, LEADING_INLINE_HEAD, runOnHead } from "./segment-heads.js";
 import { askInstead } from "./ask-instead.js";
+import { correctedFigure } from "./correction.js";
 import { forwardedReport, hideForecasts, hideLike, hideSharing, onlyHidden, othersDigest, WHERE_IT_IS } from "./not-progress.js";
 import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
@@ -124,6 +125,12 @@ const FOR_NOW = "(?:(?:先|暂时|暂且|就)\\s*)?";
 const OFFICE_MODAL = "(?:(?:先|暂时|暂且|就|可以|能|准予|同意|予以)\\s*)?";
 /** Words around a command named with no task, left out before its `bare` phrases are matched: `提醒先停一下` → `提醒停`. */
 const BARE_FILLER = /一下|所有的?|全部的?|先|都|暂时|统一|的/gu;
+/** Then the kind of reminder: `恢复任务督办提醒` → `恢复提醒`. */
+const BARE_KIND = /任务(?=督办|催办|提醒)|督办(?=提醒)/gu;
+/** Consent to close denied or told of (`暂不同意办结`, `不予办结`, `局长已同意办结`): talk, whoever says it. */
+const CONSENT_TOLD = /(?:不|未|没|已|已经)\s*(?:同意|准予|予以|批准)\s*(?:办结|销号)|不予\s*(?:办结|销号)/u;
+/** Consent to close (`同意办结`): in a reply to the bot, talk unless it is the office's (the complete command's own forms). */
+const CONSENT = /(?:同意|准予|予以|批准)\s*(?:办结|销号)/u;
 
 /** The heading of a list of work to do: `本周任务：`, `下周工作安排：`, `近期重点工作：`. */
 const TODO_HEADING =
@@ -214,7 +221,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
 
   // 1. Instructions with a fixed syntax: `暂停提醒 6 原因`, `恢复提醒 6`, `办结 6`, `任务6办结`, `暂停任务7、9的提醒`.
   const list = `(?<list>${NUMBER}(?:\\s*(?:[、,，/&]|和|及|与|and)\\s*(?:任务)?\\s*${NUMBER})*)`;
-  const reason = "(?:$|[\\s:：,，。;；]+([\\s\\S]*)$)";
+  // An emoji may stand where the punctuation would: `T1申请办结🙏 文件都在共享盘里了`.
+  const reason = "(?:$|[\\s:：,，。;；!！\\p{Extended_Pictographic}\\u{FE0F}]+([\\s\\S]*)$)";
   const task = "(?:任务|tasks?|第)";
   const ordinal = "(?:号任务|号|项任务|项)?";
   // The office's own word for a step it takes: `T1 可以办结了` closes task 1 (from an officer it reports 100%, and is matched
@@ -265,13 +273,32 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
 
   // 1b. A command said in other words, the whole message (`刚才所报第二十二项进度有误，请予撤回`, `撤回上一条`, in reply to
   // the bot's confirmation `撤回，这条发错群了`): the forms are the command's own (its cues' `whole`).
-  const said = asked ? null : wholeCommand(low, byKind("task-command"), ctx.replyTo?.tasks ?? [], ctx.subjects);
+  const said = asked ? null : wholeCommand(low, byKind("task-command"), ctx.replyTo?.tasks ?? [], ctx.subjects, ctx.sender?.admin === true);
   if (said) {
     cues.push(`whole:${said.cmd.name}${said.from ? `(${said.from})` : ""}`);
     // In reply to the bot's confirmation of one update, the withdrawal is of that update (its text as stored).
     const confirmed = ctx.replyTo?.confirmed;
     const quote = confirmed && said.numbers.length === 1 && said.numbers[0] === confirmed.task ? { quote: confirmed.text } : {};
     return found(said.cmd, { numbers: said.numbers, reason: said.reason ?? written(0, text.length).trim(), words: true, ...quote });
+  }
+  // Talk of consenting to close that is no order of the office's (`暂不同意办结`, `局长已同意办结`, `同意办结` from an officer)
+  // reports no progress.
+  const consent = CONSENT_TOLD.exec(low) ?? (ctx.replyTo ? CONSENT.exec(low) : null);
+  if (consent && !asked && !isQuestion(low) && !extractPercent(text)) return none(`consent-talk:${consent[0]}`);
+  // A figure corrected in reply to the bot's confirmation (`不是80，是85，上一条数字写错了`, `打错了 是45`): the right figure
+  // recorded on the task confirmed.
+  // With its one task named (`T6 打错了 是40 不是4`), the same correction is of that task.
+  const named = ctx.replyTo?.confirmed || asked ? null : oneTaskNamed(low);
+  const fixed = asked ? null : ctx.replyTo?.confirmed ? correctedFigure(low) : named ? correctedFigure(named.rest) : null;
+  const correctedTask = ctx.replyTo?.confirmed?.task ?? named?.task;
+  const updateCmd = byKind("update")[0];
+  if (fixed && correctedTask !== undefined && updateCmd) {
+    cues.push(`correction:${correctedTask}→${fixed.value}%`);
+    const body = written(0, text.length).trim();
+    return found(updateCmd, { segments: [{ numbers: [correctedTask], body, percent: fixed.value, percentRaw: fixed.raw }] }, "certain", {
+      tasks: [correctedTask],
+      percent: fixed.value,
+    });
   }
 
   const numerals = readNumerals(low, findTaskRefs(low), ctx.subjects, cues, ctx.senderUnits);
@@ -428,10 +455,12 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       : read;
   }
 
-  // 2b. An instruction named with no task, from the office: `这周局里集中整训，提醒先停一下`, `提醒恢复吧`. Its
-  // handler asks which tasks; nothing changes until they are named.
-  if (ctx.sender?.admin && !question) {
-    const bare = low.replace(BARE_FILLER, "");
+  // 2b. An instruction named with no task, from the office, or from a leader to the bot: `这周局里集中整训，提醒先停一下`,
+  // `提醒恢复吧`, `最近别催了，…`. Its handler asks which tasks (or tells a leader who may); nothing changes until they are named.
+  // A leader's word too (`最近别催了，…7月15号以后再说`), said to the bot: the handler tells who may pause.
+  const toBot = ctx.sender?.direct === true || ctx.sender?.addressed === true || address !== null || trailing !== null;
+  if ((ctx.sender?.admin || (ctx.sender?.leader && toBot)) && !question) {
+    const bare = low.replace(BARE_FILLER, "").replace(BARE_KIND, "");
     let best: { cmd: AnyCommand; at: number; word: string } | null = null;
     for (const cmd of byKind("task-command")) {
       if (!cmd.cues.bare?.length) continue;
@@ -439,7 +468,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       const m = cached(`(?:${alternation(cmd.cues.bare)})(?=$|[^\\p{Script=Han}]|[吧了啊呀嘛])`, "iu").exec(bare);
       if (m && (!best || m.index < best.at)) best = { cmd, at: m.index, word: m[0] };
     }
-    if (best) {
+    // `别催了` in a room is talk among people, even the office's; said to the bot it is an order.
+    if (best && (toBot || !/催/u.test(best.word))) {
       cues.push(`${best.cmd.name}:bare:${best.word}`);
       const rest = text
         .split(/[\s,，。;；!！]+/u)
@@ -568,6 +598,13 @@ function spokenNumberOf(low: string, n: number): string | null {
   return null;
 }
 
+/** The one task a message names, and the message without it: `oneTaskNamed("任务6 打错了 是40")` → `{ task: 6, rest: "  打错了 是40" }`. */
+function oneTaskNamed(low: string): { task: number; rest: string } | null {
+  const refs = findTaskRefs(low);
+  if (refs.length !== 1 || refs[0]!.numbers.length !== 1) return null;
+  return { task: refs[0]!.numbers[0]!, rest: cutRefs(low, refs) };
+}
+
 /** A numbered item of a list, even one run on a line with single blanks: `… 2.新增… 3.任务15…`. */
 const ITEM_MARK = /(?:^|\n|[;；:：,，。]|\s)\s*\d{1,2}\s*[.、．)）](?!\d)/gu;
 
@@ -598,6 +635,7 @@ function wholeCommand(
   cmds: readonly TaskCommand[],
   replyTasks: readonly number[],
   subjects: SubjectIndex | null | undefined,
+  admin: boolean,
 ): { cmd: TaskCommand; numbers: number[]; from: string; reason: string | null } | null {
   const refs = findTaskRefs(low);
   let masked = "";
@@ -608,7 +646,7 @@ function wholeCommand(
   }
   masked = (masked + low.slice(at)).trim();
   for (const cmd of cmds)
-    for (const form of cmd.cues.whole ?? []) {
+    for (const form of cmd.cues.wholeBy === "admin" && !admin ? [] : (cmd.cues.whole ?? [])) {
       const m = form.exec(masked);
       if (!m) continue;
       const reason = m.groups?.reason?.trim() ?? null;
