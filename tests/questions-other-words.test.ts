@@ -170,6 +170,16 @@ describe("questions in other words and chatter that is not ours, through Bot.han
     // Done work is still a report.
     expect((await say("任务6已基本完成")).text).toContain("已记录任务6");
   });
+
+  it("does not take routine police work for a plan task's report by a few common words", async () => {
+    await silent("本周安全生产检查发现隐患3处，已整改2处");
+    await silent("本周消防安全检查发现隐患5处 已全部整改");
+    await silent("上周查处治安案件14起，隐患排查完成");
+    // The plan's own work, named by its subject, is still asked about.
+    const r = await say("等保测评发现问题3处，已整改2处");
+    expect(r.text).toContain("任务25");
+    expect(await app.db.pendingUpdate.count({ where: { eventId: `$ow${seq}` } })).toBe(1);
+  });
 });
 
 describe("the kinds, one function each", () => {

@@ -22,6 +22,7 @@ import {
   othersDoIt,
   othersFigures,
   plansHeading,
+  routineWork,
   WHERE_IT_IS,
   withoutDemands,
 } from "./not-progress.js";
@@ -561,6 +562,9 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     // A forecast after the work done (`…已报市局，预计下周出结果`) does not make it a plan.
     if (done && !(FUTURE_MARKS.test(hideForecasts(low)) && !/^(?:已|已经)?完成|结业|完工|竣工/.test(done))) {
       const candidates = subjectsOfReport(reported, ctx.subjects, figure !== null);
+      // Routine police work (`安全生产检查发现隐患3处`) matched on common words only (安全, 隐患) is no task's report.
+      const routine = routineWork(reported);
+      if (routine && !candidates.some((c) => c.shared.some((w) => w.length >= 4))) return none(`routine-work:${routine}`);
       if (candidates.length > 0) {
         cues.push(`done:${done}`, ...candidates.map((c) => `subject:${c.number}(${c.shared.join("+")}) ${c.score}`));
         const pct = extractPercent(text);

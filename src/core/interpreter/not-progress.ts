@@ -177,3 +177,14 @@ export const DEMANDED_DONE = new RegExp(
 export function withoutDemands(low: string): string {
   return low.replace(new RegExp(DEMANDED_DONE.source, "gu"), " ");
 }
+
+/**
+ * Words of a police bureau's routine work, which no plan of this genre is about: `本周安全生产检查发现隐患3处，已整改2处`,
+ * `查处治安案件14起`. A report of such work that names no task shares only common words with the plan's subjects.
+ */
+const ROUTINE = /安全生产|消防安全|交通安全|食品安全|治安案件|刑事案件|行政拘留|刑事拘留|查处|抓获|破获|打击整治|接处警/u;
+
+/** The routine-work word of a message, or null: `routineWork("本周安全生产检查发现隐患3处")` → "安全生产". */
+export function routineWork(low: string): string | null {
+  return ROUTINE.exec(low)?.[0] ?? null;
+}
