@@ -333,6 +333,12 @@ export function leaderQuestion(
   return null;
 }
 
+/** What the bot keeps and is: a question of how to use them is the bot's (`进展咋报`), not one of any thing (`这个平台能做什么`). */
+const BOT_THINGS = /任务|进展|进度|格式|系统|督办|机器人/u;
+
+/** A day's duty, not the plan's tasks: `我们今天有啥任务`, `明天值班的任务`. */
+const DUTY = /今天|今晚|今早|明天|明早|后天|晚上|上午|下午|周末|值班|勤务|安保/u;
+
 /** What only the bot can answer: how to use it, what it reminds next, the sender's own tasks. */
 const ABOUT_THE_BOT = new Set(["help", "reminders-preview", "mine"]);
 
@@ -350,7 +356,9 @@ function aboutTheBot(
   const a = AGGREGATES.find((x) => ABOUT_THE_BOT.has(x.command) && aggregateMatch(x, low) !== null);
   if (!a) return null;
   const asks = q.signals.some((s) => /^(?:form|ask|count|request|who):/.test(s.name) && s.score > 0);
-  if (!asks && a.command !== "help") return null;
+  if (a.command === "help" ? !BOT_THINGS.test(low) : !asks) return null;
+  // Today's duty (`我们今天有啥任务`) is not the plan's.
+  if (a.command === "mine" && DUTY.test(low)) return null;
   const cmd = byKind("list-query").find((c) => c.name === a.command);
   if (!cmd) return null;
   const cues = [`evidence:${q.score}`, ...q.signals.map((s) => `${s.name}(${s.score > 0 ? "+" : ""}${s.score})`)];
@@ -385,7 +393,7 @@ export function toPerson(low: string): string | null {
 }
 const PERSON_ERRAND = new RegExp(
   [
-    "^@(?!督办)\\S+|^[\\u4e00-\\u9fff]{1,3}(?:主任|所长|局长|队长|科长|政委|指导员|教导员|警官|哥|姐|队)[，,\\s]",
+    "^@(?!督办)\\S+|^[\\u4e00-\\u9fff]{1,3}(?:主任|所长|局长|队长|科长|政委|指导员|教导员|警官|哥|姐)[，,\\s]|^[\\u4e00-\\u9fff]队[，,\\s]",
     "你(?:去|帮我|再)?问(?:一?下|问)|你(?:去|帮忙)?(?:催|跟)(?:一?下|进)|回我一下|回个话|给我回个?话|有人知道(?:不|吗|没)|谁知道",
   ].join("|"),
   "u",
