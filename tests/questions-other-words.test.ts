@@ -53,6 +53,7 @@ describe("questions in other words and chatter that is not ours, through Bot.han
     expect((await say("请问如何通过本系统查询某项任务的进展？", leader)).text).toMatch(/^督办机器人跟踪计划任务的进展/);
     // A form or a how-to with nothing of ours is the room's own business.
     expect((await say("請問怎麼查某個任務的進度")).text).toMatch(/^督办机器人跟踪计划任务的进展/);
+    expect((await say("怎么样才能查到我们单位的任务")).text).toMatch(/^督办机器人跟踪计划任务的进展/);
     await silent("这个表格怎么填啊");
     await silent("这个平台能做什么");
     await silent("周报模板见附件，第3条请填写任务完成百分比。");
@@ -67,6 +68,7 @@ describe("questions in other words and chatter that is not ours, through Bot.han
     ])
       expect((await say(text)).text, text).toMatch(/^你所在单位（刑侦大队）牵头的任务/);
     expect((await say("偶们队有哪些人物")).text).toMatch(/^你所在单位（刑侦大队）牵头的任务/);
+    expect((await say("俺们队牵头啥任务")).text).toMatch(/^你所在单位（刑侦大队）牵头的任务/);
     await silent("我们所有任务都按时报了");
     // Today's duty is not the plan.
     await silent("我们今天有啥任务");
@@ -76,7 +78,8 @@ describe("questions in other words and chatter that is not ours, through Bot.han
   it("previews the next reminders when asked whom they go to, even in reply to a reminder, but not about one already sent", async () => {
     expect((await say("请告知下一轮督办提醒将发送至哪些单位。", { ...leader, sender: "@kejiban:bureau.local" })).text).toMatch(/^下次提醒：/);
     expect((await say("下一次提醒会发给谁？我们大队联络人换了", officer, REMINDER_16)).text).toMatch(/^下次提醒：/);
-    for (const text of ["催办会发给哪些单位？", "下回提醒发谁", "提醒会发给谁"]) expect((await say(text)).text, text).toMatch(/^下次提醒：/);
+    for (const text of ["催办会发给哪些单位？", "下回提醒发谁", "提醒会发给谁", "明天提醒都发给哪些单位"])
+      expect((await say(text)).text, text).toMatch(/^下次提醒：/);
     await silent("刚才那条督办提醒是发给我们的还是发错群了？");
     await silent("提醒收到了");
   });
@@ -119,6 +122,9 @@ describe("questions in other words and chatter that is not ours, through Bot.han
     await silent("王队，任务6怎么样了");
     await silent("刘哥 任务6到哪一步了");
     await silent("@王强 任务6的进度你问问");
+    await silent("任务5进展咋样啊 @李明 你们报了没");
+    // A question to the room is not a report, whatever 弄完 it holds.
+    await silent("任务5还要多久能弄完啊 有谁清楚");
     await silent("仁务18 示范点牌子要做多大尺寸啊 有人知道不", { ...officer, sender: "@wu:bureau.local", room: "chengguan" });
     await silent("任务6 展板要做多大的 谁知道");
     const r = await say("@科技办 任务6 已完成60%");
@@ -133,6 +139,7 @@ describe("questions in other words and chatter that is not ours, through Bot.han
     });
     await silent("任务12 资金到位率百分之五十", { ...officer, sender: "@ye2:bureau.local", room: "jingbao" });
     await silent("任务12采购资金目前到位百分之四十", { ...officer, sender: "@ye2:bureau.local", room: "jingbao" });
+    await silent("任务12设备款已付百分之七十", { ...officer, sender: "@ye2:bureau.local", room: "jingbao" });
     const r = await say("任务12 经费已到位，设备安装完成60%", { ...officer, sender: "@ye2:bureau.local", room: "jingbao" });
     expect(r.text).toContain("已记录任务12");
     const last = await app.db.update.findFirst({ orderBy: { id: "desc" } });

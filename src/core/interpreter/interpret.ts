@@ -5,7 +5,7 @@ import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.
 import type { SubjectIndex } from "./subject-index.js";
 import { normalise } from "./normalise.js";
 import type { Lexicon } from "./lexicon.js";
-import { aggregateOf, RHETORICAL, yesOrNo, dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion, toPerson } from "./questions.js";
+import { aggregateOf, RHETORICAL, TO_THE_ROOM, yesOrNo, dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion, toPerson } from "./questions.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
 import { completesAfterComma, inlineItemEnd, isNilReport, itemHeadStart, LEADING_INLINE_HEAD, runOnHead } from "./segment-heads.js";
@@ -414,7 +414,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     const plans = explicitLabel ? null : plansHeading(low);
     if (plans) return none(`plans-heading:${plans}`);
     // An errand or a question put to a colleague (`仁务18 示范点牌子要做多大尺寸啊 有人知道不`) reports nothing it does not state.
-    if (forPerson && !explicitLabel && !extractPercent(text) && !doneWork(low)) return none(`to-person:${forPerson}`);
+    if (forPerson && !explicitLabel && !extractPercent(text) && (!doneWork(low) || TO_THE_ROOM.test(low))) return none(`to-person:${forPerson}`);
     const notOurs = explicitLabel ? null : othersDoIt(low);
     if (notOurs && !extractPercent(text) && !doneWork(low)) return none(`others-do-it:${notOurs}`);
     if (!explicitLabel && !extractPercent(text) && DEMANDED_DONE.test(low) && !doneWork(withoutDemands(low))) return none("demanded");

@@ -103,7 +103,7 @@ export function othersDigest(low: string, refs: readonly { start: number; end: n
 }
 
 /** Money: a budget, funds paid or allotted. A figure of money (`经费仅拨付百分之三十`) measures the funding, not the work. */
-const MONEY = /经费|资金|预算|拨款|拨付|款项|付款|支付|尾款|首付|报销|财政/u;
+const MONEY = /经费|资金|预算|拨款|拨付|款项|付款|支付|尾款|首付|报销|财政|货款|设备款|工程款|进度款|预付款|已付/u;
 /** A figure in a clause: a percent, a share (`三成`), a sum (`50万元`). */
 const FIGURE_IN_CLAUSE = /\d\s*[%％]|百分之|[一二三四五六七八九十两]\s*成|\d\s*(?:万|元)|几成|一半|过半|三分之/u;
 /** Words of the work itself, which keep a clause with money in it a report: `资金到位，建设进度60%`. */

@@ -179,7 +179,7 @@ export const UNIT_FRAME = /那边|那块|的任务|的几项|那几项|那几个
  * A way of doing (怎么, 咋, 如何) with a verb of reporting or looking up, or the format asked; a verb with no object of
  * ours (`数据怎么报给市局`) is the room's own question, unless it is the bare `怎么报` the help has always answered.
  */
-const HOW = "(?:怎么|咋|如何|怎样)(?:才能|可以|能|去)?(?:通过[^,，。?？]{0,8})?(?:填报|上报|报送|报|提交|查询|查看|查|使用|用)(?![了过完])";
+const HOW = "(?:怎么|咋|如何|怎样)(?:样)?(?:才能|可以|能|去)?(?:通过[^,，。?？]{0,8})?(?:填报|上报|报送|报|提交|查询|查看|查|使用|用)(?![了过完])";
 const OURS = /任务|进展|进度|格式|系统|督办|机器人|怎么用|如何使用|能查|能做|能干|怎么报|如何报/u;
 const HOW_TO = new RegExp(
   ["怎么用|如何使用|能查些?什么|能做什么|能干啥|怎么报|如何报|格式是什么", HOW, "格式(?:是啥|是什么|怎么写|咋写|什么样)|(?:什么|啥)格式"].join("|"),
@@ -352,11 +352,13 @@ function aboutTheBot(
   q: { score: number; signals: Signal[] },
   byKind: <K extends CommandCues["kind"]>(kind: K) => (AnyCommand & { cues: Extract<CommandCues, { kind: K }> })[],
 ): { command: AnyCommand; args: Interpretation["args"]; confidence: Confidence; cues: string[] } | null {
-  if (q.signals.some((s) => s.score <= -3)) return null;
   const a = AGGREGATES.find((x) => ABOUT_THE_BOT.has(x.command) && aggregateMatch(x, low) !== null);
   if (!a) return null;
+  // A sign of talk to people counts unless it is the aggregate's own word (`明天提醒都发给哪些单位`: 明天).
+  const words = a.re.exec(low)![0];
+  if (q.signals.some((s) => s.score <= -3 && !words.includes(s.name.slice(s.name.indexOf(":") + 1)))) return null;
   const asks = q.signals.some((s) => /^(?:form|ask|count|request|who):/.test(s.name) && s.score > 0);
-  if (a.command === "help" ? !BOT_THINGS.test(low) : !asks) return null;
+  if (a.command === "help" ? !BOT_THINGS.test(low) : !asks && !/啥|什么|哪|几/u.test(low)) return null;
   // Today's duty (`我们今天有啥任务`) is not the plan's.
   if (a.command === "mine" && DUTY.test(low)) return null;
   const cmd = byKind("list-query").find((c) => c.name === a.command);
@@ -394,10 +396,14 @@ export function toPerson(low: string): string | null {
 const PERSON_ERRAND = new RegExp(
   [
     "^@(?!督办)\\S+|^[\\u4e00-\\u9fff]{1,3}(?:主任|所长|局长|队长|科长|政委|指导员|教导员|警官|哥|姐)[，,\\s]|^[\\u4e00-\\u9fff]队[，,\\s]",
-    "你(?:去|帮我|再)?问(?:一?下|问)|你(?:去|帮忙)?(?:催|跟)(?:一?下|进)|回我一下|回个话|给我回个?话|有人知道(?:不|吗|没)|谁知道",
+    "你(?:去|帮我|再)?问(?:一?下|问)|你(?:去|帮忙)?(?:催|跟)(?:一?下|进)|回我一下|回个话|给我回个?话|有人知道(?:不|吗|没)|谁知道|有谁(?:知道|清楚|了解)|谁清楚|谁了解",
+    "\\s@(?!督办)\\S+\\s*(?:你|你们)",
   ].join("|"),
   "u",
 );
 
 /** A complaint put as a question: `怎么一条进展都没有？`, `为什么一点动静都没有`, `咋一个都没报`. */
 export const RHETORICAL = /(?:怎么|为什么|为啥|咋)[^,，。;；?？]{0,6}(?:都|也)(?:没有?|不)(?:[^,，。;；?？]{0,3})[?？!！]*\s*$/u;
+
+/** A question put to the room, not to the bot: `有人知道不`, `谁知道`, `有谁清楚`. */
+export const TO_THE_ROOM = /有人知道|谁知道|有谁(?:知道|清楚|了解)|谁清楚|谁了解/u;
