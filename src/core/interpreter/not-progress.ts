@@ -104,6 +104,8 @@ export function othersDigest(low: string, refs: readonly { start: number; end: n
 
 /** Money: a budget, funds paid or allotted. A figure of money (`经费仅拨付百分之三十`) measures the funding, not the work. */
 const MONEY = /经费|资金|预算|拨款|拨付|款项|付款|支付|尾款|首付|报销|财政|货款|设备款|工程款|进度款|预付款|已付/u;
+/** One clause: up to punctuation, a line break or a list marker. */
+const CLAUSE = new RegExp(`(?:(?!${CLAUSE_END})[\\s\\S])+`, "gu");
 /** A figure in a clause: a percent, a share (`三成`), a sum (`50万元`). */
 const FIGURE_IN_CLAUSE = /\d\s*[%％]|百分之|[一二三四五六七八九十两]\s*成|\d\s*(?:万|元)|几成|一半|过半|三分之/u;
 /** Words of the work itself, which keep a clause with money in it a report: `资金到位，建设进度60%`. */
@@ -115,7 +117,7 @@ const OF_THE_WORK = /进度|进展|(?<!拨付|支付|付款|报销|到位)完成
  */
 export function hideMoney(low: string): string {
   if (!MONEY.test(low)) return low;
-  return low.replace(new RegExp(`(?:(?!${CLAUSE_END})[\\s\\S])+`, "gu"), (clause) =>
+  return low.replace(CLAUSE, (clause) =>
     MONEY.test(clause) && FIGURE_IN_CLAUSE.test(clause) && !OF_THE_WORK.test(clause) ? HIDDEN.repeat(clause.length) : clause,
   );
 }
@@ -173,9 +175,11 @@ export const DEMANDED_DONE = new RegExp(
   "u",
 );
 
+const DEMANDED_DONE_ALL = new RegExp(DEMANDED_DONE.source, "gu");
+
 /** The text without its demanded completions (DEMANDED_DONE), each replaced by a blank. */
 export function withoutDemands(low: string): string {
-  return low.replace(new RegExp(DEMANDED_DONE.source, "gu"), " ");
+  return low.replace(DEMANDED_DONE_ALL, " ");
 }
 
 /**

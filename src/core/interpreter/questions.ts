@@ -138,14 +138,14 @@ export function subjectCandidates(low: string, subjects: SubjectIndex | null | u
 }
 
 /** Joins two things asked together: `…，还有移动警务那个`, `等保和一网通办`, `另外…`. */
-const AND_ALSO = /[,，、;；]?\s*(?:还有|以及|另外|再有|外加)|和|跟|、/u;
+const AND_ALSO_ALL = /[,，、;；]?\s*(?:还有|以及|另外|再有|外加)|和|跟|、/gu;
 
 /**
  * The tasks of a question that names two subjects joined by `还有`, `和` or `、`, each part with a clear task of its own;
  * null otherwise. `severalSubjects("跟我说下一网通办现在的进度，还有移动警务那个")` → [15, 20].
  */
 function severalSubjects(low: string, ctx: { subjects?: SubjectIndex | null; lexicon?: Lexicon | null }): number[] | null {
-  for (const m of low.matchAll(new RegExp(AND_ALSO.source, "gu"))) {
+  for (const m of low.matchAll(AND_ALSO_ALL)) {
     if (m.index === 0) continue;
     const tasks: number[] = [];
     for (const part of [low.slice(0, m.index), low.slice(m.index + m[0].length)]) {
