@@ -78,7 +78,7 @@ describe("questions in other words and chatter that is not ours, through Bot.han
   it("previews the next reminders when asked whom they go to, even in reply to a reminder, but not about one already sent", async () => {
     expect((await say("请告知下一轮督办提醒将发送至哪些单位。", { ...leader, sender: "@kejiban:bureau.local" })).text).toMatch(/^下次提醒：/);
     expect((await say("下一次提醒会发给谁？我们大队联络人换了", officer, REMINDER_16)).text).toMatch(/^下次提醒：/);
-    for (const text of ["催办会发给哪些单位？", "下回提醒发谁", "提醒会发给谁", "明天提醒都发给哪些单位"])
+    for (const text of ["催办会发给哪些单位？", "下回提醒发谁", "提醒会发给谁", "明天提醒都发给哪些单位", "本轮督办提醒什么时候发"])
       expect((await say(text)).text, text).toMatch(/^下次提醒：/);
     await silent("刚才那条督办提醒是发给我们的还是发错群了？");
     await silent("提醒收到了");
@@ -97,6 +97,8 @@ describe("questions in other words and chatter that is not ours, through Bot.han
   it("answers a task's status asked as a request, tersely, or about two subjects at once", async () => {
     expect((await say("请将第十八项任务截至目前的推进情况报我。", leader)).text).toMatch(/^任务18：/);
     expect((await say("把任务18到现在的进展情况跟我说一下", leader)).text).toMatch(/^任务18：/);
+    // The state asked for (近期推进情况) states no work done.
+    expect((await say("请汇报一下任务九近期推进情况", leader)).text).toMatch(/^任务9：/);
     expect((await say("等保的进度", leader)).text).toMatch(/^任务25：/);
     expect((await say("等保的進度", leader)).text).toMatch(/^任务25：/);
     expect((await say("一网通办进展？", leader)).text).toMatch(/^任务15：/);

@@ -392,7 +392,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       if (asksFact) cues.push(`reply-asks:${REPLY_FACT.exec(low)![0]}`);
       const sender = { ...ctx.sender, addressed: ctx.sender?.addressed || address !== null || trailing !== null || asksFact };
       // `截至目前` dates the question (`请将第十八项任务截至目前的推进情况报我`); it states no work done.
-      const asked = taskQuestion(low, rest, byKind("task-query"), sender, doneWork(low.replace(AS_OF, " ")) !== null);
+      // Nor does the state asked for (`近期推进情况`, `完成情况`).
+      const asked = taskQuestion(low, rest, byKind("task-query"), sender, doneWork(low.replace(AS_OF, " ").replace(STATE_ASKED, " ")) !== null);
       if (asked) {
         cues.push(...asked.cues);
         return found(asked.command, { numbers });
@@ -648,6 +649,9 @@ const DEMAND_OR_AFTER = new RegExp(`${DEMAND_OR_GOAL}|以前|之前|以上`, "u"
 
 /** A demand, a goal or what someone said (`局长说`, `要完成`, `要求`): a figure in such a message is not work done. */
 const DEMANDED = new RegExp(`${DEMAND_OR_GOAL}|说(?!明)|要(?:完成|达到|做到)`, "u");
+
+/** The state of a task named as a thing to be told, not work done: `近期推进情况`, `最新进展情况`, `完成情况`. */
+const STATE_ASKED = /(?:近期|目前|最新|当前|现在)?(?:的)?(?:推进|进展|完成|落实|建设)(?:情况|程度)/gu;
 
 /** A date of the report, not work done: `截至目前`, `截止到现在`. */
 const AS_OF = /(?:截至|截止)(?:到)?(?:目前|现在|今天|当前|本周|本月|[^,，。;；\n]{0,8}?(?:底|日|号))?/gu;
