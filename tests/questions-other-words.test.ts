@@ -129,6 +129,8 @@ describe("questions in other words and chatter that is not ours, through Bot.han
     await silent("任务5还要多久能弄完啊 有谁清楚");
     await silent("仁务18 示范点牌子要做多大尺寸啊 有人知道不", { ...officer, sender: "@wu:bureau.local", room: "chengguan" });
     await silent("任务6 展板要做多大的 谁知道");
+    // The bot mentioned as well (the transport takes its mention out of the text): the bot answers too.
+    expect((await say("@孙磊 任务9进展怎么样了", { ...officer, mentionsBot: true })).text).toMatch(/^任务9：/);
     const r = await say("@科技办 任务6 已完成60%");
     expect(r.text).toContain("已记录任务6");
   });

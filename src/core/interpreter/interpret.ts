@@ -361,7 +361,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     // 2. A question about one task: `任务6目前啥进度？`, `任务6历史`, `谁牵头任务12`. A reply that names no task asks
     // about the task replied to only when it is a question: `👍`, `本期无新进展` are not.
     // Put to a colleague by name (`@孙磊 任务9进展怎么样了，回我一下`), a question is the colleague's to answer.
-    const forPerson = !address && !trailing && !ctx.sender?.direct && toPerson(low);
+    // Naming the bot too (`@孙磊 @督办 任务9进展怎么样`, the transport takes the bot's mention out) asks the bot as well.
+    const forPerson = !address && !trailing && !ctx.sender?.direct && !ctx.sender?.addressed && toPerson(low);
     if (forPerson) cues.push(`to-person:${forPerson}`);
     if ((!explicitLabel || question) && (!fromReply || question) && !forPerson) {
       for (const cmd of byKind("task-query")) {
