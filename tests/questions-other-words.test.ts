@@ -70,8 +70,11 @@ describe("questions in other words and chatter that is not ours, through Bot.han
     expect((await say("偶们队有哪些人物")).text).toMatch(/^你所在单位（刑侦大队）牵头的任务/);
     expect((await say("俺们队牵头啥任务")).text).toMatch(/^你所在单位（刑侦大队）牵头的任务/);
     await silent("我们所有任务都按时报了");
-    // Today's duty is not the plan.
+    expect((await say("我们单位牵头的事项有哪些")).text).toMatch(/^你所在单位（刑侦大队）牵头的任务/);
+    // Today's duty is not the plan, nor are any other things of ours.
     await silent("我们今天有啥任务");
+    await silent("我们所有啥活动吗");
+    await silent("我们有啥事项要注意的吗");
     await silent("我们的任务都报完了");
   });
 
@@ -82,6 +85,9 @@ describe("questions in other words and chatter that is not ours, through Bot.han
       expect((await say(text)).text, text).toMatch(/^下次提醒：/);
     await silent("刚才那条督办提醒是发给我们的还是发错群了？");
     await silent("提醒收到了");
+    // 提醒 as a verb asks a person to remind.
+    await silent("明天提醒我开会好吗");
+    await silent("下次提醒大家带证件吗");
   });
 
   it("answers what was reported on a task with its history, and whether it was reported with its status", async () => {

@@ -191,7 +191,7 @@ const HOW_TO = new RegExp(
  * asking (几项, 啥, 哪些) are the question's signals (questionSignals); this says whose tasks.
  */
 const OUR_TASKS =
-  /(?:我们|我|咱们|咱|偶们|俺们|本)(?:单位|大队|中队|支队|队|所|中心|室|科|部门)?(?:这边|这里)?(?:牵头|负责|承担|主要|所有|有|的)*[^,，。;；?？]{0,4}(?:任务|事项|工作任务|活儿?)/u;
+  /(?:我们|我|咱们|咱|偶们|俺们|本)(?:单位|大队|中队|支队|队|所|中心|室|科|部门)?(?:这边|这里)?(?:(?:牵头|负责|承担|主要|所有|有|的)*[^,，。;；?？]{0,4}(?:任务|活儿)|(?:牵头|负责|承担)的?(?:事项|工作))/u;
 
 /** The aggregate questions and the words that show each, beyond the commands' own cues. */
 export const AGGREGATES: readonly { command: string; re: RegExp; needs?: RegExp }[] = [
@@ -209,7 +209,7 @@ export const AGGREGATES: readonly { command: string; re: RegExp; needs?: RegExp 
     command: "reminders-preview",
     re: new RegExp(
       [
-        "(?:下一?[轮次回批]|明天|接下来)(?:的)?(?:督办)?(?:提醒|催办)",
+        "(?:下一?[轮次回批]|明天|接下来)(?:的)?(?:督办)?(?:提醒|催办)(?!我|你|他|她|大家|一下|各)",
         "(?:提醒|催办)[^,，。;；?？]{0,4}(?:什么时候|啥时候|何时|几点|哪天)(?:发|推送|发送)",
         "(?<!刚才|刚刚|上次|昨天|那条)(?:提醒|催办)[^,，。;；?？]{0,6}(?:(?:会|将|要)[^,，。;；?？]{0,3}(?:发|推送)|(?:发|推送|发送)[^,，。;；?？]{0,3}(?:谁|哪些|哪几|哪个|什么))",
       ].join("|"),
