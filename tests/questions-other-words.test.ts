@@ -69,6 +69,8 @@ describe("questions in other words and chatter that is not ours, through Bot.han
       expect((await say(text)).text, text).toMatch(/^你所在单位（刑侦大队）牵头的任务/);
     expect((await say("偶们队有哪些人物")).text).toMatch(/^你所在单位（刑侦大队）牵头的任务/);
     expect((await say("俺们队牵头啥任务")).text).toMatch(/^你所在单位（刑侦大队）牵头的任务/);
+    // Voice input, no punctuation.
+    expect((await say("我们所里都有哪些任务啊我刚调过来")).text).toMatch(/^你所在单位（刑侦大队）牵头的任务/);
     await silent("我们所有任务都按时报了");
     expect((await say("我们单位牵头的事项有哪些")).text).toMatch(/^你所在单位（刑侦大队）牵头的任务/);
     // Today's duty is not the plan, nor are any other things of ours.
@@ -117,6 +119,10 @@ describe("questions in other words and chatter that is not ours, through Bot.han
     expect(again).toContain("任务15：");
     // Who leads the task replied to, asked as a surprise: its status shows the lead units.
     expect((await say("这项不是指挥中心牵头吗，怎么提醒到我们这了？", { ...officer, sender: "@xu:bureau.local", room: "guobao" }, REMINDER_16)).text).toMatch(
+      /^任务16：/,
+    );
+    // Voice input, no punctuation: 吗 followed by 为啥 is a question all the same.
+    expect((await say("这项不是网安牵头的吗为啥提醒到我们这", { ...officer, sender: "@xu:bureau.local", room: "guobao" }, REMINDER_16)).text).toMatch(
       /^任务16：/,
     );
     await silent("等下我来报任务6的进展");

@@ -16,7 +16,7 @@ export interface Signal {
 }
 
 /** A question beyond doubt: a question mark or a closing particle (`吗`, `呢`, `没有`). */
-const FORM = /[?？]|[吗嘛呢么][\s~～…!！.。]*$|(?:了没|没有|没)\s*[?？]?\s*$|有没有|是不是|是否/u;
+const FORM = /[?？]|[吗嘛呢么][\s~～…!！.。]*$|(?:了没|没有|没)\s*[?？]?\s*$|有没有|是不是|是否|为什么|为啥|[吗呢](?=\s*(?:为啥|为什么|怎么|咋))/u;
 /** Asking how something stands. */
 const ASK = new RegExp(
   [
@@ -43,7 +43,7 @@ const TO_PERSON = new RegExp(
 const INSTRUCTION = new RegExp(
   [
     "抓紧|尽快|务必|加把劲|准备一下|报上来|发我|跟一下|抓一下|统筹|上点心|注意[:：]|通报|下周|明天|下午|亲自|回头|别拖|表扬",
-    "我已经|我下|周[一二三四五六日末]前|请(?!问)[\\u4e00-\\u9fff]{1,5}(?:说明|明确|予以|核实|答复|推荐)|要不要|不是(?![\\u4e00-\\u9fff]{1,6}(?:牵头|负责)吗)[\\u4e00-\\u9fff]{1,8}吗|我们是",
+    "我已经|我下|周[一二三四五六日末]前|请(?!问)[\\u4e00-\\u9fff]{1,5}(?:说明|明确|予以|核实|答复|推荐)|要不要|不是(?![\\u4e00-\\u9fff]{1,6}(?:牵头|负责)的?吗)[\\u4e00-\\u9fff]{1,8}吗|我们是",
   ].join("|"),
   "u",
 );
@@ -190,8 +190,11 @@ const HOW_TO = new RegExp(
  * The sender's own unit's tasks, asked: `偶们所有啥仁务啊`, `请问我大队牵头的任务共有几项`, `咱们队负责哪些事`. The words of
  * asking (几项, 啥, 哪些) are the question's signals (questionSignals); this says whose tasks.
  */
-const OUR_TASKS =
-  /(?:我们|我|咱们|咱|偶们|俺们|本)(?:单位|大队|中队|支队|队|所|中心|室|科|部门)?(?:这边|这里)?(?:(?:牵头|负责|承担|主要|所有|有|的)*[^,，。;；?？]{0,4}(?:任务|活儿)|(?:牵头|负责|承担)的?(?:事项|工作))/u;
+const OUR_TASKS = new RegExp(
+  "(?:我们|我|咱们|咱|偶们|俺们|本)(?:单位|大队|中队|支队|队|所|中心|室|科|部门)?(?:这边|这里|里|那边)?(?:都|还|总共|一共|共)?" +
+    "(?:(?:牵头|负责|承担|主要|所有|有|的)*[^,，。;；?？]{0,4}(?:任务|活儿)|(?:牵头|负责|承担)的?(?:事项|工作))",
+  "u",
+);
 
 /** The aggregate questions and the words that show each, beyond the commands' own cues. */
 export const AGGREGATES: readonly { command: string; re: RegExp; needs?: RegExp }[] = [
