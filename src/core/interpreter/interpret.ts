@@ -5,13 +5,28 @@ import { extractPercent, extractPercents, NUMBER, taskNumber } from "../grammar.
 import type { SubjectIndex } from "./subject-index.js";
 import { normalise } from "./normalise.js";
 import type { Lexicon } from "./lexicon.js";
-import { dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion } from "./questions.js";
+import { aggregateOf, RHETORICAL, TO_THE_ROOM, yesOrNo, dueUntil, leaderQuestion, pastYear, type Sender, taskQuestion, toPerson } from "./questions.js";
 import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
 import { completesAfterComma, inlineItemEnd, isNilReport, itemHeadStart, LEADING_INLINE_HEAD, runOnHead } from "./segment-heads.js";
 import { askInstead } from "./ask-instead.js";
 import { correctedFigure } from "./correction.js";
-import { forwardedReport, hideForecasts, hideLike, hideSharing, onlyHidden, othersDigest, WHERE_IT_IS } from "./not-progress.js";
+import {
+  DEMANDED_DONE,
+  forwardedReport,
+  hideForecasts,
+  hideLike,
+  hideMoney,
+  hideSharing,
+  onlyHidden,
+  othersDigest,
+  othersDoIt,
+  othersFigures,
+  plansHeading,
+  routineWork,
+  WHERE_IT_IS,
+  withoutDemands,
+} from "./not-progress.js";
 import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
@@ -110,8 +125,14 @@ const SUPERVISION_HEADING = /^[^\n]{0,20}?(督办情况|督办通报|催办情�
  * A fact of a task asked in a reply to the bot about it: what was reported (`之前报过哪些`), its deadline (`截止时间是哪天`),
  * who leads it (`牵头的除了警保还有谁`).
  */
-const REPLY_FACT =
-  /报过|报了哪些|进展记录|历史|截止|时限|期限|到期|哪天|几号|何时|(?:牵头|负责)[^,，。;；?？]{0,10}谁|谁(?:牵头|负责)|(?:牵头|责任|负责)单位(?:是|有)?(?:哪|谁|什么)/u;
+const REPLY_FACT = new RegExp(
+  [
+    "报过|报了哪些|进展记录|历史|截止|时限|期限|到期|哪天|几号|何时|(?:牵头|负责)[^,，。;；?？]{0,10}谁|谁(?:牵头|负责)|(?:牵头|责任|负责)单位(?:是|有)?(?:哪|谁|什么)",
+    "第几条|前面(?:的|几条)|之前(?:的|几条)|(?:牵头|负责)的?吗|(?:怎么|为什么|为啥|咋)(?:会|又)?(?:提醒|催|发|派)到|(?:报|交|报送|上报)了?(?:没|吗)",
+    "(?:报|交)没(?:报|交)",
+  ].join("|"),
+  "u",
+);
 
 /** A request to the bot in a reply that is not phrased as a question: `把这个任务的进展记录都列出来`. */
 const REPLY_REQUEST = /列出|列一下|看看|看一下|给我看|调出/u;
@@ -318,7 +339,9 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   const deictic = /这个任务|这项|这条|该任务|此项|这个(?!月|周|季|星期|礼拜)/u.test(low);
   // Who leads the task replied to (`牵头的除了警保还有谁？`) or what was reported on it (`之前报过哪些？`) is about it.
   const aboutIt = REPLY_FACT.test(low) && !/任务|哪些单位|哪几个单位|其他|其它|别的/u.test(low);
-  const wider = question && !deictic && !aboutIt && (alt(unitWords).test(low) || /哪些|哪几|其他|其它|别的|所有|全部|几个|几项|单位/u.test(low));
+  // ... nor is one about the bot itself (`下一次提醒会发给谁？`, `这个怎么报`).
+  const aboutBot = question && !deictic && ["help", "reminders-preview"].includes(aggregateOf(low) ?? "");
+  const wider = aboutBot || (question && !deictic && !aboutIt && (alt(unitWords).test(low) || /哪些|哪几|其他|其它|别的|所有|全部|几个|几项|单位/u.test(low)));
   let fromReply = false;
   /** The reply is about one task beyond doubt: the bot's message had one, or the reply heads a clause with its number. */
   let oneTaskReplied = false;
@@ -338,6 +361,9 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       // Acknowledgements, instructions, demands and hearsay in a reply report nothing, whatever 已 or figure they hold.
       const notReport = NOT_A_REPORT.exec(low);
       if (notReport) return none(`reply-not-a-report:${notReport[0]}`);
+      // A rhetorical complaint about the answer replied to (`怎么一条进展都没有？`): the answer already says it.
+      const complaint = question ? RHETORICAL.exec(low) : null;
+      if (complaint) return none(`rhetorical:${complaint[0]}`);
     } else {
       // Several tasks and none named: a report of work done is asked about, with the reminder's tasks as the guesses.
       const update = byKind("update")[0];
@@ -365,10 +391,16 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
 
     // 2. A question about one task: `任务6目前啥进度？`, `任务6历史`, `谁牵头任务12`. A reply that names no task asks
     // about the task replied to only when it is a question: `👍`, `本期无新进展` are not.
-    if ((!explicitLabel || question) && (!fromReply || question)) {
+    // Put to a colleague by name (`@孙磊 任务9进展怎么样了，回我一下`), a question is the colleague's to answer.
+    // Naming the bot too (`@孙磊 @督办 任务9进展怎么样`, the transport takes the bot's mention out) asks the bot as well.
+    const forPerson = !address && !trailing && !ctx.sender?.direct && !ctx.sender?.addressed && toPerson(low);
+    if (forPerson) cues.push(`to-person:${forPerson}`);
+    if ((!explicitLabel || question) && (!fromReply || question) && !forPerson) {
       for (const cmd of byKind("task-query")) {
         if (cmd.cues.words.length === 0) continue;
         const hit = alt(cmd.cues.words).exec(rest);
+        // `任务11报了吗` asks whether, which the status answers, not what (questions.ts, YES_OR_NO).
+        if (hit && yesOrNo(rest.slice(hit.index + hit[0].length))) continue;
         if (hit && residual(rest, [...cmd.cues.words, ...STATUS_FILLER, ...LIST_FILLER, ...unitWords]).length === 0) {
           cues.push(`${cmd.name}:${hit[0]}`);
           return found(cmd, { numbers });
@@ -386,12 +418,14 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       }
     }
     // Not covered by cues and filler, but asked all the same: `麻烦帮我查一下任务20现在到什么程度了，谢谢`, `那任务7呢？`.
-    if (!explicitLabel && (!fromReply || question || REPLY_REQUEST.test(low))) {
+    if (!explicitLabel && (!fromReply || question || REPLY_REQUEST.test(low)) && !forPerson) {
       // A reply to the bot that asks a fact of its task (`截止时间是哪天`, `之前报过哪些`) is addressed to the bot.
       const asksFact = fromReply && question && REPLY_FACT.test(low);
       if (asksFact) cues.push(`reply-asks:${REPLY_FACT.exec(low)![0]}`);
       const sender = { ...ctx.sender, addressed: ctx.sender?.addressed || address !== null || trailing !== null || asksFact };
-      const asked = taskQuestion(low, rest, byKind("task-query"), sender, doneWork(low) !== null);
+      // `截至目前` dates the question (`请将第十八项任务截至目前的推进情况报我`); it states no work done.
+      // Nor does the state asked for (`近期推进情况`, `完成情况`).
+      const asked = taskQuestion(low, rest, byKind("task-query"), sender, doneWork(low.replace(AS_OF, " ").replace(STATE_ASKED, " ")) !== null);
       if (asked) {
         cues.push(...asked.cues);
         return found(asked.command, { numbers });
@@ -406,8 +440,17 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     const heading = SUPERVISION_HEADING.exec(low);
     if (heading && refs[0]!.start >= heading[0].length) return none(`supervision-summary:${heading[1]}`);
     // A report of another unit forwarded or quoted (`转发刑侦周报：…`, `各单位进展汇总（摘自督办系统）`) is not ours to record.
-    const forwarded = forwardedReport(low);
+    const forwarded = forwardedReport(low) ?? othersFigures(low);
     if (forwarded) return none(`forwarded:${forwarded}`);
+    // A plan of work to come (`国保大队下周计划⏎1. 任务16：…`), another unit said to do the work (`主要是网安在弄`), a
+    // completion urged (`任务25年底前要基本完成`): no report, whatever 完成 or figure the lines hold.
+    const plans = explicitLabel ? null : plansHeading(low);
+    if (plans) return none(`plans-heading:${plans}`);
+    // An errand or a question put to a colleague (`仁务18 示范点牌子要做多大尺寸啊 有人知道不`) reports nothing it does not state.
+    if (forPerson && !explicitLabel && !extractPercent(text) && (!doneWork(low) || TO_THE_ROOM.test(low))) return none(`to-person:${forPerson}`);
+    const notOurs = explicitLabel ? null : othersDoIt(low);
+    if (notOurs && !extractPercent(text) && !doneWork(low)) return none(`others-do-it:${notOurs}`);
+    if (!explicitLabel && !extractPercent(text) && DEMANDED_DONE.test(low) && !doneWork(withoutDemands(low))) return none("demanded");
     // Figures of two units or more, each with its task (`科技办汇总：刑侦 任务6 60%；警保 任务12 55%`): a digest of others'.
     const digest = othersDigest(low, refs, unitAliasMap(ctx));
     if (digest) return none(`forwarded:units(${digest.join("+")})`);
@@ -423,7 +466,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       );
     const subjects = ctx.subjects;
     // Work done is read without forecasts (`预计下周能到60%`) and without a file shared for people to act on.
-    const evidenceLow = hideSharing(hideForecasts(low), REQUEST_MARKS.test(low));
+    // Nor is a figure of money (`采购经费仅拨付百分之三十`) a figure of the work.
+    const evidenceLow = hideSharing(hideMoney(hideForecasts(low)), REQUEST_MARKS.test(low));
     const read = interpretUpdate(low, text, heads, {
       evidence: { low: evidenceLow, text: hideLike(text, evidenceLow) },
       ...(subjects ? { titleWord: (n: number, w: string) => subjects.titleWord(n, w) } : {}),
@@ -535,7 +579,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   // A forwarded notice ("市局通报：全市…联网率达到95%") reports on others, not on our tasks.
   const notice =
     /^[【[]?(?:通报|通知|转发|转|公告|提醒|温馨提示|fyi|fw|fwd)[】\]]?\s*[:：]|^(?:市局|省厅|县局|上级)\s*(?:通报|通知)/i.test(low) ||
-    forwardedReport(low) !== null;
+    forwardedReport(low) !== null ||
+    othersFigures(low) !== null;
   // A question about a task named by its subject: `数字工匠那个任务现在啥情况？`, `等保那项现在完成多少了`.
   const status = byKind("task-query").find((c) => c.cues.words.length === 0);
   const asks = STATUS_ASK.exec(low) ?? (isPlainQuestion(low) && /进展|进度|情况|谁牵头|谁负责/.exec(low));
@@ -547,8 +592,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     }
   }
   // A list headed as work to do (`本周任务：⏎1.迎接市局检查⏎2.完成…测评`) plans; it reports nothing done.
-  const todo = TODO_HEADING.exec(low);
-  if (todo) cues.push(`todo-list:${todo[0].trim()}`);
+  const todo = TODO_HEADING.exec(low) ?? plansHeading(low) ?? (DEMANDED_DONE.test(low) && !doneWork(withoutDemands(low)) ? ["demanded"] : null);
+  if (todo) cues.push(`todo-list:${typeof todo === "string" ? todo : todo[0].trim()}`);
   if (update && ctx.subjects && !question && !notice && !todo && !REQUEST_MARKS.test(low)) {
     // A figure or a word like 过半 is a report too: `工作室挂牌那件事，进度七成了` (issue 25).
     // A demand or a goal (`省厅要求2024年底前…完成率100%`) states no progress.
@@ -562,6 +607,9 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     // A forecast after the work done (`…已报市局，预计下周出结果`) does not make it a plan.
     if (done && !(FUTURE_MARKS.test(hideForecasts(low)) && !/^(?:已|已经)?完成|结业|完工|竣工/.test(done))) {
       const candidates = subjectsOfReport(reported, ctx.subjects, figure !== null);
+      // Routine police work (`安全生产检查发现隐患3处`) matched on common words only (安全, 隐患) is no task's report.
+      const routine = routineWork(reported);
+      if (routine && !candidates.some((c) => c.shared.some((w) => w.length >= 4))) return none(`routine-work:${routine}`);
       if (candidates.length > 0) {
         cues.push(`done:${done}`, ...candidates.map((c) => `subject:${c.number}(${c.shared.join("+")}) ${c.score}`));
         const pct = extractPercent(text);
@@ -681,6 +729,9 @@ const DEMANDED = new RegExp(
 );
 /** A name or a title in quotes (`“2024年底前基本完成”的目标`): the words inside it demand nothing. */
 const QUOTED_NAME = /“[^”\n]{0,40}”|"[^"\n]{0,40}"/gu;
+
+/** The state of a task named as a thing to be told, not work done: `近期推进情况`, `最新进展情况`, `完成情况`. */
+const STATE_ASKED = /(?:近期|目前|最新|当前|现在)?(?:的)?(?:推进|进展|完成|落实|建设)(?:情况|程度)/gu;
 
 /** A date of the report, not work done: `截至目前`, `截止到现在`. */
 const AS_OF = /(?:截至|截止)(?:到)?(?:目前|现在|今天|当前|本周|本月|[^,，。;；\n]{0,8}?(?:底|日|号))?/gu;

@@ -101,3 +101,94 @@ export function othersDigest(low: string, refs: readonly { start: number; end: n
   }
   return named.size >= 2 ? [...named] : null;
 }
+
+/** Money: a budget, funds paid or allotted. A figure of money (`经费仅拨付百分之三十`) measures the funding, not the work. */
+const MONEY = /经费|资金|预算|拨款|拨付|款项|付款|支付|尾款|首付|报销|财政|货款|设备款|工程款|进度款|预付款|已付/u;
+/** One clause: up to punctuation, a line break or a list marker. */
+const CLAUSE = new RegExp(`(?:(?!${CLAUSE_END})[\\s\\S])+`, "gu");
+/** A figure in a clause: a percent, a share (`三成`), a sum (`50万元`). */
+const FIGURE_IN_CLAUSE = /\d\s*[%％]|百分之|[一二三四五六七八九十两]\s*成|\d\s*(?:万|元)|几成|一半|过半|三分之/u;
+/** Words of the work itself, which keep a clause with money in it a report: `资金到位，建设进度60%`. */
+const OF_THE_WORK = /进度|进展|(?<!拨付|支付|付款|报销|到位)完成|建成|安装|部署|上线|调试/u;
+
+/**
+ * The text with each clause about money hidden (same length): `任务12采购经费仅拨付百分之三十，其余待财政审批` says how the
+ * funding stands, a blocker perhaps, but no progress of the task. A clause that also names the work (`经费到位，进度60%`) stays.
+ */
+export function hideMoney(low: string): string {
+  if (!MONEY.test(low)) return low;
+  return low.replace(CLAUSE, (clause) =>
+    MONEY.test(clause) && FIGURE_IN_CLAUSE.test(clause) && !OF_THE_WORK.test(clause) ? HIDDEN.repeat(clause.length) : clause,
+  );
+}
+
+/**
+ * Saying another unit does the work, and nothing of what was done: `实验室这块我们是配合，主要是网安在弄，我问下他们`,
+ * `这个不归我们管，是指挥中心负责`. The mark, or null.
+ */
+export function othersDoIt(low: string): string | null {
+  return OTHERS_DO_IT.exec(low)?.[0] ?? null;
+}
+const OTHERS_DO_IT = new RegExp(
+  [
+    "我们(?:只|只是|就是|是|属于)?(?:配合|协助|协办)(?:单位)?(?=\\s*(?:[,，。;；\\n]|$|而已|为主))|主要是(?!我|咱|本)[^,，。;；\\n]{1,8}(?:在弄|在做|在搞|在负责|牵头|负责)",
+    "不归我们|不是我们(?:牵头|负责|的任务)|(?:我|我们)(?:再|去|先)?问(?:一?下|问)(?:他们|她们|[^,，。;；\\n]{1,6}那边)",
+  ].join("|"),
+  "u",
+);
+
+/**
+ * The first line of a message heads a plan of work to come, not a report: `国保大队下周计划`, `下月工作安排：`,
+ * `下阶段工作打算`. The heading, or null.
+ */
+export function plansHeading(low: string): string | null {
+  return PLANS_HEADING.exec(low)?.[0].trim() ?? null;
+}
+const PLANS_HEADING =
+  /^[^\n:：]{0,12}?(?:下周|下星期|下个?月|下阶段|下一阶段|明年|近期|下季度)(?:的)?(?:重点)?(?:工作)?(?:计划|安排|打算|要点|思路)[^\n]{0,6}(?:\n|[:：]\s*(?=\S))/u;
+
+/**
+ * A heading of figures that are not the plan's: another body's report (`市局网安支队周报摘要：`, `省厅通报：`) or a unit's
+ * routine statistics (`上半年治安大队主要工作数据：`). The heading, or null.
+ */
+export function othersFigures(low: string): string | null {
+  return OTHERS_FIGURES.exec(low)?.[0].trim() ?? null;
+}
+const OTHERS_FIGURES = new RegExp(
+  [
+    "^[【[]?(?:市局|省厅|市公安局|省公安厅|上级|全市|全省)[^\\n:：]{0,12}(?:周报|月报|摘要|通报|通知|数据|情况|简报|动态)",
+    "^[^\\n:：]{0,20}(?:工作数据|业务数据|数据统计|统计数据|主要数据|战果)\\s*[:：]?\\s*\\n",
+    "(?:^|\\n|[，。,])\\s*(?:仅)?供(?:参考|大家参考|学习|借鉴)\\s*[。.!！]?\\s*$",
+  ].join("|"),
+  "u",
+);
+
+/**
+ * A completion demanded or urged, not reported: `任务25年底前要基本完成，这个节点不能误`, `必须按时完成`, `务必于月底前办结`.
+ * Those words, taken out, leave the rest of the message to be read.
+ */
+export const DEMANDED_DONE = new RegExp(
+  [
+    "(?:要|须|需|必须|务必|应当?|确保|力争|争取|得)\\s*(?:(?:在|于)?[^,，。;；\\n]{0,6}?(?:前|底|内|日|号)\\s*)?(?:基本|全部|全面|按时|如期|按期)?\\s*(?:完成|办结|建成|到位|弄完|做完)",
+    "(?:节点|时限|进度)(?:不能|不得|别)(?:误|拖|耽误)",
+  ].join("|"),
+  "u",
+);
+
+const DEMANDED_DONE_ALL = new RegExp(DEMANDED_DONE.source, "gu");
+
+/** The text without its demanded completions (DEMANDED_DONE), each replaced by a blank. */
+export function withoutDemands(low: string): string {
+  return low.replace(DEMANDED_DONE_ALL, " ");
+}
+
+/**
+ * Words of a police bureau's routine work, which no plan of this genre is about: `本周安全生产检查发现隐患3处，已整改2处`,
+ * `查处治安案件14起`. A report of such work that names no task shares only common words with the plan's subjects.
+ */
+const ROUTINE = /安全生产|消防安全|交通安全|食品安全|治安案件|刑事案件|行政拘留|刑事拘留|查处|抓获|破获|打击整治|接处警/u;
+
+/** The routine-work word of a message, or null: `routineWork("本周安全生产检查发现隐患3处")` → "安全生产". */
+export function routineWork(low: string): string | null {
+  return ROUTINE.exec(low)?.[0] ?? null;
+}

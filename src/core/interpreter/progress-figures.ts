@@ -160,4 +160,4 @@ export function subjectsOfReport(low: string, subjects: SubjectIndex, hasFigure:
 }
 
 /** A completion only supposed or asked about (`任务2要是弄完了就赶紧报办结`, `年底前能不能弄完`): no report. */
-export const SUPPOSED = /(?:要是|如果|假如|倘若|万一|能不能|能否|可不可以)[^,，。;；!！?？\n]{0,12}(?:完|好|成|到位)/u;
+export const SUPPOSED = /(?:(?<![主只就还总])要是|如果|假如|倘若|万一|能不能|能否|可不可以)[^,，。;；!！?？\n]{0,12}(?:完|好|成|到位)/u;
