@@ -162,3 +162,41 @@ describe("a bare number said with the task's subject (voice input)", () => {
     expect(update(text)?.[2]).toBe("likely");
   });
 });
+
+describe("task references said aloud (voice input)", () => {
+  it.each([
+    ["第二十一个任务那个智能运维平台上线了就是已经弄完了", [21], 100],
+    ["嗯那个第十九个任务公安网络这块然后我们这个月把专网链路都割接完了现在进度大概百分之八十吧", [19], 80],
+    ["第六个人物数字工匠那个我们网安推荐了两个人市局已经初审通过了进度一半", [6], 50],
+    ["第十八个任务示范点那个智慧警务室基本搭好了有七八成了", [18], 70],
+    ["第二十三个任务这个月新装了一百二十路感知摄像头", [23], null],
+    ["5号人物进站：创新团队申报材料已报市局 60%", [5], 60],
+    ["第3个任务 联席会议已经开了第二次", [3], null],
+  ])("%s", (text, tasks, percent) => {
+    expect(update(text)).toEqual([tasks, percent, "certain"]);
+  });
+
+  it.each([
+    ["第二十二个任务现在到什么程度了", "status", [22]],
+    ["第九个任务之前都报过些什么", "history", [9]],
+  ])("asks about it: %s", (text, command, tasks) => {
+    const r = interpret(text, ctx);
+    expect([r.command, r.tasks]).toEqual([command, tasks]);
+  });
+
+  it.each(["今天第一个任务是开会", "第一个人物出场了", "他是第三个人", "第二个任务群建好了拉你们进去"])("names nothing done: %s", (text) => {
+    expect(update(text)?.[2] ?? "none").not.toBe("certain");
+  });
+});
+
+describe("names in quotes report nothing", () => {
+  it("a goal quoted to explain it is no report", () => {
+    expect(update("特此说明：任务二十五中“二〇二四年底前基本完成”是指等保定级备案工作，测评整改为持续推进事项。")?.[2] ?? "none").not.toBe("certain");
+    expect(update("任务6 “全部完成”的标准是两人入选市级工匠")?.[2] ?? "none").not.toBe("certain");
+  });
+
+  it("a quoted name beside work done does not hide the work", () => {
+    expect(update("任务5：我所“智慧枫桥”创新团队已获评市级创新团队！")).toEqual([[5], null, "certain"]);
+    expect(update("任务6进展：“数字工匠”推荐工作已完成初审 60%")).toEqual([[6], 60, "certain"]);
+  });
+});

@@ -12,7 +12,7 @@ const chineseNumber = (ch: string): number | null => DIGITS[ch] ?? null;
 const DIGIT = "[一二两三四五六七八九]";
 /** What may stand before a spoken figure: a progress word, a hedge, or a clause boundary. */
 const LEAD =
-  "(?:完成|进度|进展|达到|已达|到了|约|大约|大概|约莫|接近|近|已过|过了|超过|差不多|有个|估计有|算是|算|都到|" +
+  "(?:完成|进度|进展|达到|已达|到了|约|大约|大概|约莫|接近|近|已过|过了|超过|差不多|有个|估计有|有|算是|算|都到|" +
   "(?:做|搞|弄|干|推进|装|建|铺|改)了|的|^|[\\s,，;；:：])\\s*(?:了|约|大约|大概|接近|近|差不多|为|达)?\\s*";
 /** `三分之二`, `四分之三`, `2/3` after a progress word: a fraction of the work, not of something named after it (`三分之一的民警`). */
 const FRACTION = new RegExp(

@@ -467,7 +467,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     const subjects = ctx.subjects;
     // Work done is read without forecasts (`预计下周能到60%`) and without a file shared for people to act on.
     // Nor is a figure of money (`采购经费仅拨付百分之三十`) a figure of the work.
-    const evidenceLow = hideSharing(hideMoney(hideForecasts(low)), REQUEST_MARKS.test(low));
+    // ... nor inside a name or a goal in quotes (`“2024年底前基本完成”是指…`).
+    const evidenceLow = hideQuoted(hideSharing(hideMoney(hideForecasts(low)), REQUEST_MARKS.test(low)));
     const read = interpretUpdate(low, text, heads, {
       evidence: { low: evidenceLow, text: hideLike(text, evidenceLow) },
       ...(subjects ? { titleWord: (n: number, w: string) => subjects.titleWord(n, w) } : {}),
@@ -729,6 +730,10 @@ const DEMANDED = new RegExp(
 );
 /** A name or a title in quotes (`“2024年底前基本完成”的目标`): the words inside it demand nothing. */
 const QUOTED_NAME = /“[^”\n]{0,40}”|"[^"\n]{0,40}"/gu;
+/** `low` with each name in quotes hidden (same length, as not-progress.ts hides): its words report no work done. */
+function hideQuoted(low: string): string {
+  return low.includes("“") || low.includes('"') ? low.replace(QUOTED_NAME, (q) => "\uE000".repeat(q.length)) : low;
+}
 
 /** The state of a task named as a thing to be told, not work done: `近期推进情况`, `最新进展情况`, `完成情况`. */
 const STATE_ASKED = /(?:近期|目前|最新|当前|现在)?(?:的)?(?:推进|进展|完成|落实|建设)(?:情况|程度)/gu;

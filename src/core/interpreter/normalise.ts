@@ -161,15 +161,23 @@ const KEYWORD_PLACES: readonly { re: RegExp; keywords: readonly Keyword[] }[] = 
   // Every gap is bounded (`\\s{0,3}`): five unbounded `\\s*` in one look-behind took 45 s on `撤回` + 100 spaces.
   { re: new RegExp(`${HAN2}(?=\\s{0,3}#?${NUMERAL}(?![\\d%]))`, "gu"), keywords: [TASK] },
   { re: new RegExp(`(?<=(?:几|哪几|哪些)个?\\s{0,3})${HAN2}`, "gu"), keywords: [TASK] },
+  // Said aloud or numbered: `第六个人物`, `5号人物`.
+  { re: new RegExp(`(?<=(?:第\\s{0,2}${NUMERAL}\\s{0,2}个|${NUMERAL}\\s{0,2}号)\\s{0,2})${HAN2}`, "gu"), keywords: [TASK] },
   {
-    re: new RegExp(`(?<=任务\\s{0,3}#?${NUMERAL}\\s{0,3}(?:号)?(?:的)?\\s{0,3}(?:现在|目前)?(?:什么|啥)?\\s{0,3})${HAN2}`, "gu"),
+    re: new RegExp(
+      `(?<=(?:任务\\s{0,3}#?${NUMERAL}|${NUMERAL}\\s{0,2}(?:号|个)\\s{0,2}任务)\\s{0,3}(?:号)?(?:的)?\\s{0,3}(?:现在|目前)?(?:什么|啥)?\\s{0,3})${HAN2}`,
+      "gu",
+    ),
     keywords: [PROGRESS, PROGRESS_RATE],
   },
   { re: new RegExp(`(?<=(?:报|交|报送|什么|啥)\\s{0,3})${HAN2}|${HAN2}(?=\\s{0,3}记录)`, "gu"), keywords: [PROGRESS, PROGRESS_RATE] },
   // Right before a figure, in a message that names a task before it (`任务18 示范点定了 劲度六成`, `T17 申报表交了 進站30`):
   // `列车进站30分钟` names no task, and a unit after the number makes it a count.
   {
-    re: new RegExp(`(?<=(?:任务\\s{0,3}#?|#\\s?)${NUMERAL}[^\\n]{0,40}?)${HAN2}(?=\\s{0,3}(?:到了?|达到|为|是|有)?\\s{0,3}${FIGURE_AHEAD})`, "gu"),
+    re: new RegExp(
+      `(?<=(?:(?:任务\\s{0,3}#?|#\\s?)${NUMERAL}|${NUMERAL}\\s{0,2}(?:号|个)\\s{0,2}任务)[^\\n]{0,40}?)${HAN2}(?=\\s{0,3}(?:到了?|达到|为|是|有)?\\s{0,3}${FIGURE_AHEAD})`,
+      "gu",
+    ),
     keywords: [PROGRESS, PROGRESS_RATE],
   },
   // `警保有啥仁务`, `有什么壬务`: what a unit has.

@@ -61,6 +61,8 @@ const FORMS: Form[] = [
     ),
   },
   { name: "第N项", re: new RegExp(`第\\s*(${N}${MORE})\\s*项\\s*(?:任务|工作)?`, "gu") },
+  // Said aloud: "第六个任务", "第二十三个任务", "第一个任务".
+  { name: "第N个任务", re: new RegExp(`第\\s*(${N})\\s*个\\s*任务`, "gu") },
   { name: "N号任务", re: new RegExp(`(?<![月\\d年])(${LONG_N}(?:\\s*号)?${more(LONG_N)})\\s*号\\s*(?:任务|工作)`, "gu") },
   { name: "编号N", re: new RegExp(`编号\\s*(?:为|是)?\\s*(${N})`, "gu") },
   // "6号" alone: only before a colon, 进展/进度/情况 or the end, so "6号下午开会", "3号楼" and "5号、6号卡口" are not tasks.

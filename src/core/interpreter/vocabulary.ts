@@ -510,8 +510,8 @@ export const DONE_MARKS = new RegExp(
     "(?:提升|提高|增加|增长|下降|降低|减少|缩短|节约|压缩)了",
     // sent up the line (`材料报上去了`), passed a check (`通过科技办中期评估`), won a prize (`获市局创新大赛二等奖`)
     "(?:报|交|递|送)上去了|通过[^,，。;；!！?？\\n]{0,12}?(?:评估|验收|审核|评审|考核|测评|检查)(?!前|后|时)|获(?:得|评)?[^,，。;；!！?？\\n]{0,16}?(?:等奖|奖项|称号|荣誉)",
-    // a count of what was set up (`场景各上线1个`)
-    String.raw`各?(?:上线|建成|部署|安装|接入|开通|配发)了?\s*\d+\s*(?:个|台|套|项|家|处|路|类|种)`,
+    // a count of what was set up (`场景各上线1个`, `新装了一百二十路`)
+    String.raw`各?(?:上线|建成|部署|安装|接入|开通|配发|新装|新建|新上|装了|建了|换了)了?\s*(?:\d+|[一二三四五六七八九十百千两]+)\s*(?:个|台|套|项|家|处|路|类|种|部|辆)`,
     String.raw`(?:达到|已达|提升至|提高到|提升到)\s*\d`,
     "结业|毕业|完工|竣工|闭幕|新增|进展顺利|顺利推进|稳步推进|有序推进|正在推进|持续推进中|正在进行|正在开展|进行中|推进中",
     "done|completed|finished|passed|deployed|launched|trained|held|submitted|installed|opened|signed up|progress",
