@@ -200,3 +200,22 @@ describe("names in quotes report nothing", () => {
     expect(update("任务6进展：“数字工匠”推荐工作已完成初审 60%")).toEqual([[6], 60, "certain"]);
   });
 });
+
+describe("progress told with a plan added on", () => {
+  it.each([
+    ["任务二十四视综那个跟市局对接有进展了下周联调", [24]],
+    ["T14 T24 都过半了 下周再细报", [14, 24]],
+    ["任务8 基本完成了，下周报材料", [8]],
+    ["任务三那个市县联席会议这个月开了第二次会了", [3]],
+  ])("%s", (text, tasks) => {
+    expect(update(text)).toEqual([tasks, null, "certain"]);
+  });
+
+  it.each(["任务6下周会有进展", "任务6 预计下月过半", "任务6 争取月底前有进展", "任务6 希望年底基本完成", "任务6 争取年底全部完成", "任务6 年底前能基本完成"])("a forecast of progress is none: %s", (text) => {
+    expect(update(text)?.[2] ?? "none").not.toBe("certain");
+  });
+
+  it("a subject with a weak sign of work is asked about: 等保测评那个嗯今年三个三级系统的测评报告都拿到了", () => {
+    expect(update("等保测评那个嗯今年三个三级系统的测评报告都拿到了")).toEqual([[25], null, "likely"]);
+  });
+});

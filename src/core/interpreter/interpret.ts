@@ -839,6 +839,21 @@ function segmentStart(low: string, r: TaskRef): number {
  */
 const NAMES_A_TASK = new Set(["任务N", "N号任务", "N、N个任务", "任务N到M"]);
 
+/** Just before a word of progress, what makes it a forecast: `下周会有进展`, `预计下月过半`. */
+const FUTURE_BEFORE = /(?:会|将|能|可|要|预计|争取|力争|希望|有望|估计|下周|下个?月|月底|年底)[^,，。;；\n]{0,3}$/u;
+
+/** A word of progress not forecast: `都过半了 下周再细报` → 过半; `下周会有进展` → null. */
+function progressBeforePlans(low: string): string | null {
+  const p = progressWord(low);
+  return p && !FUTURE_BEFORE.test(low.slice(0, low.indexOf(p))) ? p : null;
+}
+
+/** Work done in a segment's body: a done word, goods arrived, or a word of progress not forecast. */
+function doneOrProgress(body: string): string | null {
+  const low = body.toLowerCase();
+  return doneWork(low) ?? ARRIVED.exec(body)?.[0] ?? progressBeforePlans(low);
+}
+
 /** Goods arrived, which is work done even beside a plan for the rest: `新型装备到货三成，剩余下周到货`; `下周到货` is not. */
 const ARRIVED = /(?<!下周|下个?月|明天|后天|月底|将|才|要|会|待|未|没)(?:到货|已到|到了|运抵)/u;
 
@@ -930,12 +945,14 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   else if (request && !/已/.test(done ?? "")) return h.none();
   else if (!pct && SUPPOSED.test(low)) return h.none(`supposed:${SUPPOSED.exec(low)![0]}`);
   else if (done || pct) confidence = "certain";
-  else if (future) return h.none();
-  else if (progress) {
-    // `任务8 过半`, `任务6有进展`: a report with no figure.
+  else if (progress && !FUTURE_BEFORE.test(ev.low.slice(0, ev.low.indexOf(progress)))) {
+    // `任务8 过半`, `任务6有进展`: a report with no figure, even with a plan added on (`有进展了下周联调`, `都过半了 下周再细报`).
     confidence = "certain";
     cues.push(`progress-word:${progress}`);
-  } else if (ABOUT_CHAT_OR_FILES.test(low)) return h.none(`about-chat-or-files:${ABOUT_CHAT_OR_FILES.exec(low)![0]}`);
+  } else if (future) return h.none();
+  // A word of progress forecast (`希望年底基本完成`, `年底前能基本完成`) reports nothing.
+  else if (progress) return h.none(`forecast-progress:${progress}`);
+  else if (ABOUT_CHAT_OR_FILES.test(low)) return h.none(`about-chat-or-files:${ABOUT_CHAT_OR_FILES.exec(low)![0]}`);
   else if (WEAK_DONE_MARKS.test(low)) {
     confidence = "likely";
     cues.push(`weak-done:${WEAK_DONE_MARKS.exec(low)![0]}`);
@@ -991,11 +1008,12 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   // line of the message is.
   const planned = segs.filter(
     (s) =>
-      onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()) ?? ARRIVED.exec(s.body)?.[0] ?? null, FUTURE_MARKS) ||
-      onlyPlans(s.body, s.percent !== null, doneWork(s.body.toLowerCase()) ?? ARRIVED.exec(s.body)?.[0] ?? null, WAITING_MARKS),
+      onlyPlans(s.body, s.percent !== null, doneOrProgress(s.body), FUTURE_MARKS) ||
+      onlyPlans(s.body, s.percent !== null, doneOrProgress(s.body), WAITING_MARKS),
   );
   // Every line that names a task only plans (`3.任务15相关材料下周报科技办` under other lines of routine work): no update.
-  const plansOnly = (s: UpdateSegment) => onlyPlans(s.body, s.percent !== null || figureIn(s.body), doneWork(s.body.toLowerCase()), FUTURE_MARKS);
+  const plansOnly = (s: UpdateSegment) =>
+    onlyPlans(s.body, s.percent !== null || figureIn(s.body), doneWork(s.body.toLowerCase()) ?? progressBeforePlans(s.body.toLowerCase()), FUTURE_MARKS);
   if (segs.length > 0 && segs.every(plansOnly) && !h.explicitLabel) return h.none(`plans-only:${segs.flatMap((s) => s.numbers).join(",")}`);
   // A line that reports nothing (`1. 任务13 进展：无`) is not an update either.
   const nil = segs.filter((s) => !planned.includes(s) && s.percent === null && isNilReport(s.body));
