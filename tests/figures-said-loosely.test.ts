@@ -211,9 +211,12 @@ describe("progress told with a plan added on", () => {
     expect(update(text)).toEqual([tasks, null, "certain"]);
   });
 
-  it.each(["任务6下周会有进展", "任务6 预计下月过半", "任务6 争取月底前有进展", "任务6 希望年底基本完成", "任务6 争取年底全部完成", "任务6 年底前能基本完成"])("a forecast of progress is none: %s", (text) => {
-    expect(update(text)?.[2] ?? "none").not.toBe("certain");
-  });
+  it.each(["任务6下周会有进展", "任务6 预计下月过半", "任务6 争取月底前有进展", "任务6 希望年底基本完成", "任务6 争取年底全部完成", "任务6 年底前能基本完成"])(
+    "a forecast of progress is none: %s",
+    (text) => {
+      expect(update(text)?.[2] ?? "none").not.toBe("certain");
+    },
+  );
 
   it("a subject with a weak sign of work is asked about: 等保测评那个嗯今年三个三级系统的测评报告都拿到了", () => {
     expect(update("等保测评那个嗯今年三个三级系统的测评报告都拿到了")).toEqual([[25], null, "likely"]);
