@@ -56,6 +56,55 @@ describe("applying to close, formally or by voice (interpreter)", () => {
   });
 });
 
+describe("pausing and resuming reminders, formally or by voice (interpreter)", () => {
+  it.each([
+    ["鉴于任务十九公安网络体系建设已于去年底基本完成，即日起暂停该项任务的督办提醒。", "pause-reminders", [19]],
+    ["由于任务21平台要等省厅统一招标，自即日起暂停此项任务的催办", "pause-reminders", [21]],
+    ["经研究，即日起暂停任务21、任务22的督办提醒", "pause-reminders", [21, 22]],
+    ["任务三这个是长期的先别催了提醒停一下", "pause-reminders", [3]],
+    ["任务3、8的提醒都暂停吧", "pause-reminders", [3, 8]],
+    ["经研究，恢复第十九项任务的定期提醒。", "resume-reminders", [19]],
+    ["经局领导同意，即日起恢复任务19的督办提醒", "resume-reminders", [19]],
+    ["鉴于任务十九市局方案已下发，恢复该项任务的提醒", "resume-reminders", [19]],
+    ["任务3、8、16、23的提醒都恢复吧", "resume-reminders", [3, 8, 16, 23]],
+    ["任务3和任务8的催办也恢复吧", "resume-reminders", [3, 8]],
+  ])("reads %s from the office", (text, command, tasks) => {
+    expect(read(text, OFFICE)).toMatchObject({ command, tasks });
+  });
+
+  it.each([
+    ["因七月上旬集中开展中期评估，全部督办提醒暂停发送，评估结束后另行通知。", "pause-reminders"],
+    ["中期评估期间所有提醒暂停推送", "pause-reminders"],
+    ["七一前后先别发提醒了 全部暂停", "pause-reminders"],
+    ["这周先不要发提醒了", "pause-reminders"],
+    ["所有任务的提醒恢复正常发送", "resume-reminders"],
+    ["提醒恢复正常推送吧", "resume-reminders"],
+  ])("reads %s, naming no task, from the office", (text, command) => {
+    expect(read(text, OFFICE)).toMatchObject({ command, tasks: [] });
+  });
+
+  it.each([
+    "因为提醒暂停发送了，大家这周都没收到",
+    "任务3我们在写了先别催了",
+    "任务3这个是长期的先别催了",
+    "听说任务3的提醒都恢复了",
+    "上次暂停任务19的提醒是谁定的",
+    "恢复任务19的提醒以后记得及时报",
+    "经研究，恢复第十九项任务的定期提醒了吗",
+    "别发提醒了行不行",
+    "提醒恢复正常发送以后大家注意查收",
+  ])("changes no reminder for an officer's %s", (text) => {
+    expect(String(read(text, OFFICER_IN_ROOM).command)).not.toMatch(/reminders/);
+  });
+
+  it.each(["经研究，恢复第十九项任务的定期提醒了吗", "任务3、8的提醒都恢复了吗", "是谁暂停了任务21、任务22的督办提醒"])(
+    "changes nothing for the office's question %s",
+    (text) => {
+      expect(String(read(text, OFFICE).command)).not.toMatch(/reminders/);
+    },
+  );
+});
+
 describe("the same, through Bot.handle on a real database", () => {
   let app: TempApp;
   beforeEach(async () => {
@@ -74,5 +123,33 @@ describe("the same, through Bot.handle on a real database", () => {
     expect(r.text).toContain("已提交任务1");
     expect(await pending(1)).toHaveLength(1);
     expect(await app.db.update.count()).toBe(0);
+  });
+
+  it("pauses every open task on 全部督办提醒暂停发送 and resumes them all on 所有任务的提醒恢复正常发送", async () => {
+    await app.say("暂停提醒 3 等市局通知", OFFICE_DM);
+    await app.say("提醒先停一下，等全部材料齐了再说", OFFICE_DM);
+    expect(await app.db.task.count({ where: { remindersPaused: true } })).toBe(1);
+    const r = await app.say("因七月上旬集中开展中期评估，全部督办提醒暂停发送，评估结束后另行通知。", OFFICE_DM);
+    expect(r.text).toContain("已暂停全部未办结任务");
+    expect(await app.db.task.count({ where: { remindersPaused: false, completedAt: null } })).toBe(0);
+    expect((await task(3)).pauseReason).toBe("等市局通知");
+    expect((await task(5)).pauseReason).toBe("因七月上旬集中开展中期评估，全部督办提醒暂停发送，评估结束后另行通知。");
+    await app.say("所有任务的提醒恢复正常发送", OFFICE_DM);
+    expect(await app.db.task.count({ where: { remindersPaused: true } })).toBe(0);
+  });
+
+  it("pauses the task a formal notice points back at, and resumes it in the same register", async () => {
+    const r = await app.say("鉴于任务十九公安网络体系建设已于去年底基本完成，即日起暂停该项任务的督办提醒。", OFFICE_DM);
+    expect(r.text).toContain("已暂停任务19的提醒");
+    expect((await task(19)).remindersPaused).toBe(true);
+    expect(await app.db.update.count()).toBe(0);
+    await app.say("经研究，恢复第十九项任务的定期提醒。", OFFICE_DM);
+    expect((await task(19)).remindersPaused).toBe(false);
+  });
+
+  it("pauses nothing on an officer's 全部暂停", async () => {
+    const r = await app.say("七一前后先别发提醒了 全部暂停", LIU);
+    expect(await app.db.task.count({ where: { remindersPaused: true } })).toBe(0);
+    expect(r.text).not.toContain("已暂停");
   });
 });

@@ -509,7 +509,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     for (const cmd of byKind("task-command")) {
       if (!cmd.cues.bare?.length) continue;
       // The phrase ends a clause: `提醒停一下吧`, not `提醒停车的事`.
-      const m = cached(`(?:${alternation(cmd.cues.bare)})(?=$|[^\\p{Script=Han}]|[吧了啊呀嘛])`, "iu").exec(bare);
+      // Or is sent no more, or again: `提醒暂停发送`, `提醒恢复正常推送`.
+      const m = cached(`(?:${alternation(cmd.cues.bare)})(?=(?:正常)?(?:发送|推送)?(?:$|[^\\p{Script=Han}]|[吧了啊呀嘛]))`, "iu").exec(bare);
       if (m && (!best || m.index < best.at)) best = { cmd, at: m.index, word: m[0] };
     }
     // `别催了` in a room is talk among people, even the office's; said to the bot it is an order.
