@@ -105,6 +105,24 @@ describe("pausing and resuming reminders, formally or by voice (interpreter)", (
   );
 });
 
+describe("withdrawals said in shorthand or by voice (interpreter)", () => {
+  const CONFIRMED_24 = "已记录任务24（推进市视综平台一体化建设应用和能力共享）的第2条进展，进度50%：新增高清点位120个接入";
+  it.each(["撤回 刚那条发错了🙈", "刚那条不算 撤回", "刚才那条说错了不算撤回一下", "撤回 这条不算", "不对，刚才那条是23的，撤回"])(
+    "withdraws the sender's latest on %s",
+    (text) => {
+      expect(read(text, OFFICER_IN_ROOM)).toMatchObject({ command: "retract", tasks: [] });
+    },
+  );
+
+  it.each(["不对，刚才那条是23的，撤回", "刚才那条应该是任务23的 撤回吧"])("withdraws the record replied to, not the task it belongs to: %s", (text) => {
+    expect(read(text, OFFICER_IN_ROOM, CONFIRMED_24)).toMatchObject({ command: "retract", tasks: [24] });
+  });
+
+  it.each(["刚那条他说不算", "刚那条不算吧", "刚那条撤回了吗", "刚才那条是23的", "不对，刚才那条是23的，不用撤回"])("withdraws nothing on %s", (text) => {
+    expect(read(text, OFFICER_IN_ROOM).command).not.toBe("retract");
+  });
+});
+
 describe("the same, through Bot.handle on a real database", () => {
   let app: TempApp;
   beforeEach(async () => {
@@ -151,5 +169,19 @@ describe("the same, through Bot.handle on a real database", () => {
     const r = await app.say("七一前后先别发提醒了 全部暂停", LIU);
     expect(await app.db.task.count({ where: { remindersPaused: true } })).toBe(0);
     expect(r.text).not.toContain("已暂停");
+  });
+
+  it("withdraws the update replied to when it is said to be another task's, and the latest one on 撤回 刚那条发错了", async () => {
+    const confirmation = (await app.say("任务24进展：新增高清点位120个接入，进度50%", LIU)).text;
+    await app.say("不对，刚才那条是23的，撤回", { ...LIU, replyTo: { text: confirmation } });
+    const on24 = await app.db.update.findMany({ where: { taskId: (await task(24)).id } });
+    expect(on24).toHaveLength(1);
+    expect(on24[0]!.retractedAt).not.toBeNull();
+    expect(await app.db.update.count({ where: { taskId: (await task(23)).id } })).toBe(0);
+    await app.say("任务22进展：已接入省厅两项服务，进度40%", LIU);
+    await app.say("刚那条他说不算", LIU);
+    expect(await app.db.update.count({ where: { retractedAt: { not: null } } })).toBe(1);
+    await app.say("撤回 刚那条发错了🙈", LIU);
+    expect(await app.db.update.count({ where: { taskId: (await task(22)).id, retractedAt: { not: null } } })).toBe(1);
   });
 });

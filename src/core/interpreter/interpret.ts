@@ -701,7 +701,9 @@ function wholeCommand(
       const reason = m.groups?.reason?.trim() ?? null;
       const captured = m.groups?.task ? taskNumber(m.groups.task) : null;
       if (captured !== null) return { cmd, numbers: [captured], from: "named", reason };
-      if (refs.length > 0 && !form.source.includes("?<task>")) return { cmd, numbers: uniq(refs.flatMap((r) => r.numbers)), from: "", reason };
+      // A form's `right` group is where the record belongs (`刚才那条是23的，撤回`): the task replied to is the one meant.
+      if (refs.length > 0 && !form.source.includes("?<task>") && m.groups?.right === undefined)
+        return { cmd, numbers: uniq(refs.flatMap((r) => r.numbers)), from: "", reason };
       // The task replied to: the only one, every one (`这两项都…`), or the one whose subject the message names (reply-context.ts).
       const replied = replyTask(low, replyTasks, subjects);
       if (replied) return { cmd, numbers: replied.ref.numbers, from: replied.cue, reason };
