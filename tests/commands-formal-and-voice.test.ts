@@ -123,6 +123,39 @@ describe("withdrawals said in shorthand or by voice (interpreter)", () => {
   });
 });
 
+describe("questions in the office's register, and a query called off (interpreter)", () => {
+  const OFFICE_ROOM = { admin: true };
+  const LEADER_DM = { leader: true, direct: true };
+  it.each(["本月度尚未报送进展的单位有哪些？", "这个月还没报进展的单位有哪些", "本周尚未上报的单位", "截至目前仍未报送的单位有哪些"])(
+    "lists the units that have not reported: %s",
+    (text) => {
+      expect(read(text, OFFICE_ROOM).command).toBe("unreported");
+    },
+  );
+
+  it.each(["报送进展的单位有哪些", "这个月报进展的单位有哪些", "尚未报送进展的单位要通报批评", "本月度尚未报送进展的单位请抓紧报送"])(
+    "lists nothing for %s",
+    (text) => {
+      expect(read(text, OFFICE_ROOM).command).not.toBe("unreported");
+    },
+  );
+
+  it.each(["请调取任务十四自启动以来各单位报送的全部进展记录。", "调取一下任务14的进展记录", "請調取任務十四的全部進展記錄"])(
+    "shows the history: %s",
+    (text) => {
+      expect(read(text, { direct: true })).toMatchObject({ command: "history", tasks: [14] });
+    },
+  );
+
+  it.each(["任务13先不用查了，我下午当面问叶主任", "任务13不用查了", "任务13不必再查", "13号先别查了"])("answers nothing, asks nothing, for %s", (text) => {
+    expect(read(text, LEADER_DM).command).toBeNull();
+  });
+
+  it("still answers 任务13查一下", () => {
+    expect(read("任务13查一下", LEADER_DM)).toMatchObject({ command: "status", tasks: [13] });
+  });
+});
+
 describe("the same, through Bot.handle on a real database", () => {
   let app: TempApp;
   beforeEach(async () => {
@@ -183,5 +216,19 @@ describe("the same, through Bot.handle on a real database", () => {
     expect(await app.db.update.count({ where: { retractedAt: { not: null } } })).toBe(1);
     await app.say("撤回 刚那条发错了🙈", LIU);
     expect(await app.db.update.count({ where: { taskId: (await task(22)).id, retractedAt: { not: null } } })).toBe(1);
+  });
+
+  it("answers the office's 本月度尚未报送进展的单位有哪些 in its own room, and stays silent on a leader's 任务13先不用查了", async () => {
+    const r = await app.say("本月度尚未报送进展的单位有哪些？", { ...OFFICE_DM, isDirect: false, mentionsBot: false });
+    expect(r.count).toBe(1);
+    expect(r.text).toMatch(/未报送|单位/);
+    const off = await app.say("任务13先不用查了，我下午当面问叶主任", {
+      sender: "@juzhang:bureau.local",
+      room: "dm-juzhang",
+      isDirect: true,
+      mentionsBot: true,
+    });
+    expect(off.text).not.toContain("任务13（");
+    expect(await app.db.pendingUpdate.count()).toBe(0);
   });
 });
