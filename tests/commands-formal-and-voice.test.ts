@@ -151,6 +151,22 @@ describe("questions in the office's register, and a query called off (interprete
     expect(read(text, LEADER_DM).command).toBeNull();
   });
 
+  it.each([
+    ["9号和13号呢", [9, 13]],
+    ["那7、8号呢", [7, 8]],
+    ["还有3号和5号怎么样", [3, 5]],
+  ])("answers a leader's follow-up about several tasks by number alone in a direct chat: %s", (text, tasks) => {
+    expect(read(text, LEADER_DM)).toMatchObject({ command: "status", tasks });
+  });
+
+  it.each([
+    ["9号和13号呢", OFFICER_IN_ROOM],
+    ["9号和13号开会", LEADER_DM],
+    ["9号和13号都行", LEADER_DM],
+  ])("answers nothing for %s", (text, sender) => {
+    expect(read(text, sender).command).toBeNull();
+  });
+
   it("still answers 任务13查一下", () => {
     expect(read("任务13查一下", LEADER_DM)).toMatchObject({ command: "status", tasks: [13] });
   });

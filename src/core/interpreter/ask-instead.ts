@@ -3,7 +3,7 @@ import type { Sender } from "./questions.js";
 import type { SubjectIndex } from "./subject-index.js";
 import type { Interpretation } from "./interpretation.js";
 import { findTaskRefs } from "./task-refs.js";
-import { looseTask } from "./loose-task.js";
+import { looseTasks } from "./loose-task.js";
 import { classifyIntent } from "./intent-classifier.js";
 
 /**
@@ -49,8 +49,8 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
   const low = i.text.toLowerCase();
   const refs = findTaskRefs(low);
   // A task by its number alone (`6号那个`, `第六项`): only read where the bot is addressed (loose-task.ts).
-  const loose = refs.length === 0 ? looseTask(low) : null;
-  const named = refs.length > 0 ? refs.flatMap((r) => r.numbers) : loose !== null ? [loose] : [];
+  const loose = refs.length === 0 ? looseTasks(low) : [];
+  const named = refs.length > 0 ? refs.flatMap((r) => r.numbers) : loose;
   const numbers = [...new Set(named)].filter((n): n is number => n !== null && ctx.subjects?.title(n) != null).slice(0, MAX_GUESSES);
   // The learned signal is read first: a withdrawal or a pause that names its task (`撤回撤回 任务6 手滑了`) must not be
   // answered with task 6's status.
@@ -58,6 +58,18 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
   if (learned.command !== null || learned.learned?.used || numbers.length === 0) return learned;
   if (!(i.addressed || ctx.sender?.direct || ctx.sender?.addressed)) return learned;
   const form = refs.length > 0 ? refs.map((r) => r.form).join("+") : "N号";
+  // Several numbers alone, asked about, in a direct chat (`9号和13号呢`): a follow-up about those tasks, all answered.
+  if (refs.length === 0 && numbers.length > 1 && ctx.sender?.direct && /[呢吗么]|怎么样|咋样/u.test(low))
+    return {
+      ...learned,
+      command: status.name,
+      kind: status.cues.kind,
+      confidence: "certain",
+      args: { numbers },
+      tasks: numbers,
+      percent: null,
+      cues: [...i.cues, `several-asked:${numbers.join(",")}`],
+    };
   const candidates = numbers.map((n) => ({ number: n, title: ctx.subjects!.title(n)!, score: 0, shared: [form] }));
   return {
     ...learned,
