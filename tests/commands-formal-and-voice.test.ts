@@ -167,6 +167,32 @@ describe("questions in the office's register, and a query called off (interprete
     expect(read(text, sender).command).toBeNull();
   });
 
+  const REMINDER_7 = "【督办提醒】网安大队 · 2024-06-24\n🟡 任务7 推动“数字工匠创新工作室”建立 · 2025年底前";
+  it.each(["我们这个现在系统里记的多少了", "系统里记的多少？", "台账里现在是几成了？"])("answers, in reply to task 7's reminder, %s", (text) => {
+    expect(read(text, OFFICER_IN_ROOM, REMINDER_7)).toMatchObject({ command: "status", tasks: [7] });
+  });
+
+  it.each(["我们记的多少不重要先把活干完", "算多少都行，先把活干完"])("answers nothing, in reply to a reminder, for %s", (text) => {
+    expect(read(text, OFFICER_IN_ROOM, REMINDER_7).command).not.toBe("status");
+  });
+
+  it.each([
+    ["一网通办", [15]],
+    ["實驗室", [9]],
+  ])("asks about the task of a subject typed alone in a direct chat: %s", (text, tasks) => {
+    const r = interpret(text, { ...base, sender: LEADER_DM });
+    expect(r).toMatchObject({ command: "status", confidence: "likely", tasks });
+  });
+
+  it.each([
+    ["一网通办", OFFICER_IN_ROOM],
+    ["好的收到", LEADER_DM],
+    ["辛苦了", LEADER_DM],
+    ["一网通办的咨询电话转到交警那边了", LEADER_DM],
+  ])("asks nothing for %s", (text, sender) => {
+    expect(read(text, sender).command).toBeNull();
+  });
+
   it("still answers 任务13查一下", () => {
     expect(read("任务13查一下", LEADER_DM)).toMatchObject({ command: "status", tasks: [13] });
   });
@@ -246,5 +272,16 @@ describe("the same, through Bot.handle on a real database", () => {
     });
     expect(off.text).not.toContain("任务13（");
     expect(await app.db.pendingUpdate.count()).toBe(0);
+  });
+
+  it("asks a leader who types only 一网通办 in a direct chat about task 15, and answers 9号和13号呢 for both tasks", async () => {
+    const JU = { sender: "@juzhang:bureau.local", room: "dm-juzhang", isDirect: true, mentionsBot: true };
+    const asked = await app.say("一网通办", JU);
+    expect(asked.text).toContain("任务15");
+    expect(asked.text).toContain("吗");
+    const both = await app.say("9号和13号呢", JU);
+    expect(both.text).toContain("任务9");
+    expect(both.text).toContain("任务13");
+    expect(await app.db.update.count()).toBe(0);
   });
 });

@@ -55,6 +55,7 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
   // The learned signal is read first: a withdrawal or a pause that names its task (`撤回撤回 任务6 手滑了`) must not be
   // answered with task 6's status.
   const learned = learnedSignal(i, ctx, numbers, replyToBot);
+  if (learned.command === null && !learned.learned?.used && numbers.length === 0) return subjectAlone(learned, ctx, status) ?? learned;
   if (learned.command !== null || learned.learned?.used || numbers.length === 0) return learned;
   if (!(i.addressed || ctx.sender?.direct || ctx.sender?.addressed)) return learned;
   const form = refs.length > 0 ? refs.map((r) => r.form).join("+") : "N号";
@@ -80,6 +81,33 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
     tasks: numbers,
     percent: null,
     cues: [...i.cues, `ask-instead:${form}→${numbers.join(",")}`],
+  };
+}
+
+/** A subject and nothing else, short: `一网通办`, `实验室呢`, `视综平台？`. */
+const SUBJECT_ALONE = /^[\p{Script=Han}A-Za-z]{2,8}(?:呢|的呢|吗)?$/u;
+
+/**
+ * A task's subject typed alone in a direct chat (`一网通办`): the writer wants to know how it stands; the bot asks with its
+ * best guesses (`您是想查看：任务15（…）的进度吗？`) rather than answer "没看懂". Never in a group room.
+ */
+function subjectAlone(i: Interpretation, ctx: GuessContext, status: AnyCommand): Interpretation | null {
+  if (!ctx.sender?.direct || !ctx.subjects) return null;
+  const core = i.text.replace(/[\s\p{P}\p{S}]/gu, "");
+  if (!SUBJECT_ALONE.test(core)) return null;
+  const found = ctx.subjects.match(core).filter((c) => c.score >= 5);
+  if (found.length === 0) return null;
+  const candidates = found.slice(0, MAX_GUESSES);
+  const numbers = candidates.map((c) => c.number);
+  return {
+    ...i,
+    command: status.name,
+    kind: status.cues.kind,
+    confidence: "likely",
+    args: { numbers, candidates, ask: true },
+    tasks: numbers,
+    percent: null,
+    cues: [...i.cues, `subject-alone:${numbers.join(",")}`],
   };
 }
 
