@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineCommand, UserError } from "../src/core/command.js";
 import { reply } from "../src/core/reply.js";
-import { requirePlan, requireTask } from "../src/core/task-view.js";
+import { requireTask } from "../src/core/task-view.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
 import { passOnLeaderRequest } from "../src/core/leader-reminders.js";
 import {
@@ -62,13 +62,6 @@ const PAUSE_IN_WORDS = [
     "u",
   ),
 ];
-
-/**
- * Every task's reminders, said with no task named: `全部督办提醒暂停发送`, `所有任务的提醒暂停`, `全部暂停`. Only beside the
- * reminders or the verb: `提醒先停一下，等全部材料齐了再说` names no task and is asked about.
- */
-const EVERY =
-  /(?:全部|所有|全体|一律|统统)(?:的)?(?:任务)?(?:的)?(?:督办|催办|定期)?(?:提醒|催办)|(?:提醒|催办)\s*(?:全部|一律|统统|都)\s*(?:先|暂时)?\s*(?:暂停|停)|(?:全部|一律|统统)\s*(?:先|暂时)?\s*暂停/u;
 
 /** `暂停提醒 6 已报市局协调`: an admin pauses a task's reminders, with the reason recorded; a leader's request is passed on to the office. */
 export default defineCommand({
@@ -136,15 +129,6 @@ export default defineCommand({
       const passed = await passOnLeaderRequest(ctx, "pause", []);
       if (passed) return passed;
       await requireAdminFor(ctx, "pause-reminders", null);
-      // `全部督办提醒暂停发送，评估结束后另行通知`: every open task not paused yet, each stored before the reply, the message the reason.
-      if (EVERY.test(ctx.inbound.text)) {
-        const plan = await requirePlan(ctx);
-        const open = (await ctx.repos.plans.tasks(plan.id)).filter((task) => !task.completedAt && !task.remindersPaused);
-        const why = ctx.inbound.text.trim();
-        for (const task of open) await ctx.repos.plans.setPaused(task.id, true, why, actorOf(ctx), ctx.clock.now());
-        const r = t.remindersAll;
-        return { replies: [reply([open.length ? r.paused(open.map((task) => task.number).join("、"), why) : r.nonePaused])] };
-      }
       return { replies: [reply([t.remindersWhich.pause(reason || t.remindersWhich.exampleReason)])] };
     }
     // Check every task first, so that one unknown number pauses nothing.

@@ -402,11 +402,6 @@ export const en = {
     noneResume: "No task has its reminders paused.",
     exampleReason: "waiting for the city bureau",
   },
-  /** Every task's reminders paused at once (`全部督办提醒暂停发送`). */
-  remindersAll: {
-    paused: (numbers: string, reason: string) => `Reminders paused for every open task (tasks ${numbers}). Reason: ${reason}`,
-    nonePaused: "No task to pause: the reminders of every open task are paused already.",
-  },
   completion: {
     done: (n: number, title: string) => `Task ${n} ${title} is completed (办结); no more reminders will be sent for it.`,
     already: (n: number) => `Task ${n} was already completed.`,

@@ -365,11 +365,6 @@ export const zh = {
     noneResume: "目前没有暂停提醒的任务。",
     exampleReason: "已报市局协调",
   },
-  /** Every task's reminders paused at once (`全部督办提醒暂停发送`). */
-  remindersAll: {
-    paused: (numbers: string, reason: string) => `已暂停全部未办结任务（任务${numbers}）的提醒。原因：${reason}`,
-    nonePaused: "没有需要暂停提醒的任务：未办结的任务提醒都已暂停。",
-  },
   completion: {
     done: (n: number, title: string) => `已办结任务${n}（${title}），此后不再发送提醒。`,
     already: (n: number) => `任务${n}此前已办结。`,
