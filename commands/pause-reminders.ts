@@ -4,7 +4,16 @@ import { reply } from "../src/core/reply.js";
 import { requireTask } from "../src/core/task-view.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
 import { passOnLeaderRequest } from "../src/core/leader-reminders.js";
-import { FOR_A_WHILE, WHOLE_LEAD_REASON, WHOLE_NOT_ASKING, WHOLE_THESE_TASKS, WHOLE_THIS_TASK } from "../src/core/command-cues.js";
+import {
+  FOR_A_WHILE,
+  WHOLE_LEAD_CAUSE,
+  WHOLE_LEAD_REASON,
+  WHOLE_NOT_ASKING,
+  WHOLE_TASK_LIST,
+  WHOLE_THAT_TASK,
+  WHOLE_THESE_TASKS,
+  WHOLE_THIS_TASK,
+} from "../src/core/command-cues.js";
 
 /**
  * A reason after the request: `，雪亮二期要等县里立项下来才能动`. 了 only after 吧 (`停掉吧了` is rare, `停掉了` tells what
@@ -16,7 +25,12 @@ const ABOUT_REMINDERS = "(?=[\\s\\S]*?(?:提醒|催办))";
 /** What may follow, as THEN_REASON without its group (the whole message is then the reason). */
 const MORE = "\\s*(?:一下)?\\s*(?:吧了?|[啊呀])?\\s*(?:[,，。;；!！\\s]+[^?？]*?)?[\\s。!！]*$";
 /** Asking, not telling: `能不能`, `可以`. */
-const MAY = "(?:能不能|可不可以|能否|可否|可以|就)?\\s*(?:先|暂时|暂且)?\\s*";
+const MAY = "(?:都|也|全部|全都|一并|统一)?\\s*(?:能不能|可不可以|能否|可否|可以|就)?\\s*(?:先|暂时|暂且)?\\s*";
+/** Said in words after a task and a reason: `先别催了`, `提醒停一下`, one or both (`先别催了提醒停一下`). */
+const STOP_PHRASE = "(?:暂停提醒|暂停催办|提醒暂停|催办暂停|停止提醒|停止催办|提醒先停|催办先停|提醒停一下|提醒停掉|别催了?)";
+/** The verb first, then what it stops: `即日起暂停该项任务的督办提醒`, `暂停任务21、任务22的提醒`. */
+const PAUSE_VERB = `(?:即日起|自即日起|从今天起)?\\s*${MAY}(?:暂停|停止|停发)\\s*(?:发送|推送)?\\s*`;
+const REMINDERS_AFTER = "(?:各项)?(?:督办|定期|催办)?(?:提醒|催办)";
 /**
  * Pausing said in words, the whole message: `这个提醒能不能先停掉，…`, `这个先别催了，市局还没开会` (in reply to the bot),
  * `任务3是长期任务，先暂停提醒吧` (the reason before). `不要暂停提醒` and `下周…` are not.
@@ -25,8 +39,16 @@ const PAUSE_IN_WORDS = [
   new RegExp(`^${WHOLE_NOT_ASKING}${WHOLE_THIS_TASK}(?:提醒|催办)\\s*${MAY}(?:暂停|停掉|停一下|停一停|停发|关掉|关一下)${THEN_REASON}`, "u"),
   new RegExp(`^${WHOLE_NOT_ASKING}${WHOLE_THIS_TASK}${MAY}(?:别|不要|不用|不必|停止)\\s*催(?:办|了)?${THEN_REASON}`, "u"),
   new RegExp(
-    `^${WHOLE_NOT_ASKING}#\\s*(?:是)?(?<reason>[^,，。;；\\n]{2,24})[,，]\\s*(?:先|暂时|暂且|就)?\\s*` +
-      "(?:暂停提醒|暂停催办|提醒暂停|催办暂停|停止提醒|停止催办|提醒先停|催办先停|别催了?)\\s*(?:一下)?\\s*(?:吧了?)?[\\s。!！]*$",
+    // Voice input has no comma: `任务三这个是长期的先别催了提醒停一下`; then 先 or 暂时 must open the instruction, and it names the
+    // reminders (an officer's `任务3我们在写了先别催了` is talk).
+    `^${WHOLE_NOT_ASKING}#\\s*(?:是)?(?<reason>[^,，。;；\\n]{2,24}?)(?:[,，]\\s*(?:先|暂时|暂且|就)?|(?=[^,，]*(?:提醒|催办))\\s*(?:先|暂时|暂且))\\s*` +
+      `${STOP_PHRASE}(?:\\s*(?:了)?\\s*${STOP_PHRASE})?\\s*(?:一下)?\\s*(?:吧了?)?[\\s。!！]*$`,
+    "u",
+  ),
+  // The verb first, formally: `鉴于任务十九…已于去年底基本完成，即日起暂停该项任务的督办提醒。`, `因省厅平台割接，暂停任务21的提醒`.
+  new RegExp(`^${ABOUT_REMINDERS}${WHOLE_NOT_ASKING}${WHOLE_LEAD_CAUSE}${PAUSE_VERB}${WHOLE_THAT_TASK}${REMINDERS_AFTER}${FOR_A_WHILE}${MORE}`, "u"),
+  new RegExp(
+    `^${ABOUT_REMINDERS}${WHOLE_NOT_ASKING}${WHOLE_LEAD_REASON}${PAUSE_VERB}${WHOLE_TASK_LIST}\\s*(?:任务)?\\s*的?\\s*${REMINDERS_AFTER}${FOR_A_WHILE}${MORE}`,
     "u",
   ),
   // The formal and the terse: `因…安保任务，第二十一项、第二十二项任务的督办提醒暂停发送，七月五日后另行恢复。`, `任务16、任务23的催办暂停一周`,
@@ -88,6 +110,15 @@ export default defineCommand({
       "不要催",
       "不要再催",
       "不用催",
+      // Sending stopped: `七一前后先别发提醒了 全部暂停`, `全部督办提醒暂停发送`.
+      "别发提醒",
+      "别再发提醒",
+      "不要发提醒",
+      "不要再发提醒",
+      "提醒别发",
+      "提醒不要发",
+      "暂停发送提醒",
+      "暂停推送提醒",
     ],
     whole: PAUSE_IN_WORDS,
   },

@@ -4,11 +4,24 @@ import { reply } from "../src/core/reply.js";
 import { requirePlan, requireTask } from "../src/core/task-view.js";
 import { actorOf, requireAdminFor } from "../src/core/permissions.js";
 import { passOnLeaderRequest } from "../src/core/leader-reminders.js";
-import { WHOLE_LEAD_REASON, WHOLE_NOT_ASKING, WHOLE_THESE_TASKS, WHOLE_THIS_TASK } from "../src/core/command-cues.js";
+import {
+  WHOLE_LEAD_CAUSE,
+  WHOLE_LEAD_REASON,
+  WHOLE_NOT_ASKING,
+  WHOLE_TASK_LIST,
+  WHOLE_THAT_TASK,
+  WHOLE_THESE_TASKS,
+  WHOLE_THIS_TASK,
+} from "../src/core/command-cues.js";
 
 const RESUME = "(?:恢复|重新打开|重新开启|重新开|再开|打开|开启)";
 /** A reason after the request: `，市局方案已经下发了`; no question mark (`提醒恢复了？` asks). */
 const THEN_REASON = "\\s*(?:一下)?\\s*[吧了啊呀]*\\s*(?:[,，。;；!！\\s]+[^?？]*)?$";
+/** Every one of the tasks named, or at once: `任务3、8、16、23的提醒都恢复吧`, `…的督办提醒即日起一并恢复`. */
+const ALL_OF_THEM = "(?:\\s*(?:即日起|可以|就|都|也|全部|全都|一并|统一))*";
+const ABOUT = "(?=[\\s\\S]*?(?:提醒|催办))";
+const RESUME_VERB = `(?:即日起|自即日起|从今天起)?\\s*(?:可以|就)?\\s*${RESUME}(?:正常)?(?:发送|推送)?\\s*`;
+const REMINDERS_AFTER = "(?:各项)?(?:督办|定期|催办)?(?:提醒|催办)(?:正常)?(?:发送|推送)?";
 /**
  * Resuming said in words, the whole message: `十九号任务的催办重新打开`, `任务十九的提醒恢复一下`, `这个恢复提醒吧，市局方案已经下发了`
  * (in reply to the bot). `下周恢复提醒` is not.
@@ -23,9 +36,12 @@ const RESUME_IN_WORDS = [
   // A reason first: `市局已经部署下来了，这项恢复提醒吧`, `汛期已过，任务7、任务9的督办提醒即日起恢复`.
   new RegExp(
     `^(?=[\\s\\S]*?(?:提醒|催办))${WHOLE_NOT_ASKING}${WHOLE_LEAD_REASON}${WHOLE_THESE_TASKS}` +
-      `(?:(?:督办|催办)?(?:提醒|催办)\\s*(?:即日起|可以|就)?\\s*${RESUME}(?:发送|推送)?|(?:可以|就)?\\s*${RESUME}\\s*(?:督办|催办)?(?:提醒|催办))${THEN_REASON}`,
+      `(?:(?:督办|催办)?(?:提醒|催办)${ALL_OF_THEM}\\s*${RESUME}(?:正常)?(?:发送|推送)?|(?:可以|就)?\\s*${RESUME}\\s*(?:督办|催办)?(?:提醒|催办))${THEN_REASON}`,
     "u",
   ),
+  // The verb first, formally: `经研究，恢复第十九项任务的定期提醒。`, `鉴于…已部署，即日起恢复该项任务的督办提醒`.
+  new RegExp(`^${ABOUT}${WHOLE_NOT_ASKING}${WHOLE_LEAD_CAUSE}${RESUME_VERB}${WHOLE_THAT_TASK}${REMINDERS_AFTER}${THEN_REASON}`, "u"),
+  new RegExp(`^${ABOUT}${WHOLE_NOT_ASKING}${WHOLE_LEAD_REASON}${RESUME_VERB}${WHOLE_TASK_LIST}\\s*(?:任务)?\\s*的?\\s*${REMINDERS_AFTER}${THEN_REASON}`, "u"),
 ];
 
 /** Every task, said with no task named: `恢复全部任务的提醒`, `提醒全部恢复`, `所有催办都恢复`. */

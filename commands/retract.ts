@@ -29,10 +29,10 @@ export function ordinalAndReason(rest: string): { ordinal: number | null; reason
 
 /** Words that may stand around a withdrawal: what is withdrawn, why, politeness and filler (`刚才所报…有误，请予…`). */
 const AROUND =
-  "(?:#|这条|这一条|此条|该条|那条|那一条|这个|那个|上一条|上条|刚才|刚刚|之前|所报|报的|发的|的|嗯|呃|啊|哎|唉|一下|麻烦|请|予以|予|现|帮我|帮忙|先|把|它|我|本人|想|要" +
+  "(?:#|这条|这一条|此条|该条|那条|那一条|这个|那个|上一条|上条|刚才|刚刚|刚(?=那|这|发|报|才)|之前|不算|不作数|作废|无效|所报|报的|发的|的|嗯|呃|啊|哎|唉|一下|麻烦|请|予以|予|现|帮我|帮忙|先|把|它|我|本人|想|要" +
   "|进度|进展|数字|数据|比例|百分比|内容|信息|有误|错误|不对|错了|(?:打|写|说|报|记|填|搞|弄|发|点|输|录|传)(?:错|重)(?:群|任务|人|地方|数|字)?了?|重复了?|多发了?(?:一条)?|发多了" +
   "|手滑了?|手误|不好意思|抱歉|核实后|待|重新(?:说|报|发|填|写|传)?|报送|上报|再报|稍后|晚点|回头|等下|一会儿?|明天|下午|马上" +
-  "|是\\s*\\d+\\s*%?\\s*不是\\s*\\d+\\s*%?|应该是\\s*\\d+\\s*%?|[\\s,，。.!！~～、:：;；])*";
+  "|是\\s*\\d+\\s*%?\\s*不是\\s*\\d+\\s*%?|应该是\\s*\\d+\\s*%?|[\\s,，。.!！~～、:：;；\\p{Extended_Pictographic}\\u{FE0F}])*";
 /**
  * A withdrawal said in words, the whole message: `撤回上一条`, `所报数字有误，此条请先予撤回。`; never `不要撤回`, `我撤回了`,
  * nor one told of (`刚才撤回的那条数字写错了`, `删除了的那条`): the verb is followed by neither 的 nor 了.
@@ -45,10 +45,20 @@ const WRONG_TASK = new RegExp(
   "u",
 );
 
+/**
+ * The record said to belong to another task, then withdrawn: `不对，刚才那条是23的，撤回` in reply to the bot's confirmation of
+ * task 24 withdraws that one (the `right` task is where it belongs, never the one withdrawn); with no reply, the sender's latest.
+ */
+const BELONGS_ELSEWHERE = new RegExp(
+  "^(?:不对|错了|搞错了|弄错了|报错了)?[\\s,，]*(?:这条|这一条|刚才那条|刚那条|刚才的|那条|上一条)\\s*(?:应该)?是\\s*(?:任务)?\\s*(?<right>#|\\d{1,3}|[一二三四五六七八九十]{1,3})\\s*(?:号)?(?:任务)?的?" +
+    "[\\s,，]*(?:我)?(?:撤回|撤销|删掉|删除)(?:一下|掉)?吧?[\\s。.!！\\p{Extended_Pictographic}\\u{FE0F}]*$",
+  "u",
+);
+
 /** A member's withdrawal that names no task takes back their latest update only when it is this recent (hours). */
 const RECENT_HOURS = 24;
 /** Words of a withdrawal that point at a report: with none (`撤回撤回 手滑了`), only an update sent this recently is taken back. */
-const POINTS_AT_REPORT = /上一?条|刚才|刚刚|所报|报的|发的|报送的|进展|进度/u;
+const POINTS_AT_REPORT = /上一?条|刚才|刚刚|刚(?:那|这)一?条|所报|报的|发的|报送的|进展|进度/u;
 /** Minutes: `撤回撤回 手滑了` may be about any message just sent; an update is what it takes back only when it is that fresh. */
 const JUST_SENT_MINUTES = 10;
 
@@ -71,10 +81,10 @@ export default defineCommand({
       ["撤回", "最新进展"],
       ["撤回", "进展"],
     ],
-    whole: [WITHDRAWAL, WRONG_TASK],
+    whole: [WITHDRAWAL, WRONG_TASK, BELONGS_ELSEWHERE],
     // With no task named or replied to, only what points at the sender's own report: `撤回上一条`, not `撤回吧`.
     // A slip owned (`撤回撤回 手滑了`, `撤回，发重了`) points at the sender's message just sent (JUST_SENT_MINUTES).
-    wholeWithoutTask: new RegExp(`${POINTS_AT_REPORT.source}|错|有误|不对|手滑|手误|发重|重复|多发|发多`, "u"),
+    wholeWithoutTask: new RegExp(`${POINTS_AT_REPORT.source}|错|有误|不对|不算|不作数|作废|手滑|手误|发重|重复|多发|发多`, "u"),
   },
   access: "change",
   // `words`: said in other words (the cues' `whole`), the reason being the whole message.

@@ -55,6 +55,15 @@ export const WHOLE_THIS_TASK = "(?:#|这个|这项|这件事|该项|此项|该�
 export const WHOLE_THESE_TASKS = "(?:#(?:\\s*(?:[、,，/&]|和|及|与)?\\s*#)*|这个|这项|这件事|该项|此项|本项|该任务|这个任务)\\s*(?:任务)?\\s*的?\\s*";
 /** A reason told before an instruction, ending in a comma: `因指挥情报中心近期承担七一安保任务，`, `市局已经部署下来了，`. */
 export const WHOLE_LEAD_REASON = "(?:(?:因|由于|鉴于|考虑到)?[^,，。;；!！\\n#]{2,40}[,，]\\s*(?:即日起|自即日起|从今天起|现|特此|故)?\\s*)?";
+/** Tasks named, one or a list (`#`, `#、#和#`), as the interpreter masks them for the `whole` forms. */
+export const WHOLE_TASK_LIST = "#(?:\\s*(?:[、,，/&]|和|及|与)?\\s*#)*";
+/**
+ * A reason told first that may itself name the task, when a causal word opens it: `鉴于任务十九…已于去年底基本完成，`; the
+ * instruction then points back at it (`暂停该项任务的督办提醒`), never at a task of its own.
+ */
+export const WHOLE_LEAD_CAUSE = "(?:因|由于|鉴于|考虑到)[^,，。;；!！\\n]{2,60}[,，]\\s*(?:即日起|自即日起|从今天起|现|特此|故)?\\s*";
+/** The task pointed back at: `该项任务的`, `上述任务`. */
+export const WHOLE_THAT_TASK = "(?:该项|此项|本项|这项|上述|以上)\\s*(?:任务)?\\s*的?\\s*";
 /** How long, after a pause: `暂停一周`, `停两个月`. */
 export const FOR_A_WHILE = "(?:\\s*(?:一下|[一二两三四五六七八九十几半\\d]+\\s*(?:天|日|周|个?星期|个?礼拜|个?月)))?";
 

@@ -3,7 +3,7 @@ import type { Sender } from "./questions.js";
 import type { SubjectIndex } from "./subject-index.js";
 import type { Interpretation } from "./interpretation.js";
 import { findTaskRefs } from "./task-refs.js";
-import { looseTask } from "./loose-task.js";
+import { looseTasks } from "./loose-task.js";
 import { classifyIntent } from "./intent-classifier.js";
 
 /**
@@ -16,6 +16,9 @@ import { classifyIntent } from "./intent-classifier.js";
 
 /** None given on purpose: an empty message, a quote passed on, "先不报了", the office's summary of its supervision, a report forwarded. */
 const ON_PURPOSE = /^(?:empty|quote-passed-on|not-reporting:|supervision-summary:|forwarded:)/u;
+
+/** A query called off (`任务13先不用查了，我下午当面问叶主任`, `这个不必再查`): nothing to ask about. */
+const CALLED_OFF = /(?:不用|不必|无需|别|先不|暂不|不要)\s*(?:再|帮我|给我)?\s*(?:查|调取|调阅|问)/u;
 
 /** What the guess needs of the interpret context: the commands, the plan's tasks, who writes where. */
 interface GuessContext {
@@ -39,20 +42,35 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
   const replyToBot = (ctx.replyTo?.tasks.length ?? 0) > 0;
   if (!(i.addressed || ctx.sender?.direct || ctx.sender?.addressed || replyToBot)) return i;
   if (i.cues.some((c) => ON_PURPOSE.test(c))) return i;
+  const off = CALLED_OFF.exec(i.text);
+  if (off) return { ...i, cues: [...i.cues, `called-off:${off[0]}`] };
   const status = ctx.commands.find((c) => c.cues.kind === "task-query" && c.cues.words.length === 0);
   if (!status || !ctx.subjects) return i;
   const low = i.text.toLowerCase();
   const refs = findTaskRefs(low);
   // A task by its number alone (`6号那个`, `第六项`): only read where the bot is addressed (loose-task.ts).
-  const loose = refs.length === 0 ? looseTask(low) : null;
-  const named = refs.length > 0 ? refs.flatMap((r) => r.numbers) : loose !== null ? [loose] : [];
+  const loose = refs.length === 0 ? looseTasks(low) : [];
+  const named = refs.length > 0 ? refs.flatMap((r) => r.numbers) : loose;
   const numbers = [...new Set(named)].filter((n): n is number => n !== null && ctx.subjects?.title(n) != null).slice(0, MAX_GUESSES);
   // The learned signal is read first: a withdrawal or a pause that names its task (`撤回撤回 任务6 手滑了`) must not be
   // answered with task 6's status.
   const learned = learnedSignal(i, ctx, numbers, replyToBot);
+  if (learned.command === null && !learned.learned?.used && numbers.length === 0) return subjectAlone(learned, ctx, status) ?? learned;
   if (learned.command !== null || learned.learned?.used || numbers.length === 0) return learned;
   if (!(i.addressed || ctx.sender?.direct || ctx.sender?.addressed)) return learned;
   const form = refs.length > 0 ? refs.map((r) => r.form).join("+") : "N号";
+  // Several numbers alone, asked about, in a direct chat (`9号和13号呢`): a follow-up about those tasks, all answered.
+  if (refs.length === 0 && numbers.length > 1 && ctx.sender?.direct && /[呢吗么]|怎么样|咋样/u.test(low))
+    return {
+      ...learned,
+      command: status.name,
+      kind: status.cues.kind,
+      confidence: "certain",
+      args: { numbers },
+      tasks: numbers,
+      percent: null,
+      cues: [...i.cues, `several-asked:${numbers.join(",")}`],
+    };
   const candidates = numbers.map((n) => ({ number: n, title: ctx.subjects!.title(n)!, score: 0, shared: [form] }));
   return {
     ...learned,
@@ -63,6 +81,33 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
     tasks: numbers,
     percent: null,
     cues: [...i.cues, `ask-instead:${form}→${numbers.join(",")}`],
+  };
+}
+
+/** A subject and nothing else, short: `一网通办`, `实验室呢`, `视综平台？`. */
+const SUBJECT_ALONE = /^[\p{Script=Han}A-Za-z]{2,8}(?:呢|的呢|吗)?$/u;
+
+/**
+ * A task's subject typed alone in a direct chat (`一网通办`): the writer wants to know how it stands; the bot asks with its
+ * best guesses (`您是想查看：任务15（…）的进度吗？`) rather than answer "没看懂". Never in a group room.
+ */
+function subjectAlone(i: Interpretation, ctx: GuessContext, status: AnyCommand): Interpretation | null {
+  if (!ctx.sender?.direct || !ctx.subjects) return null;
+  const core = i.text.replace(/[\s\p{P}\p{S}]/gu, "");
+  if (!SUBJECT_ALONE.test(core)) return null;
+  const found = ctx.subjects.match(core).filter((c) => c.score >= 5);
+  if (found.length === 0) return null;
+  const candidates = found.slice(0, MAX_GUESSES);
+  const numbers = candidates.map((c) => c.number);
+  return {
+    ...i,
+    command: status.name,
+    kind: status.cues.kind,
+    confidence: "likely",
+    args: { numbers, candidates, ask: true },
+    tasks: numbers,
+    percent: null,
+    cues: [...i.cues, `subject-alone:${numbers.join(",")}`],
   };
 }
 

@@ -130,6 +130,8 @@ const REPLY_FACT = new RegExp(
     "报过|报了哪些|进展记录|历史|截止|时限|期限|到期|哪天|几号|何时|(?:牵头|负责)[^,，。;；?？]{0,10}谁|谁(?:牵头|负责)|(?:牵头|责任|负责)单位(?:是|有)?(?:哪|谁|什么)",
     "第几条|前面(?:的|几条)|之前(?:的|几条)|(?:牵头|负责)的?吗|(?:怎么|为什么|为啥|咋)(?:会|又)?(?:提醒|催|发|派)到|(?:报|交|报送|上报)了?(?:没|吗)",
     "(?:报|交)没(?:报|交)",
+    // The figure on record (`我们这个现在系统里记的多少了`, `现在算几成了`).
+    "(?:(?:记|录|算|显示|登记)(?:的|了|上|成)?(?:是)?(?:多少|几成|百分之几)|(?:系统|台账|督办)里[^,，。;；?？]{0,8}(?:多少|几成|百分之几|进度))(?:了|呢|啊|呀)?\\s*[?？]?\\s*$",
   ].join("|"),
   "u",
 );
@@ -510,7 +512,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     for (const cmd of byKind("task-command")) {
       if (!cmd.cues.bare?.length) continue;
       // The phrase ends a clause: `提醒停一下吧`, not `提醒停车的事`.
-      const m = cached(`(?:${alternation(cmd.cues.bare)})(?=$|[^\\p{Script=Han}]|[吧了啊呀嘛])`, "iu").exec(bare);
+      // Or is sent no more, or again: `提醒暂停发送`, `提醒恢复正常推送`.
+      const m = cached(`(?:${alternation(cmd.cues.bare)})(?=(?:正常)?(?:发送|推送)?(?:$|[^\\p{Script=Han}]|[吧了啊呀嘛]))`, "iu").exec(bare);
       if (m && (!best || m.index < best.at)) best = { cmd, at: m.index, word: m[0] };
     }
     // `别催了` in a room is talk among people, even the office's; said to the bot it is an order.
@@ -701,7 +704,9 @@ function wholeCommand(
       const reason = m.groups?.reason?.trim() ?? null;
       const captured = m.groups?.task ? taskNumber(m.groups.task) : null;
       if (captured !== null) return { cmd, numbers: [captured], from: "named", reason };
-      if (refs.length > 0 && !form.source.includes("?<task>")) return { cmd, numbers: uniq(refs.flatMap((r) => r.numbers)), from: "", reason };
+      // A form's `right` group is where the record belongs (`刚才那条是23的，撤回`): the task replied to is the one meant.
+      if (refs.length > 0 && !form.source.includes("?<task>") && m.groups?.right === undefined)
+        return { cmd, numbers: uniq(refs.flatMap((r) => r.numbers)), from: "", reason };
       // The task replied to: the only one, every one (`这两项都…`), or the one whose subject the message names (reply-context.ts).
       const replied = replyTask(low, replyTasks, subjects);
       if (replied) return { cmd, numbers: replied.ref.numbers, from: replied.cue, reason };

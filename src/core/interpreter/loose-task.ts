@@ -22,3 +22,20 @@ export function looseTask(low: string, opts: { asking?: boolean } = {}): number 
   const m = (opts.asking ? ASKED : LOOSE).exec(low.trim());
   return m ? taskNumber(m[1]!) : null;
 }
+
+/** Two or more numbers alone, joined (`9号和13号呢`, `那7、8号呢`): a follow-up about several tasks. */
+const SEVERAL = new RegExp(`^${OPENER}\\s*${NUMBER}((?:\\s*(?:和|、|,|，|及|跟|与|还有)\\s*${NUMBER})+)\\s*${ASKING}?\\s*[?？]?$`, "u");
+const ONE = new RegExp(NUMBER, "gu");
+
+/**
+ * The tasks a message names by their numbers alone, one or several, or none: `looseTasks("9号和13号呢")` → [9, 13],
+ * `looseTasks("6号那个")` → [6], `looseTasks("9号和13号开会")` → [].
+ */
+export function looseTasks(low: string): number[] {
+  const one = looseTask(low);
+  if (one !== null) return [one];
+  const m = SEVERAL.exec(low.trim());
+  if (!m) return [];
+  const numbers = [taskNumber(m[1]!), ...[...m[2]!.matchAll(ONE)].map((x) => (x[1] ? taskNumber(x[1]) : null))];
+  return numbers.every((n): n is number => n !== null) ? [...new Set(numbers)] : [];
+}
