@@ -27,6 +27,7 @@ import {
   WHERE_IT_IS,
   withoutDemands,
 } from "./not-progress.js";
+import { defersToRecord, draftForReview, explainsMeaning, hideNotReported } from "./not-a-report.js";
 import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
@@ -442,6 +443,10 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     // A report of another unit forwarded or quoted (`转发刑侦周报：…`, `各单位进展汇总（摘自督办系统）`) is not ours to record.
     const forwarded = forwardedReport(low) ?? othersFigures(low);
     if (forwarded) return none(`forwarded:${forwarded}`);
+    // An explanation of what a goal means (`特此说明：任务二十五中“…”是指…`), a draft sent for review (`本周周报我先发您过目`),
+    // a hand-made recap that defers to the system (`…有出入的以督办系统记录为准`): its numbers and figures report nothing.
+    const notReport = explicitLabel ? null : notAReport(low);
+    if (notReport) return none(`not-a-report:${notReport}`);
     // A plan of work to come (`国保大队下周计划⏎1. 任务16：…`), another unit said to do the work (`主要是网安在弄`), a
     // completion urged (`任务25年底前要基本完成`): no report, whatever 完成 or figure the lines hold.
     const plans = explicitLabel ? null : plansHeading(low);
@@ -467,7 +472,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     const subjects = ctx.subjects;
     // Work done is read without forecasts (`预计下周能到60%`) and without a file shared for people to act on.
     // Nor is a figure of money (`采购经费仅拨付百分之三十`) a figure of the work.
-    const evidenceLow = hideSharing(hideMoney(hideForecasts(low)), REQUEST_MARKS.test(low));
+    // Nor a figure the sender disowns (`65%是上月数字`) or will check before reporting (`重新核一下再报`, `招标完了再报`).
+    const evidenceLow = hideNotReported(hideSharing(hideMoney(hideForecasts(low)), REQUEST_MARKS.test(low)));
     const read = interpretUpdate(low, text, heads, {
       evidence: { low: evidenceLow, text: hideLike(text, evidenceLow) },
       ...(subjects ? { titleWord: (n: number, w: string) => subjects.titleWord(n, w) } : {}),
@@ -594,13 +600,15 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   // A list headed as work to do (`本周任务：⏎1.迎接市局检查⏎2.完成…测评`) plans; it reports nothing done.
   const todo = TODO_HEADING.exec(low) ?? plansHeading(low) ?? (DEMANDED_DONE.test(low) && !doneWork(withoutDemands(low)) ? ["demanded"] : null);
   if (todo) cues.push(`todo-list:${typeof todo === "string" ? todo : todo[0].trim()}`);
-  if (update && ctx.subjects && !question && !notice && !todo && !REQUEST_MARKS.test(low)) {
+  if (update && ctx.subjects && !question && !notice && !todo && !REQUEST_MARKS.test(low) && !notAReport(low)) {
     // A figure or a word like 过半 is a report too: `工作室挂牌那件事，进度七成了` (issue 25).
     // A demand or a goal (`省厅要求2024年底前…完成率100%`) states no progress.
     // In a list (`警保室本周：⏎1. 完成工资发放…⏎4. 下周盘点单警装备库存`) only the lines that report work done are read, and
     // 截至目前 alone is a date, not work done (`截至目前，市局尚未下发…通知`).
-    const reported = reportedPart(low);
-    const figure = DEMAND_OR_AFTER.test(reported) ? null : extractPercent(hideLike(text, hideForecasts(low)));
+    // A figure of money (`预算只剩40%了`), a figure disowned or a report put off (`招标完了再报`) is no report either.
+    const quiet = hideNotReported(hideMoney(low));
+    const reported = reportedPart(quiet);
+    const figure = DEMAND_OR_AFTER.test(reported) ? null : extractPercent(hideLike(text, hideForecasts(quiet)));
     const asOf = reported.replace(AS_OF, " ");
     const done = doneWork(asOf) ?? WEAK_DONE_MARKS.exec(asOf)?.[0] ?? progressWord(asOf) ?? (figure ? `${figure.value}%` : null);
     // "已经安排下周组织数字工匠评选" is a plan, not an update: only 已…完成-style words outweigh talk of the future.
@@ -631,6 +639,11 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     }
   }
   return none();
+}
+
+/** Why a message with numbers and figures reports nothing (not-a-report.ts), or null. */
+function notAReport(low: string): string | null {
+  return explainsMeaning(low) ?? draftForReview(low) ?? defersToRecord(low);
 }
 
 /** A number standing alone as a word (`嗯那个 二十三 就是…`, `23，就是…`): spoken, it names a task. */
