@@ -55,6 +55,45 @@ describe("updates in weekly lists, through Bot.handle on a real SQLite file", ()
     expect((await stored()).map((u) => [u.task.number, u.percent])).toEqual([[15, 60]]);
   });
 
+  it("asks about a weekly list whose items are headed by subjects, every item's task among the guesses", async () => {
+    const zhang = who("@zhang:bureau.local", "xingzhen");
+    const asked = async (text: string, tasks: number[], percent: number | null) => {
+      const before = await app.db.update.count();
+      const r = await say(text, zhang);
+      expect(await app.db.update.count(), text).toBe(before);
+      const pending = await app.db.pendingUpdate.findUnique({ where: { eventId: `$lr${seq}` } });
+      expect(pending, text).not.toBeNull();
+      expect((JSON.parse(pending!.candidates) as number[]).slice(0, tasks.length), text).toEqual(tasks);
+      const segments = JSON.parse(pending!.segments) as { percent: number | null }[];
+      expect(segments[0]!.percent, text).toBe(percent);
+      expect(r.text, text).toContain(`任务${tasks[0]}`);
+    };
+    await asked("本周刑侦大队：\n- 图像侦查数字工匠：二人进入市局复审\n- 禁毒实验室：试剂柜、检测仪到位\n- 现勘采集率96%", [6, 9], null);
+    await asked(
+      "治安大队科技兴警周报\n1. 无人机管控：完成县城区域禁飞区划定，反制设备进场\n2. 户政窗口“一窗通办”改造完成\n3. 查处违法出租房屋5户",
+      [11, 15],
+      null,
+    );
+    await asked("治安大队周报\n1. 无人机管控：反制设备进场，进度六成\n2. 户政窗口“一窗通办”改造完成", [11, 15], 60);
+    await asked("警保室本月情况：\n（1）单警装备：执法记录仪换装完毕\n（2）智能头盔：到货三成\n（3）车辆年检12台", [12, 13], null);
+  });
+
+  it("leaves a list of subjects with steps still to come, or with no work done, alone", async () => {
+    const zhang = who("@zhang:bureau.local", "xingzhen");
+    for (const text of [
+      "本周工作：\n1. 数字工匠：周三复审\n2. 禁毒实验室：周五验收",
+      "提醒一下：\n1. 数字工匠：材料周三前报市局\n2. 禁毒实验室：验收材料准备好",
+      "各位注意\n1. 数字工匠评审通过的名单在群文件\n2. 实验室钥匙在我这",
+      "本周会议安排：\n1. 数字工匠：周三评审\n2. 禁毒实验室：周五验收",
+    ]) {
+      const before = await app.db.update.count();
+      const r = await say(text, zhang);
+      expect({ text, replies: r.count }).toEqual({ text, replies: 0 });
+      expect(await app.db.update.count()).toBe(before);
+      expect(await app.db.pendingUpdate.count({ where: { eventId: `$lr${seq}` } })).toBe(0);
+    }
+  });
+
   it("still leaves a request to people alone, and a request for closing to the review", async () => {
     for (const text of ["请各单位周五前报送任务15进展", "任务15的材料请大家抓紧报上来"]) {
       const before = await app.db.update.count();

@@ -27,6 +27,7 @@ import {
   WHERE_IT_IS,
   withoutDemands,
 } from "./not-progress.js";
+import { listedSubjects } from "./list-subjects.js";
 import { defersToRecord, draftForReview, explainsMeaning, hideNotReported } from "./not-a-report.js";
 import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
@@ -607,6 +608,32 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     // 截至目前 alone is a date, not work done (`截至目前，市局尚未下发…通知`).
     // A figure of money (`预算只剩40%了`), a figure disowned or a report put off (`招标完了再报`) is no report either.
     const quiet = hideNotReported(hideMoney(low));
+    // A weekly list of items headed by subjects (`1. 无人机管控：…⏎2. 户政窗口“一窗通办”改造完成`): each item's task is
+    // among the guesses, in the list's order, with the figure of the first one's own line (list-subjects.ts).
+    const listed = listedSubjects(
+      quiet,
+      ctx.subjects,
+      (item) => {
+        const ev = hideForecasts(item).replace(AS_OF, " ");
+        return !FUTURE_MARKS.test(ev) && (doneWork(ev) ?? WEAK_DONE_MARKS.exec(ev)?.[0] ?? progressWord(ev) ?? extractPercent(ev)) !== null;
+      },
+      (item, m) => routineWork(item) !== null && !m.shared.some((w) => w.length >= 4),
+    );
+    if (listed) {
+      const first = listed[0]!;
+      const pct = extractPercent(hideLike(text, quiet).slice(first.start, first.start + first.item.length));
+      const candidates = listed.map((l) => l.match);
+      cues.push(...listed.map((l) => `listed-subject:${l.match.number}(${l.match.shared.join("+")})`));
+      return found(
+        update,
+        {
+          segments: [{ numbers: [first.match.number], body: written(0, text.length).trim(), percent: pct?.value ?? null, percentRaw: pct?.raw ?? null }],
+          candidates,
+        },
+        "likely",
+        { tasks: candidates.map((c) => c.number), percent: pct?.value ?? null },
+      );
+    }
     const reported = reportedPart(quiet);
     const figure = DEMAND_OR_AFTER.test(reported) ? null : extractPercent(hideLike(text, hideForecasts(quiet)));
     const asOf = reported.replace(AS_OF, " ");
