@@ -28,7 +28,7 @@ import {
   withoutDemands,
 } from "./not-progress.js";
 import { listedSubjects } from "./list-subjects.js";
-import { defersToRecord, draftForReview, explainsMeaning, hideNotReported } from "./not-a-report.js";
+import { defersToRecord, draftForReview, explainsMeaning, hideNotReported, withoutTargetNouns } from "./not-a-report.js";
 import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
@@ -361,7 +361,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       fromReply = true;
       oneTaskReplied = replyTasks.length === 1 || chosen.cue.startsWith("reply-to:numbered-clause");
       // Acknowledgements, instructions, demands and hearsay in a reply report nothing, whatever 已 or figure they hold.
-      const notReport = NOT_A_REPORT.exec(low);
+      const notReport = NOT_A_REPORT.exec(withoutTargetNouns(low));
       if (notReport) return none(`reply-not-a-report:${notReport[0]}`);
       // A rhetorical complaint about the answer replied to (`怎么一条进展都没有？`): the answer already says it.
       const complaint = question ? RHETORICAL.exec(low) : null;

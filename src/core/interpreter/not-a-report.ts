@@ -71,3 +71,12 @@ const DEFERS_TO_RECORD = /以[^,，。;；\n]{0,10}(?:系统|平台|台账|记�
 export function defersToRecord(low: string): string | null {
   return DEFERS_TO_RECORD.exec(low)?.[0] ?? null;
 }
+
+/**
+ * 目标 as a thing watched or struck (`反恐重点目标`, `打击目标`), not a goal (`目标是年底前完成`): blanked (same length) before a
+ * reply is searched for goals and demands (reply-context.ts, NOT_A_REPORT), so `反恐重点目标预警模型在试运行，有进展` reports.
+ */
+const TARGET_NOUN = /(?:重点|打击|防范|防控|管控|监控|侦查|布控|涉恐|反恐|涉稳|敏感|风险|安保|高危)目标/gu;
+export function withoutTargetNouns(low: string): string {
+  return low.replace(TARGET_NOUN, (m) => " ".repeat(m.length));
+}
