@@ -15,6 +15,7 @@ const R6 = reminder("刑侦大队", 6, "培育“公安数字工匠”");
 const R5 = reminder("城关派出所", 5, "遴选培育公安科技创新团队");
 const R9 = reminder("网安大队", 9, "推动地方特色的实验室建设");
 const R16 = reminder("巡特警反恐大队", 16, "强化维护国家安全智能应用");
+const R13 = reminder("警务保障室", 13, "加强新技术创新整合应用");
 
 describe("figures and completions in replies to a reminder, through Bot.handle on a real SQLite file", () => {
   let app: TempApp;
@@ -67,6 +68,17 @@ describe("figures and completions in replies to a reminder, through Bot.handle o
     await recorded("我所这边已经完成了", R5, 5, 100);
     // A step of the work done is no completion of the task.
     await recorded("我们初稿弄完了", R5, 5, null);
+  });
+
+  it("records a part of the goods delivered as a report with no figure, the rest still to come", async () => {
+    await recorded("智能头盔到了三成，剩下的要等7月中旬才到", R13, 13, null);
+    await recorded("设备到了三成，剩下的厂家说下个月才发货", R13, 13, null);
+    await recorded("头盔到货一半了，其余的还在路上", R13, 13, null);
+    await recorded("执法记录仪换了大半", R13, 13, null);
+    // A part still to come, or people arriving, is no report.
+    await silent("下个月到了三成再说", R13);
+    await silent("预计月底到货一半", R13);
+    await silent("参训民警到了三成，其他人下午到", R13);
   });
 
   it("reads 目标 as a thing watched, not a goal, in a reply that reports progress", async () => {

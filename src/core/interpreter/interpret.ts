@@ -28,6 +28,7 @@ import {
   withoutDemands,
 } from "./not-progress.js";
 import { listedSubjects } from "./list-subjects.js";
+import { partDelivered } from "./part-delivered.js";
 import { defersToRecord, draftForReview, explainsMeaning, hideNotReported, withoutTargetNouns } from "./not-a-report.js";
 import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
@@ -495,6 +496,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       !extractPercent(text) &&
       !completionWord(low) &&
       !progressWord(low) &&
+      !(oneTaskReplied && partDelivered(evidenceLow)) &&
       !(oneTaskReplied && doneWork(evidenceLow))
     ) {
       cues.push("reply-to:ask-first");
@@ -941,7 +943,8 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   if (ev.low !== low) cues.push("hidden:forecast-or-shared-file");
   const done = doneWork(ev.low) ?? completionWord(ev.low);
   const pct = extractPercent(ev.text);
-  const progress = progressWord(ev.low);
+  // A part of the goods delivered (`智能头盔到了三成`) is progress with no figure (part-delivered.ts).
+  const progress = progressWord(ev.low) ?? partDelivered(ev.low);
   const future = FUTURE_MARKS.exec(low);
   const request = REQUEST_MARKS.exec(low);
   if (done) cues.push(`done:${done}`);
@@ -965,7 +968,8 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   else if (request && !/已/.test(done ?? "")) return h.none();
   else if (!pct && SUPPOSED.test(low)) return h.none(`supposed:${SUPPOSED.exec(low)![0]}`);
   else if (done || pct) confidence = "certain";
-  else if (future) return h.none();
+  // What is still to come of a part delivered (`设备到了三成，剩下的下个月才到`) leaves the part a report.
+  else if (future && !partDelivered(ev.low)) return h.none();
   else if (progress) {
     // `任务8 过半`, `任务6有进展`: a report with no figure.
     confidence = "certain";
