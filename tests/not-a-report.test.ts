@@ -84,6 +84,17 @@ describe("numbers and figures that report nothing, through Bot.handle on a real 
     await recorded("本周工作情况：\n1. 任务6两名民警通过市局初审 60%", 6, 60);
   });
 
+  it("leaves a query called off in a direct chat alone, but answers one asked", async () => {
+    const leader = { sender: "@juzhang:bureau.local", room: "!dm-juzhang-nr", isDirect: true, mentionsBot: true };
+    for (const text of ["任务13先不用查了，我下午当面问叶主任", "任务13不必再查了", "任务6先不用报了，等我通知"]) {
+      const r = await app.say(text, { ...leader, eventId: `$nr${++seq}` });
+      // No status offered nor given: at most the direct chat's 没看懂 with examples.
+      expect({ text, reply: r.text }).not.toEqual({ text, reply: expect.stringMatching(/您是想查看|状态：|牵头单位/) });
+    }
+    const r = await app.say("任务13查一下", { ...leader, eventId: `$nr${++seq}` });
+    expect(r.text).toMatch(/任务13/);
+  });
+
   it("reads no figure of money as a report on a task named by its subject", async () => {
     await silent("单警装备今年的预算只剩40%了，下半年省着点花");
     await silent("无人机管控的经费只拨付了三成，其余待财政审批");

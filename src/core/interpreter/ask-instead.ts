@@ -5,6 +5,7 @@ import type { Interpretation } from "./interpretation.js";
 import { findTaskRefs } from "./task-refs.js";
 import { looseTask } from "./loose-task.js";
 import { classifyIntent } from "./intent-classifier.js";
+import { callsOff } from "./not-a-report.js";
 
 /**
  * The second stage of the fallback (issue 25, "Ask instead of giving up", after Rasa's TwoStageFallback): a message
@@ -52,6 +53,8 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
   const learned = learnedSignal(i, ctx, numbers, replyToBot);
   if (learned.command !== null || learned.learned?.used || numbers.length === 0) return learned;
   if (!(i.addressed || ctx.sender?.direct || ctx.sender?.addressed)) return learned;
+  // `任务13先不用查了`: a query called off asks nothing, so no status is offered (not-a-report.ts).
+  if (callsOff(low)) return learned;
   const form = refs.length > 0 ? refs.map((r) => r.form).join("+") : "N号";
   const candidates = numbers.map((n) => ({ number: n, title: ctx.subjects!.title(n)!, score: 0, shared: [form] }));
   return {
