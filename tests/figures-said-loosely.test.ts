@@ -207,6 +207,9 @@ describe("progress told with a plan added on", () => {
     ["T14 T24 都过半了 下周再细报", [14, 24]],
     ["任务8 基本完成了，下周报材料", [8]],
     ["任务三那个市县联席会议这个月开了第二次会了", [3]],
+    // 能 of 智能, 会 of 会议 and 要 of 重要 are no forecast
+    ["任务13 智能头盔有进展了", [13]],
+    ["任务3 会议纪要过半了", [3]],
   ])("%s", (text, tasks) => {
     expect(update(text)).toEqual([tasks, null, "certain"]);
   });

@@ -79,11 +79,13 @@ function upperOfRange(t: string, index: number, value: number): boolean {
   return m !== null && value > Number(m[1]) && value - Number(m[1]) <= 20;
 }
 
-/** A figure in tenths after a progress word or a hedge: `进度六成`, `约五成`, `快八成了`, `估计六成吧`. */
+/** A figure in tenths after a progress word or a hedge: `进度六成`, `约五成`, `快八成了`, `估计六成吧`, `整体四成`. */
 const TENTHS = new RegExp(
   "(?:完成|进度|进展|达到|已达|约|大约|大概|约莫|约摸|接近|近|已过|过了|超过|差不多|有个|估计有|估计|有|快|将近|算是|算|都到|已到|的|^|[\\s,，;；:：]|" +
     // What a verb of work did (`做了七成`, `弄了六成`), not a share of something named after it (`来了三成的人`).
-    "(?:做|搞|弄|干|推进|装|建|铺|改|完成)了(?=\\s*[一二两三四五六七八九十\\d]{1,2}\\s*成(?!\\s*的)))" +
+    "(?:做|搞|弄|干|推进|装|建|铺|改|完成)了(?=\\s*[一二两三四五六七八九十\\d]{1,2}\\s*成(?!\\s*的))|" +
+    // Where the whole stands (`目前五成左右`, `整体四成`, `总体有六成`), not a share of something (`目前三成的民警`).
+    "(?:目前|现在|当前|眼下|如今|整体|总体|整个|大体|总的)(?=\\s*(?:了|约|大约|大概|接近|近|差不多|为|达|有|算)?\\s*[一二两三四五六七八九十\\d]{1,2}\\s*成(?!\\s*的)))" +
     "\\s*(?:了|约|大约|大概|接近|近|差不多|为|达|:|：|有)?\\s*([一二两三四五六七八九十]|\\d{1,2})\\s*成(?![功员本果绩立熟交型为])",
   "g",
 );

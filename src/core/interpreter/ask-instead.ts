@@ -5,6 +5,7 @@ import type { Interpretation } from "./interpretation.js";
 import { findTaskRefs } from "./task-refs.js";
 import { looseTasks } from "./loose-task.js";
 import { classifyIntent } from "./intent-classifier.js";
+import { callsOff } from "./not-a-report.js";
 
 /**
  * The second stage of the fallback (issue 25, "Ask instead of giving up", after Rasa's TwoStageFallback): a message
@@ -58,6 +59,8 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
   if (learned.command === null && !learned.learned?.used && numbers.length === 0) return subjectAlone(learned, ctx, status) ?? learned;
   if (learned.command !== null || learned.learned?.used || numbers.length === 0) return learned;
   if (!(i.addressed || ctx.sender?.direct || ctx.sender?.addressed)) return learned;
+  // `任务13先不用查了`: a query called off asks nothing, so no status is offered (not-a-report.ts).
+  if (callsOff(low)) return learned;
   const form = refs.length > 0 ? refs.map((r) => r.form).join("+") : "N号";
   // Several numbers alone, asked about, in a direct chat (`9号和13号呢`): a follow-up about those tasks, all answered.
   if (refs.length === 0 && numbers.length > 1 && ctx.sender?.direct && /[呢吗么]|怎么样|咋样/u.test(low))
@@ -142,7 +145,9 @@ function learnedSignal(i: Interpretation, ctx: GuessContext, numbers: number[], 
   const cue = `learned:${best.intent}@${best.p.toFixed(2)}`;
   const suggested = (): Interpretation => ({ ...i, learned: signal("suggested", { intent: best.intent, numbers: tasks }), cues: [...i.cues, cue] });
   // A step told as taken (`刚才那条我撤回了，发错群了`, `提醒已经暂停了`) is news, not an order: nothing to offer.
-  if (CHANGES.has(best.intent)) return TOLD_AS_DONE.test(i.text) ? keep() : suggested();
+  // A pause or a resume names the reminders (`提醒`, `催`): `暂停一下，等领导来了再开` pauses a meeting.
+  const offTopic = (best.intent === "pause-reminders" || best.intent === "resume-reminders") && !/提醒|催|督办|推送|通知/u.test(i.text);
+  if (CHANGES.has(best.intent)) return TOLD_AS_DONE.test(i.text) || offTopic ? keep() : suggested();
   const cmd = ctx.commands.find((c) => c.name === best.intent);
   if (!cmd) return keep();
   const run = (args: Interpretation["args"], onTasks: number[] = []): Interpretation => ({

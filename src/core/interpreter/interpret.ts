@@ -27,6 +27,9 @@ import {
   WHERE_IT_IS,
   withoutDemands,
 } from "./not-progress.js";
+import { listedSubjects } from "./list-subjects.js";
+import { partDelivered } from "./part-delivered.js";
+import { defersToRecord, draftForReview, explainsMeaning, hideNotReported, withoutTargetNouns } from "./not-a-report.js";
 import { followUpTask, NOT_A_REPORT, rankReplyTasks, replyTask, TO_SOMEONE } from "./reply-context.js";
 import { asksCompletion, completionOfSubject, completionWord, listItemSpan, onlyPlans, progressWord, SUPPOSED, subjectsOfReport } from "./progress-figures.js";
 import {
@@ -361,7 +364,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       fromReply = true;
       oneTaskReplied = replyTasks.length === 1 || chosen.cue.startsWith("reply-to:numbered-clause");
       // Acknowledgements, instructions, demands and hearsay in a reply report nothing, whatever 已 or figure they hold.
-      const notReport = NOT_A_REPORT.exec(low);
+      const notReport = NOT_A_REPORT.exec(withoutTargetNouns(low));
       if (notReport) return none(`reply-not-a-report:${notReport[0]}`);
       // A rhetorical complaint about the answer replied to (`怎么一条进展都没有？`): the answer already says it.
       const complaint = question ? RHETORICAL.exec(low) : null;
@@ -444,6 +447,10 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     // A report of another unit forwarded or quoted (`转发刑侦周报：…`, `各单位进展汇总（摘自督办系统）`) is not ours to record.
     const forwarded = forwardedReport(low) ?? othersFigures(low);
     if (forwarded) return none(`forwarded:${forwarded}`);
+    // An explanation of what a goal means (`特此说明：任务二十五中“…”是指…`), a draft sent for review (`本周周报我先发您过目`),
+    // a hand-made recap that defers to the system (`…有出入的以督办系统记录为准`): its numbers and figures report nothing.
+    const notReport = explicitLabel ? null : notAReport(low);
+    if (notReport) return none(`not-a-report:${notReport}`);
     // A plan of work to come (`国保大队下周计划⏎1. 任务16：…`), another unit said to do the work (`主要是网安在弄`), a
     // completion urged (`任务25年底前要基本完成`): no report, whatever 完成 or figure the lines hold.
     const plans = explicitLabel ? null : plansHeading(low);
@@ -470,7 +477,8 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     // Work done is read without forecasts (`预计下周能到60%`) and without a file shared for people to act on.
     // Nor is a figure of money (`采购经费仅拨付百分之三十`) a figure of the work.
     // ... nor inside a name or a goal in quotes (`“2024年底前基本完成”是指…`).
-    const evidenceLow = hideQuoted(hideSharing(hideMoney(hideForecasts(low)), REQUEST_MARKS.test(low)));
+    // Nor a figure the sender disowns (`65%是上月数字`) or will check before reporting (`重新核一下再报`, `招标完了再报`).
+    const evidenceLow = hideQuoted(hideNotReported(hideSharing(hideMoney(hideForecasts(low)), REQUEST_MARKS.test(low))));
     const read = interpretUpdate(low, text, heads, {
       evidence: { low: evidenceLow, text: hideLike(text, evidenceLow) },
       ...(subjects ? { titleWord: (n: number, w: string) => subjects.titleWord(n, w) } : {}),
@@ -491,6 +499,7 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       !extractPercent(text) &&
       !completionWord(low) &&
       !progressWord(low) &&
+      !(oneTaskReplied && partDelivered(evidenceLow)) &&
       !(oneTaskReplied && doneWork(evidenceLow))
     ) {
       cues.push("reply-to:ask-first");
@@ -598,13 +607,41 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   // A list headed as work to do (`本周任务：⏎1.迎接市局检查⏎2.完成…测评`) plans; it reports nothing done.
   const todo = TODO_HEADING.exec(low) ?? plansHeading(low) ?? (DEMANDED_DONE.test(low) && !doneWork(withoutDemands(low)) ? ["demanded"] : null);
   if (todo) cues.push(`todo-list:${typeof todo === "string" ? todo : todo[0].trim()}`);
-  if (update && ctx.subjects && !question && !notice && !todo && !REQUEST_MARKS.test(low)) {
+  if (update && ctx.subjects && !question && !notice && !todo && !REQUEST_MARKS.test(low) && !notAReport(low)) {
     // A figure or a word like 过半 is a report too: `工作室挂牌那件事，进度七成了` (issue 25).
     // A demand or a goal (`省厅要求2024年底前…完成率100%`) states no progress.
     // In a list (`警保室本周：⏎1. 完成工资发放…⏎4. 下周盘点单警装备库存`) only the lines that report work done are read, and
     // 截至目前 alone is a date, not work done (`截至目前，市局尚未下发…通知`).
-    const reported = reportedPart(low);
-    const figure = DEMAND_OR_AFTER.test(reported) ? null : extractPercent(hideLike(text, hideForecasts(low)));
+    // A figure of money (`预算只剩40%了`), a figure disowned or a report put off (`招标完了再报`) is no report either.
+    const quiet = hideNotReported(hideMoney(low));
+    // A weekly list of items headed by subjects (`1. 无人机管控：…⏎2. 户政窗口“一窗通办”改造完成`): each item's task is
+    // among the guesses, in the list's order, with the figure of the first one's own line (list-subjects.ts).
+    const listed = listedSubjects(
+      quiet,
+      ctx.subjects,
+      (item) => {
+        const ev = hideForecasts(item).replace(AS_OF, " ");
+        return !FUTURE_MARKS.test(ev) && (doneWork(ev) ?? WEAK_DONE_MARKS.exec(ev)?.[0] ?? progressWord(ev) ?? extractPercent(ev)) !== null;
+      },
+      (item, m) => routineWork(item) !== null && !m.shared.some((w) => w.length >= 4),
+    );
+    if (listed) {
+      const first = listed[0]!;
+      const pct = extractPercent(hideLike(text, quiet).slice(first.start, first.start + first.item.length));
+      const candidates = listed.map((l) => l.match);
+      cues.push(...listed.map((l) => `listed-subject:${l.match.number}(${l.match.shared.join("+")})`));
+      return found(
+        update,
+        {
+          segments: [{ numbers: [first.match.number], body: written(0, text.length).trim(), percent: pct?.value ?? null, percentRaw: pct?.raw ?? null }],
+          candidates,
+        },
+        "likely",
+        { tasks: candidates.map((c) => c.number), percent: pct?.value ?? null },
+      );
+    }
+    const reported = reportedPart(quiet);
+    const figure = DEMAND_OR_AFTER.test(reported) ? null : extractPercent(hideLike(text, hideForecasts(quiet)));
     const asOf = reported.replace(AS_OF, " ");
     const done = doneWork(asOf) ?? WEAK_DONE_MARKS.exec(asOf)?.[0] ?? progressWord(asOf) ?? (figure ? `${figure.value}%` : null);
     // "已经安排下周组织数字工匠评选" is a plan, not an update: only 已…完成-style words outweigh talk of the future.
@@ -635,6 +672,11 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
     }
   }
   return none();
+}
+
+/** Why a message with numbers and figures reports nothing (not-a-report.ts), or null. */
+function notAReport(low: string): string | null {
+  return explainsMeaning(low) ?? draftForReview(low) ?? defersToRecord(low);
 }
 
 /** A number standing alone as a word (`嗯那个 二十三 就是…`, `23，就是…`): spoken, it names a task. */
@@ -845,7 +887,8 @@ function segmentStart(low: string, r: TaskRef): number {
 const NAMES_A_TASK = new Set(["任务N", "N号任务", "N、N个任务", "任务N到M"]);
 
 /** Just before a word of progress, what makes it a forecast: `下周会有进展`, `预计下月过半`. */
-const FUTURE_BEFORE = /(?:会|将|能|可|要|预计|争取|力争|希望|有望|估计|下周|下个?月|月底|年底)[^,，。;；\n]{0,3}$/u;
+const FUTURE_BEFORE =
+  /(?:(?<![开例大党委])会(?!议)|(?<!即)将|(?<![智功性技效体职])能|可(?!能)|(?<![重需主纪摘概提简])要|预计|争取|力争|希望|有望|估计|下周|下个?月|月底|年底)[^,，。;；\n]{0,3}$/u;
 
 /** A word of progress not forecast: `都过半了 下周再细报` → 过半; `下周会有进展` → null. */
 function progressBeforePlans(low: string): string | null {
@@ -926,7 +969,8 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
   if (ev.low !== low) cues.push("hidden:forecast-or-shared-file");
   const done = doneWork(ev.low) ?? completionWord(ev.low);
   const pct = extractPercent(ev.text);
-  const progress = progressWord(ev.low);
+  // A part of the goods delivered (`智能头盔到了三成`) is progress with no figure (part-delivered.ts).
+  const progress = progressWord(ev.low) ?? partDelivered(ev.low);
   const future = FUTURE_MARKS.exec(low);
   const request = REQUEST_MARKS.exec(low);
   if (done) cues.push(`done:${done}`);
@@ -954,7 +998,9 @@ function interpretUpdate(low: string, text: string, refs: readonly TaskRef[], h:
     // `任务8 过半`, `任务6有进展`: a report with no figure, even with a plan added on (`有进展了下周联调`, `都过半了 下周再细报`).
     confidence = "certain";
     cues.push(`progress-word:${progress}`);
-  } else if (future) return h.none();
+  }
+  // What is still to come of a part delivered (`设备到了三成，剩下的下个月才到`) leaves the part a report.
+  else if (future && !partDelivered(ev.low)) return h.none();
   // A word of progress forecast (`希望年底基本完成`, `年底前能基本完成`) reports nothing.
   else if (progress) return h.none(`forecast-progress:${progress}`);
   else if (ABOUT_CHAT_OR_FILES.test(low)) return h.none(`about-chat-or-files:${ABOUT_CHAT_OR_FILES.exec(low)![0]}`);

@@ -248,10 +248,11 @@ function keywords(m: Mapped, steps: string[]): Mapped {
 /**
  * Voice input drops the percent sign: `任务6进展60设备到位`, `近展60`. A bare number of at most 100 right after 进展 or
  * 进度 (with `到`, `达到`, `为` or `是` between) is the figure, unless a unit or a date follows it (`进度3项`, `进展6月`), or
- * the keyword starts the message, where `进展 6 …` names task 6.
+ * the keyword starts the message, where `进展 6 …` names task 6. Not across a line break: `本周进展⏎1、任务22：…` is a
+ * heading and its first list marker.
  */
 const BARE_FIGURE = new RegExp(
-  String.raw`(?<=(?:进展|进度)\s*(?:到了?|达到|为|是)?\s*)(\d{1,3}|[一二三四五六七八九十]{1,3}|一百)` +
+  String.raw`(?<=(?:进展|进度)[^\S\n]*(?:到了?|达到|为|是)?[^\S\n]*)(\d{1,3}|[一二三四五六七八九十]{1,3}|一百)` +
     String.raw`(?![\d.%一二三四五六七八九十百千万成半点]|\s*(?:[a-z]|个|台|套|名|人|家|项|件|天|日|号|月|年|次|万|元|米|处|所|条|份|批|场|起|分|小时|周|星期))`,
   "giu",
 );

@@ -139,13 +139,13 @@ const OTHERS_DO_IT = new RegExp(
 
 /**
  * The first line of a message heads a plan of work to come, not a report: `国保大队下周计划`, `下月工作安排：`,
- * `下阶段工作打算`. The heading, or null.
+ * `下阶段工作打算`, `下周督办工作安排：`. The heading, or null.
  */
 export function plansHeading(low: string): string | null {
   return PLANS_HEADING.exec(low)?.[0].trim() ?? null;
 }
 const PLANS_HEADING =
-  /^[^\n:：]{0,12}?(?:下周|下星期|下个?月|下阶段|下一阶段|明年|近期|下季度)(?:的)?(?:重点)?(?:工作)?(?:计划|安排|打算|要点|思路)[^\n]{0,6}(?:\n|[:：]\s*(?=\S))/u;
+  /^[^\n:：]{0,12}?(?:下周|下星期|下个?月|下阶段|下一阶段|明年|近期|下季度)(?:的)?(?:重点)?(?:[^\n:：,，。]{0,6}?工作)?(?:计划|安排|打算|要点|思路)[^\n]{0,6}(?:\n|[:：]\s*(?=\S))/u;
 
 /**
  * A heading of figures that are not the plan's: another body's report (`市局网安支队周报摘要：`, `省厅通报：`) or a unit's

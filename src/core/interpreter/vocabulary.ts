@@ -576,10 +576,13 @@ export const FUTURE_MARKS = new RegExp(
  */
 export const DEMAND_OR_GOAL = "要求|目标|力争|确保|底前";
 
-/** A request to people, not an update: `下周一前把任务6的台账报上来`, `第二季度的考核材料发我一下`. */
+/**
+ * A request to people, not an update: `下周一前把任务6的台账报上来`, `第二季度的考核材料发我一下`. Not 请 inside 申请, 邀请
+ * or 聘请 (`受理出入境证件申请3862件`), unless it asks for a closing or more time (`申请办结`: the review's, not an update).
+ */
 export const REQUEST_MARKS = new RegExp(
   [
-    "请(?!假|示)|务必|麻烦|把.{0,24}(?:报上来|交上来|发我|发给|报给|交给|送过来|发过来|送来|准备好|整理好|弄好)",
+    "(?<![申邀聘])请(?!假|示)|申请\\s*(?:一下)?\\s*(?:办结|结项|销号|延期)|务必|麻烦|把.{0,24}(?:报上来|交上来|发我|发给|报给|交给|送过来|发过来|送来|准备好|整理好|弄好)",
     "发我|给我|发给我|报上来|交上来|发过来|送过来|抓紧|尽快|赶紧|加把劲|要求各|通知各|提醒大家|请各单位|大家|记得|别忘|please|make sure|remember",
   ].join("|"),
   "i",
