@@ -1,12 +1,6 @@
-import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { commands } from "../commands/index.js";
-import { BUNDLED_PLAN, DEMO_DIRECTORY } from "../src/config.js";
 import { interpret, type InterpretContext } from "../src/core/interpreter/interpret.js";
-import { confirmedUpdate, tasksOfBotMessage } from "../src/core/interpreter/reply-context.js";
-import { SubjectIndex } from "../src/core/interpreter/subject-index.js";
-import { loadDirectory } from "../src/directory/directory.js";
-import { parsePlan } from "../src/plan/plan-parser.js";
+import { bundledContext, readAs } from "./helpers/interpret-context.js";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
 
 /*
@@ -15,18 +9,12 @@ import { tempApp, type TempApp } from "./helpers/temp-app.js";
  * `七一前后先别发提醒了 全部暂停`, `撤回 刚那条发错了`). Talk around the same words changes nothing.
  */
 
-const plan = parsePlan(readFileSync(BUNDLED_PLAN, "utf8"));
-const base: InterpretContext = {
-  commands,
-  units: loadDirectory(DEMO_DIRECTORY).units.map((u) => ({ name: u.name, aliases: [...u.aliases] })),
-  subjects: new SubjectIndex(plan.tasks),
-};
+const base = bundledContext();
 const OFFICE = { admin: true, leader: false, direct: true };
 const OFFICER_IN_ROOM = {};
 const read = (text: string, sender: InterpretContext["sender"], bot?: string) => {
-  const confirmed = bot ? confirmedUpdate(bot) : null;
-  const r = interpret(text, { ...base, sender, ...(bot ? { replyTo: { tasks: tasksOfBotMessage(bot), ...(confirmed ? { confirmed } : {}) } } : {}) });
-  return { command: r.command, tasks: r.tasks };
+  const { command, tasks } = readAs(base, text, sender, bot);
+  return { command, tasks };
 };
 
 describe("applying to close, formally or by voice (interpreter)", () => {

@@ -1,12 +1,6 @@
-import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { commands } from "../commands/index.js";
-import { BUNDLED_PLAN, DEMO_DIRECTORY } from "../src/config.js";
-import { interpret, type InterpretContext } from "../src/core/interpreter/interpret.js";
-import { confirmedUpdate, tasksOfBotMessage } from "../src/core/interpreter/reply-context.js";
-import { SubjectIndex } from "../src/core/interpreter/subject-index.js";
-import { loadDirectory } from "../src/directory/directory.js";
-import { parsePlan } from "../src/plan/plan-parser.js";
+import type { InterpretContext } from "../src/core/interpreter/interpret.js";
+import { bundledContext, readAs } from "./helpers/interpret-context.js";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
 
 /*
@@ -15,20 +9,11 @@ import { tempApp, type TempApp } from "./helpers/temp-app.js";
  * matters, a question is never an order, and talk around the same words changes nothing.
  */
 
-const plan = parsePlan(readFileSync(BUNDLED_PLAN, "utf8"));
-const base: InterpretContext = {
-  commands,
-  units: loadDirectory(DEMO_DIRECTORY).units.map((u) => ({ name: u.name, aliases: [...u.aliases] })),
-  subjects: new SubjectIndex(plan.tasks),
-};
+const base = bundledContext();
 const OFFICE = { admin: true, leader: false, direct: true };
 const LEADER = { leader: true, direct: true };
 const OFFICER_IN_ROOM = {};
-const read = (text: string, sender: InterpretContext["sender"], bot?: string) => {
-  const confirmed = bot ? confirmedUpdate(bot) : null;
-  const r = interpret(text, { ...base, sender, ...(bot ? { replyTo: { tasks: tasksOfBotMessage(bot), ...(confirmed ? { confirmed } : {}) } } : {}) });
-  return { command: r.command, tasks: r.tasks, percent: r.percent };
-};
+const read = (text: string, sender: InterpretContext["sender"], bot?: string) => readAs(base, text, sender, bot);
 
 const REMINDER_21 = "【督办提醒】指挥情报中心 · 2024-06-28\n即将到期（1项）：\n🟡 任务21 推进公安大数据资源为核心的运营机制建设 · 2024年底前";
 const REQUEST_NOTICE_6 = "【办结申请】任务6：培育“公安数字工匠”\n申请人：张伟\n说明：已完成";

@@ -1,13 +1,8 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { commands } from "../commands/index.js";
-import { BUNDLED_PLAN, DEMO_DIRECTORY } from "../src/config.js";
 import { extractPercent } from "../src/core/grammar.js";
-import { interpret, type InterpretContext } from "../src/core/interpreter/interpret.js";
+import { interpret } from "../src/core/interpreter/interpret.js";
 import { normalise } from "../src/core/interpreter/normalise.js";
-import { SubjectIndex } from "../src/core/interpreter/subject-index.js";
-import { loadDirectory } from "../src/directory/directory.js";
-import { parsePlan } from "../src/plan/plan-parser.js";
+import { bundledContext } from "./helpers/interpret-context.js";
 
 /*
  * Issue 25, the third blind set's updates: figures, keywords and task references written loosely (`都到七成了`,
@@ -16,12 +11,7 @@ import { parsePlan } from "../src/plan/plan-parser.js";
  * that must stay as it was.
  */
 
-const plan = parsePlan(readFileSync(BUNDLED_PLAN, "utf8"));
-const ctx: InterpretContext = {
-  commands,
-  units: loadDirectory(DEMO_DIRECTORY).units.map((u) => ({ name: u.name, aliases: [...u.aliases] })),
-  subjects: new SubjectIndex(plan.tasks),
-};
+const ctx = bundledContext();
 /** [tasks, percent, confidence] of an update, or null when the message is not read as one. */
 function update(text: string): [number[], number | null, string] | null {
   const r = interpret(text, ctx);

@@ -1,12 +1,6 @@
-import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { commands } from "../commands/index.js";
-import { BUNDLED_PLAN, DEMO_DIRECTORY } from "../src/config.js";
-import { interpret, type InterpretContext } from "../src/core/interpreter/interpret.js";
-import { confirmedUpdate, tasksOfBotMessage } from "../src/core/interpreter/reply-context.js";
-import { SubjectIndex } from "../src/core/interpreter/subject-index.js";
-import { loadDirectory } from "../src/directory/directory.js";
-import { parsePlan } from "../src/plan/plan-parser.js";
+import type { InterpretContext } from "../src/core/interpreter/interpret.js";
+import { bundledContext, readAs } from "./helpers/interpret-context.js";
 import { tempApp, type TempApp } from "./helpers/temp-app.js";
 
 /*
@@ -14,18 +8,9 @@ import { tempApp, type TempApp } from "./helpers/temp-app.js";
  * A slip owned with no word for a report takes back only an update sent just now; talk around the same words changes nothing.
  */
 
-const plan = parsePlan(readFileSync(BUNDLED_PLAN, "utf8"));
-const base: InterpretContext = {
-  commands,
-  units: loadDirectory(DEMO_DIRECTORY).units.map((u) => ({ name: u.name, aliases: [...u.aliases] })),
-  subjects: new SubjectIndex(plan.tasks),
-};
+const base = bundledContext();
 const OFFICER_IN_ROOM = {};
-const read = (text: string, sender: InterpretContext["sender"], bot?: string) => {
-  const confirmed = bot ? confirmedUpdate(bot) : null;
-  const r = interpret(text, { ...base, sender, ...(bot ? { replyTo: { tasks: tasksOfBotMessage(bot), ...(confirmed ? { confirmed } : {}) } } : {}) });
-  return { command: r.command, tasks: r.tasks, percent: r.percent };
-};
+const read = (text: string, sender: InterpretContext["sender"], bot?: string) => readAs(base, text, sender, bot);
 
 const CONFIRMED_6 = "已记录任务6（培育“公安数字工匠”）的第2条进展，进度40%：推荐3名民警，完成40%";
 

@@ -18,9 +18,6 @@ import { callsOff } from "./not-a-report.js";
 /** None given on purpose: an empty message, a quote passed on, "先不报了", the office's summary of its supervision, a report forwarded. */
 const ON_PURPOSE = /^(?:empty|quote-passed-on|not-reporting:|supervision-summary:|forwarded:)/u;
 
-/** A query called off (`任务13先不用查了，我下午当面问叶主任`, `这个不必再查`): nothing to ask about. */
-const CALLED_OFF = /(?:不用|不必|无需|别|先不|暂不|不要)\s*(?:再|帮我|给我)?\s*(?:查|调取|调阅|问)/u;
-
 /** What the guess needs of the interpret context: the commands, the plan's tasks, who writes where. */
 interface GuessContext {
   commands: readonly AnyCommand[];
@@ -43,8 +40,6 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
   const replyToBot = (ctx.replyTo?.tasks.length ?? 0) > 0;
   if (!(i.addressed || ctx.sender?.direct || ctx.sender?.addressed || replyToBot)) return i;
   if (i.cues.some((c) => ON_PURPOSE.test(c))) return i;
-  const off = CALLED_OFF.exec(i.text);
-  if (off) return { ...i, cues: [...i.cues, `called-off:${off[0]}`] };
   const status = ctx.commands.find((c) => c.cues.kind === "task-query" && c.cues.words.length === 0);
   if (!status || !ctx.subjects) return i;
   const low = i.text.toLowerCase();
@@ -60,7 +55,8 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
   if (learned.command !== null || learned.learned?.used || numbers.length === 0) return learned;
   if (!(i.addressed || ctx.sender?.direct || ctx.sender?.addressed)) return learned;
   // `任务13先不用查了`: a query called off asks nothing, so no status is offered (not-a-report.ts).
-  if (callsOff(low)) return learned;
+  const off = callsOff(low);
+  if (off) return { ...learned, cues: [...learned.cues, `called-off:${off}`] };
   const form = refs.length > 0 ? refs.map((r) => r.form).join("+") : "N号";
   // Several numbers alone, asked about, in a direct chat (`9号和13号呢`): a follow-up about those tasks, all answered.
   if (refs.length === 0 && numbers.length > 1 && ctx.sender?.direct && /[呢吗么]|怎么样|咋样/u.test(low))

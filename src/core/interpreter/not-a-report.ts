@@ -85,7 +85,8 @@ export function withoutTargetNouns(low: string): string {
  * A query or a report called off (`任务13先不用查了，我下午当面问叶主任`, `这个不必再报了`): said to the bot in a
  * direct chat, it asks nothing, so the bot does not offer the task's status instead. The words, or null.
  */
-const CALLED_OFF = /(?:先|暂时|暂且)?(?:不用|不必|无需|用不着|别|不要|甭)(?:再|帮我|给我)?(?:查|看|问|报)(?:了|啦|一下了)?(?=$|[\s,，。;；!！~～]|我|等|回头)/u;
+const CALLED_OFF =
+  /(?:先|暂时|暂且)?(?:不用|不必|无需|用不着|别|不要|甭|先不|暂不)\s*(?:再|帮我|给我)?\s*(?:查|看|问|报|调取|调阅)(?:了|啦|一下了)?(?=$|[\s,，。;；!！~～]|我|等|回头)/u;
 export function callsOff(low: string): string | null {
   return CALLED_OFF.exec(low)?.[0] ?? null;
 }
