@@ -15,9 +15,15 @@ const CONSENT =
  * `经核实，项目管理办法已正式印发，此项予以办结`, `经科技办审核，任务一各项工作已全部落实到位，佐证材料齐全，同意办结。`; the
  * message is the reason. Only the office's words (`wholeBy`): from anyone else `同意办结` completes nothing.
  */
+/**
+ * Consent held back by a condition or a denial anywhere in the message: `如果材料齐全，同意办结`, `等验收报告补上后，同意办结`,
+ * `暂不 同意办结` (voice input's blank), `材料不全 先别 同意办结`. Nothing is completed.
+ */
+const WITHHELD =
+  "(?![\\s\\S]*?(?:如果|若是|假如|倘若|要是|之后|以后|后\\s*[,，]?\\s*(?:再|即可|就)?\\s*(?:同意|准予|予以|批准|可以)|暂不|暂缓|先别|先不|不要|别急|不予|不能|无法|还缺|缺少|还差|还没|尚未|不全|不齐))";
 const COMPLETE_IN_WORDS = [
-  new RegExp(`^(?=[\\s\\S]*?办结)${WHOLE_NOT_ASKING}(?:[^\\n]{2,160}?[,，。;；\\s]+)?${CONSENT}吧?[\\s。.!！]*$`, "u"),
-  new RegExp(`^(?=[\\s\\S]*?办结)${WHOLE_NOT_ASKING}${CONSENT}(?:[,，。;；\\s]+[^\\n]{0,60}?)?[\\s。.!！]*$`, "u"),
+  new RegExp(`^${WITHHELD}(?=[\\s\\S]*?办结)${WHOLE_NOT_ASKING}(?:[^\\n]{2,160}?[,，。;；\\s]+)?${CONSENT}吧?[\\s。.!！]*$`, "u"),
+  new RegExp(`^${WITHHELD}(?=[\\s\\S]*?办结)${WHOLE_NOT_ASKING}${CONSENT}(?:[,，。;；\\s]+[^\\n]{0,60}?)?[\\s。.!！]*$`, "u"),
 ];
 
 /**

@@ -45,7 +45,7 @@ const RESUME_IN_WORDS = [
 ];
 
 /** Every task, said with no task named: `恢复全部任务的提醒`, `提醒全部恢复`, `所有催办都恢复`. */
-const EVERY = /全部|所有|全体|一律|各项|统统/u;
+const EVERY = /(?:全部|所有|全体|各项|各单位)(?:任务)?(?:的)?(?:督办)?(?:提醒|催办)|(?:提醒|催办)\s*(?:全部|都|一律|统统)/u;
 
 /** `恢复提醒 6`: an admin resumes a task's reminders; with no task named, the paused ones are listed, or all resumed when it says so. */
 export default defineCommand({

@@ -159,8 +159,6 @@ describe("task references said aloud (voice input)", () => {
     ["嗯那个第十九个任务公安网络这块然后我们这个月把专网链路都割接完了现在进度大概百分之八十吧", [19], 80],
     ["第六个人物数字工匠那个我们网安推荐了两个人市局已经初审通过了进度一半", [6], 50],
     ["第十八个任务示范点那个智慧警务室基本搭好了有七八成了", [18], 70],
-    ["第二十三个任务这个月新装了一百二十路感知摄像头", [23], null],
-    ["5号人物进站：创新团队申报材料已报市局 60%", [5], 60],
     ["第3个任务 联席会议已经开了第二次", [3], null],
   ])("%s", (text, tasks, percent) => {
     expect(update(text)).toEqual([tasks, percent, "certain"]);
@@ -174,7 +172,16 @@ describe("task references said aloud (voice input)", () => {
     expect([r.command, r.tasks]).toEqual([command, tasks]);
   });
 
-  it.each(["今天第一个任务是开会", "第一个人物出场了", "他是第三个人", "第二个任务群建好了拉你们进去"])("names nothing done: %s", (text) => {
+  it.each([
+    "今天第一个任务是开会",
+    "第一个人物出场了",
+    "他是第三个人",
+    "第二个任务群建好了拉你们进去",
+    // no subject of task 23 beside it strong enough: asked, as 第一个任务 of a day's errands is
+    "第二十三个任务这个月新装了一百二十路",
+    // 5号人物 may be a person of interest: not read as 5号任务
+    "5号人物进站：创新团队申报材料已报市局 60%",
+  ])("names nothing done for certain: %s", (text) => {
     expect(update(text)?.[2] ?? "none").not.toBe("certain");
   });
 });

@@ -55,3 +55,13 @@ export function correctedFigure(low: string): { value: number; raw: string } | n
   if (value < 0 || value > 100) return null;
   return { value, raw: `${value}` };
 }
+
+/** The figure a correction rejects (`不是80` → 80, `说成六十了` → 60), or null when it names none. */
+export function rejectedFigure(low: string): number | null {
+  const m = new RegExp(WRONG.source, "u").exec(low);
+  if (!m) return null;
+  const number = /[\d.]+|[零〇一二两三四五六七八九十百]+/u.exec(m[0].replace(/百分之/u, ""))?.[0];
+  if (!number) return null;
+  const n = /^\d/.test(number) ? Number(number) : chineseNumber(number);
+  return n === null || Number.isNaN(n) ? null : /成\s*$/u.test(m[0]) ? n * 10 : n;
+}

@@ -10,7 +10,7 @@ import { findTaskRefs, type TaskRef } from "./task-refs.js";
 import { readNumerals } from "./numeral-readings.js";
 import { completesAfterComma, inlineItemEnd, isNilReport, itemHeadStart, LEADING_INLINE_HEAD, runOnHead } from "./segment-heads.js";
 import { askInstead } from "./ask-instead.js";
-import { correctedFigure } from "./correction.js";
+import { correctedFigure, rejectedFigure } from "./correction.js";
 import {
   DEMANDED_DONE,
   forwardedReport,
@@ -317,8 +317,13 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
   const named = ctx.replyTo?.confirmed || asked ? null : oneTaskNamed(low);
   const fixed = asked ? null : ctx.replyTo?.confirmed ? correctedFigure(low) : named ? correctedFigure(named.rest) : null;
   const correctedTask = ctx.replyTo?.confirmed?.task ?? named?.task;
+  // The number rejected must be the figure, not the task (`任务6 不对 是13 不是6`, `打错了 是23 不是24` under task 24's
+  // confirmation correct the task number).
+  const rejected = fixed ? rejectedFigure(ctx.replyTo?.confirmed ? low : (named?.rest ?? low)) : null;
+  const wrongNumber = rejected !== null && rejected === correctedTask;
+  if (wrongNumber) cues.push(`correction-of-a-number:${rejected}`);
   const updateCmd = byKind("update")[0];
-  if (fixed && correctedTask !== undefined && updateCmd) {
+  if (fixed && !wrongNumber && correctedTask !== undefined && updateCmd) {
     cues.push(`correction:${correctedTask}→${fixed.value}%`);
     const body = written(0, text.length).trim();
     return found(updateCmd, { segments: [{ numbers: [correctedTask], body, percent: fixed.value, percentRaw: fixed.raw }] }, "certain", {
@@ -500,10 +505,20 @@ function read(raw: string, ctx: InterpretContext): Interpretation {
       !completionWord(low) &&
       !progressWord(low) &&
       !(oneTaskReplied && partDelivered(evidenceLow)) &&
-      !(oneTaskReplied && doneWork(evidenceLow))
+      !(oneTaskReplied && plainlyDone(evidenceLow))
     ) {
       cues.push("reply-to:ask-first");
       return { ...read, confidence: "likely" };
+    }
+    // `第一个任务` said aloud is often the day's first errand (`今天第一个任务已经完成了`): recorded at once only when the
+    // task's own subject stands beside it (`第二十一个任务那个智能运维平台上线了`), else asked about.
+    const spokenOnly = heads.filter((r) => r.form === "第N个任务").flatMap((r) => r.numbers);
+    if (read.command === update.name && read.confidence === "certain" && spokenOnly.length > 0) {
+      const named = new Set((ctx.subjects?.match(low, { minScore: 3, ratio: 0, max: 25 }) ?? []).map((c) => c.number));
+      if (!spokenOnly.every((n) => named.has(n))) {
+        cues.push(`spoken-number-without-subject:${spokenOnly.join(",")}`);
+        return { ...read, confidence: "likely" };
+      }
     }
     // `任务十一台…` read as 11 or as 10 and neither task's subject in the message: ask which.
     return numerals.ask && read.command === update.name
@@ -894,6 +909,18 @@ const FUTURE_BEFORE =
 function progressBeforePlans(low: string): string | null {
   const p = progressWord(low);
   return p && !FUTURE_BEFORE.test(low.slice(0, low.indexOf(p))) ? p : null;
+}
+
+/**
+ * Work plainly done, enough to record a reply on the task replied to without asking: a done word other than a bare
+ * 已 (`已部署完毕`, `新增联网点位120个`), or goods arrived (`设备已全部到货`). `已安排专人跟进`, `厂家已经联系上了` and
+ * `领导已经批示了` say 已 of something else than the work, and are asked about.
+ */
+/** 已 before a verb of the work itself: `申报材料已报市局`, `联席会议6月18日已召开`, `推荐人选…已经…通过`. */
+const WORK_TOLD_DONE = /已经?(?:报|上报|报送|召开|印发|出台|建成|部署|安装|上线|通过|组建|成立|挂牌|验收|培训|配发|完成|开展|组织|签订|签|到位)/u;
+
+function plainlyDone(low: string): boolean {
+  return doneWork(low.replace(/已经?/gu, (m) => " ".repeat(m.length))) !== null || ARRIVED.test(low) || WORK_TOLD_DONE.test(low);
 }
 
 /** Work done in a segment's body: a done word, goods arrived, or a word of progress not forecast. */

@@ -161,8 +161,8 @@ const KEYWORD_PLACES: readonly { re: RegExp; keywords: readonly Keyword[] }[] = 
   // Every gap is bounded (`\\s{0,3}`): five unbounded `\\s*` in one look-behind took 45 s on `撤回` + 100 spaces.
   { re: new RegExp(`${HAN2}(?=\\s{0,3}#?${NUMERAL}(?![\\d%]))`, "gu"), keywords: [TASK] },
   { re: new RegExp(`(?<=(?:几|哪几|哪些)个?\\s{0,3})${HAN2}`, "gu"), keywords: [TASK] },
-  // Said aloud or numbered: `第六个人物`, `5号人物`.
-  { re: new RegExp(`(?<=(?:第\\s{0,2}${NUMERAL}\\s{0,2}个|${NUMERAL}\\s{0,2}号)\\s{0,2})${HAN2}`, "gu"), keywords: [TASK] },
+  // Said aloud: `第六个人物` (`3号人物` is a person of interest, and stays one).
+  { re: new RegExp(`(?<=第\\s{0,2}${NUMERAL}\\s{0,2}个\\s{0,2})${HAN2}`, "gu"), keywords: [TASK] },
   {
     re: new RegExp(
       `(?<=(?:任务\\s{0,3}#?${NUMERAL}|${NUMERAL}\\s{0,2}(?:号|个)\\s{0,2}任务)\\s{0,3}(?:号)?(?:的)?\\s{0,3}(?:现在|目前)?(?:什么|啥)?\\s{0,3})${HAN2}`,
@@ -258,10 +258,10 @@ const BARE_FIGURE = new RegExp(
 );
 
 /**
- * A hedged bare number that closes its clause, `差不多60吧`, `大概40左右`: spoken, it is the figure (`差不多60人`, `大概10点`
- * and `约3个` count or tell the time; a number that ends nothing is left alone).
+ * A hedged bare number that closes the message or a clause with 吧/左右, `差不多60吧`, `大概40左右`: spoken, it is the figure
+ * (`差不多60人`, `大概10 点`, `大约30 个` and `民警大概30，明天继续` count or tell the time, and are left alone).
  */
-const HEDGED_FIGURE = /(?<=(?:差不多|大概|大约|约莫|估计|约)\s{0,2})(\d{1,3})(?=\s{0,2}(?:吧|了|左右|的样子)?\s{0,2}(?:$|[,，。;；!！~～\n]|\s))/gu;
+const HEDGED_FIGURE = /(?<=(?:差不多|大概|大约|约莫|估计|约)\s{0,2})(\d{1,3})(?=\s{0,2}(?:(?:吧|左右|的样子)\s{0,2}(?:$|[,，。;；!！~～\n\s])|$))/gu;
 
 function hedgedFigures(m: Mapped, steps: string[]): Mapped {
   return rewrite(m, HEDGED_FIGURE, (hit) => {
