@@ -27,7 +27,9 @@ const MORE = "\\s*(?:一下)?\\s*(?:吧了?|[啊呀])?\\s*(?:[,，。;；!！\\s
 /** Asking, not telling: `能不能`, `可以`. */
 const MAY = "(?:都|也|全部|全都|一并|统一)?\\s*(?:能不能|可不可以|能否|可否|可以|就)?\\s*(?:先|暂时|暂且)?\\s*";
 /** Said in words after a task and a reason: `先别催了`, `提醒停一下`, one or both (`先别催了提醒停一下`). */
-const STOP_PHRASE = "(?:暂停提醒|暂停催办|提醒暂停|催办暂停|停止提醒|停止催办|提醒先停|催办先停|提醒停一下|提醒停掉|别催了?)";
+/** The words that pause reminders, in every form the command reads them (suffix, bare, said in words). */
+const PAUSE_WORDS = ["暂停提醒", "暂停催办", "提醒暂停", "催办暂停", "停止提醒", "停止催办"] as const;
+const STOP_PHRASE = `(?:${PAUSE_WORDS.join("|")}|提醒先停|催办先停|提醒停一下|提醒停掉|别催了?)`;
 /** The verb first, then what it stops: `即日起暂停该项任务的督办提醒`, `暂停任务21、任务22的提醒`. */
 const PAUSE_VERB = `(?:即日起|自即日起|从今天起)?\\s*${MAY}(?:暂停|停止|停发)\\s*(?:发送|推送)?\\s*`;
 const REMINDERS_AFTER = "(?:各项)?(?:督办|定期|催办)?(?:提醒|催办)";
@@ -73,20 +75,7 @@ export default defineCommand({
   cues: {
     kind: "task-command",
     prefixes: ["暂停提醒", "暂停催办", "pause reminders for task", "pause reminders for", "pause reminders", "pause reminder"],
-    suffixes: [
-      "暂停提醒",
-      "暂停催办",
-      "提醒暂停",
-      "催办暂停",
-      "停止提醒",
-      "停止催办",
-      "提醒先停一下",
-      "催办先停一下",
-      "提醒先停",
-      "催办先停",
-      "提醒停一下",
-      "催办停一下",
-    ],
+    suffixes: [...PAUSE_WORDS, "提醒先停一下", "催办先停一下", "提醒先停", "催办先停", "提醒停一下", "催办停一下"],
     around: [
       ["暂停", "提醒"],
       ["暂停", "催办"],
@@ -95,12 +84,7 @@ export default defineCommand({
     // reads them, 先/一下/所有 left out.
     // `别催了`, `不要再催了`: said to the bot by the office or a leader (an officer's `别催了我在写` is talk).
     bare: [
-      "暂停提醒",
-      "暂停催办",
-      "提醒暂停",
-      "催办暂停",
-      "停止提醒",
-      "停止催办",
+      ...PAUSE_WORDS,
       "提醒停",
       "催办停",
       "停发提醒",

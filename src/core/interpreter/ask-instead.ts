@@ -1,6 +1,6 @@
 import type { AnyCommand } from "../command.js";
 import type { Sender } from "./questions.js";
-import type { SubjectIndex } from "./subject-index.js";
+import type { SubjectIndex, SubjectMatch } from "./subject-index.js";
 import type { Interpretation } from "./interpretation.js";
 import { findTaskRefs } from "./task-refs.js";
 import { looseTasks } from "./loose-task.js";
@@ -71,16 +71,7 @@ export function askInstead(i: Interpretation, ctx: GuessContext): Interpretation
       cues: [...i.cues, `several-asked:${numbers.join(",")}`],
     };
   const candidates = numbers.map((n) => ({ number: n, title: ctx.subjects!.title(n)!, score: 0, shared: [form] }));
-  return {
-    ...learned,
-    command: status.name,
-    kind: status.cues.kind,
-    confidence: "likely",
-    args: { numbers, candidates, ask: true },
-    tasks: numbers,
-    percent: null,
-    cues: [...i.cues, `ask-instead:${form}→${numbers.join(",")}`],
-  };
+  return askStatus({ ...learned, cues: i.cues }, status, candidates, `ask-instead:${form}→${numbers.join(",")}`);
 }
 
 /** A subject and nothing else, short: `一网通办`, `实验室呢`, `视综平台？`. */
@@ -98,6 +89,12 @@ function subjectAlone(i: Interpretation, ctx: GuessContext, status: AnyCommand):
   if (found.length === 0) return null;
   const candidates = found.slice(0, MAX_GUESSES);
   const numbers = candidates.map((c) => c.number);
+  return askStatus(i, status, candidates, `subject-alone:${numbers.join(",")}`);
+}
+
+/** The status question asked back with its guesses (`您是想查看：任务N（…）的进度吗？`), kept as the asker's pending question. */
+function askStatus(i: Interpretation, status: AnyCommand, candidates: SubjectMatch[], cue: string): Interpretation {
+  const numbers = candidates.map((c) => c.number);
   return {
     ...i,
     command: status.name,
@@ -106,7 +103,7 @@ function subjectAlone(i: Interpretation, ctx: GuessContext, status: AnyCommand):
     args: { numbers, candidates, ask: true },
     tasks: numbers,
     percent: null,
-    cues: [...i.cues, `subject-alone:${numbers.join(",")}`],
+    cues: [...i.cues, cue],
   };
 }
 
